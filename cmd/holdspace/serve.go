@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/api"
+	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/config"
+	"github.com/holdspace/holdspace/internal/demo"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/queue"
+	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/web"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// loadConfig reads the settings and turns a malformed one into a usage
+// error that names it.
+func loadConfig(name string, args []string, getenv func(string) string, stdout io.Writer) (*config.Config, error) {
+	cfg, err := config.Load(name, args, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, usageError{fmt.Errorf("configuration: %w", err)}
+	}
+	return cfg, nil
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openStore connects and applies every migration, Holdspace's and the job
+// queue's.
+func openStore(ctx context.Context, cfg *config.Config) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := queue.Migrate(ctx, db.Engine(), db.WriteDB()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate job queue: %w", err)
+	}
+	return db, nil
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig("migrate", args, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(stdout, "Migrations applied (%s).\n", db.Engine())
+	return nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig("serve", args, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg, stderr)
+
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	var sender mail.Sender = mail.NewLog(stderr)
+	if cfg.SMTPURL != "" {
+		if sender, err = mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return usageError{fmt.Errorf("configuration: HOLDSPACE_SMTP_URL: %w", err)}
+		}
+	} else {
+		logger.Info("HOLDSPACE_SMTP_URL is unset: emails are written to the log instead of being sent")
+	}
+	q, err := queue.New(queue.Config{Engine: db.Engine(), DB: db.WriteDB(), PostgresURL: cfg.DatabaseURL, Sender: sender, Logger: logger})
+	if err != nil {
+		return err
+	}
+	db.Outbox = q
+	if err := q.Start(ctx); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := q.Stop(stopCtx); err != nil {
+			logger.Warn("stop job queue", "err", err)
+		}
+	}()
+
+	var loaded *demo.Result
+	if cfg.Demo {
+		if loaded, err = demo.Load(ctx, db); err != nil {
+			return fmt.Errorf("load demo: %w", err)
+		}
+	}
+
+	svc := &auth.Service{DB: db, BaseURL: cfg.BaseURL, Limiter: auth.NewLimiter(6*time.Second, 10), Logger: logger}
+	reg := prometheus.NewRegistry()
+	srv, err := web.NewServer(web.Deps{
+		DB: db, Auth: svc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version,
+		API: api.New(api.Deps{Auth: svc, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure())}),
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("holdspace is listening", "addr", ln.Addr().String(), "database", db.Engine(), "version", version)
+	fmt.Fprintf(stdout, "Holdspace is running at %s\n", localURL(cfg, ln.Addr()))
+	if loaded != nil {
+		if loaded.Created {
+			fmt.Fprintf(stdout, "Loaded the demo organisation %q with %d people.\n", loaded.Org.Name, loaded.People)
+		} else {
+			fmt.Fprintf(stdout, "The demo organisation %q is already loaded.\n", loaded.Org.Name)
+		}
+		fmt.Fprintf(stdout, "Sign in as the demo admin: %s / %s\n(every demo person shares that password, e.g. priya@northwind.example)\n", demo.AdminEmail, demo.Password)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: draining in-flight requests", "timeout", cfg.ShutdownTimeout.String())
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// localURL is the address to print: the base URL when it was set, else
+// the address actually bound (so that :0 in tests prints the real port).
+func localURL(cfg *config.Config, addr net.Addr) string {
+	if cfg.BaseURL.String() != "http://localhost:8080" {
+		return cfg.BaseURL.String()
+	}
+	if ta, ok := addr.(*net.TCPAddr); ok {
+		return fmt.Sprintf("http://localhost:%d", ta.Port)
+	}
+	return cfg.BaseURL.String()
+}

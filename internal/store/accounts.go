@@ -1,0 +1,404 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/people"
+)
+
+// FindOrgByID finds an organisation.
+func (db *DB) FindOrgByID(ctx context.Context, id string) (*account.Org, error) {
+	var o account.Org
+	err := db.queryRow(ctx, `SELECT id, name, slug, created_at FROM orgs WHERE id = $1`, id).Scan(&o.ID, &o.Name, &o.Slug, &o.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("find org: %w", err)
+	}
+	return &o, nil
+}
+
+// FindOrgBySlug finds an organisation by its slug.
+func (db *DB) FindOrgBySlug(ctx context.Context, slug string) (*account.Org, error) {
+	var o account.Org
+	err := db.queryRow(ctx, `SELECT id, name, slug, created_at FROM orgs WHERE slug = $1`, slug).Scan(&o.ID, &o.Name, &o.Slug, &o.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("find org: %w", err)
+	}
+	return &o, nil
+}
+
+// CreateSignup records a pending sign-up and emails its confirmation link.
+func (db *DB) CreateSignup(ctx context.Context, s account.Signup, tokenHash string, msg mail.Message) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `INSERT INTO signups (token_hash, org_name, name, email, password_hash, timezone, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			tokenHash, s.OrgName, s.Name, s.Email, s.PasswordHash, s.Timezone, tx.now, tx.now.Add(account.SignupLifetime)); err != nil {
+			return err
+		}
+		return db.sendMail(ctx, tx, msg)
+	})
+	if err != nil {
+		return fmt.Errorf("create signup: %w", err)
+	}
+	return nil
+}
+
+// ErrLinkInvalid means an emailed link is unknown, used or expired. The
+// three are not told apart, so a link reveals nothing.
+var ErrLinkInvalid = errors.New("this link is invalid, already used or expired")
+
+// ConfirmSignup creates the organisation and its first admin from a pending
+// sign-up, once.
+func (db *DB) ConfirmSignup(ctx context.Context, tokenHash string) (*account.User, error) {
+	var u *account.User
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var s account.Signup
+		var used *string
+		err := tx.queryRow(ctx, `SELECT org_name, name, email, password_hash, timezone, expires_at, CAST(used_at AS TEXT)
+			FROM signups WHERE token_hash = $1`, tokenHash).
+			Scan(&s.OrgName, &s.Name, &s.Email, &s.PasswordHash, &s.Timezone, &s.ExpiresAt, &used)
+		if errors.Is(err, ErrNotFound) || (err == nil && (used != nil || expired(s.ExpiresAt, tx.now))) {
+			return ErrLinkInvalid
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE signups SET used_at = $1 WHERE token_hash = $2`, tx.now, tokenHash); err != nil {
+			return err
+		}
+		org, err := createOrg(ctx, tx, s.OrgName)
+		if err != nil {
+			return err
+		}
+		u = &account.User{OrgID: org.ID, Email: s.Email, Name: s.Name, Role: account.RoleAdmin,
+			Status: account.StatusActive, Timezone: s.Timezone, PasswordHash: s.PasswordHash}
+		if err := insertUser(ctx, tx, u); err != nil {
+			// Someone took the address between sign-up and confirmation.
+			return ErrLinkInvalid
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("confirm signup: %w", err)
+	}
+	return u, nil
+}
+
+// CreateOrg creates an organisation with its first admin and, optionally,
+// active people (managers before their reports), in one transaction. The
+// demo and tests use it.
+func (db *DB) CreateOrg(ctx context.Context, name string, admin *account.User, others ...*account.User) (*account.Org, error) {
+	var org *account.Org
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if org, err = createOrg(ctx, tx, name); err != nil {
+			return err
+		}
+		admin.OrgID, admin.Role, admin.Status = org.ID, account.RoleAdmin, account.StatusActive
+		if err := insertUser(ctx, tx, admin); err != nil {
+			return err
+		}
+		for _, u := range others {
+			u.OrgID = org.ID
+			if err := checkManager(ctx, tx, org.ID, u.ManagerID); err != nil {
+				return err
+			}
+			if err := insertUser(ctx, tx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create org: %w", err)
+	}
+	return org, nil
+}
+
+func createOrg(ctx context.Context, tx *Tx, name string) (*account.Org, error) {
+	org := &account.Org{ID: newID(), Name: strings.TrimSpace(name), CreatedAt: tx.now}
+	base := account.Slugify(name)
+	org.Slug = base
+	for i := 2; ; i++ {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM orgs WHERE slug = $1`, org.Slug).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			break
+		}
+		org.Slug = fmt.Sprintf("%s-%d", base, i)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO orgs (id, name, slug, created_at) VALUES ($1, $2, $3, $4)`, org.ID, org.Name, org.Slug, org.CreatedAt)
+	return org, err
+}
+
+// CreateLink stores an emailed single-use link for a person and enqueues
+// the email that carries it. Older unused links of the same purpose stop
+// working.
+func (db *DB) CreateLink(ctx context.Context, orgID, userID string, purpose account.Purpose, tokenHash string, msg mail.Message) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := createLink(ctx, tx, orgID, userID, purpose, tokenHash); err != nil {
+			return err
+		}
+		return db.sendMail(ctx, tx, msg)
+	})
+	if err != nil {
+		return fmt.Errorf("create link: %w", err)
+	}
+	return nil
+}
+
+func createLink(ctx context.Context, tx *Tx, orgID, userID string, purpose account.Purpose, tokenHash string) error {
+	lifetime := account.ResetLifetime
+	if purpose == account.PurposeInvite {
+		lifetime = account.InviteLifetime
+	}
+	if _, err := tx.exec(ctx, `UPDATE user_links SET used_at = $1 WHERE org_id = $2 AND user_id = $3 AND purpose = $4 AND used_at IS NULL`,
+		tx.now, orgID, userID, purpose); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `INSERT INTO user_links (token_hash, org_id, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		tokenHash, orgID, userID, purpose, tx.now, tx.now.Add(lifetime))
+	return err
+}
+
+// FindLinkUser returns the person a valid, unused link belongs to, without
+// using it up: the page that the link opens shows their name.
+func (db *DB) FindLinkUser(ctx context.Context, tokenHash string, purpose account.Purpose) (*account.User, error) {
+	var orgID, userID string
+	var exp = db.Now()
+	var used *string
+	err := db.queryRow(ctx, `SELECT org_id, user_id, expires_at, CAST(used_at AS TEXT) FROM user_links WHERE token_hash = $1 AND purpose = $2`,
+		tokenHash, purpose).Scan(&orgID, &userID, &exp, &used)
+	if errors.Is(err, ErrNotFound) || (err == nil && (used != nil || expired(exp, db.Now()))) {
+		return nil, ErrLinkInvalid
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find link: %w", err)
+	}
+	return db.FindUserByID(ctx, orgID, userID)
+}
+
+// useLink marks a valid link used and returns its person.
+func useLink(ctx context.Context, tx *Tx, tokenHash string, purpose account.Purpose) (*account.User, error) {
+	var orgID, userID string
+	var exp = tx.now
+	var used *string
+	err := tx.queryRow(ctx, `SELECT org_id, user_id, expires_at, CAST(used_at AS TEXT) FROM user_links WHERE token_hash = $1 AND purpose = $2`,
+		tokenHash, purpose).Scan(&orgID, &userID, &exp, &used)
+	if errors.Is(err, ErrNotFound) || (err == nil && (used != nil || expired(exp, tx.now))) {
+		return nil, ErrLinkInvalid
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(ctx, `UPDATE user_links SET used_at = $1 WHERE token_hash = $2`, tx.now, tokenHash); err != nil {
+		return nil, err
+	}
+	return findUserTx(ctx, tx, orgID, userID)
+}
+
+// ResetPassword uses a reset link to set a new password and signs out every
+// session of that person.
+func (db *DB) ResetPassword(ctx context.Context, tokenHash, newHash string) (*account.User, error) {
+	var u *account.User
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if u, err = useLink(ctx, tx, tokenHash, account.PurposeReset); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE users SET password_hash = $1, status = 'active', updated_at = $2 WHERE org_id = $3 AND id = $4`,
+			newHash, tx.now, u.OrgID, u.ID); err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `DELETE FROM sessions WHERE org_id = $1 AND user_id = $2`, u.OrgID, u.ID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reset password: %w", err)
+	}
+	return u, nil
+}
+
+// AcceptInvitation uses an invitation link: the person sets their name,
+// time zone and password and becomes active.
+func (db *DB) AcceptInvitation(ctx context.Context, tokenHash, name, timezone, passwordHash string) (*account.User, error) {
+	var u *account.User
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if u, err = useLink(ctx, tx, tokenHash, account.PurposeInvite); err != nil {
+			return err
+		}
+		u.Name, u.Timezone, u.PasswordHash, u.Status = name, timezone, passwordHash, account.StatusActive
+		_, err = tx.exec(ctx, `UPDATE users SET name = $1, timezone = $2, password_hash = $3, status = 'active', updated_at = $4 WHERE org_id = $5 AND id = $6`,
+			name, timezone, passwordHash, tx.now, u.OrgID, u.ID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("accept invitation: %w", err)
+	}
+	return u, nil
+}
+
+// Invite pairs the hash of a fresh invitation link with the email that
+// carries it.
+type Invite struct {
+	TokenHash string
+	Message   mail.Message
+}
+
+// InvitePerson adds one person to orgID and emails their invitation.
+func (db *DB) InvitePerson(ctx context.Context, orgID string, p NewPerson, inv Invite) (*account.User, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	u := &account.User{OrgID: orgID, Email: p.Email, Name: p.Name, Role: p.Role, Status: account.StatusInvited,
+		Timezone: p.Timezone, Department: strings.TrimSpace(p.Department), ManagerID: p.ManagerID, Level: p.Level}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := checkManager(ctx, tx, orgID, p.ManagerID); err != nil {
+			return err
+		}
+		if err := insertUser(ctx, tx, u); err != nil {
+			return err
+		}
+		if err := createLink(ctx, tx, orgID, u.ID, account.PurposeInvite, inv.TokenHash); err != nil {
+			return err
+		}
+		return db.sendMail(ctx, tx, inv.Message)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("invite person: %w", err)
+	}
+	return u, nil
+}
+
+// ResendInvitation replaces an invited person's link with a new one.
+func (db *DB) ResendInvitation(ctx context.Context, orgID, userID string, inv Invite) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		u, err := findUserTx(ctx, tx, orgID, userID)
+		if err != nil {
+			return err
+		}
+		if u.Status != account.StatusInvited {
+			return &account.ValidationError{Fields: map[string]string{"user": u.Name + " has already joined."}}
+		}
+		if err := createLink(ctx, tx, orgID, userID, account.PurposeInvite, inv.TokenHash); err != nil {
+			return err
+		}
+		return db.sendMail(ctx, tx, inv.Message)
+	})
+	if err != nil {
+		return fmt.Errorf("resend invitation: %w", err)
+	}
+	return nil
+}
+
+// ImportPeople adds every row of a checked CSV import to orgID in one
+// transaction, with their managers, and emails each their invitation. The
+// rows are checked again against the organisation as it is now; if
+// anything is wrong nothing is written.
+func (db *DB) ImportPeople(ctx context.Context, orgID string, rows []people.Row, invites []Invite) ([]account.User, error) {
+	if len(rows) != len(invites) {
+		return nil, errors.New("import people: one invite per row is required")
+	}
+	var created []account.User
+	err := db.inTx(ctx, func(tx *Tx) error {
+		existing, err := existingPeople(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if len(r.Problems) > 0 {
+				return &account.ValidationError{Fields: map[string]string{
+					fmt.Sprintf("line %d", r.Line): "This row has problems; fix them and import again."}}
+			}
+		}
+		byEmail := map[string]string{}
+		for _, e := range existing {
+			byEmail[e.Email] = e.ID
+		}
+		users := make([]*account.User, len(rows))
+		for i, r := range rows {
+			u := &account.User{ID: newID(), OrgID: orgID, Email: r.Email, Name: r.Name, Role: account.RoleMember,
+				Status: account.StatusInvited, Timezone: r.Timezone, Department: r.Department, Level: r.Level}
+			if err := insertUser(ctx, tx, u); err != nil {
+				var ve *account.ValidationError
+				if errors.As(err, &ve) {
+					return &account.ValidationError{Fields: map[string]string{
+						fmt.Sprintf("line %d email", r.Line): fmt.Sprintf("%s already has a Holdspace account in another organisation.", r.Email)}}
+				}
+				return err
+			}
+			byEmail[u.Email] = u.ID
+			users[i] = u
+		}
+		for i, r := range rows {
+			if r.ManagerEmail == "" {
+				continue
+			}
+			managerID, ok := byEmail[r.ManagerEmail]
+			if !ok {
+				return &account.ValidationError{Fields: map[string]string{
+					fmt.Sprintf("line %d manager_email", r.Line): fmt.Sprintf("Unknown manager %q.", r.ManagerEmail)}}
+			}
+			users[i].ManagerID = managerID
+			if _, err := tx.exec(ctx, `UPDATE users SET manager_id = $1 WHERE org_id = $2 AND id = $3`, users[i].ManagerID, orgID, users[i].ID); err != nil {
+				return err
+			}
+		}
+		for i, u := range users {
+			if err := createLink(ctx, tx, orgID, u.ID, account.PurposeInvite, invites[i].TokenHash); err != nil {
+				return err
+			}
+			if err := db.sendMail(ctx, tx, invites[i].Message); err != nil {
+				return err
+			}
+			created = append(created, *u)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("import people: %w", err)
+	}
+	return created, nil
+}
+
+// FindExistingPeople lists what a CSV import checks new rows against.
+func (db *DB) FindExistingPeople(ctx context.Context, orgID string) ([]people.Existing, error) {
+	rows, err := db.query(ctx, `SELECT id, email, COALESCE(manager_id, '') FROM users WHERE org_id = $1`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("find existing people: %w", err)
+	}
+	return scanExisting(rows)
+}
+
+func existingPeople(ctx context.Context, tx *Tx, orgID string) ([]people.Existing, error) {
+	rows, err := tx.query(ctx, `SELECT id, email, COALESCE(manager_id, '') FROM users WHERE org_id = $1`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return scanExisting(rows)
+}
+
+func scanExisting(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+	Close() error
+}) ([]people.Existing, error) {
+	defer rows.Close()
+	var out []people.Existing
+	for rows.Next() {
+		var e people.Existing
+		if err := rows.Scan(&e.ID, &e.Email, &e.ManagerID); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,44 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+)
+
+type postgresDialect struct{}
+
+func (postgresDialect) name() string           { return Postgres }
+func (postgresDialect) rebind(q string) string { return q }
+
+func (postgresDialect) mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505": // unique_violation
+			return fmt.Errorf("%w: %v", ErrConflict, err)
+		case "23503": // foreign_key_violation
+			return fmt.Errorf("%w: %v", ErrNotFound, err)
+		}
+	}
+	return err
+}
+
+func openPostgres(rawURL string) (*sql.DB, error) {
+	db, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	return db, nil
+}

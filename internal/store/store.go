@@ -1,0 +1,253 @@
+// Package store keeps Holdspace's data in SQLite or PostgreSQL. All SQL lives
+// here. Every table that holds organisation data carries org_id and every
+// query filters on it, so tenancy is enforced in one place. Public methods own
+// their transaction; lowercase helpers take a *Tx.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/pressly/goose/v3"
+)
+
+// Sentinel errors that every engine's driver errors are mapped to.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Outbox enqueues email inside a store transaction, so that a message is
+// sent if and only if the change that caused it commits.
+type Outbox interface {
+	SendMailTx(ctx context.Context, tx *sql.Tx, m mail.Message) error
+}
+
+// DB is Holdspace's database on either engine.
+type DB struct {
+	// write takes every write. On SQLite it is a single connection, which
+	// serialises writers without SQLITE_BUSY; on PostgreSQL it is the pool.
+	write *sql.DB
+	// read serves queries; on PostgreSQL it is the same pool as write.
+	read *sql.DB
+	d    dialect
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// Outbox sends the emails that store methods enqueue. It must be set
+	// before a method that sends mail is called.
+	Outbox Outbox
+}
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// ParseURL checks a database URL and returns its engine: postgres:// or
+// postgresql:// for PostgreSQL, sqlite:PATH (or sqlite://PATH) for SQLite.
+func ParseURL(raw string) (engine string, err error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("not a URL: %w", err)
+	}
+	switch u.Scheme {
+	case "postgres", "postgresql":
+		if u.Host == "" {
+			return "", errors.New("a postgres URL needs a host, as in postgres://user@host:5432/db")
+		}
+		return Postgres, nil
+	case "sqlite":
+		if sqlitePath(raw) == "" {
+			return "", errors.New("a sqlite URL needs a file path, as in sqlite:./holdspace.db")
+		}
+		return SQLite, nil
+	default:
+		return "", fmt.Errorf("unknown scheme %q: use sqlite:PATH or postgres://…", u.Scheme)
+	}
+}
+
+func sqlitePath(raw string) string {
+	p := strings.TrimPrefix(raw, "sqlite:")
+	p = strings.TrimPrefix(p, "//")
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+// Open connects to the database that rawURL names. It does not migrate.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	engine, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{Now: func() time.Time { return time.Now().UTC() }}
+	switch engine {
+	case SQLite:
+		db.d = sqliteDialect{}
+		db.write, db.read, err = openSQLite(sqlitePath(rawURL))
+	case Postgres:
+		db.d = postgresDialect{}
+		db.write, err = openPostgres(rawURL)
+		db.read = db.write
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s: %w", engine, err)
+	}
+	return db, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Engine returns SQLite or Postgres.
+func (db *DB) Engine() string { return db.d.name() }
+
+// WriteDB is the pool that writes go through; the job queue shares it so
+// that jobs can be enqueued in the store's transactions.
+func (db *DB) WriteDB() *sql.DB { return db.write }
+
+// ReadDB is the pool for queries; metrics report on it.
+func (db *DB) ReadDB() *sql.DB { return db.read }
+
+func (db *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+db.d.name())
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	if db.d.name() == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	return goose.NewProvider(dialect, db.write, sub)
+}
+
+// Migrate applies every pending migration, each in its own transaction.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.provider()
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Ready reports an error when the database is unreachable or a migration
+// has not been applied.
+func (db *DB) Ready(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("check migrations: %w", err)
+	}
+	if pending {
+		return errors.New("migrations pending")
+	}
+	return nil
+}
+
+// Tx is a write transaction with the dialect's placeholder rewriting.
+type Tx struct {
+	*sql.Tx
+	d   dialect
+	now time.Time
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	r, err := tx.ExecContext(ctx, tx.d.rebind(q), args...)
+	return r, tx.d.mapErr(err)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	r, err := tx.QueryContext(ctx, tx.d.rebind(q), args...)
+	return r, tx.d.mapErr(err)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *row {
+	return &row{tx.QueryRowContext(ctx, tx.d.rebind(q), args...), tx.d}
+}
+
+// row maps driver errors on Scan.
+type row struct {
+	r *sql.Row
+	d dialect
+}
+
+func (r *row) Scan(dest ...any) error { return r.d.mapErr(r.r.Scan(dest...)) }
+
+// inTx runs fn in a write transaction and commits when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", db.d.mapErr(err))
+	}
+	tx := &Tx{Tx: stx, d: db.d, now: db.Now().UTC()}
+	if err := fn(tx); err != nil {
+		_ = stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", db.d.mapErr(err))
+	}
+	return nil
+}
+
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	r, err := db.read.QueryContext(ctx, db.d.rebind(q), args...)
+	return r, db.d.mapErr(err)
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *row {
+	return &row{db.read.QueryRowContext(ctx, db.d.rebind(q), args...), db.d}
+}
+
+// sendMail enqueues m in tx.
+func (db *DB) sendMail(ctx context.Context, tx *Tx, m mail.Message) error {
+	if db.Outbox == nil {
+		return errors.New("store: no outbox configured")
+	}
+	if err := db.Outbox.SendMailTx(ctx, tx.Tx, m); err != nil {
+		return fmt.Errorf("enqueue mail: %w", err)
+	}
+	return nil
+}
+
+// SendMail enqueues a message that belongs to no other change.
+func (db *DB) SendMail(ctx context.Context, m mail.Message) error {
+	return db.inTx(ctx, func(tx *Tx) error { return db.sendMail(ctx, tx, m) })
+}
+
+// newID returns a time-ordered unique id.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }

@@ -1,0 +1,331 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/people"
+	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/store/storetest"
+)
+
+var ctx = context.Background()
+
+// clock is a settable time for expiry tests.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func setup(t *testing.T, db *store.DB) (*storetest.Outbox, *clock) {
+	t.Helper()
+	o := &storetest.Outbox{}
+	c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	db.Outbox, db.Now = o, c.now
+	return o, c
+}
+
+func mustCreateOrg(t *testing.T, db *store.DB, name, email string) (*account.Org, *account.User) {
+	t.Helper()
+	admin := &account.User{Name: name + " Admin", Email: email, Timezone: "UTC", PasswordHash: "x"}
+	org, err := db.CreateOrg(ctx, name, admin)
+	if err != nil {
+		t.Fatalf("create org: %v", err)
+	}
+	return org, admin
+}
+
+func TestMigrationFoldersMatch(t *testing.T) {
+	list := func(dir string) []string {
+		entries, err := fs.ReadDir(os.DirFS("migrations"), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, strings.SplitN(e.Name(), "_", 2)[0])
+		}
+		return names
+	}
+	if diff := cmp.Diff(list("sqlite"), list("postgres")); diff != "" {
+		t.Errorf("migration versions differ between engines (-sqlite +postgres):\n%s", diff)
+	}
+}
+
+func TestSignupConfirm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		outbox, clk := setup(t, db)
+		s := account.Signup{OrgName: "Acme", Name: "Ann", Email: "ann@acme.example", PasswordHash: "h", Timezone: "Europe/Berlin"}
+		if err := db.CreateSignup(ctx, s, "hash1", mail.Message{To: s.Email, Subject: "confirm"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(outbox.Messages()); got != 1 {
+			t.Fatalf("sent %d messages, want 1", got)
+		}
+		u, err := db.ConfirmSignup(ctx, "hash1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Role != account.RoleAdmin || u.Status != account.StatusActive || u.Timezone != "Europe/Berlin" {
+			t.Errorf("first user = %+v, want an active admin", u)
+		}
+		org, err := db.FindOrgByID(ctx, u.OrgID)
+		if err != nil || org.Name != "Acme" || org.Slug != "acme" {
+			t.Fatalf("org = %+v, %v", org, err)
+		}
+		if _, err := db.ConfirmSignup(ctx, "hash1"); !errors.Is(err, store.ErrLinkInvalid) {
+			t.Errorf("second confirm: err = %v, want ErrLinkInvalid", err)
+		}
+		// An expired link does nothing.
+		s.Email = "bob@acme.example"
+		if err := db.CreateSignup(ctx, s, "hash2", mail.Message{To: s.Email}); err != nil {
+			t.Fatal(err)
+		}
+		clk.t = clk.t.Add(account.SignupLifetime + time.Second)
+		if _, err := db.ConfirmSignup(ctx, "hash2"); !errors.Is(err, store.ErrLinkInvalid) {
+			t.Errorf("expired confirm: err = %v, want ErrLinkInvalid", err)
+		}
+		if _, err := db.FindUserByEmail(ctx, "bob@acme.example"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("expired sign-up created a user: %v", err)
+		}
+		// A second organisation with the same name gets its own slug.
+		_, _ = mustCreateOrg(t, db, "Acme", "carol@acme.example")
+		o2, err := db.FindOrgBySlug(ctx, "acme-2")
+		if err != nil || o2.Name != "Acme" {
+			t.Errorf("second Acme: %+v, %v", o2, err)
+		}
+	})
+}
+
+func TestTenancy(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		setup(t, db)
+		orgA, adminA := mustCreateOrg(t, db, "A", "a@a.example")
+		orgB, adminB := mustCreateOrg(t, db, "B", "b@b.example")
+		tokA, err := db.CreateToken(ctx, adminA, "script", "hsp_abc", "tokhashA")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateSession(ctx, adminA, "sesshashA", "test", "127.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		name := "Mallory"
+		checks := map[string]error{}
+		_, checks["FindUserByID"] = db.FindUserByID(ctx, orgB.ID, adminA.ID)
+		_, checks["UpdateUser"] = db.UpdateUser(ctx, orgB.ID, adminA.ID, store.UserUpdate{Name: &name})
+		_, checks["UpdateUserRole"] = db.UpdateUserRole(ctx, orgB.ID, adminA.ID, account.RoleMember)
+		checks["DeleteToken"] = db.DeleteToken(ctx, orgB.ID, adminB.ID, tokA.ID)
+		checks["DeleteSession"] = db.DeleteSession(ctx, orgB.ID, adminB.ID, "sesshashA")
+		checks["ResendInvitation"] = db.ResendInvitation(ctx, orgB.ID, adminA.ID, store.Invite{TokenHash: "x"})
+		_, checks["InvitePerson with foreign manager"] = db.InvitePerson(ctx, orgB.ID,
+			store.NewPerson{Name: "Eve", Email: "eve@b.example", ManagerID: adminA.ID}, store.Invite{TokenHash: "y"})
+		for name, err := range checks {
+			_, invalid := account.AsValidation(err)
+			if !errors.Is(err, store.ErrNotFound) && !invalid {
+				t.Errorf("%s across organisations: err = %v, want not found", name, err)
+			}
+		}
+		users, total, err := db.FindUsers(ctx, orgB.ID, store.UserFilter{})
+		if err != nil || total != 1 || users[0].ID != adminB.ID {
+			t.Errorf("org B sees %d people (%v), want only its admin", total, err)
+		}
+		// Nothing in A changed.
+		u, err := db.FindUserByID(ctx, orgA.ID, adminA.ID)
+		if err != nil || u.Name != adminA.Name || u.Role != account.RoleAdmin {
+			t.Errorf("org A's admin changed: %+v, %v", u, err)
+		}
+		if toks, _ := db.FindTokens(ctx, orgA.ID, adminA.ID); len(toks) != 1 {
+			t.Errorf("org A's token was revoked from org B")
+		}
+		if ss, _ := db.FindSessions(ctx, orgA.ID, adminA.ID); len(ss) != 1 {
+			t.Errorf("org A's session was ended from org B")
+		}
+	})
+}
+
+func importRows(t *testing.T, csv string, existing []people.Existing) []people.Row {
+	t.Helper()
+	p := people.Parse(strings.NewReader(csv), existing)
+	if !p.OK() {
+		t.Fatalf("preview has problems: %+v", p)
+	}
+	return p.Rows
+}
+
+func invites(rows []people.Row) []store.Invite {
+	out := make([]store.Invite, len(rows))
+	for i, r := range rows {
+		out[i] = store.Invite{TokenHash: "inv-" + r.Email, Message: mail.Message{To: r.Email, Subject: "invite"}}
+	}
+	return out
+}
+
+func TestImportPeople(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		outbox, _ := setup(t, db)
+		org, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		rows := importRows(t, "name,email,department,manager_email,level,timezone\n"+
+			"Ann,ann@acme.example,Sales,boss@acme.example,3,Europe/Berlin\n"+
+			"Ben,ben@acme.example,Sales,ann@acme.example,2,\n", []people.Existing{{ID: admin.ID, Email: admin.Email}})
+		created, err := db.ImportPeople(ctx, org.ID, rows, invites(rows))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(created) != 2 {
+			t.Fatalf("created %d, want 2", len(created))
+		}
+		ben, err := db.FindUserByEmail(ctx, "ben@acme.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ann, _ := db.FindUserByEmail(ctx, "ann@acme.example")
+		if ben.ManagerID != ann.ID || ann.ManagerID != admin.ID || ben.Status != account.StatusInvited || ben.Timezone != "UTC" {
+			t.Errorf("imported people wrong: ann=%+v ben=%+v", ann, ben)
+		}
+		var to []string
+		for _, m := range outbox.Messages() {
+			to = append(to, m.To)
+		}
+		if !slices.Equal(to, []string{"ann@acme.example", "ben@acme.example"}) {
+			t.Errorf("invitations went to %v", to)
+		}
+		if u, err := db.FindLinkUser(ctx, "inv-ben@acme.example", account.PurposeInvite); err != nil || u.ID != ben.ID {
+			t.Errorf("invitation link: %v, %v", u, err)
+		}
+
+		// An address taken in another organisation fails the whole import.
+		org2, _ := mustCreateOrg(t, db, "Other", "x@other.example")
+		rows = importRows(t, "name,email\nCid,cid@other.example\nAnn,ann@acme.example\n", nil)
+		_, err = db.ImportPeople(ctx, org2.ID, rows, invites(rows))
+		if _, ok := account.AsValidation(err); !ok {
+			t.Fatalf("import with a taken address: err = %v, want a validation error", err)
+		}
+		if _, total, _ := db.FindUsers(ctx, org2.ID, store.UserFilter{}); total != 1 {
+			t.Errorf("a failed import wrote %d people", total-1)
+		}
+	})
+}
+
+func TestLinks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		_, clk := setup(t, db)
+		_, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		if _, err := db.CreateSession(ctx, admin, "s1", "ua", "ip"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r1", mail.Message{To: admin.Email}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r2", mail.Message{To: admin.Email}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ResetPassword(ctx, "r1", "new"); !errors.Is(err, store.ErrLinkInvalid) {
+			t.Errorf("a replaced link still works: %v", err)
+		}
+		if _, err := db.ResetPassword(ctx, "r2", "new"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ResetPassword(ctx, "r2", "newer"); !errors.Is(err, store.ErrLinkInvalid) {
+			t.Errorf("a used link works twice: %v", err)
+		}
+		if ss, _ := db.FindSessions(ctx, admin.OrgID, admin.ID); len(ss) != 0 {
+			t.Errorf("reset left %d sessions signed in", len(ss))
+		}
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r3", mail.Message{To: admin.Email}); err != nil {
+			t.Fatal(err)
+		}
+		clk.t = clk.t.Add(account.ResetLifetime)
+		if _, err := db.FindLinkUser(ctx, "r3", account.PurposeReset); !errors.Is(err, store.ErrLinkInvalid) {
+			t.Errorf("an expired link works: %v", err)
+		}
+		// A reset link is not an invitation.
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r4", mail.Message{To: admin.Email}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AcceptInvitation(ctx, "r4", "n", "UTC", "h"); !errors.Is(err, store.ErrLinkInvalid) {
+			t.Errorf("a reset link accepted an invitation: %v", err)
+		}
+	})
+}
+
+func TestSessions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		_, clk := setup(t, db)
+		_, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		if _, err := db.CreateSession(ctx, admin, "s1", "Firefox", "10.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		s, u, err := db.FindSession(ctx, "s1")
+		if err != nil || u.ID != admin.ID || s.UserAgent != "Firefox" {
+			t.Fatalf("find session: %+v %+v %v", s, u, err)
+		}
+		// Use keeps a session alive; idleness ends it.
+		clk.t = clk.t.Add(account.SessionLifetime - time.Hour)
+		if _, _, err := db.FindSession(ctx, "s1"); err != nil {
+			t.Fatalf("session expired early: %v", err)
+		}
+		clk.t = clk.t.Add(account.SessionLifetime - time.Minute)
+		if _, _, err := db.FindSession(ctx, "s1"); err != nil {
+			t.Fatalf("a used session did not slide: %v", err)
+		}
+		clk.t = clk.t.Add(account.SessionLifetime + time.Minute)
+		if _, _, err := db.FindSession(ctx, "s1"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("expired session: err = %v", err)
+		}
+		if _, err := db.CreateSession(ctx, admin, "s2", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteSession(ctx, admin.OrgID, admin.ID, "s2"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.FindSession(ctx, "s2"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("revoked session still works: %v", err)
+		}
+	})
+}
+
+func TestRolesAndSearch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		setup(t, db)
+		org, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		if _, err := db.UpdateUserRole(ctx, org.ID, admin.ID, account.RoleMember); err == nil {
+			t.Error("the last admin was demoted")
+		}
+		p, err := db.InvitePerson(ctx, org.ID, store.NewPerson{Name: "Zoë 100%_Sure", Email: "Zoe@Acme.example", Department: "R&D"},
+			store.Invite{TokenHash: "i1", Message: mail.Message{To: "zoe@acme.example"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Email != "zoe@acme.example" {
+			t.Errorf("email not normalised: %q", p.Email)
+		}
+		for q, want := range map[string]int{"zoë": 1, "100%": 1, "_sure": 1, "r&d": 1, "%": 1, "nobody": 0, "ACME": 2} {
+			_, total, err := db.FindUsers(ctx, org.ID, store.UserFilter{Query: q})
+			if err != nil || total != want {
+				t.Errorf("search %q: %d (%v), want %d", q, total, err, want)
+			}
+		}
+		if _, err := db.UpdateUserRole(ctx, org.ID, p.ID, account.RoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.UpdateUserRole(ctx, org.ID, admin.ID, account.RoleMember); err != nil {
+			t.Errorf("demoting one of two admins: %v", err)
+		}
+		if _, err := db.InvitePerson(ctx, org.ID, store.NewPerson{Name: "Dup", Email: "zoe@acme.example"}, store.Invite{TokenHash: "i2"}); err == nil {
+			t.Error("a duplicate address was invited")
+		}
+		if _, err := db.InvitePerson(ctx, org.ID, store.NewPerson{Name: "", Email: "bad", Timezone: "Mars/Base"}, store.Invite{TokenHash: "i3"}); err == nil {
+			t.Error("invalid person invited")
+		} else if f, _ := account.AsValidation(err); f["name"] == "" || f["email"] == "" || f["timezone"] == "" {
+			t.Errorf("validation fields = %v", f)
+		}
+	})
+}

@@ -1,0 +1,135 @@
+// Package storetest opens fresh, migrated databases for tests: SQLite
+// always, and PostgreSQL when HOLDSPACE_TEST_POSTGRES_URL is set (CI sets
+// it, and HOLDSPACE_TEST_REQUIRE_POSTGRES=1 makes its absence a failure).
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for schema set-up
+
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// PostgresURL returns the server tests may use, or "" when none is set.
+// When PostgreSQL is required and missing the test fails.
+func PostgresURL(tb testing.TB) string {
+	tb.Helper()
+	u := os.Getenv("HOLDSPACE_TEST_POSTGRES_URL")
+	if u == "" && os.Getenv("HOLDSPACE_TEST_REQUIRE_POSTGRES") == "1" {
+		tb.Fatal("HOLDSPACE_TEST_POSTGRES_URL is required (HOLDSPACE_TEST_REQUIRE_POSTGRES=1) but unset")
+	}
+	return u
+}
+
+// SQLiteURL returns a URL for a new SQLite file in a temporary directory.
+func SQLiteURL(tb testing.TB) string {
+	tb.Helper()
+	return "sqlite:" + filepath.Join(tb.TempDir(), "holdspace.db")
+}
+
+// PostgresSchemaURL creates an empty schema on the test server and returns
+// a URL whose connections use it; the schema is dropped when the test ends.
+func PostgresSchemaURL(tb testing.TB, base string) string {
+	tb.Helper()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		tb.Fatalf("create schema: %v", err)
+	}
+	tb.Cleanup(func() {
+		db, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Open returns a migrated database at rawURL, closed when the test ends.
+func Open(tb testing.TB, rawURL string) *store.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, rawURL)
+	if err != nil {
+		tb.Fatalf("open %s: %v", rawURL, err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	return db
+}
+
+// Engine is one database a test runs on.
+type Engine struct {
+	Name string
+	// URL opens a fresh, empty database of this engine for the calling test.
+	URL func(tb testing.TB) string
+}
+
+// Engines lists SQLite and, when configured, PostgreSQL.
+func Engines(tb testing.TB) []Engine {
+	tb.Helper()
+	out := []Engine{{Name: store.SQLite, URL: SQLiteURL}}
+	if base := PostgresURL(tb); base != "" {
+		out = append(out, Engine{Name: store.Postgres, URL: func(tb testing.TB) string { return PostgresSchemaURL(tb, base) }})
+	}
+	return out
+}
+
+// Each runs fn once per engine as a subtest with a fresh, migrated store.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			fn(t, Open(t, e.URL(t)))
+		})
+	}
+}
+
+// Outbox records the mail that store methods enqueue, without sending it.
+type Outbox struct {
+	mu   sync.Mutex
+	msgs []mail.Message
+}
+
+// SendMailTx records m.
+func (o *Outbox) SendMailTx(_ context.Context, _ *sql.Tx, m mail.Message) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.msgs = append(o.msgs, m)
+	return nil
+}
+
+// Messages returns what was recorded.
+func (o *Outbox) Messages() []mail.Message {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.msgs)
+}

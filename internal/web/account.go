@@ -1,0 +1,217 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// formPage is the data of the simple account forms.
+type formPage struct {
+	Page
+	Token string
+	Next  string
+	// Invitee is the person an invitation or reset link belongs to.
+	Invitee   *account.User
+	Timezones []string
+}
+
+func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
+	if auth.UserFromContext(r.Context()) != nil {
+		http.Redirect(w, r, "/home", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "index", s.page(r, "Peer coaching that becomes a habit"))
+}
+
+func (s *Server) handleSignupForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "signup", formPage{Page: s.page(r, "Create your organisation"), Timezones: timezones})
+}
+
+func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	in := auth.SignUpInput{OrgName: r.PostFormValue("org_name"), Name: r.PostFormValue("name"),
+		Email: r.PostFormValue("email"), Password: r.PostFormValue("password"), Timezone: r.PostFormValue("timezone")}
+	err := s.Auth.SignUp(r.Context(), in, s.clientIP(r))
+	if f, ok := account.AsValidation(err); ok {
+		p := s.page(r, "Create your organisation").withErrors(r, f, "org_name", "name", "email", "timezone")
+		s.render(w, r, http.StatusUnprocessableEntity, "signup", formPage{Page: p, Timezones: timezones})
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p := s.page(r, "Check your email")
+	p.Form = map[string]string{"email": account.NormalizeEmail(in.Email)}
+	s.render(w, r, http.StatusOK, "signup_sent", p)
+}
+
+func (s *Server) handleSignupConfirmForm(w http.ResponseWriter, r *http.Request) {
+	// Opening the link shows a button rather than acting at once: mail
+	// scanners fetch links, and a GET must not create an organisation.
+	s.render(w, r, http.StatusOK, "signup_confirm", formPage{Page: s.page(r, "Create your organisation"), Token: r.URL.Query().Get("token")})
+}
+
+func (s *Server) handleSignupConfirm(w http.ResponseWriter, r *http.Request) {
+	u, err := s.Auth.ConfirmSignUp(r.Context(), r.PostFormValue("token"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.startSession(w, r, u, "/home", "Welcome to Holdspace. Your organisation is ready: start by bringing your people in.")
+}
+
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *account.User, next, flash string) {
+	token, _, err := s.Auth.StartSession(r.Context(), u, r.UserAgent(), s.clientIP(r))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.setSession(w, token)
+	s.redirect(w, r, next, flash)
+}
+
+func (s *Server) handleSigninForm(w http.ResponseWriter, r *http.Request) {
+	if auth.UserFromContext(r.Context()) != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "signin", formPage{Page: s.page(r, "Sign in"), Next: r.URL.Query().Get("next")})
+}
+
+func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
+	next := r.PostFormValue("next")
+	u, err := s.Auth.SignIn(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), s.clientIP(r))
+	if errors.Is(err, auth.ErrBadCredentials) || errors.Is(err, auth.ErrRateLimited) {
+		status := http.StatusUnauthorized
+		if errors.Is(err, auth.ErrRateLimited) {
+			status = http.StatusTooManyRequests
+		}
+		p := s.page(r, "Sign in").withErrors(r, map[string]string{"password": capitalise(err.Error()) + "."}, "email")
+		s.render(w, r, status, "signin", formPage{Page: p, Next: next})
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.startSession(w, r, u, safeNext(next), "")
+}
+
+func (s *Server) handleSignout(w http.ResponseWriter, r *http.Request) {
+	if id := auth.FromContext(r.Context()); id != nil && id.Session != nil {
+		if err := s.DB.DeleteSession(r.Context(), id.User.OrgID, id.User.ID, id.Session.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			s.Error(w, r, err)
+			return
+		}
+	}
+	s.clearSession(w)
+	s.redirect(w, r, "/signin", "You are signed out.")
+}
+
+func (s *Server) handleForgotForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "forgot", formPage{Page: s.page(r, "Reset your password")})
+}
+
+func (s *Server) handleForgot(w http.ResponseWriter, r *http.Request) {
+	err := s.Auth.RequestReset(r.Context(), r.PostFormValue("email"), s.clientIP(r))
+	if f, ok := account.AsValidation(err); ok {
+		p := s.page(r, "Reset your password").withErrors(r, f, "email")
+		s.render(w, r, http.StatusUnprocessableEntity, "forgot", formPage{Page: p})
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p := s.page(r, "Check your email")
+	p.Form = map[string]string{"email": account.NormalizeEmail(r.PostFormValue("email"))}
+	s.render(w, r, http.StatusOK, "forgot_sent", p)
+}
+
+func (s *Server) handleResetForm(w http.ResponseWriter, r *http.Request) {
+	token := r.URL.Query().Get("token")
+	u, err := s.Auth.LinkUser(r.Context(), token, account.PurposeReset)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "reset", formPage{Page: s.page(r, "Choose a new password"), Token: token, Invitee: u})
+}
+
+func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
+	token := r.PostFormValue("token")
+	u, err := s.Auth.ResetPassword(r.Context(), token, r.PostFormValue("password"))
+	if f, ok := account.AsValidation(err); ok {
+		invitee, lerr := s.Auth.LinkUser(r.Context(), token, account.PurposeReset)
+		if lerr != nil {
+			s.Error(w, r, lerr)
+			return
+		}
+		p := s.page(r, "Choose a new password").withErrors(r, f)
+		s.render(w, r, http.StatusUnprocessableEntity, "reset", formPage{Page: p, Token: token, Invitee: invitee})
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.startSession(w, r, u, "/home", "Your password is changed, and every other session is signed out.")
+}
+
+func (s *Server) handleInvitationForm(w http.ResponseWriter, r *http.Request) {
+	token := r.URL.Query().Get("token")
+	u, err := s.Auth.LinkUser(r.Context(), token, account.PurposeInvite)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p := s.page(r, "Join your colleagues")
+	p.Form = map[string]string{"name": u.Name, "timezone": u.Timezone}
+	org, err := s.DB.FindOrgByID(r.Context(), u.OrgID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p.Org = org
+	s.render(w, r, http.StatusOK, "invitation", formPage{Page: p, Token: token, Invitee: u, Timezones: timezones})
+}
+
+func (s *Server) handleInvitation(w http.ResponseWriter, r *http.Request) {
+	token := r.PostFormValue("token")
+	in := auth.AcceptInput{Name: r.PostFormValue("name"), Timezone: r.PostFormValue("timezone"), Password: r.PostFormValue("password")}
+	u, err := s.Auth.AcceptInvitation(r.Context(), token, in)
+	if f, ok := account.AsValidation(err); ok {
+		invitee, lerr := s.Auth.LinkUser(r.Context(), token, account.PurposeInvite)
+		if lerr != nil {
+			s.Error(w, r, lerr)
+			return
+		}
+		p := s.page(r, "Join your colleagues").withErrors(r, f, "name", "timezone")
+		if org, err := s.DB.FindOrgByID(r.Context(), invitee.OrgID); err == nil {
+			p.Org = org
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "invitation", formPage{Page: p, Token: token, Invitee: invitee, Timezones: timezones})
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.startSession(w, r, u, "/home", "Welcome, "+u.Name+". You're in.")
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

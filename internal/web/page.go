@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
+)
+
+// Page is what every page's template data embeds.
+type Page struct {
+	Title   string
+	User    *account.User
+	Org     *account.Org
+	Flash   string
+	Version string
+	// Nav names the active section of the navigation.
+	Nav string
+	// Form holds what was typed, to show it again after an error.
+	Form map[string]string
+	// Errors holds a message per field.
+	Errors map[string]string
+}
+
+// page builds the common page data for r.
+func (s *Server) page(r *http.Request, title string) Page {
+	p := Page{Title: title, Version: s.Version, User: auth.UserFromContext(r.Context())}
+	if p.User != nil {
+		if org, err := s.DB.FindOrgByID(r.Context(), p.User.OrgID); err == nil {
+			p.Org = org
+		}
+	}
+	if c, err := r.Cookie(flashCookie); err == nil {
+		if v, err := url.QueryUnescape(c.Value); err == nil {
+			p.Flash = v
+		}
+	}
+	return p
+}
+
+// withErrors returns p showing the form values and field errors of err.
+func (p Page) withErrors(r *http.Request, fields map[string]string, keep ...string) Page {
+	p.Errors = fields
+	p.Form = map[string]string{}
+	for _, k := range keep {
+		p.Form[k] = r.PostFormValue(k)
+	}
+	return p
+}
+
+const flashCookie = "holdspace_flash"
+
+// redirect sends the browser on after a successful POST, with a short
+// message for the next page.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+	if flash != "" {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(flash), Path: "/", MaxAge: 30,
+			HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// setSession sets the session cookie.
+func (s *Server) setSession(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookie, Value: token, Path: "/", MaxAge: int(account.SessionLifetime / time.Second),
+		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
+}
+
+// safeNext keeps post-sign-in redirects on this site.
+func safeNext(next string) string {
+	if next == "" || next[0] != '/' || len(next) > 1 && (next[1] == '/' || next[1] == '\\') {
+		return "/home"
+	}
+	return next
+}

@@ -1,0 +1,189 @@
+// Package web serves Holdspace's pages: server-rendered HTML from embedded
+// templates, forms that work without JavaScript, and the operational
+// endpoints. The JSON API is mounted here from package api.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Deps is what the server needs.
+type Deps struct {
+	DB     *store.DB
+	Auth   *auth.Service
+	Logger *slog.Logger
+	// API serves /api/v1/.
+	API http.Handler
+	// Secure marks cookies Secure (the site is served over TLS).
+	Secure bool
+	// TrustProxy takes client addresses from X-Forwarded-For.
+	TrustProxy bool
+	// Registry receives the HTTP and database metrics.
+	Registry *prometheus.Registry
+	// Version is shown in the footer and /healthz.
+	Version string
+}
+
+// Server is the HTTP handler of the whole application.
+type Server struct {
+	Deps
+	handler http.Handler
+	pages   map[string]*template.Template
+	assets  map[string]string // file name → content-hashed path
+	cookie  string
+	metrics *metrics
+}
+
+// NewServer parses the templates, hashes the static files and builds the
+// routes. It fails fast on a broken template.
+func NewServer(d Deps) (*Server, error) {
+	s := &Server{Deps: d, cookie: auth.CookieName(d.Secure)}
+	if err := s.loadAssets(); err != nil {
+		return nil, err
+	}
+	if err := s.loadTemplates(); err != nil {
+		return nil, err
+	}
+	s.metrics = newMetrics(d.Registry, d.DB)
+	s.handler = s.routes()
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) loadAssets() error {
+	s.assets = map[string]string{}
+	return fs.WalkDir(files, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := strings.TrimPrefix(p, "static/")
+		s.assets[name] = "/static/" + hex.EncodeToString(sum[:6]) + "/" + name
+		return nil
+	})
+}
+
+// asset returns the content-hashed URL of a static file.
+func (s *Server) asset(name string) (string, error) {
+	p, ok := s.assets[name]
+	if !ok {
+		return "", fmt.Errorf("no static file %q", name)
+	}
+	return p, nil
+}
+
+// handleStatic serves /static/{hash}/{name} with a year-long cache: the
+// hash changes whenever the file does.
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if s.assets[name] != r.URL.Path {
+		s.notFound(w, r)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	http.ServeFileFS(w, r, files, path.Join("static", name))
+}
+
+func (s *Server) loadTemplates() error {
+	funcs := template.FuncMap{
+		"asset":    s.asset,
+		"initials": initials,
+		"date":     func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"datetime": func(t time.Time) string { return t.Format("2 Jan 2006, 15:04 MST") },
+		"add":      func(a, b int) int { return a + b },
+		"neg":      func(a int) int { return -a },
+		"tzdata":   tzData,
+	}
+	base, err := template.New("").Funcs(funcs).ParseFS(files, "templates/_*.html")
+	if err != nil {
+		return fmt.Errorf("parse layout: %w", err)
+	}
+	pages, err := fs.Glob(files, "templates/[a-z]*.html")
+	if err != nil {
+		return err
+	}
+	s.pages = map[string]*template.Template{}
+	for _, p := range pages {
+		t, err := template.Must(base.Clone()).ParseFS(files, p)
+		if err != nil {
+			return fmt.Errorf("parse %s: %w", p, err)
+		}
+		s.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+	}
+	return nil
+}
+
+// render writes a page, or an error page if the template fails. Output is
+// buffered so that a failing template never sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("no template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	if _, err := r.Cookie(flashCookie); err == nil {
+		// The page shows the flash message once.
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+func initials(name string) string {
+	var out []rune
+	for _, f := range strings.Fields(name) {
+		for _, r := range f {
+			out = append(out, r)
+			break
+		}
+		if len(out) == 2 {
+			break
+		}
+	}
+	return strings.ToUpper(string(out))
+}
+
+// tzMenu is the data of the time-zone menu: the offered zones, with the
+// current one included even when it is not among them.
+type tzMenu struct {
+	Zones   []string
+	Current string
+}
+
+func tzData(zones []string, current string) tzMenu {
+	if current != "" && !slices.Contains(zones, current) {
+		zones = append([]string{current}, zones...)
+	}
+	return tzMenu{Zones: zones, Current: current}
+}

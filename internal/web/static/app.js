@@ -1,0 +1,23 @@
+// Small progressive enhancements; every page works without this file.
+
+// Pre-select the browser's time zone in time-zone menus that nobody has
+// chosen for yet (a fresh sign-up or invitation form).
+for (const select of document.querySelectorAll("select[data-detect-tz]")) {
+  if (select.dataset.touched || select.closest("form")?.querySelector("[aria-invalid]")) continue;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const current = select.value;
+  if (!zone || (current && current !== "UTC")) continue;
+  let option = [...select.options].find((o) => o.value === zone);
+  if (!option) {
+    option = new Option(zone, zone);
+    select.add(option, 0);
+  }
+  select.value = zone;
+}
+
+// Ask before revoking a token: scripts that use it stop working at once.
+for (const button of document.querySelectorAll("button.danger")) {
+  button.addEventListener("click", (event) => {
+    if (!window.confirm("Revoke this token? Anything using it stops working.")) event.preventDefault();
+  });
+}
