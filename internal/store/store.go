@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // Sentinel errors that every engine's driver errors are mapped to.
@@ -139,11 +140,16 @@ func (db *DB) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	dialect := goose.DialectSQLite3
 	if db.d.name() == Postgres {
-		dialect = goose.DialectPostgres
+		// Instances starting together take turns: the lock makes every
+		// migration run once.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		return goose.NewProvider(goose.DialectPostgres, db.write, sub, goose.WithSessionLocker(locker))
 	}
-	return goose.NewProvider(dialect, db.write, sub)
+	return goose.NewProvider(goose.DialectSQLite3, db.write, sub)
 }
 
 // Migrate applies every pending migration, each in its own transaction.

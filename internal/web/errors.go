@@ -77,5 +77,5 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 // notFound answers unknown pages with a friendly page.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusNotFound, "error", errorPage{Page: s.page(r, "Not found"), Status: 404,
-		Heading: "We couldn't find that page", Message: "The link may be old, or the page belongs to another organisation."})
+		Heading: "We couldn’t find that page", Message: "The link may be old, or the page belongs to another organisation."})
 }

@@ -118,7 +118,7 @@ func (s *Server) loadTemplates() error {
 		"neg":      func(a int) int { return -a },
 		"tzdata":   tzData,
 	}
-	base, err := template.New("").Funcs(funcs).ParseFS(files, "templates/_*.html")
+	base, err := template.New("").Funcs(funcs).ParseFS(files, "templates/layout.html")
 	if err != nil {
 		return fmt.Errorf("parse layout: %w", err)
 	}
@@ -128,6 +128,9 @@ func (s *Server) loadTemplates() error {
 	}
 	s.pages = map[string]*template.Template{}
 	for _, p := range pages {
+		if p == "templates/layout.html" {
+			continue
+		}
 		t, err := template.Must(base.Clone()).ParseFS(files, p)
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", p, err)
