@@ -40,8 +40,8 @@ func TestSMTPSend(t *testing.T) {
 	if got.From != "no-reply@holdspace.example" {
 		t.Errorf("envelope sender = %q, want no-reply@holdspace.example", got.From)
 	}
-	if want := "Holdspace <no-reply@holdspace.example>"; got.Header.Get("From") != want {
-		t.Errorf("From = %q, want %q", got.Header.Get("From"), want)
+	if from, err := got.Header.AddressList("From"); err != nil || len(from) != 1 || from[0].Name != "Holdspace" || from[0].Address != "no-reply@holdspace.example" {
+		t.Errorf("From = %q (%v), want Holdspace <no-reply@holdspace.example>", got.Header.Get("From"), err)
 	}
 	if to, err := got.Header.AddressList("To"); err != nil || len(to) != 1 || to[0].Name != "Ana Müller" || to[0].Address != "ana@example.com" {
 		t.Errorf("To = %q (%v), want Ana Müller <ana@example.com>", got.Header.Get("To"), err)

@@ -26,7 +26,7 @@ type Page struct {
 
 // page builds the common page data for r.
 func (s *Server) page(r *http.Request, title string) Page {
-	p := Page{Title: title, Version: s.Version, User: auth.UserFromContext(r.Context())}
+	p := Page{Title: title, Version: s.Version, User: auth.UserFromContext(r.Context()), Form: map[string]string{}}
 	if p.User != nil {
 		if org, err := s.DB.FindOrgByID(r.Context(), p.User.OrgID); err == nil {
 			p.Org = org

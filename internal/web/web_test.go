@@ -127,6 +127,7 @@ func (e *env) lastLink(to string) (string, string) {
 func (e *env) signUp(org, name, email string) *client {
 	e.t.Helper()
 	c := e.client()
+	c.get("/signup").expect(e.t, 200, "Create your organisation")
 	c.post("/signup", url.Values{"org_name": {org}, "name": {name}, "email": {email}, "password": {"correct horse battery"}, "timezone": {"Europe/Berlin"}}).
 		expect(e.t, 200, "Check your email")
 	path, token := e.lastLink(email)
@@ -363,6 +364,9 @@ func TestBaseline(t *testing.T) {
 	}
 	if strings.Contains(r.body, "<script>") {
 		t.Error("inline script on the page")
+	}
+	for _, p := range []string{"/signin", "/signup", "/password/forgot"} {
+		c.get(p).expect(t, 200)
 	}
 	c.get("/no/such/page").expect(t, 404, "find that page")
 	c.get("/healthz").expect(t, 200, `"ok"`)

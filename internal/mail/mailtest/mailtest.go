@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"mime"
 	"mime/multipart"
@@ -99,6 +100,9 @@ func Start(tb testing.TB, cfg Config) *Server {
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
 	srv.AllowInsecureAuth = !cfg.TLS
+	// Failed handshakes are expected in tests of failures; the client's
+	// error says what happened.
+	srv.ErrorLog = log.New(io.Discard, "", 0)
 	if cfg.TLS {
 		cert, pool, err := selfSignedCert()
 		if err != nil {
@@ -116,6 +120,8 @@ func Start(tb testing.TB, cfg Config) *Server {
 	}()
 	tb.Cleanup(func() {
 		_ = srv.Close()
+		// Close misses the listener if Serve has not registered it yet.
+		_ = ln.Close()
 		<-done
 	})
 	return s

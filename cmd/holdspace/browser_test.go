@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/holdspace/holdspace/internal/demo"
+)
+
+// browser starts a headless Chromium for one test, or skips when none is
+// installed (HOLDSPACE_TEST_BROWSER=1 turns the skip into a failure).
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		if os.Getenv("HOLDSPACE_TEST_BROWSER") == "1" {
+			t.Fatal("HOLDSPACE_TEST_BROWSER=1 but no Chromium is installed (apt-get install chromium)")
+		}
+		t.Skip("no Chromium installed; set HOLDSPACE_TEST_BROWSER=1 to require it")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	return ctx
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	must(t, err)
+	return s
+}
+
+func expectText(t *testing.T, ctx context.Context, sel string, wants ...string) {
+	t.Helper()
+	got := text(t, ctx, sel)
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s lacks %q; it reads:\n%.2000s", sel, w, got)
+		}
+	}
+}
+
+func TestBrowserDemoAdmin(t *testing.T) {
+	ctx := browser(t)
+	in := startServe(t, map[string]string{"HOLDSPACE_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "b.db")}, "--demo")
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(in.URL+"/signin"),
+		chromedp.SendKeys(chromedp.CSS("#email"), demo.AdminEmail),
+		chromedp.SendKeys(chromedp.CSS("#password"), demo.Password),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(".stats")),
+	))
+	expectText(t, ctx, "main", "Welcome, Maya Lindqvist", "Northwind Trading", "40 people in 6 departments")
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/people"]`)), chromedp.WaitVisible(chromedp.CSS("table.people"))))
+	expectText(t, ctx, "main", "40 people", "Priya Raman", "Engineering")
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/people/chart"]`)), chromedp.WaitVisible(chromedp.CSS(".tree"))))
+	expectText(t, ctx, ".tree", "Oliver Mensah", "Kenji Watanabe", "Ravi Shah")
+}
+
+var confirmLink = regexp.MustCompile(`http://[^\s]+/signup/confirm\?token=[A-Za-z0-9_\-]+`)
+
+func TestBrowserSignUpImport(t *testing.T) {
+	ctx := browser(t)
+	in := startServe(t, map[string]string{"HOLDSPACE_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "b.db")})
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(in.URL+"/signup"),
+		chromedp.SendKeys(chromedp.CSS("#org_name"), "Lumen Health"),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Rosa Alvarez"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "rosa@lumen.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "a calm long password"),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("section.center h1")),
+	))
+	expectText(t, ctx, "main", "Check your email", "rosa@lumen.example")
+	// Without SMTP the email is in the log; take the link from there, as a
+	// newcomer would.
+	var link string
+	for deadline := time.Now().Add(20 * time.Second); link == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		link = confirmLink.FindString(in.stderr.String())
+	}
+	if link == "" {
+		t.Fatalf("no confirmation link in the log:\n%s", in.stderr.String())
+	}
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(link),
+		chromedp.Click(chromedp.CSS(`form[action="/signup/confirm"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".stats")),
+	))
+	expectText(t, ctx, "main", "Welcome, Rosa Alvarez", "Lumen Health")
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	good := filepath.Join(dir, "good.csv")
+	must(t, os.WriteFile(bad, []byte("name;email;department;manager_email;level;timezone\n"+
+		"Sam Lee;sam@lumen.example;Nursing;;4;Europe/Madrid\n"+
+		"Ida Cole;ida@lumen.example;Nursing;nobody@lumen.example;2;Europe/Madrid\n"), 0o600))
+	must(t, os.WriteFile(good, []byte("\ufeffname,email,department,manager_email,level,timezone\n"+
+		"Sam Lee,sam@lumen.example,Nursing,,4,Europe/Madrid\n"+
+		"Ida Cole,ida@lumen.example,Nursing,sam@lumen.example,2,Europe/Madrid\n"+
+		"Tom Berg,tom@lumen.example,Pharmacy,rosa@lumen.example,3,Europe/Oslo\n"), 0o600))
+
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(in.URL+"/people/import"),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{bad}),
+		chromedp.Click(chromedp.CSS(`form[action="/people/import"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("table.preview")),
+	))
+	expectText(t, ctx, "main", "1 problem to fix", "Nothing has been imported", "Unknown manager")
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(in.URL+"/people/import"),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{good}),
+		chromedp.Click(chromedp.CSS(`form[action="/people/import"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("table.preview")),
+	))
+	expectText(t, ctx, "main", "3 people are ready to import")
+	must(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`form[action="/people/import/confirm"] button`)),
+		chromedp.WaitVisible(chromedp.CSS("table.people")),
+	))
+	expectText(t, ctx, "main", "3 people imported and invited.", "4 people", "Ida Cole", "Sam Lee", "Tom Berg")
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/people/chart"), chromedp.WaitVisible(chromedp.CSS(".tree"))))
+	expectText(t, ctx, ".tree", "Rosa Alvarez", "Tom Berg", "Sam Lee", "Ida Cole")
+}
+
+// TestScreenshots saves the main pages at phone and desktop width, light
+// and dark, into $HOLDSPACE_SCREENSHOTS, for people to look at.
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("HOLDSPACE_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set HOLDSPACE_SCREENSHOTS=DIR to save screenshots")
+	}
+	must(t, os.MkdirAll(dir, 0o755))
+	ctx := browser(t)
+	in := startServe(t, map[string]string{"HOLDSPACE_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "s.db")}, "--demo")
+	pages := map[string]string{"landing": "/", "signin": "/signin", "signup": "/signup", "notfound": "/nope"}
+	signedIn := map[string]string{"home": "/home", "people": "/people", "chart": "/people/chart", "profile": "/profile",
+		"import": "/people/import", "invite": "/people/invite"}
+	shoot := func(name, path string) {
+		for _, vp := range []struct {
+			name string
+			w, h int64
+		}{{"phone", 390, 844}, {"desktop", 1280, 860}} {
+			for _, scheme := range []string{"light", "dark"} {
+				_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+				must(t, err)
+				must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h), chromedp.Navigate(in.URL+path)))
+				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+				must(t, err)
+				must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", name, vp.name, scheme)), png, 0o644))
+			}
+		}
+	}
+	for n, p := range pages {
+		shoot(n, p)
+	}
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(in.URL+"/signin"),
+		chromedp.SendKeys(chromedp.CSS("#email"), demo.AdminEmail),
+		chromedp.SendKeys(chromedp.CSS("#password"), demo.Password),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(".stats")),
+	))
+	for n, p := range signedIn {
+		shoot(n, p)
+	}
+}

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/config"
+	"github.com/holdspace/holdspace/internal/demo"
+)
+
+// syncBuffer is an io.Writer that tests can read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freePort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// instance is a running `holdspace serve`.
+type instance struct {
+	URL            string
+	stdout, stderr *syncBuffer
+	stop           func() error
+}
+
+// startServe runs `holdspace serve` with env on a free port and waits until
+// it answers.
+func startServe(t testing.TB, env map[string]string, args ...string) *instance {
+	t.Helper()
+	port := freePort(t)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	getenv := func(k string) string {
+		switch k {
+		case "HOLDSPACE_ADDR":
+			return fmt.Sprintf("127.0.0.1:%d", port)
+		case "HOLDSPACE_BASE_URL":
+			return base
+		}
+		return env[k]
+	}
+	in := &instance{URL: base, stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, append([]string{"serve"}, args...), getenv, nil, in.stdout, in.stderr) }()
+	var once sync.Once
+	var stopErr error
+	in.stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case stopErr = <-done:
+			case <-time.After(30 * time.Second):
+				stopErr = errors.New("serve did not stop within 30s")
+			}
+		})
+		return stopErr
+	}
+	t.Cleanup(func() { _ = in.stop() })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := http.Get(base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return in
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited: %v\nstderr:\n%s", err, in.stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve not ready: %v\nstderr:\n%s", err, in.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestServeDemo(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
+	env := map[string]string{"HOLDSPACE_DATABASE_URL": dbURL}
+	in := startServe(t, env, "--demo")
+	out := in.stdout.String()
+	for _, want := range []string{"Holdspace is running at " + in.URL, "Loaded the demo organisation", demo.AdminEmail, demo.Password} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.PostForm(in.URL+"/signin", url.Values{"email": {demo.AdminEmail}, "password": {demo.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "Welcome, Maya Lindqvist") {
+		t.Fatalf("sign in as demo admin: %d\n%.1500s", res.StatusCode, body)
+	}
+	res, _ = c.Get(in.URL + "/people")
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), "40 people") {
+		t.Errorf("demo people page does not show 40 people")
+	}
+	if err := in.stop(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+
+	// A second run adds nothing.
+	in = startServe(t, env, "--demo")
+	if !strings.Contains(in.stdout.String(), "already loaded") {
+		t.Errorf("second run:\n%s", in.stdout.String())
+	}
+	res, _ = c.Get(in.URL + "/people")
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), "40 people") {
+		t.Errorf("second demo run changed the number of people")
+	}
+}
+
+// TestServeDrainsOnShutdown checks that a request in flight when the
+// server is told to stop still gets its answer.
+func TestServeDrainsOnShutdown(t *testing.T) {
+	in := startServe(t, map[string]string{"HOLDSPACE_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "h.db")})
+	// The request's body arrives in two halves, so that the handler is
+	// still reading it when the stop begins.
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", in.URL+"/signin", pr)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	type result struct {
+		status int
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		res.Body.Close()
+		done <- result{status: res.StatusCode}
+	}()
+	if _, err := io.WriteString(pw, "email=x%40example.com&pass"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	stopped := make(chan error, 1)
+	go func() { stopped <- in.stop() }()
+	time.Sleep(200 * time.Millisecond)
+	select {
+	case err := <-stopped:
+		t.Fatalf("serve stopped with a request in flight: %v", err)
+	default:
+	}
+	if _, err := io.WriteString(pw, "word=wrong+password"); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	if r := <-done; r.err != nil || r.status != http.StatusUnauthorized {
+		t.Errorf("in-flight request: status %d, err %v; want its 401 answer", r.status, r.err)
+	}
+	if err := <-stopped; err != nil {
+		t.Errorf("stop: %v", err)
+	}
+}
+
+func TestServeHelpListsEverySetting(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"serve", "-h"}, func(string) string { return "" }, nil, &out, io.Discard)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, row := range config.Table() {
+		for _, want := range []string{"-" + row[0], row[1]} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("serve -h lacks %q", want)
+			}
+		}
+	}
+}
+
+func TestMalformedSettingNamed(t *testing.T) {
+	tests := map[string]string{
+		"HOLDSPACE_ADDR":             "not-an-address",
+		"HOLDSPACE_DATABASE_URL":     "mysql://x",
+		"HOLDSPACE_BASE_URL":         "ftp://x",
+		"HOLDSPACE_LOG_FORMAT":       "xml",
+		"HOLDSPACE_LOG_LEVEL":        "loud",
+		"HOLDSPACE_SHUTDOWN_TIMEOUT": "soon",
+		"HOLDSPACE_DEMO":             "maybe",
+		"HOLDSPACE_SMTP_URL":         "http://mail",
+	}
+	for env, val := range tests {
+		t.Run(env, func(t *testing.T) {
+			err := run(context.Background(), []string{"serve"}, func(k string) string {
+				if k == env {
+					return val
+				}
+				return ""
+			}, nil, io.Discard, io.Discard)
+			var ue usageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), env) {
+				t.Errorf("err = %v, want a usage error naming %s", err, env)
+			}
+		})
+	}
+}
+
+func TestMigrate(t *testing.T) {
+	var out bytes.Buffer
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "m.db")
+	getenv := func(k string) string {
+		if k == "HOLDSPACE_DATABASE_URL" {
+			return dbURL
+		}
+		return ""
+	}
+	for range 2 {
+		if err := run(context.Background(), []string{"migrate"}, getenv, nil, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !regexp.MustCompile(`Migrations applied \(sqlite\)`).MatchString(out.String()) {
+		t.Errorf("output: %s", out.String())
+	}
+}
+
+func TestReadmeConfigTable(t *testing.T) {
+	readme, err := readFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range config.Table() {
+		if !strings.Contains(readme, "`"+row[1]+"`") || !strings.Contains(readme, "`-"+row[0]+"`") {
+			t.Errorf("README's configuration table lacks %s / -%s", row[1], row[0])
+		}
+	}
+}
+
+func readFile(p string) (string, error) {
+	b, err := os.ReadFile(p)
+	return string(b), err
+}

@@ -1,0 +1,253 @@
+// Package api is Holdspace's JSON API under /api/v1: everything a person can
+// do in the web app, for scripts and integrations. It is built with huma on
+// the standard library's ServeMux, so the OpenAPI 3.1 document served at
+// /api/v1/openapi.json is generated from the same Go types the handlers use
+// and cannot drift from them.
+//
+// Callers authenticate with the session cookie or a personal access token
+// (Authorization: Bearer hsp_…). Identifying the caller, CSRF protection,
+// request ids, security headers and body limits are the job of the server
+// that mounts this handler; this package authorises each operation and maps
+// every failure to one error shape:
+//
+//	{"error": {"code": "validation_failed", "message": "…", "fields": {"email": "…"}}}
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// Prefix is where the API lives; every operation's path starts with it.
+const Prefix = "/api/v1"
+
+// Deps is what the API needs.
+type Deps struct {
+	Auth   *auth.Service
+	DB     *store.DB
+	Logger *slog.Logger
+	// Secure marks the session cookie Secure (the site is served over TLS).
+	Secure bool
+	// CookieName is the session cookie's name; empty means
+	// auth.CookieName(Secure).
+	CookieName string
+	// ClientIP returns the caller's address for rate limits and the
+	// session list; nil means the connection's remote address.
+	ClientIP func(*http.Request) string
+}
+
+// API is the http.Handler for everything under /api/v1/.
+type API struct {
+	auth     *auth.Service
+	db       *store.DB
+	log      *slog.Logger
+	secure   bool
+	cookie   string
+	clientIP func(*http.Request) string
+
+	mux  *http.ServeMux
+	huma huma.API
+	ops  []Operation
+	spec []byte // the OpenAPI document as served
+}
+
+// Operation is one registered API operation.
+type Operation struct {
+	Method string
+	// Path is the full path pattern, as in /api/v1/people/{id}.
+	Path string
+	// ID is the OpenAPI operationId, in kebab-case.
+	ID string
+}
+
+// New builds the API. The caller mounts it with mux.Handle("/api/v1/", a)
+// after identifying the request (auth.WithIdentity). It panics if an
+// operation is defined wrongly, which the tests catch.
+func New(d Deps) *API {
+	a := &API{auth: d.Auth, db: d.DB, log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP,
+		mux: http.NewServeMux()}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.cookie == "" {
+		a.cookie = auth.CookieName(d.Secure)
+	}
+	if a.clientIP == nil {
+		a.clientIP = remoteIP
+	}
+	a.huma = humago.New(a.mux, a.config())
+	a.routes()
+	spec, err := json.Marshal(a.huma.OpenAPI())
+	if err != nil {
+		panic(fmt.Sprintf("api: marshal OpenAPI document: %v", err))
+	}
+	a.spec = spec
+	a.mux.HandleFunc("GET "+Prefix+"/openapi.json", a.handleOpenAPI)
+	return a
+}
+
+// config describes the API for its OpenAPI document. Huma's own docs page,
+// schema routes and $schema links are left out: the docs page loads
+// scripts from a CDN, which the site's CSP forbids.
+func (a *API) config() huma.Config {
+	c := huma.DefaultConfig("Holdspace API", "1")
+	c.OpenAPIPath, c.DocsPath, c.SchemasPath = "", "", ""
+	c.CreateHooks = nil
+	c.Info.Description = "Everything a person can do in Holdspace's web app. Authenticate with the session cookie " +
+		"(POST /api/v1/session) or a personal access token: `Authorization: Bearer hsp_…`. Every error has the shape " +
+		"`{\"error\": {\"code\": \"…\", \"message\": \"…\", \"fields\": {\"email\": \"…\"}}}`; request bodies with unknown fields are refused."
+	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		schemeSession: {Type: "apiKey", In: "cookie", Name: a.cookie, Description: "The session cookie set by signing in."},
+		schemeToken:   {Type: "http", Scheme: "bearer", Description: "A personal access token (hsp_…), created at POST /api/v1/me/tokens."},
+	}
+	c.Tags = []*huma.Tag{
+		{Name: tagAccount, Description: "Signing up, in and out; password reset; invitations."},
+		{Name: tagProfile, Description: "The signed-in person: profile, password, sessions and access tokens."},
+		{Name: tagOrg, Description: "The organisation and its people."},
+		{Name: tagAdmin, Description: "For organisation admins: inviting and importing people, roles."},
+	}
+	return c
+}
+
+// Tags group operations in the document; security schemes name the two
+// ways to authenticate.
+const (
+	tagAccount = "Account"
+	tagProfile = "Profile"
+	tagOrg     = "Organisation"
+	tagAdmin   = "Admin"
+
+	schemeSession = "session"
+	schemeToken   = "token"
+)
+
+// ServeHTTP serves the API. Unknown routes and wrong methods get the JSON
+// error too, never the mux's plain-text answers.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	r = r.WithContext(context.WithValue(r.Context(), requestKey{}, &request{
+		ip: a.clientIP(r), userAgent: r.UserAgent(), log: a.log}))
+	if _, pattern := a.mux.Handler(r); pattern == "" {
+		a.noRoute(w, r)
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// noRoute answers 405 when the path exists with other methods, else 404.
+func (a *API) noRoute(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := a.mux.Handler(probe); pattern != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) == 0 {
+		writeError(w, newError(http.StatusNotFound, "There is no such API route. The routes are listed at "+Prefix+"/openapi.json.", nil))
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	writeError(w, newError(http.StatusMethodNotAllowed, fmt.Sprintf("This route does not take %s; it takes %s.", r.Method, strings.Join(allowed, ", ")), nil))
+}
+
+// handleOpenAPI serves the OpenAPI document, rendered once at start-up.
+func (a *API) handleOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/openapi+json")
+	_, _ = w.Write(a.spec)
+}
+
+// OpenAPI returns the OpenAPI document that describes the API.
+func (a *API) OpenAPI() *huma.OpenAPI { return a.huma.OpenAPI() }
+
+// Operations lists every registered operation in registration order.
+func (a *API) Operations() []Operation { return slices.Clone(a.ops) }
+
+// access is who may call an operation.
+type access int
+
+const (
+	public   access = iota // anyone, signed in or not
+	signedIn               // any person of the organisation
+	admin                  // organisation admins only
+)
+
+// register adds an operation. Who may call it is checked before the body is
+// read, so a member learns nothing from a validation error on an admin
+// operation; every error a handler returns goes through fail.
+func register[I, O any](a *API, who access, op huma.Operation, h func(context.Context, *I) (*O, error)) {
+	op.Path = Prefix + op.Path
+	if who != public {
+		op.Security = []map[string][]string{{schemeSession: {}}, {schemeToken: {}}}
+		op.Middlewares = huma.Middlewares{a.require(who)}
+		op.Errors = append(op.Errors, http.StatusUnauthorized)
+	}
+	if who == admin {
+		op.Errors = append(op.Errors, http.StatusForbidden)
+	}
+	// Huma adds 422 (for operations with input) and 500 to a non-empty list.
+	op.Errors = append(op.Errors, http.StatusInternalServerError)
+	a.ops = append(a.ops, Operation{Method: op.Method, Path: op.Path, ID: op.OperationID})
+	huma.Register(a.huma, op, func(ctx context.Context, in *I) (*O, error) {
+		out, err := h(ctx, in)
+		if err != nil {
+			return nil, a.fail(ctx, op.OperationID, err)
+		}
+		return out, nil
+	})
+}
+
+// require refuses callers below who with 401 or 403.
+func (a *API) require(who access) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		u := auth.UserFromContext(ctx.Context())
+		switch {
+		case u == nil:
+			_, w := humago.Unwrap(ctx)
+			writeError(w, a.fail(ctx.Context(), "", auth.ErrUnauthenticated))
+		case who == admin && !u.IsAdmin():
+			_, w := humago.Unwrap(ctx)
+			writeError(w, a.fail(ctx.Context(), "", auth.ErrForbidden))
+		default:
+			next(ctx)
+		}
+	}
+}
+
+// request is what handlers need to know about the HTTP request beyond their
+// input: huma hands them only a context.
+type request struct {
+	ip, userAgent string
+	log           *slog.Logger
+}
+
+type requestKey struct{}
+
+// requestFrom returns the request details that ServeHTTP recorded.
+func requestFrom(ctx context.Context) *request {
+	if r, ok := ctx.Value(requestKey{}).(*request); ok {
+		return r
+	}
+	return &request{log: slog.New(slog.DiscardHandler)}
+}
+
+// remoteIP is the connection's address without its port.
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

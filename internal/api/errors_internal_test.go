@@ -1,0 +1,55 @@
+package api
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestErrorCodesDocumented keeps the code enum in the document in step with
+// the codes the API answers with.
+func TestErrorCodesDocumented(t *testing.T) {
+	a := New(Deps{})
+	schema := a.OpenAPI().Components.Schemas.Map()["ErrorBody"]
+	if schema == nil {
+		t.Fatal("no ErrorBody schema")
+	}
+	var documented []string
+	for _, v := range schema.Properties["code"].Enum {
+		documented = append(documented, v.(string))
+	}
+	var used []string
+	for _, c := range codes {
+		used = append(used, c)
+	}
+	slices.Sort(documented)
+	slices.Sort(used)
+	if diff := cmp.Diff(used, documented); diff != "" {
+		t.Errorf("error codes used (-) and documented (+):\n%s", diff)
+	}
+}
+
+func TestFromHumaFieldNames(t *testing.T) {
+	tests := []struct {
+		loc, msg    string
+		field, want string
+	}{
+		{"body.email", "expected length <= 254", "email", "Use at most 254 characters."},
+		{"body", "expected required property password to be present", "password", "This field is required."},
+		{"body.extra", "unexpected property", "extra", "This field is unknown; remove it."},
+		{"query.limit", "expected number >= 1", "limit", "Use a number of at least 1."},
+		{"path.id", "expected length <= 100", "id", "Use at most 100 characters."},
+		{"body.role", `expected value to be one of "member, admin"`, "role", "Choose one of: member, admin."},
+		{"body.email", "expected string to be RFC 5322 email: mail: missing '@'", "email", "Enter an email address like name@example.com."},
+		{"body.items[2].name", "expected string", "items[2].name", "Use a string."},
+		{"body", "invalid character 'x'", "", ""},
+	}
+	for _, tt := range tests {
+		field, msg := fieldOf(&huma.ErrorDetail{Location: tt.loc, Message: tt.msg})
+		if field != tt.field || msg != tt.want {
+			t.Errorf("fieldOf(%q, %q) = %q, %q; want %q, %q", tt.loc, tt.msg, field, msg, tt.field, tt.want)
+		}
+	}
+}

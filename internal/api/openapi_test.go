@@ -1,0 +1,97 @@
+package api_test
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/holdspace/holdspace/internal/api"
+	"github.com/pb33f/libopenapi"
+)
+
+var kebab = regexp.MustCompile(`^[a-z]+(-[a-z]+)*$`)
+
+// TestOpenAPI checks that the served document is valid OpenAPI 3.1, that it
+// describes exactly the registered operations, and that every one of them
+// is routed.
+func TestOpenAPI(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, mustOpenSQLite(t))
+	res := e.anon().do(t, http.MethodGet, "/api/v1/openapi.json", nil)
+	res.want(t, http.StatusOK, nil)
+
+	doc, err := libopenapi.NewDocument(res.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := doc.GetVersion(); !strings.HasPrefix(v, "3.1") {
+		t.Errorf("OpenAPI version %q, want 3.1", v)
+	}
+	model, err := doc.BuildV3Model()
+	if err != nil {
+		t.Fatalf("build v3 model: %v", err)
+	}
+
+	var documented []api.Operation
+	for path, item := range model.Model.Paths.PathItems.FromOldest() {
+		for method, op := range item.GetOperations().FromOldest() {
+			documented = append(documented, api.Operation{Method: strings.ToUpper(method), Path: path, ID: op.OperationId})
+			if op.Summary == "" || len(op.Tags) == 0 {
+				t.Errorf("%s %s: want a summary and tags", method, path)
+			}
+			if !kebab.MatchString(op.OperationId) {
+				t.Errorf("%s %s: operationId %q is not kebab-case", method, path, op.OperationId)
+			}
+		}
+	}
+	registered := e.api.Operations()
+	byRoute := func(a, b api.Operation) int { return strings.Compare(a.Method+" "+a.Path, b.Method+" "+b.Path) }
+	slices.SortFunc(documented, byRoute)
+	slices.SortFunc(registered, byRoute)
+	if diff := cmp.Diff(registered, documented); diff != "" {
+		t.Errorf("registered operations (-) differ from the document (+):\n%s", diff)
+	}
+	want := []api.Operation{
+		{"DELETE", "/api/v1/me/sessions/{id}", "revoke-session"},
+		{"DELETE", "/api/v1/me/tokens/{id}", "revoke-token"},
+		{"DELETE", "/api/v1/session", "sign-out"},
+		{"GET", "/api/v1/departments", "list-departments"},
+		{"GET", "/api/v1/invitations/{token}", "get-invitation"},
+		{"GET", "/api/v1/me", "get-me"},
+		{"GET", "/api/v1/me/sessions", "list-sessions"},
+		{"GET", "/api/v1/me/tokens", "list-tokens"},
+		{"GET", "/api/v1/org", "get-org"},
+		{"GET", "/api/v1/people", "list-people"},
+		{"GET", "/api/v1/people/tree", "get-org-chart"},
+		{"GET", "/api/v1/people/{id}", "get-person"},
+		{"PATCH", "/api/v1/me", "update-me"},
+		{"POST", "/api/v1/invitations/{token}/accept", "accept-invitation"},
+		{"POST", "/api/v1/me/password", "change-password"},
+		{"POST", "/api/v1/me/tokens", "create-token"},
+		{"POST", "/api/v1/password/forgot", "request-password-reset"},
+		{"POST", "/api/v1/password/reset", "reset-password"},
+		{"POST", "/api/v1/people", "invite-person"},
+		{"POST", "/api/v1/people/import", "import-people"},
+		{"POST", "/api/v1/people/import/preview", "preview-import"},
+		{"POST", "/api/v1/people/{id}/invitation", "resend-invitation"},
+		{"POST", "/api/v1/session", "sign-in"},
+		{"POST", "/api/v1/signup", "sign-up"},
+		{"POST", "/api/v1/signup/confirm", "confirm-sign-up"},
+		{"PUT", "/api/v1/people/{id}/role", "update-role"},
+	}
+	if diff := cmp.Diff(want, registered); diff != "" {
+		t.Errorf("operations (-want +registered):\n%s", diff)
+	}
+
+	// Every operation is routed: none answers with the unknown-route error.
+	fill := strings.NewReplacer("{id}", "00000000-0000-0000-0000-000000000000", "{token}", "hsl_nothing")
+	for _, op := range registered {
+		res := e.anon().do(t, op.Method, fill.Replace(op.Path), nil)
+		if res.status == http.StatusMethodNotAllowed || strings.Contains(string(res.body), "no such API route") {
+			t.Errorf("%s %s is not routed: %d %s", op.Method, op.Path, res.status, res.body)
+		}
+	}
+}

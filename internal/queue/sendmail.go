@@ -1,0 +1,81 @@
+package queue
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/holdspace/holdspace/internal/mail"
+)
+
+// Mail retry policy: the delay after the nth failed attempt is n⁴ seconds
+// (1 s, 16 s, 81 s, … 40 min), capped at an hour, so a short outage costs
+// little delay and a long one little load; with 30 attempts the queue
+// keeps trying for about a day before it gives up on a message.
+const (
+	mailMaxAttempts = 30
+	mailMaxBackoff  = time.Hour
+)
+
+// mailArgs are the arguments of a send_mail job: the whole message, so
+// that sending needs nothing else from the database.
+type mailArgs struct {
+	Message mail.Message `json:"message"`
+}
+
+// Kind names the job in the database; changing it strands queued jobs.
+func (mailArgs) Kind() string { return "send_mail" }
+
+// InsertOpts gives mail its own number of attempts.
+func (mailArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: mailMaxAttempts}
+}
+
+// mailWorker sends the message of a send_mail job.
+type mailWorker struct {
+	river.WorkerDefaults[mailArgs]
+	sender     mail.Sender
+	logger     *slog.Logger
+	retryDelay time.Duration // if set, replaces mailBackoff (tests)
+}
+
+// Work sends the message. A failed send returns the error, and River
+// retries the job; a message that can never be sent is cancelled.
+func (w *mailWorker) Work(ctx context.Context, job *river.Job[mailArgs]) error {
+	if err := job.Args.Message.Validate(); err != nil {
+		// Not retried, so River's error handler does not see it.
+		w.logger.ErrorContext(ctx, "job failed, giving up",
+			slog.String("job_kind", job.Kind),
+			slog.Int64("job_id", job.ID),
+			slog.String("error", err.Error()),
+		)
+		return river.JobCancel(err)
+	}
+	if err := w.sender.Send(ctx, job.Args.Message); err != nil {
+		return fmt.Errorf("send mail: %w", err)
+	}
+	return nil
+}
+
+// NextRetry schedules the next attempt after a failed send.
+func (w *mailWorker) NextRetry(job *river.Job[mailArgs]) time.Time {
+	if w.retryDelay > 0 {
+		return time.Now().Add(w.retryDelay)
+	}
+	// job.Errors does not yet include the failure being handled.
+	return time.Now().Add(mailBackoff(len(job.Errors) + 1))
+}
+
+// mailBackoff is the delay after the nth failed attempt, with up to 10%
+// jitter so that mail queued during an outage does not retry in lockstep.
+func mailBackoff(n int) time.Duration {
+	d := mailMaxBackoff
+	if n < 8 { // 8⁴ s is more than an hour
+		d = time.Duration(n*n*n*n) * time.Second
+	}
+	return d + rand.N(d/10+1)
+}
