@@ -153,7 +153,8 @@ func TestBrowserSignUpImport(t *testing.T) {
 }
 
 // TestScreenshots saves the main pages at phone and desktop width, light
-// and dark, into $HOLDSPACE_SCREENSHOTS, for people to look at.
+// and dark, into $HOLDSPACE_SCREENSHOTS, for people to look at: what
+// fits on the first screen, as a person first sees it.
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("HOLDSPACE_SCREENSHOTS")
 	if dir == "" {
@@ -175,7 +176,7 @@ func TestScreenshots(t *testing.T) {
 					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
 				must(t, err)
 				must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h), chromedp.Navigate(in.URL+path)))
-				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 				must(t, err)
 				must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", name, vp.name, scheme)), png, 0o644))
 			}

@@ -152,6 +152,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintf(stdout, "Sign in as the demo admin: %s / %s\n(every demo person shares that password, e.g. priya@northwind.example)\n", demo.AdminEmail, demo.Password)
 	}
 
+	// Expired sessions and links are swept hourly; every instance may do
+	// it, since deleting what is already gone is harmless.
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	swept := make(chan struct{})
+	go func() {
+		defer close(swept)
+		sweep(sweepCtx, db, logger, time.Hour)
+	}()
+	defer func() { stopSweep(); <-swept }()
+
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -179,4 +189,20 @@ func localURL(cfg *config.Config, addr net.Addr) string {
 		return fmt.Sprintf("http://localhost:%d", ta.Port)
 	}
 	return cfg.BaseURL.String()
+}
+
+// sweep deletes expired sessions and links every interval until ctx ends.
+func sweep(ctx context.Context, db *store.DB, logger *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := db.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("sweep expired sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/api"
 )
@@ -41,7 +42,8 @@ func TestSignUpConfirmSignOut(t *testing.T) {
 		web := client{e: e, session: c.Value}
 		var me api.Person
 		web.do(t, "GET", "/api/v1/me", nil).want(t, http.StatusOK, &me)
-		if diff := cmp.Diff(acct.User, me); diff != "" {
+		// PostgreSQL keeps microseconds.
+		if diff := cmp.Diff(acct.User, me, cmpopts.EquateApproxTime(time.Millisecond)); diff != "" {
 			t.Errorf("/me (-confirmed +me):\n%s", diff)
 		}
 

@@ -623,9 +623,12 @@ func (s *state) anneal(iters int, t0, t1 float64, stop func() bool) {
 
 // restore rebuilds the groups from an assignment.
 func (s *state) restore(grp []int32) {
-	members := make([][]int32, len(s.groups))
+	var members [][]int32
 	for a, h := range grp {
 		if h >= 0 {
+			for int(h) >= len(members) {
+				members = append(members, nil)
+			}
 			members[h] = append(members[h], int32(a))
 		}
 	}

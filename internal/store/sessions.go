@@ -89,7 +89,8 @@ func (db *DB) DeleteSession(ctx context.Context, orgID, userID, id string) error
 	})
 }
 
-// DeleteExpiredSessions removes sessions and links past their expiry.
+// DeleteExpired removes sessions past their expiry, and sign-ups and
+// links a week after theirs.
 func (db *DB) DeleteExpired(ctx context.Context) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, tx.now); err != nil {

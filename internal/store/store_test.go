@@ -329,3 +329,24 @@ func TestRolesAndSearch(t *testing.T) {
 		}
 	})
 }
+
+func TestDeleteExpired(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		_, clk := setup(t, db)
+		_, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		if _, err := db.CreateSession(ctx, admin, "old", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		clk.t = clk.t.Add(account.SessionLifetime + time.Hour)
+		if _, err := db.CreateSession(ctx, admin, "new", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteExpired(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ss, _ := db.FindSessions(ctx, admin.OrgID, admin.ID)
+		if len(ss) != 1 || ss[0].ID != "new" {
+			t.Errorf("sessions after sweep: %+v", ss)
+		}
+	})
+}

@@ -116,6 +116,7 @@ func (s *Server) loadTemplates() error {
 		"datetime": func(t time.Time) string { return t.Format("2 Jan 2006, 15:04 MST") },
 		"add":      func(a, b int) int { return a + b },
 		"neg":      func(a int) int { return -a },
+		"device":   device,
 		"tzdata":   tzData,
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(files, "templates/layout.html")
