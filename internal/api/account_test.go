@@ -91,7 +91,7 @@ func TestPasswordReset(t *testing.T) {
 		// Unknown and known addresses get the same answer.
 		e.anon().do(t, "POST", "/api/v1/password/forgot", map[string]string{"email": "nobody@example.com"}).
 			want(t, http.StatusAccepted, nil)
-		if n := len(e.mail.messages()); n != 0 {
+		if n := len(e.mail.Messages()); n != 0 {
 			t.Errorf("%d messages sent for an unknown address", n)
 		}
 		e.anon().do(t, "POST", "/api/v1/password/forgot", map[string]string{"email": o.member.Email}).

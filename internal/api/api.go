@@ -34,8 +34,11 @@ const Prefix = "/api/v1"
 
 // Deps is what the API needs.
 type Deps struct {
-	Auth   *auth.Service
-	DB     *store.DB
+	// Auth carries out the account flows.
+	Auth *auth.Service
+	// DB answers what the account flows do not cover.
+	DB *store.DB
+	// Logger receives the causes of server errors; nil discards them.
 	Logger *slog.Logger
 	// Secure marks the session cookie Secure (the site is served over TLS).
 	Secure bool

@@ -130,10 +130,14 @@ func (a *API) fail(ctx context.Context, operation string, err error) *Error {
 		return newError(http.StatusGone, sentence(store.ErrLinkInvalid.Error()), nil)
 	case errors.Is(err, store.ErrConflict):
 		return newError(http.StatusConflict, "This changed at the same time as your request. Reload and try again.", nil)
-	case errors.Is(err, auth.ErrBadCredentials):
-		return newError(http.StatusUnauthorized, sentence(auth.ErrBadCredentials.Error()), nil)
-	case errors.Is(err, auth.ErrUnauthenticated):
-		return newError(http.StatusUnauthorized, sentence(auth.ErrUnauthenticated.Error()), nil)
+	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrUnauthenticated):
+		msg := auth.ErrUnauthenticated.Error()
+		if errors.Is(err, auth.ErrBadCredentials) {
+			msg = auth.ErrBadCredentials.Error()
+		}
+		e := newError(http.StatusUnauthorized, sentence(msg), nil)
+		e.headers = http.Header{"WWW-Authenticate": {`Bearer realm="Holdspace"`}}
+		return e
 	case errors.Is(err, auth.ErrForbidden):
 		return newError(http.StatusForbidden, msgForbidden, nil)
 	case errors.Is(err, auth.ErrRateLimited):

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/http"
 	"slices"
 	"testing"
 
@@ -50,6 +51,20 @@ func TestFromHumaFieldNames(t *testing.T) {
 		field, msg := fieldOf(&huma.ErrorDetail{Location: tt.loc, Message: tt.msg})
 		if field != tt.field || msg != tt.want {
 			t.Errorf("fieldOf(%q, %q) = %q, %q; want %q, %q", tt.loc, tt.msg, field, msg, tt.field, tt.want)
+		}
+	}
+}
+
+func TestSessionCookie(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		a := New(Deps{Secure: secure})
+		c := a.sessionCookie("hss_x", 60)
+		want := "holdspace_session"
+		if secure {
+			want = "__Host-holdspace_session"
+		}
+		if c.Name != want || c.Secure != secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.MaxAge != 60 {
+			t.Errorf("secure=%v: cookie %+v", secure, c)
 		}
 	}
 }

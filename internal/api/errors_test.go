@@ -64,7 +64,7 @@ func TestErrorShape(t *testing.T) {
 			wantHeader [2]string
 		}{
 			{name: "no identity", c: e.anon(), method: "GET", path: "/api/v1/me",
-				status: 401, code: "unauthenticated"},
+				status: 401, code: "unauthenticated", wantHeader: [2]string{"WWW-Authenticate", `Bearer realm="Holdspace"`}},
 			{name: "unknown token", c: client{e: e, bearer: "hsp_nothing"}, method: "GET", path: "/api/v1/me",
 				status: 401, code: "unauthenticated"},
 			{name: "bad credentials", c: e.anon(), method: "POST", path: "/api/v1/session",
@@ -92,7 +92,7 @@ func TestErrorShape(t *testing.T) {
 				body:   map[string]string{"email": "someone@example.com", "password": "x", "remember": "yes"},
 				status: 422, code: "validation_failed", fields: map[string]string{"remember": "This field is unknown; remove it."}},
 			{name: "edge validation", c: e.anon(), method: "POST", path: "/api/v1/signup",
-				body: map[string]any{"org_name": "Org", "name": strings.Repeat("n", 121), "email": "not-an-email", "password": 12},
+				body:   map[string]any{"org_name": "Org", "name": strings.Repeat("n", 121), "email": "not-an-email", "password": 12},
 				status: 422, code: "validation_failed", fields: map[string]string{
 					"name":     "Use at most 120 characters.",
 					"email":    "Enter an email address like name@example.com.",
@@ -141,7 +141,7 @@ func TestErrorShape(t *testing.T) {
 
 func TestRateLimited(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, mustOpenSQLite(t))
+	e := newSQLiteEnv(t)
 	e.auth.Limiter = auth.NewLimiter(time.Hour, 1)
 	body := map[string]string{"email": "someone@example.com"}
 	e.anon().do(t, "POST", "/api/v1/password/forgot", body).want(t, http.StatusAccepted, nil)

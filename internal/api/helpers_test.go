@@ -3,9 +3,6 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -13,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -23,8 +19,8 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/api"
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/store/storetest"
 )
 
 const (
@@ -41,102 +37,39 @@ var passwordHash = sync.OnceValue(func() string {
 	return h
 })
 
-// outbox records the mail that store methods enqueue.
-type outbox struct {
-	mu   sync.Mutex
-	msgs []mail.Message
-}
-
-func (o *outbox) SendMailTx(_ context.Context, _ *sql.Tx, m mail.Message) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.msgs = append(o.msgs, m)
-	return nil
-}
-
-func (o *outbox) messages() []mail.Message {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return append([]mail.Message(nil), o.msgs...)
-}
-
 // env is one API on a fresh database, served over HTTP.
 type env struct {
 	db   *store.DB
 	auth *auth.Service
 	api  *api.API
 	srv  *httptest.Server
-	mail *outbox
+	mail *storetest.Outbox
 }
 
-// forEachDB runs fn on SQLite, and on PostgreSQL when
-// HOLDSPACE_TEST_POSTGRES_URL is set, each time on a fresh database.
+// forEachDB runs fn on every engine storetest offers (SQLite, and
+// PostgreSQL when HOLDSPACE_TEST_POSTGRES_URL is set), each time on a fresh
+// database.
 func forEachDB(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		fn(t, newEnv(t, mustOpenSQLite(t)))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		base := os.Getenv("HOLDSPACE_TEST_POSTGRES_URL")
-		if base == "" {
-			t.Skip("HOLDSPACE_TEST_POSTGRES_URL is not set")
-		}
-		fn(t, newEnv(t, mustOpenPostgres(t, base)))
-	})
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newEnv(t, storetest.Open(t, eng.URL(t))))
+		})
+	}
 }
 
-func mustOpenSQLite(tb testing.TB) *store.DB {
+// newSQLiteEnv is an env on SQLite alone, for tests about the API itself
+// rather than the data.
+func newSQLiteEnv(tb testing.TB) *env {
 	tb.Helper()
-	db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(tb.TempDir(), "holdspace.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+	return newEnv(tb, storetest.Open(tb, storetest.SQLiteURL(tb)))
 }
 
-// mustOpenPostgres opens a fresh schema of its own, dropped when the test
-// ends.
-func mustOpenPostgres(tb testing.TB, base string) *store.DB {
-	tb.Helper()
-	ctx := context.Background()
-	admin, err := store.Open(ctx, base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	if _, err := admin.WriteDB().ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		tb.Fatal(err)
-	}
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	db, err := store.Open(ctx, base+sep+"search_path="+schema)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		db.Close()
-		if _, err := admin.WriteDB().ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			tb.Error(err)
-		}
-		admin.Close()
-	})
-	return db
-}
-
+// newEnv serves the API on db, which storetest opened and migrated.
 func newEnv(tb testing.TB, db *store.DB) *env {
 	tb.Helper()
-	if err := db.Migrate(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	e := &env{db: db, mail: &outbox{}}
+	e := &env{db: db, mail: &storetest.Outbox{}}
 	db.Outbox = e.mail
 	base, _ := url.Parse("http://holdspace.test")
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -310,7 +243,7 @@ var tokenRE = regexp.MustCompile(`[?&]token=([A-Za-z0-9_\-]+)`)
 // linkToken returns the token of the link in the last message sent to to.
 func (e *env) linkToken(tb testing.TB, to string) string {
 	tb.Helper()
-	msgs := e.mail.messages()
+	msgs := e.mail.Messages()
 	for i := len(msgs) - 1; i >= 0; i-- {
 		if msgs[i].To != to {
 			continue
@@ -328,7 +261,7 @@ func (e *env) linkToken(tb testing.TB, to string) string {
 // mailTo counts the messages sent to an address.
 func (e *env) mailTo(to string) int {
 	n := 0
-	for _, m := range e.mail.messages() {
+	for _, m := range e.mail.Messages() {
 		if m.To == to {
 			n++
 		}

@@ -19,7 +19,7 @@ var kebab = regexp.MustCompile(`^[a-z]+(-[a-z]+)*$`)
 // is routed.
 func TestOpenAPI(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, mustOpenSQLite(t))
+	e := newSQLiteEnv(t)
 	res := e.anon().do(t, http.MethodGet, "/api/v1/openapi.json", nil)
 	res.want(t, http.StatusOK, nil)
 

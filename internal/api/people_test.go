@@ -160,7 +160,7 @@ func snapshot(tb testing.TB, e *env, o *org) state {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := state{People: users, Sessions: map[string][]string{}, Tokens: map[string][]string{}, Mail: len(e.mail.messages())}
+	s := state{People: users, Sessions: map[string][]string{}, Tokens: map[string][]string{}, Mail: len(e.mail.Messages())}
 	for _, u := range users {
 		ss, err := e.db.FindSessions(ctx, o.org.ID, u.ID)
 		if err != nil {

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"math"
+	"os"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
@@ -610,6 +611,14 @@ func (s *state) anneal(iters int, t0, t1 float64, stop func() bool) {
 		if len(H.mem) < 2 {
 			continue
 		}
+		if bestOfK {
+			x := s.bestSwap(a, c, gc)
+			if x < 0 {
+				continue
+			}
+			cur += s.trySwap(a, x, accept)
+			continue
+		}
 		x := H.mem[rng.IntN(len(H.mem))]
 		if x == c {
 			continue
@@ -783,4 +792,50 @@ func (s *state) calibrate(samples int) float64 {
 		return 0
 	}
 	return total / float64(count)
+}
+
+var bestOfK = os.Getenv("HS_BEST") != ""
+
+// bestSwap picks the member x of group h (other than c) whose swap with a
+// changes the score most favourably, among those that keep pairwise rules.
+func (s *state) bestSwap(a, c, h int32) int32 {
+	b := s.b
+	H := &s.groups[h]
+	ga := s.grp[a]
+	var G *bgroup
+	if ga >= 0 {
+		G = &s.groups[ga]
+	}
+	// a must fit H except for one member x.
+	bad := int32(-1)
+	for _, y := range H.mem {
+		if !b.ok(a, y) {
+			if bad >= 0 {
+				return -1
+			}
+			bad = y
+		}
+	}
+	sAH := s.sumTo(a, H)
+	ra := b.row(a)
+	best, bestD := int32(-1), math.Inf(-1)
+	k := len(H.mem)
+	for _, x := range H.mem {
+		if x == c || bad >= 0 && x != bad {
+			continue
+		}
+		if G != nil && !s.fits(x, G, a) {
+			continue
+		}
+		wax := ra[x]
+		d := groupScore(H.W-s.S[x]+sAH-wax, k) - groupScore(H.W, k)
+		if G != nil {
+			kg := len(G.mem)
+			d += groupScore(G.W-s.S[a]+s.sumTo(x, G)-wax, kg) - groupScore(G.W, kg)
+		}
+		if d > bestD {
+			best, bestD = x, d
+		}
+	}
+	return best
 }

@@ -264,18 +264,20 @@ func (e *explainer) reason(i int32) string {
 		}
 	}
 	lists := "in their reporting line or on an avoid list"
+	outside := "outside their reporting line and avoid lists"
 	if pastOnly {
-		lists = "in their reporting line, on an avoid list or in an earlier group with them"
+		lists = "in their reporting line, on an avoid list or was in a group with them before"
+		outside = "outside their reporting line, avoid lists and earlier groups"
 	}
 	switch {
 	case compatible == 0:
 		return "everyone who shares a slot is " + lists
 	case compatible < need:
-		people := "people share"
+		people := "people who share a slot are"
 		if compatible == 1 {
-			people = "person shares"
+			people = "person who shares a slot is"
 		}
-		return fmt.Sprintf("only %d %s a slot and is not %s; a group needs %d", compatible, people, strings.TrimPrefix(lists, "in "), p.min)
+		return fmt.Sprintf("only %d %s %s; a group needs %d", compatible, people, outside, p.min)
 	case p.min == 2 && p.max == 2:
 		return "everyone who shares a slot was already paired with someone else"
 	case p.min == p.max:

@@ -1,0 +1,806 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/program"
+)
+
+// FindTopics lists an organisation's topic vocabulary, alphabetically.
+func (db *DB) FindTopics(ctx context.Context, orgID string) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT name FROM topics WHERE org_id = $1 ORDER BY LOWER(name)`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("find topics: %w", err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// CreateTopic adds a topic to the vocabulary.
+func (db *DB) CreateTopic(ctx context.Context, orgID, name string) error {
+	name = strings.TrimSpace(name)
+	var v account.Validator
+	account.CheckName(&v, "topic", name)
+	v.Check(len([]rune(name)) <= 60, "topic", "Use at most 60 characters.")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO topics (org_id, name, created_at) VALUES ($1, $2, $3)`, orgID, name, tx.now)
+		if errors.Is(err, ErrConflict) {
+			return &account.ValidationError{Fields: map[string]string{"topic": fmt.Sprintf("%q is already a topic.", name)}}
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create topic: %w", err)
+	}
+	return nil
+}
+
+// DeleteTopic removes a topic from the vocabulary; opt-ins that chose it
+// keep it until they are next saved.
+func (db *DB) DeleteTopic(ctx context.Context, orgID, name string) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM topics WHERE org_id = $1 AND name = $2`, orgID, name)
+		if err != nil {
+			return fmt.Errorf("delete topic: %w", err)
+		}
+		return mustAffect(res)
+	})
+}
+
+const programColumns = `id, org_id, name, purpose, format, min_size, max_size, cadence, session_minutes, protocol,
+	opt_in_opens, opt_in_closes, allow_repeat, created_by, created_at, updated_at`
+
+func scanProgram(s scanner) (*program.Program, error) {
+	var p program.Program
+	err := s.Scan(&p.ID, &p.OrgID, &p.Name, &p.Purpose, &p.Format, &p.MinSize, &p.MaxSize, &p.Cadence, &p.SessionMinutes,
+		&p.Protocol, &p.OptInOpens, &p.OptInCloses, &p.AllowRepeat, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// CreateProgram stores a new program; the caller has validated it.
+func (db *DB) CreateProgram(ctx context.Context, p *program.Program) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		p.ID, p.CreatedAt, p.UpdatedAt = newID(), tx.now, tx.now
+		_, err := tx.exec(ctx, `INSERT INTO programs (`+programColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			p.ID, p.OrgID, p.Name, p.Purpose, p.Format, p.MinSize, p.MaxSize, p.Cadence, p.SessionMinutes, p.Protocol,
+			p.OptInOpens.UTC(), p.OptInCloses.UTC(), p.AllowRepeat, p.CreatedBy, p.CreatedAt, p.UpdatedAt)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create program: %w", err)
+	}
+	return nil
+}
+
+// UpdateProgram saves an edited program. Its format cannot change once
+// anyone has opted in, since their opt-ins were made for it.
+func (db *DB) UpdateProgram(ctx context.Context, p *program.Program) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		old, err := scanProgram(tx.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, p.OrgID, p.ID))
+		if err != nil {
+			return err
+		}
+		if old.Format != p.Format {
+			var n int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM opt_ins WHERE org_id = $1 AND program_id = $2`, p.OrgID, p.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return &account.ValidationError{Fields: map[string]string{"format": "People have opted in already; the format can no longer change."}}
+			}
+		}
+		p.UpdatedAt = tx.now
+		_, err = tx.exec(ctx, `UPDATE programs SET name = $1, purpose = $2, format = $3, min_size = $4, max_size = $5, cadence = $6,
+			session_minutes = $7, protocol = $8, opt_in_opens = $9, opt_in_closes = $10, allow_repeat = $11, updated_at = $12
+			WHERE org_id = $13 AND id = $14`,
+			p.Name, p.Purpose, p.Format, p.MinSize, p.MaxSize, p.Cadence, p.SessionMinutes, p.Protocol,
+			p.OptInOpens.UTC(), p.OptInCloses.UTC(), p.AllowRepeat, p.UpdatedAt, p.OrgID, p.ID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("update program: %w", err)
+	}
+	return nil
+}
+
+// FindProgramByID finds a program of orgID.
+func (db *DB) FindProgramByID(ctx context.Context, orgID, id string) (*program.Program, error) {
+	p, err := scanProgram(db.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, orgID, id))
+	if err != nil {
+		return nil, fmt.Errorf("find program: %w", err)
+	}
+	return p, nil
+}
+
+// FindPrograms lists orgID's programs, newest first.
+func (db *DB) FindPrograms(ctx context.Context, orgID string) ([]program.Program, error) {
+	rows, err := db.query(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 ORDER BY created_at DESC, id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("find programs: %w", err)
+	}
+	defer rows.Close()
+	var out []program.Program
+	for rows.Next() {
+		p, err := scanProgram(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *p)
+	}
+	return out, rows.Err()
+}
+
+func toJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only plain slices of strings and intervals are stored here.
+		panic(err)
+	}
+	return string(b)
+}
+
+func fromJSON(s string, v any) error {
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		return fmt.Errorf("decode stored json: %w", err)
+	}
+	return nil
+}
+
+const optInColumns = `program_id, org_id, user_id, topics, goals, availability, format_pref, prefer, avoid, snoozed, created_at, updated_at`
+
+func scanOptIn(s scanner) (*program.OptIn, error) {
+	var o program.OptIn
+	var topics, avail, prefer, avoid string
+	if err := s.Scan(&o.ProgramID, &o.OrgID, &o.UserID, &topics, &o.Goals, &avail, &o.FormatPref, &prefer, &avoid, &o.Snoozed,
+		&o.CreatedAt, &o.UpdatedAt); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(fromJSON(topics, &o.Topics), fromJSON(avail, &o.Availability), fromJSON(prefer, &o.Prefer), fromJSON(avoid, &o.Avoid)); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// SaveOptIn creates or replaces a person's opt-in. People named in prefer
+// and avoid must be in the same organisation.
+func (db *DB) SaveOptIn(ctx context.Context, o *program.OptIn) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		for field, ids := range map[string][]string{"prefer": o.Prefer, "avoid": o.Avoid} {
+			for _, id := range ids {
+				var one int
+				err := tx.queryRow(ctx, `SELECT 1 FROM users WHERE org_id = $1 AND id = $2`, o.OrgID, id).Scan(&one)
+				if errors.Is(err, ErrNotFound) {
+					return &account.ValidationError{Fields: map[string]string{field: "Choose people from your organisation."}}
+				}
+				if err != nil {
+					return err
+				}
+			}
+		}
+		o.UpdatedAt = tx.now
+		if o.CreatedAt.IsZero() {
+			o.CreatedAt = tx.now
+		}
+		_, err := tx.exec(ctx, `INSERT INTO opt_ins (`+optInColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT (program_id, user_id) DO UPDATE SET topics = excluded.topics, goals = excluded.goals,
+			availability = excluded.availability, format_pref = excluded.format_pref, prefer = excluded.prefer,
+			avoid = excluded.avoid, snoozed = excluded.snoozed, updated_at = excluded.updated_at`,
+			o.ProgramID, o.OrgID, o.UserID, toJSON(o.Topics), o.Goals, toJSON(o.Availability), o.FormatPref,
+			toJSON(o.Prefer), toJSON(o.Avoid), o.Snoozed, o.CreatedAt, o.UpdatedAt)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save opt-in: %w", err)
+	}
+	return nil
+}
+
+// FindOptIn returns one person's opt-in to a program.
+func (db *DB) FindOptIn(ctx context.Context, orgID, programID, userID string) (*program.OptIn, error) {
+	o, err := scanOptIn(db.queryRow(ctx, `SELECT `+optInColumns+` FROM opt_ins WHERE org_id = $1 AND program_id = $2 AND user_id = $3`,
+		orgID, programID, userID))
+	if err != nil {
+		return nil, fmt.Errorf("find opt-in: %w", err)
+	}
+	return o, nil
+}
+
+// FindOptIns lists every opt-in to a program, private lists included: only
+// the matching may read those.
+func (db *DB) FindOptIns(ctx context.Context, orgID, programID string) ([]program.OptIn, error) {
+	rows, err := db.query(ctx, `SELECT `+optInColumns+` FROM opt_ins WHERE org_id = $1 AND program_id = $2 ORDER BY created_at, user_id`, orgID, programID)
+	if err != nil {
+		return nil, fmt.Errorf("find opt-ins: %w", err)
+	}
+	defer rows.Close()
+	var out []program.OptIn
+	for rows.Next() {
+		o, err := scanOptIn(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *o)
+	}
+	return out, rows.Err()
+}
+
+// DeleteOptIn withdraws a person from a program.
+func (db *DB) DeleteOptIn(ctx context.Context, orgID, programID, userID string) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM opt_ins WHERE org_id = $1 AND program_id = $2 AND user_id = $3`, orgID, programID, userID)
+		if err != nil {
+			return fmt.Errorf("delete opt-in: %w", err)
+		}
+		return mustAffect(res)
+	})
+}
+
+// FindRounds lists a program's rounds, latest first.
+func (db *DB) FindRounds(ctx context.Context, orgID, programID string) ([]program.Round, error) {
+	rows, err := db.query(ctx, `SELECT id, org_id, program_id, number, created_at FROM rounds WHERE org_id = $1 AND program_id = $2 ORDER BY number DESC`, orgID, programID)
+	if err != nil {
+		return nil, fmt.Errorf("find rounds: %w", err)
+	}
+	defer rows.Close()
+	var out []program.Round
+	for rows.Next() {
+		var r program.Round
+		if err := rows.Scan(&r.ID, &r.OrgID, &r.ProgramID, &r.Number, &r.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// FindRoundByID finds one round.
+func (db *DB) FindRoundByID(ctx context.Context, orgID, id string) (*program.Round, error) {
+	var r program.Round
+	err := db.queryRow(ctx, `SELECT id, org_id, program_id, number, created_at FROM rounds WHERE org_id = $1 AND id = $2`, orgID, id).
+		Scan(&r.ID, &r.OrgID, &r.ProgramID, &r.Number, &r.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("find round: %w", err)
+	}
+	return &r, nil
+}
+
+// SaveProposal stores a matching's result as the draft of round roundID
+// (a new round when roundID is empty), replacing any earlier draft of
+// that round. It returns the round.
+func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string, circles []program.Circle, unmatched []program.Unmatched) (*program.Round, error) {
+	var round program.Round
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if roundID == "" {
+			var n int
+			if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(number), 0) FROM rounds WHERE org_id = $1 AND program_id = $2`, orgID, programID).Scan(&n); err != nil {
+				return err
+			}
+			round = program.Round{ID: newID(), OrgID: orgID, ProgramID: programID, Number: n + 1, CreatedAt: tx.now}
+			if _, err := tx.exec(ctx, `INSERT INTO rounds (id, org_id, program_id, number, created_at) VALUES ($1, $2, $3, $4, $5)`,
+				round.ID, orgID, programID, round.Number, round.CreatedAt); err != nil {
+				return err
+			}
+		} else {
+			err := tx.queryRow(ctx, `SELECT id, org_id, program_id, number, created_at FROM rounds WHERE org_id = $1 AND program_id = $2 AND id = $3`,
+				orgID, programID, roundID).Scan(&round.ID, &round.OrgID, &round.ProgramID, &round.Number, &round.CreatedAt)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `DELETE FROM circles WHERE org_id = $1 AND round_id = $2 AND status = 'proposed'`, orgID, round.ID); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `DELETE FROM unmatched WHERE org_id = $1 AND round_id = $2`, orgID, round.ID); err != nil {
+				return err
+			}
+		}
+		for i := range circles {
+			c := &circles[i]
+			c.ID, c.OrgID, c.ProgramID, c.RoundID, c.Status, c.Origin, c.CreatedAt = newID(), orgID, programID, round.ID, program.Proposed, program.FromMatching, tx.now
+			if err := insertCircle(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		for _, u := range unmatched {
+			if _, err := tx.exec(ctx, `INSERT INTO unmatched (org_id, round_id, user_id, reason) VALUES ($1, $2, $3, $4)`,
+				orgID, round.ID, u.UserID, u.Reason); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("save proposal: %w", err)
+	}
+	return &round, nil
+}
+
+func insertCircle(ctx context.Context, tx *Tx, c *program.Circle) error {
+	var round sql.NullString
+	if c.RoundID != "" {
+		round = sql.NullString{String: c.RoundID, Valid: true}
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO circles (id, org_id, program_id, round_id, status, origin, score, reasons, slots, created_at, published_at, activated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		c.ID, c.OrgID, c.ProgramID, round, c.Status, c.Origin, c.Score, toJSON(c.Reasons), toJSON(c.Slots), c.CreatedAt, c.PublishedAt, c.ActivatedAt); err != nil {
+		return err
+	}
+	for _, m := range c.Members {
+		if _, err := tx.exec(ctx, `INSERT INTO circle_members (org_id, circle_id, user_id, response, responded_at) VALUES ($1, $2, $3, $4, $5)`,
+			c.OrgID, c.ID, m.UserID, cmpOr(m.Response, program.Undecided), m.RespondedAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func cmpOr[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// CircleFilter narrows FindCircles.
+type CircleFilter struct {
+	ProgramID string
+	RoundID   string
+	// UserID keeps circles that this person is a member of.
+	UserID string
+	Status []program.CircleStatus
+}
+
+// FindCircles lists circles of orgID with their members, oldest first.
+func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]program.Circle, error) {
+	where := []string{"c.org_id = $1"}
+	args := []any{orgID}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.ProgramID != "" {
+		add("c.program_id = $%d", f.ProgramID)
+	}
+	if f.RoundID != "" {
+		add("c.round_id = $%d", f.RoundID)
+	}
+	if f.UserID != "" {
+		add("EXISTS (SELECT 1 FROM circle_members m WHERE m.org_id = c.org_id AND m.circle_id = c.id AND m.user_id = $%d)", f.UserID)
+	}
+	if len(f.Status) > 0 {
+		var ph []string
+		for _, s := range f.Status {
+			args = append(args, s)
+			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+		}
+		where = append(where, "c.status IN ("+strings.Join(ph, ", ")+")")
+	}
+	return db.findCircles(ctx, strings.Join(where, " AND "), args)
+}
+
+// FindCircleByID finds one circle of orgID.
+func (db *DB) FindCircleByID(ctx context.Context, orgID, id string) (*program.Circle, error) {
+	cs, err := db.findCircles(ctx, "c.org_id = $1 AND c.id = $2", []any{orgID, id})
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("find circle: %w", ErrNotFound)
+	}
+	return &cs[0], nil
+}
+
+// findCircles loads circles and then all their members in one more query.
+func (db *DB) findCircles(ctx context.Context, where string, args []any) ([]program.Circle, error) {
+	rows, err := db.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.status, c.origin, c.score, c.reasons, c.slots,
+		c.created_at, c.published_at, c.activated_at FROM circles c WHERE `+where+` ORDER BY c.created_at, c.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find circles: %w", err)
+	}
+	var out []program.Circle
+	index := map[string]int{}
+	for rows.Next() {
+		var c program.Circle
+		var reasons, slots string
+		if err := rows.Scan(&c.ID, &c.OrgID, &c.ProgramID, &c.RoundID, &c.Status, &c.Origin, &c.Score, &reasons, &slots,
+			&c.CreatedAt, &c.PublishedAt, &c.ActivatedAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := errors.Join(fromJSON(reasons, &c.Reasons), fromJSON(slots, &c.Slots)); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[c.ID] = len(out)
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	mrows, err := db.query(ctx, `SELECT m.circle_id, m.user_id, u.name, u.department, u.timezone, m.response, m.responded_at
+		FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
+		JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
+		WHERE `+where+` ORDER BY LOWER(u.name), u.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find circle members: %w", err)
+	}
+	defer mrows.Close()
+	for mrows.Next() {
+		var circleID string
+		var m program.Member
+		if err := mrows.Scan(&circleID, &m.UserID, &m.Name, &m.Department, &m.Timezone, &m.Response, &m.RespondedAt); err != nil {
+			return nil, err
+		}
+		c := &out[index[circleID]]
+		c.Members = append(c.Members, m)
+	}
+	return out, mrows.Err()
+}
+
+// FindUnmatched lists who a round could not place.
+func (db *DB) FindUnmatched(ctx context.Context, orgID, roundID string) ([]program.Unmatched, error) {
+	rows, err := db.query(ctx, `SELECT x.user_id, u.name, x.reason FROM unmatched x JOIN users u ON u.id = x.user_id AND u.org_id = x.org_id
+		WHERE x.org_id = $1 AND x.round_id = $2 ORDER BY LOWER(u.name)`, orgID, roundID)
+	if err != nil {
+		return nil, fmt.Errorf("find unmatched: %w", err)
+	}
+	defer rows.Close()
+	var out []program.Unmatched
+	for rows.Next() {
+		var u program.Unmatched
+		if err := rows.Scan(&u.UserID, &u.Name, &u.Reason); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// ReplaceDraft saves an admin's adjustment of a round's draft: the changed
+// circles' members, scores, reasons and slots, and who is left unmatched.
+func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, circles []program.Circle, unmatched []program.Unmatched) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		for i := range circles {
+			c := &circles[i]
+			var status string
+			if err := tx.queryRow(ctx, `SELECT status FROM circles WHERE org_id = $1 AND round_id = $2 AND id = $3`, orgID, roundID, c.ID).Scan(&status); err != nil {
+				return err
+			}
+			if status != string(program.Proposed) {
+				return program.ErrNotProposed
+			}
+			if _, err := tx.exec(ctx, `DELETE FROM circles WHERE org_id = $1 AND id = $2`, orgID, c.ID); err != nil {
+				return err
+			}
+			if len(c.Members) == 0 {
+				continue
+			}
+			if err := insertCircle(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM unmatched WHERE org_id = $1 AND round_id = $2`, orgID, roundID); err != nil {
+			return err
+		}
+		for _, u := range unmatched {
+			if _, err := tx.exec(ctx, `INSERT INTO unmatched (org_id, round_id, user_id, reason) VALUES ($1, $2, $3, $4)`,
+				orgID, roundID, u.UserID, u.Reason); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("replace draft: %w", err)
+	}
+	return nil
+}
+
+// PublishRound sends a round's draft circles to their members: each
+// becomes pending, and msgs (one per member) go out in the same
+// transaction.
+func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []mail.Message) (int, error) {
+	var n int
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE circles SET status = 'pending', published_at = $1 WHERE org_id = $2 AND round_id = $3 AND status = 'proposed'`,
+			tx.now, orgID, roundID)
+		if err != nil {
+			return err
+		}
+		affected, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n = int(affected); n == 0 {
+			return &account.ValidationError{Fields: map[string]string{"round": "There is no draft to publish."}}
+		}
+		for _, m := range msgs {
+			if err := db.sendMail(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("publish round: %w", err)
+	}
+	return n, nil
+}
+
+// RespondToCircle records a member's answer to a pending circle, counts a
+// decline's reason anonymously, and sends the emails that the new state
+// calls for (built by msgs from the updated circle), in one transaction.
+func (db *DB) RespondToCircle(ctx context.Context, orgID, circleID, userID string, accept bool, reason program.DeclineReason,
+	msgs func(c *program.Circle) []mail.Message) (*program.Circle, error) {
+	var circle *program.Circle
+	err := db.inTx(ctx, func(tx *Tx) error {
+		// Lock the circle row first so that two answers arriving together
+		// are applied one after the other.
+		if _, err := tx.exec(ctx, `UPDATE circles SET status = status WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
+			return err
+		}
+		cs, err := findCirclesTx(ctx, tx, "c.org_id = $1 AND c.id = $2", []any{orgID, circleID})
+		if err != nil {
+			return err
+		}
+		if len(cs) == 0 {
+			return ErrNotFound
+		}
+		circle = &cs[0]
+		if circle.Member(userID) == nil {
+			return ErrNotFound
+		}
+		status, err := circle.Respond(userID, accept, tx.now)
+		if err != nil {
+			return err
+		}
+		m := circle.Member(userID)
+		if _, err := tx.exec(ctx, `UPDATE circle_members SET response = $1, responded_at = $2 WHERE org_id = $3 AND circle_id = $4 AND user_id = $5`,
+			m.Response, m.RespondedAt, orgID, circleID, userID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE circles SET status = $1, activated_at = $2 WHERE org_id = $3 AND id = $4`,
+			status, circle.ActivatedAt, orgID, circleID); err != nil {
+			return err
+		}
+		if !accept && reason != "" {
+			if _, err := tx.exec(ctx, `INSERT INTO decline_reasons (org_id, program_id, reason, count) VALUES ($1, $2, $3, 1)
+				ON CONFLICT (program_id, reason) DO UPDATE SET count = decline_reasons.count + 1`, orgID, circle.ProgramID, reason); err != nil {
+				return err
+			}
+		}
+		for _, msg := range msgs(circle) {
+			if err := db.sendMail(ctx, tx, msg); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("respond to circle: %w", err)
+	}
+	return circle, nil
+}
+
+// findCirclesTx reads circles and members inside a transaction.
+func findCirclesTx(ctx context.Context, tx *Tx, where string, args []any) ([]program.Circle, error) {
+	rows, err := tx.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.status, c.origin, c.score, c.reasons, c.slots,
+		c.created_at, c.published_at, c.activated_at FROM circles c WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []program.Circle
+	for rows.Next() {
+		var c program.Circle
+		var reasons, slots string
+		if err := rows.Scan(&c.ID, &c.OrgID, &c.ProgramID, &c.RoundID, &c.Status, &c.Origin, &c.Score, &reasons, &slots,
+			&c.CreatedAt, &c.PublishedAt, &c.ActivatedAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := errors.Join(fromJSON(reasons, &c.Reasons), fromJSON(slots, &c.Slots)); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	for i := range out {
+		mrows, err := tx.query(ctx, `SELECT m.user_id, u.name, u.department, u.timezone, m.response, m.responded_at
+			FROM circle_members m JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
+			WHERE m.org_id = $1 AND m.circle_id = $2 ORDER BY LOWER(u.name), u.id`, out[i].OrgID, out[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		for mrows.Next() {
+			var m program.Member
+			if err := mrows.Scan(&m.UserID, &m.Name, &m.Department, &m.Timezone, &m.Response, &m.RespondedAt); err != nil {
+				mrows.Close()
+				return nil, err
+			}
+			out[i].Members = append(out[i].Members, m)
+		}
+		mrows.Close()
+	}
+	return out, nil
+}
+
+// DeclineCounts returns how often each reason was given in a program.
+func (db *DB) DeclineCounts(ctx context.Context, orgID, programID string) (map[program.DeclineReason]int, error) {
+	rows, err := db.query(ctx, `SELECT reason, count FROM decline_reasons WHERE org_id = $1 AND program_id = $2`, orgID, programID)
+	if err != nil {
+		return nil, fmt.Errorf("decline counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[program.DeclineReason]int{}
+	for rows.Next() {
+		var r program.DeclineReason
+		var n int
+		if err := rows.Scan(&r, &n); err != nil {
+			return nil, err
+		}
+		out[r] = n
+	}
+	return out, rows.Err()
+}
+
+// PastPairs lists every two people who were together in an active circle
+// of programID, for the matching's repeat rule.
+func (db *DB) PastPairs(ctx context.Context, orgID, programID string) ([][2]string, error) {
+	rows, err := db.query(ctx, `SELECT a.user_id, b.user_id FROM circle_members a
+		JOIN circle_members b ON b.circle_id = a.circle_id AND b.org_id = a.org_id AND a.user_id < b.user_id
+		JOIN circles c ON c.id = a.circle_id AND c.org_id = a.org_id
+		WHERE a.org_id = $1 AND c.program_id = $2 AND c.status = 'active'`, orgID, programID)
+	if err != nil {
+		return nil, fmt.Errorf("past pairs: %w", err)
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var p [2]string
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// CreatePairInvitation records a member asking a colleague to pair, and
+// emails the colleague.
+func (db *DB) CreatePairInvitation(ctx context.Context, inv *program.PairInvitation, msg mail.Message) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM pair_invitations WHERE org_id = $1 AND program_id = $2 AND status = 'pending'
+			AND ((from_user = $3 AND to_user = $4) OR (from_user = $4 AND to_user = $3))`, inv.OrgID, inv.ProgramID, inv.FromUser, inv.ToUser).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &account.ValidationError{Fields: map[string]string{"to_user": "There is already an invitation between you two."}}
+		}
+		inv.ID, inv.Status, inv.CreatedAt = newID(), "pending", tx.now
+		if _, err := tx.exec(ctx, `INSERT INTO pair_invitations (id, org_id, program_id, from_user, to_user, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, inv.ID, inv.OrgID, inv.ProgramID, inv.FromUser, inv.ToUser, inv.Status, inv.CreatedAt); err != nil {
+			return err
+		}
+		return db.sendMail(ctx, tx, msg)
+	})
+	if err != nil {
+		return fmt.Errorf("create pair invitation: %w", err)
+	}
+	return nil
+}
+
+// FindPairInvitations lists the invitations a person sent or received in
+// orgID.
+func (db *DB) FindPairInvitations(ctx context.Context, orgID, userID string) ([]program.PairInvitation, error) {
+	rows, err := db.query(ctx, `SELECT i.id, i.org_id, i.program_id, i.from_user, i.to_user, f.name, t.name, i.status, i.created_at, i.answered_at
+		FROM pair_invitations i JOIN users f ON f.id = i.from_user AND f.org_id = i.org_id JOIN users t ON t.id = i.to_user AND t.org_id = i.org_id
+		WHERE i.org_id = $1 AND (i.from_user = $2 OR i.to_user = $2) ORDER BY i.created_at DESC`, orgID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("find pair invitations: %w", err)
+	}
+	defer rows.Close()
+	var out []program.PairInvitation
+	for rows.Next() {
+		var p program.PairInvitation
+		if err := rows.Scan(&p.ID, &p.OrgID, &p.ProgramID, &p.FromUser, &p.ToUser, &p.FromName, &p.ToName, &p.Status, &p.CreatedAt, &p.AnsweredAt); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// AnswerPairInvitation lets the invited colleague accept or decline. On
+// accept the pair becomes an active circle (built by the caller, who has
+// checked the hard rules); msgs go out in the same transaction.
+func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string, accept bool, pair *program.Circle, msgs []mail.Message) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var status, to string
+		if err := tx.queryRow(ctx, `SELECT status, to_user FROM pair_invitations WHERE org_id = $1 AND id = $2`, orgID, id).Scan(&status, &to); err != nil {
+			return err
+		}
+		if to != userID {
+			return ErrNotFound
+		}
+		if status != "pending" {
+			return &account.ValidationError{Fields: map[string]string{"invitation": "This invitation has already been answered."}}
+		}
+		newStatus := "declined"
+		if accept {
+			newStatus = "accepted"
+			pair.ID, pair.OrgID, pair.Status, pair.Origin, pair.CreatedAt = newID(), orgID, program.Active, program.FromInvitation, tx.now
+			now := tx.now
+			pair.PublishedAt, pair.ActivatedAt = &now, &now
+			for i := range pair.Members {
+				pair.Members[i].Response, pair.Members[i].RespondedAt = program.Accepted, &now
+			}
+			if err := insertCircle(ctx, tx, pair); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(ctx, `UPDATE pair_invitations SET status = $1, answered_at = $2 WHERE org_id = $3 AND id = $4`, newStatus, tx.now, orgID, id); err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			if err := db.sendMail(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("answer pair invitation: %w", err)
+	}
+	return nil
+}
+
+// FindEngaged lists who is in an active circle of a program or in one
+// that waits for answers; re-matching leaves them where they are.
+func (db *DB) FindEngaged(ctx context.Context, orgID, programID string) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT DISTINCT m.user_id FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
+		WHERE m.org_id = $1 AND c.program_id = $2 AND c.status IN ('active', 'pending')`, orgID, programID)
+	if err != nil {
+		return nil, fmt.Errorf("find engaged: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out, rows.Err()
+}
+
