@@ -123,7 +123,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	reg := prometheus.NewRegistry()
 	srv, err := web.NewServer(web.Deps{
 		DB: db, Auth: svc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version,
-		API: api.New(api.Deps{Auth: svc, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure())}),
+		API: api.New(api.Deps{Auth: svc, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
+			ClientIP: web.ClientIP(cfg.TrustProxy)}),
 	})
 	if err != nil {
 		return err

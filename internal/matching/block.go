@@ -17,7 +17,8 @@ type block struct {
 	p      *problem
 	ids    []int32 // global index of each local person
 	m      int
-	w      []float64 // m×m pair scores
+	w      []float32 // m×m pair scores
+	exact  bool      // every score in w is exactly w(i,j)
 	words  int
 	adj    []uint64 // m rows of words bits: pairwise compatible
 	deg    []int32  // compatible people in the block
@@ -31,7 +32,7 @@ type block struct {
 	bound      []float64
 }
 
-func (b *block) row(a int32) []float64 { return b.w[int(a)*b.m : int(a+1)*b.m] }
+func (b *block) row(a int32) []float32 { return b.w[int(a)*b.m : int(a+1)*b.m] }
 
 func (b *block) ok(a, c int32) bool {
 	return b.adj[int(a)*b.words+int(c>>6)]&(1<<(c&63)) != 0
@@ -46,8 +47,8 @@ const maxNeighbours = 40
 // position in its block (valid for every member of this block).
 func newBlock(p *problem, ids []int32, local []int32, wholeComponent bool) *block {
 	m := len(ids)
-	b := &block{p: p, ids: ids, m: m, words: (m + 63) / 64}
-	b.w = make([]float64, m*m)
+	b := &block{p: p, ids: ids, m: m, words: (m + 63) / 64, exact: true}
+	b.w = make([]float32, m*m)
 	b.adj = make([]uint64, m*b.words)
 	b.deg = make([]int32, m)
 	b.starts = make([][]span, m)
@@ -98,8 +99,12 @@ func newBlock(p *problem, ids []int32, local []int32, wholeComponent bool) *bloc
 				sh = p.shared(ga, gc)
 			}
 			v := baseWeight(wt, sh, p.dept[ga], p.dept[gc], p.level[ga], p.level[gc])
-			ra[c] = v
-			b.w[c*m+a] = v
+			f := float32(v)
+			if float64(f) != v {
+				b.exact = false
+			}
+			ra[c] = f
+			b.w[c*m+a] = f
 			if p.meet(ga, gc) && !p.line(ga, gc) {
 				b.adj[a*b.words+c>>6] |= 1 << (c & 63)
 				b.adj[c*b.words+a>>6] |= 1 << (a & 63)
@@ -117,12 +122,13 @@ func newBlock(p *problem, ids []int32, local []int32, wholeComponent bool) *bloc
 			if mutual && int(c) < a {
 				continue // added once, from the smaller side
 			}
-			bonus := wt.OneWayPreference
-			if mutual {
-				bonus = wt.MutualPreference
+			v := p.weight(g, j)
+			f := float32(v)
+			if float64(f) != v {
+				b.exact = false
 			}
-			b.w[a*m+int(c)] += bonus
-			b.w[int(c)*m+a] += bonus
+			b.w[a*m+int(c)] = f
+			b.w[int(c)*m+a] = f
 		}
 		for _, lists := range [2][]int32{p.avoids(g), p.pasts(g)} {
 			for _, j := range lists {
@@ -146,7 +152,7 @@ func newBlock(p *problem, ids []int32, local []int32, wholeComponent bool) *bloc
 	b.nbrOff = make([]int32, m+1)
 	type cand struct {
 		c int32
-		v float64
+		v float32
 	}
 	var cands []cand
 	need := p.min - 1
@@ -177,9 +183,14 @@ func newBlock(p *problem, ids []int32, local []int32, wholeComponent bool) *bloc
 			// mean of the best k, which falls as k grows.
 			s := 0.0
 			for _, x := range cands[:need] {
-				s += x.v
+				s += float64(x.v)
 			}
-			b.bound[a] = max(0, s/float64(need))
+			s /= float64(need)
+			if !b.exact {
+				// Scores were rounded to float32: leave room for it.
+				s += 1e-6 * math.Max(1, math.Abs(s))
+			}
+			b.bound[a] = max(0, s)
 		}
 		for _, x := range cands[:min(len(cands), maxNeighbours)] {
 			b.nbr = append(b.nbr, x.c)
@@ -249,7 +260,7 @@ func (s *state) sumTo(a int32, g *bgroup) float64 {
 	r := s.b.row(a)
 	t := 0.0
 	for _, x := range g.mem {
-		t += r[x]
+		t += float64(r[x])
 	}
 	return t
 }
@@ -293,9 +304,10 @@ func (s *state) addGroup(mem []int32) {
 	for _, a := range mem {
 		r := s.b.row(a)
 		for _, x := range g.mem {
-			s.S[a] += r[x]
-			s.S[x] += r[x]
-			g.W += r[x]
+			v := float64(r[x])
+			s.S[a] += v
+			s.S[x] += v
+			g.W += v
 		}
 		g.mem = append(g.mem, a)
 		s.grp[a] = id
@@ -310,8 +322,9 @@ func (s *state) insert(a, h int32) {
 	r := s.b.row(a)
 	s.S[a] = 0
 	for _, x := range g.mem {
-		s.S[x] += r[x]
-		s.S[a] += r[x]
+		v := float64(r[x])
+		s.S[x] += v
+		s.S[a] += v
 	}
 	g.W += s.S[a]
 	g.mem = append(g.mem, a)
@@ -328,7 +341,7 @@ func (s *state) remove(a int32) {
 	k := slices.Index(g.mem, a)
 	g.mem = slices.Delete(g.mem, k, k+1)
 	for _, x := range g.mem {
-		s.S[x] -= r[x]
+		s.S[x] -= float64(r[x])
 	}
 	g.W -= s.S[a]
 	s.S[a] = 0
@@ -360,7 +373,7 @@ func (s *state) construct() {
 		r := b.row(seed)
 		for c := range m {
 			okc[c] = s.grp[c] < 0 && int32(c) != seed && b.ok(seed, int32(c))
-			sum[c] = r[c]
+			sum[c] = float64(r[c])
 		}
 		for len(mem) < s.min {
 			best := int32(-1)
@@ -387,7 +400,7 @@ func (s *state) construct() {
 			for c := range m {
 				if okc[c] {
 					okc[c] = b.ok(best, int32(c))
-					sum[c] += rb[c]
+					sum[c] += float64(rb[c])
 				}
 			}
 			okc[best] = false
@@ -473,7 +486,7 @@ func (s *state) gather(a int32) bool {
 					ok = false
 					break
 				}
-				sum += r[x]
+				sum += float64(r[x])
 			}
 			if !ok || sum <= bestSum || !intersects(b.starts[c], common) {
 				continue

@@ -803,4 +803,3 @@ func (db *DB) FindEngaged(ctx context.Context, orgID, programID string) ([]strin
 	slices.Sort(out)
 	return out, rows.Err()
 }
-

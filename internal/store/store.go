@@ -219,7 +219,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", db.d.mapErr(err))
 	}
-	tx := &Tx{Tx: stx, d: db.d, now: db.Now().UTC()}
+	// Microseconds are what PostgreSQL keeps; truncating here makes a value
+	// read back equal to the one written.
+	tx := &Tx{Tx: stx, d: db.d, now: db.Now().UTC().Truncate(time.Microsecond)}
 	if err := fn(tx); err != nil {
 		_ = stx.Rollback()
 		return err

@@ -98,8 +98,13 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if sw.status >= 500 {
 				level = slog.LevelError
 			}
+			path := r.URL.Path
+			if strings.Contains(route, "{token}") {
+				// Secrets in a path stay out of the log.
+				path = route
+			}
 			s.Logger.LogAttrs(r.Context(), level, "request",
-				slog.String("request_id", ri.id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.String("request_id", ri.id), slog.String("method", r.Method), slog.String("path", path),
 				slog.String("route", route), slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
 				slog.Duration("duration", d), slog.String("user_id", ri.userID), slog.String("org_id", ri.orgID),
 				slog.String("ip", s.clientIP(r)))
@@ -171,9 +176,16 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 	})
 }
 
-// clientIP is the address rate limits and logs use.
-func (s *Server) clientIP(r *http.Request) string {
-	if s.TrustProxy {
+func (s *Server) clientIP(r *http.Request) string { return ClientIP(s.TrustProxy)(r) }
+
+// ClientIP returns how to find the address that rate limits and logs use:
+// the last hop of X-Forwarded-For behind a trusted proxy, else the peer.
+func ClientIP(trustProxy bool) func(*http.Request) string {
+	return func(r *http.Request) string { return clientIP(r, trustProxy) }
+}
+
+func clientIP(r *http.Request, trustProxy bool) string {
+	if trustProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			parts := strings.Split(xff, ",")
 			return strings.TrimSpace(parts[len(parts)-1])
