@@ -1,6 +1,6 @@
 // Package demo loads the demo organisation, Northwind Trading, so that a
-// newcomer sees Holdspace with plausible people in it rather than empty
-// pages. Loading is idempotent: a second run adds nothing.
+// newcomer sees Holdspace with plausible people, programs and opt-ins in
+// it rather than empty pages. Loading is idempotent: a second run adds nothing.
 package demo
 
 import (
@@ -84,6 +84,11 @@ func Load(ctx context.Context, db *store.DB) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		// A demo loaded by an older version, or cut short, gets what it
+		// lacks.
+		if err := completePrograms(ctx, db, org); err != nil {
+			return nil, err
+		}
 		return &Result{Org: org}, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
@@ -118,5 +123,34 @@ func Load(ctx context.Context, db *store.DB) (*Result, error) {
 		}
 		return nil, fmt.Errorf("create demo org: %w", err)
 	}
+	if err := completePrograms(ctx, db, org); err != nil {
+		return nil, fmt.Errorf("load demo programs: %w", err)
+	}
 	return &Result{Org: org, Created: true, People: len(users)}, nil
+}
+
+// completePrograms loads the demo programs when the organisation has none.
+func completePrograms(ctx context.Context, db *store.DB, org *account.Org) error {
+	progs, err := db.FindPrograms(ctx, org.ID)
+	if err != nil || len(progs) > 0 {
+		return err
+	}
+	all, _, err := db.FindUsers(ctx, org.ID, store.UserFilter{})
+	if err != nil {
+		return err
+	}
+	byEmail := map[string]*account.User{}
+	for i := range all {
+		byEmail[all[i].Email] = &all[i]
+	}
+	users := make([]*account.User, 0, len(roster))
+	for _, p := range roster {
+		if u := byEmail[p.key+"@northwind.example"]; u != nil {
+			users = append(users, u)
+		}
+	}
+	if len(users) != len(roster) {
+		return nil // people were changed by hand; leave the demo as it is
+	}
+	return loadPrograms(ctx, db, org, users)
 }
