@@ -13,6 +13,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/api"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/config"
 	"github.com/holdspace/holdspace/internal/demo"
 	"github.com/holdspace/holdspace/internal/mail"
@@ -121,8 +122,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	svc := &auth.Service{DB: db, BaseURL: cfg.BaseURL, Limiter: auth.NewLimiter(6*time.Second, 10), Logger: logger}
 	reg := prometheus.NewRegistry()
+	coach := &coaching.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
 	srv, err := web.NewServer(web.Deps{
-		DB: db, Auth: svc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version,
+		DB: db, Auth: svc, Coaching: coach, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version,
 		API: api.New(api.Deps{Auth: svc, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
 			ClientIP: web.ClientIP(cfg.TrustProxy)}),
 	})

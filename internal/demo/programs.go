@@ -29,7 +29,7 @@ func loadPrograms(ctx context.Context, db *store.DB, org *account.Org, users []*
 	now := db.Now()
 	admin := users[0]
 	circles := &program.Program{OrgID: org.ID, Name: "Leadership circles, spring", Format: program.FormatGroup,
-		Purpose: "Small circles of peers from different teams who meet every two weeks to work on real leadership challenges, using the council model: check in, present, ask, counsel, commit.",
+		Purpose:    "Small circles of peers from different teams who meet every two weeks to work on real leadership challenges, using the council model: check in, present, ask, counsel, commit.",
 		OptInOpens: now.AddDate(0, 0, -7), OptInCloses: now.AddDate(0, 0, 21), CreatedBy: admin.ID}
 	circles.Defaults()
 	pairs := &program.Program{OrgID: org.ID, Name: "New managers' pairs", Format: program.FormatPair, Cadence: program.Weekly,

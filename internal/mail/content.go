@@ -24,7 +24,9 @@ type emailTemplate struct {
 
 // templates are parsed when the program starts, so that a broken template
 // stops it at once rather than failing a send later.
-var templates = mustParseTemplates("signup_confirm", "already_registered", "password_reset", "invitation")
+var templates = mustParseTemplates("signup_confirm", "already_registered", "password_reset", "invitation",
+	"circle_proposed", "circle_formed", "circle_dissolved", "match_declined",
+	"pair_invitation", "pair_formed", "pair_declined")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
 	m := make(map[string]emailTemplate, len(names))
@@ -49,6 +51,10 @@ type emailData struct {
 	Link        string
 	SignInLink  string
 	ResetLink   string
+	ProgramName string
+	PartnerName string   // the other person in a pair
+	Members     []string // the other members of a circle, one name each
+	Slots       []string // common times, one formatted line each
 }
 
 // render builds a Message from the named templates.
@@ -79,6 +85,15 @@ func render(name, to string, data emailData) Message {
 // spaces, so that names typed by people are safe in headers and subjects.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// oneLines applies oneLine to each of ss, leaving ss itself unchanged.
+func oneLines(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = oneLine(s)
+	}
+	return out
 }
 
 // SignupConfirm is the email that confirms the address of someone creating
@@ -126,5 +141,102 @@ func Invitation(to, name, inviterName, orgName, link string) Message {
 		InviterName: oneLine(inviterName),
 		OrgName:     orgName,
 		Link:        link,
+	})
+}
+
+// CircleProposed is the email that asks a member of a proposed circle to
+// accept or decline it. members are the names of the other members, not the
+// recipient's; slots are the times they have in common, already formatted
+// in the recipient's time zone ("Tuesday 14:00–15:00 (Europe/Berlin)"). The
+// same email serves pairs, so it speaks of a match, not a circle. It says
+// that declining is always fine and that nobody else learns the reason.
+func CircleProposed(to, name, programName string, members []string, slots []string, link string) Message {
+	programName = oneLine(programName)
+	return render("circle_proposed", to, emailData{
+		Subject:     "You've been matched in " + programName,
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Members:     oneLines(members),
+		Slots:       oneLines(slots),
+		Link:        link,
+	})
+}
+
+// CircleFormed is the email to every member of a circle once everyone has
+// accepted. members are the names of the other members; link leads to the
+// circle's home.
+func CircleFormed(to, name, programName string, members []string, link string) Message {
+	programName = oneLine(programName)
+	return render("circle_formed", to, emailData{
+		Subject:     "Your match in " + programName + " is ready",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Members:     oneLines(members),
+		Link:        link,
+	})
+}
+
+// CircleDissolved is the email to the members of a proposed circle who did
+// not decline it, saying that it won't go ahead and that they stay in the
+// program. It never says who declined or why, so it takes neither.
+func CircleDissolved(to, name, programName string) Message {
+	programName = oneLine(programName)
+	return render("circle_dissolved", to, emailData{
+		Subject:     "Your match in " + programName + " won't go ahead",
+		Name:        oneLine(name),
+		ProgramName: programName,
+	})
+}
+
+// MatchDeclined is the email to a program's admin that a proposed circle
+// was declined, so that people wait for a new match; link leads to where
+// the admin re-matches them. It never says who declined or why, so it
+// takes neither.
+func MatchDeclined(to, adminName, programName string, link string) Message {
+	programName = oneLine(programName)
+	return render("match_declined", to, emailData{
+		Subject:     "A match in " + programName + " was declined",
+		Name:        oneLine(adminName),
+		ProgramName: programName,
+		Link:        link,
+	})
+}
+
+// PairInvitation is the email that tells someone fromName would like to
+// coach in a pair with them in programName; link leads to where they accept
+// or decline.
+func PairInvitation(to, name, fromName, programName, link string) Message {
+	fromName, programName = oneLine(fromName), oneLine(programName)
+	return render("pair_invitation", to, emailData{
+		Subject:     fromName + " would like to coach with you in " + programName,
+		Name:        oneLine(name),
+		PartnerName: fromName,
+		ProgramName: programName,
+		Link:        link,
+	})
+}
+
+// PairFormed is the email to each of two people who are now a pair in
+// programName; link leads to the pair's home.
+func PairFormed(to, name, partnerName, programName, link string) Message {
+	partnerName, programName = oneLine(partnerName), oneLine(programName)
+	return render("pair_formed", to, emailData{
+		Subject:     "You and " + partnerName + " are now a pair in " + programName,
+		Name:        oneLine(name),
+		PartnerName: partnerName,
+		ProgramName: programName,
+		Link:        link,
+	})
+}
+
+// PairDeclined is the email to someone whose pair invitation partnerName
+// declined. It gives no reason and says they can still be matched.
+func PairDeclined(to, name, partnerName, programName string) Message {
+	partnerName, programName = oneLine(partnerName), oneLine(programName)
+	return render("pair_declined", to, emailData{
+		Subject:     "Your pair invitation in " + programName,
+		Name:        oneLine(name),
+		PartnerName: partnerName,
+		ProgramName: programName,
 	})
 }

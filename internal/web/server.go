@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/coaching"
+	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -28,9 +30,11 @@ var files embed.FS
 
 // Deps is what the server needs.
 type Deps struct {
-	DB     *store.DB
-	Auth   *auth.Service
-	Logger *slog.Logger
+	DB   *store.DB
+	Auth *auth.Service
+	// Coaching runs programs, matching and consent.
+	Coaching *coaching.Service
+	Logger   *slog.Logger
 	// API serves /api/v1/.
 	API http.Handler
 	// Secure marks cookies Secure (the site is served over TLS).
@@ -117,7 +121,14 @@ func (s *Server) loadTemplates() error {
 		"add":      func(a, b int) int { return a + b },
 		"neg":      func(a int) int { return -a },
 		"device":   device,
-		"tzdata":   tzData,
+		"has":      slices.Contains[[]string],
+		"cell":     cellKey,
+		// closingDate is the last day of an opt-in window that ends at the
+		// midnight after it.
+		"closingDate": func(t time.Time) time.Time { return t.Add(-time.Second) },
+		"closingDay":  func(t time.Time) string { return t.Add(-time.Second).Format("2006-01-02") },
+		"statusLabel": statusLabel,
+		"tzdata":      tzData,
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(files, "templates/layout.html")
 	if err != nil {
@@ -190,4 +201,18 @@ func tzData(zones []string, current string) tzMenu {
 		zones = append([]string{current}, zones...)
 	}
 	return tzMenu{Zones: zones, Current: current}
+}
+
+func statusLabel(s program.CircleStatus) string {
+	switch s {
+	case program.Proposed:
+		return "draft"
+	case program.Pending:
+		return "waiting for answers"
+	case program.Active:
+		return "formed"
+	case program.Dissolved:
+		return "declined"
+	}
+	return string(s)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 	"github.com/holdspace/holdspace/internal/web"
@@ -38,7 +39,8 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	e.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + e.srv.Listener.Addr().String())
 	svc := &auth.Service{DB: db, BaseURL: base, Limiter: auth.NewLimiter(time.Minute, 5), Logger: logger}
-	h, err := web.NewServer(web.Deps{DB: db, Auth: svc, Logger: logger, Registry: prometheus.NewRegistry(), Version: "test"})
+	coach := &coaching.Service{DB: db, BaseURL: base, Logger: logger}
+	h, err := web.NewServer(web.Deps{DB: db, Auth: svc, Coaching: coach, Logger: logger, Registry: prometheus.NewRegistry(), Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,3 +21,10 @@ for (const button of document.querySelectorAll("button.danger")) {
     if (!window.confirm("Revoke this token? Anything using it stops working.")) event.preventDefault();
   });
 }
+
+// Ask before actions that cannot be undone with one click.
+for (const button of document.querySelectorAll("button[data-confirm]")) {
+  button.addEventListener("click", (event) => {
+    if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+}

@@ -1,0 +1,225 @@
+// Package coaching runs peer-coaching programs: admins open programs and
+// curate topics, people opt in of their own accord, the matching proposes
+// circles, admins review and publish them, and every member accepts or
+// declines. Both the web app and the JSON API call it; it enforces who may
+// do what, and never lets anyone but its author see a person's private
+// preferences.
+package coaching
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// Service carries out the program flows.
+type Service struct {
+	DB      *store.DB
+	BaseURL *url.URL
+	Logger  *slog.Logger
+	// MatchBudget limits one run of the matching; 0 lets the engine pick.
+	MatchBudget time.Duration
+}
+
+func (s *Service) link(path string) string {
+	u := *s.BaseURL
+	u.Path = path
+	return u.String()
+}
+
+func (s *Service) now() time.Time { return s.DB.Now() }
+
+// ErrOptInClosed means the opt-in window of a program is not open.
+var ErrOptInClosed = &account.ValidationError{Fields: map[string]string{"program": "Opt-in for this program is closed."}}
+
+func requireAdmin(u *account.User) error {
+	if !u.IsAdmin() {
+		return auth.ErrForbidden
+	}
+	return nil
+}
+
+// CreateProgram opens a new program in the admin's organisation.
+func (s *Service) CreateProgram(ctx context.Context, admin *account.User, p *program.Program) error {
+	if err := requireAdmin(admin); err != nil {
+		return err
+	}
+	p.OrgID, p.CreatedBy = admin.OrgID, admin.ID
+	p.Defaults()
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.DB.CreateProgram(ctx, p)
+}
+
+// UpdateProgram saves an admin's changes to a program.
+func (s *Service) UpdateProgram(ctx context.Context, admin *account.User, p *program.Program) error {
+	if err := requireAdmin(admin); err != nil {
+		return err
+	}
+	p.OrgID = admin.OrgID
+	p.Defaults()
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.DB.UpdateProgram(ctx, p)
+}
+
+// Program returns a program of the person's organisation.
+func (s *Service) Program(ctx context.Context, u *account.User, id string) (*program.Program, error) {
+	return s.DB.FindProgramByID(ctx, u.OrgID, id)
+}
+
+// AddTopic adds a topic to the organisation's vocabulary.
+func (s *Service) AddTopic(ctx context.Context, admin *account.User, name string) error {
+	if err := requireAdmin(admin); err != nil {
+		return err
+	}
+	return s.DB.CreateTopic(ctx, admin.OrgID, name)
+}
+
+// RemoveTopic removes a topic from the vocabulary.
+func (s *Service) RemoveTopic(ctx context.Context, admin *account.User, name string) error {
+	if err := requireAdmin(admin); err != nil {
+		return err
+	}
+	return s.DB.DeleteTopic(ctx, admin.OrgID, name)
+}
+
+// SaveOptIn opts the person in, or changes their opt-in, while the window
+// is open and they are not already in a circle of the program.
+func (s *Service) SaveOptIn(ctx context.Context, u *account.User, o *program.OptIn) error {
+	p, err := s.DB.FindProgramByID(ctx, u.OrgID, o.ProgramID)
+	if err != nil {
+		return err
+	}
+	if !p.OptInOpen(s.now()) {
+		return ErrOptInClosed
+	}
+	if err := s.notMatched(ctx, u, p.ID); err != nil {
+		return err
+	}
+	vocab, err := s.DB.FindTopics(ctx, u.OrgID)
+	if err != nil {
+		return err
+	}
+	o.OrgID, o.UserID = u.OrgID, u.ID
+	if old, err := s.DB.FindOptIn(ctx, u.OrgID, p.ID, u.ID); err == nil {
+		o.CreatedAt, o.Snoozed = old.CreatedAt, old.Snoozed
+		// Topics since removed from the vocabulary stay valid for those
+		// who chose them.
+		vocab = append(vocab, old.Topics...)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if err := o.Validate(vocab); err != nil {
+		return err
+	}
+	return s.DB.SaveOptIn(ctx, o)
+}
+
+// notMatched refuses changes once the person is in a circle of the
+// program that is active or waiting for answers.
+func (s *Service) notMatched(ctx context.Context, u *account.User, programID string) error {
+	engaged, err := s.DB.FindEngaged(ctx, u.OrgID, programID)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(engaged, u.ID) {
+		return &account.ValidationError{Fields: map[string]string{"program": "You have been matched in this program already; answer your proposal instead."}}
+	}
+	return nil
+}
+
+// Withdraw removes the person's opt-in until they are matched.
+func (s *Service) Withdraw(ctx context.Context, u *account.User, programID string) error {
+	if _, err := s.DB.FindProgramByID(ctx, u.OrgID, programID); err != nil {
+		return err
+	}
+	if err := s.notMatched(ctx, u, programID); err != nil {
+		return err
+	}
+	return s.DB.DeleteOptIn(ctx, u.OrgID, programID, u.ID)
+}
+
+// Snooze pauses (or resumes) the person for the next round of matching
+// without withdrawing.
+func (s *Service) Snooze(ctx context.Context, u *account.User, programID string, snoozed bool) error {
+	o, err := s.DB.FindOptIn(ctx, u.OrgID, programID, u.ID)
+	if err != nil {
+		return err
+	}
+	o.Snoozed = snoozed
+	return s.DB.SaveOptIn(ctx, o)
+}
+
+// MyOptIn returns the person's own opt-in, private lists included.
+func (s *Service) MyOptIn(ctx context.Context, u *account.User, programID string) (*program.OptIn, error) {
+	return s.DB.FindOptIn(ctx, u.OrgID, programID, u.ID)
+}
+
+// Participant is what an admin sees of an opt-in: never the private
+// lists.
+type Participant struct {
+	UserID     string             `json:"user_id"`
+	Name       string             `json:"name"`
+	Department string             `json:"department"`
+	Topics     []string           `json:"topics"`
+	Goals      string             `json:"goals"`
+	FormatPref program.FormatPref `json:"format_preference"`
+	Snoozed    bool               `json:"snoozed"`
+	// Hours is how many hours a week the person is available.
+	Hours     float64   `json:"available_hours"`
+	OptedInAt time.Time `json:"opted_in_at"`
+}
+
+// Participants lists who opted in to a program, for its admins.
+func (s *Service) Participants(ctx context.Context, admin *account.User, programID string) ([]Participant, error) {
+	if err := requireAdmin(admin); err != nil {
+		return nil, err
+	}
+	if _, err := s.DB.FindProgramByID(ctx, admin.OrgID, programID); err != nil {
+		return nil, err
+	}
+	opts, err := s.DB.FindOptIns(ctx, admin.OrgID, programID)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.usersByID(ctx, admin.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Participant, 0, len(opts))
+	for _, o := range opts {
+		u := users[o.UserID]
+		mins := 0
+		for _, iv := range o.Availability {
+			mins += iv[1] - iv[0]
+		}
+		out = append(out, Participant{UserID: o.UserID, Name: u.Name, Department: u.Department, Topics: o.Topics, Goals: o.Goals,
+			FormatPref: o.FormatPref, Snoozed: o.Snoozed, Hours: float64(mins) / 60, OptedInAt: o.CreatedAt})
+	}
+	slices.SortFunc(out, func(a, b Participant) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return out, nil
+}
+
+func (s *Service) usersByID(ctx context.Context, orgID string) (map[string]account.User, error) {
+	all, _, err := s.DB.FindUsers(ctx, orgID, store.UserFilter{})
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]account.User, len(all))
+	for _, u := range all {
+		m[u.ID] = u
+	}
+	return m, nil
+}

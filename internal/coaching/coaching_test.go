@@ -1,0 +1,420 @@
+package coaching_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/coaching"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/store/storetest"
+)
+
+var ctx = context.Background()
+
+type world struct {
+	t       *testing.T
+	db      *store.DB
+	svc     *coaching.Service
+	outbox  *storetest.Outbox
+	org     *account.Org
+	admin   *account.User
+	members []*account.User
+	now     time.Time
+}
+
+// newWorld makes an organisation with an admin, a manager and n-1 more
+// people in four departments, and a topic vocabulary.
+func newWorld(t *testing.T, db *store.DB, n int) *world {
+	t.Helper()
+	w := &world{t: t, db: db, outbox: &storetest.Outbox{}, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	db.Outbox, db.Now = w.outbox, func() time.Time { return w.now }
+	base, _ := url.Parse("http://holdspace.test")
+	w.svc = &coaching.Service{DB: db, BaseURL: base, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	w.admin = &account.User{ID: "admin", Name: "Ada Admin", Email: "ada@org.example", Timezone: "Europe/Berlin"}
+	depts := []string{"Sales", "Engineering", "Product", "Finance"}
+	for i := range n {
+		u := &account.User{ID: fmt.Sprintf("u%02d", i), Name: fmt.Sprintf("Person %02d", i), Email: fmt.Sprintf("p%02d@org.example", i),
+			Department: depts[i%len(depts)], Level: 2 + i%4, Timezone: "Europe/London", Role: account.RoleMember, Status: account.StatusActive}
+		if i > 0 {
+			u.ManagerID = "u00" // u00 manages everyone else
+		}
+		w.members = append(w.members, u)
+	}
+	org, err := db.CreateOrg(ctx, "Org", w.admin, w.members...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.org = org
+	for _, topic := range []string{"Feedback", "Strategy", "Delegation"} {
+		if err := w.svc.AddTopic(ctx, w.admin, topic); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
+}
+
+func (w *world) program(format program.Format) *program.Program {
+	w.t.Helper()
+	p := &program.Program{Name: "Circles", Format: format, OptInOpens: w.now.Add(-time.Hour), OptInCloses: w.now.Add(14 * 24 * time.Hour)}
+	if format == program.FormatGroup {
+		p.MinSize, p.MaxSize = 3, 4
+	}
+	if err := w.svc.CreateProgram(ctx, w.admin, p); err != nil {
+		w.t.Fatal(err)
+	}
+	return p
+}
+
+// optIn opts a person in with Monday and Tuesday office hours (UTC).
+func (w *world) optIn(u *account.User, p *program.Program, topics ...string) {
+	w.t.Helper()
+	o := &program.OptIn{ProgramID: p.ID, Topics: topics, Availability: []program.Interval{{9 * 60, 17 * 60}, {1440 + 9*60, 1440 + 17*60}}}
+	if err := w.svc.SaveOptIn(ctx, u, o); err != nil {
+		w.t.Fatalf("opt in %s: %v", u.ID, err)
+	}
+}
+
+func (w *world) mailTo(email, subjectPart string) int {
+	n := 0
+	for _, m := range w.outbox.Messages() {
+		if m.To == email && strings.Contains(strings.ToLower(m.Subject), strings.ToLower(subjectPart)) {
+			n++
+		}
+	}
+	return n
+}
+
+func (w *world) user(id string) *account.User {
+	for _, u := range w.members {
+		if u.ID == id {
+			return u
+		}
+	}
+	w.t.Fatalf("no user %s", id)
+	return nil
+}
+
+func TestProposePublishConsent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, 12)
+		p := w.program(program.FormatGroup)
+		for i, u := range w.members {
+			w.optIn(u, p, []string{"Feedback", "Strategy", "Delegation"}[i%3])
+		}
+		round, err := w.svc.Propose(ctx, w.admin, p.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rv, err := w.svc.Review(ctx, w.admin, round.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, c := range rv.Circles {
+			if c.Status != program.Proposed || len(c.Members) < 3 || len(c.Members) > 4 {
+				t.Errorf("circle %+v", c)
+			}
+			for _, m := range c.Members {
+				if seen[m.UserID] {
+					t.Errorf("%s is in two circles", m.UserID)
+				}
+				seen[m.UserID] = true
+			}
+			// u00 manages everyone: they never share a circle.
+			if c.Member("u00") != nil && len(c.Members) > 1 {
+				t.Errorf("the manager u00 is in a circle with reports: %v", c.UserIDs())
+			}
+		}
+		for _, u := range rv.Unmatched {
+			seen[u.UserID] = true
+			if u.Reason == "" {
+				t.Errorf("unmatched %s without a reason", u.UserID)
+			}
+		}
+		if len(seen) != 12 {
+			t.Errorf("%d of 12 people accounted for", len(seen))
+		}
+		// Nothing is sent before publishing; members see nothing yet.
+		if n := len(w.outbox.Messages()); n != 0 {
+			t.Errorf("%d emails before publishing", n)
+		}
+		if mine, _ := w.svc.MyMatches(ctx, w.user(rv.Circles[0].Members[0].UserID)); len(mine) != 0 {
+			t.Error("a member sees a draft")
+		}
+		n, err := w.svc.Publish(ctx, w.admin, round.ID)
+		if err != nil || n != len(rv.Circles) {
+			t.Fatalf("publish: %d, %v", n, err)
+		}
+		c0 := rv.Circles[0]
+		for _, m := range c0.Members {
+			if w.mailTo(w.user(m.UserID).Email, "matched") != 1 {
+				t.Errorf("%s did not get one proposal email", m.UserID)
+			}
+		}
+		// All but the last accept: still pending. The last makes it active.
+		for i, m := range c0.Members {
+			c, err := w.svc.Respond(ctx, w.user(m.UserID), c0.ID, true, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := program.Pending
+			if i == len(c0.Members)-1 {
+				want = program.Active
+			}
+			if c.Status != want {
+				t.Errorf("after %d acceptances status = %s, want %s", i+1, c.Status, want)
+			}
+		}
+		for _, m := range c0.Members {
+			if w.mailTo(w.user(m.UserID).Email, "ready") != 1 {
+				t.Errorf("%s was not told the circle is ready", m.UserID)
+			}
+		}
+		if _, err := w.svc.Respond(ctx, w.user(c0.Members[0].UserID), c0.ID, false, ""); !errors.Is(err, program.ErrNotPending) {
+			t.Errorf("answering an active circle: %v", err)
+		}
+
+		// A decline dissolves the second circle; the others hear it won't go
+		// ahead, the admin hears people wait; the reason is counted anonymously.
+		c1 := rv.Circles[1]
+		decliner := w.user(c1.Members[0].UserID)
+		if _, err := w.svc.Respond(ctx, w.user(c1.Members[1].UserID), c1.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		sentBefore := len(w.outbox.Messages())
+		c, err := w.svc.Respond(ctx, decliner, c1.ID, false, program.ReasonSchedule)
+		if err != nil || c.Status != program.Dissolved {
+			t.Fatalf("decline: %+v, %v", c, err)
+		}
+		for _, m := range c1.Members[1:] {
+			if w.mailTo(w.user(m.UserID).Email, "won't go ahead") != 1 {
+				t.Errorf("%s was not told the circle won't go ahead", m.UserID)
+			}
+		}
+		for _, m := range w.outbox.Messages()[sentBefore:] {
+			if strings.Contains(m.Text, decliner.Name) || strings.Contains(m.Text, "schedule") {
+				t.Errorf("an email to %s names the decliner", m.To)
+			}
+		}
+		if w.mailTo(w.admin.Email, "declined") != 1 {
+			t.Error("the admin was not told of the decline")
+		}
+		rv, _ = w.svc.Review(ctx, w.admin, round.ID)
+		if rv.Declines[program.ReasonSchedule] != 1 {
+			t.Errorf("decline counts = %v", rv.Declines)
+		}
+
+		// Re-match: the active circle stands; the dissolved circle's people
+		// are proposed again, the decliner not with the same people.
+		if _, err := w.svc.Propose(ctx, w.admin, p.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		rv, _ = w.svc.Review(ctx, w.admin, round.ID)
+		for _, c := range rv.Circles {
+			if c.ID == c0.ID && c.Status != program.Active {
+				t.Error("re-matching touched an active circle")
+			}
+			if c.Status == program.Proposed && c.Member(decliner.ID) != nil {
+				for _, o := range c1.Members[1:] {
+					if c.Member(o.UserID) != nil {
+						t.Errorf("the decliner is proposed with %s again", o.UserID)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestMoveChecksRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, 10)
+		p := w.program(program.FormatGroup)
+		for _, u := range w.members {
+			w.optIn(u, p, "Feedback")
+		}
+		round, err := w.svc.Propose(ctx, w.admin, p.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rv, _ := w.svc.Review(ctx, w.admin, round.ID)
+		if len(rv.Circles) < 2 {
+			t.Fatalf("want two circles, got %d", len(rv.Circles))
+		}
+		// The manager u00 is unmatched (everyone else reports to them);
+		// placing them in any circle breaks the reporting-line rule.
+		err = w.svc.Move(ctx, w.admin, round.ID, "u00", rv.Circles[0].ID)
+		if f, ok := account.AsValidation(err); !ok || !strings.Contains(f["circle"], "rule") {
+			t.Fatalf("moving a manager in with reports: %v", err)
+		}
+		// Moving someone between circles re-scores both.
+		from, to := rv.Circles[0], rv.Circles[1]
+		if len(to.Members) >= 4 {
+			from, to = to, from
+		}
+		who := from.Members[0].UserID
+		if err := w.svc.Move(ctx, w.admin, round.ID, who, to.ID); err != nil {
+			t.Fatal(err)
+		}
+		rv2, _ := w.svc.Review(ctx, w.admin, round.ID)
+		var found bool
+		for _, c := range rv2.Circles {
+			if c.Member(who) != nil {
+				found = len(c.Members) == len(to.Members)+1
+			}
+		}
+		if !found {
+			t.Errorf("%s was not moved", who)
+		}
+		// Out of the proposal, then publishing refuses a too-small circle.
+		if err := w.svc.Move(ctx, w.admin, round.ID, who, ""); err != nil {
+			t.Fatal(err)
+		}
+		rv3, _ := w.svc.Review(ctx, w.admin, round.ID)
+		if !slices.ContainsFunc(rv3.Unmatched, func(u program.Unmatched) bool { return u.UserID == who }) {
+			t.Error("moved-out person is not listed as unmatched")
+		}
+	})
+}
+
+func TestPrivacyAndTenancy(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, 8)
+		p := w.program(program.FormatGroup)
+		for _, u := range w.members {
+			w.optIn(u, p, "Feedback")
+		}
+		a := w.user("u03")
+		o := &program.OptIn{ProgramID: p.ID, Topics: []string{"Feedback"}, Availability: []program.Interval{{540, 1020}},
+			Prefer: []string{"u04"}, Avoid: []string{"u05"}}
+		if err := w.svc.SaveOptIn(ctx, a, o); err != nil {
+			t.Fatal(err)
+		}
+		parts, err := w.svc.Participants(ctx, w.admin, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(parts)
+		if strings.Contains(string(b), `"avoid"`) || strings.Contains(string(b), `"prefer"`) {
+			t.Errorf("the admin's view shows private lists: %s", b)
+		}
+		if _, err := w.svc.Participants(ctx, a, p.ID); err == nil {
+			t.Error("a member listed the participants")
+		}
+		if _, err := w.svc.Propose(ctx, a, p.ID, false); err == nil {
+			t.Error("a member proposed matches")
+		}
+
+		// Another organisation's admin reaches nothing.
+		other := &account.User{Name: "Eve", Email: "eve@else.example", Timezone: "UTC"}
+		if _, err := db.CreateOrg(ctx, "Else", other); err != nil {
+			t.Fatal(err)
+		}
+		round, err := w.svc.Propose(ctx, w.admin, p.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Publish(ctx, w.admin, round.ID); err != nil {
+			t.Fatal(err)
+		}
+		rv, _ := w.svc.Review(ctx, w.admin, round.ID)
+		checks := map[string]error{}
+		_, checks["Program"] = w.svc.Program(ctx, other, p.ID)
+		_, checks["Participants"] = w.svc.Participants(ctx, other, p.ID)
+		_, checks["Propose"] = w.svc.Propose(ctx, other, p.ID, false)
+		_, checks["Review"] = w.svc.Review(ctx, other, round.ID)
+		_, checks["Publish"] = w.svc.Publish(ctx, other, round.ID)
+		checks["Move"] = w.svc.Move(ctx, other, round.ID, "u01", "")
+		_, checks["Respond"] = w.svc.Respond(ctx, other, rv.Circles[0].ID, true, "")
+		checks["SaveOptIn"] = w.svc.SaveOptIn(ctx, other, &program.OptIn{ProgramID: p.ID, Topics: []string{"Feedback"}, Availability: []program.Interval{{0, 600}}})
+		for name, err := range checks {
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%s from another organisation: %v, want not found", name, err)
+			}
+		}
+		if mine, _ := w.svc.MyMatches(ctx, other); len(mine) != 0 {
+			t.Error("another organisation sees circles")
+		}
+	})
+}
+
+func TestOptInRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, 4)
+		p := w.program(program.FormatGroup)
+		u := w.user("u01")
+		bad := &program.OptIn{ProgramID: p.ID, Topics: []string{"Knitting"}, Availability: []program.Interval{{600, 500}}}
+		err := w.svc.SaveOptIn(ctx, u, bad)
+		f, ok := account.AsValidation(err)
+		if !ok || f["topics"] == "" || f["availability"] == "" {
+			t.Errorf("bad opt-in: %v", err)
+		}
+		if _, err := w.svc.MyOptIn(ctx, u, p.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Error("a refused opt-in was saved")
+		}
+		w.optIn(u, p, "Feedback")
+		if err := w.svc.Snooze(ctx, u, p.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		w.optIn(u, p, "Strategy") // changing topics keeps the pause
+		if o, _ := w.svc.MyOptIn(ctx, u, p.ID); !o.Snoozed || o.Topics[0] != "Strategy" {
+			t.Errorf("opt-in after change: %+v", o)
+		}
+		if err := w.svc.Withdraw(ctx, u, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		w.now = p.OptInCloses.Add(time.Minute)
+		err = w.svc.SaveOptIn(ctx, u, &program.OptIn{ProgramID: p.ID, Topics: []string{"Feedback"}, Availability: []program.Interval{{0, 600}}})
+		if f, ok := account.AsValidation(err); !ok || f["program"] == "" {
+			t.Errorf("opt-in after the window closed: %v", err)
+		}
+	})
+}
+
+func TestPairInvitation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, 5)
+		p := w.program(program.FormatPair)
+		for _, u := range w.members {
+			w.optIn(u, p, "Feedback")
+		}
+		a, b, boss := w.user("u01"), w.user("u02"), w.user("u00")
+		if _, err := w.svc.InvitePair(ctx, a, p.ID, boss.ID); err == nil {
+			t.Error("a report invited their manager to pair")
+		}
+		inv, err := w.svc.InvitePair(ctx, a, p.ID, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.mailTo(b.Email, "would like to coach with you") != 1 {
+			t.Error("the colleague got no invitation email")
+		}
+		if err := w.svc.AnswerPair(ctx, a, inv.ID, true); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the inviter answered their own invitation: %v", err)
+		}
+		if err := w.svc.AnswerPair(ctx, b, inv.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		mine, _ := w.svc.MyMatches(ctx, a)
+		if len(mine) != 1 || mine[0].Status != program.Active || mine[0].Member(b.ID) == nil || mine[0].Origin != program.FromInvitation {
+			t.Errorf("pair after acceptance: %+v", mine)
+		}
+		if w.mailTo(a.Email, "pair") < 1 {
+			t.Error("the inviter was not told")
+		}
+		// Both are matched now: they cannot be invited again.
+		if _, err := w.svc.InvitePair(ctx, w.user("u03"), p.ID, a.ID); err == nil {
+			t.Error("a matched person was invited again")
+		}
+	})
+}

@@ -1,0 +1,457 @@
+package coaching
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/matching"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// problem is one program's matching input with what is needed to turn
+// the engine's answer back into circles.
+type problem struct {
+	program *program.Program
+	input   *matching.Input
+	users   map[string]account.User
+}
+
+// buildProblem gathers the people to match: everyone opted in, not
+// snoozed and not already in an active or pending circle of the program,
+// with the whole organisation's manager tree and the program's repeat
+// rule. avoid adds vetoes, such as between a decliner and the circle they
+// declined.
+func (s *Service) buildProblem(ctx context.Context, orgID string, p *program.Program, avoid [][2]string) (*problem, error) {
+	opts, err := s.DB.FindOptIns(ctx, orgID, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	engaged, err := s.DB.FindEngaged(ctx, orgID, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.usersByID(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	in := &matching.Input{Format: string(p.Format), GroupSize: matching.SizeRange{Min: p.MinSize, Max: p.MaxSize},
+		SessionMinutes: p.SessionMinutes, RepeatPolicy: matching.RepeatAllow}
+	inRound := map[string]bool{}
+	for _, o := range opts {
+		if o.Snoozed || slices.Contains(engaged, o.UserID) {
+			continue
+		}
+		inRound[o.UserID] = true
+	}
+	for _, o := range opts {
+		if !inRound[o.UserID] {
+			continue
+		}
+		u := users[o.UserID]
+		part := matching.Participant{ID: u.ID, Department: u.Department, Manager: u.ManagerID, Level: u.Level, Topics: o.Topics,
+			Availability: make([]matching.Interval, 0, len(o.Availability))}
+		for _, iv := range o.Availability {
+			part.Availability = append(part.Availability, matching.Interval(iv))
+		}
+		// People who have since left the organisation or the round drop
+		// out of preferences; the engine would reject unknown ids.
+		for _, id := range o.Prefer {
+			if inRound[id] {
+				part.Prefer = append(part.Prefer, id)
+			}
+		}
+		for _, id := range o.Avoid {
+			if inRound[id] {
+				part.Avoid = append(part.Avoid, id)
+			}
+		}
+		in.Participants = append(in.Participants, part)
+	}
+	for _, pr := range avoid {
+		if !inRound[pr[0]] || !inRound[pr[1]] {
+			continue
+		}
+		for i := range in.Participants {
+			if in.Participants[i].ID == pr[0] && !slices.Contains(in.Participants[i].Avoid, pr[1]) {
+				in.Participants[i].Avoid = append(in.Participants[i].Avoid, pr[1])
+			}
+		}
+	}
+	ids := make([]string, 0, len(users))
+	for id := range users {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if !inRound[id] {
+			in.NonParticipants = append(in.NonParticipants, matching.NonParticipant{ID: id, Manager: users[id].ManagerID})
+		}
+	}
+	if !p.AllowRepeat {
+		in.RepeatPolicy = matching.RepeatAvoid
+		past, err := s.DB.PastPairs(ctx, orgID, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		in.PastPairs = past
+	}
+	return &problem{program: p, input: in, users: users}, nil
+}
+
+// seed makes a round's matching reproducible: the same people in the same
+// round get the same proposal.
+func seed(programID string, round int) int64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s/%d", programID, round)
+	return int64(h.Sum64() >> 1)
+}
+
+// Propose runs the matching for a program and saves the result as a draft
+// for the admin to review. With rematch it re-matches everyone not yet in
+// an active or pending circle into the latest round, keeping the circles
+// that stand; otherwise it starts a new round (or replaces the latest
+// round's draft if nothing of it was published yet).
+func (s *Service) Propose(ctx context.Context, admin *account.User, programID string, rematch bool) (*program.Round, error) {
+	if err := requireAdmin(admin); err != nil {
+		return nil, err
+	}
+	p, err := s.DB.FindProgramByID(ctx, admin.OrgID, programID)
+	if err != nil {
+		return nil, err
+	}
+	rounds, err := s.DB.FindRounds(ctx, admin.OrgID, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	roundID, number := "", 1
+	var avoid [][2]string
+	if len(rounds) > 0 {
+		latest := rounds[0]
+		circles, err := s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: latest.ID})
+		if err != nil {
+			return nil, err
+		}
+		published := slices.ContainsFunc(circles, func(c program.Circle) bool { return c.Status != program.Proposed })
+		if rematch || !published {
+			roundID, number = latest.ID, latest.Number
+		} else {
+			number = latest.Number + 1
+		}
+		if rematch {
+			// Whoever declined is not proposed the same people again.
+			for _, c := range circles {
+				if c.Status != program.Dissolved {
+					continue
+				}
+				for _, m := range c.Members {
+					if m.Response != program.Declined {
+						continue
+					}
+					for _, o := range c.Members {
+						if o.UserID != m.UserID {
+							avoid = append(avoid, [2]string{m.UserID, o.UserID})
+						}
+					}
+				}
+			}
+		}
+	} else if rematch {
+		return nil, &account.ValidationError{Fields: map[string]string{"round": "There is no round to re-match yet."}}
+	}
+	pr, err := s.buildProblem(ctx, admin.OrgID, p, avoid)
+	if err != nil {
+		return nil, err
+	}
+	if len(pr.input.Participants) == 0 {
+		return nil, &account.ValidationError{Fields: map[string]string{"program": "Nobody is waiting to be matched."}}
+	}
+	out, err := matching.Run(ctx, pr.input, matching.Options{Seed: seed(p.ID, number), Budget: s.MatchBudget})
+	if err != nil {
+		return nil, fmt.Errorf("run matching: %w", err)
+	}
+	circles := make([]program.Circle, len(out.Groups))
+	for i, g := range out.Groups {
+		circles[i] = pr.circle(g)
+	}
+	unmatched := make([]program.Unmatched, len(out.Unmatched))
+	for i, u := range out.Unmatched {
+		unmatched[i] = program.Unmatched{UserID: u.ID, Reason: u.Reason}
+	}
+	s.Logger.Info("matching proposed", "org_id", admin.OrgID, "program_id", p.ID, "round", number, "participants", len(pr.input.Participants),
+		"placed", out.Placed, "score", out.Score, "upper_bound", out.UpperBound, "elapsed_ms", out.ElapsedMS)
+	return s.DB.SaveProposal(ctx, admin.OrgID, p.ID, roundID, circles, unmatched)
+}
+
+func (pr *problem) circle(g matching.Group) program.Circle {
+	c := program.Circle{Score: g.Score, Reasons: g.Reasons}
+	for _, iv := range g.CommonSlots {
+		c.Slots = append(c.Slots, program.Interval(iv))
+	}
+	for _, id := range g.Members {
+		u := pr.users[id]
+		c.Members = append(c.Members, program.Member{UserID: id, Name: u.Name, Department: u.Department, Timezone: u.Timezone})
+	}
+	return c
+}
+
+// Review is a round as its admin sees it.
+type Review struct {
+	Round     *program.Round
+	Program   *program.Program
+	Circles   []program.Circle
+	Unmatched []program.Unmatched
+	// Declines counts the reasons given for declining in the program,
+	// never saying whose they are.
+	Declines map[program.DeclineReason]int
+}
+
+// Review returns a round for its admin.
+func (s *Service) Review(ctx context.Context, admin *account.User, roundID string) (*Review, error) {
+	if err := requireAdmin(admin); err != nil {
+		return nil, err
+	}
+	r, err := s.DB.FindRoundByID(ctx, admin.OrgID, roundID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.DB.FindProgramByID(ctx, admin.OrgID, r.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	circles, err := s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: r.ID})
+	if err != nil {
+		return nil, err
+	}
+	unmatched, err := s.DB.FindUnmatched(ctx, admin.OrgID, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	declines, err := s.DB.DeclineCounts(ctx, admin.OrgID, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Review{Round: r, Program: p, Circles: circles, Unmatched: unmatched, Declines: declines}, nil
+}
+
+// Move puts a person of a round's draft into another draft circle, or
+// out of every circle when toCircleID is empty. The changed circles are
+// checked against every hard rule again and re-scored; a move that breaks
+// a rule is refused with the rule it breaks.
+func (s *Service) Move(ctx context.Context, admin *account.User, roundID, userID, toCircleID string) error {
+	rv, err := s.Review(ctx, admin, roundID)
+	if err != nil {
+		return err
+	}
+	var from, to *program.Circle
+	for i := range rv.Circles {
+		c := &rv.Circles[i]
+		if c.Member(userID) != nil {
+			from = c
+		}
+		if c.ID == toCircleID {
+			to = c
+		}
+	}
+	inUnmatched := slices.ContainsFunc(rv.Unmatched, func(u program.Unmatched) bool { return u.UserID == userID })
+	switch {
+	case from == nil && !inUnmatched:
+		return store.ErrNotFound
+	case toCircleID != "" && to == nil:
+		return store.ErrNotFound
+	case from != nil && from.Status != program.Proposed, to != nil && to.Status != program.Proposed:
+		return program.ErrNotProposed
+	case from == to:
+		return nil
+	}
+	pr, err := s.buildProblem(ctx, admin.OrgID, rv.Program, nil)
+	if err != nil {
+		return err
+	}
+	var changed []program.Circle
+	unmatched := slices.DeleteFunc(slices.Clone(rv.Unmatched), func(u program.Unmatched) bool { return u.UserID == userID })
+	if from != nil {
+		ids := slices.DeleteFunc(from.UserIDs(), func(id string) bool { return id == userID })
+		c, err := pr.evaluate(from.ID, ids, false)
+		if err != nil {
+			return err
+		}
+		changed = append(changed, c)
+	}
+	if to != nil {
+		c, err := pr.evaluate(to.ID, append(to.UserIDs(), userID), true)
+		if err != nil {
+			return err
+		}
+		changed = append(changed, c)
+	} else {
+		unmatched = append(unmatched, program.Unmatched{UserID: userID, Reason: "Taken out of the proposal by an admin."})
+	}
+	for i := range changed {
+		changed[i].OrgID, changed[i].ProgramID, changed[i].RoundID = admin.OrgID, rv.Program.ID, roundID
+		changed[i].Status, changed[i].Origin, changed[i].CreatedAt = program.Proposed, program.FromMatching, s.now()
+	}
+	return s.DB.ReplaceDraft(ctx, admin.OrgID, roundID, changed, unmatched)
+}
+
+// evaluate scores a draft circle with fixed members. A circle that loses
+// a member may fall below the minimum size: it stays in the draft so that
+// the admin can fill it, and publishing refuses it until then. strict
+// refuses any broken rule, for the circle someone is moved into.
+func (pr *problem) evaluate(id string, members []string, strict bool) (program.Circle, error) {
+	if len(members) == 0 {
+		return program.Circle{ID: id}, nil
+	}
+	g, violations, err := evaluate(pr.input, members)
+	if err != nil {
+		return program.Circle{}, err
+	}
+	if strict && len(violations) > 0 {
+		return program.Circle{}, &account.ValidationError{Fields: map[string]string{"circle": "That move breaks a rule: " + pr.explain(violations[0])}}
+	}
+	c := pr.circle(g)
+	c.ID = id
+	return c, nil
+}
+
+// Publish sends a round's draft to everyone in it and asks each member to
+// accept or decline.
+func (s *Service) Publish(ctx context.Context, admin *account.User, roundID string) (int, error) {
+	rv, err := s.Review(ctx, admin, roundID)
+	if err != nil {
+		return 0, err
+	}
+	var msgs []mail.Message
+	for _, c := range rv.Circles {
+		if c.Status != program.Proposed {
+			continue
+		}
+		if n := len(c.Members); n < rv.Program.MinSize || n > rv.Program.MaxSize {
+			return 0, &account.ValidationError{Fields: map[string]string{"round": fmt.Sprintf(
+				"A circle has %d members; every circle needs %d to %d before publishing.", n, rv.Program.MinSize, rv.Program.MaxSize)}}
+		}
+		for _, m := range c.Members {
+			msgs = append(msgs, mail.CircleProposed(s.email(ctx, admin.OrgID, m.UserID), m.Name, rv.Program.Name,
+				otherNames(c, m.UserID), slotLines(c.Slots, m.Timezone, s.now()), s.link("/matches")))
+		}
+	}
+	return s.DB.PublishRound(ctx, admin.OrgID, roundID, msgs)
+}
+
+func otherNames(c program.Circle, self string) []string {
+	var out []string
+	for _, m := range c.Members {
+		if m.UserID != self {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
+// slotLines describes common times in a member's own time zone.
+func slotLines(slots []program.Interval, tz string, ref time.Time) []string {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	out := make([]string, 0, len(slots))
+	for _, iv := range slots {
+		out = append(out, program.Describe(iv, loc, ref)+" ("+tz+")")
+	}
+	return out
+}
+
+// email returns a person's address for a message; a person who has since
+// left gets none, which the caller skips.
+func (s *Service) email(ctx context.Context, orgID, userID string) string {
+	u, err := s.DB.FindUserByID(ctx, orgID, userID)
+	if err != nil {
+		return ""
+	}
+	return u.Email
+}
+
+// MyMatches lists the person's circles in every program that are waiting
+// for answers or active, with what was proposed.
+func (s *Service) MyMatches(ctx context.Context, u *account.User) ([]program.Circle, error) {
+	return s.DB.FindCircles(ctx, u.OrgID, store.CircleFilter{UserID: u.ID,
+		Status: []program.CircleStatus{program.Pending, program.Active, program.Dissolved}})
+}
+
+// Respond records the person's answer to a pending circle. When the last
+// member accepts, everyone hears the circle is formed; a decline tells the
+// others the circle won't go ahead (never who or why) and the program's
+// admin that people wait for a re-match.
+func (s *Service) Respond(ctx context.Context, u *account.User, circleID string, accept bool, reason program.DeclineReason) (*program.Circle, error) {
+	if !program.ValidDeclineReason(reason) {
+		return nil, &account.ValidationError{Fields: map[string]string{"reason": "Choose one of the offered reasons, or none."}}
+	}
+	if accept {
+		reason = ""
+	}
+	var p *program.Program
+	c, err := s.DB.RespondToCircle(ctx, u.OrgID, circleID, u.ID, accept, reason, func(c *program.Circle) []mail.Message {
+		var msgs []mail.Message
+		switch c.Status {
+		case program.Active:
+			p, _ = s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
+			for _, m := range c.Members {
+				msgs = append(msgs, mail.CircleFormed(s.email(ctx, u.OrgID, m.UserID), m.Name, programName(p), otherNames(*c, m.UserID), s.link("/matches")))
+			}
+		case program.Dissolved:
+			p, _ = s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
+			for _, m := range c.Members {
+				if m.UserID != u.ID {
+					msgs = append(msgs, mail.CircleDissolved(s.email(ctx, u.OrgID, m.UserID), m.Name, programName(p)))
+				}
+			}
+			if p != nil {
+				if admin, err := s.DB.FindUserByID(ctx, u.OrgID, p.CreatedBy); err == nil {
+					msgs = append(msgs, mail.MatchDeclined(admin.Email, admin.Name, p.Name, s.link("/programs/"+p.ID)))
+				}
+			}
+		}
+		return slices.DeleteFunc(msgs, func(m mail.Message) bool { return m.To == "" })
+	})
+	return c, err
+}
+
+func programName(p *program.Program) string {
+	if p == nil {
+		return "your program"
+	}
+	return p.Name
+}
+
+// evaluate scores a fixed group as the engine would and lists the hard
+// rules it breaks.
+func evaluate(in *matching.Input, members []string) (matching.Group, []matching.Violation, error) {
+	return matching.Evaluate(in, members)
+}
+
+// explain words a broken rule for an admin. An avoid names nobody: whose
+// list it is on is private.
+func (pr *problem) explain(v matching.Violation) string {
+	names := make([]string, len(v.Members))
+	for i, id := range v.Members {
+		names[i] = pr.users[id].Name
+	}
+	switch v.Rule {
+	case matching.RuleSize:
+		return fmt.Sprintf("a circle has %d to %d people.", pr.program.MinSize, pr.program.MaxSize)
+	case matching.RuleReportingLine:
+		return fmt.Sprintf("%s and %s are in one reporting line.", names[0], names[1])
+	case matching.RuleAvoid:
+		return "it conflicts with a private preference of someone involved."
+	case matching.RulePastGroup:
+		return fmt.Sprintf("%s and %s were in a circle together before, and this program avoids repeats.", names[0], names[1])
+	case matching.RuleCommonTime:
+		return fmt.Sprintf("they would share no time of %d minutes to meet.", pr.program.SessionMinutes)
+	}
+	return string(v.Rule)
+}

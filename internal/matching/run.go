@@ -1,0 +1,150 @@
+package matching
+
+import (
+	"context"
+	"math"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"time"
+)
+
+// Options tune a run. The zero value is a good default.
+type Options struct {
+	// Seed makes the run reproducible: same input, seed and budget give
+	// the same output (unless the budget's clock stops the work, see
+	// Output.BudgetExceeded).
+	Seed int64
+	// Budget is the time allowed for the run; 0 lets the engine pick
+	// (1 s up to 1,000 people, growing to 7 s at 100,000). The budget is
+	// turned into a fixed amount of work — annealing moves per person —
+	// before the run starts, so the output does not depend on the speed
+	// of the machine; the clock only stops work that overruns.
+	Budget time.Duration
+	// Now is the clock for the elapsed time and the safety stop; nil
+	// means time.Now. It is called from several goroutines.
+	Now func() time.Time
+}
+
+// plan is the amount of work a run does, fixed before it starts.
+type plan struct {
+	movesPerPerson float64 // annealing moves per person in a block
+	rounds         int     // annealing rounds (reheats) per block
+	heat           float64 // starting temperature ÷ mean worsening
+	cool           float64 // final temperature ÷ starting temperature
+	blockSize      int     // most people in one block
+	limit          time.Duration
+}
+
+// defaultLimit is the engine's own budget for n people.
+func defaultLimit(n int) time.Duration {
+	const lo, hi = 1 * time.Second, 7 * time.Second
+	if n <= 1000 {
+		return lo
+	}
+	if n >= 100000 {
+		return hi
+	}
+	return lo + time.Duration(float64(hi-lo)*float64(n-1000)/99000)
+}
+
+// baseMoves is the default number of annealing moves per person: plenty
+// for small instances, fewer per person as instances grow so that the
+// default run fits its budget on a two-core machine.
+func baseMoves(n int) float64 {
+	const most, least = 4000.0, 150.0
+	if n <= 1000 {
+		return most
+	}
+	return math.Max(least, most*math.Pow(1000/float64(n), 0.65))
+}
+
+// blockSize is the most people in one block: large enough for a
+// thousand people to be solved as one, smaller for very large inputs,
+// where the tables of a block are rebuilt many times.
+func blockSize(n int) int {
+	if n > 20000 {
+		return 600
+	}
+	return 1200
+}
+
+// makePlan turns a budget into work. An explicit budget scales the default
+// work by budget ÷ default budget: more time, more moves and more rounds.
+func makePlan(n int, budget time.Duration) plan {
+	pl := plan{
+		movesPerPerson: baseMoves(n),
+		rounds:         1,
+		heat:           0.15,
+		cool:           0.2,
+		blockSize:      blockSize(n),
+		limit:          defaultLimit(n),
+	}
+	if v, err := strconv.ParseFloat(os.Getenv("HS_HEAT"), 64); err == nil {
+		pl.heat = v
+	}
+	if v, err := strconv.ParseFloat(os.Getenv("HS_COOL"), 64); err == nil {
+		pl.cool = v
+	}
+	if budget > 0 {
+		scale := budget.Seconds() / pl.limit.Seconds()
+		pl.movesPerPerson *= scale
+		if scale > 4 {
+			pl.rounds = int(math.Min(8, math.Sqrt(scale)))
+		}
+		pl.limit = budget
+	}
+	if v, err := strconv.ParseFloat(os.Getenv("HS_MOVES"), 64); err == nil {
+		pl.movesPerPerson = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("HS_ROUNDS")); err == nil {
+		pl.rounds = v
+	}
+	return pl
+}
+
+// Run proposes groups for a valid input (Run validates it first and
+// returns an *InputError otherwise). It returns ctx.Err() if the context
+// ends first.
+func Run(ctx context.Context, in *Input, opts Options) (*Output, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	p := newProblem(in)
+	pl := makePlan(p.n, opts.Budget)
+	deadline := start.Add(pl.limit)
+	var stopped atomic.Bool
+	stop := func() bool {
+		if stopped.Load() {
+			return true
+		}
+		if ctx.Err() != nil || now().After(deadline) {
+			stopped.Store(true)
+			return true
+		}
+		return false
+	}
+	sv := &solver{p: p, plan: pl, seed: opts.Seed, stop: stop, pairs: in.Format == FormatPair}
+	sv.solve()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ub := sv.upperBound()
+	out := p.output(sv.groups)
+	out.UpperBound = ub
+	out.BudgetExceeded = stopped.Load()
+	out.ElapsedMS = now().Sub(start).Milliseconds()
+	return out, nil
+}
+
+func envInt(k string, d int) int {
+	if v, err := strconv.Atoi(os.Getenv(k)); err == nil {
+		return v
+	}
+	return d
+}

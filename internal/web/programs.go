@@ -1,0 +1,637 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/coaching"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// programRow is a program in the list, with the viewer's part in it.
+type programRow struct {
+	program.Program
+	Open     bool
+	OptedIn  bool
+	Snoozed  bool
+	Matched  bool
+	Upcoming bool
+}
+
+type programsPage struct {
+	Page
+	Programs []programRow
+}
+
+func (s *Server) handleProgramsIndex(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	list, err := s.DB.FindPrograms(r.Context(), u.OrgID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	now := s.DB.Now()
+	rows := make([]programRow, 0, len(list))
+	for _, p := range list {
+		row := programRow{Program: p, Open: p.OptInOpen(now), Upcoming: now.Before(p.OptInOpens)}
+		if o, err := s.Coaching.MyOptIn(r.Context(), u, p.ID); err == nil {
+			row.OptedIn, row.Snoozed = true, o.Snoozed
+		} else if !errors.Is(err, store.ErrNotFound) {
+			s.Error(w, r, err)
+			return
+		}
+		engaged, err := s.DB.FindEngaged(r.Context(), u.OrgID, p.ID)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		row.Matched = slices.Contains(engaged, u.ID)
+		if row.Open || row.OptedIn || row.Matched || u.IsAdmin() {
+			rows = append(rows, row)
+		}
+	}
+	p := s.page(r, "Programs")
+	p.Nav = "programs"
+	s.render(w, r, http.StatusOK, "programs", programsPage{Page: p, Programs: rows})
+}
+
+type programFormPage struct {
+	Page
+	Program *program.Program
+	Edit    bool
+}
+
+// programForm reads the program form; dates are taken in the admin's own
+// time zone.
+func (s *Server) programForm(r *http.Request, p *program.Program) map[string]string {
+	u := auth.UserFromContext(r.Context())
+	loc, err := time.LoadLocation(u.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	errs := map[string]string{}
+	p.Name, p.Purpose = r.PostFormValue("name"), r.PostFormValue("purpose")
+	p.Format, p.Cadence, p.Protocol = program.Format(r.PostFormValue("format")), program.Cadence(r.PostFormValue("cadence")), program.Protocol(r.PostFormValue("protocol"))
+	p.AllowRepeat = r.PostFormValue("allow_repeat") == "on"
+	for field, dst := range map[string]*int{"min_size": &p.MinSize, "max_size": &p.MaxSize, "session_minutes": &p.SessionMinutes} {
+		if v := r.PostFormValue(field); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs[field] = "Use a whole number."
+			}
+			*dst = n
+		}
+	}
+	if p.Format == program.FormatPair {
+		p.Protocol = program.PairProtocol
+	}
+	for field, dst := range map[string]*time.Time{"opt_in_opens": &p.OptInOpens, "opt_in_closes": &p.OptInCloses} {
+		v := r.PostFormValue(field)
+		if v == "" {
+			*dst = time.Time{}
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02", v, loc)
+		if err != nil {
+			errs[field] = "Use a date such as 2026-03-01."
+			continue
+		}
+		if field == "opt_in_closes" {
+			// The closing day is included: opt-in ends at its midnight.
+			t = t.AddDate(0, 0, 1)
+		}
+		*dst = t
+	}
+	return errs
+}
+
+func (s *Server) handleProgramNew(w http.ResponseWriter, r *http.Request) {
+	now := s.DB.Now()
+	p := &program.Program{OptInOpens: now, OptInCloses: now.AddDate(0, 0, 14)}
+	p.Defaults()
+	pg := s.page(r, "New program")
+	pg.Nav = "programs"
+	s.render(w, r, http.StatusOK, "program_form", programFormPage{Page: pg, Program: p})
+}
+
+func (s *Server) handleProgramCreate(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	p := &program.Program{}
+	errs := s.programForm(r, p)
+	err := s.Coaching.CreateProgram(r.Context(), u, p)
+	if f, ok := account.AsValidation(err); ok || len(errs) > 0 {
+		for k, v := range f {
+			if _, seen := errs[k]; !seen {
+				errs[k] = v
+			}
+		}
+		pg := s.page(r, "New program")
+		pg.Errors, pg.Nav = errs, "programs"
+		s.render(w, r, http.StatusUnprocessableEntity, "program_form", programFormPage{Page: pg, Program: p})
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/programs/"+p.ID, "Program created. People can opt in while its window is open.")
+}
+
+func (s *Server) handleProgramEdit(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	p, err := s.Coaching.Program(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	pg := s.page(r, "Edit "+p.Name)
+	pg.Nav = "programs"
+	s.render(w, r, http.StatusOK, "program_form", programFormPage{Page: pg, Program: p, Edit: true})
+}
+
+func (s *Server) handleProgramUpdate(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	p, err := s.Coaching.Program(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	errs := s.programForm(r, p)
+	err = s.Coaching.UpdateProgram(r.Context(), u, p)
+	if f, ok := account.AsValidation(err); ok || len(errs) > 0 {
+		for k, v := range f {
+			if _, seen := errs[k]; !seen {
+				errs[k] = v
+			}
+		}
+		pg := s.page(r, "Edit "+p.Name)
+		pg.Errors, pg.Nav = errs, "programs"
+		s.render(w, r, http.StatusUnprocessableEntity, "program_form", programFormPage{Page: pg, Program: p, Edit: true})
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/programs/"+p.ID, "Program saved.")
+}
+
+type programPage struct {
+	Page
+	Program *program.Program
+	Open    bool
+	OptIn   *program.OptIn
+	Matched bool
+	// For admins.
+	Participants []coaching.Participant
+	Rounds       []program.Round
+	Declines     []declineCount
+	// For pair programs: colleagues one may invite.
+	Colleagues []account.User
+}
+
+type declineCount struct {
+	Label string
+	Count int
+}
+
+func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	ctx := r.Context()
+	p, err := s.Coaching.Program(ctx, u, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.DB.Now())}
+	data.Nav = "programs"
+	if data.OptIn, err = s.Coaching.MyOptIn(ctx, u, p.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.Error(w, r, err)
+		return
+	}
+	engaged, err := s.DB.FindEngaged(ctx, u.OrgID, p.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data.Matched = slices.Contains(engaged, u.ID)
+	if p.Format == program.FormatPair && data.OptIn != nil && !data.Matched {
+		all, _, err := s.DB.FindUsers(ctx, u.OrgID, store.UserFilter{})
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		data.Colleagues = slices.DeleteFunc(all, func(c account.User) bool { return c.ID == u.ID || c.Status != account.StatusActive })
+	}
+	if u.IsAdmin() {
+		if data.Participants, err = s.Coaching.Participants(ctx, u, p.ID); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if data.Rounds, err = s.DB.FindRounds(ctx, u.OrgID, p.ID); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		counts, err := s.DB.DeclineCounts(ctx, u.OrgID, p.ID)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		for _, d := range program.DeclineReasons {
+			if n := counts[d.Reason]; n > 0 {
+				data.Declines = append(data.Declines, declineCount{Label: d.Label, Count: n})
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "program", data)
+}
+
+// optInPage is the opt-in form with the availability grid in the person's
+// own time zone.
+type optInPage struct {
+	Page
+	Program    *program.Program
+	OptIn      *program.OptIn
+	Vocabulary []string
+	Colleagues []account.User
+	Days       []string
+	Starts     []gridStart
+	Chosen     map[string]bool
+	Timezone   string
+	Existing   bool
+}
+
+type gridStart struct {
+	Minute int
+	Label  string
+}
+
+var weekdays = []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+
+func cellKey(day, minute int) string { return strconv.Itoa(day) + "-" + strconv.Itoa(minute) }
+
+func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn, existing bool) (optInPage, error) {
+	u := auth.UserFromContext(r.Context())
+	vocab, err := s.DB.FindTopics(r.Context(), u.OrgID)
+	if err != nil {
+		return optInPage{}, err
+	}
+	for _, t := range o.Topics {
+		if !slices.Contains(vocab, t) {
+			vocab = append(vocab, t)
+		}
+	}
+	all, _, err := s.DB.FindUsers(r.Context(), u.OrgID, store.UserFilter{})
+	if err != nil {
+		return optInPage{}, err
+	}
+	data := optInPage{Page: s.page(r, "Opt in to "+p.Name), Program: p, OptIn: o, Vocabulary: vocab, Days: weekdays,
+		Colleagues: slices.DeleteFunc(all, func(c account.User) bool { return c.ID == u.ID }),
+		Chosen:     map[string]bool{}, Timezone: u.Timezone, Existing: existing}
+	data.Nav = "programs"
+	for _, m := range program.DefaultGrid.Starts() {
+		data.Starts = append(data.Starts, gridStart{Minute: m, Label: strconv.Itoa(m/60) + ":00"})
+	}
+	loc, err := time.LoadLocation(u.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	for _, c := range program.DefaultGrid.FromUTC(o.Availability, loc, s.DB.Now()) {
+		data.Chosen[cellKey(c.Day, c.Minute)] = true
+	}
+	return data, nil
+}
+
+func (s *Server) handleOptInForm(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	p, err := s.Coaching.Program(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	o, err := s.Coaching.MyOptIn(r.Context(), u, p.ID)
+	existing := err == nil
+	if errors.Is(err, store.ErrNotFound) {
+		o, err = &program.OptIn{ProgramID: p.ID, FormatPref: program.PreferEither}, nil
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data, err := s.optInData(r, p, o, existing)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "optin", data)
+}
+
+func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	p, err := s.Coaching.Program(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	o := &program.OptIn{ProgramID: p.ID, Topics: r.PostForm["topics"], Goals: r.PostFormValue("goals"),
+		FormatPref: program.FormatPref(r.PostFormValue("format_preference")), Prefer: r.PostForm["prefer"], Avoid: r.PostForm["avoid"]}
+	errs := map[string]string{}
+	var cells []program.Cell
+	for _, v := range r.PostForm["slot"] {
+		day, minute, ok := strings.Cut(v, "-")
+		d, err1 := strconv.Atoi(day)
+		m, err2 := strconv.Atoi(minute)
+		if !ok || err1 != nil || err2 != nil {
+			errs["availability"] = "A chosen time is not on the weekly grid."
+			continue
+		}
+		cells = append(cells, program.Cell{Day: d, Minute: m})
+	}
+	loc, lerr := time.LoadLocation(u.Timezone)
+	if lerr != nil {
+		loc = time.UTC
+	}
+	if o.Availability, err = program.DefaultGrid.ToUTC(cells, loc, s.DB.Now()); err != nil {
+		errs["availability"] = "A chosen time is not on the weekly grid."
+	}
+	if len(errs) == 0 {
+		err = s.Coaching.SaveOptIn(r.Context(), u, o)
+	}
+	if f, ok := account.AsValidation(err); ok || len(errs) > 0 {
+		for k, v := range f {
+			errs[k] = v
+		}
+		data, derr := s.optInData(r, p, o, false)
+		if derr != nil {
+			s.Error(w, r, derr)
+			return
+		}
+		data.Errors = errs
+		s.render(w, r, http.StatusUnprocessableEntity, "optin", data)
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/programs/"+p.ID, "You're in. You can change or withdraw your opt-in until matching.")
+}
+
+func (s *Server) handleOptInWithdraw(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	if err := s.Coaching.Withdraw(r.Context(), u, r.PathValue("id")); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/programs/"+r.PathValue("id"), "You have withdrawn. You're welcome back any time the program is open.")
+}
+
+func (s *Server) handleOptInSnooze(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	snooze := r.PostFormValue("snoozed") == "true"
+	if err := s.Coaching.Snooze(r.Context(), u, r.PathValue("id"), snooze); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	msg := "Welcome back: you'll be included in the next round."
+	if snooze {
+		msg = "Paused: you'll sit out the next round and stay opted in."
+	}
+	s.redirect(w, r, "/programs/"+r.PathValue("id"), msg)
+}
+
+func (s *Server) handlePropose(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	round, err := s.Coaching.Propose(r.Context(), u, r.PathValue("id"), r.PostFormValue("rematch") == "true")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/rounds/"+round.ID, "Here is the proposal. Review it, adjust it, then publish.")
+}
+
+type roundPage struct {
+	Page
+	*coaching.Review
+	Draft    bool
+	Timezone string
+	Slots    map[string][]string
+	// Waiting counts people in dissolved circles, who wait for a re-match.
+	Waiting int
+}
+
+func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	rv, err := s.Coaching.Review(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := roundPage{Page: s.page(r, rv.Program.Name+", round "+strconv.Itoa(rv.Round.Number)), Review: rv,
+		Timezone: u.Timezone, Slots: map[string][]string{}}
+	data.Nav = "programs"
+	loc, err := time.LoadLocation(u.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	for _, c := range rv.Circles {
+		if c.Status == program.Proposed {
+			data.Draft = true
+		}
+		if c.Status == program.Dissolved {
+			data.Waiting += len(c.Members)
+		}
+		for _, iv := range c.Slots {
+			data.Slots[c.ID] = append(data.Slots[c.ID], program.Describe(iv, loc, s.DB.Now()))
+		}
+	}
+	s.render(w, r, http.StatusOK, "round", data)
+}
+
+func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	err := s.Coaching.Move(r.Context(), u, r.PathValue("id"), r.PostFormValue("user_id"), r.PostFormValue("to"))
+	if f, ok := account.AsValidation(err); ok {
+		s.redirect(w, r, "/rounds/"+r.PathValue("id"), f["circle"]+f["round"])
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/rounds/"+r.PathValue("id"), "Moved. Scores and common times are updated.")
+}
+
+func (s *Server) handleRoundPublish(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	n, err := s.Coaching.Publish(r.Context(), u, r.PathValue("id"))
+	if f, ok := account.AsValidation(err); ok {
+		s.redirect(w, r, "/rounds/"+r.PathValue("id"), f["round"])
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/rounds/"+r.PathValue("id"), strconv.Itoa(n)+" proposals sent. Each member now accepts or declines.")
+}
+
+type matchesPage struct {
+	Page
+	Circles  []program.Circle
+	Programs map[string]string
+	Slots    map[string][]string
+	Reasons  []struct {
+		Reason program.DeclineReason
+		Label  string
+	}
+	Invitations []program.PairInvitation
+}
+
+func (s *Server) handleMatches(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	circles, err := s.Coaching.MyMatches(r.Context(), u)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	invs, err := s.DB.FindPairInvitations(r.Context(), u.OrgID, u.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	progs, err := s.DB.FindPrograms(r.Context(), u.OrgID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := matchesPage{Page: s.page(r, "Your matches"), Circles: circles, Programs: map[string]string{}, Slots: map[string][]string{},
+		Reasons: program.DeclineReasons, Invitations: invs}
+	data.Nav = "matches"
+	for _, p := range progs {
+		data.Programs[p.ID] = p.Name
+	}
+	loc, err := time.LoadLocation(u.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	for _, c := range circles {
+		for _, iv := range c.Slots {
+			data.Slots[c.ID] = append(data.Slots[c.ID], program.Describe(iv, loc, s.DB.Now()))
+		}
+	}
+	s.render(w, r, http.StatusOK, "matches", data)
+}
+
+func (s *Server) handleCircleRespond(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	accept := r.PostFormValue("answer") == "accept"
+	c, err := s.Coaching.Respond(r.Context(), u, r.PathValue("id"), accept, program.DeclineReason(r.PostFormValue("reason")))
+	if errors.Is(err, program.ErrNotPending) {
+		s.redirect(w, r, "/matches", "This proposal has already been settled.")
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	msg := "Thank you. You've declined; you stay in the program and can be matched again."
+	switch {
+	case c.Status == program.Active:
+		msg = "Everyone has said yes: your circle is formed."
+	case accept:
+		msg = "Thank you. The circle forms when everyone has answered."
+	}
+	s.redirect(w, r, "/matches", msg)
+}
+
+type topicsPage struct {
+	Page
+	Topics []string
+}
+
+func (s *Server) handleTopics(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	topics, err := s.DB.FindTopics(r.Context(), u.OrgID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p := s.page(r, "Topics")
+	p.Nav = "programs"
+	s.render(w, r, http.StatusOK, "topics", topicsPage{Page: p, Topics: topics})
+}
+
+func (s *Server) handleTopicCreate(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	err := s.Coaching.AddTopic(r.Context(), u, r.PostFormValue("topic"))
+	if f, ok := account.AsValidation(err); ok {
+		topics, terr := s.DB.FindTopics(r.Context(), u.OrgID)
+		if terr != nil {
+			s.Error(w, r, terr)
+			return
+		}
+		p := s.page(r, "Topics").withErrors(r, f, "topic")
+		p.Nav = "programs"
+		s.render(w, r, http.StatusUnprocessableEntity, "topics", topicsPage{Page: p, Topics: topics})
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/topics", "Topic added.")
+}
+
+func (s *Server) handleTopicDelete(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	if err := s.Coaching.RemoveTopic(r.Context(), u, r.PostFormValue("topic")); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/topics", "Topic removed. People who chose it keep it until they change their opt-in.")
+}
+
+func (s *Server) handlePairInvite(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	inv, err := s.Coaching.InvitePair(r.Context(), u, r.PathValue("id"), r.PostFormValue("to_user"))
+	if f, ok := account.AsValidation(err); ok {
+		s.redirect(w, r, "/programs/"+r.PathValue("id"), f["to_user"]+f["program"])
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/matches", "Invitation sent to "+inv.ToName+".")
+}
+
+func (s *Server) handlePairAnswer(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	accept := r.PostFormValue("answer") == "accept"
+	err := s.Coaching.AnswerPair(r.Context(), u, r.PathValue("id"), accept)
+	if f, ok := account.AsValidation(err); ok {
+		s.redirect(w, r, "/matches", f["to_user"]+f["invitation"]+f["program"])
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	msg := "You declined the invitation."
+	if accept {
+		msg = "You're now a pair."
+	}
+	s.redirect(w, r, "/matches", msg)
+}
