@@ -195,4 +195,20 @@ func TestScreenshots(t *testing.T) {
 	for n, p := range signedIn {
 		shoot(n, p)
 	}
+	shoot("programs", "/programs")
+	// The circles program: its page, a proposal and its review.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/programs"), chromedp.Click(chromedp.CSS(".program-card h2 a")),
+		chromedp.WaitVisible(chromedp.CSS(".page-head h1"))))
+	programURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	programPath := strings.TrimPrefix(programURL, in.URL)
+	shoot("program-admin", programPath)
+	shoot("optin", programPath+"/opt-in")
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+programPath),
+		chromedp.Click(chromedp.CSS(`form[action$="/propose"] button`)), chromedp.WaitVisible(chromedp.CSS(".circle-card"))))
+	roundURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	shoot("round", strings.TrimPrefix(roundURL, in.URL))
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash"))))
+	shoot("round-published", strings.TrimPrefix(roundURL, in.URL))
 }
