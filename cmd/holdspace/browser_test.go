@@ -62,9 +62,10 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 
 func expectText(t *testing.T, ctx context.Context, sel string, wants ...string) {
 	t.Helper()
+	// Compared without case: innerText applies CSS text-transform.
 	got := text(t, ctx, sel)
 	for _, w := range wants {
-		if !strings.Contains(got, w) {
+		if !strings.Contains(strings.ToLower(got), strings.ToLower(w)) {
 			t.Errorf("%s lacks %q; it reads:\n%.2000s", sel, w, got)
 		}
 	}
