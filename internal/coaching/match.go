@@ -195,7 +195,7 @@ func (pr *problem) circle(g matching.Group) program.Circle {
 	}
 	for _, id := range g.Members {
 		u := pr.users[id]
-		c.Members = append(c.Members, program.Member{UserID: id, Name: u.Name, Department: u.Department, Timezone: u.Timezone})
+		c.Members = append(c.Members, program.Member{UserID: id, Name: u.Name, Email: u.Email, Department: u.Department, Timezone: u.Timezone})
 	}
 	return c
 }
@@ -336,7 +336,7 @@ func (s *Service) Publish(ctx context.Context, admin *account.User, roundID stri
 				"A circle has %d members; every circle needs %d to %d before publishing.", n, rv.Program.MinSize, rv.Program.MaxSize)}}
 		}
 		for _, m := range c.Members {
-			msgs = append(msgs, mail.CircleProposed(s.email(ctx, admin.OrgID, m.UserID), m.Name, rv.Program.Name,
+			msgs = append(msgs, mail.CircleProposed(m.Email, m.Name, rv.Program.Name,
 				otherNames(c, m.UserID), slotLines(c.Slots, m.Timezone, s.now()), s.link("/matches")))
 		}
 	}
@@ -366,16 +366,6 @@ func slotLines(slots []program.Interval, tz string, ref time.Time) []string {
 	return out
 }
 
-// email returns a person's address for a message; a person who has since
-// left gets none, which the caller skips.
-func (s *Service) email(ctx context.Context, orgID, userID string) string {
-	u, err := s.DB.FindUserByID(ctx, orgID, userID)
-	if err != nil {
-		return ""
-	}
-	return u.Email
-}
-
 // MyMatches lists the person's circles in every program that are waiting
 // for answers or active, with what was proposed.
 func (s *Service) MyMatches(ctx context.Context, u *account.User) ([]program.Circle, error) {
@@ -401,13 +391,13 @@ func (s *Service) Respond(ctx context.Context, u *account.User, circleID string,
 		case program.Active:
 			p, _ = s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
 			for _, m := range c.Members {
-				msgs = append(msgs, mail.CircleFormed(s.email(ctx, u.OrgID, m.UserID), m.Name, programName(p), otherNames(*c, m.UserID), s.link("/matches")))
+				msgs = append(msgs, mail.CircleFormed(m.Email, m.Name, programName(p), otherNames(*c, m.UserID), s.link("/matches")))
 			}
 		case program.Dissolved:
 			p, _ = s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
 			for _, m := range c.Members {
 				if m.UserID != u.ID {
-					msgs = append(msgs, mail.CircleDissolved(s.email(ctx, u.OrgID, m.UserID), m.Name, programName(p)))
+					msgs = append(msgs, mail.CircleDissolved(m.Email, m.Name, programName(p)))
 				}
 			}
 			if p != nil {
@@ -416,7 +406,7 @@ func (s *Service) Respond(ctx context.Context, u *account.User, circleID string,
 				}
 			}
 		}
-		return slices.DeleteFunc(msgs, func(m mail.Message) bool { return m.To == "" })
+		return msgs
 	})
 	return c, err
 }

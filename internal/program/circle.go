@@ -69,6 +69,7 @@ type Circle struct {
 type Member struct {
 	UserID      string     `json:"user_id"`
 	Name        string     `json:"name"`
+	Email       string     `json:"email"`
 	Department  string     `json:"department"`
 	Timezone    string     `json:"timezone"`
 	Response    Response   `json:"response"`

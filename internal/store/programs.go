@@ -444,7 +444,7 @@ func (db *DB) findCircles(ctx context.Context, where string, args []any) ([]prog
 	if len(out) == 0 {
 		return out, nil
 	}
-	mrows, err := db.query(ctx, `SELECT m.circle_id, m.user_id, u.name, u.department, u.timezone, m.response, m.responded_at
+	mrows, err := db.query(ctx, `SELECT m.circle_id, m.user_id, u.name, u.email, u.department, u.timezone, m.response, m.responded_at
 		FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
 		JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
 		WHERE `+where+` ORDER BY LOWER(u.name), u.id`, args...)
@@ -455,7 +455,7 @@ func (db *DB) findCircles(ctx context.Context, where string, args []any) ([]prog
 	for mrows.Next() {
 		var circleID string
 		var m program.Member
-		if err := mrows.Scan(&circleID, &m.UserID, &m.Name, &m.Department, &m.Timezone, &m.Response, &m.RespondedAt); err != nil {
+		if err := mrows.Scan(&circleID, &m.UserID, &m.Name, &m.Email, &m.Department, &m.Timezone, &m.Response, &m.RespondedAt); err != nil {
 			return nil, err
 		}
 		c := &out[index[circleID]]
@@ -633,7 +633,7 @@ func findCirclesTx(ctx context.Context, tx *Tx, where string, args []any) ([]pro
 	}
 	rows.Close()
 	for i := range out {
-		mrows, err := tx.query(ctx, `SELECT m.user_id, u.name, u.department, u.timezone, m.response, m.responded_at
+		mrows, err := tx.query(ctx, `SELECT m.user_id, u.name, u.email, u.department, u.timezone, m.response, m.responded_at
 			FROM circle_members m JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
 			WHERE m.org_id = $1 AND m.circle_id = $2 ORDER BY LOWER(u.name), u.id`, out[i].OrgID, out[i].ID)
 		if err != nil {
@@ -641,7 +641,7 @@ func findCirclesTx(ctx context.Context, tx *Tx, where string, args []any) ([]pro
 		}
 		for mrows.Next() {
 			var m program.Member
-			if err := mrows.Scan(&m.UserID, &m.Name, &m.Department, &m.Timezone, &m.Response, &m.RespondedAt); err != nil {
+			if err := mrows.Scan(&m.UserID, &m.Name, &m.Email, &m.Department, &m.Timezone, &m.Response, &m.RespondedAt); err != nil {
 				mrows.Close()
 				return nil, err
 			}
