@@ -803,3 +803,50 @@ func (db *DB) FindEngaged(ctx context.Context, orgID, programID string) ([]strin
 	slices.Sort(out)
 	return out, rows.Err()
 }
+
+// Membership is a person's part in one program.
+type Membership struct {
+	OptedIn, Snoozed bool
+	// Matched: in an active circle of the program or one waiting for
+	// answers.
+	Matched bool
+}
+
+// FindMemberships returns a person's part in every program of orgID they
+// have opted in to or been matched in, keyed by program id.
+func (db *DB) FindMemberships(ctx context.Context, orgID, userID string) (map[string]Membership, error) {
+	out := map[string]Membership{}
+	rows, err := db.query(ctx, `SELECT program_id, snoozed FROM opt_ins WHERE org_id = $1 AND user_id = $2`, orgID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("find memberships: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		var snoozed bool
+		if err := rows.Scan(&id, &snoozed); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[id] = Membership{OptedIn: true, Snoozed: snoozed}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = db.query(ctx, `SELECT DISTINCT c.program_id FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
+		WHERE m.org_id = $1 AND m.user_id = $2 AND c.status IN ('active', 'pending')`, orgID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("find memberships: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		m := out[id]
+		m.Matched = true
+		out[id] = m
+	}
+	return out, rows.Err()
+}

@@ -37,22 +37,17 @@ func (s *Server) handleProgramsIndex(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	mine, err := s.DB.FindMemberships(r.Context(), u.OrgID, u.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	now := s.DB.Now()
 	rows := make([]programRow, 0, len(list))
 	for _, p := range list {
-		row := programRow{Program: p, Open: p.OptInOpen(now), Upcoming: now.Before(p.OptInOpens)}
-		if o, err := s.Coaching.MyOptIn(r.Context(), u, p.ID); err == nil {
-			row.OptedIn, row.Snoozed = true, o.Snoozed
-		} else if !errors.Is(err, store.ErrNotFound) {
-			s.Error(w, r, err)
-			return
-		}
-		engaged, err := s.DB.FindEngaged(r.Context(), u.OrgID, p.ID)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		row.Matched = slices.Contains(engaged, u.ID)
+		m := mine[p.ID]
+		row := programRow{Program: p, Open: p.OptInOpen(now), Upcoming: now.Before(p.OptInOpens),
+			OptedIn: m.OptedIn, Snoozed: m.Snoozed, Matched: m.Matched}
 		if row.Open || row.OptedIn || row.Matched || u.IsAdmin() {
 			rows = append(rows, row)
 		}
