@@ -9,6 +9,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/people"
+	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -18,6 +19,10 @@ type homePage struct {
 	Page
 	People, Invited int
 	Departments     []string
+	// OpenPrograms are open for opt-in and not yet joined by the viewer.
+	OpenPrograms []program.Program
+	// Waiting counts proposals that wait for the viewer's answer.
+	Waiting int
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
@@ -39,9 +44,34 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			names = append(names, p.Department)
 		}
 	}
-	p := s.page(r, "Home")
-	p.Nav = "home"
-	s.render(w, r, http.StatusOK, "home", homePage{Page: p, People: total, Invited: invited, Departments: names})
+	data := homePage{Page: s.page(r, "Home"), People: total, Invited: invited, Departments: names}
+	data.Nav = "home"
+	progs, err := s.DB.FindPrograms(r.Context(), u.OrgID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	mine, err := s.DB.FindMemberships(r.Context(), u.OrgID, u.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	for _, p := range progs {
+		if m := mine[p.ID]; p.OptInOpen(s.DB.Now()) && !m.OptedIn && !m.Matched {
+			data.OpenPrograms = append(data.OpenPrograms, p)
+		}
+	}
+	circles, err := s.DB.FindCircles(r.Context(), u.OrgID, store.CircleFilter{UserID: u.ID, Status: []program.CircleStatus{program.Pending}})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	for _, c := range circles {
+		if m := c.Member(u.ID); m != nil && m.Response == program.Undecided {
+			data.Waiting++
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", data)
 }
 
 type peoplePage struct {

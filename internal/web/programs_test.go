@@ -53,6 +53,7 @@ func TestProgramOptInProposeConsent(t *testing.T) {
 		for i := range members {
 			members[i] = e.member(fmt.Sprintf("m%d@acme.example", i), fmt.Sprintf("Member %d", i))
 			members[i].get("/programs").expect(t, 200, "Spring circles", "open until")
+			members[i].get("/home").expect(t, 200, "Open to join", "Spring circles")
 			members[i].get("/programs/"+programID+"/opt-in").expect(t, 200, "What do you want to learn?", "Private: only you and the matching see this")
 			form := url.Values{"topics": {"Feedback"}, "format_preference": {"either"}, "slot": {"0-540", "0-600", "1-540"}}
 			if i == 0 {
@@ -79,6 +80,7 @@ func TestProgramOptInProposeConsent(t *testing.T) {
 		admin.post(roundPath+"/publish", nil).expect(t, 303)
 		admin.get(roundPath).expect(t, 200, "2 proposals sent", "waiting for answers")
 
+		members[0].get("/home").expect(t, 200, "A proposal waits for your answer")
 		page := members[0].get("/matches")
 		page.expect(t, 200, "A proposed circle", "Yes, I’m in", "Monday")
 		circleID := regexp.MustCompile(`/circles/([0-9a-f-]{36})/respond`).FindStringSubmatch(page.body)[1]
