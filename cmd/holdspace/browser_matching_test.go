@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -22,6 +24,27 @@ func signIn(t *testing.T, ctx context.Context, base, email string) {
 		chromedp.Submit(chromedp.CSS("#password")),
 		chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)),
 	))
+}
+
+// submit runs an action that posts a form and waits for the next page to
+// show a message containing text. It marks the current page first, so that
+// the old page's message never counts.
+func submit(action chromedp.Action[chromedp.Void], text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.Evaluate[bool]("window.__holdspaceOld = true")(ctx, t); err != nil {
+			return err
+		}
+		if _, err := action(ctx, t); err != nil {
+			return err
+		}
+		expr := fmt.Sprintf("!window.__holdspaceOld && (document.querySelector('.flash')?.textContent ?? '').includes(%q)", text)
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if ok, err := chromedp.Evaluate[bool](expr)(ctx, t); err == nil && ok {
+				return nil
+			}
+		}
+		return fmt.Errorf("no message %q within 15s", text)
+	})
 }
 
 func signOut(t *testing.T, ctx context.Context) {
@@ -50,7 +73,7 @@ func TestBrowserOptInProposeAccept(t *testing.T) {
 	for _, slot := range []string{"0-540", "0-600", "0-660", "1-540", "1-600", "2-840", "2-900", "3-540", "3-600", "4-540"} {
 		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name="slot"][value="`+slot+`"]`), chromedp.NodeReady)))
 	}
-	must(t, chromedp.Do(ctx, chromedp.Submit(chromedp.CSS("#goals")), chromedp.WaitVisible(chromedp.CSS(".flash"))))
+	must(t, chromedp.Do(ctx, submit(chromedp.Submit(chromedp.CSS("#goals")), "You're in")))
 	expectText(t, ctx, "main", "You're in", "opted in")
 	signOut(t, ctx)
 
@@ -67,7 +90,22 @@ func TestBrowserOptInProposeAccept(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".circle-card")),
 	))
 	expectText(t, ctx, "main", "Round 1", "Circle 1", "shared topics")
-	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash"))))
+	// Take the first person of circle 1 out of the proposal, then place
+	// them back: both moves are checked against the rules and re-scored.
+	attr, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(".circle-card"), "id"))
+	must(t, err)
+	circleOne := strings.TrimPrefix(attr.Value, "circle-")
+	moved, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`#circle-`+circleOne+` form.move input[name="user_id"]`), "value"))
+	must(t, err)
+	must(t, chromedp.Do(ctx,
+		submit(chromedp.Click(chromedp.CSS(`#circle-`+circleOne+` form.move button`)), "Moved"),
+	))
+	expectText(t, ctx, "main", "Moved", "Not placed this time", "Taken out of the proposal by an admin")
+	must(t, chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`section.card form.move:has(input[value="`+moved.Value+`"]) select`), circleOne),
+		submit(chromedp.Click(chromedp.CSS(`section.card form.move:has(input[value="`+moved.Value+`"]) button`)), "Moved"),
+	))
+	must(t, chromedp.Do(ctx, submit(chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), "proposals sent")))
 	expectText(t, ctx, "main", "proposals sent", "waiting for answers")
 	signOut(t, ctx)
 
@@ -89,14 +127,12 @@ func TestBrowserOptInProposeAccept(t *testing.T) {
 		signIn(t, ctx, in.URL, u.Email)
 		must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/matches"), chromedp.WaitVisible(chromedp.CSS(".circle-card"))))
 		expectText(t, ctx, "main", "A proposed circle", "When you could all meet")
-		must(t, chromedp.Do(ctx,
-			chromedp.Click(chromedp.CSS(`form[action="/circles/`+circle.ID+`/respond"] button[type="submit"]`)),
-			chromedp.WaitVisible(chromedp.CSS(".flash")),
-		))
-		if i < len(circle.Members)-1 {
-			expectText(t, ctx, ".flash", "The circle forms when everyone has answered")
-		} else {
-			expectText(t, ctx, ".flash", "your circle is formed")
+		want := "The circle forms when everyone has answered"
+		if i == len(circle.Members)-1 {
+			want = "Everyone has said yes"
+		}
+		must(t, chromedp.Do(ctx, submit(chromedp.Click(chromedp.CSS(`form[action="/circles/`+circle.ID+`/respond"] button[type="submit"]`)), want)))
+		if i == len(circle.Members)-1 {
 			expectText(t, ctx, "main", "Your circle", "formed")
 		}
 		signOut(t, ctx)
@@ -106,6 +142,32 @@ func TestBrowserOptInProposeAccept(t *testing.T) {
 	if c.Status != program.Active {
 		t.Errorf("circle status %s, want active", c.Status)
 	}
+
+	// A member of another circle declines, with a reason.
+	second := circles[1]
+	decliner, err := db.FindUserByID(context.Background(), admin.OrgID, second.Members[0].UserID)
+	must(t, err)
+	signIn(t, ctx, in.URL, decliner.Email)
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(in.URL+"/matches"),
+		chromedp.Click(chromedp.CSS(`details summary`)),
+		chromedp.Click(chromedp.CSS(`input[name="reason"][value="schedule"]`)),
+		submit(chromedp.Click(chromedp.CSS(`form[action="/circles/`+second.ID+`/respond"] button.danger`)), "declined"),
+	))
+	signOut(t, ctx)
+
+	// The admin sees the anonymous count and re-matches the remaining.
+	signIn(t, ctx, in.URL, demo.AdminEmail)
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/programs/"+second.ProgramID), chromedp.WaitVisible(chromedp.CSS(".page-head h1"))))
+	expectText(t, ctx, "main", "Why proposals were declined", "The meeting times don't work for me: 1")
+	must(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`form[action$="/propose"]:has(input[name="rematch"]) button`)),
+		chromedp.WaitVisible(chromedp.CSS(".circle-card")),
+	))
+	// Everyone else still waits for answers, so the three left from the
+	// declined circle cannot form a circle of four: they are listed with
+	// the reason, and the formed circle stands.
+	expectText(t, ctx, "main", "Round 1", "formed", "declined", "Not placed this time")
 	if strings.Count(in.stderr.String(), "BEGIN EMAIL") < len(circle.Members)*2 {
 		t.Error("fewer emails than proposals and confirmations")
 	}

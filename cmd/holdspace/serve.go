@@ -125,7 +125,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	coach := &coaching.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
 	srv, err := web.NewServer(web.Deps{
 		DB: db, Auth: svc, Coaching: coach, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version,
-		API: api.New(api.Deps{Auth: svc, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
+		API: api.New(api.Deps{Auth: svc, Coaching: coach, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
 			ClientIP: web.ClientIP(cfg.TrustProxy)}),
 	})
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -36,6 +37,8 @@ const Prefix = "/api/v1"
 type Deps struct {
 	// Auth carries out the account flows.
 	Auth *auth.Service
+	// Coaching carries out the program, matching and consent flows.
+	Coaching *coaching.Service
 	// DB answers what the account flows do not cover.
 	DB *store.DB
 	// Logger receives the causes of server errors; nil discards them.
@@ -53,6 +56,7 @@ type Deps struct {
 // API is the http.Handler for everything under /api/v1/.
 type API struct {
 	auth     *auth.Service
+	coach    *coaching.Service
 	db       *store.DB
 	log      *slog.Logger
 	secure   bool
@@ -78,7 +82,7 @@ type Operation struct {
 // after identifying the request (auth.WithIdentity). It panics if an
 // operation is defined wrongly, which the tests catch.
 func New(d Deps) *API {
-	a := &API{auth: d.Auth, db: d.DB, log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP,
+	a := &API{auth: d.Auth, coach: d.Coaching, db: d.DB, log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP,
 		mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -119,6 +123,10 @@ func (a *API) config() huma.Config {
 		{Name: tagProfile, Description: "The signed-in person: profile, password, sessions and access tokens."},
 		{Name: tagOrg, Description: "The organisation and its people."},
 		{Name: tagAdmin, Description: "For organisation admins: inviting and importing people, roles."},
+		{Name: tagPrograms, Description: "Peer-coaching programs, the topic vocabulary, and each person's voluntary opt-in. " +
+			"What people would like and must not be matched with is private: only its author sees it."},
+		{Name: tagMatching, Description: "Rounds of matching that admins propose, review, adjust and publish; every member's consent; " +
+			"pairs formed by invitation. A circle becomes active only when every member has accepted."},
 	}
 	return c
 }
@@ -126,10 +134,12 @@ func (a *API) config() huma.Config {
 // Tags group operations in the document; security schemes name the two
 // ways to authenticate.
 const (
-	tagAccount = "Account"
-	tagProfile = "Profile"
-	tagOrg     = "Organisation"
-	tagAdmin   = "Admin"
+	tagAccount  = "Account"
+	tagProfile  = "Profile"
+	tagOrg      = "Organisation"
+	tagAdmin    = "Admin"
+	tagPrograms = "Programs"
+	tagMatching = "Matching"
 
 	schemeSession = "session"
 	schemeToken   = "token"

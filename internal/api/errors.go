@@ -14,6 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -122,7 +123,11 @@ func (a *API) fail(ctx context.Context, operation string, err error) *Error {
 		return newError(http.StatusUnprocessableEntity, msgInvalid, fields)
 	}
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, program.ErrNotPending):
+		return newError(http.StatusConflict, "This proposal is no longer waiting for answers: everyone has answered, or someone declined.", nil)
+	case errors.Is(err, program.ErrNotProposed):
+		return newError(http.StatusConflict, "This circle has been published already; only a draft can be changed.", nil)
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, program.ErrNotMember):
 		// Also what anything in another organisation looks like: the
 		// answer never tells that it exists.
 		return newError(http.StatusNotFound, msgNotFound, nil)
@@ -277,6 +282,9 @@ var humanMessages = []struct {
 	{regexp.MustCompile(`^expected boolean$|^invalid boolean$`), "Use true or false."},
 	{regexp.MustCompile(`^expected object$`), "Use an object."},
 	{regexp.MustCompile(`^expected array$`), "Use a list."},
+	{regexp.MustCompile(`^expected array length <= (\d+)$`), "Use at most %s items."},
+	{regexp.MustCompile(`^expected array length >= (\d+)$`), "Use at least %s items."},
+	{regexp.MustCompile(`^expected string to be RFC 3339 date-time$`), "Use a date and time such as 2026-03-01T09:00:00Z."},
 }
 
 func humanize(msg string) string {

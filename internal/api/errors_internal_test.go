@@ -45,6 +45,9 @@ func TestFromHumaFieldNames(t *testing.T) {
 		{"body.role", `expected value to be one of "member, admin"`, "role", "Choose one of: member, admin."},
 		{"body.email", "expected string to be RFC 5322 email: mail: missing '@'", "email", "Enter an email address like name@example.com."},
 		{"body.items[2].name", "expected string", "items[2].name", "Use a string."},
+		{"body.availability[0]", "expected array length <= 2", "availability[0]", "Use at most 2 items."},
+		{"body.availability[1]", "expected array length >= 2", "availability[1]", "Use at least 2 items."},
+		{"body.opt_in_opens", "expected string to be RFC 3339 date-time", "opt_in_opens", "Use a date and time such as 2026-03-01T09:00:00Z."},
 		{"body", "invalid character 'x'", "", ""},
 	}
 	for _, tt := range tests {

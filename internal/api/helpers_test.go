@@ -19,6 +19,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/api"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
@@ -39,11 +40,12 @@ var passwordHash = sync.OnceValue(func() string {
 
 // env is one API on a fresh database, served over HTTP.
 type env struct {
-	db   *store.DB
-	auth *auth.Service
-	api  *api.API
-	srv  *httptest.Server
-	mail *storetest.Outbox
+	db    *store.DB
+	auth  *auth.Service
+	coach *coaching.Service
+	api   *api.API
+	srv   *httptest.Server
+	mail  *storetest.Outbox
 }
 
 // forEachDB runs fn on every engine storetest offers (SQLite, and
@@ -77,7 +79,8 @@ func newEnv(tb testing.TB, db *store.DB) *env {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	e.auth = &auth.Service{DB: db, BaseURL: base, Limiter: auth.NewLimiter(time.Second, 1000), Logger: logger}
-	e.api = api.New(api.Deps{Auth: e.auth, DB: db, Logger: logger, CookieName: cookieName})
+	e.coach = &coaching.Service{DB: db, BaseURL: base, Logger: logger}
+	e.api = api.New(api.Deps{Auth: e.auth, Coaching: e.coach, DB: db, Logger: logger, CookieName: cookieName})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", identify(e.auth, e.api))
 	e.srv = httptest.NewServer(mux)

@@ -4,8 +4,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/people"
+	"github.com/holdspace/holdspace/internal/program"
 )
 
 // The types in this file are what the API answers with. They are separate
@@ -214,4 +217,305 @@ type ImportResult struct {
 // sending an email.
 type Message struct {
 	Message string `json:"message"`
+}
+
+// Topic is one entry of the organisation's topic vocabulary, which people
+// choose their learning goals from.
+type Topic struct {
+	Name string `json:"name"`
+}
+
+// Program is a peer-coaching program, with where the caller stands in it.
+type Program struct {
+	ID             string           `json:"id"`
+	Name           string           `json:"name"`
+	Purpose        string           `json:"purpose"`
+	Format         program.Format   `json:"format" enum:"pair,group"`
+	MinSize        int              `json:"min_size" doc:"The fewest people in a circle; 2 for pairs."`
+	MaxSize        int              `json:"max_size" doc:"The most people in a circle; 2 for pairs."`
+	Cadence        program.Cadence  `json:"cadence" enum:"weekly,fortnightly,monthly"`
+	SessionMinutes int              `json:"session_minutes"`
+	Protocol       program.Protocol `json:"protocol" enum:"council,forum,pair" doc:"How circles meet by default; pairs use their own protocol."`
+	OptInOpens     time.Time        `json:"opt_in_opens"`
+	OptInCloses    time.Time        `json:"opt_in_closes" doc:"Opt-in ends at this instant."`
+	AllowRepeat    bool             `json:"allow_repeat" doc:"Whether people who were in a circle together in an earlier round may be matched again; if not, an earlier circle is a veto."`
+	CreatedBy      string           `json:"created_by" doc:"The admin who created the program, who hears about declines."`
+	CreatedAt      time.Time        `json:"created_at"`
+	UpdatedAt      time.Time        `json:"updated_at"`
+	Open           bool             `json:"open" doc:"Whether people may opt in, change or withdraw now."`
+	Upcoming       bool             `json:"upcoming" doc:"Whether opt-in has not opened yet."`
+	OptedIn        bool             `json:"opted_in" doc:"Whether the caller has opted in."`
+	Snoozed        bool             `json:"snoozed" doc:"Whether the caller sits out the next round while staying opted in."`
+	Matched        bool             `json:"matched" doc:"Whether the caller is in an active circle of the program or one waiting for answers."`
+}
+
+// standing is where the person asking stands in a program.
+type standing struct {
+	optedIn, snoozed, matched bool
+}
+
+func newProgram(p *program.Program, now time.Time, me standing) Program {
+	return Program{ID: p.ID, Name: p.Name, Purpose: p.Purpose, Format: p.Format, MinSize: p.MinSize, MaxSize: p.MaxSize,
+		Cadence: p.Cadence, SessionMinutes: p.SessionMinutes, Protocol: p.Protocol, OptInOpens: p.OptInOpens.UTC(),
+		OptInCloses: p.OptInCloses.UTC(), AllowRepeat: p.AllowRepeat, CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		Open: p.OptInOpen(now), Upcoming: now.Before(p.OptInOpens), OptedIn: me.optedIn, Snoozed: me.snoozed, Matched: me.matched}
+}
+
+// OptIn is a person's own opt-in to a program. Only its author ever sees
+// it whole: prefer and avoid are shown to nobody else, not even admins.
+type OptIn struct {
+	ProgramID    string             `json:"program_id"`
+	Topics       []string           `json:"topics" nullable:"false"`
+	Goals        string             `json:"goals"`
+	Availability []Slot             `json:"availability" nullable:"false" doc:"Weekly availability as [start, end) pairs of UTC minutes of the week, the week starting Monday 00:00 UTC (0–10080); merged and sorted."`
+	FormatPref   program.FormatPref `json:"format_preference" enum:"either,pair,group"`
+	Prefer       []string           `json:"prefer" nullable:"false" doc:"Private: ids of people you would like to be matched with."`
+	Avoid        []string           `json:"avoid" nullable:"false" doc:"Private: ids of people you must not be matched with; a veto."`
+	Snoozed      bool               `json:"snoozed" doc:"Sitting out the next round while staying opted in."`
+	CreatedAt    time.Time          `json:"created_at"`
+	UpdatedAt    time.Time          `json:"updated_at"`
+}
+
+func newOptIn(o *program.OptIn) OptIn {
+	return OptIn{ProgramID: o.ProgramID, Topics: strs(o.Topics), Goals: o.Goals, Availability: intervals(o.Availability),
+		FormatPref: o.FormatPref, Prefer: strs(o.Prefer), Avoid: strs(o.Avoid), Snoozed: o.Snoozed, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+}
+
+// Participant is what admins see of an opt-in: never the private lists.
+type Participant struct {
+	UserID     string             `json:"user_id"`
+	Name       string             `json:"name"`
+	Department string             `json:"department"`
+	Topics     []string           `json:"topics" nullable:"false"`
+	Goals      string             `json:"goals"`
+	FormatPref program.FormatPref `json:"format_preference" enum:"either,pair,group"`
+	Snoozed    bool               `json:"snoozed"`
+	Hours      float64            `json:"available_hours" doc:"How many hours a week the person could meet."`
+	OptedInAt  time.Time          `json:"opted_in_at"`
+}
+
+// newParticipants copies field by field, so that nothing the service may
+// add to its type reaches the API unseen.
+func newParticipants(ps []coaching.Participant) []Participant {
+	out := make([]Participant, len(ps))
+	for i, p := range ps {
+		out[i] = Participant{UserID: p.UserID, Name: p.Name, Department: p.Department, Topics: strs(p.Topics), Goals: p.Goals,
+			FormatPref: p.FormatPref, Snoozed: p.Snoozed, Hours: p.Hours, OptedInAt: p.OptedInAt}
+	}
+	return out
+}
+
+// Round is one run of matching in a program; re-matching adds circles to
+// the latest round.
+type Round struct {
+	ID        string    `json:"id"`
+	ProgramID string    `json:"program_id"`
+	Number    int       `json:"number"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func newRound(r *program.Round) Round {
+	return Round{ID: r.ID, ProgramID: r.ProgramID, Number: r.Number, CreatedAt: r.CreatedAt}
+}
+
+func newRounds(rs []program.Round) []Round {
+	out := make([]Round, len(rs))
+	for i := range rs {
+		out[i] = newRound(&rs[i])
+	}
+	return out
+}
+
+// RoundReview is a round as its admins see it: every circle with its
+// score, reasons, common times and each member's answer; who could not be
+// placed and why; and how often each reason for declining was given,
+// never by whom.
+type RoundReview struct {
+	Round       Round             `json:"round"`
+	ProgramName string            `json:"program_name"`
+	Draft       bool              `json:"draft" doc:"Whether some circles are a draft that only admins see, to adjust and publish."`
+	Waiting     int               `json:"waiting" doc:"People in dissolved circles, who wait for a re-match."`
+	Circles     []Circle          `json:"circles" nullable:"false"`
+	Unmatched   []UnmatchedPerson `json:"unmatched" nullable:"false"`
+	Declines    []DeclineCount    `json:"declines" nullable:"false" doc:"Every reason for declining with how often it was given in the program; anonymous."`
+}
+
+// Circle is a proposed or formed group or pair, as admins see it.
+type Circle struct {
+	ID          string               `json:"id"`
+	ProgramID   string               `json:"program_id"`
+	RoundID     string               `json:"round_id,omitempty" doc:"Left out for pairs formed by invitation."`
+	Status      program.CircleStatus `json:"status" enum:"proposed,pending,active,dissolved" doc:"proposed: a draft only admins see; pending: published, waiting for every member's answer; active: everyone accepted; dissolved: someone declined."`
+	Origin      program.Origin       `json:"origin" enum:"matching,invitation"`
+	Score       float64              `json:"score" doc:"The matching's score of the circle; higher is a better fit."`
+	Reasons     []string             `json:"reasons" nullable:"false" doc:"Why these people fit, in words."`
+	CommonSlots []Slot               `json:"common_slots" nullable:"false" doc:"Times everyone could meet, as [start, end) UTC minutes of the week."`
+	CommonTimes []string             `json:"common_times" nullable:"false" doc:"The common slots as the caller reads them, in their own time zone."`
+	Members     []CircleMember       `json:"members" nullable:"false"`
+	CreatedAt   time.Time            `json:"created_at"`
+	PublishedAt *time.Time           `json:"published_at,omitempty"`
+	ActivatedAt *time.Time           `json:"activated_at,omitempty"`
+}
+
+// CircleMember is one person in a circle and their answer.
+type CircleMember struct {
+	UserID      string           `json:"user_id"`
+	Name        string           `json:"name"`
+	Department  string           `json:"department"`
+	Timezone    string           `json:"timezone"`
+	Response    program.Response `json:"response" enum:"pending,accepted,declined"`
+	RespondedAt *time.Time       `json:"responded_at,omitempty"`
+}
+
+// UnmatchedPerson is someone a round could not place, with the reason.
+type UnmatchedPerson struct {
+	UserID string `json:"user_id"`
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// DeclineCount is how often one reason for declining was given.
+type DeclineCount struct {
+	Reason program.DeclineReason `json:"reason" enum:"schedule,fit,time,other"`
+	Label  string                `json:"label"`
+	Count  int                   `json:"count"`
+}
+
+// times describes common slots for someone in time zone tz.
+type times struct {
+	loc *time.Location
+	now time.Time
+}
+
+func timesFor(tz string, now time.Time) times {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	return times{loc: loc, now: now}
+}
+
+func (t times) describe(slots []program.Interval) []string {
+	out := make([]string, len(slots))
+	for i, iv := range slots {
+		out[i] = program.Describe(iv, t.loc, t.now)
+	}
+	return out
+}
+
+func newReview(rv *coaching.Review, t times) RoundReview {
+	out := RoundReview{Round: newRound(rv.Round), ProgramName: rv.Program.Name, Circles: make([]Circle, len(rv.Circles)),
+		Unmatched: make([]UnmatchedPerson, len(rv.Unmatched)), Declines: make([]DeclineCount, len(program.DeclineReasons))}
+	for i, c := range rv.Circles {
+		out.Circles[i] = newCircle(&c, t)
+		switch c.Status {
+		case program.Proposed:
+			out.Draft = true
+		case program.Dissolved:
+			out.Waiting += len(c.Members)
+		}
+	}
+	for i, u := range rv.Unmatched {
+		out.Unmatched[i] = UnmatchedPerson{UserID: u.UserID, Name: u.Name, Reason: u.Reason}
+	}
+	for i, d := range program.DeclineReasons {
+		out.Declines[i] = DeclineCount{Reason: d.Reason, Label: d.Label, Count: rv.Declines[d.Reason]}
+	}
+	return out
+}
+
+func newCircle(c *program.Circle, t times) Circle {
+	out := Circle{ID: c.ID, ProgramID: c.ProgramID, RoundID: c.RoundID, Status: c.Status, Origin: c.Origin, Score: c.Score,
+		Reasons: strs(c.Reasons), CommonSlots: intervals(c.Slots), CommonTimes: t.describe(c.Slots),
+		Members: make([]CircleMember, len(c.Members)), CreatedAt: c.CreatedAt, PublishedAt: c.PublishedAt, ActivatedAt: c.ActivatedAt}
+	for i, m := range c.Members {
+		out.Members[i] = CircleMember{UserID: m.UserID, Name: m.Name, Department: m.Department, Timezone: m.Timezone,
+			Response: m.Response, RespondedAt: m.RespondedAt}
+	}
+	return out
+}
+
+// Match is one of the caller's circles, as its members see it. Once a
+// circle is dissolved nobody's answer is shown: nobody learns who declined.
+type Match struct {
+	ID          string               `json:"id"`
+	ProgramID   string               `json:"program_id"`
+	ProgramName string               `json:"program_name"`
+	Status      program.CircleStatus `json:"status" enum:"pending,active,dissolved" doc:"pending: waiting for every member's answer; active: everyone accepted; dissolved: someone declined, and you will be matched again."`
+	Origin      program.Origin       `json:"origin" enum:"matching,invitation"`
+	Reasons     []string             `json:"reasons" nullable:"false" doc:"Why you fit, in words."`
+	CommonSlots []Slot               `json:"common_slots" nullable:"false" doc:"Times everyone could meet, as [start, end) UTC minutes of the week."`
+	CommonTimes []string             `json:"common_times" nullable:"false" doc:"The common slots in your own time zone."`
+	Members     []MatchMember        `json:"members" nullable:"false"`
+	MyResponse  program.Response     `json:"my_response" enum:"pending,accepted,declined"`
+	PublishedAt *time.Time           `json:"published_at,omitempty"`
+	ActivatedAt *time.Time           `json:"activated_at,omitempty"`
+}
+
+// MatchMember is someone in one of the caller's circles.
+type MatchMember struct {
+	UserID     string           `json:"user_id"`
+	Name       string           `json:"name"`
+	Department string           `json:"department"`
+	Timezone   string           `json:"timezone"`
+	Response   program.Response `json:"response,omitempty" enum:"pending,accepted" doc:"Whether they have said yes; left out once the circle is dissolved."`
+}
+
+func newMatch(c *program.Circle, me, programName string, t times) Match {
+	out := Match{ID: c.ID, ProgramID: c.ProgramID, ProgramName: programName, Status: c.Status, Origin: c.Origin,
+		Reasons: strs(c.Reasons), CommonSlots: intervals(c.Slots), CommonTimes: t.describe(c.Slots),
+		Members: make([]MatchMember, len(c.Members)), PublishedAt: c.PublishedAt, ActivatedAt: c.ActivatedAt}
+	for i, m := range c.Members {
+		out.Members[i] = MatchMember{UserID: m.UserID, Name: m.Name, Department: m.Department, Timezone: m.Timezone}
+		if c.Status != program.Dissolved {
+			out.Members[i].Response = m.Response
+		}
+		if m.UserID == me {
+			out.MyResponse = m.Response
+		}
+	}
+	return out
+}
+
+// PairInvitation is one member asking a colleague to form a pair.
+type PairInvitation struct {
+	ID         string     `json:"id"`
+	ProgramID  string     `json:"program_id"`
+	FromUser   string     `json:"from_user"`
+	FromName   string     `json:"from_name"`
+	ToUser     string     `json:"to_user"`
+	ToName     string     `json:"to_name"`
+	Status     string     `json:"status" enum:"pending,accepted,declined"`
+	CreatedAt  time.Time  `json:"created_at"`
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+}
+
+func newPairInvitation(inv *program.PairInvitation) PairInvitation {
+	return PairInvitation{ID: inv.ID, ProgramID: inv.ProgramID, FromUser: inv.FromUser, FromName: inv.FromName, ToUser: inv.ToUser,
+		ToName: inv.ToName, Status: inv.Status, CreatedAt: inv.CreatedAt, AnsweredAt: inv.AnsweredAt}
+}
+
+// strs is s, or an empty list for nil: lists are never null.
+func strs(s []string) []string {
+	return append([]string{}, s...)
+}
+
+// Slot is a weekly time, [start, end) in minutes of the week in UTC; the
+// week starts Monday 00:00 UTC, so Monday 09:00–10:00 UTC is [540, 600].
+type Slot [2]int
+
+// Schema describes a slot as a pair of integers, never null; the program
+// package checks the bounds and words the message.
+func (Slot) Schema(huma.Registry) *huma.Schema {
+	two := 2
+	return &huma.Schema{Type: huma.TypeArray, Items: &huma.Schema{Type: huma.TypeInteger, Format: "int64"}, MinItems: &two, MaxItems: &two,
+		Description: "[start, end) in UTC minutes of the week, the week starting Monday 00:00 UTC: from 0 to 10080."}
+}
+
+func intervals(in []program.Interval) []Slot {
+	out := make([]Slot, len(in))
+	for i, iv := range in {
+		out[i] = Slot(iv)
+	}
+	return out
 }

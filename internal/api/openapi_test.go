@@ -57,37 +57,59 @@ func TestOpenAPI(t *testing.T) {
 	want := []api.Operation{
 		{"DELETE", "/api/v1/me/sessions/{id}", "revoke-session"},
 		{"DELETE", "/api/v1/me/tokens/{id}", "revoke-token"},
+		{"DELETE", "/api/v1/programs/{id}/opt-in", "withdraw-opt-in"},
 		{"DELETE", "/api/v1/session", "sign-out"},
+		{"DELETE", "/api/v1/topics/{name}", "delete-topic"},
 		{"GET", "/api/v1/departments", "list-departments"},
 		{"GET", "/api/v1/invitations/{token}", "get-invitation"},
+		{"GET", "/api/v1/matches", "list-matches"},
 		{"GET", "/api/v1/me", "get-me"},
 		{"GET", "/api/v1/me/sessions", "list-sessions"},
 		{"GET", "/api/v1/me/tokens", "list-tokens"},
 		{"GET", "/api/v1/org", "get-org"},
+		{"GET", "/api/v1/pair-invitations", "list-pair-invitations"},
 		{"GET", "/api/v1/people", "list-people"},
 		{"GET", "/api/v1/people/tree", "get-org-chart"},
 		{"GET", "/api/v1/people/{id}", "get-person"},
+		{"GET", "/api/v1/programs", "list-programs"},
+		{"GET", "/api/v1/programs/{id}", "get-program"},
+		{"GET", "/api/v1/programs/{id}/opt-in", "get-opt-in"},
+		{"GET", "/api/v1/programs/{id}/participants", "list-participants"},
+		{"GET", "/api/v1/programs/{id}/rounds", "list-rounds"},
+		{"GET", "/api/v1/rounds/{id}", "get-round"},
+		{"GET", "/api/v1/topics", "list-topics"},
 		{"PATCH", "/api/v1/me", "update-me"},
+		{"POST", "/api/v1/circles/{id}/response", "respond-to-circle"},
 		{"POST", "/api/v1/invitations/{token}/accept", "accept-invitation"},
 		{"POST", "/api/v1/me/password", "change-password"},
 		{"POST", "/api/v1/me/tokens", "create-token"},
+		{"POST", "/api/v1/pair-invitations/{id}/response", "respond-to-pair-invitation"},
 		{"POST", "/api/v1/password/forgot", "request-password-reset"},
 		{"POST", "/api/v1/password/reset", "reset-password"},
 		{"POST", "/api/v1/people", "invite-person"},
 		{"POST", "/api/v1/people/import", "import-people"},
 		{"POST", "/api/v1/people/import/preview", "preview-import"},
 		{"POST", "/api/v1/people/{id}/invitation", "resend-invitation"},
+		{"POST", "/api/v1/programs", "create-program"},
+		{"POST", "/api/v1/programs/{id}/pair-invitations", "create-pair-invitation"},
+		{"POST", "/api/v1/programs/{id}/rounds", "propose-round"},
+		{"POST", "/api/v1/rounds/{id}/moves", "move-member"},
+		{"POST", "/api/v1/rounds/{id}/publish", "publish-round"},
 		{"POST", "/api/v1/session", "sign-in"},
 		{"POST", "/api/v1/signup", "sign-up"},
 		{"POST", "/api/v1/signup/confirm", "confirm-sign-up"},
+		{"POST", "/api/v1/topics", "create-topic"},
 		{"PUT", "/api/v1/people/{id}/role", "update-role"},
+		{"PUT", "/api/v1/programs/{id}", "update-program"},
+		{"PUT", "/api/v1/programs/{id}/opt-in", "save-opt-in"},
+		{"PUT", "/api/v1/programs/{id}/opt-in/snooze", "snooze-opt-in"},
 	}
 	if diff := cmp.Diff(want, registered); diff != "" {
 		t.Errorf("operations (-want +registered):\n%s", diff)
 	}
 
 	// Every operation is routed: none answers with the unknown-route error.
-	fill := strings.NewReplacer("{id}", "00000000-0000-0000-0000-000000000000", "{token}", "hsl_nothing")
+	fill := strings.NewReplacer("{id}", "00000000-0000-0000-0000-000000000000", "{token}", "hsl_nothing", "{name}", "Nothing")
 	for _, op := range registered {
 		res := e.anon().do(t, op.Method, fill.Replace(op.Path), nil)
 		if res.status == http.StatusMethodNotAllowed || strings.Contains(string(res.body), "no such API route") {

@@ -105,6 +105,95 @@ func (a *API) routes() {
 		Description: importBodyDoc + " Adds everyone in one transaction and emails each an invitation; when any row has a problem, " +
 			"nothing is written and the answer is 422 with the problems in fields, keyed like \"line 3 email\".",
 		DefaultStatus: http.StatusCreated, MaxBodyBytes: people.MaxBytes + 1, Errors: []int{http.StatusRequestEntityTooLarge}}, a.handleImport)
+
+	// Programs and opt-in.
+	register(a, signedIn, huma.Operation{OperationID: "list-topics", Method: http.MethodGet, Path: "/topics",
+		Tags: []string{tagPrograms}, Summary: "List the topic vocabulary",
+		Description: "The topics people choose their learning goals from when they opt in."}, a.handleTopicList)
+	register(a, admin, huma.Operation{OperationID: "create-topic", Method: http.MethodPost, Path: "/topics",
+		Tags: []string{tagPrograms}, Summary: "Add a topic", DefaultStatus: http.StatusCreated}, a.handleTopicCreate)
+	register(a, admin, huma.Operation{OperationID: "delete-topic", Method: http.MethodDelete, Path: "/topics/{name}",
+		Tags: []string{tagPrograms}, Summary: "Remove a topic",
+		Description: "People who chose it keep it until they next change their opt-in.",
+		Errors:      []int{http.StatusNotFound}}, a.handleTopicDelete)
+	register(a, signedIn, huma.Operation{OperationID: "list-programs", Method: http.MethodGet, Path: "/programs",
+		Tags: []string{tagPrograms}, Summary: "List programs",
+		Description: "Members see the programs open for opt-in and those they take part in; admins see every program. " +
+			"Each says where the caller stands: opted in, snoozed, matched."}, a.handleProgramList)
+	register(a, admin, huma.Operation{OperationID: "create-program", Method: http.MethodPost, Path: "/programs",
+		Tags: []string{tagPrograms}, Summary: "Create a program",
+		Description: "Nobody is enrolled: people opt in themselves while the window is open.", DefaultStatus: http.StatusCreated}, a.handleProgramCreate)
+	register(a, signedIn, huma.Operation{OperationID: "get-program", Method: http.MethodGet, Path: "/programs/{id}",
+		Tags: []string{tagPrograms}, Summary: "Show a program", Errors: []int{http.StatusNotFound}}, a.handleProgramShow)
+	register(a, admin, huma.Operation{OperationID: "update-program", Method: http.MethodPut, Path: "/programs/{id}",
+		Tags: []string{tagPrograms}, Summary: "Change a program",
+		Description: "Replaces the program's settings; fields left out take their defaults, as when creating. " +
+			"The format cannot change once anyone has opted in.",
+		Errors: []int{http.StatusNotFound}}, a.handleProgramUpdate)
+	register(a, signedIn, huma.Operation{OperationID: "get-opt-in", Method: http.MethodGet, Path: "/programs/{id}/opt-in",
+		Tags: []string{tagPrograms}, Summary: "Show my opt-in",
+		Description: "The caller's own opt-in, with the private lists of people to prefer and avoid. 404 when the caller has not opted in.",
+		Errors:      []int{http.StatusNotFound}}, a.handleOptInShow)
+	register(a, signedIn, huma.Operation{OperationID: "save-opt-in", Method: http.MethodPut, Path: "/programs/{id}/opt-in",
+		Tags: []string{tagPrograms}, Summary: "Opt in, or change my opt-in",
+		Description: "Possible while the opt-in window is open and until the caller is matched in the program.",
+		Errors:      []int{http.StatusNotFound}}, a.handleOptInSave)
+	register(a, signedIn, huma.Operation{OperationID: "withdraw-opt-in", Method: http.MethodDelete, Path: "/programs/{id}/opt-in",
+		Tags: []string{tagPrograms}, Summary: "Withdraw my opt-in",
+		Description: "Possible until the caller is matched in the program.",
+		Errors:      []int{http.StatusNotFound}}, a.handleOptInWithdraw)
+	register(a, signedIn, huma.Operation{OperationID: "snooze-opt-in", Method: http.MethodPut, Path: "/programs/{id}/opt-in/snooze",
+		Tags: []string{tagPrograms}, Summary: "Sit out the next round, or take part again",
+		Description: "A snoozed person stays opted in and is left out of matching until they take part again.",
+		Errors:      []int{http.StatusNotFound}}, a.handleOptInSnooze)
+	register(a, admin, huma.Operation{OperationID: "list-participants", Method: http.MethodGet, Path: "/programs/{id}/participants",
+		Tags: []string{tagPrograms}, Summary: "List who opted in",
+		Description: "Never the private lists of people to prefer or avoid.",
+		Errors:      []int{http.StatusNotFound}}, a.handleParticipantList)
+
+	// Matching and consent.
+	register(a, admin, huma.Operation{OperationID: "list-rounds", Method: http.MethodGet, Path: "/programs/{id}/rounds",
+		Tags: []string{tagMatching}, Summary: "List a program's rounds", Errors: []int{http.StatusNotFound}}, a.handleRoundList)
+	register(a, admin, huma.Operation{OperationID: "propose-round", Method: http.MethodPost, Path: "/programs/{id}/rounds",
+		Tags: []string{tagMatching}, Summary: "Propose matches",
+		Description: "Runs the matching on everyone opted in, not snoozed and not yet in a circle of the program, and saves the result " +
+			"as a draft only admins see. The answer is the round's review.",
+		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusNotFound}}, a.handlePropose)
+	register(a, admin, huma.Operation{OperationID: "get-round", Method: http.MethodGet, Path: "/rounds/{id}",
+		Tags: []string{tagMatching}, Summary: "Review a round",
+		Description: "Every circle with its score, reasons, common times and each member's answer; who could not be placed and why; " +
+			"how often each reason for declining was given, never by whom.",
+		Errors: []int{http.StatusNotFound}}, a.handleRoundShow)
+	register(a, admin, huma.Operation{OperationID: "move-member", Method: http.MethodPost, Path: "/rounds/{id}/moves",
+		Tags: []string{tagMatching}, Summary: "Move a person in a draft",
+		Description: "Puts a person of the round into another draft circle, or out of every circle. The circles are checked against every " +
+			"hard rule again and re-scored; a move that breaks one is refused with 422 and the rule in fields.circle. " +
+			"Published circles cannot change (409). The answer is the round's review.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handleRoundMove)
+	register(a, admin, huma.Operation{OperationID: "publish-round", Method: http.MethodPost, Path: "/rounds/{id}/publish",
+		Tags: []string{tagMatching}, Summary: "Publish a round's draft",
+		Description: "Sends each draft circle to its members, who accept or decline. Every circle must have a size the program allows.",
+		Errors:      []int{http.StatusNotFound}}, a.handleRoundPublish)
+	register(a, signedIn, huma.Operation{OperationID: "list-matches", Method: http.MethodGet, Path: "/matches",
+		Tags: []string{tagMatching}, Summary: "List my circles",
+		Description: "The caller's circles that wait for answers, are active, or were dissolved by a decline (without saying whose)."}, a.handleMatchList)
+	register(a, signedIn, huma.Operation{OperationID: "respond-to-circle", Method: http.MethodPost, Path: "/circles/{id}/response",
+		Tags: []string{tagMatching}, Summary: "Accept or decline a proposed circle",
+		Description: "The circle becomes active when every member has accepted; a decline dissolves it, and the others wait for a re-match. " +
+			"A circle that no longer waits for answers gets 409.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handleCircleRespond)
+	register(a, signedIn, huma.Operation{OperationID: "list-pair-invitations", Method: http.MethodGet, Path: "/pair-invitations",
+		Tags: []string{tagMatching}, Summary: "List my pair invitations", Description: "Those the caller sent and those they received."},
+		a.handlePairInvitationList)
+	register(a, signedIn, huma.Operation{OperationID: "create-pair-invitation", Method: http.MethodPost, Path: "/programs/{id}/pair-invitations",
+		Tags: []string{tagMatching}, Summary: "Invite a colleague to pair",
+		Description: "In a pair program, asks a colleague to form a pair; both must have opted in, and the matching's hard rules apply. " +
+			"A refusal does not say which rule stands in the way, since some are private.",
+		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusNotFound}}, a.handlePairInvite)
+	register(a, signedIn, huma.Operation{OperationID: "respond-to-pair-invitation", Method: http.MethodPost, Path: "/pair-invitations/{id}/response",
+		Tags: []string{tagMatching}, Summary: "Accept or decline a pair invitation",
+		Description: "Only the invited colleague answers. Accepting checks the rules again and forms the pair at once.",
+		Errors:      []int{http.StatusNotFound}}, a.handlePairAnswer)
 }
 
 // importBodyDoc describes the body of the import operations.

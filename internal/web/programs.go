@@ -413,7 +413,16 @@ func (s *Server) handlePropose(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/rounds/"+round.ID, "Here is the proposal. Review it, adjust it, then publish.")
+	circles, err := s.DB.FindCircles(r.Context(), u.OrgID, store.CircleFilter{RoundID: round.ID, Status: []program.CircleStatus{program.Proposed}})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	msg := "Here is the proposal. Review it, adjust it, then publish."
+	if len(circles) == 0 {
+		msg = "Nobody could be placed this time; the reasons are below."
+	}
+	s.redirect(w, r, "/rounds/"+round.ID, msg)
 }
 
 type roundPage struct {

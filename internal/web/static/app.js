@@ -15,13 +15,6 @@ for (const select of document.querySelectorAll("select[data-detect-tz]")) {
   select.value = zone;
 }
 
-// Ask before revoking a token: scripts that use it stop working at once.
-for (const button of document.querySelectorAll("button.danger")) {
-  button.addEventListener("click", (event) => {
-    if (!window.confirm("Revoke this token? Anything using it stops working.")) event.preventDefault();
-  });
-}
-
 // Ask before actions that cannot be undone with one click.
 for (const button of document.querySelectorAll("button[data-confirm]")) {
   button.addEventListener("click", (event) => {
