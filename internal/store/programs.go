@@ -398,12 +398,12 @@ func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]
 		}
 		where = append(where, "c.status IN ("+strings.Join(ph, ", ")+")")
 	}
-	return db.findCircles(ctx, strings.Join(where, " AND "), args)
+	return findCircles(ctx, db, strings.Join(where, " AND "), args)
 }
 
 // FindCircleByID finds one circle of orgID.
 func (db *DB) FindCircleByID(ctx context.Context, orgID, id string) (*program.Circle, error) {
-	cs, err := db.findCircles(ctx, "c.org_id = $1 AND c.id = $2", []any{orgID, id})
+	cs, err := findCircles(ctx, db, "c.org_id = $1 AND c.id = $2", []any{orgID, id})
 	if err != nil {
 		return nil, err
 	}
@@ -413,8 +413,14 @@ func (db *DB) FindCircleByID(ctx context.Context, orgID, id string) (*program.Ci
 	return &cs[0], nil
 }
 
-// findCircles loads circles and then all their members in one more query.
-func (db *DB) findCircles(ctx context.Context, where string, args []any) ([]program.Circle, error) {
+// querier is what reads share between the read pool and a transaction.
+type querier interface {
+	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+// findCircles loads circles and then all their members in one more query,
+// from the read pool or inside a transaction.
+func findCircles(ctx context.Context, db querier, where string, args []any) ([]program.Circle, error) {
 	rows, err := db.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.status, c.origin, c.score, c.reasons, c.slots,
 		c.created_at, c.published_at, c.activated_at FROM circles c WHERE `+where+` ORDER BY c.created_at, c.id`, args...)
 	if err != nil {
@@ -566,7 +572,7 @@ func (db *DB) RespondToCircle(ctx context.Context, orgID, circleID, userID strin
 		if _, err := tx.exec(ctx, `UPDATE circles SET status = status WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
 			return err
 		}
-		cs, err := findCirclesTx(ctx, tx, "c.org_id = $1 AND c.id = $2", []any{orgID, circleID})
+		cs, err := findCircles(ctx, tx, "c.org_id = $1 AND c.id = $2", []any{orgID, circleID})
 		if err != nil {
 			return err
 		}
@@ -607,49 +613,6 @@ func (db *DB) RespondToCircle(ctx context.Context, orgID, circleID, userID strin
 		return nil, fmt.Errorf("respond to circle: %w", err)
 	}
 	return circle, nil
-}
-
-// findCirclesTx reads circles and members inside a transaction.
-func findCirclesTx(ctx context.Context, tx *Tx, where string, args []any) ([]program.Circle, error) {
-	rows, err := tx.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.status, c.origin, c.score, c.reasons, c.slots,
-		c.created_at, c.published_at, c.activated_at FROM circles c WHERE `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	var out []program.Circle
-	for rows.Next() {
-		var c program.Circle
-		var reasons, slots string
-		if err := rows.Scan(&c.ID, &c.OrgID, &c.ProgramID, &c.RoundID, &c.Status, &c.Origin, &c.Score, &reasons, &slots,
-			&c.CreatedAt, &c.PublishedAt, &c.ActivatedAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if err := errors.Join(fromJSON(reasons, &c.Reasons), fromJSON(slots, &c.Slots)); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	rows.Close()
-	for i := range out {
-		mrows, err := tx.query(ctx, `SELECT m.user_id, u.name, u.email, u.department, u.timezone, m.response, m.responded_at
-			FROM circle_members m JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
-			WHERE m.org_id = $1 AND m.circle_id = $2 ORDER BY LOWER(u.name), u.id`, out[i].OrgID, out[i].ID)
-		if err != nil {
-			return nil, err
-		}
-		for mrows.Next() {
-			var m program.Member
-			if err := mrows.Scan(&m.UserID, &m.Name, &m.Email, &m.Department, &m.Timezone, &m.Response, &m.RespondedAt); err != nil {
-				mrows.Close()
-				return nil, err
-			}
-			out[i].Members = append(out[i].Members, m)
-		}
-		mrows.Close()
-	}
-	return out, nil
 }
 
 // DeclineCounts returns how often each reason was given in a program.
