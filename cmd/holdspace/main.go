@@ -3,6 +3,8 @@
 //
 //	holdspace serve [--demo]   run the server
 //	holdspace migrate          apply database migrations and exit
+//	holdspace match            propose circles for a participants file
+//	holdspace bench match      measure the matching engine
 package main
 
 import (
@@ -45,6 +47,9 @@ const usage = `Holdspace: peer coaching in pairs and circles.
 Usage:
   holdspace serve [flags]     run the web app and API (holdspace serve -h lists every setting)
   holdspace migrate [flags]   apply database migrations and exit
+  holdspace match --in F --out F [--seconds S] [--seed N]
+                              propose circles or pairs for a participants file
+  holdspace bench match       measure the matching engine on generated instances
   holdspace version           print the version
 
 Run "holdspace serve --demo" to try it with a demo organisation.
@@ -61,6 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "match":
+		return matchCommand(ctx, args[1:], stdin, stdout, stderr)
+	case "bench":
+		return benchCommand(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "holdspace", version)
 		return nil

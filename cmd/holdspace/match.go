@@ -121,6 +121,11 @@ func writeJSON(path string, w io.Writer, v any) error {
 		f.Close()
 		return err
 	}
+	// CreateTemp makes the file private; a result is an ordinary file.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return err
+	}
 	if err := f.Close(); err != nil {
 		return err
 	}

@@ -166,30 +166,3 @@ func TestBenchCommand(t *testing.T) {
 		t.Errorf("unknown benchmark: err = %v, want a usageError", err)
 	}
 }
-
-// TestBenchMatchTable prints the full benchmark table when
-// HOLDSPACE_BENCH_MATCH holds its arguments (e.g. "match" or
-// "match --reference"); it stands in for `holdspace bench match` until
-// that is wired into main.
-func TestBenchMatchTable(t *testing.T) {
-	args := os.Getenv("HOLDSPACE_BENCH_MATCH")
-	if args == "" {
-		t.Skip("set HOLDSPACE_BENCH_MATCH to run the benchmark")
-	}
-	if err := benchCommand(context.Background(), strings.Fields(args), os.Stdout, os.Stderr); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestMatchCommandArgs runs `holdspace match` with the arguments in
-// HOLDSPACE_MATCH_ARGS, for trying it on real files until the subcommand
-// is wired into main.
-func TestMatchCommandArgs(t *testing.T) {
-	args := os.Getenv("HOLDSPACE_MATCH_ARGS")
-	if args == "" {
-		t.Skip("set HOLDSPACE_MATCH_ARGS to run holdspace match")
-	}
-	if err := matchCommand(context.Background(), strings.Fields(args), os.Stdin, os.Stdout, os.Stderr); err != nil {
-		t.Fatal(err)
-	}
-}

@@ -1,7 +1,6 @@
 package matching
 
 import (
-	"math/bits"
 	"slices"
 )
 
@@ -121,10 +120,6 @@ func (m *hourMask) set(h int32) { m[h>>6] |= 1 << (h & 63) }
 
 func (m hourMask) and(o hourMask) bool {
 	return m[0]&o[0]|m[1]&o[1]|m[2]&o[2] != 0
-}
-
-func (m hourMask) count() int {
-	return bits.OnesCount64(m[0]) + bits.OnesCount64(m[1]) + bits.OnesCount64(m[2])
 }
 
 // hourMasks computes the any/all hour masks of a sorted span list.

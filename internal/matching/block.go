@@ -3,7 +3,7 @@ package matching
 import (
 	"math"
 	"math/bits"
-		"slices"
+	"slices"
 )
 
 // A block is a set of people (all in one time component) that the engine
@@ -28,6 +28,9 @@ type block struct {
 	// bound holds each person's exact best mean over compatible partners.
 	exactBound bool
 	bound      []float64
+	// hope is the mean score of each person's best min-1 partners in the
+	// block: what they would have in their best group.
+	hope []float32
 }
 
 func (b *block) row(a int32) []float32 { return b.w[int(a)*b.m : int(a+1)*b.m] }
@@ -38,8 +41,13 @@ func (b *block) ok(a, c int32) bool {
 
 func (b *block) nbrs(a int32) []int32 { return b.nbr[b.nbrOff[a]:b.nbrOff[a+1]] }
 
-// maxNeighbours bounds the neighbour lists that guide moves.
-const maxNeighbours = 40
+// maxNeighbours bounds the neighbour lists that guide moves in large
+// blocks: short lists focus the search on the best partners. Blocks of up
+// to smallBlock people list every compatible partner.
+const (
+	maxNeighbours = 16
+	smallBlock    = 200
+)
 
 // newBlock builds the matrices of a block. local maps a global index to its
 // position in its block (valid for every member of this block).
@@ -148,10 +156,7 @@ func newBlock(p *problem, ids []int32, local []int32, wholeComponent bool, ar *a
 
 	// Neighbour lists: the best compatible partners of each person.
 	b.nbrOff = make([]int32, m+1)
-	type cand struct {
-		c int32
-		v float32
-	}
+	b.hope = make([]float32, m)
 	var cands []cand
 	need := p.min - 1
 	if wholeComponent {
@@ -159,29 +164,42 @@ func newBlock(p *problem, ids []int32, local []int32, wholeComponent bool, ar *a
 		b.bound = make([]float64, m)
 	}
 	for a := range m {
-		// Keep the best maxNeighbours partners, best first (ties by
-		// index), with an insertion into a short sorted list.
+		// Keep the best maxNeighbours partners, best first, with an
+		// insertion into a short sorted list. Scores tie often (they
+		// are small sums); ties go by a hash of the pair, not by index,
+		// so that the lists do not all crowd onto the same few people.
 		cands = cands[:0]
+		limit := maxNeighbours
+		if m <= smallBlock {
+			limit = m
+		}
 		ra := b.row(int32(a))
 		row := b.adj[a*b.words : (a+1)*b.words]
 		for wi, word := range row {
 			for word != 0 {
 				c := int32(wi*64 + bits.TrailingZeros64(word))
 				word &= word - 1
-				v := ra[c]
-				if len(cands) == maxNeighbours && v <= cands[len(cands)-1].v {
+				x := cand{c, ra[c], pairHash(int32(a), c)}
+				if len(cands) == limit && !x.before(cands[len(cands)-1]) {
 					continue
 				}
-				if len(cands) < maxNeighbours {
+				if len(cands) < limit {
 					cands = append(cands, cand{})
 				}
 				k := len(cands) - 1
-				for k > 0 && cands[k-1].v < v {
+				for k > 0 && x.before(cands[k-1]) {
 					cands[k] = cands[k-1]
 					k--
 				}
-				cands[k] = cand{c, v}
+				cands[k] = x
 			}
+		}
+		if len(cands) > 0 {
+			h := float32(0)
+			for _, x := range cands[:min(need, len(cands))] {
+				h += x.v
+			}
+			b.hope[a] = h / float32(min(need, len(cands)))
 		}
 		if wholeComponent && len(cands) >= need {
 			// Mean of the best need partners: no group can do better
@@ -206,7 +224,6 @@ func newBlock(p *problem, ids []int32, local []int32, wholeComponent bool, ar *a
 	return b
 }
 
-
 // arena holds the big tables of one worker's blocks, reused from block to
 // block so that solving many blocks does not churn the heap.
 type arena struct {
@@ -224,4 +241,18 @@ func grow[T any](buf *[]T, n int) []T {
 	s := (*buf)[:n]
 	clear(s)
 	return s
+}
+
+// cand is a possible partner in a neighbour list.
+type cand struct {
+	c int32
+	v float32
+	h uint32
+}
+
+func (x cand) before(y cand) bool { return x.v > y.v || x.v == y.v && x.h < y.h }
+
+// pairHash mixes two indices into a tie-breaker.
+func pairHash(a, c int32) uint32 {
+	return uint32((uint64(a)*0x9E3779B97F4A7C15 ^ uint64(c)*0xC2B2AE3D27D4EB4F) >> 32)
 }

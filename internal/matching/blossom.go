@@ -13,6 +13,8 @@ type blossom struct {
 	lcaM  []bool
 	q     []int32
 	adj   func(v int32, f func(u int32) bool)
+	// abort, once set (by adj), ends the current search without change.
+	abort bool
 }
 
 func newBlossom(n int, adj func(v int32, f func(u int32) bool)) *blossom {
@@ -70,7 +72,7 @@ func (bl *blossom) augment(root int32) bool {
 	bl.used[root] = true
 	bl.q = append(bl.q[:0], root)
 	found := int32(-1)
-	for h := 0; h < len(bl.q) && found < 0; h++ {
+	for h := 0; h < len(bl.q) && found < 0 && !bl.abort; h++ {
 		v := bl.q[h]
 		bl.adj(v, func(to int32) bool {
 			if bl.base[v] == bl.base[to] || bl.match[v] == to {
@@ -104,7 +106,7 @@ func (bl *blossom) augment(root int32) bool {
 			return true
 		})
 	}
-	if found < 0 {
+	if found < 0 || bl.abort {
 		return false
 	}
 	for v := found; v >= 0; {

@@ -49,7 +49,9 @@ func (sv *solver) global(grp []int32, blocks [][]int32, whole []bool) {
 				left = append(left, i)
 			}
 		}
-		for round := 0; len(left) > 0 && round < 4 && !sv.stop(); round++ {
+		// Placing people comes first, so this runs even when the budget
+		// is spent; it is bounded by its rounds.
+		for round := 0; len(left) > 0 && round < 4; round++ {
 			chunk := left[:min(len(left), repairChunk)]
 			left = left[len(chunk):]
 			sv.repairChunk(c, chunk, grp, local, &alive, uint64(round))
@@ -131,6 +133,9 @@ func (sv *solver) repairChunk(c int32, chunk []int32, grp, local []int32, alive 
 			(*alive)[gi] = false
 		}
 		for _, g := range s.groups {
+			if len(g.mem) == 0 {
+				continue
+			}
 			mem := make([]int32, len(g.mem))
 			for k, a := range g.mem {
 				mem[k] = ids[a]
@@ -143,4 +148,143 @@ func (sv *solver) repairChunk(c int32, chunk []int32, grp, local []int32, alive 
 	for _, g := range ids {
 		local[g] = -1
 	}
+}
+
+// pairWork bounds the compatibility checks of the final augmenting-path
+// search for pairs, per time component.
+const pairWork = 30_000_000
+
+// completePairs makes the pairing maximum on every time component where
+// that can be shown: a component's unplaced people must be those with no
+// compatible partner at all, plus one more when the others are odd in
+// number. Where more are unplaced, it searches augmenting paths on the
+// full compatibility graph of the component (not only the blocks'
+// neighbour lists), within a work bound.
+func (sv *solver) completePairs() {
+	p := sv.p
+	mate := make([]int32, p.n)
+	for i := range mate {
+		mate[i] = -1
+	}
+	for _, g := range sv.groups {
+		mate[g[0]], mate[g[1]] = g[1], g[0]
+	}
+	members := make([][]int32, len(p.compSize))
+	for i := range int32(p.n) {
+		if p.compSize[p.comp[i]] > 1 && len(p.starts(i)) > 0 {
+			members[p.comp[i]] = append(members[p.comp[i]], i)
+		}
+	}
+	changed := false
+	for _, mem := range members {
+		if len(mem) < 2 {
+			continue
+		}
+		var roots []int32
+		alone := 0
+		for _, v := range mem {
+			if mate[v] >= 0 {
+				continue
+			}
+			isolated := true
+			for _, u := range mem {
+				if p.compatible(v, u) {
+					isolated = false
+					break
+				}
+			}
+			if isolated {
+				alone++
+			} else {
+				roots = append(roots, v)
+			}
+		}
+		// Any pairing leaves the isolated people unplaced, and one more
+		// when the others are odd in number.
+		spare := (len(mem) - alone) % 2
+		if len(roots) > spare && p.augmentPairs(mem, mate, roots, spare, pairWork) {
+			changed = true
+		}
+	}
+	if !changed {
+		return
+	}
+	sv.groups = sv.groups[:0]
+	for a, c := range mate {
+		if c > int32(a) {
+			sv.groups = append(sv.groups, []int32{int32(a), c})
+		}
+	}
+}
+
+// augmentPairs grows the matching mate (global indices) on the people mem
+// by Edmonds' augmenting paths on their full compatibility graph, from
+// each unmatched person of roots in turn, until at most spare of them are
+// left. work bounds the compatibility checks (0: no bound). It reports
+// whether the matching grew.
+func (p *problem) augmentPairs(mem, mate, roots []int32, spare, work int) bool {
+	local := make(map[int32]int32, len(mem))
+	for k, v := range mem {
+		local[v] = int32(k)
+	}
+	checks := 0
+	var bl *blossom
+	var free []int32
+	bl = newBlossom(len(mem), func(v int32, f func(u int32) bool) {
+		gv := mem[v]
+		// Unmatched people first: a path ends at one of them, so
+		// looking there first ends most searches early.
+		for _, u := range free {
+			if checks++; work > 0 && checks > work {
+				bl.abort = true
+				return
+			}
+			if u != v && p.compatible(gv, mem[u]) && !f(u) {
+				return
+			}
+		}
+		for u, gu := range mem {
+			if checks++; work > 0 && checks > work {
+				bl.abort = true
+				return
+			}
+			if p.compatible(gv, gu) && !f(int32(u)) {
+				return
+			}
+		}
+	})
+	for k, v := range mem {
+		if c := mate[v]; c >= 0 {
+			bl.match[k] = local[c]
+		}
+	}
+	grew := false
+	left := len(roots)
+	for _, r := range roots {
+		k := local[r]
+		if bl.abort || left <= spare {
+			break
+		}
+		if bl.match[k] >= 0 {
+			continue
+		}
+		free = free[:0]
+		for u := range mem {
+			if bl.match[u] < 0 {
+				free = append(free, int32(u))
+			}
+		}
+		if bl.augment(k) {
+			grew = true
+			left -= 2
+		}
+	}
+	for k, v := range mem {
+		if c := bl.match[k]; c >= 0 {
+			mate[v] = mem[c]
+		} else {
+			mate[v] = -1
+		}
+	}
+	return grew
 }

@@ -419,6 +419,95 @@ func intervalProblem(start, end float64) string {
 // person, their index and id. Keys missing from "weights" take their
 // default; unknown keys anywhere are ignored.
 func ParseInput(data []byte) (*Input, error) {
+	if in, ok := parseFast(data); ok {
+		if err := in.Validate(); err != nil {
+			return nil, err
+		}
+		return in, nil
+	}
+	return parseChecked(data)
+}
+
+// parseFast decodes a well-formed file in one pass. It gives up (and
+// ParseInput decodes field by field, to say exactly what is wrong) on any
+// decoding error and on availability that is not whole minutes inside the
+// week in [start, end] pairs.
+func parseFast(data []byte) (*Input, bool) {
+	type participant struct {
+		ID           string       `json:"id"`
+		Department   string       `json:"department"`
+		Manager      *string      `json:"manager"`
+		Level        int          `json:"level"`
+		Topics       []string     `json:"topics"`
+		Availability *[][]float64 `json:"availability"`
+		Prefer       []string     `json:"prefer"`
+		Avoid        []string     `json:"avoid"`
+	}
+	var raw struct {
+		Format          string           `json:"format"`
+		GroupSize       *SizeRange       `json:"group_size"`
+		SessionMinutes  int              `json:"session_minutes"`
+		Weights         *json.RawMessage `json:"weights"`
+		Participants    []participant    `json:"participants"`
+		NonParticipants []struct {
+			ID      string  `json:"id"`
+			Manager *string `json:"manager"`
+		} `json:"non_participants"`
+		PastPairs    [][]string `json:"past_pairs"`
+		RepeatPolicy string     `json:"repeat_policy"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, false
+	}
+	in := &Input{Format: raw.Format, SessionMinutes: raw.SessionMinutes, RepeatPolicy: raw.RepeatPolicy}
+	if raw.GroupSize != nil {
+		in.GroupSize = *raw.GroupSize
+	}
+	if raw.Weights != nil && !isNull(*raw.Weights) {
+		w := DefaultWeights()
+		if err := json.Unmarshal(*raw.Weights, &w); err != nil {
+			return nil, false
+		}
+		in.Weights = &w
+	}
+	in.Participants = make([]Participant, len(raw.Participants))
+	for i, q := range raw.Participants {
+		dst := &in.Participants[i]
+		*dst = Participant{ID: q.ID, Department: q.Department, Level: q.Level, Topics: q.Topics, Prefer: q.Prefer, Avoid: q.Avoid}
+		if q.Manager != nil {
+			dst.Manager = *q.Manager
+		}
+		if q.Availability == nil {
+			continue
+		}
+		dst.Availability = make([]Interval, len(*q.Availability))
+		for k, iv := range *q.Availability {
+			if len(iv) != 2 || intervalProblem(iv[0], iv[1]) != "" {
+				return nil, false
+			}
+			dst.Availability[k] = Interval{int(iv[0]), int(iv[1])}
+		}
+	}
+	if len(raw.NonParticipants) > 0 {
+		in.NonParticipants = make([]NonParticipant, len(raw.NonParticipants))
+	}
+	for i, q := range raw.NonParticipants {
+		in.NonParticipants[i].ID = q.ID
+		if q.Manager != nil {
+			in.NonParticipants[i].Manager = *q.Manager
+		}
+	}
+	for _, pair := range raw.PastPairs {
+		if len(pair) != 2 {
+			return nil, false
+		}
+		in.PastPairs = append(in.PastPairs, [2]string{pair[0], pair[1]})
+	}
+	return in, true
+}
+
+// parseChecked decodes field by field, reporting every problem.
+func parseChecked(data []byte) (*Input, error) {
 	var raw struct {
 		Format          *json.RawMessage  `json:"format"`
 		GroupSize       *json.RawMessage  `json:"group_size"`
@@ -434,12 +523,14 @@ func ParseInput(data []byte) (*Input, error) {
 	}
 	var p problems
 	in := &Input{}
+	failed := map[string]bool{} // top-level fields that could not be decoded
 	field := func(name string, src *json.RawMessage, dst any) {
 		if src == nil || isNull(*src) {
 			return
 		}
 		if err := json.Unmarshal(*src, dst); err != nil {
 			p.addf("%s", jsonProblem(name, *src, err))
+			failed[name] = true
 		}
 	}
 	field("format", raw.Format, &in.Format)
@@ -480,10 +571,18 @@ func ParseInput(data []byte) (*Input, error) {
 		}
 		in.PastPairs = append(in.PastPairs, [2]string{ids[0], ids[1]})
 	}
-	if err := p.err(); err != nil {
-		return nil, err
+	// Validate what could be decoded too, so that one run lists every
+	// problem.
+	var ie *InputError
+	if err := in.Validate(); errors.As(err, &ie) {
+		for _, msg := range ie.Problems {
+			name, _, _ := strings.Cut(msg, ":")
+			if name, _, _ = strings.Cut(name, "."); !failed[name] {
+				p.addf("%s", msg)
+			}
+		}
 	}
-	if err := in.Validate(); err != nil {
+	if err := p.err(); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -607,8 +706,9 @@ func jsonProblem(name string, data []byte, err error) string {
 		}
 		return fmt.Sprintf("%s: expected %s, got %s", f, want, te.Value)
 	case errors.As(err, &se):
+		// The offending byte is the last one read.
 		line, col := 1, 1
-		for _, c := range data[:min(int(se.Offset), len(data))] {
+		for _, c := range data[:max(0, min(int(se.Offset)-1, len(data)))] {
 			if c == '\n' {
 				line++
 				col = 1

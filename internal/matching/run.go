@@ -3,8 +3,6 @@ package matching
 import (
 	"context"
 	"math"
-	"os"
-	"strconv"
 	"sync/atomic"
 	"time"
 )
@@ -29,10 +27,12 @@ type Options struct {
 // plan is the amount of work a run does, fixed before it starts.
 type plan struct {
 	movesPerPerson float64 // annealing moves per person in a block
-	rounds         int     // annealing rounds (reheats) per block
 	heat           float64 // starting temperature ÷ mean worsening
 	cool           float64 // final temperature ÷ starting temperature
 	blockSize      int     // most people in one block
+	polishPasses   int     // passes re-solving neighbouring groups exactly after annealing
+	polishTries    int     // re-solves per group and pass
+	polishLimit    int     // most people re-solved at once
 	limit          time.Duration
 }
 
@@ -48,15 +48,17 @@ func defaultLimit(n int) time.Duration {
 	return lo + time.Duration(float64(hi-lo)*float64(n-1000)/99000)
 }
 
-// baseMoves is the default number of annealing moves per person: plenty
-// for small instances, fewer per person as instances grow so that the
-// default run fits its budget on a two-core machine.
+// baseMoves is the default number of annealing moves per person: at least
+// two million moves in all for small inputs (a fraction of a second, and
+// small programs are the common case), 3,500 per person around a thousand
+// people, and fewer per person as inputs grow, so that the default run
+// fits its budget on a two-core machine.
 func baseMoves(n int) float64 {
-	const most, least = 4000.0, 150.0
+	const most, least, small = 3500.0, 80.0, 2e6
 	if n <= 1000 {
-		return most
+		return math.Max(most, math.Min(100000, small/float64(max(n, 1))))
 	}
-	return math.Max(least, most*math.Pow(1000/float64(n), 0.65))
+	return math.Max(least, most*math.Pow(1000/float64(n), 0.8))
 }
 
 // blockSize is the most people in one block: large enough for a
@@ -64,41 +66,35 @@ func baseMoves(n int) float64 {
 // where the tables of a block are rebuilt many times.
 func blockSize(n int) int {
 	if n > 20000 {
-		return 600
+		return 400
 	}
 	return 1200
 }
 
 // makePlan turns a budget into work. An explicit budget scales the default
-// work by budget ÷ default budget: more time, more moves and more rounds.
+// work by budget ÷ default budget: more time, a longer and slower anneal
+// (one long anneal does better than several short ones).
 func makePlan(n int, budget time.Duration) plan {
 	pl := plan{
 		movesPerPerson: baseMoves(n),
-		rounds:         1,
 		heat:           0.15,
 		cool:           0.2,
 		blockSize:      blockSize(n),
+		polishPasses:   2,
+		polishTries:    4,
+		polishLimit:    8,
 		limit:          defaultLimit(n),
-	}
-	if v, err := strconv.ParseFloat(os.Getenv("HS_HEAT"), 64); err == nil {
-		pl.heat = v
-	}
-	if v, err := strconv.ParseFloat(os.Getenv("HS_COOL"), 64); err == nil {
-		pl.cool = v
 	}
 	if budget > 0 {
 		scale := budget.Seconds() / pl.limit.Seconds()
 		pl.movesPerPerson *= scale
-		if scale > 4 {
-			pl.rounds = int(math.Min(8, math.Sqrt(scale)))
-		}
 		pl.limit = budget
 	}
-	if v, err := strconv.ParseFloat(os.Getenv("HS_MOVES"), 64); err == nil {
-		pl.movesPerPerson = v
-	}
-	if v, err := strconv.Atoi(os.Getenv("HS_ROUNDS")); err == nil {
-		pl.rounds = v
+	switch {
+	case n > 20000:
+		pl.polishPasses, pl.polishTries, pl.polishLimit = 1, 1, 8
+	case n > 2000:
+		pl.polishPasses, pl.polishTries, pl.polishLimit = 1, 3, 8
 	}
 	return pl
 }
@@ -129,7 +125,8 @@ func Run(ctx context.Context, in *Input, opts Options) (*Output, error) {
 		}
 		return false
 	}
-	sv := &solver{p: p, plan: pl, seed: opts.Seed, stop: stop, pairs: in.Format == FormatPair}
+	done := func() bool { return ctx.Err() != nil }
+	sv := &solver{p: p, plan: pl, seed: opts.Seed, stop: stop, done: done, pairs: p.max == 2}
 	sv.solve()
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -140,11 +137,4 @@ func Run(ctx context.Context, in *Input, opts Options) (*Output, error) {
 	out.BudgetExceeded = stopped.Load()
 	out.ElapsedMS = now().Sub(start).Milliseconds()
 	return out, nil
-}
-
-func envInt(k string, d int) int {
-	if v, err := strconv.Atoi(os.Getenv(k)); err == nil {
-		return v
-	}
-	return d
 }

@@ -3,9 +3,6 @@ package matching
 import (
 	"cmp"
 	"math"
-	"time"
-	"fmt"
-	"os"
 	"math/bits"
 	"math/rand/v2"
 	"runtime"
@@ -19,7 +16,8 @@ type solver struct {
 	p     *problem
 	plan  plan
 	seed  int64
-	stop  func() bool
+	stop  func() bool // the budget is spent or the context is done
+	done  func() bool // the context is done
 	pairs bool
 
 	groups [][]int32 // global indices, one slice per group
@@ -166,7 +164,15 @@ func (sv *solver) solve() {
 			sv.bound[r.ids[k]] = v
 		}
 	}
+	if sv.done() {
+		return
+	}
 	sv.global(grp, blocks, whole)
+	if sv.pairs && !sv.done() {
+		// Placing people comes first: this runs even when the budget
+		// is spent (it has its own work bound).
+		sv.completePairs()
+	}
 }
 
 // rngFor returns the random stream of a block.
@@ -187,21 +193,8 @@ func (sv *solver) solveBlock(idx int, ids []int32, local []int32, whole bool, ar
 		} else {
 			s.repair()
 		}
-		if os.Getenv("HS_STATS") != "" {
-			fmt.Println("constructed", s.score(), s.placed())
-		}
-		t0 := time.Now()
 		sv.improve(s, sv.plan.movesPerPerson)
-		if os.Getenv("HS_STATS") != "" {
-			fmt.Println("improve took", time.Since(t0), s.score())
-		}
-		if os.Getenv("HS_POLISH") != "" {
-			t0 = time.Now()
-			s.polish(50, sv.stop)
-			if os.Getenv("HS_STATS") != "" {
-				fmt.Println("polish took", time.Since(t0), s.score())
-			}
-		}
+		s.lnsPolish(sv.plan.polishPasses, sv.plan.polishTries, sv.plan.polishLimit, sv.stop)
 		if !sv.pairs {
 			s.repair()
 		}
@@ -211,6 +204,9 @@ func (sv *solver) solveBlock(idx int, ids []int32, local []int32, whole bool, ar
 		res.bound = b.bound
 	}
 	for _, g := range s.groups {
+		if len(g.mem) == 0 {
+			continue
+		}
 		mem := make([]int32, len(g.mem))
 		for k, a := range g.mem {
 			mem[k] = ids[a]
@@ -220,27 +216,19 @@ func (sv *solver) solveBlock(idx int, ids []int32, local []int32, whole bool, ar
 	return res
 }
 
-// improve anneals a state for about movesPerPerson moves per person, split
-// into rounds: each round starts hot and cools, and the next round starts
-// from the best grouping so far.
+// improve anneals a state for about movesPerPerson moves per person, from
+// a temperature where the typical worsening move is accepted now and
+// then, down to one where it almost never is.
 func (sv *solver) improve(s *state, movesPerPerson float64) {
 	iters := int(movesPerPerson * float64(s.b.m))
 	if iters <= 0 || len(s.groups) == 0 {
 		return
 	}
-	rounds := 1
-	if sv.plan.rounds > 1 {
-		rounds = sv.plan.rounds
-	}
-	for r := range rounds {
-		t0 := s.calibrate(2000) * sv.plan.heat
-		if r > 0 {
-			t0 *= 0.5
-		}
-		s.anneal(iters/rounds, t0, t0*sv.plan.cool, sv.stop)
-		if sv.stop() {
-			return
-		}
+	t0 := s.calibrate(2000) * sv.plan.heat
+	if s.max == 2 {
+		s.annealPairs(iters, t0, t0*sv.plan.cool, sv.stop)
+	} else {
+		s.anneal(iters, t0, t0*sv.plan.cool, sv.stop)
 	}
 }
 
@@ -261,7 +249,9 @@ func (s *state) maxCardinality() {
 		}
 	})
 	for _, g := range s.groups {
-		bl.match[g.mem[0]], bl.match[g.mem[1]] = g.mem[1], g.mem[0]
+		if len(g.mem) == 2 {
+			bl.match[g.mem[0]], bl.match[g.mem[1]] = g.mem[1], g.mem[0]
+		}
 	}
 	grew := false
 	for a := range int32(b.m) {
@@ -286,4 +276,3 @@ func (s *state) maxCardinality() {
 	s.groups = s.groups[:0]
 	s.restore(grp)
 }
-

@@ -2,7 +2,6 @@ package matching
 
 import (
 	"math"
-	"math/bits"
 	"math/rand/v2"
 	"slices"
 )
@@ -31,6 +30,7 @@ type state struct {
 	D        []float32 // D[g*m+u]: sum of w(u, x) over members x of g
 	K        []uint64  // row g: byte u counts members of g compatible with u
 	kw       int       // words per row of K
+	free     []int32   // empty group slots, for reuse
 	sc       *scratch
 }
 
@@ -186,11 +186,24 @@ func (s *state) pairSum(mem []int32) float64 {
 	return w
 }
 
-// addGroup commits a new group of unplaced people.
+// addGroup commits a new group of unplaced people, in an empty slot if
+// there is one.
 func (s *state) addGroup(mem []int32) {
-	g := int32(len(s.groups))
-	s.groups = append(s.groups, bgroup{mem: make([]int32, 0, s.max)})
+	var g int32
+	if n := len(s.free); n > 0 {
+		g = s.free[n-1]
+		s.free = s.free[:n-1]
+	} else {
+		g = int32(len(s.groups))
+		s.groups = append(s.groups, bgroup{mem: make([]int32, 0, s.max)})
+	}
 	s.setGroup(g, mem)
+}
+
+// dissolve unplaces the members of group g and frees its slot.
+func (s *state) dissolve(g int32) {
+	s.setGroup(g, nil)
+	s.free = append(s.free, g)
 }
 
 // setGroup makes mem the members of group g, rebuilding its table rows.
@@ -249,6 +262,7 @@ func (s *state) restore(grp []int32) {
 		}
 	}
 	s.groups = s.groups[:0]
+	s.free = s.free[:0]
 	for i := range s.grp {
 		s.grp[i] = -1
 	}
@@ -345,7 +359,7 @@ func (s *state) bestInsert(a int32, exclude int32) int32 {
 	best, bestGain := int32(-1), math.Inf(-1)
 	for h := range int32(len(s.groups)) {
 		g := &s.groups[h]
-		if h == exclude || len(g.mem) >= s.max || !s.fits(a, h, -1) || !intersects(s.b.starts[a], g.common) {
+		if h == exclude || len(g.mem) == 0 || len(g.mem) >= s.max || !s.fits(a, h, -1) || !intersects(s.b.starts[a], g.common) {
 			continue
 		}
 		if gain := s.insertGain(a, h); gain > bestGain {
@@ -376,6 +390,9 @@ func (s *state) repair() bool {
 			if s.gather(a) || s.eject(a) {
 				changed = true
 			}
+		}
+		if !changed && s.lnsPlace() {
+			changed = true
 		}
 		progress = progress || changed
 	}
@@ -439,7 +456,7 @@ func (s *state) gather(a int32) bool {
 // nbrsOrAll returns every compatible partner of a (the neighbour list is
 // cut at maxNeighbours, so for rare placements look at everyone).
 func (b *block) nbrsOrAll(a int32) []int32 {
-	if int(b.deg[a]) <= maxNeighbours {
+	if int(b.deg[a]) == len(b.nbrs(a)) {
 		return b.nbrs(a)
 	}
 	out := make([]int32, 0, b.deg[a])
@@ -457,6 +474,9 @@ func (s *state) eject(a int32) bool {
 	b := s.b
 	for h := range int32(len(s.groups)) {
 		g := &s.groups[h]
+		if len(g.mem) < s.min {
+			continue
+		}
 		for _, y := range g.mem {
 			if !s.fits(a, h, y) {
 				continue
@@ -500,15 +520,19 @@ func (s *state) anneal(iters int, t0, t1 float64, stop func() bool) {
 	per := max(iters/epochs, 1)
 	temp := t0
 	for e := 0; e < epochs; e++ {
-		temp = s.walk(per, temp, cool)
+		if stop() {
+			// Out of time while still warm: a short descent at zero
+			// temperature, so that the grouping is at least locally good.
+			s.walk(min(iters-e*per, 20*m), 0, 1)
+			e = epochs
+		} else {
+			temp = s.walk(per, temp, cool)
+		}
 		s.refresh()
 		cur, pl := s.score(), s.placed()
 		if pl > bestPlaced || pl == bestPlaced && cur > best {
 			best, bestPlaced = cur, pl
 			copy(bestGrp, s.grp)
-		}
-		if stop() {
-			break
 		}
 	}
 	if pl := s.placed(); pl < bestPlaced || pl == bestPlaced && s.score() < best {
@@ -523,20 +547,31 @@ func (s *state) walk(moves int, temp, cool float64) float64 {
 	m := b.m
 	rng := s.sc.rng
 	var a0 int32
+	mm := uint64(m)
 	for it := range moves {
 		temp *= cool
+		// One random word per proposal: 32 bits pick the partner, 4 a
+		// random partner instead (1 in 16), 1 a move instead of a swap.
+		r := rng.Uint64()
 		// A few proposals in a row for one person, whose row of scores
 		// is then in cache.
-		if it%tries == 0 {
-			a0 = int32(rng.IntN(m))
+		if it%proposalsPerPerson == 0 {
+			// The unhappier of two people, measured against their best
+			// possible group, so that effort goes where it can help.
+			a0 = int32((r >> 32) * mm >> 32)
+			if a1 := int32((r & 0xffffffff) * mm >> 32); s.regret(a1) > s.regret(a0) {
+				a0 = a1
+			}
+			r = rng.Uint64()
 		}
 		a := a0
 		var c int32
-		if nb := b.nbrs(a); len(nb) > 0 && rng.IntN(16) != 0 {
-			c = nb[rng.IntN(len(nb))]
+		if nb := b.nbrs(a); len(nb) > 0 && r>>60 != 0 {
+			c = nb[(r&0xffffffff)*uint64(len(nb))>>32]
 		} else {
-			c = int32(rng.IntN(m))
+			c = int32((r & 0xffffffff) * mm >> 32)
 		}
+		moveBit := r>>59&1 == 0
 		ga, gc := s.grp[a], s.grp[c]
 		if gc < 0 {
 			if ga < 0 {
@@ -547,7 +582,7 @@ func (s *state) walk(moves int, temp, cool float64) float64 {
 		if ga == gc || a == c {
 			continue
 		}
-		if len(s.groups[gc].mem) < s.max && (ga < 0 || len(s.groups[ga].mem) > s.min && rng.IntN(2) == 0) {
+		if len(s.groups[gc].mem) < s.max && (ga < 0 || len(s.groups[ga].mem) > s.min && moveBit) {
 			s.tryMove(a, gc, temp)
 			continue
 		}
@@ -556,7 +591,19 @@ func (s *state) walk(moves int, temp, cool float64) float64 {
 	return temp
 }
 
-var tries = envInt("HS_TRIES", 4)
+// regret is how far a person's satisfaction is below their hope.
+func (s *state) regret(a int32) float32 {
+	g := s.grp[a]
+	if g < 0 {
+		return s.b.hope[a] + 1e6
+	}
+	k := len(s.groups[g].mem)
+	return s.b.hope[a] - s.D[int(g)*s.b.m+int(a)]/float32(k-1)
+}
+
+// proposalsPerPerson is how many proposals in a row start from one
+// person.
+const proposalsPerPerson = 4
 
 // accept is the annealing rule: improvements always, a loss d with
 // probability exp(d/temp).
@@ -567,9 +614,21 @@ func accept(rng *rand.Rand, d, temp float64) bool {
 	if temp <= 0 {
 		return false
 	}
-	x := d / temp
-	return x > -30 && rng.Float64() < math.Exp(x)
+	k := int(-d / temp * expSteps)
+	return k < len(expTable) && rng.Float64() < expTable[k]
 }
+
+// expTable[k] is exp(-k/expSteps), a little above exp(x) for x in
+// (-(k+1)/expSteps, -k/expSteps]: close enough for annealing, and much
+// cheaper than math.Exp in the innermost loop.
+const expSteps = 64
+
+var expTable = func() (t [30 * expSteps]float64) {
+	for k := range t {
+		t[k] = math.Exp(-float64(k) / expSteps)
+	}
+	return t
+}()
 
 // tryMove moves a into group h if the move keeps every rule and is
 // accepted.
@@ -719,142 +778,19 @@ func (s *state) calibrate(samples int) float64 {
 		}
 	}
 	if count == 0 {
-		return 0
+		// No worsening swap seen (tiny or tightly constrained blocks):
+		// fall back to the typical size of a partner's score.
+		for a := range int32(b.m) {
+			r := b.row(a)
+			for _, c := range b.nbrs(a) {
+				total += math.Abs(float64(r[c]))
+				count++
+			}
+		}
+		if count == 0 {
+			return 0
+		}
+		return 1 + total/float64(count)
 	}
 	return total / float64(count)
-}
-
-// polish improves the grouping until no pair of neighbouring groups can be
-// split better: for two groups it tries every division of their members
-// into two valid groups and keeps the best. It stops after maxPasses
-// passes or when stop says so.
-func (s *state) polish(maxPasses int, stop func() bool) {
-	b := s.b
-	seen := make([]int32, len(s.groups))
-	for pass := 0; pass < maxPasses; pass++ {
-		for i := range seen {
-			seen[i] = -1
-		}
-		improved := false
-		for g := range int32(len(s.groups)) {
-			for _, a := range s.groups[g].mem {
-				nb := b.nbrs(a)
-				for _, c := range nb[:min(len(nb), 12)] {
-					h := s.grp[c]
-					if h < 0 || h == g || seen[h] == g {
-						continue
-					}
-					seen[h] = g
-					if s.repartition(g, h) {
-						improved = true
-					}
-				}
-			}
-		}
-		if !improved || stop() {
-			return
-		}
-	}
-}
-
-// repartition finds the best division of the members of groups g and h
-// into two groups and applies it if it scores better and keeps every rule.
-func (s *state) repartition(g, h int32) bool {
-	b := s.b
-	G, H := &s.groups[g], &s.groups[h]
-	n := len(G.mem) + len(H.mem)
-	if n > 12 {
-		return false
-	}
-	var u [12]int32
-	copy(u[:], G.mem)
-	copy(u[len(G.mem):], H.mem)
-	var wu [12][12]float64
-	var okm [12]uint16
-	for i := range n {
-		r := b.row(u[i])
-		okm[i] |= 1 << i
-		for j := range n {
-			if i != j {
-				wu[i][j] = float64(r[u[j]])
-				if b.ok(u[i], u[j]) {
-					okm[i] |= 1 << j
-				}
-			}
-		}
-	}
-	full := uint16(1)<<n - 1
-	valid := func(t uint16) bool {
-		for x := t; x != 0; x &= x - 1 {
-			if t&^okm[bits.TrailingZeros16(x)] != 0 {
-				return false
-			}
-		}
-		return true
-	}
-	sumW := func(t uint16) float64 {
-		w := 0.0
-		for x := t; x != 0; x &= x - 1 {
-			i := bits.TrailingZeros16(x)
-			for y := x & (x - 1); y != 0; y &= y - 1 {
-				w += wu[i][bits.TrailingZeros16(y)]
-			}
-		}
-		return w
-	}
-	curT := uint16(1)<<len(G.mem) - 1
-	best := groupScore(sumW(curT), len(G.mem)) + groupScore(sumW(full&^curT), len(H.mem)) + 1e-9
-	bestT := uint16(0)
-	// Subsets holding member 0, so that each division is seen once.
-	for t := uint16(1); t <= full; t += 2 {
-		k1 := bits.OnesCount16(t)
-		k2 := n - k1
-		if t == curT || k1 < s.min || k1 > s.max || k2 < s.min || k2 > s.max {
-			continue
-		}
-		c := full &^ t
-		if !valid(t) || !valid(c) {
-			continue
-		}
-		v := groupScore(sumW(t), k1) + groupScore(sumW(c), k2)
-		if v > best && s.slotOK(u[:n], t) && s.slotOK(u[:n], c) {
-			best, bestT = v, t
-		}
-	}
-	if bestT == 0 {
-		return false
-	}
-	var m1, m2 []int32
-	for i := range n {
-		if bestT&(1<<i) != 0 {
-			m1 = append(m1, u[i])
-		} else {
-			m2 = append(m2, u[i])
-		}
-	}
-	s.setGroup(g, m1)
-	s.setGroup(h, m2)
-	return true
-}
-
-// slotOK reports whether the members of u selected by mask share a slot.
-func (s *state) slotOK(u []int32, mask uint16) bool {
-	x := s.sc
-	first := true
-	for i, a := range u {
-		if mask&(1<<i) == 0 {
-			continue
-		}
-		if first {
-			x.tmp = append(x.tmp[:0], s.b.starts[a]...)
-			first = false
-			continue
-		}
-		x.tmp2 = intersect(x.tmp, s.b.starts[a], x.tmp2[:0])
-		x.tmp, x.tmp2 = x.tmp2, x.tmp
-		if len(x.tmp) == 0 {
-			return false
-		}
-	}
-	return len(x.tmp) > 0
 }
