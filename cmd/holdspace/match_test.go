@@ -62,10 +62,16 @@ func TestMatchCommandFiles(t *testing.T) {
 		t.Errorf("directory holds %d files, want the input and the result", len(entries))
 	}
 
-	// Same seed, same file (but for the elapsed time).
+	// Same seed, same file (but for the elapsed time) — unless the clock
+	// stopped the planned work, as it may under the race detector, which
+	// the command says.
 	outPath2 := filepath.Join(dir, "again.json")
 	if err := matchCommand(context.Background(), []string{"--in", inPath, "--out", outPath2, "--seed", "7"}, nil, &stdout, &stderr); err != nil {
 		t.Fatal(err)
+	}
+	if strings.Contains(stderr.String(), "time budget ran out") {
+		t.Log("the time budget stopped the work; determinism is not promised then")
+		return
 	}
 	data2, _ := os.ReadFile(outPath2)
 	out2 := readOutput(t, data2)
