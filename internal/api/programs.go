@@ -2,9 +2,7 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -119,42 +117,26 @@ func (a *API) handleTopicDelete(ctx context.Context, in *topicInput) (*struct{},
 // handleProgramList shows members the programs whose opt-in is open and
 // those they take part in; admins see every program.
 func (a *API) handleProgramList(ctx context.Context, _ *struct{}) (*struct{ Body programList }, error) {
-	u := auth.UserFromContext(ctx)
-	list, err := a.db.FindPrograms(ctx, u.OrgID)
+	views, err := a.coach.Programs(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
 	now := a.db.Now()
-	out := programList{Programs: []Program{}}
-	for i := range list {
-		p := &list[i]
-		me, err := a.standing(ctx, u, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		if p.OptInOpen(now) || me.optedIn || me.matched || u.IsAdmin() {
-			out.Programs = append(out.Programs, newProgram(p, now, me))
-		}
+	out := programList{Programs: make([]Program, 0, len(views))}
+	for i := range views {
+		out.Programs = append(out.Programs, newProgram(&views[i].Program, now, standingOf(views[i].Membership)))
 	}
 	return &struct{ Body programList }{Body: out}, nil
 }
 
 // standing finds where u stands in a program.
 func (a *API) standing(ctx context.Context, u *account.User, programID string) (standing, error) {
-	var me standing
-	o, err := a.coach.MyOptIn(ctx, u, programID)
-	switch {
-	case err == nil:
-		me.optedIn, me.snoozed = true, o.Snoozed
-	case !errors.Is(err, store.ErrNotFound):
-		return me, err
-	}
-	engaged, err := a.db.FindEngaged(ctx, u.OrgID, programID)
-	if err != nil {
-		return me, err
-	}
-	me.matched = slices.Contains(engaged, u.ID)
-	return me, nil
+	m, err := a.coach.Standing(ctx, u, programID)
+	return standingOf(m), err
+}
+
+func standingOf(m store.Membership) standing {
+	return standing{optedIn: m.OptedIn, snoozed: m.Snoozed, matched: m.Matched}
 }
 
 // programOut answers with p as u sees it.

@@ -223,3 +223,42 @@ func (s *Service) usersByID(ctx context.Context, orgID string) (map[string]accou
 	}
 	return m, nil
 }
+
+// ProgramView is a program as one person sees it: whether opt-in is open
+// and where they stand in it.
+type ProgramView struct {
+	program.Program
+	Open, Upcoming bool
+	store.Membership
+}
+
+// Programs lists the programs a person sees, newest first: members see
+// those open for opt-in and those they take part in; admins see all.
+func (s *Service) Programs(ctx context.Context, u *account.User) ([]ProgramView, error) {
+	list, err := s.DB.FindPrograms(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	mine, err := s.DB.FindMemberships(ctx, u.OrgID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]ProgramView, 0, len(list))
+	for _, p := range list {
+		v := ProgramView{Program: p, Open: p.OptInOpen(now), Upcoming: now.Before(p.OptInOpens), Membership: mine[p.ID]}
+		if v.Open || v.OptedIn || v.Matched || u.IsAdmin() {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// Standing returns where a person stands in one program.
+func (s *Service) Standing(ctx context.Context, u *account.User, programID string) (store.Membership, error) {
+	mine, err := s.DB.FindMemberships(ctx, u.OrgID, u.ID)
+	if err != nil {
+		return store.Membership{}, err
+	}
+	return mine[programID], nil
+}

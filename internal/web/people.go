@@ -46,19 +46,14 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	data := homePage{Page: s.page(r, "Home"), People: total, Invited: invited, Departments: names}
 	data.Nav = "home"
-	progs, err := s.DB.FindPrograms(r.Context(), u.OrgID)
+	views, err := s.Coaching.Programs(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	mine, err := s.DB.FindMemberships(r.Context(), u.OrgID, u.ID)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	for _, p := range progs {
-		if m := mine[p.ID]; p.OptInOpen(s.DB.Now()) && !m.OptedIn && !m.Matched {
-			data.OpenPrograms = append(data.OpenPrograms, p)
+	for _, v := range views {
+		if v.Open && !v.OptedIn && !v.Matched {
+			data.OpenPrograms = append(data.OpenPrograms, v.Program)
 		}
 	}
 	circles, err := s.DB.FindCircles(r.Context(), u.OrgID, store.CircleFilter{UserID: u.ID, Status: []program.CircleStatus{program.Pending}})

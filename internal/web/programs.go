@@ -15,46 +15,20 @@ import (
 	"github.com/holdspace/holdspace/internal/store"
 )
 
-// programRow is a program in the list, with the viewer's part in it.
-type programRow struct {
-	program.Program
-	Open     bool
-	OptedIn  bool
-	Snoozed  bool
-	Matched  bool
-	Upcoming bool
-}
-
 type programsPage struct {
 	Page
-	Programs []programRow
+	Programs []coaching.ProgramView
 }
 
 func (s *Server) handleProgramsIndex(w http.ResponseWriter, r *http.Request) {
-	u := auth.UserFromContext(r.Context())
-	list, err := s.DB.FindPrograms(r.Context(), u.OrgID)
+	views, err := s.Coaching.Programs(r.Context(), auth.UserFromContext(r.Context()))
 	if err != nil {
 		s.Error(w, r, err)
 		return
-	}
-	mine, err := s.DB.FindMemberships(r.Context(), u.OrgID, u.ID)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	now := s.DB.Now()
-	rows := make([]programRow, 0, len(list))
-	for _, p := range list {
-		m := mine[p.ID]
-		row := programRow{Program: p, Open: p.OptInOpen(now), Upcoming: now.Before(p.OptInOpens),
-			OptedIn: m.OptedIn, Snoozed: m.Snoozed, Matched: m.Matched}
-		if row.Open || row.OptedIn || row.Matched || u.IsAdmin() {
-			rows = append(rows, row)
-		}
 	}
 	p := s.page(r, "Programs")
 	p.Nav = "programs"
-	s.render(w, r, http.StatusOK, "programs", programsPage{Page: p, Programs: rows})
+	s.render(w, r, http.StatusOK, "programs", programsPage{Page: p, Programs: views})
 }
 
 type programFormPage struct {
