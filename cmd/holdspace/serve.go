@@ -21,6 +21,7 @@ import (
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
 )
 
 // loadConfig reads the settings and turns a malformed one into a usage
@@ -97,11 +98,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	} else {
 		logger.Info("HOLDSPACE_SMTP_URL is unset: emails are written to the log instead of being sent")
 	}
-	q, err := queue.New(queue.Config{Engine: db.Engine(), DB: db.WriteDB(), PostgresURL: cfg.DatabaseURL, Sender: sender, Logger: logger})
+	// The coaching service works the circle jobs (reminders, the hourly
+	// upkeep), so it exists before the queue that runs them.
+	coach := &coaching.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
+	workers := river.NewWorkers()
+	if err := coach.Workers(workers); err != nil {
+		return err
+	}
+	upkeep := river.NewPeriodicJob(river.PeriodicInterval(coaching.UpkeepEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return coaching.UpkeepJob{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+	q, err := queue.New(queue.Config{Engine: db.Engine(), DB: db.WriteDB(), PostgresURL: cfg.DatabaseURL, Sender: sender, Logger: logger,
+		JobWorkers: workers, PeriodicJobs: []*river.PeriodicJob{upkeep}})
 	if err != nil {
 		return err
 	}
-	db.Outbox = q
+	db.Outbox, db.Jobs = q, q
 	if err := q.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}
@@ -122,7 +134,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	svc := &auth.Service{DB: db, BaseURL: cfg.BaseURL, Limiter: auth.NewLimiter(6*time.Second, 10), Logger: logger}
 	reg := prometheus.NewRegistry()
-	coach := &coaching.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
 	srv, err := web.NewServer(web.Deps{
 		DB: db, Auth: svc, Coaching: coach, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version,
 		API: api.New(api.Deps{Auth: svc, Coaching: coach, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),

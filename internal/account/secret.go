@@ -97,4 +97,5 @@ const (
 	SessionPrefix = "hss_"
 	APIPrefix     = "hsp_"
 	LinkPrefix    = "hsl_"
+	FeedPrefix    = "hsc_"
 )

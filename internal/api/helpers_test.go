@@ -72,7 +72,7 @@ func newSQLiteEnv(tb testing.TB) *env {
 func newEnv(tb testing.TB, db *store.DB) *env {
 	tb.Helper()
 	e := &env{db: db, mail: &storetest.Outbox{}}
-	db.Outbox = e.mail
+	db.Outbox, db.Jobs = e.mail, &storetest.Jobs{}
 	base, _ := url.Parse("http://holdspace.test")
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {

@@ -27,6 +27,7 @@ type world struct {
 	db      *store.DB
 	svc     *coaching.Service
 	outbox  *storetest.Outbox
+	jobs    *storetest.Jobs
 	org     *account.Org
 	admin   *account.User
 	members []*account.User
@@ -37,8 +38,8 @@ type world struct {
 // people in four departments, and a topic vocabulary.
 func newWorld(t *testing.T, db *store.DB, n int) *world {
 	t.Helper()
-	w := &world{t: t, db: db, outbox: &storetest.Outbox{}, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	db.Outbox, db.Now = w.outbox, func() time.Time { return w.now }
+	w := &world{t: t, db: db, outbox: &storetest.Outbox{}, jobs: &storetest.Jobs{}, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	db.Outbox, db.Jobs, db.Now = w.outbox, w.jobs, func() time.Time { return w.now }
 	base, _ := url.Parse("http://holdspace.test")
 	w.svc = &coaching.Service{DB: db, BaseURL: base, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	w.admin = &account.User{ID: "admin", Name: "Ada Admin", Email: "ada@org.example", Timezone: "Europe/Berlin"}

@@ -26,7 +26,9 @@ type emailTemplate struct {
 // stops it at once rather than failing a send later.
 var templates = mustParseTemplates("signup_confirm", "already_registered", "password_reset", "invitation",
 	"circle_proposed", "circle_formed", "circle_dissolved", "match_declined",
-	"pair_invitation", "pair_formed", "pair_declined")
+	"pair_invitation", "pair_formed", "pair_declined",
+	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
+	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
 	m := make(map[string]emailTemplate, len(names))
@@ -41,7 +43,7 @@ func mustParseTemplates(names ...string) map[string]emailTemplate {
 	return m
 }
 
-// emailData is what the templates see. Every field is plain text; the
+// emailData is what the templates see. Every string is plain text; the
 // HTML templates escape it.
 type emailData struct {
 	Subject     string
@@ -55,6 +57,25 @@ type emailData struct {
 	PartnerName string   // the other person in a pair
 	Members     []string // the other members of a circle, one name each
 	Slots       []string // common times, one formatted line each
+
+	// Times are formatted by the caller in the recipient's time zone, which
+	// Zone names so that nobody has to guess whose 16:00 it is.
+	When     string // a meeting, or the first meeting of a series
+	FromWhen string // where a moved meeting was
+	Zone     string // an IANA zone name, e.g. "Europe/Berlin"
+	Rule     string // a recurring schedule in words
+	InWords  string // how soon a meeting is: "tomorrow", "in 1 hour"
+	Since    string // how long a circle has gone without meeting
+	VideoURL string // may be empty
+
+	Changed     bool   // the schedule replaces an earlier one
+	HasCalendar bool   // an iCalendar object goes with the email
+	Role        string // the recipient's role in a meeting, may be empty
+	MemberName  string // another member: who proposed a change, or who left
+	Note        string // a note in that member's own words, may be empty
+	Version     int    // a working agreement's version
+	Remaining   int    // members left in a circle
+	MinSize     int    // the fewest members a circle in the program may have
 }
 
 // render builds a Message from the named templates.
@@ -79,6 +100,17 @@ func render(name, to string, data emailData) Message {
 		Text:    text.String(),
 		HTML:    html.String(),
 	}
+}
+
+// withCalendar attaches ics to m with the iTIP method, so that mail clients
+// offer to update the recipient's calendar. An empty ics attaches nothing,
+// leaving a plain email.
+func withCalendar(m Message, ics []byte, method string) Message {
+	if len(ics) > 0 {
+		m.Calendar = ics
+		m.CalendarMethod = method
+	}
+	return m
 }
 
 // oneLine collapses runs of white space, line breaks included, into single
@@ -239,4 +271,178 @@ func PairDeclined(to, name, partnerName, programName string) Message {
 		PartnerName: partnerName,
 		ProgramName: programName,
 	})
+}
+
+// MeetingScheduled is the email to each member of a circle whose recurring
+// schedule was set, or changed when changed is true, with an invitation to
+// the series in ics. rule is the schedule in words ("Every other Tuesday at
+// 16:00 (Europe/Berlin)"), firstWhen the first meeting under it; both, like
+// every time in these emails, are in the recipient's time zone, zone.
+// videoURL may be empty while the circle has no call link; link leads to
+// the circle's home.
+func MeetingScheduled(to, name, programName, rule, firstWhen, zone, videoURL, link string, changed bool, ics []byte) Message {
+	programName = oneLine(programName)
+	subject := "Your circle in " + programName + " has a meeting time"
+	if changed {
+		subject = "Your circle's meeting time in " + programName + " has changed"
+	}
+	m := render("meeting_scheduled", to, emailData{
+		Subject:     subject,
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Rule:        oneLine(rule),
+		When:        oneLine(firstWhen),
+		Zone:        oneLine(zone),
+		VideoURL:    videoURL,
+		Link:        link,
+		Changed:     changed,
+		HasCalendar: len(ics) > 0,
+	})
+	return withCalendar(m, ics, "REQUEST")
+}
+
+// MeetingMoved is the email to each member of a circle when one of its
+// meetings moves from fromWhen to toWhen, with the updated meeting in ics.
+// It says the other meetings are unaffected, so nobody re-checks them all.
+func MeetingMoved(to, name, programName, fromWhen, toWhen, zone, link string, ics []byte) Message {
+	programName = oneLine(programName)
+	m := render("meeting_moved", to, emailData{
+		Subject:     "A meeting of your circle in " + programName + " has moved",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		FromWhen:    oneLine(fromWhen),
+		When:        oneLine(toWhen),
+		Zone:        oneLine(zone),
+		Link:        link,
+		HasCalendar: len(ics) > 0,
+	})
+	return withCalendar(m, ics, "REQUEST")
+}
+
+// MeetingCancelled is the email to each member of a circle when one of its
+// meetings is cancelled, with the cancellation in ics.
+func MeetingCancelled(to, name, programName, when, zone, link string, ics []byte) Message {
+	programName = oneLine(programName)
+	m := render("meeting_cancelled", to, emailData{
+		Subject:     "A meeting of your circle in " + programName + " is cancelled",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		When:        oneLine(when),
+		Zone:        oneLine(zone),
+		Link:        link,
+		HasCalendar: len(ics) > 0,
+	})
+	return withCalendar(m, ics, "CANCEL")
+}
+
+// MeetingReminder is the email that reminds a member of a meeting coming up
+// inWords ("tomorrow", "in 1 hour"), at the time they asked to be reminded.
+// role is the part they play in it, "facilitator" or "timekeeper", or empty,
+// so that nobody learns of their turn only when the call begins. videoURL
+// may be empty.
+func MeetingReminder(to, name, programName, when, zone, inWords, role, videoURL, link string) Message {
+	programName, inWords = oneLine(programName), oneLine(inWords)
+	return render("meeting_reminder", to, emailData{
+		Subject:     "Your circle in " + programName + " meets " + inWords,
+		Name:        oneLine(name),
+		ProgramName: programName,
+		When:        oneLine(when),
+		Zone:        oneLine(zone),
+		InWords:     inWords,
+		Role:        oneLine(role),
+		VideoURL:    videoURL,
+		Link:        link,
+	})
+}
+
+// CircleNudge is the email to each member of a circle that has not met for
+// two of its cadence periods, since ("four weeks") in words. Circles drift
+// apart quietly when nobody picks the next date, so it invites them back
+// without blame, and leaves room for a break taken on purpose.
+func CircleNudge(to, name, programName, since, link string) Message {
+	programName = oneLine(programName)
+	return render("circle_nudge", to, emailData{
+		Subject:     "Time to meet again in " + programName + "?",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Since:       oneLine(since),
+		Link:        link,
+	})
+}
+
+// AgreementProposed is the email to the other members of a circle when
+// proposerName proposes a change to its working agreement, asking for their
+// consent. note is the proposer's explanation and may be empty.
+func AgreementProposed(to, name, proposerName, programName, note, link string) Message {
+	proposerName, programName = oneLine(proposerName), oneLine(programName)
+	return render("agreement_proposed", to, emailData{
+		Subject:     proposerName + " proposed a change to your working agreement in " + programName,
+		Name:        oneLine(name),
+		MemberName:  proposerName,
+		ProgramName: programName,
+		Note:        oneLine(note),
+		Link:        link,
+	})
+}
+
+// AgreementAdopted is the email to each member of a circle once everyone
+// has consented to a proposed working agreement, so that they know which
+// version is now in force.
+func AgreementAdopted(to, name, programName string, version int, link string) Message {
+	programName = oneLine(programName)
+	return render("agreement_adopted", to, emailData{
+		Subject:     "Your working agreement in " + programName + " has been updated",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Version:     version,
+		Link:        link,
+	})
+}
+
+// MemberLeft is the email to an organisation's admin when memberName leaves
+// a circle in programName. note is what the member chose to tell the
+// admins, and may be empty; it goes in no other email. remaining is how
+// many members the circle still has and minSize the program's minimum:
+// below it, the email says the admin can return the members to the pool
+// for a re-match from the program's page, where link leads.
+func MemberLeft(to, adminName, memberName, programName, note string, remaining, minSize int, link string) Message {
+	programName = oneLine(programName)
+	return render("member_left", to, emailData{
+		Subject:     "A member left a circle in " + programName,
+		Name:        oneLine(adminName),
+		MemberName:  oneLine(memberName),
+		ProgramName: programName,
+		Note:        oneLine(note),
+		Remaining:   remaining,
+		MinSize:     minSize,
+		Link:        link,
+	})
+}
+
+// CircleMemberLeft is the email to the remaining members of a circle that
+// memberName left. The leaver's note is for the admins only, so this email
+// takes none; it reassures the others that their circle goes on.
+func CircleMemberLeft(to, name, memberName, programName, link string) Message {
+	memberName, programName = oneLine(memberName), oneLine(programName)
+	return render("circle_member_left", to, emailData{
+		Subject:     memberName + " has left your circle in " + programName,
+		Name:        oneLine(name),
+		MemberName:  memberName,
+		ProgramName: programName,
+		Link:        link,
+	})
+}
+
+// LeftCircle is the email that confirms to someone that they have left
+// their circle in programName, with ics cancelling its meetings in their
+// calendar. It has no link, as there is nothing more to do.
+func LeftCircle(to, name, programName string, ics []byte) Message {
+	programName = oneLine(programName)
+	m := render("left_circle", to, emailData{
+		Subject:     "You've left your circle in " + programName,
+		Name:        oneLine(name),
+		ProgramName: programName,
+		HasCalendar: len(ics) > 0,
+	})
+	return withCalendar(m, ics, "CANCEL")
 }

@@ -12,6 +12,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
+// testICS stands in for an iCalendar object: the emails attach it as it is.
+var testICS = []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+
 // checkGolden compares got with testdata/name, or rewrites the file with
 // -update.
 func checkGolden(t *testing.T, name, got string) {
@@ -120,6 +123,117 @@ func TestContent(t *testing.T) {
 			wantSubject: "Your pair invitation in Leads & Learners",
 			wantText:    []string{"Ana <Müller> can't pair with you in Leads & Learners this time.", "still in Leads & Learners", "can be matched", "nothing you need to do"},
 		},
+		{
+			name: "meeting_scheduled",
+			msg: MeetingScheduled("ben@example.com", "Ben", "Leads & Learners", "Every other Tuesday at 16:00 (Europe/Berlin)",
+				"Tuesday 1 December, 16:00–17:00", "Europe/Berlin", "https://video.example/circle?x=<1>", "https://holdspace.example/circles/c1", false, testICS),
+			wantSubject: "Your circle in Leads & Learners has a meeting time",
+			wantText: []string{"now has a regular time to meet:\n\n  Every other Tuesday at 16:00 (Europe/Berlin)\n\n",
+				"Your first meeting:\n\n  Tuesday 1 December, 16:00–17:00 (Europe/Berlin)\n\n",
+				"https://video.example/circle?x=<1>", "adds the meetings to your calendar", "https://holdspace.example/circles/c1"},
+		},
+		{
+			name: "meeting_scheduled_changed",
+			msg: MeetingScheduled("ben@example.com", "Ben", "Leads & Learners", "Every Thursday at 09:00 (America/New_York)",
+				"Thursday 3 December, 09:00–10:00", "America/New_York", "", "https://holdspace.example/circles/c1", true, nil),
+			wantSubject: "Your circle's meeting time in Leads & Learners has changed",
+			wantText: []string{"Your circle's meeting time in Leads & Learners has changed.", "  Every Thursday at 09:00 (America/New_York)\n",
+				"The first meeting at the new time:\n\n  Thursday 3 December, 09:00–10:00 (America/New_York)\n",
+				"link to join the call will follow", "https://holdspace.example/circles/c1"},
+		},
+		{
+			name: "meeting_moved",
+			msg: MeetingMoved("ben@example.com", "Ben", "Leads & Learners", "Tuesday 1 December, 16:00–17:00", "Wednesday 2 December, 16:00–17:00",
+				"Europe/Berlin", "https://holdspace.example/circles/c1?x=<1>", testICS),
+			wantSubject: "A meeting of your circle in Leads & Learners has moved",
+			wantText: []string{"  Was: Tuesday 1 December, 16:00–17:00 (Europe/Berlin)\n  Now: Wednesday 2 December, 16:00–17:00 (Europe/Berlin)\n",
+				"the others stay as they were", "updates your calendar", "https://holdspace.example/circles/c1?x=<1>"},
+		},
+		{
+			name:        "meeting_cancelled",
+			msg:         MeetingCancelled("ben@example.com", "Ben", "Leads & Learners", "Tuesday 1 December, 16:00–17:00", "Europe/Berlin", "https://holdspace.example/circles/c1", testICS),
+			wantSubject: "A meeting of your circle in Leads & Learners is cancelled",
+			wantText:    []string{"won't take place:\n\n  Tuesday 1 December, 16:00–17:00 (Europe/Berlin)\n", "other meetings stay as they were", "removes this one from your calendar", "https://holdspace.example/circles/c1"},
+		},
+		{
+			name: "meeting_reminder",
+			msg: MeetingReminder("ben@example.com", "Ben", "Leads & Learners", "Tuesday 1 December, 16:00–17:00", "Europe/Berlin", "tomorrow",
+				"timekeeper", "https://video.example/circle?x=<1>", "https://holdspace.example/circles/c1"),
+			wantSubject: "Your circle in Leads & Learners meets tomorrow",
+			wantText: []string{"meets tomorrow:\n\n  Tuesday 1 December, 16:00–17:00 (Europe/Berlin)\n", "You're the timekeeper this time.",
+				"https://video.example/circle?x=<1>", "https://holdspace.example/circles/c1", "If you can't make it"},
+		},
+		{
+			name:        "meeting_reminder_no_role",
+			msg:         MeetingReminder("ben@example.com", "", "Leads & Learners", "Tuesday 1 December, 16:00–17:00", "Europe/Berlin", "in 1 hour", "", "", "https://holdspace.example/circles/c1"),
+			wantSubject: "Your circle in Leads & Learners meets in 1 hour",
+			wantText:    []string{"Hi,", "meets in 1 hour:", "find the link to join the call on your circle's page", "https://holdspace.example/circles/c1"},
+		},
+		{
+			name:        "circle_nudge",
+			msg:         CircleNudge("ben@example.com", "Ben", "Leads & Learners", "four weeks", "https://holdspace.example/circles/c1?x=<1>"),
+			wantSubject: "Time to meet again in Leads & Learners?",
+			wantText:    []string{"hasn't met for four weeks. That happens", "pick a time together", "https://holdspace.example/circles/c1?x=<1>", "taking a break on purpose"},
+		},
+		{
+			name: "agreement_proposed",
+			msg: AgreementProposed("ben@example.com", "Ben", "Ana <Müller>", "Leads & Learners", "Let's start each meeting with a check-in & keep it short.",
+				"https://holdspace.example/circles/c1/agreement"),
+			wantSubject: "Ana <Müller> proposed a change to your working agreement in Leads & Learners",
+			wantText: []string{"Ana <Müller> has proposed a change", "Their note:\n\n  Let's start each meeting with a check-in & keep it short.\n",
+				"only once everyone in the circle has consented", "https://holdspace.example/circles/c1/agreement", "Nothing\nchanges until everyone is on board"},
+		},
+		{
+			name:        "agreement_proposed_no_note",
+			msg:         AgreementProposed("ben@example.com", "Ben", "Ana", "Leads & Learners", "", "https://holdspace.example/circles/c1/agreement"),
+			wantSubject: "Ana proposed a change to your working agreement in Leads & Learners",
+			wantText:    []string{"working agreement\nin Leads & Learners.\n\nThe change takes effect"},
+		},
+		{
+			name:        "agreement_adopted",
+			msg:         AgreementAdopted("ben@example.com", "Ben", "Leads & Learners", 3, "https://holdspace.example/circles/c1/agreement"),
+			wantSubject: "Your working agreement in Leads & Learners has been updated",
+			wantText:    []string{"Everyone in your circle in Leads & Learners has consented", "has consented, so\nversion 3 of your working agreement now applies", "https://holdspace.example/circles/c1/agreement"},
+		},
+		{
+			name: "member_left",
+			msg: MemberLeft("ana@example.com", "Ana <Müller>", "Chloé Martin", "Leads & Learners", "My new role leaves me no time, sorry <3",
+				2, 3, "https://holdspace.example/programs/p1?x=<1>"),
+			wantSubject: "A member left a circle in Leads & Learners",
+			wantText: []string{"Hi Ana <Müller>,", "Chloé Martin has left their circle in Leads & Learners.",
+				"They left this note for the admins:\n\n  My new role leaves me no time, sorry <3\n", "members don't see this note",
+				"now has 2 members, fewer than the program's minimum\nof 3", "return its members to the pool", "https://holdspace.example/programs/p1?x=<1>"},
+		},
+		{
+			name:        "member_left_no_note",
+			msg:         MemberLeft("ana@example.com", "Ana", "Chloé Martin", "Leads & Learners", "", 4, 3, "https://holdspace.example/programs/p1"),
+			wantSubject: "A member left a circle in Leads & Learners",
+			wantText:    []string{"They left no note.", "The circle has 4 members and carries on.", "https://holdspace.example/programs/p1"},
+		},
+		{
+			name:        "member_left_one_remaining",
+			msg:         MemberLeft("ana@example.com", "Ana", "Chloé Martin", "Pairs", "", 1, 2, "https://holdspace.example/programs/p2"),
+			wantSubject: "A member left a circle in Pairs",
+			wantText:    []string{"now has 1 member, fewer than the program's minimum\nof 2", "return them to the pool", "https://holdspace.example/programs/p2"},
+		},
+		{
+			name:        "member_left_none_remaining",
+			msg:         MemberLeft("ana@example.com", "Ana", "Chloé Martin", "Pairs", "", 0, 2, "https://holdspace.example/programs/p2"),
+			wantSubject: "A member left a circle in Pairs",
+			wantText:    []string{"No one is left in the circle.", "https://holdspace.example/programs/p2"},
+		},
+		{
+			name:        "circle_member_left",
+			msg:         CircleMemberLeft("ben@example.com", "Ben", "Ana <Müller>", "Leads & Learners", "https://holdspace.example/circles/c1?x=<1>"),
+			wantSubject: "Ana <Müller> has left your circle in Leads & Learners",
+			wantText:    []string{"Ana <Müller> has left your circle in Leads & Learners.", "Taking part is\nalways voluntary", "Your circle goes on", "https://holdspace.example/circles/c1?x=<1>"},
+		},
+		{
+			name:        "left_circle",
+			msg:         LeftCircle("ben@example.com", "Ben", "Leads & Learners", testICS),
+			wantSubject: "You've left your circle in Leads & Learners",
+			wantText:    []string{"you've left your circle in Leads & Learners.", "removes its meetings from your calendar", "still stays in the circle"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -160,12 +274,117 @@ func TestContentNamesOnOneLine(t *testing.T) {
 }
 
 func TestContentNewNamesOnOneLine(t *testing.T) {
-	m := PairInvitation("ben@example.com", "Ben", "Ana\r\nBcc: eve@example.com", "Leads\nand Learners", "https://holdspace.example/matches")
-	if err := m.Validate(); err != nil {
-		t.Fatalf("Validate: %v", err)
+	const link = "https://holdspace.example/c"
+	bcc := "Ana\r\nBcc: eve@example.com"
+	program := "Leads\nand Learners"
+	tests := []struct {
+		name        string
+		msg         Message
+		wantSubject string
+		wantToName  string
+		wantText    string
+	}{
+		{
+			name:        "pair_invitation",
+			msg:         PairInvitation("ben@example.com", "Ben", bcc, program, "https://holdspace.example/matches"),
+			wantSubject: "Ana Bcc: eve@example.com would like to coach with you in Leads and Learners",
+			wantToName:  "Ben",
+		},
+		{
+			name:        "meeting_scheduled",
+			msg:         MeetingScheduled("ben@example.com", bcc, program, "Every\nTuesday", "Tuesday\r\n1 December", "Europe/\nBerlin", "", link, false, nil),
+			wantSubject: "Your circle in Leads and Learners has a meeting time",
+			wantToName:  "Ana Bcc: eve@example.com",
+			wantText:    "  Tuesday 1 December (Europe/ Berlin)\n",
+		},
+		{
+			name:        "meeting_reminder",
+			msg:         MeetingReminder("ben@example.com", "Ben", program, "Tuesday", "Europe/Berlin", "in\r\n1 hour", "time\nkeeper", "", link),
+			wantSubject: "Your circle in Leads and Learners meets in 1 hour",
+			wantToName:  "Ben",
+			wantText:    "You're the time keeper this time.",
+		},
+		{
+			name:        "agreement_proposed",
+			msg:         AgreementProposed("ben@example.com", "Ben", bcc, program, "one\ntwo", link),
+			wantSubject: "Ana Bcc: eve@example.com proposed a change to your working agreement in Leads and Learners",
+			wantToName:  "Ben",
+			wantText:    "  one two\n",
+		},
+		{
+			name:        "member_left",
+			msg:         MemberLeft("ana@example.com", bcc, "Chloé\nMartin", program, "", 2, 3, link),
+			wantSubject: "A member left a circle in Leads and Learners",
+			wantToName:  "Ana Bcc: eve@example.com",
+			wantText:    "Chloé Martin has left their circle in Leads and Learners.",
+		},
+		{
+			name:        "circle_member_left",
+			msg:         CircleMemberLeft("ben@example.com", "Ben", bcc, program, link),
+			wantSubject: "Ana Bcc: eve@example.com has left your circle in Leads and Learners",
+			wantToName:  "Ben",
+		},
+		{
+			name:        "left_circle",
+			msg:         LeftCircle("ben@example.com", bcc, program, nil),
+			wantSubject: "You've left your circle in Leads and Learners",
+			wantToName:  "Ana Bcc: eve@example.com",
+		},
 	}
-	if m.Subject != "Ana Bcc: eve@example.com would like to coach with you in Leads and Learners" {
-		t.Errorf("Subject = %q", m.Subject)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.msg.Validate(); err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			if tt.msg.Subject != tt.wantSubject {
+				t.Errorf("Subject = %q, want %q", tt.msg.Subject, tt.wantSubject)
+			}
+			if tt.msg.ToName != tt.wantToName {
+				t.Errorf("ToName = %q, want %q", tt.msg.ToName, tt.wantToName)
+			}
+			if !strings.Contains(tt.msg.Text, tt.wantText) {
+				t.Errorf("text body does not contain %q", tt.wantText)
+			}
+		})
+	}
+}
+
+// The calendar object must travel with the email, under the method that
+// matches it, or a mail client would add a cancelled meeting or ignore a
+// moved one.
+func TestContentCalendar(t *testing.T) {
+	const link = "https://holdspace.example/c"
+	withICS := func(ics []byte) []Message {
+		return []Message{
+			MeetingScheduled("ben@example.com", "Ben", "P", "Every Tuesday", "Tuesday", "Europe/Berlin", "", link, false, ics),
+			MeetingScheduled("ben@example.com", "Ben", "P", "Every Tuesday", "Tuesday", "Europe/Berlin", "", link, true, ics),
+			MeetingMoved("ben@example.com", "Ben", "P", "Tuesday", "Wednesday", "Europe/Berlin", link, ics),
+			MeetingCancelled("ben@example.com", "Ben", "P", "Tuesday", "Europe/Berlin", link, ics),
+			LeftCircle("ben@example.com", "Ben", "P", ics),
+		}
+	}
+	wantMethods := []string{"REQUEST", "REQUEST", "REQUEST", "CANCEL", "CANCEL"}
+	for i, m := range withICS(testICS) {
+		if string(m.Calendar) != string(testICS) {
+			t.Errorf("%s: Calendar = %q, want the ics given", m.Subject, m.Calendar)
+		}
+		if m.CalendarMethod != wantMethods[i] {
+			t.Errorf("%s: CalendarMethod = %q, want %q", m.Subject, m.CalendarMethod, wantMethods[i])
+		}
+		if !strings.Contains(m.Text, "attached") {
+			t.Errorf("%s: text body does not mention the attached calendar", m.Subject)
+		}
+		if err := m.Validate(); err != nil {
+			t.Errorf("%s: Validate: %v", m.Subject, err)
+		}
+	}
+	for _, m := range withICS(nil) {
+		if m.Calendar != nil || m.CalendarMethod != "" {
+			t.Errorf("%s: Calendar = %q, CalendarMethod = %q, want neither without an ics", m.Subject, m.Calendar, m.CalendarMethod)
+		}
+		if strings.Contains(m.Text, "attached") || strings.Contains(m.HTML, "attached") {
+			t.Errorf("%s: mentions an attachment it does not have", m.Subject)
+		}
 	}
 }
 
@@ -177,6 +396,35 @@ var (
 	_ func(to, adminName, programName, link string) Message   = MatchDeclined
 	_ func(to, name, partnerName, programName string) Message = PairDeclined
 )
+
+// A leaver's note is for the admins alone; the email to the rest of the
+// circle takes no note, so it cannot leak one.
+var _ func(to, name, memberName, programName, link string) Message = CircleMemberLeft
+
+func TestContentKeepsLeavingNotePrivate(t *testing.T) {
+	const note = "Things at home are hard right now"
+	admin := MemberLeft("ana@example.com", "Ana", "Chloé", "Leads & Learners", note, 3, 3, "https://holdspace.example/programs/p1")
+	if !strings.Contains(admin.Text, "  "+note+"\n") || !strings.Contains(admin.HTML, note) {
+		t.Errorf("the admin email does not carry the note")
+	}
+	if strings.Contains(admin.Subject, note) {
+		t.Errorf("the admin email's subject carries the note: %q", admin.Subject)
+	}
+	for _, m := range []Message{
+		CircleMemberLeft("ben@example.com", "Ben", "Chloé", "Leads & Learners", "https://holdspace.example/circles/c1"),
+		LeftCircle("chloe@example.com", "Chloé", "Leads & Learners", testICS),
+	} {
+		for _, part := range []struct{ name, body string }{
+			{"subject", m.Subject}, {"text body", m.Text}, {"HTML body", m.HTML},
+		} {
+			for _, w := range []string{"note", "things at home", "reason:", "because"} {
+				if strings.Contains(strings.ToLower(part.body), w) {
+					t.Errorf("%s: %s contains %q", m.Subject, part.name, w)
+				}
+			}
+		}
+	}
+}
 
 func TestContentKeepsDeclinesPrivate(t *testing.T) {
 	tests := []struct {

@@ -65,6 +65,10 @@ type Config struct {
 	// worker to it, so one bundle serves one Queue. Nil means mail only.
 	JobWorkers *river.Workers
 
+	// PeriodicJobs run on a schedule, on one instance at a time (River's
+	// elected leader), such as the hourly upkeep of circles.
+	PeriodicJobs []*river.PeriodicJob
+
 	// FetchPollInterval is how often to look for jobs without a
 	// notification; 0 means River's default of 1s. Tests shorten it.
 	FetchPollInterval time.Duration
@@ -128,7 +132,8 @@ func New(cfg Config) (*Queue, error) {
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: cmp.Or(cfg.Workers, defaultWorkers)},
 		},
-		Workers: workers,
+		Workers:      workers,
+		PeriodicJobs: cfg.PeriodicJobs,
 		// A sent email's job holds its sign-in or reset link; keep it no
 		// longer than is useful for looking into a problem.
 		CompletedJobRetentionPeriod: time.Hour,
@@ -237,6 +242,27 @@ func (q *Queue) SendMail(ctx context.Context, m mail.Message) error {
 func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
 	if _, err := q.client.InsertTx(ctx, tx, args, nil); err != nil {
 		return fmt.Errorf("queue: insert %s job: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// ScheduleTx inserts a job in tx to run at at, and returns its id so that
+// it can be cancelled when the plan changes.
+// args is any job's arguments; it is spelt as the bare interface so that
+// packages can call this without importing River.
+func (q *Queue) ScheduleTx(ctx context.Context, tx *sql.Tx, args interface{ Kind() string }, at time.Time) (int64, error) {
+	res, err := q.client.InsertTx(ctx, tx, args, &river.InsertOpts{ScheduledAt: at})
+	if err != nil {
+		return 0, fmt.Errorf("queue: schedule %s job: %w", args.Kind(), err)
+	}
+	return res.Job.ID, nil
+}
+
+// CancelJobTx cancels a job in tx. A job that already ran, or is running,
+// is left alone: its worker checks whether its work is still wanted.
+func (q *Queue) CancelJobTx(ctx context.Context, tx *sql.Tx, id int64) error {
+	if _, err := q.client.JobCancelTx(ctx, tx, id); err != nil && !errors.Is(err, river.ErrNotFound) {
+		return fmt.Errorf("queue: cancel job %d: %w", id, err)
 	}
 	return nil
 }

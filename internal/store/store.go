@@ -50,6 +50,9 @@ type DB struct {
 	// Outbox sends the emails that store methods enqueue. It must be set
 	// before a method that sends mail is called.
 	Outbox Outbox
+	// Jobs schedules and cancels the jobs that store methods plan, such as
+	// meeting reminders. It must be set before such a method is called.
+	Jobs Scheduler
 }
 
 // Engine names.

@@ -2,9 +2,12 @@ package web
 
 import (
 	"net/http"
+	"slices"
+	"strconv"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -16,13 +19,30 @@ type profilePage struct {
 	// NewToken is a token's secret, shown once right after it is made.
 	NewToken  string
 	Timezones []string
+	// FeedURL is a new calendar feed address, shown once right after it
+	// is made; HasFeed says whether one exists.
+	FeedURL   string
+	HasFeed   bool
+	Reminders circle.ReminderPrefs
+	Choices   []reminderChoice
+}
+
+type reminderChoice struct {
+	Minutes int
+	Label   string
+	On      bool
+}
+
+// profileOnce holds the secrets a profile page shows once.
+type profileOnce struct {
+	Token, FeedURL string
 }
 
 func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
-	s.renderProfile(w, r, http.StatusOK, s.page(r, "Your profile"), "")
+	s.renderProfile(w, r, http.StatusOK, s.page(r, "Your profile"), profileOnce{})
 }
 
-func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, p Page, newToken string) {
+func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, p Page, once profileOnce) {
 	id := auth.FromContext(r.Context())
 	sessions, err := s.DB.FindSessions(r.Context(), id.User.OrgID, id.User.ID)
 	if err != nil {
@@ -34,7 +54,19 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 		s.Error(w, r, err)
 		return
 	}
-	data := profilePage{Page: p, Sessions: sessions, Tokens: tokens, NewToken: newToken, Timezones: timezones}
+	data := profilePage{Page: p, Sessions: sessions, Tokens: tokens, NewToken: once.Token, FeedURL: once.FeedURL, Timezones: timezones}
+	if data.HasFeed, err = s.Coaching.HasFeed(r.Context(), id.User); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if data.Reminders, err = s.Coaching.ReminderPrefs(r.Context(), id.User); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	for _, m := range circle.ReminderChoices {
+		data.Choices = append(data.Choices, reminderChoice{Minutes: m, Label: circle.DescribeOffset(m) + " before",
+			On: slices.Contains(data.Reminders.Offsets, m)})
+	}
 	if id.Session != nil {
 		data.CurrentID = id.Session.ID
 	}
@@ -47,7 +79,7 @@ func (s *Server) handleProfileUpdate(w http.ResponseWriter, r *http.Request) {
 	name, tz := r.PostFormValue("name"), r.PostFormValue("timezone")
 	_, err := s.DB.UpdateUser(r.Context(), u.OrgID, u.ID, store.UserUpdate{Name: &name, Timezone: &tz})
 	if f, ok := account.AsValidation(err); ok {
-		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, f, "name", "timezone"), "")
+		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, f, "name", "timezone"), profileOnce{})
 		return
 	}
 	if err != nil {
@@ -65,7 +97,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.Auth.ChangePassword(r.Context(), id.User, keep, r.PostFormValue("current_password"), r.PostFormValue("new_password"))
 	if f, ok := account.AsValidation(err); ok {
-		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, f), "")
+		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, f), profileOnce{})
 		return
 	}
 	if err != nil {
@@ -79,7 +111,7 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	secret, _, err := s.Auth.CreateToken(r.Context(), u, r.PostFormValue("token_name"))
 	if f, ok := account.AsValidation(err); ok {
-		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, map[string]string{"token_name": f["name"]}, "token_name"), "")
+		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, map[string]string{"token_name": f["name"]}, "token_name"), profileOnce{})
 		return
 	}
 	if err != nil {
@@ -89,7 +121,7 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 	// The secret is shown on this response only; it is never stored.
 	p := s.page(r, "Your profile")
 	p.Flash = "Token created. Copy it now: it will not be shown again."
-	s.renderProfile(w, r, http.StatusCreated, p, secret)
+	s.renderProfile(w, r, http.StatusCreated, p, profileOnce{Token: secret})
 }
 
 func (s *Server) handleTokenDelete(w http.ResponseWriter, r *http.Request) {
@@ -113,4 +145,56 @@ func (s *Server) handleSessionDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/profile", "That session is signed out.")
+}
+
+func (s *Server) handleFeedReset(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	feed, err := s.Coaching.ResetFeed(r.Context(), u)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p := s.page(r, "Your profile")
+	p.Flash = "Your calendar feed is ready. Copy its address now: it will not be shown again."
+	s.renderProfile(w, r, http.StatusCreated, p, profileOnce{FeedURL: feed})
+}
+
+func (s *Server) handleFeedDelete(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	if err := s.Coaching.DeleteFeed(r.Context(), u); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/profile#calendar", "Calendar feed turned off; its address no longer works.")
+}
+
+func (s *Server) handleRemindersSave(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	prefs := circle.ReminderPrefs{Offsets: []int{}, Nudges: r.PostForm.Get("nudges") == "1"}
+	for _, v := range r.PostForm["offsets"] {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			s.redirect(w, r, "/profile#reminders", "Choose reminders from the list.")
+			return
+		}
+		prefs.Offsets = append(prefs.Offsets, n)
+	}
+	err := s.Coaching.UpdateReminderPrefs(r.Context(), u, prefs)
+	if _, ok := account.AsValidation(err); ok {
+		s.redirect(w, r, "/profile#reminders", "Choose reminders from the list.")
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	msg := "Reminders saved; the meetings ahead follow."
+	if len(prefs.Offsets) == 0 {
+		msg = "Reminders turned off."
+	}
+	s.redirect(w, r, "/profile#reminders", msg)
 }

@@ -29,12 +29,13 @@ type env struct {
 	db     *store.DB
 	srv    *httptest.Server
 	outbox *storetest.Outbox
+	jobs   *storetest.Jobs
 }
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	e := &env{t: t, db: db, outbox: &storetest.Outbox{}}
-	db.Outbox = e.outbox
+	e := &env{t: t, db: db, outbox: &storetest.Outbox{}, jobs: &storetest.Jobs{}}
+	db.Outbox, db.Jobs = e.outbox, e.jobs
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + e.srv.Listener.Addr().String())

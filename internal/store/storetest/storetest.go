@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for schema set-up
 
@@ -132,4 +133,51 @@ func (o *Outbox) Messages() []mail.Message {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return slices.Clone(o.msgs)
+}
+
+// Jobs records the jobs that store methods schedule and cancel, without
+// running them; a test runs the due ones itself with the clock moved on.
+type Jobs struct {
+	mu   sync.Mutex
+	jobs []Job
+}
+
+// Job is one recorded job.
+type Job struct {
+	ID        int64
+	Args      store.JobArgs
+	At        time.Time
+	Cancelled bool
+}
+
+// ScheduleTx records a job to run at at.
+func (j *Jobs) ScheduleTx(_ context.Context, _ *sql.Tx, args store.JobArgs, at time.Time) (int64, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	id := int64(len(j.jobs) + 1)
+	j.jobs = append(j.jobs, Job{ID: id, Args: args, At: at})
+	return id, nil
+}
+
+// CancelJobTx records that job id was cancelled.
+func (j *Jobs) CancelJobTx(_ context.Context, _ *sql.Tx, id int64) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if id >= 1 && int(id) <= len(j.jobs) {
+		j.jobs[id-1].Cancelled = true
+	}
+	return nil
+}
+
+// Pending returns the jobs not cancelled, in the order they were made.
+func (j *Jobs) Pending() []Job {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []Job
+	for _, job := range j.jobs {
+		if !job.Cancelled {
+			out = append(out, job)
+		}
+	}
+	return out
 }

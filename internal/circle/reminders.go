@@ -1,0 +1,83 @@
+package circle
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// ReminderChoices are the offsets, in minutes before a meeting, that a
+// person may ask to be reminded at.
+var ReminderChoices = []int{15, 60, 120, 1440, 2880, 10080}
+
+// DefaultReminders are a day and an hour before each meeting.
+var DefaultReminders = []int{1440, 60}
+
+// ReminderPrefs are one person's reminder settings, for all their circles.
+type ReminderPrefs struct {
+	// Offsets are minutes before each meeting; none turns reminders off.
+	Offsets []int `json:"offsets"`
+	// Nudges: a note when a circle has not met for two cadence periods.
+	Nudges bool `json:"nudges"`
+}
+
+// DefaultPrefs are everyone's settings until they change them.
+func DefaultPrefs() ReminderPrefs {
+	return ReminderPrefs{Offsets: slices.Clone(DefaultReminders), Nudges: true}
+}
+
+// Normalize sorts the offsets, longest first, and drops repeats.
+func (p *ReminderPrefs) Normalize() {
+	slices.Sort(p.Offsets)
+	p.Offsets = slices.Compact(p.Offsets)
+	slices.Reverse(p.Offsets)
+}
+
+// Validate reports an offset that is not one of the choices.
+func (p ReminderPrefs) Validate() error {
+	for _, o := range p.Offsets {
+		if !slices.Contains(ReminderChoices, o) {
+			return fmt.Errorf("offsets: %d minutes is not one of the choices %v", o, ReminderChoices)
+		}
+	}
+	return nil
+}
+
+// DescribeOffset says an offset as people do: "15 minutes", "1 hour",
+// "2 days", "1 week".
+func DescribeOffset(minutes int) string {
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case minutes%10080 == 0:
+		return plural(minutes/10080, "week")
+	case minutes%1440 == 0:
+		return plural(minutes/1440, "day")
+	case minutes%60 == 0:
+		return plural(minutes/60, "hour")
+	default:
+		return plural(minutes, "minute")
+	}
+}
+
+// NeedsNudge reports whether a circle that last met at lastMet (zero if
+// never) and formed at formed should be nudged now: it has not met for two
+// cadence periods, and it was not nudged since then within the last two
+// periods.
+func NeedsNudge(lastMet, formed time.Time, nudgedAt *time.Time, period time.Duration, now time.Time) bool {
+	ref := lastMet
+	if ref.IsZero() {
+		ref = formed
+	}
+	if now.Sub(ref) < 2*period {
+		return false
+	}
+	if nudgedAt != nil && nudgedAt.After(ref) && now.Sub(*nudgedAt) < 2*period {
+		return false
+	}
+	return true
+}

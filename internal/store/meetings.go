@@ -1,0 +1,597 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/program"
+)
+
+// CircleState is a circle's schedule, meetings and its members' reminder
+// settings, loaded inside the transaction that changes them.
+type CircleState struct {
+	Circle  *program.Circle
+	Program *program.Program
+	// Schedule is nil while the circle has none.
+	Schedule *circle.Schedule
+	// Meetings is every meeting of the circle, oldest first. A change adds
+	// meetings without an ID, edits them in place, or drops them (only
+	// meetings that have not started may be dropped).
+	Meetings []circle.Meeting
+	// Prefs holds every member's reminder settings.
+	Prefs map[string]circle.ReminderPrefs
+	// NudgedAt is when members were last told the circle has not met.
+	NudgedAt *time.Time
+	// Left is the member who is leaving, in LeaveCircle.
+	Left *circle.Departure
+	Now  time.Time
+
+	// Set by the change: the emails to send with it, and whether it
+	// nudged the members.
+	Mail   []mail.Message
+	Nudged bool
+}
+
+// ChangeCircle loads an active circle's state in a transaction, lets fn
+// change it, and saves the result: the schedule, the meetings, and every
+// reminder that the new state calls for — reminders no longer wanted are
+// cancelled with their jobs and new ones scheduled — with fn's emails.
+func (db *DB) ChangeCircle(ctx context.Context, orgID, circleID string, fn func(*CircleState) error) (*CircleState, error) {
+	var st *CircleState
+	err := db.inTx(ctx, func(tx *Tx) error {
+		c, err := lockCircle(ctx, tx, orgID, circleID)
+		if err != nil {
+			return err
+		}
+		st, err = db.changeCircle(ctx, tx, c, nil, fn)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("change circle: %w", err)
+	}
+	return st, nil
+}
+
+// LeaveCircle takes userID out of an active circle, keeps their note for
+// the admins, and then lets fn adjust what is left (roles, emails) as
+// ChangeCircle does. An open agreement proposal that only the leaver had
+// not consented to is adopted.
+func (db *DB) LeaveCircle(ctx context.Context, orgID, circleID, userID, note string, fn func(*CircleState) error) (*CircleState, error) {
+	var st *CircleState
+	err := db.inTx(ctx, func(tx *Tx) error {
+		c, err := lockCircle(ctx, tx, orgID, circleID)
+		if err != nil {
+			return err
+		}
+		m := c.Member(userID)
+		if m == nil {
+			return ErrNotFound
+		}
+		if c.Status != program.Active {
+			return circle.ErrNotActive
+		}
+		left := &circle.Departure{CircleID: circleID, UserID: userID, Name: m.Name, Note: note, LeftAt: tx.now}
+		if _, err := tx.exec(ctx, `DELETE FROM circle_members WHERE org_id = $1 AND circle_id = $2 AND user_id = $3`, orgID, circleID, userID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO circle_departures (org_id, circle_id, user_id, note, left_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (circle_id, user_id) DO UPDATE SET note = excluded.note, left_at = excluded.left_at`,
+			orgID, circleID, userID, note, tx.now); err != nil {
+			return err
+		}
+		c.Members = append(c.Members[:0:0], c.Members...)
+		for i := range c.Members {
+			if c.Members[i].UserID == userID {
+				c.Members = append(c.Members[:i], c.Members[i+1:]...)
+				break
+			}
+		}
+		if _, err := adoptIfComplete(ctx, tx, c); err != nil {
+			return err
+		}
+		st, err = db.changeCircle(ctx, tx, c, left, fn)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("leave circle: %w", err)
+	}
+	return st, nil
+}
+
+func (db *DB) changeCircle(ctx context.Context, tx *Tx, c *program.Circle, left *circle.Departure, fn func(*CircleState) error) (*CircleState, error) {
+	if c.Status != program.Active {
+		return nil, circle.ErrNotActive
+	}
+	p, err := scanProgram(tx.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, c.OrgID, c.ProgramID))
+	if err != nil {
+		return nil, err
+	}
+	st := &CircleState{Circle: c, Program: p, Left: left, Now: tx.now}
+	if st.Schedule, err = findSchedule(ctx, tx, c.OrgID, c.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if st.Meetings, err = findMeetings(ctx, tx, c.OrgID, c.ID); err != nil {
+		return nil, err
+	}
+	if st.Prefs, err = findPrefs(ctx, tx, c.OrgID, c.UserIDs()); err != nil {
+		return nil, err
+	}
+	if err := tx.queryRow(ctx, `SELECT nudged_at FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).Scan(&st.NudgedAt); err != nil {
+		return nil, err
+	}
+	oldSchedule := st.Schedule
+	oldMeetings := make(map[string]circle.Meeting, len(st.Meetings))
+	for _, m := range st.Meetings {
+		oldMeetings[m.ID] = m
+	}
+	if err := fn(st); err != nil {
+		return nil, err
+	}
+	if err := saveSchedule(ctx, tx, c.OrgID, c.ID, oldSchedule, st.Schedule); err != nil {
+		return nil, err
+	}
+	keep := map[string]bool{}
+	for i := range st.Meetings {
+		m := &st.Meetings[i]
+		old, ok := oldMeetings[m.ID]
+		switch {
+		case m.ID == "" || !ok:
+			m.ID, m.CircleID = newID(), c.ID
+			if _, err := tx.exec(ctx, `INSERT INTO meetings (id, org_id, circle_id, original_start, starts_at, ends_at, status, sequence,
+				facilitator_id, timekeeper_id, roles_chosen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+				m.ID, c.OrgID, c.ID, m.Original.UTC(), m.Start.UTC(), m.End.UTC(), m.Status, m.Sequence,
+				nullIf(m.FacilitatorID), nullIf(m.TimekeeperID), m.RolesChosen); err != nil {
+				return nil, err
+			}
+		case old != *m:
+			if _, err := tx.exec(ctx, `UPDATE meetings SET starts_at = $1, ends_at = $2, status = $3, sequence = $4,
+				facilitator_id = $5, timekeeper_id = $6, roles_chosen = $7 WHERE org_id = $8 AND id = $9`,
+				m.Start.UTC(), m.End.UTC(), m.Status, m.Sequence, nullIf(m.FacilitatorID), nullIf(m.TimekeeperID), m.RolesChosen,
+				c.OrgID, m.ID); err != nil {
+				return nil, err
+			}
+		}
+		keep[m.ID] = true
+	}
+	for id, m := range oldMeetings {
+		if keep[id] {
+			continue
+		}
+		if !m.Start.After(tx.now) {
+			return nil, fmt.Errorf("meeting %s has begun and cannot be removed", id)
+		}
+		if err := cancelReminders(ctx, db, tx, c.OrgID, "meeting_id = $2", id); err != nil {
+			return nil, err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM meetings WHERE org_id = $1 AND id = $2`, c.OrgID, id); err != nil {
+			return nil, err
+		}
+	}
+	if err := db.syncReminders(ctx, tx, st); err != nil {
+		return nil, err
+	}
+	if st.Nudged {
+		if _, err := tx.exec(ctx, `UPDATE circles SET nudged_at = $1 WHERE org_id = $2 AND id = $3`, tx.now, c.OrgID, c.ID); err != nil {
+			return nil, err
+		}
+	}
+	return st, db.sendAll(ctx, tx, st.Mail)
+}
+
+func nullIf(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+const scheduleColumns = `circle_id, freq, weekday, nth, timezone, first_start, duration_minutes, video_url, sequence, updated_at`
+
+func scanSchedule(s scanner) (*circle.Schedule, error) {
+	var sc circle.Schedule
+	var minutes, weekday int
+	if err := s.Scan(&sc.CircleID, &sc.Rule.Freq, &weekday, &sc.Rule.Nth, &sc.Timezone, &sc.FirstStart, &minutes, &sc.VideoURL,
+		&sc.Sequence, &sc.UpdatedAt); err != nil {
+		return nil, err
+	}
+	sc.Rule.Weekday = time.Weekday(weekday)
+	sc.Duration = time.Duration(minutes) * time.Minute
+	sc.FirstStart = sc.FirstStart.UTC()
+	return &sc, nil
+}
+
+func findSchedule(ctx context.Context, q rowQuerier, orgID, circleID string) (*circle.Schedule, error) {
+	return scanSchedule(q.queryRow(ctx, `SELECT `+scheduleColumns+` FROM schedules WHERE org_id = $1 AND circle_id = $2`, orgID, circleID))
+}
+
+// FindSchedule returns circleID's schedule, or ErrNotFound.
+func (db *DB) FindSchedule(ctx context.Context, orgID, circleID string) (*circle.Schedule, error) {
+	s, err := findSchedule(ctx, db, orgID, circleID)
+	if err != nil {
+		return nil, fmt.Errorf("find schedule: %w", err)
+	}
+	return s, nil
+}
+
+func saveSchedule(ctx context.Context, tx *Tx, orgID, circleID string, old, s *circle.Schedule) error {
+	switch {
+	case s == nil && old == nil:
+		return nil
+	case s == nil:
+		_, err := tx.exec(ctx, `DELETE FROM schedules WHERE org_id = $1 AND circle_id = $2`, orgID, circleID)
+		return err
+	case old != nil && *old == *s:
+		return nil
+	}
+	s.CircleID, s.UpdatedAt = circleID, tx.now
+	_, err := tx.exec(ctx, `INSERT INTO schedules (circle_id, org_id, freq, weekday, nth, timezone, first_start, duration_minutes, video_url, sequence, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (circle_id) DO UPDATE SET freq = excluded.freq, weekday = excluded.weekday, nth = excluded.nth, timezone = excluded.timezone,
+			first_start = excluded.first_start, duration_minutes = excluded.duration_minutes, video_url = excluded.video_url,
+			sequence = excluded.sequence, updated_at = excluded.updated_at`,
+		circleID, orgID, s.Rule.Freq, int(s.Rule.Weekday), s.Rule.Nth, s.Timezone, s.FirstStart.UTC(), int(s.Duration/time.Minute),
+		s.VideoURL, s.Sequence, s.UpdatedAt)
+	return err
+}
+
+const meetingColumns = `id, circle_id, original_start, starts_at, ends_at, status, sequence,
+	COALESCE(facilitator_id, ''), COALESCE(timekeeper_id, ''), roles_chosen`
+
+func scanMeeting(s scanner) (*circle.Meeting, error) {
+	var m circle.Meeting
+	if err := s.Scan(&m.ID, &m.CircleID, &m.Original, &m.Start, &m.End, &m.Status, &m.Sequence, &m.FacilitatorID, &m.TimekeeperID,
+		&m.RolesChosen); err != nil {
+		return nil, err
+	}
+	m.Original, m.Start, m.End = m.Original.UTC(), m.Start.UTC(), m.End.UTC()
+	return &m, nil
+}
+
+func findMeetings(ctx context.Context, q querier, orgID, circleID string) ([]circle.Meeting, error) {
+	rows, err := q.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2 ORDER BY starts_at, id`, orgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []circle.Meeting
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+// FindMeetings lists every meeting of circleID, oldest first.
+func (db *DB) FindMeetings(ctx context.Context, orgID, circleID string) ([]circle.Meeting, error) {
+	out, err := findMeetings(ctx, db, orgID, circleID)
+	if err != nil {
+		return nil, fmt.Errorf("find meetings: %w", err)
+	}
+	return out, nil
+}
+
+func findPrefs(ctx context.Context, q querier, orgID string, userIDs []string) (map[string]circle.ReminderPrefs, error) {
+	out := make(map[string]circle.ReminderPrefs, len(userIDs))
+	for _, id := range userIDs {
+		out[id] = circle.DefaultPrefs()
+	}
+	rows, err := q.query(ctx, `SELECT user_id, offsets, nudges FROM reminder_prefs WHERE org_id = $1`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, offsets string
+		var p circle.ReminderPrefs
+		if err := rows.Scan(&id, &offsets, &p.Nudges); err != nil {
+			return nil, err
+		}
+		if _, ok := out[id]; !ok {
+			continue
+		}
+		if err := fromJSON(offsets, &p.Offsets); err != nil {
+			return nil, err
+		}
+		out[id] = p
+	}
+	return out, rows.Err()
+}
+
+// FindReminderPrefs returns userID's reminder settings, or the defaults.
+func (db *DB) FindReminderPrefs(ctx context.Context, orgID, userID string) (circle.ReminderPrefs, error) {
+	prefs, err := findPrefs(ctx, db, orgID, []string{userID})
+	if err != nil {
+		return circle.ReminderPrefs{}, fmt.Errorf("find reminder prefs: %w", err)
+	}
+	return prefs[userID], nil
+}
+
+// UpdateReminderPrefs saves userID's reminder settings and reschedules
+// the reminders of every meeting ahead in their circles to match.
+func (db *DB) UpdateReminderPrefs(ctx context.Context, orgID, userID string, p circle.ReminderPrefs) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if p.Offsets == nil {
+			p.Offsets = []int{}
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO reminder_prefs (user_id, org_id, offsets, nudges, updated_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (user_id) DO UPDATE SET offsets = excluded.offsets, nudges = excluded.nudges, updated_at = excluded.updated_at`,
+			userID, orgID, toJSON(p.Offsets), p.Nudges, tx.now); err != nil {
+			return err
+		}
+		circles, err := findCircles(ctx, tx, `c.org_id = $1 AND c.status = 'active' AND EXISTS (SELECT 1 FROM circle_members x
+			WHERE x.org_id = c.org_id AND x.circle_id = c.id AND x.user_id = $2)`, []any{orgID, userID})
+		if err != nil {
+			return err
+		}
+		for i := range circles {
+			if _, err := db.changeCircle(ctx, tx, &circles[i], nil, func(*CircleState) error { return nil }); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("update reminder prefs: %w", err)
+	}
+	return nil
+}
+
+// syncReminders makes the scheduled reminders of st's meetings exactly
+// those its members' settings call for: one per member, offset and meeting
+// ahead whose due time has not passed.
+func (db *DB) syncReminders(ctx context.Context, tx *Tx, st *CircleState) error {
+	type key struct {
+		meeting, user string
+		offset        int
+	}
+	want := map[key]time.Time{}
+	for _, m := range st.Meetings {
+		if m.Status != circle.Scheduled || !m.Start.After(st.Now) {
+			continue
+		}
+		for _, u := range st.Circle.UserIDs() {
+			for _, off := range st.Prefs[u].Offsets {
+				due := m.Start.Add(-time.Duration(off) * time.Minute)
+				if due.After(st.Now) {
+					want[key{m.ID, u, off}] = due
+				}
+			}
+		}
+	}
+	rows, err := tx.query(ctx, `SELECT r.id, r.meeting_id, r.user_id, r.offset_minutes, r.due_at, COALESCE(r.job_id, 0)
+		FROM reminders r JOIN meetings m ON m.id = r.meeting_id AND m.org_id = r.org_id
+		WHERE r.org_id = $1 AND m.circle_id = $2 AND r.status = 'scheduled'`, st.Circle.OrgID, st.Circle.ID)
+	if err != nil {
+		return err
+	}
+	type have struct {
+		id    string
+		due   time.Time
+		jobID int64
+	}
+	existing := map[key]have{}
+	var stale []have
+	for rows.Next() {
+		var k key
+		var h have
+		if err := rows.Scan(&h.id, &k.meeting, &k.user, &k.offset, &h.due, &h.jobID); err != nil {
+			rows.Close()
+			return err
+		}
+		if due, ok := want[k]; ok && due.Equal(h.due) {
+			existing[k] = h
+		} else {
+			stale = append(stale, h)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, h := range stale {
+		if err := db.cancelReminder(ctx, tx, st.Circle.OrgID, h.id, h.jobID); err != nil {
+			return err
+		}
+	}
+	for k, due := range want {
+		if _, ok := existing[k]; ok {
+			continue
+		}
+		if db.Jobs == nil {
+			return errors.New("store: no job scheduler configured")
+		}
+		id := newID()
+		if _, err := tx.exec(ctx, `INSERT INTO reminders (id, org_id, meeting_id, user_id, offset_minutes, due_at, status)
+			VALUES ($1, $2, $3, $4, $5, $6, 'scheduled')`, id, st.Circle.OrgID, k.meeting, k.user, k.offset, due); err != nil {
+			return err
+		}
+		jobID, err := db.Jobs.ScheduleTx(ctx, tx.Tx, ReminderJob{ReminderID: id}, due)
+		if err != nil {
+			return fmt.Errorf("schedule reminder: %w", err)
+		}
+		if _, err := tx.exec(ctx, `UPDATE reminders SET job_id = $1 WHERE id = $2`, jobID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cancelReminders cancels the scheduled reminders matching cond (with $1
+// the org and $2 arg) and their jobs.
+func cancelReminders(ctx context.Context, db *DB, tx *Tx, orgID, cond string, arg any) error {
+	rows, err := tx.query(ctx, `SELECT id, COALESCE(job_id, 0) FROM reminders WHERE org_id = $1 AND status = 'scheduled' AND `+cond, orgID, arg)
+	if err != nil {
+		return err
+	}
+	type pending struct {
+		id    string
+		jobID int64
+	}
+	var list []pending
+	for rows.Next() {
+		var p pending
+		if err := rows.Scan(&p.id, &p.jobID); err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range list {
+		if err := db.cancelReminder(ctx, tx, orgID, p.id, p.jobID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) cancelReminder(ctx context.Context, tx *Tx, orgID, id string, jobID int64) error {
+	if _, err := tx.exec(ctx, `UPDATE reminders SET status = 'cancelled' WHERE org_id = $1 AND id = $2`, orgID, id); err != nil {
+		return err
+	}
+	if jobID != 0 && db.Jobs != nil {
+		if err := db.Jobs.CancelJobTx(ctx, tx.Tx, jobID); err != nil {
+			return fmt.Errorf("cancel reminder job: %w", err)
+		}
+	}
+	return nil
+}
+
+// Reminder is a due reminder with what its email needs.
+type Reminder struct {
+	ID            string
+	OffsetMinutes int
+	DueAt         time.Time
+	UserID        string
+	Name, Email   string
+	Timezone      string
+	Circle        *program.Circle
+	Program       *program.Program
+	Schedule      *circle.Schedule
+	Meeting       *circle.Meeting
+}
+
+// SendReminder sends reminder id if it is still scheduled: it marks it
+// sent and enqueues the email that build makes, in one transaction, so a
+// reminder is sent once however often its job runs, and never after its
+// meeting moved or was cancelled or its person changed their settings. It
+// reports whether it sent.
+func (db *DB) SendReminder(ctx context.Context, id string, build func(*Reminder) (mail.Message, error)) (bool, error) {
+	sent := false
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var r Reminder
+		var orgID, meetingID string
+		err := tx.queryRow(ctx, `SELECT r.org_id, r.meeting_id, r.user_id, r.offset_minutes, r.due_at, u.name, u.email, u.timezone
+			FROM reminders r JOIN users u ON u.id = r.user_id AND u.org_id = r.org_id
+			WHERE r.id = $1 AND r.status = 'scheduled'`, id).
+			Scan(&orgID, &meetingID, &r.UserID, &r.OffsetMinutes, &r.DueAt, &r.Name, &r.Email, &r.Timezone)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		r.ID = id
+		res, err := tx.exec(ctx, `UPDATE reminders SET status = 'sent', sent_at = $1 WHERE id = $2 AND status = 'scheduled'`, tx.now, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return err
+		}
+		if r.Meeting, err = scanMeeting(tx.queryRow(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND id = $2`, orgID, meetingID)); err != nil {
+			return err
+		}
+		cs, err := findCircles(ctx, tx, "c.org_id = $1 AND c.id = $2", []any{orgID, r.Meeting.CircleID})
+		if err != nil || len(cs) == 0 {
+			return errors.Join(err, ErrNotFound)
+		}
+		r.Circle = &cs[0]
+		if r.Program, err = scanProgram(tx.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, orgID, r.Circle.ProgramID)); err != nil {
+			return err
+		}
+		if r.Schedule, err = findSchedule(ctx, tx, orgID, r.Circle.ID); err != nil {
+			return err
+		}
+		msg, err := build(&r)
+		if err != nil {
+			return err
+		}
+		sent = true
+		return db.sendMail(ctx, tx, msg)
+	})
+	if err != nil {
+		return false, fmt.Errorf("send reminder: %w", err)
+	}
+	return sent, nil
+}
+
+// CircleRef names a circle in an organisation.
+type CircleRef struct{ OrgID, ID string }
+
+// FindActiveCircles lists every active circle of every organisation, for
+// the upkeep that keeps meetings written ahead and nudges quiet circles.
+func (db *DB) FindActiveCircles(ctx context.Context) ([]CircleRef, error) {
+	rows, err := db.query(ctx, `SELECT org_id, id FROM circles WHERE status = 'active' ORDER BY org_id, id`)
+	if err != nil {
+		return nil, fmt.Errorf("find active circles: %w", err)
+	}
+	defer rows.Close()
+	var out []CircleRef
+	for rows.Next() {
+		var r CircleRef
+		if err := rows.Scan(&r.OrgID, &r.ID); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// CircleCalendar is one circle's schedule and meetings, for a person's
+// calendar feed.
+type CircleCalendar struct {
+	Circle   program.Circle
+	Program  program.Program
+	Schedule circle.Schedule
+	Meetings []circle.Meeting
+}
+
+// FindCalendar returns the scheduled circles userID is an active member of.
+func (db *DB) FindCalendar(ctx context.Context, orgID, userID string) ([]CircleCalendar, error) {
+	circles, err := findCircles(ctx, db, `c.org_id = $1 AND c.status = 'active' AND EXISTS (SELECT 1 FROM circle_members x
+		WHERE x.org_id = c.org_id AND x.circle_id = c.id AND x.user_id = $2)`, []any{orgID, userID})
+	if err != nil {
+		return nil, fmt.Errorf("find calendar: %w", err)
+	}
+	var out []CircleCalendar
+	for _, c := range circles {
+		s, err := findSchedule(ctx, db, orgID, c.ID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("find calendar: %w", err)
+		}
+		p, err := db.FindProgramByID(ctx, orgID, c.ProgramID)
+		if err != nil {
+			return nil, fmt.Errorf("find calendar: %w", err)
+		}
+		ms, err := findMeetings(ctx, db, orgID, c.ID)
+		if err != nil {
+			return nil, fmt.Errorf("find calendar: %w", err)
+		}
+		out = append(out, CircleCalendar{Circle: c, Program: *p, Schedule: *s, Meetings: ms})
+	}
+	return out, nil
+}

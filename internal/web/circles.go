@@ -1,0 +1,710 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/coaching"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/richtext"
+)
+
+// circleFail answers an error from inside a circle: a member who has not
+// acknowledged the ground rules goes to read them; a broken rule of the
+// circle's life goes back with its message.
+func (s *Server) circleFail(w http.ResponseWriter, r *http.Request, err error) {
+	id := r.PathValue("id")
+	var ce *circle.Error
+	switch {
+	case errors.Is(err, circle.ErrGroundRules):
+		s.redirect(w, r, "/circles/"+id+"/ground-rules", "")
+	case errors.As(err, &ce) && r.Method == http.MethodPost:
+		s.redirect(w, r, "/circles/"+id, ce.Error())
+	default:
+		s.Error(w, r, err)
+	}
+}
+
+type circlesPage struct {
+	Page
+	Circles []circleCard
+}
+
+type circleCard struct {
+	coaching.CircleSummary
+	Next string
+}
+
+func (s *Server) handleCirclesIndex(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	list, err := s.Coaching.MyCircles(r.Context(), u)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := circlesPage{Page: s.page(r, "Your circles")}
+	data.Nav = "circles"
+	for _, c := range list {
+		card := circleCard{CircleSummary: c}
+		if c.Next != nil {
+			card.Next = localTime(c.Next.Start, u.Timezone, true)
+		}
+		data.Circles = append(data.Circles, card)
+	}
+	s.render(w, r, http.StatusOK, "circles", data)
+}
+
+// localTime formats t in the zone tz: "Tue 1 Dec, 16:00" (with the zone's
+// abbreviation when zone is set).
+func localTime(t time.Time, tz string, zone bool) string {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	layout := "Mon 2 Jan, 15:04"
+	if zone {
+		layout += " MST"
+	}
+	return t.In(loc).Format(layout)
+}
+
+type rulesPage struct {
+	Page
+	Circle       *program.Circle
+	Rules        *circle.GroundRules
+	Body         template.HTML
+	Acknowledged *time.Time
+}
+
+func (s *Server) handleCircleRules(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	c, rules, at, err := s.Coaching.CircleRules(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := rulesPage{Page: s.page(r, "Ground rules"), Circle: c, Rules: rules, Body: richtext.Render(rules.Body), Acknowledged: at}
+	data.Nav = "circles"
+	s.render(w, r, http.StatusOK, "circle_rules", data)
+}
+
+func (s *Server) handleCircleRulesAck(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	err := s.Coaching.AcknowledgeGroundRules(r.Context(), u, id, version)
+	if errors.Is(err, circle.ErrRulesChanged) {
+		s.redirect(w, r, "/circles/"+id+"/ground-rules", err.Error())
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id, "Thank you. Welcome to your circle.")
+}
+
+type circlePage struct {
+	Page
+	*coaching.Home
+	Members   []memberRow
+	Schedule  string
+	Upcoming  []meetingRow
+	Past      []meetingRow
+	Agreement template.HTML
+	Posts     []postRow
+	Names     map[string]string
+	Mine      bool
+}
+
+type memberRow struct {
+	program.Member
+	Local string // the next meeting in the member's own time zone
+}
+
+type meetingRow struct {
+	circle.Meeting
+	When string
+	// Input is the start as a datetime-local value, Minutes its length.
+	Input       string
+	Minutes     int
+	Facilitator string
+	Timekeeper  string
+	Moved       bool
+}
+
+type postRow struct {
+	circle.Post
+	HTML template.HTML
+}
+
+func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	h, err := s.Coaching.Home(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	title := "Your circle"
+	if len(h.Circle.Members) == 2 && h.Program.Format == program.FormatPair {
+		title = "Your pair"
+	}
+	data := circlePage{Page: s.page(r, title), Home: h, Names: map[string]string{}}
+	data.Nav = "circles"
+	for _, m := range h.Circle.Members {
+		data.Names[m.UserID] = m.Name
+	}
+	var next *circle.Meeting
+	for i := range h.Upcoming {
+		if h.Upcoming[i].Status == circle.Scheduled {
+			next = &h.Upcoming[i]
+			break
+		}
+	}
+	for _, m := range h.Circle.Members {
+		row := memberRow{Member: m}
+		if next != nil {
+			row.Local = localTime(next.Start, m.Timezone, true)
+		}
+		data.Members = append(data.Members, row)
+	}
+	row := func(m circle.Meeting) meetingRow {
+		loc, err := time.LoadLocation(u.Timezone)
+		if err != nil {
+			loc = time.UTC
+		}
+		return meetingRow{Meeting: m, When: localTime(m.Start, u.Timezone, true), Input: m.Start.In(loc).Format("2006-01-02T15:04"),
+			Minutes: int(m.End.Sub(m.Start) / time.Minute), Facilitator: nameOr(data.Names, m.FacilitatorID),
+			Timekeeper: nameOr(data.Names, m.TimekeeperID), Moved: m.Moved()}
+	}
+	for _, m := range h.Upcoming {
+		data.Upcoming = append(data.Upcoming, row(m))
+	}
+	for _, m := range h.Past {
+		data.Past = append(data.Past, row(m))
+	}
+	if h.Schedule != nil {
+		data.Schedule = scheduleText(h.Schedule, u.Timezone)
+	}
+	if h.Adopted != nil {
+		data.Agreement = richtext.Render(h.Adopted.Body)
+	}
+	for _, p := range h.Posts {
+		data.Posts = append(data.Posts, postRow{Post: p, HTML: richtext.Render(p.Body)})
+	}
+	s.render(w, r, http.StatusOK, "circle", data)
+}
+
+func nameOr(names map[string]string, id string) string {
+	if n, ok := names[id]; ok {
+		return n
+	}
+	if id == "" {
+		return "—"
+	}
+	return "a former member"
+}
+
+// scheduleText describes a schedule in its own zone and, when that
+// differs, the reader's: "Every other Tuesday, 16:00–17:00 Europe/Berlin
+// (15:00 your time)".
+func scheduleText(sc *circle.Schedule, tz string) string {
+	zone := sc.Zone()
+	start := sc.FirstStart.In(zone)
+	text := sc.Rule.Describe() + ", " + start.Format("15:04") + "–" + start.Add(sc.Duration).Format("15:04") + " " + sc.Timezone
+	if loc, err := time.LoadLocation(tz); err == nil && tz != sc.Timezone {
+		if mine := sc.FirstStart.In(loc); mine.Format("15:04") != start.Format("15:04") || mine.Weekday() != start.Weekday() {
+			text += " (" + mine.Format("Monday 15:04") + " your time)"
+		}
+	}
+	return text
+}
+
+type agreementPage struct {
+	Page
+	Circle    *program.Circle
+	Versions  []agreementRow
+	Adopted   *agreementRow
+	Proposed  *agreementRow
+	Waiting   []string // members yet to consent to the proposal
+	Draft     string
+	Diff      []diffLine
+	DiffFrom  int
+	DiffTo    int
+	Added     int
+	Removed   int
+	IsPair    bool
+	Consented bool
+}
+
+type agreementRow struct {
+	circle.AgreementVersion
+	HTML template.HTML
+}
+
+type diffLine struct {
+	Op   string
+	Text string
+	Old  int
+	New  int
+}
+
+func (s *Server) handleAgreement(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	c, versions, err := s.Coaching.Agreement(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.renderAgreement(w, r, http.StatusOK, s.page(r, "Working agreement"), c, versions)
+}
+
+func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status int, p Page, c *program.Circle, versions []circle.AgreementVersion) {
+	u := auth.UserFromContext(r.Context())
+	data := agreementPage{Page: p, Circle: c, IsPair: len(c.Members) == 2}
+	data.Nav = "circles"
+	byVersion := map[int]string{}
+	for _, v := range versions {
+		row := agreementRow{AgreementVersion: v, HTML: richtext.Render(v.Body)}
+		data.Versions = append(data.Versions, row)
+		byVersion[v.Version] = v.Body
+	}
+	for i := range data.Versions {
+		switch data.Versions[i].Status {
+		case circle.AgreementAdopted:
+			data.Adopted = &data.Versions[i]
+		case circle.AgreementProposed:
+			data.Proposed = &data.Versions[i]
+		}
+	}
+	if data.Proposed != nil {
+		data.Consented = data.Proposed.Consented(u.ID)
+		for _, m := range c.Members {
+			if !data.Proposed.Consented(m.UserID) {
+				data.Waiting = append(data.Waiting, m.Name)
+			}
+		}
+	}
+	// The draft starts from the open proposal, else the agreement in force,
+	// else the template.
+	switch {
+	case data.Form["body"] != "":
+		data.Draft = data.Form["body"]
+	case data.Proposed != nil:
+		data.Draft = data.Proposed.Body
+	case data.Adopted != nil:
+		data.Draft = data.Adopted.Body
+	default:
+		data.Draft = circle.AgreementTemplate
+	}
+	// The diff defaults to the open proposal against the agreement in
+	// force, or the newest version against the one before it.
+	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
+	to, _ := strconv.Atoi(r.URL.Query().Get("to"))
+	if to == 0 && len(versions) > 0 {
+		to = versions[0].Version
+		if data.Proposed != nil && data.Adopted != nil {
+			to, from = data.Proposed.Version, data.Adopted.Version
+		}
+	}
+	if from == 0 {
+		from = to - 1
+	}
+	if newBody, ok := byVersion[to]; ok && to != from {
+		oldBody := byVersion[from] // "" before version 1
+		for _, l := range richtext.Diff(oldBody, newBody) {
+			data.Diff = append(data.Diff, diffLine{Op: l.Op.String(), Text: l.Text, Old: l.OldNo, New: l.NewNo})
+		}
+		data.Added, data.Removed = richtext.Stats(richtext.Diff(oldBody, newBody))
+		data.DiffFrom, data.DiffTo = from, to
+	}
+	s.render(w, r, status, "agreement", data)
+}
+
+func (s *Server) handleAgreementPropose(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	v, err := s.Coaching.ProposeAgreement(r.Context(), u, id, r.PostFormValue("body"), r.PostFormValue("note"))
+	if fields, ok := account.AsValidation(err); ok {
+		c, versions, err := s.Coaching.Agreement(r.Context(), u, id)
+		if err != nil {
+			s.circleFail(w, r, err)
+			return
+		}
+		s.renderAgreement(w, r, http.StatusUnprocessableEntity, s.page(r, "Working agreement").withErrors(r, fields, "body", "note"), c, versions)
+		return
+	}
+	if errors.Is(err, circle.ErrUnchanged) {
+		s.redirect(w, r, "/circles/"+id+"/agreement", err.Error())
+		return
+	}
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	msg := "Proposed. It takes effect when everyone has consented."
+	if v.Status == circle.AgreementAdopted {
+		msg = "Everyone has consented: the agreement is in force."
+	}
+	s.redirect(w, r, "/circles/"+id+"/agreement", msg)
+}
+
+func (s *Server) handleAgreementConsent(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	version, _ := strconv.Atoi(r.PathValue("version"))
+	v, err := s.Coaching.ConsentToAgreement(r.Context(), u, id, version)
+	var ce *circle.Error
+	if errors.As(err, &ce) {
+		s.redirect(w, r, "/circles/"+id+"/agreement", ce.Error())
+		return
+	}
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	msg := "Thank you for your consent."
+	if v.Status == circle.AgreementAdopted {
+		msg = "Everyone has consented: version " + strconv.Itoa(v.Version) + " is in force."
+	}
+	s.redirect(w, r, "/circles/"+id+"/agreement", msg)
+}
+
+func (s *Server) handleAgreementWithdraw(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	version, _ := strconv.Atoi(r.PathValue("version"))
+	err := s.Coaching.WithdrawAgreement(r.Context(), u, id, version)
+	var ce *circle.Error
+	if errors.As(err, &ce) {
+		s.redirect(w, r, "/circles/"+id+"/agreement", ce.Error())
+		return
+	}
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id+"/agreement", "Your proposal is withdrawn.")
+}
+
+type schedulePage struct {
+	Page
+	Circle    *program.Circle
+	Existing  bool
+	Timezones []string
+	Weekdays  []string
+	Suggested string
+}
+
+var weekdayNames = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+
+func (s *Server) handleScheduleForm(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	in, existing, err := s.Coaching.ScheduleForm(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	p := s.page(r, "Schedule")
+	p.Form = scheduleForm(in)
+	s.renderSchedule(w, r, http.StatusOK, p, existing)
+}
+
+func scheduleForm(in circle.ScheduleInput) map[string]string {
+	return map[string]string{"freq": in.Freq, "weekday": strconv.Itoa(in.Weekday), "nth": strconv.Itoa(in.Nth), "time": in.Time,
+		"starts_on": in.StartsOn, "timezone": in.Timezone, "duration_minutes": strconv.Itoa(in.DurationMinutes), "video_url": in.VideoURL}
+}
+
+func (s *Server) renderSchedule(w http.ResponseWriter, r *http.Request, status int, p Page, existing bool) {
+	u := auth.UserFromContext(r.Context())
+	c, err := s.DB.FindCircleByID(r.Context(), u.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p.Nav = "circles"
+	data := schedulePage{Page: p, Circle: c, Existing: existing, Timezones: timezones, Weekdays: weekdayNames}
+	if !existing {
+		data.Suggested = "Suggested from the times you all marked as available."
+	}
+	s.render(w, r, status, "schedule", data)
+}
+
+func (s *Server) handleScheduleSave(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	weekday, _ := strconv.Atoi(r.PostFormValue("weekday"))
+	nth, _ := strconv.Atoi(r.PostFormValue("nth"))
+	minutes, _ := strconv.Atoi(r.PostFormValue("duration_minutes"))
+	in := circle.ScheduleInput{Freq: r.PostFormValue("freq"), Weekday: weekday, Nth: nth, Time: r.PostFormValue("time"),
+		StartsOn: r.PostFormValue("starts_on"), Timezone: r.PostFormValue("timezone"), DurationMinutes: minutes,
+		VideoURL: r.PostFormValue("video_url")}
+	_, err := s.Coaching.SetSchedule(r.Context(), u, id, in)
+	if fields, ok := account.AsValidation(err); ok {
+		p := s.page(r, "Schedule").withErrors(r, fields, "freq", "weekday", "nth", "time", "starts_on", "timezone", "duration_minutes", "video_url")
+		s.renderSchedule(w, r, http.StatusUnprocessableEntity, p, r.PostFormValue("existing") == "1")
+		return
+	}
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id, "Scheduled. Everyone has a calendar invitation by email.")
+}
+
+func (s *Server) handleScheduleClear(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	if err := s.Coaching.ClearSchedule(r.Context(), u, id); err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id, "The schedule is cleared and its meetings are cancelled.")
+}
+
+func (s *Server) handleMeetingMove(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	loc, err := time.LoadLocation(u.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	start, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("starts_at"), loc)
+	if err != nil {
+		s.redirect(w, r, "/circles/"+id, "Give the new time as a date and a time.")
+		return
+	}
+	minutes, _ := strconv.Atoi(r.PostFormValue("duration_minutes"))
+	err = s.Coaching.MoveMeeting(r.Context(), u, id, r.PathValue("meeting"), start, minutes)
+	if fields, ok := account.AsValidation(err); ok {
+		var msgs []string
+		for _, m := range fields {
+			msgs = append(msgs, m)
+		}
+		slices.Sort(msgs)
+		s.redirect(w, r, "/circles/"+id, strings.Join(msgs, " "))
+		return
+	}
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id, "Moved. Everyone's calendar follows.")
+}
+
+func (s *Server) handleMeetingCancel(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	restore := r.PostFormValue("restore") == "1"
+	if err := s.Coaching.CancelMeeting(r.Context(), u, id, r.PathValue("meeting"), restore); err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	msg := "Cancelled. Everyone's calendar follows."
+	if restore {
+		msg = "The meeting is on again."
+	}
+	s.redirect(w, r, "/circles/"+id, msg)
+}
+
+func (s *Server) handleMeetingRoles(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	err := s.Coaching.SetRoles(r.Context(), u, id, r.PathValue("meeting"), r.PostFormValue("facilitator_id"), r.PostFormValue("timekeeper_id"))
+	if _, ok := account.AsValidation(err); ok {
+		s.redirect(w, r, "/circles/"+id, "Choose members of the circle for both roles.")
+		return
+	}
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id, "Roles saved; the rotation suggests the rest around them.")
+}
+
+func (s *Server) handleMeetingICS(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	ics, err := s.Coaching.MeetingICS(r.Context(), u, r.PathValue("id"), strings.TrimSuffix(r.PathValue("meeting"), ".ics"))
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="meeting.ics"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(ics)
+}
+
+// handleFeed serves a person's calendar feed to calendar apps, which
+// cannot sign in: the secret in the address is the key.
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	token, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
+	if !ok || !strings.HasPrefix(token, account.FeedPrefix) {
+		s.notFound(w, r)
+		return
+	}
+	ics, err := s.Coaching.Feed(r.Context(), token)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	_, _ = w.Write(ics)
+}
+
+func (s *Server) handlePostCreate(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	_, err := s.Coaching.AddPost(r.Context(), u, id, r.PostFormValue("body"))
+	if fields, ok := account.AsValidation(err); ok {
+		s.redirect(w, r, "/circles/"+id+"#space", fields["body"])
+		return
+	}
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id+"#space", "Shared with your circle.")
+}
+
+func (s *Server) handlePostDelete(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	if err := s.Coaching.DeletePost(r.Context(), u, id, r.PathValue("post")); err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id+"#space", "Removed.")
+}
+
+func (s *Server) handleCommitmentCreate(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	_, err := s.Coaching.AddCommitment(r.Context(), u, id, r.PostFormValue("body"))
+	if fields, ok := account.AsValidation(err); ok {
+		s.redirect(w, r, "/circles/"+id+"#commitments", fields["body"])
+		return
+	}
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id+"#commitments", "Noted. Your circle will ask how it went.")
+}
+
+func (s *Server) handleCommitmentDone(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	done := r.PostFormValue("done") != "0"
+	if err := s.Coaching.CompleteCommitment(r.Context(), u, id, r.PathValue("commitment"), done); err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id+"#commitments", "")
+}
+
+type leavePage struct {
+	Page
+	Circle  *program.Circle
+	Program *program.Program
+}
+
+func (s *Server) handleLeaveForm(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	c, _, _, err := s.Coaching.CircleRules(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p, err := s.Coaching.Program(r.Context(), u, c.ProgramID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := leavePage{Page: s.page(r, "Leave the circle"), Circle: c, Program: p}
+	data.Nav = "circles"
+	s.render(w, r, http.StatusOK, "leave", data)
+}
+
+func (s *Server) handleLeave(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	err := s.Coaching.Leave(r.Context(), u, r.PathValue("id"), r.PostFormValue("note"))
+	if fields, ok := account.AsValidation(err); ok {
+		s.redirect(w, r, "/circles/"+r.PathValue("id")+"/leave", fields["note"])
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles", "You've left the circle. Thank you for the time you gave it.")
+}
+
+func (s *Server) handleReturnToPool(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	c, err := s.DB.FindCircleByID(r.Context(), u.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	err = s.Coaching.ReturnToPool(r.Context(), u, c.ID)
+	var ce *circle.Error
+	if errors.As(err, &ce) {
+		s.redirect(w, r, "/programs/"+c.ProgramID, ce.Error())
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/programs/"+c.ProgramID, "The circle is dissolved; its members wait for the next re-match.")
+}
+
+type groundRulesPage struct {
+	Page
+	Rules   *circle.GroundRules
+	Preview template.HTML
+}
+
+func (s *Server) handleGroundRules(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	rules, err := s.Coaching.GroundRules(r.Context(), u)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p := s.page(r, "Ground rules")
+	p.Form["body"] = rules.Body
+	p.Nav = "programs"
+	s.render(w, r, http.StatusOK, "ground_rules", groundRulesPage{Page: p, Rules: rules, Preview: richtext.Render(rules.Body)})
+}
+
+func (s *Server) handleGroundRulesSave(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	rules, err := s.Coaching.UpdateGroundRules(r.Context(), u, r.PostFormValue("body"))
+	if fields, ok := account.AsValidation(err); ok {
+		cur, err := s.Coaching.GroundRules(r.Context(), u)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		p := s.page(r, "Ground rules").withErrors(r, fields, "body")
+		p.Nav = "programs"
+		s.render(w, r, http.StatusUnprocessableEntity, "ground_rules", groundRulesPage{Page: p, Rules: cur, Preview: richtext.Render(cur.Body)})
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/ground-rules", "Saved as version "+strconv.Itoa(rules.Version)+". Members acknowledge it the next time they open their circle.")
+}
