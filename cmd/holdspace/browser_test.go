@@ -212,4 +212,35 @@ func TestScreenshots(t *testing.T) {
 	shoot("round", strings.TrimPrefix(roundURL, in.URL))
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash"))))
 	shoot("round-published", strings.TrimPrefix(roundURL, in.URL))
+
+	// The autumn circle: the ground rules first, then its home, agreement
+	// and schedule, in tall shots so the whole page is seen.
+	shoot("circles", "/circles")
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/circles"), chromedp.Click(chromedp.CSS(".circle-card h2 a")),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/ground-rules"] button`))))
+	rulesURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	circlePath := strings.TrimSuffix(strings.TrimPrefix(rulesURL, in.URL), "/ground-rules")
+	shoot("circle-rules", circlePath+"/ground-rules")
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/ground-rules"] button`)), chromedp.WaitVisible(chromedp.CSS("#meetings"))))
+	tall := func(name, path string) {
+		for _, vp := range []struct {
+			name string
+			w, h int64
+		}{{"phone", 390, 3200}, {"desktop", 1280, 2200}} {
+			for _, scheme := range []string{"light", "dark"} {
+				_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+				must(t, err)
+				must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h), chromedp.Navigate(in.URL+path)))
+				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+				must(t, err)
+				must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", name, vp.name, scheme)), png, 0o644))
+			}
+		}
+	}
+	tall("circle", circlePath)
+	tall("agreement", circlePath+"/agreement")
+	shoot("schedule", circlePath+"/schedule")
+	tall("profile-calendar", "/profile#calendar")
 }

@@ -376,12 +376,15 @@ func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID str
 // gives every meeting ahead its roles from the rotation.
 func (s *Service) plan(st *store.CircleState) {
 	if st.Schedule != nil {
-		known := map[time.Time]bool{}
+		// Keyed by Unix time: the same instant read from the database and
+		// computed in the schedule's zone are different time.Time values.
+		known := map[int64]bool{}
 		for _, m := range st.Meetings {
-			known[m.Original] = true
+			known[m.Original.Unix()] = true
 		}
 		for _, start := range st.Schedule.Starts(maxTime(st.Now, st.Schedule.FirstStart), circle.Upcoming) {
-			if !known[start] {
+			start = start.UTC()
+			if !known[start.Unix()] {
 				st.Meetings = append(st.Meetings, circle.Meeting{Original: start, Start: start, End: start.Add(st.Schedule.Duration),
 					Status: circle.Scheduled, Sequence: st.Schedule.Sequence})
 			}

@@ -132,8 +132,11 @@ func Load(ctx context.Context, db *store.DB) (*Result, error) {
 // completePrograms loads the demo programs when the organisation has none.
 func completePrograms(ctx context.Context, db *store.DB, org *account.Org) error {
 	progs, err := db.FindPrograms(ctx, org.ID)
-	if err != nil || len(progs) > 0 {
+	if err != nil {
 		return err
+	}
+	if len(progs) > 0 {
+		return loadCircles(ctx, db, org)
 	}
 	all, _, err := db.FindUsers(ctx, org.ID, store.UserFilter{})
 	if err != nil {
@@ -152,5 +155,8 @@ func completePrograms(ctx context.Context, db *store.DB, org *account.Org) error
 	if len(users) != len(roster) {
 		return nil // people were changed by hand; leave the demo as it is
 	}
-	return loadPrograms(ctx, db, org, users)
+	if err := loadPrograms(ctx, db, org, users); err != nil {
+		return err
+	}
+	return loadCircles(ctx, db, org)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/demo"
+	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
@@ -12,6 +14,8 @@ import (
 func TestLoadOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
+		jobs := &storetest.Jobs{}
+		db.Outbox, db.Jobs = &storetest.Outbox{}, jobs
 		r, err := demo.Load(ctx, db)
 		if err != nil {
 			t.Fatal(err)
@@ -35,10 +39,14 @@ func TestLoadOnce(t *testing.T) {
 			t.Errorf("%d departments, want 6", len(depts))
 		}
 		progs, err := db.FindPrograms(ctx, r.Org.ID)
-		if err != nil || len(progs) != 2 {
+		if err != nil || len(progs) != 3 {
 			t.Fatalf("programs: %d, %v", len(progs), err)
 		}
 		for _, p := range progs {
+			if p.Name == "Leadership circles, autumn" {
+				checkCircles(t, db, r.Org.ID, p.ID, jobs)
+				continue
+			}
 			opts, err := db.FindOptIns(ctx, r.Org.ID, p.ID)
 			if err != nil || len(opts) < 6 {
 				t.Errorf("%s has %d opt-ins (%v)", p.Name, len(opts), err)
@@ -49,4 +57,54 @@ func TestLoadOnce(t *testing.T) {
 			t.Errorf("%d topics", len(topics))
 		}
 	})
+}
+
+// checkCircles checks that the autumn program's first circle has lived a
+// few weeks: rules, agreement, schedule, past meetings with roles, and
+// reminders only for meetings ahead.
+func checkCircles(t *testing.T, db *store.DB, orgID, programID string, jobs *storetest.Jobs) {
+	t.Helper()
+	ctx := context.Background()
+	cs, err := db.FindCircles(ctx, orgID, store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Active}})
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("active autumn circles: %d, %v", len(cs), err)
+	}
+	c := cs[0]
+	versions, err := db.FindAgreement(ctx, orgID, c.ID)
+	if err != nil || len(versions) != 2 || versions[0].Status != circle.AgreementProposed || versions[1].Status != circle.AgreementAdopted {
+		t.Errorf("agreement: %+v, %v", versions, err)
+	}
+	if _, err := db.FindSchedule(ctx, orgID, c.ID); err != nil {
+		t.Fatalf("schedule: %v", err)
+	}
+	meetings, err := db.FindMeetings(ctx, orgID, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var past, ahead int
+	for _, m := range meetings {
+		if m.FacilitatorID == "" || m.TimekeeperID == "" || m.FacilitatorID == m.TimekeeperID {
+			t.Errorf("meeting %s roles: %q, %q", m.Start, m.FacilitatorID, m.TimekeeperID)
+		}
+		if m.Start.Before(db.Now()) {
+			past++
+		} else {
+			ahead++
+		}
+	}
+	if past < 2 || ahead != circle.Upcoming {
+		t.Errorf("%d past and %d meetings ahead", past, ahead)
+	}
+	pending := jobs.Pending()
+	// The first meeting's reminders may already be past due, depending on
+	// the weekday the test runs.
+	perMeeting := len(c.Members) * len(circle.DefaultReminders)
+	if n := len(pending); n > ahead*perMeeting || n < (ahead-1)*perMeeting {
+		t.Errorf("%d reminder jobs for %d meetings ahead", len(pending), ahead)
+	}
+	for _, j := range pending {
+		if !j.At.After(db.Now()) {
+			t.Errorf("a reminder is due in the past: %s", j.At)
+		}
+	}
 }

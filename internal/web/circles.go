@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
@@ -319,11 +320,9 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status 
 		from = to - 1
 	}
 	if newBody, ok := byVersion[to]; ok && to != from {
-		oldBody := byVersion[from] // "" before version 1
-		for _, l := range richtext.Diff(oldBody, newBody) {
-			data.Diff = append(data.Diff, diffLine{Op: l.Op.String(), Text: l.Text, Old: l.OldNo, New: l.NewNo})
-		}
-		data.Added, data.Removed = richtext.Stats(richtext.Diff(oldBody, newBody))
+		lines := richtext.Diff(byVersion[from], newBody) // "" before version 1
+		data.Diff = withContext(lines, 2)
+		data.Added, data.Removed = richtext.Stats(lines)
 		data.DiffFrom, data.DiffTo = from, to
 	}
 	s.render(w, r, status, "agreement", data)
@@ -707,4 +706,41 @@ func (s *Server) handleGroundRulesSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/ground-rules", "Saved as version "+strconv.Itoa(rules.Version)+". Members acknowledge it the next time they open their circle.")
+}
+
+// withContext keeps the changed lines of a diff and n unchanged lines on
+// either side of each change; longer unchanged runs become one "skip" row
+// that says how many lines it hides.
+func withContext(lines []richtext.Line, n int) []diffLine {
+	keep := make([]bool, len(lines))
+	changed := false
+	for i, l := range lines {
+		if l.Op == richtext.Equal {
+			continue
+		}
+		changed = true
+		for j := max(i-n, 0); j <= min(i+n, len(lines)-1); j++ {
+			keep[j] = true
+		}
+	}
+	var out []diffLine
+	for i := 0; i < len(lines); i++ {
+		if keep[i] || !changed {
+			l := lines[i]
+			out = append(out, diffLine{Op: l.Op.String(), Text: l.Text, Old: l.OldNo, New: l.NewNo})
+			continue
+		}
+		j := i
+		for j < len(lines) && !keep[j] {
+			j++
+		}
+		hidden := j - i
+		text := fmt.Sprintf("%d unchanged lines", hidden)
+		if hidden == 1 {
+			text = "1 unchanged line"
+		}
+		out = append(out, diffLine{Op: "skip", Text: text})
+		i = j - 1
+	}
+	return out
 }

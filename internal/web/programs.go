@@ -10,6 +10,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
@@ -162,8 +163,17 @@ type programPage struct {
 	Participants []coaching.Participant
 	Rounds       []program.Round
 	Declines     []declineCount
+	// Formed circles, by size only: admins never see inside them.
+	Formed     []formedCircle
+	Departures []circle.Departure
 	// For pair programs: colleagues one may invite.
 	Colleagues []account.User
+}
+
+type formedCircle struct {
+	ID    string
+	Names []string
+	Below bool
 }
 
 type declineCount struct {
@@ -210,6 +220,22 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 		}
 		counts, err := s.DB.DeclineCounts(ctx, u.OrgID, p.ID)
 		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		active, err := s.DB.FindCircles(ctx, u.OrgID, store.CircleFilter{ProgramID: p.ID, Status: []program.CircleStatus{program.Active}})
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		for _, c := range active {
+			f := formedCircle{ID: c.ID, Below: len(c.Members) < p.MinSize}
+			for _, m := range c.Members {
+				f.Names = append(f.Names, m.Name)
+			}
+			data.Formed = append(data.Formed, f)
+		}
+		if data.Departures, err = s.Coaching.Departures(ctx, u, p.ID); err != nil {
 			s.Error(w, r, err)
 			return
 		}

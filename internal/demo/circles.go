@@ -1,0 +1,278 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/calendar"
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// autumnName is the demo's earlier program, whose circles have been
+// meeting for a few weeks.
+const autumnName = "Leadership circles, autumn"
+
+// demoCircle is one circle of the autumn program.
+type demoCircle struct {
+	members []string // roster keys; the first proposes the agreement
+	// unacknowledged are members who have not yet read the ground rules,
+	// so that a newcomer signing in as them meets the gate.
+	unacknowledged []string
+	scheduled      bool
+}
+
+var autumnCircles = []demoCircle{
+	{members: []string{"nina", "maya", "tom", "noah", "fatima"}, unacknowledged: []string{"maya"}, scheduled: true},
+	{members: []string{"grace", "amelia", "omar", "isabel"}},
+}
+
+// loadCircles adds the autumn program with circles formed six weeks ago:
+// one with a history — acknowledged ground rules, an agreement in force
+// and an amendment waiting for consent, a fortnightly schedule kept in
+// Berlin time for members from New York to Stockholm, past meetings with
+// rotating roles, commitments and notes — and one still to begin, so
+// both a lived-in circle and a fresh start can be tried. It does nothing
+// when the program exists.
+func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
+	progs, err := db.FindPrograms(ctx, org.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range progs {
+		if p.Name == autumnName {
+			return nil
+		}
+	}
+	all, _, err := db.FindUsers(ctx, org.ID, store.UserFilter{})
+	if err != nil {
+		return err
+	}
+	byKey := map[string]*account.User{}
+	for i := range all {
+		for _, r := range roster {
+			if all[i].Email == r.key+"@northwind.example" {
+				byKey[r.key] = &all[i]
+			}
+		}
+	}
+	for _, dc := range autumnCircles {
+		for _, k := range dc.members {
+			if byKey[k] == nil {
+				return nil // people were changed by hand; leave the demo as it is
+			}
+		}
+	}
+
+	realNow := db.Now
+	defer func() { db.Now = realNow }()
+	now := realNow()
+	// at runs the store's writes as if it were ago before now, so the
+	// circle's history has plausible dates.
+	at := func(ago time.Duration) { db.Now = func() time.Time { return now.Add(-ago) } }
+	week := 7 * 24 * time.Hour
+
+	at(10 * week)
+	p := &program.Program{OrgID: org.ID, Name: autumnName, Format: program.FormatGroup, Cadence: program.Fortnightly,
+		Purpose:    "Our first season of peer circles: five or six colleagues from different teams, meeting every two weeks.",
+		OptInOpens: now.Add(-10 * week), OptInCloses: now.Add(-8 * week), CreatedBy: byKey["maya"].ID}
+	p.Defaults()
+	p.MinSize = 4
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if err := db.CreateProgram(ctx, p); err != nil {
+		return err
+	}
+	var circles []program.Circle
+	for _, dc := range autumnCircles {
+		c := program.Circle{Score: 4.2, Reasons: []string{"You share an interest in giving feedback and leading through change.",
+			"You come from different teams, so nobody coaches their own manager."}}
+		for _, k := range dc.members {
+			u := byKey[k]
+			c.Members = append(c.Members, program.Member{UserID: u.ID, Name: u.Name, Email: u.Email, Response: program.Undecided})
+		}
+		circles = append(circles, c)
+	}
+	at(7 * week)
+	round, err := db.SaveProposal(ctx, org.ID, p.ID, "", circles, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := db.PublishRound(ctx, org.ID, round.ID, nil); err != nil {
+		return err
+	}
+	formed, err := db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: round.ID})
+	if err != nil {
+		return err
+	}
+	noMail := func(*program.Circle) []mail.Message { return nil }
+	at(6 * week)
+	for _, c := range formed {
+		for _, m := range c.Members {
+			if _, err := db.RespondToCircle(ctx, org.ID, c.ID, m.UserID, true, "", noMail); err != nil {
+				return fmt.Errorf("demo circle: %w", err)
+			}
+		}
+	}
+	for i, dc := range autumnCircles {
+		if err := loadHistory(ctx, db, &formed[i], dc, byKey, at, realNow); err != nil {
+			return fmt.Errorf("demo circle history: %w", err)
+		}
+	}
+	return nil
+}
+
+func loadHistory(ctx context.Context, db *store.DB, c *program.Circle, dc demoCircle, byKey map[string]*account.User,
+	at func(time.Duration), realNow func() time.Time) error {
+	rules, err := db.FindGroundRules(ctx, c.OrgID)
+	if err != nil {
+		return err
+	}
+	day := 24 * time.Hour
+	at(6*7*day - 2*time.Hour)
+	for _, k := range dc.members {
+		if !slices.Contains(dc.unacknowledged, k) {
+			if err := db.CreateAcknowledgement(ctx, c.OrgID, c.ID, byKey[k].ID, rules.Version); err != nil {
+				return err
+			}
+		}
+	}
+	if !dc.scheduled {
+		return nil
+	}
+	noMail := func(*program.Circle, *circle.AgreementVersion, bool) []mail.Message { return nil }
+	// Version 1, agreed by everyone in the first weeks.
+	at(5*7*day + 3*day)
+	first := byKey[dc.members[0]]
+	if _, err := db.ProposeAgreement(ctx, c.OrgID, c.ID, first.ID, agreementV1, "Our first draft, from the template and our first meeting.", noMail); err != nil {
+		return err
+	}
+	for i, k := range dc.members[1:] {
+		at(5*7*day - time.Duration(i)*day)
+		if _, err := db.ConsentToAgreement(ctx, c.OrgID, c.ID, byKey[k].ID, 1, noMail); err != nil {
+			return err
+		}
+	}
+	// Version 2, an amendment on lateness, waiting for two consents.
+	at(2 * day)
+	amender := byKey[dc.members[2]]
+	if _, err := db.ProposeAgreement(ctx, c.OrgID, c.ID, amender.ID, agreementV2, "Add how we handle lateness and cancelling at short notice.", noMail); err != nil {
+		return err
+	}
+	for _, k := range []string{dc.members[0], dc.members[4]} {
+		at(day)
+		if _, err := db.ConsentToAgreement(ctx, c.OrgID, c.ID, byKey[k].ID, 2, noMail); err != nil {
+			return err
+		}
+	}
+
+	// A fortnightly schedule in Berlin time that began five weeks ago;
+	// meetings held so far keep the roles the rotation gave them.
+	db.Now = realNow
+	now := realNow()
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return err
+	}
+	rule := calendar.Rule{Freq: calendar.Fortnightly, Weekday: time.Tuesday}
+	first0 := calendar.FirstOnOrAfter(rule, berlin, now.Add(-5*7*day).In(berlin), 15*60)
+	sched := &circle.Schedule{Rule: rule, Timezone: "Europe/Berlin", FirstStart: first0.UTC(), Duration: 90 * time.Minute,
+		VideoURL: "https://meet.northwind.example/autumn-circle-1"}
+	_, err = db.ChangeCircle(ctx, c.OrgID, c.ID, func(st *store.CircleState) error {
+		st.Schedule = sched
+		var past, ahead []circle.Meeting
+		for _, start := range sched.Starts(sched.FirstStart, 3+circle.Upcoming) {
+			m := circle.Meeting{Original: start, Start: start, End: start.Add(sched.Duration), Status: circle.Scheduled}
+			if start.Before(now) {
+				past = append(past, m)
+			} else if len(ahead) < circle.Upcoming {
+				ahead = append(ahead, m)
+			}
+		}
+		past = circle.Rotate(st.Circle.UserIDs(), nil, past)
+		ahead = circle.Rotate(st.Circle.UserIDs(), past, ahead)
+		st.Meetings = append(past, ahead...)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, cm := range []struct {
+		who, body string
+		ago       time.Duration
+		done      bool
+	}{
+		{"tom", "Ask two people on my team what they'd like more of from me, and just listen.", 12 * day, true},
+		{"noah", "Hand the weekly planning meeting to Yuki and stay out of the details.", 12 * day, false},
+		{"fatima", "Have the conversation about workload with Ben before the quarter ends.", 5 * day, false},
+	} {
+		at(cm.ago)
+		com := &circle.Commitment{UserID: byKey[cm.who].ID, Body: cm.body}
+		if err := db.CreateCommitment(ctx, c.OrgID, c.ID, com); err != nil {
+			return err
+		}
+		if cm.done {
+			at(cm.ago - time.Duration(i+2)*day)
+			if err := db.UpdateCommitment(ctx, c.OrgID, c.ID, com.ID, byKey[cm.who].ID, true); err != nil {
+				return err
+			}
+		}
+	}
+	for _, post := range []struct {
+		who, body string
+		ago       time.Duration
+	}{
+		{"nina", "The article on **situational leadership** I mentioned: https://hbr.org/ — the part on *delegating to someone new in a role* is what helped me.", 9 * day},
+		{"tom", "Thank you all for Tuesday. Trying the \"listen first\" question on my team this week; I'll tell you how it went.", 4 * day},
+	} {
+		at(post.ago)
+		if err := db.CreatePost(ctx, c.OrgID, c.ID, &circle.Post{AuthorID: byKey[post.who].ID, Body: post.body}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const agreementV1 = `## Purpose and learning goals
+We meet to get better at leading people through change, with honest counsel from peers outside our own teams. Each of us names one learning goal for the season and revisits it every third meeting.
+
+## Disagreement and conflict
+We say so in the meeting, kindly and directly. If it gets tense, the facilitator pauses us for a minute of silence, and we come back to it at the end.
+
+## Roles and responsibilities
+The facilitator and timekeeper rotate every meeting; whoever held a role least recently takes it. Anyone can swap, as long as nobody holds a role two meetings running.
+
+## Accountability
+Everyone leaves with one commitment, written here. At the next check-in we ask how it went — curious, not judging.
+
+## Confidentiality
+What is said here stays here. We share what we learned, never who said what.
+
+## Attendance and lateness
+We come to every meeting we can. If we can't, we tell the circle a day ahead.`
+
+const agreementV2 = `## Purpose and learning goals
+We meet to get better at leading people through change, with honest counsel from peers outside our own teams. Each of us names one learning goal for the season and revisits it every third meeting.
+
+## Disagreement and conflict
+We say so in the meeting, kindly and directly. If it gets tense, the facilitator pauses us for a minute of silence, and we come back to it at the end.
+
+## Roles and responsibilities
+The facilitator and timekeeper rotate every meeting; whoever held a role least recently takes it. Anyone can swap, as long as nobody holds a role two meetings running.
+
+## Accountability
+Everyone leaves with one commitment, written here. At the next check-in we ask how it went — curious, not judging.
+
+## Confidentiality
+What is said here stays here. We share what we learned, never who said what.
+
+## Attendance and lateness
+We come to every meeting we can. If we can't, we tell the circle a day ahead.
+We start on time, even if someone is missing; whoever is late joins quietly at the next turn.
+Cancelling within two hours is fine when life happens — send a note in the circle's space.`
