@@ -29,7 +29,7 @@ type demoCircle struct {
 
 var autumnCircles = []demoCircle{
 	{members: []string{"nina", "maya", "tom", "noah", "fatima"}, unacknowledged: []string{"maya"}, scheduled: true},
-	{members: []string{"grace", "amelia", "omar", "isabel"}},
+	{members: []string{"grace", "amelia", "omar", "isabel"}, unacknowledged: []string{"grace", "amelia", "omar", "isabel"}},
 }
 
 // loadCircles adds the autumn program with circles formed six weeks ago:

@@ -400,8 +400,14 @@ type schedulePage struct {
 	Existing  bool
 	Timezones []string
 	Weekdays  []string
+	Weeks     []option
 	Suggested string
 }
+
+type option struct{ Value, Label string }
+
+// monthWeeks are the choices of a monthly schedule's week.
+var monthWeeks = []option{{"1", "First"}, {"2", "Second"}, {"3", "Third"}, {"4", "Fourth"}, {"-1", "Last"}}
 
 var weekdayNames = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
 
@@ -430,7 +436,7 @@ func (s *Server) renderSchedule(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	p.Nav = "circles"
-	data := schedulePage{Page: p, Circle: c, Existing: existing, Timezones: timezones, Weekdays: weekdayNames}
+	data := schedulePage{Page: p, Circle: c, Existing: existing, Timezones: timezones, Weekdays: weekdayNames, Weeks: monthWeeks}
 	if !existing {
 		data.Suggested = "Suggested from the times you all marked as available."
 	}

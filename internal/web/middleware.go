@@ -26,6 +26,10 @@ type reqInfo struct {
 	id     string
 	userID string
 	orgID  string
+	// route is the pattern the mux matched. Middleware that derives a new
+	// request (identify adds the user) hides the mux's r.Pattern from
+	// observe, so the mux reports it here.
+	route string
 }
 
 type reqInfoKey struct{}
@@ -89,7 +93,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				}
 			}
 			d := time.Since(start)
-			route := r.Pattern
+			route := ri.route
 			if route == "" {
 				route = "unmatched"
 			}

@@ -111,5 +111,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/", s.notFound)
 
 	csrf := http.NewCrossOriginProtection()
-	return s.observe(s.secure(csrf.Handler(s.identify(mux))))
+	routed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			requestInfo(r.Context()).route = pattern
+		}
+		mux.ServeHTTP(w, r)
+	})
+	return s.observe(s.secure(csrf.Handler(s.identify(routed))))
 }
