@@ -201,16 +201,22 @@ func (in ScheduleInput) Schedule(circleID string, now time.Time) (*Schedule, err
 	}, nil
 }
 
-// Input is s as a form shows it again.
-func (s *Schedule) Input() ScheduleInput {
+// Input is s as a form shows it again, starting from today (in the
+// schedule's zone) once the first meeting has passed, so that saving it
+// unchanged is valid.
+func (s *Schedule) Input(now time.Time) ScheduleInput {
 	zone := s.Zone()
 	start := s.FirstStart.In(zone)
+	from := start
+	if now.After(start) {
+		from = now.In(zone)
+	}
 	return ScheduleInput{
 		Freq:            string(s.Rule.Freq),
 		Weekday:         int(s.Rule.Weekday),
 		Nth:             s.Rule.Nth,
 		Time:            start.Format("15:04"),
-		StartsOn:        start.Format("2006-01-02"),
+		StartsOn:        from.Format("2006-01-02"),
 		Timezone:        s.Timezone,
 		DurationMinutes: int(s.Duration / time.Minute),
 		VideoURL:        s.VideoURL,

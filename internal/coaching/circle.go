@@ -328,7 +328,7 @@ func (s *Service) ScheduleForm(ctx context.Context, u *account.User, circleID st
 	}
 	sched, err := s.DB.FindSchedule(ctx, u.OrgID, circleID)
 	if err == nil {
-		return sched.Input(), true, nil
+		return sched.Input(s.now()), true, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
 		return circle.ScheduleInput{}, false, err
@@ -360,6 +360,9 @@ func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID str
 		if changed {
 			sched.Sequence = st.Schedule.Sequence + 1
 		}
+		// Stamped now, as the store saves it, so that the invitation's
+		// DTSTAMP is the time of the change.
+		sched.UpdatedAt = st.Now
 		st.Schedule = sched
 		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
 		s.plan(st)

@@ -715,7 +715,7 @@ func (s *Server) handleGroundRulesSave(w http.ResponseWriter, r *http.Request) {
 }
 
 // withContext keeps the changed lines of a diff and n unchanged lines on
-// either side of each change; longer unchanged runs become one "skip" row
+// either side of each change; longer unchanged runs become one "gap" row
 // that says how many lines it hides.
 func withContext(lines []richtext.Line, n int) []diffLine {
 	keep := make([]bool, len(lines))
@@ -745,7 +745,7 @@ func withContext(lines []richtext.Line, n int) []diffLine {
 		if hidden == 1 {
 			text = "1 unchanged line"
 		}
-		out = append(out, diffLine{Op: "skip", Text: text})
+		out = append(out, diffLine{Op: "gap", Text: text})
 		i = j - 1
 	}
 	return out
