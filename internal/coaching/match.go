@@ -391,7 +391,7 @@ func (s *Service) Respond(ctx context.Context, u *account.User, circleID string,
 		case program.Active:
 			p, _ = s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
 			for _, m := range c.Members {
-				msgs = append(msgs, mail.CircleFormed(m.Email, m.Name, programName(p), otherNames(*c, m.UserID), s.link("/matches")))
+				msgs = append(msgs, mail.CircleFormed(m.Email, m.Name, programName(p), otherNames(*c, m.UserID), s.link("/circles/"+c.ID)))
 			}
 		case program.Dissolved:
 			p, _ = s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)

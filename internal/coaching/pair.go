@@ -103,8 +103,8 @@ func (s *Service) AnswerPair(ctx context.Context, u *account.User, invitationID 
 	pair := pr.circle(g)
 	pair.ProgramID = p.ID
 	msgs := []mail.Message{
-		mail.PairFormed(from.Email, from.Name, u.Name, p.Name, s.link("/matches")),
-		mail.PairFormed(u.Email, u.Name, from.Name, p.Name, s.link("/matches")),
+		mail.PairFormed(from.Email, from.Name, u.Name, p.Name, s.link("/circles")),
+		mail.PairFormed(u.Email, u.Name, from.Name, p.Name, s.link("/circles")),
 	}
 	return s.DB.AnswerPairInvitation(ctx, u.OrgID, inv.ID, u.ID, true, &pair, msgs)
 }
