@@ -10,8 +10,10 @@ const (
 
 // Rotate gives each upcoming meeting whose roles the circle has not chosen
 // the members who held each role least recently — never before counts as
-// longest ago, ties go to the earlier member in members — so the roles go
-// round and nobody's turn gets in the way of their learning for long.
+// longest ago; ties go to whoever held the other role less recently, then
+// to the earlier member in members — so the roles go round (from a fresh
+// start, everyone takes each role before anyone takes it twice) and
+// nobody's turn gets in the way of their learning for long.
 // history is the circle's past meetings, oldest first; upcoming is in
 // order and is returned with its roles filled in. A chosen role held by
 // someone no longer in the circle goes back to the rotation.
@@ -42,15 +44,16 @@ func Rotate(members []string, history, upcoming []Meeting) []Meeting {
 	for _, m := range history {
 		note(m)
 	}
+	other := map[Role]Role{Facilitator: Timekeeper, Timekeeper: Facilitator}
 	pick := func(role Role, except string) string {
-		best, bestAt := "", 0
+		best, bestAt, bestOther := "", 0, 0
 		for _, m := range members {
 			if m == except && len(members) > 1 {
 				continue
 			}
-			at := last[role][m]
-			if best == "" || at < bestAt {
-				best, bestAt = m, at
+			at, otherAt := last[role][m], last[other[role]][m]
+			if best == "" || at < bestAt || (at == bestAt && otherAt < bestOther) {
+				best, bestAt, bestOther = m, at, otherAt
 			}
 		}
 		return best

@@ -134,7 +134,28 @@ func (db *DB) changeCircle(ctx context.Context, tx *Tx, c *program.Circle, left 
 	if err := saveSchedule(ctx, tx, c.OrgID, c.ID, oldSchedule, st.Schedule); err != nil {
 		return nil, err
 	}
+	// Dropped meetings go first: a new schedule may put a meeting where a
+	// dropped one was, and (circle_id, original_start) is unique.
 	keep := map[string]bool{}
+	for _, m := range st.Meetings {
+		if _, ok := oldMeetings[m.ID]; ok {
+			keep[m.ID] = true
+		}
+	}
+	for id, m := range oldMeetings {
+		if keep[id] {
+			continue
+		}
+		if !m.Start.After(tx.now) {
+			return nil, fmt.Errorf("meeting %s has begun and cannot be removed", id)
+		}
+		if err := cancelReminders(ctx, db, tx, c.OrgID, "meeting_id = $2", id); err != nil {
+			return nil, err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM meetings WHERE org_id = $1 AND id = $2`, c.OrgID, id); err != nil {
+			return nil, err
+		}
+	}
 	for i := range st.Meetings {
 		m := &st.Meetings[i]
 		old, ok := oldMeetings[m.ID]
@@ -154,21 +175,6 @@ func (db *DB) changeCircle(ctx context.Context, tx *Tx, c *program.Circle, left 
 				c.OrgID, m.ID); err != nil {
 				return nil, err
 			}
-		}
-		keep[m.ID] = true
-	}
-	for id, m := range oldMeetings {
-		if keep[id] {
-			continue
-		}
-		if !m.Start.After(tx.now) {
-			return nil, fmt.Errorf("meeting %s has begun and cannot be removed", id)
-		}
-		if err := cancelReminders(ctx, db, tx, c.OrgID, "meeting_id = $2", id); err != nil {
-			return nil, err
-		}
-		if _, err := tx.exec(ctx, `DELETE FROM meetings WHERE org_id = $1 AND id = $2`, c.OrgID, id); err != nil {
-			return nil, err
 		}
 	}
 	if err := db.syncReminders(ctx, tx, st); err != nil {
@@ -345,7 +351,9 @@ func (db *DB) UpdateReminderPrefs(ctx context.Context, orgID, userID string, p c
 
 // syncReminders makes the scheduled reminders of st's meetings exactly
 // those its members' settings call for: one per member, offset and meeting
-// ahead whose due time has not passed.
+// ahead. New ones are scheduled only while their due time has not passed;
+// one already due but not yet sent is kept, so that a change to the circle
+// while its job waits to run does not drop it.
 func (db *DB) syncReminders(ctx context.Context, tx *Tx, st *CircleState) error {
 	type key struct {
 		meeting, user string
@@ -358,10 +366,7 @@ func (db *DB) syncReminders(ctx context.Context, tx *Tx, st *CircleState) error 
 		}
 		for _, u := range st.Circle.UserIDs() {
 			for _, off := range st.Prefs[u].Offsets {
-				due := m.Start.Add(-time.Duration(off) * time.Minute)
-				if due.After(st.Now) {
-					want[key{m.ID, u, off}] = due
-				}
+				want[key{m.ID, u, off}] = m.Start.Add(-time.Duration(off) * time.Minute)
 			}
 		}
 	}
@@ -401,7 +406,7 @@ func (db *DB) syncReminders(ctx context.Context, tx *Tx, st *CircleState) error 
 		}
 	}
 	for k, due := range want {
-		if _, ok := existing[k]; ok {
+		if _, ok := existing[k]; ok || !due.After(st.Now) {
 			continue
 		}
 		if db.Jobs == nil {

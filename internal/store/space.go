@@ -210,4 +210,3 @@ func (db *DB) DissolveCircle(ctx context.Context, orgID, circleID string) error 
 	}
 	return nil
 }
-
