@@ -636,8 +636,15 @@ func (s *Service) Upkeep(ctx context.Context, ref store.CircleRef) error {
 		}
 		var lastMet time.Time
 		for _, m := range st.Meetings {
-			if m.Status == circle.Scheduled && !m.Start.After(st.Now) {
+			if m.Status != circle.Scheduled {
+				continue
+			}
+			if !m.Start.After(st.Now) {
 				lastMet = m.Start
+			} else if m.Start.Sub(st.Now) <= period {
+				// A meeting is coming up soon: the circle has a rhythm
+				// again, even if the last one was long ago.
+				return nil
 			}
 		}
 		formed := st.Now

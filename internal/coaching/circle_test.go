@@ -1163,3 +1163,30 @@ func TestMeetingChangeRules(t *testing.T) {
 		}
 	})
 }
+
+// A circle that took a while to find its first time is not nudged while
+// that first meeting is coming up.
+func TestUpkeepNoNudgeBeforeFirstMeeting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, p := newCircleWorld(t, db)
+		formed := w.now
+		id := w.formCircle(p, "u01", "u02", "u03")
+		w.ack(id, "u01", "u02", "u03")
+		w.now = formed.Add(27 * 24 * time.Hour)
+		in := fortnightly
+		in.StartsOn = w.now.Add(3 * 24 * time.Hour).Format("2006-01-02")
+		if _, err := w.svc.SetSchedule(ctx, w.user("u01"), id, in); err != nil {
+			t.Fatal(err)
+		}
+		w.now = formed.Add(29 * 24 * time.Hour)
+		n := len(w.outbox.Messages())
+		if err := w.svc.UpkeepAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range w.since(n) {
+			if strings.Contains(m.Subject, "Time to meet again") {
+				t.Errorf("nudged with a meeting coming up: %s", m.Subject)
+			}
+		}
+	})
+}
