@@ -2,6 +2,7 @@ package coaching
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -220,7 +221,24 @@ func (s *Service) ReturnToPool(ctx context.Context, admin *account.User, circleI
 	if len(c.Members) >= p.MinSize {
 		return circle.ErrNotBelowMinimum
 	}
-	return s.DB.DissolveCircle(ctx, admin.OrgID, circleID)
+	var ics []byte
+	sched, err := s.DB.FindSchedule(ctx, admin.OrgID, circleID)
+	switch {
+	case err == nil:
+		meetings, err := s.DB.FindMeetings(ctx, admin.OrgID, circleID)
+		if err != nil {
+			return err
+		}
+		sched.Sequence++
+		ics = calendar.Cancel(s.series(c, p, sched, meetings))
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	msgs := make([]mail.Message, 0, len(c.Members))
+	for _, m := range c.Members {
+		msgs = append(msgs, mail.CircleClosed(m.Email, m.Name, p.Name, ics))
+	}
+	return s.DB.DissolveCircle(ctx, admin.OrgID, circleID, msgs)
 }
 
 // Departures lists who left a program's circles, with their notes, for

@@ -477,7 +477,7 @@ func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID s
 		se := s.series(st.Circle, st.Program, &old, st.Meetings)
 		ics := calendar.Cancel(se)
 		for _, m := range st.Circle.Members {
-			st.Mail = append(st.Mail, mail.LeftCircle(m.Email, m.Name, programName(st.Program), ics))
+			st.Mail = append(st.Mail, mail.ScheduleCleared(m.Email, m.Name, programName(st.Program), s.link("/circles/"+circleID), ics))
 		}
 		st.Schedule = nil
 		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })

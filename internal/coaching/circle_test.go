@@ -1025,8 +1025,13 @@ func TestLeave(t *testing.T) {
 		wantErr(t, "a member listing departures", err, auth.ErrForbidden)
 
 		// Below the minimum, the admin returns the circle to the pool.
+		sent = len(w.outbox.Messages())
 		if err := w.svc.ReturnToPool(ctx, w.admin, id); err != nil {
 			t.Fatal(err)
+		}
+		closed := to(w.since(sent), w.user("u01"), "is closing")
+		if len(closed) != 1 || closed[0].CalendarMethod != "CANCEL" || !strings.Contains(ics(closed[0].Calendar), "STATUS:CANCELLED") {
+			t.Errorf("the remaining member's email: %+v", closed)
 		}
 		_, err = w.svc.Home(ctx, w.user("u01"), id)
 		wantErr(t, "Home of a dissolved circle", err, store.ErrNotFound)

@@ -28,7 +28,8 @@ var templates = mustParseTemplates("signup_confirm", "already_registered", "pass
 	"circle_proposed", "circle_formed", "circle_dissolved", "match_declined",
 	"pair_invitation", "pair_formed", "pair_declined",
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
-	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle")
+	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
+	"schedule_cleared", "circle_closed")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
 	m := make(map[string]emailTemplate, len(names))
@@ -440,6 +441,36 @@ func LeftCircle(to, name, programName string, ics []byte) Message {
 	programName = oneLine(programName)
 	m := render("left_circle", to, emailData{
 		Subject:     "You've left your circle in " + programName,
+		Name:        oneLine(name),
+		ProgramName: programName,
+		HasCalendar: len(ics) > 0,
+	})
+	return withCalendar(m, ics, "CANCEL")
+}
+
+// ScheduleCleared is the email to every member when their circle stops
+// meeting on a regular schedule, with ics cancelling the meetings ahead in
+// their calendar; link leads to the circle, where a new time can be set.
+func ScheduleCleared(to, name, programName, link string, ics []byte) Message {
+	programName = oneLine(programName)
+	m := render("schedule_cleared", to, emailData{
+		Subject:     "Your circle in " + programName + " has no regular time for now",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Link:        link,
+		HasCalendar: len(ics) > 0,
+	})
+	return withCalendar(m, ics, "CANCEL")
+}
+
+// CircleClosed is the email to the members who remain when an admin
+// closes a circle that fell below its program's minimum: they stay in the
+// program and are offered a new match, which they accept or decline like
+// any other. ics cancels the circle's meetings ahead.
+func CircleClosed(to, name, programName string, ics []byte) Message {
+	programName = oneLine(programName)
+	m := render("circle_closed", to, emailData{
+		Subject:     "Your circle in " + programName + " is closing",
 		Name:        oneLine(name),
 		ProgramName: programName,
 		HasCalendar: len(ics) > 0,

@@ -234,6 +234,18 @@ func TestContent(t *testing.T) {
 			wantSubject: "You've left your circle in Leads & Learners",
 			wantText:    []string{"you've left your circle in Leads & Learners.", "removes its meetings from your calendar", "still stays in the circle"},
 		},
+		{
+			name:        "schedule_cleared",
+			msg:         ScheduleCleared("ben@example.com", "Ben", "Leads & Learners", "https://holdspace.example/circles/c1", testICS),
+			wantSubject: "Your circle in Leads & Learners has no regular time for now",
+			wantText:    []string{"stopped meeting on a regular schedule", "removes the meetings ahead", "https://holdspace.example/circles/c1"},
+		},
+		{
+			name:        "circle_closed",
+			msg:         CircleClosed("ben@example.com", "Ben", "Leads & Learners", testICS),
+			wantSubject: "Your circle in Leads & Learners is closing",
+			wantText:    []string{"is closing", "You stay in the program", "accept or decline"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -361,9 +373,11 @@ func TestContentCalendar(t *testing.T) {
 			MeetingMoved("ben@example.com", "Ben", "P", "Tuesday", "Wednesday", "Europe/Berlin", link, ics),
 			MeetingCancelled("ben@example.com", "Ben", "P", "Tuesday", "Europe/Berlin", link, ics),
 			LeftCircle("ben@example.com", "Ben", "P", ics),
+			ScheduleCleared("ben@example.com", "Ben", "P", link, ics),
+			CircleClosed("ben@example.com", "Ben", "P", ics),
 		}
 	}
-	wantMethods := []string{"REQUEST", "REQUEST", "REQUEST", "CANCEL", "CANCEL"}
+	wantMethods := []string{"REQUEST", "REQUEST", "REQUEST", "CANCEL", "CANCEL", "CANCEL", "CANCEL"}
 	for i, m := range withICS(testICS) {
 		if string(m.Calendar) != string(testICS) {
 			t.Errorf("%s: Calendar = %q, want the ics given", m.Subject, m.Calendar)

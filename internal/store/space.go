@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/mail"
 )
 
 // --- calendar feeds ---
@@ -185,8 +186,9 @@ func (db *DB) FindDepartures(ctx context.Context, orgID, programID string) ([]ci
 
 // DissolveCircle ends an active circle that fell below its program's
 // minimum, so that its members return to the pool for the next re-match.
-// Its meetings ahead and their reminders are cancelled.
-func (db *DB) DissolveCircle(ctx context.Context, orgID, circleID string) error {
+// Its meetings ahead and their reminders are cancelled, and msgs go to
+// its members in the same transaction.
+func (db *DB) DissolveCircle(ctx context.Context, orgID, circleID string, msgs []mail.Message) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		c, err := lockCircle(ctx, tx, orgID, circleID)
 		if err != nil {
@@ -202,8 +204,10 @@ func (db *DB) DissolveCircle(ctx context.Context, orgID, circleID string) error 
 			orgID, circleID, tx.now); err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, `UPDATE circles SET status = 'dissolved' WHERE org_id = $1 AND id = $2`, orgID, circleID)
-		return err
+		if _, err := tx.exec(ctx, `UPDATE circles SET status = 'dissolved' WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
+			return err
+		}
+		return db.sendAll(ctx, tx, msgs)
 	})
 	if err != nil {
 		return fmt.Errorf("dissolve circle: %w", err)
