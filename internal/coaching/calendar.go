@@ -185,6 +185,9 @@ func (s *Service) Leave(ctx context.Context, u *account.User, circleID, note str
 		}
 		for _, m := range st.Circle.Members {
 			st.Mail = append(st.Mail, mail.CircleMemberLeft(m.Email, m.Name, leaver.Name, name, link))
+			if st.Adopted != nil {
+				st.Mail = append(st.Mail, mail.AgreementAdopted(m.Email, m.Name, name, st.Adopted.Version, link+"/agreement"))
+			}
 		}
 		for _, a := range admins {
 			st.Mail = append(st.Mail, mail.MemberLeft(a.Email, a.Name, leaver.Name, name, note, len(st.Circle.Members), st.Program.MinSize,

@@ -469,6 +469,9 @@ func TestWorkingAgreement(t *testing.T) {
 		if left := to(w.since(sent), c, "You've left"); len(left) != 1 || len(left[0].Calendar) != 0 {
 			t.Errorf("leaving a circle without a schedule: %+v", left)
 		}
+		if adopted := to(w.since(sent), a, "agreement"); len(adopted) != 1 {
+			t.Errorf("the members heard %d times that the agreement took effect, want once", len(adopted))
+		}
 		h, err := w.svc.Home(ctx, a, id)
 		if err != nil {
 			t.Fatal(err)

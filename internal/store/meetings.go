@@ -26,8 +26,10 @@ type CircleState struct {
 	Prefs map[string]circle.ReminderPrefs
 	// NudgedAt is when members were last told the circle has not met.
 	NudgedAt *time.Time
-	// Left is the member who is leaving, in LeaveCircle.
-	Left *circle.Departure
+	// Left is the member who is leaving, in LeaveCircle; Adopted is the
+	// agreement version that took effect because they left.
+	Left    *circle.Departure
+	Adopted *circle.AgreementVersion
 	Now  time.Time
 
 	// Set by the change: the emails to send with it, and whether it
@@ -90,10 +92,14 @@ func (db *DB) LeaveCircle(ctx context.Context, orgID, circleID, userID, note str
 				break
 			}
 		}
-		if _, err := adoptIfComplete(ctx, tx, c); err != nil {
+		adopted, err := adoptIfComplete(ctx, tx, c)
+		if err != nil {
 			return err
 		}
-		st, err = db.changeCircle(ctx, tx, c, left, fn)
+		st, err = db.changeCircle(ctx, tx, c, left, func(st *CircleState) error {
+			st.Adopted = adopted
+			return fn(st)
+		})
 		return err
 	})
 	if err != nil {
