@@ -72,7 +72,14 @@ type Commitment struct {
 	Body      string     `json:"body"`
 	CreatedAt time.Time  `json:"created_at"`
 	DoneAt    *time.Time `json:"done_at,omitempty"`
+	// Progress and Learned are what the owner said of it at their next
+	// check-in: "done", "partly" or "not_yet", and what they learned.
+	Progress string `json:"progress,omitempty"`
+	Learned  string `json:"learned,omitempty"`
 }
+
+// Progress values a member reports at check-in.
+var Progresses = []string{"done", "partly", "not_yet"}
 
 // MaxCommitmentLen bounds one commitment: a sentence or two.
 const MaxCommitmentLen = 500

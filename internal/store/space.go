@@ -123,7 +123,7 @@ func (db *DB) CreateCommitment(ctx context.Context, orgID, circleID string, c *c
 // FindCommitments lists circleID's commitments: open ones first, then the
 // latest done.
 func (db *DB) FindCommitments(ctx context.Context, orgID, circleID string) ([]circle.Commitment, error) {
-	rows, err := db.query(ctx, `SELECT c.id, c.user_id, u.name, COALESCE(c.meeting_id, ''), c.body, c.created_at, c.done_at
+	rows, err := db.query(ctx, `SELECT c.id, c.user_id, u.name, COALESCE(c.meeting_id, ''), c.body, c.created_at, c.done_at, c.progress, c.learned
 		FROM commitments c JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id
 		WHERE c.org_id = $1 AND c.circle_id = $2
 		ORDER BY CASE WHEN c.done_at IS NULL THEN 0 ELSE 1 END, c.created_at DESC, c.id LIMIT 100`, orgID, circleID)
@@ -134,7 +134,7 @@ func (db *DB) FindCommitments(ctx context.Context, orgID, circleID string) ([]ci
 	var out []circle.Commitment
 	for rows.Next() {
 		var c circle.Commitment
-		if err := rows.Scan(&c.ID, &c.UserID, &c.UserName, &c.MeetingID, &c.Body, &c.CreatedAt, &c.DoneAt); err != nil {
+		if err := rows.Scan(&c.ID, &c.UserID, &c.UserName, &c.MeetingID, &c.Body, &c.CreatedAt, &c.DoneAt, &c.Progress, &c.Learned); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

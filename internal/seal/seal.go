@@ -1,0 +1,114 @@
+// Package seal encrypts what only its author may read — private
+// reflections — before it reaches the database, with AES-256-GCM under the
+// instance's key. A database dump without the key reveals nothing of them.
+package seal
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// KeySize is the length of a key: AES-256.
+const KeySize = 32
+
+// version prefixes every sealed value, so that the format (or the key)
+// can change later without guessing what old rows hold.
+const version = 1
+
+// Box seals and opens values under one key.
+type Box struct {
+	aead cipher.AEAD
+}
+
+// New returns a Box for key, which must be KeySize bytes.
+func New(key []byte) (*Box, error) {
+	if len(key) != KeySize {
+		return nil, fmt.Errorf("seal: key is %d bytes, want %d", len(key), KeySize)
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &Box{aead: aead}, nil
+}
+
+// Seal encrypts plaintext. context binds the result to where it is stored
+// (say, the meeting and the author): opening it with another context
+// fails, so a sealed value copied to another row cannot be read there.
+func (b *Box) Seal(plaintext []byte, context string) []byte {
+	nonce := make([]byte, b.aead.NonceSize(), 1+b.aead.NonceSize()+len(plaintext)+b.aead.Overhead())
+	// crypto/rand never fails on supported platforms (Go 1.24+).
+	_, _ = rand.Read(nonce)
+	out := append([]byte{version}, nonce...)
+	return b.aead.Seal(out, nonce, plaintext, []byte(context))
+}
+
+// ErrOpen means a sealed value could not be opened: another key, another
+// context, or damage.
+var ErrOpen = errors.New("seal: cannot open this value")
+
+// Open decrypts what Seal produced with the same context.
+func (b *Box) Open(sealed []byte, context string) ([]byte, error) {
+	n := b.aead.NonceSize()
+	if len(sealed) < 1+n+b.aead.Overhead() || sealed[0] != version {
+		return nil, ErrOpen
+	}
+	out, err := b.aead.Open(nil, sealed[1:1+n], sealed[1+n:], []byte(context))
+	if err != nil {
+		return nil, ErrOpen
+	}
+	return out, nil
+}
+
+// ParseKey reads a key written as base64 (standard or URL alphabet).
+func ParseKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if key, err := enc.DecodeString(s); err == nil && len(key) == KeySize {
+			return key, nil
+		}
+	}
+	return nil, fmt.Errorf("seal: the key must be %d bytes in base64 (openssl rand -base64 32)", KeySize)
+}
+
+// LoadOrCreateKeyFile reads the key in path, or, when the file does not
+// exist, creates it with a new random key readable by its owner only. It
+// reports whether it created the file.
+func LoadOrCreateKeyFile(path string) ([]byte, bool, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key, err := ParseKey(string(b))
+		if err != nil {
+			return nil, false, fmt.Errorf("%s: %w", path, err)
+		}
+		return key, false, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, false, err
+	}
+	key := make([]byte, KeySize)
+	_, _ = rand.Read(key)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		// Another instance created it at the same moment: use theirs.
+		return LoadOrCreateKeyFile(path)
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if _, err := f.WriteString(base64.StdEncoding.EncodeToString(key) + "\n"); err != nil {
+		f.Close()
+		return nil, false, err
+	}
+	return key, true, f.Close()
+}

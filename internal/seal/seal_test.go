@@ -1,0 +1,73 @@
+package seal
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func newBox(t *testing.T, b byte) *Box {
+	t.Helper()
+	box, err := New(bytes.Repeat([]byte{b}, KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return box
+}
+
+func TestSealOpen(t *testing.T) {
+	box := newBox(t, 1)
+	plain := []byte("I noticed I wanted to fix Ana's problem for her.")
+	sealed := box.Seal(plain, "meeting-1/ana")
+	if bytes.Contains(sealed, []byte("noticed")) {
+		t.Fatal("the sealed value shows the text")
+	}
+	again := box.Seal(plain, "meeting-1/ana")
+	if bytes.Equal(sealed, again) {
+		t.Error("sealing twice gave the same bytes: the nonce is not random")
+	}
+	got, err := box.Open(sealed, "meeting-1/ana")
+	if err != nil || !bytes.Equal(got, plain) {
+		t.Fatalf("Open = %q, %v", got, err)
+	}
+	for name, try := range map[string]func() ([]byte, error){
+		"another context": func() ([]byte, error) { return box.Open(sealed, "meeting-1/ben") },
+		"another key":     func() ([]byte, error) { return newBox(t, 2).Open(sealed, "meeting-1/ana") },
+		"damaged":         func() ([]byte, error) { d := bytes.Clone(sealed); d[len(d)-1] ^= 1; return box.Open(d, "meeting-1/ana") },
+		"too short":       func() ([]byte, error) { return box.Open(sealed[:5], "meeting-1/ana") },
+		"unknown version": func() ([]byte, error) { d := bytes.Clone(sealed); d[0] = 9; return box.Open(d, "meeting-1/ana") },
+	} {
+		if _, err := try(); !errors.Is(err, ErrOpen) {
+			t.Errorf("%s: err = %v, want ErrOpen", name, err)
+		}
+	}
+}
+
+func TestKeys(t *testing.T) {
+	if _, err := New([]byte("short")); err == nil {
+		t.Error("a short key was accepted")
+	}
+	if _, err := ParseKey("not base64!"); err == nil {
+		t.Error("a bad key was parsed")
+	}
+	path := filepath.Join(t.TempDir(), "holdspace.key")
+	key, created, err := LoadOrCreateKeyFile(path)
+	if err != nil || !created || len(key) != KeySize {
+		t.Fatalf("create: %d bytes, created %v, %v", len(key), created, err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %v, %v", fi.Mode(), err)
+	}
+	again, created, err := LoadOrCreateKeyFile(path)
+	if err != nil || created || !bytes.Equal(again, key) {
+		t.Errorf("reload: created %v, same %v, %v", created, bytes.Equal(again, key), err)
+	}
+	if err := os.WriteFile(path, []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadOrCreateKeyFile(path); err == nil {
+		t.Error("a damaged key file was accepted")
+	}
+}

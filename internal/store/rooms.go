@@ -1,0 +1,288 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/circle"
+)
+
+// Room is a meeting's live state as stored: JSON that package room reads
+// and writes, and its version.
+type Room struct {
+	MeetingID string
+	CircleID  string
+	State     []byte
+	Version   int64
+	UpdatedAt time.Time
+}
+
+// FindRoom returns the live state of meetingID, or ErrNotFound before the
+// room was first opened.
+func (db *DB) FindRoom(ctx context.Context, orgID, meetingID string) (*Room, error) {
+	var r Room
+	var state string
+	err := db.queryRow(ctx, `SELECT meeting_id, circle_id, state, version, updated_at FROM rooms WHERE org_id = $1 AND meeting_id = $2`,
+		orgID, meetingID).Scan(&r.MeetingID, &r.CircleID, &state, &r.Version, &r.UpdatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("find room: %w", err)
+	}
+	r.State = []byte(state)
+	return &r, nil
+}
+
+// CreateRoom stores the first state of a meeting's room unless another
+// request made it first; either way it returns the room as stored.
+func (db *DB) CreateRoom(ctx context.Context, orgID, circleID, meetingID string, state []byte, version int64) (*Room, error) {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO rooms (meeting_id, org_id, circle_id, state, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (meeting_id) DO NOTHING`, meetingID, orgID, circleID, string(state), version, tx.now)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create room: %w", err)
+	}
+	return db.FindRoom(ctx, orgID, meetingID)
+}
+
+// UpdateRoom replaces a room's state if it is still at version from; a
+// room that moved on meanwhile gives ErrConflict and changes nothing.
+func (db *DB) UpdateRoom(ctx context.Context, orgID, meetingID string, from int64, state []byte, to int64) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE rooms SET state = $1, version = $2, updated_at = $3 WHERE org_id = $4 AND meeting_id = $5 AND version = $6`,
+			string(state), to, tx.now, orgID, meetingID, from)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrConflict
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("update room: %w", err)
+	}
+	return nil
+}
+
+// Checkin is a member's check-in at a meeting; having one means they came.
+type Checkin struct {
+	UserID    string    `json:"user_id"`
+	Name      string    `json:"name"`
+	Mood      string    `json:"mood"`
+	Wins      string    `json:"wins"`
+	Tabled    string    `json:"tabled"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// SaveCheckin records or updates a member's check-in, and the progress
+// they report on their open commitments (by id), in one transaction.
+func (db *DB) SaveCheckin(ctx context.Context, orgID, circleID, meetingID string, c *Checkin, progress map[string][2]string) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `INSERT INTO checkins (org_id, meeting_id, user_id, mood, wins, tabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (meeting_id, user_id) DO UPDATE SET mood = excluded.mood, wins = excluded.wins, tabled = excluded.tabled`,
+			orgID, meetingID, c.UserID, c.Mood, c.Wins, c.Tabled, tx.now); err != nil {
+			return err
+		}
+		for id, p := range progress {
+			var done any
+			if p[0] == "done" {
+				done = tx.now
+			}
+			res, err := tx.exec(ctx, `UPDATE commitments SET progress = $1, learned = $2, done_at = COALESCE(done_at, $3)
+				WHERE org_id = $4 AND circle_id = $5 AND id = $6 AND user_id = $7`, p[0], p[1], done, orgID, circleID, id, c.UserID)
+			if err != nil {
+				return err
+			}
+			if err := mustAffect(res); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save check-in: %w", err)
+	}
+	return nil
+}
+
+// FindCheckins lists the check-ins of a meeting in the order they came.
+func (db *DB) FindCheckins(ctx context.Context, orgID, meetingID string) ([]Checkin, error) {
+	rows, err := db.query(ctx, `SELECT c.user_id, u.name, c.mood, c.wins, c.tabled, c.created_at FROM checkins c
+		JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id WHERE c.org_id = $1 AND c.meeting_id = $2 ORDER BY c.created_at`, orgID, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("find check-ins: %w", err)
+	}
+	defer rows.Close()
+	var out []Checkin
+	for rows.Next() {
+		var c Checkin
+		if err := rows.Scan(&c.UserID, &c.Name, &c.Mood, &c.Wins, &c.Tabled, &c.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Offer is counsel given to a presenter.
+type Offer struct {
+	ID          string    `json:"id"`
+	PresenterID string    `json:"presenter_id"`
+	AuthorID    string    `json:"author_id"`
+	AuthorName  string    `json:"author_name"`
+	Body        string    `json:"body"`
+	CreatedAt   time.Time `json:"created_at"`
+	// Taken: the presenter made it one of their commitments.
+	Taken bool `json:"taken"`
+}
+
+// CreateOffer adds an offer to a presenter at a meeting.
+func (db *DB) CreateOffer(ctx context.Context, orgID, meetingID string, o *Offer) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		o.ID, o.CreatedAt = newID(), tx.now
+		_, err := tx.exec(ctx, `INSERT INTO offers (id, org_id, meeting_id, presenter_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			o.ID, orgID, meetingID, o.PresenterID, o.AuthorID, o.Body, o.CreatedAt)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create offer: %w", err)
+	}
+	return nil
+}
+
+// FindOffers lists a meeting's offers, oldest first.
+func (db *DB) FindOffers(ctx context.Context, orgID, meetingID string) ([]Offer, error) {
+	rows, err := db.query(ctx, `SELECT o.id, o.presenter_id, COALESCE(o.author_id, ''), COALESCE(u.name, 'A former member'), o.body, o.created_at,
+		EXISTS (SELECT 1 FROM commitments c WHERE c.offer_id = o.id)
+		FROM offers o LEFT JOIN users u ON u.id = o.author_id AND u.org_id = o.org_id
+		WHERE o.org_id = $1 AND o.meeting_id = $2 ORDER BY o.created_at, o.id`, orgID, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("find offers: %w", err)
+	}
+	defer rows.Close()
+	var out []Offer
+	for rows.Next() {
+		var o Offer
+		if err := rows.Scan(&o.ID, &o.PresenterID, &o.AuthorID, &o.AuthorName, &o.Body, &o.CreatedAt, &o.Taken); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// TakeOffer makes an offer the presenter's own commitment for the next
+// meeting; only the presenter it was made to may take it, once.
+func (db *DB) TakeOffer(ctx context.Context, orgID, circleID, meetingID, offerID, userID, body string) (*circle.Commitment, error) {
+	var c *circle.Commitment
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var presenter string
+		var taken bool
+		err := tx.queryRow(ctx, `SELECT presenter_id, EXISTS (SELECT 1 FROM commitments c WHERE c.offer_id = o.id) FROM offers o
+			WHERE o.org_id = $1 AND o.meeting_id = $2 AND o.id = $3`, orgID, meetingID, offerID).Scan(&presenter, &taken)
+		if err != nil {
+			return err
+		}
+		if presenter != userID {
+			return ErrNotFound
+		}
+		if taken {
+			return ErrConflict
+		}
+		c = &circle.Commitment{ID: newID(), UserID: userID, MeetingID: meetingID, Body: body, CreatedAt: tx.now}
+		_, err = tx.exec(ctx, `INSERT INTO commitments (id, org_id, circle_id, user_id, meeting_id, offer_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			c.ID, orgID, circleID, userID, meetingID, offerID, body, tx.now)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("take offer: %w", err)
+	}
+	return c, nil
+}
+
+// Note is a meeting's shared note.
+type Note struct {
+	Body      string    `json:"body"`
+	Version   int64     `json:"version"`
+	UpdatedBy string    `json:"updated_by"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// FindNote returns a meeting's shared note; an empty one before anyone
+// wrote.
+func (db *DB) FindNote(ctx context.Context, orgID, meetingID string) (*Note, error) {
+	var n Note
+	err := db.queryRow(ctx, `SELECT body, version, COALESCE(updated_by, ''), updated_at FROM meeting_notes WHERE org_id = $1 AND meeting_id = $2`,
+		orgID, meetingID).Scan(&n.Body, &n.Version, &n.UpdatedBy, &n.UpdatedAt)
+	if errors.Is(err, ErrNotFound) {
+		return &Note{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find note: %w", err)
+	}
+	return &n, nil
+}
+
+// SaveNote replaces the shared note if it is still at version from (0 for
+// a first note); otherwise ErrConflict, so nobody overwrites a change they
+// have not seen.
+func (db *DB) SaveNote(ctx context.Context, orgID, meetingID, userID, body string, from int64) (*Note, error) {
+	n := &Note{Body: body, Version: from + 1, UpdatedBy: userID}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		n.UpdatedAt = tx.now
+		var res interface{ RowsAffected() (int64, error) }
+		var err error
+		if from == 0 {
+			res, err = tx.exec(ctx, `INSERT INTO meeting_notes (meeting_id, org_id, body, version, updated_by, updated_at) VALUES ($1, $2, $3, 1, $4, $5)
+				ON CONFLICT (meeting_id) DO NOTHING`, meetingID, orgID, body, userID, tx.now)
+		} else {
+			res, err = tx.exec(ctx, `UPDATE meeting_notes SET body = $1, version = $2, updated_by = $3, updated_at = $4
+				WHERE org_id = $5 AND meeting_id = $6 AND version = $7`, body, from+1, userID, tx.now, orgID, meetingID, from)
+		}
+		if err != nil {
+			return err
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return err
+		} else if k == 0 {
+			return ErrConflict
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("save note: %w", err)
+	}
+	return n, nil
+}
+
+// SaveReflection stores a member's sealed reflection on a meeting,
+// replacing an earlier one.
+func (db *DB) SaveReflection(ctx context.Context, orgID, meetingID, userID string, sealed []byte) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO reflections (id, org_id, meeting_id, user_id, sealed, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
+			ON CONFLICT (meeting_id, user_id) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
+			newID(), orgID, meetingID, userID, sealed, tx.now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save reflection: %w", err)
+	}
+	return nil
+}
+
+// FindReflection returns the sealed reflection of userID on a meeting.
+func (db *DB) FindReflection(ctx context.Context, orgID, meetingID, userID string) ([]byte, time.Time, error) {
+	var sealed []byte
+	var at time.Time
+	err := db.queryRow(ctx, `SELECT sealed, updated_at FROM reflections WHERE org_id = $1 AND meeting_id = $2 AND user_id = $3`,
+		orgID, meetingID, userID).Scan(&sealed, &at)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("find reflection: %w", err)
+	}
+	return sealed, at, nil
+}
