@@ -127,6 +127,11 @@ func (a *API) config() huma.Config {
 			"What people would like and must not be matched with is private: only its author sees it."},
 		{Name: tagMatching, Description: "Rounds of matching that admins propose, review, adjust and publish; every member's consent; " +
 			"pairs formed by invitation. A circle becomes active only when every member has accepted."},
+		{Name: tagCircles, Description: "An active circle's members-only home: the ground rules each member acknowledges before anything else " +
+			"(until then the circle answers 403 with the code ground_rules_required), the working agreement every member consents to, " +
+			"posts, commitments, leaving. A circle the caller is not an active member of answers 404, for admins too."},
+		{Name: tagCalendar, Description: "A circle's recurring schedule and its meetings, with facilitator and timekeeper rotating; " +
+			"each person's reminders and secret calendar feed."},
 	}
 	return c
 }
@@ -140,6 +145,8 @@ const (
 	tagAdmin    = "Admin"
 	tagPrograms = "Programs"
 	tagMatching = "Matching"
+	tagCircles  = "Circles"
+	tagCalendar = "Calendar"
 
 	schemeSession = "session"
 	schemeToken   = "token"

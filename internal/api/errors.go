@@ -14,6 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
 )
@@ -29,8 +30,8 @@ type Error struct {
 // ErrorBody says what went wrong.
 type ErrorBody struct {
 	// Code is stable and meant for programs; the enum lists every code in
-	// codes.
-	Code string `json:"code" enum:"bad_request,unauthenticated,forbidden,not_found,method_not_allowed,not_acceptable,request_timeout,conflict,link_invalid,payload_too_large,unsupported_media_type,validation_failed,rate_limited,internal" doc:"What went wrong, for programs."`
+	// codes, and codeGroundRules.
+	Code string `json:"code" enum:"bad_request,unauthenticated,forbidden,ground_rules_required,not_found,method_not_allowed,not_acceptable,request_timeout,conflict,link_invalid,payload_too_large,unsupported_media_type,validation_failed,rate_limited,internal" doc:"What went wrong, for programs."`
 	// Message is a sentence to show a person. For server errors it is
 	// generic; the cause is in the server's log.
 	Message string `json:"message" doc:"What went wrong, for people."`
@@ -58,6 +59,12 @@ var codes = map[int]string{
 	http.StatusInternalServerError:   "internal",
 }
 
+// codeGroundRules refines a 403: the caller is a member of the circle but
+// has yet to acknowledge the ground rules in force. Unlike every other
+// code it shares its status, because a program can fix this one itself
+// (by acknowledging) and must tell it apart from a plain refusal.
+const codeGroundRules = "ground_rules_required"
+
 // Messages for errors that carry none of their own.
 const (
 	msgInvalid   = "Some fields are not valid; see fields."
@@ -65,6 +72,10 @@ const (
 	msgTooLarge  = "The request body is too large."
 	msgInternal  = "Something went wrong on our side. It has been logged; try again in a moment."
 	msgForbidden = "You do not have access to this."
+	// The web app sends members to read the rules instead; the API says
+	// where they are.
+	msgGroundRules = "Acknowledge this circle's ground rules first: read them at GET " + Prefix + "/circles/{id}/ground-rules, " +
+		"then send their version to POST " + Prefix + "/circles/{id}/ground-rules/acknowledge."
 )
 
 // Error returns the message.
@@ -116,6 +127,7 @@ func writeError(w http.ResponseWriter, e *Error) {
 func (a *API) fail(ctx context.Context, operation string, err error) *Error {
 	var e *Error
 	var tooBig *http.MaxBytesError
+	var rule *circle.Error
 	if errors.As(err, &e) {
 		return e
 	}
@@ -127,6 +139,14 @@ func (a *API) fail(ctx context.Context, operation string, err error) *Error {
 		return newError(http.StatusConflict, "This proposal is no longer waiting for answers: everyone has answered, or someone declined.", nil)
 	case errors.Is(err, program.ErrNotProposed):
 		return newError(http.StatusConflict, "This circle has been published already; only a draft can be changed.", nil)
+	case errors.Is(err, circle.ErrGroundRules):
+		e := newError(http.StatusForbidden, msgGroundRules, nil)
+		e.Body.Code = codeGroundRules
+		return e
+	case errors.As(err, &rule):
+		// A rule of the circle's life, such as consenting twice or moving a
+		// meeting that has begun; its message is written for the caller.
+		return newError(http.StatusConflict, rule.Error(), nil)
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, program.ErrNotMember):
 		// Also what anything in another organisation looks like: the
 		// answer never tells that it exists.

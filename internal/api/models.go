@@ -6,6 +6,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/calendar"
+	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/people"
 	"github.com/holdspace/holdspace/internal/program"
@@ -518,4 +520,312 @@ func intervals(in []program.Interval) []Slot {
 		out[i] = Slot(iv)
 	}
 	return out
+}
+
+// CirclePerson is someone in one of the caller's active circles. Email
+// addresses stay out, as in every answer about circles: members reach each
+// other through the circle.
+type CirclePerson struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Department string `json:"department"`
+	Timezone   string `json:"timezone" doc:"IANA time zone, such as Europe/Berlin."`
+}
+
+func newCirclePeople(ms []program.Member) []CirclePerson {
+	out := make([]CirclePerson, len(ms))
+	for i, m := range ms {
+		out[i] = CirclePerson{ID: m.UserID, Name: m.Name, Department: m.Department, Timezone: m.Timezone}
+	}
+	return out
+}
+
+// CircleSummary is one of the caller's active circles in a list.
+type CircleSummary struct {
+	ID                   string         `json:"id"`
+	ProgramID            string         `json:"program_id"`
+	ProgramName          string         `json:"program_name"`
+	Format               program.Format `json:"format" enum:"pair,group"`
+	Members              []CirclePerson `json:"members" nullable:"false"`
+	NextMeeting          *Meeting       `json:"next_meeting,omitempty" doc:"The next meeting that is still on; left out while the circle has none."`
+	NeedsAcknowledgement bool           `json:"needs_acknowledgement" doc:"Whether the caller has yet to acknowledge the ground rules in force; until then the circle's contents answer 403 ground_rules_required."`
+	ActivatedAt          *time.Time     `json:"activated_at,omitempty"`
+}
+
+func newCircleSummary(s *coaching.CircleSummary) CircleSummary {
+	out := CircleSummary{ID: s.Circle.ID, ProgramID: s.Program.ID, ProgramName: s.Program.Name, Format: s.Program.Format,
+		Members: newCirclePeople(s.Circle.Members), NeedsAcknowledgement: s.NeedsAck, ActivatedAt: s.Circle.ActivatedAt}
+	if s.Next != nil {
+		m := newMeeting(s.Next)
+		out.NextMeeting = &m
+	}
+	return out
+}
+
+// CircleProgram is what a circle's home says about its program.
+type CircleProgram struct {
+	ID             string           `json:"id"`
+	Name           string           `json:"name"`
+	Purpose        string           `json:"purpose"`
+	Format         program.Format   `json:"format" enum:"pair,group"`
+	Protocol       program.Protocol `json:"protocol" enum:"council,forum,pair"`
+	Cadence        program.Cadence  `json:"cadence" enum:"weekly,fortnightly,monthly"`
+	SessionMinutes int              `json:"session_minutes"`
+	MinSize        int              `json:"min_size"`
+	MaxSize        int              `json:"max_size"`
+}
+
+// CircleHome is everything a member sees of their circle.
+type CircleHome struct {
+	ID                 string            `json:"id"`
+	Program            CircleProgram     `json:"program"`
+	Members            []CirclePerson    `json:"members" nullable:"false"`
+	ActivatedAt        *time.Time        `json:"activated_at,omitempty"`
+	GroundRulesVersion int               `json:"ground_rules_version" doc:"The version of the ground rules in force, which the caller has acknowledged."`
+	Schedule           *Schedule         `json:"schedule,omitempty" doc:"Left out while the circle has no schedule."`
+	Upcoming           []Meeting         `json:"upcoming" nullable:"false" doc:"Meetings that have not ended, cancelled ones included, soonest first."`
+	Past               []Meeting         `json:"past" nullable:"false" doc:"The latest meetings held, newest first, at most 12."`
+	Adopted            *AgreementVersion `json:"adopted_agreement,omitempty" doc:"The working agreement in force; left out until one is adopted."`
+	Proposed           *AgreementVersion `json:"proposed_agreement,omitempty" doc:"The version waiting for everyone's consent, if any."`
+	Commitments        []Commitment      `json:"commitments" nullable:"false" doc:"Open ones first, then the latest done; at most 100."`
+	Posts              []Post            `json:"posts" nullable:"false" doc:"The latest 30, newest first."`
+	BelowMinimum       bool              `json:"below_minimum" doc:"Whether members have left and the circle is smaller than its program's minimum; admins may return it to the pool."`
+}
+
+func newCircleHome(h *coaching.Home) CircleHome {
+	p := &h.Program
+	out := CircleHome{ID: h.Circle.ID, Members: newCirclePeople(h.Circle.Members), ActivatedAt: h.Circle.ActivatedAt,
+		Program: CircleProgram{ID: p.ID, Name: p.Name, Purpose: p.Purpose, Format: p.Format, Protocol: p.Protocol, Cadence: p.Cadence,
+			SessionMinutes: p.SessionMinutes, MinSize: p.MinSize, MaxSize: p.MaxSize},
+		GroundRulesVersion: h.GroundRules.Version, Upcoming: newMeetings(h.Upcoming), Past: newMeetings(h.Past),
+		Commitments: newCommitments(h.Commitments), Posts: newPosts(h.Posts), BelowMinimum: h.BelowMinimum}
+	if h.Schedule != nil {
+		s := newSchedule(h.Schedule)
+		out.Schedule = &s
+	}
+	if h.Adopted != nil {
+		v := newAgreementVersion(h.Adopted)
+		out.Adopted = &v
+	}
+	if h.Proposed != nil {
+		v := newAgreementVersion(h.Proposed)
+		out.Proposed = &v
+	}
+	return out
+}
+
+// GroundRules is the organisation's ground-rules text at one version.
+type GroundRules struct {
+	Version   int        `json:"version"`
+	Body      string     `json:"body" doc:"Markdown."`
+	UpdatedAt *time.Time `json:"updated_at,omitempty" doc:"Left out while the default text is in force."`
+}
+
+func newGroundRules(g *circle.GroundRules) GroundRules {
+	out := GroundRules{Version: g.Version, Body: g.Body}
+	if !g.UpdatedAt.IsZero() {
+		at := g.UpdatedAt
+		out.UpdatedAt = &at
+	}
+	return out
+}
+
+// CircleGroundRules is the ground rules a member acknowledges in one
+// circle, and whether they have.
+type CircleGroundRules struct {
+	Version        int        `json:"version" doc:"Send this version to acknowledge the text."`
+	Body           string     `json:"body" doc:"Markdown."`
+	AcknowledgedAt *time.Time `json:"acknowledged_at" nullable:"true" doc:"When the caller acknowledged this version in this circle; null if they have not."`
+}
+
+// Schedule is a circle's recurring meeting time. Its wall-clock time is
+// kept in its own time zone across daylight-saving changes.
+type Schedule struct {
+	Freq            calendar.Freq `json:"freq" enum:"weekly,fortnightly,four-weekly,monthly"`
+	Weekday         int           `json:"weekday" doc:"0 is Sunday, 6 is Saturday."`
+	Nth             int           `json:"nth" doc:"For monthly schedules, the week of the month: 1–4, or -1 for the last; otherwise 0."`
+	Timezone        string        `json:"timezone"`
+	FirstStart      time.Time     `json:"first_start"`
+	DurationMinutes int           `json:"duration_minutes"`
+	VideoURL        string        `json:"video_url"`
+	Sequence        int           `json:"sequence" doc:"Counts changes to the schedule, as calendars do."`
+	Description     string        `json:"description" doc:"The rule in words, such as \"Every other Tuesday\"."`
+}
+
+func newSchedule(s *circle.Schedule) Schedule {
+	return Schedule{Freq: s.Rule.Freq, Weekday: int(s.Rule.Weekday), Nth: s.Rule.Nth, Timezone: s.Timezone, FirstStart: s.FirstStart.UTC(),
+		DurationMinutes: int(s.Duration / time.Minute), VideoURL: s.VideoURL, Sequence: s.Sequence, Description: s.Rule.Describe()}
+}
+
+// ScheduleInput is a schedule as it is set: a rule, a wall-clock time in a
+// time zone and the first day it may be used. The circle package's checks
+// decide and word the messages; the limits here are for the document.
+type ScheduleInput struct {
+	Freq            string `json:"freq" enum:"weekly,fortnightly,four-weekly,monthly"`
+	Weekday         int    `json:"weekday" minimum:"0" maximum:"6" doc:"0 is Sunday, 6 is Saturday."`
+	Nth             int    `json:"nth" required:"false" doc:"For monthly schedules only, the week of the month: 1–4, or -1 for the last."`
+	Time            string `json:"time" maxLength:"5" doc:"The start as hh:mm in timezone, such as 16:00." example:"16:00"`
+	StartsOn        string `json:"starts_on" maxLength:"10" doc:"The first day the schedule may use, YYYY-MM-DD in timezone, within a year from today; the first meeting is the first matching day on or after it." example:"2026-12-01"`
+	Timezone        string `json:"timezone" maxLength:"64" doc:"IANA time zone the time is kept in." example:"Europe/Berlin"`
+	DurationMinutes int    `json:"duration_minutes" minimum:"15" maximum:"240"`
+	VideoURL        string `json:"video_url" required:"false" maxLength:"500" doc:"The call's web address, starting with https://; empty for none."`
+}
+
+func newScheduleInput(in circle.ScheduleInput) ScheduleInput {
+	return ScheduleInput{Freq: in.Freq, Weekday: in.Weekday, Nth: in.Nth, Time: in.Time, StartsOn: in.StartsOn, Timezone: in.Timezone,
+		DurationMinutes: in.DurationMinutes, VideoURL: in.VideoURL}
+}
+
+func (in ScheduleInput) domain() circle.ScheduleInput {
+	return circle.ScheduleInput{Freq: in.Freq, Weekday: in.Weekday, Nth: in.Nth, Time: in.Time, StartsOn: in.StartsOn, Timezone: in.Timezone,
+		DurationMinutes: in.DurationMinutes, VideoURL: in.VideoURL}
+}
+
+// ScheduleForm is what setting a circle's schedule starts from.
+type ScheduleForm struct {
+	ScheduleInput
+	Exists bool `json:"exists" doc:"Whether the circle has a schedule; if not, the fields are a suggestion from the members' common availability, in the caller's time zone."`
+}
+
+// Meeting is one occurrence of a circle's schedule.
+type Meeting struct {
+	ID            string               `json:"id"`
+	OriginalStart time.Time            `json:"original_start" doc:"When the schedule put the meeting; calendars know it by this even after it moves."`
+	StartsAt      time.Time            `json:"starts_at"`
+	EndsAt        time.Time            `json:"ends_at"`
+	Status        circle.MeetingStatus `json:"status" enum:"scheduled,cancelled"`
+	FacilitatorID string               `json:"facilitator_id,omitempty" doc:"Left out for cancelled meetings. May name someone who has since left, for past meetings."`
+	TimekeeperID  string               `json:"timekeeper_id,omitempty" doc:"Left out for cancelled meetings."`
+	RolesChosen   bool                 `json:"roles_chosen" doc:"Whether the circle chose the roles; otherwise the rotation suggested them."`
+	Moved         bool                 `json:"moved" doc:"Whether the meeting was moved from its scheduled time."`
+}
+
+func newMeeting(m *circle.Meeting) Meeting {
+	return Meeting{ID: m.ID, OriginalStart: m.Original.UTC(), StartsAt: m.Start.UTC(), EndsAt: m.End.UTC(), Status: m.Status,
+		FacilitatorID: m.FacilitatorID, TimekeeperID: m.TimekeeperID, RolesChosen: m.RolesChosen, Moved: m.Moved()}
+}
+
+func newMeetings(ms []circle.Meeting) []Meeting {
+	out := make([]Meeting, len(ms))
+	for i := range ms {
+		out[i] = newMeeting(&ms[i])
+	}
+	return out
+}
+
+// AgreementVersion is one version of a circle's working agreement.
+type AgreementVersion struct {
+	Version        int                    `json:"version"`
+	Body           string                 `json:"body" doc:"Markdown."`
+	Note           string                 `json:"note" doc:"The proposer's note on what changed."`
+	ProposedBy     string                 `json:"proposed_by"`
+	ProposedByName string                 `json:"proposed_by_name"`
+	ProposedAt     time.Time              `json:"proposed_at"`
+	Status         circle.AgreementStatus `json:"status" enum:"proposed,adopted,superseded,withdrawn" doc:"proposed: waiting for every member's consent; adopted: in force; superseded: in force before a newer version; withdrawn: dropped before everyone consented."`
+	AdoptedAt      *time.Time             `json:"adopted_at,omitempty"`
+	Consents       []Consent              `json:"consents" nullable:"false" doc:"Who consented, oldest first; the proposer consents by proposing."`
+}
+
+// Consent is one member's consent to a version.
+type Consent struct {
+	UserID      string    `json:"user_id"`
+	Name        string    `json:"name"`
+	ConsentedAt time.Time `json:"consented_at"`
+}
+
+func newAgreementVersion(v *circle.AgreementVersion) AgreementVersion {
+	out := AgreementVersion{Version: v.Version, Body: v.Body, Note: v.Note, ProposedBy: v.ProposedBy, ProposedByName: v.ProposedByName,
+		ProposedAt: v.ProposedAt, Status: v.Status, AdoptedAt: v.AdoptedAt, Consents: make([]Consent, len(v.Consents))}
+	for i, c := range v.Consents {
+		out.Consents[i] = Consent{UserID: c.UserID, Name: c.Name, ConsentedAt: c.At}
+	}
+	return out
+}
+
+func newAgreementVersions(vs []circle.AgreementVersion) []AgreementVersion {
+	out := make([]AgreementVersion, len(vs))
+	for i := range vs {
+		out[i] = newAgreementVersion(&vs[i])
+	}
+	return out
+}
+
+// Post is a note in a circle's members-only space.
+type Post struct {
+	ID         string    `json:"id"`
+	AuthorID   string    `json:"author_id" doc:"Empty when the author's account is gone."`
+	AuthorName string    `json:"author_name"`
+	Body       string    `json:"body" doc:"Markdown."`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+func newPost(p *circle.Post) Post {
+	return Post{ID: p.ID, AuthorID: p.AuthorID, AuthorName: p.AuthorName, Body: p.Body, CreatedAt: p.CreatedAt}
+}
+
+func newPosts(ps []circle.Post) []Post {
+	out := make([]Post, len(ps))
+	for i := range ps {
+		out[i] = newPost(&ps[i])
+	}
+	return out
+}
+
+// Commitment is what a member means to do before the next meeting.
+type Commitment struct {
+	ID        string     `json:"id"`
+	UserID    string     `json:"user_id"`
+	UserName  string     `json:"user_name"`
+	MeetingID string     `json:"meeting_id,omitempty"`
+	Body      string     `json:"body"`
+	Done      bool       `json:"done"`
+	CreatedAt time.Time  `json:"created_at"`
+	DoneAt    *time.Time `json:"done_at,omitempty"`
+}
+
+func newCommitment(c *circle.Commitment) Commitment {
+	return Commitment{ID: c.ID, UserID: c.UserID, UserName: c.UserName, MeetingID: c.MeetingID, Body: c.Body, Done: c.DoneAt != nil,
+		CreatedAt: c.CreatedAt, DoneAt: c.DoneAt}
+}
+
+func newCommitments(cs []circle.Commitment) []Commitment {
+	out := make([]Commitment, len(cs))
+	for i := range cs {
+		out[i] = newCommitment(&cs[i])
+	}
+	return out
+}
+
+// Departure is someone who left one of a program's circles, with the note
+// they left for the organisation's admins.
+type Departure struct {
+	CircleID string    `json:"circle_id"`
+	UserID   string    `json:"user_id"`
+	Name     string    `json:"name"`
+	Note     string    `json:"note"`
+	LeftAt   time.Time `json:"left_at"`
+}
+
+func newDepartures(ds []circle.Departure) []Departure {
+	out := make([]Departure, len(ds))
+	for i, d := range ds {
+		out[i] = Departure{CircleID: d.CircleID, UserID: d.UserID, Name: d.Name, Note: d.Note, LeftAt: d.LeftAt}
+	}
+	return out
+}
+
+// ReminderPrefs are the caller's reminder settings, for all their circles.
+type ReminderPrefs struct {
+	Offsets []int `json:"offsets" nullable:"false" doc:"Minutes before each meeting to send a reminder, each one of 15, 60, 120, 1440 (a day), 2880 (two days) and 10080 (a week); saved longest first without repeats. Empty turns reminders off."`
+	Nudges  bool  `json:"nudges" doc:"Whether to hear when a circle has not met for two of its periods."`
+}
+
+// CalendarFeedStatus says whether the caller has a calendar feed.
+type CalendarFeedStatus struct {
+	Exists bool `json:"exists" doc:"Whether the caller has a feed. Its address is shown only when it is created."`
+}
+
+// CalendarFeed is a calendar feed's secret address, shown only once.
+type CalendarFeed struct {
+	URL string `json:"url" doc:"Subscribe to this address in a calendar app. Anyone with it sees the caller's circle meetings; it is shown only now, and creating a feed again replaces it."`
 }

@@ -55,15 +55,30 @@ func TestOpenAPI(t *testing.T) {
 		t.Errorf("registered operations (-) differ from the document (+):\n%s", diff)
 	}
 	want := []api.Operation{
+		{"DELETE", "/api/v1/circles/{id}/posts/{post}", "delete-post"},
+		{"DELETE", "/api/v1/circles/{id}/schedule", "clear-schedule"},
+		{"DELETE", "/api/v1/me/calendar-feed", "delete-calendar-feed"},
 		{"DELETE", "/api/v1/me/sessions/{id}", "revoke-session"},
 		{"DELETE", "/api/v1/me/tokens/{id}", "revoke-token"},
 		{"DELETE", "/api/v1/programs/{id}/opt-in", "withdraw-opt-in"},
 		{"DELETE", "/api/v1/session", "sign-out"},
 		{"DELETE", "/api/v1/topics/{name}", "delete-topic"},
+		{"GET", "/api/v1/circles", "list-circles"},
+		{"GET", "/api/v1/circles/{id}", "get-circle"},
+		{"GET", "/api/v1/circles/{id}/agreement", "list-agreement-versions"},
+		{"GET", "/api/v1/circles/{id}/commitments", "list-commitments"},
+		{"GET", "/api/v1/circles/{id}/ground-rules", "get-circle-ground-rules"},
+		{"GET", "/api/v1/circles/{id}/meetings", "list-meetings"},
+		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/ics", "download-meeting"},
+		{"GET", "/api/v1/circles/{id}/posts", "list-posts"},
+		{"GET", "/api/v1/circles/{id}/schedule", "get-schedule"},
 		{"GET", "/api/v1/departments", "list-departments"},
+		{"GET", "/api/v1/ground-rules", "get-ground-rules"},
 		{"GET", "/api/v1/invitations/{token}", "get-invitation"},
 		{"GET", "/api/v1/matches", "list-matches"},
 		{"GET", "/api/v1/me", "get-me"},
+		{"GET", "/api/v1/me/calendar-feed", "get-calendar-feed"},
+		{"GET", "/api/v1/me/reminders", "get-reminder-prefs"},
 		{"GET", "/api/v1/me/sessions", "list-sessions"},
 		{"GET", "/api/v1/me/tokens", "list-tokens"},
 		{"GET", "/api/v1/org", "get-org"},
@@ -73,14 +88,27 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/api/v1/people/{id}", "get-person"},
 		{"GET", "/api/v1/programs", "list-programs"},
 		{"GET", "/api/v1/programs/{id}", "get-program"},
+		{"GET", "/api/v1/programs/{id}/departures", "list-departures"},
 		{"GET", "/api/v1/programs/{id}/opt-in", "get-opt-in"},
 		{"GET", "/api/v1/programs/{id}/participants", "list-participants"},
 		{"GET", "/api/v1/programs/{id}/rounds", "list-rounds"},
 		{"GET", "/api/v1/rounds/{id}", "get-round"},
 		{"GET", "/api/v1/topics", "list-topics"},
 		{"PATCH", "/api/v1/me", "update-me"},
+		{"POST", "/api/v1/circles/{id}/agreement", "propose-agreement"},
+		{"POST", "/api/v1/circles/{id}/agreement/{version}/consent", "consent-to-agreement"},
+		{"POST", "/api/v1/circles/{id}/agreement/{version}/withdraw", "withdraw-agreement"},
+		{"POST", "/api/v1/circles/{id}/commitments", "create-commitment"},
+		{"POST", "/api/v1/circles/{id}/ground-rules/acknowledge", "acknowledge-ground-rules"},
+		{"POST", "/api/v1/circles/{id}/leave", "leave-circle"},
+		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/cancel", "cancel-meeting"},
+		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/move", "move-meeting"},
+		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/restore", "restore-meeting"},
+		{"POST", "/api/v1/circles/{id}/posts", "create-post"},
 		{"POST", "/api/v1/circles/{id}/response", "respond-to-circle"},
+		{"POST", "/api/v1/circles/{id}/return-to-pool", "return-circle-to-pool"},
 		{"POST", "/api/v1/invitations/{token}/accept", "accept-invitation"},
+		{"POST", "/api/v1/me/calendar-feed", "create-calendar-feed"},
 		{"POST", "/api/v1/me/password", "change-password"},
 		{"POST", "/api/v1/me/tokens", "create-token"},
 		{"POST", "/api/v1/pair-invitations/{id}/response", "respond-to-pair-invitation"},
@@ -99,6 +127,11 @@ func TestOpenAPI(t *testing.T) {
 		{"POST", "/api/v1/signup", "sign-up"},
 		{"POST", "/api/v1/signup/confirm", "confirm-sign-up"},
 		{"POST", "/api/v1/topics", "create-topic"},
+		{"PUT", "/api/v1/circles/{id}/commitments/{commitment}", "update-commitment"},
+		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/roles", "set-meeting-roles"},
+		{"PUT", "/api/v1/circles/{id}/schedule", "set-schedule"},
+		{"PUT", "/api/v1/ground-rules", "update-ground-rules"},
+		{"PUT", "/api/v1/me/reminders", "update-reminder-prefs"},
 		{"PUT", "/api/v1/people/{id}/role", "update-role"},
 		{"PUT", "/api/v1/programs/{id}", "update-program"},
 		{"PUT", "/api/v1/programs/{id}/opt-in", "save-opt-in"},
@@ -109,7 +142,9 @@ func TestOpenAPI(t *testing.T) {
 	}
 
 	// Every operation is routed: none answers with the unknown-route error.
-	fill := strings.NewReplacer("{id}", "00000000-0000-0000-0000-000000000000", "{token}", "hsl_nothing", "{name}", "Nothing")
+	none := "00000000-0000-0000-0000-000000000000"
+	fill := strings.NewReplacer("{id}", none, "{token}", "hsl_nothing", "{name}", "Nothing", "{version}", "1",
+		"{meeting}", none, "{post}", none, "{commitment}", none)
 	for _, op := range registered {
 		res := e.anon().do(t, op.Method, fill.Replace(op.Path), nil)
 		if res.status == http.StatusMethodNotAllowed || strings.Contains(string(res.body), "no such API route") {

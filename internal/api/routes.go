@@ -194,6 +194,133 @@ func (a *API) routes() {
 		Tags: []string{tagMatching}, Summary: "Accept or decline a pair invitation",
 		Description: "Only the invited colleague answers. Accepting checks the rules again and forms the pair at once.",
 		Errors:      []int{http.StatusNotFound}}, a.handlePairAnswer)
+
+	// Inside active circles, for their members only.
+	register(a, signedIn, huma.Operation{OperationID: "list-circles", Method: http.MethodGet, Path: "/circles",
+		Tags: []string{tagCircles}, Summary: "List my active circles",
+		Description: "Each with its program, members, next meeting and whether the caller has yet to acknowledge the ground rules."},
+		a.handleCircleList)
+	register(a, signedIn, huma.Operation{OperationID: "get-circle", Method: http.MethodGet, Path: "/circles/{id}",
+		Tags: []string{tagCircles}, Summary: "Show a circle's home",
+		Description: "Members, program, schedule, meetings ahead and held, the agreement in force and the one proposed, commitments and posts.",
+		Errors:      inCircle()}, a.handleCircleShow)
+	register(a, signedIn, huma.Operation{OperationID: "get-circle-ground-rules", Method: http.MethodGet, Path: "/circles/{id}/ground-rules",
+		Tags: []string{tagCircles}, Summary: "Read the ground rules to acknowledge",
+		Description: "The ground rules in force and when the caller acknowledged them in this circle; null if they have not.",
+		Errors:      []int{http.StatusNotFound}}, a.handleCircleRulesShow)
+	register(a, signedIn, huma.Operation{OperationID: "acknowledge-ground-rules", Method: http.MethodPost, Path: "/circles/{id}/ground-rules/acknowledge",
+		Tags: []string{tagCircles}, Summary: "Acknowledge the ground rules",
+		Description: "Opens the circle to the caller. Acknowledging again keeps the first time; a version other than the one in force answers 409.",
+		Errors:      []int{http.StatusNotFound, http.StatusConflict}}, a.handleCircleRulesAck)
+	register(a, signedIn, huma.Operation{OperationID: "get-ground-rules", Method: http.MethodGet, Path: "/ground-rules",
+		Tags: []string{tagCircles}, Summary: "Show the organisation's ground rules"}, a.handleGroundRulesShow)
+	register(a, admin, huma.Operation{OperationID: "update-ground-rules", Method: http.MethodPut, Path: "/ground-rules",
+		Tags: []string{tagCircles}, Summary: "Change the ground rules",
+		Description: "A changed text becomes a new version; every member acknowledges it in each circle before they next see inside."},
+		a.handleGroundRulesUpdate)
+	register(a, signedIn, huma.Operation{OperationID: "list-agreement-versions", Method: http.MethodGet, Path: "/circles/{id}/agreement",
+		Tags: []string{tagCircles}, Summary: "List the working agreement's versions",
+		Errors: inCircle()}, a.handleAgreementList)
+	register(a, signedIn, huma.Operation{OperationID: "propose-agreement", Method: http.MethodPost, Path: "/circles/{id}/agreement",
+		Tags: []string{tagCircles}, Summary: "Propose a working agreement",
+		Description: "The proposer consents by proposing; the version takes effect when every member has consented, and the others are asked " +
+			"by email. It replaces an earlier open proposal. The text already in force answers 409.",
+		DefaultStatus: http.StatusCreated, Errors: inCircle(http.StatusConflict)}, a.handleAgreementPropose)
+	register(a, signedIn, huma.Operation{OperationID: "consent-to-agreement", Method: http.MethodPost, Path: "/circles/{id}/agreement/{version}/consent",
+		Tags: []string{tagCircles}, Summary: "Consent to a proposed agreement",
+		Description: "The last member to consent puts the version in force. A version not waiting for consent, or consenting twice, answers 409.",
+		Errors:      inCircle(http.StatusConflict)}, a.handleAgreementConsent)
+	register(a, signedIn, huma.Operation{OperationID: "withdraw-agreement", Method: http.MethodPost, Path: "/circles/{id}/agreement/{version}/withdraw",
+		Tags: []string{tagCircles}, Summary: "Withdraw my proposal",
+		Description: "Only the proposer withdraws, and only while it waits for consent (409 otherwise).",
+		Errors:      inCircle(http.StatusConflict)}, a.handleAgreementWithdraw)
+	register(a, signedIn, huma.Operation{OperationID: "list-posts", Method: http.MethodGet, Path: "/circles/{id}/posts",
+		Tags: []string{tagCircles}, Summary: "List the members-only space", Errors: inCircle()}, a.handlePostList)
+	register(a, signedIn, huma.Operation{OperationID: "create-post", Method: http.MethodPost, Path: "/circles/{id}/posts",
+		Tags: []string{tagCircles}, Summary: "Share a note with the circle",
+		DefaultStatus: http.StatusCreated, Errors: inCircle()}, a.handlePostCreate)
+	register(a, signedIn, huma.Operation{OperationID: "delete-post", Method: http.MethodDelete, Path: "/circles/{id}/posts/{post}",
+		Tags: []string{tagCircles}, Summary: "Remove my post",
+		Description: "Only the author removes a post; anyone else's answers 404.", Errors: inCircle()}, a.handlePostDelete)
+	register(a, signedIn, huma.Operation{OperationID: "list-commitments", Method: http.MethodGet, Path: "/circles/{id}/commitments",
+		Tags: []string{tagCircles}, Summary: "List the circle's commitments", Errors: inCircle()}, a.handleCommitmentList)
+	register(a, signedIn, huma.Operation{OperationID: "create-commitment", Method: http.MethodPost, Path: "/circles/{id}/commitments",
+		Tags: []string{tagCircles}, Summary: "Commit to something before the next meeting",
+		DefaultStatus: http.StatusCreated, Errors: inCircle()}, a.handleCommitmentCreate)
+	register(a, signedIn, huma.Operation{OperationID: "update-commitment", Method: http.MethodPut, Path: "/circles/{id}/commitments/{commitment}",
+		Tags: []string{tagCircles}, Summary: "Mark my commitment done, or open again",
+		Description: "Only its author changes a commitment; anyone else's answers 404.", Errors: inCircle()}, a.handleCommitmentUpdate)
+	register(a, signedIn, huma.Operation{OperationID: "leave-circle", Method: http.MethodPost, Path: "/circles/{id}/leave",
+		Tags: []string{tagCircles}, Summary: "Leave a circle",
+		Description: "Needs no acknowledgement of the ground rules: anyone may leave without giving a reason. The others are told and " +
+			"the circle goes on; the optional note goes to the organisation's admins only. The caller's meetings leave their calendar.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handleLeave)
+	register(a, admin, huma.Operation{OperationID: "return-circle-to-pool", Method: http.MethodPost, Path: "/circles/{id}/return-to-pool",
+		Tags: []string{tagCircles}, Summary: "Return a circle's members to the pool",
+		Description: "Dissolves an active circle that fell below its program's minimum, so its members are matched again at the next re-match. " +
+			"A circle that still has enough members answers 409.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handleReturnToPool)
+	register(a, admin, huma.Operation{OperationID: "list-departures", Method: http.MethodGet, Path: "/programs/{id}/departures",
+		Tags: []string{tagCircles}, Summary: "List who left a program's circles",
+		Description: "With the notes they left for admins.", Errors: []int{http.StatusNotFound}}, a.handleDepartureList)
+
+	// Schedules, meetings, reminders and calendar feeds.
+	register(a, signedIn, huma.Operation{OperationID: "get-schedule", Method: http.MethodGet, Path: "/circles/{id}/schedule",
+		Tags: []string{tagCalendar}, Summary: "Show the schedule's settings",
+		Description: "The circle's schedule as it is set; without one, a suggestion from the members' common availability (exists is false).",
+		Errors:      inCircle()}, a.handleScheduleShow)
+	register(a, signedIn, huma.Operation{OperationID: "set-schedule", Method: http.MethodPut, Path: "/circles/{id}/schedule",
+		Tags: []string{tagCalendar}, Summary: "Set or change the schedule",
+		Description: "Replaces the meetings ahead with the new rule's; roles are given by the rotation and every member gets a calendar invitation by email.",
+		Errors:      inCircle(http.StatusConflict)}, a.handleScheduleSet)
+	register(a, signedIn, huma.Operation{OperationID: "clear-schedule", Method: http.MethodDelete, Path: "/circles/{id}/schedule",
+		Tags: []string{tagCalendar}, Summary: "Clear the schedule",
+		Description: "The meetings ahead are cancelled in everyone's calendar.", Errors: inCircle(http.StatusConflict)}, a.handleScheduleClear)
+	register(a, signedIn, huma.Operation{OperationID: "list-meetings", Method: http.MethodGet, Path: "/circles/{id}/meetings",
+		Tags: []string{tagCalendar}, Summary: "List the circle's meetings",
+		Description: "Those ahead with the roles the rotation suggests or the circle chose, and those held.", Errors: inCircle()}, a.handleMeetingList)
+	register(a, signedIn, huma.Operation{OperationID: "move-meeting", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/move",
+		Tags: []string{tagCalendar}, Summary: "Move one meeting",
+		Description: "Moves this occurrence only; everyone's calendar and reminders follow. A meeting that has begun, or is cancelled, cannot move.",
+		Errors:      inCircle(http.StatusConflict)}, a.handleMeetingMove)
+	register(a, signedIn, huma.Operation{OperationID: "cancel-meeting", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/cancel",
+		Tags: []string{tagCalendar}, Summary: "Cancel one meeting",
+		Description: "In everyone's calendar; the rotation skips it. Cancelling a cancelled meeting changes nothing.",
+		Errors:      inCircle(http.StatusConflict)}, a.handleMeetingCancel)
+	register(a, signedIn, huma.Operation{OperationID: "restore-meeting", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/restore",
+		Tags: []string{tagCalendar}, Summary: "Restore a cancelled meeting",
+		Errors: inCircle(http.StatusConflict)}, a.handleMeetingRestore)
+	register(a, signedIn, huma.Operation{OperationID: "set-meeting-roles", Method: http.MethodPut, Path: "/circles/{id}/meetings/{meeting}/roles",
+		Tags: []string{tagCalendar}, Summary: "Choose a meeting's facilitator and timekeeper",
+		Description: "In place of the rotation's suggestion; later meetings are suggested again around the choice.",
+		Errors:      inCircle(http.StatusConflict)}, a.handleMeetingRoles)
+	register(a, signedIn, huma.Operation{OperationID: "download-meeting", Method: http.MethodGet, Path: "/circles/{id}/meetings/{meeting}/ics",
+		Tags: []string{tagCalendar}, Summary: "Download a meeting as an iCalendar file",
+		Responses: map[string]*huma.Response{"200": {Description: "The meeting as an iCalendar (.ics) file.",
+			Content: map[string]*huma.MediaType{"text/calendar": {Schema: &huma.Schema{Type: huma.TypeString}}}}},
+		Errors: inCircle()}, a.handleMeetingICS)
+	register(a, signedIn, huma.Operation{OperationID: "get-reminder-prefs", Method: http.MethodGet, Path: "/me/reminders",
+		Tags: []string{tagCalendar}, Summary: "Show my reminder settings",
+		Description: "For all the caller's circles; a day and an hour before each meeting, with nudges, until changed."}, a.handleRemindersShow)
+	register(a, signedIn, huma.Operation{OperationID: "update-reminder-prefs", Method: http.MethodPut, Path: "/me/reminders",
+		Tags: []string{tagCalendar}, Summary: "Change my reminder settings",
+		Description: "The reminders of every meeting ahead follow at once."}, a.handleRemindersUpdate)
+	register(a, signedIn, huma.Operation{OperationID: "get-calendar-feed", Method: http.MethodGet, Path: "/me/calendar-feed",
+		Tags: []string{tagCalendar}, Summary: "Say whether I have a calendar feed"}, a.handleFeedShow)
+	register(a, signedIn, huma.Operation{OperationID: "create-calendar-feed", Method: http.MethodPost, Path: "/me/calendar-feed",
+		Tags: []string{tagCalendar}, Summary: "Create a calendar feed",
+		Description: "A secret address with every meeting of the caller's circles, for calendar apps. It is shown only now; " +
+			"creating a feed again replaces the address and the old one stops working.",
+		DefaultStatus: http.StatusCreated}, a.handleFeedCreate)
+	register(a, signedIn, huma.Operation{OperationID: "delete-calendar-feed", Method: http.MethodDelete, Path: "/me/calendar-feed",
+		Tags: []string{tagCalendar}, Summary: "Turn my calendar feed off"}, a.handleFeedDelete)
+}
+
+// inCircle lists the errors of an operation inside a circle: 403 until the
+// caller acknowledges the ground rules, 404 for anyone not a member. It
+// returns a new slice each time because register appends to it.
+func inCircle(more ...int) []int {
+	return append([]int{http.StatusForbidden, http.StatusNotFound}, more...)
 }
 
 // importBodyDoc describes the body of the import operations.

@@ -111,6 +111,8 @@ var (
 	ErrRulesChanged = &Error{"The ground rules changed while you were reading them. Please read them again."}
 	// ErrMeetingPast: a meeting that has begun can no longer change.
 	ErrMeetingPast = &Error{"That meeting has already begun; only meetings ahead can change."}
+	// ErrMeetingCancelled: a cancelled meeting has no room.
+	ErrMeetingCancelled = &Error{"This meeting was cancelled. Put it back on to meet."}
 	// ErrNotBelowMinimum: only a circle below its minimum can be returned
 	// to the pool.
 	ErrNotBelowMinimum = &Error{"This circle still has enough members; it can only be returned to the pool when it falls below the minimum."}

@@ -357,9 +357,16 @@ func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID str
 	}
 	st, err := s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
 		changed := st.Schedule != nil
-		if changed {
-			sched.Sequence = st.Schedule.Sequence + 1
+		if changed || st.CalendarSequence > 0 {
+			// Calendars drop an update whose SEQUENCE is not above the
+			// last they saw for the series, a cancellation included.
+			last := st.CalendarSequence
+			if changed {
+				last = max(last, st.Schedule.Sequence)
+			}
+			sched.Sequence = last + 1
 		}
+		st.CalendarSequence = sched.Sequence
 		// Stamped now, as the store saves it, so that the invitation's
 		// DTSTAMP is the time of the change.
 		sched.UpdatedAt = st.Now
@@ -473,7 +480,8 @@ func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID s
 			return nil
 		}
 		old := *st.Schedule
-		old.Sequence++
+		old.Sequence = max(old.Sequence, st.CalendarSequence) + 1
+		st.CalendarSequence = old.Sequence
 		se := s.series(st.Circle, st.Program, &old, st.Meetings)
 		ics := calendar.Cancel(se)
 		for _, m := range st.Circle.Members {

@@ -18,6 +18,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -28,6 +29,11 @@ type Service struct {
 	Logger  *slog.Logger
 	// MatchBudget limits one run of the matching; 0 lets the engine pick.
 	MatchBudget time.Duration
+	// Live tells every instance that a meeting's room changed; nil in a
+	// setting without open room pages.
+	Live Notifier
+	// Seal encrypts private reflections.
+	Seal *seal.Box
 }
 
 func (s *Service) link(path string) string {

@@ -26,6 +26,9 @@ type CircleState struct {
 	Prefs map[string]circle.ReminderPrefs
 	// NudgedAt is when members were last told the circle has not met.
 	NudgedAt *time.Time
+	// CalendarSequence is the last SEQUENCE sent for the circle's series;
+	// a change may raise it.
+	CalendarSequence int
 	// Left is the member who is leaving, in LeaveCircle; Adopted is the
 	// agreement version that took effect because they left.
 	Left    *circle.Departure
@@ -126,9 +129,11 @@ func (db *DB) changeCircle(ctx context.Context, tx *Tx, c *program.Circle, left 
 	if st.Prefs, err = findPrefs(ctx, tx, c.OrgID, c.UserIDs()); err != nil {
 		return nil, err
 	}
-	if err := tx.queryRow(ctx, `SELECT nudged_at FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).Scan(&st.NudgedAt); err != nil {
+	if err := tx.queryRow(ctx, `SELECT nudged_at, calendar_sequence FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).
+		Scan(&st.NudgedAt, &st.CalendarSequence); err != nil {
 		return nil, err
 	}
+	oldSequence := st.CalendarSequence
 	oldSchedule := st.Schedule
 	oldMeetings := make(map[string]circle.Meeting, len(st.Meetings))
 	for _, m := range st.Meetings {
@@ -185,6 +190,11 @@ func (db *DB) changeCircle(ctx context.Context, tx *Tx, c *program.Circle, left 
 	}
 	if err := db.syncReminders(ctx, tx, st); err != nil {
 		return nil, err
+	}
+	if st.CalendarSequence != oldSequence {
+		if _, err := tx.exec(ctx, `UPDATE circles SET calendar_sequence = $1 WHERE org_id = $2 AND id = $3`, st.CalendarSequence, c.OrgID, c.ID); err != nil {
+			return nil, err
+		}
 	}
 	if st.Nudged {
 		if _, err := tx.exec(ctx, `UPDATE circles SET nudged_at = $1 WHERE org_id = $2 AND id = $3`, tx.now, c.OrgID, c.ID); err != nil {

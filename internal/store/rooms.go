@@ -13,24 +13,46 @@ import (
 // and writes, and its version.
 type Room struct {
 	MeetingID string
+	OrgID     string
 	CircleID  string
 	State     []byte
 	Version   int64
+	// Seq counts every change to the room, content included.
+	Seq       int64
 	UpdatedAt time.Time
+}
+
+const roomColumns = `meeting_id, org_id, circle_id, state, version, seq, updated_at`
+
+func scanRoom(s scanner) (*Room, error) {
+	var r Room
+	var state string
+	if err := s.Scan(&r.MeetingID, &r.OrgID, &r.CircleID, &state, &r.Version, &r.Seq, &r.UpdatedAt); err != nil {
+		return nil, err
+	}
+	r.State = []byte(state)
+	return &r, nil
 }
 
 // FindRoom returns the live state of meetingID, or ErrNotFound before the
 // room was first opened.
 func (db *DB) FindRoom(ctx context.Context, orgID, meetingID string) (*Room, error) {
-	var r Room
-	var state string
-	err := db.queryRow(ctx, `SELECT meeting_id, circle_id, state, version, updated_at FROM rooms WHERE org_id = $1 AND meeting_id = $2`,
-		orgID, meetingID).Scan(&r.MeetingID, &r.CircleID, &state, &r.Version, &r.UpdatedAt)
+	r, err := scanRoom(db.queryRow(ctx, `SELECT `+roomColumns+` FROM rooms WHERE org_id = $1 AND meeting_id = $2`, orgID, meetingID))
 	if err != nil {
 		return nil, fmt.Errorf("find room: %w", err)
 	}
-	r.State = []byte(state)
-	return &r, nil
+	return r, nil
+}
+
+// FindRoomByMeeting returns a room by its meeting alone, for the live
+// fan-out that reloads a room on a notification; whoever receives what it
+// loads was checked when they subscribed.
+func (db *DB) FindRoomByMeeting(ctx context.Context, meetingID string) (*Room, error) {
+	r, err := scanRoom(db.queryRow(ctx, `SELECT `+roomColumns+` FROM rooms WHERE meeting_id = $1`, meetingID))
+	if err != nil {
+		return nil, fmt.Errorf("find room: %w", err)
+	}
+	return r, nil
 }
 
 // CreateRoom stores the first state of a meeting's room unless another
@@ -47,26 +69,36 @@ func (db *DB) CreateRoom(ctx context.Context, orgID, circleID, meetingID string,
 	return db.FindRoom(ctx, orgID, meetingID)
 }
 
-// UpdateRoom replaces a room's state if it is still at version from; a
-// room that moved on meanwhile gives ErrConflict and changes nothing.
-func (db *DB) UpdateRoom(ctx context.Context, orgID, meetingID string, from int64, state []byte, to int64) error {
+// UpdateRoom replaces a room's state if it is still at version from, and
+// returns the room's new seq; a room that moved on meanwhile gives
+// ErrConflict and changes nothing.
+func (db *DB) UpdateRoom(ctx context.Context, orgID, meetingID string, from int64, state []byte, to int64) (int64, error) {
+	var seq int64
 	err := db.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE rooms SET state = $1, version = $2, updated_at = $3 WHERE org_id = $4 AND meeting_id = $5 AND version = $6`,
-			string(state), to, tx.now, orgID, meetingID, from)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return ErrConflict
-		}
-		return nil
+		return tx.queryRow(ctx, `UPDATE rooms SET state = $1, version = $2, seq = seq + 1, updated_at = $3
+			WHERE org_id = $4 AND meeting_id = $5 AND version = $6 RETURNING seq`,
+			string(state), to, tx.now, orgID, meetingID, from).Scan(&seq)
+	})
+	if errors.Is(err, ErrNotFound) {
+		err = ErrConflict
+	}
+	if err != nil {
+		return 0, fmt.Errorf("update room: %w", err)
+	}
+	return seq, nil
+}
+
+// TouchRoom counts a change to a room's content (a check-in, an offer,
+// the note) and returns the new seq, so open pages fetch it.
+func (db *DB) TouchRoom(ctx context.Context, orgID, meetingID string) (int64, error) {
+	var seq int64
+	err := db.inTx(ctx, func(tx *Tx) error {
+		return tx.queryRow(ctx, `UPDATE rooms SET seq = seq + 1 WHERE org_id = $1 AND meeting_id = $2 RETURNING seq`, orgID, meetingID).Scan(&seq)
 	})
 	if err != nil {
-		return fmt.Errorf("update room: %w", err)
+		return 0, fmt.Errorf("touch room: %w", err)
 	}
-	return nil
+	return seq, nil
 }
 
 // Checkin is a member's check-in at a meeting; having one means they came.

@@ -155,8 +155,13 @@ CREATE TABLE circle_departures (
 
 -- nudged_at is when members were last told their circle has not met.
 ALTER TABLE circles ADD COLUMN nudged_at TIMESTAMP;
+-- calendar_sequence is the last iCalendar SEQUENCE sent for the circle's
+-- series, kept when a schedule is cleared so that a later one is newer in
+-- every calendar.
+ALTER TABLE circles ADD COLUMN calendar_sequence INTEGER NOT NULL DEFAULT 0;
 
 -- +goose Down
+ALTER TABLE circles DROP COLUMN calendar_sequence;
 ALTER TABLE circles DROP COLUMN nudged_at;
 DROP TABLE circle_departures;
 DROP TABLE commitments;

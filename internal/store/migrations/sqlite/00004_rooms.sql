@@ -3,13 +3,15 @@
 -- agenda position, the timer and who holds which role, as JSON written by
 -- package room, with a version that every change bumps (a change based on
 -- an older version is refused, so two timekeepers pressing at once cannot
--- corrupt it).
+-- corrupt it). seq counts every change to the room, its notes, offers and
+-- check-ins included; it orders what open room pages receive.
 CREATE TABLE rooms (
     meeting_id TEXT PRIMARY KEY REFERENCES meetings (id) ON DELETE CASCADE,
     org_id     TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
     circle_id  TEXT NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
     state      TEXT NOT NULL,
     version    INTEGER NOT NULL,
+    seq        INTEGER NOT NULL DEFAULT 1,
     updated_at TIMESTAMP NOT NULL
 );
 

@@ -1,0 +1,294 @@
+package api
+
+import (
+	"context"
+	"slices"
+
+	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// circleInput names one of the caller's circles. Every circle operation
+// answers 404 for a circle the caller is not an active member of, admins
+// included: what members say to each other is theirs.
+type circleInput struct {
+	ID string `path:"id" maxLength:"100" doc:"The circle."`
+}
+
+type circleList struct {
+	Circles []CircleSummary `json:"circles" nullable:"false" doc:"Oldest first."`
+}
+
+type circleHomeOutput struct {
+	Body CircleHome
+}
+
+type circleRulesOutput struct {
+	Body CircleGroundRules
+}
+
+type acknowledgeInput struct {
+	ID   string `path:"id" maxLength:"100" doc:"The circle."`
+	Body struct {
+		Version int `json:"version" minimum:"1" doc:"The version the caller read, from GET /api/v1/circles/{id}/ground-rules; another version answers 409, since the text changed while they read it."`
+	}
+}
+
+type groundRulesUpdate struct {
+	Body struct {
+		Body string `json:"body" maxLength:"20000" doc:"Markdown. A changed text becomes a new version, which every member acknowledges again in each of their circles."`
+	}
+}
+
+type groundRulesOutput struct {
+	Body GroundRules
+}
+
+type agreementList struct {
+	Versions []AgreementVersion `json:"versions" nullable:"false" doc:"Newest first."`
+}
+
+type agreementProposeInput struct {
+	ID   string `path:"id" maxLength:"100" doc:"The circle."`
+	Body struct {
+		Body string `json:"body" maxLength:"20000" doc:"The whole agreement, in Markdown."`
+		Note string `json:"note,omitempty" maxLength:"500" doc:"What changed and why, for the others."`
+	}
+}
+
+type versionInput struct {
+	ID      string `path:"id" maxLength:"100" doc:"The circle."`
+	Version int    `path:"version" minimum:"1" doc:"The agreement's version."`
+}
+
+type agreementOutput struct {
+	Body AgreementVersion
+}
+
+type postList struct {
+	Posts []Post `json:"posts" nullable:"false" doc:"The latest 30, newest first."`
+}
+
+type postCreateInput struct {
+	ID   string `path:"id" maxLength:"100" doc:"The circle."`
+	Body struct {
+		Body string `json:"body" maxLength:"4000" doc:"Markdown; only the circle's members see it."`
+	}
+}
+
+type postInput struct {
+	ID   string `path:"id" maxLength:"100" doc:"The circle."`
+	Post string `path:"post" maxLength:"100" doc:"The post."`
+}
+
+type commitmentList struct {
+	Commitments []Commitment `json:"commitments" nullable:"false" doc:"Open ones first, then the latest done; at most 100."`
+}
+
+type commitmentCreateInput struct {
+	ID   string `path:"id" maxLength:"100" doc:"The circle."`
+	Body struct {
+		Body string `json:"body" maxLength:"500" doc:"What you mean to do before the next meeting, in a sentence or two."`
+	}
+}
+
+type commitmentUpdateInput struct {
+	ID         string `path:"id" maxLength:"100" doc:"The circle."`
+	Commitment string `path:"commitment" maxLength:"100" doc:"The commitment."`
+	Body       struct {
+		Done bool `json:"done" doc:"true when it is done; false to open it again."`
+	}
+}
+
+type leaveInput struct {
+	ID   string `path:"id" maxLength:"100" doc:"The circle."`
+	Body *struct {
+		Note string `json:"note,omitempty" maxLength:"1000" doc:"Private: a note for the organisation's admins only, never the circle."`
+	}
+}
+
+type departureList struct {
+	Departures []Departure `json:"departures" nullable:"false" doc:"Newest first."`
+}
+
+func (a *API) handleCircleList(ctx context.Context, _ *struct{}) (*struct{ Body circleList }, error) {
+	sums, err := a.coach.MyCircles(ctx, auth.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := circleList{Circles: make([]CircleSummary, len(sums))}
+	for i := range sums {
+		out.Circles[i] = newCircleSummary(&sums[i])
+	}
+	return &struct{ Body circleList }{Body: out}, nil
+}
+
+func (a *API) handleCircleShow(ctx context.Context, in *circleInput) (*circleHomeOutput, error) {
+	h, err := a.coach.Home(ctx, auth.UserFromContext(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &circleHomeOutput{Body: newCircleHome(h)}, nil
+}
+
+// circleRules answers with the ground rules as the caller sees them in a
+// circle; reading them needs no acknowledgement, since it is how one
+// acknowledges.
+func (a *API) circleRules(ctx context.Context, circleID string) (*circleRulesOutput, error) {
+	_, rules, at, err := a.coach.CircleRules(ctx, auth.UserFromContext(ctx), circleID)
+	if err != nil {
+		return nil, err
+	}
+	return &circleRulesOutput{Body: CircleGroundRules{Version: rules.Version, Body: rules.Body, AcknowledgedAt: at}}, nil
+}
+
+func (a *API) handleCircleRulesShow(ctx context.Context, in *circleInput) (*circleRulesOutput, error) {
+	return a.circleRules(ctx, in.ID)
+}
+
+func (a *API) handleCircleRulesAck(ctx context.Context, in *acknowledgeInput) (*circleRulesOutput, error) {
+	if err := a.coach.AcknowledgeGroundRules(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Version); err != nil {
+		return nil, err
+	}
+	return a.circleRules(ctx, in.ID)
+}
+
+func (a *API) handleGroundRulesShow(ctx context.Context, _ *struct{}) (*groundRulesOutput, error) {
+	g, err := a.coach.GroundRules(ctx, auth.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return &groundRulesOutput{Body: newGroundRules(g)}, nil
+}
+
+func (a *API) handleGroundRulesUpdate(ctx context.Context, in *groundRulesUpdate) (*groundRulesOutput, error) {
+	g, err := a.coach.UpdateGroundRules(ctx, auth.UserFromContext(ctx), in.Body.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &groundRulesOutput{Body: newGroundRules(g)}, nil
+}
+
+func (a *API) handleAgreementList(ctx context.Context, in *circleInput) (*struct{ Body agreementList }, error) {
+	_, versions, err := a.coach.Agreement(ctx, auth.UserFromContext(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body agreementList }{Body: agreementList{Versions: newAgreementVersions(versions)}}, nil
+}
+
+func (a *API) handleAgreementPropose(ctx context.Context, in *agreementProposeInput) (*agreementOutput, error) {
+	v, err := a.coach.ProposeAgreement(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body, in.Body.Note)
+	if err != nil {
+		return nil, err
+	}
+	return &agreementOutput{Body: newAgreementVersion(v)}, nil
+}
+
+func (a *API) handleAgreementConsent(ctx context.Context, in *versionInput) (*agreementOutput, error) {
+	v, err := a.coach.ConsentToAgreement(ctx, auth.UserFromContext(ctx), in.ID, in.Version)
+	if err != nil {
+		return nil, err
+	}
+	return &agreementOutput{Body: newAgreementVersion(v)}, nil
+}
+
+func (a *API) handleAgreementWithdraw(ctx context.Context, in *versionInput) (*agreementOutput, error) {
+	u := auth.UserFromContext(ctx)
+	if err := a.coach.WithdrawAgreement(ctx, u, in.ID, in.Version); err != nil {
+		return nil, err
+	}
+	// The service answers with nothing; reading the versions again shows
+	// the withdrawn one as everyone now sees it.
+	_, versions, err := a.coach.Agreement(ctx, u, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(versions, func(v circle.AgreementVersion) bool { return v.Version == in.Version })
+	if i < 0 {
+		return nil, store.ErrNotFound
+	}
+	return &agreementOutput{Body: newAgreementVersion(&versions[i])}, nil
+}
+
+func (a *API) handlePostList(ctx context.Context, in *circleInput) (*struct{ Body postList }, error) {
+	h, err := a.coach.Home(ctx, auth.UserFromContext(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body postList }{Body: postList{Posts: newPosts(h.Posts)}}, nil
+}
+
+func (a *API) handlePostCreate(ctx context.Context, in *postCreateInput) (*struct{ Body Post }, error) {
+	p, err := a.coach.AddPost(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body Post }{Body: newPost(p)}, nil
+}
+
+func (a *API) handlePostDelete(ctx context.Context, in *postInput) (*struct{}, error) {
+	if err := a.coach.DeletePost(ctx, auth.UserFromContext(ctx), in.ID, in.Post); err != nil {
+		return nil, err
+	}
+	return &struct{}{}, nil
+}
+
+func (a *API) handleCommitmentList(ctx context.Context, in *circleInput) (*struct{ Body commitmentList }, error) {
+	h, err := a.coach.Home(ctx, auth.UserFromContext(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body commitmentList }{Body: commitmentList{Commitments: newCommitments(h.Commitments)}}, nil
+}
+
+func (a *API) handleCommitmentCreate(ctx context.Context, in *commitmentCreateInput) (*struct{ Body Commitment }, error) {
+	c, err := a.coach.AddCommitment(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body Commitment }{Body: newCommitment(c)}, nil
+}
+
+// handleCommitmentUpdate answers with no content: the list of commitments
+// is capped, so the changed one cannot always be read back.
+func (a *API) handleCommitmentUpdate(ctx context.Context, in *commitmentUpdateInput) (*struct{}, error) {
+	if err := a.coach.CompleteCommitment(ctx, auth.UserFromContext(ctx), in.ID, in.Commitment, in.Body.Done); err != nil {
+		return nil, err
+	}
+	return &struct{}{}, nil
+}
+
+func (a *API) handleLeave(ctx context.Context, in *leaveInput) (*struct{}, error) {
+	note := ""
+	if in.Body != nil {
+		note = in.Body.Note
+	}
+	if err := a.coach.Leave(ctx, auth.UserFromContext(ctx), in.ID, note); err != nil {
+		return nil, err
+	}
+	return &struct{}{}, nil
+}
+
+func (a *API) handleReturnToPool(ctx context.Context, in *circleInput) (*struct{}, error) {
+	if err := a.coach.ReturnToPool(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
+		return nil, err
+	}
+	return &struct{}{}, nil
+}
+
+func (a *API) handleDepartureList(ctx context.Context, in *idInput) (*struct{ Body departureList }, error) {
+	u := auth.UserFromContext(ctx)
+	// Finding the program first answers 404 for another organisation's,
+	// where the store would answer an empty list.
+	p, err := a.coach.Program(ctx, u, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := a.coach.Departures(ctx, u, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body departureList }{Body: departureList{Departures: newDepartures(ds)}}, nil
+}

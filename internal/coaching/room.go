@@ -1,0 +1,474 @@
+package coaching
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/room"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// Notifier tells every instance that a room changed, so that each pushes
+// the room's new state to the pages it has open.
+type Notifier interface {
+	Notify(ctx context.Context, room string, seq int64) error
+}
+
+// notify tells the room's open pages about seq. A lost notification only
+// delays a page until its next reconnect, so a failure is logged, not
+// returned: the change itself is saved.
+func (s *Service) notify(ctx context.Context, meetingID string, seq int64) {
+	if s.Live == nil {
+		return
+	}
+	if err := s.Live.Notify(ctx, meetingID, seq); err != nil && s.Logger != nil {
+		s.Logger.WarnContext(ctx, "notify room", "meeting_id", meetingID, "err", err)
+	}
+}
+
+// meeting loads a meeting of a circle u may see inside.
+func (s *Service) meeting(ctx context.Context, u *account.User, circleID, meetingID string) (*program.Circle, *circle.Meeting, error) {
+	c, err := s.inside(ctx, u, circleID)
+	if err != nil {
+		return nil, nil, err
+	}
+	meetings, err := s.DB.FindMeetings(ctx, u.OrgID, circleID)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := slices.IndexFunc(meetings, func(m circle.Meeting) bool { return m.ID == meetingID })
+	if i < 0 {
+		return nil, nil, store.ErrNotFound
+	}
+	return c, &meetings[i], nil
+}
+
+// RoomView is what a member's room page shows.
+type RoomView struct {
+	Circle  program.Circle
+	Program program.Program
+	Meeting circle.Meeting
+	State   room.State
+	Seq     int64
+	// Names maps member ids to names.
+	Names       map[string]string
+	Offers      []store.Offer
+	Checkins    []store.Checkin
+	Note        *store.Note
+	Commitments []circle.Commitment
+	// Agreement is the working agreement in force, for the opening and
+	// the closing.
+	Agreement string
+	// LeastRecent lists members by how long ago they last presented,
+	// longest first (never first): the fairness hint when choosing.
+	LeastRecent []string
+}
+
+// Room opens a meeting's room for a member, creating its state on the
+// first visit: the program's protocol with the book's timings, the
+// members, and the meeting's facilitator and timekeeper.
+func (s *Service) Room(ctx context.Context, u *account.User, circleID, meetingID string) (*RoomView, error) {
+	c, m, err := s.meeting(ctx, u, circleID, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.DB.FindRoom(ctx, u.OrgID, meetingID)
+	if errors.Is(err, store.ErrNotFound) {
+		if m.Status == circle.Cancelled {
+			return nil, circle.ErrMeetingCancelled
+		}
+		r, err = s.openRoom(ctx, c, m)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.roomView(ctx, u.OrgID, c, m, r)
+}
+
+func (s *Service) openRoom(ctx context.Context, c *program.Circle, m *circle.Meeting) (*store.Room, error) {
+	p, err := s.DB.FindProgramByID(ctx, c.OrgID, c.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	protocol := room.Protocol(p.Protocol)
+	if p.Format == program.FormatPair {
+		protocol = room.Pair
+	}
+	members := c.UserIDs()
+	facilitator, timekeeper := m.FacilitatorID, m.TimekeeperID
+	if !slices.Contains(members, facilitator) {
+		facilitator = members[0]
+	}
+	if !slices.Contains(members, timekeeper) || timekeeper == facilitator {
+		timekeeper = members[len(members)-1]
+	}
+	st, err := room.New(room.DefaultSettings(protocol), members, facilitator, timekeeper)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.CreateRoom(ctx, c.OrgID, c.ID, m.ID, b, st.Version)
+}
+
+func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle, m *circle.Meeting, r *store.Room) (*RoomView, error) {
+	v := &RoomView{Circle: *c, Meeting: *m, Seq: r.Seq, Names: map[string]string{}}
+	if err := json.Unmarshal(r.State, &v.State); err != nil {
+		return nil, fmt.Errorf("room state: %w", err)
+	}
+	for _, mem := range c.Members {
+		v.Names[mem.UserID] = mem.Name
+	}
+	p, err := s.DB.FindProgramByID(ctx, orgID, c.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	v.Program = *p
+	if v.Offers, err = s.DB.FindOffers(ctx, orgID, m.ID); err != nil {
+		return nil, err
+	}
+	if v.Checkins, err = s.DB.FindCheckins(ctx, orgID, m.ID); err != nil {
+		return nil, err
+	}
+	if v.Note, err = s.DB.FindNote(ctx, orgID, m.ID); err != nil {
+		return nil, err
+	}
+	all, err := s.DB.FindCommitments(ctx, orgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, com := range all {
+		if com.DoneAt == nil || com.MeetingID == m.ID {
+			v.Commitments = append(v.Commitments, com)
+		}
+	}
+	versions, err := s.DB.FindAgreement(ctx, orgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ver := range versions {
+		if ver.Status == circle.AgreementAdopted {
+			v.Agreement = ver.Body
+		}
+	}
+	v.LeastRecent, err = s.leastRecentPresenters(ctx, orgID, c, m)
+	return v, err
+}
+
+// leastRecentPresenters orders the members by when they last presented
+// in an earlier meeting of the circle, longest ago (or never) first.
+func (s *Service) leastRecentPresenters(ctx context.Context, orgID string, c *program.Circle, m *circle.Meeting) ([]string, error) {
+	meetings, err := s.DB.FindMeetings(ctx, orgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	last := map[string]int{}
+	for i, earlier := range meetings {
+		if !earlier.Start.Before(m.Start) {
+			break
+		}
+		r, err := s.DB.FindRoom(ctx, orgID, earlier.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		var st room.State
+		if json.Unmarshal(r.State, &st) != nil {
+			continue
+		}
+		for _, p := range st.Presenters {
+			last[p] = i + 1
+		}
+	}
+	out := c.UserIDs()
+	slices.SortStableFunc(out, func(a, b string) int { return last[a] - last[b] })
+	return out, nil
+}
+
+// RoomCommand applies a member's command to the meeting. The state is
+// saved only if nobody changed it since the version the member saw; then
+// every open room page receives it.
+func (s *Service) RoomCommand(ctx context.Context, u *account.User, circleID, meetingID string, cmd room.Command) (*room.State, error) {
+	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+		return nil, err
+	}
+	r, err := s.DB.FindRoom(ctx, u.OrgID, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	var st room.State
+	if err := json.Unmarshal(r.State, &st); err != nil {
+		return nil, fmt.Errorf("room state: %w", err)
+	}
+	cmd.By = u.ID
+	if cmd.Kind == room.CmdShuffle {
+		// Randomness stays out of package room so that it is testable.
+		cmd.Order = slices.Clone(st.Order)
+		rand.Shuffle(len(cmd.Order), func(i, j int) { cmd.Order[i], cmd.Order[j] = cmd.Order[j], cmd.Order[i] })
+	}
+	next, err := st.Apply(cmd, s.now())
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(next)
+	if err != nil {
+		return nil, err
+	}
+	seq, err := s.DB.UpdateRoom(ctx, u.OrgID, meetingID, st.Version, b, next.Version)
+	if errors.Is(err, store.ErrConflict) {
+		return nil, room.ErrStale
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.notify(ctx, meetingID, seq)
+	return &next, nil
+}
+
+// touch tells open pages that a room's content changed.
+func (s *Service) touch(ctx context.Context, orgID, meetingID string) error {
+	seq, err := s.DB.TouchRoom(ctx, orgID, meetingID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // nobody has opened the room yet: no page to tell
+	}
+	if err != nil {
+		return err
+	}
+	s.notify(ctx, meetingID, seq)
+	return nil
+}
+
+// CheckinInput is a member's check-in: how they are, their progress on
+// last meeting's commitments, wins, and what they want to table.
+type CheckinInput struct {
+	Mood   string
+	Wins   string
+	Tabled string
+	// Progress maps a commitment id to its progress ("done", "partly",
+	// "not_yet") and what was learned.
+	Progress map[string][2]string
+}
+
+// Moods are the check-in's quick answer to "how are you arriving?".
+var Moods = []string{"energised", "good", "okay", "stretched", "low"}
+
+// Checkin records a member's check-in, which also marks them present.
+func (s *Service) Checkin(ctx context.Context, u *account.User, circleID, meetingID string, in CheckinInput) error {
+	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+		return err
+	}
+	var v account.Validator
+	v.Check(in.Mood == "" || slices.Contains(Moods, in.Mood), "mood", "Choose one of the moods, or none.")
+	v.Check(len([]rune(in.Wins)) <= 1000, "wins", "Keep it under 1,000 characters.")
+	v.Check(len([]rune(in.Tabled)) <= 1000, "tabled", "Keep it under 1,000 characters.")
+	for _, p := range in.Progress {
+		v.Check(p[0] == "" || slices.Contains(circle.Progresses, p[0]), "progress", "Choose done, partly or not yet.")
+		v.Check(len([]rune(p[1])) <= 1000, "learned", "Keep it under 1,000 characters.")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	for id, p := range in.Progress {
+		if p[0] == "" && strings.TrimSpace(p[1]) == "" {
+			delete(in.Progress, id)
+		}
+	}
+	c := &store.Checkin{UserID: u.ID, Mood: in.Mood, Wins: strings.TrimSpace(in.Wins), Tabled: strings.TrimSpace(in.Tabled)}
+	if err := s.DB.SaveCheckin(ctx, u.OrgID, circleID, meetingID, c, in.Progress); err != nil {
+		return err
+	}
+	return s.touch(ctx, u.OrgID, meetingID)
+}
+
+// Offer adds a member's counsel for a presenter, as a short note the
+// presenter may take or leave.
+func (s *Service) Offer(ctx context.Context, u *account.User, circleID, meetingID, presenterID, body string) error {
+	c, _, err := s.meeting(ctx, u, circleID, meetingID)
+	if err != nil {
+		return err
+	}
+	body = strings.TrimSpace(body)
+	var v account.Validator
+	v.Check(c.Member(presenterID) != nil, "presenter_id", "Choose today's presenter.")
+	v.Check(body != "" && len([]rune(body)) <= 500, "body", "Write your offer in up to 500 characters.")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if err := s.DB.CreateOffer(ctx, u.OrgID, meetingID, &store.Offer{PresenterID: presenterID, AuthorID: u.ID, Body: body}); err != nil {
+		return err
+	}
+	return s.touch(ctx, u.OrgID, meetingID)
+}
+
+// TakeOffer turns an offer into the presenter's own commitment for the
+// next meeting, in their words; only the presenter it was made to may.
+func (s *Service) TakeOffer(ctx context.Context, u *account.User, circleID, meetingID, offerID, body string) error {
+	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+		return err
+	}
+	body = strings.TrimSpace(body)
+	if body == "" || len([]rune(body)) > circle.MaxCommitmentLen {
+		return &account.ValidationError{Fields: map[string]string{"body": "Put the commitment in your own words, in up to 500 characters."}}
+	}
+	if _, err := s.DB.TakeOffer(ctx, u.OrgID, circleID, meetingID, offerID, u.ID, body); err != nil {
+		return err
+	}
+	return s.touch(ctx, u.OrgID, meetingID)
+}
+
+// SaveNote saves the meeting's shared note if nobody changed it since
+// version; otherwise store.ErrConflict, and the member's text is not lost
+// (the caller shows it back).
+func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meetingID, body string, version int64) (*store.Note, error) {
+	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+		return nil, err
+	}
+	body = normalizeText(body)
+	if len([]rune(body)) > circle.MaxTextLen {
+		return nil, &account.ValidationError{Fields: map[string]string{"body": fmt.Sprintf("Keep the note under %d characters.", circle.MaxTextLen)}}
+	}
+	n, err := s.DB.SaveNote(ctx, u.OrgID, meetingID, u.ID, body, version)
+	if err != nil {
+		return nil, err
+	}
+	return n, s.touch(ctx, u.OrgID, meetingID)
+}
+
+// reflectionContext binds a sealed reflection to its meeting and author.
+func reflectionContext(meetingID, userID string) string {
+	return "reflection/" + meetingID + "/" + userID
+}
+
+// Reflect saves a member's private reflection on a meeting, sealed so
+// that only they can read it back.
+func (s *Service) Reflect(ctx context.Context, u *account.User, circleID, meetingID, text string) error {
+	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+		return err
+	}
+	if s.Seal == nil {
+		return errors.New("coaching: no key to seal reflections with")
+	}
+	text = normalizeText(text)
+	if text == "" || len([]rune(text)) > circle.MaxTextLen {
+		return &account.ValidationError{Fields: map[string]string{"reflection": "Write your reflection (up to 20,000 characters)."}}
+	}
+	return s.DB.SaveReflection(ctx, u.OrgID, meetingID, u.ID, s.Seal.Seal([]byte(text), reflectionContext(meetingID, u.ID)))
+}
+
+// Reflection returns the member's own reflection on a meeting, and when
+// they last saved it; "" before they wrote one.
+func (s *Service) Reflection(ctx context.Context, u *account.User, circleID, meetingID string) (string, time.Time, error) {
+	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+		return "", time.Time{}, err
+	}
+	sealed, at, err := s.DB.FindReflection(ctx, u.OrgID, meetingID, u.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", time.Time{}, nil
+	}
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if s.Seal == nil {
+		return "", time.Time{}, errors.New("coaching: no key to open reflections with")
+	}
+	text, err := s.Seal.Open(sealed, reflectionContext(meetingID, u.ID))
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("open reflection: %w", err)
+	}
+	return string(text), at, nil
+}
+
+// RoomSnapshot is a room as every open page receives it: the timer state,
+// the agenda with names, who is present, and today's offers. It carries
+// the server's clock so browsers can count down against it.
+type RoomSnapshot struct {
+	Seq         int64             `json:"seq"`
+	Version     int64             `json:"version"`
+	Phase       room.Phase        `json:"phase"`
+	Step        int               `json:"step"`
+	EndsAt      *time.Time        `json:"ends_at,omitempty"`
+	RemainingMS int64             `json:"remaining_ms"`
+	ServerNow   time.Time         `json:"server_now"`
+	Agenda      []SnapshotStep    `json:"agenda"`
+	Timekeeper  string            `json:"timekeeper"`
+	Facilitator string            `json:"facilitator"`
+	Order       []string          `json:"order"`
+	Presenters  []string          `json:"presenters"`
+	Names       map[string]string `json:"names"`
+	Present     []string          `json:"present"`
+	Offers      []store.Offer     `json:"offers"`
+}
+
+// SnapshotStep is one step of the agenda as pages show it.
+type SnapshotStep struct {
+	Kind      room.StepKind `json:"kind"`
+	Title     string        `json:"title"`
+	Speaker   string        `json:"speaker,omitempty"`
+	Presenter string        `json:"presenter,omitempty"`
+	Help      room.Help     `json:"help,omitempty"`
+	Seconds   int           `json:"seconds"`
+	Prompt    string        `json:"prompt"`
+}
+
+// Snapshot is v as pages receive it at now.
+func (v *RoomView) Snapshot(now time.Time) RoomSnapshot {
+	st := v.State
+	snap := RoomSnapshot{Seq: v.Seq, Version: st.Version, Phase: st.Phase, Step: st.Step, RemainingMS: st.Left(now).Milliseconds(),
+		ServerNow: now.UTC(), Timekeeper: st.Timekeeper, Facilitator: st.Facilitator, Order: st.Order, Presenters: st.Presenters,
+		Names: v.Names, Offers: v.Offers, Present: []string{}}
+	if st.Phase == room.Running {
+		at := st.EndsAt.UTC()
+		snap.EndsAt = &at
+	}
+	for _, step := range st.Agenda() {
+		snap.Agenda = append(snap.Agenda, SnapshotStep{Kind: step.Kind, Title: step.Title, Speaker: step.Speaker, Presenter: step.Presenter,
+			Help: step.Help, Seconds: int(step.Duration / time.Second), Prompt: step.Prompt})
+	}
+	for _, c := range v.Checkins {
+		snap.Present = append(snap.Present, c.UserID)
+	}
+	if snap.Offers == nil {
+		snap.Offers = []store.Offer{}
+	}
+	return snap
+}
+
+// LoadRoom returns a room's snapshot by its meeting id, for the live
+// fan-out, which checked who may see it when they subscribed.
+func (s *Service) LoadRoom(ctx context.Context, meetingID string) (*RoomSnapshot, error) {
+	r, err := s.DB.FindRoomByMeeting(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.DB.FindCircleByID(ctx, r.OrgID, r.CircleID)
+	if err != nil {
+		return nil, err
+	}
+	meetings, err := s.DB.FindMeetings(ctx, r.OrgID, r.CircleID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(meetings, func(m circle.Meeting) bool { return m.ID == meetingID })
+	if i < 0 {
+		return nil, store.ErrNotFound
+	}
+	v, err := s.roomView(ctx, r.OrgID, c, &meetings[i], r)
+	if err != nil {
+		return nil, err
+	}
+	snap := v.Snapshot(s.now())
+	return &snap, nil
+}

@@ -1,0 +1,247 @@
+package coaching_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/coaching"
+	"github.com/holdspace/holdspace/internal/room"
+	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/store/storetest"
+)
+
+// notes records what the service tells the live fan-out.
+type notes struct {
+	mu   sync.Mutex
+	seqs map[string][]int64
+}
+
+func (n *notes) Notify(_ context.Context, room string, seq int64) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.seqs == nil {
+		n.seqs = map[string][]int64{}
+	}
+	n.seqs[room] = append(n.seqs[room], seq)
+	return nil
+}
+
+func (n *notes) of(room string) []int64 {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return slices.Clone(n.seqs[room])
+}
+
+// roomWorld is a scheduled circle of three whose first meeting is about
+// to begin, with the live fan-out recorded and a key for reflections.
+func roomWorld(t *testing.T, db *store.DB) (*world, string, circle.Meeting, *notes) {
+	t.Helper()
+	w, p := newCircleWorld(t, db)
+	id := w.scheduled(p, "u01", "u02", "u03")
+	m := w.ahead(id)[0]
+	w.now = m.Start.Add(-5 * time.Minute)
+	n := &notes{}
+	w.svc.Live = n
+	box, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.svc.Seal = box
+	return w, id, m, n
+}
+
+func TestRoomCommands(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, id, m, n := roomWorld(t, db)
+		fac, tk := w.user(m.FacilitatorID), w.user(m.TimekeeperID)
+		var other string
+		for _, u := range []string{"u01", "u02", "u03"} {
+			if u != m.FacilitatorID && u != m.TimekeeperID {
+				other = u
+			}
+		}
+		v, err := w.svc.Room(ctx, w.user(other), id, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.State.Phase != room.Ready || v.State.Facilitator != m.FacilitatorID || v.State.Timekeeper != m.TimekeeperID {
+			t.Fatalf("a new room: %+v", v.State)
+		}
+		// Opening the room twice keeps one state.
+		again, err := w.svc.Room(ctx, fac, id, m.ID)
+		if err != nil || again.State.Version != v.State.Version {
+			t.Fatalf("reopening: %+v, %v", again, err)
+		}
+
+		_, err = w.svc.RoomCommand(ctx, w.user(other), id, m.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
+		wantErr(t, "a member who is not the timekeeper starts", err, room.ErrNotAllowed)
+		st, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Phase != room.Running || !st.EndsAt.Equal(w.now.Add(st.Current().Duration)) {
+			t.Errorf("started: %+v", st)
+		}
+		// Two runners press at once: the second, based on the same
+		// version, is refused and changes nothing.
+		_, err = w.svc.RoomCommand(ctx, fac, id, m.ID, room.Command{Kind: room.CmdNext, Version: v.State.Version})
+		wantErr(t, "a command based on an old version", err, room.ErrStale)
+		w.now = w.now.Add(90 * time.Second)
+		st, err = w.svc.RoomCommand(ctx, fac, id, m.ID, room.Command{Kind: room.CmdPause, Version: st.Version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		left := st.Left(w.now)
+
+		// A restart: a new service on the same database finds the timer
+		// exactly where it was, however long the restart took.
+		restarted := &coaching.Service{DB: db, BaseURL: w.svc.BaseURL, Seal: w.svc.Seal}
+		w.now = w.now.Add(time.Minute)
+		v, err = restarted.Room(ctx, w.user(other), id, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := v.State.Left(w.now); got != left || v.State.Phase != room.Paused {
+			t.Errorf("after a restart: %s left (%s), want %s paused", got, v.State.Phase, left)
+		}
+		snap := v.Snapshot(w.now)
+		if snap.RemainingMS != left.Milliseconds() || snap.EndsAt != nil || len(snap.Agenda) == 0 || snap.Names[other] == "" {
+			t.Errorf("snapshot: %+v", snap)
+		}
+
+		seqs := n.of(m.ID)
+		if len(seqs) != 2 || seqs[1] <= seqs[0] {
+			t.Errorf("notifications %v, want two rising", seqs)
+		}
+	})
+}
+
+func TestRoomContent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, id, m, n := roomWorld(t, db)
+		a, b, c := w.user("u01"), w.user("u02"), w.user("u03")
+		if _, err := w.svc.AddCommitment(ctx, b, id, "Ask my team for feedback"); err != nil {
+			t.Fatal(err)
+		}
+		h, err := w.svc.Home(ctx, b, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		earlier := h.Commitments[0].ID
+		if err := w.svc.Checkin(ctx, b, id, m.ID, coaching.CheckinInput{Mood: "good", Tabled: "A hard conversation",
+			Progress: map[string][2]string{earlier: {"partly", "Asking is easier than listening"}}}); err != nil {
+			t.Fatal(err)
+		}
+		err = w.svc.Checkin(ctx, a, id, m.ID, coaching.CheckinInput{Mood: "ecstatic"})
+		if f, ok := account.AsValidation(err); !ok || f["mood"] == "" {
+			t.Errorf("an unknown mood: %v", err)
+		}
+		v, err := w.svc.Room(ctx, a, id, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Checkins) != 1 || v.Checkins[0].UserID != "u02" || v.Checkins[0].Tabled != "A hard conversation" {
+			t.Errorf("check-ins: %+v", v.Checkins)
+		}
+		for _, com := range v.Commitments {
+			if com.ID == earlier && (com.Progress != "partly" || com.Learned == "") {
+				t.Errorf("progress on the earlier commitment: %+v", com)
+			}
+		}
+
+		// Counsel is offered to the presenter, who alone makes it theirs.
+		if err := w.svc.Offer(ctx, a, id, m.ID, "u02", "Start the conversation with a question"); err != nil {
+			t.Fatal(err)
+		}
+		v, _ = w.svc.Room(ctx, a, id, m.ID)
+		offer := v.Offers[0]
+		wantErr(t, "another member takes the presenter's offer", w.svc.TakeOffer(ctx, c, id, m.ID, offer.ID, "Mine now"), store.ErrNotFound)
+		if err := w.svc.TakeOffer(ctx, b, id, m.ID, offer.ID, "Open with a question on Monday"); err != nil {
+			t.Fatal(err)
+		}
+		wantErr(t, "taking an offer twice", w.svc.TakeOffer(ctx, b, id, m.ID, offer.ID, "Again"), store.ErrConflict)
+		h, err = w.svc.Home(ctx, b, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(h.Commitments, func(x circle.Commitment) bool { return x.Body == "Open with a question on Monday" && x.MeetingID == m.ID }) {
+			t.Errorf("the taken offer is not among the commitments: %+v", h.Commitments)
+		}
+
+		// The shared note: a save based on an old version is refused.
+		note, err := w.svc.SaveNote(ctx, a, id, m.ID, "First thoughts", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.SaveNote(ctx, c, id, m.ID, "Overwrite", 0); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("a stale note save: %v", err)
+		}
+		if _, err := w.svc.SaveNote(ctx, c, id, m.ID, "First thoughts, and mine", note.Version); err != nil {
+			t.Fatal(err)
+		}
+
+		// Every content change after the room opened reached the open
+		// pages; the check-in before it had nobody to tell.
+		if seqs := n.of(m.ID); len(seqs) != 4 {
+			t.Errorf("notifications %v, want 4 (offer, take, two notes)", seqs)
+		}
+	})
+}
+
+func TestReflectionIsSealed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, id, m, _ := roomWorld(t, db)
+		a, b := w.user("u01"), w.user("u02")
+		const text = "I noticed I wanted to rescue Ben instead of asking."
+		if err := w.svc.Reflect(ctx, a, id, m.ID, text); err != nil {
+			t.Fatal(err)
+		}
+		sealed, _, err := db.FindReflection(ctx, w.org.ID, m.ID, "u01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(sealed, []byte("rescue")) {
+			t.Error("the database holds the reflection in the clear")
+		}
+		got, _, err := w.svc.Reflection(ctx, a, id, m.ID)
+		if err != nil || got != text {
+			t.Errorf("the author reads %q, %v", got, err)
+		}
+		if got, _, err := w.svc.Reflection(ctx, b, id, m.ID); err != nil || got != "" {
+			t.Errorf("another member reads %q, %v", got, err)
+		}
+	})
+}
+
+func TestRoomPrivacy(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, id, m, _ := roomWorld(t, db)
+		for who, user := range map[string]*account.User{"an admin": w.admin, "a member of another circle": w.user("u05")} {
+			if _, err := w.svc.Room(ctx, user, id, m.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%s opens the room: %v", who, err)
+			}
+			if _, err := w.svc.RoomCommand(ctx, user, id, m.ID, room.Command{Kind: room.CmdStart, Version: 1}); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%s runs the timer: %v", who, err)
+			}
+			if err := w.svc.Offer(ctx, user, id, m.ID, "u01", "x"); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%s offers: %v", who, err)
+			}
+		}
+		// A member who has not acknowledged the ground rules in force is
+		// sent to read them first.
+		if _, err := w.svc.UpdateGroundRules(ctx, w.admin, "New rules"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Room(ctx, w.user("u01"), id, m.ID); !errors.Is(err, circle.ErrGroundRules) {
+			t.Errorf("the room before the new ground rules: %v", err)
+		}
+	})
+}
