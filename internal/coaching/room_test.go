@@ -172,7 +172,9 @@ func TestRoomContent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.ContainsFunc(h.Commitments, func(x circle.Commitment) bool { return x.Body == "Open with a question on Monday" && x.MeetingID == m.ID }) {
+		if !slices.ContainsFunc(h.Commitments, func(x circle.Commitment) bool {
+			return x.Body == "Open with a question on Monday" && x.MeetingID == m.ID
+		}) {
 			t.Errorf("the taken offer is not among the commitments: %+v", h.Commitments)
 		}
 

@@ -33,7 +33,7 @@ type CircleState struct {
 	// agreement version that took effect because they left.
 	Left    *circle.Departure
 	Adopted *circle.AgreementVersion
-	Now  time.Time
+	Now     time.Time
 
 	// Set by the change: the emails to send with it, and whether it
 	// nudged the members.
