@@ -9,19 +9,23 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
 
 	"github.com/holdspace/holdspace/internal/api"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/config"
 	"github.com/holdspace/holdspace/internal/demo"
+	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/queue"
+	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/web"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/riverqueue/river"
 )
 
 // loadConfig reads the settings and turns a malformed one into a usage
@@ -100,7 +104,37 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// The coaching service works the circle jobs (reminders, the hourly
 	// upkeep), so it exists before the queue that runs them.
-	coach := &coaching.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
+	box, err := openSeal(cfg, db.Engine(), logger)
+	if err != nil {
+		return err
+	}
+	// Meeting rooms: one hub per process feeds the open pages; the broker
+	// carries "room changed" to every instance (LISTEN/NOTIFY on
+	// PostgreSQL), and the relay reads each changed room once per instance.
+	hub := live.NewHub()
+	var broker live.Broker = live.NewLocal()
+	if db.Engine() == store.Postgres {
+		if broker, err = live.NewPostgres(live.PostgresConfig{DB: db.WriteDB(), URL: cfg.DatabaseURL, Logger: logger}); err != nil {
+			return err
+		}
+	}
+	coach := &coaching.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger, Live: broker, Seal: box}
+	relay := live.NewRelay(hub, broker, func(ctx context.Context, room string) (live.Event, error) {
+		snap, err := coach.LoadRoom(ctx, room)
+		if err != nil {
+			return live.Event{}, err
+		}
+		return web.RoomEvent(*snap)
+	}, logger)
+	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
+	relayDone := make(chan struct{})
+	go func() {
+		defer close(relayDone)
+		if err := relay.Run(relayCtx); err != nil {
+			logger.Error("live relay stopped", "err", err)
+		}
+	}()
+	defer func() { stopRelay(); <-relayDone }()
 	workers := river.NewWorkers()
 	if err := coach.Workers(workers); err != nil {
 		return err
@@ -135,7 +169,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	svc := &auth.Service{DB: db, BaseURL: cfg.BaseURL, Limiter: auth.NewLimiter(6*time.Second, 10), Logger: logger}
 	reg := prometheus.NewRegistry()
 	srv, err := web.NewServer(web.Deps{
-		DB: db, Auth: svc, Coaching: coach, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version,
+		DB: db, Auth: svc, Coaching: coach, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version, Hub: hub,
 		API: api.New(api.Deps{Auth: svc, Coaching: coach, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
 			ClientIP: web.ClientIP(cfg.TrustProxy)}),
 	})
@@ -176,6 +210,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}()
 	defer func() { stopSweep(); <-swept }()
 
+	// Open room streams never end by themselves: closing the hub ends them
+	// when shutdown begins, and their pages reconnect to another instance
+	// or to this one when it is back.
+	hs.RegisterOnShutdown(hub.Close)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -219,4 +257,28 @@ func sweep(ctx context.Context, db *store.DB, logger *slog.Logger, every time.Du
 		case <-t.C:
 		}
 	}
+}
+
+// openSeal returns the box that seals private reflections: with the
+// configured key, or with SQLite a key kept in a file next to the
+// database. PostgreSQL needs the key configured, since every instance
+// must share it.
+func openSeal(cfg *config.Config, engine string, logger *slog.Logger) (*seal.Box, error) {
+	key := cfg.SecretKey
+	if key == nil {
+		if engine != store.SQLite {
+			return nil, usageError{errors.New("configuration: HOLDSPACE_SECRET_KEY is required with PostgreSQL (openssl rand -base64 32), and every instance must share it")}
+		}
+		path, _, _ := strings.Cut(strings.TrimPrefix(cfg.DatabaseURL, "sqlite:"), "?")
+		path += ".key"
+		var created bool
+		var err error
+		if key, created, err = seal.LoadOrCreateKeyFile(path); err != nil {
+			return nil, fmt.Errorf("secret key: %w", err)
+		}
+		if created {
+			logger.Info("created a secret key for private reflections; back it up with the database", "path", path)
+		}
+	}
+	return seal.New(key)
 }

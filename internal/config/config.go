@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -29,6 +30,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	TrustProxy      bool
 	Demo            bool
+	// SecretKey seals private reflections; nil means the key file next to
+	// an SQLite database.
+	SecretKey []byte
 }
 
 // Secure reports whether the site is served over TLS, which makes cookies
@@ -106,6 +110,18 @@ var settings = []setting{
 			return errors.New("must be true or false")
 		}
 		c.TrustProxy = b
+		return nil
+	}},
+	{"secret-key", "HOLDSPACE_SECRET_KEY", "", "32 bytes in base64 (openssl rand -base64 32) that encrypt private reflections; required with PostgreSQL, where every instance shares it; with SQLite, empty keeps a key file next to the database", func(c *Config, v string) error {
+		if v == "" {
+			c.SecretKey = nil
+			return nil
+		}
+		key, err := seal.ParseKey(v)
+		if err != nil {
+			return errors.New("must be 32 bytes in base64, as openssl rand -base64 32 prints")
+		}
+		c.SecretKey = key
 		return nil
 	}},
 	{"demo", "HOLDSPACE_DEMO", "false", "load the demo organisation (once) and print its sign-in details", func(c *Config, v string) error {

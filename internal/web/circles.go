@@ -123,7 +123,8 @@ type circlePage struct {
 	Agreement template.HTML
 	Posts     []postRow
 	Names     map[string]string
-	Mine      bool
+	// Next is the next meeting that is on, for the room button.
+	Next *meetingRow
 }
 
 type memberRow struct {
@@ -188,6 +189,12 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, m := range h.Upcoming {
 		data.Upcoming = append(data.Upcoming, row(m))
+	}
+	for i := range data.Upcoming {
+		if data.Upcoming[i].Status == circle.Scheduled {
+			data.Next = &data.Upcoming[i]
+			break
+		}
 	}
 	for _, m := range h.Past {
 		data.Past = append(data.Past, row(m))

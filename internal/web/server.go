@@ -20,6 +20,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/coaching"
+	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,6 +46,9 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// Version is shown in the footer and /healthz.
 	Version string
+	// Hub feeds open meeting rooms their live state; nil turns the
+	// stream off (pages then update on reload).
+	Hub *live.Hub
 }
 
 // Server is the HTTP handler of the whole application.
@@ -129,6 +133,9 @@ func (s *Server) loadTemplates() error {
 		"closingDay":  func(t time.Time) string { return t.Add(-time.Second).Format("2006-01-02") },
 		"statusLabel": statusLabel,
 		"tzdata":      tzData,
+		"cmd": func(base string, version int64, kind, label, class string) roomCommand {
+			return roomCommand{Base: base, Version: version, Kind: kind, Label: label, Class: class}
+		},
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(files, "templates/layout.html")
 	if err != nil {

@@ -1,0 +1,183 @@
+package live
+
+import "sync"
+
+// SubscriberBuffer is how many events wait for one subscriber before the
+// hub gives up on it. A room changes at the pace of people pressing
+// buttons, and the Relay coalesces bursts, so a page that is eight
+// states behind is not reading: it is dropped rather than allowed to
+// hold up the others, and catches up by reconnecting.
+const SubscriberBuffer = 8
+
+// Hub hands each room's events to the subscribers in this process. There
+// is one per process. It starts no goroutines: Publish sends to each
+// subscriber's buffered channel without blocking, and the goroutine that
+// serves the page reads it. A room without subscribers holds no memory.
+type Hub struct {
+	mu      sync.Mutex
+	rooms   map[string]*hubRoom
+	n       int   // subscribers in all rooms
+	dropped int64 // subscribers dropped for falling behind, ever
+	closed  bool
+}
+
+// hubRoom is a room that has subscribers; it goes when the last one does.
+type hubRoom struct {
+	subs []*Subscription
+	// version is the newest version published to the room since it
+	// gained its first subscriber; older events are not delivered.
+	version int64
+}
+
+// Subscription is one page's feed of a room's events.
+type Subscription struct {
+	// C delivers the room's events in version order. It is closed when
+	// the subscription is: by Close, by the hub when the subscriber fell
+	// SubscriberBuffer events behind, or by Hub.Close.
+	C <-chan Event
+
+	c    chan Event
+	hub  *Hub
+	room string
+	done bool // guarded by hub.mu
+}
+
+// NewHub returns an empty hub.
+func NewHub() *Hub {
+	return &Hub{rooms: make(map[string]*hubRoom)}
+}
+
+// Subscribe starts a feed of room's events. The caller must Close it. It
+// fails only with ErrClosed, once the hub is closed.
+func (h *Hub) Subscribe(room string) (*Subscription, error) {
+	c := make(chan Event, SubscriberBuffer)
+	s := &Subscription{C: c, c: c, hub: h, room: room}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil, ErrClosed
+	}
+	r := h.rooms[room]
+	if r == nil {
+		r = &hubRoom{}
+		h.rooms[room] = r
+	}
+	r.subs = append(r.subs, s)
+	h.n++
+	return s, nil
+}
+
+// Close ends the subscription and closes C. It may be called more than
+// once, and after the hub dropped the subscription.
+func (s *Subscription) Close() {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	s.hub.remove(s)
+}
+
+// remove ends s; h.mu is held.
+func (h *Hub) remove(s *Subscription) {
+	if s.done {
+		return
+	}
+	s.done = true
+	close(s.c)
+	h.n--
+	r := h.rooms[s.room]
+	for i, other := range r.subs {
+		if other == s {
+			last := len(r.subs) - 1
+			r.subs[i] = r.subs[last]
+			r.subs[last] = nil
+			r.subs = r.subs[:last]
+			break
+		}
+	}
+	if len(r.subs) == 0 {
+		delete(h.rooms, s.room)
+	}
+}
+
+// Publish hands ev to every subscriber of room in this process, without
+// waiting for any of them. A subscriber whose buffer is full is dropped:
+// its channel is closed, so its page reconnects and is sent the current
+// state. An event whose version is not newer than the last one published
+// to the room is ignored, so a late read never takes a page back.
+func (h *Hub) Publish(room string, ev Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := h.rooms[room]
+	if r == nil {
+		return
+	}
+	if v, ok := ev.version(); ok {
+		if v <= r.version {
+			return
+		}
+		r.version = v
+	}
+	// remove moves the last subscriber into the place of the removed
+	// one, so i advances only past subscribers that stay.
+	for i := 0; i < len(r.subs); {
+		s := r.subs[i]
+		select {
+		case s.c <- ev:
+			i++
+		default:
+			h.dropped++
+			h.remove(s)
+		}
+	}
+}
+
+// version returns the newest version published to room, and whether the
+// room has subscribers at all.
+func (h *Hub) version(room string) (int64, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := h.rooms[room]
+	if r == nil {
+		return 0, false
+	}
+	return r.version, true
+}
+
+// Len is the number of subscribers, for metrics.
+func (h *Hub) Len() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.n
+}
+
+// Dropped is the number of subscribers dropped so far for falling
+// behind, for metrics: a rising count means pages cannot keep up.
+func (h *Hub) Dropped() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.dropped
+}
+
+// Rooms lists the rooms that have subscribers, in no particular order.
+func (h *Hub) Rooms() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	rooms := make([]string, 0, len(h.rooms))
+	for room := range h.rooms {
+		rooms = append(rooms, room)
+	}
+	return rooms
+}
+
+// Close closes every subscription and refuses new ones, so that streams
+// end and a server shutting down is not held open by them; their pages
+// reconnect to another instance.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for _, r := range h.rooms {
+		for len(r.subs) > 0 {
+			h.remove(r.subs[0])
+		}
+	}
+}

@@ -1,0 +1,290 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/coaching"
+	"github.com/holdspace/holdspace/internal/live"
+	"github.com/holdspace/holdspace/internal/richtext"
+	"github.com/holdspace/holdspace/internal/room"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+type roomPage struct {
+	Page
+	*coaching.RoomView
+	Snapshot template.JS
+	Steps    []roomStep
+	Current  roomStep
+	Left     string
+	// Runner: the signed-in member may run the timer.
+	Runner      bool
+	Me          string
+	CheckedIn   *store.Checkin
+	MyOpen      []circle.Commitment
+	Moods       []string
+	Progresses  []option
+	Helps       []option
+	Agreement   template.HTML
+	NoteHTML    template.HTML
+	Reflection  string
+	ReflectedAt time.Time
+	// Presenting: the current step's presenter is the signed-in member.
+	Presenting bool
+}
+
+// roomCommand is one button of the timer controls.
+type roomCommand struct {
+	Base, Kind, Label, Class string
+	Version                  int64
+}
+
+type roomStep struct {
+	room.Step
+	Index     int
+	Minutes   string
+	Speaker   string
+	Presenter string
+	Done, Now bool
+}
+
+var helpChoices = []option{
+	{"expert", "Ideas and knowledge (expert)"},
+	{"doctor", "Help diagnosing it (doctor)"},
+	{"process", "Help working out what help I need (process)"},
+	{"none", "No advice — share your experience instead"},
+}
+
+var progressChoices = []option{{"done", "Done"}, {"partly", "Partly"}, {"not_yet", "Not yet"}}
+
+func minutes(d time.Duration) string {
+	m, s := int(d/time.Minute), int(d%time.Minute/time.Second)
+	if s == 0 {
+		return strconv.Itoa(m) + " min"
+	}
+	return strconv.Itoa(m) + ":" + twoDigits(s)
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// clock formats a time left as m:ss, with a minus sign in overtime.
+func clock(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign, d = "−", -d
+	}
+	d = d.Round(time.Second)
+	return sign + strconv.Itoa(int(d/time.Minute)) + ":" + twoDigits(int(d%time.Minute/time.Second))
+}
+
+func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	circleID, meetingID := r.PathValue("id"), r.PathValue("meeting")
+	v, err := s.Coaching.Room(r.Context(), u, circleID, meetingID)
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	now := s.DB.Now()
+	snap, err := json.Marshal(v.Snapshot(now))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := roomPage{Page: s.page(r, "Meeting room"), RoomView: v, Snapshot: template.JS(snap), Me: u.ID, Moods: coaching.Moods,
+		Progresses: progressChoices, Helps: helpChoices, Agreement: richtext.Render(v.Agreement), NoteHTML: richtext.Render(v.Note.Body),
+		Runner: u.ID == v.State.Timekeeper || u.ID == v.State.Facilitator, Left: clock(v.State.Left(now))}
+	data.Nav = "circles"
+	for i, st := range v.State.Agenda() {
+		rs := roomStep{Step: st, Index: i, Minutes: minutes(st.Duration), Speaker: v.Names[st.Speaker], Presenter: v.Names[st.Presenter],
+			Done: i < v.State.Step || v.State.Phase == room.Ended, Now: i == v.State.Step && v.State.Phase != room.Ended}
+		data.Steps = append(data.Steps, rs)
+		if i == v.State.Step {
+			data.Current = rs
+		}
+	}
+	data.Presenting = data.Current.Step.Presenter == u.ID
+	for i := range v.Checkins {
+		if v.Checkins[i].UserID == u.ID {
+			data.CheckedIn = &v.Checkins[i]
+		}
+	}
+	for _, c := range v.Commitments {
+		if c.UserID == u.ID && c.MeetingID != meetingID && c.DoneAt == nil {
+			data.MyOpen = append(data.MyOpen, c)
+		}
+	}
+	if v.State.Phase == room.Ended {
+		if data.Reflection, data.ReflectedAt, err = s.Coaching.Reflection(r.Context(), u, circleID, meetingID); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "room", data)
+}
+
+// roomBack answers a room form: JavaScript posts with Accept: JSON and
+// wants a status, not a page; without JavaScript the browser goes back to
+// the room with a message.
+func (s *Server) roomBack(w http.ResponseWriter, r *http.Request, err error, flash string) {
+	to := "/circles/" + r.PathValue("id") + "/meetings/" + r.PathValue("meeting") + "/room"
+	wantsJSON := r.Header.Get("Accept") == "application/json"
+	var ce *circle.Error
+	switch {
+	case err == nil:
+		if wantsJSON {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		s.redirect(w, r, to, flash)
+	case errors.Is(err, room.ErrStale) || errors.Is(err, store.ErrConflict):
+		msg := "Someone changed the meeting at the same moment; here is where it stands now."
+		if wantsJSON {
+			http.Error(w, msg, http.StatusConflict)
+			return
+		}
+		s.redirect(w, r, to, msg)
+	case errors.Is(err, room.ErrNotAllowed):
+		msg := "Only the timekeeper and the facilitator run the timer."
+		if wantsJSON {
+			http.Error(w, msg, http.StatusForbidden)
+			return
+		}
+		s.redirect(w, r, to, msg)
+	case errors.Is(err, room.ErrInvalid):
+		msg := "That step is not possible right now."
+		if wantsJSON {
+			http.Error(w, msg, http.StatusUnprocessableEntity)
+			return
+		}
+		s.redirect(w, r, to, msg)
+	case errors.As(err, &ce):
+		s.redirect(w, r, to, ce.Error())
+	default:
+		if fields, ok := account.AsValidation(err); ok {
+			msg := ""
+			for _, m := range fields {
+				msg += m + " "
+			}
+			if wantsJSON {
+				http.Error(w, msg, http.StatusUnprocessableEntity)
+				return
+			}
+			s.redirect(w, r, to, msg)
+			return
+		}
+		s.circleFail(w, r, err)
+	}
+}
+
+func (s *Server) handleRoomCommand(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	seconds, _ := strconv.Atoi(r.PostFormValue("seconds"))
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	cmd := room.Command{Kind: room.CommandKind(r.PostFormValue("kind")), Version: version, Seconds: seconds,
+		Presenters: r.PostForm["presenters"], Presenter: r.PostFormValue("presenter"), Help: room.Help(r.PostFormValue("help")),
+		Timekeeper: r.PostFormValue("timekeeper")}
+	_, err := s.Coaching.RoomCommand(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), cmd)
+	s.roomBack(w, r, err, "")
+}
+
+func (s *Server) handleRoomCheckin(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	in := coaching.CheckinInput{Mood: r.PostFormValue("mood"), Wins: r.PostFormValue("wins"), Tabled: r.PostFormValue("tabled"),
+		Progress: map[string][2]string{}}
+	for _, id := range r.PostForm["commitment"] {
+		in.Progress[id] = [2]string{r.PostFormValue("progress-" + id), r.PostFormValue("learned-" + id)}
+	}
+	err := s.Coaching.Checkin(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), in)
+	s.roomBack(w, r, err, "You're checked in.")
+}
+
+func (s *Server) handleRoomOffer(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	err := s.Coaching.Offer(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("presenter_id"), r.PostFormValue("body"))
+	s.roomBack(w, r, err, "Offered. The presenter decides what to take.")
+}
+
+func (s *Server) handleRoomTake(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	err := s.Coaching.TakeOffer(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PathValue("offer"), r.PostFormValue("body"))
+	s.roomBack(w, r, err, "It's one of your commitments now.")
+}
+
+func (s *Server) handleRoomNote(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	_, err := s.Coaching.SaveNote(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("body"), version)
+	if errors.Is(err, store.ErrConflict) {
+		s.roomBack(w, r, nil, "Someone else saved the note first. Their version is below; add your part again.")
+		return
+	}
+	s.roomBack(w, r, err, "Note saved.")
+}
+
+func (s *Server) handleRoomReflect(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	err := s.Coaching.Reflect(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("reflection"))
+	s.roomBack(w, r, err, "Saved. Only you can read it.")
+}
+
+// handleRoomEvents streams a room's state to a member's page: the current
+// state at once (also after a reconnect with Last-Event-ID), then every
+// change, until the page closes.
+func (s *Server) handleRoomEvents(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	meetingID := r.PathValue("meeting")
+	if s.Hub == nil {
+		http.Error(w, "live updates are off", http.StatusServiceUnavailable)
+		return
+	}
+	// Subscribe first, then read: a change between the two is not missed.
+	sub, err := s.Hub.Subscribe(meetingID)
+	if err != nil {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	defer sub.Close()
+	v, err := s.Coaching.Room(r.Context(), u, r.PathValue("id"), meetingID)
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	current, err := RoomEvent(v.Snapshot(s.DB.Now()))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	_ = live.Serve(w, r, sub, current, 25*time.Second)
+}
+
+// RoomEvent is a room's snapshot as the stream sends it; its id is the
+// room's change counter.
+func RoomEvent(snap coaching.RoomSnapshot) (live.Event, error) {
+	b, err := json.Marshal(snap)
+	if err != nil {
+		return live.Event{}, err
+	}
+	return live.NewEvent(snap.Seq, "state", b), nil
+}

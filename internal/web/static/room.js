@@ -1,0 +1,155 @@
+// The live meeting room: the server holds the state and pushes it by
+// Server-Sent Events; this page counts down locally against the server's
+// clock and swaps in what changed. Without this file the room still works,
+// one form post and page load at a time.
+
+const root = document.querySelector("[data-room]");
+if (root) start(root);
+
+function start(root) {
+  let snap = JSON.parse(document.getElementById("room-snapshot").textContent);
+  // offset is server time minus local time, measured on every snapshot:
+  // counting down against it keeps every page on the same second.
+  let offset = Date.parse(snap.server_now) - Date.now();
+  let seq = snap.seq;
+  let warned = false;
+  let overtimeSounded = false;
+  const status = root.querySelector("[data-live-status]");
+
+  const soundBox = root.querySelector("[data-sound]");
+  if (soundBox) {
+    soundBox.checked = localStorage.getItem("holdspace-sound") === "on";
+    soundBox.addEventListener("change", () => localStorage.setItem("holdspace-sound", soundBox.checked ? "on" : "off"));
+  }
+
+  function chime() {
+    if (!soundBox?.checked) return;
+    try {
+      const ctx = new AudioContext();
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.frequency.value = 528;
+      gain.gain.setValueAtTime(0.0001, ctx.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.08, ctx.currentTime + 0.05);
+      gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + 1.2);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 1.3);
+    } catch {
+      // No audio here: the visual signal is enough.
+    }
+  }
+
+  function left() {
+    if (snap.phase === "running" && snap.ends_at) return Date.parse(snap.ends_at) - (Date.now() + offset);
+    return snap.remaining_ms;
+  }
+
+  function fmt(ms) {
+    const sign = ms < 0 ? "−" : "";
+    const s = Math.round(Math.abs(ms) / 1000);
+    return sign + Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+  }
+
+  function tick() {
+    const timer = root.querySelector("[data-timer]");
+    if (!timer) return;
+    const ms = left();
+    timer.textContent = fmt(ms);
+    const card = root.querySelector("[data-timer-card]");
+    const step = snap.agenda[snap.step];
+    const total = step ? step.seconds * 1000 : 1;
+    const bar = root.querySelector("[data-bar]");
+    if (bar) bar.style.width = Math.max(0, Math.min(100, 100 - (ms / total) * 100)) + "%";
+    const note = root.querySelector("[data-timer-note]");
+    const running = snap.phase === "running";
+    const warning = running && ms > 0 && ms <= 60000;
+    const over = running && ms <= 0;
+    card?.classList.toggle("warning", warning);
+    card?.classList.toggle("overtime", over);
+    if (note) note.textContent = over ? "Time is up — finish your thought." : warning ? "One minute left." : "";
+    if (warning && !warned) warned = true;
+    if (over && !overtimeSounded) {
+      overtimeSounded = true;
+      chime();
+    }
+  }
+
+  // refresh fetches the page again and swaps the live regions, except one
+  // in which the member is typing: their words are never thrown away.
+  async function refresh() {
+    const res = await fetch(location.pathname, { headers: { Accept: "text/html" } });
+    if (!res.ok) return;
+    const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+    for (const region of root.querySelectorAll("[data-live]")) {
+      const fresh = doc.querySelector(`[data-live="${region.dataset.live}"]`);
+      if (!fresh) continue;
+      const active = document.activeElement;
+      const typing = active && region.contains(active) && (active.tagName === "TEXTAREA" || (active.tagName === "INPUT" && active.type !== "checkbox" && active.type !== "radio"));
+      const dirty = [...region.querySelectorAll("textarea, input[type=text], input:not([type])")].some((el) => el.value !== el.defaultValue);
+      if (typing || dirty) continue;
+      region.replaceWith(fresh);
+    }
+    bind();
+    tick();
+  }
+
+  function apply(next) {
+    const stepChanged = next.step !== snap.step || next.phase !== snap.phase;
+    offset = Date.parse(next.server_now) - Date.now();
+    snap = next;
+    if (stepChanged) {
+      warned = false;
+      overtimeSounded = false;
+    }
+    if (next.seq !== seq) {
+      seq = next.seq;
+      refresh();
+    }
+    tick();
+  }
+
+  // Timer buttons post in the background; the new state arrives by the
+  // stream, for this page as for everyone else's.
+  function bind() {
+    for (const form of root.querySelectorAll("form[data-command]")) {
+      if (form.dataset.bound) continue;
+      form.dataset.bound = "1";
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const body = new URLSearchParams(new FormData(form));
+        body.set("version", String(snap.version));
+        const res = await fetch(form.action, { method: "POST", body, headers: { Accept: "application/json" } });
+        if (!res.ok && status) {
+          status.textContent = (await res.text()) || "That did not work.";
+          status.classList.add("problem");
+          setTimeout(() => status.classList.remove("problem"), 4000);
+        }
+      });
+    }
+  }
+
+  function connect() {
+    const source = new EventSource(root.dataset.events);
+    source.addEventListener("state", (event) => {
+      if (status) {
+        status.textContent = "Live";
+        status.classList.remove("offline");
+      }
+      apply(JSON.parse(event.data));
+    });
+    source.addEventListener("error", () => {
+      // EventSource reconnects by itself and sends Last-Event-ID; the
+      // server answers with the current state.
+      if (status) {
+        status.textContent = "Reconnecting…";
+        status.classList.add("offline");
+      }
+    });
+  }
+
+  bind();
+  tick();
+  setInterval(tick, 250);
+  connect();
+}
