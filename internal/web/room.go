@@ -30,6 +30,7 @@ type roomPage struct {
 	Me          string
 	CheckedIn   *store.Checkin
 	MyOpen      []circle.Commitment
+	Today       []circle.Commitment
 	Moods       []string
 	Progresses  []option
 	Helps       []option
@@ -123,7 +124,10 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, c := range v.Commitments {
-		if c.UserID == u.ID && c.MeetingID != meetingID && c.DoneAt == nil {
+		switch {
+		case c.MeetingID == meetingID:
+			data.Today = append(data.Today, c)
+		case c.UserID == u.ID && c.DoneAt == nil:
 			data.MyOpen = append(data.MyOpen, c)
 		}
 	}
