@@ -12,6 +12,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
@@ -227,7 +228,13 @@ func (s *Service) RoomCommand(ctx context.Context, u *account.User, circleID, me
 	if err != nil {
 		return nil, err
 	}
-	seq, err := s.DB.UpdateRoom(ctx, u.OrgID, meetingID, st.Version, b, next.Version)
+	var msgs []mail.Message
+	if next.Phase == room.Ended && st.Phase != room.Ended {
+		if msgs, err = s.summary(ctx, u.OrgID, circleID, meetingID, &next); err != nil {
+			return nil, err
+		}
+	}
+	seq, err := s.DB.UpdateRoom(ctx, u.OrgID, meetingID, st.Version, b, next.Version, msgs)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, room.ErrStale
 	}
@@ -471,4 +478,64 @@ func (s *Service) LoadRoom(ctx context.Context, meetingID string) (*RoomSnapshot
 	}
 	snap := v.Snapshot(s.now())
 	return &snap, nil
+}
+
+// summary builds the email every member gets when a meeting ends: who
+// came (those who checked in), who presented, and the commitments made —
+// never the notes, offers or anything said.
+func (s *Service) summary(ctx context.Context, orgID, circleID, meetingID string, st *room.State) ([]mail.Message, error) {
+	c, err := s.DB.FindCircleByID(ctx, orgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.DB.FindProgramByID(ctx, orgID, c.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	meetings, err := s.DB.FindMeetings(ctx, orgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(meetings, func(m circle.Meeting) bool { return m.ID == meetingID })
+	if i < 0 {
+		return nil, store.ErrNotFound
+	}
+	checkins, err := s.DB.FindCheckins(ctx, orgID, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	commitments, err := s.DB.FindCommitments(ctx, orgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, m := range c.Members {
+		names[m.UserID] = m.Name
+	}
+	came := map[string]bool{}
+	var present, absent, presenters, committed []string
+	for _, ci := range checkins {
+		came[ci.UserID] = true
+		present = append(present, ci.Name)
+	}
+	for _, m := range c.Members {
+		if !came[m.UserID] {
+			absent = append(absent, m.Name)
+		}
+	}
+	for _, id := range st.Presenters {
+		presenters = append(presenters, names[id])
+	}
+	for _, com := range commitments {
+		if com.MeetingID == meetingID {
+			committed = append(committed, com.UserName+": "+com.Body)
+		}
+	}
+	link := s.link("/circles/" + circleID + "/meetings/" + meetingID + "/room")
+	msgs := make([]mail.Message, 0, len(c.Members))
+	for _, m := range c.Members {
+		msgs = append(msgs, mail.MeetingSummary(m.Email, m.Name, p.Name, when(meetings[i], m.Timezone), m.Timezone,
+			present, absent, presenters, committed, came[m.UserID], link))
+	}
+	return msgs, nil
 }

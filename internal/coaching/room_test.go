@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -244,6 +245,63 @@ func TestRoomPrivacy(t *testing.T) {
 		}
 		if _, err := w.svc.Room(ctx, w.user("u01"), id, m.ID); !errors.Is(err, circle.ErrGroundRules) {
 			t.Errorf("the room before the new ground rules: %v", err)
+		}
+	})
+}
+
+// When the meeting ends, every member gets its summary — who came, who
+// presented, the commitments — and never the note or the offers.
+func TestMeetingSummary(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, id, m, _ := roomWorld(t, db)
+		tk := w.user(m.TimekeeperID)
+		v, err := w.svc.Room(ctx, tk, id, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []string{"u01", "u02"} {
+			if err := w.svc.Checkin(ctx, w.user(u), id, m.ID, coaching.CheckinInput{Mood: "good"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdPresenters, Version: v.State.Version, Presenters: []string{"u02"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.Offer(ctx, w.user("u01"), id, m.ID, "u02", "A secret piece of counsel"); err != nil {
+			t.Fatal(err)
+		}
+		v, _ = w.svc.Room(ctx, tk, id, m.ID)
+		if err := w.svc.TakeOffer(ctx, w.user("u02"), id, m.ID, v.Offers[0].ID, "Try the counsel on Monday"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.SaveNote(ctx, w.user("u01"), id, m.ID, "Private note text", 0); err != nil {
+			t.Fatal(err)
+		}
+		if st, err = w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdStart, Version: st.Version}); err != nil {
+			t.Fatal(err)
+		}
+		sent := len(w.outbox.Messages())
+		if _, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
+			t.Fatal(err)
+		}
+		msgs := w.since(sent)
+		if len(msgs) != 3 {
+			t.Fatalf("%d summary emails, want one per member", len(msgs))
+		}
+		for _, msg := range msgs {
+			for _, secret := range []string{"secret piece", "Private note"} {
+				if strings.Contains(msg.Text, secret) || strings.Contains(msg.HTML, secret) {
+					t.Errorf("the summary to %s contains %q", msg.To, secret)
+				}
+			}
+			if !strings.Contains(msg.Text, "Try the counsel on Monday") || !strings.Contains(msg.Text, "Presented: Person 02") {
+				t.Errorf("the summary to %s:\n%s", msg.To, msg.Text)
+			}
+		}
+		missed := to(msgs, w.user("u03"), "")
+		if len(missed) != 1 || !strings.Contains(missed[0].Text, "met without you") || !strings.Contains(missed[0].Text, "Missed it: Person 03") {
+			t.Errorf("the absent member's summary: %+v", missed)
 		}
 	})
 }

@@ -29,7 +29,7 @@ var templates = mustParseTemplates("signup_confirm", "already_registered", "pass
 	"pair_invitation", "pair_formed", "pair_declined",
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
-	"schedule_cleared", "circle_closed")
+	"schedule_cleared", "circle_closed", "meeting_summary")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
 	m := make(map[string]emailTemplate, len(names))
@@ -77,6 +77,14 @@ type emailData struct {
 	Version     int    // a working agreement's version
 	Remaining   int    // members left in a circle
 	MinSize     int    // the fewest members a circle in the program may have
+
+	// A meeting's summary: who came, who presented, what each committed
+	// to — never what was said.
+	Present     []string
+	Absent      []string
+	Presenters  []string
+	Commitments []string // "Name: what they will do", one line each
+	Attended    bool     // the recipient was there
 }
 
 // render builds a Message from the named templates.
@@ -476,4 +484,26 @@ func CircleClosed(to, name, programName string, ics []byte) Message {
 		HasCalendar: len(ics) > 0,
 	})
 	return withCalendar(m, ics, "CANCEL")
+}
+
+// MeetingSummary is the email to every member after a meeting ends: who
+// came, who presented and the commitments made, never the notes or what
+// was said. when is the meeting's time in the recipient's zone; link
+// leads to the meeting's room, where members write their private
+// reflection and anyone who missed it reads the summary.
+func MeetingSummary(to, name, programName, when, zone string, present, absent, presenters, commitments []string, attended bool, link string) Message {
+	programName = oneLine(programName)
+	return render("meeting_summary", to, emailData{
+		Subject:     "Your circle met: " + programName + ", " + oneLine(when),
+		Name:        oneLine(name),
+		ProgramName: programName,
+		When:        oneLine(when),
+		Zone:        oneLine(zone),
+		Present:     oneLines(present),
+		Absent:      oneLines(absent),
+		Presenters:  oneLines(presenters),
+		Commitments: oneLines(commitments),
+		Attended:    attended,
+		Link:        link,
+	})
 }

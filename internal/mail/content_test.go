@@ -246,6 +246,22 @@ func TestContent(t *testing.T) {
 			wantSubject: "Your circle in Leads & Learners is closing",
 			wantText:    []string{"is closing", "You stay in the program", "accept or decline"},
 		},
+		{
+			name: "meeting_summary",
+			msg: MeetingSummary("ben@example.com", "Ben", "Leads & Learners", "Tuesday 1 December, 16:00–17:30", "Europe/Berlin",
+				[]string{"Ana", "Ben", "Cy"}, []string{"Dee"}, []string{"Ana", "Cy"},
+				[]string{"Ana: Ask the team what they need before Friday", "Cy: Delegate the weekly report"}, true,
+				"https://holdspace.example/circles/c1/meetings/m1/room"),
+			wantSubject: "Your circle met: Leads & Learners, Tuesday 1 December, 16:00–17:30",
+			wantText:    []string{"There: Ana, Ben, Cy", "Missed it: Dee", "Presented: Ana, Cy", "Cy: Delegate the weekly report", "private reflection", "not in this\nemail"},
+		},
+		{
+			name: "meeting_summary_missed",
+			msg: MeetingSummary("dee@example.com", "Dee", "Leads & Learners", "Tuesday 1 December, 16:00–17:30", "Europe/Berlin",
+				[]string{"Ana", "Ben", "Cy"}, []string{"Dee"}, nil, nil, false, "https://holdspace.example/circles/c1/meetings/m1/room"),
+			wantSubject: "Your circle met: Leads & Learners, Tuesday 1 December, 16:00–17:30",
+			wantText:    []string{"met without you", "No commitments were made", "carry over to your next check-in"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

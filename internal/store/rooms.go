@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/mail"
 )
 
 // Room is a meeting's live state as stored: JSON that package room reads
@@ -69,15 +70,19 @@ func (db *DB) CreateRoom(ctx context.Context, orgID, circleID, meetingID string,
 	return db.FindRoom(ctx, orgID, meetingID)
 }
 
-// UpdateRoom replaces a room's state if it is still at version from, and
+// UpdateRoom replaces a room's state if it is still at version from, with
+// msgs (a meeting's summary when it ends) in the same transaction, and
 // returns the room's new seq; a room that moved on meanwhile gives
 // ErrConflict and changes nothing.
-func (db *DB) UpdateRoom(ctx context.Context, orgID, meetingID string, from int64, state []byte, to int64) (int64, error) {
+func (db *DB) UpdateRoom(ctx context.Context, orgID, meetingID string, from int64, state []byte, to int64, msgs []mail.Message) (int64, error) {
 	var seq int64
 	err := db.inTx(ctx, func(tx *Tx) error {
-		return tx.queryRow(ctx, `UPDATE rooms SET state = $1, version = $2, seq = seq + 1, updated_at = $3
+		if err := tx.queryRow(ctx, `UPDATE rooms SET state = $1, version = $2, seq = seq + 1, updated_at = $3
 			WHERE org_id = $4 AND meeting_id = $5 AND version = $6 RETURNING seq`,
-			string(state), to, tx.now, orgID, meetingID, from).Scan(&seq)
+			string(state), to, tx.now, orgID, meetingID, from).Scan(&seq); err != nil {
+			return err
+		}
+		return db.sendAll(ctx, tx, msgs)
 	})
 	if errors.Is(err, ErrNotFound) {
 		err = ErrConflict
