@@ -243,4 +243,9 @@ func TestScreenshots(t *testing.T) {
 	tall("agreement", circlePath+"/agreement")
 	shoot("schedule", circlePath+"/schedule")
 	tall("profile-calendar", "/profile#calendar")
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(in.URL+circlePath),
+		chromedp.Click(chromedp.CSS(`a[href$="/room"].button`)), chromedp.WaitVisible(chromedp.CSS("[data-timer-card]"))))
+	roomURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	tall("room", strings.TrimPrefix(roomURL, in.URL))
 }

@@ -275,7 +275,7 @@ func (s *Server) handleRoomEvents(w http.ResponseWriter, r *http.Request) {
 		s.circleFail(w, r, err)
 		return
 	}
-	current, err := RoomEvent(v.Snapshot(s.DB.Now()))
+	current, err := v.Snapshot(s.DB.Now()).Event()
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -283,12 +283,3 @@ func (s *Server) handleRoomEvents(w http.ResponseWriter, r *http.Request) {
 	_ = live.Serve(w, r, sub, current, 25*time.Second)
 }
 
-// RoomEvent is a room's snapshot as the stream sends it; its id is the
-// room's change counter.
-func RoomEvent(snap coaching.RoomSnapshot) (live.Event, error) {
-	b, err := json.Marshal(snap)
-	if err != nil {
-		return live.Event{}, err
-	}
-	return live.NewEvent(snap.Seq, "state", b), nil
-}
