@@ -282,4 +282,3 @@ func (s *Server) handleRoomEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = live.Serve(w, r, sub, current, 25*time.Second)
 }
-
