@@ -31,7 +31,9 @@ func waitFor(t *testing.T, ctx context.Context, cond string, within time.Duratio
 // other member's page follows within a second, without reloading.
 func TestBrowserRoomTwoMembers(t *testing.T) {
 	runnerCtx, otherCtx := browser(t), browser(t)
-	in := startServe(t, map[string]string{"HOLDSPACE_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "r.db")}, "--demo")
+	env := map[string]string{"HOLDSPACE_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "r.db")}
+	port := freePort(t)
+	in := startServeOn(t, port, env, "--demo")
 
 	// Maya finds her circle's next meeting room and who keeps its time.
 	signIn(t, runnerCtx, in.URL, "maya@northwind.example")
@@ -85,4 +87,21 @@ func TestBrowserRoomTwoMembers(t *testing.T) {
 		t.Errorf("the other member's page showed the next step after %s, want within a second", took)
 	}
 	t.Logf("the next step reached the other page in %s", took)
+
+	// The server restarts mid-step: both pages reconnect on their own and
+	// carry on where the meeting is, the timer not reset.
+	leftBefore, err := chromedp.Run(otherCtx, chromedp.Evaluate[string](`document.querySelector("[data-timer]").textContent`))
+	must(t, err)
+	must(t, in.stop())
+	waitFor(t, otherCtx, `document.querySelector("[data-live-status]").textContent !== "Live"`, 10*time.Second)
+	startServeOn(t, port, env)
+	for _, ctx := range []context.Context{otherCtx, runnerCtx} {
+		waitFor(t, ctx, `document.querySelector("[data-live-status]").textContent === "Live"`, 20*time.Second)
+		expectText(t, ctx, ".step-title", "Check-in")
+	}
+	leftAfter, err := chromedp.Run(otherCtx, chromedp.Evaluate[string](`document.querySelector("[data-timer]").textContent`))
+	must(t, err)
+	if leftAfter >= leftBefore || strings.HasPrefix(leftAfter, "2:00") {
+		t.Errorf("after the restart the timer shows %s (it showed %s before): it should have kept running", leftAfter, leftBefore)
+	}
 }

@@ -62,7 +62,13 @@ type instance struct {
 // it answers.
 func startServe(t testing.TB, env map[string]string, args ...string) *instance {
 	t.Helper()
-	port := freePort(t)
+	return startServeOn(t, freePort(t), env, args...)
+}
+
+// startServeOn is startServe on a given port, so that a test can restart
+// an instance where its pages expect it.
+func startServeOn(t testing.TB, port int, env map[string]string, args ...string) *instance {
+	t.Helper()
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	getenv := func(k string) string {
 		switch k {

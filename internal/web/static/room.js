@@ -129,21 +129,35 @@ function start(root) {
     }
   }
 
+  let backoff = 1000;
   function connect() {
     const source = new EventSource(root.dataset.events);
-    source.addEventListener("state", (event) => {
+    const live = () => {
+      backoff = 1000;
       if (status) {
         status.textContent = "Live";
         status.classList.remove("offline");
       }
+    };
+    // A page that reconnects already holding the current state is sent
+    // nothing new, so being connected is what says "live".
+    source.addEventListener("open", live);
+    source.addEventListener("state", (event) => {
+      live();
       apply(JSON.parse(event.data));
     });
     source.addEventListener("error", () => {
-      // EventSource reconnects by itself and sends Last-Event-ID; the
-      // server answers with the current state.
       if (status) {
         status.textContent = "Reconnecting…";
         status.classList.add("offline");
+      }
+      // EventSource reconnects by itself after a dropped stream, sending
+      // Last-Event-ID; the server answers with the current state. An
+      // answer other than a stream (a server restarting says 503) closes
+      // it for good, so then we open a new one, waiting longer each time.
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(connect, backoff);
+        backoff = Math.min(backoff * 2, 15000);
       }
     });
   }
