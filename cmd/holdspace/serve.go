@@ -120,6 +120,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	coach := &coaching.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger, Live: broker, Seal: box}
 	relay := live.NewRelay(hub, broker, func(ctx context.Context, room string) (live.Event, error) {
+		if meetingID, ok := strings.CutPrefix(room, coaching.GuestRoom("")); ok {
+			snap, err := coach.LoadGuestRoom(ctx, meetingID)
+			if err != nil {
+				return live.Event{}, err
+			}
+			return snap.Event()
+		}
 		snap, err := coach.LoadRoom(ctx, room)
 		if err != nil {
 			return live.Event{}, err

@@ -98,4 +98,5 @@ const (
 	APIPrefix     = "hsp_"
 	LinkPrefix    = "hsl_"
 	FeedPrefix    = "hsc_"
+	GuestPrefix   = "hsg_"
 )

@@ -32,8 +32,10 @@ func (s *Service) notify(ctx context.Context, meetingID string, seq int64) {
 	if s.Live == nil {
 		return
 	}
-	if err := s.Live.Notify(ctx, meetingID, seq); err != nil && s.Logger != nil {
-		s.Logger.WarnContext(ctx, "notify room", "meeting_id", meetingID, "err", err)
+	for _, name := range []string{meetingID, GuestRoom(meetingID)} {
+		if err := s.Live.Notify(ctx, name, seq); err != nil && s.Logger != nil {
+			s.Logger.WarnContext(ctx, "notify room", "meeting_id", meetingID, "err", err)
+		}
 	}
 }
 

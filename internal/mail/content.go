@@ -29,7 +29,7 @@ var templates = mustParseTemplates("signup_confirm", "already_registered", "pass
 	"pair_invitation", "pair_formed", "pair_declined",
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
-	"schedule_cleared", "circle_closed", "meeting_summary")
+	"schedule_cleared", "circle_closed", "meeting_summary", "guest_invitation")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
 	m := make(map[string]emailTemplate, len(names))
@@ -504,6 +504,24 @@ func MeetingSummary(to, name, programName, when, zone string, present, absent, p
 		Presenters:  oneLines(presenters),
 		Commitments: oneLines(commitments),
 		Attended:    attended,
+		Link:        link,
+	})
+}
+
+// GuestInvitation is the email to a colleague whom a member invites to
+// observe one meeting of their circle: when it is (in the guest's zone),
+// that the circle's ground rules and confidentiality apply to guests too,
+// and that they will see that meeting only, while it runs. link is
+// personal to the guest.
+func GuestInvitation(to, name, inviterName, programName, when, zone, link string) Message {
+	inviterName, programName = oneLine(inviterName), oneLine(programName)
+	return render("guest_invitation", to, emailData{
+		Subject:     inviterName + " invites you to observe a peer-coaching meeting",
+		Name:        oneLine(name),
+		InviterName: inviterName,
+		ProgramName: programName,
+		When:        oneLine(when),
+		Zone:        oneLine(zone),
 		Link:        link,
 	})
 }

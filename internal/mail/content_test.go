@@ -262,6 +262,12 @@ func TestContent(t *testing.T) {
 			wantSubject: "Your circle met: Leads & Learners, Tuesday 1 December, 16:00–17:30",
 			wantText:    []string{"met without you", "No commitments were made", "carry over to your next check-in"},
 		},
+		{
+			name:        "guest_invitation",
+			msg:         GuestInvitation("zoe@example.com", "Zoe", "Ana", "Leads & Learners", "Tuesday 1 December, 16:00–17:30", "Europe/London", "https://holdspace.example/guest/hsg_x"),
+			wantSubject: "Ana invites you to observe a peer-coaching meeting",
+			wantText:    []string{"observe one meeting", "stays in the circle, guests included", "https://holdspace.example/guest/hsg_x"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -323,3 +323,87 @@ func (db *DB) FindReflection(ctx context.Context, orgID, meetingID, userID strin
 	}
 	return sealed, at, nil
 }
+
+// Guest is a colleague invited to observe one meeting.
+type Guest struct {
+	ID         string     `json:"id"`
+	OrgID      string     `json:"-"`
+	CircleID   string     `json:"circle_id"`
+	MeetingID  string     `json:"meeting_id"`
+	UserID     string     `json:"user_id"`
+	Name       string     `json:"name"`
+	InvitedBy  string     `json:"invited_by"`
+	CreatedAt  time.Time  `json:"created_at"`
+	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
+}
+
+const guestColumns = `g.id, g.org_id, g.circle_id, g.meeting_id, g.user_id, u.name, COALESCE(g.invited_by, ''), g.created_at, g.accepted_at`
+
+func scanGuest(s scanner) (*Guest, error) {
+	var g Guest
+	if err := s.Scan(&g.ID, &g.OrgID, &g.CircleID, &g.MeetingID, &g.UserID, &g.Name, &g.InvitedBy, &g.CreatedAt, &g.AcceptedAt); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// CreateGuest invites a colleague to observe a meeting, with their
+// emailed link, in one transaction; inviting them again replaces the link.
+func (db *DB) CreateGuest(ctx context.Context, g *Guest, tokenHash string, msg mail.Message) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		g.ID, g.CreatedAt = newID(), tx.now
+		if _, err := tx.exec(ctx, `INSERT INTO guests (id, org_id, circle_id, meeting_id, user_id, invited_by, token_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (meeting_id, user_id) DO UPDATE SET token_hash = excluded.token_hash, invited_by = excluded.invited_by`,
+			g.ID, g.OrgID, g.CircleID, g.MeetingID, g.UserID, g.InvitedBy, tokenHash, tx.now); err != nil {
+			return err
+		}
+		return db.sendMail(ctx, tx, msg)
+	})
+	if err != nil {
+		return fmt.Errorf("create guest: %w", err)
+	}
+	return nil
+}
+
+// FindGuestByToken returns the invitation a guest link belongs to.
+func (db *DB) FindGuestByToken(ctx context.Context, tokenHash string) (*Guest, error) {
+	g, err := scanGuest(db.queryRow(ctx, `SELECT `+guestColumns+` FROM guests g JOIN users u ON u.id = g.user_id AND u.org_id = g.org_id
+		WHERE g.token_hash = $1`, tokenHash))
+	if err != nil {
+		return nil, fmt.Errorf("find guest: %w", err)
+	}
+	return g, nil
+}
+
+// FindGuests lists a meeting's guests.
+func (db *DB) FindGuests(ctx context.Context, orgID, meetingID string) ([]Guest, error) {
+	rows, err := db.query(ctx, `SELECT `+guestColumns+` FROM guests g JOIN users u ON u.id = g.user_id AND u.org_id = g.org_id
+		WHERE g.org_id = $1 AND g.meeting_id = $2 ORDER BY g.created_at`, orgID, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("find guests: %w", err)
+	}
+	defer rows.Close()
+	var out []Guest
+	for rows.Next() {
+		g, err := scanGuest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *g)
+	}
+	return out, rows.Err()
+}
+
+// AcceptGuest records that a guest accepted the ground rules and the
+// circle's confidentiality.
+func (db *DB) AcceptGuest(ctx context.Context, orgID, id string) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE guests SET accepted_at = COALESCE(accepted_at, $1) WHERE org_id = $2 AND id = $3`, tx.now, orgID, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("accept guest: %w", err)
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -40,6 +41,10 @@ type roomPage struct {
 	ReflectedAt time.Time
 	// Presenting: the current step's presenter is the signed-in member.
 	Presenting bool
+	Guests     []store.Guest
+	// Colleagues are the people who could be invited to observe: active,
+	// not in the circle, other departments first.
+	Colleagues []account.User
 }
 
 // roomCommand is one button of the timer controls.
@@ -130,6 +135,25 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 		case c.UserID == u.ID && c.DoneAt == nil:
 			data.MyOpen = append(data.MyOpen, c)
 		}
+	}
+	if v.State.Phase != room.Ended {
+		if data.Guests, err = s.Coaching.Guests(r.Context(), u, circleID, meetingID); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		all, _, err := s.DB.FindUsers(r.Context(), u.OrgID, store.UserFilter{})
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		for _, c := range all {
+			if c.Status == account.StatusActive && v.Names[c.ID] == "" {
+				data.Colleagues = append(data.Colleagues, c)
+			}
+		}
+		slices.SortStableFunc(data.Colleagues, func(a, b account.User) int {
+			return boolInt(a.Department == u.Department) - boolInt(b.Department == u.Department)
+		})
 	}
 	if v.State.Phase == room.Ended {
 		if data.Reflection, data.ReflectedAt, err = s.Coaching.Reflection(r.Context(), u, circleID, meetingID); err != nil {
@@ -281,4 +305,102 @@ func (s *Server) handleRoomEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = live.Serve(w, r, sub, current, 25*time.Second)
+}
+
+type guestPage struct {
+	Page
+	*coaching.GuestVisit
+	Token    string
+	Rules    template.HTML
+	Snapshot template.JS
+	Current  room.Step
+	Speaker  string
+	Left     string
+	Steps    []roomStep
+}
+
+func (s *Server) handleGuest(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	token := r.PathValue("token")
+	v, err := s.Coaching.Visit(r.Context(), u, token)
+	var ce *circle.Error
+	if errors.As(err, &ce) {
+		p := s.page(r, "Thank you")
+		s.render(w, r, http.StatusOK, "error", errorPage{Page: p, Status: http.StatusOK, Heading: "Thank you for observing", Message: ce.Error()})
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := guestPage{Page: s.page(r, "Observing a meeting"), GuestVisit: v, Token: token, Rules: richtext.Render(v.Rules.Body)}
+	if v.State != nil {
+		now := s.DB.Now()
+		data.Current = v.State.Current()
+		data.Speaker = v.Names[data.Current.Speaker]
+		data.Left = clock(v.State.Left(now))
+		for i, st := range v.State.Agenda() {
+			data.Steps = append(data.Steps, roomStep{Step: st, Index: i, Minutes: minutes(st.Duration), Speaker: v.Names[st.Speaker],
+				Done: i < v.State.Step, Now: i == v.State.Step})
+		}
+		snap, err := json.Marshal(coaching.GuestSnapshotOf(v.State, v.Seq, now))
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		data.Snapshot = template.JS(snap)
+	}
+	s.render(w, r, http.StatusOK, "guest", data)
+}
+
+func (s *Server) handleGuestAccept(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	token := r.PathValue("token")
+	if err := s.Coaching.AcceptVisit(r.Context(), u, token); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/guest/"+token, "Welcome. What you hear stays in the circle.")
+}
+
+// handleGuestEvents streams the meeting to its guest. The stream carries
+// only the timer's state: the page fetches what it may show.
+func (s *Server) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	v, err := s.Coaching.Visit(r.Context(), u, r.PathValue("token"))
+	if err != nil || v.State == nil || s.Hub == nil {
+		http.Error(w, "not live", http.StatusNotFound)
+		return
+	}
+	// Guests follow their own feed of the room, which carries the timer
+	// and nothing the members wrote.
+	sub, err := s.Hub.Subscribe(coaching.GuestRoom(v.Guest.MeetingID))
+	if err != nil {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	defer sub.Close()
+	current, err := coaching.GuestSnapshotOf(v.State, v.Seq, s.DB.Now()).Event()
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	_ = live.Serve(w, r, sub, current, 25*time.Second)
+}
+
+func (s *Server) handleGuestInvite(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	g, err := s.Coaching.InviteGuest(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("user_id"))
+	if err == nil {
+		s.roomBack(w, r, nil, g.Name+" is invited to observe this meeting.")
+		return
+	}
+	s.roomBack(w, r, err, "")
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -70,7 +70,24 @@ CREATE TABLE reflections (
     UNIQUE (meeting_id, user_id)
 );
 
+-- guests are colleagues from elsewhere in the organisation invited to
+-- observe one meeting: after accepting the ground rules they see that
+-- meeting's room while it runs, and nothing else of the circle.
+CREATE TABLE guests (
+    id          TEXT PRIMARY KEY,
+    org_id      TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+    circle_id   TEXT NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    meeting_id  TEXT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    invited_by  TEXT REFERENCES users (id) ON DELETE SET NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  TIMESTAMP NOT NULL,
+    accepted_at TIMESTAMP,
+    UNIQUE (meeting_id, user_id)
+);
+
 -- +goose Down
+DROP TABLE guests;
 DROP TABLE reflections;
 ALTER TABLE commitments DROP COLUMN learned;
 ALTER TABLE commitments DROP COLUMN progress;
