@@ -35,7 +35,11 @@ func TestSealOpen(t *testing.T) {
 	for name, try := range map[string]func() ([]byte, error){
 		"another context": func() ([]byte, error) { return box.Open(sealed, "meeting-1/ben") },
 		"another key":     func() ([]byte, error) { return newBox(t, 2).Open(sealed, "meeting-1/ana") },
-		"damaged":         func() ([]byte, error) { d := bytes.Clone(sealed); d[len(d)-1] ^= 1; return box.Open(d, "meeting-1/ana") },
+		"damaged": func() ([]byte, error) {
+			d := bytes.Clone(sealed)
+			d[len(d)-1] ^= 1
+			return box.Open(d, "meeting-1/ana")
+		},
 		"too short":       func() ([]byte, error) { return box.Open(sealed[:5], "meeting-1/ana") },
 		"unknown version": func() ([]byte, error) { d := bytes.Clone(sealed); d[0] = 9; return box.Open(d, "meeting-1/ana") },
 	} {
