@@ -98,14 +98,68 @@ func (s *Service) Room(ctx context.Context, u *account.User, circleID, meetingID
 	return s.roomView(ctx, u.OrgID, c, m, r)
 }
 
-func (s *Service) openRoom(ctx context.Context, c *program.Circle, m *circle.Meeting) (*store.Room, error) {
+// roomSettings is a circle's meeting format: its own, or the program's
+// protocol with the book's timings.
+func (s *Service) roomSettings(ctx context.Context, c *program.Circle) (room.Settings, error) {
+	stored, err := s.DB.FindRoomSettings(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return room.Settings{}, err
+	}
+	if stored != "" {
+		var st room.Settings
+		if err := json.Unmarshal([]byte(stored), &st); err == nil && st.Validate() == nil {
+			return st, nil
+		}
+	}
 	p, err := s.DB.FindProgramByID(ctx, c.OrgID, c.ProgramID)
 	if err != nil {
-		return nil, err
+		return room.Settings{}, err
 	}
 	protocol := room.Protocol(p.Protocol)
 	if p.Format == program.FormatPair {
 		protocol = room.Pair
+	}
+	return room.DefaultSettings(protocol), nil
+}
+
+// RoomSettings returns the meeting format a circle's next rooms open with.
+func (s *Service) RoomSettings(ctx context.Context, u *account.User, circleID string) (room.Settings, error) {
+	c, err := s.inside(ctx, u, circleID)
+	if err != nil {
+		return room.Settings{}, err
+	}
+	return s.roomSettings(ctx, c)
+}
+
+// UpdateRoomSettings sets a circle's own meeting format: council or forum
+// (a pair keeps the pair protocol) and how long each step lasts. Rooms
+// already open keep theirs.
+func (s *Service) UpdateRoomSettings(ctx context.Context, u *account.User, circleID string, st room.Settings) error {
+	c, err := s.inside(ctx, u, circleID)
+	if err != nil {
+		return err
+	}
+	p, err := s.DB.FindProgramByID(ctx, c.OrgID, c.ProgramID)
+	if err != nil {
+		return err
+	}
+	if (p.Format == program.FormatPair) != (st.Protocol == room.Pair) {
+		return &account.ValidationError{Fields: map[string]string{"protocol": "Pairs meet with the pair protocol; circles choose council or forum."}}
+	}
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return s.DB.UpdateRoomSettings(ctx, c.OrgID, c.ID, string(b))
+}
+
+func (s *Service) openRoom(ctx context.Context, c *program.Circle, m *circle.Meeting) (*store.Room, error) {
+	settings, err := s.roomSettings(ctx, c)
+	if err != nil {
+		return nil, err
 	}
 	members := c.UserIDs()
 	facilitator, timekeeper := m.FacilitatorID, m.TimekeeperID
@@ -115,7 +169,7 @@ func (s *Service) openRoom(ctx context.Context, c *program.Circle, m *circle.Mee
 	if !slices.Contains(members, timekeeper) || timekeeper == facilitator {
 		timekeeper = members[len(members)-1]
 	}
-	st, err := room.New(room.DefaultSettings(protocol), members, facilitator, timekeeper)
+	st, err := room.New(settings, members, facilitator, timekeeper)
 	if err != nil {
 		return nil, err
 	}

@@ -305,3 +305,37 @@ func TestMeetingSummary(t *testing.T) {
 		}
 	})
 }
+
+// A circle chooses its own meeting format; rooms opened afterwards follow
+// it.
+func TestRoomSettings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, id, m, _ := roomWorld(t, db)
+		a := w.user("u01")
+		st, err := w.svc.RoomSettings(ctx, a, id)
+		if err != nil || st.Protocol != room.Council {
+			t.Fatalf("the program's format: %+v, %v", st, err)
+		}
+		err = w.svc.UpdateRoomSettings(ctx, a, id, room.Settings{Protocol: room.Pair})
+		if f, ok := account.AsValidation(err); !ok || f["protocol"] == "" {
+			t.Errorf("a circle choosing the pair protocol: %v", err)
+		}
+		bad := room.DefaultSettings(room.Forum)
+		bad.Counsel = 3 * time.Hour
+		if _, ok := account.AsValidation(w.svc.UpdateRoomSettings(ctx, a, id, bad)); !ok {
+			t.Error("a three-hour counsel was accepted")
+		}
+		forum := room.DefaultSettings(room.Forum)
+		forum.Counsel = 30 * time.Minute
+		if err := w.svc.UpdateRoomSettings(ctx, a, id, forum); err != nil {
+			t.Fatal(err)
+		}
+		v, err := w.svc.Room(ctx, a, id, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.State.Settings != forum {
+			t.Errorf("the room opened with %+v, want the circle's %+v", v.State.Settings, forum)
+		}
+	})
+}

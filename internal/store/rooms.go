@@ -407,3 +407,29 @@ func (db *DB) AcceptGuest(ctx context.Context, orgID, id string) error {
 	}
 	return nil
 }
+
+// FindRoomSettings returns a circle's own meeting format as stored, or
+// "" when it keeps the program's.
+func (db *DB) FindRoomSettings(ctx context.Context, orgID, circleID string) (string, error) {
+	var s string
+	if err := db.queryRow(ctx, `SELECT room_settings FROM circles WHERE org_id = $1 AND id = $2`, orgID, circleID).Scan(&s); err != nil {
+		return "", fmt.Errorf("find room settings: %w", err)
+	}
+	return s, nil
+}
+
+// UpdateRoomSettings saves a circle's meeting format; meetings whose room
+// opens afterwards follow it.
+func (db *DB) UpdateRoomSettings(ctx context.Context, orgID, circleID, settings string) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE circles SET room_settings = $1 WHERE org_id = $2 AND id = $3`, settings, orgID, circleID)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res)
+	})
+	if err != nil {
+		return fmt.Errorf("update room settings: %w", err)
+	}
+	return nil
+}

@@ -404,3 +404,84 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+type formatPage struct {
+	Page
+	CircleID string
+	Pair     bool
+	Fields   []formatField
+}
+
+type formatField struct {
+	Name, Label, Help string
+	Minutes           string
+	ForumOnly         bool
+}
+
+// formatFields lists a meeting format's step lengths, in minutes, in the
+// order of the meeting.
+func formatFields(st room.Settings) []formatField {
+	m := func(d time.Duration) string { return strconv.FormatFloat(d.Minutes(), 'f', -1, 64) }
+	return []formatField{
+		{Name: "opening", Label: "Opening", Help: "The working agreement on screen; what each wants from today.", Minutes: m(st.Opening)},
+		{Name: "check_in", Label: "Check-in, per person", Help: "Half minutes are fine, e.g. 1.5.", Minutes: m(st.CheckIn)},
+		{Name: "choose", Label: "Choosing presenters", Minutes: m(st.Choose)},
+		{Name: "present", Label: "Presenting", Help: "Per presenter.", Minutes: m(st.Present)},
+		{Name: "questions", Label: "Clarifying questions", Help: "Per presenter; always before counsel.", Minutes: m(st.Questions)},
+		{Name: "counsel", Label: "Counsel", Help: "Per presenter.", Minutes: m(st.Counsel)},
+		{Name: "reflection", Label: "The presenter’s reflection", Help: "Forum only.", Minutes: m(st.Reflection), ForumOnly: true},
+		{Name: "closing", Label: "Closing", Help: "Commitments, the agreement again, appreciation.", Minutes: m(st.Closing)},
+	}
+}
+
+func (s *Server) handleFormat(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	st, err := s.Coaching.RoomSettings(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	p := s.page(r, "Meeting format")
+	p.Form["protocol"] = string(st.Protocol)
+	s.renderFormat(w, r, http.StatusOK, p, st)
+}
+
+func (s *Server) renderFormat(w http.ResponseWriter, r *http.Request, status int, p Page, st room.Settings) {
+	p.Nav = "circles"
+	s.render(w, r, status, "format", formatPage{Page: p, CircleID: r.PathValue("id"), Pair: st.Protocol == room.Pair, Fields: formatFields(st)})
+}
+
+func (s *Server) handleFormatSave(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	st := room.Settings{Protocol: room.Protocol(r.PostFormValue("protocol"))}
+	fields := map[string]*time.Duration{"opening": &st.Opening, "check_in": &st.CheckIn, "choose": &st.Choose, "present": &st.Present,
+		"questions": &st.Questions, "counsel": &st.Counsel, "reflection": &st.Reflection, "closing": &st.Closing}
+	bad := map[string]string{}
+	for name, d := range fields {
+		v := r.PostFormValue(name)
+		if v == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 {
+			bad[name] = "Give a number of minutes."
+			continue
+		}
+		*d = time.Duration(f * float64(time.Minute)).Round(time.Second)
+	}
+	err := error(&account.ValidationError{Fields: bad})
+	if len(bad) == 0 {
+		err = s.Coaching.UpdateRoomSettings(r.Context(), u, id, st)
+	}
+	if fields, ok := account.AsValidation(err); ok {
+		p := s.page(r, "Meeting format").withErrors(r, fields, "protocol")
+		s.renderFormat(w, r, http.StatusUnprocessableEntity, p, st)
+		return
+	}
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id, "Meeting format saved. Rooms opened from now on follow it.")
+}

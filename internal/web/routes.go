@@ -78,6 +78,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/offers/{offer}/take", s.signedIn(s.handleRoomTake))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/note", s.signedIn(s.handleRoomNote))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/reflection", s.signedIn(s.handleRoomReflect))
+	mux.Handle("GET /circles/{id}/format", s.signedIn(s.handleFormat))
+	mux.Handle("POST /circles/{id}/format", s.signedIn(s.handleFormatSave))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/guests", s.signedIn(s.handleGuestInvite))
 	mux.Handle("GET /guest/{token}", s.signedIn(s.handleGuest))
 	mux.Handle("POST /guest/{token}", s.signedIn(s.handleGuestAccept))

@@ -86,7 +86,13 @@ CREATE TABLE guests (
     UNIQUE (meeting_id, user_id)
 );
 
+-- room_settings is a circle's own meeting format (protocol and step
+-- lengths) as JSON written by package room; empty means the program's
+-- protocol with the book's timings.
+ALTER TABLE circles ADD COLUMN room_settings TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE circles DROP COLUMN room_settings;
 DROP TABLE guests;
 DROP TABLE reflections;
 ALTER TABLE commitments DROP COLUMN learned;
