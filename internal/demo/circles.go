@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -203,6 +205,9 @@ func loadHistory(ctx context.Context, db *store.DB, c *program.Circle, dc demoCi
 	if err != nil {
 		return err
 	}
+	if err := loadPastRooms(ctx, db, c, byKey, at, now); err != nil {
+		return err
+	}
 	for i, cm := range []struct {
 		who, body string
 		ago       time.Duration
@@ -276,3 +281,55 @@ What is said here stays here. We share what we learned, never who said what.
 We come to every meeting we can. If we can't, we tell the circle a day ahead.
 We start on time, even if someone is missing; whoever is late joins quietly at the next turn.
 Cancelling within two hours is fine when life happens — send a note in the circle's space.`
+
+// loadPastRooms gives the meetings already held their rooms, ended: who
+// came (one member missed one), who presented — so the fairness hint has
+// a history — all as the meetings' own times.
+func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey map[string]*account.User, at func(time.Duration), now time.Time) error {
+	meetings, err := db.FindMeetings(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return err
+	}
+	members := c.UserIDs()
+	presenters := [][]string{{"nina", "tom"}, {"fatima", "noah"}, {"maya", "nina"}}
+	held := 0
+	for _, m := range meetings {
+		if !m.End.Before(now) || held >= len(presenters) {
+			continue
+		}
+		st, err := room.New(room.DefaultSettings(room.Council), members, m.FacilitatorID, m.TimekeeperID)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, k := range presenters[held] {
+			ids = append(ids, byKey[k].ID)
+		}
+		steps := []room.Command{{Kind: room.CmdPresenters, Presenters: ids}, {Kind: room.CmdStart}, {Kind: room.CmdEnd}}
+		for i, cmd := range steps {
+			cmd.Version, cmd.By = st.Version, m.FacilitatorID
+			if st, err = st.Apply(cmd, m.Start.Add(time.Duration(i*85)*time.Minute/2)); err != nil {
+				return fmt.Errorf("demo room: %w", err)
+			}
+		}
+		b, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		at(now.Sub(m.End))
+		if _, err := db.CreateRoom(ctx, c.OrgID, c.ID, m.ID, b, st.Version); err != nil {
+			return err
+		}
+		for i, id := range members {
+			if held == 1 && i == len(members)-1 {
+				continue // someone missed one meeting
+			}
+			at(now.Sub(m.Start))
+			if err := db.SaveCheckin(ctx, c.OrgID, c.ID, m.ID, &store.Checkin{UserID: id, Mood: []string{"good", "okay", "energised"}[(i+held)%3]}, nil); err != nil {
+				return err
+			}
+		}
+		held++
+	}
+	return nil
+}
