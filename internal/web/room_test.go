@@ -132,7 +132,7 @@ func TestRoomPages(t *testing.T) {
 		if strings.Contains(g.body, "A tricky handover") || strings.Contains(g.body, "Shared note") {
 			t.Error("the guest sees what the members wrote")
 		}
-		priya.get("/circles/" + c.ID).expect(t, http.StatusNotFound)
+		priya.get("/circles/"+c.ID).expect(t, http.StatusNotFound)
 		priya.get(base).expect(t, http.StatusNotFound)
 	})
 }
