@@ -569,7 +569,7 @@ func (s *Service) CancelMeeting(ctx context.Context, u *account.User, circleID, 
 		for _, mem := range st.Circle.Members {
 			link := s.link("/circles/" + circleID)
 			if restore {
-				st.Mail = append(st.Mail, mail.MeetingMoved(mem.Email, mem.Name, programName(st.Program), "cancelled",
+				st.Mail = append(st.Mail, mail.MeetingRestored(mem.Email, mem.Name, programName(st.Program),
 					when(*m, mem.Timezone), mem.Timezone, link, calendar.RequestOccurrence(se, m.Original)))
 				continue
 			}

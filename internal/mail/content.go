@@ -29,7 +29,7 @@ var templates = mustParseTemplates("signup_confirm", "already_registered", "pass
 	"pair_invitation", "pair_formed", "pair_declined",
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
-	"schedule_cleared", "circle_closed", "meeting_summary", "guest_invitation")
+	"schedule_cleared", "circle_closed", "meeting_summary", "guest_invitation", "meeting_restored")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
 	m := make(map[string]emailTemplate, len(names))
@@ -524,4 +524,20 @@ func GuestInvitation(to, name, inviterName, programName, when, zone, link string
 		Zone:        oneLine(zone),
 		Link:        link,
 	})
+}
+
+// MeetingRestored is the email to every member when a cancelled meeting
+// of their circle is put back on, with ics restoring it in their calendar.
+func MeetingRestored(to, name, programName, when, zone, link string, ics []byte) Message {
+	programName = oneLine(programName)
+	m := render("meeting_restored", to, emailData{
+		Subject:     "A meeting of your circle in " + programName + " is on again",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		When:        oneLine(when),
+		Zone:        oneLine(zone),
+		Link:        link,
+		HasCalendar: len(ics) > 0,
+	})
+	return withCalendar(m, ics, "REQUEST")
 }

@@ -268,6 +268,12 @@ func TestContent(t *testing.T) {
 			wantSubject: "Ana invites you to observe a peer-coaching meeting",
 			wantText:    []string{"observe one meeting", "stays in the circle, guests included", "https://holdspace.example/guest/hsg_x"},
 		},
+		{
+			name:        "meeting_restored",
+			msg:         MeetingRestored("ben@example.com", "Ben", "Leads & Learners", "Tuesday 1 December, 16:00–17:30", "Europe/Berlin", "https://holdspace.example/circles/c1", testICS),
+			wantSubject: "A meeting of your circle in Leads & Learners is on again",
+			wantText:    []string{"is on again", "Tuesday 1 December, 16:00–17:30 (Europe/Berlin)", "puts it back in your calendar"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
