@@ -178,7 +178,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	srv, err := web.NewServer(web.Deps{
 		DB: db, Auth: svc, Coaching: coach, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version, Hub: hub,
 		API: api.New(api.Deps{Auth: svc, Coaching: coach, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
-			ClientIP: web.ClientIP(cfg.TrustProxy)}),
+			ClientIP: web.ClientIP(cfg.TrustProxy), Hub: hub}),
 	})
 	if err != nil {
 		return err

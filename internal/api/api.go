@@ -27,6 +27,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/coaching"
+	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -51,6 +52,9 @@ type Deps struct {
 	// ClientIP returns the caller's address for rate limits and the
 	// session list; nil means the connection's remote address.
 	ClientIP func(*http.Request) string
+	// Hub is the process's fan-out of meeting rooms, which the room's
+	// event stream subscribes to; nil turns the stream off (503).
+	Hub *live.Hub
 }
 
 // API is the http.Handler for everything under /api/v1/.
@@ -62,6 +66,7 @@ type API struct {
 	secure   bool
 	cookie   string
 	clientIP func(*http.Request) string
+	hub      *live.Hub
 
 	mux  *http.ServeMux
 	huma huma.API
@@ -83,7 +88,7 @@ type Operation struct {
 // operation is defined wrongly, which the tests catch.
 func New(d Deps) *API {
 	a := &API{auth: d.Auth, coach: d.Coaching, db: d.DB, log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP,
-		mux: http.NewServeMux()}
+		hub: d.Hub, mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -132,6 +137,11 @@ func (a *API) config() huma.Config {
 			"posts, commitments, leaving. A circle the caller is not an active member of answers 404, for admins too."},
 		{Name: tagCalendar, Description: "A circle's recurring schedule and its meetings, with facilitator and timekeeper rotating; " +
 			"each person's reminders and secret calendar feed."},
+		{Name: tagMeetings, Description: "A meeting's live room, for the circle's members: the agenda and the shared timer, which the " +
+			"timekeeper and the facilitator run; check-ins, which mark who came; offers of counsel, which the presenter may take as " +
+			"their own commitments; the shared note; each member's private reflection; and a stream of the room's state as " +
+			"Server-Sent Events. Like the circle, it answers 404 to anyone not a member and 403 ground_rules_required until the " +
+			"caller has acknowledged the ground rules in force."},
 	}
 	return c
 }
@@ -147,6 +157,7 @@ const (
 	tagMatching = "Matching"
 	tagCircles  = "Circles"
 	tagCalendar = "Calendar"
+	tagMeetings = "Meetings"
 
 	schemeSession = "session"
 	schemeToken   = "token"

@@ -16,6 +16,7 @@ import (
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -30,8 +31,8 @@ type Error struct {
 // ErrorBody says what went wrong.
 type ErrorBody struct {
 	// Code is stable and meant for programs; the enum lists every code in
-	// codes, and codeGroundRules.
-	Code string `json:"code" enum:"bad_request,unauthenticated,forbidden,ground_rules_required,not_found,method_not_allowed,not_acceptable,request_timeout,conflict,link_invalid,payload_too_large,unsupported_media_type,validation_failed,rate_limited,internal" doc:"What went wrong, for programs."`
+	// codes, codeGroundRules and codeStale.
+	Code string `json:"code" enum:"bad_request,unauthenticated,forbidden,ground_rules_required,not_found,method_not_allowed,not_acceptable,request_timeout,conflict,stale_version,link_invalid,payload_too_large,unsupported_media_type,validation_failed,rate_limited,internal,unavailable" doc:"What went wrong, for programs."`
 	// Message is a sentence to show a person. For server errors it is
 	// generic; the cause is in the server's log.
 	Message string `json:"message" doc:"What went wrong, for people."`
@@ -57,6 +58,7 @@ var codes = map[int]string{
 	http.StatusUnprocessableEntity:   "validation_failed",
 	http.StatusTooManyRequests:       "rate_limited",
 	http.StatusInternalServerError:   "internal",
+	http.StatusServiceUnavailable:    "unavailable",
 }
 
 // codeGroundRules refines a 403: the caller is a member of the circle but
@@ -65,6 +67,13 @@ var codes = map[int]string{
 // (by acknowledging) and must tell it apart from a plain refusal.
 const codeGroundRules = "ground_rules_required"
 
+// codeStale refines a 409: the caller sent a change based on a version of
+// the meeting room (its state, or its shared note) that someone else has
+// changed since. A program tells it apart from other conflicts because
+// the fix is mechanical: read the room again and resend with the new
+// version, if the change still makes sense.
+const codeStale = "stale_version"
+
 // Messages for errors that carry none of their own.
 const (
 	msgInvalid   = "Some fields are not valid; see fields."
@@ -72,6 +81,9 @@ const (
 	msgTooLarge  = "The request body is too large."
 	msgInternal  = "Something went wrong on our side. It has been logged; try again in a moment."
 	msgForbidden = "You do not have access to this."
+	msgStale     = "Someone changed the meeting first. Reload the room (GET " + Prefix + "/circles/{id}/meetings/{meeting}/room) " +
+		"and send the command again with its version if it still makes sense."
+	msgNotRunner = "Only the timekeeper and the facilitator run the timer."
 	// The web app sends members to read the rules instead; the API says
 	// where they are.
 	msgGroundRules = "Acknowledge this circle's ground rules first: read them at GET " + Prefix + "/circles/{id}/ground-rules, " +
@@ -143,6 +155,14 @@ func (a *API) fail(ctx context.Context, operation string, err error) *Error {
 		e := newError(http.StatusForbidden, msgGroundRules, nil)
 		e.Body.Code = codeGroundRules
 		return e
+	case errors.Is(err, room.ErrStale):
+		return staleError(msgStale)
+	case errors.Is(err, room.ErrNotAllowed):
+		return newError(http.StatusForbidden, msgNotRunner, nil)
+	case errors.Is(err, room.ErrInvalid):
+		// The request was well formed but the meeting, as it stands, does
+		// not allow it: starting twice, going back from the first step.
+		return newError(http.StatusConflict, invalidReason(err), nil)
 	case errors.As(err, &rule):
 		// A rule of the circle's life, such as consenting twice or moving a
 		// meeting that has begun; its message is written for the caller.
@@ -174,6 +194,27 @@ func (a *API) fail(ctx context.Context, operation string, err error) *Error {
 	}
 	requestFrom(ctx).log.ErrorContext(ctx, "api error", "operation", operation, "err", err)
 	return newError(http.StatusInternalServerError, msgInternal, nil)
+}
+
+// staleError is a 409 for a change based on an old version.
+func staleError(message string) *Error {
+	e := newError(http.StatusConflict, message, nil)
+	e.Body.Code = codeStale
+	return e
+}
+
+// invalidReason is the state machine's reason for refusing a command, as
+// a sentence: its errors read "room: invalid: start: the meeting has
+// already started", and the caller knows which command they sent.
+func invalidReason(err error) string {
+	msg := err.Error()
+	if _, after, ok := strings.Cut(msg, room.ErrInvalid.Error()+": "); ok {
+		msg = after
+	}
+	if kind, why, ok := strings.Cut(msg, ": "); ok && !strings.ContainsAny(kind, " \"") {
+		msg = why
+	}
+	return sentence(msg)
 }
 
 // sentence starts s with a capital letter and ends it with a full stop.

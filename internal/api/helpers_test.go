@@ -20,6 +20,8 @@ import (
 	"github.com/holdspace/holdspace/internal/api"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/coaching"
+	"github.com/holdspace/holdspace/internal/live"
+	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
@@ -46,6 +48,9 @@ type env struct {
 	api   *api.API
 	srv   *httptest.Server
 	mail  *storetest.Outbox
+	// hub is the API's live fan-out. Nothing relays room changes to it
+	// in tests: a test publishes what it wants a stream to receive.
+	hub *live.Hub
 }
 
 // forEachDB runs fn on every engine storetest offers (SQLite, and
@@ -79,12 +84,20 @@ func newEnv(tb testing.TB, db *store.DB) *env {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	e.auth = &auth.Service{DB: db, BaseURL: base, Limiter: auth.NewLimiter(time.Second, 1000), Logger: logger}
-	e.coach = &coaching.Service{DB: db, BaseURL: base, Logger: logger}
-	e.api = api.New(api.Deps{Auth: e.auth, Coaching: e.coach, DB: db, Logger: logger, CookieName: cookieName})
+	box, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e.coach = &coaching.Service{DB: db, BaseURL: base, Logger: logger, Seal: box}
+	e.hub = live.NewHub()
+	e.api = api.New(api.Deps{Auth: e.auth, Coaching: e.coach, DB: db, Logger: logger, CookieName: cookieName, Hub: e.hub})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", identify(e.auth, e.api))
 	e.srv = httptest.NewServer(mux)
 	tb.Cleanup(e.srv.Close)
+	// Cleanups run last first: closing the hub ends any room stream still
+	// open, which the server would otherwise wait for as it closes.
+	tb.Cleanup(e.hub.Close)
 	return e
 }
 

@@ -11,6 +11,8 @@ import (
 	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/people"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/room"
+	"github.com/holdspace/holdspace/internal/store"
 )
 
 // The types in this file are what the API answers with. They are separate
@@ -781,11 +783,13 @@ type Commitment struct {
 	Done      bool       `json:"done"`
 	CreatedAt time.Time  `json:"created_at"`
 	DoneAt    *time.Time `json:"done_at,omitempty"`
+	Progress  string     `json:"progress,omitempty" enum:"done,partly,not_yet" doc:"What its author said of it when they checked in at a meeting; left out until then."`
+	Learned   string     `json:"learned,omitempty" doc:"What its author learned from it, said when they checked in."`
 }
 
 func newCommitment(c *circle.Commitment) Commitment {
 	return Commitment{ID: c.ID, UserID: c.UserID, UserName: c.UserName, MeetingID: c.MeetingID, Body: c.Body, Done: c.DoneAt != nil,
-		CreatedAt: c.CreatedAt, DoneAt: c.DoneAt}
+		CreatedAt: c.CreatedAt, DoneAt: c.DoneAt, Progress: c.Progress, Learned: c.Learned}
 }
 
 func newCommitments(cs []circle.Commitment) []Commitment {
@@ -828,4 +832,136 @@ type CalendarFeedStatus struct {
 // CalendarFeed is a calendar feed's secret address, shown only once.
 type CalendarFeed struct {
 	URL string `json:"url" doc:"Subscribe to this address in a calendar app. Anyone with it sees the caller's circle meetings; it is shown only now, and creating a feed again replaces it."`
+}
+
+// RoomSnapshot is a meeting room as every member's page shows it, and the
+// data of each event of the room's stream. It is the same JSON as the
+// stream's, field for field, so that one decoder reads both; that is why
+// presenters may be null here, where other lists are empty.
+type RoomSnapshot struct {
+	Seq         int64             `json:"seq" doc:"Counts every change to the room, its check-ins, offers and note included; the event id of the stream."`
+	Version     int64             `json:"version" doc:"The version of the timer's state: send it with the next command."`
+	Phase       room.Phase        `json:"phase" enum:"ready,running,paused,ended" doc:"ready: the timer has not started; running; paused; ended, which is final."`
+	Step        int               `json:"step" doc:"The index of the current step in agenda."`
+	EndsAt      *time.Time        `json:"ends_at,omitempty" doc:"While running, when the current step's time runs out; it may be past (overtime). Left out otherwise."`
+	RemainingMS int64             `json:"remaining_ms" doc:"Milliseconds left in the current step at server_now; negative in overtime, 0 once ended."`
+	ServerNow   time.Time         `json:"server_now" doc:"The server's clock when the snapshot was taken, to count down against."`
+	Agenda      []RoomStep        `json:"agenda" nullable:"false" doc:"Every step of the meeting, in order."`
+	Timekeeper  string            `json:"timekeeper" doc:"The member who keeps time; with the facilitator, the only one who may run the timer."`
+	Facilitator string            `json:"facilitator"`
+	Order       []string          `json:"order" nullable:"false" doc:"The check-in order, by member id."`
+	Presenters  []string          `json:"presenters" doc:"Today's presenters in order, by member id. In a council or forum, null until they are chosen."`
+	Names       map[string]string `json:"names" doc:"Each member's name by id."`
+	Present     []string          `json:"present" nullable:"false" doc:"Who has checked in, in the order they came."`
+	Offers      []Offer           `json:"offers" nullable:"false" doc:"Counsel offered to the presenters, oldest first."`
+}
+
+// RoomStep is one step of a meeting's agenda.
+type RoomStep struct {
+	Kind      room.StepKind `json:"kind" enum:"opening,checkin,choose,present,questions,counsel,reflection,closing"`
+	Title     string        `json:"title"`
+	Speaker   string        `json:"speaker,omitempty" doc:"The member whose turn it is; left out when the group speaks."`
+	Presenter string        `json:"presenter,omitempty" doc:"Whose situation the step is about, in the steps of a presentation."`
+	Help      room.Help     `json:"help,omitempty" enum:"expert,doctor,process,none" doc:"The help the presenter asked for; left out until they say."`
+	Seconds   int           `json:"seconds" doc:"How long the step lasts."`
+	Prompt    string        `json:"prompt" doc:"A short reminder of how to help in this step."`
+}
+
+// Offer is counsel a member offered a presenter, which the presenter may
+// take as their own commitment or leave.
+type Offer struct {
+	ID          string    `json:"id"`
+	PresenterID string    `json:"presenter_id"`
+	AuthorID    string    `json:"author_id" doc:"Empty when the author's account is gone."`
+	AuthorName  string    `json:"author_name"`
+	Body        string    `json:"body"`
+	CreatedAt   time.Time `json:"created_at"`
+	Taken       bool      `json:"taken" doc:"Whether the presenter made it one of their commitments."`
+}
+
+func newRoomSnapshot(s *coaching.RoomSnapshot) RoomSnapshot {
+	out := RoomSnapshot{Seq: s.Seq, Version: s.Version, Phase: s.Phase, Step: s.Step, EndsAt: s.EndsAt, RemainingMS: s.RemainingMS,
+		ServerNow: s.ServerNow, Agenda: make([]RoomStep, len(s.Agenda)), Timekeeper: s.Timekeeper, Facilitator: s.Facilitator,
+		Order: s.Order, Presenters: s.Presenters, Names: s.Names, Present: s.Present, Offers: newOffers(s.Offers)}
+	for i, st := range s.Agenda {
+		out.Agenda[i] = RoomStep{Kind: st.Kind, Title: st.Title, Speaker: st.Speaker, Presenter: st.Presenter, Help: st.Help,
+			Seconds: st.Seconds, Prompt: st.Prompt}
+	}
+	return out
+}
+
+func newOffers(offers []store.Offer) []Offer {
+	out := make([]Offer, len(offers))
+	for i, o := range offers {
+		out[i] = Offer{ID: o.ID, PresenterID: o.PresenterID, AuthorID: o.AuthorID, AuthorName: o.AuthorName, Body: o.Body,
+			CreatedAt: o.CreatedAt, Taken: o.Taken}
+	}
+	return out
+}
+
+// Room is everything a member's room shows: the live snapshot, and what
+// is read when the room is opened.
+type Room struct {
+	Snapshot    RoomSnapshot `json:"snapshot" doc:"What the room's event stream sends on every change."`
+	Meeting     Meeting      `json:"meeting"`
+	Agreement   string       `json:"agreement" doc:"The working agreement in force, in Markdown, for the opening and the closing; empty while there is none."`
+	LeastRecent []string     `json:"least_recent_presenters" nullable:"false" doc:"The members by how long ago they last presented, longest ago (or never) first: the fair order for choosing."`
+	Note        MeetingNote  `json:"note"`
+	Checkins    []Checkin    `json:"checkins" nullable:"false" doc:"In the order they came."`
+	Commitments []Commitment `json:"commitments" nullable:"false" doc:"The members' open commitments, and those made at this meeting."`
+}
+
+func newRoom(v *coaching.RoomView, now time.Time) Room {
+	snap := v.Snapshot(now)
+	out := Room{Snapshot: newRoomSnapshot(&snap), Meeting: newMeeting(&v.Meeting), Agreement: v.Agreement, LeastRecent: strs(v.LeastRecent),
+		Checkins: make([]Checkin, len(v.Checkins)), Commitments: newCommitments(v.Commitments)}
+	if v.Note != nil {
+		out.Note = newMeetingNote(v.Note)
+	}
+	for i, c := range v.Checkins {
+		out.Checkins[i] = Checkin{UserID: c.UserID, Name: c.Name, Mood: c.Mood, Wins: c.Wins, Tabled: c.Tabled, CreatedAt: c.CreatedAt}
+	}
+	return out
+}
+
+// Checkin is a member's check-in at a meeting; having one means they came.
+type Checkin struct {
+	UserID    string    `json:"user_id"`
+	Name      string    `json:"name"`
+	Mood      string    `json:"mood" doc:"How they are arriving, one of the moods; empty for none."`
+	Wins      string    `json:"wins"`
+	Tabled    string    `json:"tabled" doc:"What they would like to bring today."`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// CheckinProgress is what a member says at check-in of one of their open
+// commitments.
+type CheckinProgress struct {
+	CommitmentID string `json:"commitment_id" maxLength:"100" doc:"One of the caller's own commitments in the circle; anyone else's answers 404."`
+	Progress     string `json:"progress,omitempty" enum:"done,partly,not_yet" doc:"done also marks the commitment done."`
+	Learned      string `json:"learned,omitempty" maxLength:"1000"`
+}
+
+// MeetingNote is a meeting's shared note, which every member may edit.
+type MeetingNote struct {
+	Body      string     `json:"body" doc:"Markdown."`
+	Version   int64      `json:"version" doc:"0 before anyone wrote; send it back when saving."`
+	UpdatedBy string     `json:"updated_by,omitempty" doc:"Who saved it last; left out before anyone wrote."`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+}
+
+func newMeetingNote(n *store.Note) MeetingNote {
+	out := MeetingNote{Body: n.Body, Version: n.Version, UpdatedBy: n.UpdatedBy}
+	if !n.UpdatedAt.IsZero() {
+		at := n.UpdatedAt
+		out.UpdatedAt = &at
+	}
+	return out
+}
+
+// Reflection is the caller's private reflection on a meeting. Nobody else
+// reads it: it is stored encrypted and answered only to its author.
+type Reflection struct {
+	Body      string     `json:"body" doc:"Empty before the caller wrote one."`
+	UpdatedAt *time.Time `json:"updated_at,omitempty" doc:"When the caller last saved it; left out before."`
 }

@@ -70,6 +70,10 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/api/v1/circles/{id}/ground-rules", "get-circle-ground-rules"},
 		{"GET", "/api/v1/circles/{id}/meetings", "list-meetings"},
 		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/ics", "download-meeting"},
+		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room", "get-room"},
+		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room/events", "room-events"},
+		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room/note", "get-meeting-note"},
+		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room/reflection", "get-reflection"},
 		{"GET", "/api/v1/circles/{id}/posts", "list-posts"},
 		{"GET", "/api/v1/circles/{id}/schedule", "get-schedule"},
 		{"GET", "/api/v1/departments", "list-departments"},
@@ -104,6 +108,10 @@ func TestOpenAPI(t *testing.T) {
 		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/cancel", "cancel-meeting"},
 		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/move", "move-meeting"},
 		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/restore", "restore-meeting"},
+		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/room/checkin", "check-in"},
+		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/room/commands", "send-room-command"},
+		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/room/offers", "create-offer"},
+		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/room/offers/{offer}/take", "take-offer"},
 		{"POST", "/api/v1/circles/{id}/posts", "create-post"},
 		{"POST", "/api/v1/circles/{id}/response", "respond-to-circle"},
 		{"POST", "/api/v1/circles/{id}/return-to-pool", "return-circle-to-pool"},
@@ -129,6 +137,8 @@ func TestOpenAPI(t *testing.T) {
 		{"POST", "/api/v1/topics", "create-topic"},
 		{"PUT", "/api/v1/circles/{id}/commitments/{commitment}", "update-commitment"},
 		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/roles", "set-meeting-roles"},
+		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/room/note", "save-meeting-note"},
+		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/room/reflection", "save-reflection"},
 		{"PUT", "/api/v1/circles/{id}/schedule", "set-schedule"},
 		{"PUT", "/api/v1/ground-rules", "update-ground-rules"},
 		{"PUT", "/api/v1/me/reminders", "update-reminder-prefs"},
@@ -144,7 +154,7 @@ func TestOpenAPI(t *testing.T) {
 	// Every operation is routed: none answers with the unknown-route error.
 	none := "00000000-0000-0000-0000-000000000000"
 	fill := strings.NewReplacer("{id}", none, "{token}", "hsl_nothing", "{name}", "Nothing", "{version}", "1",
-		"{meeting}", none, "{post}", none, "{commitment}", none)
+		"{meeting}", none, "{post}", none, "{commitment}", none, "{offer}", none)
 	for _, op := range registered {
 		res := e.anon().do(t, op.Method, fill.Replace(op.Path), nil)
 		if res.status == http.StatusMethodNotAllowed || strings.Contains(string(res.body), "no such API route") {

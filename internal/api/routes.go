@@ -314,6 +314,58 @@ func (a *API) routes() {
 		DefaultStatus: http.StatusCreated}, a.handleFeedCreate)
 	register(a, signedIn, huma.Operation{OperationID: "delete-calendar-feed", Method: http.MethodDelete, Path: "/me/calendar-feed",
 		Tags: []string{tagCalendar}, Summary: "Turn my calendar feed off"}, a.handleFeedDelete)
+
+	// The live meeting room.
+	register(a, signedIn, huma.Operation{OperationID: "get-room", Method: http.MethodGet, Path: "/circles/{id}/meetings/{meeting}/room",
+		Tags: []string{tagMeetings}, Summary: "Open a meeting's room",
+		Description: "The room's snapshot (the timer, the agenda with names, who is present, the offers) with the shared note, the check-ins " +
+			"and the members' commitments. The first time anyone opens it, the room is set up: the program's protocol with its usual " +
+			"timings, the circle's members, and the meeting's facilitator and timekeeper. A cancelled meeting that was never opened answers 409.",
+		Errors: inCircle(http.StatusConflict)}, a.handleRoomShow)
+	register(a, signedIn, huma.Operation{OperationID: "send-room-command", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/room/commands",
+		Tags: []string{tagMeetings}, Summary: "Run the meeting",
+		Description: "Applies a command to the meeting's timer and agenda and answers with the room's new snapshot; every open stream " +
+			"receives it too. Send the version of the snapshot you saw: if someone changed the meeting since, the answer is 409 with the " +
+			"code stale_version and nothing changes. Only the timekeeper and the facilitator run the meeting, and only a presenter says " +
+			"what help they want (403 otherwise). A command the meeting does not allow as it stands, such as starting twice, answers 409 " +
+			"with the reason. Who sends it is always the caller.",
+		Errors: inCircle(http.StatusConflict)}, a.handleRoomCommand)
+	register(a, signedIn, huma.Operation{OperationID: "check-in", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/room/checkin",
+		Tags: []string{tagMeetings}, Summary: "Check in",
+		Description: "Records how the caller is arriving, their wins, what they would like to bring and their progress on their open " +
+			"commitments, and marks them present. Checking in again replaces the answers. Answers with the room.",
+		Errors: inCircle()}, a.handleRoomCheckin)
+	register(a, signedIn, huma.Operation{OperationID: "create-offer", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/room/offers",
+		Tags: []string{tagMeetings}, Summary: "Offer counsel to a presenter",
+		Description:   "A short note the presenter may take as their own commitment or leave. Answers with the room, whose snapshot lists the offer.",
+		DefaultStatus: http.StatusCreated, Errors: inCircle()}, a.handleOfferCreate)
+	register(a, signedIn, huma.Operation{OperationID: "take-offer", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/room/offers/{offer}/take",
+		Tags: []string{tagMeetings}, Summary: "Take an offer as my commitment",
+		Description:   "Only the presenter the offer was made to takes it, in their own words; anyone else's answers 404, and taking it twice 409.",
+		DefaultStatus: http.StatusCreated, Errors: inCircle(http.StatusConflict)}, a.handleOfferTake)
+	register(a, signedIn, huma.Operation{OperationID: "get-meeting-note", Method: http.MethodGet, Path: "/circles/{id}/meetings/{meeting}/room/note",
+		Tags: []string{tagMeetings}, Summary: "Read the meeting's shared note",
+		Description: "Opens the room as get-room does.", Errors: inCircle(http.StatusConflict)}, a.handleNoteShow)
+	register(a, signedIn, huma.Operation{OperationID: "save-meeting-note", Method: http.MethodPut, Path: "/circles/{id}/meetings/{meeting}/room/note",
+		Tags: []string{tagMeetings}, Summary: "Save the meeting's shared note",
+		Description: "Replaces the note if nobody saved it since the version sent; otherwise 409 with the code stale_version and the current " +
+			"version in the message, and nothing is saved.",
+		Errors: inCircle(http.StatusConflict)}, a.handleNoteSave)
+	register(a, signedIn, huma.Operation{OperationID: "get-reflection", Method: http.MethodGet, Path: "/circles/{id}/meetings/{meeting}/room/reflection",
+		Tags: []string{tagMeetings}, Summary: "Read my private reflection",
+		Description: "The caller's own reflection on the meeting; nobody reads anyone else's.", Errors: inCircle()}, a.handleReflectionShow)
+	register(a, signedIn, huma.Operation{OperationID: "save-reflection", Method: http.MethodPut, Path: "/circles/{id}/meetings/{meeting}/room/reflection",
+		Tags: []string{tagMeetings}, Summary: "Save my private reflection",
+		Description: "Stored encrypted; only the caller ever reads it back.", Errors: inCircle()}, a.handleReflectionSave)
+	register(a, signedIn, huma.Operation{OperationID: "room-events", Method: http.MethodGet, Path: "/circles/{id}/meetings/{meeting}/room/events",
+		Tags: []string{tagMeetings}, Summary: "Follow the room live",
+		Description: "A stream of Server-Sent Events (text/event-stream) for as long as the connection lasts. Every event is named state; " +
+			"its data is the room's snapshot as get-room's snapshot has it, and its id is the snapshot's seq. The first event is the room as " +
+			"it stands, unless Last-Event-ID already names that seq; then one event for every change, in order. When the server drops " +
+			"the stream (it fell behind, or is shutting down), reconnect after the retry delay with Last-Event-ID: the current state comes " +
+			"first. With live updates off the answer is 503.",
+		Responses: map[string]*huma.Response{"200": a.roomEventsResponse()},
+		Errors:    inCircle(http.StatusConflict, http.StatusServiceUnavailable)}, a.handleRoomEvents)
 }
 
 // inCircle lists the errors of an operation inside a circle: 403 until the
