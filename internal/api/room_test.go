@@ -206,6 +206,11 @@ func TestRoomCheckinOffersNote(t *testing.T) {
 		if f := errorFields(t, fac.do(t, "POST", w.room("/offers"), map[string]string{"presenter_id": w.admin.ID, "body": "Hi"})); f["presenter_id"] == "" {
 			t.Errorf("an offer to someone outside the circle: fields %v", f)
 		}
+		if f := errorFields(t, fac.do(t, "POST", w.room("/offers"), map[string]string{"presenter_id": otherID, "body": "Too early"})); f["presenter_id"] == "" {
+			t.Errorf("an offer to someone not presenting today: fields %v", f)
+		}
+		var chosen api.RoomSnapshot
+		fac.do(t, "POST", w.room("/commands"), map[string]any{"kind": "presenters", "version": r.Snapshot.Version, "presenters": []string{otherID}}).want(t, http.StatusOK, &chosen)
 		fac.do(t, "POST", w.room("/offers"), map[string]string{"presenter_id": otherID, "body": "Ask your team first."}).want(t, http.StatusCreated, &r)
 		if len(r.Snapshot.Offers) != 1 {
 			t.Fatalf("offers: %+v", r.Snapshot.Offers)

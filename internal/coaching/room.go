@@ -302,14 +302,19 @@ func (s *Service) RoomCommand(ctx context.Context, u *account.User, circleID, me
 	return &next, nil
 }
 
-// touch tells open pages that a room's content changed.
+// touch tells open pages that a room's content changed. The change is
+// saved by then, so a failure here only delays the pages until their next
+// change or reconnect: it is logged, not returned.
 func (s *Service) touch(ctx context.Context, orgID, meetingID string) error {
 	seq, err := s.DB.TouchRoom(ctx, orgID, meetingID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // nobody has opened the room yet: no page to tell
 	}
 	if err != nil {
-		return err
+		if s.Logger != nil {
+			s.Logger.WarnContext(ctx, "touch room", "meeting_id", meetingID, "err", err)
+		}
+		return nil
 	}
 	s.notify(ctx, meetingID, seq)
 	return nil
@@ -365,8 +370,15 @@ func (s *Service) Offer(ctx context.Context, u *account.User, circleID, meetingI
 		return err
 	}
 	body = strings.TrimSpace(body)
+	presenting := c.Member(presenterID) != nil && presenterID != u.ID
+	if r, err := s.DB.FindRoom(ctx, u.OrgID, meetingID); err == nil {
+		var st room.State
+		if json.Unmarshal(r.State, &st) == nil {
+			presenting = presenting && slices.Contains(st.Presenters, presenterID)
+		}
+	}
 	var v account.Validator
-	v.Check(c.Member(presenterID) != nil, "presenter_id", "Choose today's presenter.")
+	v.Check(presenting, "presenter_id", "Offer counsel to one of today's presenters (not yourself).")
 	v.Check(body != "" && len([]rune(body)) <= 500, "body", "Write your offer in up to 500 characters.")
 	if err := v.Err(); err != nil {
 		return err
@@ -493,6 +505,9 @@ func (v *RoomView) Snapshot(now time.Time) RoomSnapshot {
 	snap := RoomSnapshot{Seq: v.Seq, Version: st.Version, Phase: st.Phase, Step: st.Step, RemainingMS: st.Left(now).Milliseconds(),
 		ServerNow: now.UTC(), Timekeeper: st.Timekeeper, Facilitator: st.Facilitator, Order: st.Order, Presenters: st.Presenters,
 		Names: v.Names, Offers: v.Offers, Present: []string{}}
+	if snap.Presenters == nil {
+		snap.Presenters = []string{}
+	}
 	if st.Phase == room.Running {
 		at := st.EndsAt.UTC()
 		snap.EndsAt = &at

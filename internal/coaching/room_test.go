@@ -158,7 +158,18 @@ func TestRoomContent(t *testing.T) {
 			}
 		}
 
-		// Counsel is offered to the presenter, who alone makes it theirs.
+		// Counsel is offered to today's presenters only, who alone make it
+		// theirs.
+		if f, ok := account.AsValidation(w.svc.Offer(ctx, a, id, m.ID, "u02", "Too early")); !ok || f["presenter_id"] == "" {
+			t.Error("an offer before anyone presents was accepted")
+		}
+		tk := w.user(v.State.Timekeeper)
+		if _, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdPresenters, Version: v.State.Version, Presenters: []string{"u02"}}); err != nil {
+			t.Fatal(err)
+		}
+		if f, ok := account.AsValidation(w.svc.Offer(ctx, b, id, m.ID, "u02", "To myself")); !ok || f["presenter_id"] == "" {
+			t.Error("a presenter offered counsel to themselves")
+		}
 		if err := w.svc.Offer(ctx, a, id, m.ID, "u02", "Start the conversation with a question"); err != nil {
 			t.Fatal(err)
 		}
@@ -193,8 +204,8 @@ func TestRoomContent(t *testing.T) {
 
 		// Every content change after the room opened reached the open
 		// pages; the check-in before it had nobody to tell.
-		if seqs := n.of(m.ID); len(seqs) != 4 {
-			t.Errorf("notifications %v, want 4 (offer, take, two notes)", seqs)
+		if seqs := n.of(m.ID); len(seqs) != 5 {
+			t.Errorf("notifications %v, want 5 (presenters, offer, take, two notes)", seqs)
 		}
 	})
 }
