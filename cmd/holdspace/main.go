@@ -5,6 +5,7 @@
 //	holdspace migrate          apply database migrations and exit
 //	holdspace match            propose circles for a participants file
 //	holdspace bench match      measure the matching engine
+//	holdspace bench live       measure the meeting room's live updates
 package main
 
 import (
@@ -50,6 +51,7 @@ Usage:
   holdspace match --in F --out F [--seconds S] [--seed N]
                               propose circles or pairs for a participants file
   holdspace bench match       measure the matching engine on generated instances
+  holdspace bench live        measure the meeting room's live updates (SSE) against a minimal broadcaster
   holdspace version           print the version
 
 Run "holdspace serve --demo" to try it with a demo organisation.

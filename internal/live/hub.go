@@ -106,6 +106,19 @@ func (h *Hub) remove(s *Subscription) {
 func (h *Hub) Publish(room string, ev Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.publishLocked(room, ev)
+}
+
+// locked runs fn with the hub locked, so that the Relay checks or
+// publishes a batch of rooms for the cost of one lock.
+func (h *Hub) locked(fn func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fn()
+}
+
+// publishLocked is Publish with h.mu held.
+func (h *Hub) publishLocked(room string, ev Event) {
 	r := h.rooms[room]
 	if r == nil {
 		return
@@ -130,11 +143,9 @@ func (h *Hub) Publish(room string, ev Event) {
 	}
 }
 
-// version returns the newest version published to room, and whether the
-// room has subscribers at all.
-func (h *Hub) version(room string) (int64, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+// versionLocked returns the newest version published to room, and
+// whether the room has subscribers at all; h.mu is held.
+func (h *Hub) versionLocked(room string) (int64, bool) {
 	r := h.rooms[room]
 	if r == nil {
 		return 0, false

@@ -29,7 +29,7 @@ const (
 	// pings the server: a connection that died without a word (a
 	// firewall's idle timeout, a failover) is found within about this
 	// long rather than when the kernel gives up on it.
-	quietCheck = 30 * time.Second
+	quietCheck  = 30 * time.Second
 	pingTimeout = 5 * time.Second
 )
 

@@ -47,19 +47,30 @@ type Relay struct {
 	load   Loader
 	log    *slog.Logger
 
-	mu      sync.Mutex
-	cond    *sync.Cond
-	pending map[string]*pending // rooms queued or being read
-	queue   []string            // rooms waiting for a loader, each once
+	mu   sync.Mutex
+	cond *sync.Cond
+	// want holds the rooms queued or being read, each with the newest
+	// version notified since it was queued or its read began; zero when
+	// none. A read that ends with a want newer than what it published is
+	// followed by one more.
+	want    map[string]int64
+	queue   []string // rooms waiting for a loader, each once
 	stopped bool
 }
 
-// pending is a room that is queued or being read.
-type pending struct {
-	// want is the newest version notified since the room's read began
-	// (or since it was queued); zero when none. A read that ends with
-	// want newer than what it published is followed by one more.
+// job is one room a loader takes from the queue.
+type job struct {
+	room string
 	want int64
+	// skip is set when the room needs no read: no subscribers here, or
+	// they were already sent want.
+	skip bool
+	ev   Event
+	err  error
+	// sent is the version the room's subscribers have after publishing,
+	// and subscribed whether it still has any.
+	sent       int64
+	subscribed bool
 }
 
 // NewRelay returns a relay from broker to hub. A nil logger discards
@@ -68,7 +79,7 @@ func NewRelay(hub *Hub, broker Broker, load Loader, logger *slog.Logger) *Relay 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Relay{hub: hub, broker: broker, load: load, log: logger, pending: make(map[string]*pending)}
+	r := &Relay{hub: hub, broker: broker, load: load, log: logger, want: make(map[string]int64)}
 	r.cond = sync.NewCond(&r.mu)
 	return r
 }
@@ -94,22 +105,19 @@ func (r *Relay) Run(ctx context.Context) error {
 	return err
 }
 
-// notified queues a read of room if it has subscribers here and version
-// is newer than what they were sent.
+// notified queues room for a read, unless it is queued already. Whether
+// it needs one is up to the loader: the notification itself costs a map
+// entry, and takes no lock but the relay's, so that a burst of them does
+// not contend with publishing.
 func (r *Relay) notified(room string, version int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if sent, ok := r.hub.version(room); !ok || version <= sent {
-		return
-	}
-	p := r.pending[room]
-	if p == nil {
-		p = &pending{}
-		r.pending[room] = p
+	want, queued := r.want[room]
+	if !queued {
 		r.queue = append(r.queue, room)
 		r.cond.Signal()
 	}
-	p.want = max(p.want, version)
+	r.want[room] = max(want, version)
 }
 
 // resync reads every room that has subscribers, whatever version they
@@ -120,8 +128,16 @@ func (r *Relay) resync() {
 	}
 }
 
-// work reads and publishes queued rooms until the relay stops.
+// maxBatch bounds how many rooms a loader takes from the queue at once.
+const maxBatch = 64
+
+// work reads and publishes queued rooms until the relay stops. A loader
+// takes its share of the queue at once and checks and publishes it
+// under one lock of the hub: when every room changes at once, a lock
+// taken per room would, when contended, send the loader to wait behind
+// the thousands of streams it has just woken.
 func (r *Relay) work(ctx context.Context) {
+	var batch []job
 	for {
 		r.mu.Lock()
 		for len(r.queue) == 0 && !r.stopped {
@@ -131,43 +147,65 @@ func (r *Relay) work(ctx context.Context) {
 			r.mu.Unlock()
 			return
 		}
-		room := r.queue[0]
-		r.queue[0] = ""
-		r.queue = r.queue[1:]
-		p := r.pending[room]
-		// This read sees every change notified so far: only
-		// notifications from now on can call for another.
-		p.want = 0
+		n := min(maxBatch, (len(r.queue)+loaders-1)/loaders)
+		clear(batch) // let go of the last batch's events
+		batch = batch[:0]
+		for _, room := range r.queue[:n] {
+			batch = append(batch, job{room: room, want: r.want[room]})
+			// This read sees every change notified so far: only
+			// notifications from now on can call for another.
+			r.want[room] = 0
+		}
+		clear(r.queue[:n])
+		r.queue = r.queue[n:]
 		r.mu.Unlock()
 
-		r.publish(ctx, room)
+		r.hub.locked(func() {
+			for i := range batch {
+				j := &batch[i]
+				sent, ok := r.hub.versionLocked(j.room)
+				j.skip = !ok || j.want <= sent
+			}
+		})
+		for i := range batch {
+			if j := &batch[i]; !j.skip {
+				j.ev, j.err = r.read(ctx, j.room)
+			}
+		}
+		r.hub.locked(func() {
+			for i := range batch {
+				j := &batch[i]
+				if !j.skip && j.err == nil {
+					r.hub.publishLocked(j.room, j.ev)
+				}
+				j.sent, j.subscribed = r.hub.versionLocked(j.room)
+			}
+		})
 
 		r.mu.Lock()
-		if sent, ok := r.hub.version(room); ok && p.want > sent {
-			r.queue = append(r.queue, room)
-		} else {
-			delete(r.pending, room)
+		for _, j := range batch {
+			if j.subscribed && r.want[j.room] > j.sent {
+				r.queue = append(r.queue, j.room)
+			} else {
+				delete(r.want, j.room)
+			}
 		}
 		r.mu.Unlock()
 	}
 }
 
-// publish reads room and publishes its state to the hub. A failed read
-// is logged and not retried: the room's pages catch up at its next change
-// or when they reconnect, and retrying at once would only add load to a
-// database that is failing.
-func (r *Relay) publish(ctx context.Context, room string) {
+// read reads room's state. A failed read is logged and not retried: the
+// room's pages catch up at its next change or when they reconnect, and
+// retrying at once would only add load to a database that is failing.
+func (r *Relay) read(ctx context.Context, room string) (Event, error) {
 	lctx, cancel := context.WithTimeout(ctx, loadTimeout)
+	defer cancel()
 	ev, err := r.load(lctx, room)
-	cancel()
-	if err != nil {
-		// A read cut short by shutdown is no news.
-		if ctx.Err() == nil {
-			r.log.Warn("live: read room state", "room_id", room, "err", err)
-		}
-		return
+	// A read cut short by shutdown is no news.
+	if err != nil && ctx.Err() == nil {
+		r.log.Warn("live: read room state", "room_id", room, "err", err)
 	}
-	r.hub.Publish(room, ev)
+	return ev, err
 }
 
 // Local is the Broker of a single instance, such as one on SQLite: a

@@ -30,8 +30,8 @@ const (
 // browser already has exactly that version; then each event from sub, in
 // order, skipping any not newer than one already sent. It sends a
 // comment every heartbeat (none if heartbeat is not positive), so that
-// proxies keep the idle stream open and a page notices a dead one, and
-// flushes after every write.
+// proxies keep an idle stream open and a connection that died unnoticed
+// fails a write and ends, and it flushes after every write.
 func Serve(w http.ResponseWriter, r *http.Request, sub *Subscription, current Event, heartbeat time.Duration) error {
 	rc := http.NewResponseController(w)
 	// A stream lasts the whole meeting, far past any write timeout the
@@ -47,22 +47,19 @@ func Serve(w http.ResponseWriter, r *http.Request, sub *Subscription, current Ev
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 
+	sw := stickyWriter{w: w}
 	retry := retryMin + rand.N(retrySpread)
-	if _, err := io.WriteString(w, "retry: "+strconv.FormatInt(retry.Milliseconds(), 10)+"\n"); err != nil {
-		return fmt.Errorf("live: write: %w", err)
-	}
+	sw.str("retry: " + strconv.FormatInt(retry.Milliseconds(), 10) + "\n")
 	last, ordered := current.version()
-	if r.Header.Get("Last-Event-ID") == current.ID && current.ID != "" {
-		// The retry field needs a blank line to end its block.
-		_, err := io.WriteString(w, "\n")
-		if err != nil {
-			return fmt.Errorf("live: write: %w", err)
-		}
-	} else if err := writeEvent(w, current); err != nil {
-		return err
+	if current.ID != "" && r.Header.Get("Last-Event-ID") == current.ID {
+		// The browser reconnected without missing a change: the retry
+		// field only needs the blank line that ends its block.
+		sw.str("\n")
+	} else {
+		sw.event(current)
 	}
-	if err := rc.Flush(); err != nil {
-		return fmt.Errorf("live: flush: %w", err)
+	if err := sw.flush(rc); err != nil {
+		return err
 	}
 
 	var tick <-chan time.Time
@@ -87,44 +84,14 @@ func Serve(w http.ResponseWriter, r *http.Request, sub *Subscription, current Ev
 				}
 				last, ordered = v, true
 			}
-			if err := writeEvent(w, ev); err != nil {
-				return err
-			}
+			sw.event(ev)
 		case <-tick:
-			if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
-				return fmt.Errorf("live: write: %w", err)
-			}
+			sw.str(": ping\n\n")
 		}
-		if err := rc.Flush(); err != nil {
-			return fmt.Errorf("live: flush: %w", err)
+		if err := sw.flush(rc); err != nil {
+			return err
 		}
 	}
-}
-
-// writeEvent writes ev as one SSE block. A line break in Data starts a
-// new data line, which the browser joins back with a line break.
-func writeEvent(w io.Writer, ev Event) error {
-	sw := stickyWriter{w: w}
-	if ev.ID != "" {
-		sw.str("id: ")
-		sw.str(ev.ID)
-		sw.str("\n")
-	}
-	if ev.Name != "" {
-		sw.str("event: ")
-		sw.str(ev.Name)
-		sw.str("\n")
-	}
-	for line := range bytes.SplitSeq(ev.Data, []byte("\n")) {
-		sw.str("data: ")
-		sw.bytes(line)
-		sw.str("\n")
-	}
-	sw.str("\n")
-	if sw.err != nil {
-		return fmt.Errorf("live: write event: %w", sw.err)
-	}
-	return nil
 }
 
 // stickyWriter keeps the first error and writes nothing after it, so a
@@ -144,4 +111,37 @@ func (s *stickyWriter) bytes(b []byte) {
 	if s.err == nil {
 		_, s.err = s.w.Write(b)
 	}
+}
+
+// event writes ev as one SSE block. A line break in Data starts a new
+// data line, which the browser joins back with a line break.
+func (s *stickyWriter) event(ev Event) {
+	if ev.ID != "" {
+		s.str("id: ")
+		s.str(ev.ID)
+		s.str("\n")
+	}
+	if ev.Name != "" {
+		s.str("event: ")
+		s.str(ev.Name)
+		s.str("\n")
+	}
+	for line := range bytes.SplitSeq(ev.Data, []byte("\n")) {
+		s.str("data: ")
+		s.bytes(line)
+		s.str("\n")
+	}
+	s.str("\n")
+}
+
+// flush sends what was written to the browser, and reports the first
+// error since the last flush.
+func (s *stickyWriter) flush(rc *http.ResponseController) error {
+	if s.err == nil {
+		s.err = rc.Flush()
+	}
+	if s.err != nil {
+		return fmt.Errorf("live: write: %w", s.err)
+	}
+	return nil
 }
