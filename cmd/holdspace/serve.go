@@ -133,15 +133,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		return snap.Event()
 	}, logger)
-	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
-	relayDone := make(chan struct{})
-	go func() {
-		defer close(relayDone)
-		if err := relay.Run(relayCtx); err != nil {
-			logger.Error("live relay stopped", "err", err)
-		}
-	}()
-	defer func() { stopRelay(); <-relayDone }()
 	workers := river.NewWorkers()
 	if err := coach.Workers(workers); err != nil {
 		return err
@@ -155,9 +146,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	db.Outbox, db.Jobs = q, q
-	if err := q.Start(ctx); err != nil {
-		return fmt.Errorf("start job queue: %w", err)
-	}
 	defer func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 		defer cancel()
@@ -166,12 +154,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}()
 
+	// The demo dates its history back by moving the store's clock, so it
+	// loads before anything that reads the clock starts: the jobs it
+	// schedules wait in the queue until then.
 	var loaded *demo.Result
 	if cfg.Demo {
 		if loaded, err = demo.Load(ctx, db); err != nil {
 			return fmt.Errorf("load demo: %w", err)
 		}
 	}
+	if err := q.Start(ctx); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
+	relayDone := make(chan struct{})
+	go func() {
+		defer close(relayDone)
+		if err := relay.Run(relayCtx); err != nil {
+			logger.Error("live relay stopped", "err", err)
+		}
+	}()
+	defer func() { stopRelay(); <-relayDone }()
 
 	svc := &auth.Service{DB: db, BaseURL: cfg.BaseURL, Limiter: auth.NewLimiter(6*time.Second, 10), Logger: logger}
 	reg := prometheus.NewRegistry()
