@@ -180,25 +180,38 @@ func (s *Service) openRoom(ctx context.Context, c *program.Circle, m *circle.Mee
 	return s.DB.CreateRoom(ctx, c.OrgID, c.ID, m.ID, b, st.Version)
 }
 
-func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle, m *circle.Meeting, r *store.Room) (*RoomView, error) {
-	v := &RoomView{Circle: *c, Meeting: *m, Seq: r.Seq, Names: map[string]string{}}
+// liveView loads what a room's snapshot needs and no more: it runs for
+// every change of every watched room, on every instance.
+func (s *Service) liveView(ctx context.Context, orgID string, c *program.Circle, meetingID string, r *store.Room) (*RoomView, error) {
+	v := &RoomView{Circle: *c, Seq: r.Seq, Names: map[string]string{}}
 	if err := json.Unmarshal(r.State, &v.State); err != nil {
 		return nil, fmt.Errorf("room state: %w", err)
 	}
 	for _, mem := range c.Members {
 		v.Names[mem.UserID] = mem.Name
 	}
+	var err error
+	if v.Offers, err = s.DB.FindOffers(ctx, orgID, meetingID); err != nil {
+		return nil, err
+	}
+	if v.Checkins, err = s.DB.FindCheckins(ctx, orgID, meetingID); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// roomView is the whole room page: the live part and the rest.
+func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle, m *circle.Meeting, r *store.Room) (*RoomView, error) {
+	v, err := s.liveView(ctx, orgID, c, m.ID, r)
+	if err != nil {
+		return nil, err
+	}
+	v.Meeting = *m
 	p, err := s.DB.FindProgramByID(ctx, orgID, c.ProgramID)
 	if err != nil {
 		return nil, err
 	}
 	v.Program = *p
-	if v.Offers, err = s.DB.FindOffers(ctx, orgID, m.ID); err != nil {
-		return nil, err
-	}
-	if v.Checkins, err = s.DB.FindCheckins(ctx, orgID, m.ID); err != nil {
-		return nil, err
-	}
 	if v.Note, err = s.DB.FindNote(ctx, orgID, m.ID); err != nil {
 		return nil, err
 	}
@@ -536,15 +549,7 @@ func (s *Service) LoadRoom(ctx context.Context, meetingID string) (*RoomSnapshot
 	if err != nil {
 		return nil, err
 	}
-	meetings, err := s.DB.FindMeetings(ctx, r.OrgID, r.CircleID)
-	if err != nil {
-		return nil, err
-	}
-	i := slices.IndexFunc(meetings, func(m circle.Meeting) bool { return m.ID == meetingID })
-	if i < 0 {
-		return nil, store.ErrNotFound
-	}
-	v, err := s.roomView(ctx, r.OrgID, c, &meetings[i], r)
+	v, err := s.liveView(ctx, r.OrgID, c, meetingID, r)
 	if err != nil {
 		return nil, err
 	}
