@@ -1,6 +1,9 @@
 package live
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // SubscriberBuffer is how many events wait for one subscriber before the
 // hub gives up on it. A room changes at the pace of people pressing
@@ -10,15 +13,28 @@ import "sync"
 const SubscriberBuffer = 8
 
 // Hub hands each room's events to the subscribers in this process. There
-// is one per process. It starts no goroutines: Publish sends to each
-// subscriber's buffered channel without blocking, and the goroutine that
-// serves the page reads it. A room without subscribers holds no memory.
+// is one per process. Publish never waits for a page: it sends to each
+// subscriber's buffered channel, which the goroutine serving the page
+// reads, or — for a page whose connection Serve handed over — appends to
+// the connection's pending bytes, which the hub's writers send (see
+// stream). A room without subscribers holds no memory.
 type Hub struct {
 	mu      sync.Mutex
 	rooms   map[string]*hubRoom
 	n       int   // subscribers in all rooms
 	dropped int64 // subscribers dropped for falling behind, ever
 	closed  bool
+
+	// writers send handed-over streams' bytes; they and the pinger
+	// start with the first stream handed over and stop with Close.
+	start   sync.Once
+	writers []*writer
+	next    int // the writer the next stream goes to; guarded by mu
+	// tick is how often the pinger looks for idle streams; it shrinks
+	// for a stream with a short heartbeat. Guarded by mu.
+	tick time.Duration
+	stop chan struct{}
+	wg   sync.WaitGroup
 }
 
 // hubRoom is a room that has subscribers; it goes when the last one does.
@@ -40,11 +56,14 @@ type Subscription struct {
 	hub  *Hub
 	room string
 	done bool // guarded by hub.mu
+	// stream, once Serve hands the page's connection over, is where
+	// events go instead of c. Guarded by hub.mu.
+	stream *stream
 }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
-	return &Hub{rooms: make(map[string]*hubRoom)}
+	return &Hub{rooms: make(map[string]*hubRoom), tick: maxPingTick, stop: make(chan struct{})}
 }
 
 // Subscribe starts a feed of room's events. The caller must Close it. It
@@ -68,11 +87,15 @@ func (h *Hub) Subscribe(room string) (*Subscription, error) {
 }
 
 // Close ends the subscription and closes C. It may be called more than
-// once, and after the hub dropped the subscription.
+// once, and after the hub dropped the subscription. Once Serve has handed
+// the page's connection to the hub, Close does nothing: the hub ends the
+// subscription itself when the page goes.
 func (s *Subscription) Close() {
 	s.hub.mu.Lock()
 	defer s.hub.mu.Unlock()
-	s.hub.remove(s)
+	if s.stream == nil {
+		s.hub.remove(s)
+	}
 }
 
 // remove ends s; h.mu is held.
@@ -82,6 +105,9 @@ func (h *Hub) remove(s *Subscription) {
 	}
 	s.done = true
 	close(s.c)
+	if s.stream != nil {
+		s.stream.close()
+	}
 	h.n--
 	r := h.rooms[s.room]
 	for i, other := range r.subs {
@@ -129,17 +155,31 @@ func (h *Hub) publishLocked(room string, ev Event) {
 		}
 		r.version = v
 	}
+	// The event is written out once, for all the room's streams.
+	var frame []byte
 	// remove moves the last subscriber into the place of the removed
 	// one, so i advances only past subscribers that stay.
 	for i := 0; i < len(r.subs); {
 		s := r.subs[i]
-		select {
-		case s.c <- ev:
-			i++
-		default:
-			h.dropped++
-			h.remove(s)
+		var ok bool
+		if s.stream != nil {
+			if frame == nil {
+				frame = appendEvent(nil, ev)
+			}
+			ok = s.stream.sendEvent(ev, frame)
+		} else {
+			select {
+			case s.c <- ev:
+				ok = true
+			default:
+			}
 		}
+		if ok {
+			i++
+			continue
+		}
+		h.dropped++
+		h.remove(s)
 	}
 }
 
@@ -184,11 +224,17 @@ func (h *Hub) Rooms() []string {
 // reconnect to another instance.
 func (h *Hub) Close() {
 	h.mu.Lock()
-	defer h.mu.Unlock()
+	if h.closed {
+		h.mu.Unlock()
+		return
+	}
 	h.closed = true
 	for _, r := range h.rooms {
 		for len(r.subs) > 0 {
 			h.remove(r.subs[0])
 		}
 	}
+	h.mu.Unlock()
+	close(h.stop)
+	h.wg.Wait()
 }

@@ -20,19 +20,37 @@ const (
 	retrySpread = 2 * time.Second
 )
 
-// Serve streams a room to one page as Server-Sent Events until the
-// request's context ends (it then returns nil) or sub is closed (it then
-// returns ErrClosed, and the browser reconnects); any other error is a
-// failed write. The caller subscribes before reading current, the room's
-// state now, and closes sub afterwards.
+// Serve streams a room to one page as Server-Sent Events. The caller
+// subscribes before reading current, the room's state now, and closes sub
+// afterwards.
 //
 // Serve sends current first, unless the request's Last-Event-ID shows the
 // browser already has exactly that version; then each event from sub, in
 // order, skipping any not newer than one already sent. It sends a
-// comment every heartbeat (none if heartbeat is not positive), so that
-// proxies keep an idle stream open and a connection that died unnoticed
-// fails a write and ends, and it flushes after every write.
+// comment when a stream has been quiet for heartbeat (never if heartbeat
+// is not positive), so that proxies keep an idle stream open and a
+// connection that died unnoticed fails a write and ends.
+//
+// Over HTTP/1.1 Serve takes the connection over from net/http, writes the
+// response head and current, hands the stream to the hub and returns nil
+// at once: the hub then writes the page's events itself, without a
+// goroutine per page, and ends the subscription when the page goes (the
+// caller's Close does nothing). Otherwise — HTTP/2, or a connection that
+// cannot be taken over — Serve streams on the caller's goroutine until
+// the request's context ends (it then returns nil) or sub is closed (it
+// then returns ErrClosed, and the browser reconnects); any other error is
+// a failed write.
 func Serve(w http.ResponseWriter, r *http.Request, sub *Subscription, current Event, heartbeat time.Duration) error {
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	// nginx would otherwise buffer the stream and hold events back.
+	h.Set("X-Accel-Buffering", "no")
+	retry := retryMin + rand.N(retrySpread)
+	if err := handOver(w, r, sub, current, retry, heartbeat); !errors.Is(err, errNotHandedOver) {
+		return err
+	}
+
 	rc := http.NewResponseController(w)
 	// A stream lasts the whole meeting, far past any write timeout the
 	// server sets for ordinary responses. A writer without deadlines has
@@ -40,25 +58,17 @@ func Serve(w http.ResponseWriter, r *http.Request, sub *Subscription, current Ev
 	if err := rc.SetWriteDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return fmt.Errorf("live: clear write deadline: %w", err)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	// nginx would otherwise buffer the stream and hold events back.
-	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-
-	sw := stickyWriter{w: w}
-	retry := retryMin + rand.N(retrySpread)
-	sw.str("retry: " + strconv.FormatInt(retry.Milliseconds(), 10) + "\n")
+	b := appendRetry(nil, retry)
 	last, ordered := current.version()
 	if current.ID != "" && r.Header.Get("Last-Event-ID") == current.ID {
 		// The browser reconnected without missing a change: the retry
 		// field only needs the blank line that ends its block.
-		sw.str("\n")
+		b = append(b, '\n')
 	} else {
-		sw.event(current)
+		b = appendEvent(b, current)
 	}
-	if err := sw.flush(rc); err != nil {
+	if err := write(w, rc, b); err != nil {
 		return err
 	}
 
@@ -84,64 +94,53 @@ func Serve(w http.ResponseWriter, r *http.Request, sub *Subscription, current Ev
 				}
 				last, ordered = v, true
 			}
-			sw.event(ev)
+			b = appendEvent(b[:0], ev)
 		case <-tick:
-			sw.str(": ping\n\n")
+			b = append(b[:0], pingFrame...)
 		}
-		if err := sw.flush(rc); err != nil {
+		if err := write(w, rc, b); err != nil {
 			return err
 		}
 	}
 }
 
-// stickyWriter keeps the first error and writes nothing after it, so a
-// block of writes is checked once.
-type stickyWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (s *stickyWriter) str(v string) {
-	if s.err == nil {
-		_, s.err = io.WriteString(s.w, v)
+// write sends b to the browser at once.
+func write(w io.Writer, rc *http.ResponseController, b []byte) error {
+	_, err := w.Write(b)
+	if err == nil {
+		err = rc.Flush()
 	}
-}
-
-func (s *stickyWriter) bytes(b []byte) {
-	if s.err == nil {
-		_, s.err = s.w.Write(b)
-	}
-}
-
-// event writes ev as one SSE block. A line break in Data starts a new
-// data line, which the browser joins back with a line break.
-func (s *stickyWriter) event(ev Event) {
-	if ev.ID != "" {
-		s.str("id: ")
-		s.str(ev.ID)
-		s.str("\n")
-	}
-	if ev.Name != "" {
-		s.str("event: ")
-		s.str(ev.Name)
-		s.str("\n")
-	}
-	for line := range bytes.SplitSeq(ev.Data, []byte("\n")) {
-		s.str("data: ")
-		s.bytes(line)
-		s.str("\n")
-	}
-	s.str("\n")
-}
-
-// flush sends what was written to the browser, and reports the first
-// error since the last flush.
-func (s *stickyWriter) flush(rc *http.ResponseController) error {
-	if s.err == nil {
-		s.err = rc.Flush()
-	}
-	if s.err != nil {
-		return fmt.Errorf("live: write: %w", s.err)
+	if err != nil {
+		return fmt.Errorf("live: write: %w", err)
 	}
 	return nil
+}
+
+// appendRetry appends the SSE field that sets the browser's reconnection
+// delay.
+func appendRetry(b []byte, retry time.Duration) []byte {
+	b = append(b, "retry: "...)
+	b = strconv.AppendInt(b, retry.Milliseconds(), 10)
+	return append(b, '\n')
+}
+
+// appendEvent appends ev as one SSE block. A line break in Data starts a
+// new data line, which the browser joins back with a line break.
+func appendEvent(b []byte, ev Event) []byte {
+	if ev.ID != "" {
+		b = append(b, "id: "...)
+		b = append(b, ev.ID...)
+		b = append(b, '\n')
+	}
+	if ev.Name != "" {
+		b = append(b, "event: "...)
+		b = append(b, ev.Name...)
+		b = append(b, '\n')
+	}
+	for line := range bytes.SplitSeq(ev.Data, []byte("\n")) {
+		b = append(b, "data: "...)
+		b = append(b, line...)
+		b = append(b, '\n')
+	}
+	return append(b, '\n')
 }

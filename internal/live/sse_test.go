@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,13 +15,25 @@ import (
 	"github.com/holdspace/holdspace/internal/live"
 )
 
-// streamServer serves room "a" of hub with Serve. before runs after the
-// handler subscribed and before it serves, with the subscription; Serve's
-// result goes to the returned channel.
-func streamServer(t *testing.T, hub *live.Hub, current live.Event, heartbeat time.Duration, before func(*live.Subscription)) (*httptest.Server, <-chan error) {
+// transports are the two ways Serve streams: over HTTP/1.1 it hands the
+// connection to the hub, over HTTP/2 it streams on the handler's
+// goroutine.
+var transports = []string{"HTTP/1.1", "HTTP/2.0"}
+
+// eachTransport runs test once over each transport.
+func eachTransport(t *testing.T, test func(t *testing.T, proto string)) {
+	for _, proto := range transports {
+		t.Run(proto, func(t *testing.T) { test(t, proto) })
+	}
+}
+
+// streamServer serves room "a" of hub with Serve over proto. before runs
+// after the handler subscribed and before it serves, with the
+// subscription; Serve's result goes to the returned channel.
+func streamServer(t *testing.T, proto string, hub *live.Hub, current live.Event, heartbeat time.Duration, before func(*live.Subscription)) (*httptest.Server, <-chan error) {
 	t.Helper()
 	done := make(chan error, 16)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sub, err := hub.Subscribe("a")
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
@@ -32,6 +45,12 @@ func streamServer(t *testing.T, hub *live.Hub, current live.Event, heartbeat tim
 		}
 		done <- live.Serve(w, r, sub, current, heartbeat)
 	}))
+	if proto == "HTTP/2.0" {
+		srv.EnableHTTP2 = true
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
 	return srv, done
 }
@@ -48,11 +67,11 @@ type stream struct {
 	r    *bufio.Reader
 }
 
-func open(t *testing.T, url, lastEventID string) *stream {
+func open(t *testing.T, srv *httptest.Server, lastEventID string) *stream {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,13 +79,16 @@ func open(t *testing.T, url, lastEventID string) *stream {
 	if lastEventID != "" {
 		req.Header.Set("Last-Event-ID", lastEventID)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { resp.Body.Close() })
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if want := map[bool]int{true: 2, false: 1}[srv.EnableHTTP2]; resp.ProtoMajor != want {
+		t.Fatalf("served over %s, want HTTP/%d", resp.Proto, want)
 	}
 	return &stream{resp: resp, r: bufio.NewReader(resp.Body)}
 }
@@ -118,95 +140,119 @@ func (s *stream) nextEvent(t *testing.T) block {
 }
 
 func TestServeHeaders(t *testing.T) {
-	srv, _ := streamServer(t, live.NewHub(), state(1), time.Hour, nil)
-	s := open(t, srv.URL, "")
-	for name, want := range map[string]string{
-		"Content-Type":      "text/event-stream",
-		"Cache-Control":     "no-store",
-		"X-Accel-Buffering": "no",
-	} {
-		if got := s.resp.Header.Get(name); got != want {
-			t.Errorf("%s = %q, want %q", name, got, want)
+	eachTransport(t, func(t *testing.T, proto string) {
+		srv, _ := streamServer(t, proto, live.NewHub(), state(1), time.Hour, nil)
+		s := open(t, srv, "")
+		for name, want := range map[string]string{
+			"Content-Type":      "text/event-stream",
+			"Cache-Control":     "no-store",
+			"X-Accel-Buffering": "no",
+		} {
+			if got := s.resp.Header.Get(name); got != want {
+				t.Errorf("%s = %q, want %q", name, got, want)
+			}
 		}
-	}
-	b := s.next(t)
-	if b.retry == "" {
-		t.Error("no retry hint before the first event")
-	}
-	if b.id != "1" || b.event != "state" || b.data != `{"version":1}` {
-		t.Errorf("first block = %+v, want the current state", b)
-	}
+		b := s.next(t)
+		if b.retry == "" {
+			t.Error("no retry hint before the first event")
+		}
+		if b.id != "1" || b.event != "state" || b.data != `{"version":1}` {
+			t.Errorf("first block = %+v, want the current state", b)
+		}
+	})
 }
 
 func TestServeSendsCurrentThenNewerInOrder(t *testing.T) {
-	hub := live.NewHub()
-	// While the handler read the current state (3), versions 2 to 4
-	// were published: 2 and 3 must not follow 3.
-	srv, _ := streamServer(t, hub, state(3), time.Hour, func(*live.Subscription) {
-		for v := range int64(3) {
-			hub.Publish("a", state(v+2))
+	eachTransport(t, func(t *testing.T, proto string) {
+		hub := live.NewHub()
+		defer hub.Close()
+		// While the handler read the current state (3), versions 2 to 4
+		// were published: 2 and 3 must not follow 3.
+		srv, _ := streamServer(t, proto, hub, state(3), time.Hour, func(*live.Subscription) {
+			for v := range int64(3) {
+				hub.Publish("a", state(v+2))
+			}
+		})
+		s := open(t, srv, "")
+		var ids []string
+		var retries int
+		for range 2 {
+			b := s.nextEvent(t)
+			ids = append(ids, b.id)
+			if b.retry != "" {
+				retries++
+			}
+		}
+		hub.Publish("a", state(4))
+		hub.Publish("a", state(5))
+		hub.Publish("a", live.NewEvent(6, "state", []byte("{\n\"version\": 6\n}")))
+		for range 2 {
+			b := s.nextEvent(t)
+			ids = append(ids, b.id)
+			if b.retry != "" {
+				retries++
+			}
+			if b.id == "6" && b.data != "{\n\"version\": 6\n}" {
+				t.Errorf("multi-line data came back as %q", b.data)
+			}
+		}
+		if got, want := strings.Join(ids, ","), "3,4,5,6"; got != want {
+			t.Errorf("versions = %s, want %s", got, want)
+		}
+		if retries != 1 {
+			t.Errorf("retry hint sent %d times, want once", retries)
 		}
 	})
-	s := open(t, srv.URL, "")
-	var ids []string
-	var retries int
-	for range 2 {
-		b := s.nextEvent(t)
-		ids = append(ids, b.id)
-		if b.retry != "" {
-			retries++
-		}
-	}
-	hub.Publish("a", state(4))
-	hub.Publish("a", state(5))
-	hub.Publish("a", live.NewEvent(6, "state", []byte("{\n\"version\": 6\n}")))
-	for range 2 {
-		b := s.nextEvent(t)
-		ids = append(ids, b.id)
-		if b.retry != "" {
-			retries++
-		}
-		if b.id == "6" && b.data != "{\n\"version\": 6\n}" {
-			t.Errorf("multi-line data came back as %q", b.data)
-		}
-	}
-	if got, want := strings.Join(ids, ","), "3,4,5,6"; got != want {
-		t.Errorf("versions = %s, want %s", got, want)
-	}
-	if retries != 1 {
-		t.Errorf("retry hint sent %d times, want once", retries)
-	}
 }
 
 func TestServeHeartbeat(t *testing.T) {
-	srv, _ := streamServer(t, live.NewHub(), state(1), 5*time.Millisecond, nil)
-	s := open(t, srv.URL, "")
-	s.next(t)
-	for range 2 {
-		b := s.next(t)
-		if len(b.comments) != 1 || b.comments[0] != "ping" || b.data != "" || b.id != "" {
-			t.Fatalf("block = %+v, want a ping comment", b)
+	eachTransport(t, func(t *testing.T, proto string) {
+		hub := live.NewHub()
+		defer hub.Close()
+		srv, _ := streamServer(t, proto, hub, state(1), 5*time.Millisecond, nil)
+		s := open(t, srv, "")
+		s.next(t)
+		for range 2 {
+			b := s.next(t)
+			if len(b.comments) != 1 || b.comments[0] != "ping" || b.data != "" || b.id != "" {
+				t.Fatalf("block = %+v, want a ping comment", b)
+			}
 		}
+	})
+}
+
+// waitLen waits for hub to have n subscribers.
+func waitLen(t *testing.T, hub *live.Hub, n int) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for hub.Len() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("Len = %d, want %d", hub.Len(), n)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
+// A page that goes away is let go: at once when a goroutine serves it,
+// within a heartbeat when the hub has its connection.
 func TestServeEndsWhenClientLeaves(t *testing.T) {
-	hub := live.NewHub()
-	srv, done := streamServer(t, hub, state(1), time.Hour, nil)
-	s := open(t, srv.URL, "")
-	s.next(t)
-	s.resp.Body.Close()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Serve = %v, want nil", err)
+	eachTransport(t, func(t *testing.T, proto string) {
+		hub := live.NewHub()
+		defer hub.Close()
+		srv, done := streamServer(t, proto, hub, state(1), 20*time.Millisecond, nil)
+		s := open(t, srv, "")
+		s.next(t)
+		s.resp.Body.Close()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Serve = %v, want nil", err)
+			}
+		case <-time.After(wait):
+			t.Fatal("Serve still running after the client left")
 		}
-	case <-time.After(wait):
-		t.Fatal("Serve still running after the client left")
-	}
-	if got := hub.Len(); got != 0 {
-		t.Errorf("Len = %d after the handler returned", got)
-	}
+		waitLen(t, hub, 0)
+	})
 }
 
 func TestServeReturnsOnContextCancel(t *testing.T) {
@@ -231,44 +277,107 @@ func TestServeReturnsOnContextCancel(t *testing.T) {
 	}
 }
 
-func TestServeReturnsWhenSubscriptionCloses(t *testing.T) {
-	hub := live.NewHub()
-	srv, done := streamServer(t, hub, state(1), time.Hour, nil)
-	s := open(t, srv.URL, "")
-	s.next(t)
-	hub.Close()
-	select {
-	case err := <-done:
-		if !errors.Is(err, live.ErrClosed) {
-			t.Errorf("Serve = %v, want ErrClosed", err)
+// When the hub ends a stream, its response ends, so the browser
+// reconnects; Serve, if it is still serving, returns ErrClosed.
+func TestServeEndsWhenSubscriptionCloses(t *testing.T) {
+	eachTransport(t, func(t *testing.T, proto string) {
+		hub := live.NewHub()
+		srv, done := streamServer(t, proto, hub, state(1), time.Hour, nil)
+		s := open(t, srv, "")
+		s.next(t)
+		waitLen(t, hub, 1)
+		hub.Close()
+		select {
+		case err := <-done:
+			want := live.ErrClosed
+			if proto == "HTTP/1.1" {
+				want = nil // handed over and returned at once
+			}
+			if !errors.Is(err, want) {
+				t.Errorf("Serve = %v, want %v", err, want)
+			}
+		case <-time.After(wait):
+			t.Fatal("Serve still running after its subscription closed")
 		}
-	case <-time.After(wait):
-		t.Fatal("Serve still running after its subscription closed")
-	}
-	// The response ends, so the browser reconnects.
-	if _, err := io.ReadAll(s.r); err != nil {
-		t.Errorf("stream did not end cleanly: %v", err)
-	}
+		if _, err := io.ReadAll(s.r); err != nil {
+			t.Errorf("stream did not end cleanly: %v", err)
+		}
+	})
 }
 
 func TestServeLastEventID(t *testing.T) {
-	hub := live.NewHub()
-	srv, _ := streamServer(t, hub, state(7), time.Hour, nil)
+	eachTransport(t, func(t *testing.T, proto string) {
+		hub := live.NewHub()
+		defer hub.Close()
+		srv, _ := streamServer(t, proto, hub, state(7), time.Hour, nil)
 
-	t.Run("older", func(t *testing.T) {
-		s := open(t, srv.URL, "5")
-		if b := s.nextEvent(t); b.id != "7" {
-			t.Errorf("first event = %+v, want the current state 7", b)
-		}
+		t.Run("older", func(t *testing.T) {
+			s := open(t, srv, "5")
+			if b := s.nextEvent(t); b.id != "7" {
+				t.Errorf("first event = %+v, want the current state 7", b)
+			}
+		})
+		t.Run("current", func(t *testing.T) {
+			s := open(t, srv, "7")
+			if b := s.next(t); b.retry == "" || b.data != "" {
+				t.Errorf("first block = %+v, want only the retry hint", b)
+			}
+			hub.Publish("a", state(8))
+			if b := s.nextEvent(t); b.id != "8" {
+				t.Errorf("next event = %+v, want 8", b)
+			}
+		})
 	})
-	t.Run("current", func(t *testing.T) {
-		s := open(t, srv.URL, "7")
-		if b := s.next(t); b.retry == "" || b.data != "" {
-			t.Errorf("first block = %+v, want only the retry hint", b)
+}
+
+// A page that stops reading fills its socket; the hub goes on writing to
+// the others, and gives up on it once too much waits for it, ending its
+// stream so that it reconnects and is sent the current state.
+func TestServeSlowPageDoesNotHoldUpOthers(t *testing.T) {
+	hub := live.NewHub()
+	defer hub.Close()
+	srv, _ := streamServer(t, "HTTP/1.1", hub, state(1), time.Hour, nil)
+	slow, fast := open(t, srv, ""), open(t, srv, "")
+	slow.next(t)
+	fast.next(t)
+	waitLen(t, hub, 2)
+
+	// Large events, so that the slow page's socket buffers fill after a
+	// few hundred; the fast page reads each before the next is sent.
+	data := []byte(`{"pad":"` + strings.Repeat("x", 32<<10) + `"}`)
+	const events = 400
+	read := make(chan int64)
+	go func() {
+		defer close(read)
+		for {
+			b, err := fast.r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if id, ok := strings.CutPrefix(b, "id: "); ok {
+				var v int64
+				fmt.Sscan(id, &v)
+				read <- v
+			}
 		}
-		hub.Publish("a", state(8))
-		if b := s.nextEvent(t); b.id != "8" {
-			t.Errorf("next event = %+v, want 8", b)
+	}()
+	for v := int64(2); v <= events+1; v++ {
+		hub.Publish("a", live.NewEvent(v, "state", data))
+		select {
+		case got := <-read:
+			if got != v {
+				t.Fatalf("the reading page got version %d, want %d", got, v)
+			}
+		case <-time.After(wait):
+			t.Fatalf("the reading page was held up at version %d", v)
 		}
-	})
+	}
+	waitLen(t, hub, 1)
+	if hub.Dropped() != 1 {
+		t.Errorf("Dropped = %d, want 1", hub.Dropped())
+	}
+	// The slow page's stream ends after what its socket held.
+	if _, err := io.Copy(io.Discard, slow.r); err != nil {
+		t.Errorf("the slow page's stream did not end cleanly: %v", err)
+	}
 }
