@@ -7,8 +7,11 @@
 // Relay hears it, reads the room's current state once with the app's
 // Loader, and publishes it to the instance's Hub, which hands it to each
 // open page's Subscription; Serve streams those to the browser as
-// Server-Sent Events. The instance that made the change hears its own
-// notification too, so there is one path for every change.
+// Server-Sent Events. Over HTTP/1.1, Serve hands the page's connection to
+// the Hub, whose few writer goroutines send every page its events, so an
+// open page costs a socket and about a kilobyte, not a goroutine. The
+// instance that made the change hears its own notification too, so there
+// is one path for every change.
 //
 // Notifications may be lost (a dropped LISTEN connection, an instance
 // that was restarting), so nothing depends on receiving every one: the
