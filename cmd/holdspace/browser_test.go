@@ -248,4 +248,10 @@ func TestScreenshots(t *testing.T) {
 	roomURL, err := chromedp.Run(ctx, chromedp.Location())
 	must(t, err)
 	tall("room", strings.TrimPrefix(roomURL, in.URL))
+	// A past meeting: its summary and the closing answers.
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(in.URL+circlePath),
+		chromedp.Click(chromedp.CSS(`#roles tbody tr:last-child a`)), chromedp.WaitVisible(chromedp.CSS("#closing"))))
+	pastURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	tall("room-ended", strings.TrimPrefix(pastURL, in.URL))
 }

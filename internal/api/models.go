@@ -902,19 +902,32 @@ func newOffers(offers []store.Offer) []Offer {
 // Room is everything a member's room shows: the live snapshot, and what
 // is read when the room is opened.
 type Room struct {
-	Snapshot    RoomSnapshot `json:"snapshot" doc:"What the room's event stream sends on every change."`
-	Meeting     Meeting      `json:"meeting"`
-	Agreement   string       `json:"agreement" doc:"The working agreement in force, in Markdown, for the opening and the closing; empty while there is none."`
-	LeastRecent []string     `json:"least_recent_presenters" nullable:"false" doc:"The members by how long ago they last presented, longest ago (or never) first: the fair order for choosing."`
-	Note        MeetingNote  `json:"note"`
-	Checkins    []Checkin    `json:"checkins" nullable:"false" doc:"In the order they came."`
-	Commitments []Commitment `json:"commitments" nullable:"false" doc:"The members' open commitments, and those made at this meeting."`
+	Snapshot    RoomSnapshot    `json:"snapshot" doc:"What the room's event stream sends on every change."`
+	Meeting     Meeting         `json:"meeting"`
+	Agreement   string          `json:"agreement" doc:"The working agreement in force, in Markdown, for the opening and the closing; empty while there is none."`
+	LeastRecent []string        `json:"least_recent_presenters" nullable:"false" doc:"The members by how long ago they last presented, longest ago (or never) first: the fair order for choosing."`
+	Note        MeetingNote     `json:"note"`
+	Checkins    []Checkin       `json:"checkins" nullable:"false" doc:"In the order they came."`
+	Commitments []Commitment    `json:"commitments" nullable:"false" doc:"The members' open commitments, and those made at this meeting."`
+	Answers     []ClosingAnswer `json:"closing_answers" nullable:"false" doc:"The members' answers at the close to \"did we get what we wanted today?\", in the order they came."`
+}
+
+// ClosingAnswer is a member's quick answer at a meeting's close.
+type ClosingAnswer struct {
+	UserID    string    `json:"user_id"`
+	Name      string    `json:"name"`
+	Answer    string    `json:"answer" enum:"yes,partly,no"`
+	Note      string    `json:"note" doc:"A word on it; empty for none."`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 func newRoom(v *coaching.RoomView, now time.Time) Room {
 	snap := v.Snapshot(now)
 	out := Room{Snapshot: newRoomSnapshot(&snap), Meeting: newMeeting(&v.Meeting), Agreement: v.Agreement, LeastRecent: strs(v.LeastRecent),
-		Checkins: make([]Checkin, len(v.Checkins)), Commitments: newCommitments(v.Commitments)}
+		Checkins: make([]Checkin, len(v.Checkins)), Commitments: newCommitments(v.Commitments), Answers: make([]ClosingAnswer, len(v.Answers))}
+	for i, a := range v.Answers {
+		out.Answers[i] = ClosingAnswer{UserID: a.UserID, Name: a.Name, Answer: a.Answer, Note: a.Note, CreatedAt: a.CreatedAt}
+	}
 	if v.Note != nil {
 		out.Note = newMeetingNote(v.Note)
 	}

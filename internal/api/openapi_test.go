@@ -109,6 +109,7 @@ func TestOpenAPI(t *testing.T) {
 		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/move", "move-meeting"},
 		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/restore", "restore-meeting"},
 		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/room/checkin", "check-in"},
+		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/room/closing", "answer-closing"},
 		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/room/commands", "send-room-command"},
 		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/room/offers", "create-offer"},
 		{"POST", "/api/v1/circles/{id}/meetings/{meeting}/room/offers/{offer}/take", "take-offer"},

@@ -63,6 +63,16 @@ type checkinInput struct {
 	}
 }
 
+type closingAnswerInput struct {
+	ID      string `path:"id" maxLength:"100" doc:"The circle."`
+	Meeting string `path:"meeting" maxLength:"100" doc:"The meeting."`
+	Body    struct {
+		// The answers are coaching.ClosingAnswers.
+		Answer string `json:"answer" enum:"yes,partly,no" doc:"Did we get what we wanted today?"`
+		Note   string `json:"note,omitempty" maxLength:"280" doc:"A word on it."`
+	}
+}
+
 type offerCreateInput struct {
 	ID      string `path:"id" maxLength:"100" doc:"The circle."`
 	Meeting string `path:"meeting" maxLength:"100" doc:"The meeting."`
@@ -155,6 +165,13 @@ func (a *API) handleRoomCheckin(ctx context.Context, in *checkinInput) (*roomOut
 		ci.Progress[p.CommitmentID] = [2]string{p.Progress, p.Learned}
 	}
 	if err := a.coach.Checkin(ctx, u, in.ID, in.Meeting, ci); err != nil {
+		return nil, err
+	}
+	return a.handleRoomShow(ctx, &meetingInput{ID: in.ID, Meeting: in.Meeting})
+}
+
+func (a *API) handleClosingAnswer(ctx context.Context, in *closingAnswerInput) (*roomOutput, error) {
+	if err := a.coach.AnswerClosing(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.Answer, in.Body.Note); err != nil {
 		return nil, err
 	}
 	return a.handleRoomShow(ctx, &meetingInput{ID: in.ID, Meeting: in.Meeting})

@@ -264,6 +264,33 @@ func TestRoomCheckinOffersNote(t *testing.T) {
 	})
 }
 
+// At the close each member answers "did we get what we wanted today?";
+// before the closing there is nothing to answer.
+func TestRoomClosingAnswers(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		w := mustRoomWorld(t, e)
+		r := w.mustRoom(t, w.members[0])
+		tk, _, other, otherID := w.roles(t, r.Snapshot)
+		if f := errorFields(t, other.do(t, "POST", w.room("/closing"), map[string]string{"answer": "yes"})); f["answer"] == "" {
+			t.Errorf("answering before the closing: fields %v", f)
+		}
+		var snap api.RoomSnapshot
+		tk.do(t, "POST", w.room("/commands"), map[string]any{"kind": "start", "version": r.Snapshot.Version}).want(t, http.StatusOK, &snap)
+		tk.do(t, "POST", w.room("/commands"), map[string]any{"kind": "end", "version": snap.Version}).want(t, http.StatusOK, &snap)
+		if f := errorFields(t, other.do(t, "POST", w.room("/closing"), map[string]string{"answer": "maybe"})); f["body.answer"] == "" && f["answer"] == "" {
+			t.Errorf("an unknown answer: fields %v", f)
+		}
+		other.do(t, "POST", w.room("/closing"), map[string]string{"answer": "partly", "note": "Counsel ran short."}).want(t, http.StatusOK, &r)
+		if len(r.Answers) != 1 || r.Answers[0].UserID != otherID || r.Answers[0].Answer != "partly" || r.Answers[0].Note != "Counsel ran short." ||
+			r.Answers[0].Name == "" {
+			t.Errorf("answered: %+v", r.Answers)
+		}
+		if r := w.mustRoom(t, tk); len(r.Answers) != 1 {
+			t.Errorf("another member sees %+v", r.Answers)
+		}
+	})
+}
+
 func TestRoomReflection(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		w := mustRoomWorld(t, e)
@@ -322,6 +349,7 @@ func TestRoomNotMember(t *testing.T) {
 			{"PUT", rw.room("/note"), map[string]any{"body": "Mine.", "version": 0}},
 			{"GET", rw.room("/reflection"), nil},
 			{"PUT", rw.room("/reflection"), map[string]string{"body": "Mine."}},
+			{"POST", rw.room("/closing"), map[string]string{"answer": "yes"}},
 			{"GET", rw.room("/events"), nil},
 		}
 		for _, c := range []client{w.outsider, w.adminAPI, b.adminAPI, bWeb} {

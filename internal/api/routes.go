@@ -335,6 +335,12 @@ func (a *API) routes() {
 		Description: "Records how the caller is arriving, their wins, what they would like to bring and their progress on their open " +
 			"commitments, and marks them present. Checking in again replaces the answers. Answers with the room.",
 		Errors: inCircle()}, a.handleRoomCheckin)
+	register(a, signedIn, huma.Operation{OperationID: "answer-closing", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/room/closing",
+		Tags: []string{tagMeetings}, Summary: "Answer at the close: did we get what we wanted?",
+		Description: "Records the caller's quick answer, held against the working agreement, with an optional word on it; answering again " +
+			"replaces it. Only once the meeting has reached its closing step (or ended): before that the answer is 422. Answers with the room, " +
+			"which lists every member's answer.",
+		Errors: inCircle()}, a.handleClosingAnswer)
 	register(a, signedIn, huma.Operation{OperationID: "create-offer", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/room/offers",
 		Tags: []string{tagMeetings}, Summary: "Offer counsel to a presenter",
 		Description:   "A short note the presenter may take as their own commitment or leave. Answers with the room, whose snapshot lists the offer.",

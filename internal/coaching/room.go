@@ -75,6 +75,9 @@ type RoomView struct {
 	// LeastRecent lists members by how long ago they last presented,
 	// longest first (never first): the fairness hint when choosing.
 	LeastRecent []string
+	// Answers are the members' closing answers: did we get what we
+	// wanted today?
+	Answers []store.ClosingAnswer
 }
 
 // Room opens a meeting's room for a member, creating its state on the
@@ -233,8 +236,21 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 			v.Agreement = ver.Body
 		}
 	}
+	if v.Answers, err = s.DB.FindClosingAnswers(ctx, orgID, m.ID); err != nil {
+		return nil, err
+	}
 	v.LeastRecent, err = s.leastRecentPresenters(ctx, orgID, c, m)
 	return v, err
+}
+
+// Closing tells whether the meeting has reached its closing: the closing
+// step is under way, or the meeting has ended.
+func (v *RoomView) Closing() bool {
+	return closing(v.State)
+}
+
+func closing(st room.State) bool {
+	return st.Phase == room.Ended || st.Phase != room.Ready && st.Current().Kind == room.Closing
 }
 
 // leastRecentPresenters orders the members by when they last presented
@@ -370,6 +386,44 @@ func (s *Service) Checkin(ctx context.Context, u *account.User, circleID, meetin
 	}
 	c := &store.Checkin{UserID: u.ID, Mood: in.Mood, Wins: strings.TrimSpace(in.Wins), Tabled: strings.TrimSpace(in.Tabled)}
 	if err := s.DB.SaveCheckin(ctx, u.OrgID, circleID, meetingID, c, in.Progress); err != nil {
+		return err
+	}
+	return s.touch(ctx, u.OrgID, meetingID)
+}
+
+// ClosingAnswers are the quick answers to "did we get what we wanted
+// today?".
+var ClosingAnswers = []string{"yes", "partly", "no"}
+
+// AnswerClosing records a member's answer to the working agreement's
+// question at the close — did we get what we wanted today? — with an
+// optional word on it. It may be given, and changed, once the meeting has
+// reached its closing.
+func (s *Service) AnswerClosing(ctx context.Context, u *account.User, circleID, meetingID, answer, note string) error {
+	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+		return err
+	}
+	note = strings.TrimSpace(note)
+	var v account.Validator
+	v.Check(slices.Contains(ClosingAnswers, answer), "answer", "Choose yes, partly or no.")
+	v.Check(len([]rune(note)) <= 280, "note", "Keep it under 280 characters.")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	r, err := s.DB.FindRoom(ctx, u.OrgID, meetingID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	var st room.State
+	if err == nil {
+		if err := json.Unmarshal(r.State, &st); err != nil {
+			return fmt.Errorf("room state: %w", err)
+		}
+	}
+	if err != nil || !closing(st) {
+		return &account.ValidationError{Fields: map[string]string{"answer": "The meeting has not reached its closing yet."}}
+	}
+	if err := s.DB.SaveClosingAnswer(ctx, u.OrgID, meetingID, &store.ClosingAnswer{UserID: u.ID, Answer: answer, Note: note}); err != nil {
 		return err
 	}
 	return s.touch(ctx, u.OrgID, meetingID)

@@ -248,6 +248,9 @@ func TestRoomPrivacy(t *testing.T) {
 			if err := w.svc.Offer(ctx, user, id, m.ID, "u01", "x"); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s offers: %v", who, err)
 			}
+			if err := w.svc.AnswerClosing(ctx, user, id, m.ID, "yes", ""); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%s answers at the close: %v", who, err)
+			}
 		}
 		// A member who has not acknowledged the ground rules in force is
 		// sent to read them first.
@@ -347,6 +350,93 @@ func TestRoomSettings(t *testing.T) {
 		}
 		if v.State.Settings != forum {
 			t.Errorf("the room opened with %+v, want the circle's %+v", v.State.Settings, forum)
+		}
+	})
+}
+
+// At the close each member answers "did we get what we wanted today?";
+// the circle sees the answers together, and they can be changed.
+func TestClosingAnswers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, id, m, n := roomWorld(t, db)
+		tk := w.user(m.TimekeeperID)
+		answerField := func(err error) string {
+			t.Helper()
+			fields, ok := account.AsValidation(err)
+			if !ok {
+				t.Fatalf("got %v, want a validation error", err)
+			}
+			return fields["answer"]
+		}
+		// Before the room is open, and before the closing, there is
+		// nothing to answer yet.
+		if msg := answerField(w.svc.AnswerClosing(ctx, tk, id, m.ID, "yes", "")); !strings.Contains(msg, "not reached its closing") {
+			t.Errorf("answering before the room opened: %q", msg)
+		}
+		v, err := w.svc.Room(ctx, tk, id, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg := answerField(w.svc.AnswerClosing(ctx, tk, id, m.ID, "yes", "")); !strings.Contains(msg, "not reached its closing") {
+			t.Errorf("answering at the opening: %q", msg)
+		}
+		for st.Current().Kind != room.Closing {
+			if st, err = w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdNext, Version: st.Version}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if v, err = w.svc.Room(ctx, tk, id, m.ID); err != nil || !v.Closing() || len(v.Answers) != 0 {
+			t.Fatalf("at the closing: closing %v, answers %v, %v", v.Closing(), v.Answers, err)
+		}
+
+		// Bad input names its field and saves nothing.
+		if msg := answerField(w.svc.AnswerClosing(ctx, tk, id, m.ID, "maybe", "")); msg == "" {
+			t.Error("an unknown answer was not refused")
+		}
+		err = w.svc.AnswerClosing(ctx, tk, id, m.ID, "yes", strings.Repeat("x", 281))
+		if fields, ok := account.AsValidation(err); !ok || fields["note"] == "" {
+			t.Errorf("a long note: %v", err)
+		}
+
+		before := len(n.of(m.ID))
+		if err := w.svc.AnswerClosing(ctx, w.user("u01"), id, m.ID, "partly", "  We ran out of time for counsel.  "); err != nil {
+			t.Fatal(err)
+		}
+		w.now = w.now.Add(time.Second)
+		if err := w.svc.AnswerClosing(ctx, w.user("u02"), id, m.ID, "no", ""); err != nil {
+			t.Fatal(err)
+		}
+		w.now = w.now.Add(time.Second)
+		// Answering again replaces the answer, and keeps its place.
+		if err := w.svc.AnswerClosing(ctx, w.user("u02"), id, m.ID, "yes", "On reflection, yes."); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(n.of(m.ID)) - before; got != 3 {
+			t.Errorf("%d notifications for three answers, want 3: open pages refresh", got)
+		}
+		// Every member sees every answer, also after the meeting ended.
+		if _, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
+			t.Fatal(err)
+		}
+		v, err = w.svc.Room(ctx, w.user("u03"), id, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, a := range v.Answers {
+			got = append(got, a.UserID+" "+a.Answer+" "+a.Note)
+		}
+		want := []string{"u01 partly We ran out of time for counsel.", "u02 yes On reflection, yes."}
+		if !slices.Equal(got, want) {
+			t.Errorf("answers = %q, want %q", got, want)
+		}
+		// A late answer, after the meeting ended, is still welcome.
+		if err := w.svc.AnswerClosing(ctx, w.user("u03"), id, m.ID, "yes", ""); err != nil {
+			t.Errorf("answering after the end: %v", err)
 		}
 	})
 }

@@ -292,6 +292,15 @@ func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey m
 	}
 	members := c.UserIDs()
 	presenters := [][]string{{"nina", "tom"}, {"fatima", "noah"}, {"maya", "nina"}}
+	closingAnswers := [][2]string{
+		{"yes", ""},
+		{"yes", "The questions before counsel helped me see it differently."},
+		{"partly", "We ran over on the first presenter and rushed the second."},
+		{"yes", ""},
+		{"partly", "I wanted more time on my check-in item."},
+		{"yes", "Good energy today."},
+		{"no", "I was distracted; my fault, not the circle's."},
+	}
 	held := 0
 	for _, m := range meetings {
 		if !m.End.Before(now) || held >= len(presenters) {
@@ -328,8 +337,39 @@ func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey m
 			if err := db.SaveCheckin(ctx, c.OrgID, c.ID, m.ID, &store.Checkin{UserID: id, Mood: []string{"good", "okay", "energised"}[(i+held)%3]}, nil); err != nil {
 				return err
 			}
+			// At the close, most said the meeting gave them what they
+			// wanted; a few said why not quite.
+			at(now.Sub(m.End))
+			a := closingAnswers[(i+2*held)%len(closingAnswers)]
+			if err := db.SaveClosingAnswer(ctx, c.OrgID, m.ID, &store.ClosingAnswer{UserID: id, Answer: a[0], Note: a[1]}); err != nil {
+				return err
+			}
+		}
+		// Counsel: two offers for each presenter, from the others.
+		at(now.Sub(m.Start.Add(40 * time.Minute)))
+		for j, p := range ids {
+			for k := range 2 {
+				// One to three places after the presenter: never themselves.
+				author := members[(slices.Index(members, p)+1+k+j)%len(members)]
+				body := demoOffers[(2*held+2*j+k)%len(demoOffers)]
+				if err := db.CreateOffer(ctx, c.OrgID, m.ID, &store.Offer{PresenterID: p, AuthorID: author, Body: body}); err != nil {
+					return err
+				}
+			}
 		}
 		held++
 	}
 	return nil
+}
+
+// demoOffers are counsel as peers give it: questions first, the problem
+// left with its owner.
+var demoOffers = []string{
+	"What would it look like if you asked them what they need, before offering anything?",
+	"When I was in a similar spot, writing down what I would NOT do anymore helped more than a to-do list.",
+	"Could you try one small experiment this fortnight and tell us how it went?",
+	"Have you thought about who else on your team already sees this problem?",
+	"I'd be curious what you'd say to a friend in your place.",
+	"Maybe name the trade-off out loud to your manager, rather than carrying it alone.",
+	"What's the smallest version of this conversation you could have this week?",
 }

@@ -166,6 +166,50 @@ func (db *DB) FindCheckins(ctx context.Context, orgID, meetingID string) ([]Chec
 	return out, rows.Err()
 }
 
+// ClosingAnswer is a member's quick answer at a meeting's close: did we
+// get what we wanted today?
+type ClosingAnswer struct {
+	UserID    string    `json:"user_id"`
+	Name      string    `json:"name"`
+	Answer    string    `json:"answer"`
+	Note      string    `json:"note"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// SaveClosingAnswer records or replaces a member's closing answer.
+func (db *DB) SaveClosingAnswer(ctx context.Context, orgID, meetingID string, a *ClosingAnswer) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO closing_answers (org_id, meeting_id, user_id, answer, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (meeting_id, user_id) DO UPDATE SET answer = excluded.answer, note = excluded.note`,
+			orgID, meetingID, a.UserID, a.Answer, a.Note, tx.now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save closing answer: %w", err)
+	}
+	return nil
+}
+
+// FindClosingAnswers lists a meeting's closing answers in the order they
+// came.
+func (db *DB) FindClosingAnswers(ctx context.Context, orgID, meetingID string) ([]ClosingAnswer, error) {
+	rows, err := db.query(ctx, `SELECT a.user_id, u.name, a.answer, a.note, a.created_at FROM closing_answers a
+		JOIN users u ON u.id = a.user_id AND u.org_id = a.org_id WHERE a.org_id = $1 AND a.meeting_id = $2 ORDER BY a.created_at, u.name`, orgID, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("find closing answers: %w", err)
+	}
+	defer rows.Close()
+	var out []ClosingAnswer
+	for rows.Next() {
+		var a ClosingAnswer
+		if err := rows.Scan(&a.UserID, &a.Name, &a.Answer, &a.Note, &a.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
 // Offer is counsel given to a presenter.
 type Offer struct {
 	ID          string    `json:"id"`

@@ -41,7 +41,13 @@ type roomPage struct {
 	ReflectedAt time.Time
 	// Presenting: the current step's presenter is the signed-in member.
 	Presenting bool
-	Guests     []store.Guest
+	// MyAnswer is the member's closing answer, if given; Unanswered
+	// names those present (everyone, before anyone checked in) who have
+	// not answered.
+	MyAnswer      *store.ClosingAnswer
+	AnswerChoices []option
+	Unanswered    []string
+	Guests        []store.Guest
 	// Colleagues are the people who could be invited to observe: active,
 	// not in the circle, other departments first.
 	Colleagues []account.User
@@ -70,6 +76,24 @@ var helpChoices = []option{
 }
 
 var progressChoices = []option{{"done", "Done"}, {"partly", "Partly"}, {"not_yet", "Not yet"}}
+
+// answerChoices are the closing's quick answers, in coaching.ClosingAnswers' order.
+var answerChoices = []option{{"yes", "Yes"}, {"partly", "Partly"}, {"no", "Not really"}}
+
+// offersFor reports whether any of offers was made to presenter.
+func offersFor(offers []store.Offer, presenter string) bool {
+	return slices.ContainsFunc(offers, func(o store.Offer) bool { return o.PresenterID == presenter })
+}
+
+// answerLabel is how a closing answer reads.
+func answerLabel(answer string) string {
+	for _, o := range answerChoices {
+		if o.Value == answer {
+			return o.Label
+		}
+	}
+	return answer
+}
 
 func minutes(d time.Duration) string {
 	m, s := int(d/time.Minute), int(d%time.Minute/time.Second)
@@ -123,6 +147,28 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	data.Presenting = data.Current.Step.Presenter == u.ID
+	if v.Closing() {
+		data.AnswerChoices = answerChoices
+		answered := map[string]bool{}
+		for i, a := range v.Answers {
+			answered[a.UserID] = true
+			if a.UserID == u.ID {
+				data.MyAnswer = &v.Answers[i]
+			}
+		}
+		expected := v.State.Order
+		if len(v.Checkins) > 0 {
+			expected = nil
+			for _, c := range v.Checkins {
+				expected = append(expected, c.UserID)
+			}
+		}
+		for _, id := range expected {
+			if !answered[id] {
+				data.Unanswered = append(data.Unanswered, v.Names[id])
+			}
+		}
+	}
 	for i := range v.Checkins {
 		if v.Checkins[i].UserID == u.ID {
 			data.CheckedIn = &v.Checkins[i]
@@ -246,6 +292,12 @@ func (s *Server) handleRoomCheckin(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.Coaching.Checkin(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), in)
 	s.roomBack(w, r, err, "You're checked in.")
+}
+
+func (s *Server) handleRoomClosing(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	err := s.Coaching.AnswerClosing(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("answer"), r.PostFormValue("note"))
+	s.roomBack(w, r, err, "Thank you for answering.")
 }
 
 func (s *Server) handleRoomOffer(w http.ResponseWriter, r *http.Request) {

@@ -134,5 +134,22 @@ func TestRoomPages(t *testing.T) {
 		}
 		priya.get("/circles/"+c.ID).expect(t, http.StatusNotFound)
 		priya.get(base).expect(t, http.StatusNotFound)
+
+		// At the close each member answers "did we get what we wanted
+		// today?", and the circle sees the answers together.
+		if r := oc.postJSON(base+"/closing", url.Values{"answer": {"yes"}}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("answering before the closing: %d", r.status)
+		}
+		v := versionRE.FindStringSubmatch(rc.get(base).body)[1]
+		rc.post(base+"/command", url.Values{"kind": {"end"}, "version": {v}}).expect(t, http.StatusSeeOther)
+		if r := oc.postJSON(base+"/closing", url.Values{"answer": {"maybe"}}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("an unknown answer: %d", r.status)
+		}
+		oc.post(base+"/closing", url.Values{"answer": {"partly"}, "note": {"Counsel ran short"}}).expect(t, http.StatusSeeOther)
+		mc.get(base).expect(t, http.StatusOK, "Did we get what we wanted today?", "Partly", "Counsel ran short")
+		priya.post(base+"/closing", url.Values{"answer": {"yes"}}).expect(t, http.StatusNotFound)
+		if strings.Contains(priya.get(guest).body, "Counsel ran short") {
+			t.Error("the guest sees the closing answers")
+		}
 	})
 }

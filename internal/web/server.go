@@ -132,6 +132,8 @@ func (s *Server) loadTemplates() error {
 		"closingDate": func(t time.Time) time.Time { return t.Add(-time.Second) },
 		"closingDay":  func(t time.Time) string { return t.Add(-time.Second).Format("2006-01-02") },
 		"statusLabel": statusLabel,
+		"answerLabel": answerLabel,
+		"offersFor":   offersFor,
 		"tzdata":      tzData,
 		"cmd": func(base string, version int64, kind, label, class string) roomCommand {
 			return roomCommand{Base: base, Version: version, Kind: kind, Label: label, Class: class}
