@@ -285,19 +285,23 @@ func TestServeEndsWhenSubscriptionCloses(t *testing.T) {
 		srv, done := streamServer(t, proto, hub, state(1), time.Hour, nil)
 		s := open(t, srv, "")
 		s.next(t)
-		waitLen(t, hub, 1)
-		hub.Close()
-		select {
-		case err := <-done:
-			want := live.ErrClosed
-			if proto == "HTTP/1.1" {
-				want = nil // handed over and returned at once
+		served := func(want error) {
+			t.Helper()
+			select {
+			case err := <-done:
+				if !errors.Is(err, want) {
+					t.Errorf("Serve = %v, want %v", err, want)
+				}
+			case <-time.After(wait):
+				t.Fatal("Serve still running after its subscription closed")
 			}
-			if !errors.Is(err, want) {
-				t.Errorf("Serve = %v, want %v", err, want)
-			}
-		case <-time.After(wait):
-			t.Fatal("Serve still running after its subscription closed")
+		}
+		if proto == "HTTP/1.1" {
+			served(nil) // handed over, it returns at once
+			hub.Close()
+		} else {
+			hub.Close()
+			served(live.ErrClosed)
 		}
 		if _, err := io.ReadAll(s.r); err != nil {
 			t.Errorf("stream did not end cleanly: %v", err)

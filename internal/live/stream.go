@@ -39,8 +39,8 @@ const (
 )
 
 // errNotHandedOver says that Serve must stream the ordinary way: the
-// connection cannot be taken over (HTTP/2, a test recorder, a platform
-// without non-blocking writes).
+// connection cannot be taken over (HTTP/2, TLS served by this process, a
+// test recorder, a platform without non-blocking writes).
 var errNotHandedOver = errors.New("live: connection not handed over")
 
 // stream is a page's connection, handed over to the hub.
@@ -74,7 +74,9 @@ type stream struct {
 // events from then on. It returns errNotHandedOver, having written
 // nothing, when the connection cannot be taken over.
 func handOver(w http.ResponseWriter, r *http.Request, sub *Subscription, current Event, retry, heartbeat time.Duration) error {
-	if !canHandOver || r.ProtoMajor != 1 {
+	// A TLS connection's writes go through crypto/tls, not straight to
+	// the socket, so it keeps the ordinary way too.
+	if !canHandOver || r.ProtoMajor != 1 || r.TLS != nil {
 		return errNotHandedOver
 	}
 	conn, _, err := http.NewResponseController(w).Hijack()
