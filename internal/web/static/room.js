@@ -16,14 +16,16 @@ function start(root) {
   let overtimeSounded = false;
   const status = root.querySelector("[data-live-status]");
 
-  const soundBox = root.querySelector("[data-sound]");
-  if (soundBox) {
-    soundBox.checked = localStorage.getItem("holdspace-sound") === "on";
-    soundBox.addEventListener("change", () => localStorage.setItem("holdspace-sound", soundBox.checked ? "on" : "off"));
-  }
+  // The sound is the member's own preference, kept in this browser. A
+  // live refresh replaces its box, so bind sets each new box from the
+  // preference, and changes are heard on the room element, which stays.
+  const soundOn = () => localStorage.getItem("holdspace-sound") === "on";
+  root.addEventListener("change", (event) => {
+    if (event.target.matches("[data-sound]")) localStorage.setItem("holdspace-sound", event.target.checked ? "on" : "off");
+  });
 
   function chime() {
-    if (!soundBox?.checked) return;
+    if (!soundOn()) return;
     try {
       const ctx = new AudioContext();
       const osc = ctx.createOscillator();
@@ -88,10 +90,32 @@ function start(root) {
       const typing = active && region.contains(active) && (active.tagName === "TEXTAREA" || (active.tagName === "INPUT" && active.type !== "checkbox" && active.type !== "radio"));
       const dirty = [...region.querySelectorAll("textarea, input[type=text], input:not([type])")].some((el) => el.value !== el.defaultValue);
       if (typing || dirty) continue;
+      keepChoices(region, fresh);
       region.replaceWith(fresh);
     }
     bind();
     tick();
+  }
+
+  // keepChoices carries the choices the member has made in region and
+  // not yet sent — a mood, the presenters ticked, the help asked for —
+  // into fresh, so that a new step or someone else's check-in does not
+  // undo them. A control is the same one in both when its form, name and
+  // (for a box or a radio button) value are.
+  function keepChoices(region, fresh) {
+    const key = (el) => [el.form?.getAttribute("action"), el.name, el.tagName === "SELECT" ? "" : el.value].join("\n");
+    const twins = new Map();
+    const choices = "input[type=checkbox][name], input[type=radio][name], select[name]";
+    for (const el of fresh.querySelectorAll(choices)) twins.set(key(el), el);
+    for (const el of region.querySelectorAll(choices)) {
+      const twin = twins.get(key(el));
+      if (!twin) continue;
+      if (el.tagName === "SELECT") {
+        if ([...el.options].some((o) => o.selected !== o.defaultSelected)) twin.value = el.value;
+      } else if (el.checked !== el.defaultChecked) {
+        twin.checked = el.checked;
+      }
+    }
   }
 
   function apply(next) {
@@ -112,6 +136,8 @@ function start(root) {
   // Timer buttons post in the background; the new state arrives by the
   // stream, for this page as for everyone else's.
   function bind() {
+    const soundBox = root.querySelector("[data-sound]");
+    if (soundBox) soundBox.checked = soundOn();
     for (const form of root.querySelectorAll("form[data-command]")) {
       if (form.dataset.bound) continue;
       form.dataset.bound = "1";
