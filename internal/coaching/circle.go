@@ -235,9 +235,18 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 	}
 	now := s.now()
 	for _, m := range meetings {
-		if m.End.After(now) {
+		held := !m.End.After(now)
+		if !held && len(h.Upcoming) == 0 && m.Status == circle.Scheduled {
+			// A meeting the circle ended before its time was up is held:
+			// the room button then leads to the one after it.
+			if held, err = s.roomEnded(ctx, u.OrgID, m.ID); err != nil {
+				return nil, err
+			}
+		}
+		switch {
+		case !held:
 			h.Upcoming = append(h.Upcoming, m)
-		} else if m.Status == circle.Scheduled {
+		case m.Status == circle.Scheduled:
 			h.Past = append(h.Past, m)
 		}
 	}

@@ -680,3 +680,19 @@ func (snap RoomSnapshot) Event() (live.Event, error) {
 	}
 	return live.NewEvent(snap.Seq, "state", b), nil
 }
+
+// roomEnded reports whether a meeting's room has been run to its end.
+func (s *Service) roomEnded(ctx context.Context, orgID, meetingID string) (bool, error) {
+	r, err := s.DB.FindRoom(ctx, orgID, meetingID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var st room.State
+	if err := json.Unmarshal(r.State, &st); err != nil {
+		return false, fmt.Errorf("room state: %w", err)
+	}
+	return st.Phase == room.Ended, nil
+}

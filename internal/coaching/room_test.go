@@ -438,5 +438,14 @@ func TestClosingAnswers(t *testing.T) {
 		if err := w.svc.AnswerClosing(ctx, w.user("u03"), id, m.ID, "yes", ""); err != nil {
 			t.Errorf("answering after the end: %v", err)
 		}
+		// Ended before its time was up, the meeting counts as held: the
+		// circle's home leads to the next one.
+		h, err := w.svc.Home(ctx, w.user("u03"), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Upcoming) == 0 || h.Upcoming[0].ID == m.ID || len(h.Past) == 0 || h.Past[0].ID != m.ID {
+			t.Errorf("after ending early: upcoming %v, past %v", h.Upcoming, h.Past)
+		}
 	})
 }

@@ -14,7 +14,14 @@ function start(root) {
   let seq = snap.seq;
   let warned = false;
   let overtimeSounded = false;
+  // The status is hidden without JavaScript, when nothing is live; it
+  // says "Live" once the stream is open.
   const status = root.querySelector("[data-live-status]");
+  if (status) {
+    status.hidden = false;
+    status.textContent = "Connecting…";
+    status.classList.add("offline");
+  }
 
   // The sound is the member's own preference, kept in this browser. A
   // live refresh replaces its box, so bind sets each new box from the
@@ -98,10 +105,10 @@ function start(root) {
   }
 
   // keepChoices carries the choices the member has made in region and
-  // not yet sent — a mood, the presenters ticked, the help asked for —
-  // into fresh, so that a new step or someone else's check-in does not
-  // undo them. A control is the same one in both when its form, name and
-  // (for a box or a radio button) value are.
+  // not yet sent — a mood, the presenters ticked, the help asked for, a
+  // form opened — into fresh, so that a new step or someone else's
+  // check-in does not undo them. A control is the same one in both when
+  // its form, name and (for a box or a radio button) value are.
   function keepChoices(region, fresh) {
     const key = (el) => [el.form?.getAttribute("action"), el.name, el.tagName === "SELECT" ? "" : el.value].join("\n");
     const twins = new Map();
@@ -115,6 +122,12 @@ function start(root) {
       } else if (el.checked !== el.defaultChecked) {
         twin.checked = el.checked;
       }
+    }
+    // A form the member opened ("Make it mine") stays open.
+    const formOf = (d) => d.querySelector("form")?.getAttribute("action");
+    for (const d of region.querySelectorAll("details[open]")) {
+      const twin = [...fresh.querySelectorAll("details")].find((f) => formOf(f) && formOf(f) === formOf(d));
+      if (twin) twin.open = true;
     }
   }
 
