@@ -111,13 +111,7 @@ func handOver(w http.ResponseWriter, r *http.Request, sub *Subscription, current
 	} else {
 		b = appendEvent(b, current)
 	}
-	if err := conn.SetWriteDeadline(time.Now().Add(headTimeout)); err == nil {
-		_, err = conn.Write(b)
-		if err == nil {
-			err = conn.SetWriteDeadline(time.Time{})
-		}
-	}
-	if err != nil {
+	if err := writeWithin(conn, b, headTimeout); err != nil {
 		conn.Close()
 		return fmt.Errorf("live: write: %w", err)
 	}
@@ -250,16 +244,20 @@ func (s *stream) flush() {
 	s.done()
 }
 
+// writeWithin writes all of b to conn, waiting at most timeout.
+func writeWithin(conn net.Conn, b []byte, timeout time.Duration) error {
+	if err := conn.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
+		return err
+	}
+	if _, err := conn.Write(b); err != nil {
+		return err
+	}
+	return conn.SetWriteDeadline(time.Time{})
+}
+
 // drain waits, up to drainTimeout, for a full socket to take b.
 func (s *stream) drain(b []byte) {
-	err := s.conn.SetWriteDeadline(time.Now().Add(drainTimeout))
-	if err == nil {
-		_, err = s.conn.Write(b)
-	}
-	if err == nil {
-		err = s.conn.SetWriteDeadline(time.Time{})
-	}
-	if err != nil {
+	if err := writeWithin(s.conn, b, drainTimeout); err != nil {
 		s.fail()
 		return
 	}
