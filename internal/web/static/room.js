@@ -146,6 +146,15 @@ function start(root) {
     tick();
   }
 
+  // The help a presenter asks for is theirs alone to say, so it goes with
+  // the meeting's newest version, even from a form that a refresh left
+  // as it was because someone was typing nearby.
+  root.addEventListener("submit", (event) => {
+    const form = event.target;
+    const version = form.querySelector('input[name="version"]');
+    if (version && form.querySelector('input[name="kind"][value="help"]')) version.value = String(snap.version);
+  });
+
   // Timer buttons post in the background; the new state arrives by the
   // stream, for this page as for everyone else's.
   function bind() {
