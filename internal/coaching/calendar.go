@@ -1,6 +1,7 @@
 package coaching
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -75,6 +76,13 @@ func (s *Service) UpdateReminderPrefs(ctx context.Context, u *account.User, p ci
 // due: once, in the person's own time zone, saying which role they hold.
 func (s *Service) SendReminder(ctx context.Context, id string) (bool, error) {
 	return s.DB.SendReminder(ctx, id, func(r *store.Reminder) (mail.Message, error) {
+		// A circle that met early and ended the meeting in its room needs
+		// no reminder of it.
+		if r.Room != nil {
+			if ended, err := roomEnded(r.Room); err != nil || ended {
+				return mail.Message{}, cmp.Or(err, store.ErrSkipReminder)
+			}
+		}
 		role := ""
 		switch r.UserID {
 		case r.Meeting.FacilitatorID:

@@ -239,7 +239,7 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 		if !held && len(h.Upcoming) == 0 && m.Status == circle.Scheduled {
 			// A meeting the circle ended before its time was up is held:
 			// the room button then leads to the one after it.
-			if held, err = s.roomEnded(ctx, u.OrgID, m.ID); err != nil {
+			if held, err = s.meetingEnded(ctx, u.OrgID, m.ID); err != nil {
 				return nil, err
 			}
 		}

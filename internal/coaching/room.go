@@ -681,8 +681,8 @@ func (snap RoomSnapshot) Event() (live.Event, error) {
 	return live.NewEvent(snap.Seq, "state", b), nil
 }
 
-// roomEnded reports whether a meeting's room has been run to its end.
-func (s *Service) roomEnded(ctx context.Context, orgID, meetingID string) (bool, error) {
+// meetingEnded reports whether a meeting's room has been run to its end.
+func (s *Service) meetingEnded(ctx context.Context, orgID, meetingID string) (bool, error) {
 	r, err := s.DB.FindRoom(ctx, orgID, meetingID)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
@@ -690,6 +690,11 @@ func (s *Service) roomEnded(ctx context.Context, orgID, meetingID string) (bool,
 	if err != nil {
 		return false, err
 	}
+	return roomEnded(r)
+}
+
+// roomEnded reports whether r has been run to its end.
+func roomEnded(r *store.Room) (bool, error) {
 	var st room.State
 	if err := json.Unmarshal(r.State, &st); err != nil {
 		return false, fmt.Errorf("room state: %w", err)

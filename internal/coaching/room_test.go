@@ -449,3 +449,37 @@ func TestClosingAnswers(t *testing.T) {
 		}
 	})
 }
+
+// A circle that met early and ended the meeting in its room is not
+// reminded of it afterwards; its other meetings are.
+func TestNoReminderOfAnEndedMeeting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, id, _, _ := roomWorld(t, db)
+		ahead := w.ahead(id)
+		early, later := ahead[1], ahead[2]
+		tk := w.user(early.TimekeeperID)
+		v, err := w.svc.Room(ctx, tk, id, early.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := w.svc.RoomCommand(ctx, tk, id, early.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.RoomCommand(ctx, tk, id, early.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
+			t.Fatal(err)
+		}
+		due, dueLater := w.remindersAt(early.Start.Add(-time.Hour)), w.remindersAt(later.Start.Add(-time.Hour))
+		if len(due) == 0 || len(dueLater) == 0 {
+			t.Fatalf("reminders planned: %d and %d", len(due), len(dueLater))
+		}
+		w.now = early.Start.Add(-time.Hour)
+		if msgs := w.send(due...); len(msgs) != 0 {
+			t.Errorf("%d reminders of a meeting already held", len(msgs))
+		}
+		w.now = later.Start.Add(-time.Hour)
+		if msgs := w.send(dueLater...); len(msgs) != len(dueLater) {
+			t.Errorf("%d reminders of the next meeting, want %d", len(msgs), len(dueLater))
+		}
+	})
+}

@@ -500,7 +500,13 @@ type Reminder struct {
 	Program       *program.Program
 	Schedule      *circle.Schedule
 	Meeting       *circle.Meeting
+	// Room is the meeting's room, nil while nobody has opened it.
+	Room *Room
 }
+
+// ErrSkipReminder, returned by SendReminder's build, says the reminder is
+// no longer wanted: it is cancelled, and nothing is sent.
+var ErrSkipReminder = errors.New("store: reminder no longer wanted")
 
 // SendReminder sends reminder id if it is still scheduled: it marks it
 // sent and enqueues the email that build makes, in one transaction, so a
@@ -544,7 +550,15 @@ func (db *DB) SendReminder(ctx context.Context, id string, build func(*Reminder)
 		if r.Schedule, err = findSchedule(ctx, tx, orgID, r.Circle.ID); err != nil {
 			return err
 		}
+		r.Room, err = scanRoom(tx.queryRow(ctx, `SELECT `+roomColumns+` FROM rooms WHERE org_id = $1 AND meeting_id = $2`, orgID, meetingID))
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
 		msg, err := build(&r)
+		if errors.Is(err, ErrSkipReminder) {
+			_, err = tx.exec(ctx, `UPDATE reminders SET status = 'cancelled' WHERE id = $1`, id)
+			return err
+		}
 		if err != nil {
 			return err
 		}
