@@ -37,7 +37,9 @@ func submit(action chromedp.Action[chromedp.Void], text string) chromedp.Action[
 		if _, err := action(ctx, t); err != nil {
 			return err
 		}
-		expr := fmt.Sprintf("!window.__holdspaceOld && (document.querySelector('.flash')?.textContent ?? '').includes(%q)", text)
+		// The new page must have finished loading too: a query while it
+		// loads can be handed nodes that the browser then replaces.
+		expr := fmt.Sprintf("!window.__holdspaceOld && document.readyState === 'complete' && (document.querySelector('.flash')?.textContent ?? '').includes(%q)", text)
 		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 			if ok, err := chromedp.Evaluate[bool](expr)(ctx, t); err == nil && ok {
 				return nil
