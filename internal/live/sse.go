@@ -27,9 +27,10 @@ const (
 // Serve sends current first, unless the request's Last-Event-ID shows the
 // browser already has exactly that version; then each event from sub, in
 // order, skipping any not newer than one already sent. It sends a
-// comment when a stream has been quiet for heartbeat (never if heartbeat
-// is not positive), so that proxies keep an idle stream open and a
-// connection that died unnoticed fails a write and ends.
+// comment every heartbeat (over HTTP/1.1 only to a stream that has been
+// quiet that long; never if heartbeat is not positive), so that proxies
+// keep an idle stream open and a connection that died unnoticed fails a
+// write and ends.
 //
 // Over HTTP/1.1 Serve takes the connection over from net/http, writes the
 // response head and current, hands the stream to the hub and returns nil

@@ -511,7 +511,8 @@ var ErrSkipReminder = errors.New("store: reminder no longer wanted")
 // SendReminder sends reminder id if it is still scheduled: it marks it
 // sent and enqueues the email that build makes, in one transaction, so a
 // reminder is sent once however often its job runs, and never after its
-// meeting moved or was cancelled or its person changed their settings. It
+// meeting moved or was cancelled or its person changed their settings.
+// When build returns ErrSkipReminder the reminder is cancelled instead. It
 // reports whether it sent.
 func (db *DB) SendReminder(ctx context.Context, id string, build func(*Reminder) (mail.Message, error)) (bool, error) {
 	sent := false
