@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -126,9 +125,9 @@ func (s *Service) Visit(ctx context.Context, u *account.User, token string) (*Gu
 	if err != nil {
 		return nil, err
 	}
-	var st room.State
-	if err := json.Unmarshal(r.State, &st); err != nil {
-		return nil, fmt.Errorf("room state: %w", err)
+	st, err := roomState(r)
+	if err != nil {
+		return nil, err
 	}
 	if st.Phase == room.Ended {
 		return nil, circle.ErrMeetingOver
@@ -207,9 +206,9 @@ func (s *Service) LoadGuestRoom(ctx context.Context, meetingID string) (*GuestSn
 	if err != nil {
 		return nil, err
 	}
-	var st room.State
-	if err := json.Unmarshal(r.State, &st); err != nil {
-		return nil, fmt.Errorf("room state: %w", err)
+	st, err := roomState(r)
+	if err != nil {
+		return nil, err
 	}
 	g := GuestSnapshotOf(&st, r.Seq, s.now())
 	return &g, nil

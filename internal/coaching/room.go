@@ -296,9 +296,9 @@ func (s *Service) RoomCommand(ctx context.Context, u *account.User, circleID, me
 	if err != nil {
 		return nil, err
 	}
-	var st room.State
-	if err := json.Unmarshal(r.State, &st); err != nil {
-		return nil, fmt.Errorf("room state: %w", err)
+	st, err := roomState(r)
+	if err != nil {
+		return nil, err
 	}
 	cmd.By = u.ID
 	if cmd.Kind == room.CmdShuffle {
@@ -414,13 +414,15 @@ func (s *Service) AnswerClosing(ctx context.Context, u *account.User, circleID, 
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	var st room.State
+	reached := false
 	if err == nil {
-		if err := json.Unmarshal(r.State, &st); err != nil {
-			return fmt.Errorf("room state: %w", err)
+		st, err := roomState(r)
+		if err != nil {
+			return err
 		}
+		reached = closing(st)
 	}
-	if err != nil || !closing(st) {
+	if !reached {
 		return &account.ValidationError{Fields: map[string]string{"answer": "The meeting has not reached its closing yet."}}
 	}
 	if err := s.DB.SaveClosingAnswer(ctx, u.OrgID, meetingID, &store.ClosingAnswer{UserID: u.ID, Answer: answer, Note: note}); err != nil {
@@ -693,11 +695,17 @@ func (s *Service) meetingEnded(ctx context.Context, orgID, meetingID string) (bo
 	return roomEnded(r)
 }
 
-// roomEnded reports whether r has been run to its end.
-func roomEnded(r *store.Room) (bool, error) {
+// roomState decodes a room's stored state.
+func roomState(r *store.Room) (room.State, error) {
 	var st room.State
 	if err := json.Unmarshal(r.State, &st); err != nil {
-		return false, fmt.Errorf("room state: %w", err)
+		return st, fmt.Errorf("room state: %w", err)
 	}
-	return st.Phase == room.Ended, nil
+	return st, nil
+}
+
+// roomEnded reports whether r has been run to its end.
+func roomEnded(r *store.Room) (bool, error) {
+	st, err := roomState(r)
+	return st.Phase == room.Ended, err
 }
