@@ -49,11 +49,15 @@
 //     groups, take someone's place who moves on, or re-solve the person
 //     with a few nearby groups exactly), simulated annealing with moves
 //     and best-of-group swaps proposed along each person's best partners
-//     (16 of them; all of them in blocks of up to 200 people), and a
-//     final pass that re-solves each group together with a neighbouring
-//     group exactly, which can also change the number of groups. Per-group
-//     sums of each person's pair scores make every move's score change a
-//     few lookups.
+//     (16 of them; all of them in blocks of up to 200 people), a pass
+//     that re-solves each group together with a neighbouring group
+//     exactly, which can also change the number of groups, and a search
+//     for exchange cycles (up to ten people, each taking the next one's
+//     place in another group) that improve the score, which annealing
+//     seldom finds because their first steps lose (not for inputs above
+//     20,000 people, whose budget goes to annealing their many blocks).
+//     Per-group sums of each person's pair scores make every move's score
+//     change a few lookups.
 //   - Pairs: a maximum-cardinality matching of the block's compatibility
 //     graph by Edmonds' blossom algorithm, then annealing over 2-opt
 //     exchanges that keep the count, so weight improves while cardinality

@@ -33,6 +33,7 @@ type plan struct {
 	polishPasses   int     // passes re-solving neighbouring groups exactly after annealing
 	polishTries    int     // re-solves per group and pass
 	polishLimit    int     // most people re-solved at once
+	cycles         bool    // look for exchange cycles after annealing groups
 	limit          time.Duration
 }
 
@@ -71,10 +72,11 @@ func blockSize(n int) int {
 	return 1200
 }
 
-// makePlan turns a budget into work. An explicit budget scales the default
-// work by budget ÷ default budget: more time, a longer and slower anneal
-// (one long anneal does better than several short ones).
-func makePlan(n int, budget time.Duration) plan {
+// makePlan turns a budget into work for n people in pairs or groups. An
+// explicit budget scales the default work by budget ÷ default budget: more
+// time, a longer and slower anneal (one long anneal does better than
+// several short ones).
+func makePlan(n int, pairs bool, budget time.Duration) plan {
 	pl := plan{
 		movesPerPerson: baseMoves(n),
 		heat:           0.15,
@@ -83,7 +85,13 @@ func makePlan(n int, budget time.Duration) plan {
 		polishPasses:   2,
 		polishTries:    4,
 		polishLimit:    8,
+		cycles:         !pairs && n <= 20000,
 		limit:          defaultLimit(n),
+	}
+	if pl.cycles {
+		// The exchange cycles gain in a tenth of a second more than
+		// the last fifth of the annealing would.
+		pl.movesPerPerson *= 0.8
 	}
 	if budget > 0 {
 		scale := budget.Seconds() / pl.limit.Seconds()
@@ -92,6 +100,8 @@ func makePlan(n int, budget time.Duration) plan {
 	}
 	switch {
 	case n > 20000:
+		// Hundreds of blocks: the budget goes to annealing them, not
+		// to exchange cycles.
 		pl.polishPasses, pl.polishTries, pl.polishLimit = 1, 1, 8
 	case n > 2000:
 		pl.polishPasses, pl.polishTries, pl.polishLimit = 1, 3, 8
@@ -112,7 +122,7 @@ func Run(ctx context.Context, in *Input, opts Options) (*Output, error) {
 		return nil, err
 	}
 	p := newProblem(in)
-	pl := makePlan(p.n, opts.Budget)
+	pl := makePlan(p.n, p.max == 2, opts.Budget)
 	deadline := start.Add(pl.limit)
 	var stopped atomic.Bool
 	stop := func() bool {

@@ -187,17 +187,7 @@ func (sv *solver) solveBlock(idx int, ids []int32, local []int32, whole bool, ar
 	if b.m <= exactLimit {
 		s.solveExact()
 	} else {
-		s.construct()
-		if sv.pairs {
-			s.maxCardinality()
-		} else {
-			s.repair()
-		}
-		sv.improve(s, sv.plan.movesPerPerson)
-		s.lnsPolish(sv.plan.polishPasses, sv.plan.polishTries, sv.plan.polishLimit, sv.stop)
-		if !sv.pairs {
-			s.repair()
-		}
+		sv.heuristic(s)
 	}
 	res := blockResult{ids: ids}
 	if whole {
@@ -214,6 +204,27 @@ func (sv *solver) solveBlock(idx int, ids []int32, local []int32, whole bool, ar
 		res.groups = append(res.groups, mem)
 	}
 	return res
+}
+
+// heuristic groups a block too large to solve exactly: a greedy
+// construction made complete (pairs) or repaired (groups), annealing,
+// exact re-solves of neighbouring groups and, for groups, exchange
+// cycles.
+func (sv *solver) heuristic(s *state) {
+	s.construct()
+	if sv.pairs {
+		s.maxCardinality()
+	} else {
+		s.repair()
+	}
+	sv.improve(s, sv.plan.movesPerPerson)
+	s.lnsPolish(sv.plan.polishPasses, sv.plan.polishTries, sv.plan.polishLimit, sv.stop)
+	if !sv.pairs {
+		if sv.plan.cycles {
+			s.exchangeCycles(sv.stop)
+		}
+		s.repair()
+	}
 }
 
 // improve anneals a state for about movesPerPerson moves per person, from
