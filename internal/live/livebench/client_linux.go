@@ -4,6 +4,7 @@ package livebench
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -80,6 +81,13 @@ type fleet struct {
 	// whether its latencies count.
 	target    atomic.Int64
 	measuring atomic.Bool
+	// hold, while set, keeps the loops waiting for it to close instead
+	// of reading, so that the clients take no processor time from the
+	// server while a round is delivered; byArrival times events by their
+	// arrival at the client's socket, stamped by the kernel, instead of
+	// by when they were read.
+	hold      atomic.Pointer[chan struct{}]
+	byArrival atomic.Bool
 	stopped   atomic.Bool
 	wg        sync.WaitGroup
 }
@@ -91,6 +99,7 @@ type loop struct {
 	epfd  int
 	ready [256]syscall.EpollEvent
 	buf   [64 << 10]byte
+	oob   [64]byte // ancillary data of a read: the arrival time
 	req   []byte
 
 	mu   sync.Mutex
@@ -149,6 +158,7 @@ func (f *fleet) setAddr(addr string) error {
 // stop ends the loops, closing every connection still open.
 func (f *fleet) stop() {
 	f.stopped.Store(true)
+	f.release()
 	f.wg.Wait()
 	for i := range f.clients {
 		c := &f.clients[i]
@@ -212,15 +222,28 @@ func (f *fleet) failures() int64 {
 	return n
 }
 
+// release lets the loops read again after a held round.
+func (f *fleet) release() {
+	if ch := f.hold.Swap(nil); ch != nil {
+		close(*ch)
+	}
+}
+
 // startRound makes v the version clients wait for; measure says whether
-// its latencies count.
-func (f *fleet) startRound(v int64, measure bool) {
+// its latencies count, and hold whether the clients leave the events in
+// their sockets until release, timed by arrival.
+func (f *fleet) startRound(v int64, measure, hold bool) {
 	for _, l := range f.loops {
 		l.mu.Lock()
 		l.lat = l.lat[:0]
 		l.mu.Unlock()
 	}
 	f.measuring.Store(measure)
+	f.byArrival.Store(hold)
+	if hold {
+		ch := make(chan struct{})
+		f.hold.Store(&ch)
+	}
 	f.target.Store(v)
 }
 
@@ -263,6 +286,9 @@ func (l *loop) run() {
 		for _, fn := range cmds {
 			fn()
 		}
+		if ch := l.f.hold.Load(); ch != nil {
+			<-*ch
+		}
 		// A short wait keeps commands prompt without a wake-up channel.
 		n, err := syscall.EpollWait(l.epfd, l.ready[:], 2)
 		if err != nil {
@@ -297,6 +323,12 @@ func (l *loop) connect(c *client) {
 	if err := syscall.Connect(fd, &l.f.addr); err != nil && !errors.Is(err, syscall.EINPROGRESS) {
 		syscall.Close(fd)
 		l.fail(c, fmt.Errorf("connect: %w", err))
+		return
+	}
+	// The kernel stamps every arrival, for rounds timed by arrival.
+	if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1); err != nil {
+		syscall.Close(fd)
+		l.fail(c, fmt.Errorf("timestamps: %w", err))
 		return
 	}
 	c.fd, c.phase = fd, phaseConnecting
@@ -339,8 +371,13 @@ func (l *loop) handle(c *client, events uint32) {
 		}
 		return
 	}
-	n, err := syscall.Read(c.fd, l.buf[:])
+	n, oobn, _, _, err := syscall.Recvmsg(c.fd, l.buf[:], l.oob[:], 0)
 	now := time.Now()
+	if l.f.byArrival.Load() {
+		if at, ok := arrival(l.oob[:oobn]); ok {
+			now = at
+		}
+	}
 	switch {
 	case n > 0:
 		switch l.feed(c, l.buf[:n], now) {
@@ -353,6 +390,22 @@ func (l *loop) handle(c *client, events uint32) {
 	default: // the connection failed or the server closed it
 		l.reopen(c)
 	}
+}
+
+// arrival reads the kernel's time stamp of the data's arrival from a
+// read's ancillary data (the newest data's, for TCP).
+func arrival(oob []byte) (time.Time, bool) {
+	msgs, err := syscall.ParseSocketControlMessage(oob)
+	if err != nil {
+		return time.Time{}, false
+	}
+	for _, m := range msgs {
+		if m.Header.Level == syscall.SOL_SOCKET && m.Header.Type == syscall.SCM_TIMESTAMPNS && len(m.Data) >= 16 {
+			sec, nsec := binary.NativeEndian.Uint64(m.Data), binary.NativeEndian.Uint64(m.Data[8:])
+			return time.Unix(int64(sec), int64(nsec)), true
+		}
+	}
+	return time.Time{}, false
 }
 
 // sendRequest writes c's request once its connection is up.

@@ -7,11 +7,17 @@
 // Run is honest about what it measures: a real HTTP server on loopback,
 // real HTTP/1.1 clients that parse chunked responses and Server-Sent
 // Events, and wall-clock times from the moment the rooms' state changed
-// to the moment each event was read off a client's socket. The clients
-// run in a second process, this executable started again, so the
-// server's memory is measured alone. Run measures the same things for a
-// minimal broadcaster written here (a map from room to channels, bare
-// "data:" lines) as a yardstick.
+// to each event's delivery. Delivery is measured two ways. In some rounds
+// the clients leave the events in their sockets until the round is over
+// and take the kernel's stamp of each one's arrival, so that the server
+// has the machine's processors to itself, as it would with its pages on
+// other machines (the kernel's work for the clients' end of loopback TCP
+// still runs on them). In the others the clients read every event as it
+// comes, sharing the processors with the server, and the time is that of
+// the read. The clients run in a second process, this executable started
+// again, so the server's memory is measured alone. Run measures the same
+// things for a minimal broadcaster written here (a map from room to
+// channels, bare "data:" lines) as a yardstick.
 package livebench
 
 import (

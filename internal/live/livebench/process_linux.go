@@ -48,6 +48,8 @@ type request struct {
 	// round, status: the version waited for
 	V       int64 `json:"v,omitempty"`
 	Measure bool  `json:"measure,omitempty"`
+	// round: leave events unread until release, timed by arrival
+	Hold bool `json:"hold,omitempty"`
 	// drop: every Every-th client
 	Every int `json:"every,omitempty"`
 }
@@ -122,7 +124,9 @@ func (f *fleet) serve(req request, rep *reply) error {
 	case "connect":
 		f.on(span(req.From, req.To), (*loop).connect)
 	case "round":
-		f.startRound(req.V, req.Measure)
+		f.startRound(req.V, req.Measure, req.Hold)
+	case "release":
+		f.release()
 	case "status":
 		rep.Opened, rep.Reached = f.opened(), f.reached(req.V)
 		return f.err()

@@ -56,10 +56,12 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	if ew.err == nil {
 		ew.err = writeTable(out, results)
 	}
-	ew.printf("\nLatency: from a room's change to its event read off the client's socket, over %d rounds that change every room at once. "+
+	ew.printf("\nLatency (p50, p99, max): from a room's change to its event's arrival at the client's socket, stamped by the kernel (SO_TIMESTAMPNS), over %d rounds that change every room at once while the clients leave the events unread for %v, "+
+		"so that, as pages on other machines would, they take none of the server's processors. "+
+		"Read latency: to the event's being read off the socket, over %d more rounds in which the clients read every event as it comes, on the same processors as the server. "+
 		"KB/conn: the server's heap and goroutine stacks per idle connection, after GC; the clients run in a process of their own (raw sockets on epoll) and kernel socket buffers are not counted. "+
 		"Lost: pages not on a round's version within %s, over those rounds and a reconnect check that drops %.0f%% of pages, changes every room, reconnects them with Last-Event-ID and changes every room again.\n",
-		cfg.Rounds, cfg.Timeout, 100*cfg.Drop)
+		cfg.Rounds, holdFor, cfg.Rounds, cfg.Timeout, 100*cfg.Drop)
 	var bad []string
 	for _, r := range results {
 		if r.reconnects > 0 {
@@ -99,6 +101,9 @@ type system struct {
 	subscribers func() int
 	close       func()
 }
+
+// holdFor is how long the clients leave a held round's events unread.
+const holdFor = time.Second
 
 // connectBatch is how many connections are opened at a time: a burst
 // larger than the server's accept backlog would stall on SYN retries.
@@ -153,9 +158,13 @@ func measure(ctx context.Context, cfg Config, size int, newSystem func(Config, *
 	res.bytesPerConn = float64(memInUse()-before) / float64(size)
 
 	v := int64(1)
-	round := func(measure bool, expect int) error {
+	// round changes every room once. With measure, the latencies go to
+	// into; with hold, the clients leave the events in their sockets
+	// for a while, taking no processor time from the server, and time
+	// them by the kernel's stamp of their arrival.
+	round := func(measure, hold bool, into *[]time.Duration, expect int) error {
 		v++
-		if _, err := cl.call(request{Op: "round", V: v, Measure: measure}); err != nil {
+		if _, err := cl.call(request{Op: "round", V: v, Measure: measure, Hold: hold}); err != nil {
 			return err
 		}
 		// Every room changes at the same moment, as far as the pages can
@@ -165,6 +174,14 @@ func measure(ctx context.Context, cfg Config, size int, newSystem func(Config, *
 		for room := range rooms {
 			if err := sys.change(ctx, room, v, at); err != nil {
 				return fmt.Errorf("change room %d: %w", room, err)
+			}
+		}
+		if hold {
+			// Long past the last write; an event later still is
+			// stamped at its arrival all the same.
+			time.Sleep(holdFor)
+			if _, err := cl.call(request{Op: "release"}); err != nil {
+				return err
 			}
 		}
 		waitFor(ctx, cfg.Timeout, func() bool { _, r := status(v); return r >= expect || statusErr != nil })
@@ -178,14 +195,19 @@ func measure(ctx context.Context, cfg Config, size int, newSystem func(Config, *
 			if err != nil {
 				return err
 			}
-			res.latencies = append(res.latencies, lat...)
+			*into = append(*into, lat...)
 		}
 		// Let the last writes drain so rounds do not overlap.
 		time.Sleep(100 * time.Millisecond)
 		return nil
 	}
 	for range cfg.Rounds {
-		if err := round(true, size); err != nil {
+		if err := round(true, true, &res.arrived, size); err != nil {
+			return res, err
+		}
+	}
+	for range cfg.Rounds {
+		if err := round(true, false, &res.read, size); err != nil {
 			return res, err
 		}
 	}
@@ -197,13 +219,13 @@ func measure(ctx context.Context, cfg Config, size int, newSystem func(Config, *
 	if err != nil {
 		return res, err
 	}
-	if err := round(false, size-rep.Dropped); err != nil {
+	if err := round(false, false, nil, size-rep.Dropped); err != nil {
 		return res, err
 	}
 	if _, err := cl.call(request{Op: "reconnect"}); err != nil {
 		return res, err
 	}
-	if err := round(false, size); err != nil {
+	if err := round(false, false, nil, size); err != nil {
 		return res, err
 	}
 
@@ -452,9 +474,11 @@ func newMinimalSystem(_ Config, store *roomStore) *system {
 type result struct {
 	size int
 	impl string
-	// latencies are every delivery's time from change to client, over
-	// all rounds.
-	latencies []time.Duration
+	// arrived are the times from each change to its event's arrival at
+	// the client's socket, over the rounds in which the clients held off
+	// reading; read are the times to its being read, over the rounds in
+	// which the clients read every event as it came.
+	arrived, read []time.Duration
 	// bytesPerConn is the server's heap and stacks per idle connection.
 	bytesPerConn float64
 	// lost counts pages that did not reach a round's version in time,
@@ -470,13 +494,13 @@ type result struct {
 // writeTable prints results as a markdown table.
 func writeTable(out io.Writer, results []result) error {
 	ew := errWriter{w: out}
-	ew.printf("| size | impl | p50 | p99 | max | KB/conn | lost |\n")
-	ew.printf("| ---: | --- | ---: | ---: | ---: | ---: | ---: |\n")
+	ew.printf("| size | impl | p50 | p99 | max | read p50 | read p99 | read max | KB/conn | lost |\n")
+	ew.printf("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, r := range results {
-		sorted := slices.Clone(r.latencies)
-		slices.Sort(sorted)
-		ew.printf("| %s | %s | %s | %s | %s | %.1f | %d |\n", thousands(r.size), r.impl,
-			ms(percentile(sorted, 0.50), 1), ms(percentile(sorted, 0.99), 1), ms(percentile(sorted, 1), 1),
+		arrived, read := slices.Sorted(slices.Values(r.arrived)), slices.Sorted(slices.Values(r.read))
+		ew.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %d |\n", thousands(r.size), r.impl,
+			ms(percentile(arrived, 0.50), 1), ms(percentile(arrived, 0.99), 1), ms(percentile(arrived, 1), 1),
+			ms(percentile(read, 0.50), 1), ms(percentile(read, 0.99), 1), ms(percentile(read, 1), 1),
 			r.bytesPerConn/1024, r.lost)
 	}
 	return ew.err

@@ -5,6 +5,7 @@ package livebench
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func TestRunSmall(t *testing.T) {
 	if err := Run(context.Background(), cfg, &out); err != nil {
 		t.Fatalf("Run: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"| size | impl | p50 | p99 | max | KB/conn | lost |", "| 200 | live |", "| 200 | minimal |"} {
+	for _, want := range []string{"| size | impl | p50 | p99 | max | read p50 | read p99 | read max | KB/conn | lost |", "| 200 | live |", "| 200 | minimal |"} {
 		if testing.Short() {
 			want = strings.ReplaceAll(want, "200", "50")
 		}
@@ -40,12 +41,20 @@ func TestMeasureLive(t *testing.T) {
 	if res.lost != 0 || res.outOfOrder != 0 {
 		t.Errorf("lost %d, out of order %d; want none", res.lost, res.outOfOrder)
 	}
-	if got, want := len(res.latencies), 100*cfg.Rounds; got != want {
-		t.Errorf("%d latencies, want one per page per round, %d", got, want)
-	}
-	for _, d := range res.latencies {
-		if d <= 0 {
-			t.Fatalf("latency %v: the change must come before its delivery", d)
+	for _, lat := range [][]time.Duration{res.arrived, res.read} {
+		if got, want := len(lat), 100*cfg.Rounds; got != want {
+			t.Errorf("%d latencies, want one per page per round, %d", got, want)
 		}
+		for _, d := range lat {
+			// Arrivals are stamped by the kernel, reads by the client:
+			// either way, after the change, and an arrival long before
+			// the held round's release.
+			if d <= 0 || d > cfg.Timeout {
+				t.Fatalf("latency %v: the change must come before its delivery", d)
+			}
+		}
+	}
+	if slices.Max(res.arrived) >= holdFor {
+		t.Errorf("an arrival %v after the change: the stamp is the read's, not the arrival's", slices.Max(res.arrived))
 	}
 }
