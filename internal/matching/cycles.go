@@ -48,6 +48,7 @@ type cycles struct {
 	path    []int32 // path[t] takes path[t+1]'s place, the last path[0]'s
 	used    []int32 // the groups of path
 	tries   int
+	eps     float64 // the least gain that counts
 }
 
 // exchangeCycles applies improving exchange cycles until none is found
@@ -56,7 +57,7 @@ func (s *state) exchangeCycles(stop func() bool) {
 	b := s.b
 	m := b.m
 	c := &cycles{s: s, arcs: make([][]arc, m), stale: make([]bool, m), queued: make([]bool, m),
-		without: make([][]span, m), fresh: make([]bool, m)}
+		without: make([][]span, m), fresh: make([]bool, m), eps: gainEps(b)}
 	c.revOff = make([]int32, m+1)
 	for a := range int32(m) {
 		for _, x := range b.nbrs(a) {
@@ -178,14 +179,14 @@ func (c *cycles) search(gain float64) bool {
 	s := c.s
 	first, last := c.path[0], c.path[len(c.path)-1]
 	for _, a := range c.arcsOf(last) {
-		if c.tries++; c.tries > cycleTries || gain+a.gain <= scoreEps {
+		if c.tries++; c.tries > cycleTries || gain+a.gain <= c.eps {
 			return false
 		}
 		h := s.grp[a.j]
 		if slices.Contains(c.used, h) {
 			continue
 		}
-		if back, ok := s.replaceGain(a.j, first); ok && gain+a.gain+back > scoreEps && c.fits(a.j, first) {
+		if back, ok := s.replaceGain(a.j, first); ok && gain+a.gain+back > c.eps && c.fits(a.j, first) {
 			c.path = append(c.path, a.j)
 			return true
 		}
@@ -202,9 +203,17 @@ func (c *cycles) search(gain float64) bool {
 	return false
 }
 
-// scoreEps is the least change of score that counts as an improvement,
-// above the rounding of sums.
-const scoreEps = 1e-6
+// gainEps is the least gain of a cycle that counts, well above the
+// rounding of the tables' float32 sums: an applied cycle then always
+// raises the score, so the search ends. Where every score is exact in
+// float32 (whole numbers, as the default weights give) so are the sums,
+// and any gain above the rounding of the final division counts.
+func gainEps(b *block) float64 {
+	if b.exact {
+		return 1e-9
+	}
+	return 1e-3
+}
 
 // apply makes the cycle in c.path: each person takes the place of the
 // next, the last that of the first. Whoever may now find a better cycle

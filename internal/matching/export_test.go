@@ -82,6 +82,7 @@ func ExchangeCycles(in *Input, seed int64) (before, after float64, out *Output, 
 			}
 		}
 	}
+	eps := gainEps(s.b)
 	for a := range int32(s.b.m) {
 		if s.grp[a] < 0 {
 			continue
@@ -89,7 +90,7 @@ func ExchangeCycles(in *Input, seed int64) (before, after float64, out *Output, 
 		places(a, func(b int32) {
 			x, ok := gain(a, b)
 			// The search's gain criterion: every leading path gains.
-			if !ok || x <= scoreEps {
+			if !ok || x <= eps {
 				return
 			}
 			places(b, func(d int32) {
@@ -98,7 +99,7 @@ func ExchangeCycles(in *Input, seed int64) (before, after float64, out *Output, 
 				}
 				y, ok2 := gain(b, d)
 				z, ok3 := gain(d, a)
-				if ok2 && ok3 && x+y > scoreEps && x+y+z > scoreEps {
+				if ok2 && ok3 && x+y > eps && x+y+z > eps {
 					left++
 				}
 			})
