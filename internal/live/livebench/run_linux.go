@@ -158,10 +158,10 @@ func measure(ctx context.Context, cfg Config, size int, newSystem func(Config, *
 	res.bytesPerConn = float64(memInUse()-before) / float64(size)
 
 	v := int64(1)
-	// round changes every room once. With measure, the latencies go to
-	// into; with hold, the clients leave the events in their sockets
-	// for a while, taking no processor time from the server, and time
-	// them by the kernel's stamp of their arrival.
+	// round changes every room once. With measure, its latencies are
+	// added to *into. With hold, the clients leave the events in their
+	// sockets for a while, taking no processor time from the server,
+	// and time them by the kernel's stamp of their arrival.
 	round := func(measure, hold bool, into *[]time.Duration, expect int) error {
 		v++
 		if _, err := cl.call(request{Op: "round", V: v, Measure: measure, Hold: hold}); err != nil {
