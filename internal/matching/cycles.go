@@ -114,26 +114,22 @@ func (c *cycles) push(a int32) {
 }
 
 // replaceGain is the change of score of j's group when i takes j's place,
-// and whether the pairwise rules allow it (see fits for the common slots).
+// and whether the pairwise rules allow it (see hasSlot for the common slots).
 func (s *state) replaceGain(i, j int32) (float64, bool) {
 	h := s.grp[j]
-	H := &s.groups[h]
-	k := len(H.mem)
-	need := k - 1
-	if s.b.ok(i, j) {
-		need++
-	}
-	if s.compat(i, h) != need {
+	if !s.fits(i, h, j) {
 		return 0, false
 	}
+	H := &s.groups[h]
+	k := len(H.mem)
 	m := s.b.m
 	W := H.W - float64(s.D[int(h)*m+int(j)]) + float64(s.D[int(h)*m+int(i)]) - float64(s.b.row(i)[j])
 	return groupScore(W, k) - groupScore(H.W, k), true
 }
 
-// fits reports whether j's group, with i in j's place, has a common
+// hasSlot reports whether j's group, with i in j's place, has a common
 // slot.
-func (c *cycles) fits(i, j int32) bool {
+func (c *cycles) hasSlot(i, j int32) bool {
 	s := c.s
 	if !c.fresh[j] {
 		c.fresh[j] = true
@@ -158,7 +154,7 @@ func (c *cycles) arcsOf(i int32) []arc {
 			continue
 		}
 		for _, j := range s.groups[h].mem {
-			if g, ok := s.replaceGain(i, j); ok && c.fits(i, j) {
+			if g, ok := s.replaceGain(i, j); ok && c.hasSlot(i, j) {
 				out = append(out, arc{j, g})
 			}
 		}
@@ -186,7 +182,7 @@ func (c *cycles) search(gain float64) bool {
 		if slices.Contains(c.used, h) {
 			continue
 		}
-		if back, ok := s.replaceGain(a.j, first); ok && gain+a.gain+back > c.eps && c.fits(a.j, first) {
+		if back, ok := s.replaceGain(a.j, first); ok && gain+a.gain+back > c.eps && c.hasSlot(a.j, first) {
 			c.path = append(c.path, a.j)
 			return true
 		}

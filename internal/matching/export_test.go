@@ -68,7 +68,7 @@ func ExchangeCycles(in *Input, seed int64) (before, after float64, out *Output, 
 	c := &cycles{s: s, without: make([][]span, s.b.m), fresh: make([]bool, s.b.m)}
 	gain := func(i, j int32) (float64, bool) {
 		g, ok := s.replaceGain(i, j)
-		return g, ok && c.fits(i, j)
+		return g, ok && c.hasSlot(i, j)
 	}
 	// Where i may go, as the search looks: the members of the groups of
 	// i's best partners (a group may come twice, which only repeats a
