@@ -1,7 +1,11 @@
 package api_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"flag"
 	"net/http"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -163,3 +167,30 @@ func TestOpenAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIGolden pins the OpenAPI document byte for byte, so that moving
+// code behind the API cannot change what it promises by accident. After a
+// deliberate change, rewrite the file with
+// go test ./internal/api -run TestOpenAPIGolden -update-openapi.
+func TestOpenAPIGolden(t *testing.T) {
+	t.Parallel()
+	e := newSQLiteEnv(t)
+	res := e.anon().do(t, http.MethodGet, "/api/v1/openapi.json", nil)
+	res.want(t, http.StatusOK, nil)
+	const golden = "testdata/openapi.golden.json"
+	if *updateOpenAPI {
+		if err := os.WriteFile(golden, res.body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(res.body, want) {
+		t.Errorf("the OpenAPI document differs from %s (sha256 %x, want %x); if the change is deliberate, run with -update-openapi",
+			golden, sha256.Sum256(res.body), sha256.Sum256(want))
+	}
+}
+
+var updateOpenAPI = flag.Bool("update-openapi", false, "rewrite testdata/openapi.golden.json")
