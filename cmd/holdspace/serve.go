@@ -17,13 +17,15 @@ import (
 
 	"github.com/holdspace/holdspace/internal/api"
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/config"
 	"github.com/holdspace/holdspace/internal/demo"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/meetings"
+	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/web"
 )
@@ -102,7 +104,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	} else {
 		logger.Info("HOLDSPACE_SMTP_URL is unset: emails are written to the log instead of being sent")
 	}
-	// The coaching service works the circle jobs (reminders, the hourly
+	// The circles service works the circle jobs (reminders, the hourly
 	// upkeep), so it exists before the queue that runs them.
 	box, err := openSeal(cfg, db.Engine(), logger)
 	if err != nil {
@@ -118,27 +120,29 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
-	coach := &coaching.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger, Live: broker, Seal: box}
+	programSvc := &programs.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
+	circleSvc := &circles.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
+	meetingSvc := &meetings.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger, Circles: circleSvc, Live: broker, Seal: box}
 	relay := live.NewRelay(hub, broker, func(ctx context.Context, room string) (live.Event, error) {
-		if meetingID, ok := strings.CutPrefix(room, coaching.GuestRoom("")); ok {
-			snap, err := coach.LoadGuestRoom(ctx, meetingID)
+		if meetingID, ok := strings.CutPrefix(room, meetings.GuestRoom("")); ok {
+			snap, err := meetingSvc.LoadGuestRoom(ctx, meetingID)
 			if err != nil {
 				return live.Event{}, err
 			}
 			return snap.Event()
 		}
-		snap, err := coach.LoadRoom(ctx, room)
+		snap, err := meetingSvc.LoadRoom(ctx, room)
 		if err != nil {
 			return live.Event{}, err
 		}
 		return snap.Event()
 	}, logger)
 	workers := river.NewWorkers()
-	if err := coach.Workers(workers); err != nil {
+	if err := circleSvc.Workers(workers); err != nil {
 		return err
 	}
-	upkeep := river.NewPeriodicJob(river.PeriodicInterval(coaching.UpkeepEvery),
-		func() (river.JobArgs, *river.InsertOpts) { return coaching.UpkeepJob{}, nil },
+	upkeep := river.NewPeriodicJob(river.PeriodicInterval(circles.UpkeepEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return circles.UpkeepJob{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true})
 	q, err := queue.New(queue.Config{Engine: db.Engine(), DB: db.WriteDB(), PostgresURL: cfg.DatabaseURL, Sender: sender, Logger: logger,
 		JobWorkers: workers, PeriodicJobs: []*river.PeriodicJob{upkeep}})
@@ -179,8 +183,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	svc := &auth.Service{DB: db, BaseURL: cfg.BaseURL, Limiter: auth.NewLimiter(6*time.Second, 10), Logger: logger}
 	reg := prometheus.NewRegistry()
 	srv, err := web.NewServer(web.Deps{
-		DB: db, Auth: svc, Coaching: coach, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version, Hub: hub,
-		API: api.New(api.Deps{Auth: svc, Coaching: coach, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
+		DB: db, Auth: svc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version, Hub: hub,
+		API: api.New(api.Deps{Auth: svc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
 			ClientIP: web.ClientIP(cfg.TrustProxy), Hub: hub}),
 	})
 	if err != nil {

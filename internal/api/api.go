@@ -26,8 +26,10 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/live"
+	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/meetings"
+	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -38,8 +40,12 @@ const Prefix = "/api/v1"
 type Deps struct {
 	// Auth carries out the account flows.
 	Auth *auth.Service
-	// Coaching carries out the program, matching and consent flows.
-	Coaching *coaching.Service
+	// Programs carries out the program, matching and consent flows.
+	Programs *programs.Service
+	// Circles carries out a formed circle's flows.
+	Circles *circles.Service
+	// Meetings carries out the meeting room's flows.
+	Meetings *meetings.Service
 	// DB answers what the account flows do not cover.
 	DB *store.DB
 	// Logger receives the causes of server errors; nil discards them.
@@ -60,7 +66,9 @@ type Deps struct {
 // API is the http.Handler for everything under /api/v1/.
 type API struct {
 	auth     *auth.Service
-	coach    *coaching.Service
+	programs *programs.Service
+	circles  *circles.Service
+	meetings *meetings.Service
 	db       *store.DB
 	log      *slog.Logger
 	secure   bool
@@ -87,7 +95,7 @@ type Operation struct {
 // after identifying the request (auth.WithIdentity). It panics if an
 // operation is defined wrongly, which the tests catch.
 func New(d Deps) *API {
-	a := &API{auth: d.Auth, coach: d.Coaching, db: d.DB, log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP,
+	a := &API{auth: d.Auth, programs: d.Programs, circles: d.Circles, meetings: d.Meetings, db: d.DB, log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP,
 		hub: d.Hub, mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)

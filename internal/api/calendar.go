@@ -69,7 +69,7 @@ type reminderPrefsOutput struct {
 }
 
 func (a *API) handleScheduleShow(ctx context.Context, in *circleInput) (*struct{ Body ScheduleForm }, error) {
-	form, exists, err := a.coach.ScheduleForm(ctx, auth.UserFromContext(ctx), in.ID)
+	form, exists, err := a.circles.ScheduleForm(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (a *API) handleScheduleShow(ctx context.Context, in *circleInput) (*struct{
 }
 
 func (a *API) handleScheduleSet(ctx context.Context, in *scheduleSetInput) (*scheduleOutput, error) {
-	s, err := a.coach.SetSchedule(ctx, auth.UserFromContext(ctx), in.ID, in.Body.domain())
+	s, err := a.circles.SetSchedule(ctx, auth.UserFromContext(ctx), in.ID, in.Body.domain())
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (a *API) handleScheduleSet(ctx context.Context, in *scheduleSetInput) (*sch
 }
 
 func (a *API) handleScheduleClear(ctx context.Context, in *circleInput) (*struct{}, error) {
-	if err := a.coach.ClearSchedule(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
+	if err := a.circles.ClearSchedule(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil
@@ -94,7 +94,7 @@ func (a *API) handleScheduleClear(ctx context.Context, in *circleInput) (*struct
 func (a *API) handleMeetingList(ctx context.Context, in *circleInput) (*struct{ Body meetingList }, error) {
 	// The home is what checks membership and the ground rules, and it
 	// already splits the meetings into those ahead and those held.
-	h, err := a.coach.Home(ctx, auth.UserFromContext(ctx), in.ID)
+	h, err := a.circles.Home(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (a *API) meeting(ctx context.Context, circleID, meetingID string) (*meeting
 }
 
 func (a *API) handleMeetingMove(ctx context.Context, in *meetingMoveInput) (*meetingOutput, error) {
-	err := a.coach.MoveMeeting(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.StartsAt, in.Body.DurationMinutes)
+	err := a.circles.MoveMeeting(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.StartsAt, in.Body.DurationMinutes)
 	if err != nil {
 		return nil, err
 	}
@@ -124,21 +124,21 @@ func (a *API) handleMeetingMove(ctx context.Context, in *meetingMoveInput) (*mee
 }
 
 func (a *API) handleMeetingCancel(ctx context.Context, in *meetingInput) (*meetingOutput, error) {
-	if err := a.coach.CancelMeeting(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, false); err != nil {
+	if err := a.circles.CancelMeeting(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, false); err != nil {
 		return nil, err
 	}
 	return a.meeting(ctx, in.ID, in.Meeting)
 }
 
 func (a *API) handleMeetingRestore(ctx context.Context, in *meetingInput) (*meetingOutput, error) {
-	if err := a.coach.CancelMeeting(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, true); err != nil {
+	if err := a.circles.CancelMeeting(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, true); err != nil {
 		return nil, err
 	}
 	return a.meeting(ctx, in.ID, in.Meeting)
 }
 
 func (a *API) handleMeetingRoles(ctx context.Context, in *meetingRolesInput) (*meetingOutput, error) {
-	err := a.coach.SetRoles(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.FacilitatorID, in.Body.TimekeeperID)
+	err := a.circles.SetRoles(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.FacilitatorID, in.Body.TimekeeperID)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func (a *API) handleMeetingRoles(ctx context.Context, in *meetingRolesInput) (*m
 }
 
 func (a *API) handleMeetingICS(ctx context.Context, in *meetingInput) (*icsOutput, error) {
-	ics, err := a.coach.MeetingICS(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting)
+	ics, err := a.circles.MeetingICS(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func (a *API) handleMeetingICS(ctx context.Context, in *meetingInput) (*icsOutpu
 }
 
 func (a *API) handleRemindersShow(ctx context.Context, _ *struct{}) (*reminderPrefsOutput, error) {
-	p, err := a.coach.ReminderPrefs(ctx, auth.UserFromContext(ctx))
+	p, err := a.circles.ReminderPrefs(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (a *API) handleRemindersShow(ctx context.Context, _ *struct{}) (*reminderPr
 func (a *API) handleRemindersUpdate(ctx context.Context, in *reminderPrefsInput) (*reminderPrefsOutput, error) {
 	u := auth.UserFromContext(ctx)
 	p := circle.ReminderPrefs{Offsets: slices.Clone(in.Body.Offsets), Nudges: in.Body.Nudges}
-	if err := a.coach.UpdateReminderPrefs(ctx, u, p); err != nil {
+	if err := a.circles.UpdateReminderPrefs(ctx, u, p); err != nil {
 		return nil, err
 	}
 	// Read back what was saved: the service sorts the offsets and drops
@@ -173,7 +173,7 @@ func (a *API) handleRemindersUpdate(ctx context.Context, in *reminderPrefsInput)
 }
 
 func (a *API) handleFeedShow(ctx context.Context, _ *struct{}) (*struct{ Body CalendarFeedStatus }, error) {
-	ok, err := a.coach.HasFeed(ctx, auth.UserFromContext(ctx))
+	ok, err := a.circles.HasFeed(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func (a *API) handleFeedShow(ctx context.Context, _ *struct{}) (*struct{ Body Ca
 }
 
 func (a *API) handleFeedCreate(ctx context.Context, _ *struct{}) (*struct{ Body CalendarFeed }, error) {
-	url, err := a.coach.ResetFeed(ctx, auth.UserFromContext(ctx))
+	url, err := a.circles.ResetFeed(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (a *API) handleFeedCreate(ctx context.Context, _ *struct{}) (*struct{ Body 
 }
 
 func (a *API) handleFeedDelete(ctx context.Context, _ *struct{}) (*struct{}, error) {
-	if err := a.coach.DeleteFeed(ctx, auth.UserFromContext(ctx)); err != nil {
+	if err := a.circles.DeleteFeed(ctx, auth.UserFromContext(ctx)); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil

@@ -113,7 +113,7 @@ type departureList struct {
 }
 
 func (a *API) handleCircleList(ctx context.Context, _ *struct{}) (*struct{ Body circleList }, error) {
-	sums, err := a.coach.MyCircles(ctx, auth.UserFromContext(ctx))
+	sums, err := a.circles.MyCircles(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (a *API) handleCircleList(ctx context.Context, _ *struct{}) (*struct{ Body 
 }
 
 func (a *API) handleCircleShow(ctx context.Context, in *circleInput) (*circleHomeOutput, error) {
-	h, err := a.coach.Home(ctx, auth.UserFromContext(ctx), in.ID)
+	h, err := a.circles.Home(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (a *API) handleCircleShow(ctx context.Context, in *circleInput) (*circleHom
 // circle; reading them needs no acknowledgement, since it is how one
 // acknowledges.
 func (a *API) circleRules(ctx context.Context, circleID string) (*circleRulesOutput, error) {
-	_, rules, at, err := a.coach.CircleRules(ctx, auth.UserFromContext(ctx), circleID)
+	_, rules, at, err := a.circles.CircleRules(ctx, auth.UserFromContext(ctx), circleID)
 	if err != nil {
 		return nil, err
 	}
@@ -148,14 +148,14 @@ func (a *API) handleCircleRulesShow(ctx context.Context, in *circleInput) (*circ
 }
 
 func (a *API) handleCircleRulesAck(ctx context.Context, in *acknowledgeInput) (*circleRulesOutput, error) {
-	if err := a.coach.AcknowledgeGroundRules(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Version); err != nil {
+	if err := a.circles.AcknowledgeGroundRules(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Version); err != nil {
 		return nil, err
 	}
 	return a.circleRules(ctx, in.ID)
 }
 
 func (a *API) handleGroundRulesShow(ctx context.Context, _ *struct{}) (*groundRulesOutput, error) {
-	g, err := a.coach.GroundRules(ctx, auth.UserFromContext(ctx))
+	g, err := a.circles.GroundRules(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func (a *API) handleGroundRulesShow(ctx context.Context, _ *struct{}) (*groundRu
 }
 
 func (a *API) handleGroundRulesUpdate(ctx context.Context, in *groundRulesUpdate) (*groundRulesOutput, error) {
-	g, err := a.coach.UpdateGroundRules(ctx, auth.UserFromContext(ctx), in.Body.Body)
+	g, err := a.circles.UpdateGroundRules(ctx, auth.UserFromContext(ctx), in.Body.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (a *API) handleGroundRulesUpdate(ctx context.Context, in *groundRulesUpdate
 }
 
 func (a *API) handleAgreementList(ctx context.Context, in *circleInput) (*struct{ Body agreementList }, error) {
-	_, versions, err := a.coach.Agreement(ctx, auth.UserFromContext(ctx), in.ID)
+	_, versions, err := a.circles.Agreement(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (a *API) handleAgreementList(ctx context.Context, in *circleInput) (*struct
 }
 
 func (a *API) handleAgreementPropose(ctx context.Context, in *agreementProposeInput) (*agreementOutput, error) {
-	v, err := a.coach.ProposeAgreement(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body, in.Body.Note)
+	v, err := a.circles.ProposeAgreement(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body, in.Body.Note)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (a *API) handleAgreementPropose(ctx context.Context, in *agreementProposeIn
 }
 
 func (a *API) handleAgreementConsent(ctx context.Context, in *versionInput) (*agreementOutput, error) {
-	v, err := a.coach.ConsentToAgreement(ctx, auth.UserFromContext(ctx), in.ID, in.Version)
+	v, err := a.circles.ConsentToAgreement(ctx, auth.UserFromContext(ctx), in.ID, in.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -196,12 +196,12 @@ func (a *API) handleAgreementConsent(ctx context.Context, in *versionInput) (*ag
 
 func (a *API) handleAgreementWithdraw(ctx context.Context, in *versionInput) (*agreementOutput, error) {
 	u := auth.UserFromContext(ctx)
-	if err := a.coach.WithdrawAgreement(ctx, u, in.ID, in.Version); err != nil {
+	if err := a.circles.WithdrawAgreement(ctx, u, in.ID, in.Version); err != nil {
 		return nil, err
 	}
 	// The service answers with nothing; reading the versions again shows
 	// the withdrawn one as everyone now sees it.
-	_, versions, err := a.coach.Agreement(ctx, u, in.ID)
+	_, versions, err := a.circles.Agreement(ctx, u, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func (a *API) handleAgreementWithdraw(ctx context.Context, in *versionInput) (*a
 }
 
 func (a *API) handlePostList(ctx context.Context, in *circleInput) (*struct{ Body postList }, error) {
-	h, err := a.coach.Home(ctx, auth.UserFromContext(ctx), in.ID)
+	h, err := a.circles.Home(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (a *API) handlePostList(ctx context.Context, in *circleInput) (*struct{ Bod
 }
 
 func (a *API) handlePostCreate(ctx context.Context, in *postCreateInput) (*struct{ Body Post }, error) {
-	p, err := a.coach.AddPost(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body)
+	p, err := a.circles.AddPost(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -229,14 +229,14 @@ func (a *API) handlePostCreate(ctx context.Context, in *postCreateInput) (*struc
 }
 
 func (a *API) handlePostDelete(ctx context.Context, in *postInput) (*struct{}, error) {
-	if err := a.coach.DeletePost(ctx, auth.UserFromContext(ctx), in.ID, in.Post); err != nil {
+	if err := a.circles.DeletePost(ctx, auth.UserFromContext(ctx), in.ID, in.Post); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil
 }
 
 func (a *API) handleCommitmentList(ctx context.Context, in *circleInput) (*struct{ Body commitmentList }, error) {
-	h, err := a.coach.Home(ctx, auth.UserFromContext(ctx), in.ID)
+	h, err := a.circles.Home(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func (a *API) handleCommitmentList(ctx context.Context, in *circleInput) (*struc
 }
 
 func (a *API) handleCommitmentCreate(ctx context.Context, in *commitmentCreateInput) (*struct{ Body Commitment }, error) {
-	c, err := a.coach.AddCommitment(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body)
+	c, err := a.circles.AddCommitment(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func (a *API) handleCommitmentCreate(ctx context.Context, in *commitmentCreateIn
 // handleCommitmentUpdate answers with no content: the list of commitments
 // is capped, so the changed one cannot always be read back.
 func (a *API) handleCommitmentUpdate(ctx context.Context, in *commitmentUpdateInput) (*struct{}, error) {
-	if err := a.coach.CompleteCommitment(ctx, auth.UserFromContext(ctx), in.ID, in.Commitment, in.Body.Done); err != nil {
+	if err := a.circles.CompleteCommitment(ctx, auth.UserFromContext(ctx), in.ID, in.Commitment, in.Body.Done); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil
@@ -265,14 +265,14 @@ func (a *API) handleLeave(ctx context.Context, in *leaveInput) (*struct{}, error
 	if in.Body != nil {
 		note = in.Body.Note
 	}
-	if err := a.coach.Leave(ctx, auth.UserFromContext(ctx), in.ID, note); err != nil {
+	if err := a.circles.Leave(ctx, auth.UserFromContext(ctx), in.ID, note); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil
 }
 
 func (a *API) handleReturnToPool(ctx context.Context, in *circleInput) (*struct{}, error) {
-	if err := a.coach.ReturnToPool(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
+	if err := a.circles.ReturnToPool(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil
@@ -282,11 +282,11 @@ func (a *API) handleDepartureList(ctx context.Context, in *idInput) (*struct{ Bo
 	u := auth.UserFromContext(ctx)
 	// Finding the program first answers 404 for another organisation's,
 	// where the store would answer an empty list.
-	p, err := a.coach.Program(ctx, u, in.ID)
+	p, err := a.programs.Program(ctx, u, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	ds, err := a.coach.Departures(ctx, u, p.ID)
+	ds, err := a.circles.Departures(ctx, u, p.ID)
 	if err != nil {
 		return nil, err
 	}

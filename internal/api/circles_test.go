@@ -678,7 +678,7 @@ func TestCalendarFeed(t *testing.T) {
 		}
 		// The web server serves the feed at that address; the API tests
 		// have no web server, so read it from the service it calls.
-		ics, err := e.coach.Feed(ctx, token)
+		ics, err := e.circles.Feed(ctx, token)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -692,7 +692,7 @@ func TestCalendarFeed(t *testing.T) {
 		if again.URL == feed.URL {
 			t.Error("the address did not change")
 		}
-		if _, err := e.coach.Feed(ctx, token); !errors.Is(err, store.ErrNotFound) {
+		if _, err := e.circles.Feed(ctx, token); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("the old address: err %v, want ErrNotFound", err)
 		}
 		ann.do(t, "DELETE", "/api/v1/me/calendar-feed", nil).want(t, http.StatusNoContent, nil)
@@ -700,7 +700,7 @@ func TestCalendarFeed(t *testing.T) {
 		if status.Exists {
 			t.Error("the feed still exists")
 		}
-		if _, err := e.coach.Feed(ctx, feedToken(t, again.URL)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := e.circles.Feed(ctx, feedToken(t, again.URL)); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("a deleted feed: err %v, want ErrNotFound", err)
 		}
 	})

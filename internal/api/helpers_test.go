@@ -19,9 +19,11 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/api"
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/meetings"
+	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
@@ -42,12 +44,14 @@ var passwordHash = sync.OnceValue(func() string {
 
 // env is one API on a fresh database, served over HTTP.
 type env struct {
-	db    *store.DB
-	auth  *auth.Service
-	coach *coaching.Service
-	api   *api.API
-	srv   *httptest.Server
-	mail  *storetest.Outbox
+	db       *store.DB
+	auth     *auth.Service
+	programs *programs.Service
+	circles  *circles.Service
+	meetings *meetings.Service
+	api      *api.API
+	srv      *httptest.Server
+	mail     *storetest.Outbox
 	// hub is the API's live fan-out. Nothing relays room changes to it
 	// in tests: a test publishes what it wants a stream to receive.
 	hub *live.Hub
@@ -88,9 +92,11 @@ func newEnv(tb testing.TB, db *store.DB) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	e.coach = &coaching.Service{DB: db, BaseURL: base, Logger: logger, Seal: box}
+	e.programs = &programs.Service{DB: db, BaseURL: base, Logger: logger}
+	e.circles = &circles.Service{DB: db, BaseURL: base, Logger: logger}
+	e.meetings = &meetings.Service{DB: db, BaseURL: base, Logger: logger, Circles: e.circles, Seal: box}
 	e.hub = live.NewHub()
-	e.api = api.New(api.Deps{Auth: e.auth, Coaching: e.coach, DB: db, Logger: logger, CookieName: cookieName, Hub: e.hub})
+	e.api = api.New(api.Deps{Auth: e.auth, Programs: e.programs, Circles: e.circles, Meetings: e.meetings, DB: db, Logger: logger, CookieName: cookieName, Hub: e.hub})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", identify(e.auth, e.api))
 	e.srv = httptest.NewServer(mux)

@@ -70,7 +70,7 @@ type pairInvitationOutput struct {
 func (a *API) handleRoundList(ctx context.Context, in *idInput) (*struct{ Body roundList }, error) {
 	u := auth.UserFromContext(ctx)
 	// Finding the program first answers 404 for another organisation's.
-	p, err := a.coach.Program(ctx, u, in.ID)
+	p, err := a.programs.Program(ctx, u, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (a *API) handleRoundList(ctx context.Context, in *idInput) (*struct{ Body r
 func (a *API) handlePropose(ctx context.Context, in *proposeInput) (*reviewOutput, error) {
 	u := auth.UserFromContext(ctx)
 	rematch := in.Body != nil && in.Body.Rematch
-	round, err := a.coach.Propose(ctx, u, in.ID, rematch)
+	round, err := a.programs.Propose(ctx, u, in.ID, rematch)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (a *API) handlePropose(ctx context.Context, in *proposeInput) (*reviewOutpu
 // review answers with a round as the calling admin sees it.
 func (a *API) review(ctx context.Context, roundID string) (*reviewOutput, error) {
 	u := auth.UserFromContext(ctx)
-	rv, err := a.coach.Review(ctx, u, roundID)
+	rv, err := a.programs.Review(ctx, u, roundID)
 	if err != nil {
 		return nil, err
 	}
@@ -106,14 +106,14 @@ func (a *API) handleRoundShow(ctx context.Context, in *idInput) (*reviewOutput, 
 }
 
 func (a *API) handleRoundMove(ctx context.Context, in *moveInput) (*reviewOutput, error) {
-	if err := a.coach.Move(ctx, auth.UserFromContext(ctx), in.ID, in.Body.UserID, in.Body.ToCircleID); err != nil {
+	if err := a.programs.Move(ctx, auth.UserFromContext(ctx), in.ID, in.Body.UserID, in.Body.ToCircleID); err != nil {
 		return nil, err
 	}
 	return a.review(ctx, in.ID)
 }
 
 func (a *API) handleRoundPublish(ctx context.Context, in *idInput) (*reviewOutput, error) {
-	if _, err := a.coach.Publish(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
+	if _, err := a.programs.Publish(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
 		return nil, err
 	}
 	return a.review(ctx, in.ID)
@@ -134,7 +134,7 @@ func (a *API) programNames(ctx context.Context, orgID string) (map[string]string
 
 func (a *API) handleMatchList(ctx context.Context, _ *struct{}) (*struct{ Body matchList }, error) {
 	u := auth.UserFromContext(ctx)
-	circles, err := a.coach.MyMatches(ctx, u)
+	circles, err := a.programs.MyMatches(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -152,11 +152,11 @@ func (a *API) handleMatchList(ctx context.Context, _ *struct{}) (*struct{ Body m
 
 func (a *API) handleCircleRespond(ctx context.Context, in *circleResponseInput) (*struct{ Body Match }, error) {
 	u := auth.UserFromContext(ctx)
-	c, err := a.coach.Respond(ctx, u, in.ID, in.Body.Accept, in.Body.Reason)
+	c, err := a.programs.Respond(ctx, u, in.ID, in.Body.Accept, in.Body.Reason)
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.coach.Program(ctx, u, c.ProgramID)
+	p, err := a.programs.Program(ctx, u, c.ProgramID)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func (a *API) handlePairInvitationList(ctx context.Context, _ *struct{}) (*struc
 }
 
 func (a *API) handlePairInvite(ctx context.Context, in *pairInviteInput) (*pairInvitationOutput, error) {
-	inv, err := a.coach.InvitePair(ctx, auth.UserFromContext(ctx), in.ID, in.Body.ToUser)
+	inv, err := a.programs.InvitePair(ctx, auth.UserFromContext(ctx), in.ID, in.Body.ToUser)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func (a *API) handlePairInvite(ctx context.Context, in *pairInviteInput) (*pairI
 
 func (a *API) handlePairAnswer(ctx context.Context, in *pairAnswerInput) (*pairInvitationOutput, error) {
 	u := auth.UserFromContext(ctx)
-	if err := a.coach.AnswerPair(ctx, u, in.ID, in.Body.Accept); err != nil {
+	if err := a.programs.AnswerPair(ctx, u, in.ID, in.Body.Accept); err != nil {
 		return nil, err
 	}
 	invs, err := a.db.FindPairInvitations(ctx, u.OrgID, u.ID)

@@ -8,10 +8,12 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/calendar"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/people"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/room"
+	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/meetings"
+	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -300,7 +302,7 @@ type Participant struct {
 
 // newParticipants copies field by field, so that nothing the service may
 // add to its type reaches the API unseen.
-func newParticipants(ps []coaching.Participant) []Participant {
+func newParticipants(ps []programs.Participant) []Participant {
 	out := make([]Participant, len(ps))
 	for i, p := range ps {
 		out[i] = Participant{UserID: p.UserID, Name: p.Name, Department: p.Department, Topics: strs(p.Topics), Goals: p.Goals,
@@ -407,7 +409,7 @@ func (t times) describe(slots []program.Interval) []string {
 	return out
 }
 
-func newReview(rv *coaching.Review, t times) RoundReview {
+func newReview(rv *programs.Review, t times) RoundReview {
 	out := RoundReview{Round: newRound(rv.Round), ProgramName: rv.Program.Name, Circles: make([]Circle, len(rv.Circles)),
 		Unmatched: make([]UnmatchedPerson, len(rv.Unmatched)), Declines: make([]DeclineCount, len(program.DeclineReasons))}
 	for i, c := range rv.Circles {
@@ -554,7 +556,7 @@ type CircleSummary struct {
 	ActivatedAt          *time.Time     `json:"activated_at,omitempty"`
 }
 
-func newCircleSummary(s *coaching.CircleSummary) CircleSummary {
+func newCircleSummary(s *circles.CircleSummary) CircleSummary {
 	out := CircleSummary{ID: s.Circle.ID, ProgramID: s.Program.ID, ProgramName: s.Program.Name, Format: s.Program.Format,
 		Members: newCirclePeople(s.Circle.Members), NeedsAcknowledgement: s.NeedsAck, ActivatedAt: s.Circle.ActivatedAt}
 	if s.Next != nil {
@@ -594,7 +596,7 @@ type CircleHome struct {
 	BelowMinimum       bool              `json:"below_minimum" doc:"Whether members have left and the circle is smaller than its program's minimum; admins may return it to the pool."`
 }
 
-func newCircleHome(h *coaching.Home) CircleHome {
+func newCircleHome(h *circles.Home) CircleHome {
 	p := &h.Program
 	out := CircleHome{ID: h.Circle.ID, Members: newCirclePeople(h.Circle.Members), ActivatedAt: h.Circle.ActivatedAt,
 		Program: CircleProgram{ID: p.ID, Name: p.Name, Purpose: p.Purpose, Format: p.Format, Protocol: p.Protocol, Cadence: p.Cadence,
@@ -879,7 +881,7 @@ type Offer struct {
 	Taken       bool      `json:"taken" doc:"Whether the presenter made it one of their commitments."`
 }
 
-func newRoomSnapshot(s *coaching.RoomSnapshot) RoomSnapshot {
+func newRoomSnapshot(s *meetings.RoomSnapshot) RoomSnapshot {
 	out := RoomSnapshot{Seq: s.Seq, Version: s.Version, Phase: s.Phase, Step: s.Step, EndsAt: s.EndsAt, RemainingMS: s.RemainingMS,
 		ServerNow: s.ServerNow, Agenda: make([]RoomStep, len(s.Agenda)), Timekeeper: s.Timekeeper, Facilitator: s.Facilitator,
 		Order: s.Order, Presenters: s.Presenters, Names: s.Names, Present: s.Present, Offers: newOffers(s.Offers)}
@@ -921,7 +923,7 @@ type ClosingAnswer struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func newRoom(v *coaching.RoomView, now time.Time) Room {
+func newRoom(v *meetings.RoomView, now time.Time) Room {
 	snap := v.Snapshot(now)
 	out := Room{Snapshot: newRoomSnapshot(&snap), Meeting: newMeeting(&v.Meeting), Agreement: v.Agreement, LeastRecent: strs(v.LeastRecent),
 		Checkins: make([]Checkin, len(v.Checkins)), Commitments: newCommitments(v.Commitments), Answers: make([]ClosingAnswer, len(v.Answers))}

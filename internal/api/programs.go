@@ -99,7 +99,7 @@ func (a *API) handleTopicList(ctx context.Context, _ *struct{}) (*struct{ Body t
 }
 
 func (a *API) handleTopicCreate(ctx context.Context, in *struct{ Body topicCreate }) (*struct{ Body Topic }, error) {
-	if err := a.coach.AddTopic(ctx, auth.UserFromContext(ctx), in.Body.Name); err != nil {
+	if err := a.programs.AddTopic(ctx, auth.UserFromContext(ctx), in.Body.Name); err != nil {
 		// The store names the field after the web form's.
 		return nil, renameField(err, "topic", "name")
 	}
@@ -108,7 +108,7 @@ func (a *API) handleTopicCreate(ctx context.Context, in *struct{ Body topicCreat
 }
 
 func (a *API) handleTopicDelete(ctx context.Context, in *topicInput) (*struct{}, error) {
-	if err := a.coach.RemoveTopic(ctx, auth.UserFromContext(ctx), in.Name); err != nil {
+	if err := a.programs.RemoveTopic(ctx, auth.UserFromContext(ctx), in.Name); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil
@@ -117,7 +117,7 @@ func (a *API) handleTopicDelete(ctx context.Context, in *topicInput) (*struct{},
 // handleProgramList shows members the programs whose opt-in is open and
 // those they take part in; admins see every program.
 func (a *API) handleProgramList(ctx context.Context, _ *struct{}) (*struct{ Body programList }, error) {
-	views, err := a.coach.Programs(ctx, auth.UserFromContext(ctx))
+	views, err := a.programs.Programs(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (a *API) handleProgramList(ctx context.Context, _ *struct{}) (*struct{ Body
 
 // standing finds where u stands in a program.
 func (a *API) standing(ctx context.Context, u *account.User, programID string) (standing, error) {
-	m, err := a.coach.Standing(ctx, u, programID)
+	m, err := a.programs.Standing(ctx, u, programID)
 	return standingOf(m), err
 }
 
@@ -152,7 +152,7 @@ func (a *API) handleProgramCreate(ctx context.Context, in *struct{ Body programR
 	u := auth.UserFromContext(ctx)
 	p := &program.Program{}
 	in.Body.apply(p)
-	if err := a.coach.CreateProgram(ctx, u, p); err != nil {
+	if err := a.programs.CreateProgram(ctx, u, p); err != nil {
 		return nil, err
 	}
 	return a.programOut(ctx, u, p)
@@ -160,7 +160,7 @@ func (a *API) handleProgramCreate(ctx context.Context, in *struct{ Body programR
 
 func (a *API) handleProgramShow(ctx context.Context, in *idInput) (*programOutput, error) {
 	u := auth.UserFromContext(ctx)
-	p, err := a.coach.Program(ctx, u, in.ID)
+	p, err := a.programs.Program(ctx, u, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -169,19 +169,19 @@ func (a *API) handleProgramShow(ctx context.Context, in *idInput) (*programOutpu
 
 func (a *API) handleProgramUpdate(ctx context.Context, in *programUpdateInput) (*programOutput, error) {
 	u := auth.UserFromContext(ctx)
-	p, err := a.coach.Program(ctx, u, in.ID)
+	p, err := a.programs.Program(ctx, u, in.ID)
 	if err != nil {
 		return nil, err
 	}
 	in.Body.apply(p)
-	if err := a.coach.UpdateProgram(ctx, u, p); err != nil {
+	if err := a.programs.UpdateProgram(ctx, u, p); err != nil {
 		return nil, err
 	}
 	return a.programOut(ctx, u, p)
 }
 
 func (a *API) handleOptInShow(ctx context.Context, in *idInput) (*optInOutput, error) {
-	o, err := a.coach.MyOptIn(ctx, auth.UserFromContext(ctx), in.ID)
+	o, err := a.programs.MyOptIn(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -195,14 +195,14 @@ func (a *API) handleOptInSave(ctx context.Context, in *optInInput) (*optInOutput
 	for i, iv := range b.Availability {
 		o.Availability[i] = program.Interval(iv)
 	}
-	if err := a.coach.SaveOptIn(ctx, auth.UserFromContext(ctx), o); err != nil {
+	if err := a.programs.SaveOptIn(ctx, auth.UserFromContext(ctx), o); err != nil {
 		return nil, err
 	}
 	return &optInOutput{Body: newOptIn(o)}, nil
 }
 
 func (a *API) handleOptInWithdraw(ctx context.Context, in *idInput) (*struct{}, error) {
-	if err := a.coach.Withdraw(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
+	if err := a.programs.Withdraw(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil
@@ -210,10 +210,10 @@ func (a *API) handleOptInWithdraw(ctx context.Context, in *idInput) (*struct{}, 
 
 func (a *API) handleOptInSnooze(ctx context.Context, in *snoozeInput) (*optInOutput, error) {
 	u := auth.UserFromContext(ctx)
-	if err := a.coach.Snooze(ctx, u, in.ID, in.Body.Snoozed); err != nil {
+	if err := a.programs.Snooze(ctx, u, in.ID, in.Body.Snoozed); err != nil {
 		return nil, err
 	}
-	o, err := a.coach.MyOptIn(ctx, u, in.ID)
+	o, err := a.programs.MyOptIn(ctx, u, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (a *API) handleOptInSnooze(ctx context.Context, in *snoozeInput) (*optInOut
 }
 
 func (a *API) handleParticipantList(ctx context.Context, in *idInput) (*struct{ Body participantList }, error) {
-	ps, err := a.coach.Participants(ctx, auth.UserFromContext(ctx), in.ID)
+	ps, err := a.programs.Participants(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}

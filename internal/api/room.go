@@ -15,9 +15,9 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/room"
+	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -55,7 +55,7 @@ type checkinInput struct {
 	ID      string `path:"id" maxLength:"100" doc:"The circle."`
 	Meeting string `path:"meeting" maxLength:"100" doc:"The meeting."`
 	Body    struct {
-		// The moods are coaching.Moods.
+		// The moods are meetings.Moods.
 		Mood     string            `json:"mood,omitempty" enum:"energised,good,okay,stretched,low" doc:"How the caller is arriving; left out for none."`
 		Wins     string            `json:"wins,omitempty" maxLength:"1000"`
 		Tabled   string            `json:"tabled,omitempty" maxLength:"1000" doc:"What the caller would like to bring today."`
@@ -67,7 +67,7 @@ type closingAnswerInput struct {
 	ID      string `path:"id" maxLength:"100" doc:"The circle."`
 	Meeting string `path:"meeting" maxLength:"100" doc:"The meeting."`
 	Body    struct {
-		// The answers are coaching.ClosingAnswers.
+		// The answers are meetings.ClosingAnswers.
 		Answer string `json:"answer" enum:"yes,partly,no" doc:"Did we get what we wanted today?"`
 		Note   string `json:"note,omitempty" maxLength:"280" doc:"A word on it."`
 	}
@@ -117,7 +117,7 @@ type roomEventsInput struct {
 }
 
 func (a *API) handleRoomShow(ctx context.Context, in *meetingInput) (*roomOutput, error) {
-	v, err := a.coach.Room(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting)
+	v, err := a.meetings.Room(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (a *API) handleRoomCommand(ctx context.Context, in *roomCommandInput) (*sna
 		// only presenter the command can name.
 		cmd.Presenter = u.ID
 	}
-	if _, err := a.coach.RoomCommand(ctx, u, in.ID, in.Meeting, cmd); err != nil {
+	if _, err := a.meetings.RoomCommand(ctx, u, in.ID, in.Meeting, cmd); err != nil {
 		if errors.Is(err, room.ErrNotAllowed) && cmd.Kind == room.CmdHelp {
 			return nil, newError(http.StatusForbidden, "Only the presenter says what help they want.", nil)
 		}
@@ -144,7 +144,7 @@ func (a *API) handleRoomCommand(ctx context.Context, in *roomCommandInput) (*sna
 	// carries the names, the offers and the room's seq with it. Someone
 	// may have changed the room in between: the answer is then newer,
 	// which is what the caller wants to see.
-	v, err := a.coach.Room(ctx, u, in.ID, in.Meeting)
+	v, err := a.meetings.Room(ctx, u, in.ID, in.Meeting)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func (a *API) handleRoomCommand(ctx context.Context, in *roomCommandInput) (*sna
 
 func (a *API) handleRoomCheckin(ctx context.Context, in *checkinInput) (*roomOutput, error) {
 	u := auth.UserFromContext(ctx)
-	ci := coaching.CheckinInput{Mood: in.Body.Mood, Wins: in.Body.Wins, Tabled: in.Body.Tabled, Progress: map[string][2]string{}}
+	ci := meetings.CheckinInput{Mood: in.Body.Mood, Wins: in.Body.Wins, Tabled: in.Body.Tabled, Progress: map[string][2]string{}}
 	for i, p := range in.Body.Progress {
 		// The service keys progress by commitment; a second entry would
 		// silently replace the first.
@@ -164,14 +164,14 @@ func (a *API) handleRoomCheckin(ctx context.Context, in *checkinInput) (*roomOut
 		}
 		ci.Progress[p.CommitmentID] = [2]string{p.Progress, p.Learned}
 	}
-	if err := a.coach.Checkin(ctx, u, in.ID, in.Meeting, ci); err != nil {
+	if err := a.meetings.Checkin(ctx, u, in.ID, in.Meeting, ci); err != nil {
 		return nil, err
 	}
 	return a.handleRoomShow(ctx, &meetingInput{ID: in.ID, Meeting: in.Meeting})
 }
 
 func (a *API) handleClosingAnswer(ctx context.Context, in *closingAnswerInput) (*roomOutput, error) {
-	if err := a.coach.AnswerClosing(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.Answer, in.Body.Note); err != nil {
+	if err := a.meetings.AnswerClosing(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.Answer, in.Body.Note); err != nil {
 		return nil, err
 	}
 	return a.handleRoomShow(ctx, &meetingInput{ID: in.ID, Meeting: in.Meeting})
@@ -180,7 +180,7 @@ func (a *API) handleClosingAnswer(ctx context.Context, in *closingAnswerInput) (
 // handleOfferCreate answers with the room, where the new offer is listed
 // with its id: the service does not return the offer it saved.
 func (a *API) handleOfferCreate(ctx context.Context, in *offerCreateInput) (*roomOutput, error) {
-	if err := a.coach.Offer(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.PresenterID, in.Body.Body); err != nil {
+	if err := a.meetings.Offer(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.PresenterID, in.Body.Body); err != nil {
 		return nil, err
 	}
 	return a.handleRoomShow(ctx, &meetingInput{ID: in.ID, Meeting: in.Meeting})
@@ -200,7 +200,7 @@ func (a *API) handleOfferTake(ctx context.Context, in *offerTakeInput) (*struct{
 	for _, c := range before {
 		known[c.ID] = true
 	}
-	err = a.coach.TakeOffer(ctx, u, in.ID, in.Meeting, in.Offer, in.Body.Body)
+	err = a.meetings.TakeOffer(ctx, u, in.ID, in.Meeting, in.Offer, in.Body.Body)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, newError(http.StatusConflict, "You have taken this offer already; it is one of your commitments.", nil)
 	}
@@ -224,7 +224,7 @@ func (a *API) handleOfferTake(ctx context.Context, in *offerTakeInput) (*struct{
 func (a *API) handleNoteShow(ctx context.Context, in *meetingInput) (*struct{ Body MeetingNote }, error) {
 	// The note is part of the room; reading it opens the room as the
 	// room page does.
-	v, err := a.coach.Room(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting)
+	v, err := a.meetings.Room(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +233,7 @@ func (a *API) handleNoteShow(ctx context.Context, in *meetingInput) (*struct{ Bo
 
 func (a *API) handleNoteSave(ctx context.Context, in *noteSaveInput) (*struct{ Body MeetingNote }, error) {
 	u := auth.UserFromContext(ctx)
-	n, err := a.coach.SaveNote(ctx, u, in.ID, in.Meeting, in.Body.Body, in.Body.Version)
+	n, err := a.meetings.SaveNote(ctx, u, in.ID, in.Meeting, in.Body.Body, in.Body.Version)
 	if errors.Is(err, store.ErrConflict) {
 		// The service reports a conflict only after it checked that the
 		// caller is in the circle, so reading the note is theirs to do.
@@ -253,7 +253,7 @@ func (a *API) handleNoteSave(ctx context.Context, in *noteSaveInput) (*struct{ B
 // reflection answers with the caller's own reflection; the service reads
 // no one else's.
 func (a *API) reflection(ctx context.Context, circleID, meetingID string) (*struct{ Body Reflection }, error) {
-	text, at, err := a.coach.Reflection(ctx, auth.UserFromContext(ctx), circleID, meetingID)
+	text, at, err := a.meetings.Reflection(ctx, auth.UserFromContext(ctx), circleID, meetingID)
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +269,7 @@ func (a *API) handleReflectionShow(ctx context.Context, in *meetingInput) (*stru
 }
 
 func (a *API) handleReflectionSave(ctx context.Context, in *reflectionSaveInput) (*struct{ Body Reflection }, error) {
-	err := a.coach.Reflect(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.Body)
+	err := a.meetings.Reflect(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.Body)
 	if fields, ok := account.AsValidation(err); ok {
 		// The service names the field as the web form does; here it is
 		// body.
@@ -299,7 +299,7 @@ func (a *API) handleRoomEvents(ctx context.Context, in *roomEventsInput) (*huma.
 		e.headers = http.Header{"Retry-After": {"1"}}
 		return nil, e
 	}
-	v, err := a.coach.Room(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting)
+	v, err := a.meetings.Room(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting)
 	if err != nil {
 		sub.Close()
 		return nil, err

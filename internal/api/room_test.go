@@ -508,7 +508,7 @@ func (ev sseEvent) snapshot(tb testing.TB) api.RoomSnapshot {
 // hands it to the hub.
 func (w *roomWorld) publish(tb testing.TB, e *env) {
 	tb.Helper()
-	snap, err := e.coach.LoadRoom(context.Background(), w.meeting.ID)
+	snap, err := e.meetings.LoadRoom(context.Background(), w.meeting.ID)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -584,7 +584,7 @@ func TestRoomEventsOff(t *testing.T) {
 	t.Parallel()
 	e := newSQLiteEnv(t)
 	w := mustRoomWorld(t, e)
-	off := api.New(api.Deps{Auth: e.auth, Coaching: e.coach, DB: e.db, CookieName: cookieName})
+	off := api.New(api.Deps{Auth: e.auth, Programs: e.programs, Circles: e.circles, Meetings: e.meetings, DB: e.db, CookieName: cookieName})
 	srv := httptest.NewServer(identify(e.auth, off))
 	t.Cleanup(srv.Close)
 	eoff := *e

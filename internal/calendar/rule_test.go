@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 	"time"
+
 	// The tests need real zones even where the system has no zoneinfo.
 	_ "time/tzdata"
 )

@@ -278,3 +278,14 @@ func Suggest(slots []program.Interval, cadence program.Cadence, minutes int, zon
 	}
 	return in
 }
+
+// When says when m takes place in the zone tz (UTC if tz is unknown), as in
+// "Tuesday 10 March, 17:00–18:30".
+func (m Meeting) When(tz string) string {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	start, end := m.Start.In(loc), m.End.In(loc)
+	return start.Format("Monday 2 January, 15:04") + "–" + end.Format("15:04")
+}

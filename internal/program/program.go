@@ -213,3 +213,12 @@ func dedupe(in []string) []string {
 	}
 	return out
 }
+
+// Label is a program's name as a sentence names it, or "your program" when
+// it is not known.
+func Label(p *Program) string {
+	if p == nil {
+		return "your program"
+	}
+	return p.Name
+}

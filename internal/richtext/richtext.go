@@ -181,3 +181,8 @@ func (imageAsText) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		return ast.WalkContinue, nil
 	})
 }
+
+// Normalize trims text a person wrote and makes its line endings Unix's.
+func Normalize(s string) string {
+	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+}

@@ -1,6 +1,7 @@
 package room
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -156,3 +157,12 @@ func (s State) Overtime(now time.Time) bool {
 }
 
 func (s State) underway() bool { return s.Phase == Running || s.Phase == Paused }
+
+// Decode reads a room's state as the store keeps it.
+func Decode(stored []byte) (State, error) {
+	var st State
+	if err := json.Unmarshal(stored, &st); err != nil {
+		return st, fmt.Errorf("room state: %w", err)
+	}
+	return st, nil
+}

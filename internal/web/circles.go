@@ -13,9 +13,9 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/richtext"
+	"github.com/holdspace/holdspace/internal/service/circles"
 )
 
 // circleFail answers an error from inside a circle: a member who has not
@@ -40,13 +40,13 @@ type circlesPage struct {
 }
 
 type circleCard struct {
-	coaching.CircleSummary
+	circles.CircleSummary
 	Next string
 }
 
 func (s *Server) handleCirclesIndex(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	list, err := s.Coaching.MyCircles(r.Context(), u)
+	list, err := s.Circles.MyCircles(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -87,7 +87,7 @@ type rulesPage struct {
 
 func (s *Server) handleCircleRules(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	c, rules, at, err := s.Coaching.CircleRules(r.Context(), u, r.PathValue("id"))
+	c, rules, at, err := s.Circles.CircleRules(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -101,7 +101,7 @@ func (s *Server) handleCircleRulesAck(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	err := s.Coaching.AcknowledgeGroundRules(r.Context(), u, id, version)
+	err := s.Circles.AcknowledgeGroundRules(r.Context(), u, id, version)
 	if errors.Is(err, circle.ErrRulesChanged) {
 		s.redirect(w, r, "/circles/"+id+"/ground-rules", err.Error())
 		return
@@ -115,7 +115,7 @@ func (s *Server) handleCircleRulesAck(w http.ResponseWriter, r *http.Request) {
 
 type circlePage struct {
 	Page
-	*coaching.Home
+	*circles.Home
 	Members   []memberRow
 	Schedule  string
 	Upcoming  []meetingRow
@@ -150,7 +150,7 @@ type postRow struct {
 
 func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	h, err := s.Coaching.Home(r.Context(), u, r.PathValue("id"))
+	h, err := s.Circles.Home(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
@@ -267,7 +267,7 @@ type diffLine struct {
 
 func (s *Server) handleAgreement(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	c, versions, err := s.Coaching.Agreement(r.Context(), u, r.PathValue("id"))
+	c, versions, err := s.Circles.Agreement(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
@@ -338,9 +338,9 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status 
 func (s *Server) handleAgreementPropose(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
-	v, err := s.Coaching.ProposeAgreement(r.Context(), u, id, r.PostFormValue("body"), r.PostFormValue("note"))
+	v, err := s.Circles.ProposeAgreement(r.Context(), u, id, r.PostFormValue("body"), r.PostFormValue("note"))
 	if fields, ok := account.AsValidation(err); ok {
-		c, versions, err := s.Coaching.Agreement(r.Context(), u, id)
+		c, versions, err := s.Circles.Agreement(r.Context(), u, id)
 		if err != nil {
 			s.circleFail(w, r, err)
 			return
@@ -367,7 +367,7 @@ func (s *Server) handleAgreementConsent(w http.ResponseWriter, r *http.Request) 
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.PathValue("version"))
-	v, err := s.Coaching.ConsentToAgreement(r.Context(), u, id, version)
+	v, err := s.Circles.ConsentToAgreement(r.Context(), u, id, version)
 	var ce *circle.Error
 	if errors.As(err, &ce) {
 		s.redirect(w, r, "/circles/"+id+"/agreement", ce.Error())
@@ -388,7 +388,7 @@ func (s *Server) handleAgreementWithdraw(w http.ResponseWriter, r *http.Request)
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.PathValue("version"))
-	err := s.Coaching.WithdrawAgreement(r.Context(), u, id, version)
+	err := s.Circles.WithdrawAgreement(r.Context(), u, id, version)
 	var ce *circle.Error
 	if errors.As(err, &ce) {
 		s.redirect(w, r, "/circles/"+id+"/agreement", ce.Error())
@@ -420,7 +420,7 @@ var weekdayNames = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursda
 
 func (s *Server) handleScheduleForm(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	in, existing, err := s.Coaching.ScheduleForm(r.Context(), u, r.PathValue("id"))
+	in, existing, err := s.Circles.ScheduleForm(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
@@ -459,7 +459,7 @@ func (s *Server) handleScheduleSave(w http.ResponseWriter, r *http.Request) {
 	in := circle.ScheduleInput{Freq: r.PostFormValue("freq"), Weekday: weekday, Nth: nth, Time: r.PostFormValue("time"),
 		StartsOn: r.PostFormValue("starts_on"), Timezone: r.PostFormValue("timezone"), DurationMinutes: minutes,
 		VideoURL: r.PostFormValue("video_url")}
-	_, err := s.Coaching.SetSchedule(r.Context(), u, id, in)
+	_, err := s.Circles.SetSchedule(r.Context(), u, id, in)
 	if fields, ok := account.AsValidation(err); ok {
 		p := s.page(r, "Schedule").withErrors(r, fields, "freq", "weekday", "nth", "time", "starts_on", "timezone", "duration_minutes", "video_url")
 		s.renderSchedule(w, r, http.StatusUnprocessableEntity, p, r.PostFormValue("existing") == "1")
@@ -475,7 +475,7 @@ func (s *Server) handleScheduleSave(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleScheduleClear(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
-	if err := s.Coaching.ClearSchedule(r.Context(), u, id); err != nil {
+	if err := s.Circles.ClearSchedule(r.Context(), u, id); err != nil {
 		s.circleFail(w, r, err)
 		return
 	}
@@ -495,7 +495,7 @@ func (s *Server) handleMeetingMove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	minutes, _ := strconv.Atoi(r.PostFormValue("duration_minutes"))
-	err = s.Coaching.MoveMeeting(r.Context(), u, id, r.PathValue("meeting"), start, minutes)
+	err = s.Circles.MoveMeeting(r.Context(), u, id, r.PathValue("meeting"), start, minutes)
 	if fields, ok := account.AsValidation(err); ok {
 		var msgs []string
 		for _, m := range fields {
@@ -516,7 +516,7 @@ func (s *Server) handleMeetingCancel(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	restore := r.PostFormValue("restore") == "1"
-	if err := s.Coaching.CancelMeeting(r.Context(), u, id, r.PathValue("meeting"), restore); err != nil {
+	if err := s.Circles.CancelMeeting(r.Context(), u, id, r.PathValue("meeting"), restore); err != nil {
 		s.circleFail(w, r, err)
 		return
 	}
@@ -530,7 +530,7 @@ func (s *Server) handleMeetingCancel(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleMeetingRoles(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
-	err := s.Coaching.SetRoles(r.Context(), u, id, r.PathValue("meeting"), r.PostFormValue("facilitator_id"), r.PostFormValue("timekeeper_id"))
+	err := s.Circles.SetRoles(r.Context(), u, id, r.PathValue("meeting"), r.PostFormValue("facilitator_id"), r.PostFormValue("timekeeper_id"))
 	if _, ok := account.AsValidation(err); ok {
 		s.redirect(w, r, "/circles/"+id, "Choose members of the circle for both roles.")
 		return
@@ -544,7 +544,7 @@ func (s *Server) handleMeetingRoles(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleMeetingICS(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	ics, err := s.Coaching.MeetingICS(r.Context(), u, r.PathValue("id"), strings.TrimSuffix(r.PathValue("meeting"), ".ics"))
+	ics, err := s.Circles.MeetingICS(r.Context(), u, r.PathValue("id"), strings.TrimSuffix(r.PathValue("meeting"), ".ics"))
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
@@ -563,7 +563,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	ics, err := s.Coaching.Feed(r.Context(), token)
+	ics, err := s.Circles.Feed(r.Context(), token)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -576,7 +576,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handlePostCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
-	_, err := s.Coaching.AddPost(r.Context(), u, id, r.PostFormValue("body"))
+	_, err := s.Circles.AddPost(r.Context(), u, id, r.PostFormValue("body"))
 	if fields, ok := account.AsValidation(err); ok {
 		s.redirect(w, r, "/circles/"+id+"#space", fields["body"])
 		return
@@ -591,7 +591,7 @@ func (s *Server) handlePostCreate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handlePostDelete(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
-	if err := s.Coaching.DeletePost(r.Context(), u, id, r.PathValue("post")); err != nil {
+	if err := s.Circles.DeletePost(r.Context(), u, id, r.PathValue("post")); err != nil {
 		s.circleFail(w, r, err)
 		return
 	}
@@ -601,7 +601,7 @@ func (s *Server) handlePostDelete(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCommitmentCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
-	_, err := s.Coaching.AddCommitment(r.Context(), u, id, r.PostFormValue("body"))
+	_, err := s.Circles.AddCommitment(r.Context(), u, id, r.PostFormValue("body"))
 	if fields, ok := account.AsValidation(err); ok {
 		s.redirect(w, r, "/circles/"+id+"#commitments", fields["body"])
 		return
@@ -617,7 +617,7 @@ func (s *Server) handleCommitmentDone(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	done := r.PostFormValue("done") != "0"
-	if err := s.Coaching.CompleteCommitment(r.Context(), u, id, r.PathValue("commitment"), done); err != nil {
+	if err := s.Circles.CompleteCommitment(r.Context(), u, id, r.PathValue("commitment"), done); err != nil {
 		s.circleFail(w, r, err)
 		return
 	}
@@ -632,12 +632,12 @@ type leavePage struct {
 
 func (s *Server) handleLeaveForm(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	c, _, _, err := s.Coaching.CircleRules(r.Context(), u, r.PathValue("id"))
+	c, _, _, err := s.Circles.CircleRules(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	p, err := s.Coaching.Program(r.Context(), u, c.ProgramID)
+	p, err := s.Programs.Program(r.Context(), u, c.ProgramID)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -649,7 +649,7 @@ func (s *Server) handleLeaveForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleLeave(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	err := s.Coaching.Leave(r.Context(), u, r.PathValue("id"), r.PostFormValue("note"))
+	err := s.Circles.Leave(r.Context(), u, r.PathValue("id"), r.PostFormValue("note"))
 	if fields, ok := account.AsValidation(err); ok {
 		s.redirect(w, r, "/circles/"+r.PathValue("id")+"/leave", fields["note"])
 		return
@@ -668,7 +668,7 @@ func (s *Server) handleReturnToPool(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	err = s.Coaching.ReturnToPool(r.Context(), u, c.ID)
+	err = s.Circles.ReturnToPool(r.Context(), u, c.ID)
 	var ce *circle.Error
 	if errors.As(err, &ce) {
 		s.redirect(w, r, "/programs/"+c.ProgramID, ce.Error())
@@ -689,7 +689,7 @@ type groundRulesPage struct {
 
 func (s *Server) handleGroundRules(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	rules, err := s.Coaching.GroundRules(r.Context(), u)
+	rules, err := s.Circles.GroundRules(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -702,9 +702,9 @@ func (s *Server) handleGroundRules(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleGroundRulesSave(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	rules, err := s.Coaching.UpdateGroundRules(r.Context(), u, r.PostFormValue("body"))
+	rules, err := s.Circles.UpdateGroundRules(r.Context(), u, r.PostFormValue("body"))
 	if fields, ok := account.AsValidation(err); ok {
-		cur, err := s.Coaching.GroundRules(r.Context(), u)
+		cur, err := s.Circles.GroundRules(r.Context(), u)
 		if err != nil {
 			s.Error(w, r, err)
 			return

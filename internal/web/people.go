@@ -46,7 +46,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	data := homePage{Page: s.page(r, "Home"), People: total, Invited: invited, Departments: names}
 	data.Nav = "home"
-	views, err := s.Coaching.Programs(r.Context(), u)
+	views, err := s.Programs.Programs(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -55,11 +55,11 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	data := profilePage{Page: p, Sessions: sessions, Tokens: tokens, NewToken: once.Token, FeedURL: once.FeedURL, Timezones: timezones}
-	if data.HasFeed, err = s.Coaching.HasFeed(r.Context(), id.User); err != nil {
+	if data.HasFeed, err = s.Circles.HasFeed(r.Context(), id.User); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if data.Reminders, err = s.Coaching.ReminderPrefs(r.Context(), id.User); err != nil {
+	if data.Reminders, err = s.Circles.ReminderPrefs(r.Context(), id.User); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -149,7 +149,7 @@ func (s *Server) handleSessionDelete(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleFeedReset(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	feed, err := s.Coaching.ResetFeed(r.Context(), u)
+	feed, err := s.Circles.ResetFeed(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -161,7 +161,7 @@ func (s *Server) handleFeedReset(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleFeedDelete(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	if err := s.Coaching.DeleteFeed(r.Context(), u); err != nil {
+	if err := s.Circles.DeleteFeed(r.Context(), u); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -183,7 +183,7 @@ func (s *Server) handleRemindersSave(w http.ResponseWriter, r *http.Request) {
 		}
 		prefs.Offsets = append(prefs.Offsets, n)
 	}
-	err := s.Coaching.UpdateReminderPrefs(r.Context(), u, prefs)
+	err := s.Circles.UpdateReminderPrefs(r.Context(), u, prefs)
 	if _, ok := account.AsValidation(err); ok {
 		s.redirect(w, r, "/profile#reminders", "Choose reminders from the list.")
 		return

@@ -11,18 +11,18 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
 type programsPage struct {
 	Page
-	Programs []coaching.ProgramView
+	Programs []programs.ProgramView
 }
 
 func (s *Server) handleProgramsIndex(w http.ResponseWriter, r *http.Request) {
-	views, err := s.Coaching.Programs(r.Context(), auth.UserFromContext(r.Context()))
+	views, err := s.Programs.Programs(r.Context(), auth.UserFromContext(r.Context()))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -95,7 +95,7 @@ func (s *Server) handleProgramCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	p := &program.Program{}
 	errs := s.programForm(r, p)
-	err := s.Coaching.CreateProgram(r.Context(), u, p)
+	err := s.Programs.CreateProgram(r.Context(), u, p)
 	if f, ok := account.AsValidation(err); ok || len(errs) > 0 {
 		for k, v := range f {
 			if _, seen := errs[k]; !seen {
@@ -116,7 +116,7 @@ func (s *Server) handleProgramCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleProgramEdit(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	p, err := s.Coaching.Program(r.Context(), u, r.PathValue("id"))
+	p, err := s.Programs.Program(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -128,13 +128,13 @@ func (s *Server) handleProgramEdit(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleProgramUpdate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	p, err := s.Coaching.Program(r.Context(), u, r.PathValue("id"))
+	p, err := s.Programs.Program(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	errs := s.programForm(r, p)
-	err = s.Coaching.UpdateProgram(r.Context(), u, p)
+	err = s.Programs.UpdateProgram(r.Context(), u, p)
 	if f, ok := account.AsValidation(err); ok || len(errs) > 0 {
 		for k, v := range f {
 			if _, seen := errs[k]; !seen {
@@ -160,7 +160,7 @@ type programPage struct {
 	OptIn   *program.OptIn
 	Matched bool
 	// For admins.
-	Participants []coaching.Participant
+	Participants []programs.Participant
 	Rounds       []program.Round
 	Declines     []declineCount
 	// Formed circles, by size only: admins never see inside them.
@@ -184,14 +184,14 @@ type declineCount struct {
 func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	ctx := r.Context()
-	p, err := s.Coaching.Program(ctx, u, r.PathValue("id"))
+	p, err := s.Programs.Program(ctx, u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.DB.Now())}
 	data.Nav = "programs"
-	if data.OptIn, err = s.Coaching.MyOptIn(ctx, u, p.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if data.OptIn, err = s.Programs.MyOptIn(ctx, u, p.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.Error(w, r, err)
 		return
 	}
@@ -210,7 +210,7 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 		data.Colleagues = slices.DeleteFunc(all, func(c account.User) bool { return c.ID == u.ID || c.Status != account.StatusActive })
 	}
 	if u.IsAdmin() {
-		if data.Participants, err = s.Coaching.Participants(ctx, u, p.ID); err != nil {
+		if data.Participants, err = s.Programs.Participants(ctx, u, p.ID); err != nil {
 			s.Error(w, r, err)
 			return
 		}
@@ -235,7 +235,7 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 			}
 			data.Formed = append(data.Formed, f)
 		}
-		if data.Departures, err = s.Coaching.Departures(ctx, u, p.ID); err != nil {
+		if data.Departures, err = s.Circles.Departures(ctx, u, p.ID); err != nil {
 			s.Error(w, r, err)
 			return
 		}
@@ -306,12 +306,12 @@ func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn
 
 func (s *Server) handleOptInForm(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	p, err := s.Coaching.Program(r.Context(), u, r.PathValue("id"))
+	p, err := s.Programs.Program(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	o, err := s.Coaching.MyOptIn(r.Context(), u, p.ID)
+	o, err := s.Programs.MyOptIn(r.Context(), u, p.ID)
 	existing := err == nil
 	if errors.Is(err, store.ErrNotFound) {
 		o, err = &program.OptIn{ProgramID: p.ID, FormatPref: program.PreferEither}, nil
@@ -330,7 +330,7 @@ func (s *Server) handleOptInForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	p, err := s.Coaching.Program(r.Context(), u, r.PathValue("id"))
+	p, err := s.Programs.Program(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -361,7 +361,7 @@ func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
 		errs["availability"] = "A chosen time is not on the weekly grid."
 	}
 	if len(errs) == 0 {
-		err = s.Coaching.SaveOptIn(r.Context(), u, o)
+		err = s.Programs.SaveOptIn(r.Context(), u, o)
 	}
 	if f, ok := account.AsValidation(err); ok || len(errs) > 0 {
 		for k, v := range f {
@@ -385,7 +385,7 @@ func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleOptInWithdraw(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	if err := s.Coaching.Withdraw(r.Context(), u, r.PathValue("id")); err != nil {
+	if err := s.Programs.Withdraw(r.Context(), u, r.PathValue("id")); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -395,7 +395,7 @@ func (s *Server) handleOptInWithdraw(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleOptInSnooze(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	snooze := r.PostFormValue("snoozed") == "true"
-	if err := s.Coaching.Snooze(r.Context(), u, r.PathValue("id"), snooze); err != nil {
+	if err := s.Programs.Snooze(r.Context(), u, r.PathValue("id"), snooze); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -408,7 +408,7 @@ func (s *Server) handleOptInSnooze(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handlePropose(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	round, err := s.Coaching.Propose(r.Context(), u, r.PathValue("id"), r.PostFormValue("rematch") == "true")
+	round, err := s.Programs.Propose(r.Context(), u, r.PathValue("id"), r.PostFormValue("rematch") == "true")
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -427,7 +427,7 @@ func (s *Server) handlePropose(w http.ResponseWriter, r *http.Request) {
 
 type roundPage struct {
 	Page
-	*coaching.Review
+	*programs.Review
 	Draft    bool
 	Timezone string
 	Slots    map[string][]string
@@ -437,7 +437,7 @@ type roundPage struct {
 
 func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	rv, err := s.Coaching.Review(r.Context(), u, r.PathValue("id"))
+	rv, err := s.Programs.Review(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -465,7 +465,7 @@ func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	err := s.Coaching.Move(r.Context(), u, r.PathValue("id"), r.PostFormValue("user_id"), r.PostFormValue("to"))
+	err := s.Programs.Move(r.Context(), u, r.PathValue("id"), r.PostFormValue("user_id"), r.PostFormValue("to"))
 	if f, ok := account.AsValidation(err); ok {
 		s.redirect(w, r, "/rounds/"+r.PathValue("id"), f["circle"]+f["round"])
 		return
@@ -479,7 +479,7 @@ func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleRoundPublish(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	n, err := s.Coaching.Publish(r.Context(), u, r.PathValue("id"))
+	n, err := s.Programs.Publish(r.Context(), u, r.PathValue("id"))
 	if f, ok := account.AsValidation(err); ok {
 		s.redirect(w, r, "/rounds/"+r.PathValue("id"), f["round"])
 		return
@@ -505,7 +505,7 @@ type matchesPage struct {
 
 func (s *Server) handleMatches(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	circles, err := s.Coaching.MyMatches(r.Context(), u)
+	circles, err := s.Programs.MyMatches(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -541,7 +541,7 @@ func (s *Server) handleMatches(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCircleRespond(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	accept := r.PostFormValue("answer") == "accept"
-	c, err := s.Coaching.Respond(r.Context(), u, r.PathValue("id"), accept, program.DeclineReason(r.PostFormValue("reason")))
+	c, err := s.Programs.Respond(r.Context(), u, r.PathValue("id"), accept, program.DeclineReason(r.PostFormValue("reason")))
 	if errors.Is(err, program.ErrNotPending) {
 		s.redirect(w, r, "/matches", "This proposal has already been settled.")
 		return
@@ -579,7 +579,7 @@ func (s *Server) handleTopics(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleTopicCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	err := s.Coaching.AddTopic(r.Context(), u, r.PostFormValue("topic"))
+	err := s.Programs.AddTopic(r.Context(), u, r.PostFormValue("topic"))
 	if f, ok := account.AsValidation(err); ok {
 		topics, terr := s.DB.FindTopics(r.Context(), u.OrgID)
 		if terr != nil {
@@ -600,7 +600,7 @@ func (s *Server) handleTopicCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleTopicDelete(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	if err := s.Coaching.RemoveTopic(r.Context(), u, r.PostFormValue("topic")); err != nil {
+	if err := s.Programs.RemoveTopic(r.Context(), u, r.PostFormValue("topic")); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -609,7 +609,7 @@ func (s *Server) handleTopicDelete(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handlePairInvite(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	inv, err := s.Coaching.InvitePair(r.Context(), u, r.PathValue("id"), r.PostFormValue("to_user"))
+	inv, err := s.Programs.InvitePair(r.Context(), u, r.PathValue("id"), r.PostFormValue("to_user"))
 	if f, ok := account.AsValidation(err); ok {
 		s.redirect(w, r, "/programs/"+r.PathValue("id"), f["to_user"]+f["program"])
 		return
@@ -624,7 +624,7 @@ func (s *Server) handlePairInvite(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handlePairAnswer(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	accept := r.PostFormValue("answer") == "accept"
-	err := s.Coaching.AnswerPair(r.Context(), u, r.PathValue("id"), accept)
+	err := s.Programs.AnswerPair(r.Context(), u, r.PathValue("id"), accept)
 	if f, ok := account.AsValidation(err); ok {
 		s.redirect(w, r, "/matches", f["to_user"]+f["invitation"]+f["program"])
 		return

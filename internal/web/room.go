@@ -12,16 +12,16 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/room"
+	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
 type roomPage struct {
 	Page
-	*coaching.RoomView
+	*meetings.RoomView
 	Snapshot template.JS
 	Steps    []roomStep
 	Current  roomStep
@@ -77,7 +77,7 @@ var helpChoices = []option{
 
 var progressChoices = []option{{"done", "Done"}, {"partly", "Partly"}, {"not_yet", "Not yet"}}
 
-// answerChoices are the closing's quick answers, in coaching.ClosingAnswers' order.
+// answerChoices are the closing's quick answers, in meetings.ClosingAnswers' order.
 var answerChoices = []option{{"yes", "Yes"}, {"partly", "Partly"}, {"no", "Not really"}}
 
 // offersFor reports whether any of offers was made to presenter.
@@ -123,7 +123,7 @@ func clock(d time.Duration) string {
 func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	circleID, meetingID := r.PathValue("id"), r.PathValue("meeting")
-	v, err := s.Coaching.Room(r.Context(), u, circleID, meetingID)
+	v, err := s.Meetings.Room(r.Context(), u, circleID, meetingID)
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
@@ -134,7 +134,7 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	data := roomPage{Page: s.page(r, "Meeting room"), RoomView: v, Snapshot: template.JS(snap), Me: u.ID, Moods: coaching.Moods,
+	data := roomPage{Page: s.page(r, "Meeting room"), RoomView: v, Snapshot: template.JS(snap), Me: u.ID, Moods: meetings.Moods,
 		Progresses: progressChoices, Helps: helpChoices, Agreement: richtext.Render(v.Agreement), NoteHTML: richtext.Render(v.Note.Body),
 		Runner: u.ID == v.State.Timekeeper || u.ID == v.State.Facilitator, Left: clock(v.State.Left(now))}
 	data.Nav = "circles"
@@ -183,7 +183,7 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if v.State.Phase != room.Ended {
-		if data.Guests, err = s.Coaching.Guests(r.Context(), u, circleID, meetingID); err != nil {
+		if data.Guests, err = s.Meetings.Guests(r.Context(), u, circleID, meetingID); err != nil {
 			s.Error(w, r, err)
 			return
 		}
@@ -202,7 +202,7 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	if v.State.Phase == room.Ended {
-		if data.Reflection, data.ReflectedAt, err = s.Coaching.Reflection(r.Context(), u, circleID, meetingID); err != nil {
+		if data.Reflection, data.ReflectedAt, err = s.Meetings.Reflection(r.Context(), u, circleID, meetingID); err != nil {
 			s.Error(w, r, err)
 			return
 		}
@@ -275,7 +275,7 @@ func (s *Server) handleRoomCommand(w http.ResponseWriter, r *http.Request) {
 	cmd := room.Command{Kind: room.CommandKind(r.PostFormValue("kind")), Version: version, Seconds: seconds,
 		Presenters: r.PostForm["presenters"], Presenter: r.PostFormValue("presenter"), Help: room.Help(r.PostFormValue("help")),
 		Timekeeper: r.PostFormValue("timekeeper")}
-	_, err := s.Coaching.RoomCommand(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), cmd)
+	_, err := s.Meetings.RoomCommand(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), cmd)
 	s.roomBack(w, r, err, "")
 }
 
@@ -285,37 +285,37 @@ func (s *Server) handleRoomCheckin(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	in := coaching.CheckinInput{Mood: r.PostFormValue("mood"), Wins: r.PostFormValue("wins"), Tabled: r.PostFormValue("tabled"),
+	in := meetings.CheckinInput{Mood: r.PostFormValue("mood"), Wins: r.PostFormValue("wins"), Tabled: r.PostFormValue("tabled"),
 		Progress: map[string][2]string{}}
 	for _, id := range r.PostForm["commitment"] {
 		in.Progress[id] = [2]string{r.PostFormValue("progress-" + id), r.PostFormValue("learned-" + id)}
 	}
-	err := s.Coaching.Checkin(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), in)
+	err := s.Meetings.Checkin(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), in)
 	s.roomBack(w, r, err, "You're checked in.")
 }
 
 func (s *Server) handleRoomClosing(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	err := s.Coaching.AnswerClosing(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("answer"), r.PostFormValue("note"))
+	err := s.Meetings.AnswerClosing(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("answer"), r.PostFormValue("note"))
 	s.roomBack(w, r, err, "Thank you for answering.")
 }
 
 func (s *Server) handleRoomOffer(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	err := s.Coaching.Offer(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("presenter_id"), r.PostFormValue("body"))
+	err := s.Meetings.Offer(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("presenter_id"), r.PostFormValue("body"))
 	s.roomBack(w, r, err, "Offered. The presenter decides what to take.")
 }
 
 func (s *Server) handleRoomTake(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	err := s.Coaching.TakeOffer(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PathValue("offer"), r.PostFormValue("body"))
+	err := s.Meetings.TakeOffer(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PathValue("offer"), r.PostFormValue("body"))
 	s.roomBack(w, r, err, "It's one of your commitments now.")
 }
 
 func (s *Server) handleRoomNote(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
-	_, err := s.Coaching.SaveNote(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("body"), version)
+	_, err := s.Meetings.SaveNote(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("body"), version)
 	if errors.Is(err, store.ErrConflict) {
 		s.roomBack(w, r, nil, "Someone else saved the note first. Their version is below; add your part again.")
 		return
@@ -325,7 +325,7 @@ func (s *Server) handleRoomNote(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleRoomReflect(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	err := s.Coaching.Reflect(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("reflection"))
+	err := s.Meetings.Reflect(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("reflection"))
 	s.roomBack(w, r, err, "Saved. Only you can read it.")
 }
 
@@ -346,7 +346,7 @@ func (s *Server) handleRoomEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer sub.Close()
-	v, err := s.Coaching.Room(r.Context(), u, r.PathValue("id"), meetingID)
+	v, err := s.Meetings.Room(r.Context(), u, r.PathValue("id"), meetingID)
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
@@ -361,7 +361,7 @@ func (s *Server) handleRoomEvents(w http.ResponseWriter, r *http.Request) {
 
 type guestPage struct {
 	Page
-	*coaching.GuestVisit
+	*meetings.GuestVisit
 	Token    string
 	Rules    template.HTML
 	Snapshot template.JS
@@ -374,7 +374,7 @@ type guestPage struct {
 func (s *Server) handleGuest(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	token := r.PathValue("token")
-	v, err := s.Coaching.Visit(r.Context(), u, token)
+	v, err := s.Meetings.Visit(r.Context(), u, token)
 	var ce *circle.Error
 	if errors.As(err, &ce) {
 		p := s.page(r, "Thank you")
@@ -395,7 +395,7 @@ func (s *Server) handleGuest(w http.ResponseWriter, r *http.Request) {
 			data.Steps = append(data.Steps, roomStep{Step: st, Index: i, Minutes: minutes(st.Duration), Speaker: v.Names[st.Speaker],
 				Done: i < v.State.Step, Now: i == v.State.Step})
 		}
-		snap, err := json.Marshal(coaching.GuestSnapshotOf(v.State, v.Seq, now))
+		snap, err := json.Marshal(meetings.GuestSnapshotOf(v.State, v.Seq, now))
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -408,7 +408,7 @@ func (s *Server) handleGuest(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleGuestAccept(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	token := r.PathValue("token")
-	if err := s.Coaching.AcceptVisit(r.Context(), u, token); err != nil {
+	if err := s.Meetings.AcceptVisit(r.Context(), u, token); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -419,20 +419,20 @@ func (s *Server) handleGuestAccept(w http.ResponseWriter, r *http.Request) {
 // only the timer's state: the page fetches what it may show.
 func (s *Server) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	v, err := s.Coaching.Visit(r.Context(), u, r.PathValue("token"))
+	v, err := s.Meetings.Visit(r.Context(), u, r.PathValue("token"))
 	if err != nil || v.State == nil || s.Hub == nil {
 		http.Error(w, "not live", http.StatusNotFound)
 		return
 	}
 	// Guests follow their own feed of the room, which carries the timer
 	// and nothing the members wrote.
-	sub, err := s.Hub.Subscribe(coaching.GuestRoom(v.Guest.MeetingID))
+	sub, err := s.Hub.Subscribe(meetings.GuestRoom(v.Guest.MeetingID))
 	if err != nil {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
 	defer sub.Close()
-	current, err := coaching.GuestSnapshotOf(v.State, v.Seq, s.DB.Now()).Event()
+	current, err := meetings.GuestSnapshotOf(v.State, v.Seq, s.DB.Now()).Event()
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -442,7 +442,7 @@ func (s *Server) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleGuestInvite(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	g, err := s.Coaching.InviteGuest(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("user_id"))
+	g, err := s.Meetings.InviteGuest(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("user_id"))
 	if err == nil {
 		s.roomBack(w, r, nil, g.Name+" is invited to observe this meeting.")
 		return
@@ -488,7 +488,7 @@ func formatFields(st room.Settings) []formatField {
 
 func (s *Server) handleFormat(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	st, err := s.Coaching.RoomSettings(r.Context(), u, r.PathValue("id"))
+	st, err := s.Meetings.RoomSettings(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
@@ -524,7 +524,7 @@ func (s *Server) handleFormatSave(w http.ResponseWriter, r *http.Request) {
 	}
 	err := error(&account.ValidationError{Fields: bad})
 	if len(bad) == 0 {
-		err = s.Coaching.UpdateRoomSettings(r.Context(), u, id, st)
+		err = s.Meetings.UpdateRoomSettings(r.Context(), u, id, st)
 	}
 	if fields, ok := account.AsValidation(err); ok {
 		p := s.page(r, "Meeting format").withErrors(r, fields, "protocol")

@@ -19,9 +19,11 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/meetings"
+	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -33,8 +35,12 @@ var files embed.FS
 type Deps struct {
 	DB   *store.DB
 	Auth *auth.Service
-	// Coaching runs programs, matching and consent.
-	Coaching *coaching.Service
+	// Programs runs programs, matching and consent.
+	Programs *programs.Service
+	// Circles runs a formed circle's life.
+	Circles *circles.Service
+	// Meetings runs the meeting room.
+	Meetings *meetings.Service
 	Logger   *slog.Logger
 	// API serves /api/v1/.
 	API http.Handler

@@ -15,7 +15,9 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/coaching"
+	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/meetings"
+	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 	"github.com/holdspace/holdspace/internal/web"
@@ -40,8 +42,10 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	e.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + e.srv.Listener.Addr().String())
 	svc := &auth.Service{DB: db, BaseURL: base, Limiter: auth.NewLimiter(time.Minute, 5), Logger: logger}
-	coach := &coaching.Service{DB: db, BaseURL: base, Logger: logger}
-	h, err := web.NewServer(web.Deps{DB: db, Auth: svc, Coaching: coach, Logger: logger, Registry: prometheus.NewRegistry(), Version: "test"})
+	circleSvc := &circles.Service{DB: db, BaseURL: base, Logger: logger}
+	h, err := web.NewServer(web.Deps{DB: db, Auth: svc,
+		Programs: &programs.Service{DB: db, BaseURL: base, Logger: logger}, Circles: circleSvc,
+		Meetings: &meetings.Service{DB: db, BaseURL: base, Logger: logger, Circles: circleSvc}, Logger: logger, Registry: prometheus.NewRegistry(), Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

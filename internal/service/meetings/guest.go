@@ -1,4 +1,4 @@
-package coaching
+package meetings
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func (s *Service) InviteGuest(ctx context.Context, u *account.User, circleID, me
 	}
 	tok := account.NewToken(account.GuestPrefix)
 	g := &store.Guest{OrgID: u.OrgID, CircleID: circleID, MeetingID: meetingID, UserID: guest.ID, Name: guest.Name, InvitedBy: u.ID}
-	msg := mail.GuestInvitation(guest.Email, guest.Name, u.Name, p.Name, when(*m, guest.Timezone), guest.Timezone, s.link("/guest/"+tok))
+	msg := mail.GuestInvitation(guest.Email, guest.Name, u.Name, p.Name, m.When(guest.Timezone), guest.Timezone, s.link("/guest/"+tok))
 	if err := s.DB.CreateGuest(ctx, g, account.HashToken(tok), msg); err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func (s *Service) Visit(ctx context.Context, u *account.User, token string) (*Gu
 	if err != nil {
 		return nil, err
 	}
-	v := &GuestVisit{Guest: *g, ProgramName: p.Name, When: when(meetings[i], u.Timezone), Rules: *rules, Names: map[string]string{}}
+	v := &GuestVisit{Guest: *g, ProgramName: p.Name, When: meetings[i].When(u.Timezone), Rules: *rules, Names: map[string]string{}}
 	if g.AcceptedAt == nil {
 		return v, nil
 	}
@@ -125,7 +125,7 @@ func (s *Service) Visit(ctx context.Context, u *account.User, token string) (*Gu
 	if err != nil {
 		return nil, err
 	}
-	st, err := roomState(r)
+	st, err := room.Decode(r.State)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func (s *Service) LoadGuestRoom(ctx context.Context, meetingID string) (*GuestSn
 	if err != nil {
 		return nil, err
 	}
-	st, err := roomState(r)
+	st, err := room.Decode(r.State)
 	if err != nil {
 		return nil, err
 	}

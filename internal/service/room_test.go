@@ -1,4 +1,4 @@
-package coaching_test
+package service_test
 
 import (
 	"bytes"
@@ -12,9 +12,9 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
@@ -50,12 +50,12 @@ func roomWorld(t *testing.T, db *store.DB) (*world, string, circle.Meeting, *not
 	m := w.ahead(id)[0]
 	w.now = m.Start.Add(-5 * time.Minute)
 	n := &notes{}
-	w.svc.Live = n
+	w.room.Live = n
 	box, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.svc.Seal = box
+	w.room.Seal = box
 	return w, id, m, n
 }
 
@@ -69,7 +69,7 @@ func TestRoomCommands(t *testing.T) {
 				other = u
 			}
 		}
-		v, err := w.svc.Room(ctx, w.user(other), id, m.ID)
+		v, err := w.room.Room(ctx, w.user(other), id, m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,14 +77,14 @@ func TestRoomCommands(t *testing.T) {
 			t.Fatalf("a new room: %+v", v.State)
 		}
 		// Opening the room twice keeps one state.
-		again, err := w.svc.Room(ctx, fac, id, m.ID)
+		again, err := w.room.Room(ctx, fac, id, m.ID)
 		if err != nil || again.State.Version != v.State.Version {
 			t.Fatalf("reopening: %+v, %v", again, err)
 		}
 
-		_, err = w.svc.RoomCommand(ctx, w.user(other), id, m.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
+		_, err = w.room.RoomCommand(ctx, w.user(other), id, m.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
 		wantErr(t, "a member who is not the timekeeper starts", err, room.ErrNotAllowed)
-		st, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
+		st, err := w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,10 +93,10 @@ func TestRoomCommands(t *testing.T) {
 		}
 		// Two runners press at once: the second, based on the same
 		// version, is refused and changes nothing.
-		_, err = w.svc.RoomCommand(ctx, fac, id, m.ID, room.Command{Kind: room.CmdNext, Version: v.State.Version})
+		_, err = w.room.RoomCommand(ctx, fac, id, m.ID, room.Command{Kind: room.CmdNext, Version: v.State.Version})
 		wantErr(t, "a command based on an old version", err, room.ErrStale)
 		w.now = w.now.Add(90 * time.Second)
-		st, err = w.svc.RoomCommand(ctx, fac, id, m.ID, room.Command{Kind: room.CmdPause, Version: st.Version})
+		st, err = w.room.RoomCommand(ctx, fac, id, m.ID, room.Command{Kind: room.CmdPause, Version: st.Version})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestRoomCommands(t *testing.T) {
 
 		// A restart: a new service on the same database finds the timer
 		// exactly where it was, however long the restart took.
-		restarted := &coaching.Service{DB: db, BaseURL: w.svc.BaseURL, Seal: w.svc.Seal}
+		restarted := &meetings.Service{DB: db, BaseURL: w.room.BaseURL, Circles: w.circles, Seal: w.room.Seal}
 		w.now = w.now.Add(time.Minute)
 		v, err = restarted.Room(ctx, w.user(other), id, m.ID)
 		if err != nil {
@@ -129,23 +129,23 @@ func TestRoomContent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, id, m, n := roomWorld(t, db)
 		a, b, c := w.user("u01"), w.user("u02"), w.user("u03")
-		if _, err := w.svc.AddCommitment(ctx, b, id, "Ask my team for feedback"); err != nil {
+		if _, err := w.circles.AddCommitment(ctx, b, id, "Ask my team for feedback"); err != nil {
 			t.Fatal(err)
 		}
-		h, err := w.svc.Home(ctx, b, id)
+		h, err := w.circles.Home(ctx, b, id)
 		if err != nil {
 			t.Fatal(err)
 		}
 		earlier := h.Commitments[0].ID
-		if err := w.svc.Checkin(ctx, b, id, m.ID, coaching.CheckinInput{Mood: "good", Tabled: "A hard conversation",
+		if err := w.room.Checkin(ctx, b, id, m.ID, meetings.CheckinInput{Mood: "good", Tabled: "A hard conversation",
 			Progress: map[string][2]string{earlier: {"partly", "Asking is easier than listening"}}}); err != nil {
 			t.Fatal(err)
 		}
-		err = w.svc.Checkin(ctx, a, id, m.ID, coaching.CheckinInput{Mood: "ecstatic"})
+		err = w.room.Checkin(ctx, a, id, m.ID, meetings.CheckinInput{Mood: "ecstatic"})
 		if f, ok := account.AsValidation(err); !ok || f["mood"] == "" {
 			t.Errorf("an unknown mood: %v", err)
 		}
-		v, err := w.svc.Room(ctx, a, id, m.ID)
+		v, err := w.room.Room(ctx, a, id, m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,27 +160,27 @@ func TestRoomContent(t *testing.T) {
 
 		// Counsel is offered to today's presenters only, who alone make it
 		// theirs.
-		if f, ok := account.AsValidation(w.svc.Offer(ctx, a, id, m.ID, "u02", "Too early")); !ok || f["presenter_id"] == "" {
+		if f, ok := account.AsValidation(w.room.Offer(ctx, a, id, m.ID, "u02", "Too early")); !ok || f["presenter_id"] == "" {
 			t.Error("an offer before anyone presents was accepted")
 		}
 		tk := w.user(v.State.Timekeeper)
-		if _, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdPresenters, Version: v.State.Version, Presenters: []string{"u02"}}); err != nil {
+		if _, err := w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdPresenters, Version: v.State.Version, Presenters: []string{"u02"}}); err != nil {
 			t.Fatal(err)
 		}
-		if f, ok := account.AsValidation(w.svc.Offer(ctx, b, id, m.ID, "u02", "To myself")); !ok || f["presenter_id"] == "" {
+		if f, ok := account.AsValidation(w.room.Offer(ctx, b, id, m.ID, "u02", "To myself")); !ok || f["presenter_id"] == "" {
 			t.Error("a presenter offered counsel to themselves")
 		}
-		if err := w.svc.Offer(ctx, a, id, m.ID, "u02", "Start the conversation with a question"); err != nil {
+		if err := w.room.Offer(ctx, a, id, m.ID, "u02", "Start the conversation with a question"); err != nil {
 			t.Fatal(err)
 		}
-		v, _ = w.svc.Room(ctx, a, id, m.ID)
+		v, _ = w.room.Room(ctx, a, id, m.ID)
 		offer := v.Offers[0]
-		wantErr(t, "another member takes the presenter's offer", w.svc.TakeOffer(ctx, c, id, m.ID, offer.ID, "Mine now"), store.ErrNotFound)
-		if err := w.svc.TakeOffer(ctx, b, id, m.ID, offer.ID, "Open with a question on Monday"); err != nil {
+		wantErr(t, "another member takes the presenter's offer", w.room.TakeOffer(ctx, c, id, m.ID, offer.ID, "Mine now"), store.ErrNotFound)
+		if err := w.room.TakeOffer(ctx, b, id, m.ID, offer.ID, "Open with a question on Monday"); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, "taking an offer twice", w.svc.TakeOffer(ctx, b, id, m.ID, offer.ID, "Again"), store.ErrConflict)
-		h, err = w.svc.Home(ctx, b, id)
+		wantErr(t, "taking an offer twice", w.room.TakeOffer(ctx, b, id, m.ID, offer.ID, "Again"), store.ErrConflict)
+		h, err = w.circles.Home(ctx, b, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,14 +191,14 @@ func TestRoomContent(t *testing.T) {
 		}
 
 		// The shared note: a save based on an old version is refused.
-		note, err := w.svc.SaveNote(ctx, a, id, m.ID, "First thoughts", 0)
+		note, err := w.room.SaveNote(ctx, a, id, m.ID, "First thoughts", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.SaveNote(ctx, c, id, m.ID, "Overwrite", 0); !errors.Is(err, store.ErrConflict) {
+		if _, err := w.room.SaveNote(ctx, c, id, m.ID, "Overwrite", 0); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("a stale note save: %v", err)
 		}
-		if _, err := w.svc.SaveNote(ctx, c, id, m.ID, "First thoughts, and mine", note.Version); err != nil {
+		if _, err := w.room.SaveNote(ctx, c, id, m.ID, "First thoughts, and mine", note.Version); err != nil {
 			t.Fatal(err)
 		}
 
@@ -215,7 +215,7 @@ func TestReflectionIsSealed(t *testing.T) {
 		w, id, m, _ := roomWorld(t, db)
 		a, b := w.user("u01"), w.user("u02")
 		const text = "I noticed I wanted to rescue Ben instead of asking."
-		if err := w.svc.Reflect(ctx, a, id, m.ID, text); err != nil {
+		if err := w.room.Reflect(ctx, a, id, m.ID, text); err != nil {
 			t.Fatal(err)
 		}
 		sealed, _, err := db.FindReflection(ctx, w.org.ID, m.ID, "u01")
@@ -225,11 +225,11 @@ func TestReflectionIsSealed(t *testing.T) {
 		if bytes.Contains(sealed, []byte("rescue")) {
 			t.Error("the database holds the reflection in the clear")
 		}
-		got, _, err := w.svc.Reflection(ctx, a, id, m.ID)
+		got, _, err := w.room.Reflection(ctx, a, id, m.ID)
 		if err != nil || got != text {
 			t.Errorf("the author reads %q, %v", got, err)
 		}
-		if got, _, err := w.svc.Reflection(ctx, b, id, m.ID); err != nil || got != "" {
+		if got, _, err := w.room.Reflection(ctx, b, id, m.ID); err != nil || got != "" {
 			t.Errorf("another member reads %q, %v", got, err)
 		}
 	})
@@ -239,25 +239,25 @@ func TestRoomPrivacy(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, id, m, _ := roomWorld(t, db)
 		for who, user := range map[string]*account.User{"an admin": w.admin, "a member of another circle": w.user("u05")} {
-			if _, err := w.svc.Room(ctx, user, id, m.ID); !errors.Is(err, store.ErrNotFound) {
+			if _, err := w.room.Room(ctx, user, id, m.ID); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s opens the room: %v", who, err)
 			}
-			if _, err := w.svc.RoomCommand(ctx, user, id, m.ID, room.Command{Kind: room.CmdStart, Version: 1}); !errors.Is(err, store.ErrNotFound) {
+			if _, err := w.room.RoomCommand(ctx, user, id, m.ID, room.Command{Kind: room.CmdStart, Version: 1}); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s runs the timer: %v", who, err)
 			}
-			if err := w.svc.Offer(ctx, user, id, m.ID, "u01", "x"); !errors.Is(err, store.ErrNotFound) {
+			if err := w.room.Offer(ctx, user, id, m.ID, "u01", "x"); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s offers: %v", who, err)
 			}
-			if err := w.svc.AnswerClosing(ctx, user, id, m.ID, "yes", ""); !errors.Is(err, store.ErrNotFound) {
+			if err := w.room.AnswerClosing(ctx, user, id, m.ID, "yes", ""); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s answers at the close: %v", who, err)
 			}
 		}
 		// A member who has not acknowledged the ground rules in force is
 		// sent to read them first.
-		if _, err := w.svc.UpdateGroundRules(ctx, w.admin, "New rules"); err != nil {
+		if _, err := w.circles.UpdateGroundRules(ctx, w.admin, "New rules"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.Room(ctx, w.user("u01"), id, m.ID); !errors.Is(err, circle.ErrGroundRules) {
+		if _, err := w.room.Room(ctx, w.user("u01"), id, m.ID); !errors.Is(err, circle.ErrGroundRules) {
 			t.Errorf("the room before the new ground rules: %v", err)
 		}
 	})
@@ -269,34 +269,34 @@ func TestMeetingSummary(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, id, m, _ := roomWorld(t, db)
 		tk := w.user(m.TimekeeperID)
-		v, err := w.svc.Room(ctx, tk, id, m.ID)
+		v, err := w.room.Room(ctx, tk, id, m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, u := range []string{"u01", "u02"} {
-			if err := w.svc.Checkin(ctx, w.user(u), id, m.ID, coaching.CheckinInput{Mood: "good"}); err != nil {
+			if err := w.room.Checkin(ctx, w.user(u), id, m.ID, meetings.CheckinInput{Mood: "good"}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		st, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdPresenters, Version: v.State.Version, Presenters: []string{"u02"}})
+		st, err := w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdPresenters, Version: v.State.Version, Presenters: []string{"u02"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.Offer(ctx, w.user("u01"), id, m.ID, "u02", "A secret piece of counsel"); err != nil {
+		if err := w.room.Offer(ctx, w.user("u01"), id, m.ID, "u02", "A secret piece of counsel"); err != nil {
 			t.Fatal(err)
 		}
-		v, _ = w.svc.Room(ctx, tk, id, m.ID)
-		if err := w.svc.TakeOffer(ctx, w.user("u02"), id, m.ID, v.Offers[0].ID, "Try the counsel on Monday"); err != nil {
+		v, _ = w.room.Room(ctx, tk, id, m.ID)
+		if err := w.room.TakeOffer(ctx, w.user("u02"), id, m.ID, v.Offers[0].ID, "Try the counsel on Monday"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.SaveNote(ctx, w.user("u01"), id, m.ID, "Private note text", 0); err != nil {
+		if _, err := w.room.SaveNote(ctx, w.user("u01"), id, m.ID, "Private note text", 0); err != nil {
 			t.Fatal(err)
 		}
-		if st, err = w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdStart, Version: st.Version}); err != nil {
+		if st, err = w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdStart, Version: st.Version}); err != nil {
 			t.Fatal(err)
 		}
 		sent := len(w.outbox.Messages())
-		if _, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
+		if _, err := w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
 			t.Fatal(err)
 		}
 		msgs := w.since(sent)
@@ -326,25 +326,25 @@ func TestRoomSettings(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, id, m, _ := roomWorld(t, db)
 		a := w.user("u01")
-		st, err := w.svc.RoomSettings(ctx, a, id)
+		st, err := w.room.RoomSettings(ctx, a, id)
 		if err != nil || st.Protocol != room.Council {
 			t.Fatalf("the program's format: %+v, %v", st, err)
 		}
-		err = w.svc.UpdateRoomSettings(ctx, a, id, room.Settings{Protocol: room.Pair})
+		err = w.room.UpdateRoomSettings(ctx, a, id, room.Settings{Protocol: room.Pair})
 		if f, ok := account.AsValidation(err); !ok || f["protocol"] == "" {
 			t.Errorf("a circle choosing the pair protocol: %v", err)
 		}
 		bad := room.DefaultSettings(room.Forum)
 		bad.Counsel = 3 * time.Hour
-		if _, ok := account.AsValidation(w.svc.UpdateRoomSettings(ctx, a, id, bad)); !ok {
+		if _, ok := account.AsValidation(w.room.UpdateRoomSettings(ctx, a, id, bad)); !ok {
 			t.Error("a three-hour counsel was accepted")
 		}
 		forum := room.DefaultSettings(room.Forum)
 		forum.Counsel = 30 * time.Minute
-		if err := w.svc.UpdateRoomSettings(ctx, a, id, forum); err != nil {
+		if err := w.room.UpdateRoomSettings(ctx, a, id, forum); err != nil {
 			t.Fatal(err)
 		}
-		v, err := w.svc.Room(ctx, a, id, m.ID)
+		v, err := w.room.Room(ctx, a, id, m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -370,59 +370,59 @@ func TestClosingAnswers(t *testing.T) {
 		}
 		// Before the room is open, and before the closing, there is
 		// nothing to answer yet.
-		if msg := answerField(w.svc.AnswerClosing(ctx, tk, id, m.ID, "yes", "")); !strings.Contains(msg, "not reached its closing") {
+		if msg := answerField(w.room.AnswerClosing(ctx, tk, id, m.ID, "yes", "")); !strings.Contains(msg, "not reached its closing") {
 			t.Errorf("answering before the room opened: %q", msg)
 		}
-		v, err := w.svc.Room(ctx, tk, id, m.ID)
+		v, err := w.room.Room(ctx, tk, id, m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
+		st, err := w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if msg := answerField(w.svc.AnswerClosing(ctx, tk, id, m.ID, "yes", "")); !strings.Contains(msg, "not reached its closing") {
+		if msg := answerField(w.room.AnswerClosing(ctx, tk, id, m.ID, "yes", "")); !strings.Contains(msg, "not reached its closing") {
 			t.Errorf("answering at the opening: %q", msg)
 		}
 		for st.Current().Kind != room.Closing {
-			if st, err = w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdNext, Version: st.Version}); err != nil {
+			if st, err = w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdNext, Version: st.Version}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if v, err = w.svc.Room(ctx, tk, id, m.ID); err != nil || !v.Closing() || len(v.Answers) != 0 {
+		if v, err = w.room.Room(ctx, tk, id, m.ID); err != nil || !v.Closing() || len(v.Answers) != 0 {
 			t.Fatalf("at the closing: closing %v, answers %v, %v", v.Closing(), v.Answers, err)
 		}
 
 		// Bad input names its field and saves nothing.
-		if msg := answerField(w.svc.AnswerClosing(ctx, tk, id, m.ID, "maybe", "")); msg == "" {
+		if msg := answerField(w.room.AnswerClosing(ctx, tk, id, m.ID, "maybe", "")); msg == "" {
 			t.Error("an unknown answer was not refused")
 		}
-		err = w.svc.AnswerClosing(ctx, tk, id, m.ID, "yes", strings.Repeat("x", 281))
+		err = w.room.AnswerClosing(ctx, tk, id, m.ID, "yes", strings.Repeat("x", 281))
 		if fields, ok := account.AsValidation(err); !ok || fields["note"] == "" {
 			t.Errorf("a long note: %v", err)
 		}
 
 		before := len(n.of(m.ID))
-		if err := w.svc.AnswerClosing(ctx, w.user("u01"), id, m.ID, "partly", "  We ran out of time for counsel.  "); err != nil {
+		if err := w.room.AnswerClosing(ctx, w.user("u01"), id, m.ID, "partly", "  We ran out of time for counsel.  "); err != nil {
 			t.Fatal(err)
 		}
 		w.now = w.now.Add(time.Second)
-		if err := w.svc.AnswerClosing(ctx, w.user("u02"), id, m.ID, "no", ""); err != nil {
+		if err := w.room.AnswerClosing(ctx, w.user("u02"), id, m.ID, "no", ""); err != nil {
 			t.Fatal(err)
 		}
 		w.now = w.now.Add(time.Second)
 		// Answering again replaces the answer, and keeps its place.
-		if err := w.svc.AnswerClosing(ctx, w.user("u02"), id, m.ID, "yes", "On reflection, yes."); err != nil {
+		if err := w.room.AnswerClosing(ctx, w.user("u02"), id, m.ID, "yes", "On reflection, yes."); err != nil {
 			t.Fatal(err)
 		}
 		if got := len(n.of(m.ID)) - before; got != 3 {
 			t.Errorf("%d notifications for three answers, want 3: open pages refresh", got)
 		}
 		// Every member sees every answer, also after the meeting ended.
-		if _, err := w.svc.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
+		if _, err := w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
 			t.Fatal(err)
 		}
-		v, err = w.svc.Room(ctx, w.user("u03"), id, m.ID)
+		v, err = w.room.Room(ctx, w.user("u03"), id, m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -435,12 +435,12 @@ func TestClosingAnswers(t *testing.T) {
 			t.Errorf("answers = %q, want %q", got, want)
 		}
 		// A late answer, after the meeting ended, is still welcome.
-		if err := w.svc.AnswerClosing(ctx, w.user("u03"), id, m.ID, "yes", ""); err != nil {
+		if err := w.room.AnswerClosing(ctx, w.user("u03"), id, m.ID, "yes", ""); err != nil {
 			t.Errorf("answering after the end: %v", err)
 		}
 		// Ended before its time was up, the meeting counts as held: the
 		// circle's home leads to the next one.
-		h, err := w.svc.Home(ctx, w.user("u03"), id)
+		h, err := w.circles.Home(ctx, w.user("u03"), id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -458,15 +458,15 @@ func TestNoReminderOfAnEndedMeeting(t *testing.T) {
 		ahead := w.ahead(id)
 		early, later := ahead[1], ahead[2]
 		tk := w.user(early.TimekeeperID)
-		v, err := w.svc.Room(ctx, tk, id, early.ID)
+		v, err := w.room.Room(ctx, tk, id, early.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := w.svc.RoomCommand(ctx, tk, id, early.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
+		st, err := w.room.RoomCommand(ctx, tk, id, early.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.RoomCommand(ctx, tk, id, early.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
+		if _, err := w.room.RoomCommand(ctx, tk, id, early.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
 			t.Fatal(err)
 		}
 		due, dueLater := w.remindersAt(early.Start.Add(-time.Hour)), w.remindersAt(later.Start.Add(-time.Hour))

@@ -1,14 +1,26 @@
-package coaching
+// Package meetings is a meeting's live room: the council's agenda and the
+// shared timer, check-ins, choosing presenters, offers of counsel that a
+// presenter may take as commitments, the shared note, closing answers,
+// each member's sealed private reflection, the summary sent when the
+// meeting ends, and guests invited to observe one meeting. It tells every
+// instance when a room changes, so that open pages follow.
+package meetings
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/holdspace/holdspace/internal/richtext"
+	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service/circles"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
@@ -18,6 +30,28 @@ import (
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
 )
+
+// Service carries out the meeting room's flows.
+type Service struct {
+	DB      *store.DB
+	BaseURL *url.URL
+	Logger  *slog.Logger
+	// Circles answers who is inside a circle: a room is the circle's own.
+	Circles *circles.Service
+	// Live tells every instance that a meeting's room changed; nil in a
+	// setting without open room pages.
+	Live Notifier
+	// Seal encrypts private reflections.
+	Seal *seal.Box
+}
+
+func (s *Service) link(path string) string {
+	u := *s.BaseURL
+	u.Path = path
+	return u.String()
+}
+
+func (s *Service) now() time.Time { return s.DB.Now() }
 
 // Notifier tells every instance that a room changed, so that each pushes
 // the room's new state to the pages it has open.
@@ -41,7 +75,7 @@ func (s *Service) notify(ctx context.Context, meetingID string, seq int64) {
 
 // meeting loads a meeting of a circle u may see inside.
 func (s *Service) meeting(ctx context.Context, u *account.User, circleID, meetingID string) (*program.Circle, *circle.Meeting, error) {
-	c, err := s.inside(ctx, u, circleID)
+	c, err := s.Circles.Inside(ctx, u, circleID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -127,7 +161,7 @@ func (s *Service) roomSettings(ctx context.Context, c *program.Circle) (room.Set
 
 // RoomSettings returns the meeting format a circle's next rooms open with.
 func (s *Service) RoomSettings(ctx context.Context, u *account.User, circleID string) (room.Settings, error) {
-	c, err := s.inside(ctx, u, circleID)
+	c, err := s.Circles.Inside(ctx, u, circleID)
 	if err != nil {
 		return room.Settings{}, err
 	}
@@ -138,7 +172,7 @@ func (s *Service) RoomSettings(ctx context.Context, u *account.User, circleID st
 // (a pair keeps the pair protocol) and how long each step lasts. Rooms
 // already open keep theirs.
 func (s *Service) UpdateRoomSettings(ctx context.Context, u *account.User, circleID string, st room.Settings) error {
-	c, err := s.inside(ctx, u, circleID)
+	c, err := s.Circles.Inside(ctx, u, circleID)
 	if err != nil {
 		return err
 	}
@@ -296,7 +330,7 @@ func (s *Service) RoomCommand(ctx context.Context, u *account.User, circleID, me
 	if err != nil {
 		return nil, err
 	}
-	st, err := roomState(r)
+	st, err := room.Decode(r.State)
 	if err != nil {
 		return nil, err
 	}
@@ -416,7 +450,7 @@ func (s *Service) AnswerClosing(ctx context.Context, u *account.User, circleID, 
 	}
 	reached := false
 	if err == nil {
-		st, err := roomState(r)
+		st, err := room.Decode(r.State)
 		if err != nil {
 			return err
 		}
@@ -481,7 +515,7 @@ func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meeti
 	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
 		return nil, err
 	}
-	body = normalizeText(body)
+	body = richtext.Normalize(body)
 	if len([]rune(body)) > circle.MaxTextLen {
 		return nil, &account.ValidationError{Fields: map[string]string{"body": fmt.Sprintf("Keep the note under %d characters.", circle.MaxTextLen)}}
 	}
@@ -506,7 +540,7 @@ func (s *Service) Reflect(ctx context.Context, u *account.User, circleID, meetin
 	if s.Seal == nil {
 		return errors.New("coaching: no key to seal reflections with")
 	}
-	text = normalizeText(text)
+	text = richtext.Normalize(text)
 	if text == "" || len([]rune(text)) > circle.MaxTextLen {
 		return &account.ValidationError{Fields: map[string]string{"reflection": "Write your reflection (up to 20,000 characters)."}}
 	}
@@ -667,7 +701,7 @@ func (s *Service) summary(ctx context.Context, orgID, circleID, meetingID string
 	link := s.link("/circles/" + circleID + "/meetings/" + meetingID + "/room")
 	msgs := make([]mail.Message, 0, len(c.Members))
 	for _, m := range c.Members {
-		msgs = append(msgs, mail.MeetingSummary(m.Email, m.Name, p.Name, when(meetings[i], m.Timezone), m.Timezone,
+		msgs = append(msgs, mail.MeetingSummary(m.Email, m.Name, p.Name, meetings[i].When(m.Timezone), m.Timezone,
 			present, absent, presenters, committed, came[m.UserID], link))
 	}
 	return msgs, nil
@@ -681,31 +715,4 @@ func (snap RoomSnapshot) Event() (live.Event, error) {
 		return live.Event{}, err
 	}
 	return live.NewEvent(snap.Seq, "state", b), nil
-}
-
-// meetingEnded reports whether a meeting's room has been run to its end.
-func (s *Service) meetingEnded(ctx context.Context, orgID, meetingID string) (bool, error) {
-	r, err := s.DB.FindRoom(ctx, orgID, meetingID)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return roomEnded(r)
-}
-
-// roomState decodes a room's stored state.
-func roomState(r *store.Room) (room.State, error) {
-	var st room.State
-	if err := json.Unmarshal(r.State, &st); err != nil {
-		return st, fmt.Errorf("room state: %w", err)
-	}
-	return st, nil
-}
-
-// roomEnded reports whether r has been run to its end.
-func roomEnded(r *store.Room) (bool, error) {
-	st, err := roomState(r)
-	return st.Phase == room.Ended, err
 }

@@ -1,4 +1,4 @@
-package coaching
+package programs
 
 import (
 	"context"
@@ -391,13 +391,13 @@ func (s *Service) Respond(ctx context.Context, u *account.User, circleID string,
 		case program.Active:
 			p, _ = s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
 			for _, m := range c.Members {
-				msgs = append(msgs, mail.CircleFormed(m.Email, m.Name, programName(p), otherNames(*c, m.UserID), s.link("/circles/"+c.ID)))
+				msgs = append(msgs, mail.CircleFormed(m.Email, m.Name, program.Label(p), otherNames(*c, m.UserID), s.link("/circles/"+c.ID)))
 			}
 		case program.Dissolved:
 			p, _ = s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
 			for _, m := range c.Members {
 				if m.UserID != u.ID {
-					msgs = append(msgs, mail.CircleDissolved(m.Email, m.Name, programName(p)))
+					msgs = append(msgs, mail.CircleDissolved(m.Email, m.Name, program.Label(p)))
 				}
 			}
 			if p != nil {
@@ -409,13 +409,6 @@ func (s *Service) Respond(ctx context.Context, u *account.User, circleID string,
 		return msgs
 	})
 	return c, err
-}
-
-func programName(p *program.Program) string {
-	if p == nil {
-		return "your program"
-	}
-	return p.Name
 }
 
 // evaluate scores a fixed group as the engine would and lists the hard

@@ -1,10 +1,10 @@
-// Package coaching runs peer-coaching programs: admins open programs and
+// Package programs runs peer-coaching programs: admins open programs and
 // curate topics, people opt in of their own accord, the matching proposes
 // circles, admins review and publish them, and every member accepts or
-// declines. Both the web app and the JSON API call it; it enforces who may
-// do what, and never lets anyone but its author see a person's private
-// preferences.
-package coaching
+// declines; pairs also form by invitation. Both the web app and the JSON
+// API call it; it enforces who may do what, and never lets anyone but its
+// author see a person's private preferences.
+package programs
 
 import (
 	"context"
@@ -18,7 +18,6 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/program"
-	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -29,11 +28,6 @@ type Service struct {
 	Logger  *slog.Logger
 	// MatchBudget limits one run of the matching; 0 lets the engine pick.
 	MatchBudget time.Duration
-	// Live tells every instance that a meeting's room changed; nil in a
-	// setting without open room pages.
-	Live Notifier
-	// Seal encrypts private reflections.
-	Seal *seal.Box
 }
 
 func (s *Service) link(path string) string {

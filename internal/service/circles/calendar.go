@@ -1,4 +1,4 @@
-package coaching
+package circles
 
 import (
 	"cmp"
@@ -14,6 +14,8 @@ import (
 	"github.com/holdspace/holdspace/internal/calendar"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -94,7 +96,7 @@ func (s *Service) SendReminder(ctx context.Context, id string) (bool, error) {
 		if r.Schedule != nil {
 			video = r.Schedule.VideoURL
 		}
-		return mail.MeetingReminder(r.Email, r.Name, programName(r.Program), when(*r.Meeting, r.Timezone), r.Timezone,
+		return mail.MeetingReminder(r.Email, r.Name, program.Label(r.Program), r.Meeting.When(r.Timezone), r.Timezone,
 			inWords(r.Meeting.Start.Sub(s.now())), role, video, s.link("/circles/"+r.Circle.ID)), nil
 	})
 }
@@ -166,11 +168,11 @@ func (s *Service) Workers(workers *river.Workers) error {
 // it falls below its program's minimum, the admins are told so and can
 // return its members to the pool. u's meetings leave their calendar.
 func (s *Service) Leave(ctx context.Context, u *account.User, circleID, note string) error {
-	c, err := s.member(ctx, u, circleID)
+	c, err := s.Member(ctx, u, circleID)
 	if err != nil {
 		return err
 	}
-	note = normalizeText(note)
+	note = richtext.Normalize(note)
 	if len([]rune(note)) > circle.MaxLeaveNoteLen {
 		return &account.ValidationError{Fields: map[string]string{"note": fmt.Sprintf("Keep the note under %d characters.", circle.MaxLeaveNoteLen)}}
 	}
@@ -181,7 +183,7 @@ func (s *Service) Leave(ctx context.Context, u *account.User, circleID, note str
 	leaver := *c.Member(u.ID)
 	_, err = s.DB.LeaveCircle(ctx, u.OrgID, circleID, u.ID, note, func(st *store.CircleState) error {
 		s.plan(st)
-		name := programName(st.Program)
+		name := program.Label(st.Program)
 		link := s.link("/circles/" + circleID)
 		if st.Schedule != nil {
 			gone := *st.Schedule
@@ -263,10 +265,10 @@ func (s *Service) Departures(ctx context.Context, admin *account.User, programID
 
 // AddPost adds a note to the circle's members-only space.
 func (s *Service) AddPost(ctx context.Context, u *account.User, circleID, body string) (*circle.Post, error) {
-	if _, err := s.inside(ctx, u, circleID); err != nil {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return nil, err
 	}
-	body = normalizeText(body)
+	body = richtext.Normalize(body)
 	var v account.Validator
 	circle.CheckText(&v, "body", body, circle.MaxPostLen)
 	if err := v.Err(); err != nil {
@@ -278,7 +280,7 @@ func (s *Service) AddPost(ctx context.Context, u *account.User, circleID, body s
 
 // DeletePost removes the member's own post.
 func (s *Service) DeletePost(ctx context.Context, u *account.User, circleID, postID string) error {
-	if _, err := s.inside(ctx, u, circleID); err != nil {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
 	return s.DB.DeletePost(ctx, u.OrgID, circleID, postID, u.ID)
@@ -287,10 +289,10 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, circleID, pos
 // AddCommitment records what the member means to do before the next
 // meeting.
 func (s *Service) AddCommitment(ctx context.Context, u *account.User, circleID, body string) (*circle.Commitment, error) {
-	if _, err := s.inside(ctx, u, circleID); err != nil {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return nil, err
 	}
-	body = normalizeText(body)
+	body = richtext.Normalize(body)
 	var v account.Validator
 	circle.CheckText(&v, "body", body, circle.MaxCommitmentLen)
 	if err := v.Err(); err != nil {
@@ -302,7 +304,7 @@ func (s *Service) AddCommitment(ctx context.Context, u *account.User, circleID, 
 
 // CompleteCommitment marks the member's own commitment done, or open again.
 func (s *Service) CompleteCommitment(ctx context.Context, u *account.User, circleID, id string, done bool) error {
-	if _, err := s.inside(ctx, u, circleID); err != nil {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
 	return s.DB.UpdateCommitment(ctx, u.OrgID, circleID, id, u.ID, done)

@@ -1,4 +1,4 @@
-package coaching
+package programs
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package coaching_test
+package service_test
 
 import (
 	"context"
@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/meetings"
+	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
@@ -23,15 +25,17 @@ import (
 var ctx = context.Background()
 
 type world struct {
-	t       *testing.T
-	db      *store.DB
-	svc     *coaching.Service
-	outbox  *storetest.Outbox
-	jobs    *storetest.Jobs
-	org     *account.Org
-	admin   *account.User
-	members []*account.User
-	now     time.Time
+	t        *testing.T
+	db       *store.DB
+	programs *programs.Service
+	circles  *circles.Service
+	room     *meetings.Service
+	outbox   *storetest.Outbox
+	jobs     *storetest.Jobs
+	org      *account.Org
+	admin    *account.User
+	members  []*account.User
+	now      time.Time
 }
 
 // newWorld makes an organisation with an admin, a manager and n-1 more
@@ -41,7 +45,10 @@ func newWorld(t *testing.T, db *store.DB, n int) *world {
 	w := &world{t: t, db: db, outbox: &storetest.Outbox{}, jobs: &storetest.Jobs{}, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	db.Outbox, db.Jobs, db.Now = w.outbox, w.jobs, func() time.Time { return w.now }
 	base, _ := url.Parse("http://holdspace.test")
-	w.svc = &coaching.Service{DB: db, BaseURL: base, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	w.programs = &programs.Service{DB: db, BaseURL: base, Logger: logger}
+	w.circles = &circles.Service{DB: db, BaseURL: base, Logger: logger}
+	w.room = &meetings.Service{DB: db, BaseURL: base, Logger: logger, Circles: w.circles}
 	w.admin = &account.User{ID: "admin", Name: "Ada Admin", Email: "ada@org.example", Timezone: "Europe/Berlin"}
 	depts := []string{"Sales", "Engineering", "Product", "Finance"}
 	for i := range n {
@@ -58,7 +65,7 @@ func newWorld(t *testing.T, db *store.DB, n int) *world {
 	}
 	w.org = org
 	for _, topic := range []string{"Feedback", "Strategy", "Delegation"} {
-		if err := w.svc.AddTopic(ctx, w.admin, topic); err != nil {
+		if err := w.programs.AddTopic(ctx, w.admin, topic); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -71,7 +78,7 @@ func (w *world) program(format program.Format) *program.Program {
 	if format == program.FormatGroup {
 		p.MinSize, p.MaxSize = 3, 4
 	}
-	if err := w.svc.CreateProgram(ctx, w.admin, p); err != nil {
+	if err := w.programs.CreateProgram(ctx, w.admin, p); err != nil {
 		w.t.Fatal(err)
 	}
 	return p
@@ -81,7 +88,7 @@ func (w *world) program(format program.Format) *program.Program {
 func (w *world) optIn(u *account.User, p *program.Program, topics ...string) {
 	w.t.Helper()
 	o := &program.OptIn{ProgramID: p.ID, Topics: topics, Availability: []program.Interval{{9 * 60, 17 * 60}, {1440 + 9*60, 1440 + 17*60}}}
-	if err := w.svc.SaveOptIn(ctx, u, o); err != nil {
+	if err := w.programs.SaveOptIn(ctx, u, o); err != nil {
 		w.t.Fatalf("opt in %s: %v", u.ID, err)
 	}
 }
@@ -113,11 +120,11 @@ func TestProposePublishConsent(t *testing.T) {
 		for i, u := range w.members {
 			w.optIn(u, p, []string{"Feedback", "Strategy", "Delegation"}[i%3])
 		}
-		round, err := w.svc.Propose(ctx, w.admin, p.ID, false)
+		round, err := w.programs.Propose(ctx, w.admin, p.ID, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rv, err := w.svc.Review(ctx, w.admin, round.ID)
+		rv, err := w.programs.Review(ctx, w.admin, round.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,10 +157,10 @@ func TestProposePublishConsent(t *testing.T) {
 		if n := len(w.outbox.Messages()); n != 0 {
 			t.Errorf("%d emails before publishing", n)
 		}
-		if mine, _ := w.svc.MyMatches(ctx, w.user(rv.Circles[0].Members[0].UserID)); len(mine) != 0 {
+		if mine, _ := w.programs.MyMatches(ctx, w.user(rv.Circles[0].Members[0].UserID)); len(mine) != 0 {
 			t.Error("a member sees a draft")
 		}
-		n, err := w.svc.Publish(ctx, w.admin, round.ID)
+		n, err := w.programs.Publish(ctx, w.admin, round.ID)
 		if err != nil || n != len(rv.Circles) {
 			t.Fatalf("publish: %d, %v", n, err)
 		}
@@ -165,7 +172,7 @@ func TestProposePublishConsent(t *testing.T) {
 		}
 		// All but the last accept: still pending. The last makes it active.
 		for i, m := range c0.Members {
-			c, err := w.svc.Respond(ctx, w.user(m.UserID), c0.ID, true, "")
+			c, err := w.programs.Respond(ctx, w.user(m.UserID), c0.ID, true, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -182,7 +189,7 @@ func TestProposePublishConsent(t *testing.T) {
 				t.Errorf("%s was not told the circle is ready", m.UserID)
 			}
 		}
-		if _, err := w.svc.Respond(ctx, w.user(c0.Members[0].UserID), c0.ID, false, ""); !errors.Is(err, program.ErrNotPending) {
+		if _, err := w.programs.Respond(ctx, w.user(c0.Members[0].UserID), c0.ID, false, ""); !errors.Is(err, program.ErrNotPending) {
 			t.Errorf("answering an active circle: %v", err)
 		}
 
@@ -190,11 +197,11 @@ func TestProposePublishConsent(t *testing.T) {
 		// ahead, the admin hears people wait; the reason is counted anonymously.
 		c1 := rv.Circles[1]
 		decliner := w.user(c1.Members[0].UserID)
-		if _, err := w.svc.Respond(ctx, w.user(c1.Members[1].UserID), c1.ID, true, ""); err != nil {
+		if _, err := w.programs.Respond(ctx, w.user(c1.Members[1].UserID), c1.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		sentBefore := len(w.outbox.Messages())
-		c, err := w.svc.Respond(ctx, decliner, c1.ID, false, program.ReasonSchedule)
+		c, err := w.programs.Respond(ctx, decliner, c1.ID, false, program.ReasonSchedule)
 		if err != nil || c.Status != program.Dissolved {
 			t.Fatalf("decline: %+v, %v", c, err)
 		}
@@ -211,17 +218,17 @@ func TestProposePublishConsent(t *testing.T) {
 		if w.mailTo(w.admin.Email, "declined") != 1 {
 			t.Error("the admin was not told of the decline")
 		}
-		rv, _ = w.svc.Review(ctx, w.admin, round.ID)
+		rv, _ = w.programs.Review(ctx, w.admin, round.ID)
 		if rv.Declines[program.ReasonSchedule] != 1 {
 			t.Errorf("decline counts = %v", rv.Declines)
 		}
 
 		// Re-match: the active circle stands; the dissolved circle's people
 		// are proposed again, the decliner not with the same people.
-		if _, err := w.svc.Propose(ctx, w.admin, p.ID, true); err != nil {
+		if _, err := w.programs.Propose(ctx, w.admin, p.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		rv, _ = w.svc.Review(ctx, w.admin, round.ID)
+		rv, _ = w.programs.Review(ctx, w.admin, round.ID)
 		for _, c := range rv.Circles {
 			if c.ID == c0.ID && c.Status != program.Active {
 				t.Error("re-matching touched an active circle")
@@ -244,17 +251,17 @@ func TestMoveChecksRules(t *testing.T) {
 		for _, u := range w.members {
 			w.optIn(u, p, "Feedback")
 		}
-		round, err := w.svc.Propose(ctx, w.admin, p.ID, false)
+		round, err := w.programs.Propose(ctx, w.admin, p.ID, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rv, _ := w.svc.Review(ctx, w.admin, round.ID)
+		rv, _ := w.programs.Review(ctx, w.admin, round.ID)
 		if len(rv.Circles) < 2 {
 			t.Fatalf("want two circles, got %d", len(rv.Circles))
 		}
 		// The manager u00 is unmatched (everyone else reports to them);
 		// placing them in any circle breaks the reporting-line rule.
-		err = w.svc.Move(ctx, w.admin, round.ID, "u00", rv.Circles[0].ID)
+		err = w.programs.Move(ctx, w.admin, round.ID, "u00", rv.Circles[0].ID)
 		if f, ok := account.AsValidation(err); !ok || !strings.Contains(f["circle"], "rule") {
 			t.Fatalf("moving a manager in with reports: %v", err)
 		}
@@ -264,10 +271,10 @@ func TestMoveChecksRules(t *testing.T) {
 			from, to = to, from
 		}
 		who := from.Members[0].UserID
-		if err := w.svc.Move(ctx, w.admin, round.ID, who, to.ID); err != nil {
+		if err := w.programs.Move(ctx, w.admin, round.ID, who, to.ID); err != nil {
 			t.Fatal(err)
 		}
-		rv2, _ := w.svc.Review(ctx, w.admin, round.ID)
+		rv2, _ := w.programs.Review(ctx, w.admin, round.ID)
 		var found bool
 		for _, c := range rv2.Circles {
 			if c.Member(who) != nil {
@@ -278,10 +285,10 @@ func TestMoveChecksRules(t *testing.T) {
 			t.Errorf("%s was not moved", who)
 		}
 		// Out of the proposal, then publishing refuses a too-small circle.
-		if err := w.svc.Move(ctx, w.admin, round.ID, who, ""); err != nil {
+		if err := w.programs.Move(ctx, w.admin, round.ID, who, ""); err != nil {
 			t.Fatal(err)
 		}
-		rv3, _ := w.svc.Review(ctx, w.admin, round.ID)
+		rv3, _ := w.programs.Review(ctx, w.admin, round.ID)
 		if !slices.ContainsFunc(rv3.Unmatched, func(u program.Unmatched) bool { return u.UserID == who }) {
 			t.Error("moved-out person is not listed as unmatched")
 		}
@@ -298,10 +305,10 @@ func TestPrivacyAndTenancy(t *testing.T) {
 		a := w.user("u03")
 		o := &program.OptIn{ProgramID: p.ID, Topics: []string{"Feedback"}, Availability: []program.Interval{{540, 1020}},
 			Prefer: []string{"u04"}, Avoid: []string{"u05"}}
-		if err := w.svc.SaveOptIn(ctx, a, o); err != nil {
+		if err := w.programs.SaveOptIn(ctx, a, o); err != nil {
 			t.Fatal(err)
 		}
-		parts, err := w.svc.Participants(ctx, w.admin, p.ID)
+		parts, err := w.programs.Participants(ctx, w.admin, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,10 +316,10 @@ func TestPrivacyAndTenancy(t *testing.T) {
 		if strings.Contains(string(b), `"avoid"`) || strings.Contains(string(b), `"prefer"`) {
 			t.Errorf("the admin's view shows private lists: %s", b)
 		}
-		if _, err := w.svc.Participants(ctx, a, p.ID); err == nil {
+		if _, err := w.programs.Participants(ctx, a, p.ID); err == nil {
 			t.Error("a member listed the participants")
 		}
-		if _, err := w.svc.Propose(ctx, a, p.ID, false); err == nil {
+		if _, err := w.programs.Propose(ctx, a, p.ID, false); err == nil {
 			t.Error("a member proposed matches")
 		}
 
@@ -321,29 +328,29 @@ func TestPrivacyAndTenancy(t *testing.T) {
 		if _, err := db.CreateOrg(ctx, "Else", other); err != nil {
 			t.Fatal(err)
 		}
-		round, err := w.svc.Propose(ctx, w.admin, p.ID, false)
+		round, err := w.programs.Propose(ctx, w.admin, p.ID, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.Publish(ctx, w.admin, round.ID); err != nil {
+		if _, err := w.programs.Publish(ctx, w.admin, round.ID); err != nil {
 			t.Fatal(err)
 		}
-		rv, _ := w.svc.Review(ctx, w.admin, round.ID)
+		rv, _ := w.programs.Review(ctx, w.admin, round.ID)
 		checks := map[string]error{}
-		_, checks["Program"] = w.svc.Program(ctx, other, p.ID)
-		_, checks["Participants"] = w.svc.Participants(ctx, other, p.ID)
-		_, checks["Propose"] = w.svc.Propose(ctx, other, p.ID, false)
-		_, checks["Review"] = w.svc.Review(ctx, other, round.ID)
-		_, checks["Publish"] = w.svc.Publish(ctx, other, round.ID)
-		checks["Move"] = w.svc.Move(ctx, other, round.ID, "u01", "")
-		_, checks["Respond"] = w.svc.Respond(ctx, other, rv.Circles[0].ID, true, "")
-		checks["SaveOptIn"] = w.svc.SaveOptIn(ctx, other, &program.OptIn{ProgramID: p.ID, Topics: []string{"Feedback"}, Availability: []program.Interval{{0, 600}}})
+		_, checks["Program"] = w.programs.Program(ctx, other, p.ID)
+		_, checks["Participants"] = w.programs.Participants(ctx, other, p.ID)
+		_, checks["Propose"] = w.programs.Propose(ctx, other, p.ID, false)
+		_, checks["Review"] = w.programs.Review(ctx, other, round.ID)
+		_, checks["Publish"] = w.programs.Publish(ctx, other, round.ID)
+		checks["Move"] = w.programs.Move(ctx, other, round.ID, "u01", "")
+		_, checks["Respond"] = w.programs.Respond(ctx, other, rv.Circles[0].ID, true, "")
+		checks["SaveOptIn"] = w.programs.SaveOptIn(ctx, other, &program.OptIn{ProgramID: p.ID, Topics: []string{"Feedback"}, Availability: []program.Interval{{0, 600}}})
 		for name, err := range checks {
 			if !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s from another organisation: %v, want not found", name, err)
 			}
 		}
-		if mine, _ := w.svc.MyMatches(ctx, other); len(mine) != 0 {
+		if mine, _ := w.programs.MyMatches(ctx, other); len(mine) != 0 {
 			t.Error("another organisation sees circles")
 		}
 	})
@@ -355,27 +362,27 @@ func TestOptInRules(t *testing.T) {
 		p := w.program(program.FormatGroup)
 		u := w.user("u01")
 		bad := &program.OptIn{ProgramID: p.ID, Topics: []string{"Knitting"}, Availability: []program.Interval{{600, 500}}}
-		err := w.svc.SaveOptIn(ctx, u, bad)
+		err := w.programs.SaveOptIn(ctx, u, bad)
 		f, ok := account.AsValidation(err)
 		if !ok || f["topics"] == "" || f["availability"] == "" {
 			t.Errorf("bad opt-in: %v", err)
 		}
-		if _, err := w.svc.MyOptIn(ctx, u, p.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := w.programs.MyOptIn(ctx, u, p.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Error("a refused opt-in was saved")
 		}
 		w.optIn(u, p, "Feedback")
-		if err := w.svc.Snooze(ctx, u, p.ID, true); err != nil {
+		if err := w.programs.Snooze(ctx, u, p.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		w.optIn(u, p, "Strategy") // changing topics keeps the pause
-		if o, _ := w.svc.MyOptIn(ctx, u, p.ID); !o.Snoozed || o.Topics[0] != "Strategy" {
+		if o, _ := w.programs.MyOptIn(ctx, u, p.ID); !o.Snoozed || o.Topics[0] != "Strategy" {
 			t.Errorf("opt-in after change: %+v", o)
 		}
-		if err := w.svc.Withdraw(ctx, u, p.ID); err != nil {
+		if err := w.programs.Withdraw(ctx, u, p.ID); err != nil {
 			t.Fatal(err)
 		}
 		w.now = p.OptInCloses.Add(time.Minute)
-		err = w.svc.SaveOptIn(ctx, u, &program.OptIn{ProgramID: p.ID, Topics: []string{"Feedback"}, Availability: []program.Interval{{0, 600}}})
+		err = w.programs.SaveOptIn(ctx, u, &program.OptIn{ProgramID: p.ID, Topics: []string{"Feedback"}, Availability: []program.Interval{{0, 600}}})
 		if f, ok := account.AsValidation(err); !ok || f["program"] == "" {
 			t.Errorf("opt-in after the window closed: %v", err)
 		}
@@ -390,23 +397,23 @@ func TestPairInvitation(t *testing.T) {
 			w.optIn(u, p, "Feedback")
 		}
 		a, b, boss := w.user("u01"), w.user("u02"), w.user("u00")
-		if _, err := w.svc.InvitePair(ctx, a, p.ID, boss.ID); err == nil {
+		if _, err := w.programs.InvitePair(ctx, a, p.ID, boss.ID); err == nil {
 			t.Error("a report invited their manager to pair")
 		}
-		inv, err := w.svc.InvitePair(ctx, a, p.ID, b.ID)
+		inv, err := w.programs.InvitePair(ctx, a, p.ID, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if w.mailTo(b.Email, "would like to coach with you") != 1 {
 			t.Error("the colleague got no invitation email")
 		}
-		if err := w.svc.AnswerPair(ctx, a, inv.ID, true); !errors.Is(err, store.ErrNotFound) {
+		if err := w.programs.AnswerPair(ctx, a, inv.ID, true); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("the inviter answered their own invitation: %v", err)
 		}
-		if err := w.svc.AnswerPair(ctx, b, inv.ID, true); err != nil {
+		if err := w.programs.AnswerPair(ctx, b, inv.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		mine, _ := w.svc.MyMatches(ctx, a)
+		mine, _ := w.programs.MyMatches(ctx, a)
 		if len(mine) != 1 || mine[0].Status != program.Active || mine[0].Member(b.ID) == nil || mine[0].Origin != program.FromInvitation {
 			t.Errorf("pair after acceptance: %+v", mine)
 		}
@@ -414,7 +421,7 @@ func TestPairInvitation(t *testing.T) {
 			t.Error("the inviter was not told")
 		}
 		// Both are matched now: they cannot be invited again.
-		if _, err := w.svc.InvitePair(ctx, w.user("u03"), p.ID, a.ID); err == nil {
+		if _, err := w.programs.InvitePair(ctx, w.user("u03"), p.ID, a.ID); err == nil {
 			t.Error("a matched person was invited again")
 		}
 	})

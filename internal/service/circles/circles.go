@@ -1,25 +1,77 @@
-package coaching
+// Package circles is a formed circle's (or pair's) life: the ground rules
+// each member acknowledges before anything else, the working agreement they
+// consent to, the schedule and its meetings with rotating roles, calendar
+// feeds and reminders, the members-only space of posts and commitments,
+// leaving, and the hourly upkeep that keeps meetings ahead. Only the
+// circle's active members see inside it; to anyone else, admins included,
+// it does not exist.
+package circles
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/calendar"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/richtext"
+	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
-// member loads an active circle that u belongs to. Anyone else — an admin
+// Service carries out the circle flows.
+type Service struct {
+	DB      *store.DB
+	BaseURL *url.URL
+	Logger  *slog.Logger
+}
+
+func (s *Service) link(path string) string {
+	u := *s.BaseURL
+	u.Path = path
+	return u.String()
+}
+
+func (s *Service) now() time.Time { return s.DB.Now() }
+
+func requireAdmin(u *account.User) error {
+	if !u.IsAdmin() {
+		return auth.ErrForbidden
+	}
+	return nil
+}
+
+// meetingEnded reports whether a meeting's room has been run to its end.
+func (s *Service) meetingEnded(ctx context.Context, orgID, meetingID string) (bool, error) {
+	r, err := s.DB.FindRoom(ctx, orgID, meetingID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return roomEnded(r)
+}
+
+// roomEnded reports whether r has been run to its end.
+func roomEnded(r *store.Room) (bool, error) {
+	st, err := room.Decode(r.State)
+	return st.Phase == room.Ended, err
+}
+
+// Member loads an active circle that u belongs to. Anyone else — an admin
 // included — gets ErrNotFound, so a circle's existence leaks no more than
 // its content.
-func (s *Service) member(ctx context.Context, u *account.User, circleID string) (*program.Circle, error) {
+func (s *Service) Member(ctx context.Context, u *account.User, circleID string) (*program.Circle, error) {
 	c, err := s.DB.FindCircleByID(ctx, u.OrgID, circleID)
 	if err != nil {
 		return nil, err
@@ -30,10 +82,10 @@ func (s *Service) member(ctx context.Context, u *account.User, circleID string) 
 	return c, nil
 }
 
-// inside loads a circle for a member who has acknowledged the ground
+// Inside loads a circle for a member who has acknowledged the ground
 // rules in force; otherwise it returns circle.ErrGroundRules.
-func (s *Service) inside(ctx context.Context, u *account.User, circleID string) (*program.Circle, error) {
-	c, err := s.member(ctx, u, circleID)
+func (s *Service) Inside(ctx context.Context, u *account.User, circleID string) (*program.Circle, error) {
+	c, err := s.Member(ctx, u, circleID)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +170,7 @@ func (s *Service) UpdateGroundRules(ctx context.Context, admin *account.User, bo
 	if err := requireAdmin(admin); err != nil {
 		return nil, err
 	}
-	body = normalizeText(body)
+	body = richtext.Normalize(body)
 	var v account.Validator
 	circle.CheckText(&v, "body", body, circle.MaxTextLen)
 	if err := v.Err(); err != nil {
@@ -137,7 +189,7 @@ func (s *Service) UpdateGroundRules(ctx context.Context, admin *account.User, bo
 // CircleRules returns the ground rules a member is asked to acknowledge in
 // a circle and when they did, if they have.
 func (s *Service) CircleRules(ctx context.Context, u *account.User, circleID string) (*program.Circle, *circle.GroundRules, *time.Time, error) {
-	c, err := s.member(ctx, u, circleID)
+	c, err := s.Member(ctx, u, circleID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -156,7 +208,7 @@ func (s *Service) CircleRules(ctx context.Context, u *account.User, circleID str
 // the ground rules. A version other than the one in force means the text
 // changed while they read it.
 func (s *Service) AcknowledgeGroundRules(ctx context.Context, u *account.User, circleID string, version int) error {
-	if _, err := s.member(ctx, u, circleID); err != nil {
+	if _, err := s.Member(ctx, u, circleID); err != nil {
 		return err
 	}
 	rules, err := s.DB.FindGroundRules(ctx, u.OrgID)
@@ -167,11 +219,6 @@ func (s *Service) AcknowledgeGroundRules(ctx context.Context, u *account.User, c
 		return circle.ErrRulesChanged
 	}
 	return s.DB.CreateAcknowledgement(ctx, u.OrgID, circleID, u.ID, version)
-}
-
-// normalizeText keeps line breaks as \n and trims the ends.
-func normalizeText(s string) string {
-	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 }
 
 // --- the circle's home ---
@@ -198,7 +245,7 @@ type Home struct {
 
 // Home returns a member's view of their circle.
 func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*Home, error) {
-	c, err := s.inside(ctx, u, circleID)
+	c, err := s.Inside(ctx, u, circleID)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +314,7 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 
 // Agreement returns every version of a circle's agreement, newest first.
 func (s *Service) Agreement(ctx context.Context, u *account.User, circleID string) (*program.Circle, []circle.AgreementVersion, error) {
-	c, err := s.inside(ctx, u, circleID)
+	c, err := s.Inside(ctx, u, circleID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -279,10 +326,10 @@ func (s *Service) Agreement(ctx context.Context, u *account.User, circleID strin
 // The proposer consents by proposing; it takes effect when every member
 // has consented. Everyone else is asked by email.
 func (s *Service) ProposeAgreement(ctx context.Context, u *account.User, circleID, body, note string) (*circle.AgreementVersion, error) {
-	if _, err := s.inside(ctx, u, circleID); err != nil {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return nil, err
 	}
-	body, note = normalizeText(body), strings.Join(strings.Fields(note), " ")
+	body, note = richtext.Normalize(body), strings.Join(strings.Fields(note), " ")
 	var v account.Validator
 	circle.CheckText(&v, "body", body, circle.MaxTextLen)
 	v.Check(len([]rune(note)) <= circle.MaxNoteLen, "note", fmt.Sprintf("Keep the note under %d characters.", circle.MaxNoteLen))
@@ -294,7 +341,7 @@ func (s *Service) ProposeAgreement(ctx context.Context, u *account.User, circleI
 
 // ConsentToAgreement records a member's consent to the open proposal.
 func (s *Service) ConsentToAgreement(ctx context.Context, u *account.User, circleID string, version int) (*circle.AgreementVersion, error) {
-	if _, err := s.inside(ctx, u, circleID); err != nil {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return nil, err
 	}
 	return s.DB.ConsentToAgreement(ctx, u.OrgID, circleID, u.ID, version, s.agreementMail(ctx, u))
@@ -302,7 +349,7 @@ func (s *Service) ConsentToAgreement(ctx context.Context, u *account.User, circl
 
 // WithdrawAgreement withdraws the member's own open proposal.
 func (s *Service) WithdrawAgreement(ctx context.Context, u *account.User, circleID string, version int) error {
-	if _, err := s.inside(ctx, u, circleID); err != nil {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
 	return s.DB.WithdrawAgreement(ctx, u.OrgID, circleID, u.ID, version)
@@ -316,9 +363,9 @@ func (s *Service) agreementMail(ctx context.Context, u *account.User) store.Agre
 		for _, m := range c.Members {
 			switch {
 			case adopted:
-				msgs = append(msgs, mail.AgreementAdopted(m.Email, m.Name, programName(p), v.Version, link))
+				msgs = append(msgs, mail.AgreementAdopted(m.Email, m.Name, program.Label(p), v.Version, link))
 			case m.UserID != u.ID:
-				msgs = append(msgs, mail.AgreementProposed(m.Email, m.Name, u.Name, programName(p), v.Note, link))
+				msgs = append(msgs, mail.AgreementProposed(m.Email, m.Name, u.Name, program.Label(p), v.Note, link))
 			}
 		}
 		return msgs
@@ -331,7 +378,7 @@ func (s *Service) agreementMail(ctx context.Context, u *account.User) store.Agre
 // schedule, or a suggestion from the members' common availability in u's
 // time zone.
 func (s *Service) ScheduleForm(ctx context.Context, u *account.User, circleID string) (circle.ScheduleInput, bool, error) {
-	c, err := s.inside(ctx, u, circleID)
+	c, err := s.Inside(ctx, u, circleID)
 	if err != nil {
 		return circle.ScheduleInput{}, false, err
 	}
@@ -357,7 +404,7 @@ func (s *Service) ScheduleForm(ctx context.Context, u *account.User, circleID st
 // ahead are replaced by the new rule's, roles are given by the rotation,
 // reminders follow, and every member gets a calendar invitation.
 func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID string, in circle.ScheduleInput) (*circle.Schedule, error) {
-	if _, err := s.inside(ctx, u, circleID); err != nil {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return nil, err
 	}
 	sched, err := in.Schedule(circleID, s.now())
@@ -435,7 +482,7 @@ func maxTime(a, b time.Time) time.Time {
 func (s *Service) series(c *program.Circle, p *program.Program, sched *circle.Schedule, meetings []circle.Meeting) calendar.Series {
 	se := sched.Series(meetings)
 	se.UID = "circle-" + c.ID + "@" + s.BaseURL.Hostname()
-	se.Summary = "Peer coaching: " + programName(p)
+	se.Summary = "Peer coaching: " + program.Label(p)
 	names := make([]string, len(c.Members))
 	for i, m := range c.Members {
 		names[i] = m.Name
@@ -446,16 +493,6 @@ func (s *Service) series(c *program.Circle, p *program.Program, sched *circle.Sc
 		"\n\nWhat is said in the circle stays in the circle."
 	se.Organizer = calendar.Person{Name: "Holdspace", Email: "noreply@" + s.BaseURL.Hostname()}
 	return se
-}
-
-// when formats a meeting for a person in their own zone.
-func when(m circle.Meeting, tz string) string {
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		loc = time.UTC
-	}
-	start, end := m.Start.In(loc), m.End.In(loc)
-	return start.Format("Monday 2 January, 15:04") + "–" + end.Format("15:04")
 }
 
 // ruleText describes a schedule: "Every other Tuesday at 16:00
@@ -471,9 +508,9 @@ func (s *Service) scheduleMail(st *store.CircleState, changed bool) {
 	for _, m := range st.Circle.Members {
 		firstWhen := ""
 		if len(first) > 0 {
-			firstWhen = when(first[0], m.Timezone)
+			firstWhen = first[0].When(m.Timezone)
 		}
-		st.Mail = append(st.Mail, mail.MeetingScheduled(m.Email, m.Name, programName(st.Program), ruleText(st.Schedule), firstWhen,
+		st.Mail = append(st.Mail, mail.MeetingScheduled(m.Email, m.Name, program.Label(st.Program), ruleText(st.Schedule), firstWhen,
 			m.Timezone, st.Schedule.VideoURL, s.link("/circles/"+st.Circle.ID), changed, ics))
 	}
 }
@@ -481,7 +518,7 @@ func (s *Service) scheduleMail(st *store.CircleState, changed bool) {
 // ClearSchedule ends a circle's recurring schedule: the meetings ahead are
 // cancelled in everyone's calendar.
 func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID string) error {
-	if _, err := s.inside(ctx, u, circleID); err != nil {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
 	_, err := s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
@@ -494,7 +531,7 @@ func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID s
 		se := s.series(st.Circle, st.Program, &old, st.Meetings)
 		ics := calendar.Cancel(se)
 		for _, m := range st.Circle.Members {
-			st.Mail = append(st.Mail, mail.ScheduleCleared(m.Email, m.Name, programName(st.Program), s.link("/circles/"+circleID), ics))
+			st.Mail = append(st.Mail, mail.ScheduleCleared(m.Email, m.Name, program.Label(st.Program), s.link("/circles/"+circleID), ics))
 		}
 		st.Schedule = nil
 		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
@@ -518,7 +555,7 @@ func findMeeting(st *store.CircleState, meetingID string) (int, error) {
 // MoveMeeting moves one meeting to start (and last minutes); everyone's
 // calendar moves that occurrence only, and its reminders follow.
 func (s *Service) MoveMeeting(ctx context.Context, u *account.User, circleID, meetingID string, start time.Time, minutes int) error {
-	if _, err := s.inside(ctx, u, circleID); err != nil {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
 	var v account.Validator
@@ -543,8 +580,8 @@ func (s *Service) MoveMeeting(ctx context.Context, u *account.User, circleID, me
 		se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
 		ics := calendar.RequestOccurrence(se, m.Original)
 		for _, mem := range st.Circle.Members {
-			st.Mail = append(st.Mail, mail.MeetingMoved(mem.Email, mem.Name, programName(st.Program), when(from, mem.Timezone),
-				when(*m, mem.Timezone), mem.Timezone, s.link("/circles/"+circleID), ics))
+			st.Mail = append(st.Mail, mail.MeetingMoved(mem.Email, mem.Name, program.Label(st.Program), from.When(mem.Timezone),
+				m.When(mem.Timezone), mem.Timezone, s.link("/circles/"+circleID), ics))
 		}
 		slices.SortFunc(st.Meetings, func(a, b circle.Meeting) int { return a.Start.Compare(b.Start) })
 		s.plan(st)
@@ -556,7 +593,7 @@ func (s *Service) MoveMeeting(ctx context.Context, u *account.User, circleID, me
 // CancelMeeting cancels one meeting (or restores a cancelled one) in
 // everyone's calendar; the rotation skips it.
 func (s *Service) CancelMeeting(ctx context.Context, u *account.User, circleID, meetingID string, restore bool) error {
-	if _, err := s.inside(ctx, u, circleID); err != nil {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
 	_, err := s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
@@ -578,11 +615,11 @@ func (s *Service) CancelMeeting(ctx context.Context, u *account.User, circleID, 
 		for _, mem := range st.Circle.Members {
 			link := s.link("/circles/" + circleID)
 			if restore {
-				st.Mail = append(st.Mail, mail.MeetingRestored(mem.Email, mem.Name, programName(st.Program),
-					when(*m, mem.Timezone), mem.Timezone, link, calendar.RequestOccurrence(se, m.Original)))
+				st.Mail = append(st.Mail, mail.MeetingRestored(mem.Email, mem.Name, program.Label(st.Program),
+					m.When(mem.Timezone), mem.Timezone, link, calendar.RequestOccurrence(se, m.Original)))
 				continue
 			}
-			st.Mail = append(st.Mail, mail.MeetingCancelled(mem.Email, mem.Name, programName(st.Program), when(*m, mem.Timezone),
+			st.Mail = append(st.Mail, mail.MeetingCancelled(mem.Email, mem.Name, program.Label(st.Program), m.When(mem.Timezone),
 				mem.Timezone, link, calendar.CancelOccurrence(se, m.Original)))
 		}
 		return nil
@@ -594,7 +631,7 @@ func (s *Service) CancelMeeting(ctx context.Context, u *account.User, circleID, 
 // place of the rotation's suggestion; later meetings are suggested again
 // around the choice.
 func (s *Service) SetRoles(ctx context.Context, u *account.User, circleID, meetingID, facilitatorID, timekeeperID string) error {
-	c, err := s.inside(ctx, u, circleID)
+	c, err := s.Inside(ctx, u, circleID)
 	if err != nil {
 		return err
 	}
@@ -618,7 +655,7 @@ func (s *Service) SetRoles(ctx context.Context, u *account.User, circleID, meeti
 
 // MeetingICS returns one meeting as an .ics file to download.
 func (s *Service) MeetingICS(ctx context.Context, u *account.User, circleID, meetingID string) ([]byte, error) {
-	c, err := s.inside(ctx, u, circleID)
+	c, err := s.Inside(ctx, u, circleID)
 	if err != nil {
 		return nil, err
 	}
@@ -678,7 +715,7 @@ func (s *Service) Upkeep(ctx context.Context, ref store.CircleRef) error {
 		}
 		for _, m := range st.Circle.Members {
 			if st.Prefs[m.UserID].Nudges {
-				st.Mail = append(st.Mail, mail.CircleNudge(m.Email, m.Name, programName(st.Program), weeks(since), s.link("/circles/"+st.Circle.ID)))
+				st.Mail = append(st.Mail, mail.CircleNudge(m.Email, m.Name, program.Label(st.Program), weeks(since), s.link("/circles/"+st.Circle.ID)))
 			}
 		}
 		return nil

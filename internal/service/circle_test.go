@@ -1,4 +1,4 @@
-package coaching_test
+package service_test
 
 import (
 	"errors"
@@ -68,7 +68,7 @@ func (w *world) formCircle(p *program.Program, ids ...string) string {
 		w.t.Fatal(err)
 	}
 	for _, id := range ids {
-		if _, err := w.svc.Respond(ctx, w.user(id), cs[0].ID, true, ""); err != nil {
+		if _, err := w.programs.Respond(ctx, w.user(id), cs[0].ID, true, ""); err != nil {
 			w.t.Fatal(err)
 		}
 	}
@@ -78,12 +78,12 @@ func (w *world) formCircle(p *program.Program, ids ...string) string {
 // ack has each of ids acknowledge the ground rules in force in circleID.
 func (w *world) ack(circleID string, ids ...string) {
 	w.t.Helper()
-	rules, err := w.svc.GroundRules(ctx, w.admin)
+	rules, err := w.circles.GroundRules(ctx, w.admin)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	for _, id := range ids {
-		if err := w.svc.AcknowledgeGroundRules(ctx, w.user(id), circleID, rules.Version); err != nil {
+		if err := w.circles.AcknowledgeGroundRules(ctx, w.user(id), circleID, rules.Version); err != nil {
 			w.t.Fatalf("%s acknowledges: %v", id, err)
 		}
 	}
@@ -95,7 +95,7 @@ func (w *world) scheduled(p *program.Program, ids ...string) string {
 	w.t.Helper()
 	id := w.formCircle(p, ids...)
 	w.ack(id, ids...)
-	if _, err := w.svc.SetSchedule(ctx, w.user(ids[0]), id, fortnightly); err != nil {
+	if _, err := w.circles.SetSchedule(ctx, w.user(ids[0]), id, fortnightly); err != nil {
 		w.t.Fatal(err)
 	}
 	return id
@@ -162,7 +162,7 @@ func (w *world) send(jobs ...storetest.Job) []mail.Message {
 	w.t.Helper()
 	before := len(w.outbox.Messages())
 	for _, j := range jobs {
-		if _, err := w.svc.SendReminder(ctx, reminderID(j)); err != nil {
+		if _, err := w.circles.SendReminder(ctx, reminderID(j)); err != nil {
 			w.t.Fatal(err)
 		}
 	}
@@ -210,14 +210,14 @@ func TestGroundRulesGate(t *testing.T) {
 		gated := func(when string) {
 			t.Helper()
 			checks := map[string]error{}
-			_, checks["Home"] = w.svc.Home(ctx, a, id)
-			_, _, checks["Agreement"] = w.svc.Agreement(ctx, a, id)
-			_, checks["ProposeAgreement"] = w.svc.ProposeAgreement(ctx, a, id, "Our agreement", "")
-			_, _, checks["ScheduleForm"] = w.svc.ScheduleForm(ctx, a, id)
-			_, checks["SetSchedule"] = w.svc.SetSchedule(ctx, a, id, fortnightly)
-			_, checks["AddPost"] = w.svc.AddPost(ctx, a, id, "Hello")
-			_, checks["AddCommitment"] = w.svc.AddCommitment(ctx, a, id, "Ask for feedback")
-			_, checks["MeetingICS"] = w.svc.MeetingICS(ctx, a, id, "any")
+			_, checks["Home"] = w.circles.Home(ctx, a, id)
+			_, _, checks["Agreement"] = w.circles.Agreement(ctx, a, id)
+			_, checks["ProposeAgreement"] = w.circles.ProposeAgreement(ctx, a, id, "Our agreement", "")
+			_, _, checks["ScheduleForm"] = w.circles.ScheduleForm(ctx, a, id)
+			_, checks["SetSchedule"] = w.circles.SetSchedule(ctx, a, id, fortnightly)
+			_, checks["AddPost"] = w.circles.AddPost(ctx, a, id, "Hello")
+			_, checks["AddCommitment"] = w.circles.AddCommitment(ctx, a, id, "Ask for feedback")
+			_, checks["MeetingICS"] = w.circles.MeetingICS(ctx, a, id, "any")
 			for name, err := range checks {
 				if !errors.Is(err, circle.ErrGroundRules) {
 					t.Errorf("%s %s: %v, want the ground rules first", name, when, err)
@@ -225,58 +225,58 @@ func TestGroundRulesGate(t *testing.T) {
 			}
 		}
 		gated("before acknowledging")
-		mine, err := w.svc.MyCircles(ctx, a)
+		mine, err := w.circles.MyCircles(ctx, a)
 		if err != nil || len(mine) != 1 || !mine[0].NeedsAck {
 			t.Fatalf("MyCircles: %+v, %v", mine, err)
 		}
-		_, rules, at, err := w.svc.CircleRules(ctx, a, id)
+		_, rules, at, err := w.circles.CircleRules(ctx, a, id)
 		if err != nil || rules.Version != 1 || rules.Body != circle.DefaultGroundRules || at != nil {
 			t.Fatalf("CircleRules: %+v, %v, %v", rules, at, err)
 		}
-		wantErr(t, "acknowledging a version not yet written", w.svc.AcknowledgeGroundRules(ctx, a, id, 2), circle.ErrRulesChanged)
-		if err := w.svc.AcknowledgeGroundRules(ctx, a, id, 1); err != nil {
+		wantErr(t, "acknowledging a version not yet written", w.circles.AcknowledgeGroundRules(ctx, a, id, 2), circle.ErrRulesChanged)
+		if err := w.circles.AcknowledgeGroundRules(ctx, a, id, 1); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.Home(ctx, a, id); err != nil {
+		if _, err := w.circles.Home(ctx, a, id); err != nil {
 			t.Fatalf("Home after acknowledging: %v", err)
 		}
 		// Acknowledging belongs to the circle and the person: the others
 		// are still asked.
-		if _, err := w.svc.Home(ctx, w.user("u02"), id); !errors.Is(err, circle.ErrGroundRules) {
+		if _, err := w.circles.Home(ctx, w.user("u02"), id); !errors.Is(err, circle.ErrGroundRules) {
 			t.Errorf("another member's Home: %v", err)
 		}
 
 		// Only admins change the rules; the same text makes no new version.
-		_, err = w.svc.UpdateGroundRules(ctx, a, "New rules")
+		_, err = w.circles.UpdateGroundRules(ctx, a, "New rules")
 		wantErr(t, "a member updating the ground rules", err, auth.ErrForbidden)
-		if g, err := w.svc.UpdateGroundRules(ctx, w.admin, "  "+circle.DefaultGroundRules+"\r\n"); err != nil || g.Version != 1 {
+		if g, err := w.circles.UpdateGroundRules(ctx, w.admin, "  "+circle.DefaultGroundRules+"\r\n"); err != nil || g.Version != 1 {
 			t.Errorf("saving the same text: %+v, %v", g, err)
 		}
-		if _, err := w.svc.UpdateGroundRules(ctx, w.admin, "   "); err == nil {
+		if _, err := w.circles.UpdateGroundRules(ctx, w.admin, "   "); err == nil {
 			t.Error("empty ground rules saved")
 		} else if f, ok := account.AsValidation(err); !ok || f["body"] == "" {
 			t.Errorf("empty ground rules: %v", err)
 		}
-		g, err := w.svc.UpdateGroundRules(ctx, w.admin, "1. Confidentiality.\r\n2. Kindness.")
+		g, err := w.circles.UpdateGroundRules(ctx, w.admin, "1. Confidentiality.\r\n2. Kindness.")
 		if err != nil || g.Version != 2 || g.Body != "1. Confidentiality.\n2. Kindness." {
 			t.Fatalf("new ground rules: %+v, %v", g, err)
 		}
 		gated("after the rules changed")
-		if mine, _ := w.svc.MyCircles(ctx, a); len(mine) != 1 || !mine[0].NeedsAck {
+		if mine, _ := w.circles.MyCircles(ctx, a); len(mine) != 1 || !mine[0].NeedsAck {
 			t.Errorf("MyCircles after the rules changed: %+v", mine)
 		}
-		wantErr(t, "acknowledging the old version", w.svc.AcknowledgeGroundRules(ctx, a, id, 1), circle.ErrRulesChanged)
-		if err := w.svc.AcknowledgeGroundRules(ctx, a, id, 2); err != nil {
+		wantErr(t, "acknowledging the old version", w.circles.AcknowledgeGroundRules(ctx, a, id, 1), circle.ErrRulesChanged)
+		if err := w.circles.AcknowledgeGroundRules(ctx, a, id, 2); err != nil {
 			t.Fatal(err)
 		}
-		h, err := w.svc.Home(ctx, a, id)
+		h, err := w.circles.Home(ctx, a, id)
 		if err != nil || h.GroundRules.Version != 2 {
 			t.Fatalf("Home after acknowledging version 2: %+v, %v", h, err)
 		}
-		if err := w.svc.AcknowledgeGroundRules(ctx, a, id, 2); err != nil {
+		if err := w.circles.AcknowledgeGroundRules(ctx, a, id, 2); err != nil {
 			t.Errorf("acknowledging twice: %v", err)
 		}
-		if mine, _ := w.svc.MyCircles(ctx, a); len(mine) != 1 || mine[0].NeedsAck {
+		if mine, _ := w.circles.MyCircles(ctx, a); len(mine) != 1 || mine[0].NeedsAck {
 			t.Errorf("MyCircles after acknowledging: %+v", mine)
 		}
 	})
@@ -292,14 +292,14 @@ func TestCirclePrivacy(t *testing.T) {
 		if _, err := db.CreateOrg(ctx, "Else", other); err != nil {
 			t.Fatal(err)
 		}
-		post, err := w.svc.AddPost(ctx, w.user("u01"), one, "What I learned about delegation")
+		post, err := w.circles.AddPost(ctx, w.user("u01"), one, "What I learned about delegation")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.AddCommitment(ctx, w.user("u02"), one, "Ask my team for feedback"); err != nil {
+		if _, err := w.circles.AddCommitment(ctx, w.user("u02"), one, "Ask my team for feedback"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.AddPost(ctx, w.user("u04"), two, "Circle two's note"); err != nil {
+		if _, err := w.circles.AddPost(ctx, w.user("u04"), two, "Circle two's note"); err != nil {
 			t.Fatal(err)
 		}
 		meeting := w.ahead(one)[0]
@@ -308,19 +308,19 @@ func TestCirclePrivacy(t *testing.T) {
 			"a colleague in no circle": w.user("u07"), "someone of another organisation": other}
 		for who, u := range outsiders {
 			checks := map[string]error{}
-			_, checks["Home"] = w.svc.Home(ctx, u, one)
-			_, _, checks["Agreement"] = w.svc.Agreement(ctx, u, one)
-			_, _, checks["ScheduleForm"] = w.svc.ScheduleForm(ctx, u, one)
-			_, checks["MeetingICS"] = w.svc.MeetingICS(ctx, u, one, meeting.ID)
-			_, checks["AddPost"] = w.svc.AddPost(ctx, u, one, "Hello")
-			checks["Leave"] = w.svc.Leave(ctx, u, one, "")
-			_, _, _, checks["CircleRules"] = w.svc.CircleRules(ctx, u, one)
-			checks["AcknowledgeGroundRules"] = w.svc.AcknowledgeGroundRules(ctx, u, one, 1)
-			_, checks["ProposeAgreement"] = w.svc.ProposeAgreement(ctx, u, one, "Ours now", "")
-			_, checks["SetSchedule"] = w.svc.SetSchedule(ctx, u, one, fortnightly)
-			checks["MoveMeeting"] = w.svc.MoveMeeting(ctx, u, one, meeting.ID, meeting.Start.Add(time.Hour), 60)
-			checks["CancelMeeting"] = w.svc.CancelMeeting(ctx, u, one, meeting.ID, false)
-			checks["DeletePost"] = w.svc.DeletePost(ctx, u, one, post.ID)
+			_, checks["Home"] = w.circles.Home(ctx, u, one)
+			_, _, checks["Agreement"] = w.circles.Agreement(ctx, u, one)
+			_, _, checks["ScheduleForm"] = w.circles.ScheduleForm(ctx, u, one)
+			_, checks["MeetingICS"] = w.circles.MeetingICS(ctx, u, one, meeting.ID)
+			_, checks["AddPost"] = w.circles.AddPost(ctx, u, one, "Hello")
+			checks["Leave"] = w.circles.Leave(ctx, u, one, "")
+			_, _, _, checks["CircleRules"] = w.circles.CircleRules(ctx, u, one)
+			checks["AcknowledgeGroundRules"] = w.circles.AcknowledgeGroundRules(ctx, u, one, 1)
+			_, checks["ProposeAgreement"] = w.circles.ProposeAgreement(ctx, u, one, "Ours now", "")
+			_, checks["SetSchedule"] = w.circles.SetSchedule(ctx, u, one, fortnightly)
+			checks["MoveMeeting"] = w.circles.MoveMeeting(ctx, u, one, meeting.ID, meeting.Start.Add(time.Hour), 60)
+			checks["CancelMeeting"] = w.circles.CancelMeeting(ctx, u, one, meeting.ID, false)
+			checks["DeletePost"] = w.circles.DeletePost(ctx, u, one, post.ID)
 			for name, err := range checks {
 				if !errors.Is(err, store.ErrNotFound) {
 					t.Errorf("%s by %s: %v, want not found", name, who, err)
@@ -328,13 +328,13 @@ func TestCirclePrivacy(t *testing.T) {
 			}
 		}
 		// A member cannot reach another circle's post through their own.
-		wantErr(t, "deleting another circle's post", w.svc.DeletePost(ctx, w.user("u04"), two, post.ID), store.ErrNotFound)
+		wantErr(t, "deleting another circle's post", w.circles.DeletePost(ctx, w.user("u04"), two, post.ID), store.ErrNotFound)
 
-		h1, err := w.svc.Home(ctx, w.user("u03"), one)
+		h1, err := w.circles.Home(ctx, w.user("u03"), one)
 		if err != nil {
 			t.Fatal(err)
 		}
-		h2, err := w.svc.Home(ctx, w.user("u05"), two)
+		h2, err := w.circles.Home(ctx, w.user("u05"), two)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -350,7 +350,7 @@ func TestCirclePrivacy(t *testing.T) {
 		if h2.Schedule != nil || len(h2.Upcoming) != 0 {
 			t.Errorf("circle two sees a schedule: %+v, %d meetings", h2.Schedule, len(h2.Upcoming))
 		}
-		if mine, _ := w.svc.MyCircles(ctx, w.admin); len(mine) != 0 {
+		if mine, _ := w.circles.MyCircles(ctx, w.admin); len(mine) != 0 {
 			t.Errorf("the admin lists circles: %+v", mine)
 		}
 	})
@@ -364,7 +364,7 @@ func TestWorkingAgreement(t *testing.T) {
 		a, b, c := w.user("u01"), w.user("u02"), w.user("u03")
 		status := func(version int) circle.AgreementStatus {
 			t.Helper()
-			_, vs, err := w.svc.Agreement(ctx, a, id)
+			_, vs, err := w.circles.Agreement(ctx, a, id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -378,7 +378,7 @@ func TestWorkingAgreement(t *testing.T) {
 		}
 
 		sent := len(w.outbox.Messages())
-		v1, err := w.svc.ProposeAgreement(ctx, a, id, "## Purpose\nWe learn together.", "  A first   draft ")
+		v1, err := w.circles.ProposeAgreement(ctx, a, id, "## Purpose\nWe learn together.", "  A first   draft ")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -393,20 +393,20 @@ func TestWorkingAgreement(t *testing.T) {
 		if m := to(msgs, b, "proposed"); len(m) == 1 && !strings.Contains(m[0].Text, "A first draft") {
 			t.Errorf("the proposal email leaves out the note: %s", m[0].Text)
 		}
-		_, err = w.svc.ConsentToAgreement(ctx, a, id, 1)
+		_, err = w.circles.ConsentToAgreement(ctx, a, id, 1)
 		wantErr(t, "the proposer consenting again", err, circle.ErrAlreadyGiven)
-		wantErr(t, "withdrawing someone else's proposal", w.svc.WithdrawAgreement(ctx, b, id, 1), circle.ErrNotProposer)
+		wantErr(t, "withdrawing someone else's proposal", w.circles.WithdrawAgreement(ctx, b, id, 1), circle.ErrNotProposer)
 		sent = len(w.outbox.Messages())
-		v, err := w.svc.ConsentToAgreement(ctx, b, id, 1)
+		v, err := w.circles.ConsentToAgreement(ctx, b, id, 1)
 		if err != nil || v.Status != circle.AgreementProposed || len(v.Consents) != 2 {
 			t.Fatalf("after the second consent: %+v, %v", v, err)
 		}
-		_, err = w.svc.ConsentToAgreement(ctx, b, id, 1)
+		_, err = w.circles.ConsentToAgreement(ctx, b, id, 1)
 		wantErr(t, "consenting twice", err, circle.ErrAlreadyGiven)
 		if n := len(w.since(sent)); n != 0 {
 			t.Errorf("%d emails before everyone consented", n)
 		}
-		v, err = w.svc.ConsentToAgreement(ctx, c, id, 1)
+		v, err = w.circles.ConsentToAgreement(ctx, c, id, 1)
 		if err != nil || v.Status != circle.AgreementAdopted || v.AdoptedAt == nil {
 			t.Fatalf("after the last consent: %+v, %v", v, err)
 		}
@@ -417,36 +417,36 @@ func TestWorkingAgreement(t *testing.T) {
 		}
 
 		// The same text again is no change, however it is typed.
-		_, err = w.svc.ProposeAgreement(ctx, b, id, "## Purpose\r\nWe learn together.\n\n", "")
+		_, err = w.circles.ProposeAgreement(ctx, b, id, "## Purpose\r\nWe learn together.\n\n", "")
 		wantErr(t, "proposing the agreement in force", err, circle.ErrUnchanged)
-		_, err = w.svc.ConsentToAgreement(ctx, b, id, 1)
+		_, err = w.circles.ConsentToAgreement(ctx, b, id, 1)
 		wantErr(t, "consenting to the adopted version", err, circle.ErrNotProposed)
-		_, err = w.svc.ConsentToAgreement(ctx, b, id, 9)
+		_, err = w.circles.ConsentToAgreement(ctx, b, id, 9)
 		wantErr(t, "consenting to no version", err, store.ErrNotFound)
 
 		// A newer proposal replaces an open one; a proposer withdraws their own.
-		if _, err := w.svc.ProposeAgreement(ctx, b, id, "Version two", ""); err != nil {
+		if _, err := w.circles.ProposeAgreement(ctx, b, id, "Version two", ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.ProposeAgreement(ctx, c, id, "Version three", ""); err != nil {
+		if _, err := w.circles.ProposeAgreement(ctx, c, id, "Version three", ""); err != nil {
 			t.Fatal(err)
 		}
 		if status(2) != circle.AgreementWithdrawn || status(3) != circle.AgreementProposed || status(1) != circle.AgreementAdopted {
 			t.Errorf("statuses after a second proposal: %s %s %s", status(1), status(2), status(3))
 		}
-		_, err = w.svc.ConsentToAgreement(ctx, a, id, 2)
+		_, err = w.circles.ConsentToAgreement(ctx, a, id, 2)
 		wantErr(t, "consenting to a withdrawn version", err, circle.ErrNotProposed)
-		if err := w.svc.WithdrawAgreement(ctx, c, id, 3); err != nil {
+		if err := w.circles.WithdrawAgreement(ctx, c, id, 3); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, "withdrawing twice", w.svc.WithdrawAgreement(ctx, c, id, 3), circle.ErrNotProposed)
+		wantErr(t, "withdrawing twice", w.circles.WithdrawAgreement(ctx, c, id, 3), circle.ErrNotProposed)
 
 		// An amendment everyone consents to supersedes the version in force.
-		if _, err := w.svc.ProposeAgreement(ctx, a, id, "Version four", "Shorter"); err != nil {
+		if _, err := w.circles.ProposeAgreement(ctx, a, id, "Version four", "Shorter"); err != nil {
 			t.Fatal(err)
 		}
 		for _, u := range []*account.User{b, c} {
-			if _, err := w.svc.ConsentToAgreement(ctx, u, id, 4); err != nil {
+			if _, err := w.circles.ConsentToAgreement(ctx, u, id, 4); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -455,14 +455,14 @@ func TestWorkingAgreement(t *testing.T) {
 		}
 
 		// When the only member yet to consent leaves, the proposal is adopted.
-		if _, err := w.svc.ProposeAgreement(ctx, b, id, "Version five", ""); err != nil {
+		if _, err := w.circles.ProposeAgreement(ctx, b, id, "Version five", ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.ConsentToAgreement(ctx, a, id, 5); err != nil {
+		if _, err := w.circles.ConsentToAgreement(ctx, a, id, 5); err != nil {
 			t.Fatal(err)
 		}
 		sent = len(w.outbox.Messages())
-		if err := w.svc.Leave(ctx, c, id, ""); err != nil {
+		if err := w.circles.Leave(ctx, c, id, ""); err != nil {
 			t.Fatal(err)
 		}
 		// The circle has no schedule: no calendar to cancel.
@@ -472,7 +472,7 @@ func TestWorkingAgreement(t *testing.T) {
 		if adopted := to(w.since(sent), a, "agreement"); len(adopted) != 1 {
 			t.Errorf("the members heard %d times that the agreement took effect, want once", len(adopted))
 		}
-		h, err := w.svc.Home(ctx, a, id)
+		h, err := w.circles.Home(ctx, a, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -496,7 +496,7 @@ func TestScheduleAcrossTimeZones(t *testing.T) {
 		w.ack(id, ids...)
 		ny := w.user("u02")
 
-		in, saved, err := w.svc.ScheduleForm(ctx, ny, id)
+		in, saved, err := w.circles.ScheduleForm(ctx, ny, id)
 		if err != nil || saved {
 			t.Fatalf("ScheduleForm: %+v, %v, %v", in, saved, err)
 		}
@@ -507,7 +507,7 @@ func TestScheduleAcrossTimeZones(t *testing.T) {
 		}
 
 		sent := len(w.outbox.Messages())
-		sched, err := w.svc.SetSchedule(ctx, ny, id, fortnightly)
+		sched, err := w.circles.SetSchedule(ctx, ny, id, fortnightly)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -575,22 +575,22 @@ func TestScheduleAcrossTimeZones(t *testing.T) {
 		}
 
 		// The form now shows the schedule; the home shows the meetings.
-		if in, saved, err := w.svc.ScheduleForm(ctx, ny, id); err != nil || !saved || in != fortnightly {
+		if in, saved, err := w.circles.ScheduleForm(ctx, ny, id); err != nil || !saved || in != fortnightly {
 			t.Errorf("ScheduleForm with a schedule: %+v, %v, %v", in, saved, err)
 		}
-		h, err := w.svc.Home(ctx, ny, id)
+		h, err := w.circles.Home(ctx, ny, id)
 		if err != nil || h.Schedule == nil || len(h.Upcoming) != circle.Upcoming || len(h.Past) != 0 {
 			t.Fatalf("Home: %+v, %v", h, err)
 		}
-		if mine, _ := w.svc.MyCircles(ctx, ny); len(mine) != 1 || mine[0].Next == nil || !mine[0].Next.Start.Equal(fortnightlyStarts[0]) {
+		if mine, _ := w.circles.MyCircles(ctx, ny); len(mine) != 1 || mine[0].Next == nil || !mine[0].Next.Start.Equal(fortnightlyStarts[0]) {
 			t.Errorf("MyCircles: %+v", mine)
 		}
-		event, err := w.svc.MeetingICS(ctx, ny, id, ms[2].ID)
+		event, err := w.circles.MeetingICS(ctx, ny, id, ms[2].ID)
 		if err != nil || !strings.Contains(ics(event), "DTSTART;TZID=Europe/Berlin:20260407T170000") ||
 			strings.Contains(ics(event), "RRULE") || strings.Contains(ics(event), "ATTENDEE") {
 			t.Errorf("one meeting's .ics: %v\n%s", err, event)
 		}
-		_, err = w.svc.MeetingICS(ctx, ny, id, "no-such-meeting")
+		_, err = w.circles.MeetingICS(ctx, ny, id, "no-such-meeting")
 		wantErr(t, "an unknown meeting's .ics", err, store.ErrNotFound)
 
 		// Changing only the call link keeps the meetings' times.
@@ -598,7 +598,7 @@ func TestScheduleAcrossTimeZones(t *testing.T) {
 		sent = len(w.outbox.Messages())
 		changed := fortnightly
 		changed.VideoURL = "https://meet.example/new-room"
-		sched, err = w.svc.SetSchedule(ctx, w.user("u01"), id, changed)
+		sched, err = w.circles.SetSchedule(ctx, w.user("u01"), id, changed)
 		if err != nil {
 			t.Fatalf("changing the call link: %v", err)
 		}
@@ -675,7 +675,7 @@ func TestReminders(t *testing.T) {
 			}
 		}
 		for _, j := range due {
-			if sent, err := w.svc.SendReminder(ctx, reminderID(j)); err != nil || sent {
+			if sent, err := w.circles.SendReminder(ctx, reminderID(j)); err != nil || sent {
 				t.Errorf("a reminder ran twice: %v, %v", sent, err)
 			}
 		}
@@ -687,7 +687,7 @@ func TestReminders(t *testing.T) {
 		// due (here the upkeep) does not drop them.
 		w.now = first.Start.Add(-time.Hour)
 		due = w.remindersAt(w.now)
-		if err := w.svc.UpkeepAll(ctx); err != nil {
+		if err := w.circles.UpkeepAll(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if msgs := w.send(due...); len(msgs) != len(ids) || len(to(msgs, w.user("u02"), "in 1 hour")) != 1 {
@@ -702,7 +702,7 @@ func TestReminders(t *testing.T) {
 		}
 		moved := time.Date(2026, 3, 26, 16, 30, 0, 0, time.UTC) // Thursday 17:30 in Berlin
 		sent := len(w.outbox.Messages())
-		if err := w.svc.MoveMeeting(ctx, w.user("u03"), id, second.ID, moved, 90); err != nil {
+		if err := w.circles.MoveMeeting(ctx, w.user("u03"), id, second.ID, moved, 90); err != nil {
 			t.Fatal(err)
 		}
 		pending := jobIDs(w.reminders())
@@ -739,7 +739,7 @@ func TestReminders(t *testing.T) {
 		third := ms[2]
 		old = append(w.remindersAt(third.Start.Add(-24*time.Hour)), w.remindersAt(third.Start.Add(-time.Hour))...)
 		sent = len(w.outbox.Messages())
-		if err := w.svc.CancelMeeting(ctx, w.user("u01"), id, third.ID, false); err != nil {
+		if err := w.circles.CancelMeeting(ctx, w.user("u01"), id, third.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		pending = jobIDs(w.reminders())
@@ -769,7 +769,7 @@ func TestReminders(t *testing.T) {
 			t.Errorf("%d reminders of a cancelled meeting sent", n)
 		}
 		// Restoring it brings the reminders back.
-		if err := w.svc.CancelMeeting(ctx, w.user("u01"), id, third.ID, true); err != nil {
+		if err := w.circles.CancelMeeting(ctx, w.user("u01"), id, third.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(w.remindersAt(third.Start.Add(-time.Hour))); n != len(ids) {
@@ -780,20 +780,20 @@ func TestReminders(t *testing.T) {
 		// 15 minutes schedules only those.
 		a := w.user("u01")
 		before := len(w.reminders())
-		if err := w.svc.UpdateReminderPrefs(ctx, a, circle.ReminderPrefs{Nudges: true}); err != nil {
+		if err := w.circles.UpdateReminderPrefs(ctx, a, circle.ReminderPrefs{Nudges: true}); err != nil {
 			t.Fatal(err)
 		}
 		if after := len(w.reminders()); after != before*2/3 {
 			t.Errorf("%d reminders after one of three members turned them off, want %d", after, before*2/3)
 		}
-		err := w.svc.UpdateReminderPrefs(ctx, a, circle.ReminderPrefs{Offsets: []int{30}})
+		err := w.circles.UpdateReminderPrefs(ctx, a, circle.ReminderPrefs{Offsets: []int{30}})
 		if f, ok := account.AsValidation(err); !ok || f["offsets"] == "" {
 			t.Errorf("an offset not offered: %v", err)
 		}
-		if err := w.svc.UpdateReminderPrefs(ctx, a, circle.ReminderPrefs{Offsets: []int{15, 15}, Nudges: true}); err != nil {
+		if err := w.circles.UpdateReminderPrefs(ctx, a, circle.ReminderPrefs{Offsets: []int{15, 15}, Nudges: true}); err != nil {
 			t.Fatal(err)
 		}
-		if prefs, _ := w.svc.ReminderPrefs(ctx, a); !slices.Equal(prefs.Offsets, []int{15}) {
+		if prefs, _ := w.circles.ReminderPrefs(ctx, a); !slices.Equal(prefs.Offsets, []int{15}) {
 			t.Errorf("prefs %+v", prefs)
 		}
 		ahead := w.ahead(id)
@@ -831,7 +831,7 @@ func TestUpkeepTopsUp(t *testing.T) {
 			t.Fatalf("%d meetings ahead before the upkeep", n)
 		}
 		sent := len(w.outbox.Messages())
-		if err := w.svc.UpkeepAll(ctx); err != nil {
+		if err := w.circles.UpkeepAll(ctx); err != nil {
 			t.Fatal(err)
 		}
 		ahead := w.ahead(id)
@@ -874,13 +874,13 @@ func TestUpkeepTopsUp(t *testing.T) {
 		if n := len(w.since(sent)); n != 0 {
 			t.Errorf("the upkeep of a circle that meets sent %d emails", n)
 		}
-		h, err := w.svc.Home(ctx, w.user("u02"), id)
+		h, err := w.circles.Home(ctx, w.user("u02"), id)
 		if err != nil || len(h.Past) != 3 || !h.Past[0].Start.Equal(fortnightlyStarts[2]) {
 			t.Errorf("Home after three meetings: past %v, %v", h.Past, err)
 		}
 
 		// Running again right away changes nothing.
-		if err := w.svc.UpkeepAll(ctx); err != nil {
+		if err := w.circles.UpkeepAll(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(jobIDs(w.reminders()), jobIDs(rems)) {
@@ -899,7 +899,7 @@ func TestUpkeepNudges(t *testing.T) {
 		quiet := w.formCircle(p, "u01", "u02", "u03")
 		w.scheduled(p, "u04", "u05", "u06")
 		off := w.user("u03")
-		if err := w.svc.UpdateReminderPrefs(ctx, off, circle.ReminderPrefs{Offsets: circle.DefaultReminders, Nudges: false}); err != nil {
+		if err := w.circles.UpdateReminderPrefs(ctx, off, circle.ReminderPrefs{Offsets: circle.DefaultReminders, Nudges: false}); err != nil {
 			t.Fatal(err)
 		}
 		nudges := func() []mail.Message {
@@ -913,14 +913,14 @@ func TestUpkeepNudges(t *testing.T) {
 		}
 
 		w.now = formed.Add(27 * 24 * time.Hour)
-		if err := w.svc.UpkeepAll(ctx); err != nil {
+		if err := w.circles.UpkeepAll(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(nudges()); n != 0 {
 			t.Errorf("%d nudges before two periods", n)
 		}
 		w.now = formed.Add(28*24*time.Hour + time.Hour)
-		if err := w.svc.UpkeepAll(ctx); err != nil {
+		if err := w.circles.UpkeepAll(ctx); err != nil {
 			t.Fatal(err)
 		}
 		got := nudges()
@@ -930,11 +930,11 @@ func TestUpkeepNudges(t *testing.T) {
 		if !strings.Contains(got[0].Text, "four weeks") || !strings.Contains(got[0].Text, "/circles/"+quiet) {
 			t.Errorf("nudge text:\n%s", got[0].Text)
 		}
-		if err := w.svc.UpkeepAll(ctx); err != nil {
+		if err := w.circles.UpkeepAll(ctx); err != nil {
 			t.Fatal(err)
 		}
 		w.now = w.now.Add(24 * time.Hour)
-		if err := w.svc.UpkeepAll(ctx); err != nil {
+		if err := w.circles.UpkeepAll(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(nudges()); n != 2 {
@@ -951,26 +951,26 @@ func TestLeave(t *testing.T) {
 		leaver := w.user("u02")
 		ms := w.meetings(id)
 		// The circle chose u02 to facilitate the third meeting.
-		if err := w.svc.SetRoles(ctx, w.user("u01"), id, ms[2].ID, "u02", "u01"); err != nil {
+		if err := w.circles.SetRoles(ctx, w.user("u01"), id, ms[2].ID, "u02", "u01"); err != nil {
 			t.Fatal(err)
 		}
-		err := w.svc.SetRoles(ctx, w.user("u01"), id, ms[2].ID, "u07", "u01")
+		err := w.circles.SetRoles(ctx, w.user("u01"), id, ms[2].ID, "u07", "u01")
 		if f, ok := account.AsValidation(err); !ok || f["facilitator_id"] == "" {
 			t.Errorf("choosing a non-member: %v", err)
 		}
 		if m := w.meetings(id)[2]; m.FacilitatorID != "u02" || !m.RolesChosen {
 			t.Fatalf("chosen roles: %+v", m)
 		}
-		wantErr(t, "returning a full circle to the pool", w.svc.ReturnToPool(ctx, w.admin, id), circle.ErrNotBelowMinimum)
-		wantErr(t, "a member returning the circle to the pool", w.svc.ReturnToPool(ctx, w.user("u01"), id), auth.ErrForbidden)
+		wantErr(t, "returning a full circle to the pool", w.circles.ReturnToPool(ctx, w.admin, id), circle.ErrNotBelowMinimum)
+		wantErr(t, "a member returning the circle to the pool", w.circles.ReturnToPool(ctx, w.user("u01"), id), auth.ErrForbidden)
 
-		err = w.svc.Leave(ctx, leaver, id, strings.Repeat("x", circle.MaxLeaveNoteLen+1))
+		err = w.circles.Leave(ctx, leaver, id, strings.Repeat("x", circle.MaxLeaveNoteLen+1))
 		if f, ok := account.AsValidation(err); !ok || f["note"] == "" {
 			t.Errorf("a long note: %v", err)
 		}
 		note := "Moving to another team; thank you all."
 		sent := len(w.outbox.Messages())
-		if err := w.svc.Leave(ctx, leaver, id, "  "+note+"  "); err != nil {
+		if err := w.circles.Leave(ctx, leaver, id, "  "+note+"  "); err != nil {
 			t.Fatal(err)
 		}
 		msgs := w.since(sent)
@@ -997,10 +997,10 @@ func TestLeave(t *testing.T) {
 
 		// The leaver sees nothing more and gets no reminders; their turns
 		// go to the others.
-		_, err = w.svc.Home(ctx, leaver, id)
+		_, err = w.circles.Home(ctx, leaver, id)
 		wantErr(t, "the leaver's Home", err, store.ErrNotFound)
-		wantErr(t, "leaving twice", w.svc.Leave(ctx, leaver, id, ""), store.ErrNotFound)
-		if mine, _ := w.svc.MyCircles(ctx, leaver); len(mine) != 0 {
+		wantErr(t, "leaving twice", w.circles.Leave(ctx, leaver, id, ""), store.ErrNotFound)
+		if mine, _ := w.circles.MyCircles(ctx, leaver); len(mine) != 0 {
 			t.Errorf("the leaver still lists %+v", mine)
 		}
 		if n := len(w.reminders()); n != 2*2*circle.Upcoming {
@@ -1015,28 +1015,28 @@ func TestLeave(t *testing.T) {
 		if msgs := w.send(w.remindersAt(w.now)...); len(msgs) != 2 || len(to(msgs, leaver, "")) != 0 {
 			t.Errorf("reminders after leaving: %+v", msgs)
 		}
-		h, err := w.svc.Home(ctx, w.user("u01"), id)
+		h, err := w.circles.Home(ctx, w.user("u01"), id)
 		if err != nil || len(h.Circle.Members) != 2 || !h.BelowMinimum {
 			t.Fatalf("Home after a member left: %+v, %v", h, err)
 		}
 
-		deps, err := w.svc.Departures(ctx, w.admin, p.ID)
+		deps, err := w.circles.Departures(ctx, w.admin, p.ID)
 		if err != nil || len(deps) != 1 || deps[0].UserID != "u02" || deps[0].Note != note || deps[0].CircleID != id || deps[0].Name != leaver.Name {
 			t.Errorf("departures %+v, %v", deps, err)
 		}
-		_, err = w.svc.Departures(ctx, w.user("u01"), p.ID)
+		_, err = w.circles.Departures(ctx, w.user("u01"), p.ID)
 		wantErr(t, "a member listing departures", err, auth.ErrForbidden)
 
 		// Below the minimum, the admin returns the circle to the pool.
 		sent = len(w.outbox.Messages())
-		if err := w.svc.ReturnToPool(ctx, w.admin, id); err != nil {
+		if err := w.circles.ReturnToPool(ctx, w.admin, id); err != nil {
 			t.Fatal(err)
 		}
 		closed := to(w.since(sent), w.user("u01"), "is closing")
 		if len(closed) != 1 || closed[0].CalendarMethod != "CANCEL" || !strings.Contains(ics(closed[0].Calendar), "STATUS:CANCELLED") {
 			t.Errorf("the remaining member's email: %+v", closed)
 		}
-		_, err = w.svc.Home(ctx, w.user("u01"), id)
+		_, err = w.circles.Home(ctx, w.user("u01"), id)
 		wantErr(t, "Home of a dissolved circle", err, store.ErrNotFound)
 		if n := len(w.reminders()); n != 0 {
 			t.Errorf("%d reminders of a dissolved circle", n)
@@ -1057,7 +1057,7 @@ func TestCalendarFeed(t *testing.T) {
 		w, p := newCircleWorld(t, db)
 		id := w.scheduled(p, "u01", "u02", "u03")
 		a, b := w.user("u01"), w.user("u02")
-		if has, _ := w.svc.HasFeed(ctx, a); has {
+		if has, _ := w.circles.HasFeed(ctx, a); has {
 			t.Error("a feed before asking for one")
 		}
 		token := func(link string) string {
@@ -1067,23 +1067,23 @@ func TestCalendarFeed(t *testing.T) {
 			}
 			return strings.TrimSuffix(strings.TrimPrefix(link, "http://holdspace.test/calendar/"), ".ics")
 		}
-		link, err := w.svc.ResetFeed(ctx, a)
+		link, err := w.circles.ResetFeed(ctx, a)
 		if err != nil {
 			t.Fatal(err)
 		}
 		first := token(link)
-		if has, _ := w.svc.HasFeed(ctx, a); !has {
+		if has, _ := w.circles.HasFeed(ctx, a); !has {
 			t.Error("HasFeed after ResetFeed")
 		}
 
 		ms := w.meetings(id)
-		if err := w.svc.CancelMeeting(ctx, a, id, ms[1].ID, false); err != nil {
+		if err := w.circles.CancelMeeting(ctx, a, id, ms[1].ID, false); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.MoveMeeting(ctx, a, id, ms[2].ID, ms[2].Start.Add(24*time.Hour), 60); err != nil {
+		if err := w.circles.MoveMeeting(ctx, a, id, ms[2].ID, ms[2].Start.Add(24*time.Hour), 60); err != nil {
 			t.Fatal(err)
 		}
-		feed, err := w.svc.Feed(ctx, first)
+		feed, err := w.circles.Feed(ctx, first)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1100,35 +1100,35 @@ func TestCalendarFeed(t *testing.T) {
 		}
 
 		// A new address replaces the old one.
-		link, err = w.svc.ResetFeed(ctx, a)
+		link, err = w.circles.ResetFeed(ctx, a)
 		if err != nil {
 			t.Fatal(err)
 		}
 		second := token(link)
-		_, err = w.svc.Feed(ctx, first)
+		_, err = w.circles.Feed(ctx, first)
 		wantErr(t, "the old feed address", err, store.ErrNotFound)
-		if feed, err := w.svc.Feed(ctx, second); err != nil || !strings.Contains(ics(feed), "UID:circle-"+id) {
+		if feed, err := w.circles.Feed(ctx, second); err != nil || !strings.Contains(ics(feed), "UID:circle-"+id) {
 			t.Errorf("the new feed address: %v", err)
 		}
-		_, err = w.svc.Feed(ctx, "hsc_unknown")
+		_, err = w.circles.Feed(ctx, "hsc_unknown")
 		wantErr(t, "an unknown feed address", err, store.ErrNotFound)
 
 		// Someone who left sees no more of the circle.
-		link, err = w.svc.ResetFeed(ctx, b)
+		link, err = w.circles.ResetFeed(ctx, b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.Leave(ctx, b, id, ""); err != nil {
+		if err := w.circles.Leave(ctx, b, id, ""); err != nil {
 			t.Fatal(err)
 		}
-		feed, err = w.svc.Feed(ctx, token(link))
+		feed, err = w.circles.Feed(ctx, token(link))
 		if err != nil || !strings.Contains(string(feed), "BEGIN:VCALENDAR") || strings.Contains(string(feed), "BEGIN:VEVENT") {
 			t.Errorf("the leaver's feed: %v\n%s", err, feed)
 		}
-		if err := w.svc.DeleteFeed(ctx, a); err != nil {
+		if err := w.circles.DeleteFeed(ctx, a); err != nil {
 			t.Fatal(err)
 		}
-		_, err = w.svc.Feed(ctx, second)
+		_, err = w.circles.Feed(ctx, second)
 		wantErr(t, "a deleted feed", err, store.ErrNotFound)
 	})
 }
@@ -1140,32 +1140,32 @@ func TestMeetingChangeRules(t *testing.T) {
 		a := w.user("u01")
 		ms := w.meetings(id)
 
-		err := w.svc.MoveMeeting(ctx, a, id, ms[0].ID, w.now.Add(-time.Hour), 60)
+		err := w.circles.MoveMeeting(ctx, a, id, ms[0].ID, w.now.Add(-time.Hour), 60)
 		if f, ok := account.AsValidation(err); !ok || f["starts_at"] == "" {
 			t.Errorf("moving to the past: %v", err)
 		}
-		err = w.svc.MoveMeeting(ctx, a, id, ms[0].ID, ms[0].Start.Add(time.Hour), 5)
+		err = w.circles.MoveMeeting(ctx, a, id, ms[0].ID, ms[0].Start.Add(time.Hour), 5)
 		if f, ok := account.AsValidation(err); !ok || f["duration_minutes"] == "" {
 			t.Errorf("a five-minute meeting: %v", err)
 		}
-		wantErr(t, "moving an unknown meeting", w.svc.MoveMeeting(ctx, a, id, "nope", ms[0].Start.Add(time.Hour), 60), store.ErrNotFound)
-		if err := w.svc.CancelMeeting(ctx, a, id, ms[1].ID, false); err != nil {
+		wantErr(t, "moving an unknown meeting", w.circles.MoveMeeting(ctx, a, id, "nope", ms[0].Start.Add(time.Hour), 60), store.ErrNotFound)
+		if err := w.circles.CancelMeeting(ctx, a, id, ms[1].ID, false); err != nil {
 			t.Fatal(err)
 		}
-		err = w.svc.MoveMeeting(ctx, a, id, ms[1].ID, ms[1].Start.Add(time.Hour), 60)
+		err = w.circles.MoveMeeting(ctx, a, id, ms[1].ID, ms[1].Start.Add(time.Hour), 60)
 		if f, ok := account.AsValidation(err); !ok || f["meeting"] == "" {
 			t.Errorf("moving a cancelled meeting: %v", err)
 		}
 
 		// Once a meeting has begun, it no longer changes.
 		w.now = ms[0].Start.Add(10 * time.Minute)
-		wantErr(t, "moving a meeting that has begun", w.svc.MoveMeeting(ctx, a, id, ms[0].ID, w.now.Add(24*time.Hour), 60), circle.ErrMeetingPast)
-		wantErr(t, "cancelling a meeting that has begun", w.svc.CancelMeeting(ctx, a, id, ms[0].ID, false), circle.ErrMeetingPast)
-		wantErr(t, "giving roles in a meeting that has begun", w.svc.SetRoles(ctx, a, id, ms[0].ID, "u02", "u03"), circle.ErrMeetingPast)
+		wantErr(t, "moving a meeting that has begun", w.circles.MoveMeeting(ctx, a, id, ms[0].ID, w.now.Add(24*time.Hour), 60), circle.ErrMeetingPast)
+		wantErr(t, "cancelling a meeting that has begun", w.circles.CancelMeeting(ctx, a, id, ms[0].ID, false), circle.ErrMeetingPast)
+		wantErr(t, "giving roles in a meeting that has begun", w.circles.SetRoles(ctx, a, id, ms[0].ID, "u02", "u03"), circle.ErrMeetingPast)
 		if m := w.meetings(id)[0]; m != ms[0] {
 			t.Errorf("the meeting under way changed: %+v", m)
 		}
-		h, err := w.svc.Home(ctx, a, id)
+		h, err := w.circles.Home(ctx, a, id)
 		if err != nil || len(h.Upcoming) == 0 || h.Upcoming[0].ID != ms[0].ID || len(h.Past) != 0 {
 			t.Errorf("Home during a meeting: %+v, %v", h, err)
 		}
@@ -1183,12 +1183,12 @@ func TestUpkeepNoNudgeBeforeFirstMeeting(t *testing.T) {
 		w.now = formed.Add(27 * 24 * time.Hour)
 		in := fortnightly
 		in.StartsOn = w.now.Add(3 * 24 * time.Hour).Format("2006-01-02")
-		if _, err := w.svc.SetSchedule(ctx, w.user("u01"), id, in); err != nil {
+		if _, err := w.circles.SetSchedule(ctx, w.user("u01"), id, in); err != nil {
 			t.Fatal(err)
 		}
 		w.now = formed.Add(29 * 24 * time.Hour)
 		n := len(w.outbox.Messages())
-		if err := w.svc.UpkeepAll(ctx); err != nil {
+		if err := w.circles.UpkeepAll(ctx); err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range w.since(n) {
