@@ -23,7 +23,9 @@ import (
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
@@ -180,11 +182,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}()
 	defer func() { stopRelay(); <-relayDone }()
 
-	svc := &auth.Service{DB: db, BaseURL: cfg.BaseURL, Limiter: auth.NewLimiter(6*time.Second, 10), Logger: logger}
+	accountSvc := &accounts.Service{DB: db, BaseURL: cfg.BaseURL, Limiter: accounts.NewLimiter(6*time.Second, 10), Logger: logger}
+	directorySvc := &directory.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
 	reg := prometheus.NewRegistry()
 	srv, err := web.NewServer(web.Deps{
-		DB: db, Auth: svc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version, Hub: hub,
-		API: api.New(api.Deps{Auth: svc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
+		DB: db, Accounts: accountSvc, Directory: directorySvc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version, Hub: hub,
+		API: api.New(api.Deps{Accounts: accountSvc, Directory: directorySvc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
 			ClientIP: web.ClientIP(cfg.TrustProxy), Hub: hub}),
 	})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/service/accounts"
 )
 
 // Request bodies. Lengths are limited here too so that the document tells
@@ -71,7 +72,7 @@ type linkInput struct {
 
 func (a *API) handleSignUp(ctx context.Context, in *struct{ Body signUpRequest }) (*messageOutput, error) {
 	b := in.Body
-	err := a.auth.SignUp(ctx, auth.SignUpInput{OrgName: b.OrgName, Name: b.Name, Email: b.Email, Password: b.Password,
+	err := a.accounts.SignUp(ctx, accounts.SignUpInput{OrgName: b.OrgName, Name: b.Name, Email: b.Email, Password: b.Password,
 		Timezone: b.Timezone}, requestFrom(ctx).ip)
 	if err != nil {
 		return nil, err
@@ -80,7 +81,7 @@ func (a *API) handleSignUp(ctx context.Context, in *struct{ Body signUpRequest }
 }
 
 func (a *API) handleSignUpConfirm(ctx context.Context, in *struct{ Body tokenRequest }) (*signedUpOutput, error) {
-	u, err := a.auth.ConfirmSignUp(ctx, in.Body.Token)
+	u, err := a.accounts.ConfirmSignUp(ctx, in.Body.Token)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +97,7 @@ func (a *API) handleSignUpConfirm(ctx context.Context, in *struct{ Body tokenReq
 }
 
 func (a *API) handleSignIn(ctx context.Context, in *struct{ Body signInRequest }) (*signedInOutput, error) {
-	u, err := a.auth.SignIn(ctx, in.Body.Email, in.Body.Password, requestFrom(ctx).ip)
+	u, err := a.accounts.SignIn(ctx, in.Body.Email, in.Body.Password, requestFrom(ctx).ip)
 	if err != nil {
 		return nil, err
 	}
@@ -119,21 +120,21 @@ func (a *API) handleSignOut(ctx context.Context, _ *struct{}) (*signedOutOutput,
 }
 
 func (a *API) handlePasswordForgot(ctx context.Context, in *struct{ Body forgotRequest }) (*messageOutput, error) {
-	if err := a.auth.RequestReset(ctx, in.Body.Email, requestFrom(ctx).ip); err != nil {
+	if err := a.accounts.RequestReset(ctx, in.Body.Email, requestFrom(ctx).ip); err != nil {
 		return nil, err
 	}
 	return &messageOutput{Body: Message{Message: "If an account uses that address, we have emailed it a link to reset the password."}}, nil
 }
 
 func (a *API) handlePasswordReset(ctx context.Context, in *struct{ Body resetRequest }) (*struct{}, error) {
-	if _, err := a.auth.ResetPassword(ctx, in.Body.Token, in.Body.Password); err != nil {
+	if _, err := a.accounts.ResetPassword(ctx, in.Body.Token, in.Body.Password); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil
 }
 
 func (a *API) handleInvitationShow(ctx context.Context, in *linkInput) (*struct{ Body Invitation }, error) {
-	u, err := a.auth.LinkUser(ctx, in.Token, account.PurposeInvite)
+	u, err := a.accounts.LinkUser(ctx, in.Token, account.PurposeInvite)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +152,7 @@ type acceptInput struct {
 
 func (a *API) handleInvitationAccept(ctx context.Context, in *acceptInput) (*signedInOutput, error) {
 	b := in.Body
-	u, err := a.auth.AcceptInvitation(ctx, in.Token, auth.AcceptInput{Name: b.Name, Timezone: b.Timezone, Password: b.Password})
+	u, err := a.accounts.AcceptInvitation(ctx, in.Token, accounts.AcceptInput{Name: b.Name, Timezone: b.Timezone, Password: b.Password})
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +166,7 @@ func (a *API) handleInvitationAccept(ctx context.Context, in *acceptInput) (*sig
 // startSession signs u in and returns the session cookie.
 func (a *API) startSession(ctx context.Context, u *account.User) (http.Cookie, error) {
 	r := requestFrom(ctx)
-	token, _, err := a.auth.StartSession(ctx, u, r.userAgent, r.ip)
+	token, _, err := a.accounts.StartSession(ctx, u, r.userAgent, r.ip)
 	if err != nil {
 		return http.Cookie{}, err
 	}

@@ -27,7 +27,9 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/live"
+	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
@@ -39,7 +41,10 @@ const Prefix = "/api/v1"
 // Deps is what the API needs.
 type Deps struct {
 	// Auth carries out the account flows.
-	Auth *auth.Service
+	// Accounts carries out the account flows.
+	Accounts *accounts.Service
+	// Directory lists the organisation's people and brings them in.
+	Directory *directory.Service
 	// Programs carries out the program, matching and consent flows.
 	Programs *programs.Service
 	// Circles carries out a formed circle's flows.
@@ -65,16 +70,17 @@ type Deps struct {
 
 // API is the http.Handler for everything under /api/v1/.
 type API struct {
-	auth     *auth.Service
-	programs *programs.Service
-	circles  *circles.Service
-	meetings *meetings.Service
-	db       *store.DB
-	log      *slog.Logger
-	secure   bool
-	cookie   string
-	clientIP func(*http.Request) string
-	hub      *live.Hub
+	accounts  *accounts.Service
+	directory *directory.Service
+	programs  *programs.Service
+	circles   *circles.Service
+	meetings  *meetings.Service
+	db        *store.DB
+	log       *slog.Logger
+	secure    bool
+	cookie    string
+	clientIP  func(*http.Request) string
+	hub       *live.Hub
 
 	mux  *http.ServeMux
 	huma huma.API
@@ -95,7 +101,7 @@ type Operation struct {
 // after identifying the request (auth.WithIdentity). It panics if an
 // operation is defined wrongly, which the tests catch.
 func New(d Deps) *API {
-	a := &API{auth: d.Auth, programs: d.Programs, circles: d.Circles, meetings: d.Meetings, db: d.DB, log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP,
+	a := &API{accounts: d.Accounts, directory: d.Directory, programs: d.Programs, circles: d.Circles, meetings: d.Meetings, db: d.DB, log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP,
 		hub: d.Hub, mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/service/accounts"
 )
 
 // errorShape decodes an error body strictly: exactly one "error" object
@@ -142,7 +142,7 @@ func TestErrorShape(t *testing.T) {
 func TestRateLimited(t *testing.T) {
 	t.Parallel()
 	e := newSQLiteEnv(t)
-	e.auth.Limiter = auth.NewLimiter(time.Hour, 1)
+	e.accounts.Limiter = accounts.NewLimiter(time.Hour, 1)
 	body := map[string]string{"email": "someone@example.com"}
 	e.anon().do(t, "POST", "/api/v1/password/forgot", body).want(t, http.StatusAccepted, nil)
 	res := e.anon().do(t, "POST", "/api/v1/password/forgot", body)

@@ -21,7 +21,9 @@ import (
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
@@ -44,14 +46,15 @@ var passwordHash = sync.OnceValue(func() string {
 
 // env is one API on a fresh database, served over HTTP.
 type env struct {
-	db       *store.DB
-	auth     *auth.Service
-	programs *programs.Service
-	circles  *circles.Service
-	meetings *meetings.Service
-	api      *api.API
-	srv      *httptest.Server
-	mail     *storetest.Outbox
+	db        *store.DB
+	accounts  *accounts.Service
+	directory *directory.Service
+	programs  *programs.Service
+	circles   *circles.Service
+	meetings  *meetings.Service
+	api       *api.API
+	srv       *httptest.Server
+	mail      *storetest.Outbox
 	// hub is the API's live fan-out. Nothing relays room changes to it
 	// in tests: a test publishes what it wants a stream to receive.
 	hub *live.Hub
@@ -87,7 +90,8 @@ func newEnv(tb testing.TB, db *store.DB) *env {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	e.auth = &auth.Service{DB: db, BaseURL: base, Limiter: auth.NewLimiter(time.Second, 1000), Logger: logger}
+	e.accounts = &accounts.Service{DB: db, BaseURL: base, Limiter: accounts.NewLimiter(time.Second, 1000), Logger: logger}
+	e.directory = &directory.Service{DB: db, BaseURL: base, Logger: logger}
 	box, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
 	if err != nil {
 		tb.Fatal(err)
@@ -96,9 +100,9 @@ func newEnv(tb testing.TB, db *store.DB) *env {
 	e.circles = &circles.Service{DB: db, BaseURL: base, Logger: logger}
 	e.meetings = &meetings.Service{DB: db, BaseURL: base, Logger: logger, Circles: e.circles, Seal: box}
 	e.hub = live.NewHub()
-	e.api = api.New(api.Deps{Auth: e.auth, Programs: e.programs, Circles: e.circles, Meetings: e.meetings, DB: db, Logger: logger, CookieName: cookieName, Hub: e.hub})
+	e.api = api.New(api.Deps{Accounts: e.accounts, Directory: e.directory, Programs: e.programs, Circles: e.circles, Meetings: e.meetings, DB: db, Logger: logger, CookieName: cookieName, Hub: e.hub})
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", identify(e.auth, e.api))
+	mux.Handle("/api/v1/", identify(e.accounts, e.api))
 	e.srv = httptest.NewServer(mux)
 	tb.Cleanup(e.srv.Close)
 	// Cleanups run last first: closing the hub ends any room stream still
@@ -108,9 +112,13 @@ func newEnv(tb testing.TB, db *store.DB) *env {
 }
 
 // identify does what the web server does before the API sees a request.
-func identify(s *auth.Service, next http.Handler) http.Handler {
+func identify(s *accounts.Service, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := s.Identify(r, cookieName)
+		var cookie string
+		if c, err := r.Cookie(cookieName); err == nil {
+			cookie = c.Value
+		}
+		id, err := s.Identify(r.Context(), r.Header.Get("Authorization"), cookie)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -240,16 +248,16 @@ func mustCreateOrg(tb testing.TB, e *env, name string) *org {
 	if o.org, err = e.db.CreateOrg(ctx, name, o.admin, o.member); err != nil {
 		tb.Fatal(err)
 	}
-	adminTok, tok, err := e.auth.CreateToken(ctx, o.admin, "admin script")
+	adminTok, tok, err := e.accounts.CreateToken(ctx, o.admin, "admin script")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	o.adminTokID = tok.ID
-	memberTok, _, err := e.auth.CreateToken(ctx, o.member, "member script")
+	memberTok, _, err := e.accounts.CreateToken(ctx, o.member, "member script")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sessTok, sess, err := e.auth.StartSession(ctx, o.admin, "test browser", "192.0.2.1")
+	sessTok, sess, err := e.accounts.StartSession(ctx, o.admin, "test browser", "192.0.2.1")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/people"
+	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -95,7 +96,7 @@ func (a *API) handleDepartmentList(ctx context.Context, _ *struct{}) (*struct{ B
 
 func (a *API) handlePersonInvite(ctx context.Context, in *struct{ Body inviteRequest }) (*personOutput, error) {
 	b := in.Body
-	u, err := a.auth.Invite(ctx, auth.UserFromContext(ctx), store.NewPerson{Name: b.Name, Email: b.Email,
+	u, err := a.directory.Invite(ctx, auth.UserFromContext(ctx), store.NewPerson{Name: b.Name, Email: b.Email,
 		Department: b.Department, ManagerID: b.ManagerID, Timezone: b.Timezone, Level: b.Level, Role: b.Role})
 	if err != nil {
 		return nil, err
@@ -104,7 +105,7 @@ func (a *API) handlePersonInvite(ctx context.Context, in *struct{ Body inviteReq
 }
 
 func (a *API) handleInvitationResend(ctx context.Context, in *idInput) (*messageOutput, error) {
-	if err := a.auth.ResendInvitation(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
+	if err := a.directory.ResendInvitation(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
 		return nil, err
 	}
 	return &messageOutput{Body: Message{Message: "The invitation has been sent again."}}, nil
@@ -124,7 +125,7 @@ func (a *API) handleRoleUpdate(ctx context.Context, in *roleInput) (*personOutpu
 }
 
 func (a *API) handleImportPreview(ctx context.Context, in *csvInput) (*struct{ Body ImportPreview }, error) {
-	p, err := a.auth.PreviewImport(ctx, auth.UserFromContext(ctx), in.RawBody)
+	p, err := a.directory.PreviewImport(ctx, auth.UserFromContext(ctx), in.RawBody)
 	if err != nil {
 		return nil, err
 	}
@@ -132,9 +133,9 @@ func (a *API) handleImportPreview(ctx context.Context, in *csvInput) (*struct{ B
 }
 
 func (a *API) handleImport(ctx context.Context, in *csvInput) (*struct{ Body ImportResult }, error) {
-	p, users, err := a.auth.Import(ctx, auth.UserFromContext(ctx), in.RawBody)
-	if errors.Is(err, auth.ErrImportProblems) {
-		return nil, newError(http.StatusUnprocessableEntity, sentence(auth.ErrImportProblems.Error()), problemFields(p))
+	p, users, err := a.directory.Import(ctx, auth.UserFromContext(ctx), in.RawBody)
+	if errors.Is(err, directory.ErrImportProblems) {
+		return nil, newError(http.StatusUnprocessableEntity, sentence(directory.ErrImportProblems.Error()), problemFields(p))
 	}
 	if err != nil {
 		return nil, err

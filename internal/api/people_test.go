@@ -104,7 +104,7 @@ func TestPeople(t *testing.T) {
 func TestAdminOnly(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		o := mustCreateOrg(t, e, "Acme")
-		invitee, err := e.auth.Invite(context.Background(), o.admin, store.NewPerson{Name: "Ivo Invited", Email: "ivo@acme.example.com"})
+		invitee, err := e.directory.Invite(context.Background(), o.admin, store.NewPerson{Name: "Ivo Invited", Email: "ivo@acme.example.com"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +137,7 @@ func TestAdminOnly(t *testing.T) {
 
 func mustSession(tb testing.TB, e *env, u *account.User) string {
 	tb.Helper()
-	tok, _, err := e.auth.StartSession(context.Background(), u, "test", "192.0.2.9")
+	tok, _, err := e.accounts.StartSession(context.Background(), u, "test", "192.0.2.9")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestCrossOrganisation(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		a := mustCreateOrg(t, e, "Alpha")
 		b := mustCreateOrg(t, e, "Beta")
-		invitee, err := e.auth.Invite(context.Background(), a.admin, store.NewPerson{Name: "Ivo Invited", Email: "ivo@alpha.example.com"})
+		invitee, err := e.directory.Invite(context.Background(), a.admin, store.NewPerson{Name: "Ivo Invited", Email: "ivo@alpha.example.com"})
 		if err != nil {
 			t.Fatal(err)
 		}

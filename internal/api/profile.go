@@ -50,7 +50,7 @@ func (a *API) handlePasswordChange(ctx context.Context, in *struct{ Body passwor
 	if id.Session != nil {
 		keep = id.Session.ID
 	}
-	if err := a.auth.ChangePassword(ctx, id.User, keep, in.Body.CurrentPassword, in.Body.NewPassword); err != nil {
+	if err := a.accounts.ChangePassword(ctx, id.User, keep, in.Body.CurrentPassword, in.Body.NewPassword); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil
@@ -95,7 +95,7 @@ func (a *API) handleTokenList(ctx context.Context, _ *struct{}) (*struct{ Body t
 }
 
 func (a *API) handleTokenCreate(ctx context.Context, in *struct{ Body tokenCreate }) (*struct{ Body NewToken }, error) {
-	secret, t, err := a.auth.CreateToken(ctx, auth.UserFromContext(ctx), in.Body.Name)
+	secret, t, err := a.accounts.CreateToken(ctx, auth.UserFromContext(ctx), in.Body.Name)
 	if err != nil {
 		return nil, err
 	}

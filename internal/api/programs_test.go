@@ -44,7 +44,7 @@ func mustCreateTeam(tb testing.TB, e *env, name string, n int) *team {
 	if t.org, err = e.db.CreateOrg(ctx, name, t.admin, t.people...); err != nil {
 		tb.Fatal(err)
 	}
-	tok, _, err := e.auth.CreateToken(ctx, t.admin, "admin script")
+	tok, _, err := e.accounts.CreateToken(ctx, t.admin, "admin script")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func mustCreateTeam(tb testing.TB, e *env, name string, n int) *team {
 			t.api = append(t.api, client{e: e, session: mustSession(tb, e, u)})
 			continue
 		}
-		tok, _, err := e.auth.CreateToken(ctx, u, "script")
+		tok, _, err := e.accounts.CreateToken(ctx, u, "script")
 		if err != nil {
 			tb.Fatal(err)
 		}

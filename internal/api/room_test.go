@@ -584,8 +584,8 @@ func TestRoomEventsOff(t *testing.T) {
 	t.Parallel()
 	e := newSQLiteEnv(t)
 	w := mustRoomWorld(t, e)
-	off := api.New(api.Deps{Auth: e.auth, Programs: e.programs, Circles: e.circles, Meetings: e.meetings, DB: e.db, CookieName: cookieName})
-	srv := httptest.NewServer(identify(e.auth, off))
+	off := api.New(api.Deps{Accounts: e.accounts, Directory: e.directory, Programs: e.programs, Circles: e.circles, Meetings: e.meetings, DB: e.db, CookieName: cookieName})
+	srv := httptest.NewServer(identify(e.accounts, off))
 	t.Cleanup(srv.Close)
 	eoff := *e
 	eoff.srv = srv

@@ -1,13 +1,25 @@
+// Package auth carries who made a request through its context, and the
+// errors that say a request lacks the right to go on.
 package auth
 
 import (
 	"context"
 	"errors"
-	"net/http"
-	"strings"
 
 	"github.com/holdspace/holdspace/internal/account"
-	"github.com/holdspace/holdspace/internal/store"
+)
+
+// Errors that callers show to people.
+var (
+	// ErrBadCredentials is the one answer to every failed sign-in, so that
+	// it does not tell whether an address has an account.
+	ErrBadCredentials = errors.New("that email and password do not match an account")
+	// ErrRateLimited means too many attempts in a short time.
+	ErrRateLimited = errors.New("too many attempts; wait a minute and try again")
+	// ErrUnauthenticated means no valid session or token came with a request.
+	ErrUnauthenticated = errors.New("sign in to continue")
+	// ErrForbidden means the person may not do this.
+	ErrForbidden = errors.New("you do not have access to this")
 )
 
 // Identity is who made a request.
@@ -44,36 +56,4 @@ func CookieName(secure bool) string {
 		return "__Host-holdspace_session"
 	}
 	return "holdspace_session"
-}
-
-// Identify finds who sent r: a bearer token wins over a session cookie. It
-// returns nil without error when neither is present or valid.
-func (s *Service) Identify(r *http.Request, cookieName string) (*Identity, error) {
-	ctx := r.Context()
-	if h := r.Header.Get("Authorization"); h != "" {
-		tok, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || !strings.HasPrefix(tok, account.APIPrefix) {
-			return nil, nil
-		}
-		u, err := s.DB.FindTokenUser(ctx, account.HashToken(strings.TrimSpace(tok)))
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return &Identity{User: u}, nil
-	}
-	c, err := r.Cookie(cookieName)
-	if err != nil || !strings.HasPrefix(c.Value, account.SessionPrefix) {
-		return nil, nil
-	}
-	sess, u, err := s.DB.FindSession(ctx, account.HashToken(c.Value))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &Identity{User: u, Session: sess}, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -37,9 +38,9 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	in := auth.SignUpInput{OrgName: r.PostFormValue("org_name"), Name: r.PostFormValue("name"),
+	in := accounts.SignUpInput{OrgName: r.PostFormValue("org_name"), Name: r.PostFormValue("name"),
 		Email: r.PostFormValue("email"), Password: r.PostFormValue("password"), Timezone: r.PostFormValue("timezone")}
-	err := s.Auth.SignUp(r.Context(), in, s.clientIP(r))
+	err := s.Accounts.SignUp(r.Context(), in, s.clientIP(r))
 	if f, ok := account.AsValidation(err); ok {
 		p := s.page(r, "Create your organisation").withErrors(r, f, "org_name", "name", "email", "timezone")
 		s.render(w, r, http.StatusUnprocessableEntity, "signup", formPage{Page: p, Timezones: timezones})
@@ -61,7 +62,7 @@ func (s *Server) handleSignupConfirmForm(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleSignupConfirm(w http.ResponseWriter, r *http.Request) {
-	u, err := s.Auth.ConfirmSignUp(r.Context(), r.PostFormValue("token"))
+	u, err := s.Accounts.ConfirmSignUp(r.Context(), r.PostFormValue("token"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -70,7 +71,7 @@ func (s *Server) handleSignupConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *account.User, next, flash string) {
-	token, _, err := s.Auth.StartSession(r.Context(), u, r.UserAgent(), s.clientIP(r))
+	token, _, err := s.Accounts.StartSession(r.Context(), u, r.UserAgent(), s.clientIP(r))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -89,7 +90,7 @@ func (s *Server) handleSigninForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 	next := r.PostFormValue("next")
-	u, err := s.Auth.SignIn(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), s.clientIP(r))
+	u, err := s.Accounts.SignIn(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), s.clientIP(r))
 	if errors.Is(err, auth.ErrBadCredentials) || errors.Is(err, auth.ErrRateLimited) {
 		status := http.StatusUnauthorized
 		if errors.Is(err, auth.ErrRateLimited) {
@@ -122,7 +123,7 @@ func (s *Server) handleForgotForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleForgot(w http.ResponseWriter, r *http.Request) {
-	err := s.Auth.RequestReset(r.Context(), r.PostFormValue("email"), s.clientIP(r))
+	err := s.Accounts.RequestReset(r.Context(), r.PostFormValue("email"), s.clientIP(r))
 	if f, ok := account.AsValidation(err); ok {
 		p := s.page(r, "Reset your password").withErrors(r, f, "email")
 		s.render(w, r, http.StatusUnprocessableEntity, "forgot", formPage{Page: p})
@@ -139,7 +140,7 @@ func (s *Server) handleForgot(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleResetForm(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("token")
-	u, err := s.Auth.LinkUser(r.Context(), token, account.PurposeReset)
+	u, err := s.Accounts.LinkUser(r.Context(), token, account.PurposeReset)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -149,9 +150,9 @@ func (s *Server) handleResetForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 	token := r.PostFormValue("token")
-	u, err := s.Auth.ResetPassword(r.Context(), token, r.PostFormValue("password"))
+	u, err := s.Accounts.ResetPassword(r.Context(), token, r.PostFormValue("password"))
 	if f, ok := account.AsValidation(err); ok {
-		invitee, lerr := s.Auth.LinkUser(r.Context(), token, account.PurposeReset)
+		invitee, lerr := s.Accounts.LinkUser(r.Context(), token, account.PurposeReset)
 		if lerr != nil {
 			s.Error(w, r, lerr)
 			return
@@ -169,7 +170,7 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleInvitationForm(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("token")
-	u, err := s.Auth.LinkUser(r.Context(), token, account.PurposeInvite)
+	u, err := s.Accounts.LinkUser(r.Context(), token, account.PurposeInvite)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -187,10 +188,10 @@ func (s *Server) handleInvitationForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleInvitation(w http.ResponseWriter, r *http.Request) {
 	token := r.PostFormValue("token")
-	in := auth.AcceptInput{Name: r.PostFormValue("name"), Timezone: r.PostFormValue("timezone"), Password: r.PostFormValue("password")}
-	u, err := s.Auth.AcceptInvitation(r.Context(), token, in)
+	in := accounts.AcceptInput{Name: r.PostFormValue("name"), Timezone: r.PostFormValue("timezone"), Password: r.PostFormValue("password")}
+	u, err := s.Accounts.AcceptInvitation(r.Context(), token, in)
 	if f, ok := account.AsValidation(err); ok {
-		invitee, lerr := s.Auth.LinkUser(r.Context(), token, account.PurposeInvite)
+		invitee, lerr := s.Accounts.LinkUser(r.Context(), token, account.PurposeInvite)
 		if lerr != nil {
 			s.Error(w, r, lerr)
 			return

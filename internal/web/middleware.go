@@ -154,7 +154,11 @@ func (s *Server) secure(next http.Handler) http.Handler {
 // identify finds who is asking; it does not require anyone.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := s.Auth.Identify(r, s.cookie)
+		var cookie string
+		if c, err := r.Cookie(s.cookie); err == nil {
+			cookie = c.Value
+		}
+		id, err := s.Accounts.Identify(r.Context(), r.Header.Get("Authorization"), cookie)
 		if err != nil {
 			s.serverError(w, r, err)
 			return

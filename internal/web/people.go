@@ -10,6 +10,7 @@ import (
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/people"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -218,7 +219,7 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 			in.Level = -1 // reported by validation
 		}
 	}
-	person, err := s.Auth.Invite(r.Context(), u, in)
+	person, err := s.Directory.Invite(r.Context(), u, in)
 	if f, ok := account.AsValidation(err); ok {
 		s.renderInvite(w, r, http.StatusUnprocessableEntity, s.page(r, "Invite someone").withErrors(r, f,
 			"name", "email", "department", "manager_id", "timezone", "level", "role"))
@@ -233,7 +234,7 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleInviteResend(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	if err := s.Auth.ResendInvitation(r.Context(), u, r.PathValue("id")); err != nil {
+	if err := s.Directory.ResendInvitation(r.Context(), u, r.PathValue("id")); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -290,7 +291,7 @@ func (s *Server) handleImportPreview(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "import", importPage{Page: p})
 		return
 	}
-	preview, err := s.Auth.PreviewImport(r.Context(), u, data)
+	preview, err := s.Directory.PreviewImport(r.Context(), u, data)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -305,9 +306,9 @@ func (s *Server) handleImportPreview(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	data := []byte(r.PostFormValue("csv"))
-	preview, created, err := s.Auth.Import(r.Context(), u, data)
+	preview, created, err := s.Directory.Import(r.Context(), u, data)
 	_, invalid := account.AsValidation(err)
-	if errors.Is(err, auth.ErrImportProblems) || invalid {
+	if errors.Is(err, directory.ErrImportProblems) || invalid {
 		p := s.page(r, "Import people")
 		p.Nav = "people"
 		if f, ok := account.AsValidation(err); ok {

@@ -95,7 +95,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 	if id.Session != nil {
 		keep = id.Session.ID
 	}
-	err := s.Auth.ChangePassword(r.Context(), id.User, keep, r.PostFormValue("current_password"), r.PostFormValue("new_password"))
+	err := s.Accounts.ChangePassword(r.Context(), id.User, keep, r.PostFormValue("current_password"), r.PostFormValue("new_password"))
 	if f, ok := account.AsValidation(err); ok {
 		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, f), profileOnce{})
 		return
@@ -109,7 +109,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	secret, _, err := s.Auth.CreateToken(r.Context(), u, r.PostFormValue("token_name"))
+	secret, _, err := s.Accounts.CreateToken(r.Context(), u, r.PostFormValue("token_name"))
 	if f, ok := account.AsValidation(err); ok {
 		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, map[string]string{"token_name": f["name"]}, "token_name"), profileOnce{})
 		return

@@ -21,7 +21,9 @@ import (
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
@@ -33,8 +35,11 @@ var files embed.FS
 
 // Deps is what the server needs.
 type Deps struct {
-	DB   *store.DB
-	Auth *auth.Service
+	DB *store.DB
+	// Accounts signs people up and in and keeps their accounts.
+	Accounts *accounts.Service
+	// Directory lists the organisation's people and brings them in.
+	Directory *directory.Service
 	// Programs runs programs, matching and consent.
 	Programs *programs.Service
 	// Circles runs a formed circle's life.

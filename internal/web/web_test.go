@@ -14,8 +14,9 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
-	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
@@ -41,9 +42,9 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + e.srv.Listener.Addr().String())
-	svc := &auth.Service{DB: db, BaseURL: base, Limiter: auth.NewLimiter(time.Minute, 5), Logger: logger}
+	acc := &accounts.Service{DB: db, BaseURL: base, Limiter: accounts.NewLimiter(time.Minute, 5), Logger: logger}
 	circleSvc := &circles.Service{DB: db, BaseURL: base, Logger: logger}
-	h, err := web.NewServer(web.Deps{DB: db, Auth: svc,
+	h, err := web.NewServer(web.Deps{DB: db, Accounts: acc, Directory: &directory.Service{DB: db, BaseURL: base, Logger: logger},
 		Programs: &programs.Service{DB: db, BaseURL: base, Logger: logger}, Circles: circleSvc,
 		Meetings: &meetings.Service{DB: db, BaseURL: base, Logger: logger, Circles: circleSvc}, Logger: logger, Registry: prometheus.NewRegistry(), Version: "test"})
 	if err != nil {

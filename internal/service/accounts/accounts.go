@@ -1,8 +1,9 @@
-// Package auth is how people come into Holdspace: signing up an
-// organisation, signing in and out, resetting a password, inviting and
-// importing people, sessions and personal access tokens. Both the web app
-// and the JSON API call it, so the rules live in one place.
-package auth
+// Package accounts is how a person comes into Holdspace and keeps their
+// account: signing up an organisation, accepting an invitation, signing in
+// and out, resetting and changing a password, the profile, sessions and
+// personal access tokens, and identifying who sent a request. Both the web
+// app and the JSON API call it, so the rules live in one place.
+package accounts
 
 import (
 	"context"
@@ -13,22 +14,9 @@ import (
 	"strings"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/mail"
-	"github.com/holdspace/holdspace/internal/people"
 	"github.com/holdspace/holdspace/internal/store"
-)
-
-// Errors that callers show to people.
-var (
-	// ErrBadCredentials is the one answer to every failed sign-in, so that
-	// it does not tell whether an address has an account.
-	ErrBadCredentials = errors.New("that email and password do not match an account")
-	// ErrRateLimited means too many attempts in a short time.
-	ErrRateLimited = errors.New("too many attempts; wait a minute and try again")
-	// ErrUnauthenticated means no valid session or token came with a request.
-	ErrUnauthenticated = errors.New("sign in to continue")
-	// ErrForbidden means the person may not do this.
-	ErrForbidden = errors.New("you do not have access to this")
 )
 
 // Service carries out the account flows.
@@ -80,7 +68,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput, ip string) error {
 		return err
 	}
 	if !s.Limiter.Allow("signup-ip:" + ip) {
-		return ErrRateLimited
+		return auth.ErrRateLimited
 	}
 	hash, err := account.HashPassword(in.Password)
 	if err != nil {
@@ -110,26 +98,26 @@ func (s *Service) ConfirmSignUp(ctx context.Context, token string) (*account.Use
 func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*account.User, error) {
 	email = account.NormalizeEmail(email)
 	if !s.Limiter.Allow("signin-ip:"+ip) || !s.Limiter.Allow("signin-account:"+email) {
-		return nil, ErrRateLimited
+		return nil, auth.ErrRateLimited
 	}
 	u, err := s.DB.FindUserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		account.WasteTime(password)
-		return nil, ErrBadCredentials
+		return nil, auth.ErrBadCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
 	if u.PasswordHash == "" {
 		account.WasteTime(password)
-		return nil, ErrBadCredentials
+		return nil, auth.ErrBadCredentials
 	}
 	ok, err := account.VerifyPassword(u.PasswordHash, password)
 	if err != nil {
 		return nil, fmt.Errorf("sign in: %w", err)
 	}
 	if !ok {
-		return nil, ErrBadCredentials
+		return nil, auth.ErrBadCredentials
 	}
 	return u, nil
 }
@@ -154,7 +142,7 @@ func (s *Service) RequestReset(ctx context.Context, email, ip string) error {
 		return err
 	}
 	if !s.Limiter.Allow("reset-ip:"+ip) || !s.Limiter.Allow("reset-account:"+email) {
-		return ErrRateLimited
+		return auth.ErrRateLimited
 	}
 	u, err := s.DB.FindUserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
@@ -231,83 +219,6 @@ func (s *Service) ChangePassword(ctx context.Context, u *account.User, keepSessi
 	return s.DB.ChangePassword(ctx, u.OrgID, u.ID, keepSessionID, hash)
 }
 
-// invite builds a fresh invitation link and its email for u.
-func (s *Service) invite(inviter *account.User, orgName, email, name string) store.Invite {
-	token := account.NewToken(account.LinkPrefix)
-	link := s.link("/invitation", url.Values{"token": {token}})
-	return store.Invite{TokenHash: account.HashToken(token), Message: mail.Invitation(email, name, inviter.Name, orgName, link)}
-}
-
-// Invite adds one person to the admin's organisation and emails them.
-func (s *Service) Invite(ctx context.Context, admin *account.User, p store.NewPerson) (*account.User, error) {
-	if !admin.IsAdmin() {
-		return nil, ErrForbidden
-	}
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	org, err := s.DB.FindOrgByID(ctx, admin.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	return s.DB.InvitePerson(ctx, admin.OrgID, p, s.invite(admin, org.Name, p.Email, p.Name))
-}
-
-// ResendInvitation emails an invited person a new link.
-func (s *Service) ResendInvitation(ctx context.Context, admin *account.User, userID string) error {
-	if !admin.IsAdmin() {
-		return ErrForbidden
-	}
-	u, err := s.DB.FindUserByID(ctx, admin.OrgID, userID)
-	if err != nil {
-		return err
-	}
-	org, err := s.DB.FindOrgByID(ctx, admin.OrgID)
-	if err != nil {
-		return err
-	}
-	return s.DB.ResendInvitation(ctx, admin.OrgID, userID, s.invite(admin, org.Name, u.Email, u.Name))
-}
-
-// PreviewImport checks a CSV file against the admin's organisation without
-// writing anything.
-func (s *Service) PreviewImport(ctx context.Context, admin *account.User, csv []byte) (*people.Preview, error) {
-	if !admin.IsAdmin() {
-		return nil, ErrForbidden
-	}
-	existing, err := s.DB.FindExistingPeople(ctx, admin.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	return people.Parse(strings.NewReader(string(csv)), existing), nil
-}
-
-// ErrImportProblems means the file still has problems; nothing was written.
-var ErrImportProblems = errors.New("the file has problems; nothing was imported")
-
-// Import checks a CSV file again and, when it has no problems, adds its
-// people in one transaction and invites them. It returns the preview so a
-// caller can show the problems when there are any.
-func (s *Service) Import(ctx context.Context, admin *account.User, csv []byte) (*people.Preview, []account.User, error) {
-	p, err := s.PreviewImport(ctx, admin, csv)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !p.OK() {
-		return p, nil, ErrImportProblems
-	}
-	org, err := s.DB.FindOrgByID(ctx, admin.OrgID)
-	if err != nil {
-		return p, nil, err
-	}
-	invites := make([]store.Invite, len(p.Rows))
-	for i, r := range p.Rows {
-		invites[i] = s.invite(admin, org.Name, r.Email, r.Name)
-	}
-	users, err := s.DB.ImportPeople(ctx, admin.OrgID, p.Rows, invites)
-	return p, users, err
-}
-
 // CreateToken makes a personal access token and returns its secret, which
 // is shown once.
 func (s *Service) CreateToken(ctx context.Context, u *account.User, name string) (string, *account.Token, error) {
@@ -317,4 +228,35 @@ func (s *Service) CreateToken(ctx context.Context, u *account.User, name string)
 		return "", nil, err
 	}
 	return secret, t, nil
+}
+
+// Identify finds who sent a request from its Authorization header and
+// its session cookie's value: a bearer token wins over a session cookie. It
+// returns nil without error when neither is present or valid.
+func (s *Service) Identify(ctx context.Context, authorization, cookie string) (*auth.Identity, error) {
+	if h := authorization; h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || !strings.HasPrefix(tok, account.APIPrefix) {
+			return nil, nil
+		}
+		u, err := s.DB.FindTokenUser(ctx, account.HashToken(strings.TrimSpace(tok)))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &auth.Identity{User: u}, nil
+	}
+	if !strings.HasPrefix(cookie, account.SessionPrefix) {
+		return nil, nil
+	}
+	sess, u, err := s.DB.FindSession(ctx, account.HashToken(cookie))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &auth.Identity{User: u, Session: sess}, nil
 }
