@@ -187,7 +187,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	reg := prometheus.NewRegistry()
 	srv, err := web.NewServer(web.Deps{
 		DB: db, Accounts: accountSvc, Directory: directorySvc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version, Hub: hub,
-		API: api.New(api.Deps{Accounts: accountSvc, Directory: directorySvc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc, DB: db, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
+		API: api.New(api.Deps{Accounts: accountSvc, Directory: directorySvc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
 			ClientIP: web.ClientIP(cfg.TrustProxy), Hub: hub}),
 	})
 	if err != nil {

@@ -289,3 +289,30 @@ func Slugify(name string) string {
 	}
 	return s
 }
+
+// NewPerson is someone an admin adds to the organisation.
+type NewPerson struct {
+	Name, Email, Department, ManagerID, Timezone string
+	Level                                        int
+	Role                                         Role
+}
+
+// Validate checks a new person's fields.
+func (p *NewPerson) Validate() error {
+	var v Validator
+	p.Email = NormalizeEmail(p.Email)
+	p.Name = strings.TrimSpace(p.Name)
+	CheckName(&v, "name", p.Name)
+	CheckEmail(&v, "email", p.Email)
+	CheckDepartment(&v, "department", p.Department)
+	CheckLevel(&v, "level", p.Level)
+	if p.Timezone == "" {
+		p.Timezone = "UTC"
+	}
+	CheckTimezone(&v, "timezone", p.Timezone)
+	if p.Role == "" {
+		p.Role = RoleMember
+	}
+	v.Check(p.Role.Valid(), "role", "Choose member or admin.")
+	return v.Err()
+}

@@ -85,7 +85,7 @@ func (a *API) handleSignUpConfirm(ctx context.Context, in *struct{ Body tokenReq
 	if err != nil {
 		return nil, err
 	}
-	org, err := a.db.FindOrgByID(ctx, u.OrgID)
+	org, err := a.accounts.Org(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (a *API) handleSignOut(ctx context.Context, _ *struct{}) (*signedOutOutput,
 	if id.Session == nil {
 		return nil, newError(http.StatusForbidden, "Signing out ends a browser session. To stop using an access token, revoke it.", nil)
 	}
-	if err := a.db.DeleteSession(ctx, id.User.OrgID, id.User.ID, id.Session.ID); err != nil {
+	if err := a.accounts.EndSession(ctx, id.User, id.Session.ID); err != nil {
 		return nil, err
 	}
 	return &signedOutOutput{SetCookie: a.sessionCookie("", -1)}, nil
@@ -138,7 +138,7 @@ func (a *API) handleInvitationShow(ctx context.Context, in *linkInput) (*struct{
 	if err != nil {
 		return nil, err
 	}
-	org, err := a.db.FindOrgByID(ctx, u.OrgID)
+	org, err := a.accounts.Org(ctx, u)
 	if err != nil {
 		return nil, err
 	}

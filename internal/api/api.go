@@ -32,7 +32,6 @@ import (
 	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
-	"github.com/holdspace/holdspace/internal/store"
 )
 
 // Prefix is where the API lives; every operation's path starts with it.
@@ -51,8 +50,6 @@ type Deps struct {
 	Circles *circles.Service
 	// Meetings carries out the meeting room's flows.
 	Meetings *meetings.Service
-	// DB answers what the account flows do not cover.
-	DB *store.DB
 	// Logger receives the causes of server errors; nil discards them.
 	Logger *slog.Logger
 	// Secure marks the session cookie Secure (the site is served over TLS).
@@ -75,7 +72,6 @@ type API struct {
 	programs  *programs.Service
 	circles   *circles.Service
 	meetings  *meetings.Service
-	db        *store.DB
 	log       *slog.Logger
 	secure    bool
 	cookie    string
@@ -101,7 +97,7 @@ type Operation struct {
 // after identifying the request (auth.WithIdentity). It panics if an
 // operation is defined wrongly, which the tests catch.
 func New(d Deps) *API {
-	a := &API{accounts: d.Accounts, directory: d.Directory, programs: d.Programs, circles: d.Circles, meetings: d.Meetings, db: d.DB, log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP,
+	a := &API{accounts: d.Accounts, directory: d.Directory, programs: d.Programs, circles: d.Circles, meetings: d.Meetings, log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP,
 		hub: d.Hub, mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/store"
 )
 
 type scheduleSetInput struct {
@@ -104,15 +103,11 @@ func (a *API) handleMeetingList(ctx context.Context, in *circleInput) (*struct{ 
 // meeting answers with one meeting as it is after a change. The service
 // has checked the caller's membership by then.
 func (a *API) meeting(ctx context.Context, circleID, meetingID string) (*meetingOutput, error) {
-	ms, err := a.db.FindMeetings(ctx, auth.UserFromContext(ctx).OrgID, circleID)
+	m, err := a.circles.Meeting(ctx, auth.UserFromContext(ctx), circleID, meetingID)
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(ms, func(m circle.Meeting) bool { return m.ID == meetingID })
-	if i < 0 {
-		return nil, store.ErrNotFound
-	}
-	return &meetingOutput{Body: newMeeting(&ms[i])}, nil
+	return &meetingOutput{Body: newMeeting(m)}, nil
 }
 
 func (a *API) handleMeetingMove(ctx context.Context, in *meetingMoveInput) (*meetingOutput, error) {

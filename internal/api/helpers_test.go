@@ -100,7 +100,7 @@ func newEnv(tb testing.TB, db *store.DB) *env {
 	e.circles = &circles.Service{DB: db, BaseURL: base, Logger: logger}
 	e.meetings = &meetings.Service{DB: db, BaseURL: base, Logger: logger, Circles: e.circles, Seal: box}
 	e.hub = live.NewHub()
-	e.api = api.New(api.Deps{Accounts: e.accounts, Directory: e.directory, Programs: e.programs, Circles: e.circles, Meetings: e.meetings, DB: db, Logger: logger, CookieName: cookieName, Hub: e.hub})
+	e.api = api.New(api.Deps{Accounts: e.accounts, Directory: e.directory, Programs: e.programs, Circles: e.circles, Meetings: e.meetings, Logger: logger, CookieName: cookieName, Hub: e.hub})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", identify(e.accounts, e.api))
 	e.srv = httptest.NewServer(mux)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
@@ -74,7 +75,7 @@ func (a *API) handleRoundList(ctx context.Context, in *idInput) (*struct{ Body r
 	if err != nil {
 		return nil, err
 	}
-	rounds, err := a.db.FindRounds(ctx, u.OrgID, p.ID)
+	rounds, err := a.programs.Rounds(ctx, u, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ func (a *API) review(ctx context.Context, roundID string) (*reviewOutput, error)
 	if err != nil {
 		return nil, err
 	}
-	return &reviewOutput{Body: newReview(rv, timesFor(u.Timezone, a.db.Now()))}, nil
+	return &reviewOutput{Body: newReview(rv, timesFor(u.Timezone, a.programs.Now()))}, nil
 }
 
 func (a *API) handleRoundShow(ctx context.Context, in *idInput) (*reviewOutput, error) {
@@ -120,8 +121,8 @@ func (a *API) handleRoundPublish(ctx context.Context, in *idInput) (*reviewOutpu
 }
 
 // programNames maps the organisation's program ids to names.
-func (a *API) programNames(ctx context.Context, orgID string) (map[string]string, error) {
-	progs, err := a.db.FindPrograms(ctx, orgID)
+func (a *API) programNames(ctx context.Context, u *account.User) (map[string]string, error) {
+	progs, err := a.programs.All(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +139,11 @@ func (a *API) handleMatchList(ctx context.Context, _ *struct{}) (*struct{ Body m
 	if err != nil {
 		return nil, err
 	}
-	names, err := a.programNames(ctx, u.OrgID)
+	names, err := a.programNames(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	t := timesFor(u.Timezone, a.db.Now())
+	t := timesFor(u.Timezone, a.programs.Now())
 	out := matchList{Circles: make([]Match, len(circles))}
 	for i := range circles {
 		out.Circles[i] = newMatch(&circles[i], u.ID, names[circles[i].ProgramID], t)
@@ -160,12 +161,12 @@ func (a *API) handleCircleRespond(ctx context.Context, in *circleResponseInput) 
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body Match }{Body: newMatch(c, u.ID, p.Name, timesFor(u.Timezone, a.db.Now()))}, nil
+	return &struct{ Body Match }{Body: newMatch(c, u.ID, p.Name, timesFor(u.Timezone, a.programs.Now()))}, nil
 }
 
 func (a *API) handlePairInvitationList(ctx context.Context, _ *struct{}) (*struct{ Body pairInvitationList }, error) {
 	u := auth.UserFromContext(ctx)
-	invs, err := a.db.FindPairInvitations(ctx, u.OrgID, u.ID)
+	invs, err := a.programs.PairInvitations(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +194,7 @@ func (a *API) handlePairAnswer(ctx context.Context, in *pairAnswerInput) (*pairI
 	if err := a.programs.AnswerPair(ctx, u, in.ID, in.Body.Accept); err != nil {
 		return nil, err
 	}
-	invs, err := a.db.FindPairInvitations(ctx, u.OrgID, u.ID)
+	invs, err := a.programs.PairInvitations(ctx, u)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
-	"github.com/holdspace/holdspace/internal/store"
 )
 
 // The types in this file are what the API answers with. They are separate
@@ -892,7 +891,7 @@ func newRoomSnapshot(s *meetings.RoomSnapshot) RoomSnapshot {
 	return out
 }
 
-func newOffers(offers []store.Offer) []Offer {
+func newOffers(offers []room.Offer) []Offer {
 	out := make([]Offer, len(offers))
 	for i, o := range offers {
 		out[i] = Offer{ID: o.ID, PresenterID: o.PresenterID, AuthorID: o.AuthorID, AuthorName: o.AuthorName, Body: o.Body,
@@ -965,7 +964,7 @@ type MeetingNote struct {
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
-func newMeetingNote(n *store.Note) MeetingNote {
+func newMeetingNote(n *room.Note) MeetingNote {
 	out := MeetingNote{Body: n.Body, Version: n.Version, UpdatedBy: n.UpdatedBy}
 	if !n.UpdatedAt.IsZero() {
 		at := n.UpdatedAt

@@ -7,9 +7,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/people"
 	"github.com/holdspace/holdspace/internal/service/directory"
-	"github.com/holdspace/holdspace/internal/store"
 )
 
 type peopleQuery struct {
@@ -51,7 +49,7 @@ type csvInput struct {
 }
 
 func (a *API) handleOrgShow(ctx context.Context, _ *struct{}) (*struct{ Body Org }, error) {
-	org, err := a.db.FindOrgByID(ctx, auth.UserFromContext(ctx).OrgID)
+	org, err := a.accounts.Org(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -59,8 +57,8 @@ func (a *API) handleOrgShow(ctx context.Context, _ *struct{}) (*struct{ Body Org
 }
 
 func (a *API) handlePeopleList(ctx context.Context, in *peopleQuery) (*struct{ Body personList }, error) {
-	users, total, err := a.db.FindUsers(ctx, auth.UserFromContext(ctx).OrgID,
-		store.UserFilter{Query: in.Q, Department: in.Department, Limit: in.Limit, Offset: in.Offset})
+	users, total, err := a.directory.People(ctx, auth.UserFromContext(ctx),
+		directory.Filter{Query: in.Q, Department: in.Department, Limit: in.Limit, Offset: in.Offset})
 	if err != nil {
 		return nil, err
 	}
@@ -68,15 +66,15 @@ func (a *API) handlePeopleList(ctx context.Context, in *peopleQuery) (*struct{ B
 }
 
 func (a *API) handlePeopleTree(ctx context.Context, _ *struct{}) (*struct{ Body orgChart }, error) {
-	users, _, err := a.db.FindUsers(ctx, auth.UserFromContext(ctx).OrgID, store.UserFilter{})
+	roots, _, err := a.directory.Chart(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body orgChart }{Body: orgChart{Roots: newNodes(people.Tree(users))}}, nil
+	return &struct{ Body orgChart }{Body: orgChart{Roots: newNodes(roots)}}, nil
 }
 
 func (a *API) handlePersonShow(ctx context.Context, in *idInput) (*personOutput, error) {
-	u, err := a.db.FindUserByID(ctx, auth.UserFromContext(ctx).OrgID, in.ID)
+	u, err := a.directory.Person(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +82,7 @@ func (a *API) handlePersonShow(ctx context.Context, in *idInput) (*personOutput,
 }
 
 func (a *API) handleDepartmentList(ctx context.Context, _ *struct{}) (*struct{ Body departmentList }, error) {
-	depts, err := a.db.FindDepartments(ctx, auth.UserFromContext(ctx).OrgID)
+	depts, err := a.directory.Departments(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +94,7 @@ func (a *API) handleDepartmentList(ctx context.Context, _ *struct{}) (*struct{ B
 
 func (a *API) handlePersonInvite(ctx context.Context, in *struct{ Body inviteRequest }) (*personOutput, error) {
 	b := in.Body
-	u, err := a.directory.Invite(ctx, auth.UserFromContext(ctx), store.NewPerson{Name: b.Name, Email: b.Email,
+	u, err := a.directory.Invite(ctx, auth.UserFromContext(ctx), account.NewPerson{Name: b.Name, Email: b.Email,
 		Department: b.Department, ManagerID: b.ManagerID, Timezone: b.Timezone, Level: b.Level, Role: b.Role})
 	if err != nil {
 		return nil, err
@@ -117,7 +115,7 @@ type roleInput struct {
 }
 
 func (a *API) handleRoleUpdate(ctx context.Context, in *roleInput) (*personOutput, error) {
-	u, err := a.db.UpdateUserRole(ctx, auth.UserFromContext(ctx).OrgID, in.ID, in.Body.Role)
+	u, err := a.directory.ChangeRole(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Role)
 	if err != nil {
 		return nil, err
 	}

@@ -104,7 +104,7 @@ func TestPeople(t *testing.T) {
 func TestAdminOnly(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		o := mustCreateOrg(t, e, "Acme")
-		invitee, err := e.directory.Invite(context.Background(), o.admin, store.NewPerson{Name: "Ivo Invited", Email: "ivo@acme.example.com"})
+		invitee, err := e.directory.Invite(context.Background(), o.admin, account.NewPerson{Name: "Ivo Invited", Email: "ivo@acme.example.com"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestCrossOrganisation(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		a := mustCreateOrg(t, e, "Alpha")
 		b := mustCreateOrg(t, e, "Beta")
-		invitee, err := e.directory.Invite(context.Background(), a.admin, store.NewPerson{Name: "Ivo Invited", Email: "ivo@alpha.example.com"})
+		invitee, err := e.directory.Invite(context.Background(), a.admin, account.NewPerson{Name: "Ivo Invited", Email: "ivo@alpha.example.com"})
 		if err != nil {
 			t.Fatal(err)
 		}

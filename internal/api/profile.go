@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/service/accounts"
 )
 
 type profileUpdate struct {
@@ -37,7 +37,7 @@ func (a *API) handleMeShow(ctx context.Context, _ *struct{}) (*personOutput, err
 
 func (a *API) handleMeUpdate(ctx context.Context, in *struct{ Body profileUpdate }) (*personOutput, error) {
 	u := auth.UserFromContext(ctx)
-	updated, err := a.db.UpdateUser(ctx, u.OrgID, u.ID, store.UserUpdate{Name: in.Body.Name, Timezone: in.Body.Timezone})
+	updated, err := a.accounts.UpdateProfile(ctx, u, accounts.ProfileUpdate{Name: in.Body.Name, Timezone: in.Body.Timezone})
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ type sessionList struct {
 
 func (a *API) handleSessionList(ctx context.Context, _ *struct{}) (*struct{ Body sessionList }, error) {
 	id := auth.FromContext(ctx)
-	ss, err := a.db.FindSessions(ctx, id.User.OrgID, id.User.ID)
+	ss, err := a.accounts.Sessions(ctx, id.User)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func (a *API) handleSessionList(ctx context.Context, _ *struct{}) (*struct{ Body
 
 func (a *API) handleSessionRevoke(ctx context.Context, in *idInput) (*struct{}, error) {
 	u := auth.UserFromContext(ctx)
-	if err := a.db.DeleteSession(ctx, u.OrgID, u.ID, in.ID); err != nil {
+	if err := a.accounts.EndSession(ctx, u, in.ID); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil
@@ -87,7 +87,7 @@ type tokenList struct {
 
 func (a *API) handleTokenList(ctx context.Context, _ *struct{}) (*struct{ Body tokenList }, error) {
 	u := auth.UserFromContext(ctx)
-	ts, err := a.db.FindTokens(ctx, u.OrgID, u.ID)
+	ts, err := a.accounts.Tokens(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (a *API) handleTokenCreate(ctx context.Context, in *struct{ Body tokenCreat
 
 func (a *API) handleTokenRevoke(ctx context.Context, in *idInput) (*struct{}, error) {
 	u := auth.UserFromContext(ctx)
-	if err := a.db.DeleteToken(ctx, u.OrgID, u.ID, in.ID); err != nil {
+	if err := a.accounts.RevokeToken(ctx, u, in.ID); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil

@@ -9,7 +9,6 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/program"
-	"github.com/holdspace/holdspace/internal/store"
 )
 
 type topicList struct {
@@ -91,7 +90,7 @@ type participantList struct {
 }
 
 func (a *API) handleTopicList(ctx context.Context, _ *struct{}) (*struct{ Body topicList }, error) {
-	topics, err := a.db.FindTopics(ctx, auth.UserFromContext(ctx).OrgID)
+	topics, err := a.programs.Topics(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +120,7 @@ func (a *API) handleProgramList(ctx context.Context, _ *struct{}) (*struct{ Body
 	if err != nil {
 		return nil, err
 	}
-	now := a.db.Now()
+	now := a.programs.Now()
 	out := programList{Programs: make([]Program, 0, len(views))}
 	for i := range views {
 		out.Programs = append(out.Programs, newProgram(&views[i].Program, now, standingOf(views[i].Membership)))
@@ -135,7 +134,7 @@ func (a *API) standing(ctx context.Context, u *account.User, programID string) (
 	return standingOf(m), err
 }
 
-func standingOf(m store.Membership) standing {
+func standingOf(m program.Membership) standing {
 	return standing{optedIn: m.OptedIn, snoozed: m.Snoozed, matched: m.Matched}
 }
 
@@ -145,7 +144,7 @@ func (a *API) programOut(ctx context.Context, u *account.User, p *program.Progra
 	if err != nil {
 		return nil, err
 	}
-	return &programOutput{Body: newProgram(p, a.db.Now(), me)}, nil
+	return &programOutput{Body: newProgram(p, a.programs.Now(), me)}, nil
 }
 
 func (a *API) handleProgramCreate(ctx context.Context, in *struct{ Body programRequest }) (*programOutput, error) {

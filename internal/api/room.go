@@ -6,15 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -121,7 +118,7 @@ func (a *API) handleRoomShow(ctx context.Context, in *meetingInput) (*roomOutput
 	if err != nil {
 		return nil, err
 	}
-	return &roomOutput{Body: newRoom(v, a.db.Now())}, nil
+	return &roomOutput{Body: newRoom(v, a.meetings.Now())}, nil
 }
 
 func (a *API) handleRoomCommand(ctx context.Context, in *roomCommandInput) (*snapshotOutput, error) {
@@ -148,7 +145,7 @@ func (a *API) handleRoomCommand(ctx context.Context, in *roomCommandInput) (*sna
 	if err != nil {
 		return nil, err
 	}
-	snap := v.Snapshot(a.db.Now())
+	snap := v.Snapshot(a.meetings.Now())
 	return &snapshotOutput{Body: newRoomSnapshot(&snap)}, nil
 }
 
@@ -188,37 +185,14 @@ func (a *API) handleOfferCreate(ctx context.Context, in *offerCreateInput) (*roo
 
 func (a *API) handleOfferTake(ctx context.Context, in *offerTakeInput) (*struct{ Body Commitment }, error) {
 	u := auth.UserFromContext(ctx)
-	// The service does not return the commitment it makes, so it is
-	// found afterwards as the caller's one commitment at this meeting
-	// that was not there before. Reading first reveals nothing: the
-	// answer is given only if taking succeeds, which checks membership.
-	before, err := a.db.FindCommitments(ctx, u.OrgID, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	known := make(map[string]bool, len(before))
-	for _, c := range before {
-		known[c.ID] = true
-	}
-	err = a.meetings.TakeOffer(ctx, u, in.ID, in.Meeting, in.Offer, in.Body.Body)
+	c, err := a.meetings.TakeOffer(ctx, u, in.ID, in.Meeting, in.Offer, in.Body.Body)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, newError(http.StatusConflict, "You have taken this offer already; it is one of your commitments.", nil)
 	}
 	if err != nil {
 		return nil, err
 	}
-	after, err := a.db.FindCommitments(ctx, u.OrgID, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	body := strings.TrimSpace(in.Body.Body)
-	i := slices.IndexFunc(after, func(c circle.Commitment) bool {
-		return !known[c.ID] && c.UserID == u.ID && c.MeetingID == in.Meeting && c.Body == body
-	})
-	if i < 0 {
-		return nil, fmt.Errorf("the commitment from offer %s is not among the circle's", in.Offer)
-	}
-	return &struct{ Body Commitment }{Body: newCommitment(&after[i])}, nil
+	return &struct{ Body Commitment }{Body: newCommitment(c)}, nil
 }
 
 func (a *API) handleNoteShow(ctx context.Context, in *meetingInput) (*struct{ Body MeetingNote }, error) {
@@ -235,9 +209,7 @@ func (a *API) handleNoteSave(ctx context.Context, in *noteSaveInput) (*struct{ B
 	u := auth.UserFromContext(ctx)
 	n, err := a.meetings.SaveNote(ctx, u, in.ID, in.Meeting, in.Body.Body, in.Body.Version)
 	if errors.Is(err, store.ErrConflict) {
-		// The service reports a conflict only after it checked that the
-		// caller is in the circle, so reading the note is theirs to do.
-		cur, ferr := a.db.FindNote(ctx, u.OrgID, in.Meeting)
+		cur, ferr := a.meetings.Note(ctx, u, in.ID, in.Meeting)
 		if ferr != nil {
 			return nil, ferr
 		}
@@ -304,7 +276,7 @@ func (a *API) handleRoomEvents(ctx context.Context, in *roomEventsInput) (*huma.
 		sub.Close()
 		return nil, err
 	}
-	current, err := v.Snapshot(a.db.Now()).Event()
+	current, err := v.Snapshot(a.meetings.Now()).Event()
 	if err != nil {
 		sub.Close()
 		return nil, err

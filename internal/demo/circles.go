@@ -334,14 +334,14 @@ func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey m
 				continue // someone missed one meeting
 			}
 			at(now.Sub(m.Start))
-			if err := db.SaveCheckin(ctx, c.OrgID, c.ID, m.ID, &store.Checkin{UserID: id, Mood: []string{"good", "okay", "energised"}[(i+held)%3]}, nil); err != nil {
+			if err := db.SaveCheckin(ctx, c.OrgID, c.ID, m.ID, &room.Checkin{UserID: id, Mood: []string{"good", "okay", "energised"}[(i+held)%3]}, nil); err != nil {
 				return err
 			}
 			// At the close, most said the meeting gave them what they
 			// wanted; a few said why not quite.
 			at(now.Sub(m.End))
 			a := closingAnswers[(i+2*held)%len(closingAnswers)]
-			if err := db.SaveClosingAnswer(ctx, c.OrgID, m.ID, &store.ClosingAnswer{UserID: id, Answer: a[0], Note: a[1]}); err != nil {
+			if err := db.SaveClosingAnswer(ctx, c.OrgID, m.ID, &room.ClosingAnswer{UserID: id, Answer: a[0], Note: a[1]}); err != nil {
 				return err
 			}
 		}
@@ -352,7 +352,7 @@ func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey m
 				// One to three places after the presenter: never themselves.
 				author := members[(slices.Index(members, p)+1+k+j)%len(members)]
 				body := demoOffers[(2*held+2*j+k)%len(demoOffers)]
-				if err := db.CreateOffer(ctx, c.OrgID, m.ID, &store.Offer{PresenterID: p, AuthorID: author, Body: body}); err != nil {
+				if err := db.CreateOffer(ctx, c.OrgID, m.ID, &room.Offer{PresenterID: p, AuthorID: author, Body: body}); err != nil {
 					return err
 				}
 			}

@@ -175,11 +175,13 @@ func TestRoomContent(t *testing.T) {
 		}
 		v, _ = w.room.Room(ctx, a, id, m.ID)
 		offer := v.Offers[0]
-		wantErr(t, "another member takes the presenter's offer", w.room.TakeOffer(ctx, c, id, m.ID, offer.ID, "Mine now"), store.ErrNotFound)
-		if err := w.room.TakeOffer(ctx, b, id, m.ID, offer.ID, "Open with a question on Monday"); err != nil {
+		_, err = w.room.TakeOffer(ctx, c, id, m.ID, offer.ID, "Mine now")
+		wantErr(t, "another member takes the presenter's offer", err, store.ErrNotFound)
+		if _, err := w.room.TakeOffer(ctx, b, id, m.ID, offer.ID, "Open with a question on Monday"); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, "taking an offer twice", w.room.TakeOffer(ctx, b, id, m.ID, offer.ID, "Again"), store.ErrConflict)
+		_, err = w.room.TakeOffer(ctx, b, id, m.ID, offer.ID, "Again")
+		wantErr(t, "taking an offer twice", err, store.ErrConflict)
 		h, err = w.circles.Home(ctx, b, id)
 		if err != nil {
 			t.Fatal(err)
@@ -286,7 +288,7 @@ func TestMeetingSummary(t *testing.T) {
 			t.Fatal(err)
 		}
 		v, _ = w.room.Room(ctx, tk, id, m.ID)
-		if err := w.room.TakeOffer(ctx, w.user("u02"), id, m.ID, v.Offers[0].ID, "Try the counsel on Monday"); err != nil {
+		if _, err := w.room.TakeOffer(ctx, w.user("u02"), id, m.ID, v.Offers[0].ID, "Try the counsel on Monday"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.room.SaveNote(ctx, w.user("u01"), id, m.ID, "Private note text", 0); err != nil {

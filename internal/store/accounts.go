@@ -253,7 +253,7 @@ type Invite struct {
 }
 
 // InvitePerson adds one person to orgID and emails their invitation.
-func (db *DB) InvitePerson(ctx context.Context, orgID string, p NewPerson, inv Invite) (*account.User, error) {
+func (db *DB) InvitePerson(ctx context.Context, orgID string, p account.NewPerson, inv Invite) (*account.User, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

@@ -767,18 +767,10 @@ func (db *DB) FindEngaged(ctx context.Context, orgID, programID string) ([]strin
 	return out, rows.Err()
 }
 
-// Membership is a person's part in one program.
-type Membership struct {
-	OptedIn, Snoozed bool
-	// Matched: in an active circle of the program or one waiting for
-	// answers.
-	Matched bool
-}
-
 // FindMemberships returns a person's part in every program of orgID they
 // have opted in to or been matched in, keyed by program id.
-func (db *DB) FindMemberships(ctx context.Context, orgID, userID string) (map[string]Membership, error) {
-	out := map[string]Membership{}
+func (db *DB) FindMemberships(ctx context.Context, orgID, userID string) (map[string]program.Membership, error) {
+	out := map[string]program.Membership{}
 	rows, err := db.query(ctx, `SELECT program_id, snoozed FROM opt_ins WHERE org_id = $1 AND user_id = $2`, orgID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("find memberships: %w", err)
@@ -790,7 +782,7 @@ func (db *DB) FindMemberships(ctx context.Context, orgID, userID string) (map[st
 			rows.Close()
 			return nil, err
 		}
-		out[id] = Membership{OptedIn: true, Snoozed: snoozed}
+		out[id] = program.Membership{OptedIn: true, Snoozed: snoozed}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/room"
 )
 
 // Room is a meeting's live state as stored: JSON that package room reads
@@ -106,19 +107,9 @@ func (db *DB) TouchRoom(ctx context.Context, orgID, meetingID string) (int64, er
 	return seq, nil
 }
 
-// Checkin is a member's check-in at a meeting; having one means they came.
-type Checkin struct {
-	UserID    string    `json:"user_id"`
-	Name      string    `json:"name"`
-	Mood      string    `json:"mood"`
-	Wins      string    `json:"wins"`
-	Tabled    string    `json:"tabled"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
 // SaveCheckin records or updates a member's check-in, and the progress
 // they report on their open commitments (by id), in one transaction.
-func (db *DB) SaveCheckin(ctx context.Context, orgID, circleID, meetingID string, c *Checkin, progress map[string][2]string) error {
+func (db *DB) SaveCheckin(ctx context.Context, orgID, circleID, meetingID string, c *room.Checkin, progress map[string][2]string) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(ctx, `INSERT INTO checkins (org_id, meeting_id, user_id, mood, wins, tabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (meeting_id, user_id) DO UPDATE SET mood = excluded.mood, wins = excluded.wins, tabled = excluded.tabled`,
@@ -148,16 +139,16 @@ func (db *DB) SaveCheckin(ctx context.Context, orgID, circleID, meetingID string
 }
 
 // FindCheckins lists the check-ins of a meeting in the order they came.
-func (db *DB) FindCheckins(ctx context.Context, orgID, meetingID string) ([]Checkin, error) {
+func (db *DB) FindCheckins(ctx context.Context, orgID, meetingID string) ([]room.Checkin, error) {
 	rows, err := db.query(ctx, `SELECT c.user_id, u.name, c.mood, c.wins, c.tabled, c.created_at FROM checkins c
 		JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id WHERE c.org_id = $1 AND c.meeting_id = $2 ORDER BY c.created_at`, orgID, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("find check-ins: %w", err)
 	}
 	defer rows.Close()
-	var out []Checkin
+	var out []room.Checkin
 	for rows.Next() {
-		var c Checkin
+		var c room.Checkin
 		if err := rows.Scan(&c.UserID, &c.Name, &c.Mood, &c.Wins, &c.Tabled, &c.CreatedAt); err != nil {
 			return nil, err
 		}
@@ -166,18 +157,8 @@ func (db *DB) FindCheckins(ctx context.Context, orgID, meetingID string) ([]Chec
 	return out, rows.Err()
 }
 
-// ClosingAnswer is a member's quick answer at a meeting's close: did we
-// get what we wanted today?
-type ClosingAnswer struct {
-	UserID    string    `json:"user_id"`
-	Name      string    `json:"name"`
-	Answer    string    `json:"answer"`
-	Note      string    `json:"note"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
 // SaveClosingAnswer records or replaces a member's closing answer.
-func (db *DB) SaveClosingAnswer(ctx context.Context, orgID, meetingID string, a *ClosingAnswer) error {
+func (db *DB) SaveClosingAnswer(ctx context.Context, orgID, meetingID string, a *room.ClosingAnswer) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.exec(ctx, `INSERT INTO closing_answers (org_id, meeting_id, user_id, answer, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (meeting_id, user_id) DO UPDATE SET answer = excluded.answer, note = excluded.note`,
@@ -192,16 +173,16 @@ func (db *DB) SaveClosingAnswer(ctx context.Context, orgID, meetingID string, a 
 
 // FindClosingAnswers lists a meeting's closing answers in the order they
 // came.
-func (db *DB) FindClosingAnswers(ctx context.Context, orgID, meetingID string) ([]ClosingAnswer, error) {
+func (db *DB) FindClosingAnswers(ctx context.Context, orgID, meetingID string) ([]room.ClosingAnswer, error) {
 	rows, err := db.query(ctx, `SELECT a.user_id, u.name, a.answer, a.note, a.created_at FROM closing_answers a
 		JOIN users u ON u.id = a.user_id AND u.org_id = a.org_id WHERE a.org_id = $1 AND a.meeting_id = $2 ORDER BY a.created_at, u.name`, orgID, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("find closing answers: %w", err)
 	}
 	defer rows.Close()
-	var out []ClosingAnswer
+	var out []room.ClosingAnswer
 	for rows.Next() {
-		var a ClosingAnswer
+		var a room.ClosingAnswer
 		if err := rows.Scan(&a.UserID, &a.Name, &a.Answer, &a.Note, &a.CreatedAt); err != nil {
 			return nil, err
 		}
@@ -210,20 +191,8 @@ func (db *DB) FindClosingAnswers(ctx context.Context, orgID, meetingID string) (
 	return out, rows.Err()
 }
 
-// Offer is counsel given to a presenter.
-type Offer struct {
-	ID          string    `json:"id"`
-	PresenterID string    `json:"presenter_id"`
-	AuthorID    string    `json:"author_id"`
-	AuthorName  string    `json:"author_name"`
-	Body        string    `json:"body"`
-	CreatedAt   time.Time `json:"created_at"`
-	// Taken: the presenter made it one of their commitments.
-	Taken bool `json:"taken"`
-}
-
 // CreateOffer adds an offer to a presenter at a meeting.
-func (db *DB) CreateOffer(ctx context.Context, orgID, meetingID string, o *Offer) error {
+func (db *DB) CreateOffer(ctx context.Context, orgID, meetingID string, o *room.Offer) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		o.ID, o.CreatedAt = newID(), tx.now
 		_, err := tx.exec(ctx, `INSERT INTO offers (id, org_id, meeting_id, presenter_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -237,7 +206,7 @@ func (db *DB) CreateOffer(ctx context.Context, orgID, meetingID string, o *Offer
 }
 
 // FindOffers lists a meeting's offers, oldest first.
-func (db *DB) FindOffers(ctx context.Context, orgID, meetingID string) ([]Offer, error) {
+func (db *DB) FindOffers(ctx context.Context, orgID, meetingID string) ([]room.Offer, error) {
 	rows, err := db.query(ctx, `SELECT o.id, o.presenter_id, COALESCE(o.author_id, ''), COALESCE(u.name, 'A former member'), o.body, o.created_at,
 		EXISTS (SELECT 1 FROM commitments c WHERE c.offer_id = o.id)
 		FROM offers o LEFT JOIN users u ON u.id = o.author_id AND u.org_id = o.org_id
@@ -246,9 +215,9 @@ func (db *DB) FindOffers(ctx context.Context, orgID, meetingID string) ([]Offer,
 		return nil, fmt.Errorf("find offers: %w", err)
 	}
 	defer rows.Close()
-	var out []Offer
+	var out []room.Offer
 	for rows.Next() {
-		var o Offer
+		var o room.Offer
 		if err := rows.Scan(&o.ID, &o.PresenterID, &o.AuthorID, &o.AuthorName, &o.Body, &o.CreatedAt, &o.Taken); err != nil {
 			return nil, err
 		}
@@ -286,22 +255,14 @@ func (db *DB) TakeOffer(ctx context.Context, orgID, circleID, meetingID, offerID
 	return c, nil
 }
 
-// Note is a meeting's shared note.
-type Note struct {
-	Body      string    `json:"body"`
-	Version   int64     `json:"version"`
-	UpdatedBy string    `json:"updated_by"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
 // FindNote returns a meeting's shared note; an empty one before anyone
 // wrote.
-func (db *DB) FindNote(ctx context.Context, orgID, meetingID string) (*Note, error) {
-	var n Note
+func (db *DB) FindNote(ctx context.Context, orgID, meetingID string) (*room.Note, error) {
+	var n room.Note
 	err := db.queryRow(ctx, `SELECT body, version, COALESCE(updated_by, ''), updated_at FROM meeting_notes WHERE org_id = $1 AND meeting_id = $2`,
 		orgID, meetingID).Scan(&n.Body, &n.Version, &n.UpdatedBy, &n.UpdatedAt)
 	if errors.Is(err, ErrNotFound) {
-		return &Note{}, nil
+		return &room.Note{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find note: %w", err)
@@ -312,8 +273,8 @@ func (db *DB) FindNote(ctx context.Context, orgID, meetingID string) (*Note, err
 // SaveNote replaces the shared note if it is still at version from (0 for
 // a first note); otherwise ErrConflict, so nobody overwrites a change they
 // have not seen.
-func (db *DB) SaveNote(ctx context.Context, orgID, meetingID, userID, body string, from int64) (*Note, error) {
-	n := &Note{Body: body, Version: from + 1, UpdatedBy: userID}
+func (db *DB) SaveNote(ctx context.Context, orgID, meetingID, userID, body string, from int64) (*room.Note, error) {
+	n := &room.Note{Body: body, Version: from + 1, UpdatedBy: userID}
 	err := db.inTx(ctx, func(tx *Tx) error {
 		n.UpdatedAt = tx.now
 		var res interface{ RowsAffected() (int64, error) }
@@ -368,23 +329,10 @@ func (db *DB) FindReflection(ctx context.Context, orgID, meetingID, userID strin
 	return sealed, at, nil
 }
 
-// Guest is a colleague invited to observe one meeting.
-type Guest struct {
-	ID         string     `json:"id"`
-	OrgID      string     `json:"-"`
-	CircleID   string     `json:"circle_id"`
-	MeetingID  string     `json:"meeting_id"`
-	UserID     string     `json:"user_id"`
-	Name       string     `json:"name"`
-	InvitedBy  string     `json:"invited_by"`
-	CreatedAt  time.Time  `json:"created_at"`
-	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
-}
-
 const guestColumns = `g.id, g.org_id, g.circle_id, g.meeting_id, g.user_id, u.name, COALESCE(g.invited_by, ''), g.created_at, g.accepted_at`
 
-func scanGuest(s scanner) (*Guest, error) {
-	var g Guest
+func scanGuest(s scanner) (*room.Guest, error) {
+	var g room.Guest
 	if err := s.Scan(&g.ID, &g.OrgID, &g.CircleID, &g.MeetingID, &g.UserID, &g.Name, &g.InvitedBy, &g.CreatedAt, &g.AcceptedAt); err != nil {
 		return nil, err
 	}
@@ -393,7 +341,7 @@ func scanGuest(s scanner) (*Guest, error) {
 
 // CreateGuest invites a colleague to observe a meeting, with their
 // emailed link, in one transaction; inviting them again replaces the link.
-func (db *DB) CreateGuest(ctx context.Context, g *Guest, tokenHash string, msg mail.Message) error {
+func (db *DB) CreateGuest(ctx context.Context, g *room.Guest, tokenHash string, msg mail.Message) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		g.ID, g.CreatedAt = newID(), tx.now
 		if _, err := tx.exec(ctx, `INSERT INTO guests (id, org_id, circle_id, meeting_id, user_id, invited_by, token_hash, created_at)
@@ -411,7 +359,7 @@ func (db *DB) CreateGuest(ctx context.Context, g *Guest, tokenHash string, msg m
 }
 
 // FindGuestByToken returns the invitation a guest link belongs to.
-func (db *DB) FindGuestByToken(ctx context.Context, tokenHash string) (*Guest, error) {
+func (db *DB) FindGuestByToken(ctx context.Context, tokenHash string) (*room.Guest, error) {
 	g, err := scanGuest(db.queryRow(ctx, `SELECT `+guestColumns+` FROM guests g JOIN users u ON u.id = g.user_id AND u.org_id = g.org_id
 		WHERE g.token_hash = $1`, tokenHash))
 	if err != nil {
@@ -421,14 +369,14 @@ func (db *DB) FindGuestByToken(ctx context.Context, tokenHash string) (*Guest, e
 }
 
 // FindGuests lists a meeting's guests.
-func (db *DB) FindGuests(ctx context.Context, orgID, meetingID string) ([]Guest, error) {
+func (db *DB) FindGuests(ctx context.Context, orgID, meetingID string) ([]room.Guest, error) {
 	rows, err := db.query(ctx, `SELECT `+guestColumns+` FROM guests g JOIN users u ON u.id = g.user_id AND u.org_id = g.org_id
 		WHERE g.org_id = $1 AND g.meeting_id = $2 ORDER BY g.created_at`, orgID, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("find guests: %w", err)
 	}
 	defer rows.Close()
-	var out []Guest
+	var out []room.Guest
 	for rows.Next() {
 		g, err := scanGuest(rows)
 		if err != nil {

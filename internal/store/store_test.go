@@ -126,7 +126,7 @@ func TestTenancy(t *testing.T) {
 		checks["DeleteSession"] = db.DeleteSession(ctx, orgB.ID, adminB.ID, "sesshashA")
 		checks["ResendInvitation"] = db.ResendInvitation(ctx, orgB.ID, adminA.ID, store.Invite{TokenHash: "x"})
 		_, checks["InvitePerson with foreign manager"] = db.InvitePerson(ctx, orgB.ID,
-			store.NewPerson{Name: "Eve", Email: "eve@b.example", ManagerID: adminA.ID}, store.Invite{TokenHash: "y"})
+			account.NewPerson{Name: "Eve", Email: "eve@b.example", ManagerID: adminA.ID}, store.Invite{TokenHash: "y"})
 		for name, err := range checks {
 			_, invalid := account.AsValidation(err)
 			if !errors.Is(err, store.ErrNotFound) && !invalid {
@@ -299,7 +299,7 @@ func TestRolesAndSearch(t *testing.T) {
 		if _, err := db.UpdateUserRole(ctx, org.ID, admin.ID, account.RoleMember); err == nil {
 			t.Error("the last admin was demoted")
 		}
-		p, err := db.InvitePerson(ctx, org.ID, store.NewPerson{Name: "Zoë 100%_Sure", Email: "Zoe@Acme.example", Department: "R&D"},
+		p, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: "Zoë 100%_Sure", Email: "Zoe@Acme.example", Department: "R&D"},
 			store.Invite{TokenHash: "i1", Message: mail.Message{To: "zoe@acme.example"}})
 		if err != nil {
 			t.Fatal(err)
@@ -319,10 +319,10 @@ func TestRolesAndSearch(t *testing.T) {
 		if _, err := db.UpdateUserRole(ctx, org.ID, admin.ID, account.RoleMember); err != nil {
 			t.Errorf("demoting one of two admins: %v", err)
 		}
-		if _, err := db.InvitePerson(ctx, org.ID, store.NewPerson{Name: "Dup", Email: "zoe@acme.example"}, store.Invite{TokenHash: "i2"}); err == nil {
+		if _, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: "Dup", Email: "zoe@acme.example"}, store.Invite{TokenHash: "i2"}); err == nil {
 			t.Error("a duplicate address was invited")
 		}
-		if _, err := db.InvitePerson(ctx, org.ID, store.NewPerson{Name: "", Email: "bad", Timezone: "Mars/Base"}, store.Invite{TokenHash: "i3"}); err == nil {
+		if _, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: "", Email: "bad", Timezone: "Mars/Base"}, store.Invite{TokenHash: "i3"}); err == nil {
 			t.Error("invalid person invited")
 		} else if f, _ := account.AsValidation(err); f["name"] == "" || f["email"] == "" || f["timezone"] == "" {
 			t.Errorf("validation fields = %v", f)

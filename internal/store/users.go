@@ -240,33 +240,6 @@ func insertUser(ctx context.Context, tx *Tx, u *account.User) error {
 	return err
 }
 
-// NewPerson is someone an admin adds to the organisation.
-type NewPerson struct {
-	Name, Email, Department, ManagerID, Timezone string
-	Level                                        int
-	Role                                         account.Role
-}
-
-// Validate checks a new person's fields.
-func (p *NewPerson) Validate() error {
-	var v account.Validator
-	p.Email = account.NormalizeEmail(p.Email)
-	p.Name = strings.TrimSpace(p.Name)
-	account.CheckName(&v, "name", p.Name)
-	account.CheckEmail(&v, "email", p.Email)
-	account.CheckDepartment(&v, "department", p.Department)
-	account.CheckLevel(&v, "level", p.Level)
-	if p.Timezone == "" {
-		p.Timezone = "UTC"
-	}
-	account.CheckTimezone(&v, "timezone", p.Timezone)
-	if p.Role == "" {
-		p.Role = account.RoleMember
-	}
-	v.Check(p.Role.Valid(), "role", "Choose member or admin.")
-	return v.Err()
-}
-
 // checkManager verifies that managerID is a person in orgID.
 func checkManager(ctx context.Context, tx *Tx, orgID, managerID string) error {
 	if managerID == "" {

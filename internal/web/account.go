@@ -109,7 +109,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleSignout(w http.ResponseWriter, r *http.Request) {
 	if id := auth.FromContext(r.Context()); id != nil && id.Session != nil {
-		if err := s.DB.DeleteSession(r.Context(), id.User.OrgID, id.User.ID, id.Session.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := s.Accounts.EndSession(r.Context(), id.User, id.Session.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 			s.Error(w, r, err)
 			return
 		}
@@ -177,7 +177,7 @@ func (s *Server) handleInvitationForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "Join your colleagues")
 	p.Form = map[string]string{"name": u.Name, "timezone": u.Timezone}
-	org, err := s.DB.FindOrgByID(r.Context(), u.OrgID)
+	org, err := s.Accounts.Org(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -197,7 +197,7 @@ func (s *Server) handleInvitation(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p := s.page(r, "Join your colleagues").withErrors(r, f, "name", "timezone")
-		if org, err := s.DB.FindOrgByID(r.Context(), invitee.OrgID); err == nil {
+		if org, err := s.Accounts.Org(r.Context(), invitee); err == nil {
 			p.Org = org
 		}
 		s.render(w, r, http.StatusUnprocessableEntity, "invitation", formPage{Page: p, Token: token, Invitee: invitee, Timezones: timezones})

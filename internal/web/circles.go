@@ -437,7 +437,7 @@ func scheduleForm(in circle.ScheduleInput) map[string]string {
 
 func (s *Server) renderSchedule(w http.ResponseWriter, r *http.Request, status int, p Page, existing bool) {
 	u := auth.UserFromContext(r.Context())
-	c, err := s.DB.FindCircleByID(r.Context(), u.OrgID, r.PathValue("id"))
+	c, err := s.Circles.Member(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -663,22 +663,22 @@ func (s *Server) handleLeave(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleReturnToPool(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	c, err := s.DB.FindCircleByID(r.Context(), u.OrgID, r.PathValue("id"))
+	programID, err := s.Circles.ProgramOf(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	err = s.Circles.ReturnToPool(r.Context(), u, c.ID)
+	err = s.Circles.ReturnToPool(r.Context(), u, r.PathValue("id"))
 	var ce *circle.Error
 	if errors.As(err, &ce) {
-		s.redirect(w, r, "/programs/"+c.ProgramID, ce.Error())
+		s.redirect(w, r, "/programs/"+programID, ce.Error())
 		return
 	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/programs/"+c.ProgramID, "The circle is dissolved; its members wait for the next re-match.")
+	s.redirect(w, r, "/programs/"+programID, "The circle is dissolved; its members wait for the next re-match.")
 }
 
 type groundRulesPage struct {

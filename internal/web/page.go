@@ -28,7 +28,7 @@ type Page struct {
 func (s *Server) page(r *http.Request, title string) Page {
 	p := Page{Title: title, Version: s.Version, User: auth.UserFromContext(r.Context()), Form: map[string]string{}}
 	if p.User != nil {
-		if org, err := s.DB.FindOrgByID(r.Context(), p.User.OrgID); err == nil {
+		if org, err := s.Accounts.Org(r.Context(), p.User); err == nil {
 			p.Org = org
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/holdspace/holdspace/internal/people"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/directory"
-	"github.com/holdspace/holdspace/internal/store"
 )
 
 const peoplePerPage = 50
@@ -28,24 +27,12 @@ type homePage struct {
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	all, total, err := s.DB.FindUsers(r.Context(), u.OrgID, store.UserFilter{})
+	sum, err := s.Directory.Summarize(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	invited := 0
-	depts := map[string]bool{}
-	var names []string
-	for _, p := range all {
-		if p.Status == account.StatusInvited {
-			invited++
-		}
-		if p.Department != "" && !depts[p.Department] {
-			depts[p.Department] = true
-			names = append(names, p.Department)
-		}
-	}
-	data := homePage{Page: s.page(r, "Home"), People: total, Invited: invited, Departments: names}
+	data := homePage{Page: s.page(r, "Home"), People: sum.People, Invited: sum.Invited, Departments: sum.Departments}
 	data.Nav = "home"
 	views, err := s.Programs.Programs(r.Context(), u)
 	if err != nil {
@@ -57,15 +44,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			data.OpenPrograms = append(data.OpenPrograms, v.Program)
 		}
 	}
-	circles, err := s.DB.FindCircles(r.Context(), u.OrgID, store.CircleFilter{UserID: u.ID, Status: []program.CircleStatus{program.Pending}})
-	if err != nil {
+	if data.Waiting, err = s.Programs.Waiting(r.Context(), u); err != nil {
 		s.Error(w, r, err)
 		return
-	}
-	for _, c := range circles {
-		if m := c.Member(u.ID); m != nil && m.Response == program.Undecided {
-			data.Waiting++
-		}
 	}
 	s.render(w, r, http.StatusOK, "home", data)
 }
@@ -87,18 +68,18 @@ func (s *Server) handlePeopleIndex(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	pageNum, _ := strconv.Atoi(q.Get("page"))
 	pageNum = max(pageNum, 1)
-	list, total, err := s.DB.FindUsers(r.Context(), u.OrgID, store.UserFilter{Query: q.Get("q"), Department: q.Get("department"),
+	list, total, err := s.Directory.People(r.Context(), u, directory.Filter{Query: q.Get("q"), Department: q.Get("department"),
 		Limit: peoplePerPage, Offset: (pageNum - 1) * peoplePerPage})
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	depts, err := s.DB.FindDepartments(r.Context(), u.OrgID)
+	depts, err := s.Directory.Departments(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	managers, err := s.managerNames(r, list)
+	managers, err := s.Directory.ManagerNames(r.Context(), u, list)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -110,31 +91,6 @@ func (s *Server) handlePeopleIndex(w http.ResponseWriter, r *http.Request) {
 		PageNum: pageNum, Pages: max(1, (total+peoplePerPage-1)/peoplePerPage)})
 }
 
-// managerNames looks up the managers of list in one query's worth of work.
-func (s *Server) managerNames(r *http.Request, list []account.User) (map[string]string, error) {
-	names := map[string]string{}
-	for _, p := range list {
-		names[p.ID] = p.Name
-	}
-	var missing bool
-	for _, p := range list {
-		if p.ManagerID != "" && names[p.ManagerID] == "" {
-			missing = true
-			break
-		}
-	}
-	if missing {
-		all, _, err := s.DB.FindUsers(r.Context(), list[0].OrgID, store.UserFilter{})
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range all {
-			names[p.ID] = p.Name
-		}
-	}
-	return names, nil
-}
-
 type chartPage struct {
 	Page
 	Roots []*people.Node
@@ -143,14 +99,14 @@ type chartPage struct {
 
 func (s *Server) handlePeopleChart(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	all, total, err := s.DB.FindUsers(r.Context(), u.OrgID, store.UserFilter{})
+	roots, total, err := s.Directory.Chart(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	p := s.page(r, "Org chart")
 	p.Nav = "chart"
-	s.render(w, r, http.StatusOK, "chart", chartPage{Page: p, Roots: people.Tree(all), Total: total})
+	s.render(w, r, http.StatusOK, "chart", chartPage{Page: p, Roots: roots, Total: total})
 }
 
 type personPage struct {
@@ -162,29 +118,13 @@ type personPage struct {
 
 func (s *Server) handlePersonShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	person, err := s.DB.FindUserByID(r.Context(), u.OrgID, r.PathValue("id"))
+	prof, err := s.Directory.Profile(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	data := personPage{Page: s.page(r, person.Name), Person: person}
+	data := personPage{Page: s.page(r, prof.Person.Name), Person: prof.Person, Manager: prof.Manager, Reports: prof.Reports}
 	data.Nav = "people"
-	if person.ManagerID != "" {
-		if data.Manager, err = s.DB.FindUserByID(r.Context(), u.OrgID, person.ManagerID); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-	}
-	all, _, err := s.DB.FindUsers(r.Context(), u.OrgID, store.UserFilter{})
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	for _, p := range all {
-		if p.ManagerID == person.ID {
-			data.Reports = append(data.Reports, p)
-		}
-	}
 	s.render(w, r, http.StatusOK, "person", data)
 }
 
@@ -200,7 +140,7 @@ func (s *Server) handleInviteForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, status int, p Page) {
 	u := auth.UserFromContext(r.Context())
-	all, _, err := s.DB.FindUsers(r.Context(), u.OrgID, store.UserFilter{})
+	all, err := s.Directory.Everyone(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -211,7 +151,7 @@ func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, status int
 
 func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	in := store.NewPerson{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Department: r.PostFormValue("department"),
+	in := account.NewPerson{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Department: r.PostFormValue("department"),
 		ManagerID: r.PostFormValue("manager_id"), Timezone: r.PostFormValue("timezone"), Role: account.Role(r.PostFormValue("role"))}
 	var err error
 	if lv := r.PostFormValue("level"); lv != "" {
@@ -243,7 +183,7 @@ func (s *Server) handleInviteResend(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleRoleChange(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	person, err := s.DB.UpdateUserRole(r.Context(), u.OrgID, r.PathValue("id"), account.Role(r.PostFormValue("role")))
+	person, err := s.Directory.ChangeRole(r.Context(), u, r.PathValue("id"), account.Role(r.PostFormValue("role")))
 	if err != nil {
 		s.Error(w, r, err)
 		return

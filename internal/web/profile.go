@@ -8,7 +8,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/service/accounts"
 )
 
 type profilePage struct {
@@ -44,12 +44,12 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, p Page, once profileOnce) {
 	id := auth.FromContext(r.Context())
-	sessions, err := s.DB.FindSessions(r.Context(), id.User.OrgID, id.User.ID)
+	sessions, err := s.Accounts.Sessions(r.Context(), id.User)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	tokens, err := s.DB.FindTokens(r.Context(), id.User.OrgID, id.User.ID)
+	tokens, err := s.Accounts.Tokens(r.Context(), id.User)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -77,7 +77,7 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 func (s *Server) handleProfileUpdate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	name, tz := r.PostFormValue("name"), r.PostFormValue("timezone")
-	_, err := s.DB.UpdateUser(r.Context(), u.OrgID, u.ID, store.UserUpdate{Name: &name, Timezone: &tz})
+	_, err := s.Accounts.UpdateProfile(r.Context(), u, accounts.ProfileUpdate{Name: &name, Timezone: &tz})
 	if f, ok := account.AsValidation(err); ok {
 		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, f, "name", "timezone"), profileOnce{})
 		return
@@ -126,7 +126,7 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleTokenDelete(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	if err := s.DB.DeleteToken(r.Context(), u.OrgID, u.ID, r.PathValue("id")); err != nil {
+	if err := s.Accounts.RevokeToken(r.Context(), u, r.PathValue("id")); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -135,7 +135,7 @@ func (s *Server) handleTokenDelete(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleSessionDelete(w http.ResponseWriter, r *http.Request) {
 	id := auth.FromContext(r.Context())
-	if err := s.DB.DeleteSession(r.Context(), id.User.OrgID, id.User.ID, r.PathValue("id")); err != nil {
+	if err := s.Accounts.EndSession(r.Context(), id.User, r.PathValue("id")); err != nil {
 		s.Error(w, r, err)
 		return
 	}

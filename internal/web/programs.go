@@ -83,7 +83,7 @@ func (s *Server) programForm(r *http.Request, p *program.Program) map[string]str
 }
 
 func (s *Server) handleProgramNew(w http.ResponseWriter, r *http.Request) {
-	now := s.DB.Now()
+	now := s.Programs.Now()
 	p := &program.Program{OptInOpens: now, OptInCloses: now.AddDate(0, 0, 14)}
 	p.Defaults()
 	pg := s.page(r, "New program")
@@ -189,20 +189,18 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.DB.Now())}
+	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.Programs.Now())}
 	data.Nav = "programs"
 	if data.OptIn, err = s.Programs.MyOptIn(ctx, u, p.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.Error(w, r, err)
 		return
 	}
-	engaged, err := s.DB.FindEngaged(ctx, u.OrgID, p.ID)
-	if err != nil {
+	if data.Matched, err = s.Programs.Matched(ctx, u, p.ID); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	data.Matched = slices.Contains(engaged, u.ID)
 	if p.Format == program.FormatPair && data.OptIn != nil && !data.Matched {
-		all, _, err := s.DB.FindUsers(ctx, u.OrgID, store.UserFilter{})
+		all, err := s.Directory.Everyone(ctx, u)
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -214,16 +212,16 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		if data.Rounds, err = s.DB.FindRounds(ctx, u.OrgID, p.ID); err != nil {
+		if data.Rounds, err = s.Programs.Rounds(ctx, u, p.ID); err != nil {
 			s.Error(w, r, err)
 			return
 		}
-		counts, err := s.DB.DeclineCounts(ctx, u.OrgID, p.ID)
+		counts, err := s.Programs.DeclineCounts(ctx, u, p.ID)
 		if err != nil {
 			s.Error(w, r, err)
 			return
 		}
-		active, err := s.DB.FindCircles(ctx, u.OrgID, store.CircleFilter{ProgramID: p.ID, Status: []program.CircleStatus{program.Active}})
+		active, err := s.Programs.ActiveCircles(ctx, u, p.ID)
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -274,7 +272,7 @@ func cellKey(day, minute int) string { return strconv.Itoa(day) + "-" + strconv.
 
 func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn, existing bool) (optInPage, error) {
 	u := auth.UserFromContext(r.Context())
-	vocab, err := s.DB.FindTopics(r.Context(), u.OrgID)
+	vocab, err := s.Programs.Topics(r.Context(), u)
 	if err != nil {
 		return optInPage{}, err
 	}
@@ -283,7 +281,7 @@ func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn
 			vocab = append(vocab, t)
 		}
 	}
-	all, _, err := s.DB.FindUsers(r.Context(), u.OrgID, store.UserFilter{})
+	all, err := s.Directory.Everyone(r.Context(), u)
 	if err != nil {
 		return optInPage{}, err
 	}
@@ -298,7 +296,7 @@ func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn
 	if err != nil {
 		loc = time.UTC
 	}
-	for _, c := range program.DefaultGrid.FromUTC(o.Availability, loc, s.DB.Now()) {
+	for _, c := range program.DefaultGrid.FromUTC(o.Availability, loc, s.Programs.Now()) {
 		data.Chosen[cellKey(c.Day, c.Minute)] = true
 	}
 	return data, nil
@@ -357,7 +355,7 @@ func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
 	if lerr != nil {
 		loc = time.UTC
 	}
-	if o.Availability, err = program.DefaultGrid.ToUTC(cells, loc, s.DB.Now()); err != nil {
+	if o.Availability, err = program.DefaultGrid.ToUTC(cells, loc, s.Programs.Now()); err != nil {
 		errs["availability"] = "A chosen time is not on the weekly grid."
 	}
 	if len(errs) == 0 {
@@ -413,7 +411,7 @@ func (s *Server) handlePropose(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	circles, err := s.DB.FindCircles(r.Context(), u.OrgID, store.CircleFilter{RoundID: round.ID, Status: []program.CircleStatus{program.Proposed}})
+	circles, err := s.Programs.Proposed(r.Context(), u, round.ID)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -457,7 +455,7 @@ func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 			data.Waiting += len(c.Members)
 		}
 		for _, iv := range c.Slots {
-			data.Slots[c.ID] = append(data.Slots[c.ID], program.Describe(iv, loc, s.DB.Now()))
+			data.Slots[c.ID] = append(data.Slots[c.ID], program.Describe(iv, loc, s.Programs.Now()))
 		}
 	}
 	s.render(w, r, http.StatusOK, "round", data)
@@ -510,12 +508,12 @@ func (s *Server) handleMatches(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	invs, err := s.DB.FindPairInvitations(r.Context(), u.OrgID, u.ID)
+	invs, err := s.Programs.PairInvitations(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	progs, err := s.DB.FindPrograms(r.Context(), u.OrgID)
+	progs, err := s.Programs.All(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -532,7 +530,7 @@ func (s *Server) handleMatches(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, c := range circles {
 		for _, iv := range c.Slots {
-			data.Slots[c.ID] = append(data.Slots[c.ID], program.Describe(iv, loc, s.DB.Now()))
+			data.Slots[c.ID] = append(data.Slots[c.ID], program.Describe(iv, loc, s.Programs.Now()))
 		}
 	}
 	s.render(w, r, http.StatusOK, "matches", data)
@@ -567,7 +565,7 @@ type topicsPage struct {
 
 func (s *Server) handleTopics(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	topics, err := s.DB.FindTopics(r.Context(), u.OrgID)
+	topics, err := s.Programs.Topics(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -581,7 +579,7 @@ func (s *Server) handleTopicCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	err := s.Programs.AddTopic(r.Context(), u, r.PostFormValue("topic"))
 	if f, ok := account.AsValidation(err); ok {
-		topics, terr := s.DB.FindTopics(r.Context(), u.OrgID)
+		topics, terr := s.Programs.Topics(r.Context(), u)
 		if terr != nil {
 			s.Error(w, r, terr)
 			return

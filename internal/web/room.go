@@ -29,7 +29,7 @@ type roomPage struct {
 	// Runner: the signed-in member may run the timer.
 	Runner      bool
 	Me          string
-	CheckedIn   *store.Checkin
+	CheckedIn   *room.Checkin
 	MyOpen      []circle.Commitment
 	Today       []circle.Commitment
 	Moods       []string
@@ -44,10 +44,10 @@ type roomPage struct {
 	// MyAnswer is the member's closing answer, if given; Unanswered
 	// names those present (everyone, before anyone checked in) who have
 	// not answered.
-	MyAnswer      *store.ClosingAnswer
+	MyAnswer      *room.ClosingAnswer
 	AnswerChoices []option
 	Unanswered    []string
-	Guests        []store.Guest
+	Guests        []room.Guest
 	// Colleagues are the people who could be invited to observe: active,
 	// not in the circle, other departments first.
 	Colleagues []account.User
@@ -81,8 +81,8 @@ var progressChoices = []option{{"done", "Done"}, {"partly", "Partly"}, {"not_yet
 var answerChoices = []option{{"yes", "Yes"}, {"partly", "Partly"}, {"no", "Not really"}}
 
 // offersFor reports whether any of offers was made to presenter.
-func offersFor(offers []store.Offer, presenter string) bool {
-	return slices.ContainsFunc(offers, func(o store.Offer) bool { return o.PresenterID == presenter })
+func offersFor(offers []room.Offer, presenter string) bool {
+	return slices.ContainsFunc(offers, func(o room.Offer) bool { return o.PresenterID == presenter })
 }
 
 // answerLabel is how a closing answer reads.
@@ -128,7 +128,7 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 		s.circleFail(w, r, err)
 		return
 	}
-	now := s.DB.Now()
+	now := s.Meetings.Now()
 	snap, err := json.Marshal(v.Snapshot(now))
 	if err != nil {
 		s.Error(w, r, err)
@@ -187,7 +187,7 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		all, _, err := s.DB.FindUsers(r.Context(), u.OrgID, store.UserFilter{})
+		all, err := s.Directory.Everyone(r.Context(), u)
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -308,7 +308,7 @@ func (s *Server) handleRoomOffer(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleRoomTake(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	err := s.Meetings.TakeOffer(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PathValue("offer"), r.PostFormValue("body"))
+	_, err := s.Meetings.TakeOffer(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PathValue("offer"), r.PostFormValue("body"))
 	s.roomBack(w, r, err, "It's one of your commitments now.")
 }
 
@@ -351,7 +351,7 @@ func (s *Server) handleRoomEvents(w http.ResponseWriter, r *http.Request) {
 		s.circleFail(w, r, err)
 		return
 	}
-	current, err := v.Snapshot(s.DB.Now()).Event()
+	current, err := v.Snapshot(s.Meetings.Now()).Event()
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -387,7 +387,7 @@ func (s *Server) handleGuest(w http.ResponseWriter, r *http.Request) {
 	}
 	data := guestPage{Page: s.page(r, "Observing a meeting"), GuestVisit: v, Token: token, Rules: richtext.Render(v.Rules.Body)}
 	if v.State != nil {
-		now := s.DB.Now()
+		now := s.Meetings.Now()
 		data.Current = v.State.Current()
 		data.Speaker = v.Names[data.Current.Speaker]
 		data.Left = clock(v.State.Left(now))
@@ -432,7 +432,7 @@ func (s *Server) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer sub.Close()
-	current, err := meetings.GuestSnapshotOf(v.State, v.Seq, s.DB.Now()).Event()
+	current, err := meetings.GuestSnapshotOf(v.State, v.Seq, s.Meetings.Now()).Event()
 	if err != nil {
 		s.Error(w, r, err)
 		return

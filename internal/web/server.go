@@ -5,7 +5,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
+	"database/sql"
 	"embed"
 	"encoding/hex"
 	"fmt"
@@ -26,7 +28,6 @@ import (
 	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
-	"github.com/holdspace/holdspace/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -35,7 +36,8 @@ var files embed.FS
 
 // Deps is what the server needs.
 type Deps struct {
-	DB *store.DB
+	// DB is what the operational endpoints ask of the database.
+	DB Database
 	// Accounts signs people up and in and keeps their accounts.
 	Accounts *accounts.Service
 	// Directory lists the organisation's people and brings them in.
@@ -60,6 +62,15 @@ type Deps struct {
 	// Hub feeds open meeting rooms their live state; nil turns the
 	// stream off (pages then update on reload).
 	Hub *live.Hub
+}
+
+// Database is what the operational endpoints need of the database:
+// whether it can serve, for /readyz, and its connection pools, whose
+// statistics /metrics reports. *store.DB is one.
+type Database interface {
+	Ready(ctx context.Context) error
+	WriteDB() *sql.DB
+	ReadDB() *sql.DB
 }
 
 // Server is the HTTP handler of the whole application.

@@ -40,7 +40,7 @@ func (s *Service) invite(inviter *account.User, orgName, email, name string) sto
 }
 
 // Invite adds one person to the admin's organisation and emails them.
-func (s *Service) Invite(ctx context.Context, admin *account.User, p store.NewPerson) (*account.User, error) {
+func (s *Service) Invite(ctx context.Context, admin *account.User, p account.NewPerson) (*account.User, error) {
 	if !admin.IsAdmin() {
 		return nil, auth.ErrForbidden
 	}

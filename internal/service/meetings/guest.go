@@ -18,7 +18,7 @@ import (
 // InviteGuest invites a colleague who is not in the circle to observe one
 // meeting, as the book asks circles to spread the practice. They get a
 // personal link by email; the ground rules apply to them too.
-func (s *Service) InviteGuest(ctx context.Context, u *account.User, circleID, meetingID, guestID string) (*store.Guest, error) {
+func (s *Service) InviteGuest(ctx context.Context, u *account.User, circleID, meetingID, guestID string) (*room.Guest, error) {
 	c, m, err := s.meeting(ctx, u, circleID, meetingID)
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func (s *Service) InviteGuest(ctx context.Context, u *account.User, circleID, me
 		return nil, err
 	}
 	tok := account.NewToken(account.GuestPrefix)
-	g := &store.Guest{OrgID: u.OrgID, CircleID: circleID, MeetingID: meetingID, UserID: guest.ID, Name: guest.Name, InvitedBy: u.ID}
+	g := &room.Guest{OrgID: u.OrgID, CircleID: circleID, MeetingID: meetingID, UserID: guest.ID, Name: guest.Name, InvitedBy: u.ID}
 	msg := mail.GuestInvitation(guest.Email, guest.Name, u.Name, p.Name, m.When(guest.Timezone), guest.Timezone, s.link("/guest/"+tok))
 	if err := s.DB.CreateGuest(ctx, g, account.HashToken(tok), msg); err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func (s *Service) InviteGuest(ctx context.Context, u *account.User, circleID, me
 }
 
 // Guests lists the guests of a meeting, for its members.
-func (s *Service) Guests(ctx context.Context, u *account.User, circleID, meetingID string) ([]store.Guest, error) {
+func (s *Service) Guests(ctx context.Context, u *account.User, circleID, meetingID string) ([]room.Guest, error) {
 	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (s *Service) Guests(ctx context.Context, u *account.User, circleID, meeting
 // GuestVisit is what a guest sees: the invitation and the ground rules
 // before accepting, then the live meeting while it runs.
 type GuestVisit struct {
-	Guest       store.Guest
+	Guest       room.Guest
 	ProgramName string
 	When        string
 	Rules       circle.GroundRules
@@ -71,7 +71,7 @@ type GuestVisit struct {
 
 // guest finds the invitation behind a guest link, for the person it was
 // made for only.
-func (s *Service) guest(ctx context.Context, u *account.User, token string) (*store.Guest, error) {
+func (s *Service) guest(ctx context.Context, u *account.User, token string) (*room.Guest, error) {
 	g, err := s.DB.FindGuestByToken(ctx, account.HashToken(token))
 	if err != nil {
 		return nil, err

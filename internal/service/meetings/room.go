@@ -99,9 +99,9 @@ type RoomView struct {
 	Seq     int64
 	// Names maps member ids to names.
 	Names       map[string]string
-	Offers      []store.Offer
-	Checkins    []store.Checkin
-	Note        *store.Note
+	Offers      []room.Offer
+	Checkins    []room.Checkin
+	Note        *room.Note
 	Commitments []circle.Commitment
 	// Agreement is the working agreement in force, for the opening and
 	// the closing.
@@ -111,7 +111,7 @@ type RoomView struct {
 	LeastRecent []string
 	// Answers are the members' closing answers: did we get what we
 	// wanted today?
-	Answers []store.ClosingAnswer
+	Answers []room.ClosingAnswer
 }
 
 // Room opens a meeting's room for a member, creating its state on the
@@ -418,7 +418,7 @@ func (s *Service) Checkin(ctx context.Context, u *account.User, circleID, meetin
 			delete(in.Progress, id)
 		}
 	}
-	c := &store.Checkin{UserID: u.ID, Mood: in.Mood, Wins: strings.TrimSpace(in.Wins), Tabled: strings.TrimSpace(in.Tabled)}
+	c := &room.Checkin{UserID: u.ID, Mood: in.Mood, Wins: strings.TrimSpace(in.Wins), Tabled: strings.TrimSpace(in.Tabled)}
 	if err := s.DB.SaveCheckin(ctx, u.OrgID, circleID, meetingID, c, in.Progress); err != nil {
 		return err
 	}
@@ -459,7 +459,7 @@ func (s *Service) AnswerClosing(ctx context.Context, u *account.User, circleID, 
 	if !reached {
 		return &account.ValidationError{Fields: map[string]string{"answer": "The meeting has not reached its closing yet."}}
 	}
-	if err := s.DB.SaveClosingAnswer(ctx, u.OrgID, meetingID, &store.ClosingAnswer{UserID: u.ID, Answer: answer, Note: note}); err != nil {
+	if err := s.DB.SaveClosingAnswer(ctx, u.OrgID, meetingID, &room.ClosingAnswer{UserID: u.ID, Answer: answer, Note: note}); err != nil {
 		return err
 	}
 	return s.touch(ctx, u.OrgID, meetingID)
@@ -486,7 +486,7 @@ func (s *Service) Offer(ctx context.Context, u *account.User, circleID, meetingI
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if err := s.DB.CreateOffer(ctx, u.OrgID, meetingID, &store.Offer{PresenterID: presenterID, AuthorID: u.ID, Body: body}); err != nil {
+	if err := s.DB.CreateOffer(ctx, u.OrgID, meetingID, &room.Offer{PresenterID: presenterID, AuthorID: u.ID, Body: body}); err != nil {
 		return err
 	}
 	return s.touch(ctx, u.OrgID, meetingID)
@@ -494,24 +494,37 @@ func (s *Service) Offer(ctx context.Context, u *account.User, circleID, meetingI
 
 // TakeOffer turns an offer into the presenter's own commitment for the
 // next meeting, in their words; only the presenter it was made to may.
-func (s *Service) TakeOffer(ctx context.Context, u *account.User, circleID, meetingID, offerID, body string) error {
+func (s *Service) TakeOffer(ctx context.Context, u *account.User, circleID, meetingID, offerID, body string) (*circle.Commitment, error) {
 	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
-		return err
+		return nil, err
 	}
 	body = strings.TrimSpace(body)
 	if body == "" || len([]rune(body)) > circle.MaxCommitmentLen {
-		return &account.ValidationError{Fields: map[string]string{"body": "Put the commitment in your own words, in up to 500 characters."}}
+		return nil, &account.ValidationError{Fields: map[string]string{"body": "Put the commitment in your own words, in up to 500 characters."}}
 	}
-	if _, err := s.DB.TakeOffer(ctx, u.OrgID, circleID, meetingID, offerID, u.ID, body); err != nil {
-		return err
+	c, err := s.DB.TakeOffer(ctx, u.OrgID, circleID, meetingID, offerID, u.ID, body)
+	if err != nil {
+		return nil, err
 	}
-	return s.touch(ctx, u.OrgID, meetingID)
+	c.UserName = u.Name
+	return c, s.touch(ctx, u.OrgID, meetingID)
+}
+
+// Now is the service's clock, by which the room counts down.
+func (s *Service) Now() time.Time { return s.now() }
+
+// Note returns the meeting's shared note as it stands.
+func (s *Service) Note(ctx context.Context, u *account.User, circleID, meetingID string) (*room.Note, error) {
+	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+		return nil, err
+	}
+	return s.DB.FindNote(ctx, u.OrgID, meetingID)
 }
 
 // SaveNote saves the meeting's shared note if nobody changed it since
 // version; otherwise store.ErrConflict, and the member's text is not lost
 // (the caller shows it back).
-func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meetingID, body string, version int64) (*store.Note, error) {
+func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meetingID, body string, version int64) (*room.Note, error) {
 	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
 		return nil, err
 	}
@@ -588,7 +601,7 @@ type RoomSnapshot struct {
 	Presenters  []string          `json:"presenters"`
 	Names       map[string]string `json:"names"`
 	Present     []string          `json:"present"`
-	Offers      []store.Offer     `json:"offers"`
+	Offers      []room.Offer      `json:"offers"`
 }
 
 // SnapshotStep is one step of the agenda as pages show it.
@@ -623,7 +636,7 @@ func (v *RoomView) Snapshot(now time.Time) RoomSnapshot {
 		snap.Present = append(snap.Present, c.UserID)
 	}
 	if snap.Offers == nil {
-		snap.Offers = []store.Offer{}
+		snap.Offers = []room.Offer{}
 	}
 	return snap
 }

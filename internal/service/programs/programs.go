@@ -229,7 +229,7 @@ func (s *Service) usersByID(ctx context.Context, orgID string) (map[string]accou
 type ProgramView struct {
 	program.Program
 	Open, Upcoming bool
-	store.Membership
+	program.Membership
 }
 
 // Programs lists the programs a person sees, newest first: members see
@@ -255,10 +255,10 @@ func (s *Service) Programs(ctx context.Context, u *account.User) ([]ProgramView,
 }
 
 // Standing returns where a person stands in one program.
-func (s *Service) Standing(ctx context.Context, u *account.User, programID string) (store.Membership, error) {
+func (s *Service) Standing(ctx context.Context, u *account.User, programID string) (program.Membership, error) {
 	mine, err := s.DB.FindMemberships(ctx, u.OrgID, u.ID)
 	if err != nil {
-		return store.Membership{}, err
+		return program.Membership{}, err
 	}
 	return mine[programID], nil
 }

@@ -1,0 +1,71 @@
+package programs
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// Now is the service's clock, by which pages tell what is open.
+func (s *Service) Now() time.Time { return s.now() }
+
+// Topics lists the organisation's topic vocabulary.
+func (s *Service) Topics(ctx context.Context, u *account.User) ([]string, error) {
+	return s.DB.FindTopics(ctx, u.OrgID)
+}
+
+// All lists every program of u's organisation, newest first, for naming
+// them; Programs says which of them a person sees.
+func (s *Service) All(ctx context.Context, u *account.User) ([]program.Program, error) {
+	return s.DB.FindPrograms(ctx, u.OrgID)
+}
+
+// Matched reports whether u is in a circle of the program that is active
+// or waiting for answers.
+func (s *Service) Matched(ctx context.Context, u *account.User, programID string) (bool, error) {
+	engaged, err := s.DB.FindEngaged(ctx, u.OrgID, programID)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(engaged, u.ID), nil
+}
+
+// Rounds lists a program's rounds of matching, newest first.
+func (s *Service) Rounds(ctx context.Context, u *account.User, programID string) ([]program.Round, error) {
+	return s.DB.FindRounds(ctx, u.OrgID, programID)
+}
+
+// DeclineCounts counts the reasons given for declining a program's
+// proposals, for its admins; never who gave them.
+func (s *Service) DeclineCounts(ctx context.Context, admin *account.User, programID string) (map[program.DeclineReason]int, error) {
+	if err := requireAdmin(admin); err != nil {
+		return nil, err
+	}
+	return s.DB.DeclineCounts(ctx, admin.OrgID, programID)
+}
+
+// ActiveCircles lists a program's formed circles, for its admins: their
+// members, never their content.
+func (s *Service) ActiveCircles(ctx context.Context, admin *account.User, programID string) ([]program.Circle, error) {
+	if err := requireAdmin(admin); err != nil {
+		return nil, err
+	}
+	return s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Active}})
+}
+
+// Proposed lists the circles a round proposes, for its admins.
+func (s *Service) Proposed(ctx context.Context, admin *account.User, roundID string) ([]program.Circle, error) {
+	if err := requireAdmin(admin); err != nil {
+		return nil, err
+	}
+	return s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: roundID, Status: []program.CircleStatus{program.Proposed}})
+}
+
+// PairInvitations lists the pair invitations u sent or received.
+func (s *Service) PairInvitations(ctx context.Context, u *account.User) ([]program.PairInvitation, error) {
+	return s.DB.FindPairInvitations(ctx, u.OrgID, u.ID)
+}
