@@ -837,6 +837,7 @@ func TestAccessMatrix(t *testing.T) {
 			w.fixtureIntact(t, "building the fixture")
 			built := time.Since(start)
 			got := map[string][]string{}
+			seen := map[string]bool{} // planted texts a reader was shown
 			all := rows(t, a)
 			for _, r := range all {
 				exp, known := want[r.key]
@@ -876,7 +877,7 @@ func TestAccessMatrix(t *testing.T) {
 					}
 					res := w.probe(t, r, p)
 					cells[i] = classify(res)
-					checkLeaks(t, r.key, p, res.body)
+					checkLeaks(t, r.key, p, res.body, seen)
 					if known && cells[i] != exp[i] {
 						extra := ""
 						if cells[i] == "ok" {
@@ -901,6 +902,13 @@ func TestAccessMatrix(t *testing.T) {
 					t.Errorf("accessTable has %s, which neither router serves", k)
 				}
 			}
+			// The detector must not be blind: each text with readers
+			// reached one of them somewhere.
+			for _, p := range planted {
+				if len(p.readers) > 0 && !seen[p.text] {
+					t.Errorf("no reader was ever shown %s: the leak check cannot see it", p.text)
+				}
+			}
 			checkMail(t, w)
 			t.Logf("access matrix on %s (%d routes × %d parties; fixture %v, all %v):\n%s", eng.Name, len(all), len(parties),
 				built.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), formatTable(all, got))
@@ -908,13 +916,18 @@ func TestAccessMatrix(t *testing.T) {
 	}
 }
 
-// checkLeaks fails if a planted text reaches a party who must not read it.
-func checkLeaks(t *testing.T, key, party, body string) {
+// checkLeaks fails if a planted text reaches a party who must not read it,
+// and notes in seen the texts shown to their readers.
+func checkLeaks(t *testing.T, key, party, body string, seen map[string]bool) {
 	t.Helper()
 	for _, p := range planted {
-		if strings.Contains(body, p.text) && !slices.Contains(p.readers, party) {
+		if !strings.Contains(body, p.text) {
+			continue
+		}
+		if !slices.Contains(p.readers, party) {
 			t.Errorf("LEAK: %s as %s (%s) shows %s", key, party, partyDoc[party], p.text)
 		}
+		seen[p.text] = true
 	}
 }
 
