@@ -1,10 +1,14 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"slices"
+)
 
 // routes lists every route of the application in one place.
 func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
+	mux := &patternMux{ServeMux: http.NewServeMux()}
+	defer func() { s.patterns = mux.patterns }()
 
 	// Operations.
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
@@ -133,4 +137,23 @@ func (s *Server) routes() http.Handler {
 		mux.ServeHTTP(w, r)
 	})
 	return s.observe(s.secure(csrf.Handler(s.identify(routed))))
+}
+
+// Routes returns the pattern of every route, in the order routes
+// registers them, so that tests can check each one.
+func (s *Server) Routes() []string { return slices.Clone(s.patterns) }
+
+// patternMux is a ServeMux that remembers the patterns registered on it.
+type patternMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *patternMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+func (m *patternMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
 }

@@ -81,6 +81,8 @@ type Server struct {
 	assets  map[string]string // file name → content-hashed path
 	cookie  string
 	metrics *metrics
+	// patterns lists the routes as registered, for Routes.
+	patterns []string
 }
 
 // NewServer parses the templates, hashes the static files and builds the
