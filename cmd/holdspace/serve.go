@@ -125,20 +125,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	programSvc := &programs.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
 	circleSvc := &circles.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
 	meetingSvc := &meetings.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger, Circles: circleSvc, Live: broker, Seal: box}
-	relay := live.NewRelay(hub, broker, func(ctx context.Context, room string) (live.Event, error) {
-		if meetingID, ok := strings.CutPrefix(room, meetings.GuestRoom("")); ok {
-			snap, err := meetingSvc.LoadGuestRoom(ctx, meetingID)
-			if err != nil {
-				return live.Event{}, err
-			}
-			return snap.Event()
-		}
-		snap, err := meetingSvc.LoadRoom(ctx, room)
-		if err != nil {
-			return live.Event{}, err
-		}
-		return snap.Event()
-	}, logger)
+	relay := live.NewRelay(hub, broker, web.RoomEvents(meetingSvc), logger)
 	workers := river.NewWorkers()
 	if err := circleSvc.Workers(workers); err != nil {
 		return err

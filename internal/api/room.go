@@ -276,7 +276,8 @@ func (a *API) handleRoomEvents(ctx context.Context, in *roomEventsInput) (*huma.
 		sub.Close()
 		return nil, err
 	}
-	current, err := v.Snapshot(a.meetings.Now()).Event()
+	snap := v.Snapshot(a.meetings.Now())
+	current, err := live.StateEvent(snap.Seq, snap)
 	if err != nil {
 		sub.Close()
 		return nil, err

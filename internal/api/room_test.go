@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/holdspace/holdspace/internal/api"
+	"github.com/holdspace/holdspace/internal/live"
 )
 
 // roomWorld is a circle of three who have all acknowledged the ground
@@ -512,7 +513,7 @@ func (w *roomWorld) publish(tb testing.TB, e *env) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ev, err := snap.Event()
+	ev, err := live.StateEvent(snap.Seq, snap)
 	if err != nil {
 		tb.Fatal(err)
 	}

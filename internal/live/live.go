@@ -31,6 +31,7 @@
 package live
 
 import (
+	"encoding/json"
 	"errors"
 	"strconv"
 )
@@ -57,6 +58,17 @@ type Event struct {
 // NewEvent returns the event of a room's state at version.
 func NewEvent(version int64, name string, data []byte) Event {
 	return Event{ID: strconv.FormatInt(version, 10), Name: name, Data: data}
+}
+
+// StateEvent is a room's state as the stream sends it: a "state" event
+// whose data is v in JSON and whose id is the room's change counter seq,
+// so a page that reconnects says where it was.
+func StateEvent(seq int64, v any) (Event, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return Event{}, err
+	}
+	return NewEvent(seq, "state", b), nil
 }
 
 // version is the state version the event carries. An ID that is not a

@@ -19,11 +19,14 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/api"
-	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/coaching"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service/accounts"
+	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/directory"
+	"github.com/holdspace/holdspace/internal/service/meetings"
+	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 	"github.com/holdspace/holdspace/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
@@ -59,27 +62,19 @@ func startApp(t *testing.T, dbURL string) *app {
 		t.Fatal(err)
 	}
 	hub, broker := live.NewHub(), live.NewLocal()
-	coach := &coaching.Service{DB: db, BaseURL: base, Logger: logger, Live: broker, Seal: box}
-	relay := live.NewRelay(hub, broker, func(ctx context.Context, room string) (live.Event, error) {
-		if meetingID, ok := strings.CutPrefix(room, coaching.GuestRoom("")); ok {
-			snap, err := coach.LoadGuestRoom(ctx, meetingID)
-			if err != nil {
-				return live.Event{}, err
-			}
-			return snap.Event()
-		}
-		snap, err := coach.LoadRoom(ctx, room)
-		if err != nil {
-			return live.Event{}, err
-		}
-		return snap.Event()
-	}, logger)
+	circleSvc := &circles.Service{DB: db, BaseURL: base, Logger: logger}
+	meetingSvc := &meetings.Service{DB: db, BaseURL: base, Logger: logger, Circles: circleSvc, Live: broker, Seal: box}
+	programSvc := &programs.Service{DB: db, BaseURL: base, Logger: logger}
+	relay := live.NewRelay(hub, broker, web.RoomEvents(meetingSvc), logger)
 	relayCtx, stopRelay := context.WithCancel(context.Background())
 	relayDone := make(chan struct{})
 	go func() { defer close(relayDone); _ = relay.Run(relayCtx) }()
-	authSvc := &auth.Service{DB: db, BaseURL: base, Limiter: auth.NewLimiter(time.Second, 10000), Logger: logger}
-	a := api.New(api.Deps{Auth: authSvc, Coaching: coach, DB: db, Logger: logger, Hub: hub})
-	s, err := web.NewServer(web.Deps{DB: db, Auth: authSvc, Coaching: coach, Logger: logger, API: a,
+	accountSvc := &accounts.Service{DB: db, BaseURL: base, Limiter: accounts.NewLimiter(time.Second, 10000), Logger: logger}
+	directorySvc := &directory.Service{DB: db, BaseURL: base, Logger: logger}
+	a := api.New(api.Deps{Accounts: accountSvc, Directory: directorySvc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc,
+		Logger: logger, Hub: hub})
+	s, err := web.NewServer(web.Deps{DB: db, Accounts: accountSvc, Directory: directorySvc, Programs: programSvc, Circles: circleSvc,
+		Meetings: meetingSvc, Logger: logger, API: a,
 		Registry: prometheus.NewRegistry(), Version: "test", Hub: hub})
 	if err != nil {
 		t.Fatal(err)

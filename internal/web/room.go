@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -351,7 +353,8 @@ func (s *Server) handleRoomEvents(w http.ResponseWriter, r *http.Request) {
 		s.circleFail(w, r, err)
 		return
 	}
-	current, err := v.Snapshot(s.Meetings.Now()).Event()
+	snap := v.Snapshot(s.Meetings.Now())
+	current, err := live.StateEvent(snap.Seq, snap)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -432,7 +435,7 @@ func (s *Server) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer sub.Close()
-	current, err := meetings.GuestSnapshotOf(v.State, v.Seq, s.Meetings.Now()).Event()
+	current, err := live.StateEvent(v.Seq, meetings.GuestSnapshotOf(v.State, v.Seq, s.Meetings.Now()))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -536,4 +539,24 @@ func (s *Server) handleFormatSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/circles/"+id, "Meeting format saved. Rooms opened from now on follow it.")
+}
+
+// RoomEvents loads the live event of a room by its name on the stream: a
+// meeting's id for its members' pages, meetings.GuestRoom(id) for its
+// guests'. Each instance's relay calls it once per change of a room.
+func RoomEvents(m *meetings.Service) func(ctx context.Context, room string) (live.Event, error) {
+	return func(ctx context.Context, room string) (live.Event, error) {
+		if meetingID, ok := strings.CutPrefix(room, meetings.GuestRoom("")); ok {
+			snap, err := m.LoadGuestRoom(ctx, meetingID)
+			if err != nil {
+				return live.Event{}, err
+			}
+			return live.StateEvent(snap.Seq, snap)
+		}
+		snap, err := m.LoadRoom(ctx, room)
+		if err != nil {
+			return live.Event{}, err
+		}
+		return live.StateEvent(snap.Seq, snap)
+	}
 }

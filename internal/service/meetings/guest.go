@@ -2,14 +2,12 @@ package meetings
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
@@ -189,15 +187,6 @@ func GuestSnapshotOf(st *room.State, seq int64, now time.Time) GuestSnapshot {
 		g.Agenda = append(g.Agenda, GuestStep{Seconds: int(step.Duration / time.Second)})
 	}
 	return g
-}
-
-// Event is the guest snapshot as the live stream sends it.
-func (g GuestSnapshot) Event() (live.Event, error) {
-	b, err := json.Marshal(g)
-	if err != nil {
-		return live.Event{}, err
-	}
-	return live.NewEvent(g.Seq, "state", b), nil
 }
 
 // LoadGuestRoom is LoadRoom for a meeting's guests.

@@ -24,7 +24,6 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/room"
@@ -718,14 +717,4 @@ func (s *Service) summary(ctx context.Context, orgID, circleID, meetingID string
 			present, absent, presenters, committed, came[m.UserID], link))
 	}
 	return msgs, nil
-}
-
-// Event is the snapshot as the live stream sends it; its id is the
-// room's change counter, so a page that reconnects says where it was.
-func (snap RoomSnapshot) Event() (live.Event, error) {
-	b, err := json.Marshal(snap)
-	if err != nil {
-		return live.Event{}, err
-	}
-	return live.NewEvent(snap.Seq, "state", b), nil
 }
