@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/service/circles"
@@ -181,7 +182,7 @@ func (s *Service) UpdateRoomSettings(ctx context.Context, u *account.User, circl
 		return err
 	}
 	if (p.Format == program.FormatPair) != (st.Protocol == room.Pair) {
-		return &account.ValidationError{Fields: map[string]string{"protocol": "Pairs meet with the pair protocol; circles choose council or forum."}}
+		return fault.Fields(map[string]string{"protocol": "Pairs meet with the pair protocol; circles choose council or forum."})
 	}
 	if err := st.Validate(); err != nil {
 		return err
@@ -457,7 +458,7 @@ func (s *Service) AnswerClosing(ctx context.Context, u *account.User, circleID, 
 		reached = closing(st)
 	}
 	if !reached {
-		return &account.ValidationError{Fields: map[string]string{"answer": "The meeting has not reached its closing yet."}}
+		return fault.Fields(map[string]string{"answer": "The meeting has not reached its closing yet."})
 	}
 	if err := s.DB.SaveClosingAnswer(ctx, u.OrgID, meetingID, &store.ClosingAnswer{UserID: u.ID, Answer: answer, Note: note}); err != nil {
 		return err
@@ -500,9 +501,11 @@ func (s *Service) TakeOffer(ctx context.Context, u *account.User, circleID, meet
 	}
 	body = strings.TrimSpace(body)
 	if body == "" || len([]rune(body)) > circle.MaxCommitmentLen {
-		return &account.ValidationError{Fields: map[string]string{"body": "Put the commitment in your own words, in up to 500 characters."}}
+		return fault.Fields(map[string]string{"body": "Put the commitment in your own words, in up to 500 characters."})
 	}
-	if _, err := s.DB.TakeOffer(ctx, u.OrgID, circleID, meetingID, offerID, u.ID, body); err != nil {
+	if _, err := s.DB.TakeOffer(ctx, u.OrgID, circleID, meetingID, offerID, u.ID, body); errors.Is(err, store.ErrConflict) {
+		return fault.Wrap(fault.Conflict, "You have taken this offer already; it is one of your commitments.", err)
+	} else if err != nil {
 		return err
 	}
 	return s.touch(ctx, u.OrgID, meetingID)
@@ -517,7 +520,7 @@ func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meeti
 	}
 	body = richtext.Normalize(body)
 	if len([]rune(body)) > circle.MaxTextLen {
-		return nil, &account.ValidationError{Fields: map[string]string{"body": fmt.Sprintf("Keep the note under %d characters.", circle.MaxTextLen)}}
+		return nil, fault.Fields(map[string]string{"body": fmt.Sprintf("Keep the note under %d characters.", circle.MaxTextLen)})
 	}
 	n, err := s.DB.SaveNote(ctx, u.OrgID, meetingID, u.ID, body, version)
 	if err != nil {
@@ -542,7 +545,7 @@ func (s *Service) Reflect(ctx context.Context, u *account.User, circleID, meetin
 	}
 	text = richtext.Normalize(text)
 	if text == "" || len([]rune(text)) > circle.MaxTextLen {
-		return &account.ValidationError{Fields: map[string]string{"reflection": "Write your reflection (up to 20,000 characters)."}}
+		return fault.Fields(map[string]string{"reflection": "Write your reflection (up to 20,000 characters)."})
 	}
 	return s.DB.SaveReflection(ctx, u.OrgID, meetingID, u.ID, s.Seal.Seal([]byte(text), reflectionContext(meetingID, u.ID)))
 }
