@@ -107,15 +107,10 @@ func problemOf(err error) problem {
 	return p
 }
 
-// ErrorStatus returns the status a page request that failed with err is
-// answered with: a redirect's 303 for kinds that send the browser on.
-func ErrorStatus(err error) int {
-	p := problemOf(err)
-	if p.how == toSignIn || p.how == toGroundRules {
-		return http.StatusSeeOther
-	}
-	return p.status
-}
+// ErrorStatus returns the status the web app's table gives err. Kinds that
+// send the browser elsewhere (to sign in, to the ground rules) answer with a
+// redirect instead; the status is what the redirect stands for.
+func ErrorStatus(err error) int { return problemOf(err).status }
 
 // Error answers a page request that failed. It is the one place that maps
 // errors to statuses; only server errors are logged as errors.
