@@ -4,13 +4,13 @@
 package account
 
 import (
-	"errors"
 	"fmt"
 	"net/mail"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 // Role is what a person may do in their organisation.
@@ -134,25 +134,6 @@ const (
 	MaxLevel       = 20
 )
 
-// ValidationError carries a message per field so that forms and the API can
-// point at exactly what is wrong.
-type ValidationError struct {
-	Fields map[string]string
-}
-
-func (e *ValidationError) Error() string {
-	keys := make([]string, 0, len(e.Fields))
-	for k := range e.Fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + ": " + e.Fields[k]
-	}
-	return "invalid input: " + strings.Join(parts, "; ")
-}
-
 // Validator collects field errors.
 type Validator struct{ fields map[string]string }
 
@@ -173,22 +154,13 @@ func (v *Validator) Check(ok bool, field, msg string) {
 	}
 }
 
-// Err returns a *ValidationError, or nil when every check passed.
+// Err returns a fault.Invalid error with a message per field, or nil when
+// every check passed.
 func (v *Validator) Err() error {
 	if len(v.fields) == 0 {
 		return nil
 	}
-	return &ValidationError{Fields: v.fields}
-}
-
-// AsValidation returns the field messages of err when it is a validation
-// error.
-func AsValidation(err error) (map[string]string, bool) {
-	var ve *ValidationError
-	if errors.As(err, &ve) {
-		return ve.Fields, true
-	}
-	return nil, false
+	return fault.Fields(v.fields)
 }
 
 // NormalizeEmail trims and lower-cases an address; addresses are compared in

@@ -3,6 +3,8 @@ package account
 import (
 	"strings"
 	"testing"
+
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 func TestPasswordHash(t *testing.T) {
@@ -73,7 +75,7 @@ func TestValidators(t *testing.T) {
 	v.Add("email", "first")
 	v.Add("email", "second")
 	v.Add("name", "bad")
-	f, ok := AsValidation(v.Err())
+	f, ok := fault.FieldsOf(v.Err())
 	if !ok || f["email"] != "first" || v.Err().Error() != "invalid input: email: first; name: bad" {
 		t.Errorf("validation error = %v", v.Err())
 	}

@@ -12,12 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/holdspace/holdspace/internal/account"
-	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/program"
-	"github.com/holdspace/holdspace/internal/room"
-	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 // Error is the one shape of every error the API answers with, whether a
@@ -83,7 +78,6 @@ const (
 	msgForbidden = "You do not have access to this."
 	msgStale     = "Someone changed the meeting first. Reload the room (GET " + Prefix + "/circles/{id}/meetings/{meeting}/room) " +
 		"and send the command again with its version if it still makes sense."
-	msgNotRunner = "Only the timekeeper and the facilitator run the timer."
 	// The web app sends members to read the rules instead; the API says
 	// where they are.
 	msgGroundRules = "Acknowledge this circle's ground rules first: read them at GET " + Prefix + "/circles/{id}/ground-rules, " +
@@ -134,87 +128,92 @@ func writeError(w http.ResponseWriter, e *Error) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
+// answer is how the API answers one kind of error.
+type answer struct {
+	status int
+	// code refines the status's code where a program must tell the
+	// error apart from others with the same status; "" means the
+	// status's code.
+	code string
+	// message is for errors that carry none of their own; a server
+	// error always says it.
+	message string
+	headers http.Header
+}
+
+// answers is the one table from an error's kind to the API's answer. A
+// kind it lacks is a server error.
+var answers = map[fault.Kind]answer{
+	fault.Invalid: {status: http.StatusUnprocessableEntity, message: msgInvalid},
+	// Also what anything in another organisation looks like: the answer
+	// never tells that it exists.
+	fault.NotFound: {status: http.StatusNotFound, message: msgNotFound},
+	// A rule of a thing's life, such as consenting twice or moving a
+	// meeting that has begun, says its own message.
+	fault.Conflict:    {status: http.StatusConflict, message: "This changed at the same time as your request. Reload and try again."},
+	fault.Stale:       {status: http.StatusConflict, code: codeStale, message: msgStale},
+	fault.Forbidden:   {status: http.StatusForbidden, message: msgForbidden},
+	fault.GroundRules: {status: http.StatusForbidden, code: codeGroundRules, message: msgGroundRules},
+	fault.Unauthenticated: {status: http.StatusUnauthorized, message: "Sign in to continue.",
+		headers: http.Header{"WWW-Authenticate": {`Bearer realm="Holdspace"`}}},
+	fault.BadCredentials: {status: http.StatusUnauthorized, message: "That email and password do not match an account.",
+		headers: http.Header{"WWW-Authenticate": {`Bearer realm="Holdspace"`}}},
+	fault.RateLimited: {status: http.StatusTooManyRequests, message: "Too many attempts; wait a minute and try again.",
+		headers: http.Header{"Retry-After": {"60"}}},
+	fault.LinkInvalid: {status: http.StatusGone, message: "This link is invalid, already used or expired."},
+	fault.TooLarge:    {status: http.StatusRequestEntityTooLarge, message: msgTooLarge},
+	fault.Internal:    {status: http.StatusInternalServerError, message: msgInternal},
+}
+
+// Status returns the status and code the API answers err with.
+func Status(err error) (status int, code string) {
+	e := toError(err)
+	return e.status, e.Body.Code
+}
+
+// toError turns what a handler returned into an answer by the kind of
+// error it is, from the one table.
+func toError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	kind := fault.KindOf(err)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		kind = fault.TooLarge
+	}
+	a, ok := answers[kind]
+	if !ok {
+		a = answers[fault.Internal]
+	}
+	msg := a.message
+	if own := fault.MessageOf(err); own != "" && a.status < 500 {
+		msg = own
+	}
+	var fields map[string]string
+	if f, ok := fault.FieldsOf(err); ok && a.status == http.StatusUnprocessableEntity {
+		fields = f
+	}
+	e = newError(a.status, msg, fields)
+	if a.code != "" {
+		e.Body.Code = a.code
+	}
+	e.headers = a.headers.Clone()
+	return e
+}
+
 // fail is the one place that turns what a handler returned into an answer.
 // People see a safe message; a server error's cause goes to the log.
 func (a *API) fail(ctx context.Context, operation string, err error) *Error {
 	var e *Error
-	var tooBig *http.MaxBytesError
-	var rule *circle.Error
 	if errors.As(err, &e) {
 		return e
 	}
-	if fields, ok := account.AsValidation(err); ok {
-		return newError(http.StatusUnprocessableEntity, msgInvalid, fields)
+	if e = toError(err); e.status >= 500 {
+		requestFrom(ctx).log.ErrorContext(ctx, "api error", "operation", operation, "err", err)
 	}
-	switch {
-	case errors.Is(err, program.ErrNotPending):
-		return newError(http.StatusConflict, "This proposal is no longer waiting for answers: everyone has answered, or someone declined.", nil)
-	case errors.Is(err, program.ErrNotProposed):
-		return newError(http.StatusConflict, "This circle has been published already; only a draft can be changed.", nil)
-	case errors.Is(err, circle.ErrGroundRules):
-		e := newError(http.StatusForbidden, msgGroundRules, nil)
-		e.Body.Code = codeGroundRules
-		return e
-	case errors.Is(err, room.ErrStale):
-		return staleError(msgStale)
-	case errors.Is(err, room.ErrNotAllowed):
-		return newError(http.StatusForbidden, msgNotRunner, nil)
-	case errors.Is(err, room.ErrInvalid):
-		// The request was well formed but the meeting, as it stands, does
-		// not allow it: starting twice, going back from the first step.
-		return newError(http.StatusConflict, invalidReason(err), nil)
-	case errors.As(err, &rule):
-		// A rule of the circle's life, such as consenting twice or moving a
-		// meeting that has begun; its message is written for the caller.
-		return newError(http.StatusConflict, rule.Error(), nil)
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, program.ErrNotMember):
-		// Also what anything in another organisation looks like: the
-		// answer never tells that it exists.
-		return newError(http.StatusNotFound, msgNotFound, nil)
-	case errors.Is(err, store.ErrLinkInvalid):
-		return newError(http.StatusGone, sentence(store.ErrLinkInvalid.Error()), nil)
-	case errors.Is(err, store.ErrConflict):
-		return newError(http.StatusConflict, "This changed at the same time as your request. Reload and try again.", nil)
-	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrUnauthenticated):
-		msg := auth.ErrUnauthenticated.Error()
-		if errors.Is(err, auth.ErrBadCredentials) {
-			msg = auth.ErrBadCredentials.Error()
-		}
-		e := newError(http.StatusUnauthorized, sentence(msg), nil)
-		e.headers = http.Header{"WWW-Authenticate": {`Bearer realm="Holdspace"`}}
-		return e
-	case errors.Is(err, auth.ErrForbidden):
-		return newError(http.StatusForbidden, msgForbidden, nil)
-	case errors.Is(err, auth.ErrRateLimited):
-		e := newError(http.StatusTooManyRequests, sentence(auth.ErrRateLimited.Error()), nil)
-		e.headers = http.Header{"Retry-After": {"60"}}
-		return e
-	case errors.As(err, &tooBig):
-		return newError(http.StatusRequestEntityTooLarge, msgTooLarge, nil)
-	}
-	requestFrom(ctx).log.ErrorContext(ctx, "api error", "operation", operation, "err", err)
-	return newError(http.StatusInternalServerError, msgInternal, nil)
-}
-
-// staleError is a 409 for a change based on an old version.
-func staleError(message string) *Error {
-	e := newError(http.StatusConflict, message, nil)
-	e.Body.Code = codeStale
 	return e
-}
-
-// invalidReason is the state machine's reason for refusing a command, as
-// a sentence: its errors read "room: invalid: start: the meeting has
-// already started", and the caller knows which command they sent.
-func invalidReason(err error) string {
-	msg := err.Error()
-	if _, after, ok := strings.Cut(msg, room.ErrInvalid.Error()+": "); ok {
-		msg = after
-	}
-	if kind, why, ok := strings.Cut(msg, ": "); ok && !strings.ContainsAny(kind, " \"") {
-		msg = why
-	}
-	return sentence(msg)
 }
 
 // sentence starts s with a capital letter and ends it with a full stop.

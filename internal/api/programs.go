@@ -2,12 +2,12 @@ package api
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 )
 
@@ -230,7 +230,7 @@ func (a *API) handleParticipantList(ctx context.Context, in *idInput) (*struct{ 
 // renameField answers a validation error whose field a domain package
 // named differently from the request body.
 func renameField(err error, from, to string) error {
-	fields, ok := account.AsValidation(err)
+	fields, ok := fault.FieldsOf(err)
 	if !ok {
 		return err
 	}
@@ -241,5 +241,5 @@ func renameField(err error, from, to string) error {
 		}
 		renamed[k] = v
 	}
-	return newError(http.StatusUnprocessableEntity, msgInvalid, renamed)
+	return fault.Fields(renamed)
 }

@@ -10,8 +10,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
-	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -132,9 +132,6 @@ func (a *API) handleRoomCommand(ctx context.Context, in *roomCommandInput) (*sna
 		cmd.Presenter = u.ID
 	}
 	if _, err := a.meetings.RoomCommand(ctx, u, in.ID, in.Meeting, cmd); err != nil {
-		if errors.Is(err, room.ErrNotAllowed) && cmd.Kind == room.CmdHelp {
-			return nil, newError(http.StatusForbidden, "Only the presenter says what help they want.", nil)
-		}
 		return nil, err
 	}
 	// The service answers with the timer's state alone; the snapshot
@@ -156,8 +153,8 @@ func (a *API) handleRoomCheckin(ctx context.Context, in *checkinInput) (*roomOut
 		// The service keys progress by commitment; a second entry would
 		// silently replace the first.
 		if _, dup := ci.Progress[p.CommitmentID]; dup {
-			return nil, &account.ValidationError{Fields: map[string]string{
-				fmt.Sprintf("progress[%d].commitment_id", i): "Name each commitment once."}}
+			return nil, fault.Fields(map[string]string{
+				fmt.Sprintf("progress[%d].commitment_id", i): "Name each commitment once."})
 		}
 		ci.Progress[p.CommitmentID] = [2]string{p.Progress, p.Learned}
 	}
@@ -186,9 +183,6 @@ func (a *API) handleOfferCreate(ctx context.Context, in *offerCreateInput) (*roo
 func (a *API) handleOfferTake(ctx context.Context, in *offerTakeInput) (*struct{ Body Commitment }, error) {
 	u := auth.UserFromContext(ctx)
 	c, err := a.meetings.TakeOffer(ctx, u, in.ID, in.Meeting, in.Offer, in.Body.Body)
-	if errors.Is(err, store.ErrConflict) {
-		return nil, newError(http.StatusConflict, "You have taken this offer already; it is one of your commitments.", nil)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -213,8 +207,8 @@ func (a *API) handleNoteSave(ctx context.Context, in *noteSaveInput) (*struct{ B
 		if ferr != nil {
 			return nil, ferr
 		}
-		return nil, staleError(fmt.Sprintf("Someone else saved the note first; it is at version %d now. Read it again "+
-			"(GET %s/circles/{id}/meetings/{meeting}/room/note), add your part and save with that version.", cur.Version, Prefix))
+		return nil, fault.Wrap(fault.Stale, fmt.Sprintf("Someone else saved the note first; it is at version %d now. Read it again "+
+			"(GET %s/circles/{id}/meetings/{meeting}/room/note), add your part and save with that version.", cur.Version, Prefix), err)
 	}
 	if err != nil {
 		return nil, err
@@ -242,11 +236,11 @@ func (a *API) handleReflectionShow(ctx context.Context, in *meetingInput) (*stru
 
 func (a *API) handleReflectionSave(ctx context.Context, in *reflectionSaveInput) (*struct{ Body Reflection }, error) {
 	err := a.meetings.Reflect(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.Body)
-	if fields, ok := account.AsValidation(err); ok {
+	if fields, ok := fault.FieldsOf(err); ok {
 		// The service names the field as the web form does; here it is
 		// body.
 		if msg, ok := fields["reflection"]; ok {
-			return nil, newError(http.StatusUnprocessableEntity, msgInvalid, map[string]string{"body": msg})
+			return nil, fault.Field("body", msg)
 		}
 	}
 	if err != nil {

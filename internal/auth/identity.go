@@ -4,22 +4,23 @@ package auth
 
 import (
 	"context"
-	"errors"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 // Errors that callers show to people.
 var (
 	// ErrBadCredentials is the one answer to every failed sign-in, so that
 	// it does not tell whether an address has an account.
-	ErrBadCredentials = errors.New("that email and password do not match an account")
-	// ErrRateLimited means too many attempts in a short time.
-	ErrRateLimited = errors.New("too many attempts; wait a minute and try again")
+	ErrBadCredentials = fault.New(fault.BadCredentials, "That email and password do not match an account.")
+	// ErrRateLimited means too many attempts in a short time. Each
+	// transport words it.
+	ErrRateLimited = &fault.Error{Kind: fault.RateLimited}
 	// ErrUnauthenticated means no valid session or token came with a request.
-	ErrUnauthenticated = errors.New("sign in to continue")
+	ErrUnauthenticated = &fault.Error{Kind: fault.Unauthenticated}
 	// ErrForbidden means the person may not do this.
-	ErrForbidden = errors.New("you do not have access to this")
+	ErrForbidden = &fault.Error{Kind: fault.Forbidden}
 )
 
 // Identity is who made a request.

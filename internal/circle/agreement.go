@@ -1,6 +1,10 @@
 package circle
 
-import "time"
+import (
+	"time"
+
+	"github.com/holdspace/holdspace/internal/fault"
+)
 
 // AgreementTemplate is where every circle's working agreement starts: the
 // sections the book names, with prompts the circle replaces by its own
@@ -85,8 +89,8 @@ func (v *AgreementVersion) Complete(members []string) bool {
 
 // Errors of the agreement's life cycle.
 var (
-	ErrNotProposed  = &Error{"This version is no longer waiting for consent."}
-	ErrNotProposer  = &Error{"Only the member who proposed a version can withdraw it."}
-	ErrUnchanged    = &Error{"That is the agreement already in force; change something first."}
-	ErrAlreadyGiven = &Error{"You have already consented to this version."}
+	ErrNotProposed  = fault.New(fault.Conflict, "This version is no longer waiting for consent.")
+	ErrNotProposer  = fault.New(fault.Conflict, "Only the member who proposed a version can withdraw it.")
+	ErrUnchanged    = fault.New(fault.Conflict, "That is the agreement already in force; change something first.")
+	ErrAlreadyGiven = fault.New(fault.Conflict, "You have already consented to this version.")
 )

@@ -6,13 +6,13 @@
 package circle
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 // GroundRules is an organisation's ground-rules text at one version.
@@ -97,29 +97,25 @@ type Departure struct {
 // MaxLeaveNoteLen bounds a leaving note.
 const MaxLeaveNoteLen = 1000
 
-// Error is a rule of a circle's life that a request broke. Its message is
-// written for the person who made the request.
-type Error struct{ msg string }
-
-func (e *Error) Error() string { return e.msg }
-
-// Errors of a circle's life.
+// Errors of a circle's life: each is a rule that a request broke, a
+// fault.Conflict whose message is written for the person who made it.
 var (
 	// ErrNotActive: changes to a circle that is not (or no longer) formed.
-	ErrNotActive = &Error{"This circle is not active."}
+	ErrNotActive = fault.New(fault.Conflict, "This circle is not active.")
 	// ErrRulesChanged: the ground rules changed while the person read them.
-	ErrRulesChanged = &Error{"The ground rules changed while you were reading them. Please read them again."}
+	ErrRulesChanged = fault.New(fault.Conflict, "The ground rules changed while you were reading them. Please read them again.")
 	// ErrMeetingPast: a meeting that has begun can no longer change.
-	ErrMeetingPast = &Error{"That meeting has already begun; only meetings ahead can change."}
+	ErrMeetingPast = fault.New(fault.Conflict, "That meeting has already begun; only meetings ahead can change.")
 	// ErrMeetingCancelled: a cancelled meeting has no room.
-	ErrMeetingCancelled = &Error{"This meeting was cancelled. Put it back on to meet."}
+	ErrMeetingCancelled = fault.New(fault.Conflict, "This meeting was cancelled. Put it back on to meet.")
 	// ErrMeetingOver: a guest sees a meeting only while it runs.
-	ErrMeetingOver = &Error{"This meeting has ended. Thank you for observing: what you heard stays with the circle."}
+	ErrMeetingOver = fault.New(fault.Conflict, "This meeting has ended. Thank you for observing: what you heard stays with the circle.")
 	// ErrNotBelowMinimum: only a circle below its minimum can be returned
 	// to the pool.
-	ErrNotBelowMinimum = &Error{"This circle still has enough members; it can only be returned to the pool when it falls below the minimum."}
+	ErrNotBelowMinimum = fault.New(fault.Conflict, "This circle still has enough members; it can only be returned to the pool when it falls below the minimum.")
 )
 
 // ErrGroundRules means a member has not acknowledged the ground rules in
-// force, and so may not see inside the circle yet.
-var ErrGroundRules = errors.New("acknowledge the circle's ground rules first")
+// force, and so may not see inside the circle yet. Each transport says where
+// to read them.
+var ErrGroundRules = &fault.Error{Kind: fault.GroundRules}

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 )
 
@@ -204,7 +204,7 @@ func TestDescribeOffset(t *testing.T) {
 
 func fields(t *testing.T, err error) map[string]string {
 	t.Helper()
-	f, ok := account.AsValidation(err)
+	f, ok := fault.FieldsOf(err)
 	if !ok {
 		t.Fatalf("want a validation error, got %v", err)
 	}

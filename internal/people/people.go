@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 // Limits on one import file. They keep a preview small enough to show and
@@ -493,7 +494,7 @@ func (ps *parser) checkWidth(rec []string) string {
 func check(fn func(v *account.Validator, field, value string), value string) string {
 	var v account.Validator
 	fn(&v, "", value)
-	fields, _ := account.AsValidation(v.Err())
+	fields, _ := fault.FieldsOf(v.Err())
 	return fields[""]
 }
 
@@ -524,7 +525,7 @@ func parseLevel(s string) (int, string) {
 func levelMessage(level int) string {
 	var v account.Validator
 	account.CheckLevel(&v, "", level)
-	fields, _ := account.AsValidation(v.Err())
+	fields, _ := fault.FieldsOf(v.Err())
 	return fields[""]
 }
 

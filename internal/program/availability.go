@@ -1,10 +1,11 @@
 package program
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 // MinutesPerWeek is the length of the week that availability is kept in.
@@ -87,7 +88,7 @@ func offsetMinutes(loc *time.Location, ref time.Time) int {
 }
 
 // ErrBadCell is returned for a cell outside the grid.
-var ErrBadCell = errors.New("a chosen time is not on the weekly grid")
+var ErrBadCell = fault.Field("availability", "A chosen time is not on the weekly grid.")
 
 // ToUTC turns cells chosen in loc into merged UTC intervals.
 func (g Grid) ToUTC(cells []Cell, loc *time.Location, ref time.Time) ([]Interval, error) {

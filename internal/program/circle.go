@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"time"
+
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 // Round is one run of matching in a program. Re-matching the people left
@@ -97,9 +99,10 @@ func (c *Circle) UserIDs() []string {
 
 // Errors of answering a proposal.
 var (
-	ErrNotMember   = errors.New("you are not in this circle")
-	ErrNotPending  = errors.New("this circle is not waiting for answers")
-	ErrNotProposed = errors.New("this circle is no longer a draft")
+	// ErrNotMember looks like any circle the person may not know about.
+	ErrNotMember   = &fault.Error{Kind: fault.NotFound, Err: errors.New("you are not in this circle")}
+	ErrNotPending  = fault.New(fault.Conflict, "This proposal is no longer waiting for answers: everyone has answered, or someone declined.")
+	ErrNotProposed = fault.New(fault.Conflict, "This circle has been published already; only a draft can be changed.")
 )
 
 // Respond records a member's answer. Accepting by the last member makes

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/room"
 )
 
@@ -92,7 +92,7 @@ func TestSettingsValidate(t *testing.T) {
 				}
 				return
 			}
-			got, ok := account.AsValidation(err)
+			got, ok := fault.FieldsOf(err)
 			if !ok {
 				t.Fatalf("Validate: %v, want a validation error", err)
 			}

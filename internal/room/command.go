@@ -5,7 +5,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 // Errors Apply returns; each leaves the state unchanged.
@@ -13,12 +18,37 @@ var (
 	// ErrStale: someone changed the meeting since the sender last saw it.
 	// Their room reloads the state and they try again if it still makes
 	// sense.
-	ErrStale = errors.New("room: stale version")
+	ErrStale = &fault.Error{Kind: fault.Stale, Err: errors.New("room: stale version")}
 	// ErrNotAllowed: the sender does not hold the role the command needs.
-	ErrNotAllowed = errors.New("room: not allowed")
+	ErrNotAllowed = fault.New(fault.Forbidden, "Only the timekeeper and the facilitator run the timer.")
 	// ErrInvalid: the command makes no sense in the meeting as it stands.
-	ErrInvalid = errors.New("room: invalid")
+	// Apply wraps it in an error whose message gives the reason.
+	ErrInvalid = fault.New(fault.Conflict, "That step is not possible right now.")
 )
+
+// invalidf is ErrInvalid with the reason as its message, a sentence: the
+// caller knows which command they sent.
+func invalidf(kind CommandKind, why string, args ...any) error {
+	reason := fmt.Sprintf(why, args...)
+	err := fmt.Errorf("%w: %s", ErrInvalid, reason)
+	if kind != "" {
+		err = fmt.Errorf("%w: %s: %s", ErrInvalid, kind, reason)
+	}
+	return fault.Wrap(fault.Conflict, sentence(reason), err)
+}
+
+// sentence starts s with a capital letter and ends it with a full stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
 
 // CommandKind is what a command asks for.
 type CommandKind string
@@ -99,9 +129,7 @@ func (s State) Apply(c Command, now time.Time) (State, error) {
 }
 
 func (s State) apply(c Command, now time.Time) (State, error) {
-	invalid := func(why string, args ...any) error {
-		return fmt.Errorf("%w: %s: %s", ErrInvalid, c.Kind, fmt.Sprintf(why, args...))
-	}
+	invalid := func(why string, args ...any) error { return invalidf(c.Kind, why, args...) }
 	// Once ended, the meeting is a record: nothing changes it, whoever
 	// asks.
 	if s.Phase == Ended {
@@ -111,7 +139,8 @@ func (s State) apply(c Command, now time.Time) (State, error) {
 	case CmdHelp:
 		// Only presenters say what help they want: the problem is theirs.
 		if c.By != c.Presenter {
-			return s, fmt.Errorf("%w: only %q says what help they want", ErrNotAllowed, c.Presenter)
+			return s, fault.Wrap(fault.Forbidden, "Only the presenter says what help they want.",
+				fmt.Errorf("%w: only %q says what help they want", ErrNotAllowed, c.Presenter))
 		}
 	case CmdStart, CmdPause, CmdResume, CmdExtend, CmdNext, CmdBack, CmdEnd, CmdShuffle, CmdPresenters, CmdTimekeeper:
 		if c.By != s.Timekeeper && c.By != s.Facilitator {

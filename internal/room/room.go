@@ -130,7 +130,7 @@ const (
 )
 
 // Validate reports an unknown protocol and each duration out of bounds,
-// by JSON field name, as an *account.ValidationError. Only the steps the
+// by JSON field name, as a fault.Invalid error. Only the steps the
 // protocol has are checked.
 func (s Settings) Validate() error {
 	var v account.Validator

@@ -65,7 +65,7 @@ type State struct {
 }
 
 // New opens a room for a meeting that has not started. It returns the
-// settings' *account.ValidationError, or ErrInvalid when the members or
+// settings' fault.Invalid error, or ErrInvalid when the members or
 // roles do not make a meeting: at least two distinct members (a pair
 // exactly two), with the facilitator and the timekeeper among them. The
 // first state's version is 1, so a command that names no version is
@@ -76,15 +76,15 @@ func New(settings Settings, members []string, facilitator, timekeeper string) (S
 	}
 	switch {
 	case settings.Protocol == Pair && len(members) != 2:
-		return State{}, fmt.Errorf("%w: a pair has two members, not %d", ErrInvalid, len(members))
+		return State{}, invalidf("", "a pair has two members, not %d", len(members))
 	case len(members) < 2:
-		return State{}, fmt.Errorf("%w: a meeting needs at least two members", ErrInvalid)
+		return State{}, invalidf("", "a meeting needs at least two members")
 	case !distinct(members):
-		return State{}, fmt.Errorf("%w: members must be distinct and named", ErrInvalid)
+		return State{}, invalidf("", "members must be distinct and named")
 	case !slices.Contains(members, facilitator):
-		return State{}, fmt.Errorf("%w: the facilitator %q is not a member", ErrInvalid, facilitator)
+		return State{}, invalidf("", "the facilitator %q is not a member", facilitator)
 	case !slices.Contains(members, timekeeper):
-		return State{}, fmt.Errorf("%w: the timekeeper %q is not a member", ErrInvalid, timekeeper)
+		return State{}, invalidf("", "the timekeeper %q is not a member", timekeeper)
 	}
 	f := slices.Index(members, facilitator)
 	order := append(slices.Clone(members[f+1:]), members[:f+1]...)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/room"
 )
 
@@ -105,7 +105,7 @@ func TestNewRefuses(t *testing.T) {
 		s := council
 		s.Counsel = 0
 		_, err := room.New(s, []string{"ana", "ben"}, "ana", "ben")
-		if fields, ok := account.AsValidation(err); !ok || fields["counsel"] == "" {
+		if fields, ok := fault.FieldsOf(err); !ok || fields["counsel"] == "" {
 			t.Errorf("New: %v, want a validation error on counsel", err)
 		}
 	})

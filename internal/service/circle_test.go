@@ -10,6 +10,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
@@ -254,7 +255,7 @@ func TestGroundRulesGate(t *testing.T) {
 		}
 		if _, err := w.circles.UpdateGroundRules(ctx, w.admin, "   "); err == nil {
 			t.Error("empty ground rules saved")
-		} else if f, ok := account.AsValidation(err); !ok || f["body"] == "" {
+		} else if f, ok := fault.FieldsOf(err); !ok || f["body"] == "" {
 			t.Errorf("empty ground rules: %v", err)
 		}
 		g, err := w.circles.UpdateGroundRules(ctx, w.admin, "1. Confidentiality.\r\n2. Kindness.")
@@ -787,7 +788,7 @@ func TestReminders(t *testing.T) {
 			t.Errorf("%d reminders after one of three members turned them off, want %d", after, before*2/3)
 		}
 		err := w.circles.UpdateReminderPrefs(ctx, a, circle.ReminderPrefs{Offsets: []int{30}})
-		if f, ok := account.AsValidation(err); !ok || f["offsets"] == "" {
+		if f, ok := fault.FieldsOf(err); !ok || f["offsets"] == "" {
 			t.Errorf("an offset not offered: %v", err)
 		}
 		if err := w.circles.UpdateReminderPrefs(ctx, a, circle.ReminderPrefs{Offsets: []int{15, 15}, Nudges: true}); err != nil {
@@ -955,7 +956,7 @@ func TestLeave(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := w.circles.SetRoles(ctx, w.user("u01"), id, ms[2].ID, "u07", "u01")
-		if f, ok := account.AsValidation(err); !ok || f["facilitator_id"] == "" {
+		if f, ok := fault.FieldsOf(err); !ok || f["facilitator_id"] == "" {
 			t.Errorf("choosing a non-member: %v", err)
 		}
 		if m := w.meetings(id)[2]; m.FacilitatorID != "u02" || !m.RolesChosen {
@@ -965,7 +966,7 @@ func TestLeave(t *testing.T) {
 		wantErr(t, "a member returning the circle to the pool", w.circles.ReturnToPool(ctx, w.user("u01"), id), auth.ErrForbidden)
 
 		err = w.circles.Leave(ctx, leaver, id, strings.Repeat("x", circle.MaxLeaveNoteLen+1))
-		if f, ok := account.AsValidation(err); !ok || f["note"] == "" {
+		if f, ok := fault.FieldsOf(err); !ok || f["note"] == "" {
 			t.Errorf("a long note: %v", err)
 		}
 		note := "Moving to another team; thank you all."
@@ -1141,11 +1142,11 @@ func TestMeetingChangeRules(t *testing.T) {
 		ms := w.meetings(id)
 
 		err := w.circles.MoveMeeting(ctx, a, id, ms[0].ID, w.now.Add(-time.Hour), 60)
-		if f, ok := account.AsValidation(err); !ok || f["starts_at"] == "" {
+		if f, ok := fault.FieldsOf(err); !ok || f["starts_at"] == "" {
 			t.Errorf("moving to the past: %v", err)
 		}
 		err = w.circles.MoveMeeting(ctx, a, id, ms[0].ID, ms[0].Start.Add(time.Hour), 5)
-		if f, ok := account.AsValidation(err); !ok || f["duration_minutes"] == "" {
+		if f, ok := fault.FieldsOf(err); !ok || f["duration_minutes"] == "" {
 			t.Errorf("a five-minute meeting: %v", err)
 		}
 		wantErr(t, "moving an unknown meeting", w.circles.MoveMeeting(ctx, a, id, "nope", ms[0].Start.Add(time.Hour), 60), store.ErrNotFound)
@@ -1153,7 +1154,7 @@ func TestMeetingChangeRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = w.circles.MoveMeeting(ctx, a, id, ms[1].ID, ms[1].Start.Add(time.Hour), 60)
-		if f, ok := account.AsValidation(err); !ok || f["meeting"] == "" {
+		if f, ok := fault.FieldsOf(err); !ok || f["meeting"] == "" {
 			t.Errorf("moving a cancelled meeting: %v", err)
 		}
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -262,7 +263,7 @@ func TestMoveChecksRules(t *testing.T) {
 		// The manager u00 is unmatched (everyone else reports to them);
 		// placing them in any circle breaks the reporting-line rule.
 		err = w.programs.Move(ctx, w.admin, round.ID, "u00", rv.Circles[0].ID)
-		if f, ok := account.AsValidation(err); !ok || !strings.Contains(f["circle"], "rule") {
+		if f, ok := fault.FieldsOf(err); !ok || !strings.Contains(f["circle"], "rule") {
 			t.Fatalf("moving a manager in with reports: %v", err)
 		}
 		// Moving someone between circles re-scores both.
@@ -363,7 +364,7 @@ func TestOptInRules(t *testing.T) {
 		u := w.user("u01")
 		bad := &program.OptIn{ProgramID: p.ID, Topics: []string{"Knitting"}, Availability: []program.Interval{{600, 500}}}
 		err := w.programs.SaveOptIn(ctx, u, bad)
-		f, ok := account.AsValidation(err)
+		f, ok := fault.FieldsOf(err)
 		if !ok || f["topics"] == "" || f["availability"] == "" {
 			t.Errorf("bad opt-in: %v", err)
 		}
@@ -383,7 +384,7 @@ func TestOptInRules(t *testing.T) {
 		}
 		w.now = p.OptInCloses.Add(time.Minute)
 		err = w.programs.SaveOptIn(ctx, u, &program.OptIn{ProgramID: p.ID, Topics: []string{"Feedback"}, Availability: []program.Interval{{0, 600}}})
-		if f, ok := account.AsValidation(err); !ok || f["program"] == "" {
+		if f, ok := fault.FieldsOf(err); !ok || f["program"] == "" {
 			t.Errorf("opt-in after the window closed: %v", err)
 		}
 	})

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/store"
@@ -20,7 +20,7 @@ func TestGuest(t *testing.T) {
 		w, id, m, _ := roomWorld(t, db)
 		member, guest := w.user("u01"), w.user("u06")
 		_, err := w.room.InviteGuest(ctx, member, id, m.ID, "u02")
-		if f, ok := account.AsValidation(err); !ok || f["user_id"] == "" {
+		if f, ok := fault.FieldsOf(err); !ok || f["user_id"] == "" {
 			t.Errorf("inviting a member as a guest: %v", err)
 		}
 		sent := len(w.outbox.Messages())

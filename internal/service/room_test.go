@@ -12,6 +12,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -142,7 +143,7 @@ func TestRoomContent(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = w.room.Checkin(ctx, a, id, m.ID, meetings.CheckinInput{Mood: "ecstatic"})
-		if f, ok := account.AsValidation(err); !ok || f["mood"] == "" {
+		if f, ok := fault.FieldsOf(err); !ok || f["mood"] == "" {
 			t.Errorf("an unknown mood: %v", err)
 		}
 		v, err := w.room.Room(ctx, a, id, m.ID)
@@ -160,14 +161,14 @@ func TestRoomContent(t *testing.T) {
 
 		// Counsel is offered to today's presenters only, who alone make it
 		// theirs.
-		if f, ok := account.AsValidation(w.room.Offer(ctx, a, id, m.ID, "u02", "Too early")); !ok || f["presenter_id"] == "" {
+		if f, ok := fault.FieldsOf(w.room.Offer(ctx, a, id, m.ID, "u02", "Too early")); !ok || f["presenter_id"] == "" {
 			t.Error("an offer before anyone presents was accepted")
 		}
 		tk := w.user(v.State.Timekeeper)
 		if _, err := w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdPresenters, Version: v.State.Version, Presenters: []string{"u02"}}); err != nil {
 			t.Fatal(err)
 		}
-		if f, ok := account.AsValidation(w.room.Offer(ctx, b, id, m.ID, "u02", "To myself")); !ok || f["presenter_id"] == "" {
+		if f, ok := fault.FieldsOf(w.room.Offer(ctx, b, id, m.ID, "u02", "To myself")); !ok || f["presenter_id"] == "" {
 			t.Error("a presenter offered counsel to themselves")
 		}
 		if err := w.room.Offer(ctx, a, id, m.ID, "u02", "Start the conversation with a question"); err != nil {
@@ -333,12 +334,12 @@ func TestRoomSettings(t *testing.T) {
 			t.Fatalf("the program's format: %+v, %v", st, err)
 		}
 		err = w.room.UpdateRoomSettings(ctx, a, id, room.Settings{Protocol: room.Pair})
-		if f, ok := account.AsValidation(err); !ok || f["protocol"] == "" {
+		if f, ok := fault.FieldsOf(err); !ok || f["protocol"] == "" {
 			t.Errorf("a circle choosing the pair protocol: %v", err)
 		}
 		bad := room.DefaultSettings(room.Forum)
 		bad.Counsel = 3 * time.Hour
-		if _, ok := account.AsValidation(w.room.UpdateRoomSettings(ctx, a, id, bad)); !ok {
+		if _, ok := fault.FieldsOf(w.room.UpdateRoomSettings(ctx, a, id, bad)); !ok {
 			t.Error("a three-hour counsel was accepted")
 		}
 		forum := room.DefaultSettings(room.Forum)
@@ -364,7 +365,7 @@ func TestClosingAnswers(t *testing.T) {
 		tk := w.user(m.TimekeeperID)
 		answerField := func(err error) string {
 			t.Helper()
-			fields, ok := account.AsValidation(err)
+			fields, ok := fault.FieldsOf(err)
 			if !ok {
 				t.Fatalf("got %v, want a validation error", err)
 			}
@@ -400,7 +401,7 @@ func TestClosingAnswers(t *testing.T) {
 			t.Error("an unknown answer was not refused")
 		}
 		err = w.room.AnswerClosing(ctx, tk, id, m.ID, "yes", strings.Repeat("x", 281))
-		if fields, ok := account.AsValidation(err); !ok || fields["note"] == "" {
+		if fields, ok := fault.FieldsOf(err); !ok || fields["note"] == "" {
 			t.Errorf("a long note: %v", err)
 		}
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/people"
 )
@@ -49,7 +50,7 @@ func (db *DB) CreateSignup(ctx context.Context, s account.Signup, tokenHash stri
 
 // ErrLinkInvalid means an emailed link is unknown, used or expired. The
 // three are not told apart, so a link reveals nothing.
-var ErrLinkInvalid = errors.New("this link is invalid, already used or expired")
+var ErrLinkInvalid = &fault.Error{Kind: fault.LinkInvalid}
 
 // ConfirmSignup creates the organisation and its first admin from a pending
 // sign-up, once.
@@ -285,7 +286,7 @@ func (db *DB) ResendInvitation(ctx context.Context, orgID, userID string, inv In
 			return err
 		}
 		if u.Status != account.StatusInvited {
-			return &account.ValidationError{Fields: map[string]string{"user": u.Name + " has already joined."}}
+			return fault.Fields(map[string]string{"user": u.Name + " has already joined."})
 		}
 		if err := createLink(ctx, tx, orgID, userID, account.PurposeInvite, inv.TokenHash); err != nil {
 			return err
@@ -314,8 +315,8 @@ func (db *DB) ImportPeople(ctx context.Context, orgID string, rows []people.Row,
 		}
 		for _, r := range rows {
 			if len(r.Problems) > 0 {
-				return &account.ValidationError{Fields: map[string]string{
-					fmt.Sprintf("line %d", r.Line): "This row has problems; fix them and import again."}}
+				return fault.Fields(map[string]string{
+					fmt.Sprintf("line %d", r.Line): "This row has problems; fix them and import again."})
 			}
 		}
 		byEmail := map[string]string{}
@@ -327,10 +328,9 @@ func (db *DB) ImportPeople(ctx context.Context, orgID string, rows []people.Row,
 			u := &account.User{ID: newID(), OrgID: orgID, Email: r.Email, Name: r.Name, Role: account.RoleMember,
 				Status: account.StatusInvited, Timezone: r.Timezone, Department: r.Department, Level: r.Level}
 			if err := insertUser(ctx, tx, u); err != nil {
-				var ve *account.ValidationError
-				if errors.As(err, &ve) {
-					return &account.ValidationError{Fields: map[string]string{
-						fmt.Sprintf("line %d email", r.Line): fmt.Sprintf("%s already has a Holdspace account in another organisation.", r.Email)}}
+				if _, ok := fault.FieldsOf(err); ok {
+					return fault.Fields(map[string]string{
+						fmt.Sprintf("line %d email", r.Line): fmt.Sprintf("%s already has a Holdspace account in another organisation.", r.Email)})
 				}
 				return err
 			}
@@ -343,8 +343,8 @@ func (db *DB) ImportPeople(ctx context.Context, orgID string, rows []people.Row,
 			}
 			managerID, ok := byEmail[r.ManagerEmail]
 			if !ok {
-				return &account.ValidationError{Fields: map[string]string{
-					fmt.Sprintf("line %d manager_email", r.Line): fmt.Sprintf("Unknown manager %q.", r.ManagerEmail)}}
+				return fault.Fields(map[string]string{
+					fmt.Sprintf("line %d manager_email", r.Line): fmt.Sprintf("Unknown manager %q.", r.ManagerEmail)})
 			}
 			users[i].ManagerID = managerID
 			if _, err := tx.exec(ctx, `UPDATE users SET manager_id = $1 WHERE org_id = $2 AND id = $3`, users[i].ManagerID, orgID, users[i].ID); err != nil {

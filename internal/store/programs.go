@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 )
@@ -44,7 +45,7 @@ func (db *DB) CreateTopic(ctx context.Context, orgID, name string) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.exec(ctx, `INSERT INTO topics (org_id, name, created_at) VALUES ($1, $2, $3)`, orgID, name, tx.now)
 		if errors.Is(err, ErrConflict) {
-			return &account.ValidationError{Fields: map[string]string{"topic": fmt.Sprintf("%q is already a topic.", name)}}
+			return fault.Fields(map[string]string{"topic": fmt.Sprintf("%q is already a topic.", name)})
 		}
 		return err
 	})
@@ -109,7 +110,7 @@ func (db *DB) UpdateProgram(ctx context.Context, p *program.Program) error {
 				return err
 			}
 			if n > 0 {
-				return &account.ValidationError{Fields: map[string]string{"format": "People have opted in already; the format can no longer change."}}
+				return fault.Fields(map[string]string{"format": "People have opted in already; the format can no longer change."})
 			}
 		}
 		p.UpdatedAt = tx.now
@@ -193,7 +194,7 @@ func (db *DB) SaveOptIn(ctx context.Context, o *program.OptIn) error {
 				var one int
 				err := tx.queryRow(ctx, `SELECT 1 FROM users WHERE org_id = $1 AND id = $2`, o.OrgID, id).Scan(&one)
 				if errors.Is(err, ErrNotFound) {
-					return &account.ValidationError{Fields: map[string]string{field: "Choose people from your organisation."}}
+					return fault.Fields(map[string]string{field: "Choose people from your organisation."})
 				}
 				if err != nil {
 					return err
@@ -545,7 +546,7 @@ func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []ma
 			return err
 		}
 		if n = int(affected); n == 0 {
-			return &account.ValidationError{Fields: map[string]string{"round": "There is no draft to publish."}}
+			return fault.Fields(map[string]string{"round": "There is no draft to publish."})
 		}
 		for _, m := range msgs {
 			if err := db.sendMail(ctx, tx, m); err != nil {
@@ -666,7 +667,7 @@ func (db *DB) CreatePairInvitation(ctx context.Context, inv *program.PairInvitat
 			return err
 		}
 		if n > 0 {
-			return &account.ValidationError{Fields: map[string]string{"to_user": "There is already an invitation between you two."}}
+			return fault.Fields(map[string]string{"to_user": "There is already an invitation between you two."})
 		}
 		inv.ID, inv.Status, inv.CreatedAt = newID(), "pending", tx.now
 		if _, err := tx.exec(ctx, `INSERT INTO pair_invitations (id, org_id, program_id, from_user, to_user, status, created_at)
@@ -715,7 +716,7 @@ func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string
 			return ErrNotFound
 		}
 		if status != "pending" {
-			return &account.ValidationError{Fields: map[string]string{"invitation": "This invitation has already been answered."}}
+			return fault.Fields(map[string]string{"invitation": "This invitation has already been answered."})
 		}
 		newStatus := "declined"
 		if accept {

@@ -16,15 +16,17 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 )
 
-// Sentinel errors that every engine's driver errors are mapped to.
+// Sentinel errors that every engine's driver errors are mapped to. They
+// carry no message: each transport says what its table says for the kind.
 var (
-	ErrNotFound = errors.New("not found")
-	ErrConflict = errors.New("conflict")
+	ErrNotFound = &fault.Error{Kind: fault.NotFound}
+	ErrConflict = &fault.Error{Kind: fault.Conflict}
 )
 
 //go:embed migrations

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/people"
 	"github.com/holdspace/holdspace/internal/store"
@@ -128,7 +129,7 @@ func TestTenancy(t *testing.T) {
 		_, checks["InvitePerson with foreign manager"] = db.InvitePerson(ctx, orgB.ID,
 			account.NewPerson{Name: "Eve", Email: "eve@b.example", ManagerID: adminA.ID}, store.Invite{TokenHash: "y"})
 		for name, err := range checks {
-			_, invalid := account.AsValidation(err)
+			_, invalid := fault.FieldsOf(err)
 			if !errors.Is(err, store.ErrNotFound) && !invalid {
 				t.Errorf("%s across organisations: err = %v, want not found", name, err)
 			}
@@ -205,7 +206,7 @@ func TestImportPeople(t *testing.T) {
 		org2, _ := mustCreateOrg(t, db, "Other", "x@other.example")
 		rows = importRows(t, "name,email\nCid,cid@other.example\nAnn,ann@acme.example\n", nil)
 		_, err = db.ImportPeople(ctx, org2.ID, rows, invites(rows))
-		if _, ok := account.AsValidation(err); !ok {
+		if _, ok := fault.FieldsOf(err); !ok {
 			t.Fatalf("import with a taken address: err = %v, want a validation error", err)
 		}
 		if _, total, _ := db.FindUsers(ctx, org2.ID, store.UserFilter{}); total != 1 {
@@ -324,7 +325,7 @@ func TestRolesAndSearch(t *testing.T) {
 		}
 		if _, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: "", Email: "bad", Timezone: "Mars/Base"}, store.Invite{TokenHash: "i3"}); err == nil {
 			t.Error("invalid person invited")
-		} else if f, _ := account.AsValidation(err); f["name"] == "" || f["email"] == "" || f["timezone"] == "" {
+		} else if f, _ := fault.FieldsOf(err); f["name"] == "" || f["email"] == "" || f["timezone"] == "" {
 			t.Errorf("validation fields = %v", f)
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 const userColumns = `u.id, u.org_id, u.email, u.name, u.role, u.status, u.timezone, u.department,
@@ -173,7 +174,7 @@ func (db *DB) UpdateUser(ctx context.Context, orgID, id string, up UserUpdate) (
 // keeps at least one admin.
 func (db *DB) UpdateUserRole(ctx context.Context, orgID, id string, role account.Role) (*account.User, error) {
 	if !role.Valid() {
-		return nil, &account.ValidationError{Fields: map[string]string{"role": "Choose member or admin."}}
+		return nil, fault.Fields(map[string]string{"role": "Choose member or admin."})
 	}
 	var u *account.User
 	err := db.inTx(ctx, func(tx *Tx) error {
@@ -187,7 +188,7 @@ func (db *DB) UpdateUserRole(ctx context.Context, orgID, id string, role account
 				return err
 			}
 			if admins <= 1 {
-				return &account.ValidationError{Fields: map[string]string{"role": "An organisation needs at least one admin."}}
+				return fault.Fields(map[string]string{"role": "An organisation needs at least one admin."})
 			}
 		}
 		u.Role, u.UpdatedAt = role, tx.now
@@ -235,7 +236,7 @@ func insertUser(ctx context.Context, tx *Tx, u *account.User) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		u.ID, u.OrgID, u.Email, u.Name, u.Role, u.Status, u.Timezone, u.Department, manager, u.Level, u.PasswordHash, u.CreatedAt, u.UpdatedAt)
 	if errors.Is(err, ErrConflict) {
-		return &account.ValidationError{Fields: map[string]string{"email": fmt.Sprintf("%s already has a Holdspace account.", u.Email)}}
+		return fault.Fields(map[string]string{"email": fmt.Sprintf("%s already has a Holdspace account.", u.Email)})
 	}
 	return err
 }
@@ -248,7 +249,7 @@ func checkManager(ctx context.Context, tx *Tx, orgID, managerID string) error {
 	var one int
 	err := tx.queryRow(ctx, `SELECT 1 FROM users WHERE org_id = $1 AND id = $2`, orgID, managerID).Scan(&one)
 	if errors.Is(err, ErrNotFound) {
-		return &account.ValidationError{Fields: map[string]string{"manager_id": "Choose a manager from this organisation."}}
+		return fault.Fields(map[string]string{"manager_id": "Choose a manager from this organisation."})
 	}
 	return err
 }

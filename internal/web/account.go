@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
@@ -41,13 +40,11 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 	in := accounts.SignUpInput{OrgName: r.PostFormValue("org_name"), Name: r.PostFormValue("name"),
 		Email: r.PostFormValue("email"), Password: r.PostFormValue("password"), Timezone: r.PostFormValue("timezone")}
 	err := s.Accounts.SignUp(r.Context(), in, s.clientIP(r))
-	if f, ok := account.AsValidation(err); ok {
-		p := s.page(r, "Create your organisation").withErrors(r, f, "org_name", "name", "email", "timezone")
-		s.render(w, r, http.StatusUnprocessableEntity, "signup", formPage{Page: p, Timezones: timezones})
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			p := s.page(r, "Create your organisation").withErrors(r, pr.Fields, "org_name", "name", "email", "timezone")
+			s.render(w, r, pr.status, "signup", formPage{Page: p, Timezones: timezones})
+		})
 		return
 	}
 	p := s.page(r, "Check your email")
@@ -91,17 +88,11 @@ func (s *Server) handleSigninForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 	next := r.PostFormValue("next")
 	u, err := s.Accounts.SignIn(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), s.clientIP(r))
-	if errors.Is(err, auth.ErrBadCredentials) || errors.Is(err, auth.ErrRateLimited) {
-		status := http.StatusUnauthorized
-		if errors.Is(err, auth.ErrRateLimited) {
-			status = http.StatusTooManyRequests
-		}
-		p := s.page(r, "Sign in").withErrors(r, map[string]string{"password": capitalise(err.Error()) + "."}, "email")
-		s.render(w, r, status, "signin", formPage{Page: p, Next: next})
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			p := s.page(r, "Sign in").withErrors(r, map[string]string{"password": pr.Message}, "email")
+			s.render(w, r, pr.status, "signin", formPage{Page: p, Next: next})
+		})
 		return
 	}
 	s.startSession(w, r, u, safeNext(next), "")
@@ -124,13 +115,11 @@ func (s *Server) handleForgotForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleForgot(w http.ResponseWriter, r *http.Request) {
 	err := s.Accounts.RequestReset(r.Context(), r.PostFormValue("email"), s.clientIP(r))
-	if f, ok := account.AsValidation(err); ok {
-		p := s.page(r, "Reset your password").withErrors(r, f, "email")
-		s.render(w, r, http.StatusUnprocessableEntity, "forgot", formPage{Page: p})
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			p := s.page(r, "Reset your password").withErrors(r, pr.Fields, "email")
+			s.render(w, r, pr.status, "forgot", formPage{Page: p})
+		})
 		return
 	}
 	p := s.page(r, "Check your email")
@@ -151,18 +140,16 @@ func (s *Server) handleResetForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 	token := r.PostFormValue("token")
 	u, err := s.Accounts.ResetPassword(r.Context(), token, r.PostFormValue("password"))
-	if f, ok := account.AsValidation(err); ok {
-		invitee, lerr := s.Accounts.LinkUser(r.Context(), token, account.PurposeReset)
-		if lerr != nil {
-			s.Error(w, r, lerr)
-			return
-		}
-		p := s.page(r, "Choose a new password").withErrors(r, f)
-		s.render(w, r, http.StatusUnprocessableEntity, "reset", formPage{Page: p, Token: token, Invitee: invitee})
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			invitee, lerr := s.Accounts.LinkUser(r.Context(), token, account.PurposeReset)
+			if lerr != nil {
+				s.Error(w, r, lerr)
+				return
+			}
+			p := s.page(r, "Choose a new password").withErrors(r, pr.Fields)
+			s.render(w, r, pr.status, "reset", formPage{Page: p, Token: token, Invitee: invitee})
+		})
 		return
 	}
 	s.startSession(w, r, u, "/home", "Your password is changed, and every other session is signed out.")
@@ -190,29 +177,20 @@ func (s *Server) handleInvitation(w http.ResponseWriter, r *http.Request) {
 	token := r.PostFormValue("token")
 	in := accounts.AcceptInput{Name: r.PostFormValue("name"), Timezone: r.PostFormValue("timezone"), Password: r.PostFormValue("password")}
 	u, err := s.Accounts.AcceptInvitation(r.Context(), token, in)
-	if f, ok := account.AsValidation(err); ok {
-		invitee, lerr := s.Accounts.LinkUser(r.Context(), token, account.PurposeInvite)
-		if lerr != nil {
-			s.Error(w, r, lerr)
-			return
-		}
-		p := s.page(r, "Join your colleagues").withErrors(r, f, "name", "timezone")
-		if org, err := s.Accounts.Org(r.Context(), invitee); err == nil {
-			p.Org = org
-		}
-		s.render(w, r, http.StatusUnprocessableEntity, "invitation", formPage{Page: p, Token: token, Invitee: invitee, Timezones: timezones})
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			invitee, lerr := s.Accounts.LinkUser(r.Context(), token, account.PurposeInvite)
+			if lerr != nil {
+				s.Error(w, r, lerr)
+				return
+			}
+			p := s.page(r, "Join your colleagues").withErrors(r, pr.Fields, "name", "timezone")
+			if org, err := s.Accounts.Org(r.Context(), invitee); err == nil {
+				p.Org = org
+			}
+			s.render(w, r, pr.status, "invitation", formPage{Page: p, Token: token, Invitee: invitee, Timezones: timezones})
+		})
 		return
 	}
 	s.startSession(w, r, u, "/home", "Welcome, "+u.Name+". You're in.")
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

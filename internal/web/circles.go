@@ -1,11 +1,9 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,20 +16,14 @@ import (
 	"github.com/holdspace/holdspace/internal/service/circles"
 )
 
-// circleFail answers an error from inside a circle: a member who has not
-// acknowledged the ground rules goes to read them; a broken rule of the
-// circle's life goes back with its message.
+// circleFail answers an error from inside a circle: a form goes back to
+// the circle with what the person can act on.
 func (s *Server) circleFail(w http.ResponseWriter, r *http.Request, err error) {
-	id := r.PathValue("id")
-	var ce *circle.Error
-	switch {
-	case errors.Is(err, circle.ErrGroundRules):
-		s.redirect(w, r, "/circles/"+id+"/ground-rules", "")
-	case errors.As(err, &ce) && r.Method == http.MethodPost:
-		s.redirect(w, r, "/circles/"+id, ce.Error())
-	default:
-		s.Error(w, r, err)
+	if r.Method == http.MethodPost {
+		s.fail(w, r, err, "/circles/"+r.PathValue("id"))
+		return
 	}
+	s.Error(w, r, err)
 }
 
 type circlesPage struct {
@@ -102,12 +94,8 @@ func (s *Server) handleCircleRulesAck(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	err := s.Circles.AcknowledgeGroundRules(r.Context(), u, id, version)
-	if errors.Is(err, circle.ErrRulesChanged) {
-		s.redirect(w, r, "/circles/"+id+"/ground-rules", err.Error())
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.fail(w, r, err, "/circles/"+id+"/ground-rules")
 		return
 	}
 	s.redirect(w, r, "/circles/"+id, "Thank you. Welcome to your circle.")
@@ -339,21 +327,15 @@ func (s *Server) handleAgreementPropose(w http.ResponseWriter, r *http.Request) 
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	v, err := s.Circles.ProposeAgreement(r.Context(), u, id, r.PostFormValue("body"), r.PostFormValue("note"))
-	if fields, ok := account.AsValidation(err); ok {
-		c, versions, err := s.Circles.Agreement(r.Context(), u, id)
-		if err != nil {
-			s.circleFail(w, r, err)
-			return
-		}
-		s.renderAgreement(w, r, http.StatusUnprocessableEntity, s.page(r, "Working agreement").withErrors(r, fields, "body", "note"), c, versions)
-		return
-	}
-	if errors.Is(err, circle.ErrUnchanged) {
-		s.redirect(w, r, "/circles/"+id+"/agreement", err.Error())
-		return
-	}
 	if err != nil {
-		s.circleFail(w, r, err)
+		s.form(w, r, err, "/circles/"+id+"/agreement", func(pr problem) {
+			c, versions, err := s.Circles.Agreement(r.Context(), u, id)
+			if err != nil {
+				s.circleFail(w, r, err)
+				return
+			}
+			s.renderAgreement(w, r, pr.status, s.page(r, "Working agreement").withErrors(r, pr.Fields, "body", "note"), c, versions)
+		})
 		return
 	}
 	msg := "Proposed. It takes effect when everyone has consented."
@@ -368,13 +350,8 @@ func (s *Server) handleAgreementConsent(w http.ResponseWriter, r *http.Request) 
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.PathValue("version"))
 	v, err := s.Circles.ConsentToAgreement(r.Context(), u, id, version)
-	var ce *circle.Error
-	if errors.As(err, &ce) {
-		s.redirect(w, r, "/circles/"+id+"/agreement", ce.Error())
-		return
-	}
 	if err != nil {
-		s.circleFail(w, r, err)
+		s.fail(w, r, err, "/circles/"+id+"/agreement")
 		return
 	}
 	msg := "Thank you for your consent."
@@ -389,13 +366,8 @@ func (s *Server) handleAgreementWithdraw(w http.ResponseWriter, r *http.Request)
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.PathValue("version"))
 	err := s.Circles.WithdrawAgreement(r.Context(), u, id, version)
-	var ce *circle.Error
-	if errors.As(err, &ce) {
-		s.redirect(w, r, "/circles/"+id+"/agreement", ce.Error())
-		return
-	}
 	if err != nil {
-		s.circleFail(w, r, err)
+		s.fail(w, r, err, "/circles/"+id+"/agreement")
 		return
 	}
 	s.redirect(w, r, "/circles/"+id+"/agreement", "Your proposal is withdrawn.")
@@ -460,13 +432,11 @@ func (s *Server) handleScheduleSave(w http.ResponseWriter, r *http.Request) {
 		StartsOn: r.PostFormValue("starts_on"), Timezone: r.PostFormValue("timezone"), DurationMinutes: minutes,
 		VideoURL: r.PostFormValue("video_url")}
 	_, err := s.Circles.SetSchedule(r.Context(), u, id, in)
-	if fields, ok := account.AsValidation(err); ok {
-		p := s.page(r, "Schedule").withErrors(r, fields, "freq", "weekday", "nth", "time", "starts_on", "timezone", "duration_minutes", "video_url")
-		s.renderSchedule(w, r, http.StatusUnprocessableEntity, p, r.PostFormValue("existing") == "1")
-		return
-	}
 	if err != nil {
-		s.circleFail(w, r, err)
+		s.form(w, r, err, "/circles/"+id, func(pr problem) {
+			p := s.page(r, "Schedule").withErrors(r, pr.Fields, "freq", "weekday", "nth", "time", "starts_on", "timezone", "duration_minutes", "video_url")
+			s.renderSchedule(w, r, pr.status, p, r.PostFormValue("existing") == "1")
+		})
 		return
 	}
 	s.redirect(w, r, "/circles/"+id, "Scheduled. Everyone has a calendar invitation by email.")
@@ -496,15 +466,6 @@ func (s *Server) handleMeetingMove(w http.ResponseWriter, r *http.Request) {
 	}
 	minutes, _ := strconv.Atoi(r.PostFormValue("duration_minutes"))
 	err = s.Circles.MoveMeeting(r.Context(), u, id, r.PathValue("meeting"), start, minutes)
-	if fields, ok := account.AsValidation(err); ok {
-		var msgs []string
-		for _, m := range fields {
-			msgs = append(msgs, m)
-		}
-		slices.Sort(msgs)
-		s.redirect(w, r, "/circles/"+id, strings.Join(msgs, " "))
-		return
-	}
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
@@ -531,10 +492,6 @@ func (s *Server) handleMeetingRoles(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	err := s.Circles.SetRoles(r.Context(), u, id, r.PathValue("meeting"), r.PostFormValue("facilitator_id"), r.PostFormValue("timekeeper_id"))
-	if _, ok := account.AsValidation(err); ok {
-		s.redirect(w, r, "/circles/"+id, "Choose members of the circle for both roles.")
-		return
-	}
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
@@ -577,12 +534,8 @@ func (s *Server) handlePostCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	_, err := s.Circles.AddPost(r.Context(), u, id, r.PostFormValue("body"))
-	if fields, ok := account.AsValidation(err); ok {
-		s.redirect(w, r, "/circles/"+id+"#space", fields["body"])
-		return
-	}
 	if err != nil {
-		s.circleFail(w, r, err)
+		s.fail(w, r, err, "/circles/"+id+"#space")
 		return
 	}
 	s.redirect(w, r, "/circles/"+id+"#space", "Shared with your circle.")
@@ -602,12 +555,8 @@ func (s *Server) handleCommitmentCreate(w http.ResponseWriter, r *http.Request) 
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	_, err := s.Circles.AddCommitment(r.Context(), u, id, r.PostFormValue("body"))
-	if fields, ok := account.AsValidation(err); ok {
-		s.redirect(w, r, "/circles/"+id+"#commitments", fields["body"])
-		return
-	}
 	if err != nil {
-		s.circleFail(w, r, err)
+		s.fail(w, r, err, "/circles/"+id+"#commitments")
 		return
 	}
 	s.redirect(w, r, "/circles/"+id+"#commitments", "Noted. Your circle will ask how it went.")
@@ -650,12 +599,8 @@ func (s *Server) handleLeaveForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleLeave(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	err := s.Circles.Leave(r.Context(), u, r.PathValue("id"), r.PostFormValue("note"))
-	if fields, ok := account.AsValidation(err); ok {
-		s.redirect(w, r, "/circles/"+r.PathValue("id")+"/leave", fields["note"])
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.fail(w, r, err, "/circles/"+r.PathValue("id")+"/leave")
 		return
 	}
 	s.redirect(w, r, "/circles", "You've left the circle. Thank you for the time you gave it.")
@@ -668,14 +613,8 @@ func (s *Server) handleReturnToPool(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	err = s.Circles.ReturnToPool(r.Context(), u, r.PathValue("id"))
-	var ce *circle.Error
-	if errors.As(err, &ce) {
-		s.redirect(w, r, "/programs/"+programID, ce.Error())
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if err := s.Circles.ReturnToPool(r.Context(), u, r.PathValue("id")); err != nil {
+		s.fail(w, r, err, "/programs/"+programID)
 		return
 	}
 	s.redirect(w, r, "/programs/"+programID, "The circle is dissolved; its members wait for the next re-match.")
@@ -703,19 +642,17 @@ func (s *Server) handleGroundRules(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleGroundRulesSave(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	rules, err := s.Circles.UpdateGroundRules(r.Context(), u, r.PostFormValue("body"))
-	if fields, ok := account.AsValidation(err); ok {
-		cur, err := s.Circles.GroundRules(r.Context(), u)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		p := s.page(r, "Ground rules").withErrors(r, fields, "body")
-		p.Nav = "programs"
-		s.render(w, r, http.StatusUnprocessableEntity, "ground_rules", groundRulesPage{Page: p, Rules: cur, Preview: richtext.Render(cur.Body)})
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			cur, err := s.Circles.GroundRules(r.Context(), u)
+			if err != nil {
+				s.Error(w, r, err)
+				return
+			}
+			p := s.page(r, "Ground rules").withErrors(r, pr.Fields, "body")
+			p.Nav = "programs"
+			s.render(w, r, pr.status, "ground_rules", groundRulesPage{Page: p, Rules: cur, Preview: richtext.Render(cur.Body)})
+		})
 		return
 	}
 	s.redirect(w, r, "/ground-rules", "Saved as version "+strconv.Itoa(rules.Version)+". Members acknowledge it the next time they open their circle.")

@@ -1,14 +1,12 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
-	"github.com/holdspace/holdspace/internal/account"
-	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 // errorPage is the data of error.html.
@@ -19,46 +17,172 @@ type errorPage struct {
 	Message string
 }
 
+// how is what the web app does with a kind of error besides showing a page.
+type how uint8
+
+const (
+	// showPage shows the error page with the status.
+	showPage how = iota
+	// toSignIn sends the browser to sign in, and back afterwards.
+	toSignIn
+	// toGroundRules sends a member to read the circle's ground rules.
+	toGroundRules
+	// notFoundPage shows the friendly page for unknown pages.
+	notFoundPage
+)
+
+// answer is how the web app answers one kind of error.
+type answer struct {
+	status  int
+	heading string
+	// message is for errors that carry none of their own.
+	message string
+	how     how
+	// flash: a form that has a page to go back to goes back there with
+	// the message, even when the error has none of its own.
+	flash bool
+	// form: a form is drawn again with the message next to its fields.
+	form bool
+}
+
+// answers is the one table from an error's kind to the web app's answer. A
+// kind it lacks is a server error.
+var answers = map[fault.Kind]answer{
+	fault.Invalid:  {status: http.StatusUnprocessableEntity, heading: "Please check what you entered", flash: true, form: true},
+	fault.NotFound: {status: http.StatusNotFound, how: notFoundPage},
+	fault.Conflict: {status: http.StatusConflict, heading: "That changed meanwhile",
+		message: "Someone else changed this at the same time. Go back, reload and try again.", flash: true},
+	fault.Stale: {status: http.StatusConflict, heading: "That changed meanwhile",
+		message: "Someone changed the meeting at the same moment; here is where it stands now.", flash: true},
+	fault.Forbidden:       {status: http.StatusForbidden, heading: "Not for you, sorry", message: "This page is for organisation admins."},
+	fault.GroundRules:     {status: http.StatusForbidden, heading: "Ground rules first", message: "Acknowledge the circle's ground rules first.", how: toGroundRules},
+	fault.Unauthenticated: {status: http.StatusUnauthorized, how: toSignIn},
+	fault.BadCredentials: {status: http.StatusUnauthorized, heading: "Sign in",
+		message: "That email and password do not match an account.", form: true},
+	fault.RateLimited: {status: http.StatusTooManyRequests, heading: "Slow down a little",
+		message: "Too many attempts in a short time. Wait a minute and try again.", form: true},
+	fault.LinkInvalid: {status: http.StatusGone, heading: "This link no longer works",
+		message: "It has already been used, has expired, or was replaced by a newer one. Ask for a new one."},
+	fault.TooLarge: {status: http.StatusRequestEntityTooLarge, heading: "That is too large",
+		message: "The request was larger than Holdspace accepts. Try a smaller file."},
+}
+
+// problem is what a person is told about an error.
+type problem struct {
+	answer
+	// Message is the error's own message, or else the table's; for field
+	// errors without one, their messages in a line.
+	Message string
+	// Fields has a message per field, for forms.
+	Fields map[string]string
+	// own says the error carries something of its own to say.
+	own bool
+}
+
+// problemOf looks err up in the table. An error of a kind the table lacks
+// has status 500.
+func problemOf(err error) problem {
+	kind := fault.KindOf(err)
+	if isMaxBytes(err) {
+		kind = fault.TooLarge
+	}
+	a, ok := answers[kind]
+	if !ok {
+		return problem{answer: answer{status: http.StatusInternalServerError}}
+	}
+	p := problem{answer: a, Message: fault.MessageOf(err)}
+	p.Fields, _ = fault.FieldsOf(err)
+	if p.Message == "" && len(p.Fields) > 0 {
+		var msgs []string
+		for _, m := range p.Fields {
+			msgs = append(msgs, m)
+		}
+		slices.Sort(msgs)
+		p.Message = strings.Join(slices.Compact(msgs), " ")
+	}
+	p.own = p.Message != ""
+	if !p.own {
+		p.Message = a.message
+	}
+	return p
+}
+
+// ErrorStatus returns the status the web app's table gives err. Kinds that
+// send the browser elsewhere (to sign in, to the ground rules) answer with a
+// redirect instead; the status is what the redirect stands for.
+func ErrorStatus(err error) int { return problemOf(err).status }
+
 // Error answers a page request that failed. It is the one place that maps
 // errors to statuses; only server errors are logged as errors.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
-	var status int
-	var heading, msg string
+	p := problemOf(err)
 	switch {
-	case errors.Is(err, auth.ErrUnauthenticated):
+	case p.status >= 500:
+		s.serverError(w, r, err)
+		return
+	case p.how == toSignIn:
 		next := r.URL.RequestURI()
 		if r.Method != http.MethodGet {
 			next = ""
 		}
 		http.Redirect(w, r, "/signin?"+url.Values{"next": {next}}.Encode(), http.StatusSeeOther)
 		return
-	case errors.Is(err, auth.ErrForbidden):
-		status, heading, msg = http.StatusForbidden, "Not for you, sorry", "This page is for organisation admins."
-	case errors.Is(err, store.ErrNotFound):
+	case p.how == toGroundRules && r.PathValue("id") != "":
+		s.redirect(w, r, "/circles/"+r.PathValue("id")+"/ground-rules", "")
+		return
+	case p.how == notFoundPage:
 		s.notFound(w, r)
 		return
-	case errors.Is(err, auth.ErrRateLimited):
-		status, heading, msg = http.StatusTooManyRequests, "Slow down a little", "Too many attempts in a short time. Wait a minute and try again."
-	case errors.Is(err, store.ErrLinkInvalid):
-		status, heading, msg = http.StatusGone, "This link no longer works", "It has already been used, has expired, or was replaced by a newer one. Ask for a new one."
-	case isMaxBytes(err):
-		status, heading, msg = http.StatusRequestEntityTooLarge, "That is too large", "The request was larger than Holdspace accepts. Try a smaller file."
-	case errors.Is(err, store.ErrConflict):
-		status, heading, msg = http.StatusConflict, "That changed meanwhile", "Someone else changed this at the same time. Go back, reload and try again."
-	default:
-		if f, ok := account.AsValidation(err); ok {
-			status, heading = http.StatusUnprocessableEntity, "Please check what you entered"
-			var parts []string
-			for k, v := range f {
-				parts = append(parts, k+": "+v)
-			}
-			msg = strings.Join(parts, " ")
-			break
-		}
-		s.serverError(w, r, err)
+	}
+	msg := p.Message
+	if p.status == http.StatusUnprocessableEntity && !p.own {
+		// A form that cannot draw itself again lists what was wrong.
+		msg = fieldList(p.Fields)
+	}
+	s.render(w, r, p.status, "error", errorPage{Page: s.page(r, p.heading), Status: p.status, Heading: p.heading, Message: msg})
+}
+
+// fieldList is field messages as one line, "field: message", by field.
+func fieldList(fields map[string]string) string {
+	var parts []string
+	for k, v := range fields {
+		parts = append(parts, k+": "+v)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, " ")
+}
+
+// fail answers a form's POST that failed and has a page to go back to: an
+// error a person can act on goes back to back with its message; anything
+// else is answered as Error answers it. A room's scripts post with Accept:
+// JSON and get the status and the message instead.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, back string) {
+	p := problemOf(err)
+	if p.how != showPage || p.status >= 500 || !(p.flash || p.own) {
+		s.Error(w, r, err)
 		return
 	}
-	s.render(w, r, status, "error", errorPage{Page: s.page(r, heading), Status: status, Heading: heading, Message: msg})
+	if r.Header.Get("Accept") == "application/json" {
+		http.Error(w, p.Message, p.status)
+		return
+	}
+	s.redirect(w, r, back, p.Message)
+}
+
+// form answers a form's POST that failed: an error the form can show is
+// drawn again by redraw, with the status, the field messages and the
+// message; anything else is answered as fail answers it when there is a
+// page to go back to, and as Error answers it otherwise.
+func (s *Server) form(w http.ResponseWriter, r *http.Request, err error, back string, redraw func(p problem)) {
+	p := problemOf(err)
+	switch {
+	case p.form:
+		redraw(p)
+	case back != "":
+		s.fail(w, r, err, back)
+	default:
+		s.Error(w, r, err)
+	}
 }
 
 // serverError logs the cause and shows a safe message.

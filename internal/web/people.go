@@ -160,13 +160,11 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	person, err := s.Directory.Invite(r.Context(), u, in)
-	if f, ok := account.AsValidation(err); ok {
-		s.renderInvite(w, r, http.StatusUnprocessableEntity, s.page(r, "Invite someone").withErrors(r, f,
-			"name", "email", "department", "manager_id", "timezone", "level", "role"))
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			s.renderInvite(w, r, pr.status, s.page(r, "Invite someone").withErrors(r, pr.Fields,
+				"name", "email", "department", "manager_id", "timezone", "level", "role"))
+		})
 		return
 	}
 	s.redirect(w, r, "/people/"+person.ID, "Invitation sent to "+person.Email+".")
@@ -247,18 +245,13 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	data := []byte(r.PostFormValue("csv"))
 	preview, created, err := s.Directory.Import(r.Context(), u, data)
-	_, invalid := account.AsValidation(err)
-	if errors.Is(err, directory.ErrImportProblems) || invalid {
-		p := s.page(r, "Import people")
-		p.Nav = "people"
-		if f, ok := account.AsValidation(err); ok {
-			p.Errors = f
-		}
-		s.render(w, r, http.StatusUnprocessableEntity, "import_preview", importPage{Page: p, Preview: preview, CSV: string(data)})
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			p := s.page(r, "Import people")
+			p.Nav = "people"
+			p.Errors = pr.Fields
+			s.render(w, r, pr.status, "import_preview", importPage{Page: p, Preview: preview, CSV: string(data)})
+		})
 		return
 	}
 	s.redirect(w, r, "/people", strconv.Itoa(len(created))+" people imported and invited.")

@@ -78,12 +78,10 @@ func (s *Server) handleProfileUpdate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	name, tz := r.PostFormValue("name"), r.PostFormValue("timezone")
 	_, err := s.Accounts.UpdateProfile(r.Context(), u, accounts.ProfileUpdate{Name: &name, Timezone: &tz})
-	if f, ok := account.AsValidation(err); ok {
-		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, f, "name", "timezone"), profileOnce{})
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			s.renderProfile(w, r, pr.status, s.page(r, "Your profile").withErrors(r, pr.Fields, "name", "timezone"), profileOnce{})
+		})
 		return
 	}
 	s.redirect(w, r, "/profile", "Profile saved.")
@@ -96,12 +94,10 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 		keep = id.Session.ID
 	}
 	err := s.Accounts.ChangePassword(r.Context(), id.User, keep, r.PostFormValue("current_password"), r.PostFormValue("new_password"))
-	if f, ok := account.AsValidation(err); ok {
-		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, f), profileOnce{})
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			s.renderProfile(w, r, pr.status, s.page(r, "Your profile").withErrors(r, pr.Fields), profileOnce{})
+		})
 		return
 	}
 	s.redirect(w, r, "/profile", "Password changed. Your other sessions are signed out.")
@@ -110,12 +106,10 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	secret, _, err := s.Accounts.CreateToken(r.Context(), u, r.PostFormValue("token_name"))
-	if f, ok := account.AsValidation(err); ok {
-		s.renderProfile(w, r, http.StatusUnprocessableEntity, s.page(r, "Your profile").withErrors(r, map[string]string{"token_name": f["name"]}, "token_name"), profileOnce{})
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			s.renderProfile(w, r, pr.status, s.page(r, "Your profile").withErrors(r, map[string]string{"token_name": pr.Fields["name"]}, "token_name"), profileOnce{})
+		})
 		return
 	}
 	// The secret is shown on this response only; it is never stored.
@@ -184,12 +178,8 @@ func (s *Server) handleRemindersSave(w http.ResponseWriter, r *http.Request) {
 		prefs.Offsets = append(prefs.Offsets, n)
 	}
 	err := s.Circles.UpdateReminderPrefs(r.Context(), u, prefs)
-	if _, ok := account.AsValidation(err); ok {
-		s.redirect(w, r, "/profile#reminders", "Choose reminders from the list.")
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.fail(w, r, err, "/profile#reminders")
 		return
 	}
 	msg := "Reminders saved; the meetings ahead follow."

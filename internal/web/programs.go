@@ -11,6 +11,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
@@ -96,7 +97,7 @@ func (s *Server) handleProgramCreate(w http.ResponseWriter, r *http.Request) {
 	p := &program.Program{}
 	errs := s.programForm(r, p)
 	err := s.Programs.CreateProgram(r.Context(), u, p)
-	if f, ok := account.AsValidation(err); ok || len(errs) > 0 {
+	if f, ok := fault.FieldsOf(err); ok || len(errs) > 0 {
 		for k, v := range f {
 			if _, seen := errs[k]; !seen {
 				errs[k] = v
@@ -135,7 +136,7 @@ func (s *Server) handleProgramUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	errs := s.programForm(r, p)
 	err = s.Programs.UpdateProgram(r.Context(), u, p)
-	if f, ok := account.AsValidation(err); ok || len(errs) > 0 {
+	if f, ok := fault.FieldsOf(err); ok || len(errs) > 0 {
 		for k, v := range f {
 			if _, seen := errs[k]; !seen {
 				errs[k] = v
@@ -361,7 +362,7 @@ func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		err = s.Programs.SaveOptIn(r.Context(), u, o)
 	}
-	if f, ok := account.AsValidation(err); ok || len(errs) > 0 {
+	if f, ok := fault.FieldsOf(err); ok || len(errs) > 0 {
 		for k, v := range f {
 			errs[k] = v
 		}
@@ -464,12 +465,8 @@ func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	err := s.Programs.Move(r.Context(), u, r.PathValue("id"), r.PostFormValue("user_id"), r.PostFormValue("to"))
-	if f, ok := account.AsValidation(err); ok {
-		s.redirect(w, r, "/rounds/"+r.PathValue("id"), f["circle"]+f["round"])
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.fail(w, r, err, "/rounds/"+r.PathValue("id"))
 		return
 	}
 	s.redirect(w, r, "/rounds/"+r.PathValue("id"), "Moved. Scores and common times are updated.")
@@ -478,12 +475,8 @@ func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleRoundPublish(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	n, err := s.Programs.Publish(r.Context(), u, r.PathValue("id"))
-	if f, ok := account.AsValidation(err); ok {
-		s.redirect(w, r, "/rounds/"+r.PathValue("id"), f["round"])
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.fail(w, r, err, "/rounds/"+r.PathValue("id"))
 		return
 	}
 	s.redirect(w, r, "/rounds/"+r.PathValue("id"), strconv.Itoa(n)+" proposals sent. Each member now accepts or declines.")
@@ -540,12 +533,8 @@ func (s *Server) handleCircleRespond(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	accept := r.PostFormValue("answer") == "accept"
 	c, err := s.Programs.Respond(r.Context(), u, r.PathValue("id"), accept, program.DeclineReason(r.PostFormValue("reason")))
-	if errors.Is(err, program.ErrNotPending) {
-		s.redirect(w, r, "/matches", "This proposal has already been settled.")
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.fail(w, r, err, "/matches")
 		return
 	}
 	msg := "Thank you. You've declined; you stay in the program and can be matched again."
@@ -578,19 +567,17 @@ func (s *Server) handleTopics(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleTopicCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	err := s.Programs.AddTopic(r.Context(), u, r.PostFormValue("topic"))
-	if f, ok := account.AsValidation(err); ok {
-		topics, terr := s.Programs.Topics(r.Context(), u)
-		if terr != nil {
-			s.Error(w, r, terr)
-			return
-		}
-		p := s.page(r, "Topics").withErrors(r, f, "topic")
-		p.Nav = "programs"
-		s.render(w, r, http.StatusUnprocessableEntity, "topics", topicsPage{Page: p, Topics: topics})
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.form(w, r, err, "", func(pr problem) {
+			topics, terr := s.Programs.Topics(r.Context(), u)
+			if terr != nil {
+				s.Error(w, r, terr)
+				return
+			}
+			p := s.page(r, "Topics").withErrors(r, pr.Fields, "topic")
+			p.Nav = "programs"
+			s.render(w, r, pr.status, "topics", topicsPage{Page: p, Topics: topics})
+		})
 		return
 	}
 	s.redirect(w, r, "/topics", "Topic added.")
@@ -608,12 +595,8 @@ func (s *Server) handleTopicDelete(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handlePairInvite(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	inv, err := s.Programs.InvitePair(r.Context(), u, r.PathValue("id"), r.PostFormValue("to_user"))
-	if f, ok := account.AsValidation(err); ok {
-		s.redirect(w, r, "/programs/"+r.PathValue("id"), f["to_user"]+f["program"])
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.fail(w, r, err, "/programs/"+r.PathValue("id"))
 		return
 	}
 	s.redirect(w, r, "/matches", "Invitation sent to "+inv.ToName+".")
@@ -623,12 +606,8 @@ func (s *Server) handlePairAnswer(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	accept := r.PostFormValue("answer") == "accept"
 	err := s.Programs.AnswerPair(r.Context(), u, r.PathValue("id"), accept)
-	if f, ok := account.AsValidation(err); ok {
-		s.redirect(w, r, "/matches", f["to_user"]+f["invitation"]+f["program"])
-		return
-	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.fail(w, r, err, "/matches")
 		return
 	}
 	msg := "You declined the invitation."

@@ -14,6 +14,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/room"
@@ -217,53 +218,15 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 // the room with a message.
 func (s *Server) roomBack(w http.ResponseWriter, r *http.Request, err error, flash string) {
 	to := "/circles/" + r.PathValue("id") + "/meetings/" + r.PathValue("meeting") + "/room"
-	wantsJSON := r.Header.Get("Accept") == "application/json"
-	var ce *circle.Error
-	switch {
-	case err == nil:
-		if wantsJSON {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		s.redirect(w, r, to, flash)
-	case errors.Is(err, room.ErrStale) || errors.Is(err, store.ErrConflict):
-		msg := "Someone changed the meeting at the same moment; here is where it stands now."
-		if wantsJSON {
-			http.Error(w, msg, http.StatusConflict)
-			return
-		}
-		s.redirect(w, r, to, msg)
-	case errors.Is(err, room.ErrNotAllowed):
-		msg := "Only the timekeeper and the facilitator run the timer."
-		if wantsJSON {
-			http.Error(w, msg, http.StatusForbidden)
-			return
-		}
-		s.redirect(w, r, to, msg)
-	case errors.Is(err, room.ErrInvalid):
-		msg := "That step is not possible right now."
-		if wantsJSON {
-			http.Error(w, msg, http.StatusUnprocessableEntity)
-			return
-		}
-		s.redirect(w, r, to, msg)
-	case errors.As(err, &ce):
-		s.redirect(w, r, to, ce.Error())
-	default:
-		if fields, ok := account.AsValidation(err); ok {
-			msg := ""
-			for _, m := range fields {
-				msg += m + " "
-			}
-			if wantsJSON {
-				http.Error(w, msg, http.StatusUnprocessableEntity)
-				return
-			}
-			s.redirect(w, r, to, msg)
-			return
-		}
-		s.circleFail(w, r, err)
+	if err != nil {
+		s.fail(w, r, err, to)
+		return
 	}
+	if r.Header.Get("Accept") == "application/json" {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	s.redirect(w, r, to, flash)
 }
 
 func (s *Server) handleRoomCommand(w http.ResponseWriter, r *http.Request) {
@@ -378,10 +341,10 @@ func (s *Server) handleGuest(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	token := r.PathValue("token")
 	v, err := s.Meetings.Visit(r.Context(), u, token)
-	var ce *circle.Error
-	if errors.As(err, &ce) {
+	if errors.Is(err, circle.ErrMeetingOver) {
+		// Not a failure: the meeting the guest observed has ended.
 		p := s.page(r, "Thank you")
-		s.render(w, r, http.StatusOK, "error", errorPage{Page: p, Status: http.StatusOK, Heading: "Thank you for observing", Message: ce.Error()})
+		s.render(w, r, http.StatusOK, "error", errorPage{Page: p, Status: http.StatusOK, Heading: "Thank you for observing", Message: fault.MessageOf(err)})
 		return
 	}
 	if err != nil {
@@ -525,17 +488,15 @@ func (s *Server) handleFormatSave(w http.ResponseWriter, r *http.Request) {
 		}
 		*d = time.Duration(f * float64(time.Minute)).Round(time.Second)
 	}
-	err := error(&account.ValidationError{Fields: bad})
+	err := error(fault.Fields(bad))
 	if len(bad) == 0 {
 		err = s.Meetings.UpdateRoomSettings(r.Context(), u, id, st)
 	}
-	if fields, ok := account.AsValidation(err); ok {
-		p := s.page(r, "Meeting format").withErrors(r, fields, "protocol")
-		s.renderFormat(w, r, http.StatusUnprocessableEntity, p, st)
-		return
-	}
 	if err != nil {
-		s.circleFail(w, r, err)
+		s.form(w, r, err, "/circles/"+id, func(pr problem) {
+			p := s.page(r, "Meeting format").withErrors(r, pr.Fields, "protocol")
+			s.renderFormat(w, r, pr.status, p, st)
+		})
 		return
 	}
 	s.redirect(w, r, "/circles/"+id, "Meeting format saved. Rooms opened from now on follow it.")

@@ -13,6 +13,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/calendar"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/richtext"
@@ -69,7 +70,7 @@ func (s *Service) ReminderPrefs(ctx context.Context, u *account.User) (circle.Re
 func (s *Service) UpdateReminderPrefs(ctx context.Context, u *account.User, p circle.ReminderPrefs) error {
 	p.Normalize()
 	if err := p.Validate(); err != nil {
-		return &account.ValidationError{Fields: map[string]string{"offsets": "Choose reminders from the list."}}
+		return fault.Fields(map[string]string{"offsets": "Choose reminders from the list."})
 	}
 	return s.DB.UpdateReminderPrefs(ctx, u.OrgID, u.ID, p)
 }
@@ -174,7 +175,7 @@ func (s *Service) Leave(ctx context.Context, u *account.User, circleID, note str
 	}
 	note = richtext.Normalize(note)
 	if len([]rune(note)) > circle.MaxLeaveNoteLen {
-		return &account.ValidationError{Fields: map[string]string{"note": fmt.Sprintf("Keep the note under %d characters.", circle.MaxLeaveNoteLen)}}
+		return fault.Fields(map[string]string{"note": fmt.Sprintf("Keep the note under %d characters.", circle.MaxLeaveNoteLen)})
 	}
 	admins, err := s.admins(ctx, u.OrgID)
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/calendar"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/richtext"
@@ -572,7 +573,7 @@ func (s *Service) MoveMeeting(ctx context.Context, u *account.User, circleID, me
 		}
 		m := &st.Meetings[i]
 		if m.Status == circle.Cancelled {
-			return &account.ValidationError{Fields: map[string]string{"meeting": "This meeting is cancelled; restore it before moving it."}}
+			return fault.Fields(map[string]string{"meeting": "This meeting is cancelled; restore it before moving it."})
 		}
 		from := *m
 		m.Start, m.End = start.UTC().Truncate(time.Minute), start.UTC().Truncate(time.Minute).Add(time.Duration(minutes)*time.Minute)

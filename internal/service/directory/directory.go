@@ -5,13 +5,13 @@ package directory
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/url"
 	"strings"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/people"
 	"github.com/holdspace/holdspace/internal/store"
@@ -84,7 +84,7 @@ func (s *Service) PreviewImport(ctx context.Context, admin *account.User, csv []
 }
 
 // ErrImportProblems means the file still has problems; nothing was written.
-var ErrImportProblems = errors.New("the file has problems; nothing was imported")
+var ErrImportProblems = fault.New(fault.Invalid, "The file has problems; nothing was imported.")
 
 // Import checks a CSV file again and, when it has no problems, adds its
 // people in one transaction and invites them. It returns the preview so a

@@ -8,6 +8,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
@@ -22,11 +23,11 @@ func (s *Service) InviteGuest(ctx context.Context, u *account.User, circleID, me
 		return nil, err
 	}
 	if m.Status == circle.Cancelled || !m.End.After(s.now()) {
-		return nil, &account.ValidationError{Fields: map[string]string{"meeting": "Guests can only be invited to a meeting ahead."}}
+		return nil, fault.Fields(map[string]string{"meeting": "Guests can only be invited to a meeting ahead."})
 	}
 	guest, err := s.DB.FindUserByID(ctx, u.OrgID, guestID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (guest.Status != account.StatusActive || c.Member(guest.ID) != nil)) {
-		return nil, &account.ValidationError{Fields: map[string]string{"user_id": "Choose a colleague who is not in the circle."}}
+		return nil, fault.Fields(map[string]string{"user_id": "Choose a colleague who is not in the circle."})
 	}
 	if err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/service/circles"
@@ -180,7 +181,7 @@ func (s *Service) UpdateRoomSettings(ctx context.Context, u *account.User, circl
 		return err
 	}
 	if (p.Format == program.FormatPair) != (st.Protocol == room.Pair) {
-		return &account.ValidationError{Fields: map[string]string{"protocol": "Pairs meet with the pair protocol; circles choose council or forum."}}
+		return fault.Fields(map[string]string{"protocol": "Pairs meet with the pair protocol; circles choose council or forum."})
 	}
 	if err := st.Validate(); err != nil {
 		return err
@@ -456,7 +457,7 @@ func (s *Service) AnswerClosing(ctx context.Context, u *account.User, circleID, 
 		reached = closing(st)
 	}
 	if !reached {
-		return &account.ValidationError{Fields: map[string]string{"answer": "The meeting has not reached its closing yet."}}
+		return fault.Fields(map[string]string{"answer": "The meeting has not reached its closing yet."})
 	}
 	if err := s.DB.SaveClosingAnswer(ctx, u.OrgID, meetingID, &room.ClosingAnswer{UserID: u.ID, Answer: answer, Note: note}); err != nil {
 		return err
@@ -499,9 +500,12 @@ func (s *Service) TakeOffer(ctx context.Context, u *account.User, circleID, meet
 	}
 	body = strings.TrimSpace(body)
 	if body == "" || len([]rune(body)) > circle.MaxCommitmentLen {
-		return nil, &account.ValidationError{Fields: map[string]string{"body": "Put the commitment in your own words, in up to 500 characters."}}
+		return nil, fault.Fields(map[string]string{"body": "Put the commitment in your own words, in up to 500 characters."})
 	}
 	c, err := s.DB.TakeOffer(ctx, u.OrgID, circleID, meetingID, offerID, u.ID, body)
+	if errors.Is(err, store.ErrConflict) {
+		return nil, fault.Wrap(fault.Conflict, "You have taken this offer already; it is one of your commitments.", err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -529,7 +533,7 @@ func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meeti
 	}
 	body = richtext.Normalize(body)
 	if len([]rune(body)) > circle.MaxTextLen {
-		return nil, &account.ValidationError{Fields: map[string]string{"body": fmt.Sprintf("Keep the note under %d characters.", circle.MaxTextLen)}}
+		return nil, fault.Fields(map[string]string{"body": fmt.Sprintf("Keep the note under %d characters.", circle.MaxTextLen)})
 	}
 	n, err := s.DB.SaveNote(ctx, u.OrgID, meetingID, u.ID, body, version)
 	if err != nil {
@@ -554,7 +558,7 @@ func (s *Service) Reflect(ctx context.Context, u *account.User, circleID, meetin
 	}
 	text = richtext.Normalize(text)
 	if text == "" || len([]rune(text)) > circle.MaxTextLen {
-		return &account.ValidationError{Fields: map[string]string{"reflection": "Write your reflection (up to 20,000 characters)."}}
+		return fault.Fields(map[string]string{"reflection": "Write your reflection (up to 20,000 characters)."})
 	}
 	return s.DB.SaveReflection(ctx, u.OrgID, meetingID, u.ID, s.Seal.Seal([]byte(text), reflectionContext(meetingID, u.ID)))
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/matching"
 	"github.com/holdspace/holdspace/internal/program"
@@ -162,14 +163,14 @@ func (s *Service) Propose(ctx context.Context, admin *account.User, programID st
 			}
 		}
 	} else if rematch {
-		return nil, &account.ValidationError{Fields: map[string]string{"round": "There is no round to re-match yet."}}
+		return nil, fault.Fields(map[string]string{"round": "There is no round to re-match yet."})
 	}
 	pr, err := s.buildProblem(ctx, admin.OrgID, p, avoid)
 	if err != nil {
 		return nil, err
 	}
 	if len(pr.input.Participants) == 0 {
-		return nil, &account.ValidationError{Fields: map[string]string{"program": "Nobody is waiting to be matched."}}
+		return nil, fault.Fields(map[string]string{"program": "Nobody is waiting to be matched."})
 	}
 	out, err := matching.Run(ctx, pr.input, matching.Options{Seed: seed(p.ID, number), Budget: s.MatchBudget})
 	if err != nil {
@@ -312,7 +313,7 @@ func (pr *problem) evaluate(id string, members []string, strict bool) (program.C
 		return program.Circle{}, err
 	}
 	if strict && len(violations) > 0 {
-		return program.Circle{}, &account.ValidationError{Fields: map[string]string{"circle": "That move breaks a rule: " + pr.explain(violations[0])}}
+		return program.Circle{}, fault.Fields(map[string]string{"circle": "That move breaks a rule: " + pr.explain(violations[0])})
 	}
 	c := pr.circle(g)
 	c.ID = id
@@ -332,8 +333,8 @@ func (s *Service) Publish(ctx context.Context, admin *account.User, roundID stri
 			continue
 		}
 		if n := len(c.Members); n < rv.Program.MinSize || n > rv.Program.MaxSize {
-			return 0, &account.ValidationError{Fields: map[string]string{"round": fmt.Sprintf(
-				"A circle has %d members; every circle needs %d to %d before publishing.", n, rv.Program.MinSize, rv.Program.MaxSize)}}
+			return 0, fault.Fields(map[string]string{"round": fmt.Sprintf(
+				"A circle has %d members; every circle needs %d to %d before publishing.", n, rv.Program.MinSize, rv.Program.MaxSize)})
 		}
 		for _, m := range c.Members {
 			msgs = append(msgs, mail.CircleProposed(m.Email, m.Name, rv.Program.Name,
@@ -379,7 +380,7 @@ func (s *Service) MyMatches(ctx context.Context, u *account.User) ([]program.Cir
 // admin that people wait for a re-match.
 func (s *Service) Respond(ctx context.Context, u *account.User, circleID string, accept bool, reason program.DeclineReason) (*program.Circle, error) {
 	if !program.ValidDeclineReason(reason) {
-		return nil, &account.ValidationError{Fields: map[string]string{"reason": "Choose one of the offered reasons, or none."}}
+		return nil, fault.Fields(map[string]string{"reason": "Choose one of the offered reasons, or none."})
 	}
 	if accept {
 		reason = ""

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
@@ -14,14 +15,14 @@ import (
 // errCannotPair is the one answer when two people may not form a pair:
 // it does not say which rule stands in the way, since some (an avoid
 // list, the other's opt-in) are private.
-var errCannotPair = &account.ValidationError{Fields: map[string]string{"to_user": "You can't form a pair with this colleague in this program right now."}}
+var errCannotPair = fault.Fields(map[string]string{"to_user": "You can't form a pair with this colleague in this program right now."})
 
 // pairCheck checks that from and to may form a pair in a pair program:
 // both opted in, neither already matched, and every hard rule of the
 // matching holds for the two of them.
 func (s *Service) pairCheck(ctx context.Context, orgID string, p *program.Program, from, to string) (*problem, error) {
 	if p.Format != program.FormatPair {
-		return nil, &account.ValidationError{Fields: map[string]string{"program": "Invitations are for pair programs."}}
+		return nil, fault.Fields(map[string]string{"program": "Invitations are for pair programs."})
 	}
 	if from == to {
 		return nil, errCannotPair

@@ -17,6 +17,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
 )
@@ -39,7 +40,7 @@ func (s *Service) link(path string) string {
 func (s *Service) now() time.Time { return s.DB.Now() }
 
 // ErrOptInClosed means the opt-in window of a program is not open.
-var ErrOptInClosed = &account.ValidationError{Fields: map[string]string{"program": "Opt-in for this program is closed."}}
+var ErrOptInClosed = fault.Fields(map[string]string{"program": "Opt-in for this program is closed."})
 
 func requireAdmin(u *account.User) error {
 	if !u.IsAdmin() {
@@ -135,7 +136,7 @@ func (s *Service) notMatched(ctx context.Context, u *account.User, programID str
 		return err
 	}
 	if slices.Contains(engaged, u.ID) {
-		return &account.ValidationError{Fields: map[string]string{"program": "You have been matched in this program already; answer your proposal instead."}}
+		return fault.Fields(map[string]string{"program": "You have been matched in this program already; answer your proposal instead."})
 	}
 	return nil
 }
