@@ -71,12 +71,14 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		}
 	}
 
-	realNow := db.Now
-	defer func() { db.Now = realNow }()
-	now := realNow()
-	// at runs the store's writes as if it were ago before now, so the
-	// circle's history has plausible dates.
-	at := func(ago time.Duration) { db.Now = func() time.Time { return now.Add(-ago) } }
+	now := db.Now()
+	// From here on db is a handle on the same database whose clock at
+	// sets back, so that the circle's history has plausible dates; live
+	// keeps the real time.
+	var ago time.Duration
+	live := db
+	db = live.WithClock(func() time.Time { return now.Add(-ago) })
+	at := func(d time.Duration) { ago = d }
 	week := 7 * 24 * time.Hour
 
 	at(10 * week)
@@ -123,15 +125,17 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		}
 	}
 	for i, dc := range autumnCircles {
-		if err := loadHistory(ctx, db, &formed[i], dc, byKey, at, realNow); err != nil {
+		if err := loadHistory(ctx, db, live, &formed[i], dc, byKey, at); err != nil {
 			return fmt.Errorf("demo circle history: %w", err)
 		}
 	}
 	return nil
 }
 
-func loadHistory(ctx context.Context, db *store.DB, c *program.Circle, dc demoCircle, byKey map[string]*account.User,
-	at func(time.Duration), realNow func() time.Time) error {
+// loadHistory writes a circle's history through db, whose clock at sets
+// back, and its schedule through live, which keeps the real time.
+func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc demoCircle, byKey map[string]*account.User,
+	at func(time.Duration)) error {
 	rules, err := db.FindGroundRules(ctx, c.OrgID)
 	if err != nil {
 		return err
@@ -176,8 +180,7 @@ func loadHistory(ctx context.Context, db *store.DB, c *program.Circle, dc demoCi
 
 	// A fortnightly schedule in Berlin time that began five weeks ago;
 	// meetings held so far keep the roles the rotation gave them.
-	db.Now = realNow
-	now := realNow()
+	now := live.Now()
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		return err
@@ -186,7 +189,7 @@ func loadHistory(ctx context.Context, db *store.DB, c *program.Circle, dc demoCi
 	first0 := calendar.FirstOnOrAfter(rule, berlin, now.Add(-5*7*day).In(berlin), 15*60)
 	sched := &circle.Schedule{Rule: rule, Timezone: "Europe/Berlin", FirstStart: first0.UTC(), Duration: 90 * time.Minute,
 		VideoURL: "https://meet.northwind.example/autumn-circle-1"}
-	_, err = db.ChangeCircle(ctx, c.OrgID, c.ID, func(st *store.CircleState) error {
+	_, err = live.ChangeCircle(ctx, c.OrgID, c.ID, func(st *store.CircleState) error {
 		st.Schedule = sched
 		var past, ahead []circle.Meeting
 		for _, start := range sched.Starts(sched.FirstStart, 3+circle.Upcoming) {

@@ -35,9 +35,10 @@ var fortnightlyStarts = []time.Time{
 
 // newCircleWorld is a world of eight people, those with odd numbers in
 // Berlin and the others in New York, and a group program of three to four.
-func newCircleWorld(t *testing.T, db *store.DB) (*world, *program.Program) {
+func newCircleWorld(t *testing.T, dbURL string) (*world, *program.Program) {
 	t.Helper()
-	w := newWorld(t, db, 8)
+	w := newWorld(t, dbURL, 8)
+	db := w.db
 	for i, u := range w.members {
 		tz := "America/New_York"
 		if i%2 == 1 {
@@ -202,8 +203,8 @@ func wantErr(t *testing.T, what string, err, want error) {
 }
 
 func TestGroundRulesGate(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		id := w.formCircle(p, "u01", "u02", "u03")
 		a := w.user("u01")
 
@@ -283,8 +284,9 @@ func TestGroundRulesGate(t *testing.T) {
 }
 
 func TestCirclePrivacy(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		db := w.db
 		one := w.scheduled(p, "u01", "u02", "u03")
 		two := w.formCircle(p, "u04", "u05", "u06")
 		w.ack(two, "u04", "u05", "u06")
@@ -357,8 +359,8 @@ func TestCirclePrivacy(t *testing.T) {
 }
 
 func TestWorkingAgreement(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		id := w.formCircle(p, "u01", "u02", "u03")
 		w.ack(id, "u01", "u02", "u03")
 		a, b, c := w.user("u01"), w.user("u02"), w.user("u03")
@@ -489,8 +491,8 @@ func TestWorkingAgreement(t *testing.T) {
 }
 
 func TestScheduleAcrossTimeZones(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		ids := []string{"u01", "u02", "u03"} // Berlin, New York, Berlin
 		id := w.formCircle(p, ids...)
 		w.ack(id, ids...)
@@ -622,8 +624,8 @@ func TestScheduleAcrossTimeZones(t *testing.T) {
 }
 
 func TestReminders(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		ids := []string{"u01", "u02", "u03"}
 		id := w.scheduled(p, ids...)
 		ms := w.meetings(id)
@@ -820,8 +822,8 @@ func TestReminders(t *testing.T) {
 }
 
 func TestUpkeepTopsUp(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		ids := []string{"u01", "u02", "u03"}
 		id := w.scheduled(p, ids...)
 
@@ -893,8 +895,8 @@ func TestUpkeepTopsUp(t *testing.T) {
 }
 
 func TestUpkeepNudges(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		formed := w.now
 		quiet := w.formCircle(p, "u01", "u02", "u03")
 		w.scheduled(p, "u04", "u05", "u06")
@@ -944,8 +946,9 @@ func TestUpkeepNudges(t *testing.T) {
 }
 
 func TestLeave(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		db := w.db
 		ids := []string{"u01", "u02", "u03"}
 		id := w.scheduled(p, ids...)
 		leaver := w.user("u02")
@@ -1053,8 +1056,8 @@ func TestLeave(t *testing.T) {
 }
 
 func TestCalendarFeed(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		id := w.scheduled(p, "u01", "u02", "u03")
 		a, b := w.user("u01"), w.user("u02")
 		if has, _ := w.circles.HasFeed(ctx, a); has {
@@ -1134,8 +1137,8 @@ func TestCalendarFeed(t *testing.T) {
 }
 
 func TestMeetingChangeRules(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		id := w.scheduled(p, "u01", "u02", "u03")
 		a := w.user("u01")
 		ms := w.meetings(id)
@@ -1175,8 +1178,8 @@ func TestMeetingChangeRules(t *testing.T) {
 // A circle that took a while to find its first time is not nudged while
 // that first meeting is coming up.
 func TestUpkeepNoNudgeBeforeFirstMeeting(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		formed := w.now
 		id := w.formCircle(p, "u01", "u02", "u03")
 		w.ack(id, "u01", "u02", "u03")

@@ -425,7 +425,7 @@ func (db *DB) syncReminders(ctx context.Context, tx *Tx, st *CircleState) error 
 		if _, ok := existing[k]; ok || !due.After(st.Now) {
 			continue
 		}
-		if db.Jobs == nil {
+		if db.jobs == nil {
 			return errors.New("store: no job scheduler configured")
 		}
 		id := newID()
@@ -433,7 +433,7 @@ func (db *DB) syncReminders(ctx context.Context, tx *Tx, st *CircleState) error 
 			VALUES ($1, $2, $3, $4, $5, $6, 'scheduled')`, id, st.Circle.OrgID, k.meeting, k.user, k.offset, due); err != nil {
 			return err
 		}
-		jobID, err := db.Jobs.ScheduleTx(ctx, tx.Tx, ReminderJob{ReminderID: id}, due)
+		jobID, err := db.jobs.ScheduleTx(ctx, tx.Tx, ReminderJob{ReminderID: id}, due)
 		if err != nil {
 			return fmt.Errorf("schedule reminder: %w", err)
 		}
@@ -480,8 +480,8 @@ func (db *DB) cancelReminder(ctx context.Context, tx *Tx, orgID, id string, jobI
 	if _, err := tx.exec(ctx, `UPDATE reminders SET status = 'cancelled' WHERE org_id = $1 AND id = $2`, orgID, id); err != nil {
 		return err
 	}
-	if jobID != 0 && db.Jobs != nil {
-		if err := db.Jobs.CancelJobTx(ctx, tx.Tx, jobID); err != nil {
+	if jobID != 0 && db.jobs != nil {
+		if err := db.jobs.CancelJobTx(ctx, tx.Tx, jobID); err != nil {
 			return fmt.Errorf("cancel reminder job: %w", err)
 		}
 	}

@@ -45,14 +45,38 @@ type DB struct {
 	read *sql.DB
 	d    dialect
 
-	// Now is the clock; tests replace it.
-	Now func() time.Time
-	// Outbox sends the emails that store methods enqueue. It must be set
-	// before a method that sends mail is called.
-	Outbox Outbox
-	// Jobs schedules and cancels the jobs that store methods plan, such as
-	// meeting reminders. It must be set before such a method is called.
-	Jobs Scheduler
+	// now is the clock every transaction reads once, at its start.
+	now func() time.Time
+	// outbox sends the emails that store methods enqueue; methods that
+	// send mail fail without one.
+	outbox Outbox
+	// jobs schedules and cancels the jobs that store methods plan, such as
+	// meeting reminders; methods that plan jobs fail without one.
+	jobs Scheduler
+}
+
+// Option configures a DB in Open.
+type Option func(*DB)
+
+// WithClock makes now the store's clock; tests pass one they move.
+func WithClock(now func() time.Time) Option { return func(db *DB) { db.now = now } }
+
+// WithOutbox sets where the emails that store methods enqueue go.
+func WithOutbox(o Outbox) Option { return func(db *DB) { db.outbox = o } }
+
+// WithScheduler sets where the jobs that store methods plan go.
+func WithScheduler(s Scheduler) Option { return func(db *DB) { db.jobs = s } }
+
+// Now is the store's clock, in UTC.
+func (db *DB) Now() time.Time { return db.now().UTC() }
+
+// WithClock returns a handle on the same database and connections that
+// reads the clock now instead: the demo writes its history through one
+// whose clock it moves back. Close only the original handle.
+func (db *DB) WithClock(now func() time.Time) *DB {
+	c := *db
+	c.now = now
+	return &c
 }
 
 // Engine names.
@@ -93,13 +117,17 @@ func sqlitePath(raw string) string {
 	return p
 }
 
-// Open connects to the database that rawURL names. It does not migrate.
-func Open(ctx context.Context, rawURL string) (*DB, error) {
+// Open connects to the database that rawURL names, configured by opts. It
+// does not migrate.
+func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	engine, err := ParseURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{now: time.Now}
+	for _, o := range opts {
+		o(db)
+	}
 	switch engine {
 	case SQLite:
 		db.d = sqliteDialect{}
@@ -246,10 +274,10 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *row {
 
 // sendMail enqueues m in tx.
 func (db *DB) sendMail(ctx context.Context, tx *Tx, m mail.Message) error {
-	if db.Outbox == nil {
+	if db.outbox == nil {
 		return errors.New("store: no outbox configured")
 	}
-	if err := db.Outbox.SendMailTx(ctx, tx.Tx, m); err != nil {
+	if err := db.outbox.SendMailTx(ctx, tx.Tx, m); err != nil {
 		return fmt.Errorf("enqueue mail: %w", err)
 	}
 	return nil

@@ -25,12 +25,11 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func setup(t *testing.T, db *store.DB) (*storetest.Outbox, *clock) {
+func setup(t *testing.T, dbURL string) (*store.DB, *storetest.Outbox, *clock) {
 	t.Helper()
 	o := &storetest.Outbox{}
 	c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	db.Outbox, db.Now = o, c.now
-	return o, c
+	return storetest.Open(t, dbURL, store.WithOutbox(o), store.WithClock(c.now)), o, c
 }
 
 func mustCreateOrg(t *testing.T, db *store.DB, name, email string) (*account.Org, *account.User) {
@@ -61,8 +60,8 @@ func TestMigrationFoldersMatch(t *testing.T) {
 }
 
 func TestSignupConfirm(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		outbox, clk := setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, outbox, clk := setup(t, dbURL)
 		s := account.Signup{OrgName: "Acme", Name: "Ann", Email: "ann@acme.example", PasswordHash: "h", Timezone: "Europe/Berlin"}
 		if err := db.CreateSignup(ctx, s, "hash1", mail.Message{To: s.Email, Subject: "confirm"}); err != nil {
 			t.Fatal(err)
@@ -106,8 +105,8 @@ func TestSignupConfirm(t *testing.T) {
 }
 
 func TestTenancy(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
 		orgA, adminA := mustCreateOrg(t, db, "A", "a@a.example")
 		orgB, adminB := mustCreateOrg(t, db, "B", "b@b.example")
 		tokA, err := db.CreateToken(ctx, adminA, "script", "hsp_abc", "tokhashA")
@@ -169,8 +168,8 @@ func invites(rows []people.Row) []store.Invite {
 }
 
 func TestImportPeople(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		outbox, _ := setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, outbox, _ := setup(t, dbURL)
 		org, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
 		rows := importRows(t, "name,email,department,manager_email,level,timezone\n"+
 			"Ann,ann@acme.example,Sales,boss@acme.example,3,Europe/Berlin\n"+
@@ -215,8 +214,8 @@ func TestImportPeople(t *testing.T) {
 }
 
 func TestLinks(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		_, clk := setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, clk := setup(t, dbURL)
 		_, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
 		if _, err := db.CreateSession(ctx, admin, "s1", "ua", "ip"); err != nil {
 			t.Fatal(err)
@@ -257,8 +256,8 @@ func TestLinks(t *testing.T) {
 }
 
 func TestSessions(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		_, clk := setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, clk := setup(t, dbURL)
 		_, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
 		if _, err := db.CreateSession(ctx, admin, "s1", "Firefox", "10.0.0.1"); err != nil {
 			t.Fatal(err)
@@ -293,8 +292,8 @@ func TestSessions(t *testing.T) {
 }
 
 func TestRolesAndSearch(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
 		org, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
 		if _, err := db.UpdateUserRole(ctx, org.ID, admin.ID, account.RoleMember); err == nil {
 			t.Error("the last admin was demoted")
@@ -331,8 +330,8 @@ func TestRolesAndSearch(t *testing.T) {
 }
 
 func TestDeleteExpired(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		_, clk := setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, clk := setup(t, dbURL)
 		_, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
 		if _, err := db.CreateSession(ctx, admin, "old", "", ""); err != nil {
 			t.Fatal(err)

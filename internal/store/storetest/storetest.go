@@ -72,11 +72,13 @@ func PostgresSchemaURL(tb testing.TB, base string) string {
 	return u.String()
 }
 
-// Open returns a migrated database at rawURL, closed when the test ends.
-func Open(tb testing.TB, rawURL string) *store.DB {
+// Open returns a migrated database at rawURL, configured by opts (a
+// recording Outbox and Jobs, a clock the test moves), closed when the
+// test ends.
+func Open(tb testing.TB, rawURL string, opts ...store.Option) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, rawURL)
+	db, err := store.Open(ctx, rawURL, opts...)
 	if err != nil {
 		tb.Fatalf("open %s: %v", rawURL, err)
 	}
@@ -104,12 +106,13 @@ func Engines(tb testing.TB) []Engine {
 	return out
 }
 
-// Each runs fn once per engine as a subtest with a fresh, migrated store.
-func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+// Each runs fn once per engine as a subtest with the URL of a fresh,
+// empty database, which fn opens with Open and the options it needs.
+func Each(t *testing.T, fn func(t *testing.T, dbURL string)) {
 	t.Helper()
 	for _, e := range Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			fn(t, Open(t, e.URL(t)))
+			fn(t, e.URL(t))
 		})
 	}
 }
