@@ -10,7 +10,6 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/calendar"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
@@ -115,7 +114,7 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	if err != nil {
 		return err
 	}
-	noMail := func(*program.Circle) []mail.Message { return nil }
+	noMail := func(*program.Circle) []store.Job { return nil }
 	at(6 * week)
 	for _, c := range formed {
 		for _, m := range c.Members {
@@ -152,7 +151,7 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 	if !dc.scheduled {
 		return nil
 	}
-	noMail := func(*program.Circle, *circle.AgreementVersion, bool) []mail.Message { return nil }
+	noMail := func(*program.Circle, *circle.AgreementVersion, bool) []store.Job { return nil }
 	// Version 1, agreed by everyone in the first weeks.
 	at(5*7*day + 3*day)
 	first := byKey[dc.members[0]]

@@ -251,7 +251,19 @@ func (q *Inserter) SendMailTx(ctx context.Context, tx *sql.Tx, m mail.Message) e
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("queue: %w", err)
 	}
-	return q.InsertTx(ctx, tx, mailArgs{Message: m})
+	return q.EnqueueTx(ctx, tx, MailJob{Message: m})
+}
+
+// EnqueueTx inserts job in tx, as the store's outbox: a job that can
+// validate itself (a MailJob) is refused here when it is invalid, rather
+// than failing later.
+func (q *Inserter) EnqueueTx(ctx context.Context, tx *sql.Tx, job interface{ Kind() string }) error {
+	if v, ok := job.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("queue: %w", err)
+		}
+	}
+	return q.InsertTx(ctx, tx, job)
 }
 
 // SendMail queues m on its own, for email that does not go with a change
@@ -260,15 +272,15 @@ func (q *Queue) SendMail(ctx context.Context, m mail.Message) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("queue: %w", err)
 	}
-	if _, err := q.client.Insert(ctx, mailArgs{Message: m}, nil); err != nil {
-		return fmt.Errorf("queue: insert %s job: %w", mailArgs{}.Kind(), err)
+	if _, err := q.client.Insert(ctx, MailJob{Message: m}, nil); err != nil {
+		return fmt.Errorf("queue: insert %s job: %w", MailJob{}.Kind(), err)
 	}
 	return nil
 }
 
 // InsertTx inserts a job of any registered kind in tx, for the packages
 // that add workers through Config.JobWorkers.
-func (q *Inserter) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
+func (q *Inserter) InsertTx(ctx context.Context, tx *sql.Tx, args interface{ Kind() string }) error {
 	if _, err := q.client.InsertTx(ctx, tx, args, nil); err != nil {
 		return fmt.Errorf("queue: insert %s job: %w", args.Kind(), err)
 	}

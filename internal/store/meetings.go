@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 )
 
@@ -37,7 +36,7 @@ type CircleState struct {
 
 	// Set by the change: the emails to send with it, and whether it
 	// nudged the members.
-	Mail   []mail.Message
+	Mail   []Job
 	Nudged bool
 }
 
@@ -514,7 +513,7 @@ var ErrSkipReminder = errors.New("store: reminder no longer wanted")
 // meeting moved or was cancelled or its person changed their settings.
 // When build returns ErrSkipReminder the reminder is cancelled instead. It
 // reports whether it sent.
-func (db *DB) SendReminder(ctx context.Context, id string, build func(*Reminder) (mail.Message, error)) (bool, error) {
+func (db *DB) SendReminder(ctx context.Context, id string, build func(*Reminder) (Job, error)) (bool, error) {
 	sent := false
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var r Reminder
@@ -564,7 +563,7 @@ func (db *DB) SendReminder(ctx context.Context, id string, build func(*Reminder)
 			return err
 		}
 		sent = true
-		return db.sendMail(ctx, tx, msg)
+		return db.enqueue(ctx, tx, msg)
 	})
 	if err != nil {
 		return false, fmt.Errorf("send reminder: %w", err)

@@ -2,6 +2,13 @@
 // here. Every table that holds organisation data carries org_id and every
 // query filters on it, so tenancy is enforced in one place. Public methods own
 // their transaction; lowercase helpers take a *Tx.
+//
+// The store applies; it does not decide. Services load state, ask the
+// domain packages what should change, and hand the result to one store
+// method that writes it in one transaction, together with the jobs the
+// change causes. Jobs are opaque here (see Job): the store neither builds
+// email nor imports the mail package; it enqueues what it is given through
+// the Outbox and Scheduler that Open is configured with.
 package store
 
 import (
@@ -16,7 +23,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 )
@@ -30,10 +36,17 @@ var (
 //go:embed migrations
 var migrations embed.FS
 
-// Outbox enqueues email inside a store transaction, so that a message is
+// Job is a background job the store enqueues or schedules with a change:
+// an email to send, a reminder to send later. The store does not look
+// inside: services build jobs (the queue's mail job from a message) and
+// hand them over, so the store knows neither mail nor the queue. Kind
+// names the job's worker; it matches River's JobArgs.
+type Job = interface{ Kind() string }
+
+// Outbox enqueues jobs inside a store transaction, so that an email is
 // sent if and only if the change that caused it commits.
 type Outbox interface {
-	SendMailTx(ctx context.Context, tx *sql.Tx, m mail.Message) error
+	EnqueueTx(ctx context.Context, tx *sql.Tx, job Job) error
 }
 
 // DB is Holdspace's database on either engine.
@@ -272,20 +285,20 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *row {
 	return &row{db.read.QueryRowContext(ctx, db.d.rebind(q), args...), db.d}
 }
 
-// sendMail enqueues m in tx.
-func (db *DB) sendMail(ctx context.Context, tx *Tx, m mail.Message) error {
+// enqueue puts job in the outbox in tx.
+func (db *DB) enqueue(ctx context.Context, tx *Tx, job Job) error {
 	if db.outbox == nil {
 		return errors.New("store: no outbox configured")
 	}
-	if err := db.outbox.SendMailTx(ctx, tx.Tx, m); err != nil {
-		return fmt.Errorf("enqueue mail: %w", err)
+	if err := db.outbox.EnqueueTx(ctx, tx.Tx, job); err != nil {
+		return fmt.Errorf("enqueue %s: %w", job.Kind(), err)
 	}
 	return nil
 }
 
-// SendMail enqueues a message that belongs to no other change.
-func (db *DB) SendMail(ctx context.Context, m mail.Message) error {
-	return db.inTx(ctx, func(tx *Tx) error { return db.sendMail(ctx, tx, m) })
+// Enqueue puts a job that belongs to no other change in the outbox.
+func (db *DB) Enqueue(ctx context.Context, job Job) error {
+	return db.inTx(ctx, func(tx *Tx) error { return db.enqueue(ctx, tx, job) })
 }
 
 // newID returns a time-ordered unique id.

@@ -14,6 +14,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/people"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
@@ -63,7 +64,7 @@ func TestSignupConfirm(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		db, outbox, clk := setup(t, dbURL)
 		s := account.Signup{OrgName: "Acme", Name: "Ann", Email: "ann@acme.example", PasswordHash: "h", Timezone: "Europe/Berlin"}
-		if err := db.CreateSignup(ctx, s, "hash1", mail.Message{To: s.Email, Subject: "confirm"}); err != nil {
+		if err := db.CreateSignup(ctx, s, "hash1", queue.Mail(mail.Message{To: s.Email, Subject: "confirm"})); err != nil {
 			t.Fatal(err)
 		}
 		if got := len(outbox.Messages()); got != 1 {
@@ -85,7 +86,7 @@ func TestSignupConfirm(t *testing.T) {
 		}
 		// An expired link does nothing.
 		s.Email = "bob@acme.example"
-		if err := db.CreateSignup(ctx, s, "hash2", mail.Message{To: s.Email}); err != nil {
+		if err := db.CreateSignup(ctx, s, "hash2", queue.Mail(mail.Message{To: s.Email})); err != nil {
 			t.Fatal(err)
 		}
 		clk.t = clk.t.Add(account.SignupLifetime + time.Second)
@@ -162,7 +163,7 @@ func importRows(t *testing.T, csv string, existing []people.Existing) []people.R
 func invites(rows []people.Row) []store.Invite {
 	out := make([]store.Invite, len(rows))
 	for i, r := range rows {
-		out[i] = store.Invite{TokenHash: "inv-" + r.Email, Message: mail.Message{To: r.Email, Subject: "invite"}}
+		out[i] = store.Invite{TokenHash: "inv-" + r.Email, Mail: queue.Mail(mail.Message{To: r.Email, Subject: "invite"})}
 	}
 	return out
 }
@@ -220,10 +221,10 @@ func TestLinks(t *testing.T) {
 		if _, err := db.CreateSession(ctx, admin, "s1", "ua", "ip"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r1", mail.Message{To: admin.Email}); err != nil {
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r1", queue.Mail(mail.Message{To: admin.Email})); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r2", mail.Message{To: admin.Email}); err != nil {
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r2", queue.Mail(mail.Message{To: admin.Email})); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.ResetPassword(ctx, "r1", "new"); !errors.Is(err, store.ErrLinkInvalid) {
@@ -238,7 +239,7 @@ func TestLinks(t *testing.T) {
 		if ss, _ := db.FindSessions(ctx, admin.OrgID, admin.ID); len(ss) != 0 {
 			t.Errorf("reset left %d sessions signed in", len(ss))
 		}
-		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r3", mail.Message{To: admin.Email}); err != nil {
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r3", queue.Mail(mail.Message{To: admin.Email})); err != nil {
 			t.Fatal(err)
 		}
 		clk.t = clk.t.Add(account.ResetLifetime)
@@ -246,7 +247,7 @@ func TestLinks(t *testing.T) {
 			t.Errorf("an expired link works: %v", err)
 		}
 		// A reset link is not an invitation.
-		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r4", mail.Message{To: admin.Email}); err != nil {
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r4", queue.Mail(mail.Message{To: admin.Email})); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.AcceptInvitation(ctx, "r4", "n", "UTC", "h"); !errors.Is(err, store.ErrLinkInvalid) {
@@ -299,7 +300,7 @@ func TestRolesAndSearch(t *testing.T) {
 			t.Error("the last admin was demoted")
 		}
 		p, err := db.InvitePerson(ctx, org.ID, store.NewPerson{Name: "Zoë 100%_Sure", Email: "Zoe@Acme.example", Department: "R&D"},
-			store.Invite{TokenHash: "i1", Message: mail.Message{To: "zoe@acme.example"}})
+			store.Invite{TokenHash: "i1", Mail: queue.Mail(mail.Message{To: "zoe@acme.example"})})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
@@ -356,7 +357,7 @@ func (s *Service) WithdrawAgreement(ctx context.Context, u *account.User, circle
 }
 
 func (s *Service) agreementMail(ctx context.Context, u *account.User) store.AgreementMail {
-	return func(c *program.Circle, v *circle.AgreementVersion, adopted bool) []mail.Message {
+	return func(c *program.Circle, v *circle.AgreementVersion, adopted bool) []store.Job {
 		p, _ := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
 		link := s.link("/circles/" + c.ID + "/agreement")
 		var msgs []mail.Message
@@ -368,7 +369,7 @@ func (s *Service) agreementMail(ctx context.Context, u *account.User) store.Agre
 				msgs = append(msgs, mail.AgreementProposed(m.Email, m.Name, u.Name, program.Label(p), v.Note, link))
 			}
 		}
-		return msgs
+		return queue.Mails(msgs)
 	}
 }
 
@@ -510,8 +511,8 @@ func (s *Service) scheduleMail(st *store.CircleState, changed bool) {
 		if len(first) > 0 {
 			firstWhen = first[0].When(m.Timezone)
 		}
-		st.Mail = append(st.Mail, mail.MeetingScheduled(m.Email, m.Name, program.Label(st.Program), ruleText(st.Schedule), firstWhen,
-			m.Timezone, st.Schedule.VideoURL, s.link("/circles/"+st.Circle.ID), changed, ics))
+		st.Mail = append(st.Mail, queue.Mail(mail.MeetingScheduled(m.Email, m.Name, program.Label(st.Program), ruleText(st.Schedule), firstWhen,
+			m.Timezone, st.Schedule.VideoURL, s.link("/circles/"+st.Circle.ID), changed, ics)))
 	}
 }
 
@@ -531,7 +532,7 @@ func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID s
 		se := s.series(st.Circle, st.Program, &old, st.Meetings)
 		ics := calendar.Cancel(se)
 		for _, m := range st.Circle.Members {
-			st.Mail = append(st.Mail, mail.ScheduleCleared(m.Email, m.Name, program.Label(st.Program), s.link("/circles/"+circleID), ics))
+			st.Mail = append(st.Mail, queue.Mail(mail.ScheduleCleared(m.Email, m.Name, program.Label(st.Program), s.link("/circles/"+circleID), ics)))
 		}
 		st.Schedule = nil
 		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
@@ -580,8 +581,8 @@ func (s *Service) MoveMeeting(ctx context.Context, u *account.User, circleID, me
 		se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
 		ics := calendar.RequestOccurrence(se, m.Original)
 		for _, mem := range st.Circle.Members {
-			st.Mail = append(st.Mail, mail.MeetingMoved(mem.Email, mem.Name, program.Label(st.Program), from.When(mem.Timezone),
-				m.When(mem.Timezone), mem.Timezone, s.link("/circles/"+circleID), ics))
+			st.Mail = append(st.Mail, queue.Mail(mail.MeetingMoved(mem.Email, mem.Name, program.Label(st.Program), from.When(mem.Timezone),
+				m.When(mem.Timezone), mem.Timezone, s.link("/circles/"+circleID), ics)))
 		}
 		slices.SortFunc(st.Meetings, func(a, b circle.Meeting) int { return a.Start.Compare(b.Start) })
 		s.plan(st)
@@ -615,12 +616,12 @@ func (s *Service) CancelMeeting(ctx context.Context, u *account.User, circleID, 
 		for _, mem := range st.Circle.Members {
 			link := s.link("/circles/" + circleID)
 			if restore {
-				st.Mail = append(st.Mail, mail.MeetingRestored(mem.Email, mem.Name, program.Label(st.Program),
-					m.When(mem.Timezone), mem.Timezone, link, calendar.RequestOccurrence(se, m.Original)))
+				st.Mail = append(st.Mail, queue.Mail(mail.MeetingRestored(mem.Email, mem.Name, program.Label(st.Program),
+					m.When(mem.Timezone), mem.Timezone, link, calendar.RequestOccurrence(se, m.Original))))
 				continue
 			}
-			st.Mail = append(st.Mail, mail.MeetingCancelled(mem.Email, mem.Name, program.Label(st.Program), m.When(mem.Timezone),
-				mem.Timezone, link, calendar.CancelOccurrence(se, m.Original)))
+			st.Mail = append(st.Mail, queue.Mail(mail.MeetingCancelled(mem.Email, mem.Name, program.Label(st.Program), m.When(mem.Timezone),
+				mem.Timezone, link, calendar.CancelOccurrence(se, m.Original))))
 		}
 		return nil
 	})
@@ -715,7 +716,7 @@ func (s *Service) Upkeep(ctx context.Context, ref store.CircleRef) error {
 		}
 		for _, m := range st.Circle.Members {
 			if st.Prefs[m.UserID].Nudges {
-				st.Mail = append(st.Mail, mail.CircleNudge(m.Email, m.Name, program.Label(st.Program), weeks(since), s.link("/circles/"+st.Circle.ID)))
+				st.Mail = append(st.Mail, queue.Mail(mail.CircleNudge(m.Email, m.Name, program.Label(st.Program), weeks(since), s.link("/circles/"+st.Circle.ID))))
 			}
 		}
 		return nil

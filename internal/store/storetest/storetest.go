@@ -19,6 +19,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for schema set-up
 
 	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -123,11 +124,13 @@ type Outbox struct {
 	msgs []mail.Message
 }
 
-// SendMailTx records m.
-func (o *Outbox) SendMailTx(_ context.Context, _ *sql.Tx, m mail.Message) error {
+// EnqueueTx records the message of a mail job; other jobs are ignored.
+func (o *Outbox) EnqueueTx(_ context.Context, _ *sql.Tx, job store.Job) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.msgs = append(o.msgs, m)
+	if j, ok := job.(queue.MailJob); ok {
+		o.msgs = append(o.msgs, j.Message)
+	}
 	return nil
 }
 
@@ -148,13 +151,13 @@ type Jobs struct {
 // Job is one recorded job.
 type Job struct {
 	ID        int64
-	Args      store.JobArgs
+	Args      store.Job
 	At        time.Time
 	Cancelled bool
 }
 
 // ScheduleTx records a job to run at at.
-func (j *Jobs) ScheduleTx(_ context.Context, _ *sql.Tx, args store.JobArgs, at time.Time) (int64, error) {
+func (j *Jobs) ScheduleTx(_ context.Context, _ *sql.Tx, args store.Job, at time.Time) (int64, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	id := int64(len(j.jobs) + 1)
