@@ -188,23 +188,26 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 	first0 := calendar.FirstOnOrAfter(rule, berlin, now.Add(-5*7*day).In(berlin), 15*60)
 	sched := &circle.Schedule{Rule: rule, Timezone: "Europe/Berlin", FirstStart: first0.UTC(), Duration: 90 * time.Minute,
 		VideoURL: "https://meet.northwind.example/autumn-circle-1"}
-	_, err = live.ChangeCircle(ctx, c.OrgID, c.ID, func(st *store.CircleState) error {
-		st.Schedule = sched
-		var past, ahead []circle.Meeting
-		for _, start := range sched.Starts(sched.FirstStart, 3+circle.Upcoming) {
-			m := circle.Meeting{Original: start, Start: start, End: start.Add(sched.Duration), Status: circle.Scheduled}
-			if start.Before(now) {
-				past = append(past, m)
-			} else if len(ahead) < circle.Upcoming {
-				ahead = append(ahead, m)
-			}
-		}
-		past = circle.Rotate(st.Circle.UserIDs(), nil, past)
-		ahead = circle.Rotate(st.Circle.UserIDs(), past, ahead)
-		st.Meetings = append(past, ahead...)
-		return nil
-	})
+	// The demo is alone with its database: no other change can come
+	// between reading the state and saving it.
+	st, err := live.FindCircleState(ctx, c.OrgID, c.ID)
 	if err != nil {
+		return err
+	}
+	st.Schedule = sched
+	var past, ahead []circle.Meeting
+	for _, start := range sched.Starts(sched.FirstStart, 3+circle.Upcoming) {
+		m := circle.Meeting{Original: start, Start: start, End: start.Add(sched.Duration), Status: circle.Scheduled}
+		if start.Before(now) {
+			past = append(past, m)
+		} else if len(ahead) < circle.Upcoming {
+			ahead = append(ahead, m)
+		}
+	}
+	past = circle.Rotate(st.Circle.UserIDs(), nil, past)
+	ahead = circle.Rotate(st.Circle.UserIDs(), past, ahead)
+	st.Meetings = append(past, ahead...)
+	if err := live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)); err != nil {
 		return err
 	}
 	if err := loadPastRooms(ctx, db, c, byKey, at, now); err != nil {

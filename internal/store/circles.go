@@ -161,7 +161,9 @@ func findAgreement(ctx context.Context, q querier, orgID, circleID string) ([]ci
 // schedule changes of one circle apply one after the other and see each
 // other.
 func lockCircle(ctx context.Context, tx *Tx, orgID, circleID string) (*program.Circle, error) {
-	if _, err := tx.exec(ctx, `UPDATE circles SET status = status WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
+	// Raising the version takes the row's lock, and tells a change planned
+	// on the state before this one (UpdateCircle) that it is stale.
+	if _, err := tx.exec(ctx, `UPDATE circles SET version = version + 1 WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
 		return nil, err
 	}
 	cs, err := findCircles(ctx, tx, "c.org_id = $1 AND c.id = $2", []any{orgID, circleID})

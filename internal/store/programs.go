@@ -568,7 +568,7 @@ func (db *DB) RespondToCircle(ctx context.Context, orgID, circleID, userID strin
 	err := db.inTx(ctx, func(tx *Tx) error {
 		// Lock the circle row first so that two answers arriving together
 		// are applied one after the other.
-		if _, err := tx.exec(ctx, `UPDATE circles SET status = status WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE circles SET version = version + 1 WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
 			return err
 		}
 		cs, err := findCircles(ctx, tx, "c.org_id = $1 AND c.id = $2", []any{orgID, circleID})

@@ -44,6 +44,37 @@ func (s *Service) link(path string) string {
 
 func (s *Service) now() time.Time { return s.DB.Now() }
 
+// changeAttempts bounds how often a change to a circle is planned again
+// because another change to the circle came first.
+const changeAttempts = 5
+
+// changeCircle reads a circle's state, lets fn change it, asks the domain
+// which reminders the new state calls for, and has the store save all of
+// it with fn's emails. The store saves only if the circle is unchanged
+// since it was read; otherwise the change is planned again on the new
+// state, so that two changes to one circle both apply, one after the
+// other, as they did when the store ran fn under the circle's lock.
+func (s *Service) changeCircle(ctx context.Context, orgID, circleID string, fn func(*store.CircleState) error) (*store.CircleState, error) {
+	for attempt := 1; ; attempt++ {
+		st, err := s.DB.FindCircleState(ctx, orgID, circleID)
+		if err != nil {
+			return nil, fmt.Errorf("change circle: %w", err)
+		}
+		if err := fn(st); err != nil {
+			return nil, fmt.Errorf("change circle: %w", err)
+		}
+		plan := circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)
+		err = s.DB.UpdateCircle(ctx, st, plan)
+		if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("change circle: %w", err)
+		}
+		return st, nil
+	}
+}
+
 func requireAdmin(u *account.User) error {
 	if !u.IsAdmin() {
 		return auth.ErrForbidden
@@ -412,7 +443,7 @@ func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID str
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+	st, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
 		changed := st.Schedule != nil
 		if changed || st.CalendarSequence > 0 {
 			// Calendars drop an update whose SEQUENCE is not above the
@@ -522,7 +553,7 @@ func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID s
 	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
-	_, err := s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+	_, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
 		if st.Schedule == nil {
 			return nil
 		}
@@ -566,7 +597,7 @@ func (s *Service) MoveMeeting(ctx context.Context, u *account.User, circleID, me
 	if err := v.Err(); err != nil {
 		return err
 	}
-	_, err := s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+	_, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
 		i, err := findMeeting(st, meetingID)
 		if err != nil {
 			return err
@@ -597,7 +628,7 @@ func (s *Service) CancelMeeting(ctx context.Context, u *account.User, circleID, 
 	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
-	_, err := s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+	_, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
 		i, err := findMeeting(st, meetingID)
 		if err != nil {
 			return err
@@ -642,7 +673,7 @@ func (s *Service) SetRoles(ctx context.Context, u *account.User, circleID, meeti
 	if err := v.Err(); err != nil {
 		return err
 	}
-	_, err = s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+	_, err = s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
 		i, err := findMeeting(st, meetingID)
 		if err != nil {
 			return err
@@ -683,7 +714,7 @@ func (s *Service) MeetingICS(ctx context.Context, u *account.User, circleID, mee
 // reminders) and nudges its members when it has not met for two cadence
 // periods. It runs for every active circle from a periodic job.
 func (s *Service) Upkeep(ctx context.Context, ref store.CircleRef) error {
-	_, err := s.DB.ChangeCircle(ctx, ref.OrgID, ref.ID, func(st *store.CircleState) error {
+	_, err := s.changeCircle(ctx, ref.OrgID, ref.ID, func(st *store.CircleState) error {
 		s.plan(st)
 		period := circle.PeriodFor(st.Program.Cadence)
 		if st.Schedule != nil {
