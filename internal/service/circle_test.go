@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -1197,6 +1198,49 @@ func TestUpkeepNoNudgeBeforeFirstMeeting(t *testing.T) {
 		for _, m := range w.since(n) {
 			if strings.Contains(m.Subject, "Time to meet again") {
 				t.Errorf("nudged with a meeting coming up: %s", m.Subject)
+			}
+		}
+	})
+}
+
+// TestCircleConcurrentChanges: two members cancel two different meetings
+// of one circle at the same moment. Each change is planned on the state it
+// read and applied only from that state, so the later one is planned again
+// rather than overwriting the first: both meetings end up cancelled (and,
+// in the next round, both restored).
+func TestCircleConcurrentChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		id := w.scheduled(p, "u01", "u02", "u03")
+		ahead := w.ahead(id)
+		if len(ahead) < 2 {
+			t.Fatalf("meetings ahead = %d, want at least 2", len(ahead))
+		}
+		for round := range 5 {
+			first, second := ahead[0], ahead[1]
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, m := range []circle.Meeting{first, second} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs[i] = w.circles.CancelMeeting(ctx, w.user([]string{"u01", "u02"}[i]), id, m.ID, round%2 == 1)
+				}()
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			want := circle.Cancelled
+			if round%2 == 1 {
+				want = circle.Scheduled
+			}
+			for _, m := range w.meetings(id) {
+				if (m.ID == first.ID || m.ID == second.ID) && m.Status != want {
+					t.Fatalf("round %d: meeting %s is %s, want %s: a change was lost", round, m.ID, m.Status, want)
+				}
 			}
 		}
 	})
