@@ -55,8 +55,8 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 
 // openStore connects and applies every migration, Holdspace's and the job
 // queue's.
-func openStore(ctx context.Context, cfg *config.Config) (*store.DB, error) {
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+func openStore(ctx context.Context, cfg *config.Config, opts ...store.Option) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	logger := newLogger(cfg, stderr)
 
-	db, err := openStore(ctx, cfg)
+	// The store puts jobs (mail, reminders) in the queue inside its own
+	// transactions, and the queue's workers need the store's connection
+	// and the services built on the store. The inserting side of the
+	// queue needs no connection of its own, so it comes first and the
+	// store opens with it; the working side comes after the services.
+	engine, err := store.ParseURL(cfg.DatabaseURL)
+	if err != nil {
+		return usageError{fmt.Errorf("configuration: HOLDSPACE_DATABASE_URL: %w", err)}
+	}
+	jobs, err := queue.NewInserter(engine)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg, store.WithOutbox(jobs), store.WithScheduler(jobs))
 	if err != nil {
 		return err
 	}
@@ -138,7 +151,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	db.Outbox, db.Jobs = q, q
 	defer func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 		defer cancel()

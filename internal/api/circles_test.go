@@ -625,12 +625,12 @@ func TestReminderPrefs(t *testing.T) {
 		if diff := cmp.Diff(api.ReminderPrefs{Offsets: []int{1440, 60}, Nudges: true}, p); diff != "" {
 			t.Errorf("default prefs (-want +got):\n%s", diff)
 		}
-		jobsBefore := len(e.db.Jobs.(*storetest.Jobs).Pending())
+		jobsBefore := len(e.jobs.Pending())
 		ann.do(t, "PUT", "/api/v1/me/reminders", map[string]any{"offsets": []int{60, 15, 60, 10080}, "nudges": false}).want(t, http.StatusOK, reset(&p))
 		if diff := cmp.Diff(api.ReminderPrefs{Offsets: []int{10080, 60, 15}, Nudges: false}, p); diff != "" {
 			t.Errorf("saved prefs (-want +got):\n%s", diff)
 		}
-		if after := len(e.db.Jobs.(*storetest.Jobs).Pending()); after <= jobsBefore {
+		if after := len(e.jobs.Pending()); after <= jobsBefore {
 			t.Errorf("%d reminder jobs after asking for more reminders, %d before", after, jobsBefore)
 		}
 		ann.do(t, "GET", "/api/v1/me/reminders", nil).want(t, http.StatusOK, reset(&p))
@@ -745,9 +745,7 @@ func forEachDBWithClock(t *testing.T, fn func(t *testing.T, e *env, clk *clock))
 		t.Run(eng.Name, func(t *testing.T) {
 			t.Parallel()
 			clk := &clock{t: time.Now().UTC()}
-			db := storetest.Open(t, eng.URL(t))
-			db.Now = clk.Now
-			fn(t, newEnv(t, db), clk)
+			fn(t, newEnv(t, eng.URL(t), store.WithClock(clk.Now)), clk)
 		})
 	}
 }

@@ -55,6 +55,7 @@ type env struct {
 	api       *api.API
 	srv       *httptest.Server
 	mail      *storetest.Outbox
+	jobs      *storetest.Jobs
 	// hub is the API's live fan-out. Nothing relays room changes to it
 	// in tests: a test publishes what it wants a stream to receive.
 	hub *live.Hub
@@ -68,7 +69,7 @@ func forEachDB(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, eng := range storetest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {
 			t.Parallel()
-			fn(t, newEnv(t, storetest.Open(t, eng.URL(t))))
+			fn(t, newEnv(t, eng.URL(t)))
 		})
 	}
 }
@@ -77,14 +78,15 @@ func forEachDB(t *testing.T, fn func(t *testing.T, e *env)) {
 // rather than the data.
 func newSQLiteEnv(tb testing.TB) *env {
 	tb.Helper()
-	return newEnv(tb, storetest.Open(tb, storetest.SQLiteURL(tb)))
+	return newEnv(tb, storetest.SQLiteURL(tb))
 }
 
 // newEnv serves the API on db, which storetest opened and migrated.
-func newEnv(tb testing.TB, db *store.DB) *env {
+func newEnv(tb testing.TB, dbURL string, opts ...store.Option) *env {
 	tb.Helper()
-	e := &env{db: db, mail: &storetest.Outbox{}}
-	db.Outbox, db.Jobs = e.mail, &storetest.Jobs{}
+	e := &env{mail: &storetest.Outbox{}, jobs: &storetest.Jobs{}}
+	db := storetest.Open(tb, dbURL, append([]store.Option{store.WithOutbox(e.mail), store.WithScheduler(e.jobs)}, opts...)...)
+	e.db = db
 	base, _ := url.Parse("http://holdspace.test")
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {

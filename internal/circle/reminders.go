@@ -81,3 +81,82 @@ func NeedsNudge(lastMet, formed time.Time, nudgedAt *time.Time, period time.Dura
 	}
 	return true
 }
+
+// ScheduledReminder is a reminder waiting to be sent, with the job that
+// will send it.
+type ScheduledReminder struct {
+	ID        string
+	MeetingID string
+	UserID    string
+	Offset    int // minutes before the meeting
+	Due       time.Time
+	JobID     int64
+}
+
+// NewReminder is a reminder a plan creates.
+type NewReminder struct {
+	// Meeting indexes the meetings PlanReminders was given, so that a
+	// meeting not yet saved (without an ID) can have reminders too.
+	Meeting int
+	UserID  string
+	Offset  int
+	Due     time.Time
+}
+
+// ReminderPlan is what makes a circle's scheduled reminders exactly the
+// ones its members' settings call for.
+type ReminderPlan struct {
+	Cancel []ScheduledReminder
+	Create []NewReminder
+}
+
+// PlanReminders decides the reminders of meetings: one per member, offset
+// and scheduled meeting ahead of now. A scheduled reminder that is still
+// wanted at the same due time is kept, even if it is already due but not
+// yet sent, so that a change to the circle while its job waits to run does
+// not drop it; every other scheduled reminder is cancelled. New reminders
+// are made only while their due time has not passed.
+func PlanReminders(meetings []Meeting, members []string, prefs map[string]ReminderPrefs, scheduled []ScheduledReminder, now time.Time) ReminderPlan {
+	type key struct {
+		meeting int // index in meetings
+		user    string
+		offset  int
+	}
+	index := make(map[string]int, len(meetings))
+	want := map[key]time.Time{}
+	var order []key
+	for i, m := range meetings {
+		if m.ID != "" {
+			index[m.ID] = i
+		}
+		if m.Status != Scheduled || !m.Start.After(now) {
+			continue
+		}
+		for _, u := range members {
+			for _, off := range prefs[u].Offsets {
+				k := key{i, u, off}
+				if _, ok := want[k]; !ok {
+					order = append(order, k)
+				}
+				want[k] = m.Start.Add(-time.Duration(off) * time.Minute)
+			}
+		}
+	}
+	var plan ReminderPlan
+	kept := map[key]bool{}
+	for _, r := range scheduled {
+		i, ok := index[r.MeetingID]
+		k := key{i, r.UserID, r.Offset}
+		if due, wanted := want[k]; ok && wanted && due.Equal(r.Due) {
+			kept[k] = true
+			continue
+		}
+		plan.Cancel = append(plan.Cancel, r)
+	}
+	for _, k := range order {
+		if due := want[k]; !kept[k] && due.After(now) {
+			plan.Create = append(plan.Create, NewReminder{Meeting: k.meeting, UserID: k.user, Offset: k.offset, Due: due})
+		}
+	}
+	return plan
+}

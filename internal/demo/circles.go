@@ -10,7 +10,6 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/calendar"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
@@ -71,12 +70,14 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		}
 	}
 
-	realNow := db.Now
-	defer func() { db.Now = realNow }()
-	now := realNow()
-	// at runs the store's writes as if it were ago before now, so the
-	// circle's history has plausible dates.
-	at := func(ago time.Duration) { db.Now = func() time.Time { return now.Add(-ago) } }
+	now := db.Now()
+	// From here on db is a handle on the same database whose clock at
+	// sets back, so that the circle's history has plausible dates; live
+	// keeps the real time.
+	var ago time.Duration
+	live := db
+	db = live.WithClock(func() time.Time { return now.Add(-ago) })
+	at := func(d time.Duration) { ago = d }
 	week := 7 * 24 * time.Hour
 
 	at(10 * week)
@@ -113,7 +114,7 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	if err != nil {
 		return err
 	}
-	noMail := func(*program.Circle) []mail.Message { return nil }
+	noMail := func(*program.Circle) []store.Job { return nil }
 	at(6 * week)
 	for _, c := range formed {
 		for _, m := range c.Members {
@@ -123,15 +124,17 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		}
 	}
 	for i, dc := range autumnCircles {
-		if err := loadHistory(ctx, db, &formed[i], dc, byKey, at, realNow); err != nil {
+		if err := loadHistory(ctx, db, live, &formed[i], dc, byKey, at); err != nil {
 			return fmt.Errorf("demo circle history: %w", err)
 		}
 	}
 	return nil
 }
 
-func loadHistory(ctx context.Context, db *store.DB, c *program.Circle, dc demoCircle, byKey map[string]*account.User,
-	at func(time.Duration), realNow func() time.Time) error {
+// loadHistory writes a circle's history through db, whose clock at sets
+// back, and its schedule through live, which keeps the real time.
+func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc demoCircle, byKey map[string]*account.User,
+	at func(time.Duration)) error {
 	rules, err := db.FindGroundRules(ctx, c.OrgID)
 	if err != nil {
 		return err
@@ -148,7 +151,7 @@ func loadHistory(ctx context.Context, db *store.DB, c *program.Circle, dc demoCi
 	if !dc.scheduled {
 		return nil
 	}
-	noMail := func(*program.Circle, *circle.AgreementVersion, bool) []mail.Message { return nil }
+	noMail := func(*program.Circle, *circle.AgreementVersion, bool) []store.Job { return nil }
 	// Version 1, agreed by everyone in the first weeks.
 	at(5*7*day + 3*day)
 	first := byKey[dc.members[0]]
@@ -176,8 +179,7 @@ func loadHistory(ctx context.Context, db *store.DB, c *program.Circle, dc demoCi
 
 	// A fortnightly schedule in Berlin time that began five weeks ago;
 	// meetings held so far keep the roles the rotation gave them.
-	db.Now = realNow
-	now := realNow()
+	now := live.Now()
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		return err
@@ -186,23 +188,26 @@ func loadHistory(ctx context.Context, db *store.DB, c *program.Circle, dc demoCi
 	first0 := calendar.FirstOnOrAfter(rule, berlin, now.Add(-5*7*day).In(berlin), 15*60)
 	sched := &circle.Schedule{Rule: rule, Timezone: "Europe/Berlin", FirstStart: first0.UTC(), Duration: 90 * time.Minute,
 		VideoURL: "https://meet.northwind.example/autumn-circle-1"}
-	_, err = db.ChangeCircle(ctx, c.OrgID, c.ID, func(st *store.CircleState) error {
-		st.Schedule = sched
-		var past, ahead []circle.Meeting
-		for _, start := range sched.Starts(sched.FirstStart, 3+circle.Upcoming) {
-			m := circle.Meeting{Original: start, Start: start, End: start.Add(sched.Duration), Status: circle.Scheduled}
-			if start.Before(now) {
-				past = append(past, m)
-			} else if len(ahead) < circle.Upcoming {
-				ahead = append(ahead, m)
-			}
-		}
-		past = circle.Rotate(st.Circle.UserIDs(), nil, past)
-		ahead = circle.Rotate(st.Circle.UserIDs(), past, ahead)
-		st.Meetings = append(past, ahead...)
-		return nil
-	})
+	// The demo is alone with its database: no other change can come
+	// between reading the state and saving it.
+	st, err := live.FindCircleState(ctx, c.OrgID, c.ID)
 	if err != nil {
+		return err
+	}
+	st.Schedule = sched
+	var past, ahead []circle.Meeting
+	for _, start := range sched.Starts(sched.FirstStart, 3+circle.Upcoming) {
+		m := circle.Meeting{Original: start, Start: start, End: start.Add(sched.Duration), Status: circle.Scheduled}
+		if start.Before(now) {
+			past = append(past, m)
+		} else if len(ahead) < circle.Upcoming {
+			ahead = append(ahead, m)
+		}
+	}
+	past = circle.Rotate(st.Circle.UserIDs(), nil, past)
+	ahead = circle.Rotate(st.Circle.UserIDs(), past, ahead)
+	st.Meetings = append(past, ahead...)
+	if err := live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)); err != nil {
 		return err
 	}
 	if err := loadPastRooms(ctx, db, c, byKey, at, now); err != nil {

@@ -12,10 +12,10 @@ import (
 )
 
 func TestLoadOnce(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		jobs := &storetest.Jobs{}
-		db.Outbox, db.Jobs = &storetest.Outbox{}, jobs
+		db := storetest.Open(t, dbURL, store.WithOutbox(&storetest.Outbox{}), store.WithScheduler(jobs))
 		r, err := demo.Load(ctx, db)
 		if err != nil {
 			t.Fatal(err)

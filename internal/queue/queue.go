@@ -81,8 +81,36 @@ type Config struct {
 // that causes the email; Start working jobs when the app starts and Stop
 // when it ends.
 type Queue struct {
-	client       *river.Client[*sql.Tx]
+	Inserter
 	listenerPool *pgxpool.Pool // nil on SQLite
+}
+
+// Inserter inserts and cancels jobs inside the app's transactions, and
+// does nothing else: it holds no connection of its own (River's
+// insert-only client, on a driver without a pool), so it can exist before
+// the database is opened. The store takes one as its outbox and scheduler
+// when it opens, which breaks the circle that the workers would otherwise
+// make: they need the store's connection and the services, and the store
+// needs somewhere to put jobs. A Queue is also an Inserter.
+type Inserter struct {
+	client *river.Client[*sql.Tx]
+}
+
+// NewInserter returns an Inserter for engine (EngineSQLite or
+// EnginePostgres). The jobs it inserts are worked by a Queue on the same
+// database.
+func NewInserter(engine string) (*Inserter, error) {
+	driver, err := newDriver(engine, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	// No Queues and no Workers: River makes an insert-only client, which
+	// needs no pool as long as only the ...Tx methods are used.
+	client, err := river.NewClient(driver, &river.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, fmt.Errorf("queue: inserter: %w", err)
+	}
+	return &Inserter{client: client}, nil
 }
 
 // New returns a Queue that can insert jobs at once and works them after
@@ -152,11 +180,12 @@ func New(cfg Config) (*Queue, error) {
 		}
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	return &Queue{client: client, listenerPool: listenerPool}, nil
+	return &Queue{Inserter: Inserter{client: client}, listenerPool: listenerPool}, nil
 }
 
 // newDriver is the one place where the engines differ. Both drivers work
 // on *sql.Tx, so jobs can be inserted in the app's transactions on either.
+// A nil db gives a driver for inserting in transactions only.
 func newDriver(engine string, db *sql.DB, listenerPool *pgxpool.Pool) (riverdriver.Driver[*sql.Tx], error) {
 	switch engine {
 	case EngineSQLite:
@@ -218,11 +247,23 @@ func (q *Queue) Stop(ctx context.Context) error {
 
 // SendMailTx queues m in tx: it is sent after tx commits, and never if tx
 // rolls back. An invalid message is refused here rather than failing later.
-func (q *Queue) SendMailTx(ctx context.Context, tx *sql.Tx, m mail.Message) error {
+func (q *Inserter) SendMailTx(ctx context.Context, tx *sql.Tx, m mail.Message) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("queue: %w", err)
 	}
-	return q.InsertTx(ctx, tx, mailArgs{Message: m})
+	return q.EnqueueTx(ctx, tx, MailJob{Message: m})
+}
+
+// EnqueueTx inserts job in tx, as the store's outbox: a job that can
+// validate itself (a MailJob) is refused here when it is invalid, rather
+// than failing later.
+func (q *Inserter) EnqueueTx(ctx context.Context, tx *sql.Tx, job interface{ Kind() string }) error {
+	if v, ok := job.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("queue: %w", err)
+		}
+	}
+	return q.InsertTx(ctx, tx, job)
 }
 
 // SendMail queues m on its own, for email that does not go with a change
@@ -231,15 +272,15 @@ func (q *Queue) SendMail(ctx context.Context, m mail.Message) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("queue: %w", err)
 	}
-	if _, err := q.client.Insert(ctx, mailArgs{Message: m}, nil); err != nil {
-		return fmt.Errorf("queue: insert %s job: %w", mailArgs{}.Kind(), err)
+	if _, err := q.client.Insert(ctx, MailJob{Message: m}, nil); err != nil {
+		return fmt.Errorf("queue: insert %s job: %w", MailJob{}.Kind(), err)
 	}
 	return nil
 }
 
 // InsertTx inserts a job of any registered kind in tx, for the packages
 // that add workers through Config.JobWorkers.
-func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
+func (q *Inserter) InsertTx(ctx context.Context, tx *sql.Tx, args interface{ Kind() string }) error {
 	if _, err := q.client.InsertTx(ctx, tx, args, nil); err != nil {
 		return fmt.Errorf("queue: insert %s job: %w", args.Kind(), err)
 	}
@@ -250,7 +291,7 @@ func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs) er
 // it can be cancelled when the plan changes.
 // args is any job's arguments; it is spelt as the bare interface so that
 // packages can call this without importing River.
-func (q *Queue) ScheduleTx(ctx context.Context, tx *sql.Tx, args interface{ Kind() string }, at time.Time) (int64, error) {
+func (q *Inserter) ScheduleTx(ctx context.Context, tx *sql.Tx, args interface{ Kind() string }, at time.Time) (int64, error) {
 	res, err := q.client.InsertTx(ctx, tx, args, &river.InsertOpts{ScheduledAt: at})
 	if err != nil {
 		return 0, fmt.Errorf("queue: schedule %s job: %w", args.Kind(), err)
@@ -260,7 +301,7 @@ func (q *Queue) ScheduleTx(ctx context.Context, tx *sql.Tx, args interface{ Kind
 
 // CancelJobTx cancels a job in tx. A job that already ran, or is running,
 // is left alone: its worker checks whether its work is still wanted.
-func (q *Queue) CancelJobTx(ctx context.Context, tx *sql.Tx, id int64) error {
+func (q *Inserter) CancelJobTx(ctx context.Context, tx *sql.Tx, id int64) error {
 	if _, err := q.client.JobCancelTx(ctx, tx, id); err != nil && !errors.Is(err, river.ErrNotFound) {
 		return fmt.Errorf("queue: cancel job %d: %w", id, err)
 	}

@@ -203,7 +203,7 @@ func waitForJobs(tb testing.TB, q *Queue, want int) []*rivertype.JobRow {
 	ctx := context.Background()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		res, err := q.client.JobList(ctx, river.NewJobListParams().Kinds(mailArgs{}.Kind()).First(1000))
+		res, err := q.client.JobList(ctx, river.NewJobListParams().Kinds(MailJob{}.Kind()).First(1000))
 		if err != nil {
 			tb.Fatalf("JobList: %v", err)
 		}
@@ -367,7 +367,7 @@ func TestInvalidMessageIsCancelled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := q.InsertTx(ctx, tx, mailArgs{Message: invalid}); err != nil {
+		if err := q.InsertTx(ctx, tx, MailJob{Message: invalid}); err != nil {
 			t.Fatal(err)
 		}
 		if err := tx.Commit(); err != nil {

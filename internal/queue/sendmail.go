@@ -21,23 +21,41 @@ const (
 	mailMaxBackoff  = time.Hour
 )
 
-// mailArgs are the arguments of a send_mail job: the whole message, so
-// that sending needs nothing else from the database.
-type mailArgs struct {
+// MailJob is a send_mail job: the whole message, so that sending needs
+// nothing else from the database. Services hand it to the store, which
+// enqueues it with the change that causes the email.
+type MailJob struct {
 	Message mail.Message `json:"message"`
 }
 
-// Kind names the job in the database; changing it strands queued jobs.
-func (mailArgs) Kind() string { return "send_mail" }
+// Mail is the job that sends m.
+func Mail(m mail.Message) MailJob { return MailJob{Message: m} }
+
+// Mails is the jobs that send msgs, one each.
+func Mails(msgs []mail.Message) []interface{ Kind() string } {
+	out := make([]interface{ Kind() string }, len(msgs))
+	for i, m := range msgs {
+		out[i] = MailJob{Message: m}
+	}
+	return out
+}
+
+// Kind names the job in the database; changing it, or the JSON of the
+// job, strands queued jobs.
+func (MailJob) Kind() string { return "send_mail" }
+
+// Validate refuses a message that could never be sent, when it is
+// enqueued rather than when it fails later.
+func (j MailJob) Validate() error { return j.Message.Validate() }
 
 // InsertOpts gives mail its own number of attempts.
-func (mailArgs) InsertOpts() river.InsertOpts {
+func (MailJob) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: mailMaxAttempts}
 }
 
 // mailWorker sends the message of a send_mail job.
 type mailWorker struct {
-	river.WorkerDefaults[mailArgs]
+	river.WorkerDefaults[MailJob]
 	sender     mail.Sender
 	logger     *slog.Logger
 	retryDelay time.Duration // if set, replaces mailBackoff (tests)
@@ -45,7 +63,7 @@ type mailWorker struct {
 
 // Work sends the message. A failed send returns the error, and River
 // retries the job; a message that can never be sent is cancelled.
-func (w *mailWorker) Work(ctx context.Context, job *river.Job[mailArgs]) error {
+func (w *mailWorker) Work(ctx context.Context, job *river.Job[MailJob]) error {
 	if err := job.Args.Message.Validate(); err != nil {
 		// Not retried, so River's error handler does not see it.
 		w.logger.ErrorContext(ctx, "job failed, giving up",
@@ -62,7 +80,7 @@ func (w *mailWorker) Work(ctx context.Context, job *river.Job[mailArgs]) error {
 }
 
 // NextRetry schedules the next attempt after a failed send.
-func (w *mailWorker) NextRetry(job *river.Job[mailArgs]) time.Time {
+func (w *mailWorker) NextRetry(job *river.Job[MailJob]) time.Time {
 	if w.retryDelay > 0 {
 		return time.Now().Add(w.retryDelay)
 	}

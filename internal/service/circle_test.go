@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,9 +37,10 @@ var fortnightlyStarts = []time.Time{
 
 // newCircleWorld is a world of eight people, those with odd numbers in
 // Berlin and the others in New York, and a group program of three to four.
-func newCircleWorld(t *testing.T, db *store.DB) (*world, *program.Program) {
+func newCircleWorld(t *testing.T, dbURL string) (*world, *program.Program) {
 	t.Helper()
-	w := newWorld(t, db, 8)
+	w := newWorld(t, dbURL, 8)
+	db := w.db
 	for i, u := range w.members {
 		tz := "America/New_York"
 		if i%2 == 1 {
@@ -203,8 +205,8 @@ func wantErr(t *testing.T, what string, err, want error) {
 }
 
 func TestGroundRulesGate(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		id := w.formCircle(p, "u01", "u02", "u03")
 		a := w.user("u01")
 
@@ -284,8 +286,9 @@ func TestGroundRulesGate(t *testing.T) {
 }
 
 func TestCirclePrivacy(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		db := w.db
 		one := w.scheduled(p, "u01", "u02", "u03")
 		two := w.formCircle(p, "u04", "u05", "u06")
 		w.ack(two, "u04", "u05", "u06")
@@ -358,8 +361,8 @@ func TestCirclePrivacy(t *testing.T) {
 }
 
 func TestWorkingAgreement(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		id := w.formCircle(p, "u01", "u02", "u03")
 		w.ack(id, "u01", "u02", "u03")
 		a, b, c := w.user("u01"), w.user("u02"), w.user("u03")
@@ -490,8 +493,8 @@ func TestWorkingAgreement(t *testing.T) {
 }
 
 func TestScheduleAcrossTimeZones(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		ids := []string{"u01", "u02", "u03"} // Berlin, New York, Berlin
 		id := w.formCircle(p, ids...)
 		w.ack(id, ids...)
@@ -623,8 +626,8 @@ func TestScheduleAcrossTimeZones(t *testing.T) {
 }
 
 func TestReminders(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		ids := []string{"u01", "u02", "u03"}
 		id := w.scheduled(p, ids...)
 		ms := w.meetings(id)
@@ -821,8 +824,8 @@ func TestReminders(t *testing.T) {
 }
 
 func TestUpkeepTopsUp(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		ids := []string{"u01", "u02", "u03"}
 		id := w.scheduled(p, ids...)
 
@@ -894,8 +897,8 @@ func TestUpkeepTopsUp(t *testing.T) {
 }
 
 func TestUpkeepNudges(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		formed := w.now
 		quiet := w.formCircle(p, "u01", "u02", "u03")
 		w.scheduled(p, "u04", "u05", "u06")
@@ -945,8 +948,9 @@ func TestUpkeepNudges(t *testing.T) {
 }
 
 func TestLeave(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		db := w.db
 		ids := []string{"u01", "u02", "u03"}
 		id := w.scheduled(p, ids...)
 		leaver := w.user("u02")
@@ -1054,8 +1058,8 @@ func TestLeave(t *testing.T) {
 }
 
 func TestCalendarFeed(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		id := w.scheduled(p, "u01", "u02", "u03")
 		a, b := w.user("u01"), w.user("u02")
 		if has, _ := w.circles.HasFeed(ctx, a); has {
@@ -1135,8 +1139,8 @@ func TestCalendarFeed(t *testing.T) {
 }
 
 func TestMeetingChangeRules(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		id := w.scheduled(p, "u01", "u02", "u03")
 		a := w.user("u01")
 		ms := w.meetings(id)
@@ -1176,8 +1180,8 @@ func TestMeetingChangeRules(t *testing.T) {
 // A circle that took a while to find its first time is not nudged while
 // that first meeting is coming up.
 func TestUpkeepNoNudgeBeforeFirstMeeting(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, p := newCircleWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
 		formed := w.now
 		id := w.formCircle(p, "u01", "u02", "u03")
 		w.ack(id, "u01", "u02", "u03")
@@ -1195,6 +1199,49 @@ func TestUpkeepNoNudgeBeforeFirstMeeting(t *testing.T) {
 		for _, m := range w.since(n) {
 			if strings.Contains(m.Subject, "Time to meet again") {
 				t.Errorf("nudged with a meeting coming up: %s", m.Subject)
+			}
+		}
+	})
+}
+
+// TestCircleConcurrentChanges: two members cancel two different meetings
+// of one circle at the same moment. Each change is planned on the state it
+// read and applied only from that state, so the later one is planned again
+// rather than overwriting the first: both meetings end up cancelled (and,
+// in the next round, both restored).
+func TestCircleConcurrentChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		id := w.scheduled(p, "u01", "u02", "u03")
+		ahead := w.ahead(id)
+		if len(ahead) < 2 {
+			t.Fatalf("meetings ahead = %d, want at least 2", len(ahead))
+		}
+		for round := range 5 {
+			first, second := ahead[0], ahead[1]
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, m := range []circle.Meeting{first, second} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs[i] = w.circles.CancelMeeting(ctx, w.user([]string{"u01", "u02"}[i]), id, m.ID, round%2 == 1)
+				}()
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			want := circle.Cancelled
+			if round%2 == 1 {
+				want = circle.Scheduled
+			}
+			for _, m := range w.meetings(id) {
+				if (m.ID == first.ID || m.ID == second.ID) && m.Status != want {
+					t.Fatalf("round %d: meeting %s is %s, want %s: a change was lost", round, m.ID, m.Status, want)
+				}
 			}
 		}
 	})

@@ -41,10 +41,11 @@ type world struct {
 
 // newWorld makes an organisation with an admin, a manager and n-1 more
 // people in four departments, and a topic vocabulary.
-func newWorld(t *testing.T, db *store.DB, n int) *world {
+func newWorld(t *testing.T, dbURL string, n int) *world {
 	t.Helper()
-	w := &world{t: t, db: db, outbox: &storetest.Outbox{}, jobs: &storetest.Jobs{}, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	db.Outbox, db.Jobs, db.Now = w.outbox, w.jobs, func() time.Time { return w.now }
+	w := &world{t: t, outbox: &storetest.Outbox{}, jobs: &storetest.Jobs{}, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	db := storetest.Open(t, dbURL, store.WithOutbox(w.outbox), store.WithScheduler(w.jobs), store.WithClock(func() time.Time { return w.now }))
+	w.db = db
 	base, _ := url.Parse("http://holdspace.test")
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	w.programs = &programs.Service{DB: db, BaseURL: base, Logger: logger}
@@ -115,8 +116,8 @@ func (w *world) user(id string) *account.User {
 }
 
 func TestProposePublishConsent(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db, 12)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 12)
 		p := w.program(program.FormatGroup)
 		for i, u := range w.members {
 			w.optIn(u, p, []string{"Feedback", "Strategy", "Delegation"}[i%3])
@@ -246,8 +247,8 @@ func TestProposePublishConsent(t *testing.T) {
 }
 
 func TestMoveChecksRules(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db, 10)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 10)
 		p := w.program(program.FormatGroup)
 		for _, u := range w.members {
 			w.optIn(u, p, "Feedback")
@@ -297,8 +298,9 @@ func TestMoveChecksRules(t *testing.T) {
 }
 
 func TestPrivacyAndTenancy(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db, 8)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 8)
+		db := w.db
 		p := w.program(program.FormatGroup)
 		for _, u := range w.members {
 			w.optIn(u, p, "Feedback")
@@ -358,8 +360,8 @@ func TestPrivacyAndTenancy(t *testing.T) {
 }
 
 func TestOptInRules(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db, 4)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 4)
 		p := w.program(program.FormatGroup)
 		u := w.user("u01")
 		bad := &program.OptIn{ProgramID: p.ID, Topics: []string{"Knitting"}, Availability: []program.Interval{{600, 500}}}
@@ -391,8 +393,8 @@ func TestOptInRules(t *testing.T) {
 }
 
 func TestPairInvitation(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db, 5)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 5)
 		p := w.program(program.FormatPair)
 		for _, u := range w.members {
 			w.optIn(u, p, "Feedback")

@@ -16,8 +16,8 @@ import (
 // A guest observes one meeting while it runs, after accepting the ground
 // rules, and sees nothing else of the circle.
 func TestGuest(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, id, m, _ := roomWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, m, _ := roomWorld(t, dbURL)
 		member, guest := w.user("u01"), w.user("u06")
 		_, err := w.room.InviteGuest(ctx, member, id, m.ID, "u02")
 		if f, ok := fault.FieldsOf(err); !ok || f["user_id"] == "" {

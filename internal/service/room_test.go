@@ -44,9 +44,9 @@ func (n *notes) of(room string) []int64 {
 
 // roomWorld is a scheduled circle of three whose first meeting is about
 // to begin, with the live fan-out recorded and a key for reflections.
-func roomWorld(t *testing.T, db *store.DB) (*world, string, circle.Meeting, *notes) {
+func roomWorld(t *testing.T, dbURL string) (*world, string, circle.Meeting, *notes) {
 	t.Helper()
-	w, p := newCircleWorld(t, db)
+	w, p := newCircleWorld(t, dbURL)
 	id := w.scheduled(p, "u01", "u02", "u03")
 	m := w.ahead(id)[0]
 	w.now = m.Start.Add(-5 * time.Minute)
@@ -61,8 +61,9 @@ func roomWorld(t *testing.T, db *store.DB) (*world, string, circle.Meeting, *not
 }
 
 func TestRoomCommands(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, id, m, n := roomWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, m, n := roomWorld(t, dbURL)
+		db := w.db
 		fac, tk := w.user(m.FacilitatorID), w.user(m.TimekeeperID)
 		var other string
 		for _, u := range []string{"u01", "u02", "u03"} {
@@ -127,8 +128,8 @@ func TestRoomCommands(t *testing.T) {
 }
 
 func TestRoomContent(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, id, m, n := roomWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, m, n := roomWorld(t, dbURL)
 		a, b, c := w.user("u01"), w.user("u02"), w.user("u03")
 		if _, err := w.circles.AddCommitment(ctx, b, id, "Ask my team for feedback"); err != nil {
 			t.Fatal(err)
@@ -214,8 +215,9 @@ func TestRoomContent(t *testing.T) {
 }
 
 func TestReflectionIsSealed(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, id, m, _ := roomWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, m, _ := roomWorld(t, dbURL)
+		db := w.db
 		a, b := w.user("u01"), w.user("u02")
 		const text = "I noticed I wanted to rescue Ben instead of asking."
 		if err := w.room.Reflect(ctx, a, id, m.ID, text); err != nil {
@@ -239,8 +241,8 @@ func TestReflectionIsSealed(t *testing.T) {
 }
 
 func TestRoomPrivacy(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, id, m, _ := roomWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, m, _ := roomWorld(t, dbURL)
 		for who, user := range map[string]*account.User{"an admin": w.admin, "a member of another circle": w.user("u05")} {
 			if _, err := w.room.Room(ctx, user, id, m.ID); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s opens the room: %v", who, err)
@@ -269,8 +271,8 @@ func TestRoomPrivacy(t *testing.T) {
 // When the meeting ends, every member gets its summary — who came, who
 // presented, the commitments — and never the note or the offers.
 func TestMeetingSummary(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, id, m, _ := roomWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, m, _ := roomWorld(t, dbURL)
 		tk := w.user(m.TimekeeperID)
 		v, err := w.room.Room(ctx, tk, id, m.ID)
 		if err != nil {
@@ -326,8 +328,8 @@ func TestMeetingSummary(t *testing.T) {
 // A circle chooses its own meeting format; rooms opened afterwards follow
 // it.
 func TestRoomSettings(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, id, m, _ := roomWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, m, _ := roomWorld(t, dbURL)
 		a := w.user("u01")
 		st, err := w.room.RoomSettings(ctx, a, id)
 		if err != nil || st.Protocol != room.Council {
@@ -360,8 +362,8 @@ func TestRoomSettings(t *testing.T) {
 // At the close each member answers "did we get what we wanted today?";
 // the circle sees the answers together, and they can be changed.
 func TestClosingAnswers(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, id, m, n := roomWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, m, n := roomWorld(t, dbURL)
 		tk := w.user(m.TimekeeperID)
 		answerField := func(err error) string {
 			t.Helper()
@@ -456,8 +458,8 @@ func TestClosingAnswers(t *testing.T) {
 // A circle that met early and ended the meeting in its room is not
 // reminded of it afterwards; its other meetings are.
 func TestNoReminderOfAnEndedMeeting(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, id, _, _ := roomWorld(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, _, _ := roomWorld(t, dbURL)
 		ahead := w.ahead(id)
 		early, later := ahead[1], ahead[2]
 		tk := w.user(early.TimekeeperID)

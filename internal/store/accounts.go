@@ -8,7 +8,6 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/fault"
-	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/people"
 )
 
@@ -33,14 +32,14 @@ func (db *DB) FindOrgBySlug(ctx context.Context, slug string) (*account.Org, err
 }
 
 // CreateSignup records a pending sign-up and emails its confirmation link.
-func (db *DB) CreateSignup(ctx context.Context, s account.Signup, tokenHash string, msg mail.Message) error {
+func (db *DB) CreateSignup(ctx context.Context, s account.Signup, tokenHash string, msg Job) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(ctx, `INSERT INTO signups (token_hash, org_name, name, email, password_hash, timezone, created_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 			tokenHash, s.OrgName, s.Name, s.Email, s.PasswordHash, s.Timezone, tx.now, tx.now.Add(account.SignupLifetime)); err != nil {
 			return err
 		}
-		return db.sendMail(ctx, tx, msg)
+		return db.enqueue(ctx, tx, msg)
 	})
 	if err != nil {
 		return fmt.Errorf("create signup: %w", err)
@@ -141,12 +140,12 @@ func createOrg(ctx context.Context, tx *Tx, name string) (*account.Org, error) {
 // CreateLink stores an emailed single-use link for a person and enqueues
 // the email that carries it. Older unused links of the same purpose stop
 // working.
-func (db *DB) CreateLink(ctx context.Context, orgID, userID string, purpose account.Purpose, tokenHash string, msg mail.Message) error {
+func (db *DB) CreateLink(ctx context.Context, orgID, userID string, purpose account.Purpose, tokenHash string, msg Job) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if err := createLink(ctx, tx, orgID, userID, purpose, tokenHash); err != nil {
 			return err
 		}
-		return db.sendMail(ctx, tx, msg)
+		return db.enqueue(ctx, tx, msg)
 	})
 	if err != nil {
 		return fmt.Errorf("create link: %w", err)
@@ -250,7 +249,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, tokenHash, name, timezone, p
 // carries it.
 type Invite struct {
 	TokenHash string
-	Message   mail.Message
+	Mail      Job
 }
 
 // InvitePerson adds one person to orgID and emails their invitation.
@@ -270,7 +269,7 @@ func (db *DB) InvitePerson(ctx context.Context, orgID string, p account.NewPerso
 		if err := createLink(ctx, tx, orgID, u.ID, account.PurposeInvite, inv.TokenHash); err != nil {
 			return err
 		}
-		return db.sendMail(ctx, tx, inv.Message)
+		return db.enqueue(ctx, tx, inv.Mail)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("invite person: %w", err)
@@ -291,7 +290,7 @@ func (db *DB) ResendInvitation(ctx context.Context, orgID, userID string, inv In
 		if err := createLink(ctx, tx, orgID, userID, account.PurposeInvite, inv.TokenHash); err != nil {
 			return err
 		}
-		return db.sendMail(ctx, tx, inv.Message)
+		return db.enqueue(ctx, tx, inv.Mail)
 	})
 	if err != nil {
 		return fmt.Errorf("resend invitation: %w", err)
@@ -355,7 +354,7 @@ func (db *DB) ImportPeople(ctx context.Context, orgID string, rows []people.Row,
 			if err := createLink(ctx, tx, orgID, u.ID, account.PurposeInvite, invites[i].TokenHash); err != nil {
 				return err
 			}
-			if err := db.sendMail(ctx, tx, invites[i].Message); err != nil {
+			if err := db.enqueue(ctx, tx, invites[i].Mail); err != nil {
 				return err
 			}
 			created = append(created, *u)

@@ -9,20 +9,14 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 )
-
-// JobArgs are the arguments of a background job; its Kind names the
-// worker. It is an alias of the bare interface, so the queue satisfies
-// Scheduler without either package importing the other.
-type JobArgs = interface{ Kind() string }
 
 // Scheduler puts jobs to run later in the queue inside store transactions,
 // and cancels them, so that a reminder's job exists if and only if the
 // change that planned it commits.
 type Scheduler interface {
-	ScheduleTx(ctx context.Context, tx *sql.Tx, args JobArgs, at time.Time) (int64, error)
+	ScheduleTx(ctx context.Context, tx *sql.Tx, job Job, at time.Time) (int64, error)
 	CancelJobTx(ctx context.Context, tx *sql.Tx, id int64) error
 }
 
@@ -167,7 +161,9 @@ func findAgreement(ctx context.Context, q querier, orgID, circleID string) ([]ci
 // schedule changes of one circle apply one after the other and see each
 // other.
 func lockCircle(ctx context.Context, tx *Tx, orgID, circleID string) (*program.Circle, error) {
-	if _, err := tx.exec(ctx, `UPDATE circles SET status = status WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
+	// Raising the version takes the row's lock, and tells a change planned
+	// on the state before this one (UpdateCircle) that it is stale.
+	if _, err := tx.exec(ctx, `UPDATE circles SET version = version + 1 WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
 		return nil, err
 	}
 	cs, err := findCircles(ctx, tx, "c.org_id = $1 AND c.id = $2", []any{orgID, circleID})
@@ -210,7 +206,7 @@ func adoptIfComplete(ctx context.Context, tx *Tx, c *program.Circle) (*circle.Ag
 // AgreementMail builds the emails for a change to a circle's agreement:
 // the circle as it is now, the version proposed or adopted, and whether it
 // took effect.
-type AgreementMail func(c *program.Circle, v *circle.AgreementVersion, adopted bool) []mail.Message
+type AgreementMail func(c *program.Circle, v *circle.AgreementVersion, adopted bool) []Job
 
 // ProposeAgreement adds a proposed version to circleID's agreement on
 // behalf of a member, who consents to it by proposing. An earlier open
@@ -343,9 +339,9 @@ func (db *DB) WithdrawAgreement(ctx context.Context, orgID, circleID, userID str
 	return nil
 }
 
-func (db *DB) sendAll(ctx context.Context, tx *Tx, msgs []mail.Message) error {
+func (db *DB) sendAll(ctx context.Context, tx *Tx, msgs []Job) error {
 	for _, m := range msgs {
-		if err := db.sendMail(ctx, tx, m); err != nil {
+		if err := db.enqueue(ctx, tx, m); err != nil {
 			return err
 		}
 	}

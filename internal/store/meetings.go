@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 )
 
@@ -34,31 +33,77 @@ type CircleState struct {
 	Left    *circle.Departure
 	Adopted *circle.AgreementVersion
 	Now     time.Time
+	// Reminders are the reminders waiting to be sent for the circle's
+	// meetings, for circle.PlanReminders.
+	Reminders []circle.ScheduledReminder
+	// Version is the circle's version the state was read at; UpdateCircle
+	// saves the state only if the circle is still at it.
+	Version int
 
 	// Set by the change: the emails to send with it, and whether it
 	// nudged the members.
-	Mail   []mail.Message
+	Mail   []Job
 	Nudged bool
 }
 
-// ChangeCircle loads an active circle's state in a transaction, lets fn
-// change it, and saves the result: the schedule, the meetings, and every
-// reminder that the new state calls for — reminders no longer wanted are
-// cancelled with their jobs and new ones scheduled — with fn's emails.
-func (db *DB) ChangeCircle(ctx context.Context, orgID, circleID string, fn func(*CircleState) error) (*CircleState, error) {
-	var st *CircleState
+// FindCircleState reads an active circle's state for a change: a service
+// changes it, plans its reminders with circle.PlanReminders and saves both
+// with UpdateCircle.
+func (db *DB) FindCircleState(ctx context.Context, orgID, circleID string) (*CircleState, error) {
+	// The version is read first: whatever changes after it was read raises
+	// it, so UpdateCircle refuses a state read across a change.
+	var version int
+	if err := db.queryRow(ctx, `SELECT version FROM circles WHERE org_id = $1 AND id = $2`, orgID, circleID).Scan(&version); err != nil {
+		return nil, fmt.Errorf("find circle state: %w", err)
+	}
+	cs, err := findCircles(ctx, db, "c.org_id = $1 AND c.id = $2", []any{orgID, circleID})
+	if err != nil {
+		return nil, fmt.Errorf("find circle state: %w", err)
+	}
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("find circle state: %w", ErrNotFound)
+	}
+	st, err := loadCircleState(ctx, db, &cs[0], db.Now().Truncate(time.Microsecond))
+	if err != nil {
+		return nil, fmt.Errorf("find circle state: %w", err)
+	}
+	st.Version = version
+	return st, nil
+}
+
+// UpdateCircle saves st, read by FindCircleState and changed since: the
+// schedule, the meetings (new ones get their IDs), plan's reminders with
+// their jobs, and st.Mail, in one transaction. If the circle changed since
+// st was read it changes nothing and returns ErrConflict: the caller reads
+// the state again and decides again.
+func (db *DB) UpdateCircle(ctx context.Context, st *CircleState, plan circle.ReminderPlan) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
-		c, err := lockCircle(ctx, tx, orgID, circleID)
+		c := st.Circle
+		// Taking the next version locks the circle's row, so changes to
+		// one circle apply one after the other, and only from the state
+		// they were planned on.
+		res, err := tx.exec(ctx, `UPDATE circles SET version = version + 1 WHERE org_id = $1 AND id = $2 AND version = $3`, c.OrgID, c.ID, st.Version)
 		if err != nil {
 			return err
 		}
-		st, err = db.changeCircle(ctx, tx, c, nil, fn)
-		return err
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrConflict
+		}
+		old, err := loadCircleState(ctx, tx, c, tx.now)
+		if err != nil {
+			return err
+		}
+		return db.applyCircle(ctx, tx, old, st, plan)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("change circle: %w", err)
+		return fmt.Errorf("update circle: %w", err)
 	}
-	return st, nil
+	st.Version++
+	return nil
 }
 
 // LeaveCircle takes userID out of an active circle, keeps their note for
@@ -111,39 +156,85 @@ func (db *DB) LeaveCircle(ctx context.Context, orgID, circleID, userID, note str
 	return st, nil
 }
 
+// changeCircle is a change to a circle that holds its lock already: it
+// loads the state, lets fn change it, plans the reminders and saves.
 func (db *DB) changeCircle(ctx context.Context, tx *Tx, c *program.Circle, left *circle.Departure, fn func(*CircleState) error) (*CircleState, error) {
-	if c.Status != program.Active {
-		return nil, circle.ErrNotActive
-	}
-	p, err := scanProgram(tx.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, c.OrgID, c.ProgramID))
+	old, err := loadCircleState(ctx, tx, c, tx.now)
 	if err != nil {
 		return nil, err
 	}
-	st := &CircleState{Circle: c, Program: p, Left: left, Now: tx.now}
-	if st.Schedule, err = findSchedule(ctx, tx, c.OrgID, c.ID); err != nil && !errors.Is(err, ErrNotFound) {
+	st, err := loadCircleState(ctx, tx, c, tx.now)
+	if err != nil {
 		return nil, err
 	}
-	if st.Meetings, err = findMeetings(ctx, tx, c.OrgID, c.ID); err != nil {
-		return nil, err
-	}
-	if st.Prefs, err = findPrefs(ctx, tx, c.OrgID, c.UserIDs()); err != nil {
-		return nil, err
-	}
-	if err := tx.queryRow(ctx, `SELECT nudged_at, calendar_sequence FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).
-		Scan(&st.NudgedAt, &st.CalendarSequence); err != nil {
-		return nil, err
-	}
-	oldSequence := st.CalendarSequence
-	oldSchedule := st.Schedule
-	oldMeetings := make(map[string]circle.Meeting, len(st.Meetings))
-	for _, m := range st.Meetings {
-		oldMeetings[m.ID] = m
-	}
+	st.Left = left
 	if err := fn(st); err != nil {
 		return nil, err
 	}
-	if err := saveSchedule(ctx, tx, c.OrgID, c.ID, oldSchedule, st.Schedule); err != nil {
+	plan := circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)
+	return st, db.applyCircle(ctx, tx, old, st, plan)
+}
+
+type circleQuerier interface {
+	querier
+	rowQuerier
+}
+
+// loadCircleState reads an active circle's state.
+func loadCircleState(ctx context.Context, q circleQuerier, c *program.Circle, now time.Time) (*CircleState, error) {
+	if c.Status != program.Active {
+		return nil, circle.ErrNotActive
+	}
+	p, err := scanProgram(q.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, c.OrgID, c.ProgramID))
+	if err != nil {
 		return nil, err
+	}
+	st := &CircleState{Circle: c, Program: p, Now: now}
+	if st.Schedule, err = findSchedule(ctx, q, c.OrgID, c.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if st.Meetings, err = findMeetings(ctx, q, c.OrgID, c.ID); err != nil {
+		return nil, err
+	}
+	if st.Prefs, err = findPrefs(ctx, q, c.OrgID, c.UserIDs()); err != nil {
+		return nil, err
+	}
+	if err := q.queryRow(ctx, `SELECT nudged_at, calendar_sequence FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).
+		Scan(&st.NudgedAt, &st.CalendarSequence); err != nil {
+		return nil, err
+	}
+	rows, err := q.query(ctx, `SELECT r.id, r.meeting_id, r.user_id, r.offset_minutes, r.due_at, COALESCE(r.job_id, 0)
+		FROM reminders r JOIN meetings m ON m.id = r.meeting_id AND m.org_id = r.org_id
+		WHERE r.org_id = $1 AND m.circle_id = $2 AND r.status = 'scheduled' ORDER BY r.due_at, r.id`, c.OrgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r circle.ScheduledReminder
+		if err := rows.Scan(&r.ID, &r.MeetingID, &r.UserID, &r.Offset, &r.Due, &r.JobID); err != nil {
+			return nil, err
+		}
+		st.Reminders = append(st.Reminders, r)
+	}
+	return st, rows.Err()
+}
+
+// applyCircle saves st over old, the circle's state as stored: the
+// schedule, the meetings, plan's reminders and st's emails.
+func (db *DB) applyCircle(ctx context.Context, tx *Tx, old, st *CircleState, plan circle.ReminderPlan) error {
+	c := st.Circle
+	if err := saveSchedule(ctx, tx, c.OrgID, c.ID, old.Schedule, st.Schedule); err != nil {
+		return err
+	}
+	for _, r := range plan.Cancel {
+		if err := db.cancelReminder(ctx, tx, c.OrgID, r.ID, r.JobID); err != nil {
+			return err
+		}
+	}
+	oldMeetings := make(map[string]circle.Meeting, len(old.Meetings))
+	for _, m := range old.Meetings {
+		oldMeetings[m.ID] = m
 	}
 	// Dropped meetings go first: a new schedule may put a meeting where a
 	// dropped one was, and (circle_id, original_start) is unique.
@@ -158,18 +249,18 @@ func (db *DB) changeCircle(ctx context.Context, tx *Tx, c *program.Circle, left 
 			continue
 		}
 		if !m.Start.After(tx.now) {
-			return nil, fmt.Errorf("meeting %s has begun and cannot be removed", id)
+			return fmt.Errorf("meeting %s has begun and cannot be removed", id)
 		}
 		if err := cancelReminders(ctx, db, tx, c.OrgID, "meeting_id = $2", id); err != nil {
-			return nil, err
+			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM meetings WHERE org_id = $1 AND id = $2`, c.OrgID, id); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for i := range st.Meetings {
 		m := &st.Meetings[i]
-		old, ok := oldMeetings[m.ID]
+		prev, ok := oldMeetings[m.ID]
 		switch {
 		case m.ID == "" || !ok:
 			m.ID, m.CircleID = newID(), c.ID
@@ -177,31 +268,36 @@ func (db *DB) changeCircle(ctx context.Context, tx *Tx, c *program.Circle, left 
 				facilitator_id, timekeeper_id, roles_chosen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 				m.ID, c.OrgID, c.ID, m.Original.UTC(), m.Start.UTC(), m.End.UTC(), m.Status, m.Sequence,
 				nullIf(m.FacilitatorID), nullIf(m.TimekeeperID), m.RolesChosen); err != nil {
-				return nil, err
+				return err
 			}
-		case old != *m:
+		case prev != *m:
 			if _, err := tx.exec(ctx, `UPDATE meetings SET starts_at = $1, ends_at = $2, status = $3, sequence = $4,
 				facilitator_id = $5, timekeeper_id = $6, roles_chosen = $7 WHERE org_id = $8 AND id = $9`,
 				m.Start.UTC(), m.End.UTC(), m.Status, m.Sequence, nullIf(m.FacilitatorID), nullIf(m.TimekeeperID), m.RolesChosen,
 				c.OrgID, m.ID); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	if err := db.syncReminders(ctx, tx, st); err != nil {
-		return nil, err
+	for _, r := range plan.Create {
+		if r.Meeting < 0 || r.Meeting >= len(st.Meetings) {
+			return fmt.Errorf("reminder plan names meeting %d of %d", r.Meeting, len(st.Meetings))
+		}
+		if err := db.scheduleReminder(ctx, tx, c.OrgID, st.Meetings[r.Meeting].ID, r); err != nil {
+			return err
+		}
 	}
-	if st.CalendarSequence != oldSequence {
+	if st.CalendarSequence != old.CalendarSequence {
 		if _, err := tx.exec(ctx, `UPDATE circles SET calendar_sequence = $1 WHERE org_id = $2 AND id = $3`, st.CalendarSequence, c.OrgID, c.ID); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if st.Nudged {
 		if _, err := tx.exec(ctx, `UPDATE circles SET nudged_at = $1 WHERE org_id = $2 AND id = $3`, tx.now, c.OrgID, c.ID); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return st, db.sendAll(ctx, tx, st.Mail)
+	return db.sendAll(ctx, tx, st.Mail)
 }
 
 func nullIf(s string) any {
@@ -353,7 +449,13 @@ func (db *DB) UpdateReminderPrefs(ctx context.Context, orgID, userID string, p c
 			return err
 		}
 		for i := range circles {
-			if _, err := db.changeCircle(ctx, tx, &circles[i], nil, func(*CircleState) error { return nil }); err != nil {
+			c := &circles[i]
+			// The members' settings are part of the circle's state: a
+			// change planned with the old ones must not apply.
+			if _, err := tx.exec(ctx, `UPDATE circles SET version = version + 1 WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID); err != nil {
+				return err
+			}
+			if _, err := db.changeCircle(ctx, tx, c, nil, func(*CircleState) error { return nil }); err != nil {
 				return err
 			}
 		}
@@ -365,83 +467,23 @@ func (db *DB) UpdateReminderPrefs(ctx context.Context, orgID, userID string, p c
 	return nil
 }
 
-// syncReminders makes the scheduled reminders of st's meetings exactly
-// those its members' settings call for: one per member, offset and meeting
-// ahead. New ones are scheduled only while their due time has not passed;
-// one already due but not yet sent is kept, so that a change to the circle
-// while its job waits to run does not drop it.
-func (db *DB) syncReminders(ctx context.Context, tx *Tx, st *CircleState) error {
-	type key struct {
-		meeting, user string
-		offset        int
+// scheduleReminder creates reminder r of meetingID and the job that sends
+// it when it is due.
+func (db *DB) scheduleReminder(ctx context.Context, tx *Tx, orgID, meetingID string, r circle.NewReminder) error {
+	if db.jobs == nil {
+		return errors.New("store: no job scheduler configured")
 	}
-	want := map[key]time.Time{}
-	for _, m := range st.Meetings {
-		if m.Status != circle.Scheduled || !m.Start.After(st.Now) {
-			continue
-		}
-		for _, u := range st.Circle.UserIDs() {
-			for _, off := range st.Prefs[u].Offsets {
-				want[key{m.ID, u, off}] = m.Start.Add(-time.Duration(off) * time.Minute)
-			}
-		}
+	id := newID()
+	if _, err := tx.exec(ctx, `INSERT INTO reminders (id, org_id, meeting_id, user_id, offset_minutes, due_at, status)
+		VALUES ($1, $2, $3, $4, $5, $6, 'scheduled')`, id, orgID, meetingID, r.UserID, r.Offset, r.Due); err != nil {
+		return err
 	}
-	rows, err := tx.query(ctx, `SELECT r.id, r.meeting_id, r.user_id, r.offset_minutes, r.due_at, COALESCE(r.job_id, 0)
-		FROM reminders r JOIN meetings m ON m.id = r.meeting_id AND m.org_id = r.org_id
-		WHERE r.org_id = $1 AND m.circle_id = $2 AND r.status = 'scheduled'`, st.Circle.OrgID, st.Circle.ID)
+	jobID, err := db.jobs.ScheduleTx(ctx, tx.Tx, ReminderJob{ReminderID: id}, r.Due)
 	if err != nil {
-		return err
+		return fmt.Errorf("schedule reminder: %w", err)
 	}
-	type have struct {
-		id    string
-		due   time.Time
-		jobID int64
-	}
-	existing := map[key]have{}
-	var stale []have
-	for rows.Next() {
-		var k key
-		var h have
-		if err := rows.Scan(&h.id, &k.meeting, &k.user, &k.offset, &h.due, &h.jobID); err != nil {
-			rows.Close()
-			return err
-		}
-		if due, ok := want[k]; ok && due.Equal(h.due) {
-			existing[k] = h
-		} else {
-			stale = append(stale, h)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, h := range stale {
-		if err := db.cancelReminder(ctx, tx, st.Circle.OrgID, h.id, h.jobID); err != nil {
-			return err
-		}
-	}
-	for k, due := range want {
-		if _, ok := existing[k]; ok || !due.After(st.Now) {
-			continue
-		}
-		if db.Jobs == nil {
-			return errors.New("store: no job scheduler configured")
-		}
-		id := newID()
-		if _, err := tx.exec(ctx, `INSERT INTO reminders (id, org_id, meeting_id, user_id, offset_minutes, due_at, status)
-			VALUES ($1, $2, $3, $4, $5, $6, 'scheduled')`, id, st.Circle.OrgID, k.meeting, k.user, k.offset, due); err != nil {
-			return err
-		}
-		jobID, err := db.Jobs.ScheduleTx(ctx, tx.Tx, ReminderJob{ReminderID: id}, due)
-		if err != nil {
-			return fmt.Errorf("schedule reminder: %w", err)
-		}
-		if _, err := tx.exec(ctx, `UPDATE reminders SET job_id = $1 WHERE id = $2`, jobID, id); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err = tx.exec(ctx, `UPDATE reminders SET job_id = $1 WHERE id = $2`, jobID, id)
+	return err
 }
 
 // cancelReminders cancels the scheduled reminders matching cond (with $1
@@ -477,11 +519,12 @@ func cancelReminders(ctx context.Context, db *DB, tx *Tx, orgID, cond string, ar
 }
 
 func (db *DB) cancelReminder(ctx context.Context, tx *Tx, orgID, id string, jobID int64) error {
-	if _, err := tx.exec(ctx, `UPDATE reminders SET status = 'cancelled' WHERE org_id = $1 AND id = $2`, orgID, id); err != nil {
+	// A reminder sent meanwhile stays sent.
+	if _, err := tx.exec(ctx, `UPDATE reminders SET status = 'cancelled' WHERE org_id = $1 AND id = $2 AND status = 'scheduled'`, orgID, id); err != nil {
 		return err
 	}
-	if jobID != 0 && db.Jobs != nil {
-		if err := db.Jobs.CancelJobTx(ctx, tx.Tx, jobID); err != nil {
+	if jobID != 0 && db.jobs != nil {
+		if err := db.jobs.CancelJobTx(ctx, tx.Tx, jobID); err != nil {
 			return fmt.Errorf("cancel reminder job: %w", err)
 		}
 	}
@@ -514,7 +557,7 @@ var ErrSkipReminder = errors.New("store: reminder no longer wanted")
 // meeting moved or was cancelled or its person changed their settings.
 // When build returns ErrSkipReminder the reminder is cancelled instead. It
 // reports whether it sent.
-func (db *DB) SendReminder(ctx context.Context, id string, build func(*Reminder) (mail.Message, error)) (bool, error) {
+func (db *DB) SendReminder(ctx context.Context, id string, build func(*Reminder) (Job, error)) (bool, error) {
 	sent := false
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var r Reminder
@@ -564,7 +607,7 @@ func (db *DB) SendReminder(ctx context.Context, id string, build func(*Reminder)
 			return err
 		}
 		sent = true
-		return db.sendMail(ctx, tx, msg)
+		return db.enqueue(ctx, tx, msg)
 	})
 	if err != nil {
 		return false, fmt.Errorf("send reminder: %w", err)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/fault"
-	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 )
 
@@ -533,7 +532,7 @@ func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, circles [
 // PublishRound sends a round's draft circles to their members: each
 // becomes pending, and msgs (one per member) go out in the same
 // transaction.
-func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []mail.Message) (int, error) {
+func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []Job) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE circles SET status = 'pending', published_at = $1 WHERE org_id = $2 AND round_id = $3 AND status = 'proposed'`,
@@ -549,7 +548,7 @@ func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []ma
 			return fault.Fields(map[string]string{"round": "There is no draft to publish."})
 		}
 		for _, m := range msgs {
-			if err := db.sendMail(ctx, tx, m); err != nil {
+			if err := db.enqueue(ctx, tx, m); err != nil {
 				return err
 			}
 		}
@@ -565,12 +564,12 @@ func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []ma
 // decline's reason anonymously, and sends the emails that the new state
 // calls for (built by msgs from the updated circle), in one transaction.
 func (db *DB) RespondToCircle(ctx context.Context, orgID, circleID, userID string, accept bool, reason program.DeclineReason,
-	msgs func(c *program.Circle) []mail.Message) (*program.Circle, error) {
+	msgs func(c *program.Circle) []Job) (*program.Circle, error) {
 	var circle *program.Circle
 	err := db.inTx(ctx, func(tx *Tx) error {
 		// Lock the circle row first so that two answers arriving together
 		// are applied one after the other.
-		if _, err := tx.exec(ctx, `UPDATE circles SET status = status WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE circles SET version = version + 1 WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
 			return err
 		}
 		cs, err := findCircles(ctx, tx, "c.org_id = $1 AND c.id = $2", []any{orgID, circleID})
@@ -604,7 +603,7 @@ func (db *DB) RespondToCircle(ctx context.Context, orgID, circleID, userID strin
 			}
 		}
 		for _, msg := range msgs(circle) {
-			if err := db.sendMail(ctx, tx, msg); err != nil {
+			if err := db.enqueue(ctx, tx, msg); err != nil {
 				return err
 			}
 		}
@@ -659,7 +658,7 @@ func (db *DB) PastPairs(ctx context.Context, orgID, programID string) ([][2]stri
 
 // CreatePairInvitation records a member asking a colleague to pair, and
 // emails the colleague.
-func (db *DB) CreatePairInvitation(ctx context.Context, inv *program.PairInvitation, msg mail.Message) error {
+func (db *DB) CreatePairInvitation(ctx context.Context, inv *program.PairInvitation, msg Job) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM pair_invitations WHERE org_id = $1 AND program_id = $2 AND status = 'pending'
@@ -674,7 +673,7 @@ func (db *DB) CreatePairInvitation(ctx context.Context, inv *program.PairInvitat
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, inv.ID, inv.OrgID, inv.ProgramID, inv.FromUser, inv.ToUser, inv.Status, inv.CreatedAt); err != nil {
 			return err
 		}
-		return db.sendMail(ctx, tx, msg)
+		return db.enqueue(ctx, tx, msg)
 	})
 	if err != nil {
 		return fmt.Errorf("create pair invitation: %w", err)
@@ -706,7 +705,7 @@ func (db *DB) FindPairInvitations(ctx context.Context, orgID, userID string) ([]
 // AnswerPairInvitation lets the invited colleague accept or decline. On
 // accept the pair becomes an active circle (built by the caller, who has
 // checked the hard rules); msgs go out in the same transaction.
-func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string, accept bool, pair *program.Circle, msgs []mail.Message) error {
+func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string, accept bool, pair *program.Circle, msgs []Job) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var status, to string
 		if err := tx.queryRow(ctx, `SELECT status, to_user FROM pair_invitations WHERE org_id = $1 AND id = $2`, orgID, id).Scan(&status, &to); err != nil {
@@ -735,7 +734,7 @@ func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string
 			return err
 		}
 		for _, m := range msgs {
-			if err := db.sendMail(ctx, tx, m); err != nil {
+			if err := db.enqueue(ctx, tx, m); err != nil {
 				return err
 			}
 		}

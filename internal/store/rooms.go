@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/room"
 )
 
@@ -75,7 +74,7 @@ func (db *DB) CreateRoom(ctx context.Context, orgID, circleID, meetingID string,
 // msgs (a meeting's summary when it ends) in the same transaction, and
 // returns the room's new seq; a room that moved on meanwhile gives
 // ErrConflict and changes nothing.
-func (db *DB) UpdateRoom(ctx context.Context, orgID, meetingID string, from int64, state []byte, to int64, msgs []mail.Message) (int64, error) {
+func (db *DB) UpdateRoom(ctx context.Context, orgID, meetingID string, from int64, state []byte, to int64, msgs []Job) (int64, error) {
 	var seq int64
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if err := tx.queryRow(ctx, `UPDATE rooms SET state = $1, version = $2, seq = seq + 1, updated_at = $3
@@ -341,7 +340,7 @@ func scanGuest(s scanner) (*room.Guest, error) {
 
 // CreateGuest invites a colleague to observe a meeting, with their
 // emailed link, in one transaction; inviting them again replaces the link.
-func (db *DB) CreateGuest(ctx context.Context, g *room.Guest, tokenHash string, msg mail.Message) error {
+func (db *DB) CreateGuest(ctx context.Context, g *room.Guest, tokenHash string, msg Job) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		g.ID, g.CreatedAt = newID(), tx.now
 		if _, err := tx.exec(ctx, `INSERT INTO guests (id, org_id, circle_id, meeting_id, user_id, invited_by, token_hash, created_at)
@@ -350,7 +349,7 @@ func (db *DB) CreateGuest(ctx context.Context, g *room.Guest, tokenHash string, 
 			g.ID, g.OrgID, g.CircleID, g.MeetingID, g.UserID, g.InvitedBy, tokenHash, tx.now); err != nil {
 			return err
 		}
-		return db.sendMail(ctx, tx, msg)
+		return db.enqueue(ctx, tx, msg)
 	})
 	if err != nil {
 		return fmt.Errorf("create guest: %w", err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/mail"
 )
 
 // --- calendar feeds ---
@@ -188,7 +187,7 @@ func (db *DB) FindDepartures(ctx context.Context, orgID, programID string) ([]ci
 // minimum, so that its members return to the pool for the next re-match.
 // Its meetings ahead and their reminders are cancelled, and msgs go to
 // its members in the same transaction.
-func (db *DB) DissolveCircle(ctx context.Context, orgID, circleID string, msgs []mail.Message) error {
+func (db *DB) DissolveCircle(ctx context.Context, orgID, circleID string, msgs []Job) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		c, err := lockCircle(ctx, tx, orgID, circleID)
 		if err != nil {

@@ -2,6 +2,13 @@
 // here. Every table that holds organisation data carries org_id and every
 // query filters on it, so tenancy is enforced in one place. Public methods own
 // their transaction; lowercase helpers take a *Tx.
+//
+// The store applies; it does not decide. Services load state, ask the
+// domain packages what should change, and hand the result to one store
+// method that writes it in one transaction, together with the jobs the
+// change causes. Jobs are opaque here (see Job): the store neither builds
+// email nor imports the mail package; it enqueues what it is given through
+// the Outbox and Scheduler that Open is configured with.
 package store
 
 import (
@@ -17,7 +24,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/holdspace/holdspace/internal/fault"
-	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 )
@@ -32,10 +38,17 @@ var (
 //go:embed migrations
 var migrations embed.FS
 
-// Outbox enqueues email inside a store transaction, so that a message is
+// Job is a background job the store enqueues or schedules with a change:
+// an email to send, a reminder to send later. The store does not look
+// inside: services build jobs (the queue's mail job from a message) and
+// hand them over, so the store knows neither mail nor the queue. Kind
+// names the job's worker; it matches River's JobArgs.
+type Job = interface{ Kind() string }
+
+// Outbox enqueues jobs inside a store transaction, so that an email is
 // sent if and only if the change that caused it commits.
 type Outbox interface {
-	SendMailTx(ctx context.Context, tx *sql.Tx, m mail.Message) error
+	EnqueueTx(ctx context.Context, tx *sql.Tx, job Job) error
 }
 
 // DB is Holdspace's database on either engine.
@@ -47,14 +60,38 @@ type DB struct {
 	read *sql.DB
 	d    dialect
 
-	// Now is the clock; tests replace it.
-	Now func() time.Time
-	// Outbox sends the emails that store methods enqueue. It must be set
-	// before a method that sends mail is called.
-	Outbox Outbox
-	// Jobs schedules and cancels the jobs that store methods plan, such as
-	// meeting reminders. It must be set before such a method is called.
-	Jobs Scheduler
+	// now is the clock every transaction reads once, at its start.
+	now func() time.Time
+	// outbox sends the emails that store methods enqueue; methods that
+	// send mail fail without one.
+	outbox Outbox
+	// jobs schedules and cancels the jobs that store methods plan, such as
+	// meeting reminders; methods that plan jobs fail without one.
+	jobs Scheduler
+}
+
+// Option configures a DB in Open.
+type Option func(*DB)
+
+// WithClock makes now the store's clock; tests pass one they move.
+func WithClock(now func() time.Time) Option { return func(db *DB) { db.now = now } }
+
+// WithOutbox sets where the emails that store methods enqueue go.
+func WithOutbox(o Outbox) Option { return func(db *DB) { db.outbox = o } }
+
+// WithScheduler sets where the jobs that store methods plan go.
+func WithScheduler(s Scheduler) Option { return func(db *DB) { db.jobs = s } }
+
+// Now is the store's clock, in UTC.
+func (db *DB) Now() time.Time { return db.now().UTC() }
+
+// WithClock returns a handle on the same database and connections that
+// reads the clock now instead: the demo writes its history through one
+// whose clock it moves back. Close only the original handle.
+func (db *DB) WithClock(now func() time.Time) *DB {
+	c := *db
+	c.now = now
+	return &c
 }
 
 // Engine names.
@@ -95,13 +132,17 @@ func sqlitePath(raw string) string {
 	return p
 }
 
-// Open connects to the database that rawURL names. It does not migrate.
-func Open(ctx context.Context, rawURL string) (*DB, error) {
+// Open connects to the database that rawURL names, configured by opts. It
+// does not migrate.
+func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	engine, err := ParseURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{now: time.Now}
+	for _, o := range opts {
+		o(db)
+	}
 	switch engine {
 	case SQLite:
 		db.d = sqliteDialect{}
@@ -246,20 +287,20 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *row {
 	return &row{db.read.QueryRowContext(ctx, db.d.rebind(q), args...), db.d}
 }
 
-// sendMail enqueues m in tx.
-func (db *DB) sendMail(ctx context.Context, tx *Tx, m mail.Message) error {
-	if db.Outbox == nil {
+// enqueue puts job in the outbox in tx.
+func (db *DB) enqueue(ctx context.Context, tx *Tx, job Job) error {
+	if db.outbox == nil {
 		return errors.New("store: no outbox configured")
 	}
-	if err := db.Outbox.SendMailTx(ctx, tx.Tx, m); err != nil {
-		return fmt.Errorf("enqueue mail: %w", err)
+	if err := db.outbox.EnqueueTx(ctx, tx.Tx, job); err != nil {
+		return fmt.Errorf("enqueue %s: %w", job.Kind(), err)
 	}
 	return nil
 }
 
-// SendMail enqueues a message that belongs to no other change.
-func (db *DB) SendMail(ctx context.Context, m mail.Message) error {
-	return db.inTx(ctx, func(tx *Tx) error { return db.sendMail(ctx, tx, m) })
+// Enqueue puts a job that belongs to no other change in the outbox.
+func (db *DB) Enqueue(ctx context.Context, job Job) error {
+	return db.inTx(ctx, func(tx *Tx) error { return db.enqueue(ctx, tx, job) })
 }
 
 // newID returns a time-ordered unique id.

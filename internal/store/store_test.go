@@ -15,6 +15,7 @@ import (
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/people"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
@@ -26,12 +27,11 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func setup(t *testing.T, db *store.DB) (*storetest.Outbox, *clock) {
+func setup(t *testing.T, dbURL string) (*store.DB, *storetest.Outbox, *clock) {
 	t.Helper()
 	o := &storetest.Outbox{}
 	c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	db.Outbox, db.Now = o, c.now
-	return o, c
+	return storetest.Open(t, dbURL, store.WithOutbox(o), store.WithClock(c.now)), o, c
 }
 
 func mustCreateOrg(t *testing.T, db *store.DB, name, email string) (*account.Org, *account.User) {
@@ -62,10 +62,10 @@ func TestMigrationFoldersMatch(t *testing.T) {
 }
 
 func TestSignupConfirm(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		outbox, clk := setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, outbox, clk := setup(t, dbURL)
 		s := account.Signup{OrgName: "Acme", Name: "Ann", Email: "ann@acme.example", PasswordHash: "h", Timezone: "Europe/Berlin"}
-		if err := db.CreateSignup(ctx, s, "hash1", mail.Message{To: s.Email, Subject: "confirm"}); err != nil {
+		if err := db.CreateSignup(ctx, s, "hash1", queue.Mail(mail.Message{To: s.Email, Subject: "confirm"})); err != nil {
 			t.Fatal(err)
 		}
 		if got := len(outbox.Messages()); got != 1 {
@@ -87,7 +87,7 @@ func TestSignupConfirm(t *testing.T) {
 		}
 		// An expired link does nothing.
 		s.Email = "bob@acme.example"
-		if err := db.CreateSignup(ctx, s, "hash2", mail.Message{To: s.Email}); err != nil {
+		if err := db.CreateSignup(ctx, s, "hash2", queue.Mail(mail.Message{To: s.Email})); err != nil {
 			t.Fatal(err)
 		}
 		clk.t = clk.t.Add(account.SignupLifetime + time.Second)
@@ -107,8 +107,8 @@ func TestSignupConfirm(t *testing.T) {
 }
 
 func TestTenancy(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
 		orgA, adminA := mustCreateOrg(t, db, "A", "a@a.example")
 		orgB, adminB := mustCreateOrg(t, db, "B", "b@b.example")
 		tokA, err := db.CreateToken(ctx, adminA, "script", "hsp_abc", "tokhashA")
@@ -164,14 +164,14 @@ func importRows(t *testing.T, csv string, existing []people.Existing) []people.R
 func invites(rows []people.Row) []store.Invite {
 	out := make([]store.Invite, len(rows))
 	for i, r := range rows {
-		out[i] = store.Invite{TokenHash: "inv-" + r.Email, Message: mail.Message{To: r.Email, Subject: "invite"}}
+		out[i] = store.Invite{TokenHash: "inv-" + r.Email, Mail: queue.Mail(mail.Message{To: r.Email, Subject: "invite"})}
 	}
 	return out
 }
 
 func TestImportPeople(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		outbox, _ := setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, outbox, _ := setup(t, dbURL)
 		org, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
 		rows := importRows(t, "name,email,department,manager_email,level,timezone\n"+
 			"Ann,ann@acme.example,Sales,boss@acme.example,3,Europe/Berlin\n"+
@@ -216,16 +216,16 @@ func TestImportPeople(t *testing.T) {
 }
 
 func TestLinks(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		_, clk := setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, clk := setup(t, dbURL)
 		_, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
 		if _, err := db.CreateSession(ctx, admin, "s1", "ua", "ip"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r1", mail.Message{To: admin.Email}); err != nil {
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r1", queue.Mail(mail.Message{To: admin.Email})); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r2", mail.Message{To: admin.Email}); err != nil {
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r2", queue.Mail(mail.Message{To: admin.Email})); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.ResetPassword(ctx, "r1", "new"); !errors.Is(err, store.ErrLinkInvalid) {
@@ -240,7 +240,7 @@ func TestLinks(t *testing.T) {
 		if ss, _ := db.FindSessions(ctx, admin.OrgID, admin.ID); len(ss) != 0 {
 			t.Errorf("reset left %d sessions signed in", len(ss))
 		}
-		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r3", mail.Message{To: admin.Email}); err != nil {
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r3", queue.Mail(mail.Message{To: admin.Email})); err != nil {
 			t.Fatal(err)
 		}
 		clk.t = clk.t.Add(account.ResetLifetime)
@@ -248,7 +248,7 @@ func TestLinks(t *testing.T) {
 			t.Errorf("an expired link works: %v", err)
 		}
 		// A reset link is not an invitation.
-		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r4", mail.Message{To: admin.Email}); err != nil {
+		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r4", queue.Mail(mail.Message{To: admin.Email})); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.AcceptInvitation(ctx, "r4", "n", "UTC", "h"); !errors.Is(err, store.ErrLinkInvalid) {
@@ -258,8 +258,8 @@ func TestLinks(t *testing.T) {
 }
 
 func TestSessions(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		_, clk := setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, clk := setup(t, dbURL)
 		_, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
 		if _, err := db.CreateSession(ctx, admin, "s1", "Firefox", "10.0.0.1"); err != nil {
 			t.Fatal(err)
@@ -294,14 +294,14 @@ func TestSessions(t *testing.T) {
 }
 
 func TestRolesAndSearch(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
 		org, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
 		if _, err := db.UpdateUserRole(ctx, org.ID, admin.ID, account.RoleMember); err == nil {
 			t.Error("the last admin was demoted")
 		}
 		p, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: "Zoë 100%_Sure", Email: "Zoe@Acme.example", Department: "R&D"},
-			store.Invite{TokenHash: "i1", Message: mail.Message{To: "zoe@acme.example"}})
+			store.Invite{TokenHash: "i1", Mail: queue.Mail(mail.Message{To: "zoe@acme.example"})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -332,8 +332,8 @@ func TestRolesAndSearch(t *testing.T) {
 }
 
 func TestDeleteExpired(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		_, clk := setup(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, clk := setup(t, dbURL)
 		_, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
 		if _, err := db.CreateSession(ctx, admin, "old", "", ""); err != nil {
 			t.Fatal(err)

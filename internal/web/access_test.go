@@ -27,6 +27,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
+	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 	"github.com/holdspace/holdspace/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
@@ -51,9 +52,8 @@ type app struct {
 // mounted under them as in production, on a fresh database at dbURL.
 func startApp(t *testing.T, dbURL string) *app {
 	t.Helper()
-	db := storetest.Open(t, dbURL)
 	outbox := &storetest.Outbox{}
-	db.Outbox, db.Jobs = outbox, &storetest.Jobs{}
+	db := storetest.Open(t, dbURL, store.WithOutbox(outbox), store.WithScheduler(&storetest.Jobs{}))
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + srv.Listener.Addr().String())

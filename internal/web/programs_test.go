@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/holdspace/holdspace/internal/program"
-	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
 
@@ -26,8 +25,9 @@ func (e *env) member(email, name string) *client {
 var idRE = regexp.MustCompile(`/(?:programs|rounds|circles)/([0-9a-f-]{36})`)
 
 func TestProgramOptInProposeConsent(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL)
+		db := e.db
 		admin := e.signUp("Acme", "Ann Admin", "ann@acme.example")
 		var csv strings.Builder
 		csv.WriteString("name,email,department\n")

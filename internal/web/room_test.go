@@ -34,8 +34,9 @@ func (c *client) postJSON(path string, form url.Values) resp {
 var versionRE = regexp.MustCompile(`name="version" value="(\d+)"`)
 
 func TestRoomPages(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL)
+		db := e.db
 		loaded, err := demo.Load(ctx, db)
 		if err != nil {
 			t.Fatal(err)

@@ -35,10 +35,11 @@ type env struct {
 	jobs   *storetest.Jobs
 }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t *testing.T, dbURL string) *env {
 	t.Helper()
-	e := &env{t: t, db: db, outbox: &storetest.Outbox{}, jobs: &storetest.Jobs{}}
-	db.Outbox, db.Jobs = e.outbox, e.jobs
+	e := &env{t: t, outbox: &storetest.Outbox{}, jobs: &storetest.Jobs{}}
+	db := storetest.Open(t, dbURL, store.WithOutbox(e.outbox), store.WithScheduler(e.jobs))
+	e.db = db
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + e.srv.Listener.Addr().String())
@@ -148,8 +149,8 @@ func (e *env) signUp(org, name, email string) *client {
 }
 
 func TestSignUpSignInOut(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL)
 		c := e.signUp("Acme Ltd", "Ann Admin", "ann@acme.example")
 		c.get("/home").expect(t, 200, "Welcome, Ann Admin", "Acme Ltd", "Bring your people in")
 
@@ -186,7 +187,7 @@ func TestSignUpSignInOut(t *testing.T) {
 }
 
 func TestSignInRateLimit(t *testing.T) {
-	e := newEnv(t, storetest.Open(t, storetest.SQLiteURL(t)))
+	e := newEnv(t, storetest.SQLiteURL(t))
 	c := e.client()
 	var last resp
 	for range 7 {
@@ -196,7 +197,7 @@ func TestSignInRateLimit(t *testing.T) {
 }
 
 func TestSignUpValidation(t *testing.T) {
-	e := newEnv(t, storetest.Open(t, storetest.SQLiteURL(t)))
+	e := newEnv(t, storetest.SQLiteURL(t))
 	r := e.client().post("/signup", url.Values{"org_name": {""}, "name": {"Ann"}, "email": {"not-an-email"}, "password": {"short"}, "timezone": {"Mars/Olympus"}})
 	r.expect(t, 422, "Enter a name.", "Enter an email address like name@example.com.", "Use at least 10 characters.", "Choose a time zone", `value="not-an-email"`)
 	if len(e.outbox.Messages()) != 0 {
@@ -205,8 +206,8 @@ func TestSignUpValidation(t *testing.T) {
 }
 
 func TestPasswordReset(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL)
 		admin := e.signUp("Acme", "Ann", "ann@acme.example")
 		anon := e.client()
 		anon.post("/password/forgot", url.Values{"email": {"nobody@acme.example"}}).expect(t, 200, "If <strong>nobody@acme.example</strong> has a Holdspace account")
@@ -230,8 +231,9 @@ const goodCSV = "name,email,department,manager_email,level,timezone\n" +
 	"Carl Clerk,carl@acme.example,Sales,bea@acme.example,3,America/New_York\n"
 
 func TestImportInviteAndChart(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL)
+		db := e.db
 		admin := e.signUp("Acme", "Ann Admin", "ann@acme.example")
 		admin.get("/people/import").expect(t, 200, "Import people")
 
@@ -289,8 +291,9 @@ func mustUser(t *testing.T, db *store.DB, email string) *account.User {
 // TestCrossOrganisation tries every route that takes an id with ids from
 // another organisation.
 func TestCrossOrganisation(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL)
+		db := e.db
 		a := e.signUp("Org A", "Ann", "ann@a.example")
 		a.post("/people/import/confirm", url.Values{"csv": {"name,email\nAlex,alex@a.example\n"}})
 		a.post("/profile/tokens", url.Values{"token_name": {"script"}}).expect(t, 201)
@@ -337,7 +340,7 @@ func TestCrossOrganisation(t *testing.T) {
 }
 
 func TestProfile(t *testing.T) {
-	e := newEnv(t, storetest.Open(t, storetest.SQLiteURL(t)))
+	e := newEnv(t, storetest.SQLiteURL(t))
 	c := e.signUp("Acme", "Ann", "ann@acme.example")
 	c.post("/profile", url.Values{"name": {""}, "timezone": {"Nowhere/City"}}).expect(t, 422, "Enter a name.", "Choose a time zone")
 	c.post("/profile", url.Values{"name": {"Ann Smith"}, "timezone": {"Asia/Tokyo"}}).expect(t, 303)
@@ -355,7 +358,7 @@ func TestProfile(t *testing.T) {
 }
 
 func TestBaseline(t *testing.T) {
-	e := newEnv(t, storetest.Open(t, storetest.SQLiteURL(t)))
+	e := newEnv(t, storetest.SQLiteURL(t))
 	c := e.client()
 	r := c.get("/")
 	r.expect(t, 200, "Peer coaching that becomes a habit")

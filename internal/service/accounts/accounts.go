@@ -16,6 +16,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -77,15 +78,15 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput, ip string) error {
 	existing, err := s.DB.FindUserByEmail(ctx, in.Email)
 	switch {
 	case err == nil:
-		return s.DB.SendMail(ctx, mail.AlreadyRegistered(existing.Email, existing.Name,
-			s.link("/signin", nil), s.link("/password/forgot", nil)))
+		return s.DB.Enqueue(ctx, queue.Mail(mail.AlreadyRegistered(existing.Email, existing.Name,
+			s.link("/signin", nil), s.link("/password/forgot", nil))))
 	case !errors.Is(err, store.ErrNotFound):
 		return err
 	}
 	token := account.NewToken(account.LinkPrefix)
 	msg := mail.SignupConfirm(in.Email, in.Name, in.OrgName, s.link("/signup/confirm", url.Values{"token": {token}}))
 	return s.DB.CreateSignup(ctx, account.Signup{OrgName: in.OrgName, Name: in.Name, Email: in.Email,
-		PasswordHash: hash, Timezone: in.Timezone}, account.HashToken(token), msg)
+		PasswordHash: hash, Timezone: in.Timezone}, account.HashToken(token), queue.Mail(msg))
 }
 
 // ConfirmSignUp creates the organisation behind a sign-up link.
@@ -153,7 +154,7 @@ func (s *Service) RequestReset(ctx context.Context, email, ip string) error {
 	}
 	token := account.NewToken(account.LinkPrefix)
 	msg := mail.PasswordReset(u.Email, u.Name, s.link("/password/reset", url.Values{"token": {token}}))
-	return s.DB.CreateLink(ctx, u.OrgID, u.ID, account.PurposeReset, account.HashToken(token), msg)
+	return s.DB.CreateLink(ctx, u.OrgID, u.ID, account.PurposeReset, account.HashToken(token), queue.Mail(msg))
 }
 
 // LinkUser returns the person behind a valid emailed link.

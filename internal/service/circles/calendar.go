@@ -16,6 +16,7 @@ import (
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/store"
 )
@@ -78,12 +79,12 @@ func (s *Service) UpdateReminderPrefs(ctx context.Context, u *account.User, p ci
 // SendReminder sends the reminder of a send_reminder job, if it is still
 // due: once, in the person's own time zone, saying which role they hold.
 func (s *Service) SendReminder(ctx context.Context, id string) (bool, error) {
-	return s.DB.SendReminder(ctx, id, func(r *store.Reminder) (mail.Message, error) {
+	return s.DB.SendReminder(ctx, id, func(r *store.Reminder) (store.Job, error) {
 		// A circle that met early and ended the meeting in its room needs
 		// no reminder of it.
 		if r.Room != nil {
 			if ended, err := roomEnded(r.Room); err != nil || ended {
-				return mail.Message{}, cmp.Or(err, store.ErrSkipReminder)
+				return nil, cmp.Or(err, store.ErrSkipReminder)
 			}
 		}
 		role := ""
@@ -97,8 +98,8 @@ func (s *Service) SendReminder(ctx context.Context, id string) (bool, error) {
 		if r.Schedule != nil {
 			video = r.Schedule.VideoURL
 		}
-		return mail.MeetingReminder(r.Email, r.Name, program.Label(r.Program), r.Meeting.When(r.Timezone), r.Timezone,
-			inWords(r.Meeting.Start.Sub(s.now())), role, video, s.link("/circles/"+r.Circle.ID)), nil
+		return queue.Mail(mail.MeetingReminder(r.Email, r.Name, program.Label(r.Program), r.Meeting.When(r.Timezone), r.Timezone,
+			inWords(r.Meeting.Start.Sub(s.now())), role, video, s.link("/circles/"+r.Circle.ID))), nil
 	})
 }
 
@@ -190,19 +191,19 @@ func (s *Service) Leave(ctx context.Context, u *account.User, circleID, note str
 			gone := *st.Schedule
 			gone.Sequence++
 			se := s.series(c, st.Program, &gone, st.Meetings)
-			st.Mail = append(st.Mail, mail.LeftCircle(leaver.Email, leaver.Name, name, calendar.Cancel(se)))
+			st.Mail = append(st.Mail, queue.Mail(mail.LeftCircle(leaver.Email, leaver.Name, name, calendar.Cancel(se))))
 		} else {
-			st.Mail = append(st.Mail, mail.LeftCircle(leaver.Email, leaver.Name, name, nil))
+			st.Mail = append(st.Mail, queue.Mail(mail.LeftCircle(leaver.Email, leaver.Name, name, nil)))
 		}
 		for _, m := range st.Circle.Members {
-			st.Mail = append(st.Mail, mail.CircleMemberLeft(m.Email, m.Name, leaver.Name, name, link))
+			st.Mail = append(st.Mail, queue.Mail(mail.CircleMemberLeft(m.Email, m.Name, leaver.Name, name, link)))
 			if st.Adopted != nil {
-				st.Mail = append(st.Mail, mail.AgreementAdopted(m.Email, m.Name, name, st.Adopted.Version, link+"/agreement"))
+				st.Mail = append(st.Mail, queue.Mail(mail.AgreementAdopted(m.Email, m.Name, name, st.Adopted.Version, link+"/agreement")))
 			}
 		}
 		for _, a := range admins {
-			st.Mail = append(st.Mail, mail.MemberLeft(a.Email, a.Name, leaver.Name, name, note, len(st.Circle.Members), st.Program.MinSize,
-				s.link("/programs/"+st.Program.ID)))
+			st.Mail = append(st.Mail, queue.Mail(mail.MemberLeft(a.Email, a.Name, leaver.Name, name, note, len(st.Circle.Members), st.Program.MinSize,
+				s.link("/programs/"+st.Program.ID))))
 		}
 		return nil
 	})
@@ -252,7 +253,7 @@ func (s *Service) ReturnToPool(ctx context.Context, admin *account.User, circleI
 	for _, m := range c.Members {
 		msgs = append(msgs, mail.CircleClosed(m.Email, m.Name, p.Name, ics))
 	}
-	return s.DB.DissolveCircle(ctx, admin.OrgID, circleID, msgs)
+	return s.DB.DissolveCircle(ctx, admin.OrgID, circleID, queue.Mails(msgs))
 }
 
 // Departures lists who left a program's circles, with their notes, for

@@ -24,6 +24,7 @@ import (
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
@@ -43,6 +44,37 @@ func (s *Service) link(path string) string {
 }
 
 func (s *Service) now() time.Time { return s.DB.Now() }
+
+// changeAttempts bounds how often a change to a circle is planned again
+// because another change to the circle came first.
+const changeAttempts = 5
+
+// changeCircle reads a circle's state, lets fn change it, asks the domain
+// which reminders the new state calls for, and has the store save all of
+// it with fn's emails. The store saves only if the circle is unchanged
+// since it was read; otherwise the change is planned again on the new
+// state, so that two changes to one circle both apply, one after the
+// other, as they did when the store ran fn under the circle's lock.
+func (s *Service) changeCircle(ctx context.Context, orgID, circleID string, fn func(*store.CircleState) error) (*store.CircleState, error) {
+	for attempt := 1; ; attempt++ {
+		st, err := s.DB.FindCircleState(ctx, orgID, circleID)
+		if err != nil {
+			return nil, fmt.Errorf("change circle: %w", err)
+		}
+		if err := fn(st); err != nil {
+			return nil, fmt.Errorf("change circle: %w", err)
+		}
+		plan := circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)
+		err = s.DB.UpdateCircle(ctx, st, plan)
+		if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("change circle: %w", err)
+		}
+		return st, nil
+	}
+}
 
 func requireAdmin(u *account.User) error {
 	if !u.IsAdmin() {
@@ -357,7 +389,7 @@ func (s *Service) WithdrawAgreement(ctx context.Context, u *account.User, circle
 }
 
 func (s *Service) agreementMail(ctx context.Context, u *account.User) store.AgreementMail {
-	return func(c *program.Circle, v *circle.AgreementVersion, adopted bool) []mail.Message {
+	return func(c *program.Circle, v *circle.AgreementVersion, adopted bool) []store.Job {
 		p, _ := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
 		link := s.link("/circles/" + c.ID + "/agreement")
 		var msgs []mail.Message
@@ -369,7 +401,7 @@ func (s *Service) agreementMail(ctx context.Context, u *account.User) store.Agre
 				msgs = append(msgs, mail.AgreementProposed(m.Email, m.Name, u.Name, program.Label(p), v.Note, link))
 			}
 		}
-		return msgs
+		return queue.Mails(msgs)
 	}
 }
 
@@ -412,7 +444,7 @@ func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID str
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+	st, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
 		changed := st.Schedule != nil
 		if changed || st.CalendarSequence > 0 {
 			// Calendars drop an update whose SEQUENCE is not above the
@@ -511,8 +543,8 @@ func (s *Service) scheduleMail(st *store.CircleState, changed bool) {
 		if len(first) > 0 {
 			firstWhen = first[0].When(m.Timezone)
 		}
-		st.Mail = append(st.Mail, mail.MeetingScheduled(m.Email, m.Name, program.Label(st.Program), ruleText(st.Schedule), firstWhen,
-			m.Timezone, st.Schedule.VideoURL, s.link("/circles/"+st.Circle.ID), changed, ics))
+		st.Mail = append(st.Mail, queue.Mail(mail.MeetingScheduled(m.Email, m.Name, program.Label(st.Program), ruleText(st.Schedule), firstWhen,
+			m.Timezone, st.Schedule.VideoURL, s.link("/circles/"+st.Circle.ID), changed, ics)))
 	}
 }
 
@@ -522,7 +554,7 @@ func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID s
 	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
-	_, err := s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+	_, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
 		if st.Schedule == nil {
 			return nil
 		}
@@ -532,7 +564,7 @@ func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID s
 		se := s.series(st.Circle, st.Program, &old, st.Meetings)
 		ics := calendar.Cancel(se)
 		for _, m := range st.Circle.Members {
-			st.Mail = append(st.Mail, mail.ScheduleCleared(m.Email, m.Name, program.Label(st.Program), s.link("/circles/"+circleID), ics))
+			st.Mail = append(st.Mail, queue.Mail(mail.ScheduleCleared(m.Email, m.Name, program.Label(st.Program), s.link("/circles/"+circleID), ics)))
 		}
 		st.Schedule = nil
 		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
@@ -566,7 +598,7 @@ func (s *Service) MoveMeeting(ctx context.Context, u *account.User, circleID, me
 	if err := v.Err(); err != nil {
 		return err
 	}
-	_, err := s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+	_, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
 		i, err := findMeeting(st, meetingID)
 		if err != nil {
 			return err
@@ -581,8 +613,8 @@ func (s *Service) MoveMeeting(ctx context.Context, u *account.User, circleID, me
 		se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
 		ics := calendar.RequestOccurrence(se, m.Original)
 		for _, mem := range st.Circle.Members {
-			st.Mail = append(st.Mail, mail.MeetingMoved(mem.Email, mem.Name, program.Label(st.Program), from.When(mem.Timezone),
-				m.When(mem.Timezone), mem.Timezone, s.link("/circles/"+circleID), ics))
+			st.Mail = append(st.Mail, queue.Mail(mail.MeetingMoved(mem.Email, mem.Name, program.Label(st.Program), from.When(mem.Timezone),
+				m.When(mem.Timezone), mem.Timezone, s.link("/circles/"+circleID), ics)))
 		}
 		slices.SortFunc(st.Meetings, func(a, b circle.Meeting) int { return a.Start.Compare(b.Start) })
 		s.plan(st)
@@ -597,7 +629,7 @@ func (s *Service) CancelMeeting(ctx context.Context, u *account.User, circleID, 
 	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
-	_, err := s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+	_, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
 		i, err := findMeeting(st, meetingID)
 		if err != nil {
 			return err
@@ -616,12 +648,12 @@ func (s *Service) CancelMeeting(ctx context.Context, u *account.User, circleID, 
 		for _, mem := range st.Circle.Members {
 			link := s.link("/circles/" + circleID)
 			if restore {
-				st.Mail = append(st.Mail, mail.MeetingRestored(mem.Email, mem.Name, program.Label(st.Program),
-					m.When(mem.Timezone), mem.Timezone, link, calendar.RequestOccurrence(se, m.Original)))
+				st.Mail = append(st.Mail, queue.Mail(mail.MeetingRestored(mem.Email, mem.Name, program.Label(st.Program),
+					m.When(mem.Timezone), mem.Timezone, link, calendar.RequestOccurrence(se, m.Original))))
 				continue
 			}
-			st.Mail = append(st.Mail, mail.MeetingCancelled(mem.Email, mem.Name, program.Label(st.Program), m.When(mem.Timezone),
-				mem.Timezone, link, calendar.CancelOccurrence(se, m.Original)))
+			st.Mail = append(st.Mail, queue.Mail(mail.MeetingCancelled(mem.Email, mem.Name, program.Label(st.Program), m.When(mem.Timezone),
+				mem.Timezone, link, calendar.CancelOccurrence(se, m.Original))))
 		}
 		return nil
 	})
@@ -642,7 +674,7 @@ func (s *Service) SetRoles(ctx context.Context, u *account.User, circleID, meeti
 	if err := v.Err(); err != nil {
 		return err
 	}
-	_, err = s.DB.ChangeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+	_, err = s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
 		i, err := findMeeting(st, meetingID)
 		if err != nil {
 			return err
@@ -683,7 +715,7 @@ func (s *Service) MeetingICS(ctx context.Context, u *account.User, circleID, mee
 // reminders) and nudges its members when it has not met for two cadence
 // periods. It runs for every active circle from a periodic job.
 func (s *Service) Upkeep(ctx context.Context, ref store.CircleRef) error {
-	_, err := s.DB.ChangeCircle(ctx, ref.OrgID, ref.ID, func(st *store.CircleState) error {
+	_, err := s.changeCircle(ctx, ref.OrgID, ref.ID, func(st *store.CircleState) error {
 		s.plan(st)
 		period := circle.PeriodFor(st.Program.Cadence)
 		if st.Schedule != nil {
@@ -716,7 +748,7 @@ func (s *Service) Upkeep(ctx context.Context, ref store.CircleRef) error {
 		}
 		for _, m := range st.Circle.Members {
 			if st.Prefs[m.UserID].Nudges {
-				st.Mail = append(st.Mail, mail.CircleNudge(m.Email, m.Name, program.Label(st.Program), weeks(since), s.link("/circles/"+st.Circle.ID)))
+				st.Mail = append(st.Mail, queue.Mail(mail.CircleNudge(m.Email, m.Name, program.Label(st.Program), weeks(since), s.link("/circles/"+st.Circle.ID))))
 			}
 		}
 		return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/people"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -36,7 +37,7 @@ func (s *Service) link(path string, q url.Values) string {
 func (s *Service) invite(inviter *account.User, orgName, email, name string) store.Invite {
 	token := account.NewToken(account.LinkPrefix)
 	link := s.link("/invitation", url.Values{"token": {token}})
-	return store.Invite{TokenHash: account.HashToken(token), Message: mail.Invitation(email, name, inviter.Name, orgName, link)}
+	return store.Invite{TokenHash: account.HashToken(token), Mail: queue.Mail(mail.Invitation(email, name, inviter.Name, orgName, link))}
 }
 
 // Invite adds one person to the admin's organisation and emails them.

@@ -10,6 +10,7 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
 )
@@ -39,7 +40,7 @@ func (s *Service) InviteGuest(ctx context.Context, u *account.User, circleID, me
 	tok := account.NewToken(account.GuestPrefix)
 	g := &room.Guest{OrgID: u.OrgID, CircleID: circleID, MeetingID: meetingID, UserID: guest.ID, Name: guest.Name, InvitedBy: u.ID}
 	msg := mail.GuestInvitation(guest.Email, guest.Name, u.Name, p.Name, m.When(guest.Timezone), guest.Timezone, s.link("/guest/"+tok))
-	if err := s.DB.CreateGuest(ctx, g, account.HashToken(tok), msg); err != nil {
+	if err := s.DB.CreateGuest(ctx, g, account.HashToken(tok), queue.Mail(msg)); err != nil {
 		return nil, err
 	}
 	return g, nil

@@ -27,6 +27,7 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
 )
@@ -354,7 +355,7 @@ func (s *Service) RoomCommand(ctx context.Context, u *account.User, circleID, me
 			return nil, err
 		}
 	}
-	seq, err := s.DB.UpdateRoom(ctx, u.OrgID, meetingID, st.Version, b, next.Version, msgs)
+	seq, err := s.DB.UpdateRoom(ctx, u.OrgID, meetingID, st.Version, b, next.Version, queue.Mails(msgs))
 	if errors.Is(err, store.ErrConflict) {
 		return nil, room.ErrStale
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/matching"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -341,7 +342,7 @@ func (s *Service) Publish(ctx context.Context, admin *account.User, roundID stri
 				otherNames(c, m.UserID), slotLines(c.Slots, m.Timezone, s.now()), s.link("/matches")))
 		}
 	}
-	return s.DB.PublishRound(ctx, admin.OrgID, roundID, msgs)
+	return s.DB.PublishRound(ctx, admin.OrgID, roundID, queue.Mails(msgs))
 }
 
 func otherNames(c program.Circle, self string) []string {
@@ -386,7 +387,7 @@ func (s *Service) Respond(ctx context.Context, u *account.User, circleID string,
 		reason = ""
 	}
 	var p *program.Program
-	c, err := s.DB.RespondToCircle(ctx, u.OrgID, circleID, u.ID, accept, reason, func(c *program.Circle) []mail.Message {
+	c, err := s.DB.RespondToCircle(ctx, u.OrgID, circleID, u.ID, accept, reason, func(c *program.Circle) []store.Job {
 		var msgs []mail.Message
 		switch c.Status {
 		case program.Active:
@@ -407,7 +408,7 @@ func (s *Service) Respond(ctx context.Context, u *account.User, circleID string,
 				}
 			}
 		}
-		return msgs
+		return queue.Mails(msgs)
 	})
 	return c, err
 }

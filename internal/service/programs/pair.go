@@ -9,6 +9,7 @@ import (
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -62,7 +63,7 @@ func (s *Service) InvitePair(ctx context.Context, u *account.User, programID, to
 	}
 	inv := &program.PairInvitation{OrgID: u.OrgID, ProgramID: p.ID, FromUser: u.ID, ToUser: to.ID, FromName: u.Name, ToName: to.Name}
 	msg := mail.PairInvitation(to.Email, to.Name, u.Name, p.Name, s.link("/matches"))
-	if err := s.DB.CreatePairInvitation(ctx, inv, msg); err != nil {
+	if err := s.DB.CreatePairInvitation(ctx, inv, queue.Mail(msg)); err != nil {
 		return nil, err
 	}
 	return inv, nil
@@ -91,7 +92,7 @@ func (s *Service) AnswerPair(ctx context.Context, u *account.User, invitationID 
 	}
 	if !accept {
 		return s.DB.AnswerPairInvitation(ctx, u.OrgID, inv.ID, u.ID, false, nil,
-			[]mail.Message{mail.PairDeclined(from.Email, from.Name, u.Name, p.Name)})
+			queue.Mails([]mail.Message{mail.PairDeclined(from.Email, from.Name, u.Name, p.Name)}))
 	}
 	pr, err := s.pairCheck(ctx, u.OrgID, p, from.ID, u.ID)
 	if err != nil {
@@ -107,5 +108,5 @@ func (s *Service) AnswerPair(ctx context.Context, u *account.User, invitationID 
 		mail.PairFormed(from.Email, from.Name, u.Name, p.Name, s.link("/circles")),
 		mail.PairFormed(u.Email, u.Name, from.Name, p.Name, s.link("/circles")),
 	}
-	return s.DB.AnswerPairInvitation(ctx, u.OrgID, inv.ID, u.ID, true, &pair, msgs)
+	return s.DB.AnswerPairInvitation(ctx, u.OrgID, inv.ID, u.ID, true, &pair, queue.Mails(msgs))
 }

@@ -19,6 +19,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for schema set-up
 
 	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -72,11 +73,13 @@ func PostgresSchemaURL(tb testing.TB, base string) string {
 	return u.String()
 }
 
-// Open returns a migrated database at rawURL, closed when the test ends.
-func Open(tb testing.TB, rawURL string) *store.DB {
+// Open returns a migrated database at rawURL, configured by opts (a
+// recording Outbox and Jobs, a clock the test moves), closed when the
+// test ends.
+func Open(tb testing.TB, rawURL string, opts ...store.Option) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, rawURL)
+	db, err := store.Open(ctx, rawURL, opts...)
 	if err != nil {
 		tb.Fatalf("open %s: %v", rawURL, err)
 	}
@@ -104,12 +107,13 @@ func Engines(tb testing.TB) []Engine {
 	return out
 }
 
-// Each runs fn once per engine as a subtest with a fresh, migrated store.
-func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+// Each runs fn once per engine as a subtest with the URL of a fresh,
+// empty database, which fn opens with Open and the options it needs.
+func Each(t *testing.T, fn func(t *testing.T, dbURL string)) {
 	t.Helper()
 	for _, e := range Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			fn(t, Open(t, e.URL(t)))
+			fn(t, e.URL(t))
 		})
 	}
 }
@@ -120,11 +124,13 @@ type Outbox struct {
 	msgs []mail.Message
 }
 
-// SendMailTx records m.
-func (o *Outbox) SendMailTx(_ context.Context, _ *sql.Tx, m mail.Message) error {
+// EnqueueTx records the message of a mail job; other jobs are ignored.
+func (o *Outbox) EnqueueTx(_ context.Context, _ *sql.Tx, job store.Job) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.msgs = append(o.msgs, m)
+	if j, ok := job.(queue.MailJob); ok {
+		o.msgs = append(o.msgs, j.Message)
+	}
 	return nil
 }
 
@@ -145,13 +151,13 @@ type Jobs struct {
 // Job is one recorded job.
 type Job struct {
 	ID        int64
-	Args      store.JobArgs
+	Args      store.Job
 	At        time.Time
 	Cancelled bool
 }
 
 // ScheduleTx records a job to run at at.
-func (j *Jobs) ScheduleTx(_ context.Context, _ *sql.Tx, args store.JobArgs, at time.Time) (int64, error) {
+func (j *Jobs) ScheduleTx(_ context.Context, _ *sql.Tx, args store.Job, at time.Time) (int64, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	id := int64(len(j.jobs) + 1)
