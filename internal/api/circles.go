@@ -6,7 +6,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 // circleInput names one of the caller's circles. Every circle operation
@@ -207,7 +207,7 @@ func (a *API) handleAgreementWithdraw(ctx context.Context, in *versionInput) (*a
 	}
 	i := slices.IndexFunc(versions, func(v circle.AgreementVersion) bool { return v.Version == in.Version })
 	if i < 0 {
-		return nil, store.ErrNotFound
+		return nil, fault.New(fault.NotFound, "")
 	}
 	return &agreementOutput{Body: newAgreementVersion(&versions[i])}, nil
 }

@@ -6,8 +6,8 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
-	"github.com/holdspace/holdspace/internal/store"
 )
 
 type roundList struct {
@@ -200,7 +200,7 @@ func (a *API) handlePairAnswer(ctx context.Context, in *pairAnswerInput) (*pairI
 	}
 	i := slices.IndexFunc(invs, func(inv program.PairInvitation) bool { return inv.ID == in.ID })
 	if i < 0 {
-		return nil, store.ErrNotFound
+		return nil, fault.New(fault.NotFound, "")
 	}
 	return &pairInvitationOutput{Body: newPairInvitation(&invs[i])}, nil
 }

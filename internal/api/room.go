@@ -15,7 +15,6 @@ import (
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/service/meetings"
-	"github.com/holdspace/holdspace/internal/store"
 )
 
 // streamHeartbeat is how often an idle room stream sends a comment, as the
@@ -202,7 +201,7 @@ func (a *API) handleNoteShow(ctx context.Context, in *meetingInput) (*struct{ Bo
 func (a *API) handleNoteSave(ctx context.Context, in *noteSaveInput) (*struct{ Body MeetingNote }, error) {
 	u := auth.UserFromContext(ctx)
 	n, err := a.meetings.SaveNote(ctx, u, in.ID, in.Meeting, in.Body.Body, in.Body.Version)
-	if errors.Is(err, store.ErrConflict) {
+	if errors.Is(err, meetings.ErrNoteChanged) {
 		cur, ferr := a.meetings.Note(ctx, u, in.ID, in.Meeting)
 		if ferr != nil {
 			return nil, ferr

@@ -199,7 +199,7 @@ func TestRoomContent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.room.SaveNote(ctx, c, id, m.ID, "Overwrite", 0); !errors.Is(err, store.ErrConflict) {
+		if _, err := w.room.SaveNote(ctx, c, id, m.ID, "Overwrite", 0); !errors.Is(err, meetings.ErrNoteChanged) {
 			t.Errorf("a stale note save: %v", err)
 		}
 		if _, err := w.room.SaveNote(ctx, c, id, m.ID, "First thoughts, and mine", note.Version); err != nil {

@@ -1,13 +1,12 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/service/accounts"
-	"github.com/holdspace/holdspace/internal/store"
 )
 
 // formPage is the data of the simple account forms.
@@ -100,7 +99,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleSignout(w http.ResponseWriter, r *http.Request) {
 	if id := auth.FromContext(r.Context()); id != nil && id.Session != nil {
-		if err := s.Accounts.EndSession(r.Context(), id.User, id.Session.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := s.Accounts.EndSession(r.Context(), id.User, id.Session.ID); err != nil && fault.KindOf(err) != fault.NotFound {
 			s.Error(w, r, err)
 			return
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -14,7 +13,6 @@ import (
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/programs"
-	"github.com/holdspace/holdspace/internal/store"
 )
 
 type programsPage struct {
@@ -192,7 +190,7 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 	}
 	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.Programs.Now())}
 	data.Nav = "programs"
-	if data.OptIn, err = s.Programs.MyOptIn(ctx, u, p.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if data.OptIn, err = s.Programs.MyOptIn(ctx, u, p.ID); err != nil && fault.KindOf(err) != fault.NotFound {
 		s.Error(w, r, err)
 		return
 	}
@@ -312,7 +310,7 @@ func (s *Server) handleOptInForm(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := s.Programs.MyOptIn(r.Context(), u, p.ID)
 	existing := err == nil
-	if errors.Is(err, store.ErrNotFound) {
+	if fault.KindOf(err) == fault.NotFound {
 		o, err = &program.OptIn{ProgramID: p.ID, FormatPref: program.PreferEither}, nil
 	}
 	if err != nil {

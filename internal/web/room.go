@@ -19,7 +19,6 @@ import (
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/service/meetings"
-	"github.com/holdspace/holdspace/internal/store"
 )
 
 type roomPage struct {
@@ -281,7 +280,7 @@ func (s *Server) handleRoomNote(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	_, err := s.Meetings.SaveNote(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("body"), version)
-	if errors.Is(err, store.ErrConflict) {
+	if errors.Is(err, meetings.ErrNoteChanged) {
 		s.roomBack(w, r, nil, "Someone else saved the note first. Their version is below; add your part again.")
 		return
 	}

@@ -525,9 +525,13 @@ func (s *Service) Note(ctx context.Context, u *account.User, circleID, meetingID
 	return s.DB.FindNote(ctx, u.OrgID, meetingID)
 }
 
+// ErrNoteChanged means someone saved the shared note after the version a
+// member's change was based on; their text is not lost (the caller shows
+// it back beside the newer note).
+var ErrNoteChanged = fault.New(fault.Stale, "Someone else saved the note first.")
+
 // SaveNote saves the meeting's shared note if nobody changed it since
-// version; otherwise store.ErrConflict, and the member's text is not lost
-// (the caller shows it back).
+// version; otherwise ErrNoteChanged.
 func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meetingID, body string, version int64) (*room.Note, error) {
 	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
 		return nil, err
@@ -537,6 +541,9 @@ func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meeti
 		return nil, fault.Fields(map[string]string{"body": fmt.Sprintf("Keep the note under %d characters.", circle.MaxTextLen)})
 	}
 	n, err := s.DB.SaveNote(ctx, u.OrgID, meetingID, u.ID, body, version)
+	if errors.Is(err, store.ErrConflict) {
+		return nil, ErrNoteChanged
+	}
 	if err != nil {
 		return nil, err
 	}
