@@ -23,11 +23,9 @@ import (
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/circles"
-	"github.com/holdspace/holdspace/internal/service/directory"
-	"github.com/holdspace/holdspace/internal/service/meetings"
-	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/web"
 )
@@ -120,7 +118,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		logger.Info("HOLDSPACE_SMTP_URL is unset: emails are written to the log instead of being sent")
 	}
 	// The circles service works the circle jobs (reminders, the hourly
-	// upkeep), so it exists before the queue that runs them.
+	// upkeep), so the services exist before the queue that runs them.
 	box, err := openSeal(cfg, db.Engine(), logger)
 	if err != nil {
 		return err
@@ -135,12 +133,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
-	programSvc := &programs.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
-	circleSvc := &circles.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
-	meetingSvc := &meetings.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger, Circles: circleSvc, Live: broker, Seal: box}
-	relay := live.NewRelay(hub, broker, web.RoomEvents(meetingSvc), logger)
+	svc := service.New(service.Config{DB: db, BaseURL: cfg.BaseURL, Logger: logger, Limiter: accounts.NewLimiter(6*time.Second, 10),
+		Live: broker, Seal: box})
+	relay := live.NewRelay(hub, broker, web.RoomEvents(svc.Meetings), logger)
 	workers := river.NewWorkers()
-	if err := circleSvc.Workers(workers); err != nil {
+	if err := svc.Circles.Workers(workers); err != nil {
 		return err
 	}
 	upkeep := river.NewPeriodicJob(river.PeriodicInterval(circles.UpkeepEvery),
@@ -181,12 +178,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}()
 	defer func() { stopRelay(); <-relayDone }()
 
-	accountSvc := &accounts.Service{DB: db, BaseURL: cfg.BaseURL, Limiter: accounts.NewLimiter(6*time.Second, 10), Logger: logger}
-	directorySvc := &directory.Service{DB: db, BaseURL: cfg.BaseURL, Logger: logger}
 	reg := prometheus.NewRegistry()
 	srv, err := web.NewServer(web.Deps{
-		DB: db, Accounts: accountSvc, Directory: directorySvc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version, Hub: hub,
-		API: api.New(api.Deps{Accounts: accountSvc, Directory: directorySvc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
+		DB: db, Services: svc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version, Hub: hub,
+		API: api.New(api.Deps{Services: svc, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
 			ClientIP: web.ClientIP(cfg.TrustProxy), Hub: hub}),
 	})
 	if err != nil {

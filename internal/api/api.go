@@ -27,7 +27,9 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/live"
+	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/accounts"
+	"github.com/holdspace/holdspace/internal/service/agreements"
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -39,17 +41,8 @@ const Prefix = "/api/v1"
 
 // Deps is what the API needs.
 type Deps struct {
-	// Auth carries out the account flows.
-	// Accounts carries out the account flows.
-	Accounts *accounts.Service
-	// Directory lists the organisation's people and brings them in.
-	Directory *directory.Service
-	// Programs carries out the program, matching and consent flows.
-	Programs *programs.Service
-	// Circles carries out a formed circle's flows.
-	Circles *circles.Service
-	// Meetings carries out the meeting room's flows.
-	Meetings *meetings.Service
+	// Services carry out everything an operation does.
+	*service.Services
 	// Logger receives the causes of server errors; nil discards them.
 	Logger *slog.Logger
 	// Secure marks the session cookie Secure (the site is served over TLS).
@@ -67,16 +60,17 @@ type Deps struct {
 
 // API is the http.Handler for everything under /api/v1/.
 type API struct {
-	accounts  *accounts.Service
-	directory *directory.Service
-	programs  *programs.Service
-	circles   *circles.Service
-	meetings  *meetings.Service
-	log       *slog.Logger
-	secure    bool
-	cookie    string
-	clientIP  func(*http.Request) string
-	hub       *live.Hub
+	accounts   *accounts.Service
+	directory  *directory.Service
+	programs   *programs.Service
+	circles    *circles.Service
+	agreements *agreements.Service
+	meetings   *meetings.Service
+	log        *slog.Logger
+	secure     bool
+	cookie     string
+	clientIP   func(*http.Request) string
+	hub        *live.Hub
 
 	mux  *http.ServeMux
 	huma huma.API
@@ -93,12 +87,16 @@ type Operation struct {
 	ID string
 }
 
-// New builds the API. The caller mounts it with mux.Handle("/api/v1/", a)
+// New builds the API; without services it can still describe itself. The
+// caller mounts it with mux.Handle("/api/v1/", a)
 // after identifying the request (auth.WithIdentity). It panics if an
 // operation is defined wrongly, which the tests catch.
 func New(d Deps) *API {
-	a := &API{accounts: d.Accounts, directory: d.Directory, programs: d.Programs, circles: d.Circles, meetings: d.Meetings, log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP,
-		hub: d.Hub, mux: http.NewServeMux()}
+	a := &API{log: d.Logger, secure: d.Secure, cookie: d.CookieName, clientIP: d.ClientIP, hub: d.Hub, mux: http.NewServeMux()}
+	if svc := d.Services; svc != nil {
+		a.accounts, a.directory, a.programs = svc.Accounts, svc.Directory, svc.Programs
+		a.circles, a.agreements, a.meetings = svc.Circles, svc.Agreements, svc.Meetings
+	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

@@ -136,7 +136,7 @@ func (a *API) handleCircleShow(ctx context.Context, in *circleInput) (*circleHom
 // circle; reading them needs no acknowledgement, since it is how one
 // acknowledges.
 func (a *API) circleRules(ctx context.Context, circleID string) (*circleRulesOutput, error) {
-	_, rules, at, err := a.circles.CircleRules(ctx, auth.UserFromContext(ctx), circleID)
+	_, rules, at, err := a.agreements.CircleRules(ctx, auth.UserFromContext(ctx), circleID)
 	if err != nil {
 		return nil, err
 	}
@@ -148,14 +148,14 @@ func (a *API) handleCircleRulesShow(ctx context.Context, in *circleInput) (*circ
 }
 
 func (a *API) handleCircleRulesAck(ctx context.Context, in *acknowledgeInput) (*circleRulesOutput, error) {
-	if err := a.circles.AcknowledgeGroundRules(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Version); err != nil {
+	if err := a.agreements.AcknowledgeGroundRules(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Version); err != nil {
 		return nil, err
 	}
 	return a.circleRules(ctx, in.ID)
 }
 
 func (a *API) handleGroundRulesShow(ctx context.Context, _ *struct{}) (*groundRulesOutput, error) {
-	g, err := a.circles.GroundRules(ctx, auth.UserFromContext(ctx))
+	g, err := a.agreements.GroundRules(ctx, auth.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func (a *API) handleGroundRulesShow(ctx context.Context, _ *struct{}) (*groundRu
 }
 
 func (a *API) handleGroundRulesUpdate(ctx context.Context, in *groundRulesUpdate) (*groundRulesOutput, error) {
-	g, err := a.circles.UpdateGroundRules(ctx, auth.UserFromContext(ctx), in.Body.Body)
+	g, err := a.agreements.UpdateGroundRules(ctx, auth.UserFromContext(ctx), in.Body.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (a *API) handleGroundRulesUpdate(ctx context.Context, in *groundRulesUpdate
 }
 
 func (a *API) handleAgreementList(ctx context.Context, in *circleInput) (*struct{ Body agreementList }, error) {
-	_, versions, err := a.circles.Agreement(ctx, auth.UserFromContext(ctx), in.ID)
+	_, versions, err := a.agreements.Agreement(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (a *API) handleAgreementList(ctx context.Context, in *circleInput) (*struct
 }
 
 func (a *API) handleAgreementPropose(ctx context.Context, in *agreementProposeInput) (*agreementOutput, error) {
-	v, err := a.circles.ProposeAgreement(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body, in.Body.Note)
+	v, err := a.agreements.ProposeAgreement(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body, in.Body.Note)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (a *API) handleAgreementPropose(ctx context.Context, in *agreementProposeIn
 }
 
 func (a *API) handleAgreementConsent(ctx context.Context, in *versionInput) (*agreementOutput, error) {
-	v, err := a.circles.ConsentToAgreement(ctx, auth.UserFromContext(ctx), in.ID, in.Version)
+	v, err := a.agreements.ConsentToAgreement(ctx, auth.UserFromContext(ctx), in.ID, in.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -196,12 +196,12 @@ func (a *API) handleAgreementConsent(ctx context.Context, in *versionInput) (*ag
 
 func (a *API) handleAgreementWithdraw(ctx context.Context, in *versionInput) (*agreementOutput, error) {
 	u := auth.UserFromContext(ctx)
-	if err := a.circles.WithdrawAgreement(ctx, u, in.ID, in.Version); err != nil {
+	if err := a.agreements.WithdrawAgreement(ctx, u, in.ID, in.Version); err != nil {
 		return nil, err
 	}
 	// The service answers with nothing; reading the versions again shows
 	// the withdrawn one as everyone now sees it.
-	_, versions, err := a.circles.Agreement(ctx, u, in.ID)
+	_, versions, err := a.agreements.Agreement(ctx, u, in.ID)
 	if err != nil {
 		return nil, err
 	}

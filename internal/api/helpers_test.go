@@ -21,6 +21,7 @@ import (
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/directory"
@@ -47,6 +48,7 @@ var passwordHash = sync.OnceValue(func() string {
 // env is one API on a fresh database, served over HTTP.
 type env struct {
 	db        *store.DB
+	svc       *service.Services
 	accounts  *accounts.Service
 	directory *directory.Service
 	programs  *programs.Service
@@ -92,17 +94,14 @@ func newEnv(tb testing.TB, dbURL string, opts ...store.Option) *env {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	e.accounts = &accounts.Service{DB: db, BaseURL: base, Limiter: accounts.NewLimiter(time.Second, 1000), Logger: logger}
-	e.directory = &directory.Service{DB: db, BaseURL: base, Logger: logger}
 	box, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	e.programs = &programs.Service{DB: db, BaseURL: base, Logger: logger}
-	e.circles = &circles.Service{DB: db, BaseURL: base, Logger: logger}
-	e.meetings = &meetings.Service{DB: db, BaseURL: base, Logger: logger, Circles: e.circles, Seal: box}
+	e.svc = service.New(service.Config{DB: db, BaseURL: base, Logger: logger, Limiter: accounts.NewLimiter(time.Second, 1000), Seal: box})
+	e.accounts, e.directory, e.programs, e.circles, e.meetings = e.svc.Accounts, e.svc.Directory, e.svc.Programs, e.svc.Circles, e.svc.Meetings
 	e.hub = live.NewHub()
-	e.api = api.New(api.Deps{Accounts: e.accounts, Directory: e.directory, Programs: e.programs, Circles: e.circles, Meetings: e.meetings, Logger: logger, CookieName: cookieName, Hub: e.hub})
+	e.api = api.New(api.Deps{Services: e.svc, Logger: logger, CookieName: cookieName, Hub: e.hub})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", identify(e.accounts, e.api))
 	e.srv = httptest.NewServer(mux)

@@ -585,7 +585,7 @@ func TestRoomEventsOff(t *testing.T) {
 	t.Parallel()
 	e := newSQLiteEnv(t)
 	w := mustRoomWorld(t, e)
-	off := api.New(api.Deps{Accounts: e.accounts, Directory: e.directory, Programs: e.programs, Circles: e.circles, Meetings: e.meetings, CookieName: cookieName})
+	off := api.New(api.Deps{Services: e.svc, CookieName: cookieName})
 	srv := httptest.NewServer(identify(e.accounts, off))
 	t.Cleanup(srv.Close)
 	eoff := *e

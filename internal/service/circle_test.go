@@ -81,12 +81,12 @@ func (w *world) formCircle(p *program.Program, ids ...string) string {
 // ack has each of ids acknowledge the ground rules in force in circleID.
 func (w *world) ack(circleID string, ids ...string) {
 	w.t.Helper()
-	rules, err := w.circles.GroundRules(ctx, w.admin)
+	rules, err := w.agreements.GroundRules(ctx, w.admin)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	for _, id := range ids {
-		if err := w.circles.AcknowledgeGroundRules(ctx, w.user(id), circleID, rules.Version); err != nil {
+		if err := w.agreements.AcknowledgeGroundRules(ctx, w.user(id), circleID, rules.Version); err != nil {
 			w.t.Fatalf("%s acknowledges: %v", id, err)
 		}
 	}
@@ -214,8 +214,8 @@ func TestGroundRulesGate(t *testing.T) {
 			t.Helper()
 			checks := map[string]error{}
 			_, checks["Home"] = w.circles.Home(ctx, a, id)
-			_, _, checks["Agreement"] = w.circles.Agreement(ctx, a, id)
-			_, checks["ProposeAgreement"] = w.circles.ProposeAgreement(ctx, a, id, "Our agreement", "")
+			_, _, checks["Agreement"] = w.agreements.Agreement(ctx, a, id)
+			_, checks["ProposeAgreement"] = w.agreements.ProposeAgreement(ctx, a, id, "Our agreement", "")
 			_, _, checks["ScheduleForm"] = w.circles.ScheduleForm(ctx, a, id)
 			_, checks["SetSchedule"] = w.circles.SetSchedule(ctx, a, id, fortnightly)
 			_, checks["AddPost"] = w.circles.AddPost(ctx, a, id, "Hello")
@@ -232,12 +232,12 @@ func TestGroundRulesGate(t *testing.T) {
 		if err != nil || len(mine) != 1 || !mine[0].NeedsAck {
 			t.Fatalf("MyCircles: %+v, %v", mine, err)
 		}
-		_, rules, at, err := w.circles.CircleRules(ctx, a, id)
+		_, rules, at, err := w.agreements.CircleRules(ctx, a, id)
 		if err != nil || rules.Version != 1 || rules.Body != circle.DefaultGroundRules || at != nil {
 			t.Fatalf("CircleRules: %+v, %v, %v", rules, at, err)
 		}
-		wantErr(t, "acknowledging a version not yet written", w.circles.AcknowledgeGroundRules(ctx, a, id, 2), circle.ErrRulesChanged)
-		if err := w.circles.AcknowledgeGroundRules(ctx, a, id, 1); err != nil {
+		wantErr(t, "acknowledging a version not yet written", w.agreements.AcknowledgeGroundRules(ctx, a, id, 2), circle.ErrRulesChanged)
+		if err := w.agreements.AcknowledgeGroundRules(ctx, a, id, 1); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.circles.Home(ctx, a, id); err != nil {
@@ -250,17 +250,17 @@ func TestGroundRulesGate(t *testing.T) {
 		}
 
 		// Only admins change the rules; the same text makes no new version.
-		_, err = w.circles.UpdateGroundRules(ctx, a, "New rules")
+		_, err = w.agreements.UpdateGroundRules(ctx, a, "New rules")
 		wantErr(t, "a member updating the ground rules", err, auth.ErrForbidden)
-		if g, err := w.circles.UpdateGroundRules(ctx, w.admin, "  "+circle.DefaultGroundRules+"\r\n"); err != nil || g.Version != 1 {
+		if g, err := w.agreements.UpdateGroundRules(ctx, w.admin, "  "+circle.DefaultGroundRules+"\r\n"); err != nil || g.Version != 1 {
 			t.Errorf("saving the same text: %+v, %v", g, err)
 		}
-		if _, err := w.circles.UpdateGroundRules(ctx, w.admin, "   "); err == nil {
+		if _, err := w.agreements.UpdateGroundRules(ctx, w.admin, "   "); err == nil {
 			t.Error("empty ground rules saved")
 		} else if f, ok := fault.FieldsOf(err); !ok || f["body"] == "" {
 			t.Errorf("empty ground rules: %v", err)
 		}
-		g, err := w.circles.UpdateGroundRules(ctx, w.admin, "1. Confidentiality.\r\n2. Kindness.")
+		g, err := w.agreements.UpdateGroundRules(ctx, w.admin, "1. Confidentiality.\r\n2. Kindness.")
 		if err != nil || g.Version != 2 || g.Body != "1. Confidentiality.\n2. Kindness." {
 			t.Fatalf("new ground rules: %+v, %v", g, err)
 		}
@@ -268,15 +268,15 @@ func TestGroundRulesGate(t *testing.T) {
 		if mine, _ := w.circles.MyCircles(ctx, a); len(mine) != 1 || !mine[0].NeedsAck {
 			t.Errorf("MyCircles after the rules changed: %+v", mine)
 		}
-		wantErr(t, "acknowledging the old version", w.circles.AcknowledgeGroundRules(ctx, a, id, 1), circle.ErrRulesChanged)
-		if err := w.circles.AcknowledgeGroundRules(ctx, a, id, 2); err != nil {
+		wantErr(t, "acknowledging the old version", w.agreements.AcknowledgeGroundRules(ctx, a, id, 1), circle.ErrRulesChanged)
+		if err := w.agreements.AcknowledgeGroundRules(ctx, a, id, 2); err != nil {
 			t.Fatal(err)
 		}
 		h, err := w.circles.Home(ctx, a, id)
 		if err != nil || h.GroundRules.Version != 2 {
 			t.Fatalf("Home after acknowledging version 2: %+v, %v", h, err)
 		}
-		if err := w.circles.AcknowledgeGroundRules(ctx, a, id, 2); err != nil {
+		if err := w.agreements.AcknowledgeGroundRules(ctx, a, id, 2); err != nil {
 			t.Errorf("acknowledging twice: %v", err)
 		}
 		if mine, _ := w.circles.MyCircles(ctx, a); len(mine) != 1 || mine[0].NeedsAck {
@@ -313,14 +313,14 @@ func TestCirclePrivacy(t *testing.T) {
 		for who, u := range outsiders {
 			checks := map[string]error{}
 			_, checks["Home"] = w.circles.Home(ctx, u, one)
-			_, _, checks["Agreement"] = w.circles.Agreement(ctx, u, one)
+			_, _, checks["Agreement"] = w.agreements.Agreement(ctx, u, one)
 			_, _, checks["ScheduleForm"] = w.circles.ScheduleForm(ctx, u, one)
 			_, checks["MeetingICS"] = w.circles.MeetingICS(ctx, u, one, meeting.ID)
 			_, checks["AddPost"] = w.circles.AddPost(ctx, u, one, "Hello")
 			checks["Leave"] = w.circles.Leave(ctx, u, one, "")
-			_, _, _, checks["CircleRules"] = w.circles.CircleRules(ctx, u, one)
-			checks["AcknowledgeGroundRules"] = w.circles.AcknowledgeGroundRules(ctx, u, one, 1)
-			_, checks["ProposeAgreement"] = w.circles.ProposeAgreement(ctx, u, one, "Ours now", "")
+			_, _, _, checks["CircleRules"] = w.agreements.CircleRules(ctx, u, one)
+			checks["AcknowledgeGroundRules"] = w.agreements.AcknowledgeGroundRules(ctx, u, one, 1)
+			_, checks["ProposeAgreement"] = w.agreements.ProposeAgreement(ctx, u, one, "Ours now", "")
 			_, checks["SetSchedule"] = w.circles.SetSchedule(ctx, u, one, fortnightly)
 			checks["MoveMeeting"] = w.circles.MoveMeeting(ctx, u, one, meeting.ID, meeting.Start.Add(time.Hour), 60)
 			checks["CancelMeeting"] = w.circles.CancelMeeting(ctx, u, one, meeting.ID, false)
@@ -368,7 +368,7 @@ func TestWorkingAgreement(t *testing.T) {
 		a, b, c := w.user("u01"), w.user("u02"), w.user("u03")
 		status := func(version int) circle.AgreementStatus {
 			t.Helper()
-			_, vs, err := w.circles.Agreement(ctx, a, id)
+			_, vs, err := w.agreements.Agreement(ctx, a, id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -382,7 +382,7 @@ func TestWorkingAgreement(t *testing.T) {
 		}
 
 		sent := len(w.outbox.Messages())
-		v1, err := w.circles.ProposeAgreement(ctx, a, id, "## Purpose\nWe learn together.", "  A first   draft ")
+		v1, err := w.agreements.ProposeAgreement(ctx, a, id, "## Purpose\nWe learn together.", "  A first   draft ")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -397,20 +397,20 @@ func TestWorkingAgreement(t *testing.T) {
 		if m := to(msgs, b, "proposed"); len(m) == 1 && !strings.Contains(m[0].Text, "A first draft") {
 			t.Errorf("the proposal email leaves out the note: %s", m[0].Text)
 		}
-		_, err = w.circles.ConsentToAgreement(ctx, a, id, 1)
+		_, err = w.agreements.ConsentToAgreement(ctx, a, id, 1)
 		wantErr(t, "the proposer consenting again", err, circle.ErrAlreadyGiven)
-		wantErr(t, "withdrawing someone else's proposal", w.circles.WithdrawAgreement(ctx, b, id, 1), circle.ErrNotProposer)
+		wantErr(t, "withdrawing someone else's proposal", w.agreements.WithdrawAgreement(ctx, b, id, 1), circle.ErrNotProposer)
 		sent = len(w.outbox.Messages())
-		v, err := w.circles.ConsentToAgreement(ctx, b, id, 1)
+		v, err := w.agreements.ConsentToAgreement(ctx, b, id, 1)
 		if err != nil || v.Status != circle.AgreementProposed || len(v.Consents) != 2 {
 			t.Fatalf("after the second consent: %+v, %v", v, err)
 		}
-		_, err = w.circles.ConsentToAgreement(ctx, b, id, 1)
+		_, err = w.agreements.ConsentToAgreement(ctx, b, id, 1)
 		wantErr(t, "consenting twice", err, circle.ErrAlreadyGiven)
 		if n := len(w.since(sent)); n != 0 {
 			t.Errorf("%d emails before everyone consented", n)
 		}
-		v, err = w.circles.ConsentToAgreement(ctx, c, id, 1)
+		v, err = w.agreements.ConsentToAgreement(ctx, c, id, 1)
 		if err != nil || v.Status != circle.AgreementAdopted || v.AdoptedAt == nil {
 			t.Fatalf("after the last consent: %+v, %v", v, err)
 		}
@@ -421,36 +421,36 @@ func TestWorkingAgreement(t *testing.T) {
 		}
 
 		// The same text again is no change, however it is typed.
-		_, err = w.circles.ProposeAgreement(ctx, b, id, "## Purpose\r\nWe learn together.\n\n", "")
+		_, err = w.agreements.ProposeAgreement(ctx, b, id, "## Purpose\r\nWe learn together.\n\n", "")
 		wantErr(t, "proposing the agreement in force", err, circle.ErrUnchanged)
-		_, err = w.circles.ConsentToAgreement(ctx, b, id, 1)
+		_, err = w.agreements.ConsentToAgreement(ctx, b, id, 1)
 		wantErr(t, "consenting to the adopted version", err, circle.ErrNotProposed)
-		_, err = w.circles.ConsentToAgreement(ctx, b, id, 9)
+		_, err = w.agreements.ConsentToAgreement(ctx, b, id, 9)
 		wantErr(t, "consenting to no version", err, store.ErrNotFound)
 
 		// A newer proposal replaces an open one; a proposer withdraws their own.
-		if _, err := w.circles.ProposeAgreement(ctx, b, id, "Version two", ""); err != nil {
+		if _, err := w.agreements.ProposeAgreement(ctx, b, id, "Version two", ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.circles.ProposeAgreement(ctx, c, id, "Version three", ""); err != nil {
+		if _, err := w.agreements.ProposeAgreement(ctx, c, id, "Version three", ""); err != nil {
 			t.Fatal(err)
 		}
 		if status(2) != circle.AgreementWithdrawn || status(3) != circle.AgreementProposed || status(1) != circle.AgreementAdopted {
 			t.Errorf("statuses after a second proposal: %s %s %s", status(1), status(2), status(3))
 		}
-		_, err = w.circles.ConsentToAgreement(ctx, a, id, 2)
+		_, err = w.agreements.ConsentToAgreement(ctx, a, id, 2)
 		wantErr(t, "consenting to a withdrawn version", err, circle.ErrNotProposed)
-		if err := w.circles.WithdrawAgreement(ctx, c, id, 3); err != nil {
+		if err := w.agreements.WithdrawAgreement(ctx, c, id, 3); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, "withdrawing twice", w.circles.WithdrawAgreement(ctx, c, id, 3), circle.ErrNotProposed)
+		wantErr(t, "withdrawing twice", w.agreements.WithdrawAgreement(ctx, c, id, 3), circle.ErrNotProposed)
 
 		// An amendment everyone consents to supersedes the version in force.
-		if _, err := w.circles.ProposeAgreement(ctx, a, id, "Version four", "Shorter"); err != nil {
+		if _, err := w.agreements.ProposeAgreement(ctx, a, id, "Version four", "Shorter"); err != nil {
 			t.Fatal(err)
 		}
 		for _, u := range []*account.User{b, c} {
-			if _, err := w.circles.ConsentToAgreement(ctx, u, id, 4); err != nil {
+			if _, err := w.agreements.ConsentToAgreement(ctx, u, id, 4); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -459,10 +459,10 @@ func TestWorkingAgreement(t *testing.T) {
 		}
 
 		// When the only member yet to consent leaves, the proposal is adopted.
-		if _, err := w.circles.ProposeAgreement(ctx, b, id, "Version five", ""); err != nil {
+		if _, err := w.agreements.ProposeAgreement(ctx, b, id, "Version five", ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.circles.ConsentToAgreement(ctx, a, id, 5); err != nil {
+		if _, err := w.agreements.ConsentToAgreement(ctx, a, id, 5); err != nil {
 			t.Fatal(err)
 		}
 		sent = len(w.outbox.Messages())

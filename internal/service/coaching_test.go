@@ -16,6 +16,8 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/service"
+	"github.com/holdspace/holdspace/internal/service/agreements"
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
@@ -26,17 +28,18 @@ import (
 var ctx = context.Background()
 
 type world struct {
-	t        *testing.T
-	db       *store.DB
-	programs *programs.Service
-	circles  *circles.Service
-	room     *meetings.Service
-	outbox   *storetest.Outbox
-	jobs     *storetest.Jobs
-	org      *account.Org
-	admin    *account.User
-	members  []*account.User
-	now      time.Time
+	t          *testing.T
+	db         *store.DB
+	programs   *programs.Service
+	circles    *circles.Service
+	agreements *agreements.Service
+	room       *meetings.Service
+	outbox     *storetest.Outbox
+	jobs       *storetest.Jobs
+	org        *account.Org
+	admin      *account.User
+	members    []*account.User
+	now        time.Time
 }
 
 // newWorld makes an organisation with an admin, a manager and n-1 more
@@ -48,9 +51,8 @@ func newWorld(t *testing.T, dbURL string, n int) *world {
 	w.db = db
 	base, _ := url.Parse("http://holdspace.test")
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w.programs = &programs.Service{DB: db, BaseURL: base, Logger: logger}
-	w.circles = &circles.Service{DB: db, BaseURL: base, Logger: logger}
-	w.room = &meetings.Service{DB: db, BaseURL: base, Logger: logger, Circles: w.circles}
+	svc := service.New(service.Config{DB: db, BaseURL: base, Logger: logger})
+	w.programs, w.circles, w.agreements, w.room = svc.Programs, svc.Circles, svc.Agreements, svc.Meetings
 	w.admin = &account.User{ID: "admin", Name: "Ada Admin", Email: "ada@org.example", Timezone: "Europe/Berlin"}
 	depts := []string{"Sales", "Engineering", "Product", "Finance"}
 	for i := range n {

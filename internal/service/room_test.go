@@ -259,7 +259,7 @@ func TestRoomPrivacy(t *testing.T) {
 		}
 		// A member who has not acknowledged the ground rules in force is
 		// sent to read them first.
-		if _, err := w.circles.UpdateGroundRules(ctx, w.admin, "New rules"); err != nil {
+		if _, err := w.agreements.UpdateGroundRules(ctx, w.admin, "New rules"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.room.Room(ctx, w.user("u01"), id, m.ID); !errors.Is(err, circle.ErrGroundRules) {

@@ -22,11 +22,8 @@ import (
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/accounts"
-	"github.com/holdspace/holdspace/internal/service/circles"
-	"github.com/holdspace/holdspace/internal/service/directory"
-	"github.com/holdspace/holdspace/internal/service/meetings"
-	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 	"github.com/holdspace/holdspace/internal/web"
@@ -62,19 +59,14 @@ func startApp(t *testing.T, dbURL string) *app {
 		t.Fatal(err)
 	}
 	hub, broker := live.NewHub(), live.NewLocal()
-	circleSvc := &circles.Service{DB: db, BaseURL: base, Logger: logger}
-	meetingSvc := &meetings.Service{DB: db, BaseURL: base, Logger: logger, Circles: circleSvc, Live: broker, Seal: box}
-	programSvc := &programs.Service{DB: db, BaseURL: base, Logger: logger}
-	relay := live.NewRelay(hub, broker, web.RoomEvents(meetingSvc), logger)
+	svc := service.New(service.Config{DB: db, BaseURL: base, Logger: logger, Limiter: accounts.NewLimiter(time.Second, 10000),
+		Live: broker, Seal: box})
+	relay := live.NewRelay(hub, broker, web.RoomEvents(svc.Meetings), logger)
 	relayCtx, stopRelay := context.WithCancel(context.Background())
 	relayDone := make(chan struct{})
 	go func() { defer close(relayDone); _ = relay.Run(relayCtx) }()
-	accountSvc := &accounts.Service{DB: db, BaseURL: base, Limiter: accounts.NewLimiter(time.Second, 10000), Logger: logger}
-	directorySvc := &directory.Service{DB: db, BaseURL: base, Logger: logger}
-	a := api.New(api.Deps{Accounts: accountSvc, Directory: directorySvc, Programs: programSvc, Circles: circleSvc, Meetings: meetingSvc,
-		Logger: logger, Hub: hub})
-	s, err := web.NewServer(web.Deps{DB: db, Accounts: accountSvc, Directory: directorySvc, Programs: programSvc, Circles: circleSvc,
-		Meetings: meetingSvc, Logger: logger, API: a,
+	a := api.New(api.Deps{Services: svc, Logger: logger, Hub: hub})
+	s, err := web.NewServer(web.Deps{DB: db, Services: svc, Logger: logger, API: a,
 		Registry: prometheus.NewRegistry(), Version: "test", Hub: hub})
 	if err != nil {
 		t.Fatal(err)

@@ -79,7 +79,7 @@ type rulesPage struct {
 
 func (s *Server) handleCircleRules(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	c, rules, at, err := s.Circles.CircleRules(r.Context(), u, r.PathValue("id"))
+	c, rules, at, err := s.Agreements.CircleRules(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -93,7 +93,7 @@ func (s *Server) handleCircleRulesAck(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	err := s.Circles.AcknowledgeGroundRules(r.Context(), u, id, version)
+	err := s.Agreements.AcknowledgeGroundRules(r.Context(), u, id, version)
 	if err != nil {
 		s.fail(w, r, err, "/circles/"+id+"/ground-rules")
 		return
@@ -255,7 +255,7 @@ type diffLine struct {
 
 func (s *Server) handleAgreement(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	c, versions, err := s.Circles.Agreement(r.Context(), u, r.PathValue("id"))
+	c, versions, err := s.Agreements.Agreement(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
@@ -326,10 +326,10 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status 
 func (s *Server) handleAgreementPropose(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
-	v, err := s.Circles.ProposeAgreement(r.Context(), u, id, r.PostFormValue("body"), r.PostFormValue("note"))
+	v, err := s.Agreements.ProposeAgreement(r.Context(), u, id, r.PostFormValue("body"), r.PostFormValue("note"))
 	if err != nil {
 		s.form(w, r, err, "/circles/"+id+"/agreement", func(pr problem) {
-			c, versions, err := s.Circles.Agreement(r.Context(), u, id)
+			c, versions, err := s.Agreements.Agreement(r.Context(), u, id)
 			if err != nil {
 				s.circleFail(w, r, err)
 				return
@@ -349,7 +349,7 @@ func (s *Server) handleAgreementConsent(w http.ResponseWriter, r *http.Request) 
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.PathValue("version"))
-	v, err := s.Circles.ConsentToAgreement(r.Context(), u, id, version)
+	v, err := s.Agreements.ConsentToAgreement(r.Context(), u, id, version)
 	if err != nil {
 		s.fail(w, r, err, "/circles/"+id+"/agreement")
 		return
@@ -365,7 +365,7 @@ func (s *Server) handleAgreementWithdraw(w http.ResponseWriter, r *http.Request)
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.PathValue("version"))
-	err := s.Circles.WithdrawAgreement(r.Context(), u, id, version)
+	err := s.Agreements.WithdrawAgreement(r.Context(), u, id, version)
 	if err != nil {
 		s.fail(w, r, err, "/circles/"+id+"/agreement")
 		return
@@ -581,7 +581,7 @@ type leavePage struct {
 
 func (s *Server) handleLeaveForm(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	c, _, _, err := s.Circles.CircleRules(r.Context(), u, r.PathValue("id"))
+	c, _, _, err := s.Agreements.CircleRules(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -628,7 +628,7 @@ type groundRulesPage struct {
 
 func (s *Server) handleGroundRules(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	rules, err := s.Circles.GroundRules(r.Context(), u)
+	rules, err := s.Agreements.GroundRules(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -641,10 +641,10 @@ func (s *Server) handleGroundRules(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleGroundRulesSave(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	rules, err := s.Circles.UpdateGroundRules(r.Context(), u, r.PostFormValue("body"))
+	rules, err := s.Agreements.UpdateGroundRules(r.Context(), u, r.PostFormValue("body"))
 	if err != nil {
 		s.form(w, r, err, "", func(pr problem) {
-			cur, err := s.Circles.GroundRules(r.Context(), u)
+			cur, err := s.Agreements.GroundRules(r.Context(), u)
 			if err != nil {
 				s.Error(w, r, err)
 				return

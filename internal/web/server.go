@@ -23,11 +23,7 @@ import (
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/program"
-	"github.com/holdspace/holdspace/internal/service/accounts"
-	"github.com/holdspace/holdspace/internal/service/circles"
-	"github.com/holdspace/holdspace/internal/service/directory"
-	"github.com/holdspace/holdspace/internal/service/meetings"
-	"github.com/holdspace/holdspace/internal/service/programs"
+	"github.com/holdspace/holdspace/internal/service"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -38,17 +34,9 @@ var files embed.FS
 type Deps struct {
 	// DB is what the operational endpoints ask of the database.
 	DB Database
-	// Accounts signs people up and in and keeps their accounts.
-	Accounts *accounts.Service
-	// Directory lists the organisation's people and brings them in.
-	Directory *directory.Service
-	// Programs runs programs, matching and consent.
-	Programs *programs.Service
-	// Circles runs a formed circle's life.
-	Circles *circles.Service
-	// Meetings runs the meeting room.
-	Meetings *meetings.Service
-	Logger   *slog.Logger
+	// Services carry out everything a page does.
+	*service.Services
+	Logger *slog.Logger
 	// API serves /api/v1/.
 	API http.Handler
 	// Secure marks cookies Secure (the site is served over TLS).

@@ -14,11 +14,8 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/accounts"
-	"github.com/holdspace/holdspace/internal/service/circles"
-	"github.com/holdspace/holdspace/internal/service/directory"
-	"github.com/holdspace/holdspace/internal/service/meetings"
-	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 	"github.com/holdspace/holdspace/internal/web"
@@ -43,11 +40,8 @@ func newEnv(t *testing.T, dbURL string) *env {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + e.srv.Listener.Addr().String())
-	acc := &accounts.Service{DB: db, BaseURL: base, Limiter: accounts.NewLimiter(time.Minute, 5), Logger: logger}
-	circleSvc := &circles.Service{DB: db, BaseURL: base, Logger: logger}
-	h, err := web.NewServer(web.Deps{DB: db, Accounts: acc, Directory: &directory.Service{DB: db, BaseURL: base, Logger: logger},
-		Programs: &programs.Service{DB: db, BaseURL: base, Logger: logger}, Circles: circleSvc,
-		Meetings: &meetings.Service{DB: db, BaseURL: base, Logger: logger, Circles: circleSvc}, Logger: logger, Registry: prometheus.NewRegistry(), Version: "test"})
+	svc := service.New(service.Config{DB: db, BaseURL: base, Logger: logger, Limiter: accounts.NewLimiter(time.Minute, 5)})
+	h, err := web.NewServer(web.Deps{DB: db, Services: svc, Logger: logger, Registry: prometheus.NewRegistry(), Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,6 @@ import (
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/queue"
-	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
 )
@@ -190,70 +189,6 @@ func upcoming(ms []circle.Meeting, now time.Time) []circle.Meeting {
 	return out
 }
 
-// --- ground rules ---
-
-// GroundRules returns the ground rules in force in u's organisation.
-func (s *Service) GroundRules(ctx context.Context, u *account.User) (*circle.GroundRules, error) {
-	return s.DB.FindGroundRules(ctx, u.OrgID)
-}
-
-// UpdateGroundRules saves an admin's new ground rules as a new version;
-// every member acknowledges it before they next see inside their circle.
-func (s *Service) UpdateGroundRules(ctx context.Context, admin *account.User, body string) (*circle.GroundRules, error) {
-	if err := requireAdmin(admin); err != nil {
-		return nil, err
-	}
-	body = richtext.Normalize(body)
-	var v account.Validator
-	circle.CheckText(&v, "body", body, circle.MaxTextLen)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	cur, err := s.DB.FindGroundRules(ctx, admin.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	if cur.Body == body {
-		return cur, nil
-	}
-	return s.DB.CreateGroundRules(ctx, admin.OrgID, admin.ID, body)
-}
-
-// CircleRules returns the ground rules a member is asked to acknowledge in
-// a circle and when they did, if they have.
-func (s *Service) CircleRules(ctx context.Context, u *account.User, circleID string) (*program.Circle, *circle.GroundRules, *time.Time, error) {
-	c, err := s.Member(ctx, u, circleID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	rules, err := s.DB.FindGroundRules(ctx, u.OrgID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	at, err := s.DB.FindAcknowledgement(ctx, u.OrgID, circleID, u.ID, rules.Version)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return c, rules, at, nil
-}
-
-// AcknowledgeGroundRules records that a member read and accepts version of
-// the ground rules. A version other than the one in force means the text
-// changed while they read it.
-func (s *Service) AcknowledgeGroundRules(ctx context.Context, u *account.User, circleID string, version int) error {
-	if _, err := s.Member(ctx, u, circleID); err != nil {
-		return err
-	}
-	rules, err := s.DB.FindGroundRules(ctx, u.OrgID)
-	if err != nil {
-		return err
-	}
-	if version != rules.Version {
-		return circle.ErrRulesChanged
-	}
-	return s.DB.CreateAcknowledgement(ctx, u.OrgID, circleID, u.ID, version)
-}
-
 // --- the circle's home ---
 
 // Home is everything a member sees on their circle's page.
@@ -341,68 +276,6 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 		return nil, err
 	}
 	return h, nil
-}
-
-// --- working agreement ---
-
-// Agreement returns every version of a circle's agreement, newest first.
-func (s *Service) Agreement(ctx context.Context, u *account.User, circleID string) (*program.Circle, []circle.AgreementVersion, error) {
-	c, err := s.Inside(ctx, u, circleID)
-	if err != nil {
-		return nil, nil, err
-	}
-	versions, err := s.DB.FindAgreement(ctx, u.OrgID, circleID)
-	return c, versions, err
-}
-
-// ProposeAgreement puts a member's version of the agreement to the circle.
-// The proposer consents by proposing; it takes effect when every member
-// has consented. Everyone else is asked by email.
-func (s *Service) ProposeAgreement(ctx context.Context, u *account.User, circleID, body, note string) (*circle.AgreementVersion, error) {
-	if _, err := s.Inside(ctx, u, circleID); err != nil {
-		return nil, err
-	}
-	body, note = richtext.Normalize(body), strings.Join(strings.Fields(note), " ")
-	var v account.Validator
-	circle.CheckText(&v, "body", body, circle.MaxTextLen)
-	v.Check(len([]rune(note)) <= circle.MaxNoteLen, "note", fmt.Sprintf("Keep the note under %d characters.", circle.MaxNoteLen))
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	return s.DB.ProposeAgreement(ctx, u.OrgID, circleID, u.ID, body, note, s.agreementMail(ctx, u))
-}
-
-// ConsentToAgreement records a member's consent to the open proposal.
-func (s *Service) ConsentToAgreement(ctx context.Context, u *account.User, circleID string, version int) (*circle.AgreementVersion, error) {
-	if _, err := s.Inside(ctx, u, circleID); err != nil {
-		return nil, err
-	}
-	return s.DB.ConsentToAgreement(ctx, u.OrgID, circleID, u.ID, version, s.agreementMail(ctx, u))
-}
-
-// WithdrawAgreement withdraws the member's own open proposal.
-func (s *Service) WithdrawAgreement(ctx context.Context, u *account.User, circleID string, version int) error {
-	if _, err := s.Inside(ctx, u, circleID); err != nil {
-		return err
-	}
-	return s.DB.WithdrawAgreement(ctx, u.OrgID, circleID, u.ID, version)
-}
-
-func (s *Service) agreementMail(ctx context.Context, u *account.User) store.AgreementMail {
-	return func(c *program.Circle, v *circle.AgreementVersion, adopted bool) []store.Job {
-		p, _ := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
-		link := s.link("/circles/" + c.ID + "/agreement")
-		var msgs []mail.Message
-		for _, m := range c.Members {
-			switch {
-			case adopted:
-				msgs = append(msgs, mail.AgreementAdopted(m.Email, m.Name, program.Label(p), v.Version, link))
-			case m.UserID != u.ID:
-				msgs = append(msgs, mail.AgreementProposed(m.Email, m.Name, u.Name, program.Label(p), v.Note, link))
-			}
-		}
-		return queue.Mails(msgs)
-	}
 }
 
 // --- schedule and meetings ---

@@ -1,0 +1,56 @@
+package service
+
+import (
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service/accounts"
+	"github.com/holdspace/holdspace/internal/service/agreements"
+	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/directory"
+	"github.com/holdspace/holdspace/internal/service/meetings"
+	"github.com/holdspace/holdspace/internal/service/programs"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// Config is what the services share.
+type Config struct {
+	DB *store.DB
+	// BaseURL is the public address emailed links point at.
+	BaseURL *url.URL
+	Logger  *slog.Logger
+	// Limiter limits sign-in, sign-up and reset attempts.
+	Limiter *accounts.Limiter
+	// Live tells every instance that a meeting's room changed; nil where
+	// no room page is open.
+	Live meetings.Notifier
+	// Seal encrypts private reflections; nil where none is written.
+	Seal *seal.Box
+	// MatchBudget limits one run of the matching; 0 lets the engine pick.
+	MatchBudget time.Duration
+}
+
+// Services is every service, built on one store.
+type Services struct {
+	Accounts   *accounts.Service
+	Directory  *directory.Service
+	Programs   *programs.Service
+	Circles    *circles.Service
+	Agreements *agreements.Service
+	Meetings   *meetings.Service
+}
+
+// New builds the services. Each gets only what it uses.
+func New(c Config) *Services {
+	circleSvc := &circles.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger}
+	return &Services{
+		Accounts:   &accounts.Service{DB: c.DB, BaseURL: c.BaseURL, Limiter: c.Limiter, Logger: c.Logger},
+		Directory:  &directory.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger},
+		Programs:   &programs.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, MatchBudget: c.MatchBudget},
+		Circles:    circleSvc,
+		Agreements: &agreements.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc},
+		Meetings:   &meetings.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc, Live: c.Live, Seal: c.Seal},
+	}
+}
