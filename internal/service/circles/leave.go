@@ -1,0 +1,131 @@
+package circles
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/calendar"
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/queue"
+	"github.com/holdspace/holdspace/internal/richtext"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// Leave takes u out of a circle, with an optional private note to the
+// organisation's admins. The others are told and the circle goes on; when
+// it falls below its program's minimum, the admins are told so and can
+// return its members to the pool. u's meetings leave their calendar.
+func (s *Service) Leave(ctx context.Context, u *account.User, circleID, note string) error {
+	c, err := s.Member(ctx, u, circleID)
+	if err != nil {
+		return err
+	}
+	note = richtext.Normalize(note)
+	if len([]rune(note)) > circle.MaxLeaveNoteLen {
+		return fault.Fields(map[string]string{"note": fmt.Sprintf("Keep the note under %d characters.", circle.MaxLeaveNoteLen)})
+	}
+	admins, err := s.admins(ctx, u.OrgID)
+	if err != nil {
+		return err
+	}
+	leaver := *c.Member(u.ID)
+	_, err = s.DB.LeaveCircle(ctx, u.OrgID, circleID, u.ID, note, func(st *store.CircleState) error {
+		s.plan(st)
+		name := program.Label(st.Program)
+		link := s.link("/circles/" + circleID)
+		if st.Schedule != nil {
+			gone := *st.Schedule
+			gone.Sequence++
+			se := s.series(c, st.Program, &gone, st.Meetings)
+			st.Mail = append(st.Mail, queue.Mail(mail.LeftCircle(leaver.Email, leaver.Name, name, calendar.Cancel(se))))
+		} else {
+			st.Mail = append(st.Mail, queue.Mail(mail.LeftCircle(leaver.Email, leaver.Name, name, nil)))
+		}
+		for _, m := range st.Circle.Members {
+			st.Mail = append(st.Mail, queue.Mail(mail.CircleMemberLeft(m.Email, m.Name, leaver.Name, name, link)))
+			if st.Adopted != nil {
+				st.Mail = append(st.Mail, queue.Mail(mail.AgreementAdopted(m.Email, m.Name, name, st.Adopted.Version, link+"/agreement")))
+			}
+		}
+		for _, a := range admins {
+			st.Mail = append(st.Mail, queue.Mail(mail.MemberLeft(a.Email, a.Name, leaver.Name, name, note, len(st.Circle.Members), st.Program.MinSize,
+				s.link("/programs/"+st.Program.ID))))
+		}
+		return nil
+	})
+	return err
+}
+
+func (s *Service) admins(ctx context.Context, orgID string) ([]account.User, error) {
+	all, _, err := s.DB.FindUsers(ctx, orgID, store.UserFilter{})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(u account.User) bool { return !u.IsAdmin() || u.Status != account.StatusActive }), nil
+}
+
+// ReturnToPool dissolves a circle that fell below its program's minimum,
+// so that its members are matched again at the next re-match (with their
+// consent, like everyone).
+func (s *Service) ReturnToPool(ctx context.Context, admin *account.User, circleID string) error {
+	if err := requireAdmin(admin); err != nil {
+		return err
+	}
+	c, err := s.DB.FindCircleByID(ctx, admin.OrgID, circleID)
+	if err != nil {
+		return err
+	}
+	p, err := s.DB.FindProgramByID(ctx, admin.OrgID, c.ProgramID)
+	if err != nil {
+		return err
+	}
+	if len(c.Members) >= p.MinSize {
+		return circle.ErrNotBelowMinimum
+	}
+	var ics []byte
+	sched, err := s.DB.FindSchedule(ctx, admin.OrgID, circleID)
+	switch {
+	case err == nil:
+		meetings, err := s.DB.FindMeetings(ctx, admin.OrgID, circleID)
+		if err != nil {
+			return err
+		}
+		sched.Sequence++
+		ics = calendar.Cancel(s.series(c, p, sched, meetings))
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	msgs := make([]mail.Message, 0, len(c.Members))
+	for _, m := range c.Members {
+		msgs = append(msgs, mail.CircleClosed(m.Email, m.Name, p.Name, ics))
+	}
+	return s.DB.DissolveCircle(ctx, admin.OrgID, circleID, queue.Mails(msgs))
+}
+
+// Departures lists who left a program's circles, with their notes, for
+// its admins.
+func (s *Service) Departures(ctx context.Context, admin *account.User, programID string) ([]circle.Departure, error) {
+	if err := requireAdmin(admin); err != nil {
+		return nil, err
+	}
+	return s.DB.FindDepartures(ctx, admin.OrgID, programID)
+}
+
+// ProgramOf returns the program a circle belongs to, for the admins who
+// tend the program's circles without seeing inside them.
+func (s *Service) ProgramOf(ctx context.Context, admin *account.User, circleID string) (string, error) {
+	if err := requireAdmin(admin); err != nil {
+		return "", err
+	}
+	c, err := s.DB.FindCircleByID(ctx, admin.OrgID, circleID)
+	if err != nil {
+		return "", err
+	}
+	return c.ProgramID, nil
+}

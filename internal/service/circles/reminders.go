@@ -1,0 +1,103 @@
+package circles
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/queue"
+	"github.com/holdspace/holdspace/internal/store"
+	"github.com/riverqueue/river"
+)
+
+// ReminderPrefs returns u's reminder settings.
+func (s *Service) ReminderPrefs(ctx context.Context, u *account.User) (circle.ReminderPrefs, error) {
+	return s.DB.FindReminderPrefs(ctx, u.OrgID, u.ID)
+}
+
+// UpdateReminderPrefs saves u's reminder settings; the reminders of every
+// meeting ahead follow at once.
+func (s *Service) UpdateReminderPrefs(ctx context.Context, u *account.User, p circle.ReminderPrefs) error {
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		return fault.Fields(map[string]string{"offsets": "Choose reminders from the list."})
+	}
+	return s.DB.UpdateReminderPrefs(ctx, u.OrgID, u.ID, p)
+}
+
+// SendReminder sends the reminder of a send_reminder job, if it is still
+// due: once, in the person's own time zone, saying which role they hold.
+func (s *Service) SendReminder(ctx context.Context, id string) (bool, error) {
+	return s.DB.SendReminder(ctx, id, func(r *store.Reminder) (store.Job, error) {
+		// A circle that met early and ended the meeting in its room needs
+		// no reminder of it.
+		if r.Room != nil {
+			if ended, err := roomEnded(r.Room); err != nil || ended {
+				return nil, cmp.Or(err, store.ErrSkipReminder)
+			}
+		}
+		role := ""
+		switch r.UserID {
+		case r.Meeting.FacilitatorID:
+			role = string(circle.Facilitator)
+		case r.Meeting.TimekeeperID:
+			role = string(circle.Timekeeper)
+		}
+		video := ""
+		if r.Schedule != nil {
+			video = r.Schedule.VideoURL
+		}
+		return queue.Mail(mail.MeetingReminder(r.Email, r.Name, program.Label(r.Program), r.Meeting.When(r.Timezone), r.Timezone,
+			inWords(r.Meeting.Start.Sub(s.now())), role, video, s.link("/circles/"+r.Circle.ID))), nil
+	})
+}
+
+// inWords says how far ahead a meeting is: "in 1 hour", "tomorrow".
+func inWords(d time.Duration) string {
+	d = d.Round(15 * time.Minute)
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("in %d minutes", max(int(d/time.Minute), 1))
+	case d < 2*time.Hour:
+		return "in 1 hour"
+	case d < 20*time.Hour:
+		return fmt.Sprintf("in %d hours", int(d/time.Hour))
+	case d < 36*time.Hour:
+		return "tomorrow"
+	case d < 6*24*time.Hour:
+		return fmt.Sprintf("in %d days", int((d+12*time.Hour)/(24*time.Hour)))
+	default:
+		return "in a week"
+	}
+}
+
+// ReminderWorker works send_reminder jobs.
+type ReminderWorker struct {
+	river.WorkerDefaults[store.ReminderJob]
+	Service *Service
+}
+
+// Work sends the job's reminder unless it was cancelled or already sent.
+func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[store.ReminderJob]) error {
+	_, err := w.Service.SendReminder(ctx, job.Args.ReminderID)
+	return err
+}
+
+// Work runs the upkeep of every active circle.
+func (w *UpkeepWorker) Work(ctx context.Context, _ *river.Job[UpkeepJob]) error {
+	return w.Service.UpkeepAll(ctx)
+}
+
+// Workers registers the circle jobs' workers in workers.
+func (s *Service) Workers(workers *river.Workers) error {
+	if err := river.AddWorkerSafely(workers, &ReminderWorker{Service: s}); err != nil {
+		return err
+	}
+	return river.AddWorkerSafely(workers, &UpkeepWorker{Service: s})
+}

@@ -1,0 +1,339 @@
+package circles
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/calendar"
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/queue"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// ScheduleForm returns what the schedule form starts from: the circle's
+// schedule, or a suggestion from the members' common availability in u's
+// time zone.
+func (s *Service) ScheduleForm(ctx context.Context, u *account.User, circleID string) (circle.ScheduleInput, bool, error) {
+	c, err := s.Inside(ctx, u, circleID)
+	if err != nil {
+		return circle.ScheduleInput{}, false, err
+	}
+	sched, err := s.DB.FindSchedule(ctx, u.OrgID, circleID)
+	if err == nil {
+		return sched.Input(s.now()), true, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return circle.ScheduleInput{}, false, err
+	}
+	p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
+	if err != nil {
+		return circle.ScheduleInput{}, false, err
+	}
+	zone, err := time.LoadLocation(u.Timezone)
+	if err != nil {
+		zone = time.UTC
+	}
+	return circle.Suggest(c.Slots, p.Cadence, p.SessionMinutes, zone, s.now()), false, nil
+}
+
+// SetSchedule sets or changes a circle's recurring schedule. The meetings
+// ahead are replaced by the new rule's, roles are given by the rotation,
+// reminders follow, and every member gets a calendar invitation.
+func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID string, in circle.ScheduleInput) (*circle.Schedule, error) {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
+		return nil, err
+	}
+	sched, err := in.Schedule(circleID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+		changed := st.Schedule != nil
+		if changed || st.CalendarSequence > 0 {
+			// Calendars drop an update whose SEQUENCE is not above the
+			// last they saw for the series, a cancellation included.
+			last := st.CalendarSequence
+			if changed {
+				last = max(last, st.Schedule.Sequence)
+			}
+			sched.Sequence = last + 1
+		}
+		st.CalendarSequence = sched.Sequence
+		// Stamped now, as the store saves it, so that the invitation's
+		// DTSTAMP is the time of the change.
+		sched.UpdatedAt = st.Now
+		st.Schedule = sched
+		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
+		s.plan(st)
+		s.scheduleMail(st, changed)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st.Schedule, nil
+}
+
+// plan writes the schedule's meetings ahead up to circle.Upcoming and
+// gives every meeting ahead its roles from the rotation.
+func (s *Service) plan(st *store.CircleState) {
+	if st.Schedule != nil {
+		// Keyed by Unix time: the same instant read from the database and
+		// computed in the schedule's zone are different time.Time values.
+		known := map[int64]bool{}
+		for _, m := range st.Meetings {
+			known[m.Original.Unix()] = true
+		}
+		for _, start := range st.Schedule.Starts(maxTime(st.Now, st.Schedule.FirstStart), circle.Upcoming) {
+			start = start.UTC()
+			if !known[start.Unix()] {
+				st.Meetings = append(st.Meetings, circle.Meeting{Original: start, Start: start, End: start.Add(st.Schedule.Duration),
+					Status: circle.Scheduled, Sequence: st.Schedule.Sequence})
+			}
+		}
+		slices.SortFunc(st.Meetings, func(a, b circle.Meeting) int { return a.Start.Compare(b.Start) })
+	}
+	var past, ahead []circle.Meeting
+	var aheadAt []int
+	for i, m := range st.Meetings {
+		if m.Start.After(st.Now) {
+			ahead, aheadAt = append(ahead, m), append(aheadAt, i)
+		} else {
+			past = append(past, m)
+		}
+	}
+	for i, m := range circle.Rotate(st.Circle.UserIDs(), past, ahead) {
+		st.Meetings[aheadAt[i]] = m
+	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// series is a circle's schedule as a calendar series.
+func (s *Service) series(c *program.Circle, p *program.Program, sched *circle.Schedule, meetings []circle.Meeting) calendar.Series {
+	se := sched.Series(meetings)
+	se.UID = "circle-" + c.ID + "@" + s.BaseURL.Hostname()
+	se.Summary = "Peer coaching: " + program.Label(p)
+	names := make([]string, len(c.Members))
+	for i, m := range c.Members {
+		names[i] = m.Name
+		se.Attendees = append(se.Attendees, calendar.Person{Name: m.Name, Email: m.Email})
+	}
+	se.URL = s.link("/circles/" + c.ID)
+	se.Description = "With " + strings.Join(names, ", ") + ".\n\nYour circle's page: " + se.URL +
+		"\n\nWhat is said in the circle stays in the circle."
+	se.Organizer = calendar.Person{Name: "Holdspace", Email: "noreply@" + s.BaseURL.Hostname()}
+	return se
+}
+
+// ruleText describes a schedule: "Every other Tuesday at 16:00
+// (Europe/Berlin)".
+func ruleText(sched *circle.Schedule) string {
+	return fmt.Sprintf("%s at %s (%s)", sched.Rule.Describe(), sched.FirstStart.In(sched.Zone()).Format("15:04"), sched.Timezone)
+}
+
+func (s *Service) scheduleMail(st *store.CircleState, changed bool) {
+	se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
+	ics := calendar.Request(se)
+	first := upcoming(st.Meetings, st.Now)
+	for _, m := range st.Circle.Members {
+		firstWhen := ""
+		if len(first) > 0 {
+			firstWhen = first[0].When(m.Timezone)
+		}
+		st.Mail = append(st.Mail, queue.Mail(mail.MeetingScheduled(m.Email, m.Name, program.Label(st.Program), ruleText(st.Schedule), firstWhen,
+			m.Timezone, st.Schedule.VideoURL, s.link("/circles/"+st.Circle.ID), changed, ics)))
+	}
+}
+
+// ClearSchedule ends a circle's recurring schedule: the meetings ahead are
+// cancelled in everyone's calendar.
+func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID string) error {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
+		return err
+	}
+	_, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+		if st.Schedule == nil {
+			return nil
+		}
+		old := *st.Schedule
+		old.Sequence = max(old.Sequence, st.CalendarSequence) + 1
+		st.CalendarSequence = old.Sequence
+		se := s.series(st.Circle, st.Program, &old, st.Meetings)
+		ics := calendar.Cancel(se)
+		for _, m := range st.Circle.Members {
+			st.Mail = append(st.Mail, queue.Mail(mail.ScheduleCleared(m.Email, m.Name, program.Label(st.Program), s.link("/circles/"+circleID), ics)))
+		}
+		st.Schedule = nil
+		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
+		return nil
+	})
+	return err
+}
+
+// findMeeting returns the index of a meeting ahead in st.
+func findMeeting(st *store.CircleState, meetingID string) (int, error) {
+	i := slices.IndexFunc(st.Meetings, func(m circle.Meeting) bool { return m.ID == meetingID })
+	if i < 0 {
+		return 0, store.ErrNotFound
+	}
+	if !st.Meetings[i].Start.After(st.Now) {
+		return 0, circle.ErrMeetingPast
+	}
+	return i, nil
+}
+
+// MoveMeeting moves one meeting to start (and last minutes); everyone's
+// calendar moves that occurrence only, and its reminders follow.
+func (s *Service) MoveMeeting(ctx context.Context, u *account.User, circleID, meetingID string, start time.Time, minutes int) error {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
+		return err
+	}
+	var v account.Validator
+	v.Check(start.After(s.now()), "starts_at", "Pick a time in the future.")
+	v.Check(minutes >= circle.MinMeetingMinutes && minutes <= circle.MaxMeetingMinutes, "duration_minutes",
+		fmt.Sprintf("Meetings last between %d and %d minutes.", circle.MinMeetingMinutes, circle.MaxMeetingMinutes))
+	if err := v.Err(); err != nil {
+		return err
+	}
+	_, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+		i, err := findMeeting(st, meetingID)
+		if err != nil {
+			return err
+		}
+		m := &st.Meetings[i]
+		if m.Status == circle.Cancelled {
+			return fault.Fields(map[string]string{"meeting": "This meeting is cancelled; restore it before moving it."})
+		}
+		from := *m
+		m.Start, m.End = start.UTC().Truncate(time.Minute), start.UTC().Truncate(time.Minute).Add(time.Duration(minutes)*time.Minute)
+		m.Sequence = max(m.Sequence, st.Schedule.Sequence) + 1
+		se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
+		ics := calendar.RequestOccurrence(se, m.Original)
+		for _, mem := range st.Circle.Members {
+			st.Mail = append(st.Mail, queue.Mail(mail.MeetingMoved(mem.Email, mem.Name, program.Label(st.Program), from.When(mem.Timezone),
+				m.When(mem.Timezone), mem.Timezone, s.link("/circles/"+circleID), ics)))
+		}
+		slices.SortFunc(st.Meetings, func(a, b circle.Meeting) int { return a.Start.Compare(b.Start) })
+		s.plan(st)
+		return nil
+	})
+	return err
+}
+
+// CancelMeeting cancels one meeting (or restores a cancelled one) in
+// everyone's calendar; the rotation skips it.
+func (s *Service) CancelMeeting(ctx context.Context, u *account.User, circleID, meetingID string, restore bool) error {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
+		return err
+	}
+	_, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+		i, err := findMeeting(st, meetingID)
+		if err != nil {
+			return err
+		}
+		m := &st.Meetings[i]
+		if (m.Status == circle.Cancelled) != restore {
+			return nil
+		}
+		m.Sequence = max(m.Sequence, st.Schedule.Sequence) + 1
+		m.Status = circle.Cancelled
+		if restore {
+			m.Status = circle.Scheduled
+		}
+		s.plan(st)
+		se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
+		for _, mem := range st.Circle.Members {
+			link := s.link("/circles/" + circleID)
+			if restore {
+				st.Mail = append(st.Mail, queue.Mail(mail.MeetingRestored(mem.Email, mem.Name, program.Label(st.Program),
+					m.When(mem.Timezone), mem.Timezone, link, calendar.RequestOccurrence(se, m.Original))))
+				continue
+			}
+			st.Mail = append(st.Mail, queue.Mail(mail.MeetingCancelled(mem.Email, mem.Name, program.Label(st.Program), m.When(mem.Timezone),
+				mem.Timezone, link, calendar.CancelOccurrence(se, m.Original))))
+		}
+		return nil
+	})
+	return err
+}
+
+// SetRoles gives one meeting ahead its facilitator and timekeeper, in
+// place of the rotation's suggestion; later meetings are suggested again
+// around the choice.
+func (s *Service) SetRoles(ctx context.Context, u *account.User, circleID, meetingID, facilitatorID, timekeeperID string) error {
+	c, err := s.Inside(ctx, u, circleID)
+	if err != nil {
+		return err
+	}
+	var v account.Validator
+	v.Check(c.Member(facilitatorID) != nil, "facilitator_id", "Choose a member of the circle.")
+	v.Check(c.Member(timekeeperID) != nil, "timekeeper_id", "Choose a member of the circle.")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	_, err = s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+		i, err := findMeeting(st, meetingID)
+		if err != nil {
+			return err
+		}
+		st.Meetings[i].FacilitatorID, st.Meetings[i].TimekeeperID, st.Meetings[i].RolesChosen = facilitatorID, timekeeperID, true
+		s.plan(st)
+		return nil
+	})
+	return err
+}
+
+// MeetingICS returns one meeting as an .ics file to download.
+func (s *Service) MeetingICS(ctx context.Context, u *account.User, circleID, meetingID string) ([]byte, error) {
+	c, err := s.Inside(ctx, u, circleID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	sched, err := s.DB.FindSchedule(ctx, u.OrgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	meetings, err := s.DB.FindMeetings(ctx, u.OrgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(meetings, func(m circle.Meeting) bool { return m.ID == meetingID })
+	if i < 0 {
+		return nil, store.ErrNotFound
+	}
+	return calendar.Event(s.series(c, p, sched, meetings), meetings[i].Original), nil
+}
+
+// Meeting returns one meeting of a circle u is inside.
+func (s *Service) Meeting(ctx context.Context, u *account.User, circleID, meetingID string) (*circle.Meeting, error) {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
+		return nil, err
+	}
+	ms, err := s.DB.FindMeetings(ctx, u.OrgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(ms, func(m circle.Meeting) bool { return m.ID == meetingID })
+	if i < 0 {
+		return nil, store.ErrNotFound
+	}
+	return &ms[i], nil
+}
