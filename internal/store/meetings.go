@@ -11,7 +11,9 @@ import (
 )
 
 // CircleState is a circle's schedule, meetings and its members' reminder
-// settings, loaded inside the transaction that changes them.
+// settings, as read for a change that a service decides on them and the
+// store applies only if the circle is still as read (UpdateCircle,
+// LeaveCircle).
 type CircleState struct {
 	Circle  *program.Circle
 	Program *program.Program
