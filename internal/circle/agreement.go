@@ -1,6 +1,7 @@
 package circle
 
 import (
+	"slices"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/fault"
@@ -85,6 +86,69 @@ func (v *AgreementVersion) Complete(members []string) bool {
 		}
 	}
 	return len(members) > 0
+}
+
+// Proposal is what proposing a new version does to a circle's agreement.
+type Proposal struct {
+	// Version is the new version's number.
+	Version int
+	// Withdraw lists the open proposals the new one replaces: the newest
+	// proposal is the one on the table.
+	Withdraw []int
+	// Adopt: the proposer's own consent, given by proposing, is all the
+	// new version needs (they are the circle's only member), so it takes
+	// effect at once.
+	Adopt bool
+}
+
+// Propose decides what userID proposing body does to a circle's agreement,
+// given its versions and its members. The text already in force is no
+// change (ErrUnchanged).
+func Propose(versions []AgreementVersion, members []string, userID, body string) (Proposal, error) {
+	p := Proposal{Version: 1}
+	for _, v := range versions {
+		p.Version = max(p.Version, v.Version+1)
+		switch v.Status {
+		case AgreementAdopted:
+			if v.Body == body {
+				return Proposal{}, ErrUnchanged
+			}
+		case AgreementProposed:
+			p.Withdraw = append(p.Withdraw, v.Version)
+		}
+	}
+	next := AgreementVersion{Status: AgreementProposed, Consents: []Consent{{UserID: userID}}}
+	p.Adopt = next.Complete(members)
+	return p, nil
+}
+
+// AfterConsent decides what userID's consent to v does: v must be waiting
+// for consent (ErrNotProposed) that userID has not given yet
+// (ErrAlreadyGiven). adopt reports whether theirs was the last consent
+// missing among members, so that v takes effect.
+func AfterConsent(v *AgreementVersion, members []string, userID string) (adopt bool, err error) {
+	if v.Status != AgreementProposed {
+		return false, ErrNotProposed
+	}
+	if v.Consented(userID) {
+		return false, ErrAlreadyGiven
+	}
+	with := *v
+	with.Consents = append(slices.Clip(v.Consents), Consent{UserID: userID})
+	return with.Complete(members), nil
+}
+
+// AfterLeave returns the open proposal that every member who remains
+// after a departure (remaining) has consented to: the one only the leaver
+// held up, which takes effect as they leave. It returns nil when there is
+// none.
+func AfterLeave(versions []AgreementVersion, remaining []string) *AgreementVersion {
+	for i := range versions {
+		if versions[i].Status == AgreementProposed && versions[i].Complete(remaining) {
+			return &versions[i]
+		}
+	}
+	return nil
 }
 
 // Errors of the agreement's life cycle.

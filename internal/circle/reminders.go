@@ -160,3 +160,20 @@ func PlanReminders(meetings []Meeting, members []string, prefs map[string]Remind
 	}
 	return plan
 }
+
+// DueReminder decides a reminder of meeting m that has come due for
+// userID: whether it is still wanted — it is not once the circle met early
+// and ended the meeting in its room (ended) — and the role the person
+// holds in the meeting, "" for none.
+func DueReminder(m Meeting, userID string, ended bool) (send bool, role Role) {
+	if ended {
+		return false, ""
+	}
+	switch userID {
+	case m.FacilitatorID:
+		role = Facilitator
+	case m.TimekeeperID:
+		role = Timekeeper
+	}
+	return true, role
+}

@@ -82,3 +82,27 @@ func TestPlanReminders(t *testing.T) {
 		})
 	}
 }
+
+func TestDueReminder(t *testing.T) {
+	m := circle.Meeting{ID: "m", FacilitatorID: "f", TimekeeperID: "k", Status: circle.Scheduled}
+	tests := []struct {
+		name  string
+		user  string
+		ended bool
+		send  bool
+		role  circle.Role
+	}{
+		{name: "the facilitator is told their role", user: "f", send: true, role: circle.Facilitator},
+		{name: "the timekeeper is told their role", user: "k", send: true, role: circle.Timekeeper},
+		{name: "a member without a role", user: "x", send: true},
+		{name: "a meeting ended early in its room needs no reminder", user: "f", ended: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			send, role := circle.DueReminder(m, tt.user, tt.ended)
+			if send != tt.send || role != tt.role {
+				t.Errorf("DueReminder = %v, %q; want %v, %q", send, role, tt.send, tt.role)
+			}
+		})
+	}
+}

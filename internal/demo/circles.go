@@ -114,11 +114,10 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	if err != nil {
 		return err
 	}
-	noMail := func(*program.Circle) []store.Job { return nil }
 	at(6 * week)
 	for _, c := range formed {
 		for _, m := range c.Members {
-			if _, err := db.RespondToCircle(ctx, org.ID, c.ID, m.UserID, true, "", noMail); err != nil {
+			if err := accept(ctx, db, org.ID, c.ID, m.UserID); err != nil {
 				return fmt.Errorf("demo circle: %w", err)
 			}
 		}
@@ -151,28 +150,27 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 	if !dc.scheduled {
 		return nil
 	}
-	noMail := func(*program.Circle, *circle.AgreementVersion, bool) []store.Job { return nil }
 	// Version 1, agreed by everyone in the first weeks.
 	at(5*7*day + 3*day)
 	first := byKey[dc.members[0]]
-	if _, err := db.ProposeAgreement(ctx, c.OrgID, c.ID, first.ID, agreementV1, "Our first draft, from the template and our first meeting.", noMail); err != nil {
+	if err := propose(ctx, db, c, first.ID, agreementV1, "Our first draft, from the template and our first meeting."); err != nil {
 		return err
 	}
 	for i, k := range dc.members[1:] {
 		at(5*7*day - time.Duration(i)*day)
-		if _, err := db.ConsentToAgreement(ctx, c.OrgID, c.ID, byKey[k].ID, 1, noMail); err != nil {
+		if err := consent(ctx, db, c, byKey[k].ID, 1); err != nil {
 			return err
 		}
 	}
 	// Version 2, an amendment on lateness, waiting for two consents.
 	at(2 * day)
 	amender := byKey[dc.members[2]]
-	if _, err := db.ProposeAgreement(ctx, c.OrgID, c.ID, amender.ID, agreementV2, "Add how we handle lateness and cancelling at short notice.", noMail); err != nil {
+	if err := propose(ctx, db, c, amender.ID, agreementV2, "Add how we handle lateness and cancelling at short notice."); err != nil {
 		return err
 	}
 	for _, k := range []string{dc.members[0], dc.members[4]} {
 		at(day)
-		if _, err := db.ConsentToAgreement(ctx, c.OrgID, c.ID, byKey[k].ID, 2, noMail); err != nil {
+		if err := consent(ctx, db, c, byKey[k].ID, 2); err != nil {
 			return err
 		}
 	}
@@ -377,4 +375,51 @@ var demoOffers = []string{
 	"I'd be curious what you'd say to a friend in your place.",
 	"Maybe name the trade-off out loud to your manager, rather than carrying it alone.",
 	"What's the smallest version of this conversation you could have this week?",
+}
+
+// The demo is alone with its database: nothing changes a circle between
+// reading it and saving a change decided on it, and it sends no email.
+
+// accept has userID accept a published circle.
+func accept(ctx context.Context, db *store.DB, orgID, circleID, userID string) error {
+	c, version, err := db.FindVersionedCircle(ctx, orgID, circleID)
+	if err != nil {
+		return err
+	}
+	if _, err := c.Respond(userID, true, db.Now().UTC().Truncate(time.Microsecond)); err != nil {
+		return err
+	}
+	return db.RespondToCircle(ctx, c, version, userID, "", nil)
+}
+
+// propose has userID propose body for c's working agreement.
+func propose(ctx context.Context, db *store.DB, c *program.Circle, userID, body, note string) error {
+	st, err := db.FindAgreementState(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return err
+	}
+	p, err := circle.Propose(st.Versions, st.Circle.UserIDs(), userID, body)
+	if err != nil {
+		return err
+	}
+	_, err = db.ProposeAgreement(ctx, st, userID, body, note, p, nil)
+	return err
+}
+
+// consent has userID consent to version of c's working agreement.
+func consent(ctx context.Context, db *store.DB, c *program.Circle, userID string, version int) error {
+	st, err := db.FindAgreementState(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(st.Versions, func(v circle.AgreementVersion) bool { return v.Version == version })
+	if i < 0 {
+		return fmt.Errorf("no version %d", version)
+	}
+	adopt, err := circle.AfterConsent(&st.Versions[i], st.Circle.UserIDs(), userID)
+	if err != nil {
+		return err
+	}
+	_, err = db.ConsentToAgreement(ctx, st, userID, version, adopt, nil)
+	return err
 }

@@ -70,10 +70,9 @@ var sentinels = map[string]error{
 // serverFaults are exported errors that are ours to fix, never the
 // caller's: a transport answers them with a 500 and logs them.
 var serverFaults = map[string]bool{
-	"account.ErrBadHash":    true, // a stored hash that does not parse
-	"store.ErrSkipReminder": true, // between the store and the job queue
-	"live.ErrClosed":        true, // a subscription ended inside the process
-	"seal.ErrOpen":          true, // a sealed value that does not open with the key
+	"account.ErrBadHash": true, // a stored hash that does not parse
+	"live.ErrClosed":     true, // a subscription ended inside the process
+	"seal.ErrOpen":       true, // a sealed value that does not open with the key
 }
 
 // scannedPackages lists every package under internal/ (relative to it),

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -1243,6 +1244,182 @@ func TestCircleConcurrentChanges(t *testing.T) {
 					t.Fatalf("round %d: meeting %s is %s, want %s: a change was lost", round, m.ID, m.Status, want)
 				}
 			}
+		}
+	})
+}
+
+// TestAgreementConcurrentConsents: the last two members to consent to a
+// proposal do so at the same moment. Each consent is decided on the
+// consents it read and applied only if the circle is still as read, so
+// the later one is decided again: both consents are recorded, the version
+// is adopted once, and everyone hears so once.
+func TestAgreementConcurrentConsents(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		ids := []string{"u01", "u02", "u03", "u04"}
+		id := w.formCircle(p, ids...)
+		w.ack(id, ids...)
+		for round := range 3 {
+			v, err := w.agreements.ProposeAgreement(ctx, w.user("u01"), id, fmt.Sprintf("Version %d", round+1), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.agreements.ConsentToAgreement(ctx, w.user("u02"), id, v.Version); err != nil {
+				t.Fatal(err)
+			}
+			sent := len(w.outbox.Messages())
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, u := range []string{"u03", "u04"} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[i] = w.agreements.ConsentToAgreement(ctx, w.user(u), id, v.Version)
+				}()
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			_, versions, err := w.agreements.Agreement(ctx, w.user("u01"), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := versions[0]
+			if got.Version != v.Version || got.Status != circle.AgreementAdopted || got.AdoptedAt == nil {
+				t.Fatalf("round %d: version %d is %s, want %d adopted", round, got.Version, got.Status, v.Version)
+			}
+			for _, u := range ids {
+				if !got.Consented(u) {
+					t.Errorf("round %d: the consent of %s was lost", round, u)
+				}
+			}
+			if len(got.Consents) != len(ids) {
+				t.Errorf("round %d: %d consents, want %d", round, len(got.Consents), len(ids))
+			}
+			adopted := 0
+			for _, s := range versions {
+				if s.Status == circle.AgreementAdopted {
+					adopted++
+				}
+			}
+			if adopted != 1 {
+				t.Errorf("round %d: %d versions in force, want 1", round, adopted)
+			}
+			msgs := w.since(sent)
+			for _, u := range ids {
+				if n := len(to(msgs, w.user(u), "has been updated")); n != 1 {
+					t.Errorf("round %d: %s heard %d times that the agreement took effect, want once", round, u, n)
+				}
+			}
+		}
+	})
+}
+
+// TestCircleConcurrentResponses: the last two members of a proposed
+// circle answer at the same moment. Both acceptances count, and the circle
+// forms once; an acceptance and a decline together leave the circle
+// dissolved, with the acceptance either applied first or refused as no
+// longer pending.
+func TestCircleConcurrentResponses(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		publish := func(ids ...string) string {
+			t.Helper()
+			c := program.Circle{Slots: []program.Interval{{1440 + 9*60, 1440 + 17*60}}}
+			for _, id := range ids {
+				c.Members = append(c.Members, program.Member{UserID: id})
+			}
+			cs := []program.Circle{c}
+			round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.programs.Respond(ctx, w.user(ids[0]), cs[0].ID, true, ""); err != nil {
+				t.Fatal(err)
+			}
+			return cs[0].ID
+		}
+		together := func(id string, answers map[string]bool) map[string]error {
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			errs := map[string]error{}
+			for u, accept := range answers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					reason := program.DeclineReason("")
+					if !accept {
+						reason = program.ReasonTime
+					}
+					_, err := w.programs.Respond(ctx, w.user(u), id, accept, reason)
+					mu.Lock()
+					errs[u] = err
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			return errs
+		}
+
+		sent := len(w.outbox.Messages())
+		id := publish("u01", "u02", "u03")
+		for u, err := range together(id, map[string]bool{"u02": true, "u03": true}) {
+			if err != nil {
+				t.Fatalf("%s accepts: %v", u, err)
+			}
+		}
+		c, err := w.db.FindCircleByID(ctx, w.org.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != program.Active || c.ActivatedAt == nil {
+			t.Fatalf("after every acceptance the circle is %s, want active", c.Status)
+		}
+		for _, m := range c.Members {
+			if m.Response != program.Accepted {
+				t.Errorf("the answer of %s was lost: %s", m.UserID, m.Response)
+			}
+			if n := len(to(w.since(sent), w.user(m.UserID), "is ready")); n != 1 {
+				t.Errorf("%s heard %d times that the circle formed, want once", m.UserID, n)
+			}
+		}
+
+		sent = len(w.outbox.Messages())
+		id = publish("u04", "u05", "u06")
+		errs := together(id, map[string]bool{"u05": true, "u06": false})
+		if errs["u06"] != nil {
+			t.Fatalf("u06 declines: %v", errs["u06"])
+		}
+		if err := errs["u05"]; err != nil && !errors.Is(err, program.ErrNotPending) {
+			t.Fatalf("u05 accepts: %v, want success or %v", err, program.ErrNotPending)
+		}
+		if c, err = w.db.FindCircleByID(ctx, w.org.ID, id); err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != program.Dissolved {
+			t.Fatalf("after a decline the circle is %s, want dissolved", c.Status)
+		}
+		msgs := w.since(sent)
+		for _, u := range []string{"u04", "u05"} {
+			if n := len(to(msgs, w.user(u), "won't go ahead")); n != 1 {
+				t.Errorf("%s heard %d times that the circle won't go ahead, want once", u, n)
+			}
+		}
+		if n := len(to(msgs, w.admin, "was declined")); n != 1 {
+			t.Errorf("the admin heard %d times of the decline, want once", n)
+		}
+		counts, err := w.db.DeclineCounts(ctx, w.org.ID, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts[program.ReasonTime] != 1 {
+			t.Errorf("decline reasons %v, want one %q", counts, program.ReasonTime)
 		}
 	})
 }

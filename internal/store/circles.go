@@ -157,9 +157,8 @@ func findAgreement(ctx context.Context, q querier, orgID, circleID string) ([]ci
 }
 
 // lockCircle takes the circle's row lock on PostgreSQL (SQLite's single
-// writer serialises anyway), so that concurrent consents, leaves and
-// schedule changes of one circle apply one after the other and see each
-// other.
+// writer serialises anyway), so that concurrent changes of one circle
+// apply one after the other and see each other.
 func lockCircle(ctx context.Context, tx *Tx, orgID, circleID string) (*program.Circle, error) {
 	// Raising the version takes the row's lock, and tells a change planned
 	// on the state before this one (UpdateCircle) that it is stale.
@@ -176,87 +175,148 @@ func lockCircle(ctx context.Context, tx *Tx, orgID, circleID string) (*program.C
 	return &cs[0], nil
 }
 
-// adoptIfComplete adopts the open proposal of circleID when every current
-// member has consented to it, superseding the version in force. It reports
-// the adopted version, or nil.
-func adoptIfComplete(ctx context.Context, tx *Tx, c *program.Circle) (*circle.AgreementVersion, error) {
-	versions, err := findAgreement(ctx, tx, c.OrgID, c.ID)
+// claimCircle takes the circle's next version if it is still at version,
+// the one a change was decided on: that locks the circle's row, so changes
+// to one circle apply one after the other, and each only from the state it
+// was decided on. Otherwise it returns ErrConflict.
+func claimCircle(ctx context.Context, tx *Tx, orgID, circleID string, version int) error {
+	return guarded(tx.exec(ctx, `UPDATE circles SET version = version + 1 WHERE org_id = $1 AND id = $2 AND version = $3`, orgID, circleID, version))
+}
+
+// guarded returns ErrConflict when a statement guarded by the state a
+// change was decided on changed no row: that state no longer holds.
+func guarded(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrConflict
+	}
+	return nil
+}
+
+// FindVersionedCircle returns a circle and the version it is at, for a
+// change decided on it and applied only if the circle is still at that
+// version.
+func (db *DB) FindVersionedCircle(ctx context.Context, orgID, circleID string) (*program.Circle, int, error) {
+	c, version, err := findVersionedCircle(ctx, db, orgID, circleID)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find versioned circle: %w", err)
+	}
+	return c, version, nil
+}
+
+func findVersionedCircle(ctx context.Context, db *DB, orgID, circleID string) (*program.Circle, int, error) {
+	// The version is read first: whatever changes after it was read raises
+	// it, so a change decided on what is read next is refused.
+	var version int
+	if err := db.queryRow(ctx, `SELECT version FROM circles WHERE org_id = $1 AND id = $2`, orgID, circleID).Scan(&version); err != nil {
+		return nil, 0, err
+	}
+	cs, err := findCircles(ctx, db, "c.org_id = $1 AND c.id = $2", []any{orgID, circleID})
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(cs) == 0 {
+		return nil, 0, ErrNotFound
+	}
+	return &cs[0], version, nil
+}
+
+// AgreementState is a circle's working agreement as a change to it is
+// decided on.
+type AgreementState struct {
+	// Circle is the circle with its members.
+	Circle *program.Circle
+	// Versions is every version with its consents, newest first.
+	Versions []circle.AgreementVersion
+	// Version is the circle's version the state was read at; a change
+	// applies only if the circle is still at it.
+	Version int
+}
+
+// FindAgreementState reads a circle's agreement for a change: a service
+// decides it with circle.Propose or circle.AfterConsent and applies it
+// with ProposeAgreement or ConsentToAgreement.
+func (db *DB) FindAgreementState(ctx context.Context, orgID, circleID string) (*AgreementState, error) {
+	c, version, err := findVersionedCircle(ctx, db, orgID, circleID)
+	if err != nil {
+		return nil, fmt.Errorf("find agreement state: %w", err)
+	}
+	versions, err := findAgreement(ctx, db, orgID, circleID)
+	if err != nil {
+		return nil, fmt.Errorf("find agreement state: %w", err)
+	}
+	return &AgreementState{Circle: c, Versions: versions, Version: version}, nil
+}
+
+// adoptAgreement puts version of a circle's agreement in force, if it is
+// still waiting for consent, superseding the version in force; otherwise
+// it returns ErrConflict.
+func adoptAgreement(ctx context.Context, tx *Tx, orgID, circleID string, version int) error {
+	if _, err := tx.exec(ctx, `UPDATE agreement_versions SET status = 'superseded' WHERE org_id = $1 AND circle_id = $2 AND status = 'adopted'`,
+		orgID, circleID); err != nil {
+		return err
+	}
+	return guarded(tx.exec(ctx, `UPDATE agreement_versions SET status = 'adopted', adopted_at = $1
+		WHERE org_id = $2 AND circle_id = $3 AND version = $4 AND status = 'proposed'`, tx.now, orgID, circleID, version))
+}
+
+// findVersion returns version of a circle's agreement, read in tx.
+func findVersion(ctx context.Context, tx *Tx, orgID, circleID string, version int) (*circle.AgreementVersion, error) {
+	versions, err := findAgreement(ctx, tx, orgID, circleID)
 	if err != nil {
 		return nil, err
 	}
-	for i := range versions {
-		v := &versions[i]
-		if v.Status != circle.AgreementProposed || !v.Complete(c.UserIDs()) {
-			continue
-		}
-		if _, err := tx.exec(ctx, `UPDATE agreement_versions SET status = 'superseded' WHERE org_id = $1 AND circle_id = $2 AND status = 'adopted'`,
-			c.OrgID, c.ID); err != nil {
-			return nil, err
-		}
-		if _, err := tx.exec(ctx, `UPDATE agreement_versions SET status = 'adopted', adopted_at = $1 WHERE org_id = $2 AND circle_id = $3 AND version = $4`,
-			tx.now, c.OrgID, c.ID, v.Version); err != nil {
-			return nil, err
-		}
-		v.Status, v.AdoptedAt = circle.AgreementAdopted, &tx.now
-		return v, nil
+	i := slices.IndexFunc(versions, func(v circle.AgreementVersion) bool { return v.Version == version })
+	if i < 0 {
+		return nil, ErrNotFound
 	}
-	return nil, nil
+	return &versions[i], nil
 }
 
-// AgreementMail builds the emails for a change to a circle's agreement:
-// the circle as it is now, the version proposed or adopted, and whether it
-// took effect.
-type AgreementMail func(c *program.Circle, v *circle.AgreementVersion, adopted bool) []Job
-
-// ProposeAgreement adds a proposed version to circleID's agreement on
-// behalf of a member, who consents to it by proposing. An earlier open
-// proposal is withdrawn: the newest proposal is the one on the table.
-func (db *DB) ProposeAgreement(ctx context.Context, orgID, circleID, userID, body, note string, msgs AgreementMail) (*circle.AgreementVersion, error) {
+// ProposeAgreement applies p, userID's proposal of body (with note)
+// decided by circle.Propose on st, read by FindAgreementState: it
+// withdraws the open proposals p replaces, adds the new version with the
+// proposer's consent, puts it in force if p says so, and enqueues msgs, in
+// one transaction. If the circle changed since st was read it changes
+// nothing and returns ErrConflict: the caller reads it again and decides
+// again. It returns the new version.
+func (db *DB) ProposeAgreement(ctx context.Context, st *AgreementState, userID, body, note string, p circle.Proposal, msgs []Job) (*circle.AgreementVersion, error) {
 	var out *circle.AgreementVersion
+	orgID, circleID := st.Circle.OrgID, st.Circle.ID
 	err := db.inTx(ctx, func(tx *Tx) error {
-		c, err := lockCircle(ctx, tx, orgID, circleID)
-		if err != nil {
+		if err := claimCircle(ctx, tx, orgID, circleID, st.Version); err != nil {
 			return err
 		}
-		if c.Member(userID) == nil {
-			return ErrNotFound
-		}
-		var last int
-		if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM agreement_versions WHERE org_id = $1 AND circle_id = $2`,
-			orgID, circleID).Scan(&last); err != nil {
-			return err
-		}
-		var current string
-		err = tx.queryRow(ctx, `SELECT body FROM agreement_versions WHERE org_id = $1 AND circle_id = $2 AND status = 'adopted'`,
-			orgID, circleID).Scan(&current)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		if err == nil && current == body {
-			return circle.ErrUnchanged
-		}
-		if _, err := tx.exec(ctx, `UPDATE agreement_versions SET status = 'withdrawn' WHERE org_id = $1 AND circle_id = $2 AND status = 'proposed'`,
-			orgID, circleID); err != nil {
-			return err
+		for _, v := range p.Withdraw {
+			if _, err := tx.exec(ctx, `UPDATE agreement_versions SET status = 'withdrawn' WHERE org_id = $1 AND circle_id = $2 AND version = $3 AND status = 'proposed'`,
+				orgID, circleID, v); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO agreement_versions (org_id, circle_id, version, body, note, proposed_by, proposed_at, status)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed')`, orgID, circleID, last+1, body, note, userID, tx.now); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed')`, orgID, circleID, p.Version, body, note, userID, tx.now); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO agreement_consents (org_id, circle_id, version, user_id, consented_at) VALUES ($1, $2, $3, $4, $5)`,
-			orgID, circleID, last+1, userID, tx.now); err != nil {
+			orgID, circleID, p.Version, userID, tx.now); err != nil {
 			return err
 		}
-		adopted, err := adoptIfComplete(ctx, tx, c)
-		if err != nil {
+		if p.Adopt {
+			if err := adoptAgreement(ctx, tx, orgID, circleID, p.Version); err != nil {
+				return err
+			}
+		}
+		var err error
+		if out, err = findVersion(ctx, tx, orgID, circleID, p.Version); err != nil {
 			return err
 		}
-		versions, err := findAgreement(ctx, tx, orgID, circleID)
-		if err != nil {
-			return err
-		}
-		out = &versions[0]
-		return db.sendAll(ctx, tx, msgs(c, out, adopted != nil))
+		return db.sendAll(ctx, tx, msgs)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("propose agreement: %w", err)
@@ -264,48 +324,40 @@ func (db *DB) ProposeAgreement(ctx context.Context, orgID, circleID, userID, bod
 	return out, nil
 }
 
-// ConsentToAgreement records a member's consent to an open proposal and
-// adopts it when they are the last to consent.
-func (db *DB) ConsentToAgreement(ctx context.Context, orgID, circleID, userID string, version int, msgs AgreementMail) (*circle.AgreementVersion, error) {
+// ConsentToAgreement applies userID's consent to version of st's circle's
+// agreement, decided by circle.AfterConsent on st, read by
+// FindAgreementState: it records the consent, puts the version in force
+// if adopt, and enqueues msgs, in one transaction. If the circle changed
+// since st was read, or the version no longer waits for consent, it
+// changes nothing and returns ErrConflict: the caller reads it again and
+// decides again. It returns the version consented to.
+func (db *DB) ConsentToAgreement(ctx context.Context, st *AgreementState, userID string, version int, adopt bool, msgs []Job) (*circle.AgreementVersion, error) {
 	var out *circle.AgreementVersion
+	orgID, circleID := st.Circle.OrgID, st.Circle.ID
 	err := db.inTx(ctx, func(tx *Tx) error {
-		c, err := lockCircle(ctx, tx, orgID, circleID)
-		if err != nil {
+		if err := claimCircle(ctx, tx, orgID, circleID, st.Version); err != nil {
 			return err
 		}
-		if c.Member(userID) == nil {
-			return ErrNotFound
-		}
-		versions, err := findAgreement(ctx, tx, orgID, circleID)
-		if err != nil {
+		// Withdrawing a version does not raise the circle's version: this
+		// takes the version's row lock and checks that it is still open.
+		if err := guarded(tx.exec(ctx, `UPDATE agreement_versions SET status = status
+			WHERE org_id = $1 AND circle_id = $2 AND version = $3 AND status = 'proposed'`, orgID, circleID, version)); err != nil {
 			return err
-		}
-		i := slices.IndexFunc(versions, func(v circle.AgreementVersion) bool { return v.Version == version })
-		if i < 0 {
-			return ErrNotFound
-		}
-		if versions[i].Status != circle.AgreementProposed {
-			return circle.ErrNotProposed
-		}
-		if versions[i].Consented(userID) {
-			return circle.ErrAlreadyGiven
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO agreement_consents (org_id, circle_id, version, user_id, consented_at) VALUES ($1, $2, $3, $4, $5)`,
 			orgID, circleID, version, userID, tx.now); err != nil {
 			return err
 		}
-		adopted, err := adoptIfComplete(ctx, tx, c)
-		if err != nil {
+		if adopt {
+			if err := adoptAgreement(ctx, tx, orgID, circleID, version); err != nil {
+				return err
+			}
+		}
+		var err error
+		if out, err = findVersion(ctx, tx, orgID, circleID, version); err != nil {
 			return err
 		}
-		if versions, err = findAgreement(ctx, tx, orgID, circleID); err != nil {
-			return err
-		}
-		out = &versions[slices.IndexFunc(versions, func(v circle.AgreementVersion) bool { return v.Version == version })]
-		if adopted == nil {
-			return nil
-		}
-		return db.sendAll(ctx, tx, msgs(c, out, true))
+		return db.sendAll(ctx, tx, msgs)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("consent to agreement: %w", err)

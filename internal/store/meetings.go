@@ -11,7 +11,9 @@ import (
 )
 
 // CircleState is a circle's schedule, meetings and its members' reminder
-// settings, loaded inside the transaction that changes them.
+// settings, as read for a change that a service decides on them and the
+// store applies only if the circle is still as read (UpdateCircle,
+// LeaveCircle).
 type CircleState struct {
 	Circle  *program.Circle
 	Program *program.Program
@@ -28,11 +30,7 @@ type CircleState struct {
 	// CalendarSequence is the last SEQUENCE sent for the circle's series;
 	// a change may raise it.
 	CalendarSequence int
-	// Left is the member who is leaving, in LeaveCircle; Adopted is the
-	// agreement version that took effect because they left.
-	Left    *circle.Departure
-	Adopted *circle.AgreementVersion
-	Now     time.Time
+	Now              time.Time
 	// Reminders are the reminders waiting to be sent for the circle's
 	// meetings, for circle.PlanReminders.
 	Reminders []circle.ScheduledReminder
@@ -79,19 +77,8 @@ func (db *DB) FindCircleState(ctx context.Context, orgID, circleID string) (*Cir
 func (db *DB) UpdateCircle(ctx context.Context, st *CircleState, plan circle.ReminderPlan) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		c := st.Circle
-		// Taking the next version locks the circle's row, so changes to
-		// one circle apply one after the other, and only from the state
-		// they were planned on.
-		res, err := tx.exec(ctx, `UPDATE circles SET version = version + 1 WHERE org_id = $1 AND id = $2 AND version = $3`, c.OrgID, c.ID, st.Version)
-		if err != nil {
+		if err := claimCircle(ctx, tx, c.OrgID, c.ID, st.Version); err != nil {
 			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return ErrConflict
 		}
 		old, err := loadCircleState(ctx, tx, c, tx.now)
 		if err != nil {
@@ -106,73 +93,58 @@ func (db *DB) UpdateCircle(ctx context.Context, st *CircleState, plan circle.Rem
 	return nil
 }
 
-// LeaveCircle takes userID out of an active circle, keeps their note for
-// the admins, and then lets fn adjust what is left (roles, emails) as
-// ChangeCircle does. An open agreement proposal that only the leaver had
-// not consented to is adopted.
-func (db *DB) LeaveCircle(ctx context.Context, orgID, circleID, userID, note string, fn func(*CircleState) error) (*CircleState, error) {
-	var st *CircleState
+// LeaveCircle applies userID's departure from st's circle, decided on st
+// (read by FindCircleState) and changed since: st.Circle holds the members
+// who remain. In one transaction it takes userID out of the circle, keeps
+// their note for the admins, puts version adopt of the agreement in force
+// (0: none) and saves st with plan and st.Mail as UpdateCircle does. If the
+// circle changed since st was read it changes nothing and returns
+// ErrConflict: the caller reads the state again and decides again.
+func (db *DB) LeaveCircle(ctx context.Context, st *CircleState, userID, note string, adopt int, plan circle.ReminderPlan) error {
+	c := st.Circle
 	err := db.inTx(ctx, func(tx *Tx) error {
-		c, err := lockCircle(ctx, tx, orgID, circleID)
-		if err != nil {
+		if err := claimCircle(ctx, tx, c.OrgID, c.ID, st.Version); err != nil {
 			return err
 		}
-		m := c.Member(userID)
-		if m == nil {
-			return ErrNotFound
-		}
-		if c.Status != program.Active {
-			return circle.ErrNotActive
-		}
-		left := &circle.Departure{CircleID: circleID, UserID: userID, Name: m.Name, Note: note, LeftAt: tx.now}
-		if _, err := tx.exec(ctx, `DELETE FROM circle_members WHERE org_id = $1 AND circle_id = $2 AND user_id = $3`, orgID, circleID, userID); err != nil {
+		if err := guarded(tx.exec(ctx, `DELETE FROM circle_members WHERE org_id = $1 AND circle_id = $2 AND user_id = $3`, c.OrgID, c.ID, userID)); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO circle_departures (org_id, circle_id, user_id, note, left_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (circle_id, user_id) DO UPDATE SET note = excluded.note, left_at = excluded.left_at`,
-			orgID, circleID, userID, note, tx.now); err != nil {
+			c.OrgID, c.ID, userID, note, tx.now); err != nil {
 			return err
 		}
-		c.Members = append(c.Members[:0:0], c.Members...)
-		for i := range c.Members {
-			if c.Members[i].UserID == userID {
-				c.Members = append(c.Members[:i], c.Members[i+1:]...)
-				break
+		if adopt != 0 {
+			if err := adoptAgreement(ctx, tx, c.OrgID, c.ID, adopt); err != nil {
+				return err
 			}
 		}
-		adopted, err := adoptIfComplete(ctx, tx, c)
+		old, err := loadCircleState(ctx, tx, c, tx.now)
 		if err != nil {
 			return err
 		}
-		st, err = db.changeCircle(ctx, tx, c, left, func(st *CircleState) error {
-			st.Adopted = adopted
-			return fn(st)
-		})
-		return err
+		return db.applyCircle(ctx, tx, old, st, plan)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("leave circle: %w", err)
+		return fmt.Errorf("leave circle: %w", err)
 	}
-	return st, nil
+	st.Version++
+	return nil
 }
 
-// changeCircle is a change to a circle that holds its lock already: it
-// loads the state, lets fn change it, plans the reminders and saves.
-func (db *DB) changeCircle(ctx context.Context, tx *Tx, c *program.Circle, left *circle.Departure, fn func(*CircleState) error) (*CircleState, error) {
+// replanCircle plans the reminders of a circle that holds its lock already
+// for its state as stored, and saves them.
+func (db *DB) replanCircle(ctx context.Context, tx *Tx, c *program.Circle) error {
 	old, err := loadCircleState(ctx, tx, c, tx.now)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	st, err := loadCircleState(ctx, tx, c, tx.now)
 	if err != nil {
-		return nil, err
-	}
-	st.Left = left
-	if err := fn(st); err != nil {
-		return nil, err
+		return err
 	}
 	plan := circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)
-	return st, db.applyCircle(ctx, tx, old, st, plan)
+	return db.applyCircle(ctx, tx, old, st, plan)
 }
 
 type circleQuerier interface {
@@ -455,7 +427,7 @@ func (db *DB) UpdateReminderPrefs(ctx context.Context, orgID, userID string, p c
 			if _, err := tx.exec(ctx, `UPDATE circles SET version = version + 1 WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID); err != nil {
 				return err
 			}
-			if _, err := db.changeCircle(ctx, tx, c, nil, func(*CircleState) error { return nil }); err != nil {
+			if err := db.replanCircle(ctx, tx, c); err != nil {
 				return err
 			}
 		}
@@ -547,63 +519,61 @@ type Reminder struct {
 	Room *Room
 }
 
-// ErrSkipReminder, returned by SendReminder's build, says the reminder is
-// no longer wanted: it is cancelled, and nothing is sent.
-var ErrSkipReminder = errors.New("store: reminder no longer wanted")
+// FindReminder returns reminder id with what its email needs, if it is
+// still waiting to be sent; otherwise ErrNotFound.
+func (db *DB) FindReminder(ctx context.Context, id string) (*Reminder, error) {
+	r, err := findReminder(ctx, db, id)
+	if err != nil {
+		return nil, fmt.Errorf("find reminder: %w", err)
+	}
+	return r, nil
+}
 
-// SendReminder sends reminder id if it is still scheduled: it marks it
-// sent and enqueues the email that build makes, in one transaction, so a
-// reminder is sent once however often its job runs, and never after its
-// meeting moved or was cancelled or its person changed their settings.
-// When build returns ErrSkipReminder the reminder is cancelled instead. It
-// reports whether it sent.
-func (db *DB) SendReminder(ctx context.Context, id string, build func(*Reminder) (Job, error)) (bool, error) {
+func findReminder(ctx context.Context, db *DB, id string) (*Reminder, error) {
+	r := Reminder{ID: id}
+	var orgID, meetingID string
+	err := db.queryRow(ctx, `SELECT r.org_id, r.meeting_id, r.user_id, r.offset_minutes, r.due_at, u.name, u.email, u.timezone
+		FROM reminders r JOIN users u ON u.id = r.user_id AND u.org_id = r.org_id
+		WHERE r.id = $1 AND r.status = 'scheduled'`, id).
+		Scan(&orgID, &meetingID, &r.UserID, &r.OffsetMinutes, &r.DueAt, &r.Name, &r.Email, &r.Timezone)
+	if err != nil {
+		return nil, err
+	}
+	if r.Meeting, err = scanMeeting(db.queryRow(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND id = $2`, orgID, meetingID)); err != nil {
+		return nil, err
+	}
+	cs, err := findCircles(ctx, db, "c.org_id = $1 AND c.id = $2", []any{orgID, r.Meeting.CircleID})
+	if err != nil || len(cs) == 0 {
+		return nil, errors.Join(err, ErrNotFound)
+	}
+	r.Circle = &cs[0]
+	if r.Program, err = scanProgram(db.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, orgID, r.Circle.ProgramID)); err != nil {
+		return nil, err
+	}
+	if r.Schedule, err = findSchedule(ctx, db, orgID, r.Circle.ID); err != nil {
+		return nil, err
+	}
+	r.Room, err = scanRoom(db.queryRow(ctx, `SELECT `+roomColumns+` FROM rooms WHERE org_id = $1 AND meeting_id = $2`, orgID, meetingID))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// SendReminder marks reminder id sent and enqueues msg, its email, in one
+// transaction, if the reminder is still waiting to be sent: so a reminder
+// is sent once however often its job runs, and never after its meeting
+// moved or was cancelled or its person changed their settings (each of
+// which cancels it). It reports whether it sent.
+func (db *DB) SendReminder(ctx context.Context, id string, msg Job) (bool, error) {
 	sent := false
 	err := db.inTx(ctx, func(tx *Tx) error {
-		var r Reminder
-		var orgID, meetingID string
-		err := tx.queryRow(ctx, `SELECT r.org_id, r.meeting_id, r.user_id, r.offset_minutes, r.due_at, u.name, u.email, u.timezone
-			FROM reminders r JOIN users u ON u.id = r.user_id AND u.org_id = r.org_id
-			WHERE r.id = $1 AND r.status = 'scheduled'`, id).
-			Scan(&orgID, &meetingID, &r.UserID, &r.OffsetMinutes, &r.DueAt, &r.Name, &r.Email, &r.Timezone)
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		r.ID = id
 		res, err := tx.exec(ctx, `UPDATE reminders SET status = 'sent', sent_at = $1 WHERE id = $2 AND status = 'scheduled'`, tx.now, id)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return err
-		}
-		if r.Meeting, err = scanMeeting(tx.queryRow(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND id = $2`, orgID, meetingID)); err != nil {
-			return err
-		}
-		cs, err := findCircles(ctx, tx, "c.org_id = $1 AND c.id = $2", []any{orgID, r.Meeting.CircleID})
-		if err != nil || len(cs) == 0 {
-			return errors.Join(err, ErrNotFound)
-		}
-		r.Circle = &cs[0]
-		if r.Program, err = scanProgram(tx.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, orgID, r.Circle.ProgramID)); err != nil {
-			return err
-		}
-		if r.Schedule, err = findSchedule(ctx, tx, orgID, r.Circle.ID); err != nil {
-			return err
-		}
-		r.Room, err = scanRoom(tx.queryRow(ctx, `SELECT `+roomColumns+` FROM rooms WHERE org_id = $1 AND meeting_id = $2`, orgID, meetingID))
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		msg, err := build(&r)
-		if errors.Is(err, ErrSkipReminder) {
-			_, err = tx.exec(ctx, `UPDATE reminders SET status = 'cancelled' WHERE id = $1`, id)
-			return err
-		}
-		if err != nil {
+		n, err := res.RowsAffected()
+		if err != nil || n != 1 {
 			return err
 		}
 		sent = true
@@ -613,6 +583,19 @@ func (db *DB) SendReminder(ctx context.Context, id string, build func(*Reminder)
 		return false, fmt.Errorf("send reminder: %w", err)
 	}
 	return sent, nil
+}
+
+// SkipReminder cancels reminder id, no longer wanted, unless it was sent
+// or cancelled meanwhile.
+func (db *DB) SkipReminder(ctx context.Context, id string) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE reminders SET status = 'cancelled' WHERE id = $1 AND status = 'scheduled'`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("skip reminder: %w", err)
+	}
+	return nil
 }
 
 // CircleRef names a circle in an organisation.

@@ -560,59 +560,41 @@ func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []Jo
 	return n, nil
 }
 
-// RespondToCircle records a member's answer to a pending circle, counts a
-// decline's reason anonymously, and sends the emails that the new state
-// calls for (built by msgs from the updated circle), in one transaction.
-func (db *DB) RespondToCircle(ctx context.Context, orgID, circleID, userID string, accept bool, reason program.DeclineReason,
-	msgs func(c *program.Circle) []Job) (*program.Circle, error) {
-	var circle *program.Circle
+// RespondToCircle saves userID's answer to c, decided by c.Respond on the
+// circle as read at version (FindVersionedCircle): their response, the
+// circle's new status, a decline's reason counted anonymously, and msgs,
+// the emails the new state calls for, in one transaction. If the circle
+// changed since it was read, it changes nothing and returns ErrConflict:
+// the caller reads it again and decides again.
+func (db *DB) RespondToCircle(ctx context.Context, c *program.Circle, version int, userID string, reason program.DeclineReason, msgs []Job) error {
+	m := c.Member(userID)
+	if m == nil {
+		return fmt.Errorf("respond to circle: %w", ErrNotFound)
+	}
 	err := db.inTx(ctx, func(tx *Tx) error {
-		// Lock the circle row first so that two answers arriving together
-		// are applied one after the other.
-		if _, err := tx.exec(ctx, `UPDATE circles SET version = version + 1 WHERE org_id = $1 AND id = $2`, orgID, circleID); err != nil {
+		// Taking the next version locks the circle's row, so that two
+		// answers arriving together apply one after the other, each only
+		// on the answers it was decided on.
+		if err := guarded(tx.exec(ctx, `UPDATE circles SET version = version + 1, status = $1, activated_at = $2
+			WHERE org_id = $3 AND id = $4 AND version = $5 AND status = 'pending'`, c.Status, c.ActivatedAt, c.OrgID, c.ID, version)); err != nil {
 			return err
 		}
-		cs, err := findCircles(ctx, tx, "c.org_id = $1 AND c.id = $2", []any{orgID, circleID})
-		if err != nil {
-			return err
-		}
-		if len(cs) == 0 {
-			return ErrNotFound
-		}
-		circle = &cs[0]
-		if circle.Member(userID) == nil {
-			return ErrNotFound
-		}
-		status, err := circle.Respond(userID, accept, tx.now)
-		if err != nil {
-			return err
-		}
-		m := circle.Member(userID)
 		if _, err := tx.exec(ctx, `UPDATE circle_members SET response = $1, responded_at = $2 WHERE org_id = $3 AND circle_id = $4 AND user_id = $5`,
-			m.Response, m.RespondedAt, orgID, circleID, userID); err != nil {
+			m.Response, m.RespondedAt, c.OrgID, c.ID, userID); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE circles SET status = $1, activated_at = $2 WHERE org_id = $3 AND id = $4`,
-			status, circle.ActivatedAt, orgID, circleID); err != nil {
-			return err
-		}
-		if !accept && reason != "" {
+		if m.Response == program.Declined && reason != "" {
 			if _, err := tx.exec(ctx, `INSERT INTO decline_reasons (org_id, program_id, reason, count) VALUES ($1, $2, $3, 1)
-				ON CONFLICT (program_id, reason) DO UPDATE SET count = decline_reasons.count + 1`, orgID, circle.ProgramID, reason); err != nil {
+				ON CONFLICT (program_id, reason) DO UPDATE SET count = decline_reasons.count + 1`, c.OrgID, c.ProgramID, reason); err != nil {
 				return err
 			}
 		}
-		for _, msg := range msgs(circle) {
-			if err := db.enqueue(ctx, tx, msg); err != nil {
-				return err
-			}
-		}
-		return nil
+		return db.sendAll(ctx, tx, msgs)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("respond to circle: %w", err)
+		return fmt.Errorf("respond to circle: %w", err)
 	}
-	return circle, nil
+	return nil
 }
 
 // DeclineCounts returns how often each reason was given in a program.

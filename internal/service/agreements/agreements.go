@@ -6,9 +6,11 @@ package agreements
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -131,7 +133,28 @@ func (s *Service) ProposeAgreement(ctx context.Context, u *account.User, circleI
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return s.DB.ProposeAgreement(ctx, u.OrgID, circleID, u.ID, body, note, s.agreementMail(ctx, u))
+	for attempt := 1; ; attempt++ {
+		st, err := s.DB.FindAgreementState(ctx, u.OrgID, circleID)
+		if err != nil {
+			return nil, err
+		}
+		if st.Circle.Member(u.ID) == nil {
+			return nil, store.ErrNotFound
+		}
+		plan, err := circle.Propose(st.Versions, st.Circle.UserIDs(), u.ID, body)
+		if err != nil {
+			return nil, err
+		}
+		msgs, err := s.agreementMail(ctx, u, st.Circle, plan.Version, note, plan.Adopt)
+		if err != nil {
+			return nil, err
+		}
+		v, err := s.DB.ProposeAgreement(ctx, st, u.ID, body, note, plan, msgs)
+		if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {
+			continue
+		}
+		return v, err
+	}
 }
 
 // ConsentToAgreement records a member's consent to the open proposal.
@@ -139,7 +162,34 @@ func (s *Service) ConsentToAgreement(ctx context.Context, u *account.User, circl
 	if _, err := s.Circles.Inside(ctx, u, circleID); err != nil {
 		return nil, err
 	}
-	return s.DB.ConsentToAgreement(ctx, u.OrgID, circleID, u.ID, version, s.agreementMail(ctx, u))
+	for attempt := 1; ; attempt++ {
+		st, err := s.DB.FindAgreementState(ctx, u.OrgID, circleID)
+		if err != nil {
+			return nil, err
+		}
+		if st.Circle.Member(u.ID) == nil {
+			return nil, store.ErrNotFound
+		}
+		i := slices.IndexFunc(st.Versions, func(v circle.AgreementVersion) bool { return v.Version == version })
+		if i < 0 {
+			return nil, store.ErrNotFound
+		}
+		adopt, err := circle.AfterConsent(&st.Versions[i], st.Circle.UserIDs(), u.ID)
+		if err != nil {
+			return nil, err
+		}
+		var msgs []store.Job
+		if adopt {
+			if msgs, err = s.agreementMail(ctx, u, st.Circle, version, "", true); err != nil {
+				return nil, err
+			}
+		}
+		v, err := s.DB.ConsentToAgreement(ctx, st, u.ID, version, adopt, msgs)
+		if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {
+			continue
+		}
+		return v, err
+	}
 }
 
 // WithdrawAgreement withdraws the member's own open proposal.
@@ -150,19 +200,26 @@ func (s *Service) WithdrawAgreement(ctx context.Context, u *account.User, circle
 	return s.DB.WithdrawAgreement(ctx, u.OrgID, circleID, u.ID, version)
 }
 
-func (s *Service) agreementMail(ctx context.Context, u *account.User) store.AgreementMail {
-	return func(c *program.Circle, v *circle.AgreementVersion, adopted bool) []store.Job {
-		p, _ := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
-		link := s.link("/circles/" + c.ID + "/agreement")
-		var msgs []mail.Message
-		for _, m := range c.Members {
-			switch {
-			case adopted:
-				msgs = append(msgs, mail.AgreementAdopted(m.Email, m.Name, program.Label(p), v.Version, link))
-			case m.UserID != u.ID:
-				msgs = append(msgs, mail.AgreementProposed(m.Email, m.Name, u.Name, program.Label(p), v.Note, link))
-			}
-		}
-		return queue.Mails(msgs)
+// changeAttempts bounds how often a change to an agreement is decided
+// again because another change to the circle came first.
+const changeAttempts = 5
+
+// agreementMail builds the emails for a change to c's agreement by u:
+// version (with note) proposed, or adopted.
+func (s *Service) agreementMail(ctx context.Context, u *account.User, c *program.Circle, version int, note string, adopted bool) ([]store.Job, error) {
+	p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
+	if err != nil {
+		return nil, err
 	}
+	link := s.link("/circles/" + c.ID + "/agreement")
+	var msgs []mail.Message
+	for _, m := range c.Members {
+		switch {
+		case adopted:
+			msgs = append(msgs, mail.AgreementAdopted(m.Email, m.Name, program.Label(p), version, link))
+		case m.UserID != u.ID:
+			msgs = append(msgs, mail.AgreementProposed(m.Email, m.Name, u.Name, program.Label(p), note, link))
+		}
+	}
+	return queue.Mails(msgs), nil
 }

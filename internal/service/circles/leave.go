@@ -22,8 +22,7 @@ import (
 // it falls below its program's minimum, the admins are told so and can
 // return its members to the pool. u's meetings leave their calendar.
 func (s *Service) Leave(ctx context.Context, u *account.User, circleID, note string) error {
-	c, err := s.Member(ctx, u, circleID)
-	if err != nil {
+	if _, err := s.Member(ctx, u, circleID); err != nil {
 		return err
 	}
 	note = richtext.Normalize(note)
@@ -34,32 +33,66 @@ func (s *Service) Leave(ctx context.Context, u *account.User, circleID, note str
 	if err != nil {
 		return err
 	}
-	leaver := *c.Member(u.ID)
-	_, err = s.DB.LeaveCircle(ctx, u.OrgID, circleID, u.ID, note, func(st *store.CircleState) error {
-		s.plan(st)
-		name := program.Label(st.Program)
-		link := s.link("/circles/" + circleID)
-		if st.Schedule != nil {
-			gone := *st.Schedule
-			gone.Sequence++
-			se := s.series(c, st.Program, &gone, st.Meetings)
-			st.Mail = append(st.Mail, queue.Mail(mail.LeftCircle(leaver.Email, leaver.Name, name, calendar.Cancel(se))))
-		} else {
-			st.Mail = append(st.Mail, queue.Mail(mail.LeftCircle(leaver.Email, leaver.Name, name, nil)))
+	for attempt := 1; ; attempt++ {
+		err := s.leave(ctx, u, circleID, note, admins)
+		if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {
+			continue
 		}
-		for _, m := range st.Circle.Members {
-			st.Mail = append(st.Mail, queue.Mail(mail.CircleMemberLeft(m.Email, m.Name, leaver.Name, name, link)))
-			if st.Adopted != nil {
-				st.Mail = append(st.Mail, queue.Mail(mail.AgreementAdopted(m.Email, m.Name, name, st.Adopted.Version, link+"/agreement")))
-			}
+		return err
+	}
+}
+
+// leave reads the circle's state and its agreement, decides what u's
+// leaving does to them, and has the store apply it if the circle is still
+// as read.
+func (s *Service) leave(ctx context.Context, u *account.User, circleID, note string, admins []account.User) error {
+	st, err := s.DB.FindCircleState(ctx, u.OrgID, circleID)
+	if err != nil {
+		return err
+	}
+	// The agreement is read after the state, whose version a consent
+	// raises: one given since the state was read makes the store refuse.
+	versions, err := s.DB.FindAgreement(ctx, u.OrgID, circleID)
+	if err != nil {
+		return err
+	}
+	c := st.Circle
+	m := c.Member(u.ID)
+	if m == nil {
+		return store.ErrNotFound
+	}
+	leaver := *m
+	stay := *c
+	stay.Members = slices.DeleteFunc(slices.Clone(c.Members), func(m program.Member) bool { return m.UserID == u.ID })
+	st.Circle = &stay
+	adopted := circle.AfterLeave(versions, stay.UserIDs())
+	s.plan(st)
+	name := program.Label(st.Program)
+	link := s.link("/circles/" + circleID)
+	if st.Schedule != nil {
+		gone := *st.Schedule
+		gone.Sequence++
+		se := s.series(c, st.Program, &gone, st.Meetings)
+		st.Mail = append(st.Mail, queue.Mail(mail.LeftCircle(leaver.Email, leaver.Name, name, calendar.Cancel(se))))
+	} else {
+		st.Mail = append(st.Mail, queue.Mail(mail.LeftCircle(leaver.Email, leaver.Name, name, nil)))
+	}
+	for _, m := range st.Circle.Members {
+		st.Mail = append(st.Mail, queue.Mail(mail.CircleMemberLeft(m.Email, m.Name, leaver.Name, name, link)))
+		if adopted != nil {
+			st.Mail = append(st.Mail, queue.Mail(mail.AgreementAdopted(m.Email, m.Name, name, adopted.Version, link+"/agreement")))
 		}
-		for _, a := range admins {
-			st.Mail = append(st.Mail, queue.Mail(mail.MemberLeft(a.Email, a.Name, leaver.Name, name, note, len(st.Circle.Members), st.Program.MinSize,
-				s.link("/programs/"+st.Program.ID))))
-		}
-		return nil
-	})
-	return err
+	}
+	for _, a := range admins {
+		st.Mail = append(st.Mail, queue.Mail(mail.MemberLeft(a.Email, a.Name, leaver.Name, name, note, len(st.Circle.Members), st.Program.MinSize,
+			s.link("/programs/"+st.Program.ID))))
+	}
+	adopt := 0
+	if adopted != nil {
+		adopt = adopted.Version
+	}
+	plan := circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)
+	return s.DB.LeaveCircle(ctx, st, u.ID, note, adopt, plan)
 }
 
 func (s *Service) admins(ctx context.Context, orgID string) ([]account.User, error) {

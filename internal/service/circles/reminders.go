@@ -1,8 +1,8 @@
 package circles
 
 import (
-	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -33,29 +33,35 @@ func (s *Service) UpdateReminderPrefs(ctx context.Context, u *account.User, p ci
 
 // SendReminder sends the reminder of a send_reminder job, if it is still
 // due: once, in the person's own time zone, saying which role they hold.
+// It reports whether it sent.
 func (s *Service) SendReminder(ctx context.Context, id string) (bool, error) {
-	return s.DB.SendReminder(ctx, id, func(r *store.Reminder) (store.Job, error) {
-		// A circle that met early and ended the meeting in its room needs
-		// no reminder of it.
-		if r.Room != nil {
-			if ended, err := roomEnded(r.Room); err != nil || ended {
-				return nil, cmp.Or(err, store.ErrSkipReminder)
-			}
+	r, err := s.DB.FindReminder(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		// Sent or cancelled already.
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	ended := false
+	if r.Room != nil {
+		if ended, err = roomEnded(r.Room); err != nil {
+			return false, err
 		}
-		role := ""
-		switch r.UserID {
-		case r.Meeting.FacilitatorID:
-			role = string(circle.Facilitator)
-		case r.Meeting.TimekeeperID:
-			role = string(circle.Timekeeper)
-		}
-		video := ""
-		if r.Schedule != nil {
-			video = r.Schedule.VideoURL
-		}
-		return queue.Mail(mail.MeetingReminder(r.Email, r.Name, program.Label(r.Program), r.Meeting.When(r.Timezone), r.Timezone,
-			inWords(r.Meeting.Start.Sub(s.now())), role, video, s.link("/circles/"+r.Circle.ID))), nil
-	})
+	}
+	send, role := circle.DueReminder(*r.Meeting, r.UserID, ended)
+	if !send {
+		return false, s.DB.SkipReminder(ctx, id)
+	}
+	video := ""
+	if r.Schedule != nil {
+		video = r.Schedule.VideoURL
+	}
+	msg := queue.Mail(mail.MeetingReminder(r.Email, r.Name, program.Label(r.Program), r.Meeting.When(r.Timezone), r.Timezone,
+		inWords(r.Meeting.Start.Sub(s.now())), string(role), video, s.link("/circles/"+r.Circle.ID)))
+	// The store sends only if the reminder is still waiting: a change to
+	// its meeting or its person's settings since it was read cancelled it.
+	return s.DB.SendReminder(ctx, id, msg)
 }
 
 // inWords says how far ahead a meeting is: "in 1 hour", "tomorrow".

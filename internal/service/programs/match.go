@@ -2,6 +2,7 @@ package programs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -386,31 +387,65 @@ func (s *Service) Respond(ctx context.Context, u *account.User, circleID string,
 	if accept {
 		reason = ""
 	}
-	var p *program.Program
-	c, err := s.DB.RespondToCircle(ctx, u.OrgID, circleID, u.ID, accept, reason, func(c *program.Circle) []store.Job {
-		var msgs []mail.Message
-		switch c.Status {
-		case program.Active:
-			p, _ = s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
-			for _, m := range c.Members {
-				msgs = append(msgs, mail.CircleFormed(m.Email, m.Name, program.Label(p), otherNames(*c, m.UserID), s.link("/circles/"+c.ID)))
-			}
-		case program.Dissolved:
-			p, _ = s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
-			for _, m := range c.Members {
-				if m.UserID != u.ID {
-					msgs = append(msgs, mail.CircleDissolved(m.Email, m.Name, program.Label(p)))
-				}
-			}
-			if p != nil {
-				if admin, err := s.DB.FindUserByID(ctx, u.OrgID, p.CreatedBy); err == nil {
-					msgs = append(msgs, mail.MatchDeclined(admin.Email, admin.Name, p.Name, s.link("/programs/"+p.ID)))
-				}
+	for attempt := 1; ; attempt++ {
+		c, err := s.respond(ctx, u, circleID, accept, reason)
+		if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {
+			continue
+		}
+		return c, err
+	}
+}
+
+// changeAttempts bounds how often an answer is decided again because
+// another answer to the circle came first.
+const changeAttempts = 5
+
+// respond reads the circle, has the domain decide what u's answer does to
+// it, and has the store save the answer with the emails it calls for if
+// the circle is still as read.
+func (s *Service) respond(ctx context.Context, u *account.User, circleID string, accept bool, reason program.DeclineReason) (*program.Circle, error) {
+	c, version, err := s.DB.FindVersionedCircle(ctx, u.OrgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Member(u.ID) == nil {
+		return nil, store.ErrNotFound
+	}
+	if _, err := c.Respond(u.ID, accept, s.now().UTC().Truncate(time.Microsecond)); err != nil {
+		return nil, err
+	}
+	var msgs []mail.Message
+	switch c.Status {
+	case program.Active:
+		p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range c.Members {
+			msgs = append(msgs, mail.CircleFormed(m.Email, m.Name, program.Label(p), otherNames(*c, m.UserID), s.link("/circles/"+c.ID)))
+		}
+	case program.Dissolved:
+		p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range c.Members {
+			if m.UserID != u.ID {
+				msgs = append(msgs, mail.CircleDissolved(m.Email, m.Name, program.Label(p)))
 			}
 		}
-		return queue.Mails(msgs)
-	})
-	return c, err
+		admin, err := s.DB.FindUserByID(ctx, u.OrgID, p.CreatedBy)
+		switch {
+		case err == nil:
+			msgs = append(msgs, mail.MatchDeclined(admin.Email, admin.Name, p.Name, s.link("/programs/"+p.ID)))
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+	}
+	if err := s.DB.RespondToCircle(ctx, c, version, u.ID, reason, queue.Mails(msgs)); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // evaluate scores a fixed group as the engine would and lists the hard
