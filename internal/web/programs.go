@@ -10,7 +10,6 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/programs"
 )
@@ -94,20 +93,12 @@ func (s *Server) handleProgramCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	p := &program.Program{}
 	errs := s.programForm(r, p)
-	err := s.Programs.CreateProgram(r.Context(), u, p)
-	if f, ok := fault.FieldsOf(err); ok || len(errs) > 0 {
-		for k, v := range f {
-			if _, seen := errs[k]; !seen {
-				errs[k] = v
-			}
-		}
-		pg := s.page(r, "New program")
-		pg.Errors, pg.Nav = errs, "programs"
-		s.render(w, r, http.StatusUnprocessableEntity, "program_form", programFormPage{Page: pg, Program: p})
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if err := withFields(s.Programs.CreateProgram(r.Context(), u, p), errs); err != nil {
+		s.form(w, r, err, "", func(pr problem) {
+			pg := s.page(r, "New program")
+			pg.Errors, pg.Nav = pr.Fields, "programs"
+			s.render(w, r, pr.status, "program_form", programFormPage{Page: pg, Program: p})
+		})
 		return
 	}
 	s.redirect(w, r, "/programs/"+p.ID, "Program created. People can opt in while its window is open.")
@@ -133,20 +124,12 @@ func (s *Server) handleProgramUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	errs := s.programForm(r, p)
-	err = s.Programs.UpdateProgram(r.Context(), u, p)
-	if f, ok := fault.FieldsOf(err); ok || len(errs) > 0 {
-		for k, v := range f {
-			if _, seen := errs[k]; !seen {
-				errs[k] = v
-			}
-		}
-		pg := s.page(r, "Edit "+p.Name)
-		pg.Errors, pg.Nav = errs, "programs"
-		s.render(w, r, http.StatusUnprocessableEntity, "program_form", programFormPage{Page: pg, Program: p, Edit: true})
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if err := withFields(s.Programs.UpdateProgram(r.Context(), u, p), errs); err != nil {
+		s.form(w, r, err, "", func(pr problem) {
+			pg := s.page(r, "Edit "+p.Name)
+			pg.Errors, pg.Nav = pr.Fields, "programs"
+			s.render(w, r, pr.status, "program_form", programFormPage{Page: pg, Program: p, Edit: true})
+		})
 		return
 	}
 	s.redirect(w, r, "/programs/"+p.ID, "Program saved.")
@@ -190,9 +173,13 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 	}
 	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.Programs.Now())}
 	data.Nav = "programs"
-	if data.OptIn, err = s.Programs.MyOptIn(ctx, u, p.ID); err != nil && fault.KindOf(err) != fault.NotFound {
+	o, optedIn, err := s.Programs.MyOptInOrNew(ctx, u, p.ID)
+	if err != nil {
 		s.Error(w, r, err)
 		return
+	}
+	if optedIn {
+		data.OptIn = o
 	}
 	if data.Matched, err = s.Programs.Matched(ctx, u, p.ID); err != nil {
 		s.Error(w, r, err)
@@ -308,11 +295,7 @@ func (s *Server) handleOptInForm(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	o, err := s.Programs.MyOptIn(r.Context(), u, p.ID)
-	existing := err == nil
-	if fault.KindOf(err) == fault.NotFound {
-		o, err = &program.OptIn{ProgramID: p.ID, FormatPref: program.PreferEither}, nil
-	}
+	o, existing, err := s.Programs.MyOptInOrNew(r.Context(), u, p.ID)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -360,21 +343,16 @@ func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		err = s.Programs.SaveOptIn(r.Context(), u, o)
 	}
-	if f, ok := fault.FieldsOf(err); ok || len(errs) > 0 {
-		for k, v := range f {
-			errs[k] = v
-		}
-		data, derr := s.optInData(r, p, o, false)
-		if derr != nil {
-			s.Error(w, r, derr)
-			return
-		}
-		data.Errors = errs
-		s.render(w, r, http.StatusUnprocessableEntity, "optin", data)
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if err := withFields(err, errs); err != nil {
+		s.form(w, r, err, "", func(pr problem) {
+			data, derr := s.optInData(r, p, o, false)
+			if derr != nil {
+				s.Error(w, r, derr)
+				return
+			}
+			data.Errors = pr.Fields
+			s.render(w, r, pr.status, "optin", data)
+		})
 		return
 	}
 	s.redirect(w, r, "/programs/"+p.ID, "You're in. You can change or withdraw your opt-in until matching.")

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"html/template"
 	"net/http"
 	"slices"
@@ -280,10 +279,6 @@ func (s *Server) handleRoomNote(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	_, err := s.Meetings.SaveNote(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("body"), version)
-	if errors.Is(err, meetings.ErrNoteChanged) {
-		s.roomBack(w, r, nil, "Someone else saved the note first. Their version is below; add your part again.")
-		return
-	}
 	s.roomBack(w, r, err, "Note saved.")
 }
 
@@ -340,14 +335,13 @@ func (s *Server) handleGuest(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	token := r.PathValue("token")
 	v, err := s.Meetings.Visit(r.Context(), u, token)
-	if errors.Is(err, circle.ErrMeetingOver) {
-		// Not a failure: the meeting the guest observed has ended.
-		p := s.page(r, "Thank you")
-		s.render(w, r, http.StatusOK, "error", errorPage{Page: p, Status: http.StatusOK, Heading: "Thank you for observing", Message: fault.MessageOf(err)})
-		return
-	}
 	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if v.Over {
+		s.render(w, r, http.StatusOK, "error", errorPage{Page: s.page(r, "Thank you"), Status: http.StatusOK, Heading: "Thank you for observing",
+			Message: "This meeting has ended. Thank you for observing: what you heard stays with the circle."})
 		return
 	}
 	data := guestPage{Page: s.page(r, "Observing a meeting"), GuestVisit: v, Token: token, Rules: richtext.Render(v.Rules.Body)}
