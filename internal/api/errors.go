@@ -203,6 +203,13 @@ func toError(err error) *Error {
 	return e
 }
 
+// fieldNames renames, by operation, the fields a service names after the
+// web form's where the request body names them differently.
+var fieldNames = map[string]map[string]string{
+	"create-topic":    {"topic": "name"},
+	"save-reflection": {"reflection": "body"},
+}
+
 // fail is the one place that turns what a handler returned into an answer.
 // People see a safe message; a server error's cause goes to the log.
 func (a *API) fail(ctx context.Context, operation string, err error) *Error {
@@ -212,6 +219,16 @@ func (a *API) fail(ctx context.Context, operation string, err error) *Error {
 	}
 	if e = toError(err); e.status >= 500 {
 		requestFrom(ctx).log.ErrorContext(ctx, "api error", "operation", operation, "err", err)
+	}
+	if names := fieldNames[operation]; len(names) > 0 && len(e.Body.Fields) > 0 {
+		renamed := make(map[string]string, len(e.Body.Fields))
+		for k, v := range e.Body.Fields {
+			if to, ok := names[k]; ok {
+				k = to
+			}
+			renamed[k] = v
+		}
+		e.Body.Fields = renamed
 	}
 	return e
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -182,34 +181,6 @@ func newPreview(p *people.Preview) ImportPreview {
 		out.Rows[i] = row
 	}
 	return out
-}
-
-// problemFields keys an import's problems like "line 3 email" ("line 3"
-// for the whole row, "file" for the file), for the error's fields.
-func problemFields(p *people.Preview) map[string]string {
-	fields := map[string]string{}
-	add := func(key, msg string) {
-		if prev, ok := fields[key]; ok {
-			msg = prev + " " + msg
-		}
-		fields[key] = msg
-	}
-	for _, e := range p.Errors {
-		add("file", e)
-	}
-	if len(p.Rows) == 0 && len(p.Errors) == 0 {
-		add("file", "The file has no people.")
-	}
-	for _, r := range p.Rows {
-		for _, pr := range r.Problems {
-			key := "line " + strconv.Itoa(r.Line)
-			if pr.Field != "" {
-				key += " " + pr.Field
-			}
-			add(key, pr.Message)
-		}
-	}
-	return fields
 }
 
 // ImportResult is a finished import.

@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
-	"net/http"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
@@ -131,10 +129,7 @@ func (a *API) handleImportPreview(ctx context.Context, in *csvInput) (*struct{ B
 }
 
 func (a *API) handleImport(ctx context.Context, in *csvInput) (*struct{ Body ImportResult }, error) {
-	p, users, err := a.directory.Import(ctx, auth.UserFromContext(ctx), in.RawBody)
-	if errors.Is(err, directory.ErrImportProblems) {
-		return nil, newError(http.StatusUnprocessableEntity, sentence(directory.ErrImportProblems.Error()), problemFields(p))
-	}
+	_, users, err := a.directory.Import(ctx, auth.UserFromContext(ctx), in.RawBody)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 )
 
@@ -99,8 +98,9 @@ func (a *API) handleTopicList(ctx context.Context, _ *struct{}) (*struct{ Body t
 
 func (a *API) handleTopicCreate(ctx context.Context, in *struct{ Body topicCreate }) (*struct{ Body Topic }, error) {
 	if err := a.programs.AddTopic(ctx, auth.UserFromContext(ctx), in.Body.Name); err != nil {
-		// The store names the field after the web form's.
-		return nil, renameField(err, "topic", "name")
+		// The store names the field topic, after the web form's; fail
+		// answers with name, as the body has it.
+		return nil, err
 	}
 	// The store saves the name trimmed.
 	return &struct{ Body Topic }{Body: Topic{Name: strings.TrimSpace(in.Body.Name)}}, nil
@@ -225,21 +225,4 @@ func (a *API) handleParticipantList(ctx context.Context, in *idInput) (*struct{ 
 		return nil, err
 	}
 	return &struct{ Body participantList }{Body: participantList{Participants: newParticipants(ps)}}, nil
-}
-
-// renameField answers a validation error whose field a domain package
-// named differently from the request body.
-func renameField(err error, from, to string) error {
-	fields, ok := fault.FieldsOf(err)
-	if !ok {
-		return err
-	}
-	renamed := make(map[string]string, len(fields))
-	for k, v := range fields {
-		if k == from {
-			k = to
-		}
-		renamed[k] = v
-	}
-	return fault.Fields(renamed)
 }

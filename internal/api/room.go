@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -201,14 +200,6 @@ func (a *API) handleNoteShow(ctx context.Context, in *meetingInput) (*struct{ Bo
 func (a *API) handleNoteSave(ctx context.Context, in *noteSaveInput) (*struct{ Body MeetingNote }, error) {
 	u := auth.UserFromContext(ctx)
 	n, err := a.meetings.SaveNote(ctx, u, in.ID, in.Meeting, in.Body.Body, in.Body.Version)
-	if errors.Is(err, meetings.ErrNoteChanged) {
-		cur, ferr := a.meetings.Note(ctx, u, in.ID, in.Meeting)
-		if ferr != nil {
-			return nil, ferr
-		}
-		return nil, fault.Wrap(fault.Stale, fmt.Sprintf("Someone else saved the note first; it is at version %d now. Read it again "+
-			"(GET %s/circles/{id}/meetings/{meeting}/room/note), add your part and save with that version.", cur.Version, Prefix), err)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -234,15 +225,7 @@ func (a *API) handleReflectionShow(ctx context.Context, in *meetingInput) (*stru
 }
 
 func (a *API) handleReflectionSave(ctx context.Context, in *reflectionSaveInput) (*struct{ Body Reflection }, error) {
-	err := a.meetings.Reflect(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.Body)
-	if fields, ok := fault.FieldsOf(err); ok {
-		// The service names the field as the web form does; here it is
-		// body.
-		if msg, ok := fields["reflection"]; ok {
-			return nil, fault.Field("body", msg)
-		}
-	}
-	if err != nil {
+	if err := a.meetings.Reflect(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting, in.Body.Body); err != nil {
 		return nil, err
 	}
 	return a.reflection(ctx, in.ID, in.Meeting)

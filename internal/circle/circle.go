@@ -108,8 +108,6 @@ var (
 	ErrMeetingPast = fault.New(fault.Conflict, "That meeting has already begun; only meetings ahead can change.")
 	// ErrMeetingCancelled: a cancelled meeting has no room.
 	ErrMeetingCancelled = fault.New(fault.Conflict, "This meeting was cancelled. Put it back on to meet.")
-	// ErrMeetingOver: a guest sees a meeting only while it runs.
-	ErrMeetingOver = fault.New(fault.Conflict, "This meeting has ended. Thank you for observing: what you heard stays with the circle.")
 	// ErrNotBelowMinimum: only a circle below its minimum can be returned
 	// to the pool.
 	ErrNotBelowMinimum = fault.New(fault.Conflict, "This circle still has enough members; it can only be returned to the pool when it falls below the minimum.")

@@ -115,6 +115,17 @@ type Meeting struct {
 // Moved reports whether the meeting was moved from its scheduled time.
 func (m *Meeting) Moved() bool { return !m.Start.Equal(m.Original) }
 
+// NextOn returns the index of the first of meetings, in their order, that
+// is on (not cancelled), or -1 when none is.
+func NextOn(meetings []Meeting) int {
+	for i := range meetings {
+		if meetings[i].Status == Scheduled {
+			return i
+		}
+	}
+	return -1
+}
+
 // Upcoming is how many meetings ahead a circle keeps written down, so
 // that each can be moved, cancelled, given roles and reminded of.
 const Upcoming = 6

@@ -42,7 +42,6 @@ var sentinels = map[string]error{
 	"circle.ErrRulesChanged":     circle.ErrRulesChanged,
 	"circle.ErrMeetingPast":      circle.ErrMeetingPast,
 	"circle.ErrMeetingCancelled": circle.ErrMeetingCancelled,
-	"circle.ErrMeetingOver":      circle.ErrMeetingOver,
 	"circle.ErrNotBelowMinimum":  circle.ErrNotBelowMinimum,
 	"circle.ErrGroundRules":      circle.ErrGroundRules,
 	"circle.ErrNotProposed":      circle.ErrNotProposed,

@@ -93,6 +93,35 @@ func (p *Preview) ProblemCount() int {
 
 func (p *Preview) fail(msg string) { p.Errors = append(p.Errors, msg) }
 
+// Fields keys the preview's problems like "line 3 email" ("line 3" for the
+// whole row, "file" for the file), one message per key, for an error that
+// names each problem.
+func (p *Preview) Fields() map[string]string {
+	fields := map[string]string{}
+	add := func(key, msg string) {
+		if prev, ok := fields[key]; ok {
+			msg = prev + " " + msg
+		}
+		fields[key] = msg
+	}
+	for _, e := range p.Errors {
+		add("file", e)
+	}
+	if len(p.Rows) == 0 && len(p.Errors) == 0 {
+		add("file", "The file has no people.")
+	}
+	for _, r := range p.Rows {
+		for _, pr := range r.Problems {
+			key := "line " + strconv.Itoa(r.Line)
+			if pr.Field != "" {
+				key += " " + pr.Field
+			}
+			add(key, pr.Message)
+		}
+	}
+	return fields
+}
+
 // column is one of the columns an import file may have.
 type column int
 

@@ -57,3 +57,27 @@ type Guest struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
 }
+
+// Unanswered lists, in order, who has yet to give a closing answer of those
+// who are expected to: the members who checked in, or everyone in order
+// when nobody has checked in.
+func Unanswered(order []string, checkins []Checkin, answers []ClosingAnswer) []string {
+	answered := map[string]bool{}
+	for _, a := range answers {
+		answered[a.UserID] = true
+	}
+	expected := order
+	if len(checkins) > 0 {
+		expected = nil
+		for _, c := range checkins {
+			expected = append(expected, c.UserID)
+		}
+	}
+	var out []string
+	for _, id := range expected {
+		if !answered[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -79,8 +78,8 @@ func TestGuest(t *testing.T) {
 		if _, err := w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.room.Visit(ctx, guest, token); !errors.Is(err, circle.ErrMeetingOver) {
-			t.Errorf("after the meeting: %v", err)
+		if v, err := w.room.Visit(ctx, guest, token); err != nil || !v.Over || v.State != nil {
+			t.Errorf("after the meeting: %+v, %v", v, err)
 		}
 	})
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/service/accounts"
 )
 
@@ -99,7 +98,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleSignout(w http.ResponseWriter, r *http.Request) {
 	if id := auth.FromContext(r.Context()); id != nil && id.Session != nil {
-		if err := s.Accounts.EndSession(r.Context(), id.User, id.Session.ID); err != nil && fault.KindOf(err) != fault.NotFound {
+		if err := s.Accounts.SignOut(r.Context(), id.User, id.Session.ID); err != nil {
 			s.Error(w, r, err)
 			return
 		}

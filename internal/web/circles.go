@@ -143,52 +143,44 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) {
 		s.circleFail(w, r, err)
 		return
 	}
-	title := "Your circle"
+	s.render(w, r, http.StatusOK, "circle", newCirclePage(s.page(r, circleTitle(h)), h, u.Timezone))
+}
+
+// circleTitle is the title of a circle's home: a pair is called one.
+func circleTitle(h *circles.Home) string {
 	if len(h.Circle.Members) == 2 && h.Program.Format == program.FormatPair {
-		title = "Your pair"
+		return "Your pair"
 	}
-	data := circlePage{Page: s.page(r, title), Home: h, Names: map[string]string{}}
+	return "Your circle"
+}
+
+// newCirclePage is the home page of a circle, with times in tz, the zone
+// of the person reading it.
+func newCirclePage(p Page, h *circles.Home, tz string) circlePage {
+	data := circlePage{Page: p, Home: h, Names: map[string]string{}}
 	data.Nav = "circles"
 	for _, m := range h.Circle.Members {
 		data.Names[m.UserID] = m.Name
 	}
-	var next *circle.Meeting
-	for i := range h.Upcoming {
-		if h.Upcoming[i].Status == circle.Scheduled {
-			next = &h.Upcoming[i]
-			break
-		}
-	}
+	next := circle.NextOn(h.Upcoming)
 	for _, m := range h.Circle.Members {
 		row := memberRow{Member: m}
-		if next != nil {
-			row.Local = localTime(next.Start, m.Timezone, true)
+		if next >= 0 {
+			row.Local = localTime(h.Upcoming[next].Start, m.Timezone, true)
 		}
 		data.Members = append(data.Members, row)
 	}
-	row := func(m circle.Meeting) meetingRow {
-		loc, err := time.LoadLocation(u.Timezone)
-		if err != nil {
-			loc = time.UTC
-		}
-		return meetingRow{Meeting: m, When: localTime(m.Start, u.Timezone, true), Input: m.Start.In(loc).Format("2006-01-02T15:04"),
-			Minutes: int(m.End.Sub(m.Start) / time.Minute), Facilitator: nameOr(data.Names, m.FacilitatorID),
-			Timekeeper: nameOr(data.Names, m.TimekeeperID), Moved: m.Moved()}
-	}
 	for _, m := range h.Upcoming {
-		data.Upcoming = append(data.Upcoming, row(m))
+		data.Upcoming = append(data.Upcoming, newMeetingRow(m, data.Names, tz))
 	}
-	for i := range data.Upcoming {
-		if data.Upcoming[i].Status == circle.Scheduled {
-			data.Next = &data.Upcoming[i]
-			break
-		}
+	if next >= 0 {
+		data.Next = &data.Upcoming[next]
 	}
 	for _, m := range h.Past {
-		data.Past = append(data.Past, row(m))
+		data.Past = append(data.Past, newMeetingRow(m, data.Names, tz))
 	}
 	if h.Schedule != nil {
-		data.Schedule = scheduleText(h.Schedule, u.Timezone)
+		data.Schedule = scheduleText(h.Schedule, tz)
 	}
 	if h.Adopted != nil {
 		data.Agreement = richtext.Render(h.Adopted.Body)
@@ -196,7 +188,19 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) {
 	for _, p := range h.Posts {
 		data.Posts = append(data.Posts, postRow{Post: p, HTML: richtext.Render(p.Body)})
 	}
-	s.render(w, r, http.StatusOK, "circle", data)
+	return data
+}
+
+// newMeetingRow is how a meeting is listed, in the zone tz, with its
+// roles by the names of the circle's members.
+func newMeetingRow(m circle.Meeting, names map[string]string, tz string) meetingRow {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	return meetingRow{Meeting: m, When: localTime(m.Start, tz, true), Input: m.Start.In(loc).Format("2006-01-02T15:04"),
+		Minutes: int(m.End.Sub(m.Start) / time.Minute), Facilitator: nameOr(names, m.FacilitatorID),
+		Timekeeper: nameOr(names, m.TimekeeperID), Moved: m.Moved()}
 }
 
 func nameOr(names map[string]string, id string) string {
@@ -265,13 +269,19 @@ func (s *Server) handleAgreement(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status int, p Page, c *program.Circle, versions []circle.AgreementVersion) {
 	u := auth.UserFromContext(r.Context())
+	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
+	to, _ := strconv.Atoi(r.URL.Query().Get("to"))
+	s.render(w, r, status, "agreement", newAgreementPage(p, c, versions, u.ID, from, to))
+}
+
+// newAgreementPage is a circle's working agreement page for the member
+// userID, with the diff from version from to version to (0 for the
+// default).
+func newAgreementPage(p Page, c *program.Circle, versions []circle.AgreementVersion, userID string, from, to int) agreementPage {
 	data := agreementPage{Page: p, Circle: c, IsPair: len(c.Members) == 2}
 	data.Nav = "circles"
-	byVersion := map[int]string{}
 	for _, v := range versions {
-		row := agreementRow{AgreementVersion: v, HTML: richtext.Render(v.Body)}
-		data.Versions = append(data.Versions, row)
-		byVersion[v.Version] = v.Body
+		data.Versions = append(data.Versions, agreementRow{AgreementVersion: v, HTML: richtext.Render(v.Body)})
 	}
 	for i := range data.Versions {
 		switch data.Versions[i].Status {
@@ -282,7 +292,7 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status 
 		}
 	}
 	if data.Proposed != nil {
-		data.Consented = data.Proposed.Consented(u.ID)
+		data.Consented = data.Proposed.Consented(userID)
 		for _, m := range c.Members {
 			if !data.Proposed.Consented(m.UserID) {
 				data.Waiting = append(data.Waiting, m.Name)
@@ -301,10 +311,18 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status 
 	default:
 		data.Draft = circle.AgreementTemplate
 	}
-	// The diff defaults to the open proposal against the agreement in
-	// force, or the newest version against the one before it.
-	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
-	to, _ := strconv.Atoi(r.URL.Query().Get("to"))
+	data.diff(versions, from, to)
+	return data
+}
+
+// diff sets the page's diff from version from to version to. It defaults
+// to the open proposal against the agreement in force, or the newest
+// version against the one before it.
+func (data *agreementPage) diff(versions []circle.AgreementVersion, from, to int) {
+	byVersion := map[int]string{}
+	for _, v := range versions {
+		byVersion[v.Version] = v.Body
+	}
 	if to == 0 && len(versions) > 0 {
 		to = versions[0].Version
 		if data.Proposed != nil && data.Adopted != nil {
@@ -320,7 +338,6 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status 
 		data.Added, data.Removed = richtext.Stats(lines)
 		data.DiffFrom, data.DiffTo = from, to
 	}
-	s.render(w, r, status, "agreement", data)
 }
 
 func (s *Server) handleAgreementPropose(w http.ResponseWriter, r *http.Request) {

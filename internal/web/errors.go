@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -107,6 +108,13 @@ func problemOf(err error) problem {
 	return p
 }
 
+// isMaxBytes reports whether err came from reading a request body over its
+// limit: an error of HTTP parsing, which the table answers as TooLarge.
+func isMaxBytes(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
 // ErrorStatus returns the status the web app's table gives err. Kinds that
 // send the browser elsewhere (to sign in, to the ground rules) answer with a
 // redirect instead; the status is what the redirect stands for.
@@ -183,6 +191,26 @@ func (s *Server) form(w http.ResponseWriter, r *http.Request, err error, back st
 	default:
 		s.Error(w, r, err)
 	}
+}
+
+// withFields adds to err, a service's answer to a form, the messages the
+// handler found while reading the form. The form's own messages win over
+// the service's for the same field, and a form with any is drawn again
+// whatever the service answered.
+func withFields(err error, fields map[string]string) error {
+	if len(fields) == 0 {
+		return err
+	}
+	merged := map[string]string{}
+	if f, ok := fault.FieldsOf(err); ok {
+		for k, v := range f {
+			merged[k] = v
+		}
+	}
+	for k, v := range fields {
+		merged[k] = v
+	}
+	return fault.Fields(merged)
 }
 
 // serverError logs the cause and shows a safe message.

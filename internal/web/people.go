@@ -205,6 +205,8 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 
 // readCSV takes the file from an upload or from the pasted text.
 func readCSV(r *http.Request) ([]byte, error) {
+	// Request parsing, not a service's answer: a pasted file comes as a
+	// plain form, which is no error here.
 	if err := r.ParseMultipartForm(maxImportBody); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return nil, err
 	}
@@ -249,7 +251,10 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 		s.form(w, r, err, "", func(pr problem) {
 			p := s.page(r, "Import people")
 			p.Nav = "people"
-			p.Errors = pr.Fields
+			if preview == nil || preview.OK() {
+				// A preview with problems shows them itself, row by row.
+				p.Errors = pr.Fields
+			}
 			s.render(w, r, pr.status, "import_preview", importPage{Page: p, Preview: preview, CSV: string(data)})
 		})
 		return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -10,7 +11,6 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/programs"
 )
@@ -94,20 +94,12 @@ func (s *Server) handleProgramCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	p := &program.Program{}
 	errs := s.programForm(r, p)
-	err := s.Programs.CreateProgram(r.Context(), u, p)
-	if f, ok := fault.FieldsOf(err); ok || len(errs) > 0 {
-		for k, v := range f {
-			if _, seen := errs[k]; !seen {
-				errs[k] = v
-			}
-		}
-		pg := s.page(r, "New program")
-		pg.Errors, pg.Nav = errs, "programs"
-		s.render(w, r, http.StatusUnprocessableEntity, "program_form", programFormPage{Page: pg, Program: p})
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if err := withFields(s.Programs.CreateProgram(r.Context(), u, p), errs); err != nil {
+		s.form(w, r, err, "", func(pr problem) {
+			pg := s.page(r, "New program")
+			pg.Errors, pg.Nav = pr.Fields, "programs"
+			s.render(w, r, pr.status, "program_form", programFormPage{Page: pg, Program: p})
+		})
 		return
 	}
 	s.redirect(w, r, "/programs/"+p.ID, "Program created. People can opt in while its window is open.")
@@ -133,20 +125,12 @@ func (s *Server) handleProgramUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	errs := s.programForm(r, p)
-	err = s.Programs.UpdateProgram(r.Context(), u, p)
-	if f, ok := fault.FieldsOf(err); ok || len(errs) > 0 {
-		for k, v := range f {
-			if _, seen := errs[k]; !seen {
-				errs[k] = v
-			}
-		}
-		pg := s.page(r, "Edit "+p.Name)
-		pg.Errors, pg.Nav = errs, "programs"
-		s.render(w, r, http.StatusUnprocessableEntity, "program_form", programFormPage{Page: pg, Program: p, Edit: true})
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if err := withFields(s.Programs.UpdateProgram(r.Context(), u, p), errs); err != nil {
+		s.form(w, r, err, "", func(pr problem) {
+			pg := s.page(r, "Edit "+p.Name)
+			pg.Errors, pg.Nav = pr.Fields, "programs"
+			s.render(w, r, pr.status, "program_form", programFormPage{Page: pg, Program: p, Edit: true})
+		})
 		return
 	}
 	s.redirect(w, r, "/programs/"+p.ID, "Program saved.")
@@ -190,15 +174,19 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 	}
 	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.Programs.Now())}
 	data.Nav = "programs"
-	if data.OptIn, err = s.Programs.MyOptIn(ctx, u, p.ID); err != nil && fault.KindOf(err) != fault.NotFound {
+	o, optedIn, err := s.Programs.MyOptInOrNew(ctx, u, p.ID)
+	if err != nil {
 		s.Error(w, r, err)
 		return
+	}
+	if optedIn {
+		data.OptIn = o
 	}
 	if data.Matched, err = s.Programs.Matched(ctx, u, p.ID); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if p.Format == program.FormatPair && data.OptIn != nil && !data.Matched {
+	if p.Format == program.FormatPair && optedIn && !data.Matched {
 		all, err := s.Directory.Everyone(ctx, u)
 		if err != nil {
 			s.Error(w, r, err)
@@ -207,42 +195,65 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 		data.Colleagues = slices.DeleteFunc(all, func(c account.User) bool { return c.ID == u.ID || c.Status != account.StatusActive })
 	}
 	if u.IsAdmin() {
-		if data.Participants, err = s.Programs.Participants(ctx, u, p.ID); err != nil {
+		if err := s.programAdmin(ctx, u, &data); err != nil {
 			s.Error(w, r, err)
 			return
-		}
-		if data.Rounds, err = s.Programs.Rounds(ctx, u, p.ID); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		counts, err := s.Programs.DeclineCounts(ctx, u, p.ID)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		active, err := s.Programs.ActiveCircles(ctx, u, p.ID)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		for _, c := range active {
-			f := formedCircle{ID: c.ID, Below: len(c.Members) < p.MinSize}
-			for _, m := range c.Members {
-				f.Names = append(f.Names, m.Name)
-			}
-			data.Formed = append(data.Formed, f)
-		}
-		if data.Departures, err = s.Circles.Departures(ctx, u, p.ID); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		for _, d := range program.DeclineReasons {
-			if n := counts[d.Reason]; n > 0 {
-				data.Declines = append(data.Declines, declineCount{Label: d.Label, Count: n})
-			}
 		}
 	}
 	s.render(w, r, http.StatusOK, "program", data)
+}
+
+// programAdmin adds to data what an admin sees of its program: who opted
+// in, the rounds, why people declined, the circles formed and who left.
+func (s *Server) programAdmin(ctx context.Context, u *account.User, data *programPage) error {
+	id := data.Program.ID
+	var err error
+	if data.Participants, err = s.Programs.Participants(ctx, u, id); err != nil {
+		return err
+	}
+	if data.Rounds, err = s.Programs.Rounds(ctx, u, id); err != nil {
+		return err
+	}
+	counts, err := s.Programs.DeclineCounts(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	active, err := s.Programs.ActiveCircles(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	if data.Departures, err = s.Circles.Departures(ctx, u, id); err != nil {
+		return err
+	}
+	data.Formed = formedCircles(active, data.Program.MinSize)
+	data.Declines = declineCounts(counts)
+	return nil
+}
+
+// formedCircles are the active circles as admins see them: who is in
+// each, and whether it fell below minSize.
+func formedCircles(active []program.Circle, minSize int) []formedCircle {
+	var out []formedCircle
+	for _, c := range active {
+		f := formedCircle{ID: c.ID, Below: len(c.Members) < minSize}
+		for _, m := range c.Members {
+			f.Names = append(f.Names, m.Name)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// declineCounts are the reasons people declined, in the reasons' order,
+// leaving out those nobody gave.
+func declineCounts(counts map[program.DeclineReason]int) []declineCount {
+	var out []declineCount
+	for _, d := range program.DeclineReasons {
+		if n := counts[d.Reason]; n > 0 {
+			out = append(out, declineCount{Label: d.Label, Count: n})
+		}
+	}
+	return out
 }
 
 // optInPage is the opt-in form with the availability grid in the person's
@@ -308,11 +319,7 @@ func (s *Server) handleOptInForm(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	o, err := s.Programs.MyOptIn(r.Context(), u, p.ID)
-	existing := err == nil
-	if fault.KindOf(err) == fault.NotFound {
-		o, err = &program.OptIn{ProgramID: p.ID, FormatPref: program.PreferEither}, nil
-	}
+	o, existing, err := s.Programs.MyOptInOrNew(r.Context(), u, p.ID)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -325,18 +332,11 @@ func (s *Server) handleOptInForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "optin", data)
 }
 
-func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
+// optInForm reads the opt-in form, whose grid of times is in the person's
+// own time zone.
+func (s *Server) optInForm(r *http.Request, programID string) (*program.OptIn, map[string]string) {
 	u := auth.UserFromContext(r.Context())
-	p, err := s.Programs.Program(r.Context(), u, r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	o := &program.OptIn{ProgramID: p.ID, Topics: r.PostForm["topics"], Goals: r.PostFormValue("goals"),
+	o := &program.OptIn{ProgramID: programID, Topics: r.PostForm["topics"], Goals: r.PostFormValue("goals"),
 		FormatPref: program.FormatPref(r.PostFormValue("format_preference")), Prefer: r.PostForm["prefer"], Avoid: r.PostForm["avoid"]}
 	errs := map[string]string{}
 	var cells []program.Cell
@@ -350,31 +350,41 @@ func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
 		}
 		cells = append(cells, program.Cell{Day: d, Minute: m})
 	}
-	loc, lerr := time.LoadLocation(u.Timezone)
-	if lerr != nil {
+	loc, err := time.LoadLocation(u.Timezone)
+	if err != nil {
 		loc = time.UTC
 	}
 	if o.Availability, err = program.DefaultGrid.ToUTC(cells, loc, s.Programs.Now()); err != nil {
 		errs["availability"] = "A chosen time is not on the weekly grid."
 	}
+	return o, errs
+}
+
+func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	p, err := s.Programs.Program(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	o, errs := s.optInForm(r, p.ID)
 	if len(errs) == 0 {
 		err = s.Programs.SaveOptIn(r.Context(), u, o)
 	}
-	if f, ok := fault.FieldsOf(err); ok || len(errs) > 0 {
-		for k, v := range f {
-			errs[k] = v
-		}
-		data, derr := s.optInData(r, p, o, false)
-		if derr != nil {
-			s.Error(w, r, derr)
-			return
-		}
-		data.Errors = errs
-		s.render(w, r, http.StatusUnprocessableEntity, "optin", data)
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if err := withFields(err, errs); err != nil {
+		s.form(w, r, err, "", func(pr problem) {
+			data, derr := s.optInData(r, p, o, false)
+			if derr != nil {
+				s.Error(w, r, derr)
+				return
+			}
+			data.Errors = pr.Fields
+			s.render(w, r, pr.status, "optin", data)
+		})
 		return
 	}
 	s.redirect(w, r, "/programs/"+p.ID, "You're in. You can change or withdraw your opt-in until matching.")

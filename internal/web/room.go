@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"html/template"
 	"net/http"
 	"slices"
@@ -130,59 +129,10 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 		s.circleFail(w, r, err)
 		return
 	}
-	now := s.Meetings.Now()
-	snap, err := json.Marshal(v.Snapshot(now))
+	data, err := newRoomPage(s.page(r, "Meeting room"), v, u, s.Meetings.Now())
 	if err != nil {
 		s.Error(w, r, err)
 		return
-	}
-	data := roomPage{Page: s.page(r, "Meeting room"), RoomView: v, Snapshot: template.JS(snap), Me: u.ID, Moods: meetings.Moods,
-		Progresses: progressChoices, Helps: helpChoices, Agreement: richtext.Render(v.Agreement), NoteHTML: richtext.Render(v.Note.Body),
-		Runner: u.ID == v.State.Timekeeper || u.ID == v.State.Facilitator, Left: clock(v.State.Left(now))}
-	data.Nav = "circles"
-	for i, st := range v.State.Agenda() {
-		rs := roomStep{Step: st, Index: i, Minutes: minutes(st.Duration), Speaker: v.Names[st.Speaker], Presenter: v.Names[st.Presenter],
-			Done: i < v.State.Step || v.State.Phase == room.Ended, Now: i == v.State.Step && v.State.Phase != room.Ended}
-		data.Steps = append(data.Steps, rs)
-		if i == v.State.Step {
-			data.Current = rs
-		}
-	}
-	data.Presenting = data.Current.Step.Presenter == u.ID
-	if v.Closing() {
-		data.AnswerChoices = answerChoices
-		answered := map[string]bool{}
-		for i, a := range v.Answers {
-			answered[a.UserID] = true
-			if a.UserID == u.ID {
-				data.MyAnswer = &v.Answers[i]
-			}
-		}
-		expected := v.State.Order
-		if len(v.Checkins) > 0 {
-			expected = nil
-			for _, c := range v.Checkins {
-				expected = append(expected, c.UserID)
-			}
-		}
-		for _, id := range expected {
-			if !answered[id] {
-				data.Unanswered = append(data.Unanswered, v.Names[id])
-			}
-		}
-	}
-	for i := range v.Checkins {
-		if v.Checkins[i].UserID == u.ID {
-			data.CheckedIn = &v.Checkins[i]
-		}
-	}
-	for _, c := range v.Commitments {
-		switch {
-		case c.MeetingID == meetingID:
-			data.Today = append(data.Today, c)
-		case c.UserID == u.ID && c.DoneAt == nil:
-			data.MyOpen = append(data.MyOpen, c)
-		}
 	}
 	if v.State.Phase != room.Ended {
 		if data.Guests, err = s.Meetings.Guests(r.Context(), u, circleID, meetingID); err != nil {
@@ -194,22 +144,82 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		for _, c := range all {
-			if c.Status == account.StatusActive && v.Names[c.ID] == "" {
-				data.Colleagues = append(data.Colleagues, c)
-			}
-		}
-		slices.SortStableFunc(data.Colleagues, func(a, b account.User) int {
-			return boolInt(a.Department == u.Department) - boolInt(b.Department == u.Department)
-		})
-	}
-	if v.State.Phase == room.Ended {
-		if data.Reflection, data.ReflectedAt, err = s.Meetings.Reflection(r.Context(), u, circleID, meetingID); err != nil {
-			s.Error(w, r, err)
-			return
-		}
+		data.Colleagues = guestCandidates(all, v.Names, u)
+	} else if data.Reflection, data.ReflectedAt, err = s.Meetings.Reflection(r.Context(), u, circleID, meetingID); err != nil {
+		s.Error(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "room", data)
+}
+
+// newRoomPage is the room page of v for u at now, without the guests,
+// the colleagues and the reflection, which take reading more.
+func newRoomPage(p Page, v *meetings.RoomView, u *account.User, now time.Time) (roomPage, error) {
+	snap, err := json.Marshal(v.Snapshot(now))
+	if err != nil {
+		return roomPage{}, err
+	}
+	data := roomPage{Page: p, RoomView: v, Snapshot: template.JS(snap), Me: u.ID, Moods: meetings.Moods,
+		Progresses: progressChoices, Helps: helpChoices, Agreement: richtext.Render(v.Agreement), NoteHTML: richtext.Render(v.Note.Body),
+		Runner: u.ID == v.State.Timekeeper || u.ID == v.State.Facilitator, Left: clock(v.State.Left(now))}
+	data.Nav = "circles"
+	data.Steps, data.Current = roomSteps(v)
+	data.Presenting = data.Current.Step.Presenter == u.ID
+	if v.Closing() {
+		data.AnswerChoices = answerChoices
+		for i, a := range v.Answers {
+			if a.UserID == u.ID {
+				data.MyAnswer = &v.Answers[i]
+			}
+		}
+		for _, id := range room.Unanswered(v.State.Order, v.Checkins, v.Answers) {
+			data.Unanswered = append(data.Unanswered, v.Names[id])
+		}
+	}
+	for i := range v.Checkins {
+		if v.Checkins[i].UserID == u.ID {
+			data.CheckedIn = &v.Checkins[i]
+		}
+	}
+	for _, c := range v.Commitments {
+		switch {
+		case c.MeetingID == v.Meeting.ID:
+			data.Today = append(data.Today, c)
+		case c.UserID == u.ID && c.DoneAt == nil:
+			data.MyOpen = append(data.MyOpen, c)
+		}
+	}
+	return data, nil
+}
+
+// roomSteps is the agenda of v's meeting as the page lists it, and the
+// step it is at.
+func roomSteps(v *meetings.RoomView) (steps []roomStep, current roomStep) {
+	for i, st := range v.State.Agenda() {
+		rs := roomStep{Step: st, Index: i, Minutes: minutes(st.Duration), Speaker: v.Names[st.Speaker], Presenter: v.Names[st.Presenter],
+			Done: i < v.State.Step || v.State.Phase == room.Ended, Now: i == v.State.Step && v.State.Phase != room.Ended}
+		steps = append(steps, rs)
+		if i == v.State.Step {
+			current = rs
+		}
+	}
+	return steps, current
+}
+
+// guestCandidates are the colleagues u could invite to observe a meeting
+// of a circle whose members names has: the active people outside it,
+// other departments than u's first.
+func guestCandidates(all []account.User, names map[string]string, u *account.User) []account.User {
+	var out []account.User
+	for _, c := range all {
+		if c.Status == account.StatusActive && names[c.ID] == "" {
+			out = append(out, c)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b account.User) int {
+		return boolInt(a.Department == u.Department) - boolInt(b.Department == u.Department)
+	})
+	return out
 }
 
 // roomBack answers a room form: JavaScript posts with Accept: JSON and
@@ -280,10 +290,6 @@ func (s *Server) handleRoomNote(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	_, err := s.Meetings.SaveNote(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("body"), version)
-	if errors.Is(err, meetings.ErrNoteChanged) {
-		s.roomBack(w, r, nil, "Someone else saved the note first. Their version is below; add your part again.")
-		return
-	}
 	s.roomBack(w, r, err, "Note saved.")
 }
 
@@ -340,14 +346,13 @@ func (s *Server) handleGuest(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	token := r.PathValue("token")
 	v, err := s.Meetings.Visit(r.Context(), u, token)
-	if errors.Is(err, circle.ErrMeetingOver) {
-		// Not a failure: the meeting the guest observed has ended.
-		p := s.page(r, "Thank you")
-		s.render(w, r, http.StatusOK, "error", errorPage{Page: p, Status: http.StatusOK, Heading: "Thank you for observing", Message: fault.MessageOf(err)})
-		return
-	}
 	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if v.Over {
+		s.render(w, r, http.StatusOK, "error", errorPage{Page: s.page(r, "Thank you"), Status: http.StatusOK, Heading: "Thank you for observing",
+			Message: "This meeting has ended. Thank you for observing: what you heard stays with the circle."})
 		return
 	}
 	data := guestPage{Page: s.page(r, "Observing a meeting"), GuestVisit: v, Token: token, Rules: richtext.Render(v.Rules.Body)}

@@ -111,6 +111,14 @@ func TestRoomPages(t *testing.T) {
 		oc.post(base+"/checkin", url.Values{"mood": {"good"}, "tabled": {"A tricky handover"}}).expect(t, http.StatusSeeOther)
 		mc.get(base).expect(t, http.StatusOK, "Here today", "A tricky handover")
 
+		// The shared note: a save based on an old version is refused, and
+		// the room says so above the newer note.
+		oc.post(base+"/note", url.Values{"body": {"Hiring"}, "version": {"0"}}).expect(t, http.StatusSeeOther)
+		if r := mc.post(base+"/note", url.Values{"body": {"Mine instead"}, "version": {"0"}}); r.status != http.StatusSeeOther || r.location != base {
+			t.Errorf("a stale note: %d %s", r.status, r.location)
+		}
+		mc.get(base).expect(t, http.StatusOK, "Someone else saved the note first; it is at version 1 now.", "Hiring")
+
 		// A guest from another team: invited, accepts the rules, sees the
 		// live meeting and nothing else of the circle.
 		sent := len(e.outbox.Messages())
@@ -149,7 +157,9 @@ func TestRoomPages(t *testing.T) {
 		oc.post(base+"/closing", url.Values{"answer": {"partly"}, "note": {"Counsel ran short"}}).expect(t, http.StatusSeeOther)
 		mc.get(base).expect(t, http.StatusOK, "Did we get what we wanted today?", "Partly", "Counsel ran short")
 		priya.post(base+"/closing", url.Values{"answer": {"yes"}}).expect(t, http.StatusNotFound)
-		if strings.Contains(priya.get(guest).body, "Counsel ran short") {
+		over := priya.get(guest)
+		over.expect(t, http.StatusOK, "Thank you for observing", "what you heard stays with the circle")
+		if strings.Contains(over.body, "Counsel ran short") {
 			t.Error("the guest sees the closing answers")
 		}
 	})

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/store"
@@ -31,6 +32,16 @@ func (s *Service) Sessions(ctx context.Context, u *account.User) ([]account.Sess
 // EndSession signs one of u's sessions out.
 func (s *Service) EndSession(ctx context.Context, u *account.User, sessionID string) error {
 	return s.DB.DeleteSession(ctx, u.OrgID, u.ID, sessionID)
+}
+
+// SignOut ends the session u signs out of. A session that has ended
+// already, such as by signing out in another tab, is no error: either way
+// it is over.
+func (s *Service) SignOut(ctx context.Context, u *account.User, sessionID string) error {
+	if err := s.DB.DeleteSession(ctx, u.OrgID, u.ID, sessionID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return nil
 }
 
 // Tokens lists u's personal access tokens.

@@ -85,18 +85,21 @@ func (s *Service) PreviewImport(ctx context.Context, admin *account.User, csv []
 }
 
 // ErrImportProblems means the file still has problems; nothing was written.
+// Import's error wraps it, with each problem as a field (see
+// people.Preview.Fields).
 var ErrImportProblems = fault.New(fault.Invalid, "The file has problems; nothing was imported.")
 
 // Import checks a CSV file again and, when it has no problems, adds its
 // people in one transaction and invites them. It returns the preview so a
-// caller can show the problems when there are any.
+// caller can show the problems when there are any; the error names them
+// too, as fields.
 func (s *Service) Import(ctx context.Context, admin *account.User, csv []byte) (*people.Preview, []account.User, error) {
 	p, err := s.PreviewImport(ctx, admin, csv)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !p.OK() {
-		return p, nil, ErrImportProblems
+		return p, nil, &fault.Error{Kind: fault.Invalid, Fields: p.Fields(), Err: ErrImportProblems}
 	}
 	org, err := s.DB.FindOrgByID(ctx, admin.OrgID)
 	if err != nil {

@@ -61,8 +61,12 @@ type GuestVisit struct {
 	ProgramName string
 	When        string
 	Rules       circle.GroundRules
+	// Over says the meeting has ended, and with it the visit: a guest
+	// sees a meeting only while it runs.
+	Over bool
 	// State is the meeting's room while it runs; nil before the circle
-	// opened it. Names and Present name the people in it.
+	// opened it and once it is over. Names and Present name the people in
+	// it.
 	State   *room.State
 	Seq     int64
 	Names   map[string]string
@@ -85,7 +89,8 @@ func (s *Service) guest(ctx context.Context, u *account.User, token string) (*ro
 // Visit returns what the invited guest may see. Before they accept the
 // ground rules it is the invitation only; afterwards the meeting's room
 // while it runs — its timer, agenda and who is there — and never the
-// circle's notes, offers, agreement or history.
+// circle's notes, offers, agreement or history. Once the meeting has
+// ended, the visit is over.
 func (s *Service) Visit(ctx context.Context, u *account.User, token string) (*GuestVisit, error) {
 	g, err := s.guest(ctx, u, token)
 	if err != nil {
@@ -130,7 +135,8 @@ func (s *Service) Visit(ctx context.Context, u *account.User, token string) (*Gu
 		return nil, err
 	}
 	if st.Phase == room.Ended {
-		return nil, circle.ErrMeetingOver
+		v.Over = true
+		return v, nil
 	}
 	v.State, v.Seq = &st, r.Seq
 	for _, m := range c.Members {

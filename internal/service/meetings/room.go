@@ -531,7 +531,8 @@ func (s *Service) Note(ctx context.Context, u *account.User, circleID, meetingID
 var ErrNoteChanged = fault.New(fault.Stale, "Someone else saved the note first.")
 
 // SaveNote saves the meeting's shared note if nobody changed it since
-// version; otherwise ErrNoteChanged.
+// version; otherwise an error of kind Stale that wraps ErrNoteChanged and
+// says the note's current version.
 func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meetingID, body string, version int64) (*room.Note, error) {
 	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
 		return nil, err
@@ -542,7 +543,12 @@ func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meeti
 	}
 	n, err := s.DB.SaveNote(ctx, u.OrgID, meetingID, u.ID, body, version)
 	if errors.Is(err, store.ErrConflict) {
-		return nil, ErrNoteChanged
+		cur, ferr := s.DB.FindNote(ctx, u.OrgID, meetingID)
+		if ferr != nil {
+			return nil, ferr
+		}
+		return nil, &fault.Error{Kind: fault.Stale, Err: ErrNoteChanged, Message: fmt.Sprintf("Someone else saved the note first; "+
+			"it is at version %d now. Read their version, add your part again and save it with that version.", cur.Version)}
 	}
 	if err != nil {
 		return nil, err

@@ -163,9 +163,23 @@ func (s *Service) Snooze(ctx context.Context, u *account.User, programID string,
 	return s.DB.SaveOptIn(ctx, o)
 }
 
-// MyOptIn returns the person's own opt-in, private lists included.
+// MyOptIn returns the person's own opt-in, private lists included; not
+// found when they have not opted in.
 func (s *Service) MyOptIn(ctx context.Context, u *account.User, programID string) (*program.OptIn, error) {
 	return s.DB.FindOptIn(ctx, u.OrgID, programID, u.ID)
+}
+
+// MyOptInOrNew returns the person's own opt-in and true; when they have
+// not opted in, a new opt-in to the program with the defaults, and false.
+func (s *Service) MyOptInOrNew(ctx context.Context, u *account.User, programID string) (o *program.OptIn, existing bool, err error) {
+	o, err = s.DB.FindOptIn(ctx, u.OrgID, programID, u.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return &program.OptIn{ProgramID: programID, FormatPref: program.PreferEither}, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return o, true, nil
 }
 
 // Participant is what an admin sees of an opt-in: never the private
