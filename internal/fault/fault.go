@@ -60,6 +60,7 @@ var kindNames = [...]string{
 	BadCredentials: "bad credentials", RateLimited: "rate limited", LinkInvalid: "link invalid", TooLarge: "too large",
 }
 
+// String names the kind, for logs and test failures.
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]

@@ -132,21 +132,6 @@ func (db *DB) LeaveCircle(ctx context.Context, st *CircleState, userID, note str
 	return nil
 }
 
-// replanCircle plans the reminders of a circle that holds its lock already
-// for its state as stored, and saves them.
-func (db *DB) replanCircle(ctx context.Context, tx *Tx, c *program.Circle) error {
-	old, err := loadCircleState(ctx, tx, c, tx.now)
-	if err != nil {
-		return err
-	}
-	st, err := loadCircleState(ctx, tx, c, tx.now)
-	if err != nil {
-		return err
-	}
-	plan := circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)
-	return db.applyCircle(ctx, tx, old, st, plan)
-}
-
 type circleQuerier interface {
 	querier
 	rowQuerier
@@ -403,9 +388,16 @@ func (db *DB) FindReminderPrefs(ctx context.Context, orgID, userID string) (circ
 	return prefs[userID], nil
 }
 
-// UpdateReminderPrefs saves userID's reminder settings and reschedules
-// the reminders of every meeting ahead in their circles to match.
-func (db *DB) UpdateReminderPrefs(ctx context.Context, orgID, userID string, p circle.ReminderPrefs) error {
+// UpdateReminderPrefs saves userID's reminder settings and, for each of
+// their active circles, the reminders planned with them: states are the
+// circles as FindCircleState read them (with p among their Prefs) and
+// plans[i] is states[i]'s plan, all applied in one transaction. If userID's
+// circles, or any of them, changed since they were read it changes nothing
+// and returns ErrConflict: the caller reads again and plans again.
+func (db *DB) UpdateReminderPrefs(ctx context.Context, orgID, userID string, p circle.ReminderPrefs, states []*CircleState, plans []circle.ReminderPlan) error {
+	if len(states) != len(plans) {
+		return fmt.Errorf("update reminder prefs: %d circles, %d plans", len(states), len(plans))
+	}
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if p.Offsets == nil {
 			p.Offsets = []int{}
@@ -415,19 +407,27 @@ func (db *DB) UpdateReminderPrefs(ctx context.Context, orgID, userID string, p c
 			userID, orgID, toJSON(p.Offsets), p.Nudges, tx.now); err != nil {
 			return err
 		}
-		circles, err := findCircles(ctx, tx, `c.org_id = $1 AND c.status = 'active' AND EXISTS (SELECT 1 FROM circle_members x
-			WHERE x.org_id = c.org_id AND x.circle_id = c.id AND x.user_id = $2)`, []any{orgID, userID})
-		if err != nil {
+		// The circles planned for must still be all of the person's: one
+		// joined since would keep reminders planned with the old settings.
+		var active int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM circles c WHERE c.org_id = $1 AND c.status = 'active' AND EXISTS (SELECT 1 FROM circle_members x
+			WHERE x.org_id = c.org_id AND x.circle_id = c.id AND x.user_id = $2)`, orgID, userID).Scan(&active); err != nil {
 			return err
 		}
-		for i := range circles {
-			c := &circles[i]
-			// The members' settings are part of the circle's state: a
-			// change planned with the old ones must not apply.
-			if _, err := tx.exec(ctx, `UPDATE circles SET version = version + 1 WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID); err != nil {
+		if active != len(states) {
+			return ErrConflict
+		}
+		for i, st := range states {
+			// The members' settings are part of the circle's state:
+			// claiming it refuses a change planned with the old ones.
+			if err := claimCircle(ctx, tx, st.Circle.OrgID, st.Circle.ID, st.Version); err != nil {
 				return err
 			}
-			if err := db.replanCircle(ctx, tx, c); err != nil {
+			old, err := loadCircleState(ctx, tx, st.Circle, tx.now)
+			if err != nil {
+				return err
+			}
+			if err := db.applyCircle(ctx, tx, old, st, plans[i]); err != nil {
 				return err
 			}
 		}
@@ -435,6 +435,9 @@ func (db *DB) UpdateReminderPrefs(ctx context.Context, orgID, userID string, p c
 	})
 	if err != nil {
 		return fmt.Errorf("update reminder prefs: %w", err)
+	}
+	for _, st := range states {
+		st.Version++
 	}
 	return nil
 }

@@ -87,7 +87,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 	next := r.PostFormValue("next")
 	u, err := s.Accounts.SignIn(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), s.clientIP(r))
 	if err != nil {
-		s.form(w, r, err, "", func(pr problem) {
+		s.signInForm(w, r, err, func(pr problem) {
 			p := s.page(r, "Sign in").withErrors(r, map[string]string{"password": pr.Message}, "email")
 			s.render(w, r, pr.status, "signin", formPage{Page: p, Next: next})
 		})

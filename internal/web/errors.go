@@ -44,6 +44,9 @@ type answer struct {
 	flash bool
 	// form: a form is drawn again with the message next to its fields.
 	form bool
+	// signIn: the sign-in form is drawn again with the message next to the
+	// credentials; other forms answer as the other fields say.
+	signIn bool
 }
 
 // answers is the one table from an error's kind to the web app's answer. A
@@ -59,9 +62,9 @@ var answers = map[fault.Kind]answer{
 	fault.GroundRules:     {status: http.StatusForbidden, heading: "Ground rules first", message: "Acknowledge the circle's ground rules first.", how: toGroundRules},
 	fault.Unauthenticated: {status: http.StatusUnauthorized, how: toSignIn},
 	fault.BadCredentials: {status: http.StatusUnauthorized, heading: "Sign in",
-		message: "That email and password do not match an account.", form: true},
+		message: "That email and password do not match an account.", signIn: true},
 	fault.RateLimited: {status: http.StatusTooManyRequests, heading: "Slow down a little",
-		message: "Too many attempts in a short time. Wait a minute and try again.", form: true},
+		message: "Too many attempts in a short time. Wait a minute and try again.", signIn: true},
 	fault.LinkInvalid: {status: http.StatusGone, heading: "This link no longer works",
 		message: "It has already been used, has expired, or was replaced by a newer one. Ask for a new one."},
 	fault.TooLarge: {status: http.StatusRequestEntityTooLarge, heading: "That is too large",
@@ -143,7 +146,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	msg := p.Message
-	if p.status == http.StatusUnprocessableEntity && !p.own {
+	if len(p.Fields) > 0 && fault.MessageOf(err) == "" {
 		// A form that cannot draw itself again lists what was wrong.
 		msg = fieldList(p.Fields)
 	}
@@ -191,6 +194,16 @@ func (s *Server) form(w http.ResponseWriter, r *http.Request, err error, back st
 	default:
 		s.Error(w, r, err)
 	}
+}
+
+// signInForm answers a failed sign-in: wrong credentials and too many
+// attempts are shown on the form, next to the credentials.
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request, err error, redraw func(p problem)) {
+	if p := problemOf(err); p.signIn || p.form {
+		redraw(p)
+		return
+	}
+	s.Error(w, r, err)
 }
 
 // withFields adds to err, a service's answer to a form, the messages the

@@ -390,7 +390,11 @@ func (s *Server) handleGuestAccept(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	v, err := s.Meetings.Visit(r.Context(), u, r.PathValue("token"))
-	if err != nil || v.State == nil || s.Hub == nil {
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if v.State == nil || s.Hub == nil {
 		http.Error(w, "not live", http.StatusNotFound)
 		return
 	}

@@ -399,3 +399,20 @@ func TestBaseline(t *testing.T) {
 	}
 	c.get("/static/000000000000/app.css").expect(t, 404)
 }
+
+// TestResetAndSignUpRateLimit: forms other than sign-in answer too many
+// attempts with the page that says so.
+func TestResetAndSignUpRateLimit(t *testing.T) {
+	e := newEnv(t, storetest.SQLiteURL(t))
+	c := e.client()
+	var last resp
+	for range 12 {
+		last = c.post("/password/forgot", url.Values{"email": {"x@acme.example"}})
+	}
+	last.expect(t, 429, "Too many attempts")
+	for range 12 {
+		last = c.post("/signup", url.Values{"org_name": {"Acme"}, "name": {"Ann"}, "email": {"ann@acme.example"},
+			"password": {"correct horse battery"}, "timezone": {"UTC"}})
+	}
+	last.expect(t, 429, "Too many attempts")
+}

@@ -28,7 +28,30 @@ func (s *Service) UpdateReminderPrefs(ctx context.Context, u *account.User, p ci
 	if err := p.Validate(); err != nil {
 		return fault.Fields(map[string]string{"offsets": "Choose reminders from the list."})
 	}
-	return s.DB.UpdateReminderPrefs(ctx, u.OrgID, u.ID, p)
+	for attempt := 1; ; attempt++ {
+		// Each of the person's circles plans its reminders again with the
+		// new settings, and all are saved with them at once.
+		cs, err := s.DB.FindCircles(ctx, u.OrgID, store.CircleFilter{UserID: u.ID, Status: []program.CircleStatus{program.Active}})
+		if err != nil {
+			return err
+		}
+		states := make([]*store.CircleState, len(cs))
+		plans := make([]circle.ReminderPlan, len(cs))
+		for i := range cs {
+			st, err := s.DB.FindCircleState(ctx, u.OrgID, cs[i].ID)
+			if err != nil {
+				return err
+			}
+			st.Prefs[u.ID] = p
+			states[i] = st
+			plans[i] = circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)
+		}
+		err = s.DB.UpdateReminderPrefs(ctx, u.OrgID, u.ID, p, states, plans)
+		if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {
+			continue
+		}
+		return err
+	}
 }
 
 // SendReminder sends the reminder of a send_reminder job, if it is still

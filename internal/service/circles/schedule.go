@@ -51,11 +51,14 @@ func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID str
 	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return nil, err
 	}
-	sched, err := in.Schedule(circleID, s.now())
+	asked, err := in.Schedule(circleID, s.now())
 	if err != nil {
 		return nil, err
 	}
 	st, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+		// A fresh copy each attempt: a retry decides again from the
+		// state it reads, not from the last attempt's numbers.
+		sched := *asked
 		changed := st.Schedule != nil
 		if changed || st.CalendarSequence > 0 {
 			// Calendars drop an update whose SEQUENCE is not above the
@@ -70,7 +73,7 @@ func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID str
 		// Stamped now, as the store saves it, so that the invitation's
 		// DTSTAMP is the time of the change.
 		sched.UpdatedAt = st.Now
-		st.Schedule = sched
+		st.Schedule = &sched
 		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
 		s.plan(st)
 		s.scheduleMail(st, changed)

@@ -517,14 +517,6 @@ func (s *Service) TakeOffer(ctx context.Context, u *account.User, circleID, meet
 // Now is the service's clock, by which the room counts down.
 func (s *Service) Now() time.Time { return s.now() }
 
-// Note returns the meeting's shared note as it stands.
-func (s *Service) Note(ctx context.Context, u *account.User, circleID, meetingID string) (*room.Note, error) {
-	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
-		return nil, err
-	}
-	return s.DB.FindNote(ctx, u.OrgID, meetingID)
-}
-
 // ErrNoteChanged means someone saved the shared note after the version a
 // member's change was based on; their text is not lost (the caller shows
 // it back beside the newer note).
@@ -568,7 +560,7 @@ func (s *Service) Reflect(ctx context.Context, u *account.User, circleID, meetin
 		return err
 	}
 	if s.Seal == nil {
-		return errors.New("coaching: no key to seal reflections with")
+		return errors.New("meetings: no key to seal reflections with")
 	}
 	text = richtext.Normalize(text)
 	if text == "" || len([]rune(text)) > circle.MaxTextLen {
@@ -591,7 +583,7 @@ func (s *Service) Reflection(ctx context.Context, u *account.User, circleID, mee
 		return "", time.Time{}, err
 	}
 	if s.Seal == nil {
-		return "", time.Time{}, errors.New("coaching: no key to open reflections with")
+		return "", time.Time{}, errors.New("meetings: no key to open reflections with")
 	}
 	text, err := s.Seal.Open(sealed, reflectionContext(meetingID, u.ID))
 	if err != nil {

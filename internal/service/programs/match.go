@@ -310,7 +310,7 @@ func (pr *problem) evaluate(id string, members []string, strict bool) (program.C
 	if len(members) == 0 {
 		return program.Circle{ID: id}, nil
 	}
-	g, violations, err := evaluate(pr.input, members)
+	g, violations, err := matching.Evaluate(pr.input, members)
 	if err != nil {
 		return program.Circle{}, err
 	}
@@ -446,12 +446,6 @@ func (s *Service) respond(ctx context.Context, u *account.User, circleID string,
 		return nil, err
 	}
 	return c, nil
-}
-
-// evaluate scores a fixed group as the engine would and lists the hard
-// rules it breaks.
-func evaluate(in *matching.Input, members []string) (matching.Group, []matching.Violation, error) {
-	return matching.Evaluate(in, members)
 }
 
 // explain words a broken rule for an admin. An avoid names nobody: whose

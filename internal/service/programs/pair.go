@@ -8,6 +8,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/matching"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/store"
@@ -39,7 +40,7 @@ func (s *Service) pairCheck(ctx context.Context, orgID string, p *program.Progra
 	if !slices.Contains(ids, from) || !slices.Contains(ids, to) {
 		return nil, errCannotPair
 	}
-	if _, violations, err := evaluate(pr.input, []string{from, to}); err != nil || len(violations) > 0 {
+	if _, violations, err := matching.Evaluate(pr.input, []string{from, to}); err != nil || len(violations) > 0 {
 		return nil, errCannotPair
 	}
 	return pr, nil
@@ -98,7 +99,7 @@ func (s *Service) AnswerPair(ctx context.Context, u *account.User, invitationID 
 	if err != nil {
 		return err
 	}
-	g, _, err := evaluate(pr.input, []string{from.ID, u.ID})
+	g, _, err := matching.Evaluate(pr.input, []string{from.ID, u.ID})
 	if err != nil {
 		return err
 	}
