@@ -51,6 +51,14 @@ func UserFromContext(ctx context.Context) *account.User {
 	return nil
 }
 
+// RequireAdmin refuses anyone but an admin of their organisation.
+func RequireAdmin(u *account.User) error {
+	if !u.IsAdmin() {
+		return ErrForbidden
+	}
+	return nil
+}
+
 // CookieName is the session cookie. The __Host- prefix is used behind TLS.
 func CookieName(secure bool) string {
 	if secure {

@@ -40,13 +40,6 @@ func (s *Service) link(path string) string {
 	return u.String()
 }
 
-func requireAdmin(u *account.User) error {
-	if !u.IsAdmin() {
-		return auth.ErrForbidden
-	}
-	return nil
-}
-
 // GroundRules returns the ground rules in force in u's organisation.
 func (s *Service) GroundRules(ctx context.Context, u *account.User) (*circle.GroundRules, error) {
 	return s.DB.FindGroundRules(ctx, u.OrgID)
@@ -55,7 +48,7 @@ func (s *Service) GroundRules(ctx context.Context, u *account.User) (*circle.Gro
 // UpdateGroundRules saves an admin's new ground rules as a new version;
 // every member acknowledges it before they next see inside their circle.
 func (s *Service) UpdateGroundRules(ctx context.Context, admin *account.User, body string) (*circle.GroundRules, error) {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
 	body = richtext.Normalize(body)

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
-	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/room"
@@ -70,13 +69,6 @@ func (s *Service) changeCircle(ctx context.Context, orgID, circleID string, fn f
 		}
 		return st, nil
 	}
-}
-
-func requireAdmin(u *account.User) error {
-	if !u.IsAdmin() {
-		return auth.ErrForbidden
-	}
-	return nil
 }
 
 // meetingEnded reports whether a meeting's room has been run to its end.

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/calendar"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
@@ -107,7 +108,7 @@ func (s *Service) admins(ctx context.Context, orgID string) ([]account.User, err
 // so that its members are matched again at the next re-match (with their
 // consent, like everyone).
 func (s *Service) ReturnToPool(ctx context.Context, admin *account.User, circleID string) error {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return err
 	}
 	c, err := s.DB.FindCircleByID(ctx, admin.OrgID, circleID)
@@ -144,7 +145,7 @@ func (s *Service) ReturnToPool(ctx context.Context, admin *account.User, circleI
 // Departures lists who left a program's circles, with their notes, for
 // its admins.
 func (s *Service) Departures(ctx context.Context, admin *account.User, programID string) ([]circle.Departure, error) {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
 	return s.DB.FindDepartures(ctx, admin.OrgID, programID)
@@ -153,7 +154,7 @@ func (s *Service) Departures(ctx context.Context, admin *account.User, programID
 // ProgramOf returns the program a circle belongs to, for the admins who
 // tend the program's circles without seeing inside them.
 func (s *Service) ProgramOf(ctx context.Context, admin *account.User, circleID string) (string, error) {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return "", err
 	}
 	c, err := s.DB.FindCircleByID(ctx, admin.OrgID, circleID)

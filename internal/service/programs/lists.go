@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store"
 )
@@ -42,7 +43,7 @@ func (s *Service) Rounds(ctx context.Context, u *account.User, programID string)
 // DeclineCounts counts the reasons given for declining a program's
 // proposals, for its admins; never who gave them.
 func (s *Service) DeclineCounts(ctx context.Context, admin *account.User, programID string) (map[program.DeclineReason]int, error) {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
 	return s.DB.DeclineCounts(ctx, admin.OrgID, programID)
@@ -51,7 +52,7 @@ func (s *Service) DeclineCounts(ctx context.Context, admin *account.User, progra
 // ActiveCircles lists a program's formed circles, for its admins: their
 // members, never their content.
 func (s *Service) ActiveCircles(ctx context.Context, admin *account.User, programID string) ([]program.Circle, error) {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
 	return s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Active}})
@@ -59,7 +60,7 @@ func (s *Service) ActiveCircles(ctx context.Context, admin *account.User, progra
 
 // Proposed lists the circles a round proposes, for its admins.
 func (s *Service) Proposed(ctx context.Context, admin *account.User, roundID string) ([]program.Circle, error) {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
 	return s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: roundID, Status: []program.CircleStatus{program.Proposed}})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/matching"
@@ -121,7 +122,7 @@ func seed(programID string, round int) int64 {
 // that stand; otherwise it starts a new round (or replaces the latest
 // round's draft if nothing of it was published yet).
 func (s *Service) Propose(ctx context.Context, admin *account.User, programID string, rematch bool) (*program.Round, error) {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
 	p, err := s.DB.FindProgramByID(ctx, admin.OrgID, programID)
@@ -216,7 +217,7 @@ type Review struct {
 
 // Review returns a round for its admin.
 func (s *Service) Review(ctx context.Context, admin *account.User, roundID string) (*Review, error) {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
 	r, err := s.DB.FindRoundByID(ctx, admin.OrgID, roundID)

@@ -42,16 +42,9 @@ func (s *Service) now() time.Time { return s.DB.Now() }
 // ErrOptInClosed means the opt-in window of a program is not open.
 var ErrOptInClosed = fault.Fields(map[string]string{"program": "Opt-in for this program is closed."})
 
-func requireAdmin(u *account.User) error {
-	if !u.IsAdmin() {
-		return auth.ErrForbidden
-	}
-	return nil
-}
-
 // CreateProgram opens a new program in the admin's organisation.
 func (s *Service) CreateProgram(ctx context.Context, admin *account.User, p *program.Program) error {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return err
 	}
 	p.OrgID, p.CreatedBy = admin.OrgID, admin.ID
@@ -64,7 +57,7 @@ func (s *Service) CreateProgram(ctx context.Context, admin *account.User, p *pro
 
 // UpdateProgram saves an admin's changes to a program.
 func (s *Service) UpdateProgram(ctx context.Context, admin *account.User, p *program.Program) error {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return err
 	}
 	p.OrgID = admin.OrgID
@@ -82,7 +75,7 @@ func (s *Service) Program(ctx context.Context, u *account.User, id string) (*pro
 
 // AddTopic adds a topic to the organisation's vocabulary.
 func (s *Service) AddTopic(ctx context.Context, admin *account.User, name string) error {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return err
 	}
 	return s.DB.CreateTopic(ctx, admin.OrgID, name)
@@ -90,7 +83,7 @@ func (s *Service) AddTopic(ctx context.Context, admin *account.User, name string
 
 // RemoveTopic removes a topic from the vocabulary.
 func (s *Service) RemoveTopic(ctx context.Context, admin *account.User, name string) error {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return err
 	}
 	return s.DB.DeleteTopic(ctx, admin.OrgID, name)
@@ -199,7 +192,7 @@ type Participant struct {
 
 // Participants lists who opted in to a program, for its admins.
 func (s *Service) Participants(ctx context.Context, admin *account.User, programID string) ([]Participant, error) {
-	if err := requireAdmin(admin); err != nil {
+	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
 	if _, err := s.DB.FindProgramByID(ctx, admin.OrgID, programID); err != nil {
