@@ -351,3 +351,42 @@ func TestDeleteExpired(t *testing.T) {
 		}
 	})
 }
+
+// TestPeopleCounts: the directory's counts, direct reports and names come
+// from the organisation's own rows only.
+func TestPeopleCounts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
+		org, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		other, stranger := mustCreateOrg(t, db, "Other", "boss@other.example")
+		ann, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: "Ann", Email: "ann@acme.example", ManagerID: admin.ID},
+			store.Invite{TokenHash: "a1", Mail: queue.Mail(mail.Message{To: "ann@acme.example"})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: "Ben", Email: "ben@acme.example", ManagerID: ann.ID},
+			store.Invite{TokenHash: "b1", Mail: queue.Mail(mail.Message{To: "ben@acme.example"})}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.InvitePerson(ctx, other.ID, account.NewPerson{Name: "Olu", Email: "olu@other.example", ManagerID: stranger.ID},
+			store.Invite{TokenHash: "o1", Mail: queue.Mail(mail.Message{To: "olu@other.example"})}); err != nil {
+			t.Fatal(err)
+		}
+		total, invited, err := db.CountPeople(ctx, org.ID)
+		if err != nil || total != 3 || invited != 2 {
+			t.Errorf("CountPeople = %d, %d, %v; want 3, 2", total, invited, err)
+		}
+		reports, n, err := db.FindUsers(ctx, org.ID, store.UserFilter{ManagerID: admin.ID})
+		if err != nil || n != 1 || len(reports) != 1 || reports[0].ID != ann.ID {
+			t.Errorf("the admin's reports: %+v (%d, %v), want Ann alone", reports, n, err)
+		}
+		names, err := db.FindUserNames(ctx, org.ID, []string{admin.ID, ann.ID, stranger.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{admin.ID: admin.Name, ann.ID: "Ann"}
+		if diff := cmp.Diff(want, names); diff != "" {
+			t.Errorf("FindUserNames (-want +got):\n%s", diff)
+		}
+	})
+}

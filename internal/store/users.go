@@ -54,8 +54,10 @@ type UserFilter struct {
 	Query string
 	// Department matches exactly when set.
 	Department string
-	Limit      int
-	Offset     int
+	// ManagerID, when set, lists that person's direct reports.
+	ManagerID string
+	Limit     int
+	Offset    int
 }
 
 // FindUsers lists the people of orgID ordered by name, with the total
@@ -71,6 +73,10 @@ func (db *DB) FindUsers(ctx context.Context, orgID string, f UserFilter) ([]acco
 	if f.Department != "" {
 		args = append(args, f.Department)
 		where = append(where, fmt.Sprintf("u.department = $%d", len(args)))
+	}
+	if f.ManagerID != "" {
+		args = append(args, f.ManagerID)
+		where = append(where, fmt.Sprintf("u.manager_id = $%d", len(args)))
 	}
 	cond := strings.Join(where, " AND ")
 	var total int
@@ -100,6 +106,44 @@ func (db *DB) FindUsers(ctx context.Context, orgID string, f UserFilter) ([]acco
 		return nil, 0, fmt.Errorf("find users: %w", db.d.mapErr(err))
 	}
 	return users, total, nil
+}
+
+// CountPeople counts the people of orgID, and those of them invited who
+// have not yet joined, without reading them.
+func (db *DB) CountPeople(ctx context.Context, orgID string) (total, invited int, err error) {
+	err = db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'invited' THEN 1 ELSE 0 END), 0) FROM users WHERE org_id = $1`,
+		orgID).Scan(&total, &invited)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count people: %w", err)
+	}
+	return total, invited, nil
+}
+
+// FindUserNames maps those of ids who are people of orgID to their names.
+func (db *DB) FindUserNames(ctx context.Context, orgID string, ids []string) (map[string]string, error) {
+	names := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return names, nil
+	}
+	args := []any{orgID}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := db.query(ctx, `SELECT id, name FROM users WHERE org_id = $1 AND id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find user names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, fmt.Errorf("find user names: %w", err)
+		}
+		names[id] = name
+	}
+	return names, rows.Err()
 }
 
 func escapeLike(s string) string {

@@ -2,6 +2,8 @@ package directory
 
 import (
 	"context"
+	"maps"
+	"slices"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
@@ -40,52 +42,41 @@ func (s *Service) Departments(ctx context.Context, u *account.User) ([]string, e
 // Summary is what the home page says of the organisation.
 type Summary struct {
 	People, Invited int
-	// Departments in the order people are listed.
+	// Departments in alphabetical order.
 	Departments []string
 }
 
-// Summarize counts the people of u's organisation.
+// Summarize counts the people of u's organisation, without reading them.
 func (s *Service) Summarize(ctx context.Context, u *account.User) (Summary, error) {
-	all, total, err := s.DB.FindUsers(ctx, u.OrgID, store.UserFilter{})
+	total, invited, err := s.DB.CountPeople(ctx, u.OrgID)
 	if err != nil {
 		return Summary{}, err
 	}
-	sum := Summary{People: total}
-	depts := map[string]bool{}
-	for _, p := range all {
-		if p.Status == account.StatusInvited {
-			sum.Invited++
-		}
-		if p.Department != "" && !depts[p.Department] {
-			depts[p.Department] = true
-			sum.Departments = append(sum.Departments, p.Department)
-		}
+	depts, err := s.DB.FindDepartments(ctx, u.OrgID)
+	if err != nil {
+		return Summary{}, err
 	}
-	return sum, nil
+	return Summary{People: total, Invited: invited, Departments: depts}, nil
 }
 
-// ManagerNames maps the people of list and their managers to their names.
+// ManagerNames maps the people of list and their managers to their names,
+// looking up only the managers who are not in list.
 func (s *Service) ManagerNames(ctx context.Context, u *account.User, list []account.User) (map[string]string, error) {
 	names := map[string]string{}
 	for _, p := range list {
 		names[p.ID] = p.Name
 	}
-	var missing bool
+	var missing []string
 	for _, p := range list {
-		if p.ManagerID != "" && names[p.ManagerID] == "" {
-			missing = true
-			break
+		if p.ManagerID != "" && names[p.ManagerID] == "" && !slices.Contains(missing, p.ManagerID) {
+			missing = append(missing, p.ManagerID)
 		}
 	}
-	if missing {
-		all, _, err := s.DB.FindUsers(ctx, u.OrgID, store.UserFilter{})
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range all {
-			names[p.ID] = p.Name
-		}
+	found, err := s.DB.FindUserNames(ctx, u.OrgID, missing)
+	if err != nil {
+		return nil, err
 	}
+	maps.Copy(names, found)
 	return names, nil
 }
 
@@ -123,14 +114,8 @@ func (s *Service) Profile(ctx context.Context, u *account.User, id string) (*Pro
 			return nil, err
 		}
 	}
-	all, _, err := s.DB.FindUsers(ctx, u.OrgID, store.UserFilter{})
-	if err != nil {
+	if p.Reports, _, err = s.DB.FindUsers(ctx, u.OrgID, store.UserFilter{ManagerID: person.ID}); err != nil {
 		return nil, err
-	}
-	for _, r := range all {
-		if r.ManagerID == person.ID {
-			p.Reports = append(p.Reports, r)
-		}
 	}
 	return p, nil
 }
