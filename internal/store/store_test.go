@@ -380,13 +380,20 @@ func TestPeopleCounts(t *testing.T) {
 		if err != nil || n != 1 || len(reports) != 1 || reports[0].ID != ann.ID {
 			t.Errorf("the admin's reports: %+v (%d, %v), want Ann alone", reports, n, err)
 		}
-		names, err := db.FindUserNames(ctx, org.ID, []string{admin.ID, ann.ID, stranger.ID})
+		found, err := db.FindUsersByIDs(ctx, org.ID, []string{admin.ID, ann.ID, stranger.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
+		names := map[string]string{}
+		for id, u := range found {
+			names[id] = u.Name
+		}
 		want := map[string]string{admin.ID: admin.Name, ann.ID: "Ann"}
 		if diff := cmp.Diff(want, names); diff != "" {
-			t.Errorf("FindUserNames (-want +got):\n%s", diff)
+			t.Errorf("FindUsersByIDs (-want +got):\n%s", diff)
+		}
+		if none, err := db.FindUsersByIDs(ctx, org.ID, nil); err != nil || len(none) != 0 {
+			t.Errorf("FindUsersByIDs of no ids: %v, %v", none, err)
 		}
 	})
 }

@@ -119,11 +119,12 @@ func (db *DB) CountPeople(ctx context.Context, orgID string) (total, invited int
 	return total, invited, nil
 }
 
-// FindUserNames maps those of ids who are people of orgID to their names.
-func (db *DB) FindUserNames(ctx context.Context, orgID string, ids []string) (map[string]string, error) {
-	names := make(map[string]string, len(ids))
+// FindUsersByIDs returns those of ids who are people of orgID, by id. It
+// is for the few people a page names (a page's managers): each id is a
+// parameter of the query.
+func (db *DB) FindUsersByIDs(ctx context.Context, orgID string, ids []string) (map[string]account.User, error) {
 	if len(ids) == 0 {
-		return names, nil
+		return map[string]account.User{}, nil
 	}
 	args := []any{orgID}
 	marks := make([]string, len(ids))
@@ -131,19 +132,33 @@ func (db *DB) FindUserNames(ctx context.Context, orgID string, ids []string) (ma
 		args = append(args, id)
 		marks[i] = fmt.Sprintf("$%d", i+2)
 	}
-	rows, err := db.query(ctx, `SELECT id, name FROM users WHERE org_id = $1 AND id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	return db.findUserMap(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+}
+
+// FindOptedInUsers returns the people who opted in to programID, by id.
+func (db *DB) FindOptedInUsers(ctx context.Context, orgID, programID string) (map[string]account.User, error) {
+	return db.findUserMap(ctx, `SELECT `+userColumns+` FROM users u JOIN opt_ins o ON o.org_id = u.org_id AND o.user_id = u.id
+		WHERE o.org_id = $1 AND o.program_id = $2`, orgID, programID)
+}
+
+func (db *DB) findUserMap(ctx context.Context, q string, args ...any) (map[string]account.User, error) {
+	out := map[string]account.User{}
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("find user names: %w", err)
+		return nil, fmt.Errorf("find users: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, fmt.Errorf("find user names: %w", err)
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find users: %w", err)
 		}
-		names[id] = name
+		out[u.ID] = *u
 	}
-	return names, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find users: %w", db.d.mapErr(err))
+	}
+	return out, nil
 }
 
 func escapeLike(s string) string {

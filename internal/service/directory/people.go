@@ -2,7 +2,6 @@ package directory
 
 import (
 	"context"
-	"maps"
 	"slices"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -72,11 +71,13 @@ func (s *Service) ManagerNames(ctx context.Context, u *account.User, list []acco
 			missing = append(missing, p.ManagerID)
 		}
 	}
-	found, err := s.DB.FindUserNames(ctx, u.OrgID, missing)
+	found, err := s.DB.FindUsersByIDs(ctx, u.OrgID, missing)
 	if err != nil {
 		return nil, err
 	}
-	maps.Copy(names, found)
+	for id, m := range found {
+		names[id] = m.Name
+	}
 	return names, nil
 }
 

@@ -202,7 +202,7 @@ func (s *Service) Participants(ctx context.Context, admin *account.User, program
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.usersByID(ctx, admin.OrgID)
+	users, err := s.DB.FindOptedInUsers(ctx, admin.OrgID, programID)
 	if err != nil {
 		return nil, err
 	}
