@@ -317,6 +317,14 @@ func TestPrivacyAndTenancy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if len(parts) == 0 {
+			t.Error("no participants")
+		}
+		for _, pt := range parts {
+			if u := w.user(pt.UserID); pt.Name != u.Name || pt.Department != u.Department {
+				t.Errorf("participant %s shown as %q of %q, want %q of %q", pt.UserID, pt.Name, pt.Department, u.Name, u.Department)
+			}
+		}
 		b, _ := json.Marshal(parts)
 		if strings.Contains(string(b), `"avoid"`) || strings.Contains(string(b), `"prefer"`) {
 			t.Errorf("the admin's view shows private lists: %s", b)
