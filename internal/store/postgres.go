@@ -33,6 +33,13 @@ func (postgresDialect) mapErr(err error) error {
 	return err
 }
 
+// openPostgres opens the pool. pgx's stdlib runs a query in pgx's default
+// mode, QueryExecModeCacheStatement: each connection prepares a text the
+// first time it runs it and keeps up to 512 such statements. The store's
+// own prepared statements (stmtCache) reach the server the same way,
+// prepared once per connection under a name derived from their text, so
+// on PostgreSQL they change neither round trips nor behaviour; they keep
+// one code path for both engines.
 func openPostgres(rawURL string) (*sql.DB, error) {
 	db, err := sql.Open("pgx", rawURL)
 	if err != nil {

@@ -59,6 +59,12 @@ type DB struct {
 	// read serves queries; on PostgreSQL it is the same pool as write.
 	read *sql.DB
 	d    dialect
+	// reads and writes keep the statements prepared on read and write;
+	// on PostgreSQL, whose pools are one, they are one cache.
+	reads, writes *stmtCache
+	// trace, when set, sees every query the store runs, with its
+	// arguments: the query plan test collects them through it.
+	trace func(q string, args []any)
 
 	// now is the clock every transaction reads once, at its start.
 	now func() time.Time
@@ -155,6 +161,11 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.writes = newStmtCache(db.write, db.d)
+	db.reads = db.writes
+	if db.read != db.write {
+		db.reads = newStmtCache(db.read, db.d)
+	}
 	if err := db.write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w", engine, err)
@@ -162,9 +173,13 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	return db, nil
 }
 
-// Close closes every connection.
+// Close closes every prepared statement and connection.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	err := db.writes.close()
+	if db.reads != db.writes {
+		err = errors.Join(err, db.reads.close())
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -230,44 +245,94 @@ func (db *DB) Ready(ctx context.Context) error {
 	return nil
 }
 
-// Tx is a write transaction with the dialect's placeholder rewriting.
+// Tx is a write transaction with the dialect's placeholder rewriting and
+// the store's prepared statements.
 type Tx struct {
 	*sql.Tx
+	db  *DB
 	d   dialect
 	now time.Time
+	// prepared holds the statements already bound to this transaction.
+	prepared map[string]*sql.Stmt
+}
+
+// stmt returns q's statement bound to tx, or nil when q has not been
+// prepared yet and runs as text this once.
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if s, ok := tx.prepared[q]; ok {
+		return s
+	}
+	c := tx.db.writes.holdInTx(q)
+	if c == nil {
+		return nil
+	}
+	// The transaction's statement keeps the cached one open until the
+	// transaction ends, so it need not be held any longer.
+	defer tx.db.writes.release(c)
+	s := tx.StmtContext(ctx, c.stmt)
+	tx.prepared[q] = s
+	return s
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	r, err := tx.ExecContext(ctx, tx.d.rebind(q), args...)
+	tx.db.traced(q, args)
+	var r sql.Result
+	var err error
+	if s := tx.stmt(ctx, q); s != nil {
+		r, err = s.ExecContext(ctx, args...)
+	} else {
+		r, err = tx.ExecContext(ctx, tx.d.rebind(q), args...)
+	}
 	return r, tx.d.mapErr(err)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	r, err := tx.QueryContext(ctx, tx.d.rebind(q), args...)
+	tx.db.traced(q, args)
+	var r *sql.Rows
+	var err error
+	if s := tx.stmt(ctx, q); s != nil {
+		r, err = s.QueryContext(ctx, args...)
+	} else {
+		r, err = tx.QueryContext(ctx, tx.d.rebind(q), args...)
+	}
 	return r, tx.d.mapErr(err)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *row {
-	return &row{tx.QueryRowContext(ctx, tx.d.rebind(q), args...), tx.d}
+	tx.db.traced(q, args)
+	if s := tx.stmt(ctx, q); s != nil {
+		return &row{r: s.QueryRowContext(ctx, args...), d: tx.d}
+	}
+	return &row{r: tx.QueryRowContext(ctx, tx.d.rebind(q), args...), d: tx.d}
 }
 
 // row maps driver errors on Scan.
 type row struct {
 	r *sql.Row
-	d dialect
+	// err is why the query could not run at all.
+	err error
+	d   dialect
 }
 
-func (r *row) Scan(dest ...any) error { return r.d.mapErr(r.r.Scan(dest...)) }
+func (r *row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.d.mapErr(r.err)
+	}
+	return r.d.mapErr(r.r.Scan(dest...))
+}
 
 // inTx runs fn in a write transaction and commits when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	// Before the transaction holds a connection, prepare what earlier
+	// ones ran as text.
+	db.writes.preparePending(ctx)
 	stx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", db.d.mapErr(err))
 	}
 	// Microseconds are what PostgreSQL keeps; truncating here makes a value
 	// read back equal to the one written.
-	tx := &Tx{Tx: stx, d: db.d, now: db.Now().UTC().Truncate(time.Microsecond)}
+	tx := &Tx{Tx: stx, db: db, d: db.d, now: db.Now().UTC().Truncate(time.Microsecond), prepared: map[string]*sql.Stmt{}}
 	if err := fn(tx); err != nil {
 		_ = stx.Rollback()
 		return err
@@ -279,12 +344,30 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	r, err := db.read.QueryContext(ctx, db.d.rebind(q), args...)
+	db.traced(q, args)
+	s, err := db.reads.get(ctx, q)
+	if err != nil {
+		return nil, db.d.mapErr(err)
+	}
+	defer db.reads.release(s)
+	r, err := s.stmt.QueryContext(ctx, args...)
 	return r, db.d.mapErr(err)
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *row {
-	return &row{db.read.QueryRowContext(ctx, db.d.rebind(q), args...), db.d}
+	db.traced(q, args)
+	s, err := db.reads.get(ctx, q)
+	if err != nil {
+		return &row{err: err, d: db.d}
+	}
+	defer db.reads.release(s)
+	return &row{r: s.stmt.QueryRowContext(ctx, args...), d: db.d}
+}
+
+func (db *DB) traced(q string, args []any) {
+	if db.trace != nil {
+		db.trace(q, args)
+	}
 }
 
 // enqueue puts job in the outbox in tx.
