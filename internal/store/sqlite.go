@@ -36,9 +36,15 @@ func (sqliteDialect) mapErr(err error) error {
 
 // openSQLite opens one write connection and a read pool on the same file.
 // busy_timeout comes first so that the other pragmas wait rather than fail.
+//
+// Times are kept as integers, microseconds since 1970 UTC (migration
+// 00008): the driver binds a time.Time so, and hands back an integer from
+// a column declared TIMESTAMP as a time.Time without parsing any text.
+// The job queue, which shares the write connection, formats its own times
+// as text and is not affected.
 func openSQLite(path string) (write, read *sql.DB, err error) {
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-		"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+		"&_pragma=synchronous(NORMAL)&_time_integer_format=unix_micro&_inttotime=1"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	write, err = sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {

@@ -1,0 +1,3 @@
+-- +goose Up
+-- SQLite's times become integers in this version; PostgreSQL keeps them
+-- as timestamptz, which pgx reads in binary without parsing text.
