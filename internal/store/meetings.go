@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/circle"
@@ -352,12 +353,22 @@ func (db *DB) FindMeetings(ctx context.Context, orgID, circleID string) ([]circl
 	return out, nil
 }
 
+// findPrefs returns the reminder settings of userIDs (a circle's members),
+// each the defaults until they change them. Each id is a parameter of the
+// query, so that it reads their rows alone.
 func findPrefs(ctx context.Context, q querier, orgID string, userIDs []string) (map[string]circle.ReminderPrefs, error) {
 	out := make(map[string]circle.ReminderPrefs, len(userIDs))
-	for _, id := range userIDs {
-		out[id] = circle.DefaultPrefs()
+	if len(userIDs) == 0 {
+		return out, nil
 	}
-	rows, err := q.query(ctx, `SELECT user_id, offsets, nudges FROM reminder_prefs WHERE org_id = $1`, orgID)
+	args := []any{orgID}
+	marks := make([]string, len(userIDs))
+	for i, id := range userIDs {
+		out[id] = circle.DefaultPrefs()
+		args = append(args, id)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := q.query(ctx, `SELECT user_id, offsets, nudges FROM reminder_prefs WHERE org_id = $1 AND user_id IN (`+strings.Join(marks, ", ")+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -367,9 +378,6 @@ func findPrefs(ctx context.Context, q querier, orgID string, userIDs []string) (
 		var p circle.ReminderPrefs
 		if err := rows.Scan(&id, &offsets, &p.Nudges); err != nil {
 			return nil, err
-		}
-		if _, ok := out[id]; !ok {
-			continue
 		}
 		if err := fromJSON(offsets, &p.Offsets); err != nil {
 			return nil, err
@@ -410,8 +418,8 @@ func (db *DB) UpdateReminderPrefs(ctx context.Context, orgID, userID string, p c
 		// The circles planned for must still be all of the person's: one
 		// joined since would keep reminders planned with the old settings.
 		var active int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM circles c WHERE c.org_id = $1 AND c.status = 'active' AND EXISTS (SELECT 1 FROM circle_members x
-			WHERE x.org_id = c.org_id AND x.circle_id = c.id AND x.user_id = $2)`, orgID, userID).Scan(&active); err != nil {
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM circles c WHERE c.org_id = $1 AND c.status = 'active' AND c.id IN (SELECT x.circle_id
+			FROM circle_members x WHERE x.org_id = $1 AND x.user_id = $2)`, orgID, userID).Scan(&active); err != nil {
 			return err
 		}
 		if active != len(states) {
@@ -634,8 +642,8 @@ type CircleCalendar struct {
 
 // FindCalendar returns the scheduled circles userID is an active member of.
 func (db *DB) FindCalendar(ctx context.Context, orgID, userID string) ([]CircleCalendar, error) {
-	circles, err := findCircles(ctx, db, `c.org_id = $1 AND c.status = 'active' AND EXISTS (SELECT 1 FROM circle_members x
-		WHERE x.org_id = c.org_id AND x.circle_id = c.id AND x.user_id = $2)`, []any{orgID, userID})
+	circles, err := findCircles(ctx, db, `c.org_id = $1 AND c.status = 'active' AND c.id IN (SELECT x.circle_id FROM circle_members x
+		WHERE x.org_id = $1 AND x.user_id = $2)`, []any{orgID, userID})
 	if err != nil {
 		return nil, fmt.Errorf("find calendar: %w", err)
 	}

@@ -388,7 +388,7 @@ func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]
 		add("c.round_id = $%d", f.RoundID)
 	}
 	if f.UserID != "" {
-		add("EXISTS (SELECT 1 FROM circle_members m WHERE m.org_id = c.org_id AND m.circle_id = c.id AND m.user_id = $%d)", f.UserID)
+		add("c.id IN (SELECT x.circle_id FROM circle_members x WHERE x.org_id = $1 AND x.user_id = $%d)", f.UserID)
 	}
 	if len(f.Status) > 0 {
 		var ph []string
@@ -451,9 +451,8 @@ func findCircles(ctx context.Context, db querier, where string, args []any) ([]p
 		return out, nil
 	}
 	mrows, err := db.query(ctx, `SELECT m.circle_id, m.user_id, u.name, u.email, u.department, u.timezone, m.response, m.responded_at
-		FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
-		JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
-		WHERE `+where+` ORDER BY LOWER(u.name), u.id`, args...)
+		FROM circle_members m JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
+		WHERE m.circle_id IN (SELECT c.id FROM circles c WHERE `+where+`) ORDER BY m.circle_id, LOWER(u.name), u.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find circle members: %w", err)
 	}

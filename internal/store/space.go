@@ -165,9 +165,8 @@ func (db *DB) UpdateCommitment(ctx context.Context, orgID, circleID, id, userID 
 // for the program's admins, newest first.
 func (db *DB) FindDepartures(ctx context.Context, orgID, programID string) ([]circle.Departure, error) {
 	rows, err := db.query(ctx, `SELECT d.circle_id, d.user_id, u.name, d.note, d.left_at FROM circle_departures d
-		JOIN circles c ON c.id = d.circle_id AND c.org_id = d.org_id
 		JOIN users u ON u.id = d.user_id AND u.org_id = d.org_id
-		WHERE d.org_id = $1 AND c.program_id = $2 ORDER BY d.left_at DESC`, orgID, programID)
+		WHERE d.org_id = $1 AND d.circle_id IN (SELECT c.id FROM circles c WHERE c.org_id = $1 AND c.program_id = $2) ORDER BY d.left_at DESC`, orgID, programID)
 	if err != nil {
 		return nil, fmt.Errorf("find departures: %w", err)
 	}

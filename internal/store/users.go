@@ -137,8 +137,8 @@ func (db *DB) FindUsersByIDs(ctx context.Context, orgID string, ids []string) (m
 
 // FindOptedInUsers returns the people who opted in to programID, by id.
 func (db *DB) FindOptedInUsers(ctx context.Context, orgID, programID string) (map[string]account.User, error) {
-	return db.findUserMap(ctx, `SELECT `+userColumns+` FROM users u JOIN opt_ins o ON o.org_id = u.org_id AND o.user_id = u.id
-		WHERE o.org_id = $1 AND o.program_id = $2`, orgID, programID)
+	return db.findUserMap(ctx, `SELECT `+userColumns+` FROM users u
+		WHERE u.org_id = $1 AND u.id IN (SELECT o.user_id FROM opt_ins o WHERE o.org_id = $1 AND o.program_id = $2)`, orgID, programID)
 }
 
 func (db *DB) findUserMap(ctx context.Context, q string, args ...any) (map[string]account.User, error) {
