@@ -152,7 +152,10 @@ func (c *stmtCache) preparePending(ctx context.Context) {
 	}
 	qs := make([]string, 0, len(c.pending))
 	for q := range c.pending {
-		qs = append(qs, q)
+		// A read may have prepared it since, where the pools are one.
+		if _, ok := c.byQuery[q]; !ok {
+			qs = append(qs, q)
+		}
 	}
 	clear(c.pending)
 	c.mu.Unlock()
