@@ -139,3 +139,32 @@ func TestCloseClosesStatements(t *testing.T) {
 		t.Errorf("a query ran after Close")
 	}
 }
+
+// TestMigrationTxRunsText checks that a transaction made as a Go
+// migration makes it, without the store's statements, runs its queries
+// as text and prepares nothing.
+func TestMigrationTxRunsText(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenSQLite(t)
+	stx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx := &Tx{Tx: stx, d: db.d}
+	const q = `SELECT COUNT(*) FROM orgs WHERE id = $1`
+	for range 2 {
+		var n int
+		if err := tx.queryRow(ctx, q, "o").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.exec(ctx, `UPDATE orgs SET name = $1 WHERE id = $2`, "O", "o"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := stx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if db.writes.known(q) {
+		t.Errorf("a migration's query was kept for preparing")
+	}
+}

@@ -249,33 +249,47 @@ func (db *DB) Ready(ctx context.Context) error {
 // the store's prepared statements.
 type Tx struct {
 	*sql.Tx
-	db  *DB
 	d   dialect
 	now time.Time
-	// prepared holds the statements already bound to this transaction.
+	// stmts keeps the write pool's prepared statements, and prepared
+	// those already bound to this transaction. A migration's transaction
+	// has neither and runs every query as text: the schema changes under
+	// it.
+	stmts    *stmtCache
 	prepared map[string]*sql.Stmt
+	// trace is the DB's.
+	trace func(q string, args []any)
 }
 
-// stmt returns q's statement bound to tx, or nil when q has not been
-// prepared yet and runs as text this once.
+// stmt returns q's statement bound to tx, or nil when q runs as text:
+// it has not been prepared yet, or tx is a migration's.
 func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if tx.stmts == nil {
+		return nil
+	}
 	if s, ok := tx.prepared[q]; ok {
 		return s
 	}
-	c := tx.db.writes.holdInTx(q)
+	c := tx.stmts.holdInTx(q)
 	if c == nil {
 		return nil
 	}
 	// The transaction's statement keeps the cached one open until the
 	// transaction ends, so it need not be held any longer.
-	defer tx.db.writes.release(c)
+	defer tx.stmts.release(c)
 	s := tx.StmtContext(ctx, c.stmt)
 	tx.prepared[q] = s
 	return s
 }
 
+func (tx *Tx) traced(q string, args []any) {
+	if tx.trace != nil {
+		tx.trace(q, args)
+	}
+}
+
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	tx.db.traced(q, args)
+	tx.traced(q, args)
 	var r sql.Result
 	var err error
 	if s := tx.stmt(ctx, q); s != nil {
@@ -287,7 +301,7 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	tx.db.traced(q, args)
+	tx.traced(q, args)
 	var r *sql.Rows
 	var err error
 	if s := tx.stmt(ctx, q); s != nil {
@@ -299,7 +313,7 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *row {
-	tx.db.traced(q, args)
+	tx.traced(q, args)
 	if s := tx.stmt(ctx, q); s != nil {
 		return &row{r: s.QueryRowContext(ctx, args...), d: tx.d}
 	}
@@ -332,7 +346,8 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	// Microseconds are what PostgreSQL keeps; truncating here makes a value
 	// read back equal to the one written.
-	tx := &Tx{Tx: stx, db: db, d: db.d, now: db.Now().UTC().Truncate(time.Microsecond), prepared: map[string]*sql.Stmt{}}
+	tx := &Tx{Tx: stx, d: db.d, now: db.Now().UTC().Truncate(time.Microsecond),
+		stmts: db.writes, prepared: map[string]*sql.Stmt{}, trace: db.trace}
 	if err := fn(tx); err != nil {
 		_ = stx.Rollback()
 		return err
