@@ -122,21 +122,22 @@ type Invitation struct {
 	OrgName string `json:"org_name"`
 }
 
-// PersonNode is a person in the organisation chart with the people who
-// report to them directly.
+// PersonNode is a person in the organisation chart, with how many report
+// to them and, on the unfolded line, who.
 type PersonNode struct {
 	Person
-	// Reports is always present, empty for people without reports. The
-	// schema calls it optional only because OpenAPI tools such as
-	// libopenapi take a required property that refers back to its own
-	// type for an endless loop, though an empty list ends it.
-	Reports []PersonNode `json:"reports" required:"false" nullable:"false" doc:"The people who report to this person directly; always present."`
+	ReportCount int `json:"report_count" doc:"How many people report to this person directly."`
+	// Reports is always present. The schema calls it optional only because
+	// OpenAPI tools such as libopenapi take a required property that refers
+	// back to its own type for an endless loop, though an empty list ends
+	// it.
+	Reports []PersonNode `json:"reports" required:"false" nullable:"false" doc:"The direct reports the chart shows, by name (at most 100): empty unless this person is on the line down to the person the chart opens at; list the rest with GET /people?manager=."`
 }
 
 func newNodes(nodes []*people.Node) []PersonNode {
 	out := make([]PersonNode, len(nodes))
 	for i, n := range nodes {
-		out[i] = PersonNode{Person: newPerson(&n.User), Reports: newNodes(n.Reports)}
+		out[i] = PersonNode{Person: newPerson(&n.User), ReportCount: n.ReportCount, Reports: newNodes(n.Reports)}
 	}
 	return out
 }

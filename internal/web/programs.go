@@ -10,6 +10,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/programs"
@@ -150,7 +151,9 @@ type programPage struct {
 	Formed     []formedCircle
 	Departures []circle.Departure
 	// For pair programs: colleagues one may invite.
-	Colleagues []account.User
+	// Colleague picks someone to invite to pair, for a member waiting in
+	// a pair program.
+	Colleague *personPicker
 }
 
 type formedCircle struct {
@@ -187,12 +190,7 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.Format == program.FormatPair && optedIn && !data.Matched {
-		all, err := s.Directory.Everyone(ctx, u)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		data.Colleagues = slices.DeleteFunc(all, func(c account.User) bool { return c.ID == u.ID || c.Status != account.StatusActive })
+		data.Colleague = &personPicker{Field: "to_user", InputID: "to_user", Placeholder: "Type a colleague's name"}
 	}
 	if u.IsAdmin() {
 		if err := s.programAdmin(ctx, u, &data); err != nil {
@@ -263,7 +261,8 @@ type optInPage struct {
 	Program    *program.Program
 	OptIn      *program.OptIn
 	Vocabulary []string
-	Colleagues []account.User
+	// Prefer and Avoid are the private lists' pickers.
+	Prefer, Avoid personPicker
 	Days       []string
 	Starts     []gridStart
 	Chosen     map[string]bool
@@ -291,13 +290,16 @@ func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn
 			vocab = append(vocab, t)
 		}
 	}
-	all, err := s.Directory.Everyone(r.Context(), u)
-	if err != nil {
+	data := optInPage{Page: s.page(r, "Opt in to "+p.Name), Program: p, OptIn: o, Vocabulary: vocab, Days: weekdays,
+		Chosen: map[string]bool{}, Timezone: u.Timezone, Existing: existing}
+	data.Prefer = personPicker{Field: "prefer", InputID: "prefer", Multi: true, Placeholder: "Add someone: type a name"}
+	data.Avoid = personPicker{Field: "avoid", InputID: "avoid", Multi: true, Placeholder: "Add someone: type a name"}
+	if data.Prefer.Chosen, err = s.chosenPeople(r.Context(), u, o.Prefer); err != nil {
 		return optInPage{}, err
 	}
-	data := optInPage{Page: s.page(r, "Opt in to "+p.Name), Program: p, OptIn: o, Vocabulary: vocab, Days: weekdays,
-		Colleagues: slices.DeleteFunc(all, func(c account.User) bool { return c.ID == u.ID }),
-		Chosen:     map[string]bool{}, Timezone: u.Timezone, Existing: existing}
+	if data.Avoid.Chosen, err = s.chosenPeople(r.Context(), u, o.Avoid); err != nil {
+		return optInPage{}, err
+	}
 	data.Nav = "programs"
 	for _, m := range program.DefaultGrid.Starts() {
 		data.Starts = append(data.Starts, gridStart{Minute: m, Label: strconv.Itoa(m/60) + ":00"})
@@ -334,11 +336,21 @@ func (s *Server) handleOptInForm(w http.ResponseWriter, r *http.Request) {
 
 // optInForm reads the opt-in form, whose grid of times is in the person's
 // own time zone.
-func (s *Server) optInForm(r *http.Request, programID string) (*program.OptIn, map[string]string) {
+func (s *Server) optInForm(r *http.Request, programID string) (*program.OptIn, map[string]string, error) {
 	u := auth.UserFromContext(r.Context())
 	o := &program.OptIn{ProgramID: programID, Topics: r.PostForm["topics"], Goals: r.PostFormValue("goals"),
-		FormatPref: program.FormatPref(r.PostFormValue("format_preference")), Prefer: r.PostForm["prefer"], Avoid: r.PostForm["avoid"]}
+		FormatPref: program.FormatPref(r.PostFormValue("format_preference"))}
 	errs := map[string]string{}
+	for field, list := range map[string]*[]string{"prefer": &o.Prefer, "avoid": &o.Avoid} {
+		ids, unclear, err := s.pickPeople(r.Context(), r, u, field)
+		if err != nil {
+			return nil, nil, err
+		}
+		*list = ids
+		if unclear != "" {
+			errs[field] = unclear
+		}
+	}
 	var cells []program.Cell
 	for _, v := range r.PostForm["slot"] {
 		day, minute, ok := strings.Cut(v, "-")
@@ -357,7 +369,7 @@ func (s *Server) optInForm(r *http.Request, programID string) (*program.OptIn, m
 	if o.Availability, err = program.DefaultGrid.ToUTC(cells, loc, s.Programs.Now()); err != nil {
 		errs["availability"] = "A chosen time is not on the weekly grid."
 	}
-	return o, errs
+	return o, errs, nil
 }
 
 func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
@@ -371,7 +383,11 @@ func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	o, errs := s.optInForm(r, p.ID)
+	o, errs, err := s.optInForm(r, p.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if len(errs) == 0 {
 		err = s.Programs.SaveOptIn(r.Context(), u, o)
 	}
@@ -383,6 +399,9 @@ func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			data.Errors = pr.Fields
+			// What was typed but named nobody clearly stays in its box.
+			data.Prefer.Text, data.Prefer.Invalid = r.PostFormValue("prefer_q"), pr.Fields["prefer"] != ""
+			data.Avoid.Text, data.Avoid.Invalid = r.PostFormValue("avoid_q"), pr.Fields["avoid"] != ""
 			s.render(w, r, pr.status, "optin", data)
 		})
 		return
@@ -602,7 +621,22 @@ func (s *Server) handleTopicDelete(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handlePairInvite(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	inv, err := s.Programs.InvitePair(r.Context(), u, r.PathValue("id"), r.PostFormValue("to_user"))
+	// Who may invite is settled before the typed name is looked up, so a
+	// stranger learns nothing from the answer.
+	_, err := s.Programs.Program(r.Context(), u, r.PathValue("id"))
+	var to, unclear string
+	if err == nil {
+		to, unclear, err = s.pickPerson(r.Context(), r, u, "to_user")
+	}
+	if err == nil && unclear != "" {
+		err = fault.New(fault.Invalid, unclear)
+	} else if err == nil && to == "" {
+		err = fault.New(fault.Invalid, "Type the name of the colleague you'd like to pair with.")
+	}
+	var inv *program.PairInvitation
+	if err == nil {
+		inv, err = s.Programs.InvitePair(r.Context(), u, r.PathValue("id"), to)
+	}
 	if err != nil {
 		s.fail(w, r, err, "/programs/"+r.PathValue("id"))
 		return

@@ -40,7 +40,11 @@ func (s *Service) buildProblem(ctx context.Context, orgID string, p *program.Pro
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.usersByID(ctx, orgID)
+	users, err := s.DB.FindOptedInUsers(ctx, orgID, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := s.DB.FindReportingLines(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -87,14 +91,14 @@ func (s *Service) buildProblem(ctx context.Context, orgID string, p *program.Pro
 			}
 		}
 	}
-	ids := make([]string, 0, len(users))
-	for id := range users {
+	ids := make([]string, 0, len(lines))
+	for id := range lines {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
 		if !inRound[id] {
-			in.NonParticipants = append(in.NonParticipants, matching.NonParticipant{ID: id, Manager: users[id].ManagerID})
+			in.NonParticipants = append(in.NonParticipants, matching.NonParticipant{ID: id, Manager: lines[id]})
 		}
 	}
 	if !p.AllowRepeat {

@@ -220,17 +220,6 @@ func (s *Service) Participants(ctx context.Context, admin *account.User, program
 	return out, nil
 }
 
-func (s *Service) usersByID(ctx context.Context, orgID string) (map[string]account.User, error) {
-	all, _, err := s.DB.FindUsers(ctx, orgID, store.UserFilter{})
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[string]account.User, len(all))
-	for _, u := range all {
-		m[u.ID] = u
-	}
-	return m, nil
-}
 
 // ProgramView is a program as one person sees it: whether opt-in is open
 // and where they stand in it.
