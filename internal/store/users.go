@@ -328,7 +328,6 @@ func (db *DB) findUserMap(ctx context.Context, q string, args ...any) (map[strin
 	return out, nil
 }
 
-
 // FindDepartments lists the departments in use in orgID.
 func (db *DB) FindDepartments(ctx context.Context, orgID string) ([]string, error) {
 	rows, err := db.query(ctx, `SELECT DISTINCT department FROM users WHERE org_id = $1 AND department <> '' ORDER BY department`, orgID)

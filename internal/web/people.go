@@ -1,10 +1,10 @@
 package web
 
 import (
-	"net/url"
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/holdspace/holdspace/internal/account"

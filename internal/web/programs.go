@@ -10,8 +10,8 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/programs"
 )
@@ -263,11 +263,11 @@ type optInPage struct {
 	Vocabulary []string
 	// Prefer and Avoid are the private lists' pickers.
 	Prefer, Avoid personPicker
-	Days       []string
-	Starts     []gridStart
-	Chosen     map[string]bool
-	Timezone   string
-	Existing   bool
+	Days          []string
+	Starts        []gridStart
+	Chosen        map[string]bool
+	Timezone      string
+	Existing      bool
 }
 
 type gridStart struct {

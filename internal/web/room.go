@@ -200,7 +200,6 @@ func roomSteps(v *meetings.RoomView) (steps []roomStep, current roomStep) {
 	return steps, current
 }
 
-
 // roomBack answers a room form: JavaScript posts with Accept: JSON and
 // wants a status, not a page; without JavaScript the browser goes back to
 // the room with a message.

@@ -96,7 +96,6 @@ func (s *Service) leave(ctx context.Context, u *account.User, circleID, note str
 	return s.DB.LeaveCircle(ctx, st, u.ID, note, adopt, plan)
 }
 
-
 // ReturnToPool dissolves a circle that fell below its program's minimum,
 // so that its members are matched again at the next re-match (with their
 // consent, like everyone).

@@ -220,7 +220,6 @@ func (s *Service) Participants(ctx context.Context, admin *account.User, program
 	return out, nil
 }
 
-
 // ProgramView is a program as one person sees it: whether opt-in is open
 // and where they stand in it.
 type ProgramView struct {
