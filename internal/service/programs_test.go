@@ -313,12 +313,26 @@ func TestPrivacyAndTenancy(t *testing.T) {
 		if err := w.programs.SaveOptIn(ctx, a, o); err != nil {
 			t.Fatal(err)
 		}
-		parts, err := w.programs.Participants(ctx, w.admin, p.ID)
-		if err != nil {
-			t.Fatal(err)
+		// Pages of three walk everyone, by name, once.
+		var parts []programs.Participant
+		after := ""
+		for {
+			page, err := w.programs.Participants(ctx, w.admin, p.ID, after, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != len(w.members) || len(page.Participants) > 3 {
+				t.Fatalf("a page of %d, total %d, want %d in all", len(page.Participants), page.Total, len(w.members))
+			}
+			parts = append(parts, page.Participants...)
+			if after = page.Next; after == "" {
+				break
+			}
 		}
-		if len(parts) == 0 {
-			t.Error("no participants")
+		if len(parts) != len(w.members) || !slices.IsSortedFunc(parts, func(a, b programs.Participant) int {
+			return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+		}) {
+			t.Errorf("participants across pages: %d, in name order: %v", len(parts), parts)
 		}
 		for _, pt := range parts {
 			if u := w.user(pt.UserID); pt.Name != u.Name || pt.Department != u.Department {
@@ -329,7 +343,7 @@ func TestPrivacyAndTenancy(t *testing.T) {
 		if strings.Contains(string(b), `"avoid"`) || strings.Contains(string(b), `"prefer"`) {
 			t.Errorf("the admin's view shows private lists: %s", b)
 		}
-		if _, err := w.programs.Participants(ctx, a, p.ID); err == nil {
+		if _, err := w.programs.Participants(ctx, a, p.ID, "", 10); err == nil {
 			t.Error("a member listed the participants")
 		}
 		if _, err := w.programs.Propose(ctx, a, p.ID, false); err == nil {
@@ -351,7 +365,7 @@ func TestPrivacyAndTenancy(t *testing.T) {
 		rv, _ := w.programs.Review(ctx, w.admin, round.ID)
 		checks := map[string]error{}
 		_, checks["Program"] = w.programs.Program(ctx, other, p.ID)
-		_, checks["Participants"] = w.programs.Participants(ctx, other, p.ID)
+		_, checks["Participants"] = w.programs.Participants(ctx, other, p.ID, "", 10)
 		_, checks["Propose"] = w.programs.Propose(ctx, other, p.ID, false)
 		_, checks["Review"] = w.programs.Review(ctx, other, round.ID)
 		_, checks["Publish"] = w.programs.Publish(ctx, other, round.ID)

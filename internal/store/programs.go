@@ -247,6 +247,72 @@ func (db *DB) FindOptIns(ctx context.Context, orgID, programID string) ([]progra
 	return out, rows.Err()
 }
 
+// Participant is an opt-in with its person.
+type Participant struct {
+	program.OptIn
+	User account.User
+}
+
+// FindParticipants lists one page of the people opted in to programID, by
+// name (then id), after the person with id after when it is set, and
+// whether more follow; CountOptIns counts them all.
+func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after string, limit int) ([]Participant, bool, error) {
+	args := []any{orgID, programID}
+	cond := ""
+	if after != "" {
+		var name string
+		if err := db.queryRow(ctx, `SELECT LOWER(name) FROM users WHERE org_id = $1 AND id = $2`, orgID, after).Scan(&name); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return nil, false, nil
+			}
+			return nil, false, fmt.Errorf("find participants: %w", err)
+		}
+		args = append(args, name, after)
+		cond = ` AND (LOWER(u.name) > $3 OR (LOWER(u.name) = $3 AND u.id > $4))`
+	}
+	args = append(args, limit+1)
+	rows, err := db.query(ctx, `SELECT o.program_id, o.org_id, o.user_id, o.topics, o.goals, o.availability, o.format_pref, o.prefer,
+			o.avoid, o.snoozed, o.created_at, o.updated_at, `+userColumns+`
+		FROM users u JOIN opt_ins o ON o.program_id = $2 AND o.user_id = u.id AND o.org_id = u.org_id
+		WHERE u.org_id = $1`+cond+fmt.Sprintf(` ORDER BY LOWER(u.name), u.id LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("find participants: %w", err)
+	}
+	defer rows.Close()
+	var out []Participant
+	for rows.Next() {
+		var p Participant
+		var topics, avail, prefer, avoid string
+		o, u := &p.OptIn, &p.User
+		if err := rows.Scan(&o.ProgramID, &o.OrgID, &o.UserID, &topics, &o.Goals, &avail, &o.FormatPref, &prefer, &avoid, &o.Snoozed,
+			&o.CreatedAt, &o.UpdatedAt, &u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Status, &u.Timezone, &u.Department,
+			&u.ManagerID, &u.Level, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt); err != nil {
+			return nil, false, fmt.Errorf("find participants: %w", err)
+		}
+		if err := errors.Join(fromJSON(topics, &o.Topics), fromJSON(avail, &o.Availability), fromJSON(prefer, &o.Prefer), fromJSON(avoid, &o.Avoid)); err != nil {
+			return nil, false, err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("find participants: %w", db.d.mapErr(err))
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+// CountOptIns counts the people opted in to programID.
+func (db *DB) CountOptIns(ctx context.Context, orgID, programID string) (int, error) {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM opt_ins WHERE org_id = $1 AND program_id = $2`, orgID, programID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count opt-ins: %w", err)
+	}
+	return n, nil
+}
+
 // DeleteOptIn withdraws a person from a program.
 func (db *DB) DeleteOptIn(ctx context.Context, orgID, programID, userID string) error {
 	return db.inTx(ctx, func(tx *Tx) error {

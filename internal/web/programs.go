@@ -144,7 +144,9 @@ type programPage struct {
 	OptIn   *program.OptIn
 	Matched bool
 	// For admins.
-	Participants []programs.Participant
+	Participants *programs.ParticipantPage
+	// After is the participants page's cursor (?after=).
+	After string
 	Rounds       []program.Round
 	Declines     []declineCount
 	// Formed circles, by size only: admins never see inside them.
@@ -167,6 +169,10 @@ type declineCount struct {
 	Count int
 }
 
+// participantsPerPage is how many participants a program's page lists
+// at a time.
+const participantsPerPage = 100
+
 func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	ctx := r.Context()
@@ -175,7 +181,7 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.Programs.Now())}
+	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.Programs.Now()), After: r.URL.Query().Get("after")}
 	data.Nav = "programs"
 	o, optedIn, err := s.Programs.MyOptInOrNew(ctx, u, p.ID)
 	if err != nil {
@@ -206,7 +212,7 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 func (s *Server) programAdmin(ctx context.Context, u *account.User, data *programPage) error {
 	id := data.Program.ID
 	var err error
-	if data.Participants, err = s.Programs.Participants(ctx, u, id); err != nil {
+	if data.Participants, err = s.Programs.Participants(ctx, u, id, data.After, participantsPerPage); err != nil {
 		return err
 	}
 	if data.Rounds, err = s.Programs.Rounds(ctx, u, id); err != nil {
