@@ -146,9 +146,9 @@ type programPage struct {
 	// For admins.
 	Participants *programs.ParticipantPage
 	// After is the participants page's cursor (?after=).
-	After string
-	Rounds       []program.Round
-	Declines     []declineCount
+	After    string
+	Rounds   []program.Round
+	Declines []declineCount
 	// Formed circles, by size only: admins never see inside them.
 	Formed     []formedCircle
 	Departures []circle.Departure
