@@ -365,7 +365,7 @@ type times struct {
 }
 
 func timesFor(tz string, now time.Time) times {
-	loc, err := time.LoadLocation(tz)
+	loc, err := account.Location(tz)
 	if err != nil {
 		loc = time.UTC
 	}

@@ -42,7 +42,7 @@ type programFormPage struct {
 // time zone.
 func (s *Server) programForm(r *http.Request, p *program.Program) map[string]string {
 	u := auth.UserFromContext(r.Context())
-	loc, err := time.LoadLocation(u.Timezone)
+	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -310,7 +310,7 @@ func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn
 	for _, m := range program.DefaultGrid.Starts() {
 		data.Starts = append(data.Starts, gridStart{Minute: m, Label: strconv.Itoa(m/60) + ":00"})
 	}
-	loc, err := time.LoadLocation(u.Timezone)
+	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -368,7 +368,7 @@ func (s *Server) optInForm(r *http.Request, programID string) (*program.OptIn, m
 		}
 		cells = append(cells, program.Cell{Day: d, Minute: m})
 	}
-	loc, err := time.LoadLocation(u.Timezone)
+	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -477,7 +477,7 @@ func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 	data := roundPage{Page: s.page(r, rv.Program.Name+", round "+strconv.Itoa(rv.Round.Number)), Review: rv,
 		Timezone: u.Timezone, Slots: map[string][]string{}}
 	data.Nav = "programs"
-	loc, err := time.LoadLocation(u.Timezone)
+	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -550,7 +550,7 @@ func (s *Server) handleMatches(w http.ResponseWriter, r *http.Request) {
 	for _, p := range progs {
 		data.Programs[p.ID] = p.Name
 	}
-	loc, err := time.LoadLocation(u.Timezone)
+	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}

@@ -363,7 +363,7 @@ func otherNames(c program.Circle, self string) []string {
 
 // slotLines describes common times in a member's own time zone.
 func slotLines(slots []program.Interval, tz string, ref time.Time) []string {
-	loc, err := time.LoadLocation(tz)
+	loc, err := account.Location(tz)
 	if err != nil {
 		loc = time.UTC
 	}
