@@ -815,6 +815,19 @@ func (db *DB) FindEngaged(ctx context.Context, orgID, programID string) ([]strin
 	return out, rows.Err()
 }
 
+// IsEngaged reports whether userID is in an active circle of programID or
+// in one waiting for answers: one lookup from the person's memberships,
+// not the program's.
+func (db *DB) IsEngaged(ctx context.Context, orgID, programID, userID string) (bool, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
+		WHERE m.org_id = $1 AND m.user_id = $2 AND c.program_id = $3 AND c.status IN ('active', 'pending')`, orgID, userID, programID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("is engaged: %w", err)
+	}
+	return n > 0, nil
+}
+
 // FindMemberships returns a person's part in every program of orgID they
 // have opted in to or been matched in, keyed by program id.
 func (db *DB) FindMemberships(ctx context.Context, orgID, userID string) (map[string]program.Membership, error) {

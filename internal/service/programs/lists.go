@@ -2,7 +2,6 @@ package programs
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -28,11 +27,7 @@ func (s *Service) All(ctx context.Context, u *account.User) ([]program.Program, 
 // Matched reports whether u is in a circle of the program that is active
 // or waiting for answers.
 func (s *Service) Matched(ctx context.Context, u *account.User, programID string) (bool, error) {
-	engaged, err := s.DB.FindEngaged(ctx, u.OrgID, programID)
-	if err != nil {
-		return false, err
-	}
-	return slices.Contains(engaged, u.ID), nil
+	return s.DB.IsEngaged(ctx, u.OrgID, programID, u.ID)
 }
 
 // Rounds lists a program's rounds of matching, newest first.

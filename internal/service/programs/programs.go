@@ -11,7 +11,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/url"
-	"slices"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -123,11 +122,11 @@ func (s *Service) SaveOptIn(ctx context.Context, u *account.User, o *program.Opt
 // notMatched refuses changes once the person is in a circle of the
 // program that is active or waiting for answers.
 func (s *Service) notMatched(ctx context.Context, u *account.User, programID string) error {
-	engaged, err := s.DB.FindEngaged(ctx, u.OrgID, programID)
+	engaged, err := s.DB.IsEngaged(ctx, u.OrgID, programID, u.ID)
 	if err != nil {
 		return err
 	}
-	if slices.Contains(engaged, u.ID) {
+	if engaged {
 		return fault.Fields(map[string]string{"program": "You have been matched in this program already; answer your proposal instead."})
 	}
 	return nil
