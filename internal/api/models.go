@@ -312,7 +312,9 @@ type RoundReview struct {
 	ProgramName string            `json:"program_name"`
 	Draft       bool              `json:"draft" doc:"Whether some circles are a draft that only admins see, to adjust and publish."`
 	Waiting     int               `json:"waiting" doc:"People in dissolved circles, who wait for a re-match."`
-	Circles     []Circle          `json:"circles" nullable:"false"`
+	CircleCount int               `json:"circle_count" doc:"How many circles the round has, across all pages."`
+	First       int               `json:"first" doc:"The number (from 1) of the first circle of this page; circles are numbered in this order."`
+	Circles     []Circle          `json:"circles" nullable:"false" doc:"One page of the round's circles, 24 at most; ask for another with page."`
 	Unmatched   []UnmatchedPerson `json:"unmatched" nullable:"false"`
 	Declines    []DeclineCount    `json:"declines" nullable:"false" doc:"Every reason for declining with how often it was given in the program; anonymous."`
 }
@@ -385,13 +387,8 @@ func newReview(rv *programs.Review, t times) RoundReview {
 		Unmatched: make([]UnmatchedPerson, len(rv.Unmatched)), Declines: make([]DeclineCount, len(program.DeclineReasons))}
 	for i, c := range rv.Circles {
 		out.Circles[i] = newCircle(&c, t)
-		switch c.Status {
-		case program.Proposed:
-			out.Draft = true
-		case program.Dissolved:
-			out.Waiting += len(c.Members)
-		}
 	}
+	out.Draft, out.Waiting, out.CircleCount, out.First = rv.Counts[program.Proposed] > 0, rv.Waiting, rv.Total, rv.First
 	for i, u := range rv.Unmatched {
 		out.Unmatched[i] = UnmatchedPerson{UserID: u.UserID, Name: u.Name, Reason: u.Reason}
 	}

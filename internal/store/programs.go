@@ -437,6 +437,10 @@ type CircleFilter struct {
 	// UserID keeps circles that this person is a member of.
 	UserID string
 	Status []program.CircleStatus
+	// Limit, when set, returns one page of Limit circles from Offset on:
+	// a round's review is numbered by position, which is what an admin
+	// names when moving someone ("circle 17").
+	Limit, Offset int
 }
 
 // FindCircles lists circles of orgID with their members, oldest first.
@@ -464,7 +468,38 @@ func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]
 		}
 		where = append(where, "c.status IN ("+strings.Join(ph, ", ")+")")
 	}
-	return findCircles(ctx, db, strings.Join(where, " AND "), args)
+	cond := strings.Join(where, " AND ")
+	if f.Limit <= 0 {
+		return findCircles(ctx, db, cond, args)
+	}
+	args = append(args, f.Limit, max(f.Offset, 0))
+	return findCirclePage(ctx, db, cond+fmt.Sprintf(" ORDER BY c.created_at, c.id LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args)
+}
+
+// CountRoundCircles counts a round's circles by status, and the people in
+// its dissolved ones, who wait for a re-match.
+func (db *DB) CountRoundCircles(ctx context.Context, orgID, roundID string) (map[program.CircleStatus]int, int, error) {
+	rows, err := db.query(ctx, `SELECT c.status, COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM circle_members m
+			WHERE m.org_id = c.org_id AND m.circle_id = c.id)), 0)
+		FROM circles c WHERE c.org_id = $1 AND c.round_id = $2 GROUP BY c.status`, orgID, roundID)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count round circles: %w", err)
+	}
+	defer rows.Close()
+	counts := map[program.CircleStatus]int{}
+	waiting := 0
+	for rows.Next() {
+		var st program.CircleStatus
+		var n, members int
+		if err := rows.Scan(&st, &n, &members); err != nil {
+			return nil, 0, fmt.Errorf("count round circles: %w", err)
+		}
+		counts[st] = n
+		if st == program.Dissolved {
+			waiting = members
+		}
+	}
+	return counts, waiting, db.d.mapErr(rows.Err())
 }
 
 // FindCircleByID finds one circle of orgID.
@@ -487,13 +522,36 @@ type querier interface {
 // findCircles loads circles and then all their members in one more query,
 // from the read pool or inside a transaction.
 func findCircles(ctx context.Context, db querier, where string, args []any) ([]program.Circle, error) {
+	out, err := scanCircles(ctx, db, where+` ORDER BY c.created_at, c.id`, args)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	return out, findMembers(ctx, db, out, where, args)
+}
+
+// findCirclePage loads the circles that tail (a condition with its order
+// and limit) selects, and then the members of those circles alone.
+func findCirclePage(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {
+	out, err := scanCircles(ctx, db, tail, args)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	ids := []any{out[0].OrgID}
+	marks := make([]string, len(out))
+	for i, c := range out {
+		ids = append(ids, c.ID)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	return out, findMembers(ctx, db, out, "c.org_id = $1 AND c.id IN ("+strings.Join(marks, ", ")+")", ids)
+}
+
+func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {
 	rows, err := db.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.status, c.origin, c.score, c.reasons, c.slots,
-		c.created_at, c.published_at, c.activated_at FROM circles c WHERE `+where+` ORDER BY c.created_at, c.id`, args...)
+		c.created_at, c.published_at, c.activated_at FROM circles c WHERE `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find circles: %w", err)
 	}
 	var out []program.Circle
-	index := map[string]int{}
 	for rows.Next() {
 		var c program.Circle
 		var reasons, slots string
@@ -506,34 +564,36 @@ func findCircles(ctx context.Context, db querier, where string, args []any) ([]p
 			rows.Close()
 			return nil, err
 		}
-		index[c.ID] = len(out)
 		out = append(out, c)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return out, nil
+	return out, rows.Err()
+}
+
+// findMembers fills in the members of out, the circles that where selects.
+func findMembers(ctx context.Context, db querier, out []program.Circle, where string, args []any) error {
+	index := make(map[string]int, len(out))
+	for i, c := range out {
+		index[c.ID] = i
 	}
 	mrows, err := db.query(ctx, `SELECT m.circle_id, m.user_id, u.name, u.email, u.department, u.timezone, m.response, m.responded_at
 		FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
 		JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
 		WHERE `+where+` ORDER BY LOWER(u.name), u.id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("find circle members: %w", err)
+		return fmt.Errorf("find circle members: %w", err)
 	}
 	defer mrows.Close()
 	for mrows.Next() {
 		var circleID string
 		var m program.Member
 		if err := mrows.Scan(&circleID, &m.UserID, &m.Name, &m.Email, &m.Department, &m.Timezone, &m.Response, &m.RespondedAt); err != nil {
-			return nil, err
+			return err
 		}
 		c := &out[index[circleID]]
 		c.Members = append(c.Members, m)
 	}
-	return out, mrows.Err()
+	return mrows.Err()
 }
 
 // FindUnmatched lists who a round could not place.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -463,31 +464,36 @@ type roundPage struct {
 	Draft    bool
 	Timezone string
 	Slots    map[string][]string
-	// Waiting counts people in dissolved circles, who wait for a re-match.
-	Waiting int
+	// PageNum is the page of circles shown; Prev and Next link the pages
+	// before and after.
+	PageNum    int
+	Prev, Next string
 }
 
 func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	rv, err := s.Programs.Review(r.Context(), u, r.PathValue("id"))
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	rv, err := s.Programs.Review(r.Context(), u, r.PathValue("id"), page)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	data := roundPage{Page: s.page(r, rv.Program.Name+", round "+strconv.Itoa(rv.Round.Number)), Review: rv,
-		Timezone: u.Timezone, Slots: map[string][]string{}}
+		Timezone: u.Timezone, Slots: map[string][]string{}, Draft: rv.Counts[program.Proposed] > 0}
 	data.Nav = "programs"
+	pageNum := (rv.First-1)/programs.ReviewPage + 1
+	data.PageNum = pageNum
+	if pageNum > 1 {
+		data.Prev = "/rounds/" + rv.Round.ID + "?page=" + strconv.Itoa(pageNum-1)
+	}
+	if rv.First-1+len(rv.Circles) < rv.Total {
+		data.Next = "/rounds/" + rv.Round.ID + "?page=" + strconv.Itoa(pageNum+1)
+	}
 	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
 	for _, c := range rv.Circles {
-		if c.Status == program.Proposed {
-			data.Draft = true
-		}
-		if c.Status == program.Dissolved {
-			data.Waiting += len(c.Members)
-		}
 		for _, iv := range c.Slots {
 			data.Slots[c.ID] = append(data.Slots[c.ID], program.Describe(iv, loc, s.Programs.Now()))
 		}
@@ -495,14 +501,38 @@ func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "round", data)
 }
 
+// handleRoundMove moves someone of a draft to the circle whose number the
+// admin typed (to_number), or out of the proposal (out); the API, and
+// older pages, name the circle by id (to).
 func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	err := s.Programs.Move(r.Context(), u, r.PathValue("id"), r.PostFormValue("user_id"), r.PostFormValue("to"))
+	roundID := r.PathValue("id")
+	to := r.PostFormValue("to")
+	var err error
+	switch n := strings.TrimSpace(r.PostFormValue("to_number")); {
+	case r.PostFormValue("out") != "":
+		to = ""
+	case n != "":
+		num, convErr := strconv.Atoi(n)
+		if convErr != nil {
+			num = 0 // refused by CircleAt with the field named
+		}
+		to, err = s.Programs.CircleAt(r.Context(), u, roundID, num)
+	case !r.PostForm.Has("to"):
+		err = fault.Field("to", "Type the number of the circle to move them to.")
+	}
+	if err == nil {
+		err = s.Programs.Move(r.Context(), u, roundID, r.PostFormValue("user_id"), to)
+	}
+	back := "/rounds/" + roundID
+	if p := r.PostFormValue("page"); p != "" {
+		back += "?page=" + url.QueryEscape(p)
+	}
 	if err != nil {
-		s.fail(w, r, err, "/rounds/"+r.PathValue("id"))
+		s.fail(w, r, err, back)
 		return
 	}
-	s.redirect(w, r, "/rounds/"+r.PathValue("id"), "Moved. Scores and common times are updated.")
+	s.redirect(w, r, back, "Moved. Scores and common times are updated.")
 }
 
 func (s *Server) handleRoundPublish(w http.ResponseWriter, r *http.Request) {
