@@ -437,14 +437,17 @@ type CircleFilter struct {
 	// UserID keeps circles that this person is a member of.
 	UserID string
 	Status []program.CircleStatus
+	// FewerThan, when set, keeps circles with fewer members.
+	FewerThan int
 	// Limit, when set, returns one page of Limit circles from Offset on:
 	// a round's review is numbered by position, which is what an admin
 	// names when moving someone ("circle 17").
 	Limit, Offset int
 }
 
-// FindCircles lists circles of orgID with their members, oldest first.
-func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]program.Circle, error) {
+// where is f's condition on circles c, with its arguments from $1 (the
+// organisation) on.
+func (f CircleFilter) where(orgID string) (string, []any) {
 	where := []string{"c.org_id = $1"}
 	args := []any{orgID}
 	add := func(cond string, v any) {
@@ -468,12 +471,30 @@ func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]
 		}
 		where = append(where, "c.status IN ("+strings.Join(ph, ", ")+")")
 	}
-	cond := strings.Join(where, " AND ")
+	if f.FewerThan > 0 {
+		add("(SELECT COUNT(*) FROM circle_members n WHERE n.org_id = c.org_id AND n.circle_id = c.id) < $%d", f.FewerThan)
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// FindCircles lists circles of orgID with their members, oldest first.
+func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]program.Circle, error) {
+	cond, args := f.where(orgID)
 	if f.Limit <= 0 {
 		return findCircles(ctx, db, cond, args)
 	}
 	args = append(args, f.Limit, max(f.Offset, 0))
 	return findCirclePage(ctx, db, cond+fmt.Sprintf(" ORDER BY c.created_at, c.id LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args)
+}
+
+// CountCircles counts the circles of orgID that f keeps (its page aside).
+func (db *DB) CountCircles(ctx context.Context, orgID string, f CircleFilter) (int, error) {
+	cond, args := f.where(orgID)
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM circles c WHERE `+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count circles: %w", err)
+	}
+	return n, nil
 }
 
 // CountRoundCircles counts a round's circles by status, and the people in

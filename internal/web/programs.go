@@ -146,14 +146,19 @@ type programPage struct {
 	Matched bool
 	// For admins.
 	Participants *programs.ParticipantPage
-	// After is the participants page's cursor (?after=).
-	After    string
-	Rounds   []program.Round
-	Declines []declineCount
-	// Formed circles, by size only: admins never see inside them.
-	Formed     []formedCircle
-	Departures []circle.Departure
-	// For pair programs: colleagues one may invite.
+	// After is the participants page's cursor (?after=), FormedPage the
+	// page of formed circles (?circles=).
+	After      string
+	FormedPage int
+	Rounds     []program.Round
+	Declines   []declineCount
+	// Formed circles, by who is in them only: admins never see inside
+	// them. Formed is one page of FormedTotal, numbered from FormedFirst;
+	// Small are those below the minimum, on every page.
+	Formed, Small            []formedCircle
+	FormedTotal, FormedFirst int
+	FormedPrev, FormedNext   string
+	Departures               []circle.Departure
 	// Colleague picks someone to invite to pair, for a member waiting in
 	// a pair program.
 	Colleague *personPicker
@@ -183,6 +188,7 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.Programs.Now()), After: r.URL.Query().Get("after")}
+	data.FormedPage, _ = strconv.Atoi(r.URL.Query().Get("circles"))
 	data.Nav = "programs"
 	o, optedIn, err := s.Programs.MyOptInOrNew(ctx, u, p.ID)
 	if err != nil {
@@ -223,14 +229,22 @@ func (s *Server) programAdmin(ctx context.Context, u *account.User, data *progra
 	if err != nil {
 		return err
 	}
-	active, err := s.Programs.ActiveCircles(ctx, u, id)
+	formed, err := s.Programs.ActiveCircles(ctx, u, id, data.FormedPage)
 	if err != nil {
 		return err
+	}
+	data.Formed, data.Small = formedCircles(formed.Circles, data.Program.MinSize), formedCircles(formed.Small, data.Program.MinSize)
+	data.FormedTotal, data.FormedFirst = formed.Total, formed.First
+	pageNum := (formed.First-1)/programs.FormedPageSize + 1
+	if pageNum > 1 {
+		data.FormedPrev = "/programs/" + id + "?circles=" + strconv.Itoa(pageNum-1) + "#circles"
+	}
+	if formed.First-1+len(formed.Circles) < formed.Total {
+		data.FormedNext = "/programs/" + id + "?circles=" + strconv.Itoa(pageNum+1) + "#circles"
 	}
 	if data.Departures, err = s.Circles.Departures(ctx, u, id); err != nil {
 		return err
 	}
-	data.Formed = formedCircles(active, data.Program.MinSize)
 	data.Declines = declineCounts(counts)
 	return nil
 }
@@ -502,8 +516,9 @@ func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleRoundMove moves someone of a draft to the circle whose number the
-// admin typed (to_number), or out of the proposal (out); the API, and
-// older pages, name the circle by id (to).
+// admin typed (to_number), or out of the proposal (out, or no circle
+// named at all: the form requires a number for a move); a script may name
+// the circle by id (to).
 func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	roundID := r.PathValue("id")
@@ -518,8 +533,6 @@ func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 			num = 0 // refused by CircleAt with the field named
 		}
 		to, err = s.Programs.CircleAt(r.Context(), u, roundID, num)
-	case !r.PostForm.Has("to"):
-		err = fault.Field("to", "Type the number of the circle to move them to.")
 	}
 	if err == nil {
 		err = s.Programs.Move(r.Context(), u, roundID, r.PostFormValue("user_id"), to)
