@@ -45,7 +45,8 @@ func submit(action chromedp.Action[chromedp.Void], text string) chromedp.Action[
 				return nil
 			}
 		}
-		return fmt.Errorf("no message %q within 15s", text)
+		flash, _ := chromedp.Evaluate[string]("(document.querySelector('.flash')?.textContent ?? '(no message)') + ' at ' + location.href")(ctx, t)
+		return fmt.Errorf("no message %q within 15s; the page says %q", text, flash)
 	})
 }
 

@@ -304,6 +304,12 @@ func TestMoveChecksRules(t *testing.T) {
 		if !found {
 			t.Errorf("%s was not moved", who)
 		}
+		// Both changed circles keep their numbers in the review.
+		for i, c := range rv.Circles {
+			if rv2.Circles[i].ID != c.ID {
+				t.Errorf("after a move, circle %d is %s, was %s", i+1, rv2.Circles[i].ID, c.ID)
+			}
+		}
 		// Out of the proposal, then publishing refuses a too-small circle.
 		if err := w.programs.Move(ctx, w.admin, round.ID, who, ""); err != nil {
 			t.Fatal(err)

@@ -643,7 +643,10 @@ func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, circles [
 		for i := range circles {
 			c := &circles[i]
 			var status string
-			if err := tx.queryRow(ctx, `SELECT status FROM circles WHERE org_id = $1 AND round_id = $2 AND id = $3`, orgID, roundID, c.ID).Scan(&status); err != nil {
+			// A changed circle keeps its creation time, and so its number
+			// in the round's review, which admins move people by.
+			if err := tx.queryRow(ctx, `SELECT status, created_at FROM circles WHERE org_id = $1 AND round_id = $2 AND id = $3`,
+				orgID, roundID, c.ID).Scan(&status, &c.CreatedAt); err != nil {
 				return err
 			}
 			if status != string(program.Proposed) {
