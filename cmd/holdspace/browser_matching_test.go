@@ -45,7 +45,8 @@ func submit(action chromedp.Action[chromedp.Void], text string) chromedp.Action[
 				return nil
 			}
 		}
-		return fmt.Errorf("no message %q within 15s", text)
+		flash, _ := chromedp.Evaluate[string]("(document.querySelector('.flash')?.textContent ?? '(no message)') + ' at ' + location.href")(ctx, t)
+		return fmt.Errorf("no message %q within 15s; the page says %q", text, flash)
 	})
 }
 
@@ -100,11 +101,11 @@ func TestBrowserOptInProposeAccept(t *testing.T) {
 	moved, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`#circle-`+circleOne+` form.move input[name="user_id"]`), "value"))
 	must(t, err)
 	must(t, chromedp.Do(ctx,
-		submit(chromedp.Click(chromedp.CSS(`#circle-`+circleOne+` form.move button`)), "Moved"),
+		submit(chromedp.Click(chromedp.CSS(`#circle-`+circleOne+` form.move button[name="out"]`)), "Moved"),
 	))
 	expectText(t, ctx, "main", "Moved", "Not placed this time", "Taken out of the proposal by an admin")
 	must(t, chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS(`section.card form.move:has(input[value="`+moved.Value+`"]) select`), circleOne),
+		chromedp.SetValue(chromedp.CSS(`section.card form.move:has(input[value="`+moved.Value+`"]) input[name="to_number"]`), "1"),
 		submit(chromedp.Click(chromedp.CSS(`section.card form.move:has(input[value="`+moved.Value+`"]) button`)), "Moved"),
 	))
 	must(t, chromedp.Do(ctx, submit(chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), "proposals sent")))

@@ -85,7 +85,9 @@ func TestBrowserDemoAdmin(t *testing.T) {
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/people"]`)), chromedp.WaitVisible(chromedp.CSS("table.people"))))
 	expectText(t, ctx, "main", "40 people", "Priya Raman", "Engineering")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/people/chart"]`)), chromedp.WaitVisible(chromedp.CSS(".tree"))))
-	expectText(t, ctx, ".tree", "Oliver Mensah", "Kenji Watanabe", "Ravi Shah")
+	expectText(t, ctx, ".tree", "Maya Lindqvist", "Oliver Mensah", "6 reports")
+	openSubtree(t, ctx)
+	expectText(t, ctx, ".tree", "Oliver Mensah", "Priya Raman", "Daniel Okafor", "Sofia Marques")
 }
 
 var confirmLink = regexp.MustCompile(`http://[^\s]+/signup/confirm\?token=[A-Za-z0-9_\-]+`)
@@ -149,8 +151,12 @@ func TestBrowserSignUpImport(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("table.people")),
 	))
 	expectText(t, ctx, "main", "3 people imported and invited.", "4 people", "Ida Cole", "Sam Lee", "Tom Berg")
+	// The chart opens at the top with report counts; a subtree opens on
+	// demand.
 	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/people/chart"), chromedp.WaitVisible(chromedp.CSS(".tree"))))
-	expectText(t, ctx, ".tree", "Rosa Alvarez", "Tom Berg", "Sam Lee", "Ida Cole")
+	expectText(t, ctx, ".tree", "Rosa Alvarez", "Tom Berg", "Sam Lee", "1 report")
+	openSubtree(t, ctx)
+	expectText(t, ctx, ".tree", "Sam Lee", "Ida Cole")
 }
 
 // TestScreenshots saves the main pages at phone and desktop width, light
@@ -254,4 +260,60 @@ func TestScreenshots(t *testing.T) {
 	pastURL, err := chromedp.Run(ctx, chromedp.Location())
 	must(t, err)
 	tall("room-ended", strings.TrimPrefix(pastURL, in.URL))
+}
+
+// TestBrowserPersonPicker: the invitation form's manager is found by
+// typing, from the directory, and chosen with a tap; the person
+// invited reports to them.
+func TestBrowserPersonPicker(t *testing.T) {
+	ctx := browser(t)
+	dbPath := filepath.Join(t.TempDir(), "p.db")
+	in := startServe(t, map[string]string{"HOLDSPACE_DATABASE_URL": "sqlite:" + dbPath}, "--demo")
+	must(t, chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(in.URL+"/signin"),
+		chromedp.SendKeys(chromedp.CSS("#email"), demo.AdminEmail),
+		chromedp.SendKeys(chromedp.CSS("#password"), demo.Password),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(".stats")),
+		chromedp.Navigate(in.URL+"/people/invite"),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Nia Novak"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "nia@northwind.example"),
+		chromedp.SendKeys(chromedp.CSS("#manager_id"), "pri"),
+		chromedp.WaitVisible(chromedp.CSS(`#manager_id-options [role="option"]`)),
+	))
+	expectText(t, ctx, "#manager_id-options", "Priya Raman")
+	if dir := os.Getenv("HOLDSPACE_SCREENSHOTS"); dir != "" {
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(dir, "picker-phone-light.png"), png, 0o644))
+	}
+	// A tap chooses, as on a phone.
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#manager_id-options [role="option"]`))))
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector("#manager_id-options")?.hidden`, chromedp.WithPollingTimeout(5*time.Second)))
+	must(t, err)
+	got, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#manager_id")))
+	must(t, err)
+	if got != "Priya Raman" {
+		t.Errorf("the picker shows %q after choosing", got)
+	}
+	must(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`form[action="/people/invite"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".person-head")),
+	))
+	expectText(t, ctx, "main", "Nia Novak", "Priya Raman")
+}
+
+// openSubtree opens the first closed subtree of the org chart, and waits
+// for the chart that opens at that person.
+func openSubtree(t *testing.T, ctx context.Context) {
+	t.Helper()
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a.node-open`))))
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		// Evaluating while the next page loads fails; that is a retry.
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`location.search.includes("at=") && document.readyState === "complete"`)); err == nil && ok {
+			return
+		}
+	}
+	t.Fatal("the chart did not open at the chosen person")
 }

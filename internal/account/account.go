@@ -217,7 +217,7 @@ func ValidTimezone(tz string) bool {
 	if tz == "" || tz == "Local" || len(tz) > 64 {
 		return false
 	}
-	_, err := time.LoadLocation(tz)
+	_, err := Location(tz)
 	return err == nil
 }
 

@@ -3,6 +3,7 @@ package account
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/holdspace/holdspace/internal/fault"
 )
@@ -86,5 +87,22 @@ func TestSlugify(t *testing.T) {
 		if got := Slugify(in); got != want {
 			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestLocationIsLoadedOnce(t *testing.T) {
+	a, err := Location("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Location("Europe/Berlin")
+	if a != b || a.String() != "Europe/Berlin" {
+		t.Errorf("two loads: %p %p %s", a, b, a)
+	}
+	if _, err := Location("Mars/Base"); err == nil {
+		t.Error("an unknown zone loaded")
+	}
+	if utc, err := Location(""); err != nil || utc != time.UTC {
+		t.Errorf(`Location("") = %v, %v`, utc, err)
 	}
 }

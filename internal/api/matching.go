@@ -89,35 +89,40 @@ func (a *API) handlePropose(ctx context.Context, in *proposeInput) (*reviewOutpu
 	if err != nil {
 		return nil, err
 	}
-	return a.review(ctx, round.ID)
+	return a.review(ctx, round.ID, 1)
 }
 
-// review answers with a round as the calling admin sees it.
-func (a *API) review(ctx context.Context, roundID string) (*reviewOutput, error) {
+// review answers with a page of a round as the calling admin sees it.
+func (a *API) review(ctx context.Context, roundID string, page int) (*reviewOutput, error) {
 	u := auth.UserFromContext(ctx)
-	rv, err := a.programs.Review(ctx, u, roundID)
+	rv, err := a.programs.Review(ctx, u, roundID, page)
 	if err != nil {
 		return nil, err
 	}
 	return &reviewOutput{Body: newReview(rv, timesFor(u.Timezone, a.programs.Now()))}, nil
 }
 
-func (a *API) handleRoundShow(ctx context.Context, in *idInput) (*reviewOutput, error) {
-	return a.review(ctx, in.ID)
+type roundInput struct {
+	ID   string `path:"id" maxLength:"100"`
+	Page int    `query:"page" minimum:"1" default:"1" doc:"Which page of 24 circles."`
+}
+
+func (a *API) handleRoundShow(ctx context.Context, in *roundInput) (*reviewOutput, error) {
+	return a.review(ctx, in.ID, in.Page)
 }
 
 func (a *API) handleRoundMove(ctx context.Context, in *moveInput) (*reviewOutput, error) {
 	if err := a.programs.Move(ctx, auth.UserFromContext(ctx), in.ID, in.Body.UserID, in.Body.ToCircleID); err != nil {
 		return nil, err
 	}
-	return a.review(ctx, in.ID)
+	return a.review(ctx, in.ID, 1)
 }
 
 func (a *API) handleRoundPublish(ctx context.Context, in *idInput) (*reviewOutput, error) {
 	if _, err := a.programs.Publish(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
 		return nil, err
 	}
-	return a.review(ctx, in.ID)
+	return a.review(ctx, in.ID, 1)
 }
 
 // programNames maps the organisation's program ids to names.

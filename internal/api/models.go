@@ -122,21 +122,22 @@ type Invitation struct {
 	OrgName string `json:"org_name"`
 }
 
-// PersonNode is a person in the organisation chart with the people who
-// report to them directly.
+// PersonNode is a person in the organisation chart, with how many report
+// to them and, on the unfolded line, who.
 type PersonNode struct {
 	Person
-	// Reports is always present, empty for people without reports. The
-	// schema calls it optional only because OpenAPI tools such as
-	// libopenapi take a required property that refers back to its own
-	// type for an endless loop, though an empty list ends it.
-	Reports []PersonNode `json:"reports" required:"false" nullable:"false" doc:"The people who report to this person directly; always present."`
+	ReportCount int `json:"report_count" doc:"How many people report to this person directly."`
+	// Reports is always present. The schema calls it optional only because
+	// OpenAPI tools such as libopenapi take a required property that refers
+	// back to its own type for an endless loop, though an empty list ends
+	// it.
+	Reports []PersonNode `json:"reports" required:"false" nullable:"false" doc:"The direct reports the chart shows, by name (at most 100): empty unless this person is on the line down to the person the chart opens at; list the rest with GET /people?manager=."`
 }
 
 func newNodes(nodes []*people.Node) []PersonNode {
 	out := make([]PersonNode, len(nodes))
 	for i, n := range nodes {
-		out[i] = PersonNode{Person: newPerson(&n.User), Reports: newNodes(n.Reports)}
+		out[i] = PersonNode{Person: newPerson(&n.User), ReportCount: n.ReportCount, Reports: newNodes(n.Reports)}
 	}
 	return out
 }
@@ -311,7 +312,9 @@ type RoundReview struct {
 	ProgramName string            `json:"program_name"`
 	Draft       bool              `json:"draft" doc:"Whether some circles are a draft that only admins see, to adjust and publish."`
 	Waiting     int               `json:"waiting" doc:"People in dissolved circles, who wait for a re-match."`
-	Circles     []Circle          `json:"circles" nullable:"false"`
+	CircleCount int               `json:"circle_count" doc:"How many circles the round has, across all pages."`
+	First       int               `json:"first" doc:"The number (from 1) of the first circle of this page; circles are numbered in this order."`
+	Circles     []Circle          `json:"circles" nullable:"false" doc:"One page of the round's circles, 24 at most; ask for another with page."`
 	Unmatched   []UnmatchedPerson `json:"unmatched" nullable:"false"`
 	Declines    []DeclineCount    `json:"declines" nullable:"false" doc:"Every reason for declining with how often it was given in the program; anonymous."`
 }
@@ -364,7 +367,7 @@ type times struct {
 }
 
 func timesFor(tz string, now time.Time) times {
-	loc, err := time.LoadLocation(tz)
+	loc, err := account.Location(tz)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -384,13 +387,8 @@ func newReview(rv *programs.Review, t times) RoundReview {
 		Unmatched: make([]UnmatchedPerson, len(rv.Unmatched)), Declines: make([]DeclineCount, len(program.DeclineReasons))}
 	for i, c := range rv.Circles {
 		out.Circles[i] = newCircle(&c, t)
-		switch c.Status {
-		case program.Proposed:
-			out.Draft = true
-		case program.Dissolved:
-			out.Waiting += len(c.Members)
-		}
 	}
+	out.Draft, out.Waiting, out.CircleCount, out.First = rv.Counts[program.Proposed] > 0, rv.Waiting, rv.Total, rv.First
 	for i, u := range rv.Unmatched {
 		out.Unmatched[i] = UnmatchedPerson{UserID: u.UserID, Name: u.Name, Reason: u.Reason}
 	}

@@ -9,19 +9,29 @@ import (
 )
 
 type peopleQuery struct {
-	Q          string `query:"q" maxLength:"200" doc:"Matches name, email or department."`
+	Q          string `query:"q" maxLength:"200" doc:"Words that must each begin a word of the person's name, email address or department, as in \"ali ok\" for Alice Okafor; accents and case are ignored."`
 	Department string `query:"department" maxLength:"80" doc:"Only this department."`
+	Manager    string `query:"manager" maxLength:"100" doc:"Only the direct reports of the person with this id."`
+	After      string `query:"after" maxLength:"100" doc:"A next cursor from an earlier page: the page that follows it."`
+	Before     string `query:"before" maxLength:"100" doc:"A prev cursor from an earlier page: the page that precedes it."`
 	Limit      int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
-	Offset     int    `query:"offset" minimum:"0" default:"0"`
 }
 
 type personList struct {
 	People []Person `json:"people" nullable:"false"`
 	Total  int      `json:"total" doc:"How many people match, across all pages."`
+	Next   string   `json:"next,omitempty" doc:"Pass as after for the next page; absent on the last page."`
+	Prev   string   `json:"prev,omitempty" doc:"Pass as before for the page before; absent on the first page."`
+}
+
+type chartQuery struct {
+	At string `query:"at" maxLength:"100" doc:"The id of the person the chart opens at; the caller when left out."`
 }
 
 type orgChart struct {
-	Roots []PersonNode `json:"roots" nullable:"false" doc:"People without a manager in the organisation, each with their reports."`
+	People    int          `json:"people" doc:"How many people the organisation has."`
+	RootCount int          `json:"root_count" doc:"How many people have no manager; roots lists at most 100 of them."`
+	Roots     []PersonNode `json:"roots" nullable:"false" doc:"People without a manager, by name, each with their report count; the line down to the person the chart opens at is unfolded."`
 }
 
 type departmentList struct {
@@ -55,20 +65,20 @@ func (a *API) handleOrgShow(ctx context.Context, _ *struct{}) (*struct{ Body Org
 }
 
 func (a *API) handlePeopleList(ctx context.Context, in *peopleQuery) (*struct{ Body personList }, error) {
-	users, total, err := a.directory.People(ctx, auth.UserFromContext(ctx),
-		directory.Filter{Query: in.Q, Department: in.Department, Limit: in.Limit, Offset: in.Offset})
+	page, err := a.directory.People(ctx, auth.UserFromContext(ctx), directory.Filter{Query: in.Q, Department: in.Department,
+		ManagerID: in.Manager, After: in.After, Before: in.Before, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body personList }{Body: personList{People: newPeople(users), Total: total}}, nil
+	return &struct{ Body personList }{Body: personList{People: newPeople(page.People), Total: page.Total, Next: page.Next, Prev: page.Prev}}, nil
 }
 
-func (a *API) handlePeopleTree(ctx context.Context, _ *struct{}) (*struct{ Body orgChart }, error) {
-	roots, _, err := a.directory.Chart(ctx, auth.UserFromContext(ctx))
+func (a *API) handlePeopleTree(ctx context.Context, in *chartQuery) (*struct{ Body orgChart }, error) {
+	c, err := a.directory.Chart(ctx, auth.UserFromContext(ctx), in.At)
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body orgChart }{Body: orgChart{Roots: newNodes(roots)}}, nil
+	return &struct{ Body orgChart }{Body: orgChart{People: c.People, RootCount: c.RootCount, Roots: newNodes(c.Roots)}}, nil
 }
 
 func (a *API) handlePersonShow(ctx context.Context, in *idInput) (*personOutput, error) {

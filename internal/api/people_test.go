@@ -25,7 +25,7 @@ func names(ps []api.Person) []string {
 func TestPeople(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		o := mustCreateOrg(t, e, "Acme")
-		mustCreateOrg(t, e, "Other") // must never show up
+		other := mustCreateOrg(t, e, "Other") // must never show up
 		var list struct {
 			People []api.Person
 			Total  int
@@ -42,9 +42,30 @@ func TestPeople(t *testing.T) {
 		if diff := cmp.Diff([]string{"Acme Admin"}, names(list.People)); diff != "" {
 			t.Errorf("department=People (-want +got):\n%s", diff)
 		}
-		o.memberAPI.do(t, "GET", "/api/v1/people?limit=1&offset=1", nil).want(t, http.StatusOK, &list)
-		if diff := cmp.Diff([]string{"Acme Member"}, names(list.People)); diff != "" || list.Total != 2 {
-			t.Errorf("second page (-want +got):\n%s total %d", diff, list.Total)
+		var page struct {
+			People     []api.Person
+			Total      int
+			Next, Prev string
+		}
+		o.memberAPI.do(t, "GET", "/api/v1/people?limit=1", nil).want(t, http.StatusOK, &page)
+		if diff := cmp.Diff([]string{"Acme Admin"}, names(page.People)); diff != "" || page.Total != 2 || page.Next == "" || page.Prev != "" {
+			t.Fatalf("first page (-want +got):\n%s %+v", diff, page)
+		}
+		next := page.Next
+		page = struct {
+			People     []api.Person
+			Total      int
+			Next, Prev string
+		}{}
+		o.memberAPI.do(t, "GET", "/api/v1/people?limit=1&after="+next, nil).want(t, http.StatusOK, &page)
+		if diff := cmp.Diff([]string{"Acme Member"}, names(page.People)); diff != "" || page.Total != 2 || page.Next != "" || page.Prev == "" {
+			t.Errorf("second page (-want +got):\n%s %+v", diff, page)
+		}
+		prev := page.Prev
+		page.Next, page.Prev = "", ""
+		o.memberAPI.do(t, "GET", "/api/v1/people?limit=1&before="+prev, nil).want(t, http.StatusOK, &page)
+		if diff := cmp.Diff([]string{"Acme Admin"}, names(page.People)); diff != "" || page.Prev != "" || page.Next == "" {
+			t.Errorf("back to the first page (-want +got):\n%s %+v", diff, page)
 		}
 
 		var p api.Person
@@ -64,24 +85,39 @@ func TestPeople(t *testing.T) {
 		var invited api.Person
 		o.adminAPI.do(t, "POST", "/api/v1/people", map[string]any{"name": "Rae Report", "email": "rae@acme.example.com",
 			"manager_id": o.admin.ID}).want(t, http.StatusCreated, &invited)
-		var chart struct{ Roots []api.PersonNode }
-		o.memberAPI.do(t, "GET", "/api/v1/people/tree", nil).want(t, http.StatusOK, &chart)
 		type node struct {
 			Name    string
+			Count   int
 			Reports []node
 		}
 		var walk func([]api.PersonNode) []node
 		walk = func(ns []api.PersonNode) []node {
 			out := []node{}
 			for _, n := range ns {
-				out = append(out, node{n.Name, walk(n.Reports)})
+				out = append(out, node{n.Name, n.ReportCount, walk(n.Reports)})
 			}
 			return out
 		}
-		want := []node{{"Acme Admin", []node{{"Rae Report", []node{}}}}, {"Acme Member", []node{}}}
-		if diff := cmp.Diff(want, walk(chart.Roots)); diff != "" {
-			t.Errorf("org chart (-want +got):\n%s", diff)
+		// The member's chart opens at the member: the admin's report is
+		// counted, not listed.
+		var chart struct {
+			People    int
+			RootCount int `json:"root_count"`
+			Roots     []api.PersonNode
 		}
+		o.memberAPI.do(t, "GET", "/api/v1/people/tree", nil).want(t, http.StatusOK, &chart)
+		want := []node{{"Acme Admin", 1, []node{}}, {"Acme Member", 0, []node{}}}
+		if diff := cmp.Diff(want, walk(chart.Roots)); diff != "" || chart.People != 3 || chart.RootCount != 2 {
+			t.Errorf("org chart (-want +got):\n%s %d people, %d roots", diff, chart.People, chart.RootCount)
+		}
+		// Opened at Rae, the line down to her is unfolded.
+		o.memberAPI.do(t, "GET", "/api/v1/people/tree?at="+invited.ID, nil).want(t, http.StatusOK, &chart)
+		want = []node{{"Acme Admin", 1, []node{{"Rae Report", 0, []node{}}}}, {"Acme Member", 0, []node{}}}
+		if diff := cmp.Diff(want, walk(chart.Roots)); diff != "" {
+			t.Errorf("org chart at Rae (-want +got):\n%s", diff)
+		}
+		// Nobody of another organisation can be the chart's anchor.
+		o.memberAPI.do(t, "GET", "/api/v1/people/tree?at="+other.admin.ID, nil).want(t, http.StatusNotFound, nil)
 
 		var updated api.Person
 		o.adminAPI.do(t, "PUT", "/api/v1/people/"+o.member.ID+"/role", map[string]string{"role": "admin"}).

@@ -85,7 +85,15 @@ type snoozeInput struct {
 }
 
 type participantList struct {
-	Participants []Participant `json:"participants" nullable:"false" doc:"Ordered by name."`
+	Participants []Participant `json:"participants" nullable:"false" doc:"Ordered by name (then id)."`
+	Total        int           `json:"total" doc:"How many people opted in, across all pages."`
+	Next         string        `json:"next,omitempty" doc:"Pass as after for the next page; absent on the last page."`
+}
+
+type participantsInput struct {
+	ID    string `path:"id" maxLength:"100"`
+	After string `query:"after" maxLength:"100" doc:"A next cursor from an earlier page: the page that follows it."`
+	Limit int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
 }
 
 func (a *API) handleTopicList(ctx context.Context, _ *struct{}) (*struct{ Body topicList }, error) {
@@ -219,10 +227,11 @@ func (a *API) handleOptInSnooze(ctx context.Context, in *snoozeInput) (*optInOut
 	return &optInOutput{Body: newOptIn(o)}, nil
 }
 
-func (a *API) handleParticipantList(ctx context.Context, in *idInput) (*struct{ Body participantList }, error) {
-	ps, err := a.programs.Participants(ctx, auth.UserFromContext(ctx), in.ID)
+func (a *API) handleParticipantList(ctx context.Context, in *participantsInput) (*struct{ Body participantList }, error) {
+	page, err := a.programs.Participants(ctx, auth.UserFromContext(ctx), in.ID, in.After, in.Limit)
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body participantList }{Body: participantList{Participants: newParticipants(ps)}}, nil
+	return &struct{ Body participantList }{Body: participantList{Participants: newParticipants(page.Participants), Total: page.Total,
+		Next: page.Next}}, nil
 }

@@ -73,10 +73,10 @@ func (a *API) routes() {
 		Tags: []string{tagOrg}, Summary: "Show my organisation"}, a.handleOrgShow)
 	register(a, signedIn, huma.Operation{OperationID: "list-people", Method: http.MethodGet, Path: "/people",
 		Tags: []string{tagOrg}, Summary: "List and search people",
-		Description: "Ordered by name; q matches name, email or department."}, a.handlePeopleList)
+		Description: "A page of people ordered by name (then id), with keyset cursors: pass next as after for the following page. q matches the beginnings of words of name, email or department."}, a.handlePeopleList)
 	register(a, signedIn, huma.Operation{OperationID: "get-org-chart", Method: http.MethodGet, Path: "/people/tree",
 		Tags: []string{tagOrg}, Summary: "Show the organisation chart",
-		Description: "Everyone once, nested under their manager; people without a manager are roots."}, a.handlePeopleTree)
+		Description: "The top of the organisation (people without a manager) with each person's report count, and the line from the top down to one person (the caller, or at) unfolded with the reports at each level. Open another subtree by asking again with at set to someone in it."}, a.handlePeopleTree)
 	register(a, signedIn, huma.Operation{OperationID: "get-person", Method: http.MethodGet, Path: "/people/{id}",
 		Tags: []string{tagOrg}, Summary: "Show a person",
 		Errors: []int{http.StatusNotFound}}, a.handlePersonShow)

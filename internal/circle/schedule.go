@@ -30,7 +30,7 @@ type Schedule struct {
 // Zone is the schedule's time zone; a schedule is only stored with a zone
 // that loads.
 func (s *Schedule) Zone() *time.Location {
-	loc, err := time.LoadLocation(s.Timezone)
+	loc, err := account.Location(s.Timezone)
 	if err != nil {
 		return time.UTC
 	}
@@ -171,7 +171,7 @@ func (in ScheduleInput) Schedule(circleID string, now time.Time) (*Schedule, err
 	}
 	account.CheckTimezone(&v, "timezone", in.Timezone)
 	zone := time.UTC
-	if loc, err := time.LoadLocation(in.Timezone); err == nil && in.Timezone != "" {
+	if loc, err := account.Location(in.Timezone); err == nil && in.Timezone != "" {
 		zone = loc
 	}
 	clock, err := time.Parse("15:04", strings.TrimSpace(in.Time))
@@ -293,7 +293,7 @@ func Suggest(slots []program.Interval, cadence program.Cadence, minutes int, zon
 // When says when m takes place in the zone tz (UTC if tz is unknown), as in
 // "Tuesday 10 March, 17:00–18:30".
 func (m Meeting) When(tz string) string {
-	loc, err := time.LoadLocation(tz)
+	loc, err := account.Location(tz)
 	if err != nil {
 		loc = time.UTC
 	}

@@ -2,6 +2,7 @@ package people
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -527,5 +528,24 @@ func TestPreviewOK(t *testing.T) {
 				t.Errorf("ProblemCount() = %d, want %d", got, tt.wantCount)
 			}
 		})
+	}
+}
+
+func TestSearchTerms(t *testing.T) {
+	got := SearchTerms("José Müller-Okafor", "Jose.Muller@Northwind.example", "People & Culture")
+	want := []string{"jose", "muller", "okafor", "people", "culture", "jose.muller@northwind.example"}
+	if !slices.Equal(got, want) {
+		t.Errorf("SearchTerms = %q, want %q", got, want)
+	}
+	for q, want := range map[string][]string{
+		"":                              nil,
+		"  Ali  ok ":                    {"ali", "ok"},
+		"JOSÉ":                          {"jose"},
+		"jose.muller@northwind.example": {"jose.muller@northwind.example"},
+		"a b c d e f":                   {"a", "b", "c", "d"},
+	} {
+		if got := QueryWords(q); !slices.Equal(got, want) {
+			t.Errorf("QueryWords(%q) = %q, want %q", q, got, want)
+		}
 	}
 }

@@ -128,9 +128,25 @@ func TestProposePublishConsent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rv, err := w.programs.Review(ctx, w.admin, round.ID)
+		rv, err := w.programs.Review(ctx, w.admin, round.ID, 1)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The review numbers circles from 1 in a stable order, a page at a
+		// time, and a number names the same circle to a move.
+		if rv.First != 1 || rv.Total != len(rv.Circles) || rv.Counts[program.Proposed] != rv.Total || len(rv.Circles) == 0 {
+			t.Fatalf("review: first %d, %d of %d circles, counts %v", rv.First, len(rv.Circles), rv.Total, rv.Counts)
+		}
+		for n, c := range rv.Circles {
+			if id, err := w.programs.CircleAt(ctx, w.admin, round.ID, n+1); err != nil || id != c.ID {
+				t.Errorf("circle %d is %s (%v), the review shows %s", n+1, id, err, c.ID)
+			}
+		}
+		if _, err := w.programs.CircleAt(ctx, w.admin, round.ID, rv.Total+1); fault.KindOf(err) != fault.Invalid {
+			t.Errorf("a circle past the last: %v", err)
+		}
+		if beyond, err := w.programs.Review(ctx, w.admin, round.ID, 99); err != nil || beyond.First != 1 {
+			t.Errorf("a page past the last shows the last page: %+v %v", beyond, err)
 		}
 		seen := map[string]bool{}
 		for _, c := range rv.Circles {
@@ -222,7 +238,7 @@ func TestProposePublishConsent(t *testing.T) {
 		if w.mailTo(w.admin.Email, "declined") != 1 {
 			t.Error("the admin was not told of the decline")
 		}
-		rv, _ = w.programs.Review(ctx, w.admin, round.ID)
+		rv, _ = w.programs.Review(ctx, w.admin, round.ID, 1)
 		if rv.Declines[program.ReasonSchedule] != 1 {
 			t.Errorf("decline counts = %v", rv.Declines)
 		}
@@ -232,7 +248,7 @@ func TestProposePublishConsent(t *testing.T) {
 		if _, err := w.programs.Propose(ctx, w.admin, p.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		rv, _ = w.programs.Review(ctx, w.admin, round.ID)
+		rv, _ = w.programs.Review(ctx, w.admin, round.ID, 1)
 		for _, c := range rv.Circles {
 			if c.ID == c0.ID && c.Status != program.Active {
 				t.Error("re-matching touched an active circle")
@@ -259,7 +275,7 @@ func TestMoveChecksRules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rv, _ := w.programs.Review(ctx, w.admin, round.ID)
+		rv, _ := w.programs.Review(ctx, w.admin, round.ID, 1)
 		if len(rv.Circles) < 2 {
 			t.Fatalf("want two circles, got %d", len(rv.Circles))
 		}
@@ -278,7 +294,7 @@ func TestMoveChecksRules(t *testing.T) {
 		if err := w.programs.Move(ctx, w.admin, round.ID, who, to.ID); err != nil {
 			t.Fatal(err)
 		}
-		rv2, _ := w.programs.Review(ctx, w.admin, round.ID)
+		rv2, _ := w.programs.Review(ctx, w.admin, round.ID, 1)
 		var found bool
 		for _, c := range rv2.Circles {
 			if c.Member(who) != nil {
@@ -288,11 +304,17 @@ func TestMoveChecksRules(t *testing.T) {
 		if !found {
 			t.Errorf("%s was not moved", who)
 		}
+		// Both changed circles keep their numbers in the review.
+		for i, c := range rv.Circles {
+			if rv2.Circles[i].ID != c.ID {
+				t.Errorf("after a move, circle %d is %s, was %s", i+1, rv2.Circles[i].ID, c.ID)
+			}
+		}
 		// Out of the proposal, then publishing refuses a too-small circle.
 		if err := w.programs.Move(ctx, w.admin, round.ID, who, ""); err != nil {
 			t.Fatal(err)
 		}
-		rv3, _ := w.programs.Review(ctx, w.admin, round.ID)
+		rv3, _ := w.programs.Review(ctx, w.admin, round.ID, 1)
 		if !slices.ContainsFunc(rv3.Unmatched, func(u program.Unmatched) bool { return u.UserID == who }) {
 			t.Error("moved-out person is not listed as unmatched")
 		}
@@ -313,12 +335,26 @@ func TestPrivacyAndTenancy(t *testing.T) {
 		if err := w.programs.SaveOptIn(ctx, a, o); err != nil {
 			t.Fatal(err)
 		}
-		parts, err := w.programs.Participants(ctx, w.admin, p.ID)
-		if err != nil {
-			t.Fatal(err)
+		// Pages of three walk everyone, by name, once.
+		var parts []programs.Participant
+		after := ""
+		for {
+			page, err := w.programs.Participants(ctx, w.admin, p.ID, after, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != len(w.members) || len(page.Participants) > 3 {
+				t.Fatalf("a page of %d, total %d, want %d in all", len(page.Participants), page.Total, len(w.members))
+			}
+			parts = append(parts, page.Participants...)
+			if after = page.Next; after == "" {
+				break
+			}
 		}
-		if len(parts) == 0 {
-			t.Error("no participants")
+		if len(parts) != len(w.members) || !slices.IsSortedFunc(parts, func(a, b programs.Participant) int {
+			return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+		}) {
+			t.Errorf("participants across pages: %d, in name order: %v", len(parts), parts)
 		}
 		for _, pt := range parts {
 			if u := w.user(pt.UserID); pt.Name != u.Name || pt.Department != u.Department {
@@ -329,7 +365,7 @@ func TestPrivacyAndTenancy(t *testing.T) {
 		if strings.Contains(string(b), `"avoid"`) || strings.Contains(string(b), `"prefer"`) {
 			t.Errorf("the admin's view shows private lists: %s", b)
 		}
-		if _, err := w.programs.Participants(ctx, a, p.ID); err == nil {
+		if _, err := w.programs.Participants(ctx, a, p.ID, "", 10); err == nil {
 			t.Error("a member listed the participants")
 		}
 		if _, err := w.programs.Propose(ctx, a, p.ID, false); err == nil {
@@ -348,12 +384,12 @@ func TestPrivacyAndTenancy(t *testing.T) {
 		if _, err := w.programs.Publish(ctx, w.admin, round.ID); err != nil {
 			t.Fatal(err)
 		}
-		rv, _ := w.programs.Review(ctx, w.admin, round.ID)
+		rv, _ := w.programs.Review(ctx, w.admin, round.ID, 1)
 		checks := map[string]error{}
 		_, checks["Program"] = w.programs.Program(ctx, other, p.ID)
-		_, checks["Participants"] = w.programs.Participants(ctx, other, p.ID)
+		_, checks["Participants"] = w.programs.Participants(ctx, other, p.ID, "", 10)
 		_, checks["Propose"] = w.programs.Propose(ctx, other, p.ID, false)
-		_, checks["Review"] = w.programs.Review(ctx, other, round.ID)
+		_, checks["Review"] = w.programs.Review(ctx, other, round.ID, 1)
 		_, checks["Publish"] = w.programs.Publish(ctx, other, round.ID)
 		checks["Move"] = w.programs.Move(ctx, other, round.ID, "u01", "")
 		_, checks["Respond"] = w.programs.Respond(ctx, other, rv.Circles[0].ID, true, "")

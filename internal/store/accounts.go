@@ -235,9 +235,11 @@ func (db *DB) AcceptInvitation(ctx context.Context, tokenHash, name, timezone, p
 			return err
 		}
 		u.Name, u.Timezone, u.PasswordHash, u.Status = name, timezone, passwordHash, account.StatusActive
-		_, err = tx.exec(ctx, `UPDATE users SET name = $1, timezone = $2, password_hash = $3, status = 'active', updated_at = $4 WHERE org_id = $5 AND id = $6`,
-			name, timezone, passwordHash, tx.now, u.OrgID, u.ID)
-		return err
+		if _, err = tx.exec(ctx, `UPDATE users SET name = $1, timezone = $2, password_hash = $3, status = 'active', updated_at = $4 WHERE org_id = $5 AND id = $6`,
+			name, timezone, passwordHash, tx.now, u.OrgID, u.ID); err != nil {
+			return err
+		}
+		return indexUser(ctx, tx, u)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("accept invitation: %w", err)

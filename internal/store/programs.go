@@ -247,6 +247,72 @@ func (db *DB) FindOptIns(ctx context.Context, orgID, programID string) ([]progra
 	return out, rows.Err()
 }
 
+// Participant is an opt-in with its person.
+type Participant struct {
+	program.OptIn
+	User account.User
+}
+
+// FindParticipants lists one page of the people opted in to programID, by
+// name (then id), after the person with id after when it is set, and
+// whether more follow; CountOptIns counts them all.
+func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after string, limit int) ([]Participant, bool, error) {
+	args := []any{orgID, programID}
+	cond := ""
+	if after != "" {
+		var name string
+		if err := db.queryRow(ctx, `SELECT LOWER(name) FROM users WHERE org_id = $1 AND id = $2`, orgID, after).Scan(&name); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return nil, false, nil
+			}
+			return nil, false, fmt.Errorf("find participants: %w", err)
+		}
+		args = append(args, name, after)
+		cond = ` AND (LOWER(u.name) > $3 OR (LOWER(u.name) = $3 AND u.id > $4))`
+	}
+	args = append(args, limit+1)
+	rows, err := db.query(ctx, `SELECT o.program_id, o.org_id, o.user_id, o.topics, o.goals, o.availability, o.format_pref, o.prefer,
+			o.avoid, o.snoozed, o.created_at, o.updated_at, `+userColumns+`
+		FROM users u JOIN opt_ins o ON o.program_id = $2 AND o.user_id = u.id AND o.org_id = u.org_id
+		WHERE u.org_id = $1`+cond+fmt.Sprintf(` ORDER BY LOWER(u.name), u.id LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("find participants: %w", err)
+	}
+	defer rows.Close()
+	var out []Participant
+	for rows.Next() {
+		var p Participant
+		var topics, avail, prefer, avoid string
+		o, u := &p.OptIn, &p.User
+		if err := rows.Scan(&o.ProgramID, &o.OrgID, &o.UserID, &topics, &o.Goals, &avail, &o.FormatPref, &prefer, &avoid, &o.Snoozed,
+			&o.CreatedAt, &o.UpdatedAt, &u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Status, &u.Timezone, &u.Department,
+			&u.ManagerID, &u.Level, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt); err != nil {
+			return nil, false, fmt.Errorf("find participants: %w", err)
+		}
+		if err := errors.Join(fromJSON(topics, &o.Topics), fromJSON(avail, &o.Availability), fromJSON(prefer, &o.Prefer), fromJSON(avoid, &o.Avoid)); err != nil {
+			return nil, false, err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("find participants: %w", db.d.mapErr(err))
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+// CountOptIns counts the people opted in to programID.
+func (db *DB) CountOptIns(ctx context.Context, orgID, programID string) (int, error) {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM opt_ins WHERE org_id = $1 AND program_id = $2`, orgID, programID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count opt-ins: %w", err)
+	}
+	return n, nil
+}
+
 // DeleteOptIn withdraws a person from a program.
 func (db *DB) DeleteOptIn(ctx context.Context, orgID, programID, userID string) error {
 	return db.inTx(ctx, func(tx *Tx) error {
@@ -371,10 +437,17 @@ type CircleFilter struct {
 	// UserID keeps circles that this person is a member of.
 	UserID string
 	Status []program.CircleStatus
+	// FewerThan, when set, keeps circles with fewer members.
+	FewerThan int
+	// Limit, when set, returns one page of Limit circles from Offset on:
+	// a round's review is numbered by position, which is what an admin
+	// names when moving someone ("circle 17").
+	Limit, Offset int
 }
 
-// FindCircles lists circles of orgID with their members, oldest first.
-func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]program.Circle, error) {
+// where is f's condition on circles c, with its arguments from $1 (the
+// organisation) on.
+func (f CircleFilter) where(orgID string) (string, []any) {
 	where := []string{"c.org_id = $1"}
 	args := []any{orgID}
 	add := func(cond string, v any) {
@@ -398,7 +471,56 @@ func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]
 		}
 		where = append(where, "c.status IN ("+strings.Join(ph, ", ")+")")
 	}
-	return findCircles(ctx, db, strings.Join(where, " AND "), args)
+	if f.FewerThan > 0 {
+		add("(SELECT COUNT(*) FROM circle_members n WHERE n.org_id = c.org_id AND n.circle_id = c.id) < $%d", f.FewerThan)
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// FindCircles lists circles of orgID with their members, oldest first.
+func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]program.Circle, error) {
+	cond, args := f.where(orgID)
+	if f.Limit <= 0 {
+		return findCircles(ctx, db, cond, args)
+	}
+	args = append(args, f.Limit, max(f.Offset, 0))
+	return findCirclePage(ctx, db, cond+fmt.Sprintf(" ORDER BY c.created_at, c.id LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args)
+}
+
+// CountCircles counts the circles of orgID that f keeps (its page aside).
+func (db *DB) CountCircles(ctx context.Context, orgID string, f CircleFilter) (int, error) {
+	cond, args := f.where(orgID)
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM circles c WHERE `+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count circles: %w", err)
+	}
+	return n, nil
+}
+
+// CountRoundCircles counts a round's circles by status, and the people in
+// its dissolved ones, who wait for a re-match.
+func (db *DB) CountRoundCircles(ctx context.Context, orgID, roundID string) (map[program.CircleStatus]int, int, error) {
+	rows, err := db.query(ctx, `SELECT c.status, COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM circle_members m
+			WHERE m.org_id = c.org_id AND m.circle_id = c.id)), 0)
+		FROM circles c WHERE c.org_id = $1 AND c.round_id = $2 GROUP BY c.status`, orgID, roundID)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count round circles: %w", err)
+	}
+	defer rows.Close()
+	counts := map[program.CircleStatus]int{}
+	waiting := 0
+	for rows.Next() {
+		var st program.CircleStatus
+		var n, members int
+		if err := rows.Scan(&st, &n, &members); err != nil {
+			return nil, 0, fmt.Errorf("count round circles: %w", err)
+		}
+		counts[st] = n
+		if st == program.Dissolved {
+			waiting = members
+		}
+	}
+	return counts, waiting, db.d.mapErr(rows.Err())
 }
 
 // FindCircleByID finds one circle of orgID.
@@ -421,13 +543,36 @@ type querier interface {
 // findCircles loads circles and then all their members in one more query,
 // from the read pool or inside a transaction.
 func findCircles(ctx context.Context, db querier, where string, args []any) ([]program.Circle, error) {
+	out, err := scanCircles(ctx, db, where+` ORDER BY c.created_at, c.id`, args)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	return out, findMembers(ctx, db, out, where, args)
+}
+
+// findCirclePage loads the circles that tail (a condition with its order
+// and limit) selects, and then the members of those circles alone.
+func findCirclePage(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {
+	out, err := scanCircles(ctx, db, tail, args)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	ids := []any{out[0].OrgID}
+	marks := make([]string, len(out))
+	for i, c := range out {
+		ids = append(ids, c.ID)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	return out, findMembers(ctx, db, out, "c.org_id = $1 AND c.id IN ("+strings.Join(marks, ", ")+")", ids)
+}
+
+func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {
 	rows, err := db.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.status, c.origin, c.score, c.reasons, c.slots,
-		c.created_at, c.published_at, c.activated_at FROM circles c WHERE `+where+` ORDER BY c.created_at, c.id`, args...)
+		c.created_at, c.published_at, c.activated_at FROM circles c WHERE `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find circles: %w", err)
 	}
 	var out []program.Circle
-	index := map[string]int{}
 	for rows.Next() {
 		var c program.Circle
 		var reasons, slots string
@@ -440,33 +585,35 @@ func findCircles(ctx context.Context, db querier, where string, args []any) ([]p
 			rows.Close()
 			return nil, err
 		}
-		index[c.ID] = len(out)
 		out = append(out, c)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return out, nil
+	return out, rows.Err()
+}
+
+// findMembers fills in the members of out, the circles that where selects.
+func findMembers(ctx context.Context, db querier, out []program.Circle, where string, args []any) error {
+	index := make(map[string]int, len(out))
+	for i, c := range out {
+		index[c.ID] = i
 	}
 	mrows, err := db.query(ctx, `SELECT m.circle_id, m.user_id, u.name, u.email, u.department, u.timezone, m.response, m.responded_at
 		FROM circle_members m JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
 		WHERE m.circle_id IN (SELECT c.id FROM circles c WHERE `+where+`) ORDER BY m.circle_id, LOWER(u.name), u.id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("find circle members: %w", err)
+		return fmt.Errorf("find circle members: %w", err)
 	}
 	defer mrows.Close()
 	for mrows.Next() {
 		var circleID string
 		var m program.Member
 		if err := mrows.Scan(&circleID, &m.UserID, &m.Name, &m.Email, &m.Department, &m.Timezone, &m.Response, &m.RespondedAt); err != nil {
-			return nil, err
+			return err
 		}
 		c := &out[index[circleID]]
 		c.Members = append(c.Members, m)
 	}
-	return out, mrows.Err()
+	return mrows.Err()
 }
 
 // FindUnmatched lists who a round could not place.
@@ -495,7 +642,10 @@ func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, circles [
 		for i := range circles {
 			c := &circles[i]
 			var status string
-			if err := tx.queryRow(ctx, `SELECT status FROM circles WHERE org_id = $1 AND round_id = $2 AND id = $3`, orgID, roundID, c.ID).Scan(&status); err != nil {
+			// A changed circle keeps its creation time, and so its number
+			// in the round's review, which admins move people by.
+			if err := tx.queryRow(ctx, `SELECT status, created_at FROM circles WHERE org_id = $1 AND round_id = $2 AND id = $3`,
+				orgID, roundID, c.ID).Scan(&status, &c.CreatedAt); err != nil {
 				return err
 			}
 			if status != string(program.Proposed) {
@@ -746,6 +896,19 @@ func (db *DB) FindEngaged(ctx context.Context, orgID, programID string) ([]strin
 	}
 	slices.Sort(out)
 	return out, rows.Err()
+}
+
+// IsEngaged reports whether userID is in an active circle of programID or
+// in one waiting for answers: one lookup from the person's memberships,
+// not the program's.
+func (db *DB) IsEngaged(ctx context.Context, orgID, programID, userID string) (bool, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
+		WHERE m.org_id = $1 AND m.user_id = $2 AND c.program_id = $3 AND c.status IN ('active', 'pending')`, orgID, userID, programID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("is engaged: %w", err)
+	}
+	return n > 0, nil
 }
 
 // FindMemberships returns a person's part in every program of orgID they

@@ -208,9 +208,21 @@ func (db *DB) provider() (*goose.Provider, error) {
 		if err != nil {
 			return nil, err
 		}
-		return goose.NewProvider(goose.DialectPostgres, db.write, sub, goose.WithSessionLocker(locker))
+		return goose.NewProvider(goose.DialectPostgres, db.write, sub, goose.WithSessionLocker(locker),
+			goose.WithGoMigrations(db.goMigrations()...))
 	}
-	return goose.NewProvider(goose.DialectSQLite3, db.write, sub)
+	return goose.NewProvider(goose.DialectSQLite3, db.write, sub, goose.WithGoMigrations(db.goMigrations()...))
+}
+
+// goMigrations are the migrations SQL alone cannot write.
+func (db *DB) goMigrations() []*goose.Migration {
+	return []*goose.Migration{
+		// Version 9 made the people search index; this fills it for the
+		// people already here, with the terms only Go computes.
+		goose.NewGoMigration(10, &goose.GoFunc{RunTx: func(ctx context.Context, stx *sql.Tx) error {
+			return indexEveryone(ctx, &Tx{Tx: stx, d: db.d})
+		}}, nil),
+	}
 }
 
 // Migrate applies every pending migration, each in its own transaction.

@@ -1,15 +1,18 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/fault"
+	"github.com/holdspace/holdspace/internal/people"
 )
 
 const userColumns = `u.id, u.org_id, u.email, u.name, u.role, u.status, u.timezone, u.department,
@@ -48,27 +51,34 @@ func (db *DB) FindUserByID(ctx context.Context, orgID, id string) (*account.User
 	return u, nil
 }
 
-// UserFilter narrows FindUsers.
+// UserFilter narrows FindUsers and CountUsers.
 type UserFilter struct {
-	// Query matches name, email or department, case-insensitively.
+	// Query is what someone typed into a search: every word of it must
+	// begin one of a person's search terms (people.SearchTerms).
 	Query string
 	// Department matches exactly when set.
 	Department string
 	// ManagerID, when set, lists that person's direct reports.
 	ManagerID string
-	Limit     int
-	Offset    int
+	// After and Before are keyset cursors, a person's id: the page starts
+	// after them, or ends before them, in name order. At most one is set.
+	After, Before string
+	// Limit is the page size, 1 to MaxPage (0 means MaxPage).
+	Limit int
 }
 
-// FindUsers lists the people of orgID ordered by name, with the total
-// number that match the filter.
-func (db *DB) FindUsers(ctx context.Context, orgID string, f UserFilter) ([]account.User, int, error) {
+// MaxPage is the most people one call of FindUsers returns.
+const MaxPage = 500
+
+// where is f's condition on users u, with args from $1 (the organisation)
+// on.
+func (f UserFilter) where(orgID string) (string, []any) {
 	where := []string{"u.org_id = $1"}
 	args := []any{orgID}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		args = append(args, "%"+escapeLike(strings.ToLower(q))+"%")
-		n := len(args)
-		where = append(where, fmt.Sprintf(`(LOWER(u.name) LIKE $%d ESCAPE '\' OR u.email LIKE $%d ESCAPE '\' OR LOWER(u.department) LIKE $%d ESCAPE '\')`, n, n, n))
+	for _, w := range people.QueryWords(f.Query) {
+		args = append(args, w, w+"\U0010FFFF")
+		where = append(where, fmt.Sprintf(
+			"u.id IN (SELECT t.user_id FROM user_terms t WHERE t.org_id = $1 AND t.term >= $%d AND t.term < $%d)", len(args)-1, len(args)))
 	}
 	if f.Department != "" {
 		args = append(args, f.Department)
@@ -78,34 +88,191 @@ func (db *DB) FindUsers(ctx context.Context, orgID string, f UserFilter) ([]acco
 		args = append(args, f.ManagerID)
 		where = append(where, fmt.Sprintf("u.manager_id = $%d", len(args)))
 	}
-	cond := strings.Join(where, " AND ")
-	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count users: %w", err)
-	}
+	return strings.Join(where, " AND "), args
+}
+
+// FindUsers lists one page of the people of orgID who match f, ordered by
+// name (then id, so the order is total), and whether more follow in the
+// direction of the page: after it, or before it when f.Before is set. It
+// reads the page from an index and no more.
+func (db *DB) FindUsers(ctx context.Context, orgID string, f UserFilter) (users []account.User, more bool, err error) {
+	cond, args := f.where(orgID)
 	limit := f.Limit
-	if limit <= 0 || limit > 10000 {
-		limit = 10000
+	if limit <= 0 || limit > MaxPage {
+		limit = MaxPage
 	}
-	args = append(args, limit, max(f.Offset, 0))
+	order := "ASC"
+	if cursor, op := cmp.Or(f.After, f.Before), cmp.Or(ifSet(f.After, ">"), ifSet(f.Before, "<")); cursor != "" {
+		var name string
+		if err := db.queryRow(ctx, `SELECT LOWER(name) FROM users WHERE org_id = $1 AND id = $2`, orgID, cursor).Scan(&name); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return nil, false, nil
+			}
+			return nil, false, fmt.Errorf("find users: %w", err)
+		}
+		args = append(args, name, cursor)
+		cond += fmt.Sprintf(" AND (LOWER(u.name) %[3]s $%[1]d OR (LOWER(u.name) = $%[1]d AND u.id %[3]s $%[2]d))", len(args)-1, len(args), op)
+		if f.Before != "" {
+			order = "DESC"
+		}
+	}
+	args = append(args, limit+1)
 	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users u WHERE `+cond+
-		fmt.Sprintf(` ORDER BY LOWER(u.name), u.id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		fmt.Sprintf(` ORDER BY LOWER(u.name) %[1]s, u.id %[1]s LIMIT $%[2]d`, order, len(args)), args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("find users: %w", err)
+		return nil, false, fmt.Errorf("find users: %w", err)
 	}
 	defer rows.Close()
-	var users []account.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("scan user: %w", err)
+			return nil, false, fmt.Errorf("scan user: %w", err)
 		}
 		users = append(users, *u)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("find users: %w", db.d.mapErr(err))
+		return nil, false, fmt.Errorf("find users: %w", db.d.mapErr(err))
 	}
-	return users, total, nil
+	if more = len(users) > limit; more {
+		users = users[:limit]
+	}
+	if f.Before != "" {
+		slices.Reverse(users)
+	}
+	return users, more, nil
+}
+
+func ifSet(s, v string) string {
+	if s == "" {
+		return ""
+	}
+	return v
+}
+
+// CountUsers counts the people of orgID who match f (its cursors and
+// limit aside), from indexes.
+func (db *DB) CountUsers(ctx context.Context, orgID string, f UserFilter) (int, error) {
+	cond, args := f.where(orgID)
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE `+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
+
+// CountReports counts the direct reports of each of ids in orgID; people
+// without reports are left out.
+func (db *DB) CountReports(ctx context.Context, orgID string, ids []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{orgID}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := db.query(ctx, `SELECT manager_id, COUNT(*) FROM users WHERE org_id = $1 AND manager_id IN (`+
+		strings.Join(marks, ", ")+`) GROUP BY manager_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count reports: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("count reports: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// FindRoots lists up to limit people of orgID who have no manager, by
+// name, and how many there are.
+func (db *DB) FindRoots(ctx context.Context, orgID string, limit int) ([]account.User, int, error) {
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE org_id = $1 AND manager_id IS NULL`, orgID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("find roots: %w", err)
+	}
+	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.manager_id IS NULL
+		ORDER BY LOWER(u.name), u.id LIMIT $2`, orgID, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find roots: %w", err)
+	}
+	defer rows.Close()
+	var out []account.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("find roots: %w", err)
+		}
+		out = append(out, *u)
+	}
+	return out, total, db.d.mapErr(rows.Err())
+}
+
+// FindManagerChain returns id's managers, nearest first, up to the top of
+// the organisation, in one query that walks the manager index. The walk
+// stops at a depth no real organisation reaches, so a loop in the data
+// cannot spin.
+func (db *DB) FindManagerChain(ctx context.Context, orgID, id string) ([]account.User, error) {
+	rows, err := db.query(ctx, `WITH RECURSIVE up (id, depth) AS (
+			SELECT manager_id, 1 FROM users WHERE org_id = $1 AND id = $2 AND manager_id IS NOT NULL
+			UNION ALL
+			SELECT m.manager_id, up.depth + 1 FROM users m JOIN up ON m.org_id = $1 AND m.id = up.id
+			WHERE m.manager_id IS NOT NULL AND up.depth < 64)
+		SELECT `+userColumns+` FROM up JOIN users u ON u.org_id = $1 AND u.id = up.id ORDER BY up.depth`, orgID, id)
+	if err != nil {
+		return nil, fmt.Errorf("find manager chain: %w", err)
+	}
+	defer rows.Close()
+	var chain []account.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find manager chain: %w", err)
+		}
+		chain = append(chain, *u)
+	}
+	return chain, db.d.mapErr(rows.Err())
+}
+
+// FindReportingLines maps every person of orgID to their manager's id (""
+// for none): the matching engine's hard rule keeps anyone out of a circle
+// with someone above them, however far up, so it needs the whole tree, and
+// this reads it from an index without the rest of each row.
+func (db *DB) FindReportingLines(ctx context.Context, orgID string) (map[string]string, error) {
+	rows, err := db.query(ctx, `SELECT id, COALESCE(manager_id, '') FROM users WHERE org_id = $1`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("find reporting lines: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, manager string
+		if err := rows.Scan(&id, &manager); err != nil {
+			return nil, fmt.Errorf("find reporting lines: %w", err)
+		}
+		out[id] = manager
+	}
+	return out, db.d.mapErr(rows.Err())
+}
+
+// FindAdmins lists the active admins of orgID.
+func (db *DB) FindAdmins(ctx context.Context, orgID string) ([]account.User, error) {
+	m, err := db.findUserMap(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.role = 'admin' AND u.status = 'active'`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]account.User, 0, len(m))
+	for _, u := range m {
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b account.User) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
 // CountPeople counts the people of orgID, and those of them invited who
@@ -159,10 +326,6 @@ func (db *DB) findUserMap(ctx context.Context, q string, args ...any) (map[strin
 		return nil, fmt.Errorf("find users: %w", db.d.mapErr(err))
 	}
 	return out, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // FindDepartments lists the departments in use in orgID.
@@ -219,9 +382,11 @@ func (db *DB) UpdateUser(ctx context.Context, orgID, id string, up UserUpdate) (
 			u.Timezone = *up.Timezone
 		}
 		u.UpdatedAt = tx.now
-		_, err = tx.exec(ctx, `UPDATE users SET name = $1, timezone = $2, updated_at = $3 WHERE org_id = $4 AND id = $5`,
-			u.Name, u.Timezone, u.UpdatedAt, orgID, id)
-		return err
+		if _, err = tx.exec(ctx, `UPDATE users SET name = $1, timezone = $2, updated_at = $3 WHERE org_id = $4 AND id = $5`,
+			u.Name, u.Timezone, u.UpdatedAt, orgID, id); err != nil {
+			return err
+		}
+		return indexUser(ctx, tx, u)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update user: %w", err)
@@ -297,7 +462,32 @@ func insertUser(ctx context.Context, tx *Tx, u *account.User) error {
 	if errors.Is(err, ErrConflict) {
 		return fault.Fields(map[string]string{"email": fmt.Sprintf("%s already has a Holdspace account.", u.Email)})
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return indexUser(ctx, tx, u)
+}
+
+// indexUser writes u's search terms afresh; every change to a name, an
+// address or a department calls it in the same transaction.
+func indexUser(ctx context.Context, tx *Tx, u *account.User) error {
+	if _, err := tx.exec(ctx, `DELETE FROM user_terms WHERE org_id = $1 AND user_id = $2`, u.OrgID, u.ID); err != nil {
+		return fmt.Errorf("index person: %w", err)
+	}
+	terms := people.SearchTerms(u.Name, u.Email, u.Department)
+	if len(terms) == 0 {
+		return nil
+	}
+	args := []any{u.OrgID, u.ID}
+	rows := make([]string, len(terms))
+	for i, t := range terms {
+		args = append(args, t)
+		rows[i] = fmt.Sprintf("($1, $%d, $2)", i+3)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO user_terms (org_id, term, user_id) VALUES `+strings.Join(rows, ", "), args...); err != nil {
+		return fmt.Errorf("index person: %w", err)
+	}
+	return nil
 }
 
 // checkManager verifies that managerID is a person in orgID.
@@ -314,3 +504,30 @@ func checkManager(ctx context.Context, tx *Tx, orgID, managerID string) error {
 }
 
 func expired(t, now time.Time) bool { return !now.Before(t) }
+
+// indexEveryone writes the search terms of every person in every
+// organisation.
+func indexEveryone(ctx context.Context, tx *Tx) error {
+	rows, err := tx.query(ctx, `SELECT id, org_id, name, email, department FROM users`)
+	if err != nil {
+		return err
+	}
+	var all []*account.User
+	for rows.Next() {
+		var u account.User
+		if err := rows.Scan(&u.ID, &u.OrgID, &u.Name, &u.Email, &u.Department); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, &u)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	for _, u := range all {
+		if err := indexUser(ctx, tx, u); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -58,7 +58,7 @@ func (s *Server) handleCirclesIndex(w http.ResponseWriter, r *http.Request) {
 // localTime formats t in the zone tz: "Tue 1 Dec, 16:00" (with the zone's
 // abbreviation when zone is set).
 func localTime(t time.Time, tz string, zone bool) string {
-	loc, err := time.LoadLocation(tz)
+	loc, err := account.Location(tz)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -194,7 +194,7 @@ func newCirclePage(p Page, h *circles.Home, tz string) circlePage {
 // newMeetingRow is how a meeting is listed, in the zone tz, with its
 // roles by the names of the circle's members.
 func newMeetingRow(m circle.Meeting, names map[string]string, tz string) meetingRow {
-	loc, err := time.LoadLocation(tz)
+	loc, err := account.Location(tz)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -220,7 +220,7 @@ func scheduleText(sc *circle.Schedule, tz string) string {
 	zone := sc.Zone()
 	start := sc.FirstStart.In(zone)
 	text := sc.Rule.Describe() + ", " + start.Format("15:04") + "–" + start.Add(sc.Duration).Format("15:04") + " " + sc.Timezone
-	if loc, err := time.LoadLocation(tz); err == nil && tz != sc.Timezone {
+	if loc, err := account.Location(tz); err == nil && tz != sc.Timezone {
 		if mine := sc.FirstStart.In(loc); mine.Format("15:04") != start.Format("15:04") || mine.Weekday() != start.Weekday() {
 			text += " (" + mine.Format("Monday 15:04") + " your time)"
 		}
@@ -472,7 +472,7 @@ func (s *Server) handleScheduleClear(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleMeetingMove(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
-	loc, err := time.LoadLocation(u.Timezone)
+	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -59,61 +60,83 @@ type peoplePage struct {
 	Query       string
 	Department  string
 	Departments []string
-	PageNum     int
-	Pages       int
+	// Manager, when set, narrows the list to their direct reports.
+	Manager *account.User
+	// Prev and Next link the pages before and after; empty at the ends.
+	Prev, Next string
 }
 
 func (s *Server) handlePeopleIndex(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	q := r.URL.Query()
-	pageNum, _ := strconv.Atoi(q.Get("page"))
-	pageNum = max(pageNum, 1)
-	list, total, err := s.Directory.People(r.Context(), u, directory.Filter{Query: q.Get("q"), Department: q.Get("department"),
-		Limit: peoplePerPage, Offset: (pageNum - 1) * peoplePerPage})
+	f := directory.Filter{Query: q.Get("q"), Department: q.Get("department"), ManagerID: q.Get("manager"),
+		After: q.Get("after"), Before: q.Get("before"), Limit: peoplePerPage}
+	data := peoplePage{Page: s.page(r, "People"), Query: f.Query, Department: f.Department}
+	data.Nav = "people"
+	if f.ManagerID != "" {
+		m, err := s.Directory.Person(r.Context(), u, f.ManagerID)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		data.Manager = m
+		data.Title = "Reports of " + m.Name
+	}
+	page, err := s.Directory.People(r.Context(), u, f)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	depts, err := s.Directory.Departments(r.Context(), u)
-	if err != nil {
+	data.People, data.Total = page.People, page.Total
+	link := func(key, id string) string {
+		v := url.Values{}
+		for k, val := range map[string]string{"q": f.Query, "department": f.Department, "manager": f.ManagerID, key: id} {
+			if val != "" {
+				v.Set(k, val)
+			}
+		}
+		return "/people?" + v.Encode()
+	}
+	if page.Prev != "" {
+		data.Prev = link("before", page.Prev)
+	}
+	if page.Next != "" {
+		data.Next = link("after", page.Next)
+	}
+	if data.Departments, err = s.Directory.Departments(r.Context(), u); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	managers, err := s.Directory.ManagerNames(r.Context(), u, list)
-	if err != nil {
+	if data.Managers, err = s.Directory.ManagerNames(r.Context(), u, page.People); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	p := s.page(r, "People")
-	p.Nav = "people"
-	s.render(w, r, http.StatusOK, "people", peoplePage{Page: p, People: list, Managers: managers, Total: total,
-		Query: q.Get("q"), Department: q.Get("department"), Departments: depts,
-		PageNum: pageNum, Pages: max(1, (total+peoplePerPage-1)/peoplePerPage)})
+	s.render(w, r, http.StatusOK, "people", data)
 }
 
 type chartPage struct {
 	Page
-	Roots []*people.Node
-	Total int
+	*people.Chart
 }
 
 func (s *Server) handlePeopleChart(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	roots, total, err := s.Directory.Chart(r.Context(), u)
+	c, err := s.Directory.Chart(r.Context(), u, r.URL.Query().Get("at"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	p := s.page(r, "Org chart")
 	p.Nav = "chart"
-	s.render(w, r, http.StatusOK, "chart", chartPage{Page: p, Roots: roots, Total: total})
+	s.render(w, r, http.StatusOK, "chart", chartPage{Page: p, Chart: c})
 }
 
 type personPage struct {
 	Page
-	Person  *account.User
-	Manager *account.User
-	Reports []account.User
+	Person      *account.User
+	Manager     *account.User
+	Reports     []account.User
+	ReportCount int
 }
 
 func (s *Server) handlePersonShow(w http.ResponseWriter, r *http.Request) {
@@ -123,14 +146,15 @@ func (s *Server) handlePersonShow(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	data := personPage{Page: s.page(r, prof.Person.Name), Person: prof.Person, Manager: prof.Manager, Reports: prof.Reports}
+	data := personPage{Page: s.page(r, prof.Person.Name), Person: prof.Person, Manager: prof.Manager, Reports: prof.Reports,
+		ReportCount: prof.ReportCount}
 	data.Nav = "people"
 	s.render(w, r, http.StatusOK, "person", data)
 }
 
 type invitePage struct {
 	Page
-	People    []account.User
+	Manager   personPicker
 	Timezones []string
 }
 
@@ -139,31 +163,37 @@ func (s *Server) handleInviteForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, status int, p Page) {
-	u := auth.UserFromContext(r.Context())
-	all, err := s.Directory.Everyone(r.Context(), u)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	p.Nav = "people"
-	s.render(w, r, status, "invite", invitePage{Page: p, People: all, Timezones: timezones})
+	s.render(w, r, status, "invite", invitePage{Page: p, Manager: singlePicker(p, "manager_id", nil, "Type a name or an email address"),
+		Timezones: timezones})
 }
 
 func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	in := account.NewPerson{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Department: r.PostFormValue("department"),
-		ManagerID: r.PostFormValue("manager_id"), Timezone: r.PostFormValue("timezone"), Role: account.Role(r.PostFormValue("role"))}
-	var err error
+		Timezone: r.PostFormValue("timezone"), Role: account.Role(r.PostFormValue("role"))}
+	manager, unclear, err := s.pickPerson(r.Context(), r, u, "manager_id")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	in.ManagerID = manager
 	if lv := r.PostFormValue("level"); lv != "" {
 		if in.Level, err = strconv.Atoi(lv); err != nil {
 			in.Level = -1 // reported by validation
 		}
 	}
-	person, err := s.Directory.Invite(r.Context(), u, in)
-	if err != nil {
+	var person *account.User
+	if unclear == "" {
+		person, err = s.Directory.Invite(r.Context(), u, in)
+	}
+	if unclear != "" || err != nil {
+		if unclear != "" {
+			err = withFields(err, map[string]string{"manager_id": unclear})
+		}
 		s.form(w, r, err, "", func(pr problem) {
 			s.renderInvite(w, r, pr.status, s.page(r, "Invite someone").withErrors(r, pr.Fields,
-				"name", "email", "department", "manager_id", "timezone", "level", "role"))
+				"name", "email", "department", "manager_id", "manager_id_q", "timezone", "level", "role"))
 		})
 		return
 	}

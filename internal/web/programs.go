@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/programs"
 )
@@ -41,7 +43,7 @@ type programFormPage struct {
 // time zone.
 func (s *Server) programForm(r *http.Request, p *program.Program) map[string]string {
 	u := auth.UserFromContext(r.Context())
-	loc, err := time.LoadLocation(u.Timezone)
+	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -143,14 +145,23 @@ type programPage struct {
 	OptIn   *program.OptIn
 	Matched bool
 	// For admins.
-	Participants []programs.Participant
-	Rounds       []program.Round
-	Declines     []declineCount
-	// Formed circles, by size only: admins never see inside them.
-	Formed     []formedCircle
-	Departures []circle.Departure
-	// For pair programs: colleagues one may invite.
-	Colleagues []account.User
+	Participants *programs.ParticipantPage
+	// After is the participants page's cursor (?after=), FormedPage the
+	// page of formed circles (?circles=).
+	After      string
+	FormedPage int
+	Rounds     []program.Round
+	Declines   []declineCount
+	// Formed circles, by who is in them only: admins never see inside
+	// them. Formed is one page of FormedTotal, numbered from FormedFirst;
+	// Small are those below the minimum, on every page.
+	Formed, Small            []formedCircle
+	FormedTotal, FormedFirst int
+	FormedPrev, FormedNext   string
+	Departures               []circle.Departure
+	// Colleague picks someone to invite to pair, for a member waiting in
+	// a pair program.
+	Colleague *personPicker
 }
 
 type formedCircle struct {
@@ -164,6 +175,10 @@ type declineCount struct {
 	Count int
 }
 
+// participantsPerPage is how many participants a program's page lists
+// at a time.
+const participantsPerPage = 100
+
 func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	ctx := r.Context()
@@ -172,7 +187,8 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.Programs.Now())}
+	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.Programs.Now()), After: r.URL.Query().Get("after")}
+	data.FormedPage, _ = strconv.Atoi(r.URL.Query().Get("circles"))
 	data.Nav = "programs"
 	o, optedIn, err := s.Programs.MyOptInOrNew(ctx, u, p.ID)
 	if err != nil {
@@ -187,12 +203,7 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.Format == program.FormatPair && optedIn && !data.Matched {
-		all, err := s.Directory.Everyone(ctx, u)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		data.Colleagues = slices.DeleteFunc(all, func(c account.User) bool { return c.ID == u.ID || c.Status != account.StatusActive })
+		data.Colleague = &personPicker{Field: "to_user", InputID: "to_user", Placeholder: "Type a colleague's name"}
 	}
 	if u.IsAdmin() {
 		if err := s.programAdmin(ctx, u, &data); err != nil {
@@ -208,7 +219,7 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 func (s *Server) programAdmin(ctx context.Context, u *account.User, data *programPage) error {
 	id := data.Program.ID
 	var err error
-	if data.Participants, err = s.Programs.Participants(ctx, u, id); err != nil {
+	if data.Participants, err = s.Programs.Participants(ctx, u, id, data.After, participantsPerPage); err != nil {
 		return err
 	}
 	if data.Rounds, err = s.Programs.Rounds(ctx, u, id); err != nil {
@@ -218,14 +229,22 @@ func (s *Server) programAdmin(ctx context.Context, u *account.User, data *progra
 	if err != nil {
 		return err
 	}
-	active, err := s.Programs.ActiveCircles(ctx, u, id)
+	formed, err := s.Programs.ActiveCircles(ctx, u, id, data.FormedPage)
 	if err != nil {
 		return err
+	}
+	data.Formed, data.Small = formedCircles(formed.Circles, data.Program.MinSize), formedCircles(formed.Small, data.Program.MinSize)
+	data.FormedTotal, data.FormedFirst = formed.Total, formed.First
+	pageNum := (formed.First-1)/programs.FormedPageSize + 1
+	if pageNum > 1 {
+		data.FormedPrev = "/programs/" + id + "?circles=" + strconv.Itoa(pageNum-1) + "#circles"
+	}
+	if formed.First-1+len(formed.Circles) < formed.Total {
+		data.FormedNext = "/programs/" + id + "?circles=" + strconv.Itoa(pageNum+1) + "#circles"
 	}
 	if data.Departures, err = s.Circles.Departures(ctx, u, id); err != nil {
 		return err
 	}
-	data.Formed = formedCircles(active, data.Program.MinSize)
 	data.Declines = declineCounts(counts)
 	return nil
 }
@@ -263,12 +282,13 @@ type optInPage struct {
 	Program    *program.Program
 	OptIn      *program.OptIn
 	Vocabulary []string
-	Colleagues []account.User
-	Days       []string
-	Starts     []gridStart
-	Chosen     map[string]bool
-	Timezone   string
-	Existing   bool
+	// Prefer and Avoid are the private lists' pickers.
+	Prefer, Avoid personPicker
+	Days          []string
+	Starts        []gridStart
+	Chosen        map[string]bool
+	Timezone      string
+	Existing      bool
 }
 
 type gridStart struct {
@@ -291,18 +311,21 @@ func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn
 			vocab = append(vocab, t)
 		}
 	}
-	all, err := s.Directory.Everyone(r.Context(), u)
-	if err != nil {
+	data := optInPage{Page: s.page(r, "Opt in to "+p.Name), Program: p, OptIn: o, Vocabulary: vocab, Days: weekdays,
+		Chosen: map[string]bool{}, Timezone: u.Timezone, Existing: existing}
+	data.Prefer = personPicker{Field: "prefer", InputID: "prefer", Multi: true, Placeholder: "Add someone: type a name"}
+	data.Avoid = personPicker{Field: "avoid", InputID: "avoid", Multi: true, Placeholder: "Add someone: type a name"}
+	if data.Prefer.Chosen, err = s.chosenPeople(r.Context(), u, o.Prefer); err != nil {
 		return optInPage{}, err
 	}
-	data := optInPage{Page: s.page(r, "Opt in to "+p.Name), Program: p, OptIn: o, Vocabulary: vocab, Days: weekdays,
-		Colleagues: slices.DeleteFunc(all, func(c account.User) bool { return c.ID == u.ID }),
-		Chosen:     map[string]bool{}, Timezone: u.Timezone, Existing: existing}
+	if data.Avoid.Chosen, err = s.chosenPeople(r.Context(), u, o.Avoid); err != nil {
+		return optInPage{}, err
+	}
 	data.Nav = "programs"
 	for _, m := range program.DefaultGrid.Starts() {
 		data.Starts = append(data.Starts, gridStart{Minute: m, Label: strconv.Itoa(m/60) + ":00"})
 	}
-	loc, err := time.LoadLocation(u.Timezone)
+	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -334,11 +357,21 @@ func (s *Server) handleOptInForm(w http.ResponseWriter, r *http.Request) {
 
 // optInForm reads the opt-in form, whose grid of times is in the person's
 // own time zone.
-func (s *Server) optInForm(r *http.Request, programID string) (*program.OptIn, map[string]string) {
+func (s *Server) optInForm(r *http.Request, programID string) (*program.OptIn, map[string]string, error) {
 	u := auth.UserFromContext(r.Context())
 	o := &program.OptIn{ProgramID: programID, Topics: r.PostForm["topics"], Goals: r.PostFormValue("goals"),
-		FormatPref: program.FormatPref(r.PostFormValue("format_preference")), Prefer: r.PostForm["prefer"], Avoid: r.PostForm["avoid"]}
+		FormatPref: program.FormatPref(r.PostFormValue("format_preference"))}
 	errs := map[string]string{}
+	for field, list := range map[string]*[]string{"prefer": &o.Prefer, "avoid": &o.Avoid} {
+		ids, unclear, err := s.pickPeople(r.Context(), r, u, field)
+		if err != nil {
+			return nil, nil, err
+		}
+		*list = ids
+		if unclear != "" {
+			errs[field] = unclear
+		}
+	}
 	var cells []program.Cell
 	for _, v := range r.PostForm["slot"] {
 		day, minute, ok := strings.Cut(v, "-")
@@ -350,14 +383,14 @@ func (s *Server) optInForm(r *http.Request, programID string) (*program.OptIn, m
 		}
 		cells = append(cells, program.Cell{Day: d, Minute: m})
 	}
-	loc, err := time.LoadLocation(u.Timezone)
+	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
 	if o.Availability, err = program.DefaultGrid.ToUTC(cells, loc, s.Programs.Now()); err != nil {
 		errs["availability"] = "A chosen time is not on the weekly grid."
 	}
-	return o, errs
+	return o, errs, nil
 }
 
 func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
@@ -371,7 +404,11 @@ func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	o, errs := s.optInForm(r, p.ID)
+	o, errs, err := s.optInForm(r, p.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if len(errs) == 0 {
 		err = s.Programs.SaveOptIn(r.Context(), u, o)
 	}
@@ -383,6 +420,9 @@ func (s *Server) handleOptInSave(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			data.Errors = pr.Fields
+			// What was typed but named nobody clearly stays in its box.
+			data.Prefer.Text, data.Prefer.Invalid = r.PostFormValue("prefer_q"), pr.Fields["prefer"] != ""
+			data.Avoid.Text, data.Avoid.Invalid = r.PostFormValue("avoid_q"), pr.Fields["avoid"] != ""
 			s.render(w, r, pr.status, "optin", data)
 		})
 		return
@@ -438,31 +478,36 @@ type roundPage struct {
 	Draft    bool
 	Timezone string
 	Slots    map[string][]string
-	// Waiting counts people in dissolved circles, who wait for a re-match.
-	Waiting int
+	// PageNum is the page of circles shown; Prev and Next link the pages
+	// before and after.
+	PageNum    int
+	Prev, Next string
 }
 
 func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	rv, err := s.Programs.Review(r.Context(), u, r.PathValue("id"))
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	rv, err := s.Programs.Review(r.Context(), u, r.PathValue("id"), page)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	data := roundPage{Page: s.page(r, rv.Program.Name+", round "+strconv.Itoa(rv.Round.Number)), Review: rv,
-		Timezone: u.Timezone, Slots: map[string][]string{}}
+		Timezone: u.Timezone, Slots: map[string][]string{}, Draft: rv.Counts[program.Proposed] > 0}
 	data.Nav = "programs"
-	loc, err := time.LoadLocation(u.Timezone)
+	pageNum := (rv.First-1)/programs.ReviewPage + 1
+	data.PageNum = pageNum
+	if pageNum > 1 {
+		data.Prev = "/rounds/" + rv.Round.ID + "?page=" + strconv.Itoa(pageNum-1)
+	}
+	if rv.First-1+len(rv.Circles) < rv.Total {
+		data.Next = "/rounds/" + rv.Round.ID + "?page=" + strconv.Itoa(pageNum+1)
+	}
+	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
 	for _, c := range rv.Circles {
-		if c.Status == program.Proposed {
-			data.Draft = true
-		}
-		if c.Status == program.Dissolved {
-			data.Waiting += len(c.Members)
-		}
 		for _, iv := range c.Slots {
 			data.Slots[c.ID] = append(data.Slots[c.ID], program.Describe(iv, loc, s.Programs.Now()))
 		}
@@ -470,14 +515,37 @@ func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "round", data)
 }
 
+// handleRoundMove moves someone of a draft to the circle whose number the
+// admin typed (to_number), or out of the proposal (out, or no circle
+// named at all: the form requires a number for a move); a script may name
+// the circle by id (to).
 func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	err := s.Programs.Move(r.Context(), u, r.PathValue("id"), r.PostFormValue("user_id"), r.PostFormValue("to"))
+	roundID := r.PathValue("id")
+	to := r.PostFormValue("to")
+	var err error
+	switch n := strings.TrimSpace(r.PostFormValue("to_number")); {
+	case r.PostFormValue("out") != "":
+		to = ""
+	case n != "":
+		num, convErr := strconv.Atoi(n)
+		if convErr != nil {
+			num = 0 // refused by CircleAt with the field named
+		}
+		to, err = s.Programs.CircleAt(r.Context(), u, roundID, num)
+	}
+	if err == nil {
+		err = s.Programs.Move(r.Context(), u, roundID, r.PostFormValue("user_id"), to)
+	}
+	back := "/rounds/" + roundID
+	if p := r.PostFormValue("page"); p != "" {
+		back += "?page=" + url.QueryEscape(p)
+	}
 	if err != nil {
-		s.fail(w, r, err, "/rounds/"+r.PathValue("id"))
+		s.fail(w, r, err, back)
 		return
 	}
-	s.redirect(w, r, "/rounds/"+r.PathValue("id"), "Moved. Scores and common times are updated.")
+	s.redirect(w, r, back, "Moved. Scores and common times are updated.")
 }
 
 func (s *Server) handleRoundPublish(w http.ResponseWriter, r *http.Request) {
@@ -525,7 +593,7 @@ func (s *Server) handleMatches(w http.ResponseWriter, r *http.Request) {
 	for _, p := range progs {
 		data.Programs[p.ID] = p.Name
 	}
-	loc, err := time.LoadLocation(u.Timezone)
+	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -602,7 +670,22 @@ func (s *Server) handleTopicDelete(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handlePairInvite(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	inv, err := s.Programs.InvitePair(r.Context(), u, r.PathValue("id"), r.PostFormValue("to_user"))
+	// Who may invite is settled before the typed name is looked up, so a
+	// stranger learns nothing from the answer.
+	_, err := s.Programs.Program(r.Context(), u, r.PathValue("id"))
+	var to, unclear string
+	if err == nil {
+		to, unclear, err = s.pickPerson(r.Context(), r, u, "to_user")
+	}
+	if err == nil && unclear != "" {
+		err = fault.New(fault.Invalid, unclear)
+	} else if err == nil && to == "" {
+		err = fault.New(fault.Invalid, "Type the name of the colleague you'd like to pair with.")
+	}
+	var inv *program.PairInvitation
+	if err == nil {
+		inv, err = s.Programs.InvitePair(r.Context(), u, r.PathValue("id"), to)
+	}
 	if err != nil {
 		s.fail(w, r, err, "/programs/"+r.PathValue("id"))
 		return

@@ -49,9 +49,8 @@ type roomPage struct {
 	AnswerChoices []option
 	Unanswered    []string
 	Guests        []room.Guest
-	// Colleagues are the people who could be invited to observe: active,
-	// not in the circle, other departments first.
-	Colleagues []account.User
+	// Guest picks a colleague to invite to observe.
+	Guest *personPicker
 }
 
 // roomCommand is one button of the timer controls.
@@ -139,12 +138,7 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		all, err := s.Directory.Everyone(r.Context(), u)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		data.Colleagues = guestCandidates(all, v.Names, u)
+		data.Guest = &personPicker{Field: "user_id", InputID: "guest", Placeholder: "Type a colleague's name"}
 	} else if data.Reflection, data.ReflectedAt, err = s.Meetings.Reflection(r.Context(), u, circleID, meetingID); err != nil {
 		s.Error(w, r, err)
 		return
@@ -204,22 +198,6 @@ func roomSteps(v *meetings.RoomView) (steps []roomStep, current roomStep) {
 		}
 	}
 	return steps, current
-}
-
-// guestCandidates are the colleagues u could invite to observe a meeting
-// of a circle whose members names has: the active people outside it,
-// other departments than u's first.
-func guestCandidates(all []account.User, names map[string]string, u *account.User) []account.User {
-	var out []account.User
-	for _, c := range all {
-		if c.Status == account.StatusActive && names[c.ID] == "" {
-			out = append(out, c)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b account.User) int {
-		return boolInt(a.Department == u.Department) - boolInt(b.Department == u.Department)
-	})
-	return out
 }
 
 // roomBack answers a room form: JavaScript posts with Accept: JSON and
@@ -416,19 +394,27 @@ func (s *Server) handleGuestEvents(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleGuestInvite(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	g, err := s.Meetings.InviteGuest(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("user_id"))
+	// Who may invite is settled before the typed name is looked up, so a
+	// stranger learns nothing from the answer.
+	_, err := s.Circles.Inside(r.Context(), u, r.PathValue("id"))
+	var guest, unclear string
+	if err == nil {
+		guest, unclear, err = s.pickPerson(r.Context(), r, u, "user_id")
+	}
+	if err == nil && unclear != "" {
+		err = fault.New(fault.Invalid, unclear)
+	} else if err == nil && guest == "" {
+		err = fault.New(fault.Invalid, "Type the name of the colleague to invite.")
+	}
+	var g *room.Guest
+	if err == nil {
+		g, err = s.Meetings.InviteGuest(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), guest)
+	}
 	if err == nil {
 		s.roomBack(w, r, nil, g.Name+" is invited to observe this meeting.")
 		return
 	}
 	s.roomBack(w, r, err, "")
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 type formatPage struct {

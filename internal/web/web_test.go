@@ -236,7 +236,7 @@ func TestImportInviteAndChart(t *testing.T) {
 		r.expect(t, 422, "problems to fix", "Unknown manager", "Nothing has been imported")
 		// Even a forged confirmation of a bad file writes nothing.
 		admin.post("/people/import/confirm", url.Values{"csv": {bad}}).expect(t, 422)
-		if _, total, _ := db.FindUsers(ctx, mustUser(t, db, "ann@acme.example").OrgID, store.UserFilter{}); total != 1 {
+		if total, _ := db.CountUsers(ctx, mustUser(t, db, "ann@acme.example").OrgID, store.UserFilter{}); total != 1 {
 			t.Fatalf("a bad import wrote %d people", total-1)
 		}
 
@@ -247,7 +247,12 @@ func TestImportInviteAndChart(t *testing.T) {
 		}
 		admin.get("/people").expect(t, 200, "2 people imported and invited.", "Bea Boss", "Carl Clerk", "invited")
 		admin.get("/people?q=carl").expect(t, 200, "Carl Clerk", "1 person match")
-		admin.get("/people/chart").expect(t, 200, "Ann Admin", "Bea Boss", "Carl Clerk", "1 report")
+		// The chart opens at the viewer with everyone's report counts, and
+		// unfolds a subtree when asked.
+		admin.get("/people/chart").expect(t, 200, "Ann Admin", "Bea Boss", "1 report", "Show reports")
+		bea := mustUser(t, db, "bea@acme.example")
+		admin.get("/people/chart?at="+bea.ID).expect(t, 200, "Bea Boss", "Carl Clerk")
+		admin.get("/people?manager="+bea.ID).expect(t, 200, "Reports of", "Carl Clerk", "1 person")
 
 		// Carl accepts his invitation and lands signed in.
 		path, token := e.lastLink("carl@acme.example")

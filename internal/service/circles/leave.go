@@ -30,7 +30,7 @@ func (s *Service) Leave(ctx context.Context, u *account.User, circleID, note str
 	if len([]rune(note)) > circle.MaxLeaveNoteLen {
 		return fault.Fields(map[string]string{"note": fmt.Sprintf("Keep the note under %d characters.", circle.MaxLeaveNoteLen)})
 	}
-	admins, err := s.admins(ctx, u.OrgID)
+	admins, err := s.DB.FindAdmins(ctx, u.OrgID)
 	if err != nil {
 		return err
 	}
@@ -94,14 +94,6 @@ func (s *Service) leave(ctx context.Context, u *account.User, circleID, note str
 	}
 	plan := circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)
 	return s.DB.LeaveCircle(ctx, st, u.ID, note, adopt, plan)
-}
-
-func (s *Service) admins(ctx context.Context, orgID string) ([]account.User, error) {
-	all, _, err := s.DB.FindUsers(ctx, orgID, store.UserFilter{})
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(all, func(u account.User) bool { return !u.IsAdmin() || u.Status != account.StatusActive }), nil
 }
 
 // ReturnToPool dissolves a circle that fell below its program's minimum,

@@ -37,7 +37,7 @@ func (s *Service) ScheduleForm(ctx context.Context, u *account.User, circleID st
 	if err != nil {
 		return circle.ScheduleInput{}, false, err
 	}
-	zone, err := time.LoadLocation(u.Timezone)
+	zone, err := account.Location(u.Timezone)
 	if err != nil {
 		zone = time.UTC
 	}

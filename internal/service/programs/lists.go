@@ -2,7 +2,6 @@ package programs
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -28,11 +27,7 @@ func (s *Service) All(ctx context.Context, u *account.User) ([]program.Program, 
 // Matched reports whether u is in a circle of the program that is active
 // or waiting for answers.
 func (s *Service) Matched(ctx context.Context, u *account.User, programID string) (bool, error) {
-	engaged, err := s.DB.FindEngaged(ctx, u.OrgID, programID)
-	if err != nil {
-		return false, err
-	}
-	return slices.Contains(engaged, u.ID), nil
+	return s.DB.IsEngaged(ctx, u.OrgID, programID, u.ID)
 }
 
 // Rounds lists a program's rounds of matching, newest first.
@@ -49,13 +44,48 @@ func (s *Service) DeclineCounts(ctx context.Context, admin *account.User, progra
 	return s.DB.DeclineCounts(ctx, admin.OrgID, programID)
 }
 
-// ActiveCircles lists a program's formed circles, for its admins: their
-// members, never their content.
-func (s *Service) ActiveCircles(ctx context.Context, admin *account.User, programID string) ([]program.Circle, error) {
+// FormedPage is a page of a program's active circles, for its admins.
+type FormedPage struct {
+	// Circles are one page, oldest first, numbered from First (from 1).
+	Circles []program.Circle
+	First   int
+	// Total counts the program's active circles.
+	Total int
+	// Small are the active circles below the program's minimum size,
+	// which an admin may return to the pool, whatever the page.
+	Small []program.Circle
+}
+
+// FormedPageSize is how many formed circles a program's page shows.
+const FormedPageSize = 24
+
+// ActiveCircles returns page (from 1) of a program's active circles and
+// those of them below its minimum size, for its admins.
+func (s *Service) ActiveCircles(ctx context.Context, admin *account.User, programID string, page int) (*FormedPage, error) {
 	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
-	return s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Active}})
+	p, err := s.DB.FindProgramByID(ctx, admin.OrgID, programID)
+	if err != nil {
+		return nil, err
+	}
+	f := store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Active}}
+	out := &FormedPage{}
+	if out.Total, err = s.DB.CountCircles(ctx, admin.OrgID, f); err != nil {
+		return nil, err
+	}
+	pages := max(1, (out.Total+FormedPageSize-1)/FormedPageSize)
+	page = min(max(page, 1), pages)
+	out.First = (page-1)*FormedPageSize + 1
+	f.Limit, f.Offset = FormedPageSize, out.First-1
+	if out.Circles, err = s.DB.FindCircles(ctx, admin.OrgID, f); err != nil {
+		return nil, err
+	}
+	small := store.CircleFilter{ProgramID: programID, Status: f.Status, FewerThan: p.MinSize, Limit: FormedPageSize}
+	if out.Small, err = s.DB.FindCircles(ctx, admin.OrgID, small); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Proposed lists the circles a round proposes, for its admins.

@@ -40,7 +40,11 @@ func (s *Service) buildProblem(ctx context.Context, orgID string, p *program.Pro
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.usersByID(ctx, orgID)
+	users, err := s.DB.FindOptedInUsers(ctx, orgID, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := s.DB.FindReportingLines(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -87,14 +91,14 @@ func (s *Service) buildProblem(ctx context.Context, orgID string, p *program.Pro
 			}
 		}
 	}
-	ids := make([]string, 0, len(users))
-	for id := range users {
+	ids := make([]string, 0, len(lines))
+	for id := range lines {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
 		if !inRound[id] {
-			in.NonParticipants = append(in.NonParticipants, matching.NonParticipant{ID: id, Manager: users[id].ManagerID})
+			in.NonParticipants = append(in.NonParticipants, matching.NonParticipant{ID: id, Manager: lines[id]})
 		}
 	}
 	if !p.AllowRepeat {
@@ -206,17 +210,28 @@ func (pr *problem) circle(g matching.Group) program.Circle {
 
 // Review is a round as its admin sees it.
 type Review struct {
-	Round     *program.Round
-	Program   *program.Program
-	Circles   []program.Circle
+	Round   *program.Round
+	Program *program.Program
+	// Circles are one page of the round's circles, in order; the first is
+	// circle number First (from 1).
+	Circles []program.Circle
+	First   int
+	// Total counts the round's circles, Counts them by status, and
+	// Waiting counts the people of its dissolved circles.
+	Total     int
+	Counts    map[program.CircleStatus]int
+	Waiting   int
 	Unmatched []program.Unmatched
 	// Declines counts the reasons given for declining in the program,
 	// never saying whose they are.
 	Declines map[program.DeclineReason]int
 }
 
-// Review returns a round for its admin.
-func (s *Service) Review(ctx context.Context, admin *account.User, roundID string) (*Review, error) {
+// ReviewPage is how many circles a round's review shows at a time.
+const ReviewPage = 24
+
+// Review returns page (from 1) of a round for its admin.
+func (s *Service) Review(ctx context.Context, admin *account.User, roundID string, page int) (*Review, error) {
 	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
@@ -228,19 +243,58 @@ func (s *Service) Review(ctx context.Context, admin *account.User, roundID strin
 	if err != nil {
 		return nil, err
 	}
-	circles, err := s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: r.ID})
+	rv := &Review{Round: r, Program: p}
+	if rv.Counts, rv.Waiting, err = s.DB.CountRoundCircles(ctx, admin.OrgID, r.ID); err != nil {
+		return nil, err
+	}
+	for _, n := range rv.Counts {
+		rv.Total += n
+	}
+	pages := max(1, (rv.Total+ReviewPage-1)/ReviewPage)
+	page = min(max(page, 1), pages)
+	rv.First = (page-1)*ReviewPage + 1
+	if rv.Circles, err = s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: r.ID, Limit: ReviewPage, Offset: rv.First - 1}); err != nil {
+		return nil, err
+	}
+	if rv.Unmatched, err = s.DB.FindUnmatched(ctx, admin.OrgID, r.ID); err != nil {
+		return nil, err
+	}
+	if rv.Declines, err = s.DB.DeclineCounts(ctx, admin.OrgID, p.ID); err != nil {
+		return nil, err
+	}
+	return rv, nil
+}
+
+// wholeRound is a round with all its circles, for the changes that
+// decide over the whole draft: moving someone, publishing it.
+func (s *Service) wholeRound(ctx context.Context, admin *account.User, roundID string) (*Review, error) {
+	rv, err := s.Review(ctx, admin, roundID, 1)
 	if err != nil {
 		return nil, err
 	}
-	unmatched, err := s.DB.FindUnmatched(ctx, admin.OrgID, r.ID)
-	if err != nil {
+	if rv.Circles, err = s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: roundID}); err != nil {
 		return nil, err
 	}
-	declines, err := s.DB.DeclineCounts(ctx, admin.OrgID, p.ID)
-	if err != nil {
-		return nil, err
+	return rv, nil
+}
+
+// CircleAt returns the id of circle number n (from 1) of a round, as its
+// review numbers them, for an admin moving someone there.
+func (s *Service) CircleAt(ctx context.Context, admin *account.User, roundID string, n int) (string, error) {
+	if err := auth.RequireAdmin(admin); err != nil {
+		return "", err
 	}
-	return &Review{Round: r, Program: p, Circles: circles, Unmatched: unmatched, Declines: declines}, nil
+	if n < 1 {
+		return "", fault.Field("to", "Give the number of a circle of this round.")
+	}
+	cs, err := s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: roundID, Limit: 1, Offset: n - 1})
+	if err != nil {
+		return "", err
+	}
+	if len(cs) == 0 {
+		return "", fault.Field("to", fmt.Sprintf("This round has no circle %d.", n))
+	}
+	return cs[0].ID, nil
 }
 
 // Move puts a person of a round's draft into another draft circle, or
@@ -248,7 +302,7 @@ func (s *Service) Review(ctx context.Context, admin *account.User, roundID strin
 // checked against every hard rule again and re-scored; a move that breaks
 // a rule is refused with the rule it breaks.
 func (s *Service) Move(ctx context.Context, admin *account.User, roundID, userID, toCircleID string) error {
-	rv, err := s.Review(ctx, admin, roundID)
+	rv, err := s.wholeRound(ctx, admin, roundID)
 	if err != nil {
 		return err
 	}
@@ -326,7 +380,7 @@ func (pr *problem) evaluate(id string, members []string, strict bool) (program.C
 // Publish sends a round's draft to everyone in it and asks each member to
 // accept or decline.
 func (s *Service) Publish(ctx context.Context, admin *account.User, roundID string) (int, error) {
-	rv, err := s.Review(ctx, admin, roundID)
+	rv, err := s.wholeRound(ctx, admin, roundID)
 	if err != nil {
 		return 0, err
 	}
@@ -359,7 +413,7 @@ func otherNames(c program.Circle, self string) []string {
 
 // slotLines describes common times in a member's own time zone.
 func slotLines(slots []program.Interval, tz string, ref time.Time) []string {
-	loc, err := time.LoadLocation(tz)
+	loc, err := account.Location(tz)
 	if err != nil {
 		loc = time.UTC
 	}

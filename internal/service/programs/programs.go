@@ -11,8 +11,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/url"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -124,11 +122,11 @@ func (s *Service) SaveOptIn(ctx context.Context, u *account.User, o *program.Opt
 // notMatched refuses changes once the person is in a circle of the
 // program that is active or waiting for answers.
 func (s *Service) notMatched(ctx context.Context, u *account.User, programID string) error {
-	engaged, err := s.DB.FindEngaged(ctx, u.OrgID, programID)
+	engaged, err := s.DB.IsEngaged(ctx, u.OrgID, programID, u.ID)
 	if err != nil {
 		return err
 	}
-	if slices.Contains(engaged, u.ID) {
+	if engaged {
 		return fault.Fields(map[string]string{"program": "You have been matched in this program already; answer your proposal instead."})
 	}
 	return nil
@@ -190,46 +188,44 @@ type Participant struct {
 	OptedInAt time.Time `json:"opted_in_at"`
 }
 
-// Participants lists who opted in to a program, for its admins.
-func (s *Service) Participants(ctx context.Context, admin *account.User, programID string) ([]Participant, error) {
+// ParticipantPage is one page of a program's participants.
+type ParticipantPage struct {
+	Participants []Participant
+	// Total counts everyone opted in; Next is the cursor of the page
+	// after this one, empty on the last.
+	Total int
+	Next  string
+}
+
+// Participants lists a page of who opted in to a program, by name, for
+// its admins: limit of them (at most 500) after the person with id after.
+func (s *Service) Participants(ctx context.Context, admin *account.User, programID, after string, limit int) (*ParticipantPage, error) {
 	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
 	if _, err := s.DB.FindProgramByID(ctx, admin.OrgID, programID); err != nil {
 		return nil, err
 	}
-	opts, err := s.DB.FindOptIns(ctx, admin.OrgID, programID)
+	list, more, err := s.DB.FindParticipants(ctx, admin.OrgID, programID, after, min(max(limit, 1), 500))
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.DB.FindOptedInUsers(ctx, admin.OrgID, programID)
-	if err != nil {
+	page := &ParticipantPage{Participants: make([]Participant, 0, len(list))}
+	if page.Total, err = s.DB.CountOptIns(ctx, admin.OrgID, programID); err != nil {
 		return nil, err
 	}
-	out := make([]Participant, 0, len(opts))
-	for _, o := range opts {
-		u := users[o.UserID]
+	for _, p := range list {
 		mins := 0
-		for _, iv := range o.Availability {
+		for _, iv := range p.Availability {
 			mins += iv[1] - iv[0]
 		}
-		out = append(out, Participant{UserID: o.UserID, Name: u.Name, Department: u.Department, Topics: o.Topics, Goals: o.Goals,
-			FormatPref: o.FormatPref, Snoozed: o.Snoozed, Hours: float64(mins) / 60, OptedInAt: o.CreatedAt})
+		page.Participants = append(page.Participants, Participant{UserID: p.UserID, Name: p.User.Name, Department: p.User.Department,
+			Topics: p.Topics, Goals: p.Goals, FormatPref: p.FormatPref, Snoozed: p.Snoozed, Hours: float64(mins) / 60, OptedInAt: p.CreatedAt})
 	}
-	slices.SortFunc(out, func(a, b Participant) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
-	return out, nil
-}
-
-func (s *Service) usersByID(ctx context.Context, orgID string) (map[string]account.User, error) {
-	all, _, err := s.DB.FindUsers(ctx, orgID, store.UserFilter{})
-	if err != nil {
-		return nil, err
+	if more {
+		page.Next = list[len(list)-1].UserID
 	}
-	m := make(map[string]account.User, len(all))
-	for _, u := range all {
-		m[u.ID] = u
-	}
-	return m, nil
+	return page, nil
 }
 
 // ProgramView is a program as one person sees it: whether opt-in is open

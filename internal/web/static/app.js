@@ -21,3 +21,123 @@ for (const button of document.querySelectorAll("button[data-confirm]")) {
     if (!window.confirm(button.dataset.confirm)) event.preventDefault();
   });
 }
+
+// Person pickers: find people as someone types, from the directory's API,
+// a page of at most eight at a time. Without this script the typed name is
+// resolved when the form is sent.
+for (const picker of document.querySelectorAll("[data-picker]")) {
+  const field = picker.dataset.picker;
+  const multi = picker.hasAttribute("data-multi");
+  const input = picker.querySelector('input[type="search"]');
+  const list = picker.querySelector('[role="listbox"]');
+  const picked = picker.querySelector("[data-picked]");
+  let found = [];
+  let active = -1;
+  let timer = 0;
+  let asked = 0;
+
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  };
+  const mark = (i) => {
+    active = i;
+    for (const [j, li] of [...list.children].entries()) li.setAttribute("aria-selected", String(j === i));
+    if (i >= 0) input.setAttribute("aria-activedescendant", list.children[i].id);
+  };
+  const choose = (person) => {
+    if (multi) {
+      const chips = picker.querySelector("[data-chips]");
+      if (!chips.querySelector(`input[value="${CSS.escape(person.id)}"]`)) {
+        const li = document.createElement("li");
+        const label = document.createElement("label");
+        label.className = "chip";
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.name = field;
+        box.value = person.id;
+        box.checked = true;
+        label.append(box, " " + person.name);
+        li.append(label);
+        chips.append(li);
+      }
+      input.value = "";
+    } else {
+      picked.value = person.id;
+      input.value = person.name;
+    }
+    input.removeAttribute("aria-invalid");
+    close();
+  };
+  const show = () => {
+    list.replaceChildren();
+    if (!found.length) {
+      const li = document.createElement("li");
+      li.className = "muted";
+      li.textContent = "Nobody matches yet: try a surname or an email address.";
+      list.append(li);
+    }
+    for (const [i, person] of found.entries()) {
+      const li = document.createElement("li");
+      li.id = `${input.id}-option-${i}`;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      const name = document.createElement("span");
+      name.className = "name";
+      name.textContent = person.name;
+      const about = document.createElement("span");
+      about.className = "muted small";
+      about.textContent = [person.department, person.email].filter(Boolean).join(" · ");
+      li.append(name, about);
+      li.addEventListener("mousedown", (event) => {
+        event.preventDefault();
+        choose(person);
+      });
+      list.append(li);
+    }
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    mark(found.length ? 0 : -1);
+  };
+  const ask = async () => {
+    const q = input.value.trim();
+    if (!q) {
+      close();
+      return;
+    }
+    const mine = ++asked;
+    try {
+      const response = await fetch(`/api/v1/people?limit=8&q=${encodeURIComponent(q)}`, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (!response.ok || mine !== asked) return;
+      found = (await response.json()).people || [];
+      show();
+    } catch {
+      close(); // the form still resolves the typed name when sent
+    }
+  };
+
+  input.addEventListener("input", () => {
+    if (picked) picked.value = "";
+    clearTimeout(timer);
+    timer = setTimeout(ask, 150);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (list.hidden) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      if (found.length) mark((active + step + found.length) % found.length);
+    } else if (event.key === "Enter" && active >= 0) {
+      event.preventDefault();
+      choose(found[active]);
+    } else if (event.key === "Escape") {
+      close();
+    }
+  });
+  input.addEventListener("blur", () => setTimeout(close, 100));
+}

@@ -1,0 +1,158 @@
+package store_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/queue"
+	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/store/storetest"
+)
+
+// TestPeoplePages: keyset pages walk the directory in name order, forward
+// and back, with ties broken by id, and neither repeat nor skip anyone
+// when someone joins between two pages.
+func TestPeoplePages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
+		org, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		invite := func(name, email, managerID string) *account.User {
+			t.Helper()
+			u, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: name, Email: email, ManagerID: managerID, Department: "Sales"},
+				store.Invite{TokenHash: email, Mail: queue.Mail(mail.Message{To: email})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		// Three people share a name: the order among them is their ids'.
+		for i, name := range []string{"Cleo", "ann", "Bea", "Dan", "Eve", "Bea", "Bea"} {
+			invite(name, fmt.Sprintf("p%d@acme.example", i), admin.ID)
+		}
+		var names []string
+		var ids []string
+		f := store.UserFilter{Limit: 3}
+		for pages := 0; ; pages++ {
+			page, more, err := db.FindUsers(ctx, org.ID, f)
+			if err != nil || pages > 5 {
+				t.Fatalf("page %d: %v", pages, err)
+			}
+			for _, u := range page {
+				names = append(names, u.Name)
+				ids = append(ids, u.ID)
+			}
+			if pages == 0 {
+				// Someone who sorts before the next page joins meanwhile:
+				// the next page starts where this one ended regardless.
+				invite("Aaron", "aaron@acme.example", "")
+			}
+			if !more {
+				break
+			}
+			f.After = page[len(page)-1].ID
+		}
+		if want := []string{"Acme Admin", "ann", "Bea", "Bea", "Bea", "Cleo", "Dan", "Eve"}; !slices.Equal(names, want) {
+			t.Errorf("pages forward: %q, want %q", names, want)
+		}
+		if !slices.IsSorted(ids[2:5]) {
+			t.Errorf("people with one name are not in id order: %q", ids[2:5])
+		}
+		// Back from the end: the page before Eve ends with Dan.
+		back, more, err := db.FindUsers(ctx, org.ID, store.UserFilter{Before: ids[7], Limit: 3})
+		if err != nil || !more || len(back) != 3 || back[0].ID != ids[4] || back[2].ID != ids[6] {
+			t.Errorf("page before Eve: %v %v %v", back, more, err)
+		}
+		all, more, _ := db.FindUsers(ctx, org.ID, store.UserFilter{Before: ids[1], Limit: 3})
+		if more || len(all) != 2 || all[0].Name != "Aaron" || all[1].Name != "Acme Admin" {
+			t.Errorf("first page, reached backwards: %v more=%v", all, more)
+		}
+		// A cursor from another organisation, or nobody's, is an empty page.
+		_, stranger := mustCreateOrg(t, db, "Other", "boss@other.example")
+		if page, more, err := db.FindUsers(ctx, org.ID, store.UserFilter{After: stranger.ID}); err != nil || more || len(page) != 0 {
+			t.Errorf("a stranger's cursor: %v %v %v", page, more, err)
+		}
+		if n, _ := db.CountUsers(ctx, org.ID, store.UserFilter{Query: "bea"}); n != 3 {
+			t.Errorf("three Beas, counted %d", n)
+		}
+	})
+}
+
+// TestOrgChartQueries: the chart reads the top of the organisation, a
+// person's line of managers and report counts, each from an index.
+func TestOrgChartQueries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
+		org, ceo := mustCreateOrg(t, db, "Acme", "ceo@acme.example")
+		other, stranger := mustCreateOrg(t, db, "Other", "boss@other.example")
+		add := func(name, managerID string) *account.User {
+			t.Helper()
+			email := name + "@acme.example"
+			u, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: name, Email: email, ManagerID: managerID},
+				store.Invite{TokenHash: email, Mail: queue.Mail(mail.Message{To: email})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		vp := add("vp", ceo.ID)
+		lead := add("lead", vp.ID)
+		dev := add("dev", lead.ID)
+		add("ops", vp.ID)
+		loner := add("loner", "")
+
+		chain, err := db.FindManagerChain(ctx, org.ID, dev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, m := range chain {
+			names = append(names, m.Name)
+		}
+		if want := []string{"lead", "vp", ceo.Name}; !slices.Equal(names, want) {
+			t.Errorf("dev's managers: %q, want %q", names, want)
+		}
+		if chain, _ := db.FindManagerChain(ctx, other.ID, dev.ID); len(chain) != 0 {
+			t.Errorf("another organisation sees dev's managers: %v", chain)
+		}
+		counts, err := db.CountReports(ctx, org.ID, []string{ceo.ID, vp.ID, dev.ID, stranger.ID})
+		if err != nil || counts[ceo.ID] != 1 || counts[vp.ID] != 2 || counts[dev.ID] != 0 || len(counts) != 2 {
+			t.Errorf("report counts: %v %v", counts, err)
+		}
+		roots, total, err := db.FindRoots(ctx, org.ID, 1)
+		if err != nil || total != 2 || len(roots) != 1 {
+			t.Errorf("roots: %v of %d, %v", roots, total, err)
+		}
+		lines, err := db.FindReportingLines(ctx, org.ID)
+		if err != nil || len(lines) != 6 || lines[dev.ID] != lead.ID || lines[loner.ID] != "" {
+			t.Errorf("reporting lines: %v %v", lines, err)
+		}
+		admins, err := db.FindAdmins(ctx, org.ID)
+		if err != nil || len(admins) != 1 || admins[0].ID != ceo.ID {
+			t.Errorf("admins: %v %v", admins, err)
+		}
+	})
+}
+
+// TestSearchIndexBackfill: people written before the search index existed
+// are found once the migration that fills it has run.
+func TestSearchIndexBackfill(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
+		org, _ := mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		if _, err := db.WriteDB().ExecContext(ctx, `DELETE FROM user_terms`); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := db.CountUsers(ctx, org.ID, store.UserFilter{Query: "boss"}); n != 0 {
+			t.Fatalf("found %d without an index", n)
+		}
+		if err := db.IndexEveryone(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := db.CountUsers(ctx, org.ID, store.UserFilter{Query: "boss"}); n != 1 {
+			t.Errorf("after the backfill, found %d", n)
+		}
+	})
+}
