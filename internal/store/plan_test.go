@@ -35,7 +35,7 @@ import (
 // Queries are collected, not listed: readEverything calls every read
 // method while the store reports each query it runs, so a new query is
 // checked as soon as a read method runs it, and the test fails when an
-// exported read method (Find…, Count…, Has…) ran none. The methods run
+// exported read method (Find…, Count…, Has…, Is…) ran none. The methods run
 // while the organisation has its first 200 people, which is all they
 // need to find what they look for; the rest are added before the plans
 // are asked for. SQLite, compiled from C to Go, runs many times slower
@@ -103,17 +103,26 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindUserByID(ctx, org, user))
 	for _, f := range []UserFilter{
 		{Limit: 50},
-		{Limit: 50, Offset: 5000},
+		{Limit: 50, After: "u00050"},
+		{Limit: 50, Before: "u00150"},
 		{Query: "person 12", Limit: 50},
+		{Query: "p00013@big.example", Limit: 50},
 		{Department: "Dept 07", Limit: 50},
-		{Query: "person", Department: "Dept 07", Limit: 50, Offset: 50},
+		{Query: "person", Department: "Dept 07", Limit: 50, After: "u00047"},
 		{ManagerID: "u00001"},
 	} {
 		_, _, err := db.FindUsers(ctx, org, f)
 		mustErr(err)
+		must(db.CountUsers(ctx, org, f))
 	}
 	_, _, err := db.CountPeople(ctx, org)
 	mustErr(err)
+	must(db.CountReports(ctx, org, []string{"u00001", "u00002", "u00003"}))
+	_, _, err = db.FindRoots(ctx, org, 20)
+	mustErr(err)
+	must(db.FindManagerChain(ctx, org, "u00150"))
+	must(db.FindReportingLines(ctx, org))
+	must(db.FindAdmins(ctx, org))
 	must(db.FindUsersByIDs(ctx, org, []string{"u00001", "u00002", "u00003"}))
 	must(db.FindOptedInUsers(ctx, org, prog))
 	must(db.FindDepartments(ctx, org))
@@ -135,6 +144,11 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindProgramByID(ctx, org, prog))
 	must(db.FindOptIn(ctx, org, prog, "u00002"))
 	must(db.FindOptIns(ctx, org, prog))
+	for _, after := range []string{"", "u00002"} {
+		_, _, err = db.FindParticipants(ctx, org, prog, after, 50)
+		mustErr(err)
+	}
+	must(db.CountOptIns(ctx, org, prog))
 	must(db.FindMemberships(ctx, org, user))
 	must(db.FindRounds(ctx, org, prog))
 	must(db.FindRoundByID(ctx, org, "round1"))
@@ -145,9 +159,15 @@ func readEverything(t *testing.T, db *DB) {
 		{ProgramID: prog, Status: []program.CircleStatus{program.Active}},
 		{RoundID: "round1", Status: []program.CircleStatus{program.Proposed}},
 		{RoundID: "round1"},
+		{RoundID: "round1", Limit: 20, Offset: 20},
+		{ProgramID: prog, Status: []program.CircleStatus{program.Active}, FewerThan: 4},
 	} {
 		must(db.FindCircles(ctx, org, f))
+		must(db.CountCircles(ctx, org, f))
 	}
+	_, _, err = db.CountRoundCircles(ctx, org, "round1")
+	mustErr(err)
+	must(db.IsEngaged(ctx, org, prog, user))
 	must(db.FindCircleByID(ctx, org, circle))
 	must(db.FindUnmatched(ctx, org, "round1"))
 	must(db.DeclineCounts(ctx, org, prog))
@@ -187,13 +207,13 @@ func readEverything(t *testing.T, db *DB) {
 }
 
 // readMethods lists the exported methods of DB that only read, by the
-// store's vocabulary: Find…, Count…, Has….
+// store's vocabulary: Find…, Count…, Has…, Is….
 func readMethods() []string {
 	var out []string
 	typ := reflect.TypeFor[*DB]()
 	for i := range typ.NumMethod() {
 		name := typ.Method(i).Name
-		if strings.HasPrefix(name, "Find") || strings.HasPrefix(name, "Count") || strings.HasPrefix(name, "Has") {
+		if slices.ContainsFunc([]string{"Find", "Count", "Has", "Is"}, func(p string) bool { return strings.HasPrefix(name, p) }) {
 			out = append(out, name)
 		}
 	}
@@ -288,7 +308,8 @@ var wholeOrgReads = map[string]string{
 	"CountPeople users":        "it counts everyone",
 	"FindDepartments users":    "it names every department in use",
 	"FindExistingPeople users": "an import is checked against everyone",
-	"FindUsers users":          "it counts everyone a filter matches, and a search matches anywhere in a name",
+	"CountUsers users":         "it counts everyone a filter matches",
+	"FindReportingLines users": "the matching keeps people apart from everyone above them, so it needs the whole tree",
 	"FindPrograms programs":    "it lists every program",
 	"FindTopics topics":        "it lists the whole vocabulary",
 }
@@ -397,6 +418,8 @@ func seedOrganisation(t *testing.T, db *DB, from, to int) {
 		SELECT printf('s%05d', i), printf('org%02d', i % 49 + 1), printf('s%05d@small.example', i), printf('Someone %05d', i), 'member', 'active', 'UTC',
 			printf('Team %d', i % 5), NULL, 0, 'x', {T}, {T}
 		FROM seq WHERE i <= 980`,
+		`INSERT INTO user_terms (org_id, term, user_id)
+		SELECT 'big', printf('%05d', i * 7919 % 10000), printf('u%05d', i) FROM seq WHERE i <= 2000`,
 		`INSERT INTO sessions (id, org_id, user_id, created_at, expires_at, last_seen)
 		SELECT printf('sess%05d', i), 'big', printf('u%05d', i), {T} - {H}, {T} + 14 * {D}, {T} - 60000000 FROM seq WHERE i <= 2000`,
 		`INSERT INTO api_tokens (id, org_id, user_id, name, prefix, token_hash, created_at, last_used_at)

@@ -37,8 +37,8 @@ func TestPreparedStatements(t *testing.T) {
 						t.Errorf("find admin: %+v, %v", u, err)
 						return
 					}
-					if _, total, err := db.FindUsers(ctx, org.ID, store.UserFilter{Limit: 10}); err != nil || total != 1 {
-						t.Errorf("find users: %d, %v", total, err)
+					if users, _, err := db.FindUsers(ctx, org.ID, store.UserFilter{Limit: 10}); err != nil || len(users) != 1 {
+						t.Errorf("find users: %d, %v", len(users), err)
 						return
 					}
 				}
