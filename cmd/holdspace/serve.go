@@ -93,6 +93,7 @@ type app struct {
 	hub     *live.Hub
 	relay   *live.Relay
 	queue   *queue.Queue
+	api     *api.API
 	handler http.Handler
 }
 
@@ -161,16 +162,16 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, mailLo
 	if err != nil {
 		return nil, err
 	}
+	jsonAPI := api.New(api.Deps{Services: svc, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
+		ClientIP: web.ClientIP(cfg.TrustProxy), Hub: hub})
 	srv, err := web.NewServer(web.Deps{
 		DB: db, Services: svc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: prometheus.NewRegistry(),
-		Version: version, Hub: hub,
-		API: api.New(api.Deps{Services: svc, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
-			ClientIP: web.ClientIP(cfg.TrustProxy), Hub: hub}),
+		Version: version, Hub: hub, API: jsonAPI,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &app{db: db, svc: svc, hub: hub, relay: relay, queue: q, handler: srv}, nil
+	return &app{db: db, svc: svc, hub: hub, relay: relay, queue: q, api: jsonAPI, handler: srv}, nil
 }
 
 // runRelay feeds the open room pages until the returned stop is called.
