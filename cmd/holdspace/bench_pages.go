@@ -657,9 +657,9 @@ func hammer(ctx context.Context, client *http.Client, req *http.Request, conns i
 // pages met and missed.
 func printPages(w io.Writer, engine string, small, large *orgPages) (met, missed int) {
 	fmt.Fprintf(w, "\n## %s\n\n", engine)
-	fmt.Fprintf(w, "Loaded Northwind (%d people) in %s, and the large organisation (%d people, %d circles in the round reviewed) in %s.\n",
-		small.people, small.loaded.Round(10*time.Millisecond), large.people, large.circles, large.loaded.Round(100*time.Millisecond))
-	fmt.Fprintf(w, "Members measured: %s at %d, %s at %d.\n\n", small.member, small.people, large.member, large.people)
+	fmt.Fprintf(w, "Loaded Northwind (%d people) in %s, and the large organisation (%s people, %s circles in the round reviewed) in %s.\n",
+		small.people, small.loaded.Round(10*time.Millisecond), count(large.people), count(large.circles), large.loaded.Round(100*time.Millisecond))
+	fmt.Fprintf(w, "Members measured: %s at %d, %s at %s.\n\n", small.member, small.people, large.member, count(large.people))
 	fmt.Fprintln(w, "| page | people | req/s | p50 | p99 | × bare | cost ratio | body | targets |")
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 	for _, org := range []*orgPages{small, large} {

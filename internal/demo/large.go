@@ -143,6 +143,7 @@ func (l Large) people(northwind map[string]string, hash string) []*account.User 
 				Department: d.name, Role: account.RoleMember, Status: account.StatusActive, PasswordHash: hash}
 			depth := 0
 			if len(queue) == 0 {
+				// A new department's head reports to the chief executive.
 				u.ManagerID, u.Timezone = northwind["oliver"], d.zones[0]
 			} else {
 				m := queue[0]
@@ -312,20 +313,13 @@ func loadLarge(ctx context.Context, live *store.DB, org *account.Org, people []*
 		}
 	}
 
-	// Everyone in a circle opted in to its program; about one in five of
-	// the others has opted in to the spring program, open now.
-	at(10 * week)
+	// About one in five of those in no circle has opted in to the spring
+	// program, open now; those in a circle opted in to its program, as
+	// their histories tell.
 	inCircle := make([]bool, len(people))
-	for i, lc := range plan {
-		p := groups
-		if lc.pair {
-			p = pairs
-		}
+	for _, lc := range plan {
 		for _, m := range lc.members {
 			inCircle[m] = true
-			if err := optIn(ctx, db, people[m], p.ID, i+m, now); err != nil {
-				return err
-			}
 		}
 	}
 	at(3 * day)
@@ -337,23 +331,7 @@ func loadLarge(ctx context.Context, live *store.DB, org *account.Org, people []*
 			}
 		}
 	}
-	// Half of them keep the default reminders; the others asked for one
-	// an hour before, or none.
-	for i, lc := range plan {
-		for j, m := range lc.members {
-			var p circle.ReminderPrefs
-			switch (i + j) % 10 {
-			case 0, 1, 2, 3, 4:
-				continue
-			case 5, 6, 7:
-				p = circle.ReminderPrefs{Offsets: []int{60}, Nudges: true}
-			}
-			if err := db.UpdateReminderPrefs(ctx, org.ID, people[m].ID, p, nil, nil); err != nil {
-				return err
-			}
-		}
-	}
-	log.Info("demo: programs, opt-ins and reminder settings", "took", time.Since(start).Round(time.Millisecond))
+	log.Info("demo: programs and spring opt-ins", "took", time.Since(start).Round(time.Millisecond))
 
 	// One round each, proposed eight weeks ago and published a few days
 	// later.
@@ -397,11 +375,11 @@ func loadLarge(ctx context.Context, live *store.DB, org *account.Org, people []*
 	var wg sync.WaitGroup
 	for range historyWorkers {
 		wg.Go(func() {
-			h := &history{live: live, rules: rules.Version}
+			h := &history{live: live, rules: rules.Version, people: people, groups: groups.ID, pairs: pairs.ID}
 			h.now = live.Now()
 			h.db, h.at = backdate(live)
 			for i := range next {
-				if err := h.circle(ctx, i, &proposed[i], plan[i].pair); err != nil {
+				if err := h.circle(ctx, i, &proposed[i], plan[i]); err != nil {
 					cancel(fmt.Errorf("circle %d: %w", i, err))
 					return
 				}
@@ -450,20 +428,50 @@ var reasons = []string{
 
 // history writes circles' histories through its own backdated handle.
 type history struct {
-	live  *store.DB
-	db    *store.DB
-	at    func(time.Duration)
-	now   time.Time
-	rules int
+	live          *store.DB
+	db            *store.DB
+	at            func(time.Duration)
+	now           time.Time
+	rules         int
+	people        []*account.User
+	groups, pairs string // the programs' ids
 }
 
-// circle writes the i-th circle's life since it was published: answers,
+// circle writes the life of the i-th circle, planned as lc: its members'
+// opt-ins and reminder settings, their answers since it was published,
 // and unless it is pending, the ground rules; unless it is fresh too, its
 // agreement, schedule, meetings held, commitments and posts.
-func (h *history) circle(ctx context.Context, i int, c *program.Circle, pair bool) error {
+func (h *history) circle(ctx context.Context, i int, c *program.Circle, lc largeCircle) error {
 	db, at := h.db, h.at
-	members := c.UserIDs()
+	members, pair := c.UserIDs(), lc.pair
+	programID := h.groups
+	if pair {
+		programID = h.pairs
+	}
+	at(10 * week)
+	for j, m := range lc.members {
+		if err := optIn(ctx, db, h.people[m], programID, i+m, h.now); err != nil {
+			return err
+		}
+		// Half of them keep the default reminders; the others asked for
+		// one an hour before, or none.
+		var prefs circle.ReminderPrefs
+		switch (i + j) % 10 {
+		case 0, 1, 2, 3, 4:
+			continue
+		case 5, 6, 7:
+			prefs = circle.ReminderPrefs{Offsets: []int{60}, Nudges: true}
+		}
+		if err := db.UpdateReminderPrefs(ctx, c.OrgID, h.people[m].ID, prefs, nil, nil); err != nil {
+			return err
+		}
+	}
 	at(7*week - time.Duration(i%48)*time.Hour)
+	if fresh(i) {
+		// Its last member accepted ten days ago: too recently for the
+		// circle to be nudged for not having met.
+		at(10 * day)
+	}
 	if pending(i) {
 		// The last member has not answered yet.
 		_, _, err := acceptAll(ctx, db, c.OrgID, c.ID, members[:len(members)-1])
@@ -474,6 +482,9 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, pair boo
 		return err
 	}
 	at(6*week - time.Duration(i%72)*time.Hour)
+	if fresh(i) {
+		at(9 * day)
+	}
 	for j, id := range members {
 		if fresh(i) && j == len(members)-1 {
 			break // has not read the ground rules yet

@@ -170,6 +170,11 @@ func checkLargeCircle(t *testing.T, db *store.DB, c program.Circle) string {
 		if len(versions) != 0 {
 			t.Errorf("circle %s has an agreement before everyone read the ground rules", c.ID)
 		}
+		// Formed recently, so that the hourly upkeep does not nudge it
+		// for not having met.
+		if c.ActivatedAt == nil || db.Now().Sub(*c.ActivatedAt) > 3*7*24*time.Hour {
+			t.Errorf("fresh circle %s activated at %v", c.ID, c.ActivatedAt)
+		}
 		return "fresh"
 	}
 	inForce := false
