@@ -110,7 +110,11 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	}
 	at(6 * week)
 	for _, c := range formed {
-		if _, _, err := acceptAll(ctx, db, org.ID, c.ID, c.UserIDs()); err != nil {
+		c, version, err := db.FindVersionedCircle(ctx, org.ID, c.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := acceptAll(ctx, db, c, version, c.UserIDs()); err != nil {
 			return fmt.Errorf("demo circle: %w", err)
 		}
 	}
@@ -414,24 +418,20 @@ func backdate(live *store.DB) (db *store.DB, at func(ago time.Duration)) {
 // The demo is alone with its database: nothing changes a circle between
 // reading it and saving a change decided on it, and it sends no email.
 
-// acceptAll has each of userIDs accept a published circle, in turn, and
-// returns the circle with the version the answers left it at. The circle
-// is read once and kept in step with the answers written.
-func acceptAll(ctx context.Context, db *store.DB, orgID, circleID string, userIDs []string) (*program.Circle, int, error) {
-	c, version, err := db.FindVersionedCircle(ctx, orgID, circleID)
-	if err != nil {
-		return nil, 0, err
-	}
+// acceptAll has each of userIDs accept c, published and read at version,
+// in turn. c is kept in step with the answers written; it returns the
+// version they leave the circle at.
+func acceptAll(ctx context.Context, db *store.DB, c *program.Circle, version int, userIDs []string) (int, error) {
 	for _, id := range userIDs {
 		if _, err := c.Respond(id, true, db.Now().UTC().Truncate(time.Microsecond)); err != nil {
-			return nil, 0, err
+			return 0, err
 		}
 		if err := db.RespondToCircle(ctx, c, version, id, "", nil); err != nil {
-			return nil, 0, err
+			return 0, err
 		}
 		version++ // each answer moves the circle's version on
 	}
-	return c, version, nil
+	return version, nil
 }
 
 // agreement is a circle's working agreement as the demo writes it: read

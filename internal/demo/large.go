@@ -335,7 +335,7 @@ func loadLarge(ctx context.Context, live *store.DB, org *account.Org, people []*
 
 	// One round each, proposed eight weeks ago and published a few days
 	// later.
-	var proposed []program.Circle
+	var published []versioned
 	for _, p := range []*program.Program{groups, pairs} {
 		var cs []program.Circle
 		for i, lc := range plan {
@@ -359,9 +359,26 @@ func loadLarge(ctx context.Context, live *store.DB, org *account.Org, people []*
 		if _, err := db.PublishRound(ctx, org.ID, round.ID, nil); err != nil {
 			return err
 		}
-		proposed = append(proposed, cs...)
+		// The round's circles were made and published together, so they
+		// are at the same version: one read gives it, and one more all of
+		// them as published.
+		formed, err := db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: round.ID})
+		if err != nil {
+			return err
+		}
+		_, version, err := db.FindVersionedCircle(ctx, org.ID, formed[0].ID)
+		if err != nil {
+			return err
+		}
+		byID := map[string]program.Circle{}
+		for _, c := range formed {
+			byID[c.ID] = c
+		}
+		for _, c := range cs {
+			published = append(published, versioned{byID[c.ID], version})
+		}
 	}
-	log.Info("demo: rounds published", "circles", len(proposed), "took", time.Since(start).Round(time.Millisecond))
+	log.Info("demo: rounds published", "circles", len(published), "took", time.Since(start).Round(time.Millisecond))
 
 	rules, err := live.FindGroundRules(ctx, org.ID)
 	if err != nil {
@@ -379,18 +396,18 @@ func loadLarge(ctx context.Context, live *store.DB, org *account.Org, people []*
 			h.now = live.Now()
 			h.db, h.at = backdate(live)
 			for i := range next {
-				if err := h.circle(ctx, i, &proposed[i], plan[i]); err != nil {
+				if err := h.circle(ctx, i, &published[i].Circle, published[i].version, plan[i]); err != nil {
 					cancel(fmt.Errorf("circle %d: %w", i, err))
 					return
 				}
-				if n := done.Add(1); n%int64(max(1, len(proposed)/10)) == 0 {
-					log.Info("demo: circles' histories", "done", n, "of", len(proposed), "took", time.Since(start).Round(time.Millisecond))
+				if n := done.Add(1); n%int64(max(1, len(published)/10)) == 0 {
+					log.Info("demo: circles' histories", "done", n, "of", len(published), "took", time.Since(start).Round(time.Millisecond))
 				}
 			}
 		})
 	}
 feed:
-	for i := range proposed {
+	for i := range published {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -402,7 +419,7 @@ feed:
 	if err := context.Cause(ctx); err != nil {
 		return err
 	}
-	log.Info("demo: large organisation loaded", "people", len(roster)+len(people), "circles", len(proposed),
+	log.Info("demo: large organisation loaded", "people", len(roster)+len(people), "circles", len(published),
 		"took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
@@ -426,6 +443,12 @@ var reasons = []string{
 	"You share an interest in coaching others.",
 }
 
+// versioned is a circle as read at a version.
+type versioned struct {
+	program.Circle
+	version int
+}
+
 // history writes circles' histories through its own backdated handle.
 type history struct {
 	live          *store.DB
@@ -441,7 +464,7 @@ type history struct {
 // opt-ins and reminder settings, their answers since it was published,
 // and unless it is pending, the ground rules; unless it is fresh too, its
 // agreement, schedule, meetings held, commitments and posts.
-func (h *history) circle(ctx context.Context, i int, c *program.Circle, lc largeCircle) error {
+func (h *history) circle(ctx context.Context, i int, c *program.Circle, version int, lc largeCircle) error {
 	db, at := h.db, h.at
 	members, pair := c.UserIDs(), lc.pair
 	programID := h.groups
@@ -474,10 +497,10 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, lc large
 	}
 	if pending(i) {
 		// The last member has not answered yet.
-		_, _, err := acceptAll(ctx, db, c.OrgID, c.ID, members[:len(members)-1])
+		_, err := acceptAll(ctx, db, c, version, members[:len(members)-1])
 		return err
 	}
-	active, version, err := acceptAll(ctx, db, c.OrgID, c.ID, members)
+	version, err := acceptAll(ctx, db, c, version, members)
 	if err != nil {
 		return err
 	}
@@ -505,7 +528,7 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, lc large
 	}
 	// Acknowledging the rules leaves the circle's version where the
 	// answers left it, and it has no agreement yet: nothing to read again.
-	ag := &agreement{db: db, st: &store.AgreementState{Circle: active, Version: version}}
+	ag := &agreement{db: db, st: &store.AgreementState{Circle: c, Version: version}}
 	at(5*week + 3*day)
 	if err := ag.propose(ctx, members[0], body, "Our first draft, from the template and our first meeting."); err != nil {
 		return err
