@@ -350,6 +350,9 @@ func loadLarge(ctx context.Context, live *store.DB, org *account.Org, people []*
 			}
 			cs = append(cs, c)
 		}
+		if len(cs) == 0 {
+			continue
+		}
 		at(8 * week)
 		round, err := db.SaveProposal(ctx, org.ID, p.ID, "", cs, nil)
 		if err != nil {

@@ -208,3 +208,27 @@ func checkLargeCircle(t *testing.T, db *store.DB, c program.Circle) string {
 	}
 	return "lived"
 }
+
+func TestLoadLargeFewCircles(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		l       demo.Large
+		wantErr bool
+	}{
+		{demo.Large{People: 5}, false},              // no circle at all
+		{demo.Large{People: 12, Circles: 1}, false}, // one pair, no group
+		{demo.Large{People: 3, Circles: 2}, true},   // a group and a pair need at least six
+	} {
+		db := storetest.Open(t, storetest.SQLiteURL(t), store.WithOutbox(&storetest.Outbox{}), store.WithScheduler(&storetest.Jobs{}))
+		r, err := demo.LoadLarge(ctx, db, tt.l)
+		if tt.wantErr {
+			if err == nil {
+				t.Errorf("%+v: loaded %+v, want an error for too few people", tt.l, r)
+			}
+			continue
+		}
+		if err != nil || r.People != 40+tt.l.People {
+			t.Errorf("%+v: %+v, %v", tt.l, r, err)
+		}
+	}
+}
