@@ -6,6 +6,7 @@
 //	holdspace match            propose circles for a participants file
 //	holdspace bench match      measure the matching engine
 //	holdspace bench live       measure the meeting room's live updates
+//	holdspace bench pages      measure the pages and the API at 40 and 10,040 people
 package main
 
 import (
@@ -52,6 +53,7 @@ Usage:
                               propose circles or pairs for a participants file
   holdspace bench match       measure the matching engine on generated instances
   holdspace bench live        measure the meeting room's live updates (SSE) against a minimal broadcaster
+  holdspace bench pages       measure every main page and API list at 40 and 10,040 people against a bare handler
   holdspace version           print the version
 
 Run "holdspace serve --demo" to try it with a demo organisation.
@@ -71,6 +73,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "match":
 		return matchCommand(ctx, args[1:], stdin, stdout, stderr)
 	case "bench":
+		if len(args) > 1 && args[1] == "pages" {
+			return benchPages(ctx, args[2:], stdout, stderr)
+		}
 		return benchCommand(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "holdspace", version)

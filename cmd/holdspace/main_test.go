@@ -233,6 +233,7 @@ func TestMalformedSettingNamed(t *testing.T) {
 		"HOLDSPACE_LOG_LEVEL":        "loud",
 		"HOLDSPACE_SHUTDOWN_TIMEOUT": "soon",
 		"HOLDSPACE_DEMO":             "maybe",
+		"HOLDSPACE_DEMO_SIZE":        "lots",
 		"HOLDSPACE_SMTP_URL":         "http://mail",
 	}
 	for env, val := range tests {

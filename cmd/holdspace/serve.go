@@ -83,13 +83,23 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	return nil
 }
 
-func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := loadConfig("serve", args, getenv, stdout)
-	if err != nil {
-		return err
-	}
-	logger := newLogger(cfg, stderr)
+// app is Holdspace wired together, before anything in it runs: the store,
+// the services, the job queue, the live relay and the HTTP handler with
+// the JSON API inside. serve starts it and listens; bench pages drives
+// the same handler.
+type app struct {
+	db      *store.DB
+	svc     *service.Services
+	hub     *live.Hub
+	relay   *live.Relay
+	queue   *queue.Queue
+	api     *api.API
+	handler http.Handler
+}
 
+// newApp opens the store and builds everything on it; mail goes to
+// mailLog unless cfg names an SMTP server. The caller closes a.db.
+func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, mailLog io.Writer) (a *app, err error) {
 	// The store puts jobs (mail, reminders) in the queue inside its own
 	// transactions, and the queue's workers need the store's connection
 	// and the services built on the store. The inserting side of the
@@ -97,22 +107,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// store opens with it; the working side comes after the services.
 	engine, err := store.ParseURL(cfg.DatabaseURL)
 	if err != nil {
-		return usageError{fmt.Errorf("configuration: HOLDSPACE_DATABASE_URL: %w", err)}
+		return nil, usageError{fmt.Errorf("configuration: HOLDSPACE_DATABASE_URL: %w", err)}
 	}
 	jobs, err := queue.NewInserter(engine)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	db, err := openStore(ctx, cfg, store.WithOutbox(jobs), store.WithScheduler(jobs))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer db.Close()
+	defer func() {
+		if err != nil {
+			db.Close()
+		}
+	}()
 
-	var sender mail.Sender = mail.NewLog(stderr)
+	var sender mail.Sender = mail.NewLog(mailLog)
 	if cfg.SMTPURL != "" {
 		if sender, err = mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom); err != nil {
-			return usageError{fmt.Errorf("configuration: HOLDSPACE_SMTP_URL: %w", err)}
+			return nil, usageError{fmt.Errorf("configuration: HOLDSPACE_SMTP_URL: %w", err)}
 		}
 	} else {
 		logger.Info("HOLDSPACE_SMTP_URL is unset: emails are written to the log instead of being sent")
@@ -121,7 +135,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// upkeep), so the services exist before the queue that runs them.
 	box, err := openSeal(cfg, db.Engine(), logger)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Meeting rooms: one hub per process feeds the open pages; the broker
 	// carries "room changed" to every instance (LISTEN/NOTIFY on
@@ -130,7 +144,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var broker live.Broker = live.NewLocal()
 	if db.Engine() == store.Postgres {
 		if broker, err = live.NewPostgres(live.PostgresConfig{DB: db.WriteDB(), URL: cfg.DatabaseURL, Logger: logger}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	svc := service.New(service.Config{DB: db, BaseURL: cfg.BaseURL, Logger: logger, Limiter: accounts.NewLimiter(6*time.Second, 10),
@@ -138,7 +152,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	relay := live.NewRelay(hub, broker, web.RoomEvents(svc.Meetings), logger)
 	workers := river.NewWorkers()
 	if err := svc.Circles.Workers(workers); err != nil {
-		return err
+		return nil, err
 	}
 	upkeep := river.NewPeriodicJob(river.PeriodicInterval(circles.UpkeepEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return circles.UpkeepJob{}, nil },
@@ -146,12 +160,56 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	q, err := queue.New(queue.Config{Engine: db.Engine(), DB: db.WriteDB(), PostgresURL: cfg.DatabaseURL, Sender: sender, Logger: logger,
 		JobWorkers: workers, PeriodicJobs: []*river.PeriodicJob{upkeep}})
 	if err != nil {
+		return nil, err
+	}
+	jsonAPI := api.New(api.Deps{Services: svc, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
+		ClientIP: web.ClientIP(cfg.TrustProxy), Hub: hub})
+	srv, err := web.NewServer(web.Deps{
+		DB: db, Services: svc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: prometheus.NewRegistry(),
+		Version: version, Hub: hub, API: jsonAPI,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &app{db: db, svc: svc, hub: hub, relay: relay, queue: q, api: jsonAPI, handler: srv}, nil
+}
+
+// runRelay feeds the open room pages until the returned stop is called.
+func (a *app) runRelay(ctx context.Context, logger *slog.Logger) (stop func()) {
+	relayCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := a.relay.Run(relayCtx); err != nil {
+			logger.Error("live relay stopped", "err", err)
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// loadDemo loads the demo organisation, at the size cfg asks for.
+func loadDemo(ctx context.Context, cfg *config.Config, db *store.DB, logger *slog.Logger) (*demo.Result, error) {
+	if cfg.DemoSize > 0 {
+		return demo.LoadLarge(ctx, db, demo.Large{People: cfg.DemoSize, Logger: logger})
+	}
+	return demo.Load(ctx, db)
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig("serve", args, getenv, stdout)
+	if err != nil {
 		return err
 	}
+	logger := newLogger(cfg, stderr)
+	a, err := newApp(ctx, cfg, logger, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
 	defer func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 		defer cancel()
-		if err := q.Stop(stopCtx); err != nil {
+		if err := a.queue.Stop(stopCtx); err != nil {
 			logger.Warn("stop job queue", "err", err)
 		}
 	}()
@@ -161,46 +219,28 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// schedules wait in the queue until then.
 	var loaded *demo.Result
 	if cfg.Demo {
-		if loaded, err = demo.Load(ctx, db); err != nil {
+		if loaded, err = loadDemo(ctx, cfg, a.db, logger); err != nil {
 			return fmt.Errorf("load demo: %w", err)
 		}
 	}
-	if err := q.Start(ctx); err != nil {
+	if err := a.queue.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}
-	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
-	relayDone := make(chan struct{})
-	go func() {
-		defer close(relayDone)
-		if err := relay.Run(relayCtx); err != nil {
-			logger.Error("live relay stopped", "err", err)
-		}
-	}()
-	defer func() { stopRelay(); <-relayDone }()
-
-	reg := prometheus.NewRegistry()
-	srv, err := web.NewServer(web.Deps{
-		DB: db, Services: svc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: reg, Version: version, Hub: hub,
-		API: api.New(api.Deps{Services: svc, Logger: logger, Secure: cfg.Secure(), CookieName: auth.CookieName(cfg.Secure()),
-			ClientIP: web.ClientIP(cfg.TrustProxy), Hub: hub}),
-	})
-	if err != nil {
-		return err
-	}
+	defer a.runRelay(ctx, logger)()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	logger.Info("holdspace is listening", "addr", ln.Addr().String(), "database", db.Engine(), "version", version)
+	logger.Info("holdspace is listening", "addr", ln.Addr().String(), "database", a.db.Engine(), "version", version)
 	fmt.Fprintf(stdout, "Holdspace is running at %s\n", localURL(cfg, ln.Addr()))
 	if loaded != nil {
 		if loaded.Created {
@@ -217,14 +257,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	swept := make(chan struct{})
 	go func() {
 		defer close(swept)
-		sweep(sweepCtx, db, logger, time.Hour)
+		sweep(sweepCtx, a.db, logger, time.Hour)
 	}()
 	defer func() { stopSweep(); <-swept }()
 
 	// Open room streams never end by themselves: closing the hub ends them
 	// when shutdown begins, and their pages reconnect to another instance
 	// or to this one when it is back.
-	hs.RegisterOnShutdown(hub.Close)
+	hs.RegisterOnShutdown(a.hub.Close)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

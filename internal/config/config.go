@@ -30,6 +30,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	TrustProxy      bool
 	Demo            bool
+	// DemoSize is how many people the demo adds to Northwind's forty.
+	DemoSize int
 	// SecretKey seals private reflections; nil means the key file next to
 	// an SQLite database.
 	SecretKey []byte
@@ -132,7 +134,22 @@ var settings = []setting{
 		c.Demo = b
 		return nil
 	}},
+	// It comes after demo, which it needs.
+	{"demo-size", "HOLDSPACE_DEMO_SIZE", "0", "with -demo, this many more people in the demo organisation (with a circle for about every seven of them), to try Holdspace at scale; 0 keeps its 40", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > MaxDemoSize {
+			return fmt.Errorf("must be a number of people from 0 to %d", MaxDemoSize)
+		}
+		if n > 0 && !c.Demo {
+			return errors.New("needs -demo (HOLDSPACE_DEMO=true)")
+		}
+		c.DemoSize = n
+		return nil
+	}},
 }
+
+// MaxDemoSize bounds HOLDSPACE_DEMO_SIZE: a demo, not a load test.
+const MaxDemoSize = 100_000
 
 func splitHostPort(addr string) (string, int, error) {
 	i := strings.LastIndexByte(addr, ':')

@@ -15,6 +15,11 @@ import (
 	"github.com/holdspace/holdspace/internal/store"
 )
 
+const (
+	day  = 24 * time.Hour
+	week = 7 * day
+)
+
 // autumnName is the demo's earlier program, whose circles have been
 // meeting for a few weeks.
 const autumnName = "Leadership circles, autumn"
@@ -50,17 +55,9 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 			return nil
 		}
 	}
-	all, _, err := db.FindUsers(ctx, org.ID, store.UserFilter{})
+	byKey, err := rosterUsers(ctx, db, org.ID)
 	if err != nil {
 		return err
-	}
-	byKey := map[string]*account.User{}
-	for i := range all {
-		for _, r := range roster {
-			if all[i].Email == r.key+"@northwind.example" {
-				byKey[r.key] = &all[i]
-			}
-		}
 	}
 	for _, dc := range autumnCircles {
 		for _, k := range dc.members {
@@ -74,11 +71,8 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	// From here on db is a handle on the same database whose clock at
 	// sets back, so that the circle's history has plausible dates; live
 	// keeps the real time.
-	var ago time.Duration
 	live := db
-	db = live.WithClock(func() time.Time { return now.Add(-ago) })
-	at := func(d time.Duration) { ago = d }
-	week := 7 * 24 * time.Hour
+	db, at := backdate(live)
 
 	at(10 * week)
 	p := &program.Program{OrgID: org.ID, Name: autumnName, Format: program.FormatGroup, Cadence: program.Fortnightly,
@@ -116,10 +110,12 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	}
 	at(6 * week)
 	for _, c := range formed {
-		for _, m := range c.Members {
-			if err := accept(ctx, db, org.ID, c.ID, m.UserID); err != nil {
-				return fmt.Errorf("demo circle: %w", err)
-			}
+		c, version, err := db.FindVersionedCircle(ctx, org.ID, c.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := acceptAll(ctx, db, c, version, c.UserIDs()); err != nil {
+			return fmt.Errorf("demo circle: %w", err)
 		}
 	}
 	for i, dc := range autumnCircles {
@@ -138,8 +134,7 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 	if err != nil {
 		return err
 	}
-	day := 24 * time.Hour
-	at(6*7*day - 2*time.Hour)
+	at(6*week - 2*time.Hour)
 	for _, k := range dc.members {
 		if !slices.Contains(dc.unacknowledged, k) {
 			if err := db.CreateAcknowledgement(ctx, c.OrgID, c.ID, byKey[k].ID, rules.Version); err != nil {
@@ -151,61 +146,39 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 		return nil
 	}
 	// Version 1, agreed by everyone in the first weeks.
-	at(5*7*day + 3*day)
+	at(5*week + 3*day)
+	ag, err := readAgreement(ctx, db, c)
+	if err != nil {
+		return err
+	}
 	first := byKey[dc.members[0]]
-	if err := propose(ctx, db, c, first.ID, agreementV1, "Our first draft, from the template and our first meeting."); err != nil {
+	if err := ag.propose(ctx, first.ID, agreementV1, "Our first draft, from the template and our first meeting."); err != nil {
 		return err
 	}
 	for i, k := range dc.members[1:] {
-		at(5*7*day - time.Duration(i)*day)
-		if err := consent(ctx, db, c, byKey[k].ID, 1); err != nil {
+		at(5*week - time.Duration(i)*day)
+		if err := ag.consent(ctx, byKey[k].ID, 1); err != nil {
 			return err
 		}
 	}
 	// Version 2, an amendment on lateness, waiting for two consents.
 	at(2 * day)
 	amender := byKey[dc.members[2]]
-	if err := propose(ctx, db, c, amender.ID, agreementV2, "Add how we handle lateness and cancelling at short notice."); err != nil {
+	if err := ag.propose(ctx, amender.ID, agreementV2, "Add how we handle lateness and cancelling at short notice."); err != nil {
 		return err
 	}
 	for _, k := range []string{dc.members[0], dc.members[4]} {
 		at(day)
-		if err := consent(ctx, db, c, byKey[k].ID, 2); err != nil {
+		if err := ag.consent(ctx, byKey[k].ID, 2); err != nil {
 			return err
 		}
 	}
 
-	// A fortnightly schedule in Berlin time that began five weeks ago;
-	// meetings held so far keep the roles the rotation gave them.
+	// A fortnightly schedule in Berlin time that began five weeks ago.
 	now := live.Now()
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return err
-	}
 	rule := calendar.Rule{Freq: calendar.Fortnightly, Weekday: time.Tuesday}
-	first0 := calendar.FirstOnOrAfter(rule, berlin, now.Add(-5*7*day).In(berlin), 15*60)
-	sched := &circle.Schedule{Rule: rule, Timezone: "Europe/Berlin", FirstStart: first0.UTC(), Duration: 90 * time.Minute,
-		VideoURL: "https://meet.northwind.example/autumn-circle-1"}
-	// The demo is alone with its database: no other change can come
-	// between reading the state and saving it.
-	st, err := live.FindCircleState(ctx, c.OrgID, c.ID)
-	if err != nil {
-		return err
-	}
-	st.Schedule = sched
-	var past, ahead []circle.Meeting
-	for _, start := range sched.Starts(sched.FirstStart, 3+circle.Upcoming) {
-		m := circle.Meeting{Original: start, Start: start, End: start.Add(sched.Duration), Status: circle.Scheduled}
-		if start.Before(now) {
-			past = append(past, m)
-		} else if len(ahead) < circle.Upcoming {
-			ahead = append(ahead, m)
-		}
-	}
-	past = circle.Rotate(st.Circle.UserIDs(), nil, past)
-	ahead = circle.Rotate(st.Circle.UserIDs(), past, ahead)
-	st.Meetings = append(past, ahead...)
-	if err := live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)); err != nil {
+	if err := keepSchedule(ctx, live, c, rule, "Europe/Berlin", 15*60, 90*time.Minute,
+		"https://meet.northwind.example/autumn-circle-1", now.Add(-5*week)); err != nil {
 		return err
 	}
 	if err := loadPastRooms(ctx, db, c, byKey, at, now); err != nil {
@@ -285,16 +258,69 @@ We come to every meeting we can. If we can't, we tell the circle a day ahead.
 We start on time, even if someone is missing; whoever is late joins quietly at the next turn.
 Cancelling within two hours is fine when life happens — send a note in the circle's space.`
 
-// loadPastRooms gives the meetings already held their rooms, ended: who
-// came (one member missed one), who presented — so the fairness hint has
-// a history — all as the meetings' own times.
+// loadPastRooms gives the autumn circle's meetings already held their
+// rooms, with Northwind's presenters.
 func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey map[string]*account.User, at func(time.Duration), now time.Time) error {
+	var presenters [][]string
+	for _, keys := range [][]string{{"nina", "tom"}, {"fatima", "noah"}, {"maya", "nina"}} {
+		var ids []string
+		for _, k := range keys {
+			ids = append(ids, byKey[k].ID)
+		}
+		presenters = append(presenters, ids)
+	}
+	return holdRooms(ctx, db, c, at, now, room.DefaultSettings(room.Council), presenters, nil)
+}
+
+// keepSchedule gives c a schedule by rule at minute of the day in tz,
+// whose first meeting was the first on or after since: the meetings held
+// so far keep the roles the rotation gave them, and those ahead get
+// theirs and their reminders. It writes through live, which keeps the
+// real time.
+func keepSchedule(ctx context.Context, live *store.DB, c *program.Circle, rule calendar.Rule, tz string, minute int,
+	length time.Duration, videoURL string, since time.Time) error {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return err
+	}
+	now := live.Now()
+	first := calendar.FirstOnOrAfter(rule, loc, since.In(loc), minute)
+	sched := &circle.Schedule{Rule: rule, Timezone: tz, FirstStart: first.UTC(), Duration: length, VideoURL: videoURL}
+	// The demo is alone with its database: no other change can come
+	// between reading the state and saving it.
+	st, err := live.FindCircleState(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return err
+	}
+	st.Schedule = sched
+	var past, ahead []circle.Meeting
+	for _, start := range sched.Starts(sched.FirstStart, int(now.Sub(first)/week)+1+circle.Upcoming) {
+		m := circle.Meeting{Original: start, Start: start, End: start.Add(sched.Duration), Status: circle.Scheduled}
+		if start.Before(now) {
+			past = append(past, m)
+		} else if len(ahead) < circle.Upcoming {
+			ahead = append(ahead, m)
+		}
+	}
+	past = circle.Rotate(st.Circle.UserIDs(), nil, past)
+	ahead = circle.Rotate(st.Circle.UserIDs(), past, ahead)
+	st.Meetings = append(past, ahead...)
+	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now))
+}
+
+// holdRooms gives c's meetings already held their rooms, ended, as the
+// meetings' own times: the i-th held meeting had presenters[i] (there are
+// no more rooms than presenters) and, when notes has one, notes[i] as its
+// shared note; every member checked in and answered the closing question
+// (but one missed the second meeting), and the others gave each presenter
+// counsel — so the fairness hint has a history.
+func holdRooms(ctx context.Context, db *store.DB, c *program.Circle, at func(time.Duration), now time.Time,
+	settings room.Settings, presenters [][]string, notes []string) error {
 	meetings, err := db.FindMeetings(ctx, c.OrgID, c.ID)
 	if err != nil {
 		return err
 	}
 	members := c.UserIDs()
-	presenters := [][]string{{"nina", "tom"}, {"fatima", "noah"}, {"maya", "nina"}}
 	closingAnswers := [][2]string{
 		{"yes", ""},
 		{"yes", "The questions before counsel helped me see it differently."},
@@ -309,14 +335,11 @@ func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey m
 		if !m.End.Before(now) || held >= len(presenters) {
 			continue
 		}
-		st, err := room.New(room.DefaultSettings(room.Council), members, m.FacilitatorID, m.TimekeeperID)
+		st, err := room.New(settings, members, m.FacilitatorID, m.TimekeeperID)
 		if err != nil {
 			return err
 		}
-		var ids []string
-		for _, k := range presenters[held] {
-			ids = append(ids, byKey[k].ID)
-		}
+		ids := presenters[held]
 		steps := []room.Command{{Kind: room.CmdPresenters, Presenters: ids}, {Kind: room.CmdStart}, {Kind: room.CmdEnd}}
 		for i, cmd := range steps {
 			cmd.Version, cmd.By = st.Version, m.FacilitatorID
@@ -348,16 +371,22 @@ func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey m
 				return err
 			}
 		}
-		// Counsel: two offers for each presenter, from the others.
+		// Counsel: up to two offers for each presenter, from the others.
 		at(now.Sub(m.Start.Add(40 * time.Minute)))
 		for j, p := range ids {
-			for k := range 2 {
+			for k := range min(2, len(members)-1) {
 				// One to three places after the presenter: never themselves.
-				author := members[(slices.Index(members, p)+1+k+j)%len(members)]
+				author := members[(slices.Index(members, p)+1+(k+j)%(len(members)-1))%len(members)]
 				body := demoOffers[(2*held+2*j+k)%len(demoOffers)]
 				if err := db.CreateOffer(ctx, c.OrgID, m.ID, &room.Offer{PresenterID: p, AuthorID: author, Body: body}); err != nil {
 					return err
 				}
+			}
+		}
+		if held < len(notes) && notes[held] != "" {
+			at(now.Sub(m.End.Add(-5 * time.Minute)))
+			if _, err := db.SaveNote(ctx, c.OrgID, m.ID, m.TimekeeperID, notes[held], 0); err != nil {
+				return err
 			}
 		}
 		held++
@@ -377,49 +406,92 @@ var demoOffers = []string{
 	"What's the smallest version of this conversation you could have this week?",
 }
 
+// backdate returns a handle on live's database whose clock at sets back
+// from now, so that a history written through it has plausible dates.
+// Each writer takes its own.
+func backdate(live *store.DB) (db *store.DB, at func(ago time.Duration)) {
+	now := live.Now()
+	var ago time.Duration
+	return live.WithClock(func() time.Time { return now.Add(-ago) }), func(d time.Duration) { ago = d }
+}
+
 // The demo is alone with its database: nothing changes a circle between
 // reading it and saving a change decided on it, and it sends no email.
 
-// accept has userID accept a published circle.
-func accept(ctx context.Context, db *store.DB, orgID, circleID, userID string) error {
-	c, version, err := db.FindVersionedCircle(ctx, orgID, circleID)
-	if err != nil {
-		return err
+// acceptAll has each of userIDs accept c, published and read at version,
+// in turn. c is kept in step with the answers written; it returns the
+// version they leave the circle at.
+func acceptAll(ctx context.Context, db *store.DB, c *program.Circle, version int, userIDs []string) (int, error) {
+	for _, id := range userIDs {
+		if _, err := c.Respond(id, true, db.Now().UTC().Truncate(time.Microsecond)); err != nil {
+			return 0, err
+		}
+		if err := db.RespondToCircle(ctx, c, version, id, "", nil); err != nil {
+			return 0, err
+		}
+		version++ // each answer moves the circle's version on
 	}
-	if _, err := c.Respond(userID, true, db.Now().UTC().Truncate(time.Microsecond)); err != nil {
-		return err
-	}
-	return db.RespondToCircle(ctx, c, version, userID, "", nil)
+	return version, nil
 }
 
-// propose has userID propose body for c's working agreement.
-func propose(ctx context.Context, db *store.DB, c *program.Circle, userID, body, note string) error {
-	st, err := db.FindAgreementState(ctx, c.OrgID, c.ID)
-	if err != nil {
-		return err
-	}
-	p, err := circle.Propose(st.Versions, st.Circle.UserIDs(), userID, body)
-	if err != nil {
-		return err
-	}
-	_, err = db.ProposeAgreement(ctx, st, userID, body, note, p, nil)
-	return err
+// agreement is a circle's working agreement as the demo writes it: read
+// once, and kept in step with each proposal and consent written through
+// db.
+type agreement struct {
+	db *store.DB
+	st *store.AgreementState
 }
 
-// consent has userID consent to version of c's working agreement.
-func consent(ctx context.Context, db *store.DB, c *program.Circle, userID string, version int) error {
+func readAgreement(ctx context.Context, db *store.DB, c *program.Circle) (*agreement, error) {
 	st, err := db.FindAgreementState(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &agreement{db: db, st: st}, nil
+}
+
+// propose has userID propose body for the circle's working agreement.
+func (a *agreement) propose(ctx context.Context, userID, body, note string) error {
+	p, err := circle.Propose(a.st.Versions, a.st.Circle.UserIDs(), userID, body)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(st.Versions, func(v circle.AgreementVersion) bool { return v.Version == version })
+	v, err := a.db.ProposeAgreement(ctx, a.st, userID, body, note, p, nil)
+	if err != nil {
+		return err
+	}
+	for i := range a.st.Versions {
+		if slices.Contains(p.Withdraw, a.st.Versions[i].Version) {
+			a.st.Versions[i].Status = circle.AgreementWithdrawn
+		}
+	}
+	a.st.Versions = append([]circle.AgreementVersion{*v}, a.st.Versions...)
+	a.st.Version++
+	return nil
+}
+
+// consent has userID consent to version of the circle's working agreement.
+func (a *agreement) consent(ctx context.Context, userID string, version int) error {
+	i := slices.IndexFunc(a.st.Versions, func(v circle.AgreementVersion) bool { return v.Version == version })
 	if i < 0 {
 		return fmt.Errorf("no version %d", version)
 	}
-	adopt, err := circle.AfterConsent(&st.Versions[i], st.Circle.UserIDs(), userID)
+	adopt, err := circle.AfterConsent(&a.st.Versions[i], a.st.Circle.UserIDs(), userID)
 	if err != nil {
 		return err
 	}
-	_, err = db.ConsentToAgreement(ctx, st, userID, version, adopt, nil)
-	return err
+	v, err := a.db.ConsentToAgreement(ctx, a.st, userID, version, adopt, nil)
+	if err != nil {
+		return err
+	}
+	if adopt {
+		for j := range a.st.Versions {
+			if a.st.Versions[j].Status == circle.AgreementAdopted {
+				a.st.Versions[j].Status = circle.AgreementSuperseded
+			}
+		}
+	}
+	a.st.Versions[i] = *v
+	a.st.Version++
+	return nil
 }

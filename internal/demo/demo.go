@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/holdspace/holdspace/internal/account"
@@ -79,6 +80,12 @@ type Result struct {
 
 // Load creates the demo organisation unless it exists already.
 func Load(ctx context.Context, db *store.DB) (*Result, error) {
+	return load(ctx, db, Large{})
+}
+
+// load creates Northwind with the people l adds, or completes what an
+// earlier load left out.
+func load(ctx context.Context, db *store.DB, l Large) (*Result, error) {
 	if u, err := db.FindUserByEmail(ctx, AdminEmail); err == nil {
 		org, err := db.FindOrgByID(ctx, u.OrgID)
 		if err != nil {
@@ -89,18 +96,21 @@ func Load(ctx context.Context, db *store.DB) (*Result, error) {
 		if err := completePrograms(ctx, db, org); err != nil {
 			return nil, err
 		}
+		if err := checkLarge(ctx, db, org, l); err != nil {
+			return nil, err
+		}
 		return &Result{Org: org}, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
 	// One hash for everyone: the demo's people share a password, and
-	// hashing forty times would slow start-up for nothing.
+	// hashing for each of them would slow start-up for nothing.
 	hash, err := account.HashPassword(Password)
 	if err != nil {
 		return nil, err
 	}
 	ids := map[string]string{}
-	users := make([]*account.User, 0, len(roster))
+	users := make([]*account.User, 0, len(roster)+l.People)
 	for _, p := range roster {
 		u := &account.User{Name: p.name, Email: p.key + "@northwind.example", Department: p.dept, Timezone: p.tz,
 			Level: p.level, Role: account.RoleMember, Status: account.StatusActive, PasswordHash: hash}
@@ -115,18 +125,49 @@ func Load(ctx context.Context, db *store.DB) (*Result, error) {
 			u.ManagerID = ids[m]
 		}
 	}
+	more := l.people(ids, hash)
+	users = append(users, more...)
+	start := time.Now()
 	org, err := db.CreateOrg(ctx, OrgName, users[0], users[1:]...)
 	if err != nil {
 		if _, ferr := db.FindUserByEmail(ctx, AdminEmail); ferr == nil {
 			// Another instance loaded it at the same moment.
-			return Load(ctx, db)
+			return load(ctx, db, l)
 		}
 		return nil, fmt.Errorf("create demo org: %w", err)
+	}
+	if len(more) > 0 {
+		l.logger().Info("demo: people created", "people", len(users), "took", time.Since(start).Round(time.Millisecond))
 	}
 	if err := completePrograms(ctx, db, org); err != nil {
 		return nil, fmt.Errorf("load demo programs: %w", err)
 	}
+	if len(more) > 0 {
+		if err := loadLarge(ctx, db, org, more, l); err != nil {
+			return nil, fmt.Errorf("load large demo: %w", err)
+		}
+	}
 	return &Result{Org: org, Created: true, People: len(users)}, nil
+}
+
+// rosterUsers finds Northwind's own people by their addresses, whatever
+// else the organisation holds. A person missing, or moved to another
+// organisation, is left out.
+func rosterUsers(ctx context.Context, db *store.DB, orgID string) (map[string]*account.User, error) {
+	byKey := map[string]*account.User{}
+	for _, p := range roster {
+		u, err := db.FindUserByEmail(ctx, p.key+"@northwind.example")
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.OrgID == orgID {
+			byKey[p.key] = u
+		}
+	}
+	return byKey, nil
 }
 
 // completePrograms loads the demo programs when the organisation has none.
@@ -138,22 +179,16 @@ func completePrograms(ctx context.Context, db *store.DB, org *account.Org) error
 	if len(progs) > 0 {
 		return loadCircles(ctx, db, org)
 	}
-	all, _, err := db.FindUsers(ctx, org.ID, store.UserFilter{})
+	byKey, err := rosterUsers(ctx, db, org.ID)
 	if err != nil {
 		return err
 	}
-	byEmail := map[string]*account.User{}
-	for i := range all {
-		byEmail[all[i].Email] = &all[i]
+	if len(byKey) != len(roster) {
+		return nil // people were changed by hand; leave the demo as it is
 	}
 	users := make([]*account.User, 0, len(roster))
 	for _, p := range roster {
-		if u := byEmail[p.key+"@northwind.example"]; u != nil {
-			users = append(users, u)
-		}
-	}
-	if len(users) != len(roster) {
-		return nil // people were changed by hand; leave the demo as it is
+		users = append(users, byKey[p.key])
 	}
 	if err := loadPrograms(ctx, db, org, users); err != nil {
 		return err

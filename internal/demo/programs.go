@@ -17,6 +17,9 @@ var topics = []string{
 	"Strategic thinking", "Hiring well",
 }
 
+// springName is the program open for opt-in now.
+const springName = "Leadership circles, spring"
+
 // loadPrograms opens two programs and opts most demo people in, so that a
 // newcomer can propose matches straight away. A few people are left out
 // so that opting in can be tried too.
@@ -28,7 +31,7 @@ func loadPrograms(ctx context.Context, db *store.DB, org *account.Org, users []*
 	}
 	now := db.Now()
 	admin := users[0]
-	circles := &program.Program{OrgID: org.ID, Name: "Leadership circles, spring", Format: program.FormatGroup,
+	circles := &program.Program{OrgID: org.ID, Name: springName, Format: program.FormatGroup,
 		Purpose:    "Small circles of peers from different teams who meet every two weeks to work on real leadership challenges, using the council model: check in, present, ask, counsel, commit.",
 		OptInOpens: now.AddDate(0, 0, -7), OptInCloses: now.AddDate(0, 0, 21), CreatedBy: admin.ID}
 	circles.Defaults()
