@@ -31,9 +31,15 @@ func TestLoadLarge(t *testing.T) {
 		if err != nil || again.Created {
 			t.Fatalf("second load: %+v, %v", again, err)
 		}
-		people, total, err := db.FindUsers(ctx, r.Org.ID, store.UserFilter{})
-		if err != nil || total != 340 {
+		people, _, err := db.FindUsers(ctx, r.Org.ID, store.UserFilter{})
+		if total := len(people); err != nil || total != 340 {
 			t.Fatalf("%d people after two loads (%v)", total, err)
+		}
+		// Everyone is found by name in the directory's search.
+		for _, p := range people[:20] {
+			if n, err := db.CountUsers(ctx, r.Org.ID, store.UserFilter{Query: p.Name}); err != nil || n < 1 {
+				t.Errorf("searching %q finds %d (%v)", p.Name, n, err)
+			}
 		}
 		checkPeople(t, people)
 
