@@ -243,6 +243,10 @@ func benchOrg(ctx context.Context, o pagesOptions, e benchEngine, extra int) (*o
 	if err != nil {
 		return nil, fmt.Errorf("load demo: %w", err)
 	}
+	// As serve does after loading the demo.
+	if err := a.db.Optimize(ctx); err != nil {
+		return nil, err
+	}
 	out := &orgPages{people: loaded.People, loaded: time.Since(start)}
 	defer a.runRelay(ctx, logger)()
 

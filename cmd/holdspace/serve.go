@@ -222,6 +222,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if loaded, err = loadDemo(ctx, cfg, a.db, logger); err != nil {
 			return fmt.Errorf("load demo: %w", err)
 		}
+		if err := a.db.Optimize(ctx); err != nil {
+			return err
+		}
 	}
 	if err := a.queue.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)

@@ -95,6 +95,11 @@ func weeks(d time.Duration) string {
 // UpkeepAll runs Upkeep on every active circle; one failing circle does
 // not stop the others.
 func (s *Service) UpkeepAll(ctx context.Context) error {
+	// The hour's changes may have moved the planner's statistics: an
+	// import, a round published.
+	if err := s.DB.Optimize(ctx); err != nil {
+		return err
+	}
 	refs, err := s.DB.FindActiveCircles(ctx)
 	if err != nil {
 		return err
