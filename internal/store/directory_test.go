@@ -156,3 +156,53 @@ func TestSearchIndexBackfill(t *testing.T) {
 		}
 	})
 }
+
+// TestPeopleCounters: the counts the home page and the directory show are
+// kept by triggers through every change to a person: joining, accepting
+// an invitation, moving department.
+func TestPeopleCounters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
+		org, _ := mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		other, _ := mustCreateOrg(t, db, "Other", "boss@other.example")
+		for i, dept := range []string{"Sales", "Sales", "Finance"} {
+			email := fmt.Sprintf("p%d@acme.example", i)
+			if _, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: "P", Email: email, Department: dept},
+				store.Invite{TokenHash: "t" + email, Mail: queue.Mail(mail.Message{To: email})}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		counts := func() (int, int, []string, int) {
+			t.Helper()
+			total, invited, err := db.CountPeople(ctx, org.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			depts, err := db.FindDepartments(ctx, org.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sales, err := db.CountUsers(ctx, org.ID, store.UserFilter{Department: "Sales"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return total, invited, depts, sales
+		}
+		if total, invited, depts, sales := counts(); total != 4 || invited != 3 || !slices.Equal(depts, []string{"Finance", "Sales"}) || sales != 2 {
+			t.Errorf("after inviting: %d people, %d invited, %q, %d in Sales", total, invited, depts, sales)
+		}
+		if _, err := db.AcceptInvitation(ctx, "tp0@acme.example", "Pat", "UTC", "hash"); err != nil {
+			t.Fatal(err)
+		}
+		// Finance empties into Sales: the department goes from the list.
+		if _, err := db.WriteDB().ExecContext(ctx, db.Rebind(`UPDATE users SET department = 'Sales' WHERE email = $1`), "p2@acme.example"); err != nil {
+			t.Fatal(err)
+		}
+		if total, invited, depts, sales := counts(); total != 4 || invited != 2 || !slices.Equal(depts, []string{"Sales"}) || sales != 3 {
+			t.Errorf("after joining and moving: %d people, %d invited, %q, %d in Sales", total, invited, depts, sales)
+		}
+		if total, invited, _ := db.CountPeople(ctx, other.ID); total != 1 || invited != 0 {
+			t.Errorf("another organisation counts %d, %d", total, invited)
+		}
+	})
+}

@@ -6,3 +6,7 @@ import "context"
 func (db *DB) IndexEveryone(ctx context.Context) error {
 	return db.inTx(ctx, func(tx *Tx) error { return indexEveryone(ctx, tx) })
 }
+
+// Rebind rewrites q's placeholders for the engine, for tests that write
+// what no store method does.
+func (db *DB) Rebind(q string) string { return db.d.rebind(q) }

@@ -150,8 +150,21 @@ func ifSet(s, v string) string {
 }
 
 // CountUsers counts the people of orgID who match f (its cursors and
-// limit aside), from indexes.
+// limit aside): everyone, or a department, from the counts that triggers
+// keep; a search or a manager's reports from indexes.
 func (db *DB) CountUsers(ctx context.Context, orgID string, f UserFilter) (int, error) {
+	if len(people.QueryWords(f.Query)) == 0 && f.ManagerID == "" {
+		if f.Department == "" {
+			n, _, err := db.CountPeople(ctx, orgID)
+			return n, err
+		}
+		var n int
+		err := db.queryRow(ctx, `SELECT people FROM org_departments WHERE org_id = $1 AND name = $2`, orgID, f.Department).Scan(&n)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return 0, fmt.Errorf("count users: %w", err)
+		}
+		return n, nil
+	}
 	cond, args := f.where(orgID)
 	var n int
 	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE `+cond, args...).Scan(&n); err != nil {
@@ -276,11 +289,10 @@ func (db *DB) FindAdmins(ctx context.Context, orgID string) ([]account.User, err
 }
 
 // CountPeople counts the people of orgID, and those of them invited who
-// have not yet joined, without reading them.
+// have not yet joined, from the counts that triggers keep (org_people).
 func (db *DB) CountPeople(ctx context.Context, orgID string) (total, invited int, err error) {
-	err = db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'invited' THEN 1 ELSE 0 END), 0) FROM users WHERE org_id = $1`,
-		orgID).Scan(&total, &invited)
-	if err != nil {
+	err = db.queryRow(ctx, `SELECT people, invited FROM org_people WHERE org_id = $1`, orgID).Scan(&total, &invited)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return 0, 0, fmt.Errorf("count people: %w", err)
 	}
 	return total, invited, nil
@@ -330,7 +342,7 @@ func (db *DB) findUserMap(ctx context.Context, q string, args ...any) (map[strin
 
 // FindDepartments lists the departments in use in orgID.
 func (db *DB) FindDepartments(ctx context.Context, orgID string) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT DISTINCT department FROM users WHERE org_id = $1 AND department <> '' ORDER BY department`, orgID)
+	rows, err := db.query(ctx, `SELECT name FROM org_departments WHERE org_id = $1 ORDER BY name`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("find departments: %w", err)
 	}
