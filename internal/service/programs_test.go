@@ -361,6 +361,15 @@ func TestPrivacyAndTenancy(t *testing.T) {
 				t.Errorf("participant %s shown as %q of %q, want %q of %q", pt.UserID, pt.Name, pt.Department, u.Name, u.Department)
 			}
 		}
+		// Someone renamed moves to their new place in the list.
+		last := parts[len(parts)-1]
+		newName := "Aaa " + last.Name
+		if _, err := db.UpdateUser(ctx, w.admin.OrgID, last.UserID, store.UserUpdate{Name: &newName}); err != nil {
+			t.Fatal(err)
+		}
+		if first, err := w.programs.Participants(ctx, w.admin, p.ID, "", 1); err != nil || first.Participants[0].UserID != last.UserID {
+			t.Errorf("after renaming %s to %q, the list starts with %+v (%v)", last.Name, newName, first, err)
+		}
 		b, _ := json.Marshal(parts)
 		if strings.Contains(string(b), `"avoid"`) || strings.Contains(string(b), `"prefer"`) {
 			t.Errorf("the admin's view shows private lists: %s", b)

@@ -254,27 +254,29 @@ type Participant struct {
 }
 
 // FindParticipants lists one page of the people opted in to programID, by
-// name (then id), after the person with id after when it is set, and
+// name (then id, from the opt-ins' own copy of the name, which triggers
+// keep), after the person with id after when it is set, and
 // whether more follow; CountOptIns counts them all.
 func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after string, limit int) ([]Participant, bool, error) {
 	args := []any{orgID, programID}
 	cond := ""
 	if after != "" {
 		var name string
-		if err := db.queryRow(ctx, `SELECT LOWER(name) FROM users WHERE org_id = $1 AND id = $2`, orgID, after).Scan(&name); err != nil {
+		if err := db.queryRow(ctx, `SELECT sort_name FROM opt_ins WHERE org_id = $1 AND program_id = $2 AND user_id = $3`,
+			orgID, programID, after).Scan(&name); err != nil {
 			if errors.Is(err, ErrNotFound) {
 				return nil, false, nil
 			}
 			return nil, false, fmt.Errorf("find participants: %w", err)
 		}
 		args = append(args, name, after)
-		cond = ` AND (LOWER(u.name) > $3 OR (LOWER(u.name) = $3 AND u.id > $4))`
+		cond = ` AND (o.sort_name > $3 OR (o.sort_name = $3 AND o.user_id > $4))`
 	}
 	args = append(args, limit+1)
 	rows, err := db.query(ctx, `SELECT o.program_id, o.org_id, o.user_id, o.topics, o.goals, o.availability, o.format_pref, o.prefer,
 			o.avoid, o.snoozed, o.created_at, o.updated_at, `+userColumns+`
-		FROM users u JOIN opt_ins o ON o.program_id = $2 AND o.user_id = u.id AND o.org_id = u.org_id
-		WHERE u.org_id = $1`+cond+fmt.Sprintf(` ORDER BY LOWER(u.name), u.id LIMIT $%d`, len(args)), args...)
+		FROM opt_ins o JOIN users u ON u.org_id = o.org_id AND u.id = o.user_id
+		WHERE o.org_id = $1 AND o.program_id = $2`+cond+fmt.Sprintf(` ORDER BY o.sort_name, o.user_id LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("find participants: %w", err)
 	}
