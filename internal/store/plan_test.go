@@ -162,6 +162,7 @@ func readEverything(t *testing.T, db *DB) {
 		{RoundID: "round1"},
 		{RoundID: "round1", Limit: 20, Offset: 20},
 		{ProgramID: prog, Status: []program.CircleStatus{program.Active}, FewerThan: 4},
+		{ProgramID: prog, Status: []program.CircleStatus{program.Active}, FewerThan: 4, Limit: 24},
 	} {
 		must(db.FindCircles(ctx, org, f))
 		must(db.CountCircles(ctx, org, f))

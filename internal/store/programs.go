@@ -474,7 +474,7 @@ func (f CircleFilter) where(orgID string) (string, []any) {
 		where = append(where, "c.status IN ("+strings.Join(ph, ", ")+")")
 	}
 	if f.FewerThan > 0 {
-		add("(SELECT COUNT(*) FROM circle_members n WHERE n.org_id = c.org_id AND n.circle_id = c.id) < $%d", f.FewerThan)
+		add("(SELECT COUNT(*) FROM circle_members n WHERE n.circle_id = c.id) < $%d", f.FewerThan)
 	}
 	return strings.Join(where, " AND "), args
 }
@@ -505,7 +505,7 @@ func (db *DB) CountRoundCircles(ctx context.Context, orgID, roundID string) (map
 	// Only dissolved circles' members are counted: the others' are not
 	// asked for.
 	rows, err := db.query(ctx, `SELECT c.status, COUNT(*), COALESCE(SUM(CASE WHEN c.status = 'dissolved' THEN (SELECT COUNT(*)
-			FROM circle_members m WHERE m.org_id = c.org_id AND m.circle_id = c.id) ELSE 0 END), 0)
+			FROM circle_members m WHERE m.circle_id = c.id) ELSE 0 END), 0)
 		FROM circles c WHERE c.org_id = $1 AND c.round_id = $2 GROUP BY c.status`, orgID, roundID)
 	if err != nil {
 		return nil, 0, fmt.Errorf("count round circles: %w", err)
