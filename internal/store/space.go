@@ -161,12 +161,19 @@ func (db *DB) UpdateCommitment(ctx context.Context, orgID, circleID, id, userID 
 	return nil
 }
 
-// FindDepartures lists who left the circles of programID and their notes,
-// for the program's admins, newest first.
+// MaxDepartures is how many of the latest departures a program's page
+// lists.
+const MaxDepartures = 50
+
+// FindDepartures lists who left the circles of programID most recently,
+// at most MaxDepartures, and their notes, for the program's admins,
+// newest first. It walks the organisation's departures by date (few
+// beside its circles) rather than every circle of a large program.
 func (db *DB) FindDepartures(ctx context.Context, orgID, programID string) ([]circle.Departure, error) {
 	rows, err := db.query(ctx, `SELECT d.circle_id, d.user_id, u.name, d.note, d.left_at FROM circle_departures d
-		JOIN users u ON u.id = d.user_id AND u.org_id = d.org_id
-		WHERE d.org_id = $1 AND d.circle_id IN (SELECT c.id FROM circles c WHERE c.org_id = $1 AND c.program_id = $2) ORDER BY d.left_at DESC`, orgID, programID)
+		JOIN circles c ON c.id = d.circle_id
+		JOIN users u ON u.id = d.user_id
+		WHERE d.org_id = $1 AND c.program_id = $2 ORDER BY d.left_at DESC LIMIT $3`, orgID, programID, MaxDepartures)
 	if err != nil {
 		return nil, fmt.Errorf("find departures: %w", err)
 	}
