@@ -34,23 +34,63 @@
 //
 // People who can meet form time components: two people are linked when
 // their sets of possible meeting start minutes intersect (found by one
-// sweep over all intervals), and no group can span two components. A
-// component of up to 1,200 people (400 in inputs of more than 20,000) is
-// one block; a larger one is sorted by time of day and topics and cut
-// into blocks. Blocks are
-// solved in parallel, each with its own random stream, on a dense matrix
-// of pair scores and a bit matrix of pairwise compatibility:
+// sweep over all intervals), and no group can span two components.
+//
+// # Pairs
+//
+// For pairs (format "pair", or groups of exactly two) the engine finds
+// the optimum of the objective and proves it. The pairing is a
+// maximum-weight matching, by Edmonds' primal–dual blossom algorithm, of
+// the graph of pairs who may meet, each pair weighing C + w̃(i,j): w̃ is
+// w scaled by a power of two S and rounded to a whole number, and the
+// offset C is more than the number of participants times the largest
+// |w̃|, so that a matching with one pair more always weighs more. The
+// matching therefore places as many people as possible and then has the
+// highest total score, even where level gaps make scores negative. S is
+// the largest power of two that keeps every sum below 2^53 (2^31 for ten
+// thousand people with the default weights): any weight that is a
+// multiple of 1/S, as whole numbers, halves, quarters and the like are,
+// is taken exactly, and other weights are rounded by less than 1/S.
+//
+// A time component of up to PairWhole (20,000) people is paired as a
+// whole. Its graph holds tens of millions of pairs at ten thousand
+// people, so the matching is first found on a sparse part of it (each
+// person's best partners among people close in time of day and topics,
+// and every pair with a preference), and every other pair is then priced
+// against the optimal duals: a pair with negative slack, or one close to
+// tight, joins the graph and the matching is found again, until no pair
+// is left with negative slack, when the duals prove the matching optimal
+// on the whole graph. An odd component gets a dummy partner of weight C
+// for everyone, so that its graph has a perfect matching. The duals are
+// the certificate of Output.Certificate (see Certificate), which the
+// tests check, with code written apart from the engine, on every
+// pairing they make.
+//
+// A larger component is cut into blocks of 5,000 people, each paired
+// exactly, and augmenting paths on the component's full compatibility
+// graph then place whoever can still be placed, within a work bound that
+// realistic inputs do not reach; no certificate is given then.
+//
+// Pairs are not annealed: the budget and the seed do not change them.
+//
+// # Groups
+//
+// A component of up to 1,200 people (400 in inputs of more than 20,000)
+// is one block; a larger one is sorted by time of day and topics and cut
+// into blocks. Blocks are solved in parallel, each with its own random
+// stream, on a dense matrix of pair scores and a bit matrix of pairwise
+// compatibility:
 //
 //   - Blocks of at most 12 people are solved exactly, by dynamic
 //     programming over subsets.
-//   - Groups: a greedy construction (hardest people first, each seed
-//     gathering the compatible people who add most), a repair that places
-//     leftovers (insert, form new groups with spare members of larger
-//     groups, take someone's place who moves on, or re-solve the person
-//     with a few nearby groups exactly), simulated annealing with moves
-//     and best-of-group swaps proposed along each person's best partners
-//     (16 of them; all of them in blocks of up to 200 people), a pass
-//     that re-solves each group together with a neighbouring group
+//   - Larger blocks: a greedy construction (hardest people first, each
+//     seed gathering the compatible people who add most), a repair that
+//     places leftovers (insert, form new groups with spare members of
+//     larger groups, take someone's place who moves on, or re-solve the
+//     person with a few nearby groups exactly), simulated annealing with
+//     moves and best-of-group swaps proposed along each person's best
+//     partners (16 of them; all of them in blocks of up to 200 people), a
+//     pass that re-solves each group together with a neighbouring group
 //     exactly, which can also change the number of groups, and a search
 //     for exchange cycles (up to ten people, each taking the next one's
 //     place in another group) that improve the score, which annealing
@@ -58,20 +98,10 @@
 //     20,000 people, whose budget goes to annealing their many blocks).
 //     Per-group sums of each person's pair scores make every move's score
 //     change a few lookups.
-//   - Pairs: a maximum-cardinality matching of the block's compatibility
-//     graph by Edmonds' blossom algorithm, then annealing over 2-opt
-//     exchanges that keep the count, so weight improves while cardinality
-//     stays maximum, and exact re-solves of four pairs at a time.
 //
 // Then people left over in one block are tried against groups of the
 // other blocks of their component (repair blocks of the left-over people
-// and the groups most likely to take them). For pairs the engine finally
-// searches augmenting paths on the full compatibility graph of each
-// component, from every unplaced person, unless the number unplaced is
-// already what isolation and parity force; when none is left (Berge) the
-// pairing is a maximum matching of the whole compatibility graph. The
-// search has a work bound that realistic inputs do not reach;
-// MaxPairs computes the maximum without one, for the benchmark.
+// and the groups most likely to take them).
 //
 // # Upper bound
 //
@@ -79,15 +109,19 @@
 // partners, so it is at most the mean of their best min-1 pair scores with
 // compatible people; unplaced people add nothing. The sum of these per
 // person means (or 0) bounds every proposal. Where a time component fits
-// in one block the engine computes them exactly from the block's
-// matrices; in larger components it bounds them without looking at
-// pairs, from counts of topic subsets (see upperBound).
+// in one block (for pairs: is paired as a whole) the engine computes them
+// exactly; in larger components it bounds them without looking at pairs,
+// from counts of topic subsets (see upperBound).
+//
+// For pairs the proven optimum is the score itself; upper_bound stays
+// this bound, which also says how far the best pairing is from giving
+// everyone their best partner, and Output.Certificate carries the proof.
 //
 // # Determinism and time
 //
-// Same input, seed and budget give the same output. The budget is turned
-// into a fixed amount of work (annealing moves per person) before the run
-// starts; the clock is only a safety stop for a slow or busy machine, and
+// Same input, seed and budget give the same output. For groups the
+// budget is turned into a fixed amount of work (annealing moves per
+// person) before the run starts; the clock is only a safety stop for a slow or busy machine, and
 // Output.BudgetExceeded says when it fired. Blocks run in parallel but
 // each has its own random stream and results are merged in a fixed order;
 // no decision depends on map iteration order; groups and members come out

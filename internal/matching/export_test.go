@@ -2,9 +2,9 @@ package matching
 
 import "math"
 
-// CompareHeuristic solves the first time component of in (if it has 4 to
-// 12 people) both exactly and by the heuristic path used for larger
-// blocks, for tests in package matching_test.
+// CompareHeuristic solves the first time component of a group input (if
+// it has 4 to 12 people) both exactly and by the heuristic path used for
+// larger blocks, for tests in package matching_test.
 func CompareHeuristic(in *Input) (heurPlaced int, heurScore float64, exactPlaced int, exactScore float64, ok bool) {
 	p := newProblem(in)
 	local := make([]int32, p.n)
@@ -15,7 +15,7 @@ func CompareHeuristic(in *Input) (heurPlaced int, heurScore float64, exactPlaced
 			ids = append(ids, int32(i))
 		}
 	}
-	if len(ids) < 4 || len(ids) > exactLimit {
+	if len(ids) < 4 || len(ids) > exactLimit || p.max == 2 {
 		return 0, 0, 0, 0, false
 	}
 	pl := makePlan(p.n, p.max == 2, 0)
@@ -45,7 +45,7 @@ func ExchangeCycles(in *Input, seed int64) (before, after float64, out *Output, 
 	p := newProblem(in)
 	never := func() bool { return false }
 	sv := &solver{p: p, plan: makePlan(p.n, p.max == 2, 0), seed: seed, stop: never, done: never}
-	blocks, whole := sv.makeBlocks(sv.plan.blockSize)
+	blocks, whole := sv.makeBlocks(sv.plan.blockSize, sv.plan.blockSize)
 	k := 0
 	for i := range blocks {
 		if len(blocks[i]) > len(blocks[k]) {

@@ -16,8 +16,7 @@ const (
 // into several blocks: people left unplaced in one block may fit a group
 // of another. For each such component it builds repair blocks from the
 // unplaced people and the groups most likely to take them, runs the same
-// repair (groups) or augmenting paths (pairs) on them, and writes the
-// result back.
+// repair on them, and writes the result back.
 func (sv *solver) global(grp []int32, blocks [][]int32, whole []bool) {
 	p := sv.p
 	split := map[int32]bool{}
@@ -122,11 +121,7 @@ func (sv *solver) repairChunk(c int32, chunk []int32, grp, local []int32, alive 
 		s.addGroup(mem)
 	}
 	placedBefore := s.placed()
-	if sv.pairs {
-		s.maxCardinality()
-	} else {
-		s.repair()
-	}
+	s.repair()
 	if s.placed() > placedBefore {
 		sv.improve(s, repairMoves)
 		for _, gi := range chosen {
@@ -154,13 +149,13 @@ func (sv *solver) repairChunk(c int32, chunk []int32, grp, local []int32, alive 
 // search for pairs, per time component.
 const pairWork = 30_000_000
 
-// completePairs makes the pairing maximum on every time component where
-// that can be shown: a component's unplaced people must be those with no
-// compatible partner at all, plus one more when the others are odd in
-// number. Where more are unplaced, it searches augmenting paths on the
-// full compatibility graph of the component (not only the blocks'
-// neighbour lists), within a work bound.
-func (sv *solver) completePairs() {
+// completePairs makes the pairing maximum on the time components cut
+// into blocks wherever that can be shown: a component's unplaced people
+// must be those with no compatible partner at all, plus one more when the
+// others are odd in number. Where more are unplaced, it searches
+// augmenting paths on the full compatibility graph of the component (not
+// only within blocks), within a work bound.
+func (sv *solver) completePairs(cut map[int32]bool) {
 	p := sv.p
 	mate := make([]int32, p.n)
 	for i := range mate {
@@ -171,7 +166,7 @@ func (sv *solver) completePairs() {
 	}
 	members := make([][]int32, len(p.compSize))
 	for i := range int32(p.n) {
-		if p.compSize[p.comp[i]] > 1 && len(p.starts(i)) > 0 {
+		if cut[p.comp[i]] && len(p.starts(i)) > 0 {
 			members[p.comp[i]] = append(members[p.comp[i]], i)
 		}
 	}

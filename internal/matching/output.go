@@ -29,6 +29,10 @@ type Output struct {
 	// the planned improvement work early: the proposal keeps every rule
 	// but may differ from one run to the next.
 	BudgetExceeded bool `json:"-"`
+	// Certificate proves a pairing optimal. Run gives one when asked
+	// (Options.Certificate) for pairs whose every time component was
+	// paired as a whole (see the package documentation); nil otherwise.
+	Certificate *Certificate `json:"-"`
 }
 
 // Group is one proposed pair or circle.

@@ -17,11 +17,15 @@ type Options struct {
 	// (1 s up to 1,000 people, growing to 7 s at 100,000). The budget is
 	// turned into a fixed amount of work — annealing moves per person —
 	// before the run starts, so the output does not depend on the speed
-	// of the machine; the clock only stops work that overruns.
+	// of the machine; the clock only stops work that overruns. Pairs are
+	// solved exactly, whatever the budget.
 	Budget time.Duration
 	// Now is the clock for the elapsed time and the safety stop; nil
 	// means time.Now. It is called from several goroutines.
 	Now func() time.Time
+	// Certificate asks for the proof that a pairing is optimal
+	// (Output.Certificate), for checks and benchmarks.
+	Certificate bool
 }
 
 // plan is the amount of work a run does, fixed before it starts.
@@ -136,7 +140,7 @@ func Run(ctx context.Context, in *Input, opts Options) (*Output, error) {
 		return false
 	}
 	done := func() bool { return ctx.Err() != nil }
-	sv := &solver{p: p, plan: pl, seed: opts.Seed, stop: stop, done: done, pairs: p.max == 2}
+	sv := &solver{p: p, plan: pl, seed: opts.Seed, stop: stop, done: done, pairs: p.max == 2, certify: opts.Certificate}
 	sv.solve()
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -145,6 +149,7 @@ func Run(ctx context.Context, in *Input, opts Options) (*Output, error) {
 	out := p.output(sv.groups)
 	out.UpperBound = ub
 	out.BudgetExceeded = stopped.Load()
+	out.Certificate = sv.cert
 	out.ElapsedMS = now().Sub(start).Milliseconds()
 	return out, nil
 }

@@ -3,7 +3,6 @@ package matching
 import (
 	"cmp"
 	"math"
-	"math/bits"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -22,6 +21,9 @@ type solver struct {
 
 	groups [][]int32 // global indices, one slice per group
 	bound  []float64 // exact per-person bound, NaN where not computed
+
+	certify bool         // pairs: keep the duals that prove the pairing optimal
+	cert    *Certificate // set by solvePairs when certify and every component was whole
 }
 
 // blockResult is what solving one block produces.
@@ -51,12 +53,13 @@ func (p *problem) timeKey(i int32) float64 {
 	return t
 }
 
-// makeBlocks cuts every time component with enough people into blocks of
-// at most size people. A large component is sorted by time of day (in
+// makeBlocks makes every time component with enough people one block if
+// it has at most whole people, and otherwise cuts it into blocks of at
+// most part people. A large component is sorted by time of day (in
 // two-hour bins) and then by topics, so that a block holds people who can
 // meet and have something in common, and cut into equal parts (of even
 // size for pairs).
-func (sv *solver) makeBlocks(size int) (blocks [][]int32, whole []bool) {
+func (sv *solver) makeBlocks(whole, part int) (blocks [][]int32, isWhole []bool) {
 	p := sv.p
 	members := make([][]int32, len(p.compSize))
 	for i := range p.n {
@@ -83,12 +86,12 @@ func (sv *solver) makeBlocks(size int) (blocks [][]int32, whole []bool) {
 			}
 			return cmp.Compare(a, b)
 		})
-		if len(mem) <= size {
+		if len(mem) <= whole {
 			blocks = append(blocks, mem)
-			whole = append(whole, true)
+			isWhole = append(isWhole, true)
 			continue
 		}
-		nb := (len(mem) + size - 1) / size
+		nb := (len(mem) + part - 1) / part
 		startAt := 0
 		for k := range nb {
 			end := len(mem) * (k + 1) / nb
@@ -96,11 +99,11 @@ func (sv *solver) makeBlocks(size int) (blocks [][]int32, whole []bool) {
 				end++
 			}
 			blocks = append(blocks, slices.Clone(mem[startAt:end]))
-			whole = append(whole, false)
+			isWhole = append(isWhole, false)
 			startAt = end
 		}
 	}
-	return blocks, whole
+	return blocks, isWhole
 }
 
 // solve finds the groups.
@@ -110,7 +113,11 @@ func (sv *solver) solve() {
 	for i := range sv.bound {
 		sv.bound[i] = math.NaN()
 	}
-	blocks, whole := sv.makeBlocks(sv.plan.blockSize)
+	if sv.pairs {
+		sv.solvePairs()
+		return
+	}
+	blocks, whole := sv.makeBlocks(sv.plan.blockSize, sv.plan.blockSize)
 	local := make([]int32, p.n)
 	for i := range local {
 		local[i] = -1
@@ -168,11 +175,6 @@ func (sv *solver) solve() {
 		return
 	}
 	sv.global(grp, blocks, whole)
-	if sv.pairs && !sv.done() {
-		// Placing people comes first: this runs even when the budget
-		// is spent (it has its own work bound).
-		sv.completePairs()
-	}
 }
 
 // rngFor returns the random stream of a block.
@@ -207,24 +209,17 @@ func (sv *solver) solveBlock(idx int, ids []int32, local []int32, whole bool, ar
 }
 
 // heuristic groups a block too large to solve exactly: a greedy
-// construction made complete (pairs) or repaired (groups), annealing,
-// exact re-solves of neighbouring groups and, for groups, exchange
-// cycles.
+// construction, repaired, annealing, exact re-solves of neighbouring
+// groups and exchange cycles.
 func (sv *solver) heuristic(s *state) {
 	s.construct()
-	if sv.pairs {
-		s.maxCardinality()
-	} else {
-		s.repair()
-	}
+	s.repair()
 	sv.improve(s, sv.plan.movesPerPerson)
 	s.lnsPolish(sv.plan.polishPasses, sv.plan.polishTries, sv.plan.polishLimit, sv.stop)
-	if !sv.pairs {
-		if sv.plan.cycles {
-			s.exchangeCycles(sv.stop)
-		}
-		s.repair()
+	if sv.plan.cycles {
+		s.exchangeCycles(sv.stop)
 	}
+	s.repair()
 }
 
 // improve anneals a state for about movesPerPerson moves per person, from
@@ -236,54 +231,5 @@ func (sv *solver) improve(s *state, movesPerPerson float64) {
 		return
 	}
 	t0 := s.calibrate(2000) * sv.plan.heat
-	if s.max == 2 {
-		s.annealPairs(iters, t0, t0*sv.plan.cool, sv.stop)
-	} else {
-		s.anneal(iters, t0, t0*sv.plan.cool, sv.stop)
-	}
-}
-
-// maxCardinality grows the state's pairs to a maximum matching of the
-// block's compatibility graph.
-func (s *state) maxCardinality() {
-	b := s.b
-	bl := newBlossom(b.m, func(v int32, f func(u int32) bool) {
-		row := b.adj[int(v)*b.words : int(v+1)*b.words]
-		for w, x := range row {
-			for x != 0 {
-				u := int32(w*64 + bits.TrailingZeros64(x))
-				x &= x - 1
-				if !f(u) {
-					return
-				}
-			}
-		}
-	})
-	for _, g := range s.groups {
-		if len(g.mem) == 2 {
-			bl.match[g.mem[0]], bl.match[g.mem[1]] = g.mem[1], g.mem[0]
-		}
-	}
-	grew := false
-	for a := range int32(b.m) {
-		if bl.match[a] < 0 && b.deg[a] > 0 && bl.augment(a) {
-			grew = true
-		}
-	}
-	if !grew {
-		return
-	}
-	grp := make([]int32, b.m)
-	next := int32(0)
-	for a := range int32(b.m) {
-		grp[a] = -1
-	}
-	for a := range int32(b.m) {
-		if c := bl.match[a]; c > a {
-			grp[a], grp[c] = next, next
-			next++
-		}
-	}
-	s.groups = s.groups[:0]
-	s.restore(grp)
+	s.anneal(iters, t0, t0*sv.plan.cool, sv.stop)
 }

@@ -614,8 +614,10 @@ func accept(rng *rand.Rand, d, temp float64) bool {
 	if temp <= 0 {
 		return false
 	}
-	k := int(-d / temp * expSteps)
-	return k < len(expTable) && rng.Float64() < expTable[k]
+	// A temperature that has all but vanished makes x infinite: so
+	// compare as a float before indexing.
+	x := -d / temp * expSteps
+	return x < float64(len(expTable)) && rng.Float64() < expTable[int(x)]
 }
 
 // expTable[k] is exp(-k/expSteps), a little above exp(x) for x in
