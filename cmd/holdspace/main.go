@@ -73,9 +73,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "match":
 		return matchCommand(ctx, args[1:], stdin, stdout, stderr)
 	case "bench":
-		if len(args) > 1 && args[1] == "pages" {
-			return benchPages(ctx, args[2:], stdout, stderr)
-		}
 		return benchCommand(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "holdspace", version)

@@ -135,6 +135,7 @@ func writeJSON(path string, w io.Writer, v any) error {
 
 const benchUsage = `Usage: holdspace bench match [--sizes 1000,10000:pair,100000] [--seed N] [--reference] [--write-instance DIR]
        holdspace bench live [--sizes 1000,10000] [--rounds 5] [--postgres URL]
+       holdspace bench pages [--people 10000] [--conns 16] [--duration 3s] [--postgres URL]
 
 Generates realistic instances (matchgen) and prints a table: size, format,
 seconds for parse + match + encode, peak memory, placed, score, upper bound
@@ -150,9 +151,12 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if len(args) > 0 && args[0] == "live" {
 		return benchLive(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "pages" {
+		return benchPages(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "match" {
 		fmt.Fprint(stderr, benchUsage)
-		return usageError{errors.New(`bench: the benchmarks are "match" and "live"`)}
+		return usageError{errors.New(`bench: the benchmarks are "match", "live" and "pages"`)}
 	}
 	fs := flag.NewFlagSet("bench match", flag.ContinueOnError)
 	fs.SetOutput(stderr)
