@@ -52,7 +52,7 @@
 // multiple of 1/S, as whole numbers, halves, quarters and the like are,
 // is taken exactly, and other weights are rounded by less than 1/S.
 //
-// A time component of up to PairWhole (20,000) people is paired as a
+// A time component of up to PairWhole (12,000) people is paired as a
 // whole. Its graph holds tens of millions of pairs at ten thousand
 // people, so the matching is first found on a sparse part of it (each
 // person's best partners among people close in time of day and topics,
@@ -66,10 +66,13 @@
 // tests check, with code written apart from the engine, on every
 // pairing they make.
 //
-// A larger component is cut into blocks of 5,000 people, each paired
-// exactly, and augmenting paths on the component's full compatibility
-// graph then place whoever can still be placed, within a work bound that
-// realistic inputs do not reach; no certificate is given then.
+// A larger component is cut into blocks of 2,000 people, each paired
+// exactly; then the people left unpaired are paired again exactly
+// together with a few compatible partners each (the nearest in time of
+// day and topics) and those partners' mates, which finds every short
+// augmenting path through them. No certificate is given then, and a
+// placeable person whom only a long augmenting path would place may stay
+// unplaced (30 of a hundred thousand in the benchmark's instance).
 //
 // Pairs are not annealed: the budget and the seed do not change them.
 //

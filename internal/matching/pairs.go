@@ -131,8 +131,11 @@ type pairResult struct {
 	ew    []int64
 }
 
-// solve pairs the set exactly, or returns nil if stop says to give up.
-func (s *pairSet) solve(stop func() bool) *pairResult {
+// solve pairs the set, or returns nil if stop says to give up. With
+// exact it prices until the pairing is optimal for every pair of the set
+// and sets best; without, the pairing is optimal for the first sparse
+// graph only, which serves the blocks of a large component.
+func (s *pairSet) solve(stop func() bool, exact bool) *pairResult {
 	p := s.p
 	m := len(s.ids)
 	nbrs := s.firstGraph()
@@ -167,7 +170,7 @@ func (s *pairSet) solve(stop func() bool) *pairResult {
 	r.e = maxWeightMatching(newWGraph(r.vertices(), r.eu, r.ev, r.ew), stop)
 	pr := newPricer(s)
 	full := true // the duals are new: price every pair
-	for r.e != nil {
+	for exact && r.e != nil {
 		bad, near := pr.price(r, nbrs, full)
 		if len(bad) == 0 {
 			break
@@ -203,6 +206,10 @@ func (s *pairSet) solve(stop func() bool) *pairResult {
 	if r.e == nil {
 		return nil
 	}
+	r.collect(s)
+	if !exact {
+		return r
+	}
 	// Each person's best w over compatible partners: the first pricing
 	// saw every pair without preferences, and every compatible pair with
 	// one is in the graph; w differs from w̃/S by rounding only.
@@ -217,6 +224,11 @@ func (s *pairSet) solve(stop func() bool) *pairResult {
 		}
 		r.best[a] = b + s.pw.round/s.pw.scale
 	}
+	return r
+}
+
+// collect lists the pairs of the matching, in global indices.
+func (r *pairResult) collect(s *pairSet) {
 	e := r.e
 	for v, q := range e.mate {
 		if q >= 0 && int32(v) != r.dummy && e.g.end[q] != r.dummy {
@@ -225,7 +237,6 @@ func (s *pairSet) solve(stop func() bool) *pairResult {
 			}
 		}
 	}
-	return r
 }
 
 // coldShare: a pricing that finds more than one pair with negative slack
@@ -284,10 +295,108 @@ func (r *pairResult) firstEdges(s *pairSet, nbrs [][]int32) {
 // exactly as a whole, with a certificate. A larger component is cut into
 // blocks of pairBlock people, each paired exactly, and the pairing is
 // then made a maximum matching across blocks: the scans over all pairs of
-// a set grow with the square of its size.
-const PairWhole = 20000
+// a set grow with the square of its size, and a hundred thousand people
+// must be paired in seconds.
+const PairWhole = 12000
 
-const pairBlock = 5000
+const pairBlock = 2000
+
+// Repairs across blocks: rounds of exact pairings of the people a
+// component's blocks left unpaired, each with up to repairPartners of
+// their compatible partners (the nearest in the component's order, looked
+// for among at most repairLook people) and those partners' mates. A
+// re-pairing is at least as good as the pairs it replaces, and it finds
+// every augmenting path of three pairs or fewer through the people it
+// holds.
+const (
+	repairRounds   = 3
+	repairPartners = 6
+	repairLook     = 20000
+)
+
+// repairPairs places whom it can of the people that the blocks of the cut
+// components left unpaired; order lists each cut component's members in
+// the order of its blocks.
+func (sv *solver) repairPairs(pw *pairWeights, order map[int32][]int32) {
+	p := sv.p
+	mate := make([]int32, p.n)
+	comps := make([]int32, 0, len(order))
+	for c := range order {
+		comps = append(comps, c)
+	}
+	slices.Sort(comps)
+	for range repairRounds {
+		for i := range mate {
+			mate[i] = -1
+		}
+		for _, g := range sv.groups {
+			mate[g[0]], mate[g[1]] = g[1], g[0]
+		}
+		grew := false
+		for _, c := range comps {
+			mem := order[c]
+			in := map[int32]bool{}
+			var set []int32
+			take := func(x int32) {
+				if !in[x] {
+					in[x] = true
+					set = append(set, x)
+				}
+			}
+			for k, e := range mem {
+				if mate[e] >= 0 || p.timeAlone[e] {
+					continue
+				}
+				found := 0
+				for d := 1; d <= repairLook/2 && found < repairPartners && (k-d >= 0 || k+d < len(mem)); d++ {
+					for _, j := range [2]int{k - d, k + d} {
+						if j >= 0 && j < len(mem) && found < repairPartners && p.compatible(e, mem[j]) {
+							found++
+							take(mem[j])
+							if m := mate[mem[j]]; m >= 0 {
+								take(m)
+							}
+						}
+					}
+				}
+				if found > 0 {
+					take(e)
+				}
+			}
+			if len(set) < 2 {
+				continue
+			}
+			slices.Sort(set)
+			before := 0
+			for _, x := range set {
+				if mate[x] >= 0 {
+					before++
+				}
+			}
+			r := newPairSet(p, pw, set).solve(sv.done, true)
+			if r == nil {
+				return
+			}
+			if 2*len(r.pairs) <= before {
+				continue
+			}
+			grew = true
+			kept := sv.groups[:0]
+			for _, g := range sv.groups {
+				if !in[g[0]] {
+					kept = append(kept, g)
+				}
+			}
+			sv.groups = append(kept, r.pairs...)
+			for _, g := range r.pairs {
+				mate[g[0]], mate[g[1]] = g[1], g[0]
+			}
+		}
+		if !grew {
+			return
+		}
+	}
+}
 
 // solvePairs pairs everyone: exactly in every time component of up to
 // PairWhole people. It leaves the groups, each person's bound, and the
@@ -310,19 +419,20 @@ func (sv *solver) solvePairs() {
 					return
 				}
 				sets[k] = newPairSet(p, pw, blocks[k])
-				results[k] = sets[k].solve(sv.done)
+				results[k] = sets[k].solve(sv.done, whole[k])
 			}
 		}()
 	}
 	wg.Wait()
-	cut := map[int32]bool{}
+	cut := map[int32][]int32{}
 	for k, r := range results {
 		if r == nil {
 			return // cancelled
 		}
 		sv.groups = append(sv.groups, r.pairs...)
 		if !whole[k] {
-			cut[p.comp[blocks[k][0]]] = true
+			c := p.comp[blocks[k][0]]
+			cut[c] = append(cut[c], blocks[k]...)
 			continue
 		}
 		for a, g := range blocks[k] {
@@ -330,7 +440,7 @@ func (sv *solver) solvePairs() {
 		}
 	}
 	if len(cut) > 0 {
-		sv.completePairs(cut)
+		sv.repairPairs(pw, cut)
 		return
 	}
 	if sv.certify {
