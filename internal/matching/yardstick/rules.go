@@ -224,11 +224,3 @@ func (r *rules) terms(i, j int) terms {
 	}
 	return t
 }
-
-// score is w(i,j) of matching.md.
-func (r *rules) score(i, j int) float64 {
-	t := r.terms(i, j)
-	w := r.w
-	return w.SharedTopic*float64(t.shared) + w.DepartmentDiversity*float64(t.diff) - w.LevelGap*float64(t.gap) +
-		w.MutualPreference*float64(t.mutual) + w.OneWayPreference*float64(t.oneWay)
-}
