@@ -142,8 +142,10 @@ seconds for parse + match + encode, peak memory, placed, score, upper bound
 and their ratio. For group cases up to 5,000 people it adds a random
 feasible grouping as a baseline; for pair cases it checks the engine's
 certificate of optimality (yardstick.CheckPairs) and prints the proven
-optimum. --reference also runs the first group case with a 60 s budget and
-compares.
+optimum. --reference measures the first group case (on seeds 1 and 2 by
+default) against the engine's own 60 s run and the yardstick's 60 s search
+(yardstick.SearchGroups, written apart from the engine) and prints the
+ratios.
 `
 
 // benchCommand is `holdspace bench match`.
@@ -166,18 +168,15 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	sizes := fs.String("sizes", "1000,10000:pair,100000", "cases: people, optionally :pair or :group (default group 4–6)")
 	seed := fs.Uint64("seed", 1, "seed of the generated instances and of the engine")
-	reference := fs.Bool("reference", false, "also run the first group case with a 60 s budget")
-	refSeconds := fs.Float64("reference-seconds", 60, "budget of the reference run")
+	reference := fs.Bool("reference", false, "also measure the first group case against the engine's own long run and the yardstick's long search, on the reference seeds")
+	refSeconds := fs.Float64("reference-seconds", 60, "budget of the engine's long run and of the yardstick")
+	refSeeds := fs.String("reference-seeds", "1,2", "seeds of the instances (and runs) measured by --reference")
 	write := fs.String("write-instance", "", "also write each generated instance as JSON into this `directory`")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return usageError{err}
-	}
-	type benchCase struct {
-		n      int
-		format string
 	}
 	var cases []benchCase
 	for _, f := range strings.Split(*sizes, ",") {
@@ -201,8 +200,7 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout)
 	fmt.Fprintf(stdout, "| size | format | seconds | peak memory | placed | score | upper bound | ratio | worst group | notes |\n")
 	fmt.Fprintf(stdout, "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
-	var firstGroup *matching.Input
-	var firstGroupOut *matching.Output
+	var firstGroup *benchCase
 	for _, c := range cases {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -265,7 +263,7 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			notes = append(notes, fmt.Sprintf("random feasible grouping: placed %d, score %.1f; engine/random %.2f×", base.Placed, base.Score, out.Score/base.Score))
 		}
 		if c.format == matching.FormatGroup && firstGroup == nil {
-			firstGroup, firstGroupOut = in, out
+			firstGroup = &c
 		}
 		fmt.Fprintf(stdout, "| %d | %s | %.2f (%.2f) | %s | %d of %d | %.1f | %.1f | %.3f | %.2f | %s |\n",
 			c.n, formatName(in), total.Seconds(), runTime.Seconds(), mib(peak), out.Placed, len(in.Participants),
@@ -274,15 +272,79 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout)
 	fmt.Fprintf(stdout, "process peak resident memory (VmHWM, whole run including generation): %s\n", vmHWM())
 	if *reference && firstGroup != nil {
-		budget := time.Duration(*refSeconds * float64(time.Second))
-		start := time.Now()
-		ref, err := matching.Run(ctx, firstGroup, matching.Options{Seed: int64(*seed), Budget: budget})
+		return benchReference(ctx, stdout, firstGroup, *refSeeds, time.Duration(*refSeconds*float64(time.Second)))
+	}
+	return nil
+}
+
+type benchCase struct {
+	n      int
+	format string
+}
+
+// benchReference measures the engine on group instances of one size, one
+// per seed: its default run, its own run with a long budget, and the
+// yardstick's search (written apart from the engine) for as long, all
+// scored again by the yardstick's own check of the rules.
+func benchReference(ctx context.Context, stdout io.Writer, c *benchCase, seeds string, budget time.Duration) error {
+	if c.n > yardstick.MaxGroupPeople {
+		return fmt.Errorf("bench: the yardstick takes at most %d people", yardstick.MaxGroupPeople)
+	}
+	fmt.Fprintln(stdout)
+	fmt.Fprintf(stdout, "reference: %d people, %s, the engine's default run and its own %v run against the yardstick (iterated tabu search, %v); each score checked and recomputed by yardstick.ScoreGroups\n\n", c.n, c.format, budget, budget)
+	fmt.Fprintln(stdout, "| seed | engine default: score (placed, s) | engine long: score (placed, s) | yardstick: score (placed, best found at s; steps, shakes) | engine ÷ yardstick | engine ÷ engine long | engine long ÷ yardstick |")
+	fmt.Fprintln(stdout, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, f := range strings.Split(seeds, ",") {
+		seed, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64)
+		if err != nil {
+			return usageError{fmt.Errorf("bench: bad reference seed %q", f)}
+		}
+		in := matchgen.Realistic(matchgen.Config{People: c.n, Format: c.format, Seed: seed})
+		check := func(out *matching.Output) (int, float64, error) {
+			groups := make([][]string, len(out.Groups))
+			for k, g := range out.Groups {
+				groups[k] = g.Members
+			}
+			return yardstick.ScoreGroups(in, groups)
+		}
+		run := func(b time.Duration) (*matching.Output, time.Duration, error) {
+			start := time.Now()
+			out, err := matching.Run(ctx, in, matching.Options{Seed: int64(seed), Budget: b})
+			return out, time.Since(start), err
+		}
+		def, defTime, err := run(0)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "reference, %d people with a %v budget: %.2f s, placed %d, score %.1f; the default run's score is %.2f%% below it (placed %d)%s\n",
-			len(firstGroup.Participants), budget, time.Since(start).Seconds(), ref.Placed, ref.Score,
-			100*(ref.Score-firstGroupOut.Score)/ref.Score, firstGroupOut.Placed, map[bool]string{true: "; the reference run's clock ran out", false: ""}[ref.BudgetExceeded])
+		long, longTime, err := run(budget)
+		if err != nil {
+			return err
+		}
+		ref, err := yardstick.SearchGroups(ctx, in, yardstick.GroupOptions{Seed: seed, Budget: budget})
+		if err != nil {
+			return err
+		}
+		var scores [2]float64
+		for k, out := range []*matching.Output{def, long} {
+			placed, score, err := check(out)
+			if err != nil {
+				return fmt.Errorf("bench: seed %d: the engine broke a rule: %w", seed, err)
+			}
+			if placed != out.Placed || math.Abs(score-out.Score) > 1e-6*math.Max(1, math.Abs(score)) {
+				return fmt.Errorf("bench: seed %d: the engine reports placed %d, score %v; recomputed: %d, %v", seed, out.Placed, out.Score, placed, score)
+			}
+			scores[k] = score
+		}
+		note := func(out *matching.Output) string {
+			if out.BudgetExceeded {
+				return ", clock ran out"
+			}
+			return ""
+		}
+		fmt.Fprintf(stdout, "| %d | %.1f (%d, %.2f%s) | %.1f (%d, %.1f%s) | %.1f (%d, %.1f; %d, %d) | %.4f | %.4f | %.4f |\n",
+			seed, scores[0], def.Placed, defTime.Seconds(), note(def), scores[1], long.Placed, longTime.Seconds(), note(long),
+			ref.Score, ref.Placed, ref.FoundAt.Seconds(), ref.Steps, ref.Shakes,
+			scores[0]/ref.Score, scores[0]/scores[1], scores[1]/ref.Score)
 	}
 	return nil
 }
