@@ -175,6 +175,7 @@ type tabu struct {
 	aw        int
 	slot      []uint64 // n rows of aw words: the time atoms a meeting can start in
 	deg       []int32
+	near      [][]int32 // each person's best possible partners, and who has them among theirs
 
 	ng      int       // group slots; slot ng is the pool of unplaced people
 	mem     [][]int32 // members of each group, and the pool
@@ -184,9 +185,13 @@ type tabu struct {
 	K       []int32   // K[g*n+u]: g's members u may be with
 	common  [][]uint64
 	without [][][]uint64 // without[g][k]: common atoms of g's members but the k-th
+	loose   [][]uint64   // the union of without[g]: whoever takes a place in g meets it
 
 	table    []change // best admissible change of each pair of groups, P < Q ≤ ng
 	aspire   []change // best tabu change of each pair, for the aspiration rule
+	rowBest  []int32  // rowBest[P]: the Q of the best entry of table in row P
+	rowAsp   []int32  // the same for aspire
+	mark     []bool   // groups to rescore with one group
 	tabuTill []int32  // tabuTill[u*(ng+1)+g]: step until which u may not join g
 	steps    int
 
@@ -219,6 +224,7 @@ func newTabu(r *rules, lo, hi int, seed uint64) *tabu {
 		}
 	}
 	t.atoms(r)
+	t.nearLists()
 	t.ng = n/lo + 1
 	t.mem = make([][]int32, t.ng+1)
 	t.grp = make([]int32, n)
@@ -226,9 +232,11 @@ func newTabu(r *rules, lo, hi int, seed uint64) *tabu {
 	t.D = make([]float64, (t.ng+1)*n)
 	t.K = make([]int32, (t.ng+1)*n)
 	t.common = make([][]uint64, t.ng+1)
+	t.loose = make([][]uint64, t.ng+1)
 	t.without = make([][][]uint64, t.ng+1)
 	for g := range t.ng + 1 {
 		t.common[g] = make([]uint64, t.aw)
+		t.loose[g] = make([]uint64, t.aw)
 		t.without[g] = make([][]uint64, hi)
 		for k := range hi {
 			t.without[g][k] = make([]uint64, t.aw)
@@ -245,8 +253,52 @@ func newTabu(r *rules, lo, hi int, seed uint64) *tabu {
 	pairs := (t.ng + 1) * (t.ng + 1)
 	t.table = make([]change, pairs)
 	t.aspire = make([]change, pairs)
+	t.rowBest = make([]int32, t.ng+1)
+	t.rowAsp = make([]int32, t.ng+1)
+	t.mark = make([]bool, t.ng+1)
 	t.tabuTill = make([]int32, n*(t.ng+1))
 	return t
+}
+
+// nearCount is how many best partners of each person make the groups
+// a step looks at: changes between two groups are considered when one
+// holds a best partner of someone in the other.
+const nearCount = 12
+
+// nearLists keeps each person's nearCount best possible partners, and
+// adds each person to the lists of their own best partners, so that the
+// relation is symmetric.
+func (t *tabu) nearLists() {
+	n := t.n
+	t.near = make([][]int32, n)
+	var cands []int32
+	for i := range int32(n) {
+		cands = cands[:0]
+		for j := range int32(n) {
+			if t.may(i, j) {
+				cands = append(cands, j)
+			}
+		}
+		row := t.w[int(i)*n : int(i+1)*n]
+		slices.SortStableFunc(cands, func(a, b int32) int {
+			switch {
+			case row[a] > row[b]:
+				return -1
+			case row[a] < row[b]:
+				return 1
+			}
+			return 0
+		})
+		cands = cands[:min(len(cands), nearCount)]
+		for _, j := range cands {
+			if !slices.Contains(t.near[i], j) {
+				t.near[i] = append(t.near[i], j)
+			}
+			if !slices.Contains(t.near[j], i) {
+				t.near[j] = append(t.near[j], i)
+			}
+		}
+	}
 }
 
 // atoms cuts the week into runs of minutes in which nobody's "a meeting
@@ -359,6 +411,7 @@ func (t *tabu) settle(g int) {
 			c[k] &= x
 		}
 	}
+	clear(t.loose[g])
 	for p := range mem {
 		wo := t.without[g][p]
 		for k := range wo {
@@ -370,6 +423,9 @@ func (t *tabu) settle(g int) {
 					wo[k] &= x
 				}
 			}
+		}
+		for k, x := range wo {
+			t.loose[g][k] |= x
 		}
 	}
 	s := 0.0
@@ -631,6 +687,22 @@ func (t *tabu) evaluate(P, Q int) {
 		return
 	}
 	pool := Q == t.ng
+	if !pool {
+		// Most pairs of groups are far apart in time: nobody of one
+		// can take any place in the other.
+		reach := func(from []int32, to int) bool {
+			for _, a := range from {
+				if meets(t.loose[to], t.slots(a)) {
+					return true
+				}
+			}
+			return false
+		}
+		if !reach(mp, Q) && !reach(mq, P) {
+			t.table[idx], t.aspire[idx] = best, asp
+			return
+		}
+	}
 	wp, wq := t.W[P], t.W[Q]
 	vp, vq := value(wp, kp), value(wq, kq)
 	// keep files c as the best admissible or the best tabu change if it
@@ -686,24 +758,78 @@ func (t *tabu) evaluate(P, Q int) {
 	t.table[idx], t.aspire[idx] = best, asp
 }
 
-// rescore re-evaluates every pair that involves group g.
+// rescore re-evaluates the pairs of group g with the groups that hold a
+// best partner of one of its members (and the pool), clears its other
+// pairs, and keeps the rows' best entries.
 func (t *tabu) rescore(g int) {
-	for h := range t.ng + 1 {
-		switch {
-		case h < g:
-			t.evaluate(h, g)
-		case h > g:
-			t.evaluate(g, h)
+	mark := t.mark
+	mark[t.ng] = true
+	for _, a := range t.mem[g] {
+		for _, c := range t.near[a] {
+			mark[t.grp[c]] = true
 		}
 	}
+	none := change{delta: math.Inf(-1)}
+	for h := range t.ng + 1 {
+		if h == g {
+			continue
+		}
+		P, Q := min(g, h), max(g, h)
+		if mark[h] {
+			mark[h] = false
+			t.evaluate(P, Q)
+		} else {
+			i := P*(t.ng+1) + Q
+			t.table[i], t.aspire[i] = none, none
+		}
+		if h < g {
+			t.touch(h, g)
+		}
+	}
+	t.rowMax(g)
+}
+
+// touch updates row h's best entries after entry (h, g) changed.
+func (t *tabu) touch(h, g int) {
+	i := h*(t.ng+1) + g
+	if int(t.rowBest[h]) == g {
+		t.rowMax(h)
+		return
+	}
+	if int(t.rowAsp[h]) == g {
+		t.rowMax(h)
+		return
+	}
+	if t.table[i].delta > t.table[h*(t.ng+1)+int(t.rowBest[h])].delta {
+		t.rowBest[h] = int32(g)
+	}
+	if t.aspire[i].delta > t.aspire[h*(t.ng+1)+int(t.rowAsp[h])].delta {
+		t.rowAsp[h] = int32(g)
+	}
+}
+
+// rowMax finds the best entries of row h.
+func (t *tabu) rowMax(h int) {
+	row := h * (t.ng + 1)
+	b, a := h, h // entry (h, h) is never filled: -Inf once set below
+	t.table[row+h] = change{delta: math.Inf(-1)}
+	t.aspire[row+h] = change{delta: math.Inf(-1)}
+	for q := h + 1; q <= t.ng; q++ {
+		if t.table[row+q].delta > t.table[row+b].delta {
+			b = q
+		}
+		if t.aspire[row+q].delta > t.aspire[row+a].delta {
+			a = q
+		}
+	}
+	t.rowBest[h], t.rowAsp[h] = int32(b), int32(a)
 }
 
 func (t *tabu) rescoreAll() {
 	for P := range t.ng {
-		for Q := P + 1; Q <= t.ng; Q++ {
-			t.evaluate(P, Q)
-		}
+		t.rescore(P)
 	}
+	t.rowMax(t.ng)
 }
 
 // apply makes a change between groups P and Q and forbids the people it
@@ -740,10 +866,12 @@ func (t *tabu) run(stop func() bool, maxSteps int, start time.Time) {
 			}
 		}
 		bi, bc := -1, change{delta: math.Inf(-1)}
-		for i := range t.table {
+		for P := range t.ng {
+			i := P*(t.ng+1) + int(t.rowBest[P])
 			if c := t.table[i]; c.ok && c.delta > bc.delta {
 				bi, bc = i, c
 			}
+			i = P*(t.ng+1) + int(t.rowAsp[P])
 			if c := t.aspire[i]; c.ok && c.delta > bc.delta && t.score+c.delta > t.bestScore+1e-9 && t.placed == t.bestPlaced {
 				bi, bc = i, c
 			}
