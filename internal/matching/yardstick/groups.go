@@ -7,7 +7,9 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/matching"
@@ -29,11 +31,12 @@ import (
 // matrix of all pair scores.
 const MaxGroupPeople = 5000
 
-// GroupOptions tune SearchGroups.
+// GroupOptions tune SearchGroups, which runs one search per processor
+// (GOMAXPROCS), each from its own seed, and keeps the best.
 type GroupOptions struct {
 	Seed   uint64
 	Budget time.Duration // 0: 60 s
-	// Steps, when positive, stops the search after this many tabu steps
+	// Steps, when positive, stops each search after this many tabu steps
 	// (the budget still applies), so that a test can be reproducible.
 	Steps int
 }
@@ -43,8 +46,8 @@ type GroupSearch struct {
 	Groups [][]string // participant ids
 	Placed int
 	Score  float64
-	Steps  int // tabu steps made
-	Shakes int // returns to the best grouping with a shake
+	Steps  int // tabu steps made, by all searches
+	Shakes int // returns to the best grouping with a shake, by all searches
 	// FoundAt is when the best grouping was found, since the start.
 	FoundAt time.Duration
 }
@@ -64,12 +67,34 @@ func SearchGroups(ctx context.Context, in *matching.Input, opts GroupOptions) (*
 		budget = time.Minute
 	}
 	start := time.Now()
-	t := newTabu(newRules(in), in.GroupSize.Min, in.GroupSize.Max, opts.Seed)
-	t.construct()
-	t.place()
-	t.keepBest(start)
-	t.run(func() bool { return ctx.Err() != nil || time.Since(start) > budget }, opts.Steps, start)
-	res := &GroupSearch{Placed: t.bestPlaced, Score: t.bestScore, Steps: t.steps, Shakes: t.shakes, FoundAt: t.foundAt}
+	r := newRules(in)
+	// Independent searches, one per processor, each from its own seed;
+	// the best of them counts.
+	searches := make([]*tabu, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for k := range searches {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := newTabu(r, in.GroupSize.Min, in.GroupSize.Max, opts.Seed+uint64(k)<<32)
+			t.construct()
+			t.place()
+			t.keepBest(start)
+			t.run(func() bool { return ctx.Err() != nil || time.Since(start) > budget }, opts.Steps, start)
+			searches[k] = t
+		}()
+	}
+	wg.Wait()
+	t := searches[0]
+	res := &GroupSearch{}
+	for _, x := range searches {
+		if x.bestPlaced > t.bestPlaced || x.bestPlaced == t.bestPlaced && x.bestScore > t.bestScore {
+			t = x
+		}
+		res.Steps += x.steps
+		res.Shakes += x.shakes
+	}
+	res.FoundAt = t.foundAt
 	byGroup := map[int32][]string{}
 	var order []int32
 	for i, g := range t.best {

@@ -1,8 +1,9 @@
 // Package yardstick measures the matching engine against references
 // written apart from it: CheckPairs verifies, from first principles, the
-// certificate that proves a pairing optimal, and SearchGroups is a long
-// local search for circles whose best score the engine's one-second run
-// is compared with. Both read the rules of matching.md straight from the
+// certificate that proves a pairing optimal, SearchGroups is a long
+// iterated tabu search for circles whose best score the engine's
+// one-second run is compared with, and ScoreGroups checks and scores any
+// grouping. They read the rules of matching.md straight from the
 // input, in their own way, and share no code with the engine.
 package yardstick
 
