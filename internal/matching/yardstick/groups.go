@@ -15,8 +15,8 @@ import (
 	"github.com/holdspace/holdspace/internal/matching"
 )
 
-// The group yardstick is an iterated tabu search, a method unlike the
-// engine's annealing: each step applies the best move or swap between
+// The group yardstick is an iterated tabu search: after a quarter of
+// the budget of plain annealing from a greedy start, each step applies the best move or swap between
 // any two groups (or between a group and the people left over), even when
 // it loses score, and forbids the people it moved from going back for a
 // while; when the best grouping has not improved for a long time, the
@@ -80,6 +80,9 @@ func SearchGroups(ctx context.Context, in *matching.Input, opts GroupOptions) (*
 			t.construct()
 			t.place()
 			t.keepBest(start)
+			if opts.Steps <= 0 {
+				t.anneal(ctx, start, budget/4)
+			}
 			t.run(func() bool { return ctx.Err() != nil || time.Since(start) > budget }, opts.Steps, start)
 			searches[k] = t
 		}()
@@ -1024,4 +1027,106 @@ func (t *tabu) form() {
 		}
 		return
 	}
+}
+
+// anneal runs simulated annealing for the given time, on a schedule of
+// elapsed time: random swaps and moves between a person's group and the
+// group of one of their best partners, a loss d taken with probability
+// exp(d/T), T falling geometrically. It leaves the best grouping found in
+// place.
+func (t *tabu) anneal(ctx context.Context, start time.Time, phase time.Duration) {
+	begin := time.Now()
+	// The typical loss of a random swap sets the starting temperature.
+	loss, count := 0.0, 0
+	for range 2000 {
+		if c, ok := t.propose(); ok && c.delta < 0 {
+			loss -= c.delta
+			count++
+		}
+	}
+	if count == 0 {
+		return
+	}
+	t0 := 0.3 * loss / float64(count)
+	t1 := t0 / 200
+	temp := t0
+	for it := 0; ; it++ {
+		if it%4096 == 0 {
+			f := float64(time.Since(begin)) / float64(phase)
+			if f >= 1 || ctx.Err() != nil {
+				break
+			}
+			temp = t0 * math.Pow(t1/t0, f)
+			t.total()
+			t.keepBest(start)
+		}
+		c, ok := t.propose()
+		if !ok || c.delta < 0 && t.rng.Float64() >= math.Exp(c.delta/temp) {
+			continue
+		}
+		from, to := int(t.grp[c.a]), int(c.to)
+		t.leave(c.a)
+		if c.x >= 0 {
+			t.leave(c.x)
+			t.join(c.x, from)
+		}
+		t.join(c.a, to)
+		t.settle(from)
+		t.settle(to)
+	}
+	t.total()
+	t.keepBest(start)
+	t.restore()
+}
+
+// proposal is a random change for annealing: a goes to group to, and x
+// (if ≥ 0) takes a's place.
+type proposal struct {
+	delta float64
+	a, x  int32
+	to    int32
+}
+
+// propose draws a random feasible change between the group of a random
+// placed person and the group of one of their best partners.
+func (t *tabu) propose() (proposal, bool) {
+	n := t.n
+	a := int32(t.rng.IntN(n))
+	P := int(t.grp[a])
+	if P == t.ng || len(t.near[a]) == 0 {
+		return proposal{}, false
+	}
+	c := t.near[a][t.rng.IntN(len(t.near[a]))]
+	Q := int(t.grp[c])
+	if Q == t.ng || Q == P {
+		return proposal{}, false
+	}
+	kp, kq := len(t.mem[P]), len(t.mem[Q])
+	wp, wq := t.W[P], t.W[Q]
+	dPa, dQa := t.D[P*n+int(a)], t.D[Q*n+int(a)]
+	if kp > t.lo && kq < t.hi && t.rng.IntN(2) == 0 {
+		if int(t.K[Q*n+int(a)]) != kq || !meets(t.common[Q], t.slots(a)) {
+			return proposal{}, false
+		}
+		d := value(wq+dQa, kq+1) - value(wq, kq) + value(wp-dPa, kp-1) - value(wp, kp)
+		return proposal{d, a, -1, int32(Q)}, true
+	}
+	px := t.rng.IntN(kq)
+	x := t.mem[Q][px]
+	if x == c && kq > 1 {
+		px = (px + 1) % kq
+		x = t.mem[Q][px]
+	}
+	okax := int32(0)
+	if t.may(a, x) {
+		okax = 1
+	}
+	pa := slices.Index(t.mem[P], a)
+	if int(t.K[P*n+int(x)]-okax) != kp-1 || int(t.K[Q*n+int(a)]-okax) != kq-1 ||
+		!meets(t.without[P][pa], t.slots(x)) || !meets(t.without[Q][px], t.slots(a)) {
+		return proposal{}, false
+	}
+	wax := t.w[int(a)*n+int(x)]
+	d := value(wp-dPa+t.D[P*n+int(x)]-wax, kp) - value(wp, kp) + value(wq-t.D[Q*n+int(x)]+dQa-wax, kq) - value(wq, kq)
+	return proposal{d, a, x, int32(Q)}, true
 }
