@@ -15,17 +15,20 @@ import (
 	"github.com/holdspace/holdspace/internal/matching"
 )
 
-// The group yardstick is an iterated tabu search: after a quarter of
-// the budget of plain annealing from a greedy start, each step applies the best move or swap between
-// any two groups (or between a group and the people left over), even when
-// it loses score, and forbids the people it moved from going back for a
-// while; when the best grouping has not improved for a long time, the
-// search goes back to it and shakes it with random swaps, and now and
-// then takes a circle apart or forms a new one, which moves and swaps
-// alone never do. The best change between two groups is kept in a table
-// of group pairs, so a step only rescores the pairs of the two groups it
-// changed. It scores with its own pair scores straight from matching.md
-// and checks the hard rules in its own way.
+// The group yardstick is an iterated tabu search, run as one search per
+// processor from its own seed. Each search first anneals a greedy start
+// for a quarter of the budget; then each step applies the best move or
+// swap between two groups (or between a group and the people left
+// over), even when it loses score, and forbids the people it moved from
+// going back for a while. Only pairs of groups where one holds one of
+// the twelve best partners of someone in the other are looked at, and
+// the best change of each such pair is kept in a table, so a step only
+// rescores the pairs of the two groups it changed. When the best grouping
+// has not improved for a long time, the search goes back to it and
+// shakes it with random swaps, and now and then takes a circle apart or
+// forms a new one, which moves and swaps alone never do. It scores with
+// its own pair scores straight from matching.md and checks the hard
+// rules in its own way.
 
 // MaxGroupPeople is the most participants SearchGroups takes: it keeps a
 // matrix of all pair scores.
