@@ -81,14 +81,19 @@ func TestSearchGroupsRules(t *testing.T) {
 }
 
 // TestSearchGroupsLong is the yardstick on the benchmark's instance of
-// 1,000 people, for profiling and tuning: set HOLDSPACE_YARDSTICK_SECONDS.
+// 1,000 people, for profiling and tuning: set HOLDSPACE_YARDSTICK_SECONDS
+// (and HOLDSPACE_YARDSTICK_SEED, default 1).
 func TestSearchGroupsLong(t *testing.T) {
 	secs, _ := strconv.ParseFloat(os.Getenv("HOLDSPACE_YARDSTICK_SECONDS"), 64)
 	if secs <= 0 {
 		t.Skip("set HOLDSPACE_YARDSTICK_SECONDS to run")
 	}
-	in := matchgen.Realistic(matchgen.Config{People: 1000, Seed: 1})
-	ref, err := yardstick.SearchGroups(context.Background(), in, yardstick.GroupOptions{Seed: 1, Budget: time.Duration(secs * float64(time.Second))})
+	seed, err := strconv.ParseUint(os.Getenv("HOLDSPACE_YARDSTICK_SEED"), 10, 64)
+	if err != nil {
+		seed = 1
+	}
+	in := matchgen.Realistic(matchgen.Config{People: 1000, Seed: seed})
+	ref, err := yardstick.SearchGroups(context.Background(), in, yardstick.GroupOptions{Seed: seed, Budget: time.Duration(secs * float64(time.Second))})
 	if err != nil {
 		t.Fatal(err)
 	}
