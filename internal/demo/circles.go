@@ -423,10 +423,11 @@ func backdate(live *store.DB) (db *store.DB, at func(ago time.Duration)) {
 // version they leave the circle at.
 func acceptAll(ctx context.Context, db *store.DB, c *program.Circle, version int, userIDs []string) (int, error) {
 	for _, id := range userIDs {
-		if _, err := c.Respond(id, true, db.Now().UTC().Truncate(time.Microsecond)); err != nil {
+		a, err := c.Accept(id, db.Now().UTC().Truncate(time.Microsecond))
+		if err != nil {
 			return 0, err
 		}
-		if err := db.RespondToCircle(ctx, c, version, id, "", nil); err != nil {
+		if err := db.RespondToCircle(ctx, c, version, a, "", nil); err != nil {
 			return 0, err
 		}
 		version++ // each answer moves the circle's version on
