@@ -152,7 +152,13 @@ func (s *Service) Propose(ctx context.Context, admin *account.User, programID st
 			number = latest.Number + 1
 		}
 		if rematch {
-			// Whoever declined is not proposed the same people again.
+			// Whoever declined is not proposed the same people again,
+			// whether their circle dissolved or went on without them.
+			stepped, err := s.DB.FindRoundDeclines(ctx, admin.OrgID, latest.ID)
+			if err != nil {
+				return nil, err
+			}
+			avoid = append(avoid, stepped...)
 			for _, c := range circles {
 				if c.Status != program.Dissolved {
 					continue
@@ -183,6 +189,23 @@ func (s *Service) Propose(ctx context.Context, admin *account.User, programID st
 	if err != nil {
 		return nil, fmt.Errorf("run matching: %w", err)
 	}
+	// People the round before left out come first in this one.
+	first := map[string]bool{}
+	for _, r := range rounds {
+		if r.Number != number-1 {
+			continue
+		}
+		waited, err := s.DB.FindUnmatched(ctx, admin.OrgID, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range waited {
+			if u.Told {
+				first[u.UserID] = true
+			}
+		}
+	}
+	favoured := pr.favour(out, first)
 	circles := make([]program.Circle, len(out.Groups))
 	for i, g := range out.Groups {
 		circles[i] = pr.circle(g)
@@ -192,7 +215,7 @@ func (s *Service) Propose(ctx context.Context, admin *account.User, programID st
 		unmatched[i] = program.Unmatched{UserID: u.ID, Reason: u.Reason}
 	}
 	s.Logger.Info("matching proposed", "org_id", admin.OrgID, "program_id", p.ID, "round", number, "participants", len(pr.input.Participants),
-		"placed", out.Placed, "score", out.Score, "upper_bound", out.UpperBound, "elapsed_ms", out.ElapsedMS)
+		"placed", out.Placed, "favoured", favoured, "score", out.Score, "upper_bound", out.UpperBound, "elapsed_ms", out.ElapsedMS)
 	return s.DB.SaveProposal(ctx, admin.OrgID, p.ID, roundID, circles, unmatched)
 }
 
