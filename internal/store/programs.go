@@ -765,10 +765,10 @@ func (db *DB) RespondToCircle(ctx context.Context, c *program.Circle, version in
 // of its circles with each of that circle's members, so that a re-match
 // does not propose them together again.
 func (db *DB) FindRoundDeclines(ctx context.Context, orgID, roundID string) ([][2]string, error) {
+	// The round's circles are found first, and their declines by circle.
 	rows, err := db.query(ctx, `SELECT d.user_id, m.user_id FROM circle_declines d
-		JOIN circles c ON c.org_id = d.org_id AND c.id = d.circle_id
 		JOIN circle_members m ON m.org_id = d.org_id AND m.circle_id = d.circle_id
-		WHERE c.org_id = $1 AND c.round_id = $2`, orgID, roundID)
+		WHERE d.org_id = $1 AND d.circle_id IN (SELECT c.id FROM circles c WHERE c.org_id = $1 AND c.round_id = $2)`, orgID, roundID)
 	if err != nil {
 		return nil, fmt.Errorf("find round declines: %w", err)
 	}
