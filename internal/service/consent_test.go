@@ -284,9 +284,22 @@ func TestUnplacedAreToldAndComeFirst(t *testing.T) {
 		if err != nil || len(unplaced) != 1 || unplaced[0].Round != 1 || !unplaced[0].First || !strings.Contains(unplaced[0].Why, "odd number") {
 			t.Fatalf("their standing: %+v, %v", unplaced, err)
 		}
-		// Publishing again sends nothing more.
+		// Publishing again sends nothing more; nor does a re-match that
+		// leaves them out again, and their page keeps saying why.
 		if _, err := w.programs.Publish(ctx, w.admin, round.ID); fault.KindOf(err) != fault.Invalid {
 			t.Errorf("publishing twice: %v", err)
+		}
+		if _, err := w.programs.Propose(ctx, w.admin, p.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := w.programs.MyUnplaced(ctx, out); len(got) != 1 {
+			t.Errorf("during a re-match their page forgets they wait: %+v", got)
+		}
+		if _, err := w.programs.Publish(ctx, w.admin, round.ID); fault.KindOf(err) != fault.Invalid {
+			t.Errorf("publishing a re-match that changes nothing: %v", err)
+		}
+		if n := len(to(w.outbox.Messages(), out, "no circle for you")); n != 1 {
+			t.Errorf("told %d times", n)
 		}
 		for _, m := range rv.Circles[0].Members {
 			if _, err := w.programs.Respond(ctx, w.user(m.UserID), rv.Circles[0].ID, true, ""); err != nil {

@@ -380,9 +380,6 @@ func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string
 			if _, err := tx.exec(ctx, `DELETE FROM circles WHERE org_id = $1 AND round_id = $2 AND status = 'proposed'`, orgID, round.ID); err != nil {
 				return err
 			}
-			if _, err := tx.exec(ctx, `DELETE FROM unmatched WHERE org_id = $1 AND round_id = $2`, orgID, round.ID); err != nil {
-				return err
-			}
 		}
 		for i := range circles {
 			c := &circles[i]
@@ -391,18 +388,50 @@ func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string
 				return err
 			}
 		}
-		for _, u := range unmatched {
-			if _, err := tx.exec(ctx, `INSERT INTO unmatched (org_id, round_id, user_id, reason) VALUES ($1, $2, $3, $4)`,
-				orgID, round.ID, u.UserID, u.Reason); err != nil {
-				return err
-			}
-		}
-		return nil
+		return saveUnmatched(ctx, tx, orgID, round.ID, unmatched)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save proposal: %w", err)
 	}
 	return &round, nil
+}
+
+// saveUnmatched makes unmatched the list of who round roundID leaves out.
+// Someone already told they were left out (a re-match, a move in its
+// draft) keeps that: they are not told again, and their matches page does
+// not forget it while the draft is reviewed.
+func saveUnmatched(ctx context.Context, tx *Tx, orgID, roundID string, unmatched []program.Unmatched) error {
+	rows, err := tx.query(ctx, `SELECT user_id FROM unmatched WHERE org_id = $1 AND round_id = $2`, orgID, roundID)
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		if !slices.ContainsFunc(unmatched, func(u program.Unmatched) bool { return u.UserID == id }) {
+			stale = append(stale, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range stale {
+		if _, err := tx.exec(ctx, `DELETE FROM unmatched WHERE org_id = $1 AND round_id = $2 AND user_id = $3`, orgID, roundID, id); err != nil {
+			return err
+		}
+	}
+	for _, u := range unmatched {
+		if _, err := tx.exec(ctx, `INSERT INTO unmatched (org_id, round_id, user_id, reason) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (round_id, user_id) DO UPDATE SET reason = excluded.reason`, orgID, roundID, u.UserID, u.Reason); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func insertCircle(ctx context.Context, tx *Tx, c *program.Circle) error {
@@ -666,16 +695,7 @@ func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, circles [
 				return err
 			}
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM unmatched WHERE org_id = $1 AND round_id = $2`, orgID, roundID); err != nil {
-			return err
-		}
-		for _, u := range unmatched {
-			if _, err := tx.exec(ctx, `INSERT INTO unmatched (org_id, round_id, user_id, reason) VALUES ($1, $2, $3, $4)`,
-				orgID, roundID, u.UserID, u.Reason); err != nil {
-				return err
-			}
-		}
-		return nil
+		return saveUnmatched(ctx, tx, orgID, roundID, unmatched)
 	})
 	if err != nil {
 		return fmt.Errorf("replace draft: %w", err)
