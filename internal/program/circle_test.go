@@ -134,7 +134,7 @@ func TestExplain(t *testing.T) {
 		{"reporting line or avoid", "everyone who shares a slot is in their reporting line or on an avoid list", group,
 			"nobody is told whose", []string{"Widen the hours", "people to avoid"}, true},
 		{"too few for a circle", "only 2 people who share a slot are outside their reporting line and avoid lists; a group needs 4", group,
-			"a circle in this program needs 4", []string{"Widen the hours", "A pair needs only one other person"}, true},
+			"a circle in this program needs 4", []string{"Widen the hours", "a pair needs only one other person"}, true},
 		{"too few for a pair", "only 0 people who share a slot are outside their reporting line and avoid lists; a group needs 2", pairs,
 			"Too few people", []string{"Widen the hours"}, true},
 		{"odd one out", "everyone who shares a slot was already paired with someone else", pairs, "odd number of people", []string{"Widen the hours"}, true},

@@ -58,7 +58,7 @@ func Explain(u Unplaced, p *Program) Explanation {
 	}
 	pairs := ""
 	if p != nil && p.Format == FormatGroup {
-		pairs = "A pair needs only one other person who shares your hours: if pairs suit you, say so in your opt-in (\"format you'd prefer\") or join a pairs program."
+		pairs = "If coaching one-to-one suits you, a pair needs only one other person who shares your hours: look out for a pairs program on the Programs page."
 	}
 	r := strings.ToLower(u.Reason)
 	switch {
