@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store/storetest"
@@ -258,6 +259,9 @@ func TestUnplacedAreToldAndComeFirst(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		w := newWorld(t, dbURL, 8)
 		p := w.program(program.FormatPair)
+		// u00 manages everyone else, so can never be placed: coming first
+		// bends no rule.
+		w.optIn(w.user("u00"), p, "Feedback")
 		w.optIn(w.user("u01"), p, "Feedback")
 		w.optIn(w.user("u02"), p, "Feedback")
 		w.optIn(w.user("u03"), p, "Strategy")
@@ -266,10 +270,15 @@ func TestUnplacedAreToldAndComeFirst(t *testing.T) {
 			t.Fatal(err)
 		}
 		rv, err := w.programs.Review(ctx, w.admin, round.ID, 1)
-		if err != nil || len(rv.Circles) != 1 || len(rv.Unmatched) != 1 {
+		if err != nil || len(rv.Circles) != 1 || len(rv.Unmatched) != 2 {
 			t.Fatalf("round 1: %+v, %v", rv, err)
 		}
-		out := w.user(rv.Unmatched[0].UserID)
+		var out *account.User
+		for _, u := range rv.Unmatched {
+			if u.UserID != "u00" {
+				out = w.user(u.UserID)
+			}
+		}
 		if got, _ := w.programs.MyUnplaced(ctx, out); len(got) != 0 {
 			t.Errorf("a draft's unplaced person is told before publishing: %+v", got)
 		}
@@ -320,14 +329,24 @@ func TestUnplacedAreToldAndComeFirst(t *testing.T) {
 			t.Fatal(err)
 		}
 		rv, err = w.programs.Review(ctx, w.admin, round2.ID, 1)
-		if err != nil || rv.Round.Number != 2 || len(rv.Circles) != 1 || len(rv.Unmatched) != 1 {
+		if err != nil || rv.Round.Number != 2 || len(rv.Circles) != 1 || len(rv.Unmatched) != 2 {
 			t.Fatalf("round 2: %+v, %v", rv, err)
 		}
 		if rv.Circles[0].Member("u03") == nil {
 			t.Fatalf("the person who waited is not placed: circle %v, unmatched %+v", rv.Circles[0].UserIDs(), rv.Unmatched)
 		}
-		if rv.Unmatched[0].Reason != program.ReasonMadeRoom {
-			t.Errorf("the person who made room: %+v", rv.Unmatched[0])
+		var madeRoom program.Unmatched
+		for _, u := range rv.Unmatched {
+			switch {
+			case u.UserID == "u00":
+				if !strings.Contains(u.Reason, "reporting line") {
+					t.Errorf("the manager of everyone: %+v", u)
+				}
+			case u.Reason == program.ReasonMadeRoom:
+				madeRoom = u
+			default:
+				t.Errorf("left out: %+v", u)
+			}
 		}
 		if _, err := w.programs.Publish(ctx, w.admin, round2.ID); err != nil {
 			t.Fatal(err)
@@ -336,7 +355,7 @@ func TestUnplacedAreToldAndComeFirst(t *testing.T) {
 		if got, _ := w.programs.MyUnplaced(ctx, out); len(got) != 0 {
 			t.Errorf("a placed person still reads they wait: %+v", got)
 		}
-		next := w.user(rv.Unmatched[0].UserID)
+		next := w.user(madeRoom.UserID)
 		if got := to(w.outbox.Messages(), next, "no circle for you"); len(got) != 1 || !strings.Contains(got[0].Text, "waited since the round before") {
 			t.Errorf("the person who made room was told: %+v", got)
 		}
