@@ -46,7 +46,7 @@ const (
 func Explain(u Unplaced, p *Program) Explanation {
 	if u.Declined {
 		return Explanation{
-			Why:    "You declined the circle proposed to you. It goes ahead without you, and nobody there learns who stepped out or why.",
+			Why:    "You declined the circle proposed to you, so you are not in it. Nobody there learns who stepped out or why.",
 			Change: []string{"If your hours or what you'd like to work on have changed, update your opt-in before the next round."},
 		}
 	}

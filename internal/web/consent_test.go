@@ -70,7 +70,7 @@ func TestCircleGoesAheadAndUnplacedAreTold(t *testing.T) {
 		decliner := byID[c.Members[3].UserID]
 		r = decliner.post("/circles/"+c.ID+"/respond", url.Values{"answer": {"decline"}, "reason": {"time"}})
 		r.expect(t, 303)
-		decliner.get(r.location).expect(t, 200, "the others go ahead without you")
+		decliner.get(r.location).expect(t, 200, "declined and are out of this circle")
 		decliner.get("/matches").expect(t, 200, "You stepped out this round", "Back in the pool")
 		decliner.post("/circles/"+c.ID+"/respond", url.Values{"answer": {"accept"}}).expect(t, 404)
 		stayed := byID[c.Members[0].UserID]

@@ -624,7 +624,7 @@ func (s *Server) handleCircleRespond(w http.ResponseWriter, r *http.Request) {
 	msg := "Thank you. You've declined; you stay in the program and can be matched again."
 	switch {
 	case !accept && c.Member(u.ID) == nil:
-		msg = "Thank you. You've declined: the others go ahead without you, and you'll be matched again in the next round."
+		msg = "Thank you. You've declined and are out of this circle; you'll be matched again in the next round."
 	case c.Status == program.Active:
 		msg = "Everyone has said yes: your circle is formed."
 	case accept:
