@@ -260,6 +260,14 @@ func TestScreenshots(t *testing.T) {
 	pastURL, err := chromedp.Run(ctx, chromedp.Location())
 	must(t, err)
 	tall("room-ended", strings.TrimPrefix(pastURL, in.URL))
+
+	// The autumn round left Ingrid out and went ahead without Ana, who
+	// declined: each reads where they stand.
+	for _, who := range []string{"ingrid", "ana"} {
+		signOut(t, ctx)
+		signIn(t, ctx, in.URL, who+"@northwind.example")
+		tall("matches-"+who, "/matches")
+	}
 }
 
 // TestBrowserPersonPicker: the invitation form's manager is found by

@@ -439,6 +439,10 @@ func newMatch(c *program.Circle, me, programName string, t times) Match {
 	out := Match{ID: c.ID, ProgramID: c.ProgramID, ProgramName: programName, Status: c.Status, Origin: c.Origin,
 		Reasons: strs(c.Reasons), CommonSlots: intervals(c.Slots), CommonTimes: t.describe(c.Slots),
 		Members: make([]MatchMember, len(c.Members)), PublishedAt: c.PublishedAt, ActivatedAt: c.ActivatedAt}
+	if c.Member(me) == nil {
+		// The caller declined, and the others went on without them.
+		out.MyResponse = program.Declined
+	}
 	for i, m := range c.Members {
 		out.Members[i] = MatchMember{UserID: m.UserID, Name: m.Name, Department: m.Department, Timezone: m.Timezone}
 		if c.Status != program.Dissolved {

@@ -27,6 +27,9 @@ const autumnName = "Leadership circles, autumn"
 // demoCircle is one circle of the autumn program.
 type demoCircle struct {
 	members []string // roster keys; the first proposes the agreement
+	// declined were proposed too, and declined: the circle went ahead
+	// without them, one fewer.
+	declined []string
 	// unacknowledged are members who have not yet read the ground rules,
 	// so that a newcomer signing in as them meets the gate.
 	unacknowledged []string
@@ -35,8 +38,12 @@ type demoCircle struct {
 
 var autumnCircles = []demoCircle{
 	{members: []string{"nina", "maya", "tom", "noah", "fatima"}, unacknowledged: []string{"maya"}, scheduled: true},
-	{members: []string{"grace", "amelia", "omar", "isabel"}, unacknowledged: []string{"grace", "amelia", "omar", "isabel"}},
+	{members: []string{"grace", "amelia", "omar", "isabel"}, declined: []string{"ana"}, unacknowledged: []string{"grace", "amelia", "omar", "isabel"}},
 }
+
+// autumnUnplaced is who the autumn round could not place, and why: their
+// matches page explains it, and they come first in the next round.
+var autumnUnplaced = map[string]string{"ingrid": "the remaining people could not form a group of 4–6"}
 
 // loadCircles adds the autumn program with circles formed six weeks ago:
 // one with a history — acknowledged ground rules, an agreement in force
@@ -60,7 +67,7 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		return err
 	}
 	for _, dc := range autumnCircles {
-		for _, k := range dc.members {
+		for _, k := range append(slices.Clone(dc.members), dc.declined...) {
 			if byKey[k] == nil {
 				return nil // people were changed by hand; leave the demo as it is
 			}
@@ -90,14 +97,29 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	for _, dc := range autumnCircles {
 		c := program.Circle{Score: 4.2, Reasons: []string{"You share an interest in giving feedback and leading through change.",
 			"You come from different teams, so nobody coaches their own manager."}}
-		for _, k := range dc.members {
+		for _, k := range append(slices.Clone(dc.members), dc.declined...) {
 			u := byKey[k]
 			c.Members = append(c.Members, program.Member{UserID: u.ID, Name: u.Name, Email: u.Email, Response: program.Undecided})
 		}
 		circles = append(circles, c)
 	}
+	var unplaced []program.Unmatched
+	for k, reason := range autumnUnplaced {
+		unplaced = append(unplaced, program.Unmatched{UserID: byKey[k].ID, Reason: reason})
+	}
+	// Whoever declined or was not placed opted in, and still is: they
+	// wait for the next round.
+	for i, k := range append(slices.Clone(autumnCircles[1].declined), "ingrid") {
+		o, err := demoOptIn(byKey[k], p.ID, i, now)
+		if err != nil {
+			return err
+		}
+		if err := db.SaveOptIn(ctx, o); err != nil {
+			return fmt.Errorf("demo opt-in: %w", err)
+		}
+	}
 	at(7 * week)
-	round, err := db.SaveProposal(ctx, org.ID, p.ID, "", circles, nil)
+	round, err := db.SaveProposal(ctx, org.ID, p.ID, "", circles, unplaced)
 	if err != nil {
 		return err
 	}
@@ -109,14 +131,28 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		return err
 	}
 	at(6 * week)
-	for _, c := range formed {
+	for i, c := range formed {
 		c, version, err := db.FindVersionedCircle(ctx, org.ID, c.ID)
 		if err != nil {
 			return err
 		}
+		for _, k := range autumnCircles[i].declined {
+			a, err := c.Decline(byKey[k].ID, p.MinSize, db.Now().UTC().Truncate(time.Microsecond))
+			if err != nil {
+				return err
+			}
+			if err := db.RespondToCircle(ctx, c, version, a, "", nil); err != nil {
+				return fmt.Errorf("demo decline: %w", err)
+			}
+			version++
+		}
 		if _, err := acceptAll(ctx, db, c, version, c.UserIDs()); err != nil {
 			return fmt.Errorf("demo circle: %w", err)
 		}
+	}
+	// Read again: without whoever stepped out.
+	if formed, err = db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: round.ID}); err != nil {
+		return err
 	}
 	for i, dc := range autumnCircles {
 		if err := loadHistory(ctx, db, live, &formed[i], dc, byKey, at); err != nil {
@@ -423,10 +459,11 @@ func backdate(live *store.DB) (db *store.DB, at func(ago time.Duration)) {
 // version they leave the circle at.
 func acceptAll(ctx context.Context, db *store.DB, c *program.Circle, version int, userIDs []string) (int, error) {
 	for _, id := range userIDs {
-		if _, err := c.Respond(id, true, db.Now().UTC().Truncate(time.Microsecond)); err != nil {
+		a, err := c.Accept(id, db.Now().UTC().Truncate(time.Microsecond))
+		if err != nil {
 			return 0, err
 		}
-		if err := db.RespondToCircle(ctx, c, version, id, "", nil); err != nil {
+		if err := db.RespondToCircle(ctx, c, version, a, "", nil); err != nil {
 			return 0, err
 		}
 		version++ // each answer moves the circle's version on

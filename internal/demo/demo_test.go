@@ -69,6 +69,20 @@ func checkCircles(t *testing.T, db *store.DB, orgID, programID string, jobs *sto
 	if err != nil || len(cs) != 2 {
 		t.Fatalf("active autumn circles: %d, %v", len(cs), err)
 	}
+	if cs[1].SteppedOut != 1 || len(cs[1].Members) != 4 {
+		t.Errorf("the second circle went ahead with %d members, %d stepped out; want 4 and 1", len(cs[1].Members), cs[1].SteppedOut)
+	}
+	// One was not placed and one stepped out: each reads where they stand.
+	for _, email := range []string{"ingrid@northwind.example", "ana@northwind.example"} {
+		u, err := db.FindUserByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unplaced, err := db.FindUnplaced(ctx, orgID, u.ID)
+		if err != nil || len(unplaced) != 1 || unplaced[0].ProgramID != programID {
+			t.Errorf("%s: %+v, %v", email, unplaced, err)
+		}
+	}
 	c := cs[0]
 	versions, err := db.FindAgreement(ctx, orgID, c.ID)
 	if err != nil || len(versions) != 2 || versions[0].Status != circle.AgreementProposed || versions[1].Status != circle.AgreementAdopted {

@@ -25,7 +25,7 @@ type emailTemplate struct {
 // templates are parsed when the program starts, so that a broken template
 // stops it at once rather than failing a send later.
 var templates = mustParseTemplates("signup_confirm", "already_registered", "password_reset", "invitation",
-	"circle_proposed", "circle_formed", "circle_dissolved", "match_declined",
+	"circle_proposed", "circle_formed", "circle_dissolved", "match_declined", "circle_going_ahead", "not_placed",
 	"pair_invitation", "pair_formed", "pair_declined",
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
@@ -69,14 +69,16 @@ type emailData struct {
 	Since    string // how long a circle has gone without meeting
 	VideoURL string // may be empty
 
-	Changed     bool   // the schedule replaces an earlier one
-	HasCalendar bool   // an iCalendar object goes with the email
-	Role        string // the recipient's role in a meeting, may be empty
-	MemberName  string // another member: who proposed a change, or who left
-	Note        string // a note in that member's own words, may be empty
-	Version     int    // a working agreement's version
-	Remaining   int    // members left in a circle
-	MinSize     int    // the fewest members a circle in the program may have
+	Changed     bool     // the schedule replaces an earlier one
+	HasCalendar bool     // an iCalendar object goes with the email
+	Role        string   // the recipient's role in a meeting, may be empty
+	MemberName  string   // another member: who proposed a change, or who left
+	Note        string   // a note in that member's own words, may be empty
+	Version     int      // a working agreement's version
+	Remaining   int      // members left in a circle
+	MinSize     int      // the fewest members a circle in the program may have
+	Why         string   // why a round left someone out, in their words
+	Changes     []string // what they could change, one sentence each
 
 	// A meeting's summary: who came, who presented, what each committed
 	// to — never what was said.
@@ -226,6 +228,40 @@ func CircleDissolved(to, name, programName string) Message {
 		Subject:     "Your match in " + programName + " won't go ahead",
 		Name:        oneLine(name),
 		ProgramName: programName,
+	})
+}
+
+// CircleGoingAhead is the email to every member of a circle that formed
+// without someone who was proposed and declined: it goes ahead with the
+// members who accepted, and nobody has to answer again. members are the
+// names of the other members; link leads to the circle's home. It never
+// says who declined or why, so it takes neither.
+func CircleGoingAhead(to, name, programName string, members []string, link string) Message {
+	programName = oneLine(programName)
+	return render("circle_going_ahead", to, emailData{
+		Subject:     "Your circle in " + programName + " is going ahead",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Members:     oneLines(members),
+		Remaining:   len(members) + 1,
+		Link:        link,
+	})
+}
+
+// NotPlaced is the email to someone a published round of programName left
+// out of its circles: why, in their words, what they could change, and
+// that they come first in the next round (first says whether they do).
+// link leads to their matches page.
+func NotPlaced(to, name, programName, why string, changes []string, first bool, link string) Message {
+	programName = oneLine(programName)
+	return render("not_placed", to, emailData{
+		Subject:     "No circle for you in " + programName + " this round",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Why:         oneLine(why),
+		Changes:     oneLines(changes),
+		Changed:     first,
+		Link:        link,
 	})
 }
 

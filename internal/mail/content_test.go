@@ -100,6 +100,25 @@ func TestContent(t *testing.T) {
 			wantText:    []string{"Someone couldn't take part this time", "won't go ahead", "You stay in Leads & Learners", "matched again soon", "nothing you need to do"},
 		},
 		{
+			name:        "circle_going_ahead",
+			msg:         CircleGoingAhead("ben@example.com", "Ben", "Leads & Learners", []string{"Ana <Müller>", "Chloé Martin", "Dev Rao"}, "https://holdspace.example/circles/c1"),
+			wantSubject: "Your circle in Leads & Learners is going ahead",
+			wantText:    []string{"Everyone else has said yes", "going\nahead with 4 of you", "Nobody needs to answer again", "  - Ana <Müller>\n  - Chloé Martin\n  - Dev Rao\n\n", "https://holdspace.example/circles/c1"},
+		},
+		{
+			name: "not_placed",
+			msg: NotPlaced("ben@example.com", "Ben", "Leads & Learners", "Nobody else in this round was free at the same time as you for a 60-minute meeting.",
+				[]string{"Widen the hours you marked as available."}, true, "https://holdspace.example/matches"),
+			wantSubject: "No circle for you in Leads & Learners this round",
+			wantText:    []string{"couldn't place you", "Why: Nobody else in this round was free", "What you could change:\n\n  - Widen the hours", "You come first in the next round", "https://holdspace.example/matches"},
+		},
+		{
+			name:        "not_placed_held_out",
+			msg:         NotPlaced("ben@example.com", "", "Leads & Learners", "The program's admin kept you out of this round's circles.", nil, false, "https://holdspace.example/matches"),
+			wantSubject: "No circle for you in Leads & Learners this round",
+			wantText:    []string{"Hi,", "Why: The program's admin kept you out", "You stay in Leads & Learners"},
+		},
+		{
 			name:        "match_declined",
 			msg:         MatchDeclined("ana@example.com", "Ana <Müller>", "Leads & Learners", "https://holdspace.example/programs/p1"),
 			wantSubject: "A match in Leads & Learners was declined",
@@ -434,9 +453,10 @@ func TestContentCalendar(t *testing.T) {
 // they cannot name either; these assignments fail to compile if that
 // changes.
 var (
-	_ func(to, name, programName string) Message              = CircleDissolved
-	_ func(to, adminName, programName, link string) Message   = MatchDeclined
-	_ func(to, name, partnerName, programName string) Message = PairDeclined
+	_ func(to, name, programName string) Message                                = CircleDissolved
+	_ func(to, name, programName string, members []string, link string) Message = CircleGoingAhead
+	_ func(to, adminName, programName, link string) Message                     = MatchDeclined
+	_ func(to, name, partnerName, programName string) Message                   = PairDeclined
 )
 
 // A leaver's note is for the admins alone; the email to the rest of the
@@ -479,6 +499,12 @@ func TestContentKeepsDeclinesPrivate(t *testing.T) {
 			name:     "circle_dissolved",
 			msg:      CircleDissolved("ben@example.com", "Ben", "Leads & Learners"),
 			wantText: "Someone couldn't take part this time, so the match we suggested in",
+			never:    []string{"declined", "reason", "because", "who ", "why"},
+		},
+		{
+			name:     "circle_going_ahead",
+			msg:      CircleGoingAhead("ben@example.com", "Ben", "Leads & Learners", []string{"Ana", "Chloé"}, "https://holdspace.example/circles/c1"),
+			wantText: "One of the people we suggested won't be\njoining this time",
 			never:    []string{"declined", "reason", "because", "who ", "why"},
 		},
 		{

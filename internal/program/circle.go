@@ -28,8 +28,8 @@ const (
 	Pending CircleStatus = "pending"
 	// Active circles have the consent of every member.
 	Active CircleStatus = "active"
-	// Dissolved circles had a member decline; the others wait for a new
-	// match.
+	// Dissolved circles had a member decline and too few left to go
+	// ahead; the others wait for a new match.
 	Dissolved CircleStatus = "dissolved"
 )
 
@@ -52,19 +52,23 @@ const (
 
 // Circle is a proposed or formed group or pair.
 type Circle struct {
-	ID          string       `json:"id"`
-	OrgID       string       `json:"-"`
-	ProgramID   string       `json:"program_id"`
-	RoundID     string       `json:"round_id,omitempty"`
-	Status      CircleStatus `json:"status"`
-	Origin      Origin       `json:"origin"`
-	Score       float64      `json:"score"`
-	Reasons     []string     `json:"reasons"`
-	Slots       []Interval   `json:"common_slots"`
-	Members     []Member     `json:"members"`
-	CreatedAt   time.Time    `json:"created_at"`
-	PublishedAt *time.Time   `json:"published_at,omitempty"`
-	ActivatedAt *time.Time   `json:"activated_at,omitempty"`
+	ID        string       `json:"id"`
+	OrgID     string       `json:"-"`
+	ProgramID string       `json:"program_id"`
+	RoundID   string       `json:"round_id,omitempty"`
+	Status    CircleStatus `json:"status"`
+	Origin    Origin       `json:"origin"`
+	Score     float64      `json:"score"`
+	Reasons   []string     `json:"reasons"`
+	Slots     []Interval   `json:"common_slots"`
+	Members   []Member     `json:"members"`
+	// SteppedOut counts the people proposed who declined while the others
+	// went on without them: the circle is that many smaller than proposed.
+	// Who they were is never said to the others.
+	SteppedOut  int        `json:"stepped_out,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	ActivatedAt *time.Time `json:"activated_at,omitempty"`
 }
 
 // Member is one person in a circle and their answer.
@@ -101,32 +105,71 @@ func (c *Circle) UserIDs() []string {
 var (
 	// ErrNotMember looks like any circle the person may not know about.
 	ErrNotMember   = &fault.Error{Kind: fault.NotFound, Err: errors.New("you are not in this circle")}
-	ErrNotPending  = fault.New(fault.Conflict, "This proposal is no longer waiting for answers: everyone has answered, or someone declined.")
+	ErrNotPending  = fault.New(fault.Conflict, "This proposal is no longer waiting for answers: everyone has answered, or it won't go ahead.")
 	ErrNotProposed = fault.New(fault.Conflict, "This circle has been published already; only a draft can be changed.")
 )
 
-// Respond records a member's answer. Accepting by the last member makes
-// the circle active; any decline dissolves it. It returns the new status.
-func (c *Circle) Respond(userID string, accept bool, now time.Time) (CircleStatus, error) {
+// Answer is what one member's answer did to a proposed circle.
+type Answer struct {
+	// Member is the member who answered, with their answer and its time.
+	Member Member
+	// SteppedOut: they declined, and the circle goes on without them
+	// because the others still meet the program's minimum. They are no
+	// longer a member.
+	SteppedOut bool
+}
+
+// Accept records a member's yes. The last yes makes the circle active.
+func (c *Circle) Accept(userID string, now time.Time) (Answer, error) {
+	m, err := c.answering(userID)
+	if err != nil {
+		return Answer{}, err
+	}
+	m.Response, m.RespondedAt = Accepted, &now
+	c.activateIfAgreed(now)
+	return Answer{Member: *m}, nil
+}
+
+// Decline records a member's no. When the others still number at least
+// minSize (the program's minimum), the decliner steps out and the circle
+// goes ahead without them once the others have accepted: nobody has to
+// answer again. Otherwise (and always for a pair) the circle dissolves,
+// and its members wait to be matched again.
+func (c *Circle) Decline(userID string, minSize int, now time.Time) (Answer, error) {
+	m, err := c.answering(userID)
+	if err != nil {
+		return Answer{}, err
+	}
+	m.Response, m.RespondedAt = Declined, &now
+	a := Answer{Member: *m}
+	if len(c.Members)-1 < max(minSize, 2) {
+		c.Status = Dissolved
+		return a, nil
+	}
+	a.SteppedOut = true
+	c.Members = slices.DeleteFunc(c.Members, func(m Member) bool { return m.UserID == userID })
+	c.SteppedOut++
+	c.activateIfAgreed(now)
+	return a, nil
+}
+
+// answering returns the member of a circle that waits for answers.
+func (c *Circle) answering(userID string) (*Member, error) {
 	if c.Status != Pending {
-		return c.Status, ErrNotPending
+		return nil, ErrNotPending
 	}
 	m := c.Member(userID)
 	if m == nil {
-		return c.Status, ErrNotMember
+		return nil, ErrNotMember
 	}
-	m.RespondedAt = &now
-	if !accept {
-		m.Response = Declined
-		c.Status = Dissolved
-		return c.Status, nil
-	}
-	m.Response = Accepted
+	return m, nil
+}
+
+func (c *Circle) activateIfAgreed(now time.Time) {
 	if !slices.ContainsFunc(c.Members, func(m Member) bool { return m.Response != Accepted }) {
 		c.Status = Active
 		c.ActivatedAt = &now
 	}
-	return c.Status, nil
 }
 
 // DeclineReason is an optional, anonymous reason for declining. Admins see
@@ -166,7 +209,10 @@ func ValidDeclineReason(r DeclineReason) bool {
 type Unmatched struct {
 	UserID string `json:"user_id"`
 	Name   string `json:"name"`
+	Email  string `json:"-"`
 	Reason string `json:"reason"`
+	// Told: the round was published, and they were told.
+	Told bool `json:"-"`
 }
 
 // PairInvitation is one member asking a colleague to form a pair.

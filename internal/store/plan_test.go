@@ -172,6 +172,8 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.IsEngaged(ctx, org, prog, user))
 	must(db.FindCircleByID(ctx, org, circle))
 	must(db.FindUnmatched(ctx, org, "round1"))
+	must(db.FindRoundDeclines(ctx, org, "round1"))
+	must(db.FindUnplaced(ctx, org, user))
 	must(db.DeclineCounts(ctx, org, prog))
 	must(db.PastPairs(ctx, org, prog))
 	must(db.FindEngaged(ctx, org, prog))
@@ -450,8 +452,8 @@ func seedOrganisation(t *testing.T, db *DB, from, to int) {
 		SELECT printf('prog%d', i % 2 + 1), 'big', printf('u%05d', i), {T} - {D} + i, {T} - {D} + i FROM seq WHERE i <= 4000`,
 		`INSERT INTO rounds (id, org_id, program_id, number, created_at)
 		SELECT printf('round%d', i), 'big', printf('prog%d', (i - 1) % 4 + 1), (i - 1) / 4 + 1, {T} - (100 - i) * {D} FROM seq WHERE i <= 20`,
-		`INSERT INTO unmatched (org_id, round_id, user_id, reason)
-		SELECT 'big', printf('round%d', (i - 1) % 20 + 1), printf('u%05d', 4000 + i), 'no slot' FROM seq WHERE i <= 1000`,
+		`INSERT INTO unmatched (org_id, round_id, user_id, reason, told_at)
+		SELECT 'big', printf('round%d', (i - 1) % 20 + 1), printf('u%05d', 4000 + i), 'no slot', CASE WHEN i % 3 = 0 THEN NULL ELSE {T} END FROM seq WHERE i <= 1000`,
 		`INSERT INTO decline_reasons (org_id, program_id, reason, count)
 		SELECT 'big', printf('prog%d', (i - 1) / 5 + 1), printf('reason %d', i % 5), i FROM seq WHERE i <= 40`,
 		`INSERT INTO pair_invitations (id, org_id, program_id, from_user, to_user, status, created_at)
@@ -467,6 +469,10 @@ func seedOrganisation(t *testing.T, db *DB, from, to int) {
 		FROM seq WHERE i <= 1000`,
 		`INSERT INTO circle_members (org_id, circle_id, user_id, response, responded_at)
 		SELECT 'big', printf('c%04d', (i - 1) / 4 + 1), printf('u%05d', i), 'accepted', {T} - 18 * {D} FROM seq WHERE i <= 4000`,
+		// Who stepped out of a circle that went on without them: one in
+		// two of the first thousand circles.
+		`INSERT INTO circle_declines (org_id, circle_id, user_id, declined_at)
+		SELECT 'big', printf('c%04d', i * 2), printf('u%05d', 5000 + i), {T} - 18 * {D} FROM seq WHERE i <= 500`,
 		`INSERT INTO ground_rule_acks (org_id, circle_id, user_id, version, acknowledged_at)
 		SELECT 'big', printf('c%04d', (i - 1) / 4 + 1), printf('u%05d', i), 2, {T} - 17 * {D} FROM seq WHERE i <= 1000`,
 		`INSERT INTO agreement_versions (org_id, circle_id, version, body, proposed_by, proposed_at, status, adopted_at)

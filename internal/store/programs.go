@@ -380,9 +380,6 @@ func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string
 			if _, err := tx.exec(ctx, `DELETE FROM circles WHERE org_id = $1 AND round_id = $2 AND status = 'proposed'`, orgID, round.ID); err != nil {
 				return err
 			}
-			if _, err := tx.exec(ctx, `DELETE FROM unmatched WHERE org_id = $1 AND round_id = $2`, orgID, round.ID); err != nil {
-				return err
-			}
 		}
 		for i := range circles {
 			c := &circles[i]
@@ -391,18 +388,50 @@ func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string
 				return err
 			}
 		}
-		for _, u := range unmatched {
-			if _, err := tx.exec(ctx, `INSERT INTO unmatched (org_id, round_id, user_id, reason) VALUES ($1, $2, $3, $4)`,
-				orgID, round.ID, u.UserID, u.Reason); err != nil {
-				return err
-			}
-		}
-		return nil
+		return saveUnmatched(ctx, tx, orgID, round.ID, unmatched)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save proposal: %w", err)
 	}
 	return &round, nil
+}
+
+// saveUnmatched makes unmatched the list of who round roundID leaves out.
+// Someone already told they were left out (a re-match, a move in its
+// draft) keeps that: they are not told again, and their matches page does
+// not forget it while the draft is reviewed.
+func saveUnmatched(ctx context.Context, tx *Tx, orgID, roundID string, unmatched []program.Unmatched) error {
+	rows, err := tx.query(ctx, `SELECT user_id FROM unmatched WHERE org_id = $1 AND round_id = $2`, orgID, roundID)
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		if !slices.ContainsFunc(unmatched, func(u program.Unmatched) bool { return u.UserID == id }) {
+			stale = append(stale, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range stale {
+		if _, err := tx.exec(ctx, `DELETE FROM unmatched WHERE org_id = $1 AND round_id = $2 AND user_id = $3`, orgID, roundID, id); err != nil {
+			return err
+		}
+	}
+	for _, u := range unmatched {
+		if _, err := tx.exec(ctx, `INSERT INTO unmatched (org_id, round_id, user_id, reason) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (round_id, user_id) DO UPDATE SET reason = excluded.reason`, orgID, roundID, u.UserID, u.Reason); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func insertCircle(ctx context.Context, tx *Tx, c *program.Circle) error {
@@ -572,7 +601,8 @@ func findCirclePage(ctx context.Context, db querier, tail string, args []any) ([
 
 func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {
 	rows, err := db.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.status, c.origin, c.score, c.reasons, c.slots,
-		c.created_at, c.published_at, c.activated_at FROM circles c WHERE `+tail, args...)
+		c.created_at, c.published_at, c.activated_at,
+		(SELECT COUNT(*) FROM circle_declines d WHERE d.circle_id = c.id) FROM circles c WHERE `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find circles: %w", err)
 	}
@@ -581,7 +611,7 @@ func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]pr
 		var c program.Circle
 		var reasons, slots string
 		if err := rows.Scan(&c.ID, &c.OrgID, &c.ProgramID, &c.RoundID, &c.Status, &c.Origin, &c.Score, &reasons, &slots,
-			&c.CreatedAt, &c.PublishedAt, &c.ActivatedAt); err != nil {
+			&c.CreatedAt, &c.PublishedAt, &c.ActivatedAt, &c.SteppedOut); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -622,7 +652,7 @@ func findMembers(ctx context.Context, db querier, out []program.Circle, where st
 
 // FindUnmatched lists who a round could not place.
 func (db *DB) FindUnmatched(ctx context.Context, orgID, roundID string) ([]program.Unmatched, error) {
-	rows, err := db.query(ctx, `SELECT x.user_id, u.name, x.reason FROM unmatched x JOIN users u ON u.id = x.user_id AND u.org_id = x.org_id
+	rows, err := db.query(ctx, `SELECT x.user_id, u.name, u.email, x.reason, x.told_at IS NOT NULL FROM unmatched x JOIN users u ON u.id = x.user_id AND u.org_id = x.org_id
 		WHERE x.org_id = $1 AND x.round_id = $2 ORDER BY LOWER(u.name)`, orgID, roundID)
 	if err != nil {
 		return nil, fmt.Errorf("find unmatched: %w", err)
@@ -631,7 +661,7 @@ func (db *DB) FindUnmatched(ctx context.Context, orgID, roundID string) ([]progr
 	var out []program.Unmatched
 	for rows.Next() {
 		var u program.Unmatched
-		if err := rows.Scan(&u.UserID, &u.Name, &u.Reason); err != nil {
+		if err := rows.Scan(&u.UserID, &u.Name, &u.Email, &u.Reason, &u.Told); err != nil {
 			return nil, err
 		}
 		out = append(out, u)
@@ -665,16 +695,7 @@ func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, circles [
 				return err
 			}
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM unmatched WHERE org_id = $1 AND round_id = $2`, orgID, roundID); err != nil {
-			return err
-		}
-		for _, u := range unmatched {
-			if _, err := tx.exec(ctx, `INSERT INTO unmatched (org_id, round_id, user_id, reason) VALUES ($1, $2, $3, $4)`,
-				orgID, roundID, u.UserID, u.Reason); err != nil {
-				return err
-			}
-		}
-		return nil
+		return saveUnmatched(ctx, tx, orgID, roundID, unmatched)
 	})
 	if err != nil {
 		return fmt.Errorf("replace draft: %w", err)
@@ -683,8 +704,9 @@ func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, circles [
 }
 
 // PublishRound sends a round's draft circles to their members: each
-// becomes pending, and msgs (one per member) go out in the same
-// transaction.
+// becomes pending, and the people the round leaves out are marked as told.
+// msgs (one per member and one per person left out) go out in the same
+// transaction. It returns how many circles it published.
 func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []Job) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
@@ -697,15 +719,17 @@ func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []Jo
 		if err != nil {
 			return err
 		}
-		if n = int(affected); n == 0 {
+		n = int(affected)
+		res, err = tx.exec(ctx, `UPDATE unmatched SET told_at = $1 WHERE org_id = $2 AND round_id = $3 AND told_at IS NULL`, tx.now, orgID, roundID)
+		if err != nil {
+			return err
+		}
+		if told, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 && told == 0 {
 			return fault.Fields(map[string]string{"round": "There is no draft to publish."})
 		}
-		for _, m := range msgs {
-			if err := db.enqueue(ctx, tx, m); err != nil {
-				return err
-			}
-		}
-		return nil
+		return db.sendAll(ctx, tx, msgs)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("publish round: %w", err)
@@ -713,17 +737,15 @@ func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []Jo
 	return n, nil
 }
 
-// RespondToCircle saves userID's answer to c, decided by c.Respond on the
-// circle as read at version (FindVersionedCircle): their response, the
+// RespondToCircle saves an answer to c, decided by c.Accept or c.Decline
+// on the circle as read at version (FindVersionedCircle): the member's
+// response (or, when they stepped out, their leaving the circle), the
 // circle's new status, a decline's reason counted anonymously, and msgs,
 // the emails the new state calls for, in one transaction. If the circle
 // changed since it was read, it changes nothing and returns ErrConflict:
 // the caller reads it again and decides again.
-func (db *DB) RespondToCircle(ctx context.Context, c *program.Circle, version int, userID string, reason program.DeclineReason, msgs []Job) error {
-	m := c.Member(userID)
-	if m == nil {
-		return fmt.Errorf("respond to circle: %w", ErrNotFound)
-	}
+func (db *DB) RespondToCircle(ctx context.Context, c *program.Circle, version int, a program.Answer, reason program.DeclineReason, msgs []Job) error {
+	m := a.Member
 	err := db.inTx(ctx, func(tx *Tx) error {
 		// Taking the next version locks the circle's row, so that two
 		// answers arriving together apply one after the other, each only
@@ -732,8 +754,17 @@ func (db *DB) RespondToCircle(ctx context.Context, c *program.Circle, version in
 			WHERE org_id = $3 AND id = $4 AND version = $5 AND status = 'pending'`, c.Status, c.ActivatedAt, c.OrgID, c.ID, version)); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE circle_members SET response = $1, responded_at = $2 WHERE org_id = $3 AND circle_id = $4 AND user_id = $5`,
-			m.Response, m.RespondedAt, c.OrgID, c.ID, userID); err != nil {
+		if a.SteppedOut {
+			if err := guarded(tx.exec(ctx, `DELETE FROM circle_members WHERE org_id = $1 AND circle_id = $2 AND user_id = $3`,
+				c.OrgID, c.ID, m.UserID)); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO circle_declines (org_id, circle_id, user_id, declined_at) VALUES ($1, $2, $3, $4)`,
+				c.OrgID, c.ID, m.UserID, m.RespondedAt); err != nil {
+				return err
+			}
+		} else if err := guarded(tx.exec(ctx, `UPDATE circle_members SET response = $1, responded_at = $2 WHERE org_id = $3 AND circle_id = $4 AND user_id = $5`,
+			m.Response, m.RespondedAt, c.OrgID, c.ID, m.UserID)); err != nil {
 			return err
 		}
 		if m.Response == program.Declined && reason != "" {
@@ -748,6 +779,62 @@ func (db *DB) RespondToCircle(ctx context.Context, c *program.Circle, version in
 		return fmt.Errorf("respond to circle: %w", err)
 	}
 	return nil
+}
+
+// FindRoundDeclines lists, for a round, each person who stepped out of one
+// of its circles with each of that circle's members, so that a re-match
+// does not propose them together again.
+func (db *DB) FindRoundDeclines(ctx context.Context, orgID, roundID string) ([][2]string, error) {
+	// The round's circles are found first, and their declines by circle.
+	rows, err := db.query(ctx, `SELECT d.user_id, m.user_id FROM circle_declines d
+		JOIN circle_members m ON m.org_id = d.org_id AND m.circle_id = d.circle_id
+		WHERE d.org_id = $1 AND d.circle_id IN (SELECT c.id FROM circles c WHERE c.org_id = $1 AND c.round_id = $2)`, orgID, roundID)
+	if err != nil {
+		return nil, fmt.Errorf("find round declines: %w", err)
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var p [2]string
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// FindUnplaced lists where userID stands in each program in which a
+// published round left them out, or in which they stepped out of a
+// circle that went on without them, newest first. The caller keeps what
+// still holds: a later circle supersedes it.
+func (db *DB) FindUnplaced(ctx context.Context, orgID, userID string) ([]program.Unplaced, error) {
+	rows, err := db.query(ctx, `SELECT r.program_id, p.name, r.number, x.reason, FALSE, x.told_at
+		FROM unmatched x JOIN rounds r ON r.org_id = x.org_id AND r.id = x.round_id JOIN programs p ON p.org_id = r.org_id AND p.id = r.program_id
+		WHERE x.org_id = $1 AND x.user_id = $2 AND x.told_at IS NOT NULL
+		UNION ALL
+		SELECT c.program_id, p.name, COALESCE(r.number, 0), '', TRUE, d.declined_at
+		FROM circle_declines d JOIN circles c ON c.org_id = d.org_id AND c.id = d.circle_id
+		JOIN programs p ON p.org_id = c.org_id AND p.id = c.program_id
+		LEFT JOIN rounds r ON r.org_id = c.org_id AND r.id = c.round_id
+		WHERE d.org_id = $1 AND d.user_id = $2`, orgID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("find unplaced: %w", err)
+	}
+	defer rows.Close()
+	var out []program.Unplaced
+	for rows.Next() {
+		var u program.Unplaced
+		if err := rows.Scan(&u.ProgramID, &u.ProgramName, &u.Round, &u.Reason, &u.Declined, &u.At); err != nil {
+			return nil, fmt.Errorf("find unplaced: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find unplaced: %w", db.d.mapErr(err))
+	}
+	slices.SortStableFunc(out, func(a, b program.Unplaced) int { return b.At.Compare(a.At) })
+	return out, nil
 }
 
 // DeclineCounts returns how often each reason was given in a program.

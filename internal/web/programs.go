@@ -568,6 +568,9 @@ type matchesPage struct {
 		Label  string
 	}
 	Invitations []program.PairInvitation
+	// Unplaced are the programs in which the person waits for the next
+	// round, each with why and what they could change.
+	Unplaced []programs.Unplaced
 }
 
 func (s *Server) handleMatches(w http.ResponseWriter, r *http.Request) {
@@ -582,13 +585,18 @@ func (s *Server) handleMatches(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	unplaced, err := s.Programs.MyUnplaced(r.Context(), u)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	progs, err := s.Programs.All(r.Context(), u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	data := matchesPage{Page: s.page(r, "Your matches"), Circles: circles, Programs: map[string]string{}, Slots: map[string][]string{},
-		Reasons: program.DeclineReasons, Invitations: invs}
+		Reasons: program.DeclineReasons, Invitations: invs, Unplaced: unplaced}
 	data.Nav = "matches"
 	for _, p := range progs {
 		data.Programs[p.ID] = p.Name
@@ -615,6 +623,8 @@ func (s *Server) handleCircleRespond(w http.ResponseWriter, r *http.Request) {
 	}
 	msg := "Thank you. You've declined; you stay in the program and can be matched again."
 	switch {
+	case !accept && c.Member(u.ID) == nil:
+		msg = "Thank you. You've declined and are out of this circle; you'll be matched again in the next round."
 	case c.Status == program.Active:
 		msg = "Everyone has said yes: your circle is formed."
 	case accept:

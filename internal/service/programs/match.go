@@ -152,7 +152,13 @@ func (s *Service) Propose(ctx context.Context, admin *account.User, programID st
 			number = latest.Number + 1
 		}
 		if rematch {
-			// Whoever declined is not proposed the same people again.
+			// Whoever declined is not proposed the same people again,
+			// whether their circle dissolved or went on without them.
+			stepped, err := s.DB.FindRoundDeclines(ctx, admin.OrgID, latest.ID)
+			if err != nil {
+				return nil, err
+			}
+			avoid = append(avoid, stepped...)
 			for _, c := range circles {
 				if c.Status != program.Dissolved {
 					continue
@@ -183,6 +189,23 @@ func (s *Service) Propose(ctx context.Context, admin *account.User, programID st
 	if err != nil {
 		return nil, fmt.Errorf("run matching: %w", err)
 	}
+	// People the round before left out come first in this one.
+	first := map[string]bool{}
+	for _, r := range rounds {
+		if r.Number != number-1 {
+			continue
+		}
+		waited, err := s.DB.FindUnmatched(ctx, admin.OrgID, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range waited {
+			if u.Told {
+				first[u.UserID] = true
+			}
+		}
+	}
+	favoured := pr.favour(out, first)
 	circles := make([]program.Circle, len(out.Groups))
 	for i, g := range out.Groups {
 		circles[i] = pr.circle(g)
@@ -192,7 +215,7 @@ func (s *Service) Propose(ctx context.Context, admin *account.User, programID st
 		unmatched[i] = program.Unmatched{UserID: u.ID, Reason: u.Reason}
 	}
 	s.Logger.Info("matching proposed", "org_id", admin.OrgID, "program_id", p.ID, "round", number, "participants", len(pr.input.Participants),
-		"placed", out.Placed, "score", out.Score, "upper_bound", out.UpperBound, "elapsed_ms", out.ElapsedMS)
+		"placed", out.Placed, "favoured", favoured, "score", out.Score, "upper_bound", out.UpperBound, "elapsed_ms", out.ElapsedMS)
 	return s.DB.SaveProposal(ctx, admin.OrgID, p.ID, roundID, circles, unmatched)
 }
 
@@ -398,6 +421,15 @@ func (s *Service) Publish(ctx context.Context, admin *account.User, roundID stri
 				otherNames(c, m.UserID), slotLines(c.Slots, m.Timezone, s.now()), s.link("/matches")))
 		}
 	}
+	// Whoever the round leaves out hears it when everyone else hears of
+	// their circle, with why and what they could change.
+	for _, u := range rv.Unmatched {
+		if u.Told {
+			continue
+		}
+		e := program.Explain(program.Unplaced{Reason: u.Reason}, rv.Program)
+		msgs = append(msgs, mail.NotPlaced(u.Email, u.Name, rv.Program.Name, e.Why, e.Change, e.First, s.link("/matches")))
+	}
 	return s.DB.PublishRound(ctx, admin.OrgID, roundID, queue.Mails(msgs))
 }
 
@@ -432,9 +464,12 @@ func (s *Service) MyMatches(ctx context.Context, u *account.User) ([]program.Cir
 }
 
 // Respond records the person's answer to a pending circle. When the last
-// member accepts, everyone hears the circle is formed; a decline tells the
-// others the circle won't go ahead (never who or why) and the program's
-// admin that people wait for a re-match.
+// member accepts, everyone hears the circle is formed. A decline takes the
+// decliner out if the others still meet the program's minimum: the circle
+// goes ahead without them once the others have accepted, and they wait for
+// the next round. Otherwise the circle dissolves: the others hear it won't
+// go ahead (never who or why) and the program's admin that people wait for
+// a re-match.
 func (s *Service) Respond(ctx context.Context, u *account.User, circleID string, accept bool, reason program.DeclineReason) (*program.Circle, error) {
 	if !program.ValidDeclineReason(reason) {
 		return nil, fault.Fields(map[string]string{"reason": "Choose one of the offered reasons, or none."})
@@ -466,24 +501,32 @@ func (s *Service) respond(ctx context.Context, u *account.User, circleID string,
 	if c.Member(u.ID) == nil {
 		return nil, store.ErrNotFound
 	}
-	if _, err := c.Respond(u.ID, accept, s.now().UTC().Truncate(time.Microsecond)); err != nil {
+	p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	var a program.Answer
+	if accept {
+		a, err = c.Accept(u.ID, now)
+	} else {
+		a, err = c.Decline(u.ID, p.MinSize, now)
+	}
+	if err != nil {
 		return nil, err
 	}
 	var msgs []mail.Message
 	switch c.Status {
 	case program.Active:
-		p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
-		if err != nil {
-			return nil, err
-		}
 		for _, m := range c.Members {
-			msgs = append(msgs, mail.CircleFormed(m.Email, m.Name, program.Label(p), otherNames(*c, m.UserID), s.link("/circles/"+c.ID)))
+			others, link := otherNames(*c, m.UserID), s.link("/circles/"+c.ID)
+			if c.SteppedOut > 0 {
+				msgs = append(msgs, mail.CircleGoingAhead(m.Email, m.Name, program.Label(p), others, link))
+			} else {
+				msgs = append(msgs, mail.CircleFormed(m.Email, m.Name, program.Label(p), others, link))
+			}
 		}
 	case program.Dissolved:
-		p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
-		if err != nil {
-			return nil, err
-		}
 		for _, m := range c.Members {
 			if m.UserID != u.ID {
 				msgs = append(msgs, mail.CircleDissolved(m.Email, m.Name, program.Label(p)))
@@ -497,10 +540,47 @@ func (s *Service) respond(ctx context.Context, u *account.User, circleID string,
 			return nil, err
 		}
 	}
-	if err := s.DB.RespondToCircle(ctx, c, version, u.ID, reason, queue.Mails(msgs)); err != nil {
+	if err := s.DB.RespondToCircle(ctx, c, version, a, reason, queue.Mails(msgs)); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// Unplaced is where a person stands in a program whose last round went
+// ahead without them, with its explanation in their words.
+type Unplaced struct {
+	program.Unplaced
+	program.Explanation
+}
+
+// MyUnplaced lists the programs in which u waits for the next round:
+// a published round left them out, or they declined a circle that went
+// on without them. A program in which they are in a circle (waiting for
+// answers or active) since then is not listed.
+func (s *Service) MyUnplaced(ctx context.Context, u *account.User) ([]Unplaced, error) {
+	rows, err := s.DB.FindUnplaced(ctx, u.OrgID, u.ID)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	ms, err := s.DB.FindMemberships(ctx, u.OrgID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Unplaced
+	seen := map[string]bool{}
+	for _, r := range rows {
+		m, ok := ms[r.ProgramID]
+		if seen[r.ProgramID] || !ok || !m.OptedIn || m.Matched {
+			continue
+		}
+		seen[r.ProgramID] = true
+		p, err := s.DB.FindProgramByID(ctx, u.OrgID, r.ProgramID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Unplaced{Unplaced: r, Explanation: program.Explain(r, p)})
+	}
+	return out, nil
 }
 
 // explain words a broken rule for an admin. An avoid names nobody: whose
