@@ -83,8 +83,11 @@ func (db *DB) FindMeetingRecords(ctx context.Context, orgID string, circleIDs []
 // (circle.StallsAt), by program. It reads the stalled circles' index
 // entries alone.
 func (db *DB) CountStalled(ctx context.Context, orgID string, now time.Time) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT c.program_id, COUNT(*) FROM circles c
-		WHERE c.org_id = $1 AND c.status = 'active' AND c.stalls_at <= $2 GROUP BY c.program_id`, orgID, now.UTC())
+	// Counted here rather than grouped in SQL: grouping by program would
+	// lead the planner to walk every circle of the organisation in
+	// program order instead of the stalled ones alone.
+	rows, err := db.query(ctx, `SELECT c.program_id FROM circles c
+		WHERE c.org_id = $1 AND c.status = 'active' AND c.stalls_at <= $2`, orgID, now.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("count stalled: %w", err)
 	}
@@ -92,11 +95,10 @@ func (db *DB) CountStalled(ctx context.Context, orgID string, now time.Time) (ma
 	out := map[string]int{}
 	for rows.Next() {
 		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
+		if err := rows.Scan(&id); err != nil {
 			return nil, fmt.Errorf("count stalled: %w", err)
 		}
-		out[id] = n
+		out[id]++
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("count stalled: %w", err)
@@ -115,9 +117,9 @@ type RoundToPublish struct {
 // handful a program); each is asked by the index on its circles whether
 // it holds a proposed one.
 func (db *DB) FindRoundsToPublish(ctx context.Context, orgID string, limit int) ([]RoundToPublish, error) {
-	rows, err := db.query(ctx, `SELECT r.id, r.program_id, p.name, r.number FROM rounds r JOIN programs p ON p.id = r.program_id AND p.org_id = r.org_id
-		WHERE r.org_id = $1 AND EXISTS (SELECT 1 FROM circles c WHERE c.org_id = r.org_id AND c.round_id = r.id AND c.status = 'proposed')
-		ORDER BY r.created_at DESC, r.id LIMIT $2`, orgID, limit)
+	rows, err := db.query(ctx, `SELECT r.id, r.program_id, (SELECT p.name FROM programs p WHERE p.id = r.program_id AND p.org_id = r.org_id), r.number
+		FROM rounds r WHERE r.org_id = $1 AND EXISTS (SELECT 1 FROM circles c WHERE c.org_id = r.org_id AND c.round_id = r.id AND c.status = 'proposed')
+		ORDER BY r.created_at DESC, r.id DESC LIMIT $2`, orgID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("find rounds to publish: %w", err)
 	}

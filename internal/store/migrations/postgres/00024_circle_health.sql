@@ -12,3 +12,6 @@ ALTER TABLE circles ADD COLUMN stalls_at TIMESTAMPTZ;
 CREATE INDEX circles_stalls ON circles (org_id, stalls_at, program_id) WHERE status = 'active';
 -- A person's home lists their open commitments.
 CREATE INDEX commitments_open ON commitments (org_id, user_id, created_at) WHERE done_at IS NULL;
+-- An admin's home lists the rounds whose proposals wait to be published,
+-- newest first.
+CREATE INDEX rounds_org_created ON rounds (org_id, created_at, id);
