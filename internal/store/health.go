@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/holdspace/holdspace/internal/calendar"
 	"github.com/holdspace/holdspace/internal/circle"
 )
 
@@ -64,13 +63,13 @@ func (db *DB) FindMeetingRecords(ctx context.Context, orgID string, circleIDs []
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, freq string
+		var id string
 		var r circle.Record
 		var last, next, latest aggTime
-		if err := rows.Scan(&id, &freq, &r.Held, &r.Attended, &last, &next, &latest); err != nil {
+		if err := rows.Scan(&id, &r.Freq, &r.Held, &r.Attended, &last, &next, &latest); err != nil {
 			return nil, fmt.Errorf("find meeting records: %w", err)
 		}
-		r.Freq, r.Last, r.Next, r.Latest = calendar.Freq(freq), last.Time, next.Time, latest.Time
+		r.Last, r.Next, r.Latest = last.Time, next.Time, latest.Time
 		out[id] = r
 	}
 	if err := rows.Err(); err != nil {
