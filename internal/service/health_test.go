@@ -179,6 +179,14 @@ func TestPractice(t *testing.T) {
 			t.Errorf("u07's practice: %+v, %v", u07, err)
 		}
 
+		// New ground rules are asked for again.
+		if _, err := w.agreements.UpdateGroundRules(ctx, w.admin, "Be kind. Keep confidences. Come prepared."); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := w.circles.Practice(ctx, host); err != nil || got.GroundRules != 1 || got.RulesCircle != busy {
+			t.Errorf("after new ground rules: %+v, %v", got, err)
+		}
+
 		// The room is offered from half an hour before the meeting until
 		// it ends.
 		for _, c := range []struct {

@@ -155,13 +155,14 @@ type Agenda struct {
 	Proposals int
 }
 
-// FindAgenda reads what waits for userID, rulesVersion being the ground
-// rules in force, in one query that starts from the person's own rows.
-func (db *DB) FindAgenda(ctx context.Context, orgID, userID string, rulesVersion int) (*Agenda, error) {
+// FindAgenda reads what waits for userID in one query that starts from
+// the person's own rows. The ground rules in force are the organisation's
+// newest version, or the built-in text's version 1 while it has none.
+func (db *DB) FindAgenda(ctx context.Context, orgID, userID string) (*Agenda, error) {
 	rows, err := db.query(ctx, `SELECT 'rules', COUNT(*), COALESCE(MIN(c.id), '')
 			FROM circle_members x JOIN circles c ON c.id = x.circle_id AND c.org_id = x.org_id
 			WHERE x.org_id = $1 AND x.user_id = $2 AND c.status = 'active'
-			AND NOT EXISTS (SELECT 1 FROM ground_rule_acks a WHERE a.circle_id = c.id AND a.user_id = x.user_id AND a.version = $3)
+			AND NOT EXISTS (SELECT 1 FROM ground_rule_acks a WHERE a.circle_id = c.id AND a.user_id = x.user_id AND a.version = COALESCE((SELECT g.version FROM ground_rules g WHERE g.org_id = x.org_id ORDER BY g.version DESC LIMIT 1), 1))
 		UNION ALL SELECT 'agreement', COUNT(*), COALESCE(MIN(c.id), '')
 			FROM circle_members x JOIN circles c ON c.id = x.circle_id AND c.org_id = x.org_id
 			JOIN agreement_versions v ON v.circle_id = c.id AND v.org_id = c.org_id
@@ -172,7 +173,7 @@ func (db *DB) FindAgenda(ctx context.Context, orgID, userID string, rulesVersion
 		UNION ALL SELECT 'proposal', COUNT(*), ''
 			FROM circle_members x JOIN circles c ON c.id = x.circle_id AND c.org_id = x.org_id
 			WHERE x.org_id = $1 AND x.user_id = $2 AND x.response = 'pending' AND c.status = 'pending'`,
-		orgID, userID, rulesVersion)
+		orgID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("find agenda: %w", err)
 	}

@@ -51,7 +51,7 @@ func TestHealthReads(t *testing.T) {
 		if drafts, err := db.FindRoundsToPublish(ctx, org.ID, 5); err != nil || len(drafts) != 0 {
 			t.Errorf("rounds to publish after publishing: %+v, %v", drafts, err)
 		}
-		agenda, err := db.FindAgenda(ctx, org.ID, admin.ID, 1)
+		agenda, err := db.FindAgenda(ctx, org.ID, admin.ID)
 		if err != nil || agenda.Proposals != 1 || agenda.GroundRules != 0 {
 			t.Errorf("agenda: %+v, %v", agenda, err)
 		}

@@ -202,7 +202,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindMeetingRecords(ctx, org, []string{circle, "c0005", "c0006"}, db.Now()))
 	must(db.CountStalled(ctx, org, db.Now()))
 	must(db.FindRoundsToPublish(ctx, org, 5))
-	must(db.FindAgenda(ctx, org, user, 1))
+	must(db.FindAgenda(ctx, org, user))
 	if _, err := db.FindNextMeeting(ctx, org, user, db.Now()); err != nil && !errors.Is(err, ErrNotFound) {
 		t.Fatal(err)
 	}

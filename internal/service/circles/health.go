@@ -143,11 +143,7 @@ func (s *Service) Practice(ctx context.Context, u *account.User) (*Practice, err
 		}
 		out.RoomOpen = !now.Before(next.Start.Add(-roomNear))
 	}
-	rules, err := s.DB.FindGroundRules(ctx, u.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	agenda, err := s.DB.FindAgenda(ctx, u.OrgID, u.ID, rules.Version)
+	agenda, err := s.DB.FindAgenda(ctx, u.OrgID, u.ID)
 	if err != nil {
 		return nil, err
 	}
