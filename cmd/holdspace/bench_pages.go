@@ -459,6 +459,7 @@ func (t *targets) pages(ops []api.Operation, base, admin, member string) []bench
 	roomPath := circlePath + "/meetings/" + t.meeting.ID + "/room"
 	pages := []benchPage{
 		{name: "home", url: "/home", cookie: admin},
+		{name: "home-member", url: "/home", cookie: member},
 		{name: "people", url: "/people", cookie: admin},
 		{name: "people-search", url: "/people?q=" + url.QueryEscape(strings.ToLower(t.member.Name)), cookie: admin},
 		{name: "org-chart", url: "/people/chart", cookie: admin},

@@ -261,6 +261,25 @@ func TestScreenshots(t *testing.T) {
 	must(t, err)
 	tall("room-ended", strings.TrimPrefix(pastURL, in.URL))
 
+	// The autumn program's circles and their health, as the admin sees them.
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(in.URL+"/programs")))
+	autumn, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(".program-card h2 a")].find(a => a.textContent.includes("autumn")).getAttribute("href")`))
+	must(t, err)
+	tall("program-health", autumn)
+	shoot("program-stalled", autumn+"?stalled=1#circles")
+	shoot("home-admin", "/home")
+	// A member's home: Noah's circle meets, an agreement change waits for
+	// him, and he has a commitment open.
+	must(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`form[action="/signout"]`)),
+		chromedp.Navigate(in.URL+"/signin"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "noah@northwind.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), demo.Password),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(".practice")),
+	))
+	tall("home-member", "/home")
 	// The autumn round left Ingrid out and went ahead without Ana, who
 	// declined: each reads where they stand.
 	for _, who := range []string{"ingrid", "ana"} {

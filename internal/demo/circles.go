@@ -179,7 +179,9 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 		}
 	}
 	if !dc.scheduled {
-		return nil
+		// It never set a schedule: it shows its program's admins a
+		// circle that has stalled, as the hourly upkeep would find it.
+		return touchCircle(ctx, live, c)
 	}
 	// Version 1, agreed by everyone in the first weeks.
 	at(5*week + 3*day)
@@ -306,6 +308,16 @@ func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey m
 		presenters = append(presenters, ids)
 	}
 	return holdRooms(ctx, db, c, at, now, room.DefaultSettings(room.Council), presenters, nil)
+}
+
+// touchCircle saves c's state unchanged through live, which keeps the
+// real time, so that the store records when c counts as stalled.
+func touchCircle(ctx context.Context, live *store.DB, c *program.Circle) error {
+	st, err := live.FindCircleState(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return err
+	}
+	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now))
 }
 
 // keepSchedule gives c a schedule by rule at minute of the day in tz,

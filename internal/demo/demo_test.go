@@ -121,4 +121,10 @@ func checkCircles(t *testing.T, db *store.DB, orgID, programID string, jobs *sto
 			t.Errorf("a reminder is due in the past: %s", j.At)
 		}
 	}
+	// The circle that never set a schedule shows its admins as stalled;
+	// the one that meets does not.
+	stalled, err := db.FindCircles(ctx, orgID, store.CircleFilter{ProgramID: programID, StalledBy: db.Now()})
+	if err != nil || len(stalled) != 1 || stalled[0].ID != cs[1].ID {
+		t.Errorf("stalled autumn circles: %d, %v", len(stalled), err)
+	}
 }

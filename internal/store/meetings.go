@@ -28,6 +28,9 @@ type CircleState struct {
 	Prefs map[string]circle.ReminderPrefs
 	// NudgedAt is when members were last told the circle has not met.
 	NudgedAt *time.Time
+	// StallsAt is when the circle counts as stalled, as stored; saving a
+	// state writes it anew from the state's meetings (circle.StallsAt).
+	StallsAt *time.Time
 	// CalendarSequence is the last SEQUENCE sent for the circle's series;
 	// a change may raise it.
 	CalendarSequence int
@@ -157,8 +160,8 @@ func loadCircleState(ctx context.Context, q circleQuerier, c *program.Circle, no
 	if st.Prefs, err = findPrefs(ctx, q, c.OrgID, c.UserIDs()); err != nil {
 		return nil, err
 	}
-	if err := q.queryRow(ctx, `SELECT nudged_at, calendar_sequence FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).
-		Scan(&st.NudgedAt, &st.CalendarSequence); err != nil {
+	if err := q.queryRow(ctx, `SELECT nudged_at, calendar_sequence, stalls_at FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).
+		Scan(&st.NudgedAt, &st.CalendarSequence, &st.StallsAt); err != nil {
 		return nil, err
 	}
 	rows, err := q.query(ctx, `SELECT r.id, r.meeting_id, r.user_id, r.offset_minutes, r.due_at, COALESCE(r.job_id, 0)
@@ -176,6 +179,20 @@ func loadCircleState(ctx context.Context, q circleQuerier, c *program.Circle, no
 		st.Reminders = append(st.Reminders, r)
 	}
 	return st, rows.Err()
+}
+
+// stallsAt is when the circle of st counts as stalled, from its meetings
+// as they are about to be saved.
+func (st *CircleState) stallsAt(now time.Time) time.Time {
+	period := circle.PeriodFor(st.Program.Cadence)
+	if st.Schedule != nil {
+		period = st.Schedule.Rule.Period()
+	}
+	formed := now
+	if st.Circle.ActivatedAt != nil {
+		formed = *st.Circle.ActivatedAt
+	}
+	return circle.StallsAt(st.Meetings, formed, period).UTC().Truncate(time.Microsecond)
 }
 
 // applyCircle saves st over old, the circle's state as stored: the
@@ -247,6 +264,11 @@ func (db *DB) applyCircle(ctx context.Context, tx *Tx, old, st *CircleState, pla
 	}
 	if st.CalendarSequence != old.CalendarSequence {
 		if _, err := tx.exec(ctx, `UPDATE circles SET calendar_sequence = $1 WHERE org_id = $2 AND id = $3`, st.CalendarSequence, c.OrgID, c.ID); err != nil {
+			return err
+		}
+	}
+	if stalls := st.stallsAt(tx.now); old.StallsAt == nil || !old.StallsAt.Equal(stalls) {
+		if _, err := tx.exec(ctx, `UPDATE circles SET stalls_at = $1 WHERE org_id = $2 AND id = $3`, stalls, c.OrgID, c.ID); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -163,6 +164,9 @@ func readEverything(t *testing.T, db *DB) {
 		{RoundID: "round1", Limit: 20, Offset: 20},
 		{ProgramID: prog, Status: []program.CircleStatus{program.Active}, FewerThan: 4},
 		{ProgramID: prog, Status: []program.CircleStatus{program.Active}, FewerThan: 4, Limit: 24},
+		{ProgramID: prog, Status: []program.CircleStatus{program.Pending, program.Active}, Limit: 24, Offset: 24},
+		{ProgramID: prog, StalledBy: db.Now()},
+		{ProgramID: prog, StalledBy: db.Now(), Limit: 24},
 	} {
 		must(db.FindCircles(ctx, org, f))
 		must(db.CountCircles(ctx, org, f))
@@ -195,6 +199,16 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindPosts(ctx, org, circle, 30))
 	must(db.FindCommitments(ctx, org, circle))
 	must(db.FindDepartures(ctx, org, prog))
+
+	// Health and homes.
+	must(db.FindMeetingRecords(ctx, org, []string{circle, "c0005", "c0006"}, db.Now()))
+	must(db.CountStalled(ctx, org, db.Now()))
+	must(db.FindRoundsToPublish(ctx, org, 5))
+	must(db.FindAgenda(ctx, org, user))
+	if _, err := db.FindNextMeeting(ctx, org, user, db.Now()); err != nil && !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
+	must(db.FindOpenCommitments(ctx, org, user, 5))
 
 	// The meeting room.
 	must(db.FindRoom(ctx, org, meeting))

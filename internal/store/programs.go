@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/fault"
@@ -470,6 +471,9 @@ type CircleFilter struct {
 	Status []program.CircleStatus
 	// FewerThan, when set, keeps circles with fewer members.
 	FewerThan int
+	// StalledBy, when set, keeps the active circles that had stalled by
+	// then (circle.StallsAt).
+	StalledBy time.Time
 	// Limit, when set, returns one page of Limit circles from Offset on:
 	// a round's review is numbered by position, which is what an admin
 	// names when moving someone ("circle 17").
@@ -504,6 +508,9 @@ func (f CircleFilter) where(orgID string) (string, []any) {
 	}
 	if f.FewerThan > 0 {
 		add("(SELECT COUNT(*) FROM circle_members n WHERE n.circle_id = c.id) < $%d", f.FewerThan)
+	}
+	if !f.StalledBy.IsZero() {
+		add("c.status = 'active' AND c.stalls_at <= $%d", f.StalledBy.UTC())
 	}
 	return strings.Join(where, " AND "), args
 }

@@ -1,17 +1,21 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/people"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/directory"
+	"github.com/holdspace/holdspace/internal/service/programs"
 )
 
 const peoplePerPage = 50
@@ -22,20 +26,49 @@ type homePage struct {
 	Departments     []string
 	// OpenPrograms are open for opt-in and not yet joined by the viewer.
 	OpenPrograms []program.Program
-	// Waiting counts proposals that wait for the viewer's answer.
-	Waiting int
+	// Practice is the viewer's own: their next meeting, what waits for
+	// their answer, their open commitments.
+	Practice *circles.Practice
+	// NextWhen is the next meeting's time in the viewer's zone.
+	NextWhen string
+	// Attention is what needs an admin once they are past setup (people
+	// imported and a program made); nil before, when the setup card shows.
+	Attention *attention
 }
+
+// attention is what needs an admin, each a count with where to act on it.
+type attention struct {
+	Drafts  []programs.Draft
+	Stalled []programCount
+	Invited int
+	// Closing are programs whose opt-in closes within closingSoon.
+	Closing []program.Program
+}
+
+// programCount is a count of something in one program.
+type programCount struct {
+	ID, Name string
+	Count    int
+}
+
+// closingSoon is how near an opt-in's close must be for an admin's home to
+// mention it: time for one more reminder.
+const closingSoon = 7 * 24 * time.Hour
+
+// draftsShown bounds the unpublished proposals an admin's home lists.
+const draftsShown = 5
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	sum, err := s.Directory.Summarize(r.Context(), u)
+	ctx := r.Context()
+	sum, err := s.Directory.Summarize(ctx, u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	data := homePage{Page: s.page(r, "Home"), People: sum.People, Invited: sum.Invited, Departments: sum.Departments}
 	data.Nav = "home"
-	views, err := s.Programs.Programs(r.Context(), u)
+	views, err := s.Programs.Programs(ctx, u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -45,11 +78,47 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			data.OpenPrograms = append(data.OpenPrograms, v.Program)
 		}
 	}
-	if data.Waiting, err = s.Programs.Waiting(r.Context(), u); err != nil {
+	if data.Practice, err = s.Circles.Practice(ctx, u); err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	if next := data.Practice.Next; next != nil {
+		data.NextWhen = localTime(next.Start, u.Timezone, true)
+	}
+	// Past setup is people brought in (beyond the admin) and a program
+	// made: from then on the home shows what needs the admin.
+	if u.IsAdmin() && sum.People > 1 && len(views) > 0 {
+		if data.Attention, err = s.attention(ctx, u, views, sum.Invited); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, "home", data)
+}
+
+// attention reads what needs an admin: proposals to publish, circles that
+// stalled, people not yet joined and opt-ins about to close; views are the
+// organisation's programs, already read for the page.
+func (s *Server) attention(ctx context.Context, u *account.User, views []programs.ProgramView, invited int) (*attention, error) {
+	a := &attention{Invited: invited}
+	var err error
+	if a.Drafts, err = s.Programs.Drafts(ctx, u, draftsShown); err != nil {
+		return nil, err
+	}
+	stalled, err := s.Circles.Stalled(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Programs.Now()
+	for _, v := range views {
+		if n := stalled[v.ID]; n > 0 {
+			a.Stalled = append(a.Stalled, programCount{ID: v.ID, Name: v.Name, Count: n})
+		}
+		if v.Open && v.OptInCloses.Sub(now) <= closingSoon {
+			a.Closing = append(a.Closing, v.Program)
+		}
+	}
+	return a, nil
 }
 
 type peoplePage struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/programs"
 )
 
@@ -152,12 +153,17 @@ type programPage struct {
 	FormedPage int
 	Rounds     []program.Round
 	Declines   []declineCount
-	// Formed circles, by who is in them only: admins never see inside
-	// them. Formed is one page of FormedTotal, numbered from FormedFirst;
-	// Small are those below the minimum, on every page.
-	Formed, Small            []formedCircle
+	// Published circles, by who is in them and how they are doing, never
+	// what they say: admins never see inside them. Formed is one page of
+	// FormedTotal, numbered from FormedFirst; Small are those below the
+	// minimum, on every page. Stalled counts the circles that have not met
+	// for two cadence periods; StalledOnly (?stalled=1) lists just them.
+	Formed                   []healthRow
+	Small                    []formedCircle
 	FormedTotal, FormedFirst int
 	FormedPrev, FormedNext   string
+	Stalled                  int
+	StalledOnly              bool
 	Departures               []circle.Departure
 	// Colleague picks someone to invite to pair, for a member waiting in
 	// a pair program.
@@ -168,6 +174,25 @@ type formedCircle struct {
 	ID    string
 	Names []string
 	Below bool
+}
+
+// healthRow is one circle on its program's page: its members' names and
+// its health.
+type healthRow struct {
+	ID    string
+	Names []string
+	circle.Health
+	// Class colours the state's badge.
+	Class string
+}
+
+// healthClasses colour a circle's state: calm when it meets, warm when it
+// needs a look.
+var healthClasses = map[circle.HealthState]string{
+	circle.Regular:      "accent",
+	circle.Overdue:      "warm",
+	circle.BelowMinimum: "warm",
+	circle.Unscheduled:  "warm",
 }
 
 type declineCount struct {
@@ -189,6 +214,7 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 	}
 	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.Programs.Now()), After: r.URL.Query().Get("after")}
 	data.FormedPage, _ = strconv.Atoi(r.URL.Query().Get("circles"))
+	data.StalledOnly = r.URL.Query().Get("stalled") == "1"
 	data.Nav = "programs"
 	o, optedIn, err := s.Programs.MyOptInOrNew(ctx, u, p.ID)
 	if err != nil {
@@ -229,18 +255,32 @@ func (s *Server) programAdmin(ctx context.Context, u *account.User, data *progra
 	if err != nil {
 		return err
 	}
-	formed, err := s.Programs.ActiveCircles(ctx, u, id, data.FormedPage)
+	formed, err := s.Circles.Overview(ctx, u, id, data.FormedPage, data.StalledOnly)
 	if err != nil {
 		return err
 	}
-	data.Formed, data.Small = formedCircles(formed.Circles, data.Program.MinSize), formedCircles(formed.Small, data.Program.MinSize)
-	data.FormedTotal, data.FormedFirst = formed.Total, formed.First
-	pageNum := (formed.First-1)/programs.FormedPageSize + 1
+	for _, c := range formed.Circles {
+		row := healthRow{ID: c.ID, Health: c.Health, Class: healthClasses[c.State]}
+		for _, m := range c.Members {
+			row.Names = append(row.Names, m.Name)
+		}
+		data.Formed = append(data.Formed, row)
+	}
+	data.Small = formedCircles(formed.Small, data.Program.MinSize)
+	data.FormedTotal, data.FormedFirst, data.Stalled = formed.Total, formed.First, formed.Stalled
+	pageLink := func(n int) string {
+		q := "?circles=" + strconv.Itoa(n)
+		if data.StalledOnly {
+			q += "&stalled=1"
+		}
+		return "/programs/" + id + q + "#circles"
+	}
+	pageNum := (formed.First-1)/circles.OverviewPageSize + 1
 	if pageNum > 1 {
-		data.FormedPrev = "/programs/" + id + "?circles=" + strconv.Itoa(pageNum-1) + "#circles"
+		data.FormedPrev = pageLink(pageNum - 1)
 	}
 	if formed.First-1+len(formed.Circles) < formed.Total {
-		data.FormedNext = "/programs/" + id + "?circles=" + strconv.Itoa(pageNum+1) + "#circles"
+		data.FormedNext = pageLink(pageNum + 1)
 	}
 	if data.Departures, err = s.Circles.Departures(ctx, u, id); err != nil {
 		return err

@@ -44,50 +44,6 @@ func (s *Service) DeclineCounts(ctx context.Context, admin *account.User, progra
 	return s.DB.DeclineCounts(ctx, admin.OrgID, programID)
 }
 
-// FormedPage is a page of a program's active circles, for its admins.
-type FormedPage struct {
-	// Circles are one page, oldest first, numbered from First (from 1).
-	Circles []program.Circle
-	First   int
-	// Total counts the program's active circles.
-	Total int
-	// Small are the active circles below the program's minimum size,
-	// which an admin may return to the pool, whatever the page.
-	Small []program.Circle
-}
-
-// FormedPageSize is how many formed circles a program's page shows.
-const FormedPageSize = 24
-
-// ActiveCircles returns page (from 1) of a program's active circles and
-// those of them below its minimum size, for its admins.
-func (s *Service) ActiveCircles(ctx context.Context, admin *account.User, programID string, page int) (*FormedPage, error) {
-	if err := auth.RequireAdmin(admin); err != nil {
-		return nil, err
-	}
-	p, err := s.DB.FindProgramByID(ctx, admin.OrgID, programID)
-	if err != nil {
-		return nil, err
-	}
-	f := store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Active}}
-	out := &FormedPage{}
-	if out.Total, err = s.DB.CountCircles(ctx, admin.OrgID, f); err != nil {
-		return nil, err
-	}
-	pages := max(1, (out.Total+FormedPageSize-1)/FormedPageSize)
-	page = min(max(page, 1), pages)
-	out.First = (page-1)*FormedPageSize + 1
-	f.Limit, f.Offset = FormedPageSize, out.First-1
-	if out.Circles, err = s.DB.FindCircles(ctx, admin.OrgID, f); err != nil {
-		return nil, err
-	}
-	small := store.CircleFilter{ProgramID: programID, Status: f.Status, FewerThan: p.MinSize, Limit: FormedPageSize}
-	if out.Small, err = s.DB.FindCircles(ctx, admin.OrgID, small); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // Proposed lists the circles a round proposes, for its admins.
 func (s *Service) Proposed(ctx context.Context, admin *account.User, roundID string) ([]program.Circle, error) {
 	if err := auth.RequireAdmin(admin); err != nil {
@@ -99,4 +55,16 @@ func (s *Service) Proposed(ctx context.Context, admin *account.User, roundID str
 // PairInvitations lists the pair invitations u sent or received.
 func (s *Service) PairInvitations(ctx context.Context, u *account.User) ([]program.PairInvitation, error) {
 	return s.DB.FindPairInvitations(ctx, u.OrgID, u.ID)
+}
+
+// Draft is a round whose proposed circles an admin has not yet published.
+type Draft = store.RoundToPublish
+
+// Drafts lists up to limit rounds whose proposals wait to be published,
+// newest first, for an admin.
+func (s *Service) Drafts(ctx context.Context, admin *account.User, limit int) ([]Draft, error) {
+	if err := auth.RequireAdmin(admin); err != nil {
+		return nil, err
+	}
+	return s.DB.FindRoundsToPublish(ctx, admin.OrgID, limit)
 }

@@ -604,18 +604,3 @@ func (pr *problem) explain(v matching.Violation) string {
 	}
 	return string(v.Rule)
 }
-
-// Waiting counts the proposals that wait for u's answer.
-func (s *Service) Waiting(ctx context.Context, u *account.User) (int, error) {
-	circles, err := s.DB.FindCircles(ctx, u.OrgID, store.CircleFilter{UserID: u.ID, Status: []program.CircleStatus{program.Pending}})
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, c := range circles {
-		if m := c.Member(u.ID); m != nil && m.Response == program.Undecided {
-			n++
-		}
-	}
-	return n, nil
-}
