@@ -425,7 +425,7 @@ type Match struct {
 	ProgramName string               `json:"program_name"`
 	Status      program.CircleStatus `json:"status" enum:"pending,active,dissolved" doc:"pending: waiting for every member's answer; active: everyone accepted; dissolved: someone declined, and you will be matched again."`
 	Origin      program.Origin       `json:"origin" enum:"matching,invitation"`
-	Reasons     []string             `json:"reasons" nullable:"false" doc:"Why you fit, in words."`
+	Reasons     []string             `json:"reasons" nullable:"false" doc:"Why you fit, in words; never about seniority levels, which only admins see."`
 	CommonSlots []Slot               `json:"common_slots" nullable:"false" doc:"Times everyone could meet, as [start, end) UTC minutes of the week."`
 	CommonTimes []string             `json:"common_times" nullable:"false" doc:"The common slots in your own time zone."`
 	Members     []MatchMember        `json:"members" nullable:"false"`
