@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/holdspace/holdspace/internal/demo"
@@ -287,6 +289,22 @@ func TestScreenshots(t *testing.T) {
 		signIn(t, ctx, in.URL, who+"@northwind.example")
 		tall("matches-"+who, "/matches")
 	}
+	// The directory as a member sees it: department and manager, no
+	// levels.
+	_, err = chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{})
+	must(t, err)
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(in.URL+"/signin"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "sam@northwind.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), demo.Password),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("main h1"))))
+	shoot("people-member", "/people")
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/people"), chromedp.Click(chromedp.CSS("table.people a.person")),
+		chromedp.WaitVisible(chromedp.CSS(".person-head"))))
+	personURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	shoot("person-member", strings.TrimPrefix(personURL, in.URL))
 }
 
 // TestBrowserPersonPicker: the invitation form's manager is found by

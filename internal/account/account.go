@@ -61,7 +61,9 @@ type User struct {
 	// ManagerID is the person's direct manager in the same organisation,
 	// or empty. The manager tree keeps reporting lines out of circles.
 	ManagerID string `json:"manager_id,omitempty"`
-	// Level is a seniority level; larger is more senior.
+	// Level is a seniority level; larger is more senior. It is what HR
+	// records, not something a person chose to share: only admins and the
+	// person themself see it (SeesLevelOf).
 	Level        int       `json:"level"`
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
@@ -70,6 +72,26 @@ type User struct {
 
 // IsAdmin reports whether u administers their organisation.
 func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
+
+// SeesLevelOf reports whether u may see the seniority level of the person
+// with id personID: admins see everyone's, which matching needs them to
+// weigh; a member sees only their own.
+func (u *User) SeesLevelOf(personID string) bool { return u.IsAdmin() || u.ID == personID }
+
+// HideLevel clears p's level unless viewer may see it, so that a page or
+// an answer built from p cannot show it by mistake.
+func HideLevel(viewer, p *User) {
+	if !viewer.SeesLevelOf(p.ID) {
+		p.Level = 0
+	}
+}
+
+// HideLevels is HideLevel for each person of list.
+func HideLevels(viewer *User, list []User) {
+	for i := range list {
+		HideLevel(viewer, &list[i])
+	}
+}
 
 // Session is a signed-in browser. Its token lives only in the cookie; the
 // store keeps a hash, so a leaked database does not leak sessions.

@@ -93,7 +93,7 @@ func (a *API) handleSignUpConfirm(ctx context.Context, in *struct{ Body tokenReq
 	if err != nil {
 		return nil, err
 	}
-	return &signedUpOutput{SetCookie: cookie, Body: Account{User: newPerson(u), Org: newOrg(org)}}, nil
+	return &signedUpOutput{SetCookie: cookie, Body: Account{User: newPerson(u, u), Org: newOrg(org)}}, nil
 }
 
 func (a *API) handleSignIn(ctx context.Context, in *struct{ Body signInRequest }) (*signedInOutput, error) {
@@ -105,7 +105,7 @@ func (a *API) handleSignIn(ctx context.Context, in *struct{ Body signInRequest }
 	if err != nil {
 		return nil, err
 	}
-	return &signedInOutput{SetCookie: cookie, Body: newPerson(u)}, nil
+	return &signedInOutput{SetCookie: cookie, Body: newPerson(u, u)}, nil
 }
 
 func (a *API) handleSignOut(ctx context.Context, _ *struct{}) (*signedOutOutput, error) {
@@ -160,7 +160,7 @@ func (a *API) handleInvitationAccept(ctx context.Context, in *acceptInput) (*sig
 	if err != nil {
 		return nil, err
 	}
-	return &signedInOutput{SetCookie: cookie, Body: newPerson(u)}, nil
+	return &signedInOutput{SetCookie: cookie, Body: newPerson(u, u)}, nil
 }
 
 // startSession signs u in and returns the session cookie.

@@ -30,21 +30,27 @@ type Person struct {
 	Timezone   string         `json:"timezone" doc:"IANA time zone, such as Europe/Berlin."`
 	Department string         `json:"department"`
 	ManagerID  string         `json:"manager_id,omitempty" doc:"The person's direct manager, if any."`
-	Level      int            `json:"level" doc:"Seniority level; larger is more senior."`
+	Level      *int           `json:"level,omitempty" doc:"Seniority level; larger is more senior. Present only for an admin caller, or when the person is the caller: members never see a colleague's level."`
 	CreatedAt  time.Time      `json:"created_at"`
 	UpdatedAt  time.Time      `json:"updated_at"`
 }
 
-func newPerson(u *account.User) Person {
-	return Person{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role, Status: u.Status,
-		Timezone: u.Timezone, Department: u.Department, ManagerID: u.ManagerID, Level: u.Level,
+// newPerson is u as viewer may see them: with a level only where
+// viewer may see it.
+func newPerson(viewer, u *account.User) Person {
+	p := Person{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role, Status: u.Status,
+		Timezone: u.Timezone, Department: u.Department, ManagerID: u.ManagerID,
 		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+	if viewer.SeesLevelOf(u.ID) {
+		p.Level = &u.Level
+	}
+	return p
 }
 
-func newPeople(users []account.User) []Person {
+func newPeople(viewer *account.User, users []account.User) []Person {
 	out := make([]Person, len(users))
 	for i := range users {
-		out[i] = newPerson(&users[i])
+		out[i] = newPerson(viewer, &users[i])
 	}
 	return out
 }
@@ -134,10 +140,10 @@ type PersonNode struct {
 	Reports []PersonNode `json:"reports" required:"false" nullable:"false" doc:"The direct reports the chart shows, by name (at most 100): empty unless this person is on the line down to the person the chart opens at; list the rest with GET /people?manager=."`
 }
 
-func newNodes(nodes []*people.Node) []PersonNode {
+func newNodes(viewer *account.User, nodes []*people.Node) []PersonNode {
 	out := make([]PersonNode, len(nodes))
 	for i, n := range nodes {
-		out[i] = PersonNode{Person: newPerson(&n.User), ReportCount: n.ReportCount, Reports: newNodes(n.Reports)}
+		out[i] = PersonNode{Person: newPerson(viewer, &n.User), ReportCount: n.ReportCount, Reports: newNodes(viewer, n.Reports)}
 	}
 	return out
 }
@@ -316,7 +322,7 @@ type RoundReview struct {
 	First       int               `json:"first" doc:"The number (from 1) of the first circle of this page; circles are numbered in this order."`
 	Circles     []Circle          `json:"circles" nullable:"false" doc:"One page of the round's circles, 24 at most; ask for another with page."`
 	Unmatched   []UnmatchedPerson `json:"unmatched" nullable:"false"`
-	Declines    []DeclineCount    `json:"declines" nullable:"false" doc:"Every reason for declining with how often it was given in the program; anonymous."`
+	Declines    []DeclineCount    `json:"declines" nullable:"false" doc:"Every reason for declining with how often it was given in the program, counted anonymously; empty until at least 3 reasons were given, so that nobody's reason can be told from who declined."`
 }
 
 // Circle is a proposed or formed group or pair, as admins see it.
@@ -384,7 +390,7 @@ func (t times) describe(slots []program.Interval) []string {
 
 func newReview(rv *programs.Review, t times) RoundReview {
 	out := RoundReview{Round: newRound(rv.Round), ProgramName: rv.Program.Name, Circles: make([]Circle, len(rv.Circles)),
-		Unmatched: make([]UnmatchedPerson, len(rv.Unmatched)), Declines: make([]DeclineCount, len(program.DeclineReasons))}
+		Unmatched: make([]UnmatchedPerson, len(rv.Unmatched)), Declines: []DeclineCount{}}
 	for i, c := range rv.Circles {
 		out.Circles[i] = newCircle(&c, t)
 	}
@@ -392,8 +398,10 @@ func newReview(rv *programs.Review, t times) RoundReview {
 	for i, u := range rv.Unmatched {
 		out.Unmatched[i] = UnmatchedPerson{UserID: u.UserID, Name: u.Name, Reason: u.Reason}
 	}
-	for i, d := range program.DeclineReasons {
-		out.Declines[i] = DeclineCount{Reason: d.Reason, Label: d.Label, Count: rv.Declines[d.Reason]}
+	if len(rv.Declines) > 0 {
+		for _, d := range program.DeclineReasons {
+			out.Declines = append(out.Declines, DeclineCount{Reason: d.Reason, Label: d.Label, Count: rv.Declines[d.Reason]})
+		}
 	}
 	return out
 }
@@ -417,7 +425,7 @@ type Match struct {
 	ProgramName string               `json:"program_name"`
 	Status      program.CircleStatus `json:"status" enum:"pending,active,dissolved" doc:"pending: waiting for every member's answer; active: everyone accepted; dissolved: someone declined, and you will be matched again."`
 	Origin      program.Origin       `json:"origin" enum:"matching,invitation"`
-	Reasons     []string             `json:"reasons" nullable:"false" doc:"Why you fit, in words."`
+	Reasons     []string             `json:"reasons" nullable:"false" doc:"Why you fit, in words; never about seniority levels, which only admins see."`
 	CommonSlots []Slot               `json:"common_slots" nullable:"false" doc:"Times everyone could meet, as [start, end) UTC minutes of the week."`
 	CommonTimes []string             `json:"common_times" nullable:"false" doc:"The common slots in your own time zone."`
 	Members     []MatchMember        `json:"members" nullable:"false"`
@@ -437,7 +445,7 @@ type MatchMember struct {
 
 func newMatch(c *program.Circle, me, programName string, t times) Match {
 	out := Match{ID: c.ID, ProgramID: c.ProgramID, ProgramName: programName, Status: c.Status, Origin: c.Origin,
-		Reasons: strs(c.Reasons), CommonSlots: intervals(c.Slots), CommonTimes: t.describe(c.Slots),
+		Reasons: strs(program.MemberReasons(c.Reasons)), CommonSlots: intervals(c.Slots), CommonTimes: t.describe(c.Slots),
 		Members: make([]MatchMember, len(c.Members)), PublishedAt: c.PublishedAt, ActivatedAt: c.ActivatedAt}
 	if c.Member(me) == nil {
 		// The caller declined, and the others went on without them.

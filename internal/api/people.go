@@ -70,7 +70,7 @@ func (a *API) handlePeopleList(ctx context.Context, in *peopleQuery) (*struct{ B
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body personList }{Body: personList{People: newPeople(page.People), Total: page.Total, Next: page.Next, Prev: page.Prev}}, nil
+	return &struct{ Body personList }{Body: personList{People: newPeople(auth.UserFromContext(ctx), page.People), Total: page.Total, Next: page.Next, Prev: page.Prev}}, nil
 }
 
 func (a *API) handlePeopleTree(ctx context.Context, in *chartQuery) (*struct{ Body orgChart }, error) {
@@ -78,7 +78,7 @@ func (a *API) handlePeopleTree(ctx context.Context, in *chartQuery) (*struct{ Bo
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body orgChart }{Body: orgChart{People: c.People, RootCount: c.RootCount, Roots: newNodes(c.Roots)}}, nil
+	return &struct{ Body orgChart }{Body: orgChart{People: c.People, RootCount: c.RootCount, Roots: newNodes(auth.UserFromContext(ctx), c.Roots)}}, nil
 }
 
 func (a *API) handlePersonShow(ctx context.Context, in *idInput) (*personOutput, error) {
@@ -86,7 +86,7 @@ func (a *API) handlePersonShow(ctx context.Context, in *idInput) (*personOutput,
 	if err != nil {
 		return nil, err
 	}
-	return &personOutput{Body: newPerson(u)}, nil
+	return &personOutput{Body: newPerson(auth.UserFromContext(ctx), u)}, nil
 }
 
 func (a *API) handleDepartmentList(ctx context.Context, _ *struct{}) (*struct{ Body departmentList }, error) {
@@ -107,7 +107,7 @@ func (a *API) handlePersonInvite(ctx context.Context, in *struct{ Body inviteReq
 	if err != nil {
 		return nil, err
 	}
-	return &personOutput{Body: newPerson(u)}, nil
+	return &personOutput{Body: newPerson(auth.UserFromContext(ctx), u)}, nil
 }
 
 func (a *API) handleInvitationResend(ctx context.Context, in *idInput) (*messageOutput, error) {
@@ -127,7 +127,7 @@ func (a *API) handleRoleUpdate(ctx context.Context, in *roleInput) (*personOutpu
 	if err != nil {
 		return nil, err
 	}
-	return &personOutput{Body: newPerson(u)}, nil
+	return &personOutput{Body: newPerson(auth.UserFromContext(ctx), u)}, nil
 }
 
 func (a *API) handleImportPreview(ctx context.Context, in *csvInput) (*struct{ Body ImportPreview }, error) {
@@ -143,5 +143,5 @@ func (a *API) handleImport(ctx context.Context, in *csvInput) (*struct{ Body Imp
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body ImportResult }{Body: ImportResult{Imported: len(users), People: newPeople(users)}}, nil
+	return &struct{ Body ImportResult }{Body: ImportResult{Imported: len(users), People: newPeople(auth.UserFromContext(ctx), users)}}, nil
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -343,4 +344,37 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// A job level is for admins, and for the person themself: a member reads
+// no colleague's level by any of the operations that answer with people.
+func TestLevelsAdminsOnly(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		o := mustCreateOrg(t, e, "Acme")
+		paths := []string{"/api/v1/people", "/api/v1/people?q=acme", "/api/v1/people/" + o.admin.ID,
+			"/api/v1/people/" + o.member.ID, "/api/v1/people/tree", "/api/v1/people/tree?at=" + o.admin.ID}
+		for _, path := range paths {
+			res := o.memberAPI.do(t, "GET", path, nil)
+			res.want(t, http.StatusOK, nil)
+			// The member's own level may be there; nobody else's.
+			if strings.Contains(string(res.body), `"level"`) && (strings.Count(string(res.body), `"level"`) > 1 ||
+				!strings.Contains(string(res.body), o.member.ID)) {
+				t.Errorf("a member reads a level at %s: %s", path, res.body)
+			}
+			var p api.Person
+			if path == "/api/v1/people/"+o.admin.ID {
+				if err := json.Unmarshal(res.body, &p); err != nil || p.Level != nil {
+					t.Errorf("the admin's level as a member reads it: %s", res.body)
+				}
+			}
+			if res := o.adminAPI.do(t, "GET", path, nil); !strings.Contains(string(res.body), `"level"`) {
+				t.Errorf("an admin reads no level at %s: %s", path, res.body)
+			}
+		}
+		var me api.Person
+		o.memberAPI.do(t, "GET", "/api/v1/me", nil).want(t, http.StatusOK, &me)
+		if me.Level == nil {
+			t.Error("a member does not see their own level")
+		}
+	})
 }

@@ -32,7 +32,7 @@ type personOutput struct {
 // The middleware of signed-in operations guarantees an identity.
 
 func (a *API) handleMeShow(ctx context.Context, _ *struct{}) (*personOutput, error) {
-	return &personOutput{Body: newPerson(auth.UserFromContext(ctx))}, nil
+	return &personOutput{Body: newPerson(auth.UserFromContext(ctx), auth.UserFromContext(ctx))}, nil
 }
 
 func (a *API) handleMeUpdate(ctx context.Context, in *struct{ Body profileUpdate }) (*personOutput, error) {
@@ -41,7 +41,7 @@ func (a *API) handleMeUpdate(ctx context.Context, in *struct{ Body profileUpdate
 	if err != nil {
 		return nil, err
 	}
-	return &personOutput{Body: newPerson(updated)}, nil
+	return &personOutput{Body: newPerson(updated, updated)}, nil
 }
 
 func (a *API) handlePasswordChange(ctx context.Context, in *struct{ Body passwordChange }) (*struct{}, error) {

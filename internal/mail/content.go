@@ -29,7 +29,7 @@ var templates = mustParseTemplates("signup_confirm", "already_registered", "pass
 	"pair_invitation", "pair_formed", "pair_declined",
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
-	"schedule_cleared", "circle_closed", "meeting_summary", "guest_invitation", "meeting_restored")
+	"schedule_cleared", "circle_closed", "meeting_summary", "guest_invitation", "meeting_restored", "circle_news")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
 	m := make(map[string]emailTemplate, len(names))
@@ -576,4 +576,20 @@ func MeetingRestored(to, name, programName, when, zone, link string, ics []byte)
 		HasCalendar: len(ics) > 0,
 	})
 	return withCalendar(m, ics, "REQUEST")
+}
+
+// CircleNews is the only email a member of a circle gets about what
+// happens inside it until they have acknowledged the ground rules in
+// force: it says there is news and nothing of what it is (no member, note,
+// agreement text, time or call link), and sends them to Holdspace, where
+// they read the rules before they see anything. It carries no calendar
+// object either, since that would say when and where the circle meets.
+func CircleNews(to, name, programName, link string) Message {
+	programName = oneLine(programName)
+	return render("circle_news", to, emailData{
+		Subject:     "Your circle has news — open Holdspace",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Link:        link,
+	})
 }

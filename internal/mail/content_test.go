@@ -189,6 +189,12 @@ func TestContent(t *testing.T) {
 			wantText:    []string{"Hi,", "meets in 1 hour:", "find the link to join the call on your circle's page", "https://holdspace.example/circles/c1"},
 		},
 		{
+			name:        "circle_news",
+			msg:         CircleNews("ben@example.com", "Ben", "Leads & Learners", "https://holdspace.example/circles/c1?x=<1>"),
+			wantSubject: "Your circle has news — open Holdspace",
+			wantText:    []string{"Your circle in Leads & Learners has news.", "acknowledge the ground rules", "https://holdspace.example/circles/c1?x=<1>"},
+		},
+		{
 			name:        "circle_nudge",
 			msg:         CircleNudge("ben@example.com", "Ben", "Leads & Learners", "four weeks", "https://holdspace.example/circles/c1?x=<1>"),
 			wantSubject: "Time to meet again in Leads & Learners?",

@@ -2,6 +2,7 @@ package program
 
 import (
 	"errors"
+	"regexp"
 	"slices"
 	"time"
 
@@ -193,6 +194,41 @@ var DeclineReasons = []struct {
 	{ReasonFit, "I'd prefer different people"},
 	{ReasonTime, "I don't have time right now"},
 	{ReasonOther, "Something else"},
+}
+
+// MinDeclinesShown is how many declines a program needs before its admins
+// see why people declined. Below it, an admin who knows who declined (the
+// round shows it, as re-matching needs) could tell whose reason was whose.
+const MinDeclinesShown = 3
+
+// ShownDeclines is what admins may see of a program's decline reasons,
+// counted by reason: the counts when at least MinDeclinesShown people
+// declined, otherwise nothing, and never who gave which.
+func ShownDeclines(counts map[DeclineReason]int) map[DeclineReason]int {
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	if total < MinDeclinesShown {
+		return map[DeclineReason]int{}
+	}
+	return counts
+}
+
+// levelWord finds a reason that speaks of seniority levels.
+var levelWord = regexp.MustCompile(`(?i)\blevels?\b`)
+
+// MemberReasons are the reasons a circle was proposed as its members may
+// read them: without any that mention levels, which only admins see. The
+// admin's review keeps them all, since a level gap is theirs to weigh.
+func MemberReasons(reasons []string) []string {
+	out := make([]string, 0, len(reasons))
+	for _, r := range reasons {
+		if !levelWord.MatchString(r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // ValidDeclineReason reports whether r is empty (none given) or known.

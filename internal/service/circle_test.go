@@ -902,6 +902,7 @@ func TestUpkeepNudges(t *testing.T) {
 		w, p := newCircleWorld(t, dbURL)
 		formed := w.now
 		quiet := w.formCircle(p, "u01", "u02", "u03")
+		w.ack(quiet, "u01", "u02", "u03")
 		w.scheduled(p, "u04", "u05", "u06")
 		off := w.user("u03")
 		if err := w.circles.UpdateReminderPrefs(ctx, off, circle.ReminderPrefs{Offsets: circle.DefaultReminders, Nudges: false}); err != nil {

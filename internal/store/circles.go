@@ -88,6 +88,32 @@ func (db *DB) FindAcknowledgement(ctx context.Context, orgID, circleID, userID s
 	return &at, nil
 }
 
+// FindAcknowledged returns the members of circleID who acknowledged the
+// ground rules in force in orgID, in one query for the whole circle: only
+// they may be emailed what happens inside it.
+func (db *DB) FindAcknowledged(ctx context.Context, orgID, circleID string) (map[string]bool, error) {
+	// Without a saved version the default rules are version 1, as
+	// findGroundRules reads them.
+	rows, err := db.query(ctx, `SELECT user_id FROM ground_rule_acks WHERE org_id = $1 AND circle_id = $2
+		AND version = COALESCE((SELECT version FROM ground_rules WHERE org_id = $1 ORDER BY version DESC LIMIT 1), 1)`, orgID, circleID)
+	if err != nil {
+		return nil, fmt.Errorf("find acknowledged: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("find acknowledged: %w", err)
+		}
+		out[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find acknowledged: %w", err)
+	}
+	return out, nil
+}
+
 // CreateAcknowledgement records that userID acknowledged version of the
 // ground rules in circleID. Acknowledging twice keeps the first time.
 func (db *DB) CreateAcknowledgement(ctx context.Context, orgID, circleID, userID string, version int) error {

@@ -186,6 +186,7 @@ func readEverything(t *testing.T, db *DB) {
 	// A circle's life.
 	must(db.FindGroundRules(ctx, org))
 	must(db.FindAcknowledgement(ctx, org, circle, user, 2))
+	must(db.FindAcknowledged(ctx, org, circle))
 	must(db.FindAgreement(ctx, org, circle))
 	must(db.FindAgreementState(ctx, org, circle))
 	_, _, err = db.FindVersionedCircle(ctx, org, circle)

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -255,8 +256,14 @@ var planted = []struct {
 	{"PLANTED-LEAVENOTE-1d5c", []string{"admin"}, []string{"ada@acme.test"}},
 }
 
-// circleMail is who may get the circle's own texts by email: its members.
-var circleMail = []string{"amy@acme.test", "ben@acme.test", "uma@acme.test"}
+// circleMail is who may get the circle's own texts by email: its members
+// who acknowledged the ground rules (Uma, who has not, is told only that
+// there is news).
+var circleMail = []string{"amy@acme.test", "ben@acme.test"}
+
+// plantedLevel is everyone's seniority level, which only admins and the
+// person themself may see.
+const plantedLevel = 17
 
 // world is the fixture: a browser per party, the helper member, and the ids
 // the routes take.
@@ -286,7 +293,7 @@ func (w *world) signUp(t *testing.T, org, name, email string) *browser {
 func (w *world) invite(t *testing.T, admin *browser, name, email string) (*browser, string) {
 	t.Helper()
 	var p struct{ ID string }
-	admin.must(201, "POST", "/api/v1/people", map[string]string{"name": name, "email": email, "timezone": "UTC"}, &p)
+	admin.must(201, "POST", "/api/v1/people", map[string]any{"name": name, "email": email, "timezone": "UTC", "level": plantedLevel}, &p)
 	b := w.app.browser(t)
 	b.must(200, "POST", "/api/v1/invitations/"+w.app.linkIn(t, email, tokenLinkRE)+"/accept",
 		map[string]string{"name": name, "timezone": "UTC", "password": accessPassword}, nil)
@@ -339,11 +346,14 @@ func buildWorld(t *testing.T, a *app) *world {
 		b, pid := w.invite(t, admin, p.name, p.email)
 		w.as[p.party], people[p.party] = b, pid
 	}
+	for party, pid := range people {
+		w.ids["person:"+party] = pid
+	}
 	w.helper = w.as["helper"]
 	delete(w.as, "helper")
 	w.ids["helper"] = people["helper"]
 	other := w.signUp(t, "Globex", "Zed Admin", "zed@globex.test")
-	w.as["other"], _ = w.invite(t, other, "Mo Other", "mo@globex.test")
+	w.as["other"], w.ids["person:other"] = w.invite(t, other, "Mo Other", "mo@globex.test")
 
 	// Two people invited who never accept: one invitation's token for the
 	// routes that show or accept one, one person to send invitations again.
@@ -865,6 +875,7 @@ func TestAccessMatrix(t *testing.T) {
 					res := w.probe(t, r, p)
 					cells[i] = classify(res)
 					checkLeaks(t, r.key, p, res.body, seen)
+					checkLevels(t, w, r.key, p, res.body, seen)
 					if known && cells[i] != exp[i] {
 						extra := ""
 						if cells[i] == "ok" {
@@ -896,6 +907,9 @@ func TestAccessMatrix(t *testing.T) {
 					t.Errorf("no reader was ever shown %s: the leak check cannot see it", p.text)
 				}
 			}
+			if !seen["level"] {
+				t.Error("no admin was ever shown a level: the level check cannot see it")
+			}
 			checkMail(t, w)
 			t.Logf("access matrix on %s (%d routes × %d parties; fixture %v, all %v):\n%s", eng.Name, len(all), len(parties),
 				built.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), formatTable(all, got))
@@ -915,6 +929,45 @@ func checkLeaks(t *testing.T, key, party, body string, seen map[string]bool) {
 			t.Errorf("LEAK: %s as %s (%s) shows %s", key, party, partyDoc[party], p.text)
 		}
 		seen[p.text] = true
+	}
+}
+
+var levelRE = regexp.MustCompile(`"level":\s*` + strconv.Itoa(plantedLevel) + `\b|Level ` + strconv.Itoa(plantedLevel) + `\b|data-label="Level"`)
+
+// checkLevels fails if an answer shows party a level other than their own:
+// levels are for admins. A JSON answer may hold a level only in the
+// object of the party's own person; a page may show one only on their own
+// person page.
+func checkLevels(t *testing.T, w *world, key, party, body string, seen map[string]bool) {
+	t.Helper()
+	if party == "admin" {
+		seen["level"] = seen["level"] || levelRE.MatchString(body)
+		return
+	}
+	own := w.ids["person:"+party]
+	var v any
+	if json.Unmarshal([]byte(body), &v) == nil {
+		var walk func(any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				if _, ok := v["level"].(float64); ok && (own == "" || v["id"] != own) {
+					t.Errorf("LEVEL: %s as %s (%s) shows the level of %v", key, party, partyDoc[party], v["id"])
+				}
+				for _, x := range v {
+					walk(x)
+				}
+			case []any:
+				for _, x := range v {
+					walk(x)
+				}
+			}
+		}
+		walk(v)
+		return
+	}
+	if _, path := w.path(t, key); levelRE.MatchString(body) && (own == "" || path != "/people/"+own) {
+		t.Errorf("LEVEL: %s as %s (%s) shows a level", key, party, partyDoc[party])
 	}
 }
 

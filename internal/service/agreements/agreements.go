@@ -205,13 +205,17 @@ func (s *Service) agreementMail(ctx context.Context, u *account.User, c *program
 		return nil, err
 	}
 	link := s.link("/circles/" + c.ID + "/agreement")
+	rd, err := s.Circles.Readers(ctx, u.OrgID, c.ID, program.Label(p))
+	if err != nil {
+		return nil, err
+	}
 	var msgs []mail.Message
 	for _, m := range c.Members {
 		switch {
 		case adopted:
-			msgs = append(msgs, mail.AgreementAdopted(m.Email, m.Name, program.Label(p), version, link))
+			msgs = append(msgs, rd.Mail(m.UserID, mail.AgreementAdopted(m.Email, m.Name, program.Label(p), version, link)))
 		case m.UserID != u.ID:
-			msgs = append(msgs, mail.AgreementProposed(m.Email, m.Name, u.Name, program.Label(p), note, link))
+			msgs = append(msgs, rd.Mail(m.UserID, mail.AgreementProposed(m.Email, m.Name, u.Name, program.Label(p), note, link)))
 		}
 	}
 	return queue.Mails(msgs), nil

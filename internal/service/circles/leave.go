@@ -78,10 +78,14 @@ func (s *Service) leave(ctx context.Context, u *account.User, circleID, note str
 	} else {
 		st.Mail = append(st.Mail, queue.Mail(mail.LeftCircle(leaver.Email, leaver.Name, name, nil)))
 	}
+	rd, err := s.readers(ctx, st)
+	if err != nil {
+		return err
+	}
 	for _, m := range st.Circle.Members {
-		st.Mail = append(st.Mail, queue.Mail(mail.CircleMemberLeft(m.Email, m.Name, leaver.Name, name, link)))
+		st.Mail = append(st.Mail, queue.Mail(rd.Mail(m.UserID, mail.CircleMemberLeft(m.Email, m.Name, leaver.Name, name, link))))
 		if adopted != nil {
-			st.Mail = append(st.Mail, queue.Mail(mail.AgreementAdopted(m.Email, m.Name, name, adopted.Version, link+"/agreement")))
+			st.Mail = append(st.Mail, queue.Mail(rd.Mail(m.UserID, mail.AgreementAdopted(m.Email, m.Name, name, adopted.Version, link+"/agreement"))))
 		}
 	}
 	for _, a := range admins {

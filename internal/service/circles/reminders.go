@@ -80,8 +80,12 @@ func (s *Service) SendReminder(ctx context.Context, id string) (bool, error) {
 	if r.Schedule != nil {
 		video = r.Schedule.VideoURL
 	}
-	msg := queue.Mail(mail.MeetingReminder(r.Email, r.Name, program.Label(r.Program), r.Meeting.When(r.Timezone), r.Timezone,
-		inWords(r.Meeting.Start.Sub(s.now())), string(role), video, s.link("/circles/"+r.Circle.ID)))
+	rd, err := s.Readers(ctx, r.Circle.OrgID, r.Circle.ID, program.Label(r.Program))
+	if err != nil {
+		return false, err
+	}
+	msg := queue.Mail(rd.Mail(r.UserID, mail.MeetingReminder(r.Email, r.Name, program.Label(r.Program), r.Meeting.When(r.Timezone), r.Timezone,
+		inWords(r.Meeting.Start.Sub(s.now())), string(role), video, s.link("/circles/"+r.Circle.ID))))
 	// The store sends only if the reminder is still waiting: a change to
 	// its meeting or its person's settings since it was read cancelled it.
 	return s.DB.SendReminder(ctx, id, msg)

@@ -76,7 +76,11 @@ func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID str
 		st.Schedule = &sched
 		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
 		s.plan(st)
-		s.scheduleMail(st, changed)
+		rd, err := s.readers(ctx, st)
+		if err != nil {
+			return err
+		}
+		s.scheduleMail(st, rd, changed)
 		return nil
 	})
 	if err != nil {
@@ -148,7 +152,7 @@ func ruleText(sched *circle.Schedule) string {
 	return fmt.Sprintf("%s at %s (%s)", sched.Rule.Describe(), sched.FirstStart.In(sched.Zone()).Format("15:04"), sched.Timezone)
 }
 
-func (s *Service) scheduleMail(st *store.CircleState, changed bool) {
+func (s *Service) scheduleMail(st *store.CircleState, rd *Readers, changed bool) {
 	se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
 	ics := calendar.Request(se)
 	first := upcoming(st.Meetings, st.Now)
@@ -157,8 +161,8 @@ func (s *Service) scheduleMail(st *store.CircleState, changed bool) {
 		if len(first) > 0 {
 			firstWhen = first[0].When(m.Timezone)
 		}
-		st.Mail = append(st.Mail, queue.Mail(mail.MeetingScheduled(m.Email, m.Name, program.Label(st.Program), ruleText(st.Schedule), firstWhen,
-			m.Timezone, st.Schedule.VideoURL, s.link("/circles/"+st.Circle.ID), changed, ics)))
+		st.Mail = append(st.Mail, queue.Mail(rd.Mail(m.UserID, mail.MeetingScheduled(m.Email, m.Name, program.Label(st.Program), ruleText(st.Schedule), firstWhen,
+			m.Timezone, st.Schedule.VideoURL, s.link("/circles/"+st.Circle.ID), changed, ics))))
 	}
 }
 
@@ -177,8 +181,12 @@ func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID s
 		st.CalendarSequence = old.Sequence
 		se := s.series(st.Circle, st.Program, &old, st.Meetings)
 		ics := calendar.Cancel(se)
+		rd, err := s.readers(ctx, st)
+		if err != nil {
+			return err
+		}
 		for _, m := range st.Circle.Members {
-			st.Mail = append(st.Mail, queue.Mail(mail.ScheduleCleared(m.Email, m.Name, program.Label(st.Program), s.link("/circles/"+circleID), ics)))
+			st.Mail = append(st.Mail, queue.Mail(rd.Mail(m.UserID, mail.ScheduleCleared(m.Email, m.Name, program.Label(st.Program), s.link("/circles/"+circleID), ics))))
 		}
 		st.Schedule = nil
 		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
@@ -226,9 +234,13 @@ func (s *Service) MoveMeeting(ctx context.Context, u *account.User, circleID, me
 		m.Sequence = max(m.Sequence, st.Schedule.Sequence) + 1
 		se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
 		ics := calendar.RequestOccurrence(se, m.Original)
+		rd, err := s.readers(ctx, st)
+		if err != nil {
+			return err
+		}
 		for _, mem := range st.Circle.Members {
-			st.Mail = append(st.Mail, queue.Mail(mail.MeetingMoved(mem.Email, mem.Name, program.Label(st.Program), from.When(mem.Timezone),
-				m.When(mem.Timezone), mem.Timezone, s.link("/circles/"+circleID), ics)))
+			st.Mail = append(st.Mail, queue.Mail(rd.Mail(mem.UserID, mail.MeetingMoved(mem.Email, mem.Name, program.Label(st.Program), from.When(mem.Timezone),
+				m.When(mem.Timezone), mem.Timezone, s.link("/circles/"+circleID), ics))))
 		}
 		slices.SortFunc(st.Meetings, func(a, b circle.Meeting) int { return a.Start.Compare(b.Start) })
 		s.plan(st)
@@ -259,15 +271,19 @@ func (s *Service) CancelMeeting(ctx context.Context, u *account.User, circleID, 
 		}
 		s.plan(st)
 		se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
+		rd, err := s.readers(ctx, st)
+		if err != nil {
+			return err
+		}
 		for _, mem := range st.Circle.Members {
 			link := s.link("/circles/" + circleID)
 			if restore {
-				st.Mail = append(st.Mail, queue.Mail(mail.MeetingRestored(mem.Email, mem.Name, program.Label(st.Program),
-					m.When(mem.Timezone), mem.Timezone, link, calendar.RequestOccurrence(se, m.Original))))
+				st.Mail = append(st.Mail, queue.Mail(rd.Mail(mem.UserID, mail.MeetingRestored(mem.Email, mem.Name, program.Label(st.Program),
+					m.When(mem.Timezone), mem.Timezone, link, calendar.RequestOccurrence(se, m.Original)))))
 				continue
 			}
-			st.Mail = append(st.Mail, queue.Mail(mail.MeetingCancelled(mem.Email, mem.Name, program.Label(st.Program), m.When(mem.Timezone),
-				mem.Timezone, link, calendar.CancelOccurrence(se, m.Original))))
+			st.Mail = append(st.Mail, queue.Mail(rd.Mail(mem.UserID, mail.MeetingCancelled(mem.Email, mem.Name, program.Label(st.Program), m.When(mem.Timezone),
+				mem.Timezone, link, calendar.CancelOccurrence(se, m.Original)))))
 		}
 		return nil
 	})

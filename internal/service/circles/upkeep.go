@@ -65,9 +65,13 @@ func (s *Service) Upkeep(ctx context.Context, ref store.CircleRef) error {
 		if !lastMet.IsZero() {
 			since = st.Now.Sub(lastMet)
 		}
+		rd, err := s.readers(ctx, st)
+		if err != nil {
+			return err
+		}
 		for _, m := range st.Circle.Members {
 			if st.Prefs[m.UserID].Nudges {
-				st.Mail = append(st.Mail, queue.Mail(mail.CircleNudge(m.Email, m.Name, program.Label(st.Program), weeks(since), s.link("/circles/"+st.Circle.ID))))
+				st.Mail = append(st.Mail, queue.Mail(rd.Mail(m.UserID, mail.CircleNudge(m.Email, m.Name, program.Label(st.Program), weeks(since), s.link("/circles/"+st.Circle.ID)))))
 			}
 		}
 		return nil

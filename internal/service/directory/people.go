@@ -58,6 +58,7 @@ func (s *Service) People(ctx context.Context, u *account.User, f Filter) (*Page,
 	if err != nil {
 		return nil, err
 	}
+	account.HideLevels(u, list)
 	p := &Page{People: list, Total: total}
 	if len(list) == 0 {
 		return p, nil
@@ -83,7 +84,12 @@ func (s *Service) People(ctx context.Context, u *account.User, f Filter) (*Page,
 // Named returns those of ids who are people of u's organisation, by id:
 // the few people a form has chosen.
 func (s *Service) Named(ctx context.Context, u *account.User, ids []string) (map[string]account.User, error) {
-	return s.DB.FindUsersByIDs(ctx, u.OrgID, ids)
+	found, err := s.DB.FindUsersByIDs(ctx, u.OrgID, ids)
+	for id, p := range found {
+		account.HideLevel(u, &p)
+		found[id] = p
+	}
+	return found, err
 }
 
 // SuggestLimit is how many people a picker offers for what was typed.
@@ -97,6 +103,7 @@ func (s *Service) Suggest(ctx context.Context, u *account.User, q string) ([]acc
 		return nil, nil
 	}
 	list, _, err := s.DB.FindUsers(ctx, u.OrgID, store.UserFilter{Query: q, Limit: SuggestLimit})
+	account.HideLevels(u, list)
 	return list, err
 }
 
@@ -180,7 +187,7 @@ func (s *Service) Chart(ctx context.Context, u *account.User, at string) (*peopl
 		return nil, err
 	}
 	c.RootCount = total
-	if c.Roots, err = s.level(ctx, u.OrgID, roots, path[0]); err != nil {
+	if c.Roots, err = s.level(ctx, u, roots, path[0]); err != nil {
 		return nil, err
 	}
 	level := c.Roots
@@ -198,7 +205,7 @@ func (s *Service) Chart(ctx context.Context, u *account.User, at string) (*peopl
 		if err != nil {
 			return nil, err
 		}
-		if n.Reports, err = s.level(ctx, u.OrgID, reports, next); err != nil {
+		if n.Reports, err = s.level(ctx, u, reports, next); err != nil {
 			return nil, err
 		}
 		n.Open = true
@@ -209,11 +216,14 @@ func (s *Service) Chart(ctx context.Context, u *account.User, at string) (*peopl
 
 // level makes the chart's nodes for list, with their report counts; must,
 // when set, is shown even beyond the chart's width, as the line to the
-// person the chart is open at passes through them.
-func (s *Service) level(ctx context.Context, orgID string, list []account.User, must account.User) ([]*people.Node, error) {
+// person the chart is open at passes through them. The nodes carry only
+// the levels u may see.
+func (s *Service) level(ctx context.Context, u *account.User, list []account.User, must account.User) ([]*people.Node, error) {
+	orgID := u.OrgID
 	if must.ID != "" && !slices.ContainsFunc(list, func(p account.User) bool { return p.ID == must.ID }) {
 		list = append(list, must)
 	}
+	account.HideLevels(u, list)
 	ids := make([]string, len(list))
 	for i, p := range list {
 		ids[i] = p.ID
@@ -250,7 +260,12 @@ type Profile struct {
 
 // Person returns one person of u's organisation.
 func (s *Service) Person(ctx context.Context, u *account.User, id string) (*account.User, error) {
-	return s.DB.FindUserByID(ctx, u.OrgID, id)
+	p, err := s.DB.FindUserByID(ctx, u.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	account.HideLevel(u, p)
+	return p, nil
 }
 
 // Profile returns one person with their manager and direct reports.
@@ -259,15 +274,18 @@ func (s *Service) Profile(ctx context.Context, u *account.User, id string) (*Pro
 	if err != nil {
 		return nil, err
 	}
+	account.HideLevel(u, person)
 	p := &Profile{Person: person}
 	if person.ManagerID != "" {
 		if p.Manager, err = s.DB.FindUserByID(ctx, u.OrgID, person.ManagerID); err != nil {
 			return nil, err
 		}
+		account.HideLevel(u, p.Manager)
 	}
 	if p.Reports, _, err = s.DB.FindUsers(ctx, u.OrgID, store.UserFilter{ManagerID: person.ID, Limit: people.ChartWidth}); err != nil {
 		return nil, err
 	}
+	account.HideLevels(u, p.Reports)
 	if p.ReportCount, err = s.DB.CountUsers(ctx, u.OrgID, store.UserFilter{ManagerID: person.ID}); err != nil {
 		return nil, err
 	}

@@ -721,10 +721,14 @@ func (s *Service) summary(ctx context.Context, orgID, circleID, meetingID string
 		}
 	}
 	link := s.link("/circles/" + circleID + "/meetings/" + meetingID + "/room")
+	rd, err := s.Circles.Readers(ctx, orgID, circleID, program.Label(p))
+	if err != nil {
+		return nil, err
+	}
 	msgs := make([]mail.Message, 0, len(c.Members))
 	for _, m := range c.Members {
-		msgs = append(msgs, mail.MeetingSummary(m.Email, m.Name, p.Name, meetings[i].When(m.Timezone), m.Timezone,
-			present, absent, presenters, committed, came[m.UserID], link))
+		msgs = append(msgs, rd.Mail(m.UserID, mail.MeetingSummary(m.Email, m.Name, p.Name, meetings[i].When(m.Timezone), m.Timezone,
+			present, absent, presenters, committed, came[m.UserID], link)))
 	}
 	return msgs, nil
 }

@@ -246,7 +246,8 @@ type Review struct {
 	Waiting   int
 	Unmatched []program.Unmatched
 	// Declines counts the reasons given for declining in the program,
-	// never saying whose they are.
+	// never saying whose they are, and only once there are enough of them
+	// (program.ShownDeclines).
 	Declines map[program.DeclineReason]int
 }
 
@@ -285,6 +286,7 @@ func (s *Service) Review(ctx context.Context, admin *account.User, roundID strin
 	if rv.Declines, err = s.DB.DeclineCounts(ctx, admin.OrgID, p.ID); err != nil {
 		return nil, err
 	}
+	rv.Declines = program.ShownDeclines(rv.Declines)
 	return rv, nil
 }
 
@@ -459,8 +461,12 @@ func slotLines(slots []program.Interval, tz string, ref time.Time) []string {
 // MyMatches lists the person's circles in every program that are waiting
 // for answers or active, with what was proposed.
 func (s *Service) MyMatches(ctx context.Context, u *account.User) ([]program.Circle, error) {
-	return s.DB.FindCircles(ctx, u.OrgID, store.CircleFilter{UserID: u.ID,
+	circles, err := s.DB.FindCircles(ctx, u.OrgID, store.CircleFilter{UserID: u.ID,
 		Status: []program.CircleStatus{program.Pending, program.Active, program.Dissolved}})
+	for i := range circles {
+		circles[i].Reasons = program.MemberReasons(circles[i].Reasons)
+	}
+	return circles, err
 }
 
 // Respond records the person's answer to a pending circle. When the last
@@ -481,6 +487,9 @@ func (s *Service) Respond(ctx context.Context, u *account.User, circleID string,
 		c, err := s.respond(ctx, u, circleID, accept, reason)
 		if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {
 			continue
+		}
+		if c != nil {
+			c.Reasons = program.MemberReasons(c.Reasons)
 		}
 		return c, err
 	}

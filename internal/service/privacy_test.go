@@ -1,0 +1,321 @@
+package service_test
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/room"
+	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/store/storetest"
+)
+
+// Markers planted in what happens inside a circle; none may reach a member
+// who has not acknowledged the ground rules in force.
+const (
+	markCall   = "https://call.example/marker-call-7f3"
+	markNote   = "Marker note 51c about our agreement"
+	markBody   = "Marker agreement text 9d2"
+	markCommit = "Marker commitment 4be"
+	newsTitle  = "Your circle has news — open Holdspace"
+)
+
+// Every email about what happens inside a circle goes in full to the
+// members who acknowledged the ground rules in force, and as a
+// content-free note to everyone else: no member, note, agreement text,
+// time or call link, and no calendar object.
+func TestUnacknowledgedMembersGetNoContent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		box, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.room.Seal = box
+		members := []string{"u01", "u02", "u03", "u04"}
+		id := w.formCircle(p, members...)
+		w.ack(id, "u01", "u02", "u03")
+		// acked is who acknowledged the rules in force, as the steps
+		// change it.
+		acked := map[string]bool{"u01": true, "u02": true, "u03": true}
+		inCircle := slices.Clone(members)
+		sched := fortnightly
+		sched.VideoURL = markCall
+		var meeting circle.Meeting
+
+		quiet := w.formCircle(p, "u05", "u06")
+
+		steps := []struct {
+			name string
+			// subject is part of the full email's subject.
+			subject string
+			do      func(t *testing.T)
+			// circle and its members, when not the main circle.
+			circle  string
+			members []string
+		}{
+			{name: "scheduled", subject: "meeting time", do: func(t *testing.T) {
+				if _, err := w.circles.SetSchedule(ctx, w.user("u01"), id, sched); err != nil {
+					t.Fatal(err)
+				}
+				meeting = w.ahead(id)[0]
+			}},
+			{name: "moved", subject: "moved", do: func(t *testing.T) {
+				m := w.ahead(id)[1]
+				if err := w.circles.MoveMeeting(ctx, w.user("u01"), id, m.ID, m.Start.Add(time.Hour), 60); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{name: "cancelled", subject: "cancelled", do: func(t *testing.T) {
+				if err := w.circles.CancelMeeting(ctx, w.user("u01"), id, w.ahead(id)[2].ID, false); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{name: "restored", subject: "on again", do: func(t *testing.T) {
+				if err := w.circles.CancelMeeting(ctx, w.user("u01"), id, w.ahead(id)[2].ID, true); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{name: "reminder", subject: "meets", do: func(t *testing.T) {
+				jobs := w.reminderJobs()
+				first := jobs[0].At
+				for _, j := range jobs {
+					if j.At.Before(first) {
+						first = j.At
+					}
+				}
+				w.now = first
+				w.send(w.remindersAt(first)...)
+			}},
+			{name: "agreement proposed", subject: "proposed a change", do: func(t *testing.T) {
+				if _, err := w.agreements.ProposeAgreement(ctx, w.user("u01"), id, markBody, markNote); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{name: "meeting summary", subject: "", do: func(t *testing.T) {
+				if err := w.circles.SetRoles(ctx, w.user("u01"), id, meeting.ID, "u01", "u02"); err != nil {
+					t.Fatal(err)
+				}
+				w.now = meeting.Start.Add(-5 * time.Minute)
+				tk := w.user("u02")
+				v, err := w.room.Room(ctx, tk, id, meeting.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, err := w.room.RoomCommand(ctx, tk, id, meeting.ID, room.Command{Kind: room.CmdPresenters, Version: v.State.Version, Presenters: []string{"u02"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := w.room.Offer(ctx, w.user("u01"), id, meeting.ID, "u02", "Some counsel"); err != nil {
+					t.Fatal(err)
+				}
+				v, _ = w.room.Room(ctx, tk, id, meeting.ID)
+				if _, err := w.room.TakeOffer(ctx, w.user("u02"), id, meeting.ID, v.Offers[0].ID, markCommit); err != nil {
+					t.Fatal(err)
+				}
+				if st, err = w.room.RoomCommand(ctx, tk, id, meeting.ID, room.Command{Kind: room.CmdStart, Version: st.Version}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := w.room.RoomCommand(ctx, tk, id, meeting.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{name: "agreement adopted", subject: "updated", do: func(t *testing.T) {
+				// Everyone but u04 consents; then the rules change, and
+				// only u04 acknowledges the new ones before consenting
+				// last: the others are now the ones who have not.
+				for _, u := range []string{"u02", "u03"} {
+					if _, err := w.agreements.ConsentToAgreement(ctx, w.user(u), id, 1); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if _, err := w.agreements.UpdateGroundRules(ctx, w.admin, "Rules, second version"); err != nil {
+					t.Fatal(err)
+				}
+				w.ack(id, "u04")
+				acked = map[string]bool{"u04": true}
+				if _, err := w.agreements.ConsentToAgreement(ctx, w.user("u04"), id, 1); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{name: "member left", subject: "left", do: func(t *testing.T) {
+				if err := w.circles.Leave(ctx, w.user("u03"), id, ""); err != nil {
+					t.Fatal(err)
+				}
+				inCircle = []string{"u01", "u02", "u04"}
+			}},
+			{name: "schedule cleared", subject: "", do: func(t *testing.T) {
+				if err := w.circles.ClearSchedule(ctx, w.user("u04"), id); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{name: "nudge", subject: "meet again", circle: quiet, members: []string{"u05", "u06"}, do: func(t *testing.T) {
+				w.ack(quiet, "u05")
+				w.now = w.now.Add(60 * 24 * time.Hour)
+				if err := w.circles.UpkeepAll(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		}
+		for _, step := range steps {
+			t.Run(step.name, func(t *testing.T) {
+				sent := len(w.outbox.Messages())
+				step.do(t)
+				circleID, who, readers := id, inCircle, acked
+				if step.circle != "" {
+					circleID, who, readers = step.circle, step.members, map[string]bool{"u05": true}
+				}
+				msgs := w.since(sent)
+				var news, full int
+				for _, u := range who {
+					for _, m := range to(msgs, w.user(u), "") {
+						if strings.Contains(m.Subject, "left a circle") && u != "u04" {
+							continue // the admins' email, not the circle's
+						}
+						if readers[u] {
+							if m.Subject == newsTitle || !strings.Contains(strings.ToLower(m.Subject), step.subject) {
+								t.Errorf("%s, who acknowledged the rules, got %q", u, m.Subject)
+							}
+							full++
+							continue
+						}
+						news++
+						checkContentFree(t, w, u, circleID, m)
+					}
+				}
+				if full == 0 {
+					t.Errorf("nobody who acknowledged the rules was told: %d emails", len(msgs))
+				}
+				for _, u := range who {
+					if !readers[u] && len(to(msgs, w.user(u), newsTitle)) == 0 {
+						t.Errorf("%s, who has not acknowledged the rules, was not told there is news", u)
+					}
+				}
+				if news == 0 {
+					t.Error("no content-free email")
+				}
+			})
+		}
+	})
+}
+
+// checkContentFree fails unless m, to member u of circleID, is the
+// content-free note, with none of the circle's content in it.
+func checkContentFree(t *testing.T, w *world, u, circleID string, m mail.Message) {
+	t.Helper()
+	if m.Subject != newsTitle {
+		t.Errorf("%s, who has not acknowledged the rules, got %q", u, m.Subject)
+	}
+	if len(m.Calendar) != 0 {
+		t.Errorf("the note to %s carries a calendar object", u)
+	}
+	leaks := []string{markCall, markNote, markBody, markCommit, "17:00", "Tuesday"}
+	for _, o := range w.members {
+		if o.ID != u {
+			leaks = append(leaks, o.Name)
+		}
+	}
+	for _, leak := range leaks {
+		if strings.Contains(m.Text, leak) || strings.Contains(m.HTML, leak) || strings.Contains(m.Subject, leak) {
+			t.Errorf("the note to %s contains %q:\n%s", u, leak, m.Text)
+		}
+	}
+	if !strings.Contains(m.Text, "/circles/"+circleID) {
+		t.Errorf("the note to %s does not lead to the circle:\n%s", u, m.Text)
+	}
+}
+
+// Decline reasons reach admins only as counts, and only once at least
+// program.MinDeclinesShown were given: before that, the round's list of who
+// declined would tell whose reason was whose.
+func TestDeclineReasonsShownFromThree(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		reasons := []program.DeclineReason{program.ReasonSchedule, program.ReasonTime, program.ReasonSchedule}
+		for i, r := range reasons {
+			c := program.Circle{Slots: []program.Interval{{1440 + 9*60, 1440 + 17*60}}}
+			a, b := w.members[2*i].ID, w.members[2*i+1].ID
+			c.Members = []program.Member{{UserID: a}, {UserID: b}}
+			cs := []program.Circle{c}
+			round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.programs.Respond(ctx, w.user(a), cs[0].ID, false, r); err != nil {
+				t.Fatal(err)
+			}
+			got, err := w.programs.DeclineCounts(ctx, w.admin, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rv, err := w.programs.Review(ctx, w.admin, round.ID, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i+1 < program.MinDeclinesShown {
+				if len(got) != 0 || len(rv.Declines) != 0 {
+					t.Errorf("after %d declines the admin sees %v and %v", i+1, got, rv.Declines)
+				}
+				continue
+			}
+			want := map[program.DeclineReason]int{program.ReasonSchedule: 2, program.ReasonTime: 1}
+			if len(got) != 2 || got[program.ReasonSchedule] != 2 || got[program.ReasonTime] != 1 {
+				t.Errorf("after %d declines: %v, want %v", i+1, got, want)
+			}
+			if len(rv.Declines) != 2 || rv.Declines[program.ReasonSchedule] != 2 {
+				t.Errorf("the round's review after %d declines: %v", i+1, rv.Declines)
+			}
+		}
+		if _, err := w.programs.DeclineCounts(ctx, w.user("u01"), p.ID); err == nil {
+			t.Error("a member read the decline counts")
+		}
+	})
+}
+
+// Match reasons as members read them never mention levels; the admin's
+// review keeps them.
+func TestMemberReasonsLeaveOutLevels(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		c := program.Circle{Slots: []program.Interval{{1440 + 9*60, 1440 + 17*60}},
+			Reasons: []string{"shared topics: feedback", "2 departments", "levels 4–6"}}
+		c.Members = []program.Member{{UserID: "u01"}, {UserID: "u02"}}
+		cs := []program.Circle{c}
+		round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		mine, err := w.programs.MyMatches(ctx, w.user("u01"))
+		if err != nil || len(mine) != 1 {
+			t.Fatalf("matches: %v, %v", mine, err)
+		}
+		if want := []string{"shared topics: feedback", "2 departments"}; !slices.Equal(mine[0].Reasons, want) {
+			t.Errorf("a member reads %q", mine[0].Reasons)
+		}
+		answered, err := w.programs.Respond(ctx, w.user("u01"), cs[0].ID, true, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.ContainsFunc(answered.Reasons, func(r string) bool { return strings.Contains(r, "level") }) {
+			t.Errorf("the answer shows %q", answered.Reasons)
+		}
+		rv, err := w.programs.Review(ctx, w.admin, round.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(rv.Circles[0].Reasons, "levels 4–6") {
+			t.Errorf("the admin's review reads %q", rv.Circles[0].Reasons)
+		}
+	})
+}
