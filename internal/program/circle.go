@@ -16,6 +16,9 @@ type Round struct {
 	ProgramID string    `json:"program_id"`
 	Number    int       `json:"number"`
 	CreatedAt time.Time `json:"created_at"`
+	// Version counts the changes to the round's draft; a change is
+	// applied only to the version it was decided on.
+	Version int `json:"-"`
 }
 
 // CircleStatus is where a proposed circle stands.
@@ -52,19 +55,28 @@ const (
 
 // Circle is a proposed or formed group or pair.
 type Circle struct {
-	ID          string       `json:"id"`
-	OrgID       string       `json:"-"`
-	ProgramID   string       `json:"program_id"`
-	RoundID     string       `json:"round_id,omitempty"`
-	Status      CircleStatus `json:"status"`
-	Origin      Origin       `json:"origin"`
-	Score       float64      `json:"score"`
-	Reasons     []string     `json:"reasons"`
-	Slots       []Interval   `json:"common_slots"`
-	Members     []Member     `json:"members"`
-	CreatedAt   time.Time    `json:"created_at"`
-	PublishedAt *time.Time   `json:"published_at,omitempty"`
-	ActivatedAt *time.Time   `json:"activated_at,omitempty"`
+	ID        string `json:"id"`
+	OrgID     string `json:"-"`
+	ProgramID string `json:"program_id"`
+	RoundID   string `json:"round_id,omitempty"`
+	// Number names the circle in its round ("Circle 4"): given when it is
+	// proposed and kept through every move, so that it always names the
+	// circle an admin saw. Circles formed by invitation have none.
+	Number int          `json:"number,omitempty"`
+	Status CircleStatus `json:"status"`
+	Origin Origin       `json:"origin"`
+	// Score says how well the members' goals and backgrounds fit: the sum
+	// of each member's mean pair score. MaxScore is the most the same
+	// people could score together, every topic shared, every department
+	// different, everyone asking for everyone.
+	Score       float64    `json:"score"`
+	MaxScore    float64    `json:"max_score"`
+	Reasons     []string   `json:"reasons"`
+	Slots       []Interval `json:"common_slots"`
+	Members     []Member   `json:"members"`
+	CreatedAt   time.Time  `json:"created_at"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	ActivatedAt *time.Time `json:"activated_at,omitempty"`
 }
 
 // Member is one person in a circle and their answer.

@@ -516,9 +516,9 @@ func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleRoundMove moves someone of a draft to the circle whose number the
-// admin typed (to_number), or out of the proposal (out, or no circle
-// named at all: the form requires a number for a move); a script may name
-// the circle by id (to).
+// admin typed (to_number), or a script named by id (to), or out of the
+// proposal when out is sent: taking someone out is its own button, never
+// what a move without a circle does.
 func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	roundID := r.PathValue("id")
@@ -533,6 +533,8 @@ func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 			num = 0 // refused by CircleAt with the field named
 		}
 		to, err = s.Programs.CircleAt(r.Context(), u, roundID, num)
+	case to == "":
+		err = fault.Field("to", "Give the number of the circle to move them to.")
 	}
 	if err == nil {
 		err = s.Programs.Move(r.Context(), u, roundID, r.PostFormValue("user_id"), to)
