@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
 
@@ -76,6 +77,28 @@ func TestProgramOptInProposeConsent(t *testing.T) {
 		admin.get(roundPath).expect(t, 200, "Round 1", "draft", "Circle 1", "Circle 2", "Publish the proposal", "shared topics: Feedback")
 		members[0].get(roundPath).expect(t, 403)
 		members[0].get("/matches").expect(t, 200, "No matches yet")
+
+		// The review: a move names its circle by number, taking someone out
+		// is its own button, and a circle that breaks a rule says so.
+		admin.get(roundPath).expect(t, 200, "Fit ", "goals and backgrounds fit", "Remove", "from proposal")
+		orgID := mustUser(t, db, "ann@acme.example").OrgID
+		draft, err := db.FindCircles(ctx, orgID, store.CircleFilter{RoundID: strings.TrimPrefix(roundPath, "/rounds/")})
+		if err != nil || len(draft) != 2 {
+			t.Fatalf("draft circles: %d, %v", len(draft), err)
+		}
+		out := draft[0].Members[0].UserID
+		admin.post(roundPath+"/move", url.Values{"user_id": {out}}).expect(t, 303)
+		admin.get(roundPath).expect(t, 200, `class="flash failed"`, "Give the number of the circle")
+		admin.post(roundPath+"/move", url.Values{"user_id": {out}, "to_number": {"2"}}).expect(t, 303)
+		admin.get(roundPath).expect(t, 200, `class="flash failed"`, "That move breaks a rule")
+		admin.post(roundPath+"/move", url.Values{"user_id": {out}, "out": {"1"}}).expect(t, 303)
+		admin.get(roundPath).expect(t, 200, "Moved.", "Circle 1", "Circle 2", "breaks-rule", "Only two people: this program runs circles of 3 to 3, not pairs.")
+		admin.post(roundPath+"/publish", nil).expect(t, 303)
+		admin.get(roundPath).expect(t, 200, `class="flash failed"`, "Not published", "Circle 1: Only two people")
+		admin.post(roundPath+"/move", url.Values{"user_id": {out}, "to_number": {"1"}}).expect(t, 303)
+		if page := admin.get(roundPath); strings.Contains(page.body, "breaks-rule") || strings.Contains(page.body, "flash failed") {
+			t.Errorf("circle 1 still breaks a rule after placing its member back: %s", page.body)
+		}
 
 		admin.post(roundPath+"/publish", nil).expect(t, 303)
 		admin.get(roundPath).expect(t, 200, "2 proposals sent", "waiting for answers")
