@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -323,7 +324,7 @@ func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn
 	}
 	data.Nav = "programs"
 	for _, m := range program.DefaultGrid.Starts() {
-		data.Starts = append(data.Starts, gridStart{Minute: m, Label: strconv.Itoa(m/60) + ":00"})
+		data.Starts = append(data.Starts, gridStart{Minute: m, Label: fmt.Sprintf("%02d:%02d", m/60, m%60)})
 	}
 	loc, err := account.Location(u.Timezone)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,7 +56,16 @@ func TestProgramOptInProposeConsent(t *testing.T) {
 			members[i] = e.member(fmt.Sprintf("m%d@acme.example", i), fmt.Sprintf("Member %d", i))
 			members[i].get("/programs").expect(t, 200, "Spring circles", "open until")
 			members[i].get("/home").expect(t, 200, "Open to join", "Spring circles")
-			members[i].get("/programs/"+programID+"/opt-in").expect(t, 200, "What do you want to learn?", "Private: only you and the matching see this")
+			optInPage := members[i].get("/programs/"+programID+"/opt-in")
+			optInPage.expect(t, 200, "What do you want to learn?", "Private: only you and the matching see this",
+				`aria-label="Mon 06:00"`, `aria-label="Sun 21:00"`, "availability.js", `data-picker="prefer"`, `data-picker="avoid"`)
+			// A program of circles offers no format to choose, and nothing
+			// asks anyone to hold a key.
+			for _, absent := range []string{"22:00", "05:00", "Format you", "Ctrl"} {
+				if strings.Contains(optInPage.body, absent) {
+					t.Errorf("the opt-in form shows %q", absent)
+				}
+			}
 			form := url.Values{"topics": {"Feedback"}, "format_preference": {"either"}, "slot": {"0-540", "0-600", "1-540"}}
 			if i == 0 {
 				form.Set("slot", "9-540") // off the grid
@@ -64,6 +74,18 @@ func TestProgramOptInProposeConsent(t *testing.T) {
 			}
 			members[i].post("/programs/"+programID+"/opt-in", form).expect(t, 303)
 		}
+		// The grid's first and last hours are kept (London is UTC in
+		// winter), and show again as marked.
+		members[1].post("/programs/"+programID+"/opt-in", url.Values{"topics": {"Feedback"}, "format_preference": {"either"},
+			"slot": {"0-360", "0-540", "0-600", "1-540", "6-1260"}}).expect(t, 303)
+		o, err := db.FindOptIn(ctx, mustUser(t, db, "m1@acme.example").OrgID, programID, mustUser(t, db, "m1@acme.example").ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []program.Interval{{360, 420}, {540, 660}, {1440 + 540, 1440 + 600}, {6*1440 + 1260, 6*1440 + 1320}}; !slices.Equal(o.Availability, want) {
+			t.Errorf("saved availability %v, want %v", o.Availability, want)
+		}
+		members[1].get("/programs/"+programID+"/opt-in").expect(t, 200, `value="0-360" aria-label="Mon 06:00" checked`, `value="6-1260" aria-label="Sun 21:00" checked`)
 		members[0].get("/programs/"+programID).expect(t, 200, "opted in", "Pause for a round")
 		// Members cannot see who opted in or propose.
 		members[0].post("/programs/"+programID+"/propose", nil).expect(t, 403)
