@@ -56,7 +56,7 @@ func TestProgramOptInProposeConsent(t *testing.T) {
 			members[i] = e.member(fmt.Sprintf("m%d@acme.example", i), fmt.Sprintf("Member %d", i))
 			members[i].get("/programs").expect(t, 200, "Spring circles", "open until")
 			members[i].get("/home").expect(t, 200, "Open to join", "Spring circles")
-			optInPage := members[i].get("/programs/"+programID+"/opt-in")
+			optInPage := members[i].get("/programs/" + programID + "/opt-in")
 			optInPage.expect(t, 200, "What do you want to learn?", "Private: only you and the matching see this",
 				`aria-label="Mon 06:00"`, `aria-label="Sun 21:00"`, "availability.js", `data-picker="prefer"`, `data-picker="avoid"`)
 			// A program of circles offers no format to choose, and nothing
