@@ -101,7 +101,7 @@ func TestBrowserOptInProposeAccept(t *testing.T) {
 	moved, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`#circle-`+circleOne+` form.move input[name="user_id"]`), "value"))
 	must(t, err)
 	must(t, chromedp.Do(ctx,
-		submit(chromedp.Click(chromedp.CSS(`#circle-`+circleOne+` form.move button[name="out"]`)), "Moved"),
+		submit(chromedp.Click(chromedp.CSS(`#circle-`+circleOne+` form.remove button[name="out"]`)), "Moved"),
 	))
 	expectText(t, ctx, "main", "Moved", "Not placed this time", "Taken out of the proposal by an admin")
 	must(t, chromedp.Do(ctx,

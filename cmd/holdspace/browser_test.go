@@ -213,11 +213,29 @@ func TestScreenshots(t *testing.T) {
 	programPath := strings.TrimPrefix(programURL, in.URL)
 	shoot("program-admin", programPath)
 	shoot("optin", programPath+"/opt-in")
+	shoot("optin-grid", programPath+"/opt-in#avail-help")
 	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+programPath),
 		chromedp.Click(chromedp.CSS(`form[action$="/propose"] button`)), chromedp.WaitVisible(chromedp.CSS(".circle-card"))))
 	roundURL, err := chromedp.Run(ctx, chromedp.Location())
 	must(t, err)
 	shoot("round", strings.TrimPrefix(roundURL, in.URL))
+	// Take someone out of circle 1: its card names the rule it breaks,
+	// and publishing is refused, naming it, as an error.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(roundURL), submit(chromedp.Click(chromedp.CSS(`.circle-card form.remove button`)), "Moved")))
+	shoot("round-rule", strings.TrimPrefix(roundURL, in.URL))
+	must(t, chromedp.Do(ctx, chromedp.Navigate(roundURL), submit(chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), "Not published")))
+	for _, vp := range []struct {
+		name string
+		w, h int64
+	}{{"phone", 390, 844}, {"desktop", 1280, 860}} {
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h)))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(dir, "round-refused-"+vp.name+".png"), png, 0o644))
+	}
+	must(t, chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`section.card form.move input[name="to_number"]`), "1"),
+		submit(chromedp.Click(chromedp.CSS(`section.card form.move button`)), "Moved")))
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash"))))
 	shoot("round-published", strings.TrimPrefix(roundURL, in.URL))
 

@@ -330,9 +330,12 @@ type Circle struct {
 	ID          string               `json:"id"`
 	ProgramID   string               `json:"program_id"`
 	RoundID     string               `json:"round_id,omitempty" doc:"Left out for pairs formed by invitation."`
+	Number      int                  `json:"number,omitempty" doc:"The circle's number in its round (\"Circle 4\"), kept through every move; left out for pairs formed by invitation."`
 	Status      program.CircleStatus `json:"status" enum:"proposed,pending,active,dissolved" doc:"proposed: a draft only admins see; pending: published, waiting for every member's answer; active: everyone accepted; dissolved: someone declined."`
 	Origin      program.Origin       `json:"origin" enum:"matching,invitation"`
-	Score       float64              `json:"score" doc:"The matching's score of the circle; higher is a better fit."`
+	Score       float64              `json:"score" doc:"How well the members' goals and backgrounds fit (shared topics, different departments, wishes to work together): the sum of each member's mean pair score; higher is a better fit."`
+	MaxScore    float64              `json:"max_score" doc:"The most these members could score together: every topic shared, every department different, everyone asking for everyone."`
+	Problems    []string             `json:"problems,omitempty" doc:"In a round's review, the program's rules this draft circle breaks, in words; publishing refuses the round while any circle has one."`
 	Reasons     []string             `json:"reasons" nullable:"false" doc:"Why these people fit, in words."`
 	CommonSlots []Slot               `json:"common_slots" nullable:"false" doc:"Times everyone could meet, as [start, end) UTC minutes of the week."`
 	CommonTimes []string             `json:"common_times" nullable:"false" doc:"The common slots as the caller reads them, in their own time zone."`
@@ -393,6 +396,9 @@ func newReview(rv *programs.Review, t times) RoundReview {
 		Unmatched: make([]UnmatchedPerson, len(rv.Unmatched)), Declines: []DeclineCount{}}
 	for i, c := range rv.Circles {
 		out.Circles[i] = newCircle(&c, t)
+		if c.Status == program.Proposed {
+			out.Circles[i].Problems = c.Problems(rv.Program)
+		}
 	}
 	out.Draft, out.Waiting, out.CircleCount, out.First = rv.Counts[program.Proposed] > 0, rv.Waiting, rv.Total, rv.First
 	for i, u := range rv.Unmatched {
@@ -407,7 +413,7 @@ func newReview(rv *programs.Review, t times) RoundReview {
 }
 
 func newCircle(c *program.Circle, t times) Circle {
-	out := Circle{ID: c.ID, ProgramID: c.ProgramID, RoundID: c.RoundID, Status: c.Status, Origin: c.Origin, Score: c.Score,
+	out := Circle{ID: c.ID, ProgramID: c.ProgramID, RoundID: c.RoundID, Number: c.Number, Status: c.Status, Origin: c.Origin, Score: c.Score, MaxScore: c.MaxScore,
 		Reasons: strs(c.Reasons), CommonSlots: intervals(c.Slots), CommonTimes: t.describe(c.Slots),
 		Members: make([]CircleMember, len(c.Members)), CreatedAt: c.CreatedAt, PublishedAt: c.PublishedAt, ActivatedAt: c.ActivatedAt}
 	for i, m := range c.Members {

@@ -168,12 +168,14 @@ func (a *API) routes() {
 		Tags: []string{tagMatching}, Summary: "Move a person in a draft",
 		Description: "Puts a person of the round into another draft circle, or out of every circle. The circles are checked against every " +
 			"hard rule again and re-scored; a move that breaks one is refused with 422 and the rule in fields.circle. " +
-			"Published circles cannot change (409). The answer is the round's review.",
+			"Published circles cannot change (409), nor can a draft that changed since it was read, such as by another move of the same person at the same moment (409). The answer is the round's review.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handleRoundMove)
 	register(a, admin, huma.Operation{OperationID: "publish-round", Method: http.MethodPost, Path: "/rounds/{id}/publish",
 		Tags: []string{tagMatching}, Summary: "Publish a round's draft",
-		Description: "Sends each draft circle to its members, who accept or decline. Every circle must have a size the program allows.",
-		Errors:      []int{http.StatusNotFound}}, a.handleRoundPublish)
+		Description: "Sends each draft circle to its members, who accept or decline. A draft with a circle that breaks a rule (its size, " +
+			"two people in a program of circles, no common time) is refused with 422, naming each such circle in fields.round; " +
+			"a draft that changed while it was being published is refused with 409.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handleRoundPublish)
 	register(a, signedIn, huma.Operation{OperationID: "list-matches", Method: http.MethodGet, Path: "/matches",
 		Tags: []string{tagMatching}, Summary: "List my circles",
 		Description: "The caller's circles that wait for answers, are active, or were dissolved by a decline (without saying whose)."}, a.handleMatchList)

@@ -123,7 +123,7 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	if err != nil {
 		return err
 	}
-	if _, err := db.PublishRound(ctx, org.ID, round.ID, nil); err != nil {
+	if _, err := db.PublishRound(ctx, org.ID, round.ID, round.Version, nil); err != nil {
 		return err
 	}
 	formed, err := db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: round.ID})

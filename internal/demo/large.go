@@ -359,7 +359,7 @@ func loadLarge(ctx context.Context, live *store.DB, org *account.Org, people []*
 			return err
 		}
 		at(7*week + 4*day)
-		if _, err := db.PublishRound(ctx, org.ID, round.ID, nil); err != nil {
+		if _, err := db.PublishRound(ctx, org.ID, round.ID, round.Version, nil); err != nil {
 			return err
 		}
 		// The round's circles were made and published together, so they

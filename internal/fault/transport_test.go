@@ -49,10 +49,11 @@ var sentinels = map[string]error{
 	"circle.ErrUnchanged":        circle.ErrUnchanged,
 	"circle.ErrAlreadyGiven":     circle.ErrAlreadyGiven,
 
-	"program.ErrNotMember":   program.ErrNotMember,
-	"program.ErrNotPending":  program.ErrNotPending,
-	"program.ErrNotProposed": program.ErrNotProposed,
-	"program.ErrBadCell":     program.ErrBadCell,
+	"program.ErrNotMember":    program.ErrNotMember,
+	"program.ErrNotPending":   program.ErrNotPending,
+	"program.ErrNotProposed":  program.ErrNotProposed,
+	"program.ErrDraftChanged": program.ErrDraftChanged,
+	"program.ErrBadCell":      program.ErrBadCell,
 
 	"room.ErrStale":      room.ErrStale,
 	"room.ErrNotAllowed": room.ErrNotAllowed,

@@ -51,9 +51,11 @@ type Grid struct {
 	LastMinute  int // end of the last slot
 }
 
-// DefaultGrid offers hour slots from 07:00 to 21:00, which covers working
-// hours and early evenings in every zone.
-var DefaultGrid = Grid{SlotMinutes: 60, FirstMinute: 7 * 60, LastMinute: 21 * 60}
+// DefaultGrid offers hour slots from 06:00 to 22:00, which covers early
+// starts, working hours and evenings in every zone. Availability is kept
+// as UTC minutes of the week, not as cells, so the grid can change without
+// changing what was saved: a saved time shows on every grid that has it.
+var DefaultGrid = Grid{SlotMinutes: 60, FirstMinute: 6 * 60, LastMinute: 22 * 60}
 
 // Cell is one slot of the grid: a local weekday (0 = Monday) and the slot's
 // start in minutes after local midnight.

@@ -56,6 +56,62 @@ func TestGridToUTC(t *testing.T) {
 	}
 }
 
+func TestDefaultGrid(t *testing.T) {
+	tests := []struct {
+		name string
+		cell Cell
+		want bool
+	}{
+		{"the first hour, 06:00 on Monday", Cell{0, 6 * 60}, true},
+		{"the last hour, 21:00 on Sunday", Cell{6, 21 * 60}, true},
+		{"05:00 is before the grid", Cell{0, 5 * 60}, false},
+		{"22:00 would end after it", Cell{0, 22 * 60}, false},
+		{"half past is not a slot", Cell{2, 9*60 + 30}, false},
+		{"a day after Sunday", Cell{7, 9 * 60}, false},
+		{"a day before Monday", Cell{-1, 9 * 60}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DefaultGrid.Valid(tt.cell); got != tt.want {
+				t.Errorf("Valid(%v) = %v, want %v", tt.cell, got, tt.want)
+			}
+		})
+	}
+	if n := len(DefaultGrid.Starts()); n != 16 {
+		t.Errorf("%d hours a day, want 16 (06:00 to 22:00)", n)
+	}
+}
+
+// TestWiderGridKeepsSavedTimes: availability saved on the old grid of
+// 07:00 to 21:00 shows as the same cells on the grid of 06:00 to 22:00,
+// and saving those cells again stores the same UTC minutes: widening the
+// grid needs no change to what was stored.
+func TestWiderGridKeepsSavedTimes(t *testing.T) {
+	old := Grid{SlotMinutes: 60, FirstMinute: 7 * 60, LastMinute: 21 * 60}
+	winter := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	for _, zone := range []string{"UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Asia/Tokyo"} {
+		t.Run(zone, func(t *testing.T) {
+			loc := mustLoad(t, zone)
+			cells := []Cell{{0, 7 * 60}, {0, 8 * 60}, {2, 12 * 60}, {4, 20 * 60}, {6, 7 * 60}}
+			saved, err := old.ToUTC(cells, loc, winter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shown := DefaultGrid.FromUTC(saved, loc, winter)
+			if diff := cmp.Diff(cells, shown); diff != "" {
+				t.Errorf("cells on the wider grid (-saved +shown)\n%s", diff)
+			}
+			again, err := DefaultGrid.ToUTC(shown, loc, winter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(saved, again); diff != "" {
+				t.Errorf("saved again (-before +after)\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestMergeOverlap(t *testing.T) {
 	got := Merge([]Interval{{600, 700}, {100, 200}, {200, 300}, {650, 800}})
 	if diff := cmp.Diff([]Interval{{100, 300}, {600, 800}}, got); diff != "" {

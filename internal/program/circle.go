@@ -17,6 +17,9 @@ type Round struct {
 	ProgramID string    `json:"program_id"`
 	Number    int       `json:"number"`
 	CreatedAt time.Time `json:"created_at"`
+	// Version counts the changes to the round's draft; a change is
+	// applied only to the version it was decided on.
+	Version int `json:"-"`
 }
 
 // CircleStatus is where a proposed circle stands.
@@ -53,16 +56,25 @@ const (
 
 // Circle is a proposed or formed group or pair.
 type Circle struct {
-	ID        string       `json:"id"`
-	OrgID     string       `json:"-"`
-	ProgramID string       `json:"program_id"`
-	RoundID   string       `json:"round_id,omitempty"`
-	Status    CircleStatus `json:"status"`
-	Origin    Origin       `json:"origin"`
-	Score     float64      `json:"score"`
-	Reasons   []string     `json:"reasons"`
-	Slots     []Interval   `json:"common_slots"`
-	Members   []Member     `json:"members"`
+	ID        string `json:"id"`
+	OrgID     string `json:"-"`
+	ProgramID string `json:"program_id"`
+	RoundID   string `json:"round_id,omitempty"`
+	// Number names the circle in its round ("Circle 4"): given when it is
+	// proposed and kept through every move, so that it always names the
+	// circle an admin saw. Circles formed by invitation have none.
+	Number int          `json:"number,omitempty"`
+	Status CircleStatus `json:"status"`
+	Origin Origin       `json:"origin"`
+	// Score says how well the members' goals and backgrounds fit: the sum
+	// of each member's mean pair score. MaxScore is the most the same
+	// people could score together, every topic shared, every department
+	// different, everyone asking for everyone.
+	Score    float64    `json:"score"`
+	MaxScore float64    `json:"max_score"`
+	Reasons  []string   `json:"reasons"`
+	Slots    []Interval `json:"common_slots"`
+	Members  []Member   `json:"members"`
 	// SteppedOut counts the people proposed who declined while the others
 	// went on without them: the circle is that many smaller than proposed.
 	// Who they were is never said to the others.

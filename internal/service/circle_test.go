@@ -68,7 +68,7 @@ func (w *world) formCircle(p *program.Program, ids ...string) string {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, nil); err != nil {
+	if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, round.Version, nil); err != nil {
 		w.t.Fatal(err)
 	}
 	for _, id := range ids {
@@ -1338,7 +1338,7 @@ func TestCircleConcurrentResponses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, nil); err != nil {
+			if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, round.Version, nil); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := w.programs.Respond(ctx, w.user(ids[0]), cs[0].ID, true, ""); err != nil {

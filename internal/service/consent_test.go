@@ -25,7 +25,7 @@ func (w *world) publishCircle(p *program.Program, ids []string, accepted ...stri
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, nil); err != nil {
+	if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, round.Version, nil); err != nil {
 		w.t.Fatal(err)
 	}
 	for _, id := range accepted {

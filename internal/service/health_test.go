@@ -27,7 +27,7 @@ func healthWorld(t *testing.T, dbURL string) (w *world, p *program.Program, quie
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, nil); err != nil {
+	if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, round.Version, nil); err != nil {
 		t.Fatal(err)
 	}
 	waiting = cs[0].ID

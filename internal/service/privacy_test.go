@@ -246,7 +246,7 @@ func TestDeclineReasonsShownFromThree(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, nil); err != nil {
+			if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, round.Version, nil); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := w.programs.Respond(ctx, w.user(a), cs[0].ID, false, r); err != nil {
@@ -293,7 +293,7 @@ func TestMemberReasonsLeaveOutLevels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, nil); err != nil {
+		if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, round.Version, nil); err != nil {
 			t.Fatal(err)
 		}
 		mine, err := w.programs.MyMatches(ctx, w.user("u01"))

@@ -40,6 +40,9 @@ type world struct {
 	admin      *account.User
 	members    []*account.User
 	now        time.Time
+	// onClock, when set, runs each time the store or a service asks the
+	// time: a test holds two changes there to make them race.
+	onClock func()
 }
 
 // newWorld makes an organisation with an admin, a manager and n-1 more
@@ -47,7 +50,12 @@ type world struct {
 func newWorld(t *testing.T, dbURL string, n int) *world {
 	t.Helper()
 	w := &world{t: t, outbox: &storetest.Outbox{}, jobs: &storetest.Jobs{}, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	db := storetest.Open(t, dbURL, store.WithOutbox(w.outbox), store.WithScheduler(w.jobs), store.WithClock(func() time.Time { return w.now }))
+	db := storetest.Open(t, dbURL, store.WithOutbox(w.outbox), store.WithScheduler(w.jobs), store.WithClock(func() time.Time {
+		if w.onClock != nil {
+			w.onClock()
+		}
+		return w.now
+	}))
 	w.db = db
 	base, _ := url.Parse("http://holdspace.test")
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -45,7 +45,7 @@ func TestHealthReads(t *testing.T) {
 			t.Errorf("another organisation reads the circle's records: %+v, %v", records, err)
 		}
 
-		if _, err := db.PublishRound(ctx, org.ID, round.ID, nil); err != nil {
+		if _, err := db.PublishRound(ctx, org.ID, round.ID, round.Version, nil); err != nil {
 			t.Fatal(err)
 		}
 		if drafts, err := db.FindRoundsToPublish(ctx, org.ID, 5); err != nil || len(drafts) != 0 {

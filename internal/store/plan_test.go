@@ -162,6 +162,7 @@ func readEverything(t *testing.T, db *DB) {
 		{RoundID: "round1", Status: []program.CircleStatus{program.Proposed}},
 		{RoundID: "round1"},
 		{RoundID: "round1", Limit: 20, Offset: 20},
+		{RoundID: "round1", Number: 17},
 		{ProgramID: prog, Status: []program.CircleStatus{program.Active}, FewerThan: 4},
 		{ProgramID: prog, Status: []program.CircleStatus{program.Active}, FewerThan: 4, Limit: 24},
 		{ProgramID: prog, Status: []program.CircleStatus{program.Pending, program.Active}, Limit: 24, Offset: 24},

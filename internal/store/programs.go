@@ -329,7 +329,7 @@ func (db *DB) DeleteOptIn(ctx context.Context, orgID, programID, userID string) 
 
 // FindRounds lists a program's rounds, latest first.
 func (db *DB) FindRounds(ctx context.Context, orgID, programID string) ([]program.Round, error) {
-	rows, err := db.query(ctx, `SELECT id, org_id, program_id, number, created_at FROM rounds WHERE org_id = $1 AND program_id = $2 ORDER BY number DESC`, orgID, programID)
+	rows, err := db.query(ctx, `SELECT id, org_id, program_id, number, created_at, version FROM rounds WHERE org_id = $1 AND program_id = $2 ORDER BY number DESC`, orgID, programID)
 	if err != nil {
 		return nil, fmt.Errorf("find rounds: %w", err)
 	}
@@ -337,7 +337,7 @@ func (db *DB) FindRounds(ctx context.Context, orgID, programID string) ([]progra
 	var out []program.Round
 	for rows.Next() {
 		var r program.Round
-		if err := rows.Scan(&r.ID, &r.OrgID, &r.ProgramID, &r.Number, &r.CreatedAt); err != nil {
+		if err := rows.Scan(&r.ID, &r.OrgID, &r.ProgramID, &r.Number, &r.CreatedAt, &r.Version); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -348,8 +348,8 @@ func (db *DB) FindRounds(ctx context.Context, orgID, programID string) ([]progra
 // FindRoundByID finds one round.
 func (db *DB) FindRoundByID(ctx context.Context, orgID, id string) (*program.Round, error) {
 	var r program.Round
-	err := db.queryRow(ctx, `SELECT id, org_id, program_id, number, created_at FROM rounds WHERE org_id = $1 AND id = $2`, orgID, id).
-		Scan(&r.ID, &r.OrgID, &r.ProgramID, &r.Number, &r.CreatedAt)
+	err := db.queryRow(ctx, `SELECT id, org_id, program_id, number, created_at, version FROM rounds WHERE org_id = $1 AND id = $2`, orgID, id).
+		Scan(&r.ID, &r.OrgID, &r.ProgramID, &r.Number, &r.CreatedAt, &r.Version)
 	if err != nil {
 		return nil, fmt.Errorf("find round: %w", err)
 	}
@@ -358,7 +358,8 @@ func (db *DB) FindRoundByID(ctx context.Context, orgID, id string) (*program.Rou
 
 // SaveProposal stores a matching's result as the draft of round roundID
 // (a new round when roundID is empty), replacing any earlier draft of
-// that round. It returns the round.
+// that round. The new circles are numbered after the round's standing
+// ones. It returns the round.
 func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string, circles []program.Circle, unmatched []program.Unmatched) (*program.Round, error) {
 	var round program.Round
 	err := db.inTx(ctx, func(tx *Tx) error {
@@ -373,8 +374,10 @@ func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string
 				return err
 			}
 		} else {
-			err := tx.queryRow(ctx, `SELECT id, org_id, program_id, number, created_at FROM rounds WHERE org_id = $1 AND program_id = $2 AND id = $3`,
-				orgID, programID, roundID).Scan(&round.ID, &round.OrgID, &round.ProgramID, &round.Number, &round.CreatedAt)
+			// A new draft replaces the old one whatever was decided on it.
+			err := tx.queryRow(ctx, `UPDATE rounds SET version = version + 1 WHERE org_id = $1 AND program_id = $2 AND id = $3
+				RETURNING id, org_id, program_id, number, created_at, version`,
+				orgID, programID, roundID).Scan(&round.ID, &round.OrgID, &round.ProgramID, &round.Number, &round.CreatedAt, &round.Version)
 			if err != nil {
 				return err
 			}
@@ -382,9 +385,14 @@ func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string
 				return err
 			}
 		}
+		var last int
+		if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(number), 0) FROM circles WHERE org_id = $1 AND round_id = $2`, orgID, round.ID).Scan(&last); err != nil {
+			return err
+		}
 		for i := range circles {
 			c := &circles[i]
 			c.ID, c.OrgID, c.ProgramID, c.RoundID, c.Status, c.Origin, c.CreatedAt = newID(), orgID, programID, round.ID, program.Proposed, program.FromMatching, tx.now
+			c.Number = last + i + 1
 			if err := insertCircle(ctx, tx, c); err != nil {
 				return err
 			}
@@ -440,9 +448,9 @@ func insertCircle(ctx context.Context, tx *Tx, c *program.Circle) error {
 	if c.RoundID != "" {
 		round = sql.NullString{String: c.RoundID, Valid: true}
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO circles (id, org_id, program_id, round_id, status, origin, score, reasons, slots, created_at, published_at, activated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		c.ID, c.OrgID, c.ProgramID, round, c.Status, c.Origin, c.Score, toJSON(c.Reasons), toJSON(c.Slots), c.CreatedAt, c.PublishedAt, c.ActivatedAt); err != nil {
+	if _, err := tx.exec(ctx, `INSERT INTO circles (id, org_id, program_id, round_id, number, status, origin, score, max_score, reasons, slots, created_at, published_at, activated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		c.ID, c.OrgID, c.ProgramID, round, c.Number, c.Status, c.Origin, c.Score, c.MaxScore, toJSON(c.Reasons), toJSON(c.Slots), c.CreatedAt, c.PublishedAt, c.ActivatedAt); err != nil {
 		return err
 	}
 	for _, m := range c.Members {
@@ -474,9 +482,10 @@ type CircleFilter struct {
 	// StalledBy, when set, keeps the active circles that had stalled by
 	// then (circle.StallsAt).
 	StalledBy time.Time
-	// Limit, when set, returns one page of Limit circles from Offset on:
-	// a round's review is numbered by position, which is what an admin
-	// names when moving someone ("circle 17").
+	// Number, with RoundID, keeps the round's circle of that number.
+	Number int
+	// Limit, when set, returns one page of Limit circles from Offset on,
+	// a round's in the order of their numbers, a program's oldest first.
 	Limit, Offset int
 }
 
@@ -506,6 +515,9 @@ func (f CircleFilter) where(orgID string) (string, []any) {
 		}
 		where = append(where, "c.status IN ("+strings.Join(ph, ", ")+")")
 	}
+	if f.Number > 0 {
+		add("c.number = $%d", f.Number)
+	}
 	if f.FewerThan > 0 {
 		add("(SELECT COUNT(*) FROM circle_members n WHERE n.circle_id = c.id) < $%d", f.FewerThan)
 	}
@@ -522,7 +534,11 @@ func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]
 		return findCircles(ctx, db, cond, args)
 	}
 	args = append(args, f.Limit, max(f.Offset, 0))
-	return findCirclePage(ctx, db, cond+fmt.Sprintf(" ORDER BY c.created_at, c.id LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args)
+	order := " ORDER BY c.created_at, c.id"
+	if f.RoundID != "" {
+		order = " ORDER BY c.number, c.id"
+	}
+	return findCirclePage(ctx, db, cond+order+fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args)
 }
 
 // CountCircles counts the circles of orgID that f keeps (its page aside).
@@ -607,8 +623,8 @@ func findCirclePage(ctx context.Context, db querier, tail string, args []any) ([
 }
 
 func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {
-	rows, err := db.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.status, c.origin, c.score, c.reasons, c.slots,
-		c.created_at, c.published_at, c.activated_at,
+	rows, err := db.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.number, c.status, c.origin, c.score, c.max_score,
+		c.reasons, c.slots, c.created_at, c.published_at, c.activated_at,
 		(SELECT COUNT(*) FROM circle_declines d WHERE d.circle_id = c.id) FROM circles c WHERE `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find circles: %w", err)
@@ -617,8 +633,8 @@ func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]pr
 	for rows.Next() {
 		var c program.Circle
 		var reasons, slots string
-		if err := rows.Scan(&c.ID, &c.OrgID, &c.ProgramID, &c.RoundID, &c.Status, &c.Origin, &c.Score, &reasons, &slots,
-			&c.CreatedAt, &c.PublishedAt, &c.ActivatedAt, &c.SteppedOut); err != nil {
+		if err := rows.Scan(&c.ID, &c.OrgID, &c.ProgramID, &c.RoundID, &c.Number, &c.Status, &c.Origin, &c.Score, &c.MaxScore,
+			&reasons, &slots, &c.CreatedAt, &c.PublishedAt, &c.ActivatedAt, &c.SteppedOut); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -676,17 +692,22 @@ func (db *DB) FindUnmatched(ctx context.Context, orgID, roundID string) ([]progr
 	return out, rows.Err()
 }
 
-// ReplaceDraft saves an admin's adjustment of a round's draft: the changed
-// circles' members, scores, reasons and slots, and who is left unmatched.
-func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, circles []program.Circle, unmatched []program.Unmatched) error {
+// ReplaceDraft saves an admin's adjustment of a round's draft, decided on
+// the draft at version: the changed circles' members, scores, reasons and
+// slots, and who is left unmatched. If the draft changed since version was
+// read, it changes nothing and returns ErrConflict.
+func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, version int, circles []program.Circle, unmatched []program.Unmatched) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := claimRound(ctx, tx, orgID, roundID, version); err != nil {
+			return err
+		}
 		for i := range circles {
 			c := &circles[i]
 			var status string
-			// A changed circle keeps its creation time, and so its number
-			// in the round's review, which admins move people by.
-			if err := tx.queryRow(ctx, `SELECT status, created_at FROM circles WHERE org_id = $1 AND round_id = $2 AND id = $3`,
-				orgID, roundID, c.ID).Scan(&status, &c.CreatedAt); err != nil {
+			// A changed circle keeps its number and creation time: its
+			// name in the review, which admins move people by.
+			if err := tx.queryRow(ctx, `SELECT status, number, created_at FROM circles WHERE org_id = $1 AND round_id = $2 AND id = $3`,
+				orgID, roundID, c.ID).Scan(&status, &c.Number, &c.CreatedAt); err != nil {
 				return err
 			}
 			if status != string(program.Proposed) {
@@ -710,13 +731,18 @@ func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, circles [
 	return nil
 }
 
-// PublishRound sends a round's draft circles to their members: each
-// becomes pending, and the people the round leaves out are marked as told.
-// msgs (one per member and one per person left out) go out in the same
-// transaction. It returns how many circles it published.
-func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []Job) (int, error) {
+// PublishRound sends a round's draft, as read at version, to its members:
+// each circle becomes pending, and the people the round leaves out are
+// marked as told. msgs (one per member and one per person left out) go out
+// in the same transaction. If the draft changed since version was read, it
+// changes nothing and returns ErrConflict. It returns how many circles it
+// published.
+func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, version int, msgs []Job) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := claimRound(ctx, tx, orgID, roundID, version); err != nil {
+			return err
+		}
 		res, err := tx.exec(ctx, `UPDATE circles SET status = 'pending', published_at = $1 WHERE org_id = $2 AND round_id = $3 AND status = 'proposed'`,
 			tx.now, orgID, roundID)
 		if err != nil {
@@ -742,6 +768,13 @@ func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []Jo
 		return 0, fmt.Errorf("publish round: %w", err)
 	}
 	return n, nil
+}
+
+// claimRound moves a round's draft on from version, so that changes to
+// it apply one after the other, each only to the draft it was decided on.
+// Otherwise it returns ErrConflict.
+func claimRound(ctx context.Context, tx *Tx, orgID, roundID string, version int) error {
+	return guarded(tx.exec(ctx, `UPDATE rounds SET version = version + 1 WHERE org_id = $1 AND id = $2 AND version = $3`, orgID, roundID, version))
 }
 
 // RespondToCircle saves an answer to c, decided by c.Accept or c.Decline

@@ -1133,7 +1133,7 @@ GET /programs/{id}/edit                                          signin 403    o
 POST /programs/{id}                                              signin 403    inv    403    403    403    403    403
 POST /programs/{id}/propose                                      signin 403    inv    403    403    403    403    403
 GET /rounds/{id}                                                 signin 403    ok     403    403    403    403    403
-POST /rounds/{id}/move                                           signin 403    404    403    403    403    403    403
+POST /rounds/{id}/move                                           signin 403    redir  403    403    403    403    403
 POST /rounds/{id}/publish                                        signin 403    redir  403    403    403    403    403
 POST /circles/{id}/return                                        signin 403    redir  403    403    403    403    403
 GET /ground-rules                                                signin 403    ok     403    403    403    403    403

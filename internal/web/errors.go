@@ -177,7 +177,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, back st
 		http.Error(w, p.Message, p.status)
 		return
 	}
-	s.redirect(w, r, back, p.Message)
+	s.redirect(w, r, back, failed(p.Message))
 }
 
 // form answers a form's POST that failed: an error the form can show is

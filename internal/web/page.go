@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -11,11 +12,14 @@ import (
 
 // Page is what every page's template data embeds.
 type Page struct {
-	Title   string
-	User    *account.User
-	Org     *account.Org
-	Flash   string
-	Version string
+	Title string
+	User  *account.User
+	Org   *account.Org
+	Flash string
+	// FlashFailed says the flash reports a refusal, shown as an error
+	// rather than as news of a success.
+	FlashFailed bool
+	Version     string
 	// Nav names the active section of the navigation.
 	Nav string
 	// Form holds what was typed, to show it again after an error.
@@ -34,7 +38,7 @@ func (s *Server) page(r *http.Request, title string) Page {
 	}
 	if c, err := r.Cookie(flashCookie); err == nil {
 		if v, err := url.QueryUnescape(c.Value); err == nil {
-			p.Flash = v
+			p.Flash, p.FlashFailed = strings.CutPrefix(v, failedMark)
 		}
 	}
 	return p
@@ -51,6 +55,12 @@ func (p Page) withErrors(r *http.Request, fields map[string]string, keep ...stri
 }
 
 const flashCookie = "holdspace_flash"
+
+// failedMark starts the flash of a refusal (see failed).
+const failedMark = "\x00failed:"
+
+// failed marks msg as a flash that reports a refusal.
+func failed(msg string) string { return failedMark + msg }
 
 // redirect sends the browser on after a successful POST, with a short
 // message for the next page.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -363,7 +364,7 @@ func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn
 	}
 	data.Nav = "programs"
 	for _, m := range program.DefaultGrid.Starts() {
-		data.Starts = append(data.Starts, gridStart{Minute: m, Label: strconv.Itoa(m/60) + ":00"})
+		data.Starts = append(data.Starts, gridStart{Minute: m, Label: fmt.Sprintf("%02d:%02d", m/60, m%60)})
 	}
 	loc, err := account.Location(u.Timezone)
 	if err != nil {
@@ -556,9 +557,9 @@ func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleRoundMove moves someone of a draft to the circle whose number the
-// admin typed (to_number), or out of the proposal (out, or no circle
-// named at all: the form requires a number for a move); a script may name
-// the circle by id (to).
+// admin typed (to_number), or a script named by id (to), or out of the
+// proposal when out is sent: taking someone out is its own button, never
+// what a move without a circle does.
 func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	roundID := r.PathValue("id")
@@ -573,6 +574,8 @@ func (s *Server) handleRoundMove(w http.ResponseWriter, r *http.Request) {
 			num = 0 // refused by CircleAt with the field named
 		}
 		to, err = s.Programs.CircleAt(r.Context(), u, roundID, num)
+	case to == "":
+		err = fault.Field("to", "Give the number of the circle to move them to.")
 	}
 	if err == nil {
 		err = s.Programs.Move(r.Context(), u, roundID, r.PostFormValue("user_id"), to)

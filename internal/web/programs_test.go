@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
 
@@ -54,7 +56,16 @@ func TestProgramOptInProposeConsent(t *testing.T) {
 			members[i] = e.member(fmt.Sprintf("m%d@acme.example", i), fmt.Sprintf("Member %d", i))
 			members[i].get("/programs").expect(t, 200, "Spring circles", "open until")
 			members[i].get("/home").expect(t, 200, "Open to join", "Spring circles")
-			members[i].get("/programs/"+programID+"/opt-in").expect(t, 200, "What do you want to learn?", "Private: only you and the matching see this")
+			optInPage := members[i].get("/programs/" + programID + "/opt-in")
+			optInPage.expect(t, 200, "What do you want to learn?", "Private: only you and the matching see this",
+				`aria-label="Mon 06:00"`, `aria-label="Sun 21:00"`, "availability.js", `data-picker="prefer"`, `data-picker="avoid"`)
+			// A program of circles offers no format to choose, and nothing
+			// asks anyone to hold a key.
+			for _, absent := range []string{"22:00", "05:00", "Format you", "Ctrl"} {
+				if strings.Contains(optInPage.body, absent) {
+					t.Errorf("the opt-in form shows %q", absent)
+				}
+			}
 			form := url.Values{"topics": {"Feedback"}, "format_preference": {"either"}, "slot": {"0-540", "0-600", "1-540"}}
 			if i == 0 {
 				form.Set("slot", "9-540") // off the grid
@@ -63,6 +74,18 @@ func TestProgramOptInProposeConsent(t *testing.T) {
 			}
 			members[i].post("/programs/"+programID+"/opt-in", form).expect(t, 303)
 		}
+		// The grid's first and last hours are kept (London is UTC in
+		// winter), and show again as marked.
+		members[1].post("/programs/"+programID+"/opt-in", url.Values{"topics": {"Feedback"}, "format_preference": {"either"},
+			"slot": {"0-360", "0-540", "0-600", "1-540", "6-1260"}}).expect(t, 303)
+		o, err := db.FindOptIn(ctx, mustUser(t, db, "m1@acme.example").OrgID, programID, mustUser(t, db, "m1@acme.example").ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []program.Interval{{360, 420}, {540, 660}, {1440 + 540, 1440 + 600}, {6*1440 + 1260, 6*1440 + 1320}}; !slices.Equal(o.Availability, want) {
+			t.Errorf("saved availability %v, want %v", o.Availability, want)
+		}
+		members[1].get("/programs/"+programID+"/opt-in").expect(t, 200, `value="0-360" aria-label="Mon 06:00" checked`, `value="6-1260" aria-label="Sun 21:00" checked`)
 		members[0].get("/programs/"+programID).expect(t, 200, "opted in", "Pause for a round")
 		// Members cannot see who opted in or propose.
 		members[0].post("/programs/"+programID+"/propose", nil).expect(t, 403)
@@ -76,6 +99,28 @@ func TestProgramOptInProposeConsent(t *testing.T) {
 		admin.get(roundPath).expect(t, 200, "Round 1", "draft", "Circle 1", "Circle 2", "Publish the proposal", "shared topics: Feedback")
 		members[0].get(roundPath).expect(t, 403)
 		members[0].get("/matches").expect(t, 200, "No matches yet")
+
+		// The review: a move names its circle by number, taking someone out
+		// is its own button, and a circle that breaks a rule says so.
+		admin.get(roundPath).expect(t, 200, "Fit ", "goals and backgrounds fit", "Remove", "from proposal")
+		orgID := mustUser(t, db, "ann@acme.example").OrgID
+		draft, err := db.FindCircles(ctx, orgID, store.CircleFilter{RoundID: strings.TrimPrefix(roundPath, "/rounds/")})
+		if err != nil || len(draft) != 2 {
+			t.Fatalf("draft circles: %d, %v", len(draft), err)
+		}
+		out := draft[0].Members[0].UserID
+		admin.post(roundPath+"/move", url.Values{"user_id": {out}}).expect(t, 303)
+		admin.get(roundPath).expect(t, 200, `class="flash failed"`, "Give the number of the circle")
+		admin.post(roundPath+"/move", url.Values{"user_id": {out}, "to_number": {"2"}}).expect(t, 303)
+		admin.get(roundPath).expect(t, 200, `class="flash failed"`, "That move breaks a rule")
+		admin.post(roundPath+"/move", url.Values{"user_id": {out}, "out": {"1"}}).expect(t, 303)
+		admin.get(roundPath).expect(t, 200, "Moved.", "Circle 1", "Circle 2", "breaks-rule", "Only two people: this program runs circles of 3 to 3, not pairs.")
+		admin.post(roundPath+"/publish", nil).expect(t, 303)
+		admin.get(roundPath).expect(t, 200, `class="flash failed"`, "Not published", "Circle 1: Only two people")
+		admin.post(roundPath+"/move", url.Values{"user_id": {out}, "to_number": {"1"}}).expect(t, 303)
+		if page := admin.get(roundPath); strings.Contains(page.body, "breaks-rule") || strings.Contains(page.body, "flash failed") {
+			t.Errorf("circle 1 still breaks a rule after placing its member back: %s", page.body)
+		}
 
 		admin.post(roundPath+"/publish", nil).expect(t, 303)
 		admin.get(roundPath).expect(t, 200, "2 proposals sent", "waiting for answers")

@@ -220,7 +220,7 @@ func (s *Service) Propose(ctx context.Context, admin *account.User, programID st
 }
 
 func (pr *problem) circle(g matching.Group) program.Circle {
-	c := program.Circle{Score: g.Score, Reasons: g.Reasons}
+	c := program.Circle{Score: g.Score, Reasons: g.Reasons, MaxScore: pr.maxScore(g.Members)}
 	for _, iv := range g.CommonSlots {
 		c.Slots = append(c.Slots, program.Interval(iv))
 	}
@@ -229,6 +229,26 @@ func (pr *problem) circle(g matching.Group) program.Circle {
 		c.Members = append(c.Members, program.Member{UserID: id, Name: u.Name, Email: u.Email, Department: u.Department, Timezone: u.Timezone})
 	}
 	return c
+}
+
+// maxScore is the most members could score together: each one's best pair
+// score shares every topic they chose, comes from another department and
+// is a mutual wish, and a member's satisfaction (a mean of pair scores) is
+// at most their best.
+func (pr *problem) maxScore(members []string) float64 {
+	w := matching.DefaultWeights()
+	if pr.input.Weights != nil {
+		w = *pr.input.Weights
+	}
+	topics := make(map[string]int, len(pr.input.Participants))
+	for _, part := range pr.input.Participants {
+		topics[part.ID] = len(part.Topics)
+	}
+	var sum float64
+	for _, id := range members {
+		sum += w.SharedTopic*float64(topics[id]) + w.DepartmentDiversity + w.MutualPreference
+	}
+	return sum
 }
 
 // Review is a round as its admin sees it.
@@ -303,8 +323,8 @@ func (s *Service) wholeRound(ctx context.Context, admin *account.User, roundID s
 	return rv, nil
 }
 
-// CircleAt returns the id of circle number n (from 1) of a round, as its
-// review numbers them, for an admin moving someone there.
+// CircleAt returns the id of the round's circle named by number n, for an
+// admin moving someone there.
 func (s *Service) CircleAt(ctx context.Context, admin *account.User, roundID string, n int) (string, error) {
 	if err := auth.RequireAdmin(admin); err != nil {
 		return "", err
@@ -312,7 +332,7 @@ func (s *Service) CircleAt(ctx context.Context, admin *account.User, roundID str
 	if n < 1 {
 		return "", fault.Field("to", "Give the number of a circle of this round.")
 	}
-	cs, err := s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: roundID, Limit: 1, Offset: n - 1})
+	cs, err := s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: roundID, Number: n})
 	if err != nil {
 		return "", err
 	}
@@ -325,7 +345,9 @@ func (s *Service) CircleAt(ctx context.Context, admin *account.User, roundID str
 // Move puts a person of a round's draft into another draft circle, or
 // out of every circle when toCircleID is empty. The changed circles are
 // checked against every hard rule again and re-scored; a move that breaks
-// a rule is refused with the rule it breaks.
+// a rule is refused with the rule it breaks. The move applies to the draft
+// as read: if it changed meanwhile, the move is refused with
+// program.ErrDraftChanged.
 func (s *Service) Move(ctx context.Context, admin *account.User, roundID, userID, toCircleID string) error {
 	rv, err := s.wholeRound(ctx, admin, roundID)
 	if err != nil {
@@ -379,7 +401,16 @@ func (s *Service) Move(ctx context.Context, admin *account.User, roundID, userID
 		changed[i].OrgID, changed[i].ProgramID, changed[i].RoundID = admin.OrgID, rv.Program.ID, roundID
 		changed[i].Status, changed[i].Origin, changed[i].CreatedAt = program.Proposed, program.FromMatching, s.now()
 	}
-	return s.DB.ReplaceDraft(ctx, admin.OrgID, roundID, changed, unmatched)
+	return draftChanged(s.DB.ReplaceDraft(ctx, admin.OrgID, roundID, rv.Round.Version, changed, unmatched))
+}
+
+// draftChanged says in a round's words that its draft changed under a
+// change decided on it.
+func draftChanged(err error) error {
+	if errors.Is(err, store.ErrConflict) {
+		return program.ErrDraftChanged
+	}
+	return err
 }
 
 // evaluate scores a draft circle with fixed members. A circle that loses
@@ -403,20 +434,20 @@ func (pr *problem) evaluate(id string, members []string, strict bool) (program.C
 }
 
 // Publish sends a round's draft to everyone in it and asks each member to
-// accept or decline.
+// accept or decline. A draft with a circle that breaks a rule is refused,
+// naming the circle and the rule.
 func (s *Service) Publish(ctx context.Context, admin *account.User, roundID string) (int, error) {
 	rv, err := s.wholeRound(ctx, admin, roundID)
 	if err != nil {
+		return 0, err
+	}
+	if err := program.CheckPublishable(rv.Program, rv.Circles); err != nil {
 		return 0, err
 	}
 	var msgs []mail.Message
 	for _, c := range rv.Circles {
 		if c.Status != program.Proposed {
 			continue
-		}
-		if n := len(c.Members); n < rv.Program.MinSize || n > rv.Program.MaxSize {
-			return 0, fault.Fields(map[string]string{"round": fmt.Sprintf(
-				"A circle has %d members; every circle needs %d to %d before publishing.", n, rv.Program.MinSize, rv.Program.MaxSize)})
 		}
 		for _, m := range c.Members {
 			msgs = append(msgs, mail.CircleProposed(m.Email, m.Name, rv.Program.Name,
@@ -432,7 +463,8 @@ func (s *Service) Publish(ctx context.Context, admin *account.User, roundID stri
 		e := program.Explain(program.Unplaced{Reason: u.Reason}, rv.Program)
 		msgs = append(msgs, mail.NotPlaced(u.Email, u.Name, rv.Program.Name, e.Why, e.Change, e.First, s.link("/matches")))
 	}
-	return s.DB.PublishRound(ctx, admin.OrgID, roundID, queue.Mails(msgs))
+	n, err := s.DB.PublishRound(ctx, admin.OrgID, roundID, rv.Round.Version, queue.Mails(msgs))
+	return n, draftChanged(err)
 }
 
 func otherNames(c program.Circle, self string) []string {
