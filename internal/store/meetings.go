@@ -28,6 +28,8 @@ type CircleState struct {
 	Prefs map[string]circle.ReminderPrefs
 	// NudgedAt is when members were last told the circle has not met.
 	NudgedAt *time.Time
+	// FinishedAt is when the circle finished because its program closed.
+	FinishedAt *time.Time
 	// CalendarSequence is the last SEQUENCE sent for the circle's series;
 	// a change may raise it.
 	CalendarSequence int
@@ -39,10 +41,11 @@ type CircleState struct {
 	// saves the state only if the circle is still at it.
 	Version int
 
-	// Set by the change: the emails to send with it, and whether it
-	// nudged the members.
-	Mail   []Job
-	Nudged bool
+	// Set by the change: the emails to send with it, whether it nudged
+	// the members, and whether it finished the circle.
+	Mail     []Job
+	Nudged   bool
+	Finished bool
 }
 
 // FindCircleState reads an active circle's state for a change: a service
@@ -143,7 +146,7 @@ func loadCircleState(ctx context.Context, q circleQuerier, c *program.Circle, no
 	if c.Status != program.Active {
 		return nil, circle.ErrNotActive
 	}
-	p, err := scanProgram(q.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, c.OrgID, c.ProgramID))
+	p, err := scanProgram(q.queryRow(ctx, `SELECT `+programColumns+` FROM programs p WHERE p.org_id = $1 AND p.id = $2`, c.OrgID, c.ProgramID))
 	if err != nil {
 		return nil, err
 	}
@@ -157,8 +160,8 @@ func loadCircleState(ctx context.Context, q circleQuerier, c *program.Circle, no
 	if st.Prefs, err = findPrefs(ctx, q, c.OrgID, c.UserIDs()); err != nil {
 		return nil, err
 	}
-	if err := q.queryRow(ctx, `SELECT nudged_at, calendar_sequence FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).
-		Scan(&st.NudgedAt, &st.CalendarSequence); err != nil {
+	if err := q.queryRow(ctx, `SELECT nudged_at, calendar_sequence, finished_at FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).
+		Scan(&st.NudgedAt, &st.CalendarSequence, &st.FinishedAt); err != nil {
 		return nil, err
 	}
 	rows, err := q.query(ctx, `SELECT r.id, r.meeting_id, r.user_id, r.offset_minutes, r.due_at, COALESCE(r.job_id, 0)
@@ -247,6 +250,11 @@ func (db *DB) applyCircle(ctx context.Context, tx *Tx, old, st *CircleState, pla
 	}
 	if st.CalendarSequence != old.CalendarSequence {
 		if _, err := tx.exec(ctx, `UPDATE circles SET calendar_sequence = $1 WHERE org_id = $2 AND id = $3`, st.CalendarSequence, c.OrgID, c.ID); err != nil {
+			return err
+		}
+	}
+	if st.Finished {
+		if _, err := tx.exec(ctx, `UPDATE circles SET finished_at = $1 WHERE org_id = $2 AND id = $3`, tx.now, c.OrgID, c.ID); err != nil {
 			return err
 		}
 	}
@@ -558,7 +566,7 @@ func findReminder(ctx context.Context, db *DB, id string) (*Reminder, error) {
 		return nil, errors.Join(err, ErrNotFound)
 	}
 	r.Circle = &cs[0]
-	if r.Program, err = scanProgram(db.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, orgID, r.Circle.ProgramID)); err != nil {
+	if r.Program, err = scanProgram(db.queryRow(ctx, `SELECT `+programColumns+` FROM programs p WHERE p.org_id = $1 AND p.id = $2`, orgID, r.Circle.ProgramID)); err != nil {
 		return nil, err
 	}
 	if r.Schedule, err = findSchedule(ctx, db, orgID, r.Circle.ID); err != nil {
