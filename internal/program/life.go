@@ -216,3 +216,17 @@ func (p *Program) Duration() string {
 		return fmt.Sprintf("about %d months", int(float64(weeks)*7/30.44+0.5))
 	}
 }
+
+// FormatWords says in words how people coach in the program.
+func (p *Program) FormatWords() string {
+	if p.Format == FormatPair {
+		return "pairs: two colleagues taking turns to coach each other"
+	}
+	return fmt.Sprintf("circles of %d to %d colleagues", p.MinSize, p.MaxSize)
+}
+
+// RhythmWords says in words how often and how long circles meet.
+func (p *Program) RhythmWords() string {
+	often := map[Cadence]string{Weekly: "every week", Fortnightly: "every two weeks", Monthly: "once a month"}[p.Cadence]
+	return fmt.Sprintf("%s, %d minutes each time", often, p.SessionMinutes)
+}

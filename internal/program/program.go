@@ -147,9 +147,10 @@ func (p *Program) Validate() error {
 	return v.Err()
 }
 
-// OptInOpen reports whether people may opt in, change or withdraw at now.
+// OptInOpen reports whether people may opt in, change or withdraw at now:
+// inside the window, and not after the program ended.
 func (p *Program) OptInOpen(now time.Time) bool {
-	return !now.Before(p.OptInOpens) && now.Before(p.OptInCloses)
+	return !now.Before(p.OptInOpens) && now.Before(p.OptInCloses) && !p.Ended(now)
 }
 
 // FormatPref is the format a person would rather coach in.

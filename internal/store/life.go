@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -252,4 +253,30 @@ func (db *DB) FindUnfinishedCircles(ctx context.Context, orgID, programID string
 		out = append(out, r)
 	}
 	return out, db.d.mapErr(rows.Err())
+}
+
+// CountAudience counts the people of orgID in departments, or everyone
+// when departments is empty, from the counts triggers keep: those invited
+// who have not signed in yet included.
+func (db *DB) CountAudience(ctx context.Context, orgID string, departments []string) (int, error) {
+	var n int
+	if len(departments) == 0 {
+		err := db.queryRow(ctx, `SELECT people FROM org_people WHERE org_id = $1`, orgID).Scan(&n)
+		if errors.Is(err, ErrNotFound) {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("count audience: %w", err)
+		}
+		return n, nil
+	}
+	for _, d := range departments {
+		var c int
+		err := db.queryRow(ctx, `SELECT people FROM org_departments WHERE org_id = $1 AND name = $2`, orgID, d).Scan(&c)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return 0, fmt.Errorf("count audience: %w", err)
+		}
+		n += c
+	}
+	return n, nil
 }

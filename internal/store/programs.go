@@ -447,6 +447,13 @@ func (db *DB) FindRoundByID(ctx context.Context, orgID, id string) (*program.Rou
 func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string, circles []program.Circle, unmatched []program.Unmatched) (*program.Round, error) {
 	var round program.Round
 	err := db.inTx(ctx, func(tx *Tx) error {
+		var closed *time.Time
+		if err := tx.queryRow(ctx, `SELECT closed_at FROM programs WHERE org_id = $1 AND id = $2`, orgID, programID).Scan(&closed); err != nil {
+			return err
+		}
+		if closed != nil {
+			return program.ErrClosed
+		}
 		if roundID == "" {
 			var n int
 			if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(number), 0) FROM rounds WHERE org_id = $1 AND program_id = $2`, orgID, programID).Scan(&n); err != nil {
@@ -774,7 +781,9 @@ func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, circles [
 func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, msgs []Job) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE circles SET status = 'pending', published_at = $1 WHERE org_id = $2 AND round_id = $3 AND status = 'proposed'`,
+		// A program closed since the round was read publishes nothing.
+		res, err := tx.exec(ctx, `UPDATE circles SET status = 'pending', published_at = $1 WHERE org_id = $2 AND round_id = $3 AND status = 'proposed'
+			AND EXISTS (SELECT 1 FROM programs p WHERE p.org_id = circles.org_id AND p.id = circles.program_id AND p.closed_at IS NULL)`,
 			tx.now, orgID, roundID)
 		if err != nil {
 			return err

@@ -50,7 +50,25 @@ func (s *Service) CreateProgram(ctx context.Context, admin *account.User, p *pro
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.DB.CreateProgram(ctx, p)
+	if err := s.DB.CreateProgram(ctx, p); err != nil {
+		return err
+	}
+	return s.announceIfOpen(ctx, p)
+}
+
+// announceIfOpen emails everyone p is for when its opt-in is open and
+// nobody has been told yet: a program created or moved to open today is
+// opened by the admin who saved it.
+func (s *Service) announceIfOpen(ctx context.Context, p *program.Program) error {
+	if !p.OptInOpen(s.now()) || p.AnnouncedAt != nil {
+		return nil
+	}
+	if _, err := s.announce(ctx, p.OrgID, p.ID); err != nil {
+		return err
+	}
+	now := s.now()
+	p.AnnouncedAt = &now
+	return nil
 }
 
 // UpdateProgram saves an admin's changes to a program.
@@ -63,7 +81,10 @@ func (s *Service) UpdateProgram(ctx context.Context, admin *account.User, p *pro
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.DB.UpdateProgram(ctx, p)
+	if err := s.DB.UpdateProgram(ctx, p); err != nil {
+		return err
+	}
+	return s.announceIfOpen(ctx, p)
 }
 
 // Program returns a program of the person's organisation.
