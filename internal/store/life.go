@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,28 +93,26 @@ func (db *DB) FindMailingBatch(ctx context.Context, orgID, programID string, kin
 	if b.Done = done != nil; b.Done {
 		return b, nil
 	}
-	var forAll int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM program_departments WHERE org_id = $1 AND program_id = $2`, orgID, programID).
-		Scan(&forAll); err != nil {
+	deps, err := db.findDepartmentsOf(ctx, orgID, programID)
+	if err != nil {
 		return nil, fmt.Errorf("find mailing batch: %w", err)
 	}
-	// Four texts, each with every argument in it: PostgreSQL must see a
-	// parameter used to know its type.
-	q := `SELECT u.id, u.name, u.email, u.timezone FROM users u WHERE u.org_id = $1 AND u.status = 'active' AND u.id > $3`
-	if forAll > 0 {
-		q += ` AND u.department IN (SELECT d.department FROM program_departments d WHERE d.org_id = $1 AND d.program_id = $2)`
-	}
+	q := `SELECT u.id, u.name, u.email, u.timezone FROM users u WHERE u.org_id = $1 AND u.status = 'active' AND u.id > $2`
+	args := []any{orgID, b.From}
 	if kind != MailOpening {
-		q += ` AND NOT EXISTS (SELECT 1 FROM opt_ins o WHERE o.program_id = $2 AND o.user_id = u.id)`
+		args = append(args, programID)
+		q += ` AND NOT EXISTS (SELECT 1 FROM opt_ins o WHERE o.program_id = $3 AND o.user_id = u.id)`
 	}
-	args := []any{orgID, programID, b.From, limit}
-	if forAll == 0 && kind == MailOpening {
-		q = strings.Replace(q, "u.id > $3", "u.id > $2", 1)
-		args = []any{orgID, b.From, limit}
-		q += ` ORDER BY u.id LIMIT $3`
-	} else {
-		q += ` ORDER BY u.id LIMIT $4`
+	if len(deps) > 0 {
+		marks := make([]string, len(deps))
+		for i, d := range deps {
+			args = append(args, d)
+			marks[i] = fmt.Sprintf("$%d", len(args))
+		}
+		q += ` AND u.department IN (` + strings.Join(marks, ", ") + `)`
 	}
+	args = append(args, limit)
+	q += fmt.Sprintf(` ORDER BY u.id LIMIT $%d`, len(args))
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find mailing batch: %w", err)
@@ -160,13 +159,13 @@ type ProgramRef struct{ OrgID, ID string }
 // not closed, for the hourly upkeep that announces, reminds and closes
 // them on their dates.
 func (db *DB) FindUnclosedPrograms(ctx context.Context) ([]ProgramRef, error) {
-	return db.findRefs(ctx, `SELECT org_id, id FROM programs WHERE closed_at IS NULL ORDER BY org_id, id`)
+	return db.findRefs(ctx, `SELECT org_id, id FROM programs WHERE closed_at IS NULL`)
 }
 
 // FindUnfinishedMailings lists the programs whose mailing a failure left
 // half sent, for the upkeep to finish.
 func (db *DB) FindUnfinishedMailings(ctx context.Context) ([]ProgramRef, error) {
-	return db.findRefs(ctx, `SELECT DISTINCT org_id, program_id FROM program_mailings WHERE done_at IS NULL ORDER BY org_id, program_id`)
+	return db.findRefs(ctx, `SELECT org_id, program_id FROM program_mailings WHERE done_at IS NULL`)
 }
 
 func (db *DB) findRefs(ctx context.Context, q string) ([]ProgramRef, error) {
@@ -181,7 +180,9 @@ func (db *DB) findRefs(ctx context.Context, q string) ([]ProgramRef, error) {
 		if err := rows.Scan(&r.OrgID, &r.ID); err != nil {
 			return nil, fmt.Errorf("find programs: %w", err)
 		}
-		out = append(out, r)
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
 	}
 	return out, db.d.mapErr(rows.Err())
 }
@@ -279,4 +280,23 @@ func (db *DB) CountAudience(ctx context.Context, orgID string, departments []str
 		n += c
 	}
 	return n, nil
+}
+
+// findDepartmentsOf lists who a program is for: its departments, or none
+// for everyone.
+func (db *DB) findDepartmentsOf(ctx context.Context, orgID, programID string) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT department FROM program_departments WHERE org_id = $1 AND program_id = $2 ORDER BY department`, orgID, programID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, db.d.mapErr(rows.Err())
 }

@@ -621,8 +621,8 @@ func (db *DB) SkipReminder(ctx context.Context, id string) error {
 type CircleRef struct{ OrgID, ID string }
 
 // FindActiveCircles lists every active circle of every organisation that
-// has not finished with its program, for
-// the upkeep that keeps meetings written ahead and nudges quiet circles.
+// has not finished with its program, for the upkeep that keeps meetings
+// written ahead and nudges quiet circles.
 func (db *DB) FindActiveCircles(ctx context.Context) ([]CircleRef, error) {
 	rows, err := db.query(ctx, `SELECT org_id, id FROM circles WHERE status = 'active' AND finished_at IS NULL ORDER BY org_id, id`)
 	if err != nil {

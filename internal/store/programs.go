@@ -186,19 +186,12 @@ func (db *DB) FindProgramByID(ctx context.Context, orgID, id string) (*program.P
 	if err != nil {
 		return nil, fmt.Errorf("find program: %w", err)
 	}
-	rows, err := db.query(ctx, `SELECT department FROM program_departments WHERE org_id = $1 AND program_id = $2 ORDER BY department`, orgID, id)
+	deps, err := db.findDepartmentsOf(ctx, orgID, id)
 	if err != nil {
 		return nil, fmt.Errorf("find program: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return nil, fmt.Errorf("find program: %w", err)
-		}
-		p.Departments = append(p.Departments, d)
-	}
-	return p, db.d.mapErr(rows.Err())
+	p.Departments = append(p.Departments, deps...)
+	return p, nil
 }
 
 // FindPrograms lists orgID's programs, newest first, with who each is for.
