@@ -230,3 +230,8 @@ func (p *Program) RhythmWords() string {
 	often := map[Cadence]string{Weekly: "every week", Fortnightly: "every two weeks", Monthly: "once a month"}[p.Cadence]
 	return fmt.Sprintf("%s, %d minutes each time", often, p.SessionMinutes)
 }
+
+// IsFor reports whether the program is for people of department.
+func (p *Program) IsFor(department string) bool {
+	return p.ForEveryone() || slices.Contains(p.Departments, department)
+}

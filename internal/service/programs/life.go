@@ -77,23 +77,14 @@ func (s *Service) Remind(ctx context.Context, admin *account.User, programID str
 	return s.mailOut(ctx, admin.OrgID, programID, store.MailBulk)
 }
 
-// NotJoined counts the people a program is for who have not opted in, for
-// its admins; never who they are. Only the organisation's and its
-// departments' kept counts are read, so it includes people invited who
-// have not yet signed in.
-func (s *Service) NotJoined(ctx context.Context, admin *account.User, p *program.Program) (int, error) {
+// Audience counts the people a program is for, for its admins, from the
+// counts the store keeps: those invited who have not signed in yet
+// included, though only those who have are emailed.
+func (s *Service) Audience(ctx context.Context, admin *account.User, p *program.Program) (int, error) {
 	if err := auth.RequireAdmin(admin); err != nil {
 		return 0, err
 	}
-	total, err := s.DB.CountAudience(ctx, admin.OrgID, p.Departments)
-	if err != nil {
-		return 0, err
-	}
-	joined, err := s.DB.CountOptIns(ctx, admin.OrgID, p.ID)
-	if err != nil {
-		return 0, err
-	}
-	return max(total-joined, 0), nil
+	return s.DB.CountAudience(ctx, admin.OrgID, p.Departments)
 }
 
 // mailOut sends a started mailing batch by batch from where it has got
