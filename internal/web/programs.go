@@ -193,8 +193,8 @@ type programPage struct {
 	// not remind those not yet joined now (empty when they may).
 	AudienceCount int
 	RemindBlocked string
-	OptIn   *program.OptIn
-	Matched bool
+	OptIn         *program.OptIn
+	Matched       bool
 	// For admins.
 	Participants *programs.ParticipantPage
 	// After is the participants page's cursor (?after=), FormedPage the
@@ -773,7 +773,7 @@ func (s *Server) handleProgramOpen(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, "/programs/"+r.PathValue("id"))
 		return
 	}
-	s.redirect(w, r, "/programs/"+r.PathValue("id"), "Opt-in is open. "+peopleWere(n)+" emailed an invitation to opt in.")
+	s.redirect(w, r, "/programs/"+r.PathValue("id"), "Opt-in is open. Emailed "+countPeople(n)+" an invitation to opt in.")
 }
 
 func (s *Server) handleProgramRemind(w http.ResponseWriter, r *http.Request) {
@@ -782,7 +782,7 @@ func (s *Server) handleProgramRemind(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, "/programs/"+r.PathValue("id"))
 		return
 	}
-	s.redirect(w, r, "/programs/"+r.PathValue("id"), peopleWere(n)+" not yet joined reminded.")
+	s.redirect(w, r, "/programs/"+r.PathValue("id"), "Reminded "+countPeople(n)+" who had not joined yet.")
 }
 
 func (s *Server) handleProgramClose(w http.ResponseWriter, r *http.Request) {
@@ -793,11 +793,10 @@ func (s *Server) handleProgramClose(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/programs/"+r.PathValue("id"), "Program closed. Its circles' meetings ahead are cancelled and every member has been thanked.")
 }
 
-// peopleWere says how many people, as a sentence starts: "1 person was",
-// "12 people were".
-func peopleWere(n int) string {
+// countPeople says how many people: "1 person", "12 people".
+func countPeople(n int) string {
 	if n == 1 {
-		return "1 person was"
+		return "1 person"
 	}
-	return strconv.Itoa(n) + " people were"
+	return strconv.Itoa(n) + " people"
 }
