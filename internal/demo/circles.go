@@ -43,8 +43,9 @@ var autumnCircles = []demoCircle{
 // and an amendment waiting for consent, a fortnightly schedule kept in
 // Berlin time for members from New York to Stockholm, past meetings with
 // rotating roles, commitments and notes — and one still to begin, so
-// both a lived-in circle and a fresh start can be tried. It does nothing
-// when the program exists.
+// both a lived-in circle and a fresh start can be tried; and a pair
+// program from last winter that has ended. It does nothing when the
+// program exists.
 func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	progs, err := db.FindPrograms(ctx, org.ID)
 	if err != nil {
@@ -86,6 +87,9 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	if err := db.CreateProgram(ctx, p); err != nil {
 		return err
 	}
+	if err := markAnnounced(ctx, db, org.ID, p.ID); err != nil {
+		return err
+	}
 	var circles []program.Circle
 	for _, dc := range autumnCircles {
 		c := program.Circle{Score: 4.2, Reasons: []string{"You share an interest in giving feedback and leading through change.",
@@ -123,7 +127,7 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 			return fmt.Errorf("demo circle history: %w", err)
 		}
 	}
-	return nil
+	return loadWinter(ctx, live, org, byKey)
 }
 
 // loadHistory writes a circle's history through db, whose clock at sets
