@@ -30,8 +30,11 @@ func markAnnounced(ctx context.Context, db *store.DB, orgID, programID string) e
 
 // loadDraft adds a program for two departments whose opt-in opens in nine
 // days: nobody has heard of it yet.
-func loadDraft(ctx context.Context, db *store.DB, org *account.Org, admin *account.User) error {
-	now := db.Now()
+func loadDraft(ctx context.Context, live *store.DB, org *account.Org, admin *account.User) error {
+	now := live.Now()
+	// Written two days ago, before the programs now open.
+	db, at := backdate(live)
+	at(2 * day)
 	p := &program.Program{OrgID: org.ID, Name: draftName, Format: program.FormatGroup, Cadence: program.Monthly, SessionMinutes: 90,
 		Purpose:    "For support and sales people who listen for a living: a monthly circle to practise listening without fixing, with real conversations from your week.",
 		OptInOpens: now.AddDate(0, 0, 9).Truncate(time.Hour), OptInCloses: now.AddDate(0, 0, 23).Truncate(time.Hour),
