@@ -239,6 +239,15 @@ func TestScreenshots(t *testing.T) {
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash"))))
 	shoot("round-published", strings.TrimPrefix(roundURL, in.URL))
 
+	// A program's life: the draft (to open), and the archive.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/programs"),
+		chromedp.Click(chromedp.Search(`//a[contains(., "Listening skills lab")]`)), chromedp.WaitVisible(chromedp.CSS("#life"))))
+	draftURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	shoot("program-draft", strings.TrimPrefix(draftURL, in.URL))
+	shoot("programs-archived", "/programs?archived=1#archived")
+	shoot("program-form", strings.TrimPrefix(draftURL, in.URL)+"/edit")
+
 	// The autumn circle: the ground rules first, then its home, agreement
 	// and schedule, in tall shots so the whole page is seen.
 	shoot("circles", "/circles")

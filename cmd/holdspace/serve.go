@@ -26,6 +26,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/web"
 )
@@ -157,8 +158,14 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, mailLo
 	upkeep := river.NewPeriodicJob(river.PeriodicInterval(circles.UpkeepEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return circles.UpkeepJob{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true})
+	if err := svc.Programs.Workers(workers); err != nil {
+		return nil, err
+	}
+	programUpkeep := river.NewPeriodicJob(river.PeriodicInterval(programs.UpkeepEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return programs.UpkeepJob{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
 	q, err := queue.New(queue.Config{Engine: db.Engine(), DB: db.WriteDB(), PostgresURL: cfg.DatabaseURL, Sender: sender, Logger: logger,
-		JobWorkers: workers, PeriodicJobs: []*river.PeriodicJob{upkeep}})
+		JobWorkers: workers, PeriodicJobs: []*river.PeriodicJob{upkeep, programUpkeep}})
 	if err != nil {
 		return nil, err
 	}

@@ -225,6 +225,13 @@ type Program struct {
 	CreatedBy      string           `json:"created_by" doc:"The admin who created the program, who hears about declines."`
 	CreatedAt      time.Time        `json:"created_at"`
 	UpdatedAt      time.Time        `json:"updated_at"`
+	Status         program.Status   `json:"status" enum:"draft,open,matching,running,closed" doc:"Where the program is in its life: draft until opt-in opens; open while people may opt in and nothing is matched; matching once opt-in closes or a round begins; running once a circle has formed; closed after its end date or an admin's close, when it is archived and never matched again."`
+	EndsAt         *time.Time       `json:"ends_at,omitempty" doc:"When the program closes by itself; absent for programs created before end dates, which run until closed."`
+	ClosedAt       *time.Time       `json:"closed_at,omitempty" doc:"When the program was closed; absent while it runs."`
+	Departments    []string         `json:"departments" nullable:"false" doc:"Who the program is for: these departments, or everyone when empty."`
+	AnnouncedAt    *time.Time       `json:"announced_at,omitempty" doc:"When everyone it is for was emailed that opt-in opened."`
+	RemindedAt     *time.Time       `json:"reminded_at,omitempty" doc:"When the one reminder before opt-in closes went out."`
+	BulkRemindedAt *time.Time       `json:"bulk_reminded_at,omitempty" doc:"When an admin last reminded everyone not yet joined; once a day at most."`
 	Open           bool             `json:"open" doc:"Whether people may opt in, change or withdraw now."`
 	Upcoming       bool             `json:"upcoming" doc:"Whether opt-in has not opened yet."`
 	OptedIn        bool             `json:"opted_in" doc:"Whether the caller has opted in."`
@@ -238,10 +245,26 @@ type standing struct {
 }
 
 func newProgram(p *program.Program, now time.Time, me standing) Program {
-	return Program{ID: p.ID, Name: p.Name, Purpose: p.Purpose, Format: p.Format, MinSize: p.MinSize, MaxSize: p.MaxSize,
+	out := Program{ID: p.ID, Name: p.Name, Purpose: p.Purpose, Format: p.Format, MinSize: p.MinSize, MaxSize: p.MaxSize,
 		Cadence: p.Cadence, SessionMinutes: p.SessionMinutes, Protocol: p.Protocol, OptInOpens: p.OptInOpens.UTC(),
 		OptInCloses: p.OptInCloses.UTC(), AllowRepeat: p.AllowRepeat, CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		Open: p.OptInOpen(now), Upcoming: now.Before(p.OptInOpens), OptedIn: me.optedIn, Snoozed: me.snoozed, Matched: me.matched}
+		Open: p.OptInOpen(now), Upcoming: now.Before(p.OptInOpens) && !p.Ended(now), OptedIn: me.optedIn, Snoozed: me.snoozed, Matched: me.matched,
+		Status: p.Status(now), ClosedAt: utc(p.ClosedAt), Departments: strs(p.Departments), AnnouncedAt: utc(p.AnnouncedAt),
+		RemindedAt: utc(p.RemindedAt), BulkRemindedAt: utc(p.BulkRemindedAt)}
+	if !p.EndsAt.IsZero() {
+		end := p.EndsAt.UTC()
+		out.EndsAt = &end
+	}
+	return out
+}
+
+// utc is t in UTC, or nil.
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 // OptIn is a person's own opt-in to a program. Only its author ever sees

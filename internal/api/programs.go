@@ -37,6 +37,8 @@ type programRequest struct {
 	OptInOpens     time.Time        `json:"opt_in_opens"`
 	OptInCloses    time.Time        `json:"opt_in_closes" doc:"Opt-in ends at this instant; after opt_in_opens."`
 	AllowRepeat    bool             `json:"allow_repeat,omitempty" doc:"Whether people who were in a circle together in an earlier round may be matched again."`
+	EndsAt         *time.Time       `json:"ends_at,omitempty" doc:"When the program closes by itself: its circles stop meeting, members are thanked, and it is archived. After opt_in_closes; 26 weeks after it when left out."`
+	Departments    []string         `json:"departments,omitempty" maxItems:"50" doc:"Who the program is for: names of the organisation's departments; everyone when left out or empty. Only they are emailed and may opt in."`
 }
 
 // apply copies the request onto p; what is left out takes its default.
@@ -44,6 +46,49 @@ func (b *programRequest) apply(p *program.Program) {
 	p.Name, p.Purpose, p.Format, p.MinSize, p.MaxSize = b.Name, b.Purpose, b.Format, b.MinSize, b.MaxSize
 	p.Cadence, p.SessionMinutes, p.Protocol = b.Cadence, b.SessionMinutes, b.Protocol
 	p.OptInOpens, p.OptInCloses, p.AllowRepeat = b.OptInOpens.UTC(), b.OptInCloses.UTC(), b.AllowRepeat
+	p.EndsAt, p.Departments = time.Time{}, b.Departments
+	if b.EndsAt != nil {
+		p.EndsAt = b.EndsAt.UTC()
+	}
+}
+
+// mailedOutput says how many people an action emailed.
+type mailedOutput struct {
+	Body struct {
+		Emailed int `json:"emailed" doc:"How many people were emailed."`
+	}
+}
+
+func (a *API) handleProgramOpen(ctx context.Context, in *idInput) (*mailedOutput, error) {
+	n, err := a.programs.Open(ctx, auth.UserFromContext(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &mailedOutput{}
+	out.Body.Emailed = n
+	return out, nil
+}
+
+func (a *API) handleProgramRemind(ctx context.Context, in *idInput) (*mailedOutput, error) {
+	n, err := a.programs.Remind(ctx, auth.UserFromContext(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &mailedOutput{}
+	out.Body.Emailed = n
+	return out, nil
+}
+
+func (a *API) handleProgramClose(ctx context.Context, in *idInput) (*programOutput, error) {
+	u := auth.UserFromContext(ctx)
+	if err := a.circles.CloseProgram(ctx, u, in.ID); err != nil {
+		return nil, err
+	}
+	p, err := a.programs.Program(ctx, u, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return a.programOut(ctx, u, p)
 }
 
 type programList struct {

@@ -118,7 +118,7 @@ func (a *API) routes() {
 		Errors:      []int{http.StatusNotFound}}, a.handleTopicDelete)
 	register(a, signedIn, huma.Operation{OperationID: "list-programs", Method: http.MethodGet, Path: "/programs",
 		Tags: []string{tagPrograms}, Summary: "List programs",
-		Description: "Members see the programs open for opt-in and those they take part in; admins see every program. " +
+		Description: "Members see the programs open for opt-in to them and those they take part in, closed ones included; admins see every program. " +
 			"Each says where the caller stands: opted in, snoozed, matched."}, a.handleProgramList)
 	register(a, admin, huma.Operation{OperationID: "create-program", Method: http.MethodPost, Path: "/programs",
 		Tags: []string{tagPrograms}, Summary: "Create a program",
@@ -130,6 +130,22 @@ func (a *API) routes() {
 		Description: "Replaces the program's settings; fields left out take their defaults, as when creating. " +
 			"The format cannot change once anyone has opted in.",
 		Errors: []int{http.StatusNotFound}}, a.handleProgramUpdate)
+	register(a, admin, huma.Operation{OperationID: "open-program", Method: http.MethodPost, Path: "/programs/{id}/open",
+		Tags: []string{tagPrograms}, Summary: "Open a draft program's opt-in now",
+		Description: "Emails everyone the program is for (its departments, or everyone) what it is and how to join, once. " +
+			"A program whose opt-in has opened already answers 409.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handleProgramOpen)
+	register(a, admin, huma.Operation{OperationID: "remind-program", Method: http.MethodPost, Path: "/programs/{id}/remind",
+		Tags: []string{tagPrograms}, Summary: "Remind everyone not yet joined",
+		Description: "Emails everyone the program is for who has not opted in, while opt-in is open; once a day at most, " +
+			"so a second reminder within 24 hours (or two at once) answers 409. Says how many were emailed.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handleProgramRemind)
+	register(a, admin, huma.Operation{OperationID: "close-program", Method: http.MethodPost, Path: "/programs/{id}/close",
+		Tags: []string{tagPrograms}, Summary: "Close a program before its end date",
+		Description: "The program is never matched again and moves to the archive; proposals waiting for answers will not form; " +
+			"its circles' meetings ahead are cancelled and every member is thanked by email. Circles keep what they wrote. " +
+			"A program closed already answers 409.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handleProgramClose)
 	register(a, signedIn, huma.Operation{OperationID: "get-opt-in", Method: http.MethodGet, Path: "/programs/{id}/opt-in",
 		Tags: []string{tagPrograms}, Summary: "Show my opt-in",
 		Description: "The caller's own opt-in, with the private lists of people to prefer and avoid. 404 when the caller has not opted in.",

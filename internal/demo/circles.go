@@ -50,8 +50,9 @@ var autumnUnplaced = map[string]string{"ingrid": "the remaining people could not
 // and an amendment waiting for consent, a fortnightly schedule kept in
 // Berlin time for members from New York to Stockholm, past meetings with
 // rotating roles, commitments and notes — and one still to begin, so
-// both a lived-in circle and a fresh start can be tried. It does nothing
-// when the program exists.
+// both a lived-in circle and a fresh start can be tried; and a pair
+// program from last winter that has ended. It does nothing when the
+// program exists.
 func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	progs, err := db.FindPrograms(ctx, org.ID)
 	if err != nil {
@@ -91,6 +92,9 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		return err
 	}
 	if err := db.CreateProgram(ctx, p); err != nil {
+		return err
+	}
+	if err := markAnnounced(ctx, db, org.ID, p.ID); err != nil {
 		return err
 	}
 	var circles []program.Circle
@@ -159,7 +163,7 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 			return fmt.Errorf("demo circle history: %w", err)
 		}
 	}
-	return nil
+	return loadWinter(ctx, live, org, byKey)
 }
 
 // loadHistory writes a circle's history through db, whose clock at sets

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"maps"
 	"testing"
 
 	"github.com/holdspace/holdspace/internal/circle"
@@ -39,12 +40,27 @@ func TestLoadOnce(t *testing.T) {
 			t.Errorf("%d departments, want 6", len(depts))
 		}
 		progs, err := db.FindPrograms(ctx, r.Org.ID)
-		if err != nil || len(progs) != 3 {
+		if err != nil || len(progs) != 5 {
 			t.Fatalf("programs: %d, %v", len(progs), err)
+		}
+		// A program in every part of its life but matching, which the
+		// newcomer reaches by proposing.
+		statuses := map[program.Status]int{}
+		for _, p := range progs {
+			statuses[p.Status(db.Now())]++
+			if p.Status(db.Now()) != program.Draft && p.AnnouncedAt == nil {
+				t.Errorf("%s was never announced: the upkeep would email everyone now", p.Name)
+			}
+		}
+		if want := map[program.Status]int{program.Draft: 1, program.Open: 2, program.Running: 1, program.Closed: 1}; !maps.Equal(statuses, want) {
+			t.Errorf("statuses %v, want %v", statuses, want)
 		}
 		for _, p := range progs {
 			if p.Name == "Leadership circles, autumn" {
 				checkCircles(t, db, r.Org.ID, p.ID, jobs)
+				continue
+			}
+			if p.Status(db.Now()) == program.Draft || p.Status(db.Now()) == program.Closed {
 				continue
 			}
 			opts, err := db.FindOptIns(ctx, r.Org.ID, p.ID)

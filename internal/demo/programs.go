@@ -22,7 +22,8 @@ const springName = "Leadership circles, spring"
 
 // loadPrograms opens two programs and opts most demo people in, so that a
 // newcomer can propose matches straight away. A few people are left out
-// so that opting in can be tried too.
+// so that opting in can be tried too. A third program, for two
+// departments, is a draft to open.
 func loadPrograms(ctx context.Context, db *store.DB, org *account.Org, users []*account.User) error {
 	for _, t := range topics {
 		if err := db.CreateTopic(ctx, org.ID, t); err != nil {
@@ -46,6 +47,12 @@ func loadPrograms(ctx context.Context, db *store.DB, org *account.Org, users []*
 		if err := db.CreateProgram(ctx, p); err != nil {
 			return err
 		}
+		if err := markAnnounced(ctx, db, org.ID, p.ID); err != nil {
+			return err
+		}
+	}
+	if err := loadDraft(ctx, db, org, admin); err != nil {
+		return err
 	}
 	// Everyone but the last six opts in to the circles; the pair program
 	// gets the newest managers.

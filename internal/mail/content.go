@@ -29,7 +29,8 @@ var templates = mustParseTemplates("signup_confirm", "already_registered", "pass
 	"pair_invitation", "pair_formed", "pair_declined",
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
-	"schedule_cleared", "circle_closed", "meeting_summary", "guest_invitation", "meeting_restored", "circle_news")
+	"schedule_cleared", "circle_closed", "meeting_summary", "guest_invitation", "meeting_restored", "circle_news",
+	"program_opened", "optin_reminder", "program_closed")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
 	m := make(map[string]emailTemplate, len(names))
@@ -87,6 +88,14 @@ type emailData struct {
 	Presenters  []string
 	Commitments []string // "Name: what they will do", one line each
 	Attended    bool     // the recipient was there
+
+	// A program as its opening email and reminder describe it.
+	Purpose  string // in the admins' words, may be empty
+	Format   string // "circles of 4 to 6 colleagues"
+	Rhythm   string // "every two weeks, 60 minutes each time"
+	Length   string // "about 6 months"
+	ClosesOn string // opt-in's last day
+	Formed   bool   // the recipient's circle had formed when its program closed
 }
 
 // render builds a Message from the named templates.
@@ -592,4 +601,59 @@ func CircleNews(to, name, programName, link string) Message {
 		ProgramName: programName,
 		Link:        link,
 	})
+}
+
+// ProgramFacts is what an email says a program is, each in words the
+// caller has put together: Format ("circles of 4 to 6 colleagues"),
+// Rhythm ("every two weeks, 60 minutes each time"), Length ("about 6
+// months"), ClosesOn (opt-in's last day, in the recipient's zone), and
+// Link to the program's page, where they opt in.
+type ProgramFacts struct {
+	Name, Purpose, Format, Rhythm, Length, ClosesOn, Link string
+}
+
+func programData(subject, name string, f ProgramFacts) emailData {
+	return emailData{
+		Subject:     subject,
+		Name:        oneLine(name),
+		ProgramName: oneLine(f.Name),
+		Purpose:     strings.TrimSpace(f.Purpose),
+		Format:      f.Format,
+		Rhythm:      f.Rhythm,
+		Length:      f.Length,
+		ClosesOn:    f.ClosesOn,
+		Link:        f.Link,
+	}
+}
+
+// ProgramOpened is the email to everyone a program is for when its opt-in
+// opens: what it is, why people join, and how. Joining is voluntary, and
+// it says so.
+func ProgramOpened(to, name string, f ProgramFacts) Message {
+	return render("program_opened", to, programData("A peer-coaching program is open: "+oneLine(f.Name), name, f))
+}
+
+// OptInReminder is the one reminder before a program's opt-in closes, and
+// an admin's reminder, to those it is for who have not joined. It says
+// when opt-in closes and that not joining is fine.
+func OptInReminder(to, name string, f ProgramFacts) Message {
+	return render("optin_reminder", to, programData("Opt-in for "+oneLine(f.Name)+" closes on "+f.ClosesOn, name, f))
+}
+
+// ProgramClosed is the email to the members of a circle when its program
+// closes: a thank-you, that no more meetings are scheduled (ics cancels
+// those ahead), that what they wrote stays theirs to read, and what comes
+// next. formed is false for a circle that was still waiting for answers,
+// which will now not form.
+func ProgramClosed(to, name, programName string, formed bool, link string, ics []byte) Message {
+	programName = oneLine(programName)
+	m := render("program_closed", to, emailData{
+		Subject:     programName + " has come to a close: thank you",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Formed:      formed,
+		Link:        link,
+		HasCalendar: len(ics) > 0,
+	})
+	return withCalendar(m, ics, "CANCEL")
 }

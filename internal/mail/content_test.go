@@ -272,6 +272,30 @@ func TestContent(t *testing.T) {
 			wantText:    []string{"is closing", "You stay in the program", "accept or decline"},
 		},
 		{
+			name:        "program_opened",
+			msg:         ProgramOpened("ben@example.com", "Ben", testProgramFacts),
+			wantSubject: "A peer-coaching program is open: Leads & Learners",
+			wantText:    []string{"is open, and you are welcome to join", "Grow as a leader", "circles of 4 to 6", "about 6 months", "Opt in by: Friday 13 March", "voluntary", "https://holdspace.example/programs/p1"},
+		},
+		{
+			name:        "optin_reminder",
+			msg:         OptInReminder("ben@example.com", "Ben", testProgramFacts),
+			wantSubject: "Opt-in for Leads & Learners closes on Friday 13 March",
+			wantText:    []string{"closes on Friday 13 March", "not joining is fine", "https://holdspace.example/programs/p1"},
+		},
+		{
+			name:        "program_closed",
+			msg:         ProgramClosed("ben@example.com", "Ben", "Leads & Learners", true, "https://holdspace.example/circles/c1", testICS),
+			wantSubject: "Leads & Learners has come to a close: thank you",
+			wantText:    []string{"Thank you for taking part", "No more meetings", "removes the ones ahead", "stays open to its members", "new program"},
+		},
+		{
+			name:        "program_closed_unformed",
+			msg:         ProgramClosed("ben@example.com", "Ben", "Leads & Learners", false, "https://holdspace.example/matches", nil),
+			wantSubject: "Leads & Learners has come to a close: thank you",
+			wantText:    []string{"Thank you for taking part", "will not form now"},
+		},
+		{
 			name: "meeting_summary",
 			msg: MeetingSummary("ben@example.com", "Ben", "Leads & Learners", "Tuesday 1 December, 16:00–17:30", "Europe/Berlin",
 				[]string{"Ana", "Ben", "Cy"}, []string{"Dee"}, []string{"Ana", "Cy"},
@@ -428,9 +452,10 @@ func TestContentCalendar(t *testing.T) {
 			LeftCircle("ben@example.com", "Ben", "P", ics),
 			ScheduleCleared("ben@example.com", "Ben", "P", link, ics),
 			CircleClosed("ben@example.com", "Ben", "P", ics),
+			ProgramClosed("ben@example.com", "Ben", "P", true, link, ics),
 		}
 	}
-	wantMethods := []string{"REQUEST", "REQUEST", "REQUEST", "CANCEL", "CANCEL", "CANCEL", "CANCEL"}
+	wantMethods := []string{"REQUEST", "REQUEST", "REQUEST", "CANCEL", "CANCEL", "CANCEL", "CANCEL", "CANCEL"}
 	for i, m := range withICS(testICS) {
 		if string(m.Calendar) != string(testICS) {
 			t.Errorf("%s: Calendar = %q, want the ics given", m.Subject, m.Calendar)
@@ -543,3 +568,7 @@ func TestContentKeepsDeclinesPrivate(t *testing.T) {
 		})
 	}
 }
+
+var testProgramFacts = ProgramFacts{Name: "Leads & Learners", Purpose: "Grow as a leader with peers from other teams.",
+	Format: "circles of 4 to 6 colleagues", Rhythm: "every two weeks, 60 minutes each time", Length: "about 6 months",
+	ClosesOn: "Friday 13 March", Link: "https://holdspace.example/programs/p1"}

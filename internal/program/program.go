@@ -62,10 +62,29 @@ type Program struct {
 	// AllowRepeat lets the matching put people together again who were in
 	// a circle together in an earlier round. When false, an earlier circle
 	// is a veto, like an avoid.
-	AllowRepeat bool      `json:"allow_repeat"`
-	CreatedBy   string    `json:"created_by"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	AllowRepeat bool `json:"allow_repeat"`
+	// Departments is who the program is for: the organisation's
+	// departments named here, or everyone when it is empty.
+	Departments []string `json:"departments"`
+	// EndsAt is when the program closes by itself: its circles finish,
+	// and it is archived. Programs from before end dates existed have
+	// none and run until an admin closes them.
+	EndsAt time.Time `json:"ends_at"`
+	// ClosedAt is when the program was closed (early, or at its end date);
+	// nil while it runs.
+	ClosedAt *time.Time `json:"closed_at,omitempty"`
+	// AnnouncedAt is when the opening email went out to everyone it is
+	// for, RemindedAt when the one reminder before opt-in closes did, and
+	// BulkRemindedAt when an admin last reminded everyone not yet joined:
+	// each is set in the change that starts the sending, which it guards.
+	AnnouncedAt    *time.Time `json:"announced_at,omitempty"`
+	RemindedAt     *time.Time `json:"reminded_at,omitempty"`
+	BulkRemindedAt *time.Time `json:"bulk_reminded_at,omitempty"`
+	// Progress is counted by the store, for Status.
+	Progress  Progress  `json:"-"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Limits of a program's settings.
@@ -96,6 +115,9 @@ func (p *Program) Defaults() {
 	if p.Protocol == "" {
 		p.Protocol = Council
 	}
+	if p.EndsAt.IsZero() && !p.OptInCloses.IsZero() {
+		p.EndsAt = p.OptInCloses.Add(DefaultRun)
+	}
 }
 
 // Validate checks a program, naming each field that is wrong.
@@ -121,12 +143,14 @@ func (p *Program) Validate() error {
 	if !p.OptInOpens.IsZero() && !p.OptInCloses.IsZero() {
 		v.Check(p.OptInCloses.After(p.OptInOpens), "opt_in_closes", "Opt-in must close after it opens.")
 	}
+	p.checkLife(&v)
 	return v.Err()
 }
 
-// OptInOpen reports whether people may opt in, change or withdraw at now.
+// OptInOpen reports whether people may opt in, change or withdraw at now:
+// inside the window, and not after the program ended.
 func (p *Program) OptInOpen(now time.Time) bool {
-	return !now.Before(p.OptInOpens) && now.Before(p.OptInCloses)
+	return !now.Before(p.OptInOpens) && now.Before(p.OptInCloses) && !p.Ended(now)
 }
 
 // FormatPref is the format a person would rather coach in.

@@ -31,6 +31,8 @@ type CircleState struct {
 	// StallsAt is when the circle counts as stalled, as stored; saving a
 	// state writes it anew from the state's meetings (circle.StallsAt).
 	StallsAt *time.Time
+	// FinishedAt is when the circle finished because its program closed.
+	FinishedAt *time.Time
 	// CalendarSequence is the last SEQUENCE sent for the circle's series;
 	// a change may raise it.
 	CalendarSequence int
@@ -42,10 +44,11 @@ type CircleState struct {
 	// saves the state only if the circle is still at it.
 	Version int
 
-	// Set by the change: the emails to send with it, and whether it
-	// nudged the members.
-	Mail   []Job
-	Nudged bool
+	// Set by the change: the emails to send with it, whether it nudged
+	// the members, and whether it finished the circle.
+	Mail     []Job
+	Nudged   bool
+	Finished bool
 }
 
 // FindCircleState reads an active circle's state for a change: a service
@@ -146,7 +149,7 @@ func loadCircleState(ctx context.Context, q circleQuerier, c *program.Circle, no
 	if c.Status != program.Active {
 		return nil, circle.ErrNotActive
 	}
-	p, err := scanProgram(q.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, c.OrgID, c.ProgramID))
+	p, err := scanProgram(q.queryRow(ctx, `SELECT `+programColumns+` FROM programs p WHERE p.org_id = $1 AND p.id = $2`, c.OrgID, c.ProgramID))
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +163,8 @@ func loadCircleState(ctx context.Context, q circleQuerier, c *program.Circle, no
 	if st.Prefs, err = findPrefs(ctx, q, c.OrgID, c.UserIDs()); err != nil {
 		return nil, err
 	}
-	if err := q.queryRow(ctx, `SELECT nudged_at, calendar_sequence, stalls_at FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).
-		Scan(&st.NudgedAt, &st.CalendarSequence, &st.StallsAt); err != nil {
+	if err := q.queryRow(ctx, `SELECT nudged_at, calendar_sequence, stalls_at, finished_at FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).
+		Scan(&st.NudgedAt, &st.CalendarSequence, &st.StallsAt, &st.FinishedAt); err != nil {
 		return nil, err
 	}
 	rows, err := q.query(ctx, `SELECT r.id, r.meeting_id, r.user_id, r.offset_minutes, r.due_at, COALESCE(r.job_id, 0)
@@ -269,6 +272,11 @@ func (db *DB) applyCircle(ctx context.Context, tx *Tx, old, st *CircleState, pla
 	}
 	if stalls := st.stallsAt(tx.now); old.StallsAt == nil || !old.StallsAt.Equal(stalls) {
 		if _, err := tx.exec(ctx, `UPDATE circles SET stalls_at = $1 WHERE org_id = $2 AND id = $3`, stalls, c.OrgID, c.ID); err != nil {
+			return err
+		}
+	}
+	if st.Finished {
+		if _, err := tx.exec(ctx, `UPDATE circles SET finished_at = $1 WHERE org_id = $2 AND id = $3`, tx.now, c.OrgID, c.ID); err != nil {
 			return err
 		}
 	}
@@ -580,7 +588,7 @@ func findReminder(ctx context.Context, db *DB, id string) (*Reminder, error) {
 		return nil, errors.Join(err, ErrNotFound)
 	}
 	r.Circle = &cs[0]
-	if r.Program, err = scanProgram(db.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, orgID, r.Circle.ProgramID)); err != nil {
+	if r.Program, err = scanProgram(db.queryRow(ctx, `SELECT `+programColumns+` FROM programs p WHERE p.org_id = $1 AND p.id = $2`, orgID, r.Circle.ProgramID)); err != nil {
 		return nil, err
 	}
 	if r.Schedule, err = findSchedule(ctx, db, orgID, r.Circle.ID); err != nil {
@@ -634,10 +642,11 @@ func (db *DB) SkipReminder(ctx context.Context, id string) error {
 // CircleRef names a circle in an organisation.
 type CircleRef struct{ OrgID, ID string }
 
-// FindActiveCircles lists every active circle of every organisation, for
-// the upkeep that keeps meetings written ahead and nudges quiet circles.
+// FindActiveCircles lists every active circle of every organisation that
+// has not finished with its program, for the upkeep that keeps meetings
+// written ahead and nudges quiet circles.
 func (db *DB) FindActiveCircles(ctx context.Context) ([]CircleRef, error) {
-	rows, err := db.query(ctx, `SELECT org_id, id FROM circles WHERE status = 'active' ORDER BY org_id, id`)
+	rows, err := db.query(ctx, `SELECT org_id, id FROM circles WHERE status = 'active' AND finished_at IS NULL ORDER BY org_id, id`)
 	if err != nil {
 		return nil, fmt.Errorf("find active circles: %w", err)
 	}

@@ -184,6 +184,19 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindEngaged(ctx, org, prog))
 	must(db.FindPairInvitations(ctx, org, user))
 
+	// A program's life: who it is for, its mailings, its close.
+	must(db.CountAudience(ctx, org, nil))
+	must(db.CountAudience(ctx, org, []string{"Dept 07", "Dept 14"}))
+	for _, p := range []string{"prog1", "prog2"} {
+		for _, kind := range []Mailing{MailOpening, MailReminder} {
+			must(db.FindMailingBatch(ctx, org, p, kind, 500))
+		}
+	}
+	must(db.FindUnclosedPrograms(ctx))
+	must(db.FindUnfinishedMailings(ctx))
+	must(db.FindUnfinishedKinds(ctx, org, prog))
+	must(db.FindUnfinishedCircles(ctx, org, prog))
+
 	// A circle's life.
 	must(db.FindGroundRules(ctx, org))
 	must(db.FindAcknowledgement(ctx, org, circle, user, 2))
@@ -328,13 +341,14 @@ var (
 // wholeOrgReads are the reads that are meant to read a whole
 // organisation's rows of a table, by method and table, and why.
 var wholeOrgReads = map[string]string{
-	"CountPeople users":        "it counts everyone",
-	"FindDepartments users":    "it names every department in use",
-	"FindExistingPeople users": "an import is checked against everyone",
-	"CountUsers users":         "it counts everyone a filter matches",
-	"FindReportingLines users": "the matching keeps people apart from everyone above them, so it needs the whole tree",
-	"FindPrograms programs":    "it lists every program",
-	"FindTopics topics":        "it lists the whole vocabulary",
+	"CountPeople users":                "it counts everyone",
+	"FindDepartments users":            "it names every department in use",
+	"FindExistingPeople users":         "an import is checked against everyone",
+	"CountUsers users":                 "it counts everyone a filter matches",
+	"FindReportingLines users":         "the matching keeps people apart from everyone above them, so it needs the whole tree",
+	"FindPrograms programs":            "it lists every program",
+	"FindPrograms program_departments": "it lists who every program is for",
+	"FindTopics topics":                "it lists the whole vocabulary",
 }
 
 var sqlWords = map[string]bool{"WHERE": true, "JOIN": true, "LEFT": true, "INNER": true, "CROSS": true, "ON": true,
@@ -472,6 +486,21 @@ func seedOrganisation(t *testing.T, db *DB, from, to int) {
 		SELECT 'big', printf('round%d', (i - 1) % 20 + 1), printf('u%05d', 4000 + i), 'no slot', CASE WHEN i % 3 = 0 THEN NULL ELSE {T} END FROM seq WHERE i <= 1000`,
 		`INSERT INTO decline_reasons (org_id, program_id, reason, count)
 		SELECT 'big', printf('prog%d', (i - 1) / 5 + 1), printf('reason %d', i % 5), i FROM seq WHERE i <= 40`,
+		`INSERT INTO program_departments (org_id, program_id, department)
+		SELECT 'big', printf('prog%d', (i - 1) / 3 + 2), printf('Dept %02d', i * 7 % 40) FROM seq WHERE i <= 6`,
+		// Mailings: the first two programs' opening and reminder under
+		// way, every other mailing done; the small organisations' past
+		// programs, all closed.
+		`INSERT INTO program_mailings (org_id, program_id, kind, reached, sent, started_at, done_at)
+		SELECT 'big', printf('prog%d', (i - 1) % 8 + 1), CASE (i - 1) / 8 WHEN 0 THEN 'opening' WHEN 1 THEN 'reminder' ELSE 'bulk' END,
+			'u00010', 9, {T}, CASE WHEN i IN (1, 2, 9, 10) THEN NULL ELSE {T} END FROM seq WHERE i <= 24`,
+		`INSERT INTO programs (id, org_id, name, format, min_size, max_size, cadence, session_minutes, protocol,
+			opt_in_opens, opt_in_closes, created_by, created_at, updated_at, ends_at, closed_at)
+		SELECT printf('past%03d', i), printf('org%02d', i % 49 + 1), 'Past', 'group', 4, 6, 'weekly', 60, 'council',
+			{T} - 300 * {D}, {T} - 280 * {D}, printf('s%05d', i), {T} - 300 * {D}, {T} - 300 * {D}, {T} - 100 * {D}, {T} - 100 * {D}
+		FROM seq WHERE i <= 490`,
+		`INSERT INTO program_mailings (org_id, program_id, kind, reached, sent, started_at, done_at)
+		SELECT printf('org%02d', i % 49 + 1), printf('past%03d', i), 'opening', '', 5, {T} - 300 * {D}, {T} - 300 * {D} FROM seq WHERE i <= 490`,
 		`INSERT INTO pair_invitations (id, org_id, program_id, from_user, to_user, status, created_at)
 		SELECT printf('pair%04d', i), 'big', 'prog5', printf('u%05d', i), printf('u%05d', i + 5000), 'pending', {T} - i FROM seq WHERE i <= 500`,
 

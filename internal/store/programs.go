@@ -67,28 +67,75 @@ func (db *DB) DeleteTopic(ctx context.Context, orgID, name string) error {
 	})
 }
 
-const programColumns = `id, org_id, name, purpose, format, min_size, max_size, cadence, session_minutes, protocol,
-	opt_in_opens, opt_in_closes, allow_repeat, created_by, created_at, updated_at`
+// programColumns are a program's columns as read, with its progress:
+// how many rounds it has had and whether any of its circles is active.
+const programColumns = `p.id, p.org_id, p.name, p.purpose, p.format, p.min_size, p.max_size, p.cadence, p.session_minutes, p.protocol,
+	p.opt_in_opens, p.opt_in_closes, p.allow_repeat, p.created_by, p.created_at, p.updated_at,
+	p.ends_at, p.closed_at, p.announced_at, p.reminded_at, p.bulk_reminded_at,
+	(SELECT COUNT(*) FROM rounds r WHERE r.program_id = p.id),
+	EXISTS (SELECT 1 FROM circles c WHERE c.org_id = p.org_id AND c.program_id = p.id AND c.status = 'active')`
 
 func scanProgram(s scanner) (*program.Program, error) {
 	var p program.Program
+	var ends *time.Time
 	err := s.Scan(&p.ID, &p.OrgID, &p.Name, &p.Purpose, &p.Format, &p.MinSize, &p.MaxSize, &p.Cadence, &p.SessionMinutes,
-		&p.Protocol, &p.OptInOpens, &p.OptInCloses, &p.AllowRepeat, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt)
+		&p.Protocol, &p.OptInOpens, &p.OptInCloses, &p.AllowRepeat, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt,
+		&ends, &p.ClosedAt, &p.AnnouncedAt, &p.RemindedAt, &p.BulkRemindedAt, &p.Progress.Rounds, &p.Progress.Running)
 	if err != nil {
 		return nil, err
 	}
+	if ends != nil {
+		p.EndsAt = *ends
+	}
+	p.Departments = []string{}
 	return &p, nil
+}
+
+// endsAt is a program's end date as stored: NULL when it has none.
+func endsAt(p *program.Program) *time.Time {
+	if p.EndsAt.IsZero() {
+		return nil
+	}
+	t := p.EndsAt.UTC()
+	return &t
+}
+
+// saveDepartments replaces who p is for, checking that each department is
+// one of the organisation's.
+func saveDepartments(ctx context.Context, tx *Tx, p *program.Program) error {
+	if _, err := tx.exec(ctx, `DELETE FROM program_departments WHERE org_id = $1 AND program_id = $2`, p.OrgID, p.ID); err != nil {
+		return err
+	}
+	for _, d := range p.Departments {
+		var n int
+		err := tx.queryRow(ctx, `SELECT people FROM org_departments WHERE org_id = $1 AND name = $2`, p.OrgID, d).Scan(&n)
+		if errors.Is(err, ErrNotFound) {
+			return fault.Fields(map[string]string{"departments": fmt.Sprintf("%q is not a department of your organisation.", d)})
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO program_departments (org_id, program_id, department) VALUES ($1, $2, $3)`,
+			p.OrgID, p.ID, d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CreateProgram stores a new program; the caller has validated it.
 func (db *DB) CreateProgram(ctx context.Context, p *program.Program) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		p.ID, p.CreatedAt, p.UpdatedAt = newID(), tx.now, tx.now
-		_, err := tx.exec(ctx, `INSERT INTO programs (`+programColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		_, err := tx.exec(ctx, `INSERT INTO programs (id, org_id, name, purpose, format, min_size, max_size, cadence, session_minutes, protocol,
+				opt_in_opens, opt_in_closes, allow_repeat, created_by, created_at, updated_at, ends_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			p.ID, p.OrgID, p.Name, p.Purpose, p.Format, p.MinSize, p.MaxSize, p.Cadence, p.SessionMinutes, p.Protocol,
-			p.OptInOpens.UTC(), p.OptInCloses.UTC(), p.AllowRepeat, p.CreatedBy, p.CreatedAt, p.UpdatedAt)
-		return err
+			p.OptInOpens.UTC(), p.OptInCloses.UTC(), p.AllowRepeat, p.CreatedBy, p.CreatedAt, p.UpdatedAt, endsAt(p))
+		if err != nil {
+			return err
+		}
+		return saveDepartments(ctx, tx, p)
 	})
 	if err != nil {
 		return fmt.Errorf("create program: %w", err)
@@ -97,12 +144,16 @@ func (db *DB) CreateProgram(ctx context.Context, p *program.Program) error {
 }
 
 // UpdateProgram saves an edited program. Its format cannot change once
-// anyone has opted in, since their opt-ins were made for it.
+// anyone has opted in, since their opt-ins were made for it, and a closed
+// program does not change at all.
 func (db *DB) UpdateProgram(ctx context.Context, p *program.Program) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
-		old, err := scanProgram(tx.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, p.OrgID, p.ID))
+		old, err := scanProgram(tx.queryRow(ctx, `SELECT `+programColumns+` FROM programs p WHERE p.org_id = $1 AND p.id = $2`, p.OrgID, p.ID))
 		if err != nil {
 			return err
+		}
+		if old.ClosedAt != nil {
+			return program.ErrClosed
 		}
 		if old.Format != p.Format {
 			var n int
@@ -114,12 +165,14 @@ func (db *DB) UpdateProgram(ctx context.Context, p *program.Program) error {
 			}
 		}
 		p.UpdatedAt = tx.now
-		_, err = tx.exec(ctx, `UPDATE programs SET name = $1, purpose = $2, format = $3, min_size = $4, max_size = $5, cadence = $6,
-			session_minutes = $7, protocol = $8, opt_in_opens = $9, opt_in_closes = $10, allow_repeat = $11, updated_at = $12
-			WHERE org_id = $13 AND id = $14`,
+		if err := guarded(tx.exec(ctx, `UPDATE programs SET name = $1, purpose = $2, format = $3, min_size = $4, max_size = $5, cadence = $6,
+			session_minutes = $7, protocol = $8, opt_in_opens = $9, opt_in_closes = $10, allow_repeat = $11, updated_at = $12, ends_at = $13
+			WHERE org_id = $14 AND id = $15 AND closed_at IS NULL`,
 			p.Name, p.Purpose, p.Format, p.MinSize, p.MaxSize, p.Cadence, p.SessionMinutes, p.Protocol,
-			p.OptInOpens.UTC(), p.OptInCloses.UTC(), p.AllowRepeat, p.UpdatedAt, p.OrgID, p.ID)
-		return err
+			p.OptInOpens.UTC(), p.OptInCloses.UTC(), p.AllowRepeat, p.UpdatedAt, endsAt(p), p.OrgID, p.ID)); err != nil {
+			return err
+		}
+		return saveDepartments(ctx, tx, p)
 	})
 	if err != nil {
 		return fmt.Errorf("update program: %w", err)
@@ -127,31 +180,56 @@ func (db *DB) UpdateProgram(ctx context.Context, p *program.Program) error {
 	return nil
 }
 
-// FindProgramByID finds a program of orgID.
+// FindProgramByID finds a program of orgID, with who it is for.
 func (db *DB) FindProgramByID(ctx context.Context, orgID, id string) (*program.Program, error) {
-	p, err := scanProgram(db.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 AND id = $2`, orgID, id))
+	p, err := scanProgram(db.queryRow(ctx, `SELECT `+programColumns+` FROM programs p WHERE p.org_id = $1 AND p.id = $2`, orgID, id))
 	if err != nil {
 		return nil, fmt.Errorf("find program: %w", err)
 	}
+	deps, err := db.findDepartmentsOf(ctx, orgID, id)
+	if err != nil {
+		return nil, fmt.Errorf("find program: %w", err)
+	}
+	p.Departments = append(p.Departments, deps...)
 	return p, nil
 }
 
-// FindPrograms lists orgID's programs, newest first.
+// FindPrograms lists orgID's programs, newest first, with who each is for.
 func (db *DB) FindPrograms(ctx context.Context, orgID string) ([]program.Program, error) {
-	rows, err := db.query(ctx, `SELECT `+programColumns+` FROM programs WHERE org_id = $1 ORDER BY created_at DESC, id`, orgID)
+	rows, err := db.query(ctx, `SELECT `+programColumns+` FROM programs p WHERE p.org_id = $1 ORDER BY p.created_at DESC, p.id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("find programs: %w", err)
 	}
-	defer rows.Close()
 	var out []program.Program
+	index := map[string]int{}
 	for rows.Next() {
 		p, err := scanProgram(rows)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
+		index[p.ID] = len(out)
 		out = append(out, *p)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find programs: %w", db.d.mapErr(err))
+	}
+	drows, err := db.query(ctx, `SELECT program_id, department FROM program_departments WHERE org_id = $1 ORDER BY program_id, department`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("find programs: %w", err)
+	}
+	defer drows.Close()
+	for drows.Next() {
+		var id, d string
+		if err := drows.Scan(&id, &d); err != nil {
+			return nil, fmt.Errorf("find programs: %w", err)
+		}
+		if i, ok := index[id]; ok {
+			out[i].Departments = append(out[i].Departments, d)
+		}
+	}
+	return out, db.d.mapErr(drows.Err())
 }
 
 func toJSON(v any) string {
@@ -363,6 +441,13 @@ func (db *DB) FindRoundByID(ctx context.Context, orgID, id string) (*program.Rou
 func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string, circles []program.Circle, unmatched []program.Unmatched) (*program.Round, error) {
 	var round program.Round
 	err := db.inTx(ctx, func(tx *Tx) error {
+		var closed *time.Time
+		if err := tx.queryRow(ctx, `SELECT closed_at FROM programs WHERE org_id = $1 AND id = $2`, orgID, programID).Scan(&closed); err != nil {
+			return err
+		}
+		if closed != nil {
+			return program.ErrClosed
+		}
 		if roundID == "" {
 			var n int
 			if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(number), 0) FROM rounds WHERE org_id = $1 AND program_id = $2`, orgID, programID).Scan(&n); err != nil {
@@ -743,7 +828,9 @@ func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, version i
 		if err := claimRound(ctx, tx, orgID, roundID, version); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE circles SET status = 'pending', published_at = $1 WHERE org_id = $2 AND round_id = $3 AND status = 'proposed'`,
+		// A program closed since the round was read publishes nothing.
+		res, err := tx.exec(ctx, `UPDATE circles SET status = 'pending', published_at = $1 WHERE org_id = $2 AND round_id = $3 AND status = 'proposed'
+			AND EXISTS (SELECT 1 FROM programs p WHERE p.org_id = circles.org_id AND p.id = circles.program_id AND p.closed_at IS NULL)`,
 			tx.now, orgID, roundID)
 		if err != nil {
 			return err

@@ -377,6 +377,14 @@ func buildWorld(t *testing.T, a *app) *world {
 	var groups, pairs struct{ ID string }
 	admin.must(201, "POST", "/api/v1/programs", programBody("Leadership circles", "group", 3, 4), &groups)
 	admin.must(201, "POST", "/api/v1/programs", programBody("Pairs", "pair", 0, 0), &pairs)
+	// Drafts to open and to close, one for the pages and one for the API:
+	// closing spends a program, and opening spends a draft.
+	var webDraft, apiDraft, webClosing, apiClosing struct{ ID string }
+	for _, d := range []*struct{ ID string }{&webDraft, &apiDraft, &webClosing, &apiClosing} {
+		b := programBody("Later", "group", 3, 4)
+		b["opt_in_opens"], b["opt_in_closes"] = now.Add(7*24*time.Hour), now.Add(21*24*time.Hour)
+		admin.must(201, "POST", "/api/v1/programs", b, d)
+	}
 	monday := [][2]int{{540, 720}}
 	for _, p := range []string{"member", "helper", "unack", "former"} {
 		goals := "Give better feedback."
@@ -497,6 +505,12 @@ func buildWorld(t *testing.T, a *app) *world {
 		w.ids[k] = v
 	}
 	w.byRoute = map[string]map[string]string{
+		"POST /programs/{id}/open":                               {"id": webDraft.ID},
+		"POST /api/v1/programs/{id}/open":                        {"id": apiDraft.ID},
+		"POST /programs/{id}/remind":                             {"id": groups.ID},
+		"POST /api/v1/programs/{id}/remind":                      {"id": pairs.ID},
+		"POST /programs/{id}/close":                              {"id": webClosing.ID},
+		"POST /api/v1/programs/{id}/close":                       {"id": apiClosing.ID},
 		"POST /programs/{id}/pair-invitations":                   {"id": pairs.ID},
 		"POST /api/v1/programs/{id}/pair-invitations":            {"id": pairs.ID},
 		"POST /people/{id}/resend":                               {"id": pending.ID},
@@ -1132,6 +1146,9 @@ POST /programs                                                   signin 403    i
 GET /programs/{id}/edit                                          signin 403    ok     403    403    403    403    403
 POST /programs/{id}                                              signin 403    inv    403    403    403    403    403
 POST /programs/{id}/propose                                      signin 403    inv    403    403    403    403    403
+POST /programs/{id}/open                                         signin 403    redir  403    403    403    403    403
+POST /programs/{id}/remind                                       signin 403    redir  403    403    403    403    403
+POST /programs/{id}/close                                        signin 403    redir  403    403    403    403    403
 GET /rounds/{id}                                                 signin 403    ok     403    403    403    403    403
 POST /rounds/{id}/move                                           signin 403    redir  403    403    403    403    403
 POST /rounds/{id}/publish                                        signin 403    redir  403    403    403    403    403
@@ -1189,6 +1206,9 @@ PUT /api/v1/programs/{id}/opt-in/snooze                          401    404    4
 GET /api/v1/programs/{id}/participants                           401    403    ok     403    403    403    403    403
 GET /api/v1/programs/{id}/rounds                                 401    403    ok     403    403    403    403    403
 POST /api/v1/programs/{id}/rounds                                401    403    inv    403    403    403    403    403
+POST /api/v1/programs/{id}/open                                  401    403    ok     403    403    403    403    403
+POST /api/v1/programs/{id}/remind                                401    403    ok     403    403    403    403    403
+POST /api/v1/programs/{id}/close                                 401    403    ok     403    403    403    403    403
 GET /api/v1/rounds/{id}                                          401    403    ok     403    403    403    403    403
 POST /api/v1/rounds/{id}/moves                                   401    403    inv    403    403    403    403    403
 POST /api/v1/rounds/{id}/publish                                 401    403    inv    403    403    403    403    403

@@ -21,7 +21,10 @@ import (
 
 type programsPage struct {
 	Page
-	Programs []programs.ProgramView
+	// Current are the programs not closed; Archived those that are,
+	// shown folded unless ?archived=1 asks for them.
+	Current, Archived []programs.ProgramView
+	ShowArchived      bool
 }
 
 func (s *Server) handleProgramsIndex(w http.ResponseWriter, r *http.Request) {
@@ -32,13 +35,46 @@ func (s *Server) handleProgramsIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "Programs")
 	p.Nav = "programs"
-	s.render(w, r, http.StatusOK, "programs", programsPage{Page: p, Programs: views})
+	data := programsPage{Page: p, ShowArchived: r.URL.Query().Get("archived") == "1"}
+	for _, v := range views {
+		if v.Status == program.Closed {
+			data.Archived = append(data.Archived, v)
+		} else {
+			data.Current = append(data.Current, v)
+		}
+	}
+	s.render(w, r, http.StatusOK, "programs", data)
 }
 
 type programFormPage struct {
 	Page
 	Program *program.Program
 	Edit    bool
+	// Departments are the organisation's, each marked if the program is
+	// for it.
+	Departments []departmentChoice
+}
+
+type departmentChoice struct {
+	Name   string
+	Chosen bool
+}
+
+// renderProgramForm shows the program form with the organisation's
+// departments to choose the audience from.
+func (s *Server) renderProgramForm(w http.ResponseWriter, r *http.Request, status int, pg Page, p *program.Program, edit bool) {
+	names, err := s.Directory.Departments(r.Context(), auth.UserFromContext(r.Context()))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := programFormPage{Page: pg, Program: p, Edit: edit}
+	for _, n := range names {
+		data.Departments = append(data.Departments, departmentChoice{Name: n, Chosen: slices.Contains(p.Departments, n)})
+	}
+	pg.Nav = "programs"
+	data.Page = pg
+	s.render(w, r, status, "program_form", data)
 }
 
 // programForm reads the program form; dates are taken in the admin's own
@@ -65,7 +101,14 @@ func (s *Server) programForm(r *http.Request, p *program.Program) map[string]str
 	if p.Format == program.FormatPair {
 		p.Protocol = program.PairProtocol
 	}
-	for field, dst := range map[string]*time.Time{"opt_in_opens": &p.OptInOpens, "opt_in_closes": &p.OptInCloses} {
+	p.Departments = nil
+	if r.PostFormValue("audience") == "departments" {
+		p.Departments = r.PostForm["departments"]
+		if len(p.Departments) == 0 {
+			errs["departments"] = "Choose at least one department, or everyone."
+		}
+	}
+	for field, dst := range map[string]*time.Time{"opt_in_opens": &p.OptInOpens, "opt_in_closes": &p.OptInCloses, "ends_at": &p.EndsAt} {
 		v := r.PostFormValue(field)
 		if v == "" {
 			*dst = time.Time{}
@@ -76,8 +119,9 @@ func (s *Server) programForm(r *http.Request, p *program.Program) map[string]str
 			errs[field] = "Use a date such as 2026-03-01."
 			continue
 		}
-		if field == "opt_in_closes" {
-			// The closing day is included: opt-in ends at its midnight.
+		if field != "opt_in_opens" {
+			// The last day is included: opt-in, or the program, ends at
+			// its midnight.
 			t = t.AddDate(0, 0, 1)
 		}
 		*dst = t
@@ -89,9 +133,7 @@ func (s *Server) handleProgramNew(w http.ResponseWriter, r *http.Request) {
 	now := s.Programs.Now()
 	p := &program.Program{OptInOpens: now, OptInCloses: now.AddDate(0, 0, 14)}
 	p.Defaults()
-	pg := s.page(r, "New program")
-	pg.Nav = "programs"
-	s.render(w, r, http.StatusOK, "program_form", programFormPage{Page: pg, Program: p})
+	s.renderProgramForm(w, r, http.StatusOK, s.page(r, "New program"), p, false)
 }
 
 func (s *Server) handleProgramCreate(w http.ResponseWriter, r *http.Request) {
@@ -101,12 +143,16 @@ func (s *Server) handleProgramCreate(w http.ResponseWriter, r *http.Request) {
 	if err := withFields(s.Programs.CreateProgram(r.Context(), u, p), errs); err != nil {
 		s.form(w, r, err, "", func(pr problem) {
 			pg := s.page(r, "New program")
-			pg.Errors, pg.Nav = pr.Fields, "programs"
-			s.render(w, r, pr.status, "program_form", programFormPage{Page: pg, Program: p})
+			pg.Errors = pr.Fields
+			s.renderProgramForm(w, r, pr.status, pg, p, false)
 		})
 		return
 	}
-	s.redirect(w, r, "/programs/"+p.ID, "Program created. People can opt in while its window is open.")
+	msg := "Program created as a draft. Everyone it is for will be emailed when its opt-in opens on " + p.OptInOpens.Format("2 Jan 2006") + "."
+	if p.AnnouncedAt != nil {
+		msg = "Program created and opened: everyone it is for has been emailed an invitation to opt in."
+	}
+	s.redirect(w, r, "/programs/"+p.ID, msg)
 }
 
 func (s *Server) handleProgramEdit(w http.ResponseWriter, r *http.Request) {
@@ -116,9 +162,7 @@ func (s *Server) handleProgramEdit(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	pg := s.page(r, "Edit "+p.Name)
-	pg.Nav = "programs"
-	s.render(w, r, http.StatusOK, "program_form", programFormPage{Page: pg, Program: p, Edit: true})
+	s.renderProgramForm(w, r, http.StatusOK, s.page(r, "Edit "+p.Name), p, true)
 }
 
 func (s *Server) handleProgramUpdate(w http.ResponseWriter, r *http.Request) {
@@ -132,8 +176,8 @@ func (s *Server) handleProgramUpdate(w http.ResponseWriter, r *http.Request) {
 	if err := withFields(s.Programs.UpdateProgram(r.Context(), u, p), errs); err != nil {
 		s.form(w, r, err, "", func(pr problem) {
 			pg := s.page(r, "Edit "+p.Name)
-			pg.Errors, pg.Nav = pr.Fields, "programs"
-			s.render(w, r, pr.status, "program_form", programFormPage{Page: pg, Program: p, Edit: true})
+			pg.Errors = pr.Fields
+			s.renderProgramForm(w, r, pr.status, pg, p, true)
 		})
 		return
 	}
@@ -143,9 +187,16 @@ func (s *Server) handleProgramUpdate(w http.ResponseWriter, r *http.Request) {
 type programPage struct {
 	Page
 	Program *program.Program
+	Status  program.Status
 	Open    bool
-	OptIn   *program.OptIn
-	Matched bool
+	// ForYou: the person is in the program's audience.
+	ForYou bool
+	// For admins: how many people the program is for, and why they may
+	// not remind those not yet joined now (empty when they may).
+	AudienceCount int
+	RemindBlocked string
+	OptIn         *program.OptIn
+	Matched       bool
 	// For admins.
 	Participants *programs.ParticipantPage
 	// After is the participants page's cursor (?after=), FormedPage the
@@ -213,7 +264,9 @@ func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	data := programPage{Page: s.page(r, p.Name), Program: p, Open: p.OptInOpen(s.Programs.Now()), After: r.URL.Query().Get("after")}
+	now := s.Programs.Now()
+	data := programPage{Page: s.page(r, p.Name), Program: p, Status: p.Status(now), Open: p.OptInOpen(now), ForYou: p.IsFor(u.Department),
+		After: r.URL.Query().Get("after")}
 	data.FormedPage, _ = strconv.Atoi(r.URL.Query().Get("circles"))
 	data.StalledOnly = r.URL.Query().Get("stalled") == "1"
 	data.Nav = "programs"
@@ -285,6 +338,12 @@ func (s *Server) programAdmin(ctx context.Context, u *account.User, data *progra
 	}
 	if data.Departures, err = s.Circles.Departures(ctx, u, id); err != nil {
 		return err
+	}
+	if data.AudienceCount, err = s.Programs.Audience(ctx, u, data.Program); err != nil {
+		return err
+	}
+	if err := data.Program.CanRemind(s.Programs.Now()); err != nil {
+		data.RemindBlocked = fault.MessageOf(err)
 	}
 	data.Declines = declineCounts(counts)
 	return nil
@@ -759,4 +818,38 @@ func (s *Server) handlePairAnswer(w http.ResponseWriter, r *http.Request) {
 		msg = "You're now a pair."
 	}
 	s.redirect(w, r, "/matches", msg)
+}
+
+func (s *Server) handleProgramOpen(w http.ResponseWriter, r *http.Request) {
+	n, err := s.Programs.Open(r.Context(), auth.UserFromContext(r.Context()), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err, "/programs/"+r.PathValue("id"))
+		return
+	}
+	s.redirect(w, r, "/programs/"+r.PathValue("id"), "Opt-in is open. Emailed "+countPeople(n)+" an invitation to opt in.")
+}
+
+func (s *Server) handleProgramRemind(w http.ResponseWriter, r *http.Request) {
+	n, err := s.Programs.Remind(r.Context(), auth.UserFromContext(r.Context()), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err, "/programs/"+r.PathValue("id"))
+		return
+	}
+	s.redirect(w, r, "/programs/"+r.PathValue("id"), "Reminded "+countPeople(n)+" who had not joined yet.")
+}
+
+func (s *Server) handleProgramClose(w http.ResponseWriter, r *http.Request) {
+	if err := s.Circles.CloseProgram(r.Context(), auth.UserFromContext(r.Context()), r.PathValue("id")); err != nil {
+		s.fail(w, r, err, "/programs/"+r.PathValue("id"))
+		return
+	}
+	s.redirect(w, r, "/programs/"+r.PathValue("id"), "Program closed. Its circles' meetings ahead are cancelled and every member has been thanked.")
+}
+
+// countPeople says how many people: "1 person", "12 people".
+func countPeople(n int) string {
+	if n == 1 {
+		return "1 person"
+	}
+	return strconv.Itoa(n) + " people"
 }

@@ -54,7 +54,7 @@ func TestProgramOptInProposeConsent(t *testing.T) {
 		members := make([]*client, 6)
 		for i := range members {
 			members[i] = e.member(fmt.Sprintf("m%d@acme.example", i), fmt.Sprintf("Member %d", i))
-			members[i].get("/programs").expect(t, 200, "Spring circles", "open until")
+			members[i].get("/programs").expect(t, 200, "Spring circles", "opt in until")
 			members[i].get("/home").expect(t, 200, "Open to join", "Spring circles")
 			optInPage := members[i].get("/programs/" + programID + "/opt-in")
 			optInPage.expect(t, 200, "What do you want to learn?", "Private: only you and the matching see this",

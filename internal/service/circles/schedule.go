@@ -56,6 +56,9 @@ func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID str
 		return nil, err
 	}
 	st, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+		if st.Program.Ended(st.Now) {
+			return program.ErrClosed
+		}
 		// A fresh copy each attempt: a retry decides again from the
 		// state it reads, not from the last attempt's numbers.
 		sched := *asked
@@ -101,6 +104,10 @@ func (s *Service) plan(st *store.CircleState) {
 		}
 		for _, start := range st.Schedule.Starts(maxTime(st.Now, st.Schedule.FirstStart), circle.Upcoming) {
 			start = start.UTC()
+			// Nothing is scheduled from the program's end on.
+			if st.Program.Ended(start) || st.Program.Ended(st.Now) {
+				break
+			}
 			if !known[start.Unix()] {
 				st.Meetings = append(st.Meetings, circle.Meeting{Original: start, Start: start, End: start.Add(st.Schedule.Duration),
 					Status: circle.Scheduled, Sequence: st.Schedule.Sequence})

@@ -32,9 +32,18 @@ const UpkeepEvery = time.Hour
 
 // Upkeep keeps a circle's meetings written ahead (with their roles and
 // reminders) and nudges its members when it has not met for two cadence
-// periods. It runs for every active circle from a periodic job.
+// periods; a circle whose program has closed it finishes instead. It runs
+// for every active circle from a periodic job.
 func (s *Service) Upkeep(ctx context.Context, ref store.CircleRef) error {
 	_, err := s.changeCircle(ctx, ref.OrgID, ref.ID, func(st *store.CircleState) error {
+		if st.Program.Ended(st.Now) {
+			if st.Program.ClosedAt == nil {
+				// Its program is closed first (closeEnded), which
+				// finishes it.
+				return nil
+			}
+			return s.finish(st)
+		}
 		s.plan(st)
 		period := circle.PeriodFor(st.Program.Cadence)
 		if st.Schedule != nil {
@@ -96,19 +105,23 @@ func weeks(d time.Duration) string {
 	}
 }
 
-// UpkeepAll runs Upkeep on every active circle; one failing circle does
-// not stop the others.
+// UpkeepAll closes the programs past their end date, then runs Upkeep on
+// every active circle; one failing program or circle does not stop the
+// others.
 func (s *Service) UpkeepAll(ctx context.Context) error {
 	// The hour's changes may have moved the planner's statistics: an
 	// import, a round published.
 	if err := s.DB.Optimize(ctx); err != nil {
 		return err
 	}
+	var errs []error
+	if err := s.closeEnded(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	refs, err := s.DB.FindActiveCircles(ctx)
 	if err != nil {
 		return err
 	}
-	var errs []error
 	for _, ref := range refs {
 		if err := s.Upkeep(ctx, ref); err != nil {
 			errs = append(errs, fmt.Errorf("circle %s: %w", ref.ID, err))

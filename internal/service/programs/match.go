@@ -133,6 +133,9 @@ func (s *Service) Propose(ctx context.Context, admin *account.User, programID st
 	if err != nil {
 		return nil, err
 	}
+	if err := p.CanMatch(s.now()); err != nil {
+		return nil, err
+	}
 	rounds, err := s.DB.FindRounds(ctx, admin.OrgID, p.ID)
 	if err != nil {
 		return nil, err
@@ -439,6 +442,9 @@ func (pr *problem) evaluate(id string, members []string, strict bool) (program.C
 func (s *Service) Publish(ctx context.Context, admin *account.User, roundID string) (int, error) {
 	rv, err := s.wholeRound(ctx, admin, roundID)
 	if err != nil {
+		return 0, err
+	}
+	if err := rv.Program.CanMatch(s.now()); err != nil {
 		return 0, err
 	}
 	if err := program.CheckPublishable(rv.Program, rv.Circles); err != nil {

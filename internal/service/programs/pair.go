@@ -52,6 +52,9 @@ func (s *Service) InvitePair(ctx context.Context, u *account.User, programID, to
 	if err != nil {
 		return nil, err
 	}
+	if err := p.CanMatch(s.now()); err != nil {
+		return nil, err
+	}
 	to, err := s.DB.FindUserByID(ctx, u.OrgID, toUserID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errCannotPair
@@ -86,6 +89,13 @@ func (s *Service) AnswerPair(ctx context.Context, u *account.User, invitationID 
 	p, err := s.DB.FindProgramByID(ctx, u.OrgID, inv.ProgramID)
 	if err != nil {
 		return err
+	}
+	if accept {
+		// A program that has ended forms no new pairs; declining is
+		// always possible.
+		if err := p.CanMatch(s.now()); err != nil {
+			return err
+		}
 	}
 	from, err := s.DB.FindUserByID(ctx, u.OrgID, inv.FromUser)
 	if err != nil {

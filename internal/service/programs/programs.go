@@ -40,6 +40,9 @@ func (s *Service) now() time.Time { return s.DB.Now() }
 // ErrOptInClosed means the opt-in window of a program is not open.
 var ErrOptInClosed = fault.Fields(map[string]string{"program": "Opt-in for this program is closed."})
 
+// ErrNotForYou means a program is for other departments than the person's.
+var ErrNotForYou = fault.Fields(map[string]string{"program": "This program is for other departments than yours."})
+
 // CreateProgram opens a new program in the admin's organisation.
 func (s *Service) CreateProgram(ctx context.Context, admin *account.User, p *program.Program) error {
 	if err := auth.RequireAdmin(admin); err != nil {
@@ -50,7 +53,25 @@ func (s *Service) CreateProgram(ctx context.Context, admin *account.User, p *pro
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.DB.CreateProgram(ctx, p)
+	if err := s.DB.CreateProgram(ctx, p); err != nil {
+		return err
+	}
+	return s.announceIfOpen(ctx, p)
+}
+
+// announceIfOpen emails everyone p is for when its opt-in is open and
+// nobody has been told yet: a program created or moved to open today is
+// opened by the admin who saved it.
+func (s *Service) announceIfOpen(ctx context.Context, p *program.Program) error {
+	if !p.OptInOpen(s.now()) || p.AnnouncedAt != nil {
+		return nil
+	}
+	if _, err := s.announce(ctx, p.OrgID, p.ID); err != nil {
+		return err
+	}
+	now := s.now()
+	p.AnnouncedAt = &now
+	return nil
 }
 
 // UpdateProgram saves an admin's changes to a program.
@@ -63,7 +84,10 @@ func (s *Service) UpdateProgram(ctx context.Context, admin *account.User, p *pro
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.DB.UpdateProgram(ctx, p)
+	if err := s.DB.UpdateProgram(ctx, p); err != nil {
+		return err
+	}
+	return s.announceIfOpen(ctx, p)
 }
 
 // Program returns a program of the person's organisation.
@@ -96,6 +120,9 @@ func (s *Service) SaveOptIn(ctx context.Context, u *account.User, o *program.Opt
 	}
 	if !p.OptInOpen(s.now()) {
 		return ErrOptInClosed
+	}
+	if !p.IsFor(u.Department) {
+		return ErrNotForYou
 	}
 	if err := s.notMatched(ctx, u, p.ID); err != nil {
 		return err
@@ -233,11 +260,14 @@ func (s *Service) Participants(ctx context.Context, admin *account.User, program
 type ProgramView struct {
 	program.Program
 	Open, Upcoming bool
+	// Status is the program's status now (program.Program.Status).
+	Status program.Status
 	program.Membership
 }
 
 // Programs lists the programs a person sees, newest first: members see
-// those open for opt-in and those they take part in; admins see all.
+// those open for opt-in and those they take part in (or took part in,
+// once closed); admins see all, drafts included.
 func (s *Service) Programs(ctx context.Context, u *account.User) ([]ProgramView, error) {
 	list, err := s.DB.FindPrograms(ctx, u.OrgID)
 	if err != nil {
@@ -250,8 +280,9 @@ func (s *Service) Programs(ctx context.Context, u *account.User) ([]ProgramView,
 	now := s.now()
 	out := make([]ProgramView, 0, len(list))
 	for _, p := range list {
-		v := ProgramView{Program: p, Open: p.OptInOpen(now), Upcoming: now.Before(p.OptInOpens), Membership: mine[p.ID]}
-		if v.Open || v.OptedIn || v.Matched || u.IsAdmin() {
+		v := ProgramView{Program: p, Open: p.OptInOpen(now), Upcoming: now.Before(p.OptInOpens) && !p.Ended(now), Status: p.Status(now),
+			Membership: mine[p.ID]}
+		if (v.Open && p.IsFor(u.Department)) || v.OptedIn || v.Matched || u.IsAdmin() {
 			out = append(out, v)
 		}
 	}

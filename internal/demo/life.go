@@ -1,0 +1,116 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/store"
+)
+
+// draftName is the demo's program not yet open: opening it is the way to
+// see the opening email go out.
+const draftName = "Listening skills lab"
+
+// winterName is the demo's program that has ended.
+const winterName = "New managers' pairs, winter"
+
+// markAnnounced records that a program's opening email went out when it
+// opened, as it did before the demo's history begins: the demo sends no
+// email, and the upkeep must not announce it again.
+func markAnnounced(ctx context.Context, db *store.DB, orgID, programID string) error {
+	if err := db.StartMailing(ctx, orgID, programID, store.MailOpening, time.Time{}); err != nil {
+		return fmt.Errorf("demo announcement: %w", err)
+	}
+	return db.SendMailingBatch(ctx, orgID, programID, store.MailOpening, &store.MailingBatch{}, nil)
+}
+
+// loadDraft adds a program for two departments whose opt-in opens in nine
+// days: nobody has heard of it yet.
+func loadDraft(ctx context.Context, live *store.DB, org *account.Org, admin *account.User) error {
+	now := live.Now()
+	// Written two days ago, before the programs now open.
+	db, at := backdate(live)
+	at(2 * day)
+	p := &program.Program{OrgID: org.ID, Name: draftName, Format: program.FormatGroup, Cadence: program.Monthly, SessionMinutes: 90,
+		Purpose:    "For support and sales people who listen for a living: a monthly circle to practise listening without fixing, with real conversations from your week.",
+		OptInOpens: now.AddDate(0, 0, 9).Truncate(time.Hour), OptInCloses: now.AddDate(0, 0, 23).Truncate(time.Hour),
+		Departments: []string{"Customer Success", "Sales"}, CreatedBy: admin.ID}
+	p.Defaults()
+	p.EndsAt = p.OptInCloses.AddDate(0, 5, 0)
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return db.CreateProgram(ctx, p)
+}
+
+// loadWinter adds a pair program that ran last winter and has ended: two
+// pairs met for a season, their program closed, and they were thanked.
+// It is in the archive.
+func loadWinter(ctx context.Context, live *store.DB, org *account.Org, byKey map[string]*account.User) error {
+	now := live.Now()
+	db, at := backdate(live)
+	at(30 * week)
+	p := &program.Program{OrgID: org.ID, Name: winterName, Format: program.FormatPair, Cadence: program.Weekly, SessionMinutes: 45,
+		Purpose:    "A pilot: two new managers, two turns each week, for one season.",
+		OptInOpens: now.Add(-30 * week), OptInCloses: now.Add(-28 * week), EndsAt: now.Add(-14 * week), CreatedBy: byKey["maya"].ID}
+	p.Defaults()
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if err := db.CreateProgram(ctx, p); err != nil {
+		return err
+	}
+	if err := markAnnounced(ctx, db, org.ID, p.ID); err != nil {
+		return err
+	}
+	var pairs []program.Circle
+	for _, two := range [][2]string{{"zara", "chloe"}, {"lena", "felix"}} {
+		c := program.Circle{Score: 3.8, Reasons: []string{"You are both new to leading a team, in different departments."}}
+		for _, k := range two {
+			u := byKey[k]
+			c.Members = append(c.Members, program.Member{UserID: u.ID, Name: u.Name, Email: u.Email, Response: program.Undecided})
+		}
+		pairs = append(pairs, c)
+	}
+	at(27 * week)
+	round, err := db.SaveProposal(ctx, org.ID, p.ID, "", pairs, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := db.PublishRound(ctx, org.ID, round.ID, round.Version, nil); err != nil {
+		return err
+	}
+	formed, err := db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: round.ID})
+	if err != nil {
+		return err
+	}
+	at(26 * week)
+	for _, c := range formed {
+		c, version, err := db.FindVersionedCircle(ctx, org.ID, c.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := acceptAll(ctx, db, c, version, c.UserIDs()); err != nil {
+			return fmt.Errorf("demo pair: %w", err)
+		}
+	}
+	at(14 * week)
+	if err := db.CloseProgram(ctx, org.ID, p.ID, nil); err != nil {
+		return err
+	}
+	for _, c := range formed {
+		st, err := db.FindCircleState(ctx, org.ID, c.ID)
+		if err != nil {
+			return err
+		}
+		st.Finished = true
+		if err := db.UpdateCircle(ctx, st, circle.ReminderPlan{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
