@@ -62,11 +62,24 @@ type User struct {
 	// or empty. The manager tree keeps reporting lines out of circles.
 	ManagerID string `json:"manager_id,omitempty"`
 	// Level is a seniority level; larger is more senior.
-	Level        int       `json:"level"`
-	PasswordHash string    `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	Level int `json:"level"`
+	// Version counts the changes made to the person by admins and imports;
+	// a change names the version it was decided on and is refused when
+	// another came first.
+	Version int `json:"version"`
+	// DeactivatedAt is when an admin deactivated the person, who then can
+	// neither sign in nor be found or matched; nil while they are not.
+	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
+	// InvitationHeld marks an imported person whose invitation waits to be
+	// sent until an admin releases it (usually when a program opens).
+	InvitationHeld bool      `json:"invitation_held,omitempty"`
+	PasswordHash   string    `json:"-"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
+
+// Deactivated reports whether u has been deactivated.
+func (u *User) Deactivated() bool { return u.DeactivatedAt != nil }
 
 // IsAdmin reports whether u administers their organisation.
 func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }

@@ -229,9 +229,11 @@ func (db *DB) FindOptIn(ctx context.Context, orgID, programID, userID string) (*
 }
 
 // FindOptIns lists every opt-in to a program, private lists included: only
-// the matching may read those.
+// the matching may read those. Deactivated people are left out: they are
+// not matched.
 func (db *DB) FindOptIns(ctx context.Context, orgID, programID string) ([]program.OptIn, error) {
-	rows, err := db.query(ctx, `SELECT `+optInColumns+` FROM opt_ins WHERE org_id = $1 AND program_id = $2 ORDER BY created_at, user_id`, orgID, programID)
+	rows, err := db.query(ctx, `SELECT `+optInColumns+` FROM opt_ins WHERE org_id = $1 AND program_id = $2
+		AND user_id NOT IN (SELECT u.id FROM users u WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL) ORDER BY created_at, user_id`, orgID, programID)
 	if err != nil {
 		return nil, fmt.Errorf("find opt-ins: %w", err)
 	}

@@ -16,14 +16,14 @@ import (
 )
 
 const userColumns = `u.id, u.org_id, u.email, u.name, u.role, u.status, u.timezone, u.department,
-	COALESCE(u.manager_id, ''), u.level, u.password_hash, u.created_at, u.updated_at`
+	COALESCE(u.manager_id, ''), u.level, u.version, u.deactivated_at, u.invitation_held, u.password_hash, u.created_at, u.updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanUser(s scanner) (*account.User, error) {
 	var u account.User
 	err := s.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Status, &u.Timezone, &u.Department,
-		&u.ManagerID, &u.Level, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
+		&u.ManagerID, &u.Level, &u.Version, &u.DeactivatedAt, &u.InvitationHeld, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +65,9 @@ type UserFilter struct {
 	After, Before string
 	// Limit is the page size, 1 to MaxPage (0 means MaxPage).
 	Limit int
+	// WithDeactivated includes deactivated people, whom a list leaves out
+	// by default.
+	WithDeactivated bool
 }
 
 // MaxPage is the most people one call of FindUsers returns.
@@ -87,6 +90,9 @@ func (f UserFilter) where(orgID string) (string, []any) {
 	if f.ManagerID != "" {
 		args = append(args, f.ManagerID)
 		where = append(where, fmt.Sprintf("u.manager_id = $%d", len(args)))
+	}
+	if !f.WithDeactivated {
+		where = append(where, "u.deactivated_at IS NULL")
 	}
 	return strings.Join(where, " AND "), args
 }
@@ -154,16 +160,27 @@ func ifSet(s, v string) string {
 // keep; a search or a manager's reports from indexes.
 func (db *DB) CountUsers(ctx context.Context, orgID string, f UserFilter) (int, error) {
 	if len(people.QueryWords(f.Query)) == 0 && f.ManagerID == "" {
+		var n, gone int
 		if f.Department == "" {
-			n, _, err := db.CountPeople(ctx, orgID)
-			return n, err
+			var err error
+			if n, _, err = db.CountPeople(ctx, orgID); err != nil {
+				return 0, err
+			}
+			if !f.WithDeactivated {
+				err = db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL`, orgID).Scan(&gone)
+			}
+			return n - gone, err
 		}
-		var n int
 		err := db.queryRow(ctx, `SELECT people FROM org_departments WHERE org_id = $1 AND name = $2`, orgID, f.Department).Scan(&n)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return 0, fmt.Errorf("count users: %w", err)
 		}
-		return n, nil
+		if !f.WithDeactivated {
+			// Leavers are few: the index of them is counted, not the department.
+			err = db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.department = $2 AND u.deactivated_at IS NOT NULL`,
+				orgID, f.Department).Scan(&gone)
+		}
+		return n - gone, err
 	}
 	cond, args := f.where(orgID)
 	var n int
@@ -227,17 +244,20 @@ func (db *DB) FindRoots(ctx context.Context, orgID string, limit int) ([]account
 	return out, total, db.d.mapErr(rows.Err())
 }
 
+// managerChainQuery lists the managers of $2 in $1, nearest first.
+const managerChainQuery = `WITH RECURSIVE up (id, depth) AS (
+		SELECT manager_id, 1 FROM users WHERE org_id = $1 AND id = $2 AND manager_id IS NOT NULL
+		UNION ALL
+		SELECT m.manager_id, up.depth + 1 FROM users m JOIN up ON m.org_id = $1 AND m.id = up.id
+		WHERE m.manager_id IS NOT NULL AND up.depth < 64)
+	SELECT ` + userColumns + ` FROM up JOIN users u ON u.org_id = $1 AND u.id = up.id ORDER BY up.depth`
+
 // FindManagerChain returns id's managers, nearest first, up to the top of
 // the organisation, in one query that walks the manager index. The walk
 // stops at a depth no real organisation reaches, so a loop in the data
 // cannot spin.
 func (db *DB) FindManagerChain(ctx context.Context, orgID, id string) ([]account.User, error) {
-	rows, err := db.query(ctx, `WITH RECURSIVE up (id, depth) AS (
-			SELECT manager_id, 1 FROM users WHERE org_id = $1 AND id = $2 AND manager_id IS NOT NULL
-			UNION ALL
-			SELECT m.manager_id, up.depth + 1 FROM users m JOIN up ON m.org_id = $1 AND m.id = up.id
-			WHERE m.manager_id IS NOT NULL AND up.depth < 64)
-		SELECT `+userColumns+` FROM up JOIN users u ON u.org_id = $1 AND u.id = up.id ORDER BY up.depth`, orgID, id)
+	rows, err := db.query(ctx, managerChainQuery, orgID, id)
 	if err != nil {
 		return nil, fmt.Errorf("find manager chain: %w", err)
 	}
