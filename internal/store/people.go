@@ -257,7 +257,7 @@ func (db *DB) FindHeld(ctx context.Context, orgID string, departments []string, 
 		}
 		cond = ` AND u.department IN (` + strings.Join(marks, ", ") + `)`
 	}
-	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.invitation_held`+cond+
+	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.invitation_held AND u.deactivated_at IS NULL`+cond+
 		` ORDER BY u.department, u.id LIMIT $2`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find held: %w", err)

@@ -488,9 +488,11 @@ func insertUser(ctx context.Context, tx *Tx, u *account.User) error {
 	if u.ManagerID != "" {
 		manager = sql.NullString{String: u.ManagerID, Valid: true}
 	}
-	_, err := tx.exec(ctx, `INSERT INTO users (id, org_id, email, name, role, status, timezone, department, manager_id, level, password_hash, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		u.ID, u.OrgID, u.Email, u.Name, u.Role, u.Status, u.Timezone, u.Department, manager, u.Level, u.PasswordHash, u.CreatedAt, u.UpdatedAt)
+	_, err := tx.exec(ctx, `INSERT INTO users (id, org_id, email, name, role, status, timezone, department, manager_id, level, password_hash,
+			invitation_held, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		u.ID, u.OrgID, u.Email, u.Name, u.Role, u.Status, u.Timezone, u.Department, manager, u.Level, u.PasswordHash,
+		u.InvitationHeld, u.CreatedAt, u.UpdatedAt)
 	if errors.Is(err, ErrConflict) {
 		return fault.Fields(map[string]string{"email": fmt.Sprintf("%s already has a Holdspace account.", u.Email)})
 	}
