@@ -325,49 +325,66 @@ func (db *DB) ImportPeople(ctx context.Context, orgID string, rows []people.Row,
 		for _, e := range existing {
 			byEmail[e.Email] = e.ID
 		}
+		// New people get their ids first, so that each is written once,
+		// with their manager, in batches.
 		users := make([]*account.User, len(rows))
+		var added []*account.User
 		for i, r := range rows {
 			if r.Status != people.StatusNew {
 				continue
 			}
-			inv, ok := invites[r.Email]
-			if !hold && !ok {
+			if _, ok := invites[r.Email]; !hold && !ok {
 				return fmt.Errorf("no invitation for line %d", r.Line)
 			}
-			u := &account.User{ID: newID(), OrgID: orgID, Email: r.Email, Name: r.Name, Role: account.RoleMember,
+			users[i] = &account.User{ID: newID(), OrgID: orgID, Email: r.Email, Name: r.Name, Role: account.RoleMember,
 				Status: account.StatusInvited, Timezone: r.Timezone, Department: r.Department, Level: r.Level, InvitationHeld: hold}
-			if err := insertUser(ctx, tx, u); err != nil {
-				if _, ok := fault.FieldsOf(err); ok {
-					return fault.Fields(map[string]string{
-						fmt.Sprintf("line %d email", r.Line): fmt.Sprintf("%s already has a Holdspace account.", r.Email)})
-				}
-				return err
+			byEmail[r.Email] = users[i].ID
+			added = append(added, users[i])
+		}
+		managerOf := func(r people.Row) (string, error) {
+			if r.ManagerEmail == "" {
+				return "", nil
 			}
-			if !hold {
-				if err := createLink(ctx, tx, orgID, u.ID, account.PurposeInvite, inv.TokenHash); err != nil {
-					return err
-				}
-				if err := db.enqueue(ctx, tx, inv.Mail); err != nil {
-					return err
-				}
+			id, ok := byEmail[r.ManagerEmail]
+			if !ok {
+				return "", fault.Fields(map[string]string{
+					fmt.Sprintf("line %d manager_email", r.Line): fmt.Sprintf("Unknown manager %q.", r.ManagerEmail)})
 			}
-			byEmail[u.Email] = u.ID
-			users[i] = u
+			return id, nil
 		}
 		for i, r := range rows {
-			managerID := ""
-			if r.ManagerEmail != "" {
-				var ok bool
-				if managerID, ok = byEmail[r.ManagerEmail]; !ok {
-					return fault.Fields(map[string]string{
-						fmt.Sprintf("line %d manager_email", r.Line): fmt.Sprintf("Unknown manager %q.", r.ManagerEmail)})
+			if users[i] == nil {
+				continue
+			}
+			if users[i].ManagerID, err = managerOf(r); err != nil {
+				return err
+			}
+		}
+		taken, err := takenEmails(ctx, tx, added)
+		if err != nil {
+			return err
+		}
+		if len(taken) > 0 {
+			fields := map[string]string{}
+			for _, r := range rows {
+				if r.Status == people.StatusNew && taken[r.Email] {
+					fields[fmt.Sprintf("line %d email", r.Line)] = fmt.Sprintf("%s already has a Holdspace account in another organisation.", r.Email)
 				}
 			}
+			return fault.Fields(fields)
+		}
+		if err := insertUsers(ctx, tx, added); err != nil {
+			return err
+		}
+		for i, r := range rows {
 			switch r.Status {
 			case people.StatusNew:
-				users[i].ManagerID = managerID
-				if managerID != "" {
-					if _, err := tx.exec(ctx, `UPDATE users SET manager_id = $1 WHERE org_id = $2 AND id = $3`, managerID, orgID, users[i].ID); err != nil {
+				if !hold {
+					inv := invites[r.Email]
+					if err := createLink(ctx, tx, orgID, users[i].ID, account.PurposeInvite, inv.TokenHash); err != nil {
+						return err
+					}
+					if err := db.enqueue(ctx, tx, inv.Mail); err != nil {
 						return err
 					}
 				}
@@ -377,6 +394,10 @@ func (db *DB) ImportPeople(ctx context.Context, orgID string, rows []people.Row,
 				if errors.Is(err, ErrNotFound) {
 					return ErrPersonChanged
 				}
+				if err != nil {
+					return err
+				}
+				managerID, err := managerOf(r)
 				if err != nil {
 					return err
 				}

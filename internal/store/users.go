@@ -565,3 +565,107 @@ func indexEveryone(ctx context.Context, tx *Tx) error {
 	}
 	return nil
 }
+
+// insertBatch is how many people one INSERT writes: a large import is a
+// few dozen statements, each well under either engine's limit on
+// parameters.
+const insertBatch = 250
+
+// insertUsers writes many new people, checked by the caller, with their
+// search terms, a batch per statement. Managers are written before the
+// people who report to them, as each batch's references must exist.
+func insertUsers(ctx context.Context, tx *Tx, users []*account.User) error {
+	depth := make(map[string]int, len(users))
+	byID := make(map[string]*account.User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	var depthOf func(u *account.User) int
+	depthOf = func(u *account.User) int {
+		if d, ok := depth[u.ID]; ok {
+			return d
+		}
+		depth[u.ID] = 0 // reporting lines among new people do not loop: the preview refused that
+		if m, ok := byID[u.ManagerID]; ok {
+			depth[u.ID] = depthOf(m) + 1
+		}
+		return depth[u.ID]
+	}
+	ordered := slices.Clone(users)
+	for _, u := range ordered {
+		depthOf(u)
+	}
+	slices.SortStableFunc(ordered, func(a, b *account.User) int { return cmp.Compare(depth[a.ID], depth[b.ID]) })
+	for batch := range slices.Chunk(ordered, insertBatch) {
+		args := make([]any, 0, len(batch)*12)
+		values := make([]string, len(batch))
+		for i, u := range batch {
+			u.CreatedAt, u.UpdatedAt = tx.now, tx.now
+			n := len(args)
+			args = append(args, u.ID, u.OrgID, u.Email, u.Name, u.Role, u.Status, u.Timezone, u.Department,
+				nullable(u.ManagerID), u.Level, u.InvitationHeld, tx.now)
+			values[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, '', $%d, $%d, $%[12]d)",
+				n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+12)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO users (id, org_id, email, name, role, status, timezone, department, manager_id, level,
+			password_hash, invitation_held, created_at, updated_at) VALUES `+strings.Join(values, ", "), args...); err != nil {
+			return err
+		}
+	}
+	var terms []any
+	flush := func() error {
+		if len(terms) == 0 {
+			return nil
+		}
+		values := make([]string, len(terms)/3)
+		for i := range values {
+			values[i] = fmt.Sprintf("($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+		}
+		_, err := tx.exec(ctx, `INSERT INTO user_terms (org_id, term, user_id) VALUES `+strings.Join(values, ", "), terms...)
+		terms = terms[:0]
+		return err
+	}
+	for _, u := range ordered {
+		for _, t := range people.SearchTerms(u.Name, u.Email, u.Department) {
+			terms = append(terms, u.OrgID, t, u.ID)
+		}
+		if len(terms) >= 3*4*insertBatch {
+			if err := flush(); err != nil {
+				return fmt.Errorf("index people: %w", err)
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("index people: %w", err)
+	}
+	return nil
+}
+
+// takenEmails returns those of users' addresses that already have an
+// account, in any organisation, a batch of addresses per query.
+func takenEmails(ctx context.Context, tx *Tx, users []*account.User) (map[string]bool, error) {
+	taken := map[string]bool{}
+	for batch := range slices.Chunk(users, insertBatch) {
+		args := make([]any, len(batch))
+		marks := make([]string, len(batch))
+		for i, u := range batch {
+			args[i], marks[i] = u.Email, fmt.Sprintf("$%d", i+1)
+		}
+		rows, err := tx.query(ctx, `SELECT email FROM users WHERE email IN (`+strings.Join(marks, ", ")+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var e string
+			if err := rows.Scan(&e); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			taken[e] = true
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, err
+		}
+	}
+	return taken, nil
+}
