@@ -43,9 +43,9 @@ const maxSyntaxErrors = 10
 // Existing is a person already in the organisation, as the import sees
 // them: a row with their address updates them.
 type Existing struct {
-	ID, Email, ManagerID         string
+	ID, Email, ManagerID       string
 	Name, Department, Timezone string
-	Level                        int
+	Level                      int
 	// Version is the person's version when read; an update applies only
 	// if it is still the one.
 	Version int
@@ -287,7 +287,7 @@ type parser struct {
 	// reentry maps existing people outside the file to the first row
 	// their reporting line reaches, or -1.
 	reentry map[string]int
-	tz    map[string]string        // time zone → problem message ("" when valid)
+	tz      map[string]string // time zone → problem message ("" when valid)
 }
 
 // wholeRow indexes the problem with the row as a whole in parser.probs.
