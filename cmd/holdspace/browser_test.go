@@ -81,9 +81,9 @@ func TestBrowserDemoAdmin(t *testing.T) {
 		chromedp.Submit(chromedp.CSS("#password")),
 		chromedp.WaitVisible(chromedp.CSS(".stats")),
 	))
-	expectText(t, ctx, "main", "Welcome, Maya Lindqvist", "Northwind Trading", "40 people in 6 departments")
+	expectText(t, ctx, "main", "Welcome, Maya Lindqvist", "Northwind Trading", "42 people in 6 departments")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/people"]`)), chromedp.WaitVisible(chromedp.CSS("table.people"))))
-	expectText(t, ctx, "main", "40 people", "Priya Raman", "Engineering")
+	expectText(t, ctx, "main", "43 people", "Priya Raman", "Engineering", "deactivated")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/people/chart"]`)), chromedp.WaitVisible(chromedp.CSS(".tree"))))
 	expectText(t, ctx, ".tree", "Maya Lindqvist", "Oliver Mensah", "6 reports")
 	openSubtree(t, ctx)
@@ -145,12 +145,12 @@ func TestBrowserSignUpImport(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action="/people/import"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("table.preview")),
 	))
-	expectText(t, ctx, "main", "3 people are ready to import")
+	expectText(t, ctx, "main", "3 new, 0 changed, 0 unchanged")
 	must(t, chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`form[action="/people/import/confirm"] button`)),
 		chromedp.WaitVisible(chromedp.CSS("table.people")),
 	))
-	expectText(t, ctx, "main", "3 people imported and invited.", "4 people", "Ida Cole", "Sam Lee", "Tom Berg")
+	expectText(t, ctx, "main", "3 people added and invited, 0 updated.", "4 people", "Ida Cole", "Sam Lee", "Tom Berg")
 	// The chart opens at the top with report counts; a subtree opens on
 	// demand.
 	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/people/chart"), chromedp.WaitVisible(chromedp.CSS(".tree"))))

@@ -115,9 +115,14 @@ type Summary struct {
 	Departments []string
 }
 
-// Summarize counts the people of u's organisation, without reading them.
+// Summarize counts the people of u's organisation, leavers aside,
+// without reading them.
 func (s *Service) Summarize(ctx context.Context, u *account.User) (Summary, error) {
-	total, invited, err := s.DB.CountPeople(ctx, u.OrgID)
+	_, invited, err := s.DB.CountPeople(ctx, u.OrgID)
+	if err != nil {
+		return Summary{}, err
+	}
+	total, err := s.DB.CountUsers(ctx, u.OrgID, store.UserFilter{})
 	if err != nil {
 		return Summary{}, err
 	}
