@@ -83,9 +83,9 @@ func TestBrowserDemoAdmin(t *testing.T) {
 		chromedp.Submit(chromedp.CSS("#password")),
 		chromedp.WaitVisible(chromedp.CSS(".stats")),
 	))
-	expectText(t, ctx, "main", "Welcome, Maya Lindqvist", "Northwind Trading", "40 people in 6 departments")
+	expectText(t, ctx, "main", "Welcome, Maya Lindqvist", "Northwind Trading", "42 people in 6 departments")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/people"]`)), chromedp.WaitVisible(chromedp.CSS("table.people"))))
-	expectText(t, ctx, "main", "40 people", "Priya Raman", "Engineering")
+	expectText(t, ctx, "main", "43 people", "Priya Raman", "Engineering", "deactivated")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/people/chart"]`)), chromedp.WaitVisible(chromedp.CSS(".tree"))))
 	expectText(t, ctx, ".tree", "Maya Lindqvist", "Oliver Mensah", "6 reports")
 	openSubtree(t, ctx)
@@ -147,12 +147,12 @@ func TestBrowserSignUpImport(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action="/people/import"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("table.preview")),
 	))
-	expectText(t, ctx, "main", "3 people are ready to import")
+	expectText(t, ctx, "main", "3 new, 0 changed, 0 unchanged")
 	must(t, chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`form[action="/people/import/confirm"] button`)),
 		chromedp.WaitVisible(chromedp.CSS("table.people")),
 	))
-	expectText(t, ctx, "main", "3 people imported and invited.", "4 people", "Ida Cole", "Sam Lee", "Tom Berg")
+	expectText(t, ctx, "main", "3 people added and invited, 0 updated.", "4 people", "Ida Cole", "Sam Lee", "Tom Berg")
 	// The chart opens at the top with report counts; a subtree opens on
 	// demand.
 	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/people/chart"), chromedp.WaitVisible(chromedp.CSS(".tree"))))
@@ -205,6 +205,42 @@ func TestScreenshots(t *testing.T) {
 		shoot(n, p)
 	}
 	shoot("programs", "/programs")
+	// People over time: the leaver's page, an edit, and a re-import with
+	// a change and problems, shown as typed, at every width.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/people?q=paulo"), chromedp.Click(chromedp.CSS("a.person")),
+		chromedp.WaitVisible(chromedp.CSS(".person-head"))))
+	leaverURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	shoot("person-deactivated", strings.TrimPrefix(leaverURL, in.URL))
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/people?q=kenji"), chromedp.Click(chromedp.CSS("a.person")),
+		chromedp.WaitVisible(chromedp.CSS(".person-head"))))
+	kenjiURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	shoot("person-admin", strings.TrimPrefix(kenjiURL, in.URL))
+	shoot("person-edit", strings.TrimPrefix(kenjiURL, in.URL)+"/edit")
+	reimport := "name,email,department,manager_email,level,timezone\n" +
+		"Maya Lindqvist,maya@northwind.example,People & Operations,,8,Europe/Stockholm\n" +
+		"Kenji Watanabe,kenji@northwind.example,Platform Engineering,priya@northwind.example,8,Asia/Tokyo\n" +
+		"Ravi Shah,ravi@northwind.example,Engineering,kenji@northwind.example,5,Asia/Singapore\n" +
+		"Wen Li,wen.li.with.a.rather.long.address@northwind.example,Engineering,kenji@northwind.example,L4,Asia/Shanghai\n" +
+		"Noor Haddad,noor@northwind.example,Sales,nobody@northwind.example,3,Mars/Base\n" +
+		"Pia Berg,pia@northwind.example,Customer Success,omar@northwind.example,3,Europe/Oslo\n"
+	for _, vp := range []struct {
+		name string
+		w, h int64
+	}{{"phone", 390, 2400}, {"desktop", 1280, 1300}} {
+		for _, scheme := range []string{"light", "dark"} {
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+			must(t, err)
+			must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h), chromedp.Navigate(in.URL+"/people/import"),
+				chromedp.SetValue(chromedp.CSS("#csv"), reimport), chromedp.Submit(chromedp.CSS("#csv")),
+				chromedp.WaitVisible(chromedp.CSS("table.preview"))))
+			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			must(t, err)
+			must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("import-preview-%s-%s.png", vp.name, scheme)), png, 0o644))
+		}
+	}
 	// The circles program: its page, a proposal and its review.
 	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/programs"), chromedp.Click(chromedp.CSS(".program-card h2 a")),
 		chromedp.WaitVisible(chromedp.CSS(".page-head h1"))))

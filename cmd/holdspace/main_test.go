@@ -142,8 +142,8 @@ func TestServeDemo(t *testing.T) {
 	res, _ = c.Get(in.URL + "/people")
 	body, _ = io.ReadAll(res.Body)
 	res.Body.Close()
-	if !strings.Contains(string(body), "40 people") {
-		t.Errorf("demo people page does not show 40 people")
+	if !strings.Contains(string(body), "43 people") {
+		t.Errorf("demo people page does not show 43 people (one deactivated)")
 	}
 	if err := in.stop(); err != nil {
 		t.Fatalf("graceful stop: %v", err)
@@ -157,7 +157,7 @@ func TestServeDemo(t *testing.T) {
 	res, _ = c.Get(in.URL + "/people")
 	body, _ = io.ReadAll(res.Body)
 	res.Body.Close()
-	if !strings.Contains(string(body), "40 people") {
+	if !strings.Contains(string(body), "43 people") {
 		t.Errorf("second demo run changed the number of people")
 	}
 }

@@ -64,11 +64,24 @@ type User struct {
 	// Level is a seniority level; larger is more senior. It is what HR
 	// records, not something a person chose to share: only admins and the
 	// person themself see it (SeesLevelOf).
-	Level        int       `json:"level"`
-	PasswordHash string    `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	Level int `json:"level"`
+	// Version counts the changes made to the person by admins and imports;
+	// a change names the version it was decided on and is refused when
+	// another came first.
+	Version int `json:"version"`
+	// DeactivatedAt is when an admin deactivated the person, who then can
+	// neither sign in nor be found or matched; nil while they are not.
+	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
+	// InvitationHeld marks an imported person whose invitation waits to be
+	// sent until an admin releases it (usually when a program opens).
+	InvitationHeld bool      `json:"invitation_held,omitempty"`
+	PasswordHash   string    `json:"-"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
+
+// Deactivated reports whether u has been deactivated.
+func (u *User) Deactivated() bool { return u.DeactivatedAt != nil }
 
 // IsAdmin reports whether u administers their organisation.
 func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }

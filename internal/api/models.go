@@ -31,16 +31,20 @@ type Person struct {
 	Department string         `json:"department"`
 	ManagerID  string         `json:"manager_id,omitempty" doc:"The person's direct manager, if any."`
 	Level      *int           `json:"level,omitempty" doc:"Seniority level; larger is more senior. Present only for an admin caller, or when the person is the caller: members never see a colleague's level."`
-	CreatedAt  time.Time      `json:"created_at"`
-	UpdatedAt  time.Time      `json:"updated_at"`
+	Version    int            `json:"version" doc:"Raised by every change an admin or an import makes; send it with a change to have it refused (409) if another came first."`
+	// DeactivatedAt is set for a leaver, who can't sign in and is not found or matched.
+	DeactivatedAt  *time.Time `json:"deactivated_at,omitempty" doc:"When an admin deactivated the person; absent while they are not."`
+	InvitationHeld bool       `json:"invitation_held,omitempty" doc:"The person's invitation waits until an admin releases it (usually when a program opens)."`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
 }
 
 // newPerson is u as viewer may see them: with a level only where
 // viewer may see it.
 func newPerson(viewer, u *account.User) Person {
 	p := Person{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role, Status: u.Status,
-		Timezone: u.Timezone, Department: u.Department, ManagerID: u.ManagerID,
-		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		Timezone: u.Timezone, Department: u.Department, ManagerID: u.ManagerID, Version: u.Version,
+		DeactivatedAt: u.DeactivatedAt, InvitationHeld: u.InvitationHeld, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 	if viewer.SeesLevelOf(u.ID) {
 		p.Level = &u.Level
 	}
@@ -166,8 +170,19 @@ type ImportRow struct {
 	Department   string          `json:"department"`
 	ManagerEmail string          `json:"manager_email"`
 	Level        int             `json:"level"`
+	LevelText    string          `json:"level_text" doc:"The level cell as typed, shown when it is not a level."`
 	Timezone     string          `json:"timezone"`
+	Status       people.Status   `json:"status" enum:"new,changed,unchanged,problem" doc:"What importing the row would do."`
+	PersonID     string          `json:"person_id,omitempty" doc:"The existing person a changed or unchanged row is about."`
+	Changes      []ImportChange  `json:"changes" nullable:"false" doc:"What a changed row changes."`
 	Problems     []ImportProblem `json:"problems" nullable:"false"`
+}
+
+// ImportChange is one field a row changes on an existing person.
+type ImportChange struct {
+	Field string `json:"field" doc:"The CSV column."`
+	Old   string `json:"old"`
+	New   string `json:"new"`
 }
 
 // ImportProblem is one thing wrong with a row.
@@ -180,8 +195,12 @@ func newPreview(p *people.Preview) ImportPreview {
 	out := ImportPreview{OK: p.OK(), Count: len(p.Rows), ProblemCount: p.ProblemCount(),
 		Errors: append([]string{}, p.Errors...), Rows: make([]ImportRow, len(p.Rows))}
 	for i, r := range p.Rows {
-		row := ImportRow{Line: r.Line, Name: r.Name, Email: r.Email, Department: r.Department,
-			ManagerEmail: r.ManagerEmail, Level: r.Level, Timezone: r.Timezone, Problems: []ImportProblem{}}
+		row := ImportRow{Line: r.Line, Name: r.Name, Email: r.Email, Department: r.Department, ManagerEmail: r.ManagerEmail,
+			Level: r.Level, LevelText: r.LevelText, Timezone: r.Timezone, Status: r.Status, PersonID: r.ID,
+			Changes: []ImportChange{}, Problems: []ImportProblem{}}
+		for _, c := range r.Changes {
+			row.Changes = append(row.Changes, ImportChange(c))
+		}
 		for _, pr := range r.Problems {
 			row.Problems = append(row.Problems, ImportProblem{Field: pr.Field, Message: pr.Message})
 		}
@@ -192,8 +211,36 @@ func newPreview(p *people.Preview) ImportPreview {
 
 // ImportResult is a finished import.
 type ImportResult struct {
-	Imported int      `json:"imported"`
-	People   []Person `json:"people" nullable:"false"`
+	Imported int      `json:"imported" doc:"How many people were added."`
+	Updated  int      `json:"updated" doc:"How many people were changed."`
+	Held     bool     `json:"held" doc:"Whether the new people's invitations are held until released."`
+	People   []Person `json:"people" nullable:"false" doc:"The people added and changed."`
+}
+
+// PersonEdit is everything an admin sets on a person at once.
+type PersonEdit struct {
+	Name       string       `json:"name" maxLength:"120"`
+	Department string       `json:"department" maxLength:"120"`
+	ManagerID  string       `json:"manager_id,omitempty" maxLength:"100" doc:"Empty for no manager; never someone who reports to the person."`
+	Level      int          `json:"level"`
+	Timezone   string       `json:"timezone" maxLength:"100"`
+	Role       account.Role `json:"role" enum:"member,admin"`
+	Version    *int         `json:"version,omitempty" doc:"The version the edit was decided on; a change made since makes the edit fail with 409. Without it the person is changed as they are now."`
+}
+
+// VersionBody names the version a change was decided on.
+type VersionBody struct {
+	Version *int `json:"version,omitempty" doc:"The person's version as read; a change made since makes this fail with 409."`
+}
+
+// ReleaseRequest chooses whose held invitations to send.
+type ReleaseRequest struct {
+	Departments []string `json:"departments,omitempty" maxItems:"500" doc:"Send those of these departments; all held invitations when empty."`
+}
+
+// ReleaseResult counts the invitations sent.
+type ReleaseResult struct {
+	Sent int `json:"sent"`
 }
 
 // Message is a short answer for operations that start something, such as

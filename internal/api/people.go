@@ -138,10 +138,81 @@ func (a *API) handleImportPreview(ctx context.Context, in *csvInput) (*struct{ B
 	return &struct{ Body ImportPreview }{Body: newPreview(p)}, nil
 }
 
-func (a *API) handleImport(ctx context.Context, in *csvInput) (*struct{ Body ImportResult }, error) {
-	_, users, err := a.directory.Import(ctx, auth.UserFromContext(ctx), in.RawBody)
+type importInput struct {
+	Invitations string `query:"invitations" enum:"now,hold" default:"now" doc:"Send the new people's invitations now, or hold them until released (when a program opens)."`
+	RawBody     []byte `contentType:"text/csv"`
+}
+
+func (a *API) handleImport(ctx context.Context, in *importInput) (*struct{ Body ImportResult }, error) {
+	hold := in.Invitations == "hold"
+	_, users, err := a.directory.Import(ctx, auth.UserFromContext(ctx), in.RawBody, hold)
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body ImportResult }{Body: ImportResult{Imported: len(users), People: newPeople(auth.UserFromContext(ctx), users)}}, nil
+	res := ImportResult{Held: hold, People: newPeople(auth.UserFromContext(ctx), users)}
+	for _, u := range users {
+		if u.Version == 0 {
+			res.Imported++
+		} else {
+			res.Updated++
+		}
+	}
+	return &struct{ Body ImportResult }{Body: res}, nil
+}
+
+type personEditInput struct {
+	ID   string `path:"id" maxLength:"100"`
+	Body PersonEdit
+}
+
+func (a *API) handlePersonEdit(ctx context.Context, in *personEditInput) (*personOutput, error) {
+	b := in.Body
+	u, err := a.directory.EditPerson(ctx, auth.UserFromContext(ctx), in.ID, directory.Edit{Name: b.Name, Department: b.Department,
+		ManagerID: b.ManagerID, Level: b.Level, Timezone: b.Timezone, Role: b.Role, Version: b.Version})
+	if err != nil {
+		return nil, err
+	}
+	return &personOutput{Body: newPerson(auth.UserFromContext(ctx), u)}, nil
+}
+
+type personVersionInput struct {
+	ID   string       `path:"id" maxLength:"100"`
+	Body *VersionBody `required:"false"`
+}
+
+func (in *personVersionInput) version() *int {
+	if in.Body == nil {
+		return nil
+	}
+	return in.Body.Version
+}
+
+func (a *API) handlePersonDeactivate(ctx context.Context, in *personVersionInput) (*personOutput, error) {
+	u, err := a.directory.Deactivate(ctx, auth.UserFromContext(ctx), in.ID, in.version())
+	if err != nil {
+		return nil, err
+	}
+	return &personOutput{Body: newPerson(auth.UserFromContext(ctx), u)}, nil
+}
+
+func (a *API) handlePersonReactivate(ctx context.Context, in *personVersionInput) (*personOutput, error) {
+	u, err := a.directory.Reactivate(ctx, auth.UserFromContext(ctx), in.ID, in.version())
+	if err != nil {
+		return nil, err
+	}
+	return &personOutput{Body: newPerson(auth.UserFromContext(ctx), u)}, nil
+}
+
+func (a *API) handleHeldRelease(ctx context.Context, in *struct {
+	Body *ReleaseRequest `required:"false"`
+}) (*struct{ Body ReleaseResult }, error) {
+	var depts []string
+	if in.Body != nil {
+		depts = in.Body.Departments
+	}
+	n, err := a.directory.ReleaseHeld(ctx, auth.UserFromContext(ctx), depts)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body ReleaseResult }{Body: ReleaseResult{Sent: n}}, nil
 }

@@ -102,9 +102,29 @@ func (a *API) routes() {
 		MaxBodyBytes: people.MaxBytes + 1, Errors: []int{http.StatusRequestEntityTooLarge}}, a.handleImportPreview)
 	register(a, admin, huma.Operation{OperationID: "import-people", Method: http.MethodPost, Path: "/people/import",
 		Tags: []string{tagAdmin}, Summary: "Import a CSV file of people",
-		Description: importBodyDoc + " Adds everyone in one transaction and emails each an invitation; when any row has a problem, " +
+		Description: importBodyDoc + " Applies the file in one transaction: adds the new rows' people and updates the changed ones " +
+			"(each only if unchanged since the file was checked; 409 otherwise). New people are invited now, or with invitations=hold " +
+			"when their invitations are released. When any row has a problem, " +
 			"nothing is written and the answer is 422 with the problems in fields, keyed like \"line 3 email\".",
-		DefaultStatus: http.StatusCreated, MaxBodyBytes: people.MaxBytes + 1, Errors: []int{http.StatusRequestEntityTooLarge}}, a.handleImport)
+		DefaultStatus: http.StatusCreated, MaxBodyBytes: people.MaxBytes + 1, Errors: []int{http.StatusConflict, http.StatusRequestEntityTooLarge}}, a.handleImport)
+	register(a, admin, huma.Operation{OperationID: "update-person", Method: http.MethodPut, Path: "/people/{id}",
+		Tags: []string{tagAdmin}, Summary: "Edit a person",
+		Description: "Sets name, department, manager, level, time zone and role at once, checked as an import checks a row: " +
+			"a manager who reports to the person is refused. With version, a change made since is refused with 409.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handlePersonEdit)
+	register(a, admin, huma.Operation{OperationID: "deactivate-person", Method: http.MethodPost, Path: "/people/{id}/deactivate",
+		Tags: []string{tagAdmin}, Summary: "Deactivate a leaver",
+		Description: "They are signed out at once and their tokens stop working; they leave their circles (the others are told, " +
+			"roles ahead pass to those who stay, their reminders are cancelled) and are no longer found or matched. Their history stays.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handlePersonDeactivate)
+	register(a, admin, huma.Operation{OperationID: "reactivate-person", Method: http.MethodPost, Path: "/people/{id}/reactivate",
+		Tags: []string{tagAdmin}, Summary: "Reactivate a person",
+		Description: "They can sign in again (someone not yet joined gets a new invitation). Their circles are not given back.",
+		Errors:      []int{http.StatusNotFound, http.StatusConflict}}, a.handlePersonReactivate)
+	register(a, admin, huma.Operation{OperationID: "release-held-invitations", Method: http.MethodPost, Path: "/people/invitations/release",
+		Tags: []string{tagAdmin}, Summary: "Send held invitations",
+		Description: "Sends the invitations an import held, to the people of the departments given (all when none are). Each person is invited once."},
+		a.handleHeldRelease)
 
 	// Programs and opt-in.
 	register(a, signedIn, huma.Operation{OperationID: "list-topics", Method: http.MethodGet, Path: "/topics",
@@ -400,6 +420,6 @@ func inCircle(more ...int) []int {
 }
 
 // importBodyDoc describes the body of the import operations.
-const importBodyDoc = "Send the file itself as the request body (Content-Type: text/csv), at most 2 MiB and 5000 people: " +
+const importBodyDoc = "Send the file itself as the request body (Content-Type: text/csv), at most 2 MiB and 10000 people: " +
 	"UTF-8 with or without a byte order mark, separated by commas or semicolons, with a header line naming the columns " +
 	"name,email,department,manager_email,level,timezone (name and email are required)."

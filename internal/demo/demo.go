@@ -71,6 +71,19 @@ var roster = []person{
 	{"ruth", "Ruth Abebe", "Leadership", "oliver", "Europe/London", 8},
 }
 
+// held are people imported with their invitations held until a program
+// opens for their department: the people page counts them and offers to
+// send them.
+var held = []person{
+	{"mila", "Mila Novak", "Customer Success", "omar", "Europe/Prague", 3},
+	{"arjun", "Arjun Mehta", "Engineering", "kenji", "Asia/Kolkata", 4},
+	{"sara", "Sara Lindgren", "People & Operations", "maya", "Europe/Stockholm", 3},
+}
+
+// leaver is the person who left Northwind: deactivated, kept in the
+// history, found by admins only.
+const leaver = "paulo"
+
 // Result says what Load did.
 type Result struct {
 	Org     *account.Org
@@ -125,6 +138,11 @@ func load(ctx context.Context, db *store.DB, l Large) (*Result, error) {
 			u.ManagerID = ids[m]
 		}
 	}
+	for _, p := range held {
+		users = append(users, &account.User{ID: uuid.Must(uuid.NewV7()).String(), Name: p.name, Email: p.key + "@northwind.example",
+			Department: p.dept, Timezone: p.tz, Level: p.level, Role: account.RoleMember, Status: account.StatusInvited,
+			ManagerID: ids[p.manager], InvitationHeld: true})
+	}
 	more := l.people(ids, hash)
 	users = append(users, more...)
 	start := time.Now()
@@ -141,6 +159,9 @@ func load(ctx context.Context, db *store.DB, l Large) (*Result, error) {
 	}
 	if err := completePrograms(ctx, db, org); err != nil {
 		return nil, fmt.Errorf("load demo programs: %w", err)
+	}
+	if _, err := db.DeactivatePerson(ctx, org.ID, ids[leaver], 0); err != nil {
+		return nil, fmt.Errorf("deactivate the demo's leaver: %w", err)
 	}
 	if len(more) > 0 {
 		if err := loadLarge(ctx, db, org, more, l); err != nil {

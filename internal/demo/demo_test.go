@@ -21,16 +21,23 @@ func TestLoadOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !r.Created || r.People != 40 {
+		if !r.Created || r.People != 43 {
 			t.Fatalf("first load: %+v", r)
 		}
 		again, err := demo.Load(ctx, db)
 		if err != nil || again.Created {
 			t.Fatalf("second load: %+v, %v", again, err)
 		}
-		people, _, _ := db.FindUsers(ctx, r.Org.ID, store.UserFilter{})
-		if total := len(people); total != 40 {
+		people, _, _ := db.FindUsers(ctx, r.Org.ID, store.UserFilter{WithDeactivated: true})
+		if total := len(people); total != 43 {
 			t.Errorf("%d people after two loads", total)
+		}
+		// One leaver, deactivated; three invitations held.
+		if active, _ := db.CountUsers(ctx, r.Org.ID, store.UserFilter{}); active != 42 {
+			t.Errorf("%d people not deactivated, want 42", active)
+		}
+		if n, _ := db.CountHeld(ctx, r.Org.ID); n != 3 {
+			t.Errorf("%d held invitations, want 3", n)
 		}
 		depts := map[string]bool{}
 		for _, p := range people {

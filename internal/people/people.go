@@ -28,7 +28,7 @@ import (
 // the work of checking it bounded.
 const (
 	// MaxRows is the largest number of people one file may hold.
-	MaxRows = 5000
+	MaxRows = 10000
 	// MaxBytes is the largest file accepted, in bytes.
 	MaxBytes = 2 << 20
 )
@@ -40,8 +40,34 @@ const DefaultTimezone = "UTC"
 // stops: past that the file is most likely not a CSV export at all.
 const maxSyntaxErrors = 10
 
-// Existing is a person already in the organisation, as the import sees them.
-type Existing struct{ ID, Email, ManagerID string }
+// Existing is a person already in the organisation, as the import sees
+// them: a row with their address updates them.
+type Existing struct {
+	ID, Email, ManagerID       string
+	Name, Department, Timezone string
+	Level                      int
+	// Version is the person's version when read; an update applies only
+	// if it is still the one.
+	Version int
+}
+
+// Status is what importing a row would do.
+type Status string
+
+const (
+	// StatusNew rows add a person.
+	StatusNew Status = "new"
+	// StatusChanged rows update a person already in the organisation.
+	StatusChanged Status = "changed"
+	// StatusUnchanged rows match a person as they are.
+	StatusUnchanged Status = "unchanged"
+	// StatusProblem rows have problems and block the import.
+	StatusProblem Status = "problem"
+)
+
+// Change is one field a row changes on an existing person, as the admin
+// reads it: the column, the value now and the value in the file.
+type Change struct{ Field, Old, New string }
 
 // Problem is one thing wrong with a row. Field is the CSV column name
 // ("email", "manager_email", ...) or "" for the whole row.
@@ -58,8 +84,18 @@ type Row struct {
 	// addresses are compared in that form. An empty timezone cell becomes
 	// DefaultTimezone.
 	Name, Email, Department, ManagerEmail, Timezone string
-	// Level is the seniority level; an empty cell means 0.
-	Level int
+	// Level is the seniority level; an empty cell means 0. LevelText is
+	// the cell as typed, shown when it is not a level.
+	Level     int
+	LevelText string
+	// Status is what importing the row would do; Changes, for a changed
+	// row, what it changes.
+	Status  Status
+	Changes []Change
+	// ID and Version name the existing person a changed or unchanged row
+	// is about, as read; empty for a new row.
+	ID      string
+	Version int
 	// Problems lists what is wrong with the row, in the file's column
 	// order, with whole-row problems first; nil when the row is fine.
 	Problems []Problem
@@ -187,10 +223,11 @@ func Parse(r io.Reader, existing []Existing) *Preview {
 		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 	}
 
-	ps := &parser{p: p, existing: make(map[string]Existing, len(existing))}
+	ps := &parser{p: p, existing: make(map[string]Existing, len(existing)), emails: make(map[string]string, len(existing))}
 	for _, e := range existing {
 		if email := account.NormalizeEmail(e.Email); email != "" {
 			ps.existing[email] = e
+			ps.emails[e.ID] = email
 		}
 	}
 	if !ps.read(data) {
@@ -232,6 +269,7 @@ func firstInvalidUTF8(data []byte) int {
 type parser struct {
 	p        *Preview
 	existing map[string]Existing // by normalised email
+	emails   map[string]string   // existing person's id → normalised email
 
 	sawHeader bool
 	// pos is the index in a record of each known column, or -1.
@@ -245,8 +283,11 @@ type parser struct {
 	rows  []Row
 	probs [][numColumns + 1]string // per row: one message per column, the whole row last
 	first map[string]int           // normalised email → index of the first row with it
-	next  []int                    // per row: index of the row of its manager, or -1
-	tz    map[string]string        // time zone → problem message ("" when valid)
+	next  []int                    // per row: index of the row its reporting line reaches next, or -1
+	// reentry maps existing people outside the file to the first row
+	// their reporting line reaches, or -1.
+	reentry map[string]int
+	tz      map[string]string // time zone → problem message ("" when valid)
 }
 
 // wholeRow indexes the problem with the row as a whole in parser.probs.
@@ -472,9 +513,29 @@ func (ps *parser) row(line int, rec []string) {
 	probs[wholeRow] = ps.checkWidth(rec)
 	probs[colName] = invalid(row.Name, "name", check(account.CheckName, row.Name))
 	probs[colDepartment] = invalid(row.Department, "department", check(account.CheckDepartment, row.Department))
-	row.Level, probs[colLevel] = parseLevel(cell(colLevel))
+	row.LevelText = cell(colLevel)
+	row.Level, probs[colLevel] = parseLevel(row.LevelText)
+	// A column the file leaves out keeps an existing person's value.
+	if e, ok := ps.existing[row.Email]; ok {
+		row.ID, row.Version = e.ID, e.Version
+		if ps.pos[colDepartment] < 0 {
+			row.Department = e.Department
+		}
+		if ps.pos[colManager] < 0 {
+			row.ManagerEmail = ps.emails[e.ManagerID]
+		}
+		if ps.pos[colLevel] < 0 {
+			row.Level, row.LevelText = e.Level, strconv.Itoa(e.Level)
+		}
+		if ps.pos[colTimezone] < 0 {
+			row.Timezone = e.Timezone
+		}
+	}
 	if row.Timezone == "" {
 		row.Timezone = DefaultTimezone
+		if e, ok := ps.existing[row.Email]; ok && e.Timezone != "" {
+			row.Timezone = e.Timezone // an empty cell keeps the person's zone
+		}
 	} else {
 		probs[colTimezone] = ps.checkTimezone(row.Timezone)
 	}
@@ -488,9 +549,6 @@ func (ps *parser) row(line int, rec []string) {
 			ps.first = map[string]int{}
 		}
 		ps.first[row.Email] = len(ps.rows)
-		if _, ok := ps.existing[row.Email]; ok {
-			probs[colEmail] = "Already in the organisation."
-		}
 	}
 
 	ps.rows = append(ps.rows, row)
@@ -590,19 +648,49 @@ func (ps *parser) checkManagers() {
 			ps.probs[i][colManager] = fmt.Sprintf("%q is this person's own email address. Nobody can be their own manager.", m)
 			continue
 		}
-		// People already in the organisation only report to people already
-		// in it, so a reporting line that reaches one cannot loop.
-		if _, ok := ps.existing[m]; ok {
-			continue
-		}
 		if j, ok := ps.first[m]; ok {
 			ps.next[i] = j
+			continue
+		}
+		if _, ok := ps.existing[m]; ok {
+			// The line goes on through people the file leaves as they are
+			// and may come back into the file: follow it there.
+			ps.next[i] = ps.reenter(m)
 			continue
 		}
 		// A valid address is short enough to name in full, which the
 		// admin needs in order to find the mistake.
 		ps.probs[i][colManager] = fmt.Sprintf("Unknown manager %q: not in this file or the organisation.", m)
 	}
+}
+
+// reenter follows the reporting line up from email, an existing person
+// the file does not name, to the first row of the file it reaches, or -1
+// when it reaches the top. Each person's answer is kept, so following
+// every row's line costs one step per person.
+func (ps *parser) reenter(email string) int {
+	if ps.reentry == nil {
+		ps.reentry = map[string]int{}
+	}
+	var path []string
+	at := -1
+	for email != "" {
+		if j, ok := ps.first[email]; ok {
+			at = j
+			break
+		}
+		if j, ok := ps.reentry[email]; ok {
+			at = j
+			break
+		}
+		ps.reentry[email] = -1 // a loop among existing people ends here
+		path = append(path, email)
+		email = ps.emails[ps.existing[email].ManagerID]
+	}
+	for _, e := range path {
+		ps.reentry[e] = at
+	}
+	return at
 }
 
 // checkCycles finds reporting lines in the file that loop and reports the
@@ -657,6 +745,23 @@ func (ps *parser) cycleMessage(cycle []int, k int) string {
 	return msg + "."
 }
 
+// changes lists what r changes on the existing person it names.
+func (ps *parser) changes(r *Row) []Change {
+	e := ps.existing[r.Email]
+	var out []Change
+	add := func(c column, old, new string) {
+		if old != new {
+			out = append(out, Change{Field: columnNames[c], Old: old, New: new})
+		}
+	}
+	add(colName, e.Name, r.Name)
+	add(colDepartment, e.Department, r.Department)
+	add(colManager, ps.emails[e.ManagerID], r.ManagerEmail)
+	add(colLevel, strconv.Itoa(e.Level), strconv.Itoa(r.Level))
+	add(colTimezone, e.Timezone, r.Timezone)
+	return out
+}
+
 // finish attaches every row's problems in the file's column order, whole-row
 // problems first.
 func (ps *parser) finish() []Row {
@@ -669,13 +774,26 @@ func (ps *parser) finish() []Row {
 	slices.SortFunc(order, func(a, b column) int { return cmp.Compare(ps.pos[a], ps.pos[b]) })
 	order = slices.Insert(order, 0, wholeRow)
 	for i := range ps.rows {
+		r := &ps.rows[i]
 		for _, c := range order {
 			if msg := ps.probs[i][c]; msg != "" {
 				field := ""
 				if c != wholeRow {
 					field = columnNames[c]
 				}
-				ps.rows[i].Problems = append(ps.rows[i].Problems, Problem{Field: field, Message: msg})
+				r.Problems = append(r.Problems, Problem{Field: field, Message: msg})
+			}
+		}
+		switch {
+		case len(r.Problems) > 0:
+			r.Status = StatusProblem
+		case r.ID == "":
+			r.Status = StatusNew
+		default:
+			r.Changes = ps.changes(r)
+			r.Status = StatusUnchanged
+			if len(r.Changes) > 0 {
+				r.Status = StatusChanged
 			}
 		}
 	}

@@ -47,7 +47,7 @@ func New(c Config) *Services {
 	circleSvc := &circles.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger}
 	return &Services{
 		Accounts:   &accounts.Service{DB: c.DB, BaseURL: c.BaseURL, Limiter: c.Limiter, Logger: c.Logger},
-		Directory:  &directory.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger},
+		Directory:  &directory.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc},
 		Programs:   &programs.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, MatchBudget: c.MatchBudget},
 		Circles:    circleSvc,
 		Agreements: &agreements.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc},

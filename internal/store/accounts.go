@@ -300,86 +300,139 @@ func (db *DB) ResendInvitation(ctx context.Context, orgID, userID string, inv In
 	return nil
 }
 
-// ImportPeople adds every row of a checked CSV import to orgID in one
-// transaction, with their managers, and emails each their invitation. The
-// rows are checked again against the organisation as it is now; if
-// anything is wrong nothing is written.
-func (db *DB) ImportPeople(ctx context.Context, orgID string, rows []people.Row, invites []Invite) ([]account.User, error) {
-	if len(rows) != len(invites) {
-		return nil, errors.New("import people: one invite per row is required")
-	}
-	var created []account.User
+// ImportPeople applies a checked CSV import to orgID in one transaction:
+// it adds the new rows' people, with their managers, and updates the
+// changed rows' people, each only if still at the version the preview
+// read (ErrPersonChanged otherwise). New people are emailed their
+// invitation (invites, by address) unless hold is set, when their
+// invitations wait for ReleaseHeld. If anything is wrong nothing is
+// written.
+func (db *DB) ImportPeople(ctx context.Context, orgID string, rows []people.Row, invites map[string]Invite, hold bool) ([]account.User, error) {
+	var written []account.User
 	err := db.inTx(ctx, func(tx *Tx) error {
-		existing, err := existingPeople(ctx, tx, orgID)
-		if err != nil {
-			return err
-		}
+		written = nil
 		for _, r := range rows {
 			if len(r.Problems) > 0 {
 				return fault.Fields(map[string]string{
 					fmt.Sprintf("line %d", r.Line): "This row has problems; fix them and import again."})
 			}
 		}
-		byEmail := map[string]string{}
+		existing, err := existingPeople(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		byEmail := make(map[string]string, len(existing)+len(rows))
 		for _, e := range existing {
 			byEmail[e.Email] = e.ID
 		}
+		// New people get their ids first, so that each is written once,
+		// with their manager, in batches.
 		users := make([]*account.User, len(rows))
+		var added []*account.User
 		for i, r := range rows {
-			u := &account.User{ID: newID(), OrgID: orgID, Email: r.Email, Name: r.Name, Role: account.RoleMember,
-				Status: account.StatusInvited, Timezone: r.Timezone, Department: r.Department, Level: r.Level}
-			if err := insertUser(ctx, tx, u); err != nil {
-				if _, ok := fault.FieldsOf(err); ok {
-					return fault.Fields(map[string]string{
-						fmt.Sprintf("line %d email", r.Line): fmt.Sprintf("%s already has a Holdspace account in another organisation.", r.Email)})
-				}
-				return err
-			}
-			byEmail[u.Email] = u.ID
-			users[i] = u
-		}
-		for i, r := range rows {
-			if r.ManagerEmail == "" {
+			if r.Status != people.StatusNew {
 				continue
 			}
-			managerID, ok := byEmail[r.ManagerEmail]
+			if _, ok := invites[r.Email]; !hold && !ok {
+				return fmt.Errorf("no invitation for line %d", r.Line)
+			}
+			users[i] = &account.User{ID: newID(), OrgID: orgID, Email: r.Email, Name: r.Name, Role: account.RoleMember,
+				Status: account.StatusInvited, Timezone: r.Timezone, Department: r.Department, Level: r.Level, InvitationHeld: hold}
+			byEmail[r.Email] = users[i].ID
+			added = append(added, users[i])
+		}
+		managerOf := func(r people.Row) (string, error) {
+			if r.ManagerEmail == "" {
+				return "", nil
+			}
+			id, ok := byEmail[r.ManagerEmail]
 			if !ok {
-				return fault.Fields(map[string]string{
+				return "", fault.Fields(map[string]string{
 					fmt.Sprintf("line %d manager_email", r.Line): fmt.Sprintf("Unknown manager %q.", r.ManagerEmail)})
 			}
-			users[i].ManagerID = managerID
-			if _, err := tx.exec(ctx, `UPDATE users SET manager_id = $1 WHERE org_id = $2 AND id = $3`, users[i].ManagerID, orgID, users[i].ID); err != nil {
+			return id, nil
+		}
+		for i, r := range rows {
+			if users[i] == nil {
+				continue
+			}
+			if users[i].ManagerID, err = managerOf(r); err != nil {
 				return err
 			}
 		}
-		for i, u := range users {
-			if err := createLink(ctx, tx, orgID, u.ID, account.PurposeInvite, invites[i].TokenHash); err != nil {
-				return err
+		taken, err := takenEmails(ctx, tx, added)
+		if err != nil {
+			return err
+		}
+		if len(taken) > 0 {
+			fields := map[string]string{}
+			for _, r := range rows {
+				if r.Status == people.StatusNew && taken[r.Email] {
+					fields[fmt.Sprintf("line %d email", r.Line)] = fmt.Sprintf("%s already has a Holdspace account in another organisation.", r.Email)
+				}
 			}
-			if err := db.enqueue(ctx, tx, invites[i].Mail); err != nil {
-				return err
+			return fault.Fields(fields)
+		}
+		if err := insertUsers(ctx, tx, added); err != nil {
+			return err
+		}
+		for i, r := range rows {
+			switch r.Status {
+			case people.StatusNew:
+				if !hold {
+					inv := invites[r.Email]
+					if err := createLink(ctx, tx, orgID, users[i].ID, account.PurposeInvite, inv.TokenHash); err != nil {
+						return err
+					}
+					if err := db.enqueue(ctx, tx, inv.Mail); err != nil {
+						return err
+					}
+				}
+				written = append(written, *users[i])
+			case people.StatusChanged:
+				u, err := findUserTx(ctx, tx, orgID, r.ID)
+				if errors.Is(err, ErrNotFound) {
+					return ErrPersonChanged
+				}
+				if err != nil {
+					return err
+				}
+				managerID, err := managerOf(r)
+				if err != nil {
+					return err
+				}
+				u.Name, u.Department, u.ManagerID, u.Level, u.Timezone = r.Name, r.Department, managerID, r.Level, r.Timezone
+				u.UpdatedAt = tx.now
+				if err := updatePersonTx(ctx, tx, u, r.Version); err != nil {
+					return fault.Wrap(fault.Conflict, fmt.Sprintf("%s was changed meanwhile (line %d). Upload the file again to see the changes as they are now.", r.Email, r.Line), err)
+				}
+				if err := indexUser(ctx, tx, u); err != nil {
+					return err
+				}
+				written = append(written, *u)
 			}
-			created = append(created, *u)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("import people: %w", err)
 	}
-	return created, nil
+	return written, nil
 }
 
 // FindExistingPeople lists what a CSV import checks new rows against.
 func (db *DB) FindExistingPeople(ctx context.Context, orgID string) ([]people.Existing, error) {
-	rows, err := db.query(ctx, `SELECT id, email, COALESCE(manager_id, '') FROM users WHERE org_id = $1`, orgID)
+	rows, err := db.query(ctx, existingQuery, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("find existing people: %w", err)
 	}
 	return scanExisting(rows)
 }
 
+const existingQuery = `SELECT id, email, COALESCE(manager_id, ''), name, department, timezone, level, version FROM users WHERE org_id = $1`
+
 func existingPeople(ctx context.Context, tx *Tx, orgID string) ([]people.Existing, error) {
-	rows, err := tx.query(ctx, `SELECT id, email, COALESCE(manager_id, '') FROM users WHERE org_id = $1`, orgID)
+	rows, err := tx.query(ctx, existingQuery, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -396,7 +449,7 @@ func scanExisting(rows interface {
 	var out []people.Existing
 	for rows.Next() {
 		var e people.Existing
-		if err := rows.Scan(&e.ID, &e.Email, &e.ManagerID); err != nil {
+		if err := rows.Scan(&e.ID, &e.Email, &e.ManagerID, &e.Name, &e.Department, &e.Timezone, &e.Level, &e.Version); err != nil {
 			return nil, err
 		}
 		out = append(out, e)

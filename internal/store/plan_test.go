@@ -129,6 +129,10 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindOptedInUsers(ctx, org, prog))
 	must(db.FindDepartments(ctx, org))
 	must(db.FindExistingPeople(ctx, org))
+	must(db.CountHeld(ctx, org))
+	must(db.FindHeld(ctx, org, nil, 200))
+	must(db.FindHeld(ctx, org, []string{"Dept 07", "Dept 08"}, 200))
+	must(db.FindCircleIDsOf(ctx, org, user))
 	_, _, err = db.FindSession(ctx, "sess00001")
 	mustErr(err)
 	must(db.FindSessions(ctx, org, user))
@@ -345,6 +349,7 @@ var wholeOrgReads = map[string]string{
 	"FindDepartments users":            "it names every department in use",
 	"FindExistingPeople users":         "an import is checked against everyone",
 	"CountUsers users":                 "it counts everyone a filter matches",
+	"CountHeld users":                  "it counts the held invitations, from an index of them alone",
 	"FindReportingLines users":         "the matching keeps people apart from everyone above them, so it needs the whole tree",
 	"FindPrograms programs":            "it lists every program",
 	"FindPrograms program_departments": "it lists who every program is for",

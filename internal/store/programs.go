@@ -308,9 +308,12 @@ func (db *DB) FindOptIn(ctx context.Context, orgID, programID, userID string) (*
 }
 
 // FindOptIns lists every opt-in to a program, private lists included: only
-// the matching may read those.
+// the matching may read those. Deactivated people are left out: they are
+// not matched.
 func (db *DB) FindOptIns(ctx context.Context, orgID, programID string) ([]program.OptIn, error) {
-	rows, err := db.query(ctx, `SELECT `+optInColumns+` FROM opt_ins WHERE org_id = $1 AND program_id = $2 ORDER BY created_at, user_id`, orgID, programID)
+	rows, err := db.query(ctx, `SELECT `+optInColumns+` FROM opt_ins WHERE org_id = $1 AND program_id = $2
+		AND NOT EXISTS (SELECT 1 FROM users u WHERE u.org_id = $1 AND u.id = opt_ins.user_id AND u.deactivated_at IS NOT NULL)
+		ORDER BY created_at, user_id`, orgID, programID)
 	if err != nil {
 		return nil, fmt.Errorf("find opt-ins: %w", err)
 	}
@@ -367,7 +370,7 @@ func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after stri
 		o, u := &p.OptIn, &p.User
 		if err := rows.Scan(&o.ProgramID, &o.OrgID, &o.UserID, &topics, &o.Goals, &avail, &o.FormatPref, &prefer, &avoid, &o.Snoozed,
 			&o.CreatedAt, &o.UpdatedAt, &u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Status, &u.Timezone, &u.Department,
-			&u.ManagerID, &u.Level, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt); err != nil {
+			&u.ManagerID, &u.Level, &u.Version, &u.DeactivatedAt, &u.InvitationHeld, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt); err != nil {
 			return nil, false, fmt.Errorf("find participants: %w", err)
 		}
 		if err := errors.Join(fromJSON(topics, &o.Topics), fromJSON(avail, &o.Availability), fromJSON(prefer, &o.Prefer), fromJSON(avoid, &o.Avoid)); err != nil {

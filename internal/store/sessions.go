@@ -45,6 +45,9 @@ func (db *DB) FindSession(ctx context.Context, tokenHash string) (*account.Sessi
 	if err != nil {
 		return nil, nil, err
 	}
+	if u.Deactivated() {
+		return nil, nil, fmt.Errorf("find session: %w", ErrNotFound)
+	}
 	if now.Sub(s.LastSeen) > sessionTouchEvery {
 		s.LastSeen, s.ExpiresAt = now, now.Add(account.SessionLifetime)
 		err := db.inTx(ctx, func(tx *Tx) error {
@@ -191,5 +194,9 @@ func (db *DB) FindTokenUser(ctx context.Context, tokenHash string) (*account.Use
 			return nil, fmt.Errorf("touch token: %w", err)
 		}
 	}
-	return db.FindUserByID(ctx, orgID, userID)
+	u, err := db.FindUserByID(ctx, orgID, userID)
+	if err == nil && u.Deactivated() {
+		return nil, fmt.Errorf("find token: %w", ErrNotFound)
+	}
+	return u, err
 }

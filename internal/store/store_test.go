@@ -161,10 +161,10 @@ func importRows(t *testing.T, csv string, existing []people.Existing) []people.R
 	return p.Rows
 }
 
-func invites(rows []people.Row) []store.Invite {
-	out := make([]store.Invite, len(rows))
-	for i, r := range rows {
-		out[i] = store.Invite{TokenHash: "inv-" + r.Email, Mail: queue.Mail(mail.Message{To: r.Email, Subject: "invite"})}
+func invites(rows []people.Row) map[string]store.Invite {
+	out := make(map[string]store.Invite, len(rows))
+	for _, r := range rows {
+		out[r.Email] = store.Invite{TokenHash: "inv-" + r.Email, Mail: queue.Mail(mail.Message{To: r.Email, Subject: "invite"})}
 	}
 	return out
 }
@@ -176,7 +176,7 @@ func TestImportPeople(t *testing.T) {
 		rows := importRows(t, "name,email,department,manager_email,level,timezone\n"+
 			"Ann,ann@acme.example,Sales,boss@acme.example,3,Europe/Berlin\n"+
 			"Ben,ben@acme.example,Sales,ann@acme.example,2,\n", []people.Existing{{ID: admin.ID, Email: admin.Email}})
-		created, err := db.ImportPeople(ctx, org.ID, rows, invites(rows))
+		created, err := db.ImportPeople(ctx, org.ID, rows, invites(rows), false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +205,7 @@ func TestImportPeople(t *testing.T) {
 		// An address taken in another organisation fails the whole import.
 		org2, _ := mustCreateOrg(t, db, "Other", "x@other.example")
 		rows = importRows(t, "name,email\nCid,cid@other.example\nAnn,ann@acme.example\n", nil)
-		_, err = db.ImportPeople(ctx, org2.ID, rows, invites(rows))
+		_, err = db.ImportPeople(ctx, org2.ID, rows, invites(rows), false)
 		if _, ok := fault.FieldsOf(err); !ok {
 			t.Fatalf("import with a taken address: err = %v, want a validation error", err)
 		}

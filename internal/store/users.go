@@ -16,14 +16,14 @@ import (
 )
 
 const userColumns = `u.id, u.org_id, u.email, u.name, u.role, u.status, u.timezone, u.department,
-	COALESCE(u.manager_id, ''), u.level, u.password_hash, u.created_at, u.updated_at`
+	COALESCE(u.manager_id, ''), u.level, u.version, u.deactivated_at, u.invitation_held, u.password_hash, u.created_at, u.updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanUser(s scanner) (*account.User, error) {
 	var u account.User
 	err := s.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Status, &u.Timezone, &u.Department,
-		&u.ManagerID, &u.Level, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
+		&u.ManagerID, &u.Level, &u.Version, &u.DeactivatedAt, &u.InvitationHeld, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +65,9 @@ type UserFilter struct {
 	After, Before string
 	// Limit is the page size, 1 to MaxPage (0 means MaxPage).
 	Limit int
+	// WithDeactivated includes deactivated people, whom a list leaves out
+	// by default.
+	WithDeactivated bool
 }
 
 // MaxPage is the most people one call of FindUsers returns.
@@ -87,6 +90,9 @@ func (f UserFilter) where(orgID string) (string, []any) {
 	if f.ManagerID != "" {
 		args = append(args, f.ManagerID)
 		where = append(where, fmt.Sprintf("u.manager_id = $%d", len(args)))
+	}
+	if !f.WithDeactivated {
+		where = append(where, "u.deactivated_at IS NULL")
 	}
 	return strings.Join(where, " AND "), args
 }
@@ -154,16 +160,27 @@ func ifSet(s, v string) string {
 // keep; a search or a manager's reports from indexes.
 func (db *DB) CountUsers(ctx context.Context, orgID string, f UserFilter) (int, error) {
 	if len(people.QueryWords(f.Query)) == 0 && f.ManagerID == "" {
+		var n, gone int
 		if f.Department == "" {
-			n, _, err := db.CountPeople(ctx, orgID)
-			return n, err
+			var err error
+			if n, _, err = db.CountPeople(ctx, orgID); err != nil {
+				return 0, err
+			}
+			if !f.WithDeactivated {
+				err = db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL`, orgID).Scan(&gone)
+			}
+			return n - gone, err
 		}
-		var n int
 		err := db.queryRow(ctx, `SELECT people FROM org_departments WHERE org_id = $1 AND name = $2`, orgID, f.Department).Scan(&n)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return 0, fmt.Errorf("count users: %w", err)
 		}
-		return n, nil
+		if !f.WithDeactivated {
+			// Leavers are few: the index of them is counted, not the department.
+			err = db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.department = $2 AND u.deactivated_at IS NOT NULL`,
+				orgID, f.Department).Scan(&gone)
+		}
+		return n - gone, err
 	}
 	cond, args := f.where(orgID)
 	var n int
@@ -227,17 +244,20 @@ func (db *DB) FindRoots(ctx context.Context, orgID string, limit int) ([]account
 	return out, total, db.d.mapErr(rows.Err())
 }
 
+// managerChainQuery lists the managers of $2 in $1, nearest first.
+const managerChainQuery = `WITH RECURSIVE up (id, depth) AS (
+		SELECT manager_id, 1 FROM users WHERE org_id = $1 AND id = $2 AND manager_id IS NOT NULL
+		UNION ALL
+		SELECT m.manager_id, up.depth + 1 FROM users m JOIN up ON m.org_id = $1 AND m.id = up.id
+		WHERE m.manager_id IS NOT NULL AND up.depth < 64)
+	SELECT ` + userColumns + ` FROM up JOIN users u ON u.org_id = $1 AND u.id = up.id ORDER BY up.depth`
+
 // FindManagerChain returns id's managers, nearest first, up to the top of
 // the organisation, in one query that walks the manager index. The walk
 // stops at a depth no real organisation reaches, so a loop in the data
 // cannot spin.
 func (db *DB) FindManagerChain(ctx context.Context, orgID, id string) ([]account.User, error) {
-	rows, err := db.query(ctx, `WITH RECURSIVE up (id, depth) AS (
-			SELECT manager_id, 1 FROM users WHERE org_id = $1 AND id = $2 AND manager_id IS NOT NULL
-			UNION ALL
-			SELECT m.manager_id, up.depth + 1 FROM users m JOIN up ON m.org_id = $1 AND m.id = up.id
-			WHERE m.manager_id IS NOT NULL AND up.depth < 64)
-		SELECT `+userColumns+` FROM up JOIN users u ON u.org_id = $1 AND u.id = up.id ORDER BY up.depth`, orgID, id)
+	rows, err := db.query(ctx, managerChainQuery, orgID, id)
 	if err != nil {
 		return nil, fmt.Errorf("find manager chain: %w", err)
 	}
@@ -468,9 +488,11 @@ func insertUser(ctx context.Context, tx *Tx, u *account.User) error {
 	if u.ManagerID != "" {
 		manager = sql.NullString{String: u.ManagerID, Valid: true}
 	}
-	_, err := tx.exec(ctx, `INSERT INTO users (id, org_id, email, name, role, status, timezone, department, manager_id, level, password_hash, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		u.ID, u.OrgID, u.Email, u.Name, u.Role, u.Status, u.Timezone, u.Department, manager, u.Level, u.PasswordHash, u.CreatedAt, u.UpdatedAt)
+	_, err := tx.exec(ctx, `INSERT INTO users (id, org_id, email, name, role, status, timezone, department, manager_id, level, password_hash,
+			invitation_held, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		u.ID, u.OrgID, u.Email, u.Name, u.Role, u.Status, u.Timezone, u.Department, manager, u.Level, u.PasswordHash,
+		u.InvitationHeld, u.CreatedAt, u.UpdatedAt)
 	if errors.Is(err, ErrConflict) {
 		return fault.Fields(map[string]string{"email": fmt.Sprintf("%s already has a Holdspace account.", u.Email)})
 	}
@@ -542,4 +564,108 @@ func indexEveryone(ctx context.Context, tx *Tx) error {
 		}
 	}
 	return nil
+}
+
+// insertBatch is how many people one INSERT writes: a large import is a
+// few dozen statements, each well under either engine's limit on
+// parameters.
+const insertBatch = 250
+
+// insertUsers writes many new people, checked by the caller, with their
+// search terms, a batch per statement. Managers are written before the
+// people who report to them, as each batch's references must exist.
+func insertUsers(ctx context.Context, tx *Tx, users []*account.User) error {
+	depth := make(map[string]int, len(users))
+	byID := make(map[string]*account.User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	var depthOf func(u *account.User) int
+	depthOf = func(u *account.User) int {
+		if d, ok := depth[u.ID]; ok {
+			return d
+		}
+		depth[u.ID] = 0 // reporting lines among new people do not loop: the preview refused that
+		if m, ok := byID[u.ManagerID]; ok {
+			depth[u.ID] = depthOf(m) + 1
+		}
+		return depth[u.ID]
+	}
+	ordered := slices.Clone(users)
+	for _, u := range ordered {
+		depthOf(u)
+	}
+	slices.SortStableFunc(ordered, func(a, b *account.User) int { return cmp.Compare(depth[a.ID], depth[b.ID]) })
+	for batch := range slices.Chunk(ordered, insertBatch) {
+		args := make([]any, 0, len(batch)*12)
+		values := make([]string, len(batch))
+		for i, u := range batch {
+			u.CreatedAt, u.UpdatedAt = tx.now, tx.now
+			n := len(args)
+			args = append(args, u.ID, u.OrgID, u.Email, u.Name, u.Role, u.Status, u.Timezone, u.Department,
+				nullable(u.ManagerID), u.Level, u.InvitationHeld, tx.now)
+			values[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, '', $%d, $%d, $%[12]d)",
+				n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+12)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO users (id, org_id, email, name, role, status, timezone, department, manager_id, level,
+			password_hash, invitation_held, created_at, updated_at) VALUES `+strings.Join(values, ", "), args...); err != nil {
+			return err
+		}
+	}
+	var terms []any
+	flush := func() error {
+		if len(terms) == 0 {
+			return nil
+		}
+		values := make([]string, len(terms)/3)
+		for i := range values {
+			values[i] = fmt.Sprintf("($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+		}
+		_, err := tx.exec(ctx, `INSERT INTO user_terms (org_id, term, user_id) VALUES `+strings.Join(values, ", "), terms...)
+		terms = terms[:0]
+		return err
+	}
+	for _, u := range ordered {
+		for _, t := range people.SearchTerms(u.Name, u.Email, u.Department) {
+			terms = append(terms, u.OrgID, t, u.ID)
+		}
+		if len(terms) >= 3*4*insertBatch {
+			if err := flush(); err != nil {
+				return fmt.Errorf("index people: %w", err)
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("index people: %w", err)
+	}
+	return nil
+}
+
+// takenEmails returns those of users' addresses that already have an
+// account, in any organisation, a batch of addresses per query.
+func takenEmails(ctx context.Context, tx *Tx, users []*account.User) (map[string]bool, error) {
+	taken := map[string]bool{}
+	for batch := range slices.Chunk(users, insertBatch) {
+		args := make([]any, len(batch))
+		marks := make([]string, len(batch))
+		for i, u := range batch {
+			args[i], marks[i] = u.Email, fmt.Sprintf("$%d", i+1)
+		}
+		rows, err := tx.query(ctx, `SELECT email FROM users WHERE email IN (`+strings.Join(marks, ", ")+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var e string
+			if err := rows.Scan(&e); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			taken[e] = true
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, err
+		}
+	}
+	return taken, nil
 }

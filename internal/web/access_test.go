@@ -515,6 +515,10 @@ func buildWorld(t *testing.T, a *app) *world {
 		"POST /api/v1/programs/{id}/pair-invitations":            {"id": pairs.ID},
 		"POST /people/{id}/resend":                               {"id": pending.ID},
 		"POST /api/v1/people/{id}/invitation":                    {"id": pending.ID},
+		"POST /people/{id}/deactivate":                           {"id": pending.ID},
+		"POST /people/{id}/reactivate":                           {"id": pending.ID},
+		"POST /api/v1/people/{id}/deactivate":                    {"id": pending.ID},
+		"POST /api/v1/people/{id}/reactivate":                    {"id": pending.ID},
 		"GET /static/{hash}/{name}":                              {"name": "app.css"},
 		"GET /api/v1/invitations/{token}":                        {"token": w.ids["token:invitation"]},
 		"POST /api/v1/invitations/{token}/accept":                {"token": w.ids["token:invitation"]},
@@ -1165,6 +1169,11 @@ POST /people/import                                              signin 403    i
 POST /people/import/confirm                                      signin 403    inv    403    403    403    403    403
 POST /people/{id}/resend                                         signin 403    redir  403    403    403    403    403
 POST /people/{id}/role                                           signin 403    inv    403    403    403    403    403
+GET /people/{id}/edit                                            signin 403    ok     403    403    403    403    403
+POST /people/{id}/edit                                           signin 403    inv    403    403    403    403    403
+POST /people/{id}/deactivate                                     signin 403    redir  403    403    403    403    403
+POST /people/{id}/reactivate                                     signin 403    redir  403    403    403    403    403
+POST /people/invitations/release                                 signin 403    redir  403    403    403    403    403
 * /                                                              404    404    404    404    404    404    404    404
 POST /api/v1/signup                                              inv    inv    inv    inv    inv    inv    inv    inv
 POST /api/v1/signup/confirm                                      inv    inv    inv    inv    inv    inv    inv    inv
@@ -1192,6 +1201,10 @@ POST /api/v1/people/{id}/invitation                              401    403    o
 PUT /api/v1/people/{id}/role                                     401    403    ok     403    403    403    403    403
 POST /api/v1/people/import/preview                               401    403    inv    403    403    403    403    403
 POST /api/v1/people/import                                       401    403    inv    403    403    403    403    403
+PUT /api/v1/people/{id}                                          401    403    inv    403    403    403    403    403
+POST /api/v1/people/{id}/deactivate                              401    403    ok     403    403    403    403    403
+POST /api/v1/people/{id}/reactivate                              401    403    ok     403    403    403    403    403
+POST /api/v1/people/invitations/release                          401    403    ok     403    403    403    403    403
 GET /api/v1/topics                                               401    ok     ok     ok     ok     ok     ok     ok
 POST /api/v1/topics                                              401    403    inv    403    403    403    403    403
 DELETE /api/v1/topics/{name}                                     401    403    ok     403    403    403    403    403

@@ -133,13 +133,15 @@ type peoplePage struct {
 	Manager *account.User
 	// Prev and Next link the pages before and after; empty at the ends.
 	Prev, Next string
+	// Held counts the invitations held until a program opens (admins).
+	Held int
 }
 
 func (s *Server) handlePeopleIndex(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	q := r.URL.Query()
 	f := directory.Filter{Query: q.Get("q"), Department: q.Get("department"), ManagerID: q.Get("manager"),
-		After: q.Get("after"), Before: q.Get("before"), Limit: peoplePerPage}
+		After: q.Get("after"), Before: q.Get("before"), Limit: peoplePerPage, WithDeactivated: u.IsAdmin()}
 	data := peoplePage{Page: s.page(r, "People"), Query: f.Query, Department: f.Department}
 	data.Nav = "people"
 	if f.ManagerID != "" {
@@ -179,6 +181,12 @@ func (s *Server) handlePeopleIndex(w http.ResponseWriter, r *http.Request) {
 	if data.Managers, err = s.Directory.ManagerNames(r.Context(), u, page.People); err != nil {
 		s.Error(w, r, err)
 		return
+	}
+	if u.IsAdmin() {
+		if data.Held, err = s.Directory.HeldInvitations(r.Context(), u); err != nil {
+			s.Error(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, http.StatusOK, "people", data)
 }
@@ -291,6 +299,8 @@ func (s *Server) handleRoleChange(w http.ResponseWriter, r *http.Request) {
 type importPage struct {
 	Page
 	Preview *people.Preview
+	// Counts counts the preview's rows by what importing them would do.
+	Counts importCounts
 	// CSV is the checked file, sent again with the confirmation so that
 	// nothing is kept on the server between the two steps.
 	CSV string
@@ -300,6 +310,28 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "Import people")
 	p.Nav = "people"
 	s.render(w, r, http.StatusOK, "import", importPage{Page: p})
+}
+
+type importCounts struct{ New, Changed, Unchanged, Problem int }
+
+func countRows(p *people.Preview) importCounts {
+	var c importCounts
+	if p == nil {
+		return c
+	}
+	for _, r := range p.Rows {
+		switch r.Status {
+		case people.StatusNew:
+			c.New++
+		case people.StatusChanged:
+			c.Changed++
+		case people.StatusUnchanged:
+			c.Unchanged++
+		default:
+			c.Problem++
+		}
+	}
+	return c
 }
 
 // readCSV takes the file from an upload or from the pasted text.
@@ -339,13 +371,14 @@ func (s *Server) handleImportPreview(w http.ResponseWriter, r *http.Request) {
 	if !preview.OK() {
 		status = http.StatusUnprocessableEntity
 	}
-	s.render(w, r, status, "import_preview", importPage{Page: p, Preview: preview, CSV: string(data)})
+	s.render(w, r, status, "import_preview", importPage{Page: p, Preview: preview, Counts: countRows(preview), CSV: string(data)})
 }
 
 func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	data := []byte(r.PostFormValue("csv"))
-	preview, created, err := s.Directory.Import(r.Context(), u, data)
+	hold := r.PostFormValue("invitations") == "hold"
+	preview, written, err := s.Directory.Import(r.Context(), u, data, hold)
 	if err != nil {
 		s.form(w, r, err, "", func(pr problem) {
 			p := s.page(r, "Import people")
@@ -354,9 +387,26 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 				// A preview with problems shows them itself, row by row.
 				p.Errors = pr.Fields
 			}
-			s.render(w, r, pr.status, "import_preview", importPage{Page: p, Preview: preview, CSV: string(data)})
+			s.render(w, r, pr.status, "import_preview", importPage{Page: p, Preview: preview, Counts: countRows(preview), CSV: string(data)})
 		})
 		return
 	}
-	s.redirect(w, r, "/people", strconv.Itoa(len(created))+" people imported and invited.")
+	added, changed := 0, 0
+	for _, p := range written {
+		if p.Version == 0 {
+			added++
+		} else {
+			changed++
+		}
+	}
+	msg := strconv.Itoa(added) + " people added"
+	switch {
+	case added == 0:
+		msg = "Nobody added"
+	case hold:
+		msg += " (invitations held until you send them)"
+	default:
+		msg += " and invited"
+	}
+	s.redirect(w, r, "/people", msg+", "+strconv.Itoa(changed)+" updated.")
 }

@@ -124,6 +124,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /people/import/confirm", s.admin(s.handleImport))
 	mux.Handle("POST /people/{id}/resend", s.admin(s.handleInviteResend))
 	mux.Handle("POST /people/{id}/role", s.admin(s.handleRoleChange))
+	mux.Handle("GET /people/{id}/edit", s.admin(s.handlePersonEditForm))
+	mux.Handle("POST /people/{id}/edit", s.admin(s.handlePersonEdit))
+	mux.Handle("POST /people/{id}/deactivate", s.admin(s.handlePersonDeactivate))
+	mux.Handle("POST /people/{id}/reactivate", s.admin(s.handlePersonReactivate))
+	mux.Handle("POST /people/invitations/release", s.admin(s.handleHeldRelease))
 
 	// The JSON API and its OpenAPI document.
 	if s.API != nil {

@@ -240,12 +240,12 @@ func TestImportInviteAndChart(t *testing.T) {
 			t.Fatalf("a bad import wrote %d people", total-1)
 		}
 
-		admin.post("/people/import", url.Values{"csv": {goodCSV}}).expect(t, 200, "2 people are ready to import", "Carl Clerk")
+		admin.post("/people/import", url.Values{"csv": {goodCSV}}).expect(t, 200, "2 new, 0 changed, 0 unchanged", "Carl Clerk", "Send invitations now")
 		r = admin.post("/people/import/confirm", url.Values{"csv": {goodCSV}})
 		if r.status != 303 || r.location != "/people" {
 			t.Fatalf("import: %d %s %s", r.status, r.location, r.body)
 		}
-		admin.get("/people").expect(t, 200, "2 people imported and invited.", "Bea Boss", "Carl Clerk", "invited")
+		admin.get("/people").expect(t, 200, "2 people added and invited, 0 updated.", "Bea Boss", "Carl Clerk", "invited")
 		admin.get("/people?q=carl").expect(t, 200, "Carl Clerk", "1 person match")
 		// The chart opens at the viewer with everyone's report counts, and
 		// unfolds a subtree when asked.

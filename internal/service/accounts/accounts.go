@@ -109,7 +109,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*acco
 	if err != nil {
 		return nil, err
 	}
-	if u.PasswordHash == "" {
+	if u.PasswordHash == "" || u.Deactivated() {
 		account.WasteTime(password)
 		return nil, auth.ErrBadCredentials
 	}

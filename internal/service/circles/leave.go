@@ -35,7 +35,7 @@ func (s *Service) Leave(ctx context.Context, u *account.User, circleID, note str
 		return err
 	}
 	for attempt := 1; ; attempt++ {
-		err := s.leave(ctx, u, circleID, note, admins)
+		err := s.leave(ctx, u, circleID, note, admins, true)
 		if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {
 			continue
 		}
@@ -43,10 +43,40 @@ func (s *Service) Leave(ctx context.Context, u *account.User, circleID, note str
 	}
 }
 
+// Depart takes a deactivated person out of every formed circle they are
+// in, as if they had left each: the others are told (without anything
+// said inside), the meetings ahead rotate their roles among those who
+// stay, the leaver's reminders are cancelled, and what they did stays.
+// The leaver is not emailed: they no longer have access.
+func (s *Service) Depart(ctx context.Context, leaver *account.User) error {
+	ids, err := s.DB.FindCircleIDsOf(ctx, leaver.OrgID, leaver.ID)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	admins, err := s.DB.FindAdmins(ctx, leaver.OrgID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		for attempt := 1; ; attempt++ {
+			err = s.leave(ctx, leaver, id, "", admins, false)
+			if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {
+				continue
+			}
+			break
+		}
+		// Gone already: they left, or another departure took them out.
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
 // leave reads the circle's state and its agreement, decides what u's
 // leaving does to them, and has the store apply it if the circle is still
-// as read.
-func (s *Service) leave(ctx context.Context, u *account.User, circleID, note string, admins []account.User) error {
+// as read. confirm emails u that they left.
+func (s *Service) leave(ctx context.Context, u *account.User, circleID, note string, admins []account.User, confirm bool) error {
 	st, err := s.DB.FindCircleState(ctx, u.OrgID, circleID)
 	if err != nil {
 		return err
@@ -70,12 +100,14 @@ func (s *Service) leave(ctx context.Context, u *account.User, circleID, note str
 	s.plan(st)
 	name := program.Label(st.Program)
 	link := s.link("/circles/" + circleID)
-	if st.Schedule != nil {
+	switch {
+	case !confirm:
+	case st.Schedule != nil:
 		gone := *st.Schedule
 		gone.Sequence++
 		se := s.series(c, st.Program, &gone, st.Meetings)
 		st.Mail = append(st.Mail, queue.Mail(mail.LeftCircle(leaver.Email, leaver.Name, name, calendar.Cancel(se))))
-	} else {
+	default:
 		st.Mail = append(st.Mail, queue.Mail(mail.LeftCircle(leaver.Email, leaver.Name, name, nil)))
 	}
 	rd, err := s.readers(ctx, st)

@@ -1,6 +1,8 @@
 // Package directory is an organisation's people: the directory and org
 // chart everyone sees, and what admins do with people: inviting one,
-// importing many from a spreadsheet, resending invitations, changing roles.
+// importing many from a spreadsheet and updating them from it again,
+// sending held invitations, resending invitations, editing, deactivating
+// and reactivating a person (changes.go).
 package directory
 
 import (
@@ -15,6 +17,7 @@ import (
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/people"
 	"github.com/holdspace/holdspace/internal/queue"
+	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -23,6 +26,9 @@ type Service struct {
 	DB      *store.DB
 	BaseURL *url.URL
 	Logger  *slog.Logger
+	// Circles takes a deactivated person out of their circles, as a
+	// member leaving would be.
+	Circles *circles.Service
 }
 
 // link returns an absolute URL on this instance.
@@ -89,11 +95,13 @@ func (s *Service) PreviewImport(ctx context.Context, admin *account.User, csv []
 // people.Preview.Fields).
 var ErrImportProblems = fault.New(fault.Invalid, "The file has problems; nothing was imported.")
 
-// Import checks a CSV file again and, when it has no problems, adds its
-// people in one transaction and invites them. It returns the preview so a
-// caller can show the problems when there are any; the error names them
-// too, as fields.
-func (s *Service) Import(ctx context.Context, admin *account.User, csv []byte) (*people.Preview, []account.User, error) {
+// Import checks a CSV file again and, when it has no problems, applies it
+// in one transaction: it adds its new people and updates the changed
+// ones. New people are invited now, or, with hold, when their invitations
+// are released (ReleaseHeld). It returns the preview so a caller can show
+// the problems when there are any (the error names them too, as fields),
+// and the people added or changed.
+func (s *Service) Import(ctx context.Context, admin *account.User, csv []byte, hold bool) (*people.Preview, []account.User, error) {
 	p, err := s.PreviewImport(ctx, admin, csv)
 	if err != nil {
 		return nil, nil, err
@@ -105,10 +113,14 @@ func (s *Service) Import(ctx context.Context, admin *account.User, csv []byte) (
 	if err != nil {
 		return p, nil, err
 	}
-	invites := make([]store.Invite, len(p.Rows))
-	for i, r := range p.Rows {
-		invites[i] = s.invite(admin, org.Name, r.Email, r.Name)
+	invites := map[string]store.Invite{}
+	if !hold {
+		for _, r := range p.Rows {
+			if r.Status == people.StatusNew {
+				invites[r.Email] = s.invite(admin, org.Name, r.Email, r.Name)
+			}
+		}
 	}
-	users, err := s.DB.ImportPeople(ctx, admin.OrgID, p.Rows, invites)
+	users, err := s.DB.ImportPeople(ctx, admin.OrgID, p.Rows, invites, hold)
 	return p, users, err
 }

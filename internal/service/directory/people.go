@@ -26,6 +26,9 @@ type Filter struct {
 	After, Before string
 	// Limit is the page size; 0 means DefaultPage.
 	Limit int
+	// WithDeactivated includes deactivated people (for admins only),
+	// whom the directory leaves out by default.
+	WithDeactivated bool
 }
 
 // DefaultPage is the size of a page of the directory.
@@ -46,7 +49,7 @@ type Page struct {
 // nor hides anyone on the next page.
 func (s *Service) People(ctx context.Context, u *account.User, f Filter) (*Page, error) {
 	sf := store.UserFilter{Query: f.Query, Department: f.Department, ManagerID: f.ManagerID,
-		After: f.After, Before: f.Before, Limit: cmp.Or(f.Limit, DefaultPage)}
+		After: f.After, Before: f.Before, Limit: cmp.Or(f.Limit, DefaultPage), WithDeactivated: f.WithDeactivated && u.IsAdmin()}
 	if f.After != "" && f.Before != "" {
 		return nil, fault.Field("before", "Give after or before, not both.")
 	}
@@ -119,9 +122,14 @@ type Summary struct {
 	Departments []string
 }
 
-// Summarize counts the people of u's organisation, without reading them.
+// Summarize counts the people of u's organisation, leavers aside,
+// without reading them.
 func (s *Service) Summarize(ctx context.Context, u *account.User) (Summary, error) {
-	total, invited, err := s.DB.CountPeople(ctx, u.OrgID)
+	_, invited, err := s.DB.CountPeople(ctx, u.OrgID)
+	if err != nil {
+		return Summary{}, err
+	}
+	total, err := s.DB.CountUsers(ctx, u.OrgID, store.UserFilter{})
 	if err != nil {
 		return Summary{}, err
 	}
