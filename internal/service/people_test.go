@@ -15,6 +15,7 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/people"
+	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
@@ -287,15 +288,23 @@ func TestReimport(t *testing.T) {
 			t.Errorf("%d held, want 2", n)
 		}
 
-		// Opening a program for Sales releases Sales' held invitations.
-		n, err := dir.ReleaseHeld(ctx, w.admin, []string{"Sales"})
-		if err != nil || n != 1 || w.mailTo("nia@org.example", "invit") != 1 || w.mailTo("oli@org.example", "invit") != 0 {
-			t.Errorf("release Sales: %d, %v", n, err)
+		// Opening a program for Sales releases Sales' held invitations, and
+		// only those.
+		p := &program.Program{Name: "Sales circles", Format: program.FormatGroup, MinSize: 3, MaxSize: 4,
+			OptInOpens: w.now.Add(-time.Hour), OptInCloses: w.now.Add(14 * 24 * time.Hour), Departments: []string{"Sales"}}
+		if err := w.programs.CreateProgram(ctx, w.admin, p); err != nil {
+			t.Fatal(err)
+		}
+		if w.mailTo("nia@org.example", "invit") != 1 || w.mailTo("oli@org.example", "invit") != 0 {
+			t.Errorf("opening a program for Sales: Nia %d, Oli %d invitations", w.mailTo("nia@org.example", "invit"), w.mailTo("oli@org.example", "invit"))
+		}
+		if n, _ := dir.HeldInvitations(ctx, w.admin); n != 1 {
+			t.Errorf("%d held after the opening, want Oli's", n)
 		}
 		if _, err := dir.ReleaseHeld(ctx, w.user("u01"), nil); err != auth.ErrForbidden {
 			t.Errorf("a member releasing: %v", err)
 		}
-		n, err = dir.ReleaseHeld(ctx, w.admin, nil)
+		n, err := dir.ReleaseHeld(ctx, w.admin, nil)
 		if err != nil || n != 1 || w.mailTo("oli@org.example", "invit") != 1 {
 			t.Errorf("release all: %d, %v", n, err)
 		}

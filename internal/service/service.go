@@ -45,10 +45,12 @@ type Services struct {
 // New builds the services. Each gets only what it uses.
 func New(c Config) *Services {
 	circleSvc := &circles.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger}
+	dir := &directory.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc}
 	return &Services{
-		Accounts:   &accounts.Service{DB: c.DB, BaseURL: c.BaseURL, Limiter: c.Limiter, Logger: c.Logger},
-		Directory:  &directory.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc},
-		Programs:   &programs.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, MatchBudget: c.MatchBudget},
+		Accounts:  &accounts.Service{DB: c.DB, BaseURL: c.BaseURL, Limiter: c.Limiter, Logger: c.Logger},
+		Directory: dir,
+		Programs: &programs.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, MatchBudget: c.MatchBudget,
+			ReleaseHeld: dir.ReleaseHeld},
 		Circles:    circleSvc,
 		Agreements: &agreements.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc},
 		Meetings:   &meetings.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc, Live: c.Live, Seal: c.Seal},

@@ -51,7 +51,38 @@ func (s *Service) announce(ctx context.Context, orgID, programID string) (int, e
 		}
 		return 0, err
 	}
+	if err := s.releaseHeld(ctx, orgID, programID); err != nil {
+		return 0, err
+	}
 	return s.mailOut(ctx, orgID, programID, store.MailOpening)
+}
+
+// releaseHeld sends the invitations held until a program opens to the
+// people the program is for, when it is first announced: the program's
+// creator invites them, or the first admin if the creator no longer is
+// one. Held people have not signed in, so the opening email does not
+// reach them; their invitation is how they hear of it.
+func (s *Service) releaseHeld(ctx context.Context, orgID, programID string) error {
+	if s.ReleaseHeld == nil {
+		return nil
+	}
+	p, err := s.DB.FindProgramByID(ctx, orgID, programID)
+	if err != nil {
+		return err
+	}
+	inviter, err := s.DB.FindUserByID(ctx, orgID, p.CreatedBy)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if inviter == nil || !inviter.IsAdmin() || inviter.Deactivated() {
+		admins, err := s.DB.FindAdmins(ctx, orgID)
+		if err != nil || len(admins) == 0 {
+			return err
+		}
+		inviter = &admins[0]
+	}
+	_, err = s.ReleaseHeld(ctx, inviter, p.Departments)
+	return err
 }
 
 // Remind emails everyone a program is for who has not joined yet, at an

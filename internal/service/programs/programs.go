@@ -27,6 +27,12 @@ type Service struct {
 	Logger  *slog.Logger
 	// MatchBudget limits one run of the matching; 0 lets the engine pick.
 	MatchBudget time.Duration
+	// ReleaseHeld sends the invitations an import held back for a program
+	// to open, to the people of departments (everyone when empty), in
+	// inviter's name; it is the directory's (directory.ReleaseHeld), handed
+	// in by service.New, since a service does not import another. Nil
+	// sends none.
+	ReleaseHeld func(ctx context.Context, inviter *account.User, departments []string) (int, error)
 }
 
 func (s *Service) link(path string) string {
