@@ -24,13 +24,13 @@ func TestBenchPages(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench pages: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"## SQLite", "| bare net/http handler | 40 |", "| home | 40 |", "| home | 100 |", "| org-chart | 100 |",
-		"| room-running | 100 |", "| api-people | 100 |", "| api-circles | 100 |", "Targets met: "} {
+	for _, want := range []string{"## SQLite", "| bare net/http handler | 43 |", "| home | 43 |", "| home | 103 |", "| org-chart | 103 |",
+		"| room-running | 103 |", "| api-people | 103 |", "| api-circles | 103 |", "Targets met: "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the output lacks %q:\n%s", want, out.String())
 		}
 	}
-	for _, name := range []string{"sqlite-40-circle.pprof", "sqlite-100-round-review.pprof"} {
+	for _, name := range []string{"sqlite-43-circle.pprof", "sqlite-103-round-review.pprof"} {
 		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
 			t.Errorf("profile %s: %v", name, err)
 		}

@@ -6,7 +6,7 @@
 //	holdspace match            propose circles for a participants file
 //	holdspace bench match      measure the matching engine
 //	holdspace bench live       measure the meeting room's live updates
-//	holdspace bench pages      measure the pages and the API at 40 and 10,040 people
+//	holdspace bench pages      measure the pages and the API at 43 and 10,043 people
 package main
 
 import (
@@ -53,7 +53,7 @@ Usage:
                               propose circles or pairs for a participants file
   holdspace bench match       measure the matching engine on generated instances
   holdspace bench live        measure the meeting room's live updates (SSE) against a minimal broadcaster
-  holdspace bench pages       measure every main page and API list at 40 and 10,040 people against a bare handler
+  holdspace bench pages       measure every main page and API list at 43 and 10,043 people against a bare handler
   holdspace version           print the version
 
 Run "holdspace serve --demo" to try it with a demo organisation.
