@@ -66,10 +66,12 @@ var sentinels = map[string]error{
 	"programs.ErrOptInClosed":     programs.ErrOptInClosed,
 	"programs.ErrNotForYou":       programs.ErrNotForYou,
 	"directory.ErrImportProblems": directory.ErrImportProblems,
+	"directory.ErrDeactivateSelf": directory.ErrDeactivateSelf,
 	"meetings.ErrNoteChanged":     meetings.ErrNoteChanged,
 	"store.ErrNotFound":           store.ErrNotFound,
 	"store.ErrConflict":           store.ErrConflict,
 	"store.ErrLinkInvalid":        store.ErrLinkInvalid,
+	"store.ErrPersonChanged":      store.ErrPersonChanged,
 }
 
 // serverFaults are exported errors that are ours to fix, never the
