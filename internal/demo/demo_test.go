@@ -150,4 +150,10 @@ func checkCircles(t *testing.T, db *store.DB, orgID, programID string, jobs *sto
 	if err != nil || len(stalled) != 1 || stalled[0].ID != cs[1].ID {
 		t.Errorf("stalled autumn circles: %d, %v", len(stalled), err)
 	}
+	// Circles finished with a closed program have stopped meeting on
+	// purpose: no admin is told they stalled.
+	byProgram, err := db.CountStalled(ctx, orgID, db.Now())
+	if err != nil || len(byProgram) != 1 || byProgram[programID] != 1 {
+		t.Errorf("stalled circles by program: %v, %v; want the autumn one alone", byProgram, err)
+	}
 }

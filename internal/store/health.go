@@ -78,7 +78,8 @@ func (db *DB) FindMeetingRecords(ctx context.Context, orgID string, circleIDs []
 	return out, nil
 }
 
-// CountStalled counts the active circles of orgID that had stalled by now
+// CountStalled counts the active circles of orgID that had stalled by now,
+// leaving out those finished with their program
 // (circle.StallsAt), by program. It reads the stalled circles' index
 // entries alone.
 func (db *DB) CountStalled(ctx context.Context, orgID string, now time.Time) (map[string]int, error) {
@@ -86,7 +87,7 @@ func (db *DB) CountStalled(ctx context.Context, orgID string, now time.Time) (ma
 	// lead the planner to walk every circle of the organisation in
 	// program order instead of the stalled ones alone.
 	rows, err := db.query(ctx, `SELECT c.program_id FROM circles c
-		WHERE c.org_id = $1 AND c.status = 'active' AND c.stalls_at <= $2`, orgID, now.UTC())
+		WHERE c.org_id = $1 AND c.status = 'active' AND c.stalls_at <= $2 AND c.finished_at IS NULL`, orgID, now.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("count stalled: %w", err)
 	}

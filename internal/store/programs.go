@@ -610,7 +610,7 @@ func (f CircleFilter) where(orgID string) (string, []any) {
 		add("(SELECT COUNT(*) FROM circle_members n WHERE n.circle_id = c.id) < $%d", f.FewerThan)
 	}
 	if !f.StalledBy.IsZero() {
-		add("c.status = 'active' AND c.stalls_at <= $%d", f.StalledBy.UTC())
+		add("c.status = 'active' AND c.finished_at IS NULL AND c.stalls_at <= $%d", f.StalledBy.UTC())
 	}
 	return strings.Join(where, " AND "), args
 }
