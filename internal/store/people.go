@@ -257,21 +257,8 @@ func (db *DB) FindHeld(ctx context.Context, orgID string, departments []string, 
 		}
 		cond = ` AND u.department IN (` + strings.Join(marks, ", ") + `)`
 	}
-	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.invitation_held AND u.deactivated_at IS NULL`+cond+
+	return db.findUserList(ctx, "find held", `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.invitation_held AND u.deactivated_at IS NULL`+cond+
 		` ORDER BY u.department, u.id LIMIT $2`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("find held: %w", err)
-	}
-	defer rows.Close()
-	var out []account.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find held: %w", err)
-		}
-		out = append(out, *u)
-	}
-	return out, db.d.mapErr(rows.Err())
 }
 
 // ReleaseHeld sends the held invitations of the people invites names (by

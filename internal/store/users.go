@@ -257,20 +257,26 @@ const managerChainQuery = `WITH RECURSIVE up (id, depth) AS (
 // stops at a depth no real organisation reaches, so a loop in the data
 // cannot spin.
 func (db *DB) FindManagerChain(ctx context.Context, orgID, id string) ([]account.User, error) {
-	rows, err := db.query(ctx, managerChainQuery, orgID, id)
+	return db.findUserList(ctx, "find manager chain", managerChainQuery, orgID, id)
+}
+
+// findUserList runs q, which selects userColumns, and returns the people
+// it reads in its order; what names the read in an error.
+func (db *DB) findUserList(ctx context.Context, what, q string, args ...any) ([]account.User, error) {
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("find manager chain: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	var chain []account.User
+	var out []account.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
-			return nil, fmt.Errorf("find manager chain: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		chain = append(chain, *u)
+		out = append(out, *u)
 	}
-	return chain, db.d.mapErr(rows.Err())
+	return out, db.d.mapErr(rows.Err())
 }
 
 // FindReportingLines maps every person of orgID to their manager's id (""
