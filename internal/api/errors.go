@@ -217,7 +217,12 @@ func (a *API) fail(ctx context.Context, operation string, err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	if e = toError(err); e.status >= 500 {
+	switch e = toError(err); {
+	case e.status >= 500 && errors.Is(err, context.Canceled) && errors.Is(ctx.Err(), context.Canceled):
+		// The client went away before the answer: nobody's fault, and
+		// nobody reads the answer.
+		requestFrom(ctx).log.DebugContext(ctx, "client went away", "operation", operation, "err", err)
+	case e.status >= 500:
 		requestFrom(ctx).log.ErrorContext(ctx, "api error", "operation", operation, "err", err)
 	}
 	if names := fieldNames[operation]; len(names) > 0 && len(e.Body.Fields) > 0 {

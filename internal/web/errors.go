@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -226,8 +227,26 @@ func withFields(err error, fields map[string]string) error {
 	return fault.Fields(merged)
 }
 
-// serverError logs the cause and shows a safe message.
+// statusClientClosed is what the request log says of a request whose
+// client went away before the answer: nginx's 499, no status of HTTP's.
+const statusClientClosed = 499
+
+// clientGone reports whether err is the request's own context cancelled:
+// the browser closed the page or aborted the fetch, so the request failed
+// for a reason that is nobody's fault and nobody is left to answer.
+func clientGone(r *http.Request, err error) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(r.Context().Err(), context.Canceled)
+}
+
+// serverError logs the cause and shows a safe message. A request its
+// client abandoned is no server error: it is answered with 499, which the
+// request log records at info level, and its cause is logged at debug.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r, err) {
+		s.Logger.Debug("client went away", "request_id", requestInfo(r.Context()).id, "err", err)
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	s.Logger.Error("server error", "request_id", requestInfo(r.Context()).id, "err", err)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusInternalServerError)
