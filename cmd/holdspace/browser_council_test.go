@@ -280,7 +280,7 @@ func TestBrowserRoomCouncil(t *testing.T) {
 		press("next")
 		both(step, total, "Counsel")
 		for _, p := range pages {
-			expectText(t, p.ctx, "[data-timer-card] .prompt", prompts[helps[i]])
+			expectText(t, p.ctx, ".step-prompt", prompts[helps[i]])
 		}
 		offer, mine := offers[pid], commitments[pid]
 		if n, err := chromedp.Run(presenter.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#offer-`+pid+`").length`)); err != nil || n != 0 {

@@ -154,6 +154,10 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, p.status, "error", errorPage{Page: s.page(r, p.heading), Status: p.status, Heading: p.heading, Message: msg})
 }
 
+// wantsJSON reports whether a script posted the request and wants the
+// answer as JSON rather than a page.
+func wantsJSON(r *http.Request) bool { return r.Header.Get("Accept") == "application/json" }
+
 // fieldList is field messages as one line, "field: message", by field.
 func fieldList(fields map[string]string) string {
 	var parts []string
@@ -167,15 +171,15 @@ func fieldList(fields map[string]string) string {
 // fail answers a form's POST that failed and has a page to go back to: an
 // error a person can act on goes back to back with its message; anything
 // else is answered as Error answers it. A room's scripts post with Accept:
-// JSON and get the status and the message instead.
+// JSON and get the status and {"message": …} instead.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, back string) {
 	p := problemOf(err)
 	if p.how != showPage || p.status >= 500 || !(p.flash || p.own) {
 		s.Error(w, r, err)
 		return
 	}
-	if r.Header.Get("Accept") == "application/json" {
-		http.Error(w, p.Message, p.status)
+	if wantsJSON(r) {
+		writeJSON(w, p.status, map[string]string{"message": p.Message})
 		return
 	}
 	s.redirect(w, r, back, failed(p.Message))

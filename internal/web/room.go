@@ -200,17 +200,18 @@ func roomSteps(v *meetings.RoomView) (steps []roomStep, current roomStep) {
 	return steps, current
 }
 
-// roomBack answers a room form: JavaScript posts with Accept: JSON and
-// wants a status, not a page; without JavaScript the browser goes back to
-// the room with a message.
+// roomBack answers a room form: the room's script posts with Accept:
+// JSON and gets the status and {"message": …} to show in place, the page
+// updating itself; without JavaScript the browser goes back to the room
+// with the message.
 func (s *Server) roomBack(w http.ResponseWriter, r *http.Request, err error, flash string) {
 	to := "/circles/" + r.PathValue("id") + "/meetings/" + r.PathValue("meeting") + "/room"
 	if err != nil {
 		s.fail(w, r, err, to)
 		return
 	}
-	if r.Header.Get("Accept") == "application/json" {
-		w.WriteHeader(http.StatusNoContent)
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, map[string]string{"message": flash})
 		return
 	}
 	s.redirect(w, r, to, flash)

@@ -97,7 +97,7 @@ func TestRoomPages(t *testing.T) {
 			t.Errorf("a member who is not running the meeting starts it: %d", r.status)
 		}
 		rc := e.demoSignIn(runner)
-		if r := rc.postJSON(base+"/command", url.Values{"kind": {"start"}, "version": {version}}); r.status != http.StatusNoContent {
+		if r := rc.postJSON(base+"/command", url.Values{"kind": {"start"}, "version": {version}}); r.status != http.StatusOK {
 			t.Fatalf("the timekeeper starts: %d %s", r.status, r.body)
 		}
 		if r := rc.postJSON(base+"/command", url.Values{"kind": {"pause"}, "version": {version}}); r.status != http.StatusConflict {
@@ -107,9 +107,34 @@ func TestRoomPages(t *testing.T) {
 		rc.post(base+"/command", url.Values{"kind": {"pause"}, "version": {strconv.Itoa(next + 1)}}).expect(t, http.StatusSeeOther)
 		mc.get(base).expect(t, http.StatusOK, "paused")
 
-		// A check-in marks who is there.
-		oc.post(base+"/checkin", url.Values{"mood": {"good"}, "tabled": {"A tricky handover"}}).expect(t, http.StatusSeeOther)
+		// A check-in marks who is there. Without JavaScript the browser
+		// goes back to the room, which says so; the room's script gets
+		// the message to show in place.
+		if r := oc.post(base+"/checkin", url.Values{"mood": {"good"}, "tabled": {"A tricky handover"}}); r.status != http.StatusSeeOther || r.location != base {
+			t.Errorf("a check-in without JavaScript: %d %s", r.status, r.location)
+		}
+		oc.get(base).expect(t, http.StatusOK, "You&#39;re checked in.", "Update my check-in")
 		mc.get(base).expect(t, http.StatusOK, "Here today", "A tricky handover")
+		mayaCheckin := mc.postJSON(base+"/checkin", url.Values{"mood": {"stretched"}, "wins": {"Shipped the rota"}})
+		mayaCheckin.expect(t, http.StatusOK, `{"message":"You're checked in."}`)
+		if ct := mayaCheckin.header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("the script's check-in answers %s", ct)
+		}
+		mc.get(base).expect(t, http.StatusOK, "Shipped the rota")
+
+		// A refused post tells the script why, in a sentence it shows.
+		if r := oc.postJSON(base+"/offers", url.Values{"presenter_id": {maya.ID}, "body": {""}}); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `"message":"`) {
+			t.Errorf("an empty offer from the script: %d %s", r.status, r.body)
+		}
+		// A timer command sent on a version the meeting has moved past
+		// (pressed offline, sent on reconnecting) is refused, saying so.
+		if r := rc.postJSON(base+"/command", url.Values{"kind": {"next"}, "version": {version}}); r.status != http.StatusConflict ||
+			!strings.Contains(r.body, "Someone changed the meeting at the same moment") {
+			t.Errorf("a stale command from the script: %d %s", r.status, r.body)
+		}
+
+		// The room links to the circle's call.
+		mc.get(base).expect(t, http.StatusOK, `href="https://meet.northwind.example/autumn-circle-1"`, "Join the video call")
 
 		// The shared note: a save based on an old version is refused, and
 		// the room says so above the newer note.

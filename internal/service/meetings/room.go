@@ -113,6 +113,9 @@ type RoomView struct {
 	// Answers are the members' closing answers: did we get what we
 	// wanted today?
 	Answers []room.ClosingAnswer
+	// VideoURL is the circle's call, from its schedule; "" when it has
+	// none.
+	VideoURL string
 }
 
 // Room opens a meeting's room for a member, creating its state on the
@@ -272,6 +275,12 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 		}
 	}
 	if v.Answers, err = s.DB.FindClosingAnswers(ctx, orgID, m.ID); err != nil {
+		return nil, err
+	}
+	switch sched, err := s.DB.FindSchedule(ctx, orgID, c.ID); {
+	case err == nil:
+		v.VideoURL = sched.VideoURL
+	case !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	}
 	v.LeastRecent, err = s.leastRecentPresenters(ctx, orgID, c, m)

@@ -1,7 +1,14 @@
 // The live meeting room: the server holds the state and pushes it by
 // Server-Sent Events; this page counts down locally against the server's
-// clock and swaps in what changed. Without this file the room still works,
-// one form post and page load at a time.
+// clock and swaps in what changed. Forms post in the background and the
+// page updates in place. Without this file the room still works, one
+// form post and page load at a time.
+//
+// Nothing pressed is lost: while the server cannot be reached, a timer
+// command waits (with the version of the meeting it was pressed on) and
+// a check-in, an offer or a note waits with its words, and each is sent
+// when the room is back. The server refuses a command the meeting has
+// moved past, and the page says so.
 
 const root = document.querySelector("[data-room]");
 if (root) start(root);
@@ -12,15 +19,36 @@ function start(root) {
   // counting down against it keeps every page on the same second.
   let offset = Date.parse(snap.server_now) - Date.now();
   let seq = snap.seq;
-  let warned = false;
   let overtimeSounded = false;
+  // cut: the live stream broke and has not come back, so snap may no
+  // longer be the server's state. Meanwhile the clock stops where it was
+  // rather than guess.
+  let cut = false;
+  let frozen = null;
   // The status is hidden without JavaScript, when nothing is live; it
   // says "Live" once the stream is open.
   const status = root.querySelector("[data-live-status]");
-  if (status) {
-    status.hidden = false;
-    status.textContent = "Connecting…";
-    status.classList.add("offline");
+  const message = root.querySelector("[data-room-message]");
+  if (status) status.hidden = false;
+  showStatus("Connecting…", true);
+
+  function showStatus(text, offline) {
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("offline", offline);
+  }
+
+  // say shows a message in the pinned bar, where it is seen whatever the
+  // page is scrolled to. A problem stays until the next message; news
+  // goes after a while.
+  let sayTimer = 0;
+  function say(text, kind) {
+    if (!message) return;
+    clearTimeout(sayTimer);
+    message.textContent = text;
+    message.hidden = !text;
+    message.className = "room-message " + (kind || "");
+    if (kind === "news") sayTimer = setTimeout(() => say(""), 5000);
   }
 
   // The sound is the member's own preference, kept in this browser. A
@@ -63,46 +91,103 @@ function start(root) {
   function tick() {
     const timer = root.querySelector("[data-timer]");
     if (!timer) return;
+    const card = root.querySelector("[data-timer-card]");
+    const note = root.querySelector("[data-timer-note]");
+    card?.classList.toggle("stale", cut);
+    if (cut) {
+      // The last second the server vouched for, held still.
+      if (frozen === null) frozen = left();
+      timer.textContent = fmt(frozen);
+      card?.classList.remove("warning", "overtime");
+      if (note) note.textContent = "Reconnecting… the clock waits until the room is back.";
+      return;
+    }
+    frozen = null;
     const ms = left();
     timer.textContent = fmt(ms);
-    const card = root.querySelector("[data-timer-card]");
     const step = snap.agenda[snap.step];
     const total = step ? step.seconds * 1000 : 1;
     const bar = root.querySelector("[data-bar]");
     if (bar) bar.style.width = Math.max(0, Math.min(100, 100 - (ms / total) * 100)) + "%";
-    const note = root.querySelector("[data-timer-note]");
     const running = snap.phase === "running";
     const warning = running && ms > 0 && ms <= 60000;
     const over = running && ms <= 0;
     card?.classList.toggle("warning", warning);
     card?.classList.toggle("overtime", over);
     if (note) note.textContent = over ? "Time is up — finish your thought." : warning ? "One minute left." : "";
-    if (warning && !warned) warned = true;
     if (over && !overtimeSounded) {
       overtimeSounded = true;
       chime();
     }
   }
 
-  // refresh fetches the page again and swaps the live regions, except one
-  // in which the member is typing: their words are never thrown away.
-  async function refresh() {
-    const res = await fetch(location.pathname, { headers: { Accept: "text/html" } });
-    if (!res.ok) return;
-    const doc = new DOMParser().parseFromString(await res.text(), "text/html");
-    for (const region of root.querySelectorAll("[data-live]")) {
-      const fresh = doc.querySelector(`[data-live="${region.dataset.live}"]`);
-      if (!fresh) continue;
-      const active = document.activeElement;
-      const typing = active && region.contains(active) && (active.tagName === "TEXTAREA" || (active.tagName === "INPUT" && active.type !== "checkbox" && active.type !== "radio"));
-      const dirty = [...region.querySelectorAll("textarea, input[type=text], input:not([type])")].some((el) => el.value !== el.defaultValue);
-      if (typing || dirty) continue;
-      keepChoices(region, fresh);
-      region.replaceWith(fresh);
-    }
-    bind();
-    tick();
+  // blocked reports whether el holds words the member is typing or has
+  // typed and not sent: those are never thrown away by a refresh.
+  function blocked(el) {
+    const active = document.activeElement;
+    const typing = active && el.contains(active) && (active.tagName === "TEXTAREA" || (active.tagName === "INPUT" && !["checkbox", "radio", "hidden", "submit"].includes(active.type)));
+    return typing || [...el.querySelectorAll("textarea, input[type=text], input:not([type])")].some((f) => f.value !== f.defaultValue);
   }
+
+  // swap puts fresh in old's place, or, when old holds unsent words, its
+  // parts with an id one by one, around the words.
+  let held = false;
+  function swap(old, fresh) {
+    if (!blocked(old)) {
+      keepChoices(old, fresh);
+      old.replaceWith(fresh);
+      return;
+    }
+    held = true;
+    for (const part of old.querySelectorAll(":scope > [id]")) {
+      const twin = [...fresh.children].find((f) => f.id === part.id);
+      if (twin) swap(part, twin);
+    }
+  }
+
+  // refresh fetches the page again and swaps the live regions. A second
+  // call while one runs makes it run once more at the end, so the last
+  // change is always shown.
+  let refreshing = null;
+  let again = false;
+  async function refresh() {
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
+    refreshing = (async () => {
+      do {
+        again = false;
+        held = false;
+        let doc;
+        try {
+          const res = await fetch(location.pathname, { headers: { Accept: "text/html" } });
+          if (!res.ok) return;
+          doc = new DOMParser().parseFromString(await res.text(), "text/html");
+        } catch {
+          // Offline: the stream's return brings a refresh.
+          return;
+        }
+        for (const region of root.querySelectorAll("[data-live]")) {
+          const fresh = doc.querySelector(`[data-live="${region.dataset.live}"]`);
+          if (fresh) swap(region, fresh);
+        }
+        bind();
+        tick();
+      } while (again);
+    })();
+    try {
+      await refreshing;
+    } finally {
+      refreshing = null;
+    }
+  }
+
+  // A part held back for the member's words is brought up to date when
+  // they leave it.
+  root.addEventListener("focusout", () => {
+    if (held) setTimeout(() => held && !refreshing && refresh(), 200);
+  });
 
   // keepChoices carries the choices the member has made in region and
   // not yet sent — a mood, the presenters ticked, the help asked for, a
@@ -135,10 +220,7 @@ function start(root) {
     const stepChanged = next.step !== snap.step || next.phase !== snap.phase;
     offset = Date.parse(next.server_now) - Date.now();
     snap = next;
-    if (stepChanged) {
-      warned = false;
-      overtimeSounded = false;
-    }
+    if (stepChanged) overtimeSounded = false;
     if (next.seq !== seq) {
       seq = next.seq;
       refresh();
@@ -146,35 +228,148 @@ function start(root) {
     tick();
   }
 
-  // The help a presenter asks for is theirs alone to say, so it goes with
-  // the meeting's newest version, even from a form that a refresh left
-  // as it was because someone was typing nearby.
+  // What waits to be sent, in the order it was pressed: at most one timer
+  // command (a later press replaces an earlier one, as the latest
+  // intention) and one post per form.
+  let waiting = [];
+
+  // post sends one thing; it answers {ok, text} for an answer from the
+  // server, and throws when the server cannot be reached.
+  async function post(item) {
+    const res = await fetch(item.action, { method: "POST", body: item.body, headers: { Accept: "application/json" } });
+    let text = "";
+    if ((res.headers.get("Content-Type") || "").startsWith("application/json")) {
+      text = (await res.json()).message || "";
+    }
+    if (!res.ok && !text) {
+      text = res.status >= 500 ? "Something went wrong on our side. Try again in a moment." : "That did not work. Reload the page and try again.";
+    }
+    return { ok: res.ok, text };
+  }
+
+  function describeWaiting() {
+    if (!waiting.length) return;
+    const names = waiting.map((i) => "“" + i.label + "”").join(", ");
+    say("Offline — " + names + " will be sent when reconnected.", "waiting");
+  }
+
+  // wait keeps item for later. The stream's return sends it; so does a
+  // try every few seconds, for a post that failed while the stream held.
+  let retry = 0;
+  function wait(item) {
+    waiting = waiting.filter((i) => i.key !== item.key);
+    waiting.push(item);
+    describeWaiting();
+    if (!retry) {
+      retry = setInterval(() => {
+        if (!waiting.length) {
+          clearInterval(retry);
+          retry = 0;
+          return;
+        }
+        if (!cut) flush();
+      }, 3000);
+    }
+  }
+
+  // send posts item now, or keeps it for later when the server cannot be
+  // reached.
+  async function send(item) {
+    if (waiting.length) {
+      // Behind what waits, in the order pressed.
+      wait(item);
+      if (!cut) flush();
+      return;
+    }
+    let answer;
+    try {
+      answer = await post(item);
+    } catch {
+      wait(item);
+      return;
+    }
+    done(item, answer);
+  }
+
+  function done(item, answer) {
+    if (answer.ok) {
+      item.sent?.();
+      if (answer.text) say(answer.text, "news");
+      refresh();
+      return;
+    }
+    say((item.late ? "“" + item.label + "” was not sent: " : "") + answer.text, "problem");
+  }
+
+  // flush sends what waited, in order, once the room is back.
+  let flushing = false;
+  async function flush() {
+    if (flushing || !waiting.length) return;
+    flushing = true;
+    try {
+      while (waiting.length) {
+        const item = waiting[0];
+        item.late = true;
+        let answer;
+        try {
+          answer = await post(item);
+        } catch {
+          describeWaiting();
+          return;
+        }
+        waiting = waiting.filter((i) => i !== item);
+        if (answer.ok && !answer.text) answer.text = "“" + item.label + "” was sent.";
+        done(item, answer);
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
   root.addEventListener("submit", (event) => {
     const form = event.target;
-    const version = form.querySelector('input[name="version"]');
-    if (version && form.querySelector('input[name="kind"][value="help"]')) version.value = String(snap.version);
+    if (!form.matches("form[data-command], form[data-inplace]")) return;
+    event.preventDefault();
+    const body = new URLSearchParams(new FormData(form));
+    const button = event.submitter || form.querySelector("button");
+    const label = (button?.textContent || "Your change").trim();
+    if (form.matches("[data-command]")) {
+      // A timer command goes with the version of the meeting this page
+      // shows: if the meeting has moved on by the time it arrives, the
+      // server refuses it rather than act on what nobody saw.
+      body.set("version", String(snap.version));
+      send({ key: "command", action: form.action, body, label });
+      return;
+    }
+    // The help a presenter asks for is theirs alone to say, so it goes
+    // with the meeting's newest version.
+    if (form.querySelector('input[name="kind"][value="help"]')) body.set("version", String(snap.version));
+    send({
+      key: form.getAttribute("action") + "\n" + (body.get("presenter_id") || ""),
+      action: form.action,
+      body,
+      label,
+      // Sent: the words are the server's now, so the form is clean and
+      // the refresh may replace it; an offer's box is emptied for the
+      // next one.
+      sent() {
+        if (form.isConnected && form.contains(document.activeElement)) document.activeElement.blur();
+        if (form.getAttribute("action").endsWith("/offers")) form.reset();
+        for (const f of form.querySelectorAll("input, textarea")) f.defaultValue = f.value;
+      },
+    });
   });
 
-  // Timer buttons post in the background; the new state arrives by the
-  // stream, for this page as for everyone else's.
   function bind() {
     const soundBox = root.querySelector("[data-sound]");
     if (soundBox) soundBox.checked = soundOn();
-    for (const form of root.querySelectorAll("form[data-command]")) {
-      if (form.dataset.bound) continue;
-      form.dataset.bound = "1";
-      form.addEventListener("submit", async (event) => {
-        event.preventDefault();
-        const body = new URLSearchParams(new FormData(form));
-        body.set("version", String(snap.version));
-        const res = await fetch(form.action, { method: "POST", body, headers: { Accept: "application/json" } });
-        if (!res.ok && status) {
-          status.textContent = (await res.text()) || "That did not work.";
-          status.classList.add("problem");
-          setTimeout(() => status.classList.remove("problem"), 4000);
-        }
-      });
-    }
+  }
+
+  // lost marks the page as cut off from the room.
+  function lost() {
+    cut = true;
+    showStatus("Reconnecting…", true);
+    tick();
   }
 
   let backoff = 1000;
@@ -182,10 +377,15 @@ function start(root) {
     const source = new EventSource(root.dataset.events);
     const live = () => {
       backoff = 1000;
-      if (status) {
-        status.textContent = "Live";
-        status.classList.remove("offline");
+      const was = cut;
+      cut = false;
+      showStatus("Live", false);
+      if (was) {
+        // Back after a gap: what changed meanwhile, then what waited.
+        if (message?.classList.contains("waiting")) say("");
+        refresh();
       }
+      flush();
     };
     // A page that reconnects already holding the current state is sent
     // nothing new, so being connected is what says "live".
@@ -195,20 +395,18 @@ function start(root) {
       apply(JSON.parse(event.data));
     });
     source.addEventListener("error", () => {
-      if (status) {
-        status.textContent = "Reconnecting…";
-        status.classList.add("offline");
-      }
+      lost();
       // EventSource reconnects by itself after a dropped stream, sending
       // Last-Event-ID; the server answers with the current state. An
       // answer other than a stream (a server restarting says 503) closes
       // it for good, so then we open a new one, waiting longer each time.
       if (source.readyState === EventSource.CLOSED) {
         setTimeout(connect, backoff);
-        backoff = Math.min(backoff * 2, 15000);
+        backoff = Math.min(backoff * 2, 8000);
       }
     });
   }
+  window.addEventListener("offline", lost);
 
   bind();
   tick();
