@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -162,3 +164,53 @@ func httpSignIn(t *testing.T, base, email string) *http.Client {
 	return c
 }
 
+
+// TestScreenshotsRoom saves the running meeting room as its timekeeper sees
+// it, at phone and desktop width, light and dark: the first screen, and
+// (on the phone) scrolled down to the check-in with the bar pinned above.
+func TestScreenshotsRoom(t *testing.T) {
+	dir := os.Getenv("HOLDSPACE_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set HOLDSPACE_SCREENSHOTS=DIR to save screenshots")
+	}
+	must(t, os.MkdirAll(dir, 0o755))
+	ctx := browser(t)
+	in := startServe(t, map[string]string{"HOLDSPACE_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "s.db")}, "--demo")
+	signIn(t, ctx, in.URL, "maya@northwind.example")
+	ack := chromedp.CSS(`form[action$="/ground-rules"] button`)
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/circles"), chromedp.Click(chromedp.CSS(".circle-card h2 a")), chromedp.WaitVisible(ack),
+		submit(chromedp.Click(ack), "Welcome to your circle"),
+		chromedp.Click(chromedp.CSS(`a[href$="/room"].button`)), chromedp.WaitVisible(chromedp.CSS("[data-timer-card]"))))
+	roomURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	roles, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".page-head p.muted strong")].map((s) => s.textContent.split(" ")[0].toLowerCase())`))
+	must(t, err)
+	if roles[1] != "maya" {
+		signOut(t, ctx)
+		signIn(t, ctx, in.URL, roles[1]+"@northwind.example")
+	}
+	must(t, chromedp.Do(ctx, chromedp.Navigate(roomURL), chromedp.WaitVisible(chromedp.CSS("[data-room-bar]")),
+		chromedp.Click(chromedp.CSS(`form[data-command]:has(input[value="start"]) button`))))
+	waitFor(t, ctx, `document.querySelector("[data-timer-card]").classList.contains("phase-running")`, 5*time.Second)
+	for _, vp := range []struct {
+		name string
+		w, h int64
+	}{{"phone", 390, 844}, {"desktop", 1280, 860}} {
+		for _, scheme := range []string{"light", "dark"} {
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+			must(t, err)
+			must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h), chromedp.Navigate(roomURL), chromedp.WaitVisible(chromedp.CSS("[data-room-bar]"))))
+			waitFor(t, ctx, `document.querySelector("[data-live-status]").textContent === "Live"`, 10*time.Second)
+			shot := func(name string) {
+				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+				must(t, err)
+				must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", name, vp.name, scheme)), png, 0o644))
+			}
+			shot("room-live")
+			_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#checkin").scrollIntoView(); document.querySelector("#wins").focus(); true`))
+			must(t, err)
+			shot("room-typing")
+		}
+	}
+}
