@@ -295,7 +295,10 @@ function start(root) {
     if (answer.ok) {
       item.sent?.();
       if (answer.text) say(answer.text, "news");
-      refresh();
+      // The stream brings the change, to this page as to everyone's;
+      // should it not come, the page fetches it itself.
+      const before = seq;
+      setTimeout(() => seq === before && refresh(), 1500);
       return;
     }
     say((item.late ? "“" + item.label + "” was not sent: " : "") + answer.text, "problem");
@@ -380,11 +383,9 @@ function start(root) {
       const was = cut;
       cut = false;
       showStatus("Live", false);
-      if (was) {
-        // Back after a gap: what changed meanwhile, then what waited.
-        if (message?.classList.contains("waiting")) say("");
-        refresh();
-      }
+      // Back after a gap: the stream's first state brings what changed
+      // meanwhile; then what waited is sent.
+      if (was && message?.classList.contains("waiting")) say("");
       flush();
     };
     // A page that reconnects already holding the current state is sent
