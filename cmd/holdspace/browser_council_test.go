@@ -48,15 +48,20 @@ func atStep(n, total int, title string) string {
 	})()`, fmt.Sprintf("Step %d of %d", n, total), title)
 }
 
-// postAndLoad runs action, which posts a form, and waits until the next
-// page has loaded and cond holds in it.
-func postAndLoad(t *testing.T, p councilPage, what string, action chromedp.Action[chromedp.Void], cond string) {
+// postInPlace runs action, which posts a form, and waits until cond holds
+// in the page, updated in place: the page is never loaded again.
+func postInPlace(t *testing.T, p councilPage, what string, action chromedp.Action[chromedp.Void], cond string) {
 	t.Helper()
 	must(t, chromedp.Do(p.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := chromedp.Evaluate[bool]("window.__holdspaceOld = true")(ctx, tg)
+		_, err := chromedp.Evaluate[bool]("window.__holdspaceSame = true")(ctx, tg)
 		return err
 	}), action))
-	waitPage(t, p, what, `!window.__holdspaceOld && document.readyState === "complete" && (`+cond+`)`, 20*time.Second)
+	waitPage(t, p, what, `window.__holdspaceSame === true && (`+cond+`)`, 20*time.Second)
+}
+
+// said is a condition on a room page: its bar says text.
+func said(text string) string {
+	return fmt.Sprintf(`(document.querySelector("[data-room-message]")?.textContent ?? "").includes(%q)`, text)
 }
 
 // timerSeconds reads a page's countdown in seconds; overtime is negative.
@@ -215,7 +220,7 @@ func TestBrowserRoomCouncil(t *testing.T) {
 			if p.id == driver.id {
 				steps = chromedp.Steps(chooseMood(p), steps)
 			}
-			postAndLoad(t, p, "the check-in saved", steps, `(document.querySelector(".flash")?.textContent ?? "").includes("checked in")`)
+			postInPlace(t, p, "the check-in saved", steps, said("checked in")+` && document.querySelector("#checkin .note")?.textContent.includes("checked in")`)
 			expectText(t, p.ctx, "#checkin", "You’re checked in ("+mood[p.id]+")")
 		}
 	}
@@ -243,7 +248,7 @@ func TestBrowserRoomCouncil(t *testing.T) {
 		t.Fatalf("moving on to choosing undid the presenters the timekeeper ticked (%v)", err)
 	}
 	total = 14
-	postAndLoad(t, driver, "the presenters set", click(`.presenters-form button[type="submit"]`), atStep(7, total, "Choosing presenters")+" && "+ticked)
+	postInPlace(t, driver, "the presenters set", click(`.presenters-form button[type="submit"]`), atStep(7, total, "Choosing presenters")+" && "+ticked)
 	both(7, total, "Choosing presenters")
 	byID := map[string]councilPage{driver.id: driver, other.id: other}
 	// The help each asks for, and how the counsel step then prompts.
@@ -262,7 +267,7 @@ func TestBrowserRoomCouncil(t *testing.T) {
 		both(step, total, "Presenting")
 		expectText(t, presenter.ctx, "[data-timer-card] .speaker", "Your turn")
 		expectText(t, helper.ctx, "[data-timer-card] .speaker", names[pid]+"’s turn")
-		postAndLoad(t, presenter, "the help asked for", chromedp.Steps(
+		postInPlace(t, presenter, "the help asked for", chromedp.Steps(
 			chromedp.SetValue(chromedp.CSS("#help-"+pid), helps[i]),
 			click(offersCard+` form button[type="submit"]`),
 		), fmt.Sprintf(`document.querySelector("#help-%s").value === %q`, pid, helps[i]))
@@ -286,10 +291,10 @@ func TestBrowserRoomCouncil(t *testing.T) {
 		if n, err := chromedp.Run(presenter.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#offer-`+pid+`").length`)); err != nil || n != 0 {
 			t.Errorf("%s can offer counsel to themselves (%d inputs, %v)", presenter.name, n, err)
 		}
-		postAndLoad(t, helper, "the offer made", chromedp.Steps(
+		postInPlace(t, helper, "the offer made", chromedp.Steps(
 			chromedp.SendKeys(chromedp.CSS("#offer-"+pid), offer),
 			click(offersCard+` form.inline-form button[type="submit"]`),
-		), `(document.querySelector(".flash")?.textContent ?? "").includes("Offered")`)
+		), said("Offered")+fmt.Sprintf(` && document.querySelector(%q).textContent.includes(%q) && document.querySelector("#offer-%s").value === ""`, offersCard, offer, pid))
 		waitPage(t, presenter, "the offer arriving", fmt.Sprintf(`(document.querySelector(%q)?.textContent ?? "").includes(%q)`, offersCard, offer), 10*time.Second)
 		waitPage(t, presenter, "the offer to take", fmt.Sprintf(`!!document.querySelector(%q)`, offersCard+" details.take"), 5*time.Second)
 		if n, err := chromedp.Run(helper.ctx, chromedp.Evaluate[int](`document.querySelectorAll('details.take, form[action$="/take"]').length`)); err != nil || n != 0 {
@@ -346,10 +351,10 @@ func TestBrowserRoomCouncil(t *testing.T) {
 	// today? — and sees the other's answer come in.
 	answers := map[string]string{driver.id: "yes", other.id: "partly"}
 	for _, p := range pages {
-		postAndLoad(t, p, "the closing answer", chromedp.Steps(
+		postInPlace(t, p, "the closing answer", chromedp.Steps(
 			click(fmt.Sprintf(`#closing label.chip:has(input[value=%q]) span`, answers[p.id])),
 			click(`#closing button[type="submit"]`),
-		), `(document.querySelector(".flash")?.textContent ?? "").includes("Thank you for answering")`)
+		), said("Thank you for answering")+` && document.querySelector("#closing button[type=submit]").textContent.includes("Update my answer")`)
 	}
 	for _, p := range pages {
 		waitPage(t, p, "both closing answers", `[...document.querySelectorAll("#closing .answers li")].map((li) => li.textContent).join("|").includes("Yes") &&
@@ -363,10 +368,10 @@ func TestBrowserRoomCouncil(t *testing.T) {
 			t.Errorf("%s's page still offers %d ways to change an ended meeting (%v)", p.name, n, err)
 		}
 	}
-	postAndLoad(t, other, "the reflection saved", chromedp.Steps(
+	postInPlace(t, other, "the reflection saved", chromedp.Steps(
 		chromedp.SendKeys(chromedp.CSS("#reflection-body"), "I rushed to advise before I understood. Ask one more question next time."),
 		click(`#reflection button[type="submit"]`),
-	), `(document.querySelector(".flash")?.textContent ?? "").includes("Only you can read it")`)
+	), said("Only you can read it"))
 
 	// The circle's next meeting: each presenter's commitment waits in
 	// their check-in, to say how it went.
@@ -398,11 +403,11 @@ func TestBrowserRoomCouncil(t *testing.T) {
 	cid, err := chromedp.Run(memberCtx, chromedp.Evaluate[string](fmt.Sprintf(
 		`[...document.querySelectorAll("#checkin .commitment-progress")].find((f) => f.querySelector("legend").textContent === %q).querySelector('input[name="commitment"]').value`, c)))
 	must(t, err)
-	postAndLoad(t, other, "the check-in with progress saved", chromedp.Steps(
+	postInPlace(t, other, "the check-in with progress saved", chromedp.Steps(
 		click(fmt.Sprintf(`#checkin label.chip:has(input[name="progress-%s"][value="partly"]) span`, cid)),
 		chromedp.SendKeys(chromedp.CSS("#learned-"+cid), "Asking first made the conversation shorter, not longer."),
 		click(`#checkin button[type="submit"]`),
-	), `(document.querySelector(".flash")?.textContent ?? "").includes("checked in")`)
+	), said("checked in"))
 	if ok, err := chromedp.Run(memberCtx, chromedp.Evaluate[bool](fmt.Sprintf(
 		`document.querySelector('input[name="progress-%s"][value="partly"]').checked && document.querySelector("#learned-%s").value.startsWith("Asking first")`, cid, cid))); err != nil || !ok {
 		t.Errorf("the progress on %q was not kept (%v)", c, err)
@@ -427,12 +432,12 @@ func click(sel string) chromedp.Action[chromedp.Void] {
 func takeOffer(t *testing.T, presenter councilPage, card, words string) {
 	t.Helper()
 	take := card + " details.take"
-	postAndLoad(t, presenter, "the offer taken", chromedp.Steps(
+	postInPlace(t, presenter, "the offer taken", chromedp.Steps(
 		click(take+" summary"),
 		chromedp.WaitVisible(chromedp.CSS(take+" textarea")),
 		chromedp.Clear(chromedp.CSS(take+" textarea")),
 		chromedp.SendKeys(chromedp.CSS(take+" textarea"), words),
 		click(take+` button[type="submit"]`),
-	), fmt.Sprintf(`(document.querySelector(".flash")?.textContent ?? "").includes("one of your commitments") &&
+	), said("one of your commitments")+fmt.Sprintf(` &&
 		document.querySelector("#commitments").textContent.includes(%q) && !document.querySelector(%q)`, words, take))
 }

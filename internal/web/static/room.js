@@ -386,6 +386,7 @@ function start(root) {
       // Back after a gap: the stream's first state brings what changed
       // meanwhile; then what waited is sent.
       if (was && message?.classList.contains("waiting")) say("");
+      tick();
       flush();
     };
     // A page that reconnects already holding the current state is sent
