@@ -164,7 +164,6 @@ func httpSignIn(t *testing.T, base, email string) *http.Client {
 	return c
 }
 
-
 // TestScreenshotsRoom saves the running meeting room as its timekeeper sees
 // it, at phone and desktop width, light and dark: the first screen, and
 // (on the phone) scrolled down to the check-in with the bar pinned above.
