@@ -105,7 +105,7 @@ func TestBrowserRoomPhone(t *testing.T) {
 	// The server goes away. The clock stops and says so; "Next step" waits,
 	// visibly, and is applied when the server is back.
 	must(t, in.stop())
-	waitFor(t, ctx, `document.querySelector("[data-timer-card]").classList.contains("stale") && document.querySelector("[data-timer-note]").textContent.includes("Reconnecting")`, 10*time.Second)
+	waitFor(t, ctx, `document.querySelector("[data-timer-card]").classList.contains("stale") && document.querySelector("[data-timer-note]").textContent.includes("connection is back")`, 10*time.Second)
 	press("next")
 	waitFor(t, ctx, `document.querySelector("[data-room-message]").textContent.includes("“Next step” will be sent when reconnected")`, 5*time.Second)
 	startServeOn(t, port, env)
@@ -210,6 +210,22 @@ func TestScreenshotsRoom(t *testing.T) {
 			_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#checkin").scrollIntoView(); document.querySelector("#wins").focus(); true`))
 			must(t, err)
 			shot("room-typing")
+			if vp.name == "phone" {
+				_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.blur(); window.scrollTo(0, document.body.scrollHeight); true`))
+				must(t, err)
+				shot("room-bottom")
+			}
 		}
 	}
+	// Cut off, with a command waiting: what the bar says.
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(roomURL), chromedp.WaitVisible(chromedp.CSS("[data-room-bar]")),
+		chromedp.Click(chromedp.CSS(`form[data-command]:has(input[value="next"]) button`))))
+	waitFor(t, ctx, `document.querySelector(".step-title").textContent.startsWith("Check-in")`, 5*time.Second)
+	must(t, in.stop())
+	waitFor(t, ctx, `document.querySelector("[data-timer-card]").classList.contains("stale")`, 10*time.Second)
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[data-command]:has(input[value="pause"]) button`))))
+	waitFor(t, ctx, `document.querySelector("[data-room-message]").textContent.includes("when reconnected")`, 5*time.Second)
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(dir, "room-offline-phone-dark.png"), png, 0o644))
 }

@@ -99,7 +99,7 @@ function start(root) {
       if (frozen === null) frozen = left();
       timer.textContent = fmt(frozen);
       card?.classList.remove("warning", "overtime");
-      if (note) note.textContent = "Reconnecting… the clock waits until the room is back.";
+      if (note) note.textContent = "The clock waits until the connection is back.";
       return;
     }
     frozen = null;
