@@ -329,6 +329,7 @@ function start(root) {
     }
   }
 
+  let commanding = false;
   root.addEventListener("submit", (event) => {
     const form = event.target;
     if (!form.matches("form[data-command], form[data-inplace]")) return;
@@ -337,11 +338,17 @@ function start(root) {
     const button = event.submitter || form.querySelector("button");
     const label = (button?.textContent || "Your change").trim();
     if (form.matches("[data-command]")) {
+      // A second press while the first is on its way (a double tap) would
+      // only be refused as made on an old version: it is not sent.
+      if (commanding) return;
       // A timer command goes with the version of the meeting this page
       // shows: if the meeting has moved on by the time it arrives, the
       // server refuses it rather than act on what nobody saw.
       body.set("version", String(snap.version));
-      send({ key: "command", action: form.action, body, label });
+      commanding = true;
+      send({ key: "command", action: form.action, body, label }).finally(() => {
+        commanding = false;
+      });
       return;
     }
     // The help a presenter asks for is theirs alone to say, so it goes
