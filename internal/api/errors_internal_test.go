@@ -1,8 +1,14 @@
 package api
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -70,5 +76,25 @@ func TestSessionCookie(t *testing.T) {
 		if c.Name != want || c.Secure != secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.MaxAge != 60 {
 			t.Errorf("secure=%v: cookie %+v", secure, c)
 		}
+	}
+}
+
+// TestClientGoneNotLogged: an operation that failed because its caller
+// went away (its context cancelled, as in "find note: context canceled")
+// is logged at debug level, not as an error; a real failure is an error.
+func TestClientGoneNotLogged(t *testing.T) {
+	var log bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	a := &API{}
+	gone, cancel := context.WithCancel(context.WithValue(context.Background(), requestKey{}, &request{log: logger}))
+	cancel()
+	a.fail(gone, "get-room", fmt.Errorf("find note: %w", gone.Err()))
+	if strings.Contains(log.String(), "level=ERROR") || !strings.Contains(log.String(), "level=DEBUG") {
+		t.Errorf("an abandoned request is logged as:\n%s", log.String())
+	}
+	log.Reset()
+	a.fail(context.WithValue(context.Background(), requestKey{}, &request{log: logger}), "get-room", errors.New("disk on fire"))
+	if !strings.Contains(log.String(), "level=ERROR") {
+		t.Errorf("a failure is logged as:\n%s", log.String())
 	}
 }
