@@ -239,7 +239,7 @@ function start(root) {
     const res = await fetch(item.action, { method: "POST", body: item.body, headers: { Accept: "application/json" } });
     let text = "";
     if ((res.headers.get("Content-Type") || "").startsWith("application/json")) {
-      text = (await res.json()).message || "";
+      text = (await res.json().catch(() => ({}))).message || "";
     }
     if (!res.ok && !text) {
       text = res.status >= 500 ? "Something went wrong on our side. Try again in a moment." : "That did not work. Reload the page and try again.";
