@@ -1,0 +1,116 @@
+package service_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
+	"github.com/holdspace/holdspace/internal/store/storetest"
+)
+
+// together runs each of fns at the same moment, each on its own goroutine
+// (and so, on PostgreSQL, its own connection), and returns their errors
+// in order.
+func together(fns ...func() error) []error {
+	errs := make([]error, len(fns))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = fn()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+// oneWins checks that of two conflicting changes exactly one succeeded and
+// the other was refused as a conflict, and returns which one won.
+func oneWins(t *testing.T, what string, errs []error) int {
+	t.Helper()
+	if len(errs) != 2 {
+		t.Fatalf("%s: %d results, want 2", what, len(errs))
+	}
+	switch {
+	case errs[0] == nil && errs[1] == nil:
+		t.Fatalf("%s: both changes were acknowledged; one overwrote the other", what)
+	case errs[0] != nil && errs[1] != nil:
+		t.Fatalf("%s: both changes were refused: %v; %v", what, errs[0], errs[1])
+	}
+	loser := 0
+	if errs[1] != nil {
+		loser = 1
+	}
+	if k := fault.KindOf(errs[loser]); k != fault.Conflict {
+		t.Fatalf("%s: the refused change failed with %v (%s), want a conflict", what, errs[loser], k)
+	}
+	return 1 - loser
+}
+
+// TestAgreementWithdrawRacesAdoption: the proposer withdraws a proposal at
+// the moment the last member consents to it, which adopts it. Either the
+// adoption or the withdrawal happens, and the other is refused as a
+// conflict: a version is never withdrawn with an adoption date, and the
+// circle is never left without the agreement that was in force.
+func TestAgreementWithdrawRacesAdoption(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		ids := []string{"u01", "u02", "u03"}
+		id := w.formCircle(p, ids...)
+		w.ack(id, ids...)
+		proposer, other, last := w.user("u01"), w.user("u02"), w.user("u03")
+		inForce := 0
+		wins := map[int]int{}
+		for round := range 50 {
+			v, err := w.agreements.ProposeAgreement(ctx, proposer, id, fmt.Sprintf("Version %d", round+1), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.agreements.ConsentToAgreement(ctx, other, id, v.Version); err != nil {
+				t.Fatal(err)
+			}
+			errs := together(
+				func() error { _, err := w.agreements.ConsentToAgreement(ctx, last, id, v.Version); return err },
+				func() error { return w.agreements.WithdrawAgreement(ctx, proposer, id, v.Version) },
+			)
+			won := oneWins(t, fmt.Sprintf("round %d", round), errs)
+			wins[won]++
+			_, versions, err := w.agreements.Agreement(ctx, proposer, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			adopted := 0
+			for _, got := range versions {
+				switch {
+				case got.Status == circle.AgreementAdopted:
+					adopted++
+				case got.AdoptedAt != nil && got.Status != circle.AgreementSuperseded:
+					t.Fatalf("round %d: version %d is %s with an adoption date", round, got.Version, got.Status)
+				}
+				if got.Version != v.Version {
+					continue
+				}
+				want := circle.AgreementAdopted
+				if won == 1 {
+					want = circle.AgreementWithdrawn
+				}
+				if got.Status != want {
+					t.Fatalf("round %d: version %d is %s, want %s", round, got.Version, got.Status, want)
+				}
+			}
+			if won == 0 {
+				inForce = v.Version
+			}
+			if want := min(inForce, 1); adopted != want {
+				t.Fatalf("round %d: %d versions in force, want %d", round, adopted, want)
+			}
+		}
+		t.Logf("adopted %d times, withdrawn %d times", wins[0], wins[1])
+	})
+}
