@@ -2,11 +2,13 @@ package service_test
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
+	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
 
@@ -31,8 +33,9 @@ func together(fns ...func() error) []error {
 }
 
 // oneWins checks that of two conflicting changes exactly one succeeded and
-// the other was refused as a conflict, and returns which one won.
-func oneWins(t *testing.T, what string, errs []error) int {
+// the other was refused as a conflict (or, where given, as one of also),
+// and returns which one won.
+func oneWins(t *testing.T, what string, errs []error, also ...fault.Kind) int {
 	t.Helper()
 	if len(errs) != 2 {
 		t.Fatalf("%s: %d results, want 2", what, len(errs))
@@ -47,7 +50,7 @@ func oneWins(t *testing.T, what string, errs []error) int {
 	if errs[1] != nil {
 		loser = 1
 	}
-	if k := fault.KindOf(errs[loser]); k != fault.Conflict {
+	if k := fault.KindOf(errs[loser]); k != fault.Conflict && !slices.Contains(also, k) {
 		t.Fatalf("%s: the refused change failed with %v (%s), want a conflict", what, errs[loser], k)
 	}
 	return 1 - loser
@@ -112,5 +115,40 @@ func TestAgreementWithdrawRacesAdoption(t *testing.T) {
 			}
 		}
 		t.Logf("adopted %d times, withdrawn %d times", wins[0], wins[1])
+	})
+}
+
+// TestPairAnsweredTwiceTogether: an invitation to pair accepted twice at
+// once (a double click) forms one pair, and an acceptance and a refusal
+// at once apply one of them; the other is refused.
+func TestPairAnsweredTwiceTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 8)
+		p := w.program(program.FormatPair)
+		for _, u := range w.members {
+			w.optIn(u, p, "Feedback")
+		}
+		for i, answers := range [][2]bool{{true, true}, {true, false}, {false, true}} {
+			from, to := w.members[1+2*i], w.members[2+2*i]
+			inv, err := w.programs.InvitePair(ctx, from, p.ID, to.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := together(
+				func() error { return w.programs.AnswerPair(ctx, to, inv.ID, answers[0]) },
+				func() error { return w.programs.AnswerPair(ctx, to, inv.ID, answers[1]) },
+			)
+			// An answer that reads the invitation after the other applied
+			// is told it was answered, or that the pair exists, as any
+			// later answer is.
+			won := oneWins(t, fmt.Sprintf("answers %v", answers), errs, fault.Invalid)
+			mine, err := w.programs.MyMatches(ctx, from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[bool]int{true: 1, false: 0}[answers[won]]; len(mine) != want {
+				t.Fatalf("answers %v: %d pairs formed, want %d", answers, len(mine), want)
+			}
+		}
 	})
 }

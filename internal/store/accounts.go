@@ -67,7 +67,12 @@ func (db *DB) ConfirmSignup(ctx context.Context, tokenHash string) (*account.Use
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE signups SET used_at = $1 WHERE token_hash = $2`, tx.now, tokenHash); err != nil {
+		// Two confirmations at once both read the link unused; only the
+		// first to mark it used goes on.
+		if err := guarded(tx.exec(ctx, `UPDATE signups SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL`, tx.now, tokenHash)); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return ErrLinkInvalid
+			}
 			return err
 		}
 		org, err := createOrg(ctx, tx, s.OrgName)
@@ -197,7 +202,12 @@ func useLink(ctx context.Context, tx *Tx, tokenHash string, purpose account.Purp
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tx.exec(ctx, `UPDATE user_links SET used_at = $1 WHERE token_hash = $2`, tx.now, tokenHash); err != nil {
+	// Two uses at once both read the link unused; only the first to mark it
+	// used goes on, and the other finds it used, as it would a moment later.
+	if err := guarded(tx.exec(ctx, `UPDATE user_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL`, tx.now, tokenHash)); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return nil, ErrLinkInvalid
+		}
 		return nil, err
 	}
 	return findUserTx(ctx, tx, orgID, userID)

@@ -1072,6 +1072,15 @@ func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string
 		newStatus := "declined"
 		if accept {
 			newStatus = "accepted"
+		}
+		// The status read above takes no lock: of two answers at once (an
+		// accept sent twice, or an accept and a decline) only the first to
+		// apply counts, and only it forms a pair.
+		if err := guarded(tx.exec(ctx, `UPDATE pair_invitations SET status = $1, answered_at = $2 WHERE org_id = $3 AND id = $4 AND status = 'pending'`,
+			newStatus, tx.now, orgID, id)); err != nil {
+			return err
+		}
+		if accept {
 			pair.ID, pair.OrgID, pair.Status, pair.Origin, pair.CreatedAt = newID(), orgID, program.Active, program.FromInvitation, tx.now
 			now := tx.now
 			pair.PublishedAt, pair.ActivatedAt = &now, &now
@@ -1081,9 +1090,6 @@ func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string
 			if err := insertCircle(ctx, tx, pair); err != nil {
 				return err
 			}
-		}
-		if _, err := tx.exec(ctx, `UPDATE pair_invitations SET status = $1, answered_at = $2 WHERE org_id = $3 AND id = $4`, newStatus, tx.now, orgID, id); err != nil {
-			return err
 		}
 		for _, m := range msgs {
 			if err := db.enqueue(ctx, tx, m); err != nil {
