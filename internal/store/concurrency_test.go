@@ -116,8 +116,14 @@ func TestProfileEditsTogether(t *testing.T) {
 		for round := range rounds {
 			name, tz := fmt.Sprintf("Ann %d", round), zones[round%2]
 			errs := together(
-				func() error { _, err := db.UpdateUser(ctx, org.ID, admin.ID, store.UserUpdate{Name: &name}); return err },
-				func() error { _, err := db.UpdateUser(ctx, org.ID, admin.ID, store.UserUpdate{Timezone: &tz}); return err },
+				func() error {
+					_, err := db.UpdateUser(ctx, org.ID, admin.ID, store.UserUpdate{Name: &name})
+					return err
+				},
+				func() error {
+					_, err := db.UpdateUser(ctx, org.ID, admin.ID, store.UserUpdate{Timezone: &tz})
+					return err
+				},
 			)
 			for _, err := range errs {
 				if err != nil {
