@@ -571,7 +571,7 @@ func TestAbandonedMailIsRescued(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tdb.db.Exec(`UPDATE river_job SET state = 'running', attempt = 1, attempted_at = scheduled_at WHERE id = `+fmt.Sprint(res.Job.ID)); err != nil {
+		if _, err := tdb.db.Exec(`UPDATE river_job SET state = 'running', attempt = 1, attempted_at = scheduled_at WHERE id = ` + fmt.Sprint(res.Job.ID)); err != nil {
 			t.Fatal(err)
 		}
 		if err := q.Start(ctx); err != nil {
