@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
 
@@ -123,12 +125,12 @@ func TestAgreementWithdrawRacesAdoption(t *testing.T) {
 // at once apply one of them; the other is refused.
 func TestPairAnsweredTwiceTogether(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
-		w := newWorld(t, dbURL, 8)
+		w := newWorld(t, dbURL, 10)
 		p := w.program(program.FormatPair)
 		for _, u := range w.members {
 			w.optIn(u, p, "Feedback")
 		}
-		for i, answers := range [][2]bool{{true, true}, {true, false}, {false, true}} {
+		for i, answers := range [][2]bool{{true, true}, {true, false}, {false, true}, {false, false}} {
 			from, to := w.members[1+2*i], w.members[2+2*i]
 			inv, err := w.programs.InvitePair(ctx, from, p.ID, to.ID)
 			if err != nil {
@@ -148,6 +150,56 @@ func TestPairAnsweredTwiceTogether(t *testing.T) {
 			}
 			if want := map[bool]int{true: 1, false: 0}[answers[won]]; len(mine) != want {
 				t.Fatalf("answers %v: %d pairs formed, want %d", answers, len(mine), want)
+			}
+			if n := w.mailTo(from.Email, "Your pair invitation in"); n != map[bool]int{true: 0, false: 1}[answers[won]] {
+				t.Errorf("answers %v: the inviter was told %d times of a refusal", answers, n)
+			}
+		}
+	})
+}
+
+// TestOptInEditAndSnoozeTogether: a person edits their opt-in in one tab
+// while pausing it in another. Both hold: the edit does not write back the
+// pause as it was before, nor the pause the topics. A pause at the moment
+// of withdrawing never brings the opt-in back.
+func TestOptInEditAndSnoozeTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 4)
+		p := w.program(program.FormatGroup)
+		u := w.user("u01")
+		topics := []string{"Feedback", "Strategy"}
+		for round := range 20 {
+			w.optIn(u, p, "Delegation")
+			snoozed, topic := round%2 == 0, topics[round%2]
+			avail := []program.Interval{{9 * 60, 17 * 60}}
+			errs := together(
+				func() error {
+					return w.programs.SaveOptIn(ctx, u, &program.OptIn{ProgramID: p.ID, Topics: []string{topic}, Availability: avail})
+				},
+				func() error { return w.programs.Snooze(ctx, u, p.ID, snoozed) },
+			)
+			for _, err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			o, err := w.programs.MyOptIn(ctx, u, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Snoozed != snoozed || len(o.Topics) != 1 || o.Topics[0] != topic {
+				t.Fatalf("round %d: snoozed %v with %v, want snoozed %v with %s: a change was lost", round, o.Snoozed, o.Topics, snoozed, topic)
+			}
+
+			errs = together(
+				func() error { return w.programs.Withdraw(ctx, u, p.ID) },
+				func() error { return w.programs.Snooze(ctx, u, p.ID, !snoozed) },
+			)
+			if errs[0] != nil {
+				t.Fatalf("round %d: withdraw: %v", round, errs[0])
+			}
+			if _, err := w.programs.MyOptIn(ctx, u, p.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("round %d: the opt-in is back after it was withdrawn (snooze: %v)", round, errs[1])
 			}
 		}
 	})

@@ -264,7 +264,9 @@ func scanOptIn(s scanner) (*program.OptIn, error) {
 }
 
 // SaveOptIn creates or replaces a person's opt-in. People named in prefer
-// and avoid must be in the same organisation.
+// and avoid must be in the same organisation. Replacing an opt-in keeps
+// whether it is snoozed, which only SnoozeOptIn changes: an edit decided
+// on the opt-in before a snooze does not undo it.
 func (db *DB) SaveOptIn(ctx context.Context, o *program.OptIn) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		for field, ids := range map[string][]string{"prefer": o.Prefer, "avoid": o.Avoid} {
@@ -286,7 +288,7 @@ func (db *DB) SaveOptIn(ctx context.Context, o *program.OptIn) error {
 		_, err := tx.exec(ctx, `INSERT INTO opt_ins (`+optInColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (program_id, user_id) DO UPDATE SET topics = excluded.topics, goals = excluded.goals,
 			availability = excluded.availability, format_pref = excluded.format_pref, prefer = excluded.prefer,
-			avoid = excluded.avoid, snoozed = excluded.snoozed, updated_at = excluded.updated_at`,
+			avoid = excluded.avoid, updated_at = excluded.updated_at`,
 			o.ProgramID, o.OrgID, o.UserID, toJSON(o.Topics), o.Goals, toJSON(o.Availability), o.FormatPref,
 			toJSON(o.Prefer), toJSON(o.Avoid), o.Snoozed, o.CreatedAt, o.UpdatedAt)
 		return err
@@ -395,6 +397,25 @@ func (db *DB) CountOptIns(ctx context.Context, orgID, programID string) (int, er
 		return 0, fmt.Errorf("count opt-ins: %w", err)
 	}
 	return n, nil
+}
+
+// SnoozeOptIn pauses (or resumes) a person's opt-in to a program. It
+// changes that alone, so an edit of the opt-in at the same moment holds
+// too; without an opt-in (withdrawn meanwhile) it returns ErrNotFound
+// rather than bringing it back.
+func (db *DB) SnoozeOptIn(ctx context.Context, orgID, programID, userID string, snoozed bool) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE opt_ins SET snoozed = $1, updated_at = $2 WHERE org_id = $3 AND program_id = $4 AND user_id = $5`,
+			snoozed, tx.now, orgID, programID, userID)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res)
+	})
+	if err != nil {
+		return fmt.Errorf("snooze opt-in: %w", err)
+	}
+	return nil
 }
 
 // DeleteOptIn withdraws a person from a program.
