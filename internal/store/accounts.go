@@ -296,10 +296,23 @@ func (db *DB) ResendInvitation(ctx context.Context, orgID, userID string, inv In
 		if err != nil {
 			return err
 		}
+		joined := fault.Fields(map[string]string{"user": u.Name + " has already joined."})
 		if u.Status != account.StatusInvited {
-			return fault.Fields(map[string]string{"user": u.Name + " has already joined."})
+			return joined
 		}
+		// Links first, then the person, in the order accepting takes
+		// them, so that the two wait for each other rather than deadlock.
 		if err := createLink(ctx, tx, orgID, userID, account.PurposeInvite, inv.TokenHash); err != nil {
+			return err
+		}
+		// The status read above takes no lock: if the person accepted
+		// their invitation meanwhile, no new link goes to someone who has
+		// joined (it would set their password again).
+		if err := guarded(tx.exec(ctx, `UPDATE users SET updated_at = $1 WHERE org_id = $2 AND id = $3 AND status = 'invited'`,
+			tx.now, orgID, userID)); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return joined
+			}
 			return err
 		}
 		return db.enqueue(ctx, tx, inv.Mail)

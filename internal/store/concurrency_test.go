@@ -198,3 +198,34 @@ func TestPasswordChangedTwiceTogether(t *testing.T) {
 		}
 	})
 }
+
+// TestInvitationResentAsItIsAccepted: an admin resends an invitation at
+// the moment the person accepts it. Either the acceptance comes first and
+// the resend is refused (they have joined), or the resend comes first and
+// the link being accepted no longer works: never both, which would leave
+// a joined person with a live invitation link.
+func TestInvitationResentAsItIsAccepted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
+		org, _ := mustCreateOrg(t, db, "Acme", "admin@acme.example")
+		hasJoined := func(err error) bool {
+			f, ok := fault.FieldsOf(err)
+			return ok && f["user"] != ""
+		}
+		for round := range rounds {
+			email := fmt.Sprintf("p%d@acme.example", round)
+			u, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: "Pat", Email: email},
+				store.Invite{TokenHash: email, Mail: queue.Mail(mail.Message{To: email})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := together(
+				func() error { _, err := db.AcceptInvitation(ctx, email, "Pat", "UTC", "h"); return err },
+				func() error {
+					return db.ResendInvitation(ctx, org.ID, u.ID, store.Invite{TokenHash: email + "-again", Mail: queue.Mail(mail.Message{To: email})})
+				},
+			)
+			oneWins(t, fmt.Sprintf("round %d", round), errs, func(err error) bool { return isLinkInvalid(err) || hasJoined(err) })
+		}
+	})
+}
