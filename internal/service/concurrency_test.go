@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
@@ -200,6 +201,43 @@ func TestOptInEditAndSnoozeTogether(t *testing.T) {
 			}
 			if _, err := w.programs.MyOptIn(ctx, u, p.ID); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("round %d: the opt-in is back after it was withdrawn (snooze: %v)", round, errs[1])
+			}
+		}
+	})
+}
+
+// TestTwoPairInvitationsAcceptedTogether: a person invited by two
+// colleagues accepts both at the same moment. Each acceptance found them
+// free when it was checked; only one pair forms, and the other acceptance
+// is refused.
+func TestTwoPairInvitationsAcceptedTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 10)
+		p := w.program(program.FormatPair)
+		for _, u := range w.members {
+			w.optIn(u, p, "Feedback")
+		}
+		for round := range 3 {
+			to, a, b := w.members[1+3*round], w.members[2+3*round], w.members[3+3*round]
+			var invs []*program.PairInvitation
+			for _, from := range []*account.User{a, b} {
+				inv, err := w.programs.InvitePair(ctx, from, p.ID, to.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				invs = append(invs, inv)
+			}
+			errs := together(
+				func() error { return w.programs.AnswerPair(ctx, to, invs[0].ID, true) },
+				func() error { return w.programs.AnswerPair(ctx, to, invs[1].ID, true) },
+			)
+			oneWins(t, fmt.Sprintf("round %d", round), errs, fault.Invalid)
+			mine, err := w.programs.MyMatches(ctx, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(mine) != 1 {
+				t.Fatalf("round %d: %s is in %d pairs, want 1", round, to.ID, len(mine))
 			}
 		}
 	})

@@ -1102,6 +1102,9 @@ func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string
 			return err
 		}
 		if accept {
+			if err := claimPair(ctx, tx, orgID, pair); err != nil {
+				return err
+			}
 			pair.ID, pair.OrgID, pair.Status, pair.Origin, pair.CreatedAt = newID(), orgID, program.Active, program.FromInvitation, tx.now
 			now := tx.now
 			pair.PublishedAt, pair.ActivatedAt = &now, &now
@@ -1121,6 +1124,36 @@ func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string
 	})
 	if err != nil {
 		return fmt.Errorf("answer pair invitation: %w", err)
+	}
+	return nil
+}
+
+// claimPair checks, under the program's row lock, that the program is
+// still open and neither of pair's members is in a circle of it yet. The
+// service checked both before, without a lock: two invitations to one
+// person accepted at once would each find them free, and the lock makes
+// the second see the pair the first formed. It returns program.ErrClosed
+// or ErrConflict.
+func claimPair(ctx context.Context, tx *Tx, orgID string, pair *program.Circle) error {
+	if err := guarded(tx.exec(ctx, `UPDATE programs SET updated_at = updated_at WHERE org_id = $1 AND id = $2 AND closed_at IS NULL`,
+		orgID, pair.ProgramID)); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return program.ErrClosed
+		}
+		return err
+	}
+	ids := pair.UserIDs()
+	if len(ids) != 2 {
+		return fmt.Errorf("a pair of %d", len(ids))
+	}
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
+		WHERE m.org_id = $1 AND c.program_id = $2 AND c.status IN ('active', 'pending') AND m.user_id IN ($3, $4)`,
+		orgID, pair.ProgramID, ids[0], ids[1]).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return ErrConflict
 	}
 	return nil
 }
