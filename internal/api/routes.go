@@ -52,7 +52,9 @@ func (a *API) routes() {
 		Description: "Fields left out stay as they are."}, a.handleMeUpdate)
 	register(a, signedIn, huma.Operation{OperationID: "change-password", Method: http.MethodPost, Path: "/me/password",
 		Tags: []string{tagProfile}, Summary: "Change my password",
-		Description: "Signs out every other session; with an access token, every session."}, a.handlePasswordChange)
+		Description: "Signs out every other session; with an access token, every session. " +
+			"409 if the password was changed meanwhile, so the current password given is no longer current.",
+		Errors: []int{http.StatusConflict}}, a.handlePasswordChange)
 	register(a, signedIn, huma.Operation{OperationID: "list-sessions", Method: http.MethodGet, Path: "/me/sessions",
 		Tags: []string{tagProfile}, Summary: "List my signed-in sessions"}, a.handleSessionList)
 	register(a, signedIn, huma.Operation{OperationID: "revoke-session", Method: http.MethodDelete, Path: "/me/sessions/{id}",
@@ -230,8 +232,9 @@ func (a *API) routes() {
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusNotFound}}, a.handlePairInvite)
 	register(a, signedIn, huma.Operation{OperationID: "respond-to-pair-invitation", Method: http.MethodPost, Path: "/pair-invitations/{id}/response",
 		Tags: []string{tagMatching}, Summary: "Accept or decline a pair invitation",
-		Description: "Only the invited colleague answers. Accepting checks the rules again and forms the pair at once.",
-		Errors:      []int{http.StatusNotFound}}, a.handlePairAnswer)
+		Description: "Only the invited colleague answers. Accepting checks the rules again and forms the pair at once. " +
+			"409 if another answer to the same invitation came first.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict}}, a.handlePairAnswer)
 
 	// Inside active circles, for their members only.
 	register(a, signedIn, huma.Operation{OperationID: "list-circles", Method: http.MethodGet, Path: "/circles",

@@ -42,6 +42,11 @@ type Message struct {
 	// "CANCEL"; it must match the METHOD inside Calendar. Empty means
 	// "REQUEST".
 	CalendarMethod string `json:"calendar_method,omitempty"`
+
+	// MessageID, if set, is the local part of the Message-ID header: the
+	// same on every attempt to send one message, so that a copy sent again
+	// is recognisably the same message. Empty means a random one.
+	MessageID string `json:"message_id,omitempty"`
 }
 
 // Validate reports what is wrong with m, if anything. A message that fails

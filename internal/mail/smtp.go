@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -209,7 +210,7 @@ func (s *SMTP) build(m Message) (*gomail.Msg, error) {
 	msg.ToMailAddress(&netmail.Address{Name: m.ToName, Address: m.To})
 	msg.Subject(m.Subject)
 	msg.SetDate()
-	msg.SetMessageIDWithValue(rand.Text() + "@" + s.domain)
+	msg.SetMessageIDWithValue(cmp.Or(m.MessageID, rand.Text()) + "@" + s.domain)
 	// Ask vacation responders not to answer; nobody reads no-reply.
 	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
 	msg.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")

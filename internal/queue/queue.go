@@ -39,6 +39,17 @@ const (
 // Config.Workers says otherwise.
 const defaultWorkers = 4
 
+// A job picked up by a process that was then killed stays "running" until
+// River's rescuer, which looks every 30 seconds, finds it running for
+// longer than rescueAfter and schedules it again. Every job's context ends
+// after jobTimeout (a kind may ask for less), before rescueAfter, so a job
+// still at work is never rescued: abandoned mail goes out again within a
+// minute of the kill, not an hour.
+const (
+	jobTimeout  = 20 * time.Second
+	rescueAfter = 25 * time.Second
+)
+
 // Config is what New needs.
 type Config struct {
 	// Engine is EngineSQLite or EnginePostgres.
@@ -130,7 +141,8 @@ func New(cfg Config) (*Queue, error) {
 	if workers == nil {
 		workers = river.NewWorkers()
 	}
-	if err := river.AddWorkerSafely(workers, &mailWorker{sender: cfg.Sender, logger: logger, retryDelay: cfg.RetryDelay}); err != nil {
+	mw := &mailWorker{sender: cfg.Sender, logger: logger, retryDelay: cfg.RetryDelay, db: cfg.DB}
+	if err := river.AddWorkerSafely(workers, mw); err != nil {
 		return nil, fmt.Errorf("queue: add mail worker: %w", err)
 	}
 
@@ -160,8 +172,10 @@ func New(cfg Config) (*Queue, error) {
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: cmp.Or(cfg.Workers, defaultWorkers)},
 		},
-		Workers:      workers,
-		PeriodicJobs: cfg.PeriodicJobs,
+		Workers:              workers,
+		PeriodicJobs:         cfg.PeriodicJobs,
+		JobTimeout:           jobTimeout,
+		RescueStuckJobsAfter: rescueAfter,
 		// A sent email's job holds its sign-in or reset link; keep it no
 		// longer than is useful for looking into a problem.
 		CompletedJobRetentionPeriod: time.Hour,

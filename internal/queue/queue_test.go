@@ -551,3 +551,50 @@ func (c *countingSender) Send(ctx context.Context, m mail.Message) error {
 	c.n.Add(1)
 	return c.Sender.Send(ctx, m)
 }
+
+// TestAbandonedMailIsRescued: a send_mail job that a killed process had
+// picked up is left "running". The next instance's rescuer schedules it
+// again within a minute, and it is sent once, with a Message-ID that
+// names the job, and completed.
+func TestAbandonedMailIsRescued(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, tdb testDB) {
+		srv := mailtest.Start(t, mailtest.Config{})
+		logger, _ := testLogger(t)
+		q, err := New(Config{Engine: tdb.engine, DB: tdb.db, PostgresURL: tdb.url, Sender: mustSMTP(t, srv.Addr), Logger: logger,
+			FetchPollInterval: 100 * time.Millisecond, RetryDelay: 200 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		// Picked up a minute ago by a process that is gone.
+		res, err := q.client.Insert(ctx, MailJob{Message: message("abandoned")}, &river.InsertOpts{ScheduledAt: time.Now().Add(-time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tdb.db.Exec(`UPDATE river_job SET state = 'running', attempt = 1, attempted_at = scheduled_at WHERE id = ` + fmt.Sprint(res.Job.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = q.Stop(ctx)
+		})
+		got := srv.Wait(t, 1, 45*time.Second)[0]
+		if got.Subject != "abandoned" {
+			t.Errorf("received %q", got.Subject)
+		}
+		if id := got.Header.Get("Message-Id"); !strings.HasPrefix(id, fmt.Sprintf("<job-%d.", res.Job.ID)) {
+			t.Errorf("Message-ID %q does not name job %d", id, res.Job.ID)
+		}
+		job := waitForJobs(t, q, 1)[0]
+		if job.State != rivertype.JobStateCompleted {
+			t.Errorf("job is %s, want completed", job.State)
+		}
+		if n := len(srv.Messages()); n != 1 {
+			t.Errorf("received %d messages, want 1", n)
+		}
+	})
+}

@@ -67,7 +67,12 @@ func (db *DB) ConfirmSignup(ctx context.Context, tokenHash string) (*account.Use
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE signups SET used_at = $1 WHERE token_hash = $2`, tx.now, tokenHash); err != nil {
+		// Two confirmations at once both read the link unused; only the
+		// first to mark it used goes on.
+		if err := guarded(tx.exec(ctx, `UPDATE signups SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL`, tx.now, tokenHash)); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return ErrLinkInvalid
+			}
 			return err
 		}
 		org, err := createOrg(ctx, tx, s.OrgName)
@@ -197,7 +202,12 @@ func useLink(ctx context.Context, tx *Tx, tokenHash string, purpose account.Purp
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tx.exec(ctx, `UPDATE user_links SET used_at = $1 WHERE token_hash = $2`, tx.now, tokenHash); err != nil {
+	// Two uses at once both read the link unused; only the first to mark it
+	// used goes on, and the other finds it used, as it would a moment later.
+	if err := guarded(tx.exec(ctx, `UPDATE user_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL`, tx.now, tokenHash)); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return nil, ErrLinkInvalid
+		}
 		return nil, err
 	}
 	return findUserTx(ctx, tx, orgID, userID)
@@ -286,10 +296,23 @@ func (db *DB) ResendInvitation(ctx context.Context, orgID, userID string, inv In
 		if err != nil {
 			return err
 		}
+		joined := fault.Fields(map[string]string{"user": u.Name + " has already joined."})
 		if u.Status != account.StatusInvited {
-			return fault.Fields(map[string]string{"user": u.Name + " has already joined."})
+			return joined
 		}
+		// Links first, then the person, in the order accepting takes
+		// them, so that the two wait for each other rather than deadlock.
 		if err := createLink(ctx, tx, orgID, userID, account.PurposeInvite, inv.TokenHash); err != nil {
+			return err
+		}
+		// The status read above takes no lock: if the person accepted
+		// their invitation meanwhile, no new link goes to someone who has
+		// joined (it would set their password again).
+		if err := guarded(tx.exec(ctx, `UPDATE users SET updated_at = $1 WHERE org_id = $2 AND id = $3 AND status = 'invited'`,
+			tx.now, orgID, userID)); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return joined
+			}
 			return err
 		}
 		return db.enqueue(ctx, tx, inv.Mail)

@@ -391,7 +391,9 @@ func (db *DB) ConsentToAgreement(ctx context.Context, st *AgreementState, userID
 	return out, nil
 }
 
-// WithdrawAgreement withdraws an open proposal; only its proposer may.
+// WithdrawAgreement withdraws an open proposal; only its proposer may. If
+// the proposal stops being open while this runs (its last consent adopts
+// it) it changes nothing and returns ErrConflict.
 func (db *DB) WithdrawAgreement(ctx context.Context, orgID, circleID, userID string, version int) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var status circle.AgreementStatus
@@ -407,9 +409,12 @@ func (db *DB) WithdrawAgreement(ctx context.Context, orgID, circleID, userID str
 		case by != userID:
 			return circle.ErrNotProposer
 		}
-		_, err = tx.exec(ctx, `UPDATE agreement_versions SET status = 'withdrawn' WHERE org_id = $1 AND circle_id = $2 AND version = $3`,
-			orgID, circleID, version)
-		return err
+		// The read above takes no lock: the last consent may adopt the
+		// version before this applies, and then the withdrawal is refused
+		// rather than overwriting the adoption.
+		return guarded(tx.exec(ctx, `UPDATE agreement_versions SET status = 'withdrawn'
+			WHERE org_id = $1 AND circle_id = $2 AND version = $3 AND status = 'proposed' AND proposed_by = $4`,
+			orgID, circleID, version, userID))
 	})
 	if err != nil {
 		return fmt.Errorf("withdraw agreement: %w", err)

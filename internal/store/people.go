@@ -123,6 +123,9 @@ func checkReportingLine(ctx context.Context, tx *Tx, orgID, id, managerID string
 // keepAnAdmin refuses a change that would leave orgID without an active
 // admin, naming field.
 func keepAnAdmin(ctx context.Context, tx *Tx, orgID, field string) error {
+	if err := lockOrg(ctx, tx, orgID); err != nil {
+		return err
+	}
 	var admins int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE org_id = $1 AND role = 'admin' AND deactivated_at IS NULL`, orgID).Scan(&admins); err != nil {
 		return err
@@ -131,6 +134,14 @@ func keepAnAdmin(ctx context.Context, tx *Tx, orgID, field string) error {
 		return fault.Field(field, "An organisation needs at least one admin.")
 	}
 	return nil
+}
+
+// lockOrg takes orgID's row lock on PostgreSQL (SQLite's single writer
+// serialises anyway) for a rule about the organisation as a whole, such as
+// keeping an admin: two admins stepping down at once each count the other
+// as staying, unless the second counts only after the first committed.
+func lockOrg(ctx context.Context, tx *Tx, orgID string) error {
+	return guarded(tx.exec(ctx, `UPDATE orgs SET name = name WHERE id = $1`, orgID))
 }
 
 // DeactivatePerson deactivates the person id of orgID if they are still at

@@ -28,6 +28,11 @@ func (postgresDialect) mapErr(err error) error {
 			return fmt.Errorf("%w: %v", ErrConflict, err)
 		case "23503": // foreign_key_violation
 			return fmt.Errorf("%w: %v", ErrNotFound, err)
+		case "40001", "40P01": // serialization_failure, deadlock_detected
+			// Two changes at once that cannot both apply: the one the
+			// server chose to end is refused as a conflict, to be tried
+			// again, not as a failure of the server.
+			return fmt.Errorf("%w: %v", ErrConflict, err)
 		}
 	}
 	return err

@@ -264,7 +264,9 @@ func scanOptIn(s scanner) (*program.OptIn, error) {
 }
 
 // SaveOptIn creates or replaces a person's opt-in. People named in prefer
-// and avoid must be in the same organisation.
+// and avoid must be in the same organisation. Replacing an opt-in keeps
+// whether it is snoozed, which only SnoozeOptIn changes: an edit decided
+// on the opt-in before a snooze does not undo it.
 func (db *DB) SaveOptIn(ctx context.Context, o *program.OptIn) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		for field, ids := range map[string][]string{"prefer": o.Prefer, "avoid": o.Avoid} {
@@ -286,7 +288,7 @@ func (db *DB) SaveOptIn(ctx context.Context, o *program.OptIn) error {
 		_, err := tx.exec(ctx, `INSERT INTO opt_ins (`+optInColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (program_id, user_id) DO UPDATE SET topics = excluded.topics, goals = excluded.goals,
 			availability = excluded.availability, format_pref = excluded.format_pref, prefer = excluded.prefer,
-			avoid = excluded.avoid, snoozed = excluded.snoozed, updated_at = excluded.updated_at`,
+			avoid = excluded.avoid, updated_at = excluded.updated_at`,
 			o.ProgramID, o.OrgID, o.UserID, toJSON(o.Topics), o.Goals, toJSON(o.Availability), o.FormatPref,
 			toJSON(o.Prefer), toJSON(o.Avoid), o.Snoozed, o.CreatedAt, o.UpdatedAt)
 		return err
@@ -395,6 +397,25 @@ func (db *DB) CountOptIns(ctx context.Context, orgID, programID string) (int, er
 		return 0, fmt.Errorf("count opt-ins: %w", err)
 	}
 	return n, nil
+}
+
+// SnoozeOptIn pauses (or resumes) a person's opt-in to a program. It
+// changes that alone, so an edit of the opt-in at the same moment holds
+// too; without an opt-in (withdrawn meanwhile) it returns ErrNotFound
+// rather than bringing it back.
+func (db *DB) SnoozeOptIn(ctx context.Context, orgID, programID, userID string, snoozed bool) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE opt_ins SET snoozed = $1, updated_at = $2 WHERE org_id = $3 AND program_id = $4 AND user_id = $5`,
+			snoozed, tx.now, orgID, programID, userID)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res)
+	})
+	if err != nil {
+		return fmt.Errorf("snooze opt-in: %w", err)
+	}
+	return nil
 }
 
 // DeleteOptIn withdraws a person from a program.
@@ -1072,6 +1093,18 @@ func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string
 		newStatus := "declined"
 		if accept {
 			newStatus = "accepted"
+		}
+		// The status read above takes no lock: of two answers at once (an
+		// accept sent twice, or an accept and a decline) only the first to
+		// apply counts, and only it forms a pair.
+		if err := guarded(tx.exec(ctx, `UPDATE pair_invitations SET status = $1, answered_at = $2 WHERE org_id = $3 AND id = $4 AND status = 'pending'`,
+			newStatus, tx.now, orgID, id)); err != nil {
+			return err
+		}
+		if accept {
+			if err := claimPair(ctx, tx, orgID, pair); err != nil {
+				return err
+			}
 			pair.ID, pair.OrgID, pair.Status, pair.Origin, pair.CreatedAt = newID(), orgID, program.Active, program.FromInvitation, tx.now
 			now := tx.now
 			pair.PublishedAt, pair.ActivatedAt = &now, &now
@@ -1082,9 +1115,6 @@ func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string
 				return err
 			}
 		}
-		if _, err := tx.exec(ctx, `UPDATE pair_invitations SET status = $1, answered_at = $2 WHERE org_id = $3 AND id = $4`, newStatus, tx.now, orgID, id); err != nil {
-			return err
-		}
 		for _, m := range msgs {
 			if err := db.enqueue(ctx, tx, m); err != nil {
 				return err
@@ -1094,6 +1124,36 @@ func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string
 	})
 	if err != nil {
 		return fmt.Errorf("answer pair invitation: %w", err)
+	}
+	return nil
+}
+
+// claimPair checks, under the program's row lock, that the program is
+// still open and neither of pair's members is in a circle of it yet. The
+// service checked both before, without a lock: two invitations to one
+// person accepted at once would each find them free, and the lock makes
+// the second see the pair the first formed. It returns program.ErrClosed
+// or ErrConflict.
+func claimPair(ctx context.Context, tx *Tx, orgID string, pair *program.Circle) error {
+	if err := guarded(tx.exec(ctx, `UPDATE programs SET updated_at = updated_at WHERE org_id = $1 AND id = $2 AND closed_at IS NULL`,
+		orgID, pair.ProgramID)); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return program.ErrClosed
+		}
+		return err
+	}
+	ids := pair.UserIDs()
+	if len(ids) != 2 {
+		return fmt.Errorf("a pair of %d", len(ids))
+	}
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
+		WHERE m.org_id = $1 AND c.program_id = $2 AND c.status IN ('active', 'pending') AND m.user_id IN ($3, $4)`,
+		orgID, pair.ProgramID, ids[0], ids[1]).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return ErrConflict
 	}
 	return nil
 }

@@ -407,21 +407,25 @@ func (db *DB) UpdateUser(ctx context.Context, orgID, id string, up UserUpdate) (
 	if err := up.Validate(); err != nil {
 		return nil, err
 	}
+	if up.Name != nil {
+		name := strings.TrimSpace(*up.Name)
+		up.Name = &name
+	}
 	var u *account.User
 	err := db.inTx(ctx, func(tx *Tx) error {
-		var err error
-		if u, err = findUserTx(ctx, tx, orgID, id); err != nil {
+		// A field left nil keeps what is stored as this applies, not what
+		// was read before: two edits at once of different fields both hold.
+		// Raising the version refuses an admin's change decided on the
+		// person as they were.
+		res, err := tx.exec(ctx, `UPDATE users SET name = COALESCE($1, name), timezone = COALESCE($2, timezone), version = version + 1, updated_at = $3
+			WHERE org_id = $4 AND id = $5`, up.Name, up.Timezone, tx.now, orgID, id)
+		if err := guarded(res, err); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return ErrNotFound
+			}
 			return err
 		}
-		if up.Name != nil {
-			u.Name = strings.TrimSpace(*up.Name)
-		}
-		if up.Timezone != nil {
-			u.Timezone = *up.Timezone
-		}
-		u.UpdatedAt = tx.now
-		if _, err = tx.exec(ctx, `UPDATE users SET name = $1, timezone = $2, updated_at = $3 WHERE org_id = $4 AND id = $5`,
-			u.Name, u.Timezone, u.UpdatedAt, orgID, id); err != nil {
+		if u, err = findUserTx(ctx, tx, orgID, id); err != nil {
 			return err
 		}
 		return indexUser(ctx, tx, u)
@@ -445,12 +449,8 @@ func (db *DB) UpdateUserRole(ctx context.Context, orgID, id string, role account
 			return err
 		}
 		if u.Role == account.RoleAdmin && role != account.RoleAdmin {
-			var admins int
-			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE org_id = $1 AND role = 'admin'`, orgID).Scan(&admins); err != nil {
+			if err := keepAnAdmin(ctx, tx, orgID, "role"); err != nil {
 				return err
-			}
-			if admins <= 1 {
-				return fault.Fields(map[string]string{"role": "An organisation needs at least one admin."})
 			}
 		}
 		u.Role, u.UpdatedAt = role, tx.now
@@ -463,12 +463,15 @@ func (db *DB) UpdateUserRole(ctx context.Context, orgID, id string, role account
 	return u, nil
 }
 
-// ChangePassword sets a new password hash for id after checking the
-// current password, and signs out every other session.
-func (db *DB) ChangePassword(ctx context.Context, orgID, id, keepSessionID, newHash string) error {
+// ChangePassword replaces id's password hash oldHash, the one the current
+// password was checked against, with newHash, and signs out every other
+// session. If the password changed since oldHash was read it changes
+// nothing and returns ErrConflict: the current password given is no
+// longer current.
+func (db *DB) ChangePassword(ctx context.Context, orgID, id, keepSessionID, oldHash, newHash string) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.exec(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE org_id = $3 AND id = $4`,
-			newHash, tx.now, orgID, id); err != nil {
+		if err := guarded(tx.exec(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE org_id = $3 AND id = $4 AND password_hash = $5`,
+			newHash, tx.now, orgID, id, oldHash)); err != nil {
 			return err
 		}
 		_, err := tx.exec(ctx, `DELETE FROM sessions WHERE org_id = $1 AND user_id = $2 AND id <> $3`, orgID, id, keepSessionID)

@@ -217,7 +217,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *account.User, keepSessi
 	if err != nil {
 		return err
 	}
-	return s.DB.ChangePassword(ctx, u.OrgID, u.ID, keepSessionID, hash)
+	return s.DB.ChangePassword(ctx, u.OrgID, u.ID, keepSessionID, u.PasswordHash, hash)
 }
 
 // CreateToken makes a personal access token and returns its secret, which

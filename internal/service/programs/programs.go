@@ -179,12 +179,7 @@ func (s *Service) Withdraw(ctx context.Context, u *account.User, programID strin
 // Snooze pauses (or resumes) the person for the next round of matching
 // without withdrawing.
 func (s *Service) Snooze(ctx context.Context, u *account.User, programID string, snoozed bool) error {
-	o, err := s.DB.FindOptIn(ctx, u.OrgID, programID, u.ID)
-	if err != nil {
-		return err
-	}
-	o.Snoozed = snoozed
-	return s.DB.SaveOptIn(ctx, o)
+	return s.DB.SnoozeOptIn(ctx, u.OrgID, programID, u.ID, snoozed)
 }
 
 // MyOptIn returns the person's own opt-in, private lists included; not

@@ -1,0 +1,244 @@
+package service_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
+	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/store"
+	"github.com/holdspace/holdspace/internal/store/storetest"
+)
+
+// together runs each of fns at the same moment, each on its own goroutine
+// (and so, on PostgreSQL, its own connection), and returns their errors
+// in order.
+func together(fns ...func() error) []error {
+	errs := make([]error, len(fns))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = fn()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+// oneWins checks that of two conflicting changes exactly one succeeded and
+// the other was refused as a conflict (or, where given, as one of also),
+// and returns which one won.
+func oneWins(t *testing.T, what string, errs []error, also ...fault.Kind) int {
+	t.Helper()
+	if len(errs) != 2 {
+		t.Fatalf("%s: %d results, want 2", what, len(errs))
+	}
+	switch {
+	case errs[0] == nil && errs[1] == nil:
+		t.Fatalf("%s: both changes were acknowledged; one overwrote the other", what)
+	case errs[0] != nil && errs[1] != nil:
+		t.Fatalf("%s: both changes were refused: %v; %v", what, errs[0], errs[1])
+	}
+	loser := 0
+	if errs[1] != nil {
+		loser = 1
+	}
+	if k := fault.KindOf(errs[loser]); k != fault.Conflict && !slices.Contains(also, k) {
+		t.Fatalf("%s: the refused change failed with %v (%s), want a conflict", what, errs[loser], k)
+	}
+	return 1 - loser
+}
+
+// TestAgreementWithdrawRacesAdoption: the proposer withdraws a proposal at
+// the moment the last member consents to it, which adopts it. Either the
+// adoption or the withdrawal happens, and the other is refused as a
+// conflict: a version is never withdrawn with an adoption date, and the
+// circle is never left without the agreement that was in force.
+func TestAgreementWithdrawRacesAdoption(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		ids := []string{"u01", "u02", "u03"}
+		id := w.formCircle(p, ids...)
+		w.ack(id, ids...)
+		proposer, other, last := w.user("u01"), w.user("u02"), w.user("u03")
+		inForce := 0
+		wins := map[int]int{}
+		for round := range 50 {
+			v, err := w.agreements.ProposeAgreement(ctx, proposer, id, fmt.Sprintf("Version %d", round+1), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.agreements.ConsentToAgreement(ctx, other, id, v.Version); err != nil {
+				t.Fatal(err)
+			}
+			errs := together(
+				func() error { _, err := w.agreements.ConsentToAgreement(ctx, last, id, v.Version); return err },
+				func() error { return w.agreements.WithdrawAgreement(ctx, proposer, id, v.Version) },
+			)
+			won := oneWins(t, fmt.Sprintf("round %d", round), errs)
+			wins[won]++
+			_, versions, err := w.agreements.Agreement(ctx, proposer, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			adopted := 0
+			for _, got := range versions {
+				switch {
+				case got.Status == circle.AgreementAdopted:
+					adopted++
+				case got.AdoptedAt != nil && got.Status != circle.AgreementSuperseded:
+					t.Fatalf("round %d: version %d is %s with an adoption date", round, got.Version, got.Status)
+				}
+				if got.Version != v.Version {
+					continue
+				}
+				want := circle.AgreementAdopted
+				if won == 1 {
+					want = circle.AgreementWithdrawn
+				}
+				if got.Status != want {
+					t.Fatalf("round %d: version %d is %s, want %s", round, got.Version, got.Status, want)
+				}
+			}
+			if won == 0 {
+				inForce = v.Version
+			}
+			if want := min(inForce, 1); adopted != want {
+				t.Fatalf("round %d: %d versions in force, want %d", round, adopted, want)
+			}
+		}
+		t.Logf("adopted %d times, withdrawn %d times", wins[0], wins[1])
+	})
+}
+
+// TestPairAnsweredTwiceTogether: an invitation to pair accepted twice at
+// once (a double click) forms one pair, and an acceptance and a refusal
+// at once apply one of them; the other is refused.
+func TestPairAnsweredTwiceTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 10)
+		p := w.program(program.FormatPair)
+		for _, u := range w.members {
+			w.optIn(u, p, "Feedback")
+		}
+		for i, answers := range [][2]bool{{true, true}, {true, false}, {false, true}, {false, false}} {
+			from, to := w.members[1+2*i], w.members[2+2*i]
+			inv, err := w.programs.InvitePair(ctx, from, p.ID, to.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := together(
+				func() error { return w.programs.AnswerPair(ctx, to, inv.ID, answers[0]) },
+				func() error { return w.programs.AnswerPair(ctx, to, inv.ID, answers[1]) },
+			)
+			// An answer that reads the invitation after the other applied
+			// is told it was answered, or that the pair exists, as any
+			// later answer is.
+			won := oneWins(t, fmt.Sprintf("answers %v", answers), errs, fault.Invalid)
+			mine, err := w.programs.MyMatches(ctx, from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[bool]int{true: 1, false: 0}[answers[won]]; len(mine) != want {
+				t.Fatalf("answers %v: %d pairs formed, want %d", answers, len(mine), want)
+			}
+			if n := w.mailTo(from.Email, "Your pair invitation in"); n != map[bool]int{true: 0, false: 1}[answers[won]] {
+				t.Errorf("answers %v: the inviter was told %d times of a refusal", answers, n)
+			}
+		}
+	})
+}
+
+// TestOptInEditAndSnoozeTogether: a person edits their opt-in in one tab
+// while pausing it in another. Both hold: the edit does not write back the
+// pause as it was before, nor the pause the topics. A pause at the moment
+// of withdrawing never brings the opt-in back.
+func TestOptInEditAndSnoozeTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 4)
+		p := w.program(program.FormatGroup)
+		u := w.user("u01")
+		topics := []string{"Feedback", "Strategy"}
+		for round := range 20 {
+			w.optIn(u, p, "Delegation")
+			snoozed, topic := round%2 == 0, topics[round%2]
+			avail := []program.Interval{{9 * 60, 17 * 60}}
+			errs := together(
+				func() error {
+					return w.programs.SaveOptIn(ctx, u, &program.OptIn{ProgramID: p.ID, Topics: []string{topic}, Availability: avail})
+				},
+				func() error { return w.programs.Snooze(ctx, u, p.ID, snoozed) },
+			)
+			for _, err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			o, err := w.programs.MyOptIn(ctx, u, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Snoozed != snoozed || len(o.Topics) != 1 || o.Topics[0] != topic {
+				t.Fatalf("round %d: snoozed %v with %v, want snoozed %v with %s: a change was lost", round, o.Snoozed, o.Topics, snoozed, topic)
+			}
+
+			errs = together(
+				func() error { return w.programs.Withdraw(ctx, u, p.ID) },
+				func() error { return w.programs.Snooze(ctx, u, p.ID, !snoozed) },
+			)
+			if errs[0] != nil {
+				t.Fatalf("round %d: withdraw: %v", round, errs[0])
+			}
+			if _, err := w.programs.MyOptIn(ctx, u, p.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("round %d: the opt-in is back after it was withdrawn (snooze: %v)", round, errs[1])
+			}
+		}
+	})
+}
+
+// TestTwoPairInvitationsAcceptedTogether: a person invited by two
+// colleagues accepts both at the same moment. Each acceptance found them
+// free when it was checked; only one pair forms, and the other acceptance
+// is refused.
+func TestTwoPairInvitationsAcceptedTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 10)
+		p := w.program(program.FormatPair)
+		for _, u := range w.members {
+			w.optIn(u, p, "Feedback")
+		}
+		for round := range 3 {
+			to, a, b := w.members[1+3*round], w.members[2+3*round], w.members[3+3*round]
+			var invs []*program.PairInvitation
+			for _, from := range []*account.User{a, b} {
+				inv, err := w.programs.InvitePair(ctx, from, p.ID, to.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				invs = append(invs, inv)
+			}
+			errs := together(
+				func() error { return w.programs.AnswerPair(ctx, to, invs[0].ID, true) },
+				func() error { return w.programs.AnswerPair(ctx, to, invs[1].ID, true) },
+			)
+			oneWins(t, fmt.Sprintf("round %d", round), errs, fault.Invalid)
+			mine, err := w.programs.MyMatches(ctx, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(mine) != 1 {
+				t.Fatalf("round %d: %s is in %d pairs, want 1", round, to.ID, len(mine))
+			}
+		}
+	})
+}
