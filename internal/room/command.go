@@ -105,6 +105,9 @@ type Command struct {
 	Help      Help   `json:"help,omitempty"`
 	// Timekeeper is whom CmdTimekeeper hands the role to.
 	Timekeeper string `json:"timekeeper,omitempty"`
+	// Confirm is the sender's yes to what a command would also do beyond
+	// the room, which the caller asks about first: Apply does not read it.
+	Confirm bool `json:"confirm,omitempty"`
 }
 
 // Apply returns the state after c, sent at now, with the version bumped by

@@ -168,6 +168,12 @@ function start(root) {
         const body = new URLSearchParams(new FormData(form));
         body.set("version", String(snap.version));
         const res = await fetch(form.action, { method: "POST", body, headers: { Accept: "application/json" } });
+        // A start the meeting's time makes early is asked about first, on
+        // the page, as without this script.
+        if (res.status === 409 && body.get("kind") === "start") {
+          location.assign(root.dataset.base + "?confirm=start#confirm");
+          return;
+        }
         if (!res.ok && status) {
           status.textContent = (await res.text()) || "That did not work.";
           status.classList.add("problem");
