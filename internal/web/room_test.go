@@ -2,12 +2,12 @@ package web_test
 
 import (
 	"net/http"
-	"slices"
-	"sync"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/holdspace/holdspace/internal/account"
