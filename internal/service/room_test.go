@@ -430,6 +430,13 @@ func TestClosingAnswers(t *testing.T) {
 			t.Errorf("a long note: %v", err)
 		}
 
+		// Both are in the room already, so their answers are all the
+		// open pages hear of.
+		for _, u := range []string{"u01", "u02"} {
+			if _, err := w.room.Room(ctx, w.user(u), id, m.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 		before := len(n.of(m.ID))
 		if err := w.room.AnswerClosing(ctx, w.user("u01"), id, m.ID, "partly", "  We ran out of time for counsel.  "); err != nil {
 			t.Fatal(err)
