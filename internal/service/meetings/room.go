@@ -296,8 +296,15 @@ func (s *Service) liveView(ctx context.Context, orgID string, c *program.Circle,
 	if v.Checkins, err = s.DB.FindCheckins(ctx, orgID, meetingID); err != nil {
 		return nil, err
 	}
-	if v.Present, err = s.DB.FindPresence(ctx, orgID, meetingID); err != nil {
+	present, err := s.DB.FindPresence(ctx, orgID, meetingID)
+	if err != nil {
 		return nil, err
+	}
+	// Someone who has since left the circle is no longer shown.
+	for _, id := range present {
+		if _, ok := v.Names[id]; ok {
+			v.Present = append(v.Present, id)
+		}
 	}
 	return v, nil
 }
