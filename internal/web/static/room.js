@@ -87,7 +87,9 @@ function start(root) {
   // refresh fetches the page again and swaps the live regions, except one
   // in which the member is typing: their words are never thrown away.
   async function refresh() {
-    const res = await fetch(location.pathname, { headers: { Accept: "text/html" } });
+    // The query keeps a question the runner is answering (start early,
+    // end) on screen, drawn anew at the meeting's newest version.
+    const res = await fetch(location.pathname + location.search, { headers: { Accept: "text/html" } });
     if (!res.ok) return;
     const doc = new DOMParser().parseFromString(await res.text(), "text/html");
     for (const region of root.querySelectorAll("[data-live]")) {
