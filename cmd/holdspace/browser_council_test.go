@@ -168,7 +168,14 @@ func TestBrowserRoomCouncil(t *testing.T) {
 	sound := `document.querySelector("[data-sound]").checked + " " + localStorage.getItem("holdspace-sound")`
 	must(t, chromedp.Do(memberCtx, click("[data-sound]")))
 	total := 8 // the opening, five check-ins, choosing and the closing
-	press("start")
+	// The demo's meeting is days away: the timekeeper is asked before
+	// starting it now, which moves it to now.
+	postAndLoad(t, driver, "the early start confirmed", chromedp.Steps(
+		click(`a[href*="confirm=start"]`),
+		chromedp.WaitVisible(chromedp.CSS("#confirm")),
+		click(`#confirm button[type="submit"]`),
+	), `document.querySelector("[data-timer-card]").classList.contains("phase-running")`)
+	waitPage(t, driver, "the room live again", live, 20*time.Second)
 	both(1, total, "Opening")
 	if got, err := chromedp.Run(memberCtx, chromedp.Evaluate[string](sound)); err != nil || got != "true on" {
 		t.Errorf("after the start the sound box and preference are %q, want them on (%v)", got, err)
@@ -360,7 +367,15 @@ func TestBrowserRoomCouncil(t *testing.T) {
 		waitPage(t, p, "both closing answers", `[...document.querySelectorAll("#closing .answers li")].map((li) => li.textContent).join("|").includes("Yes") &&
 			document.querySelector("#closing .answers").textContent.includes("Partly")`, 10*time.Second)
 	}
-	press("next")
+	// The last step's control ends the meeting, after asking.
+	if n, err := chromedp.Run(driverCtx, chromedp.Evaluate[int](`document.querySelectorAll('form[data-command]:has(input[value="next"])').length`)); err != nil || n != 0 {
+		t.Errorf("the closing offers %d silent next steps (%v)", n, err)
+	}
+	postAndLoad(t, driver, "the end confirmed", chromedp.Steps(
+		click(`.controls a[href*="confirm=end"]`),
+		chromedp.WaitVisible(chromedp.CSS("#confirm")),
+		click(`#confirm button[type="submit"]`),
+	), `document.querySelector("[data-timer-card]").classList.contains("phase-ended")`)
 	for _, p := range pages {
 		waitPage(t, p, "the end of the meeting", `document.querySelector("[data-timer-card]").classList.contains("phase-ended") &&
 			document.querySelector(".step-title").textContent === "Thank you for meeting" && !!document.querySelector("#reflection")`, 15*time.Second)
@@ -435,7 +450,15 @@ func takeOffer(t *testing.T, presenter councilPage, card, words string) {
 	postInPlace(t, presenter, "the offer taken", chromedp.Steps(
 		click(take+" summary"),
 		chromedp.WaitVisible(chromedp.CSS(take+" textarea")),
-		chromedp.Clear(chromedp.CSS(take+" textarea")),
+		// The field starts empty: the commitment is the presenter's own
+		// words, never the offer copied.
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			v, err := chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).value`, take+" textarea"))(ctx, tg)
+			if err == nil && v != "" {
+				t.Errorf("the commitment's field starts with %q", v)
+			}
+			return err
+		}),
 		chromedp.SendKeys(chromedp.CSS(take+" textarea"), words),
 		click(take+` button[type="submit"]`),
 	), said("one of your commitments")+fmt.Sprintf(` &&

@@ -68,7 +68,11 @@ func TestBrowserRoomTwoMembers(t *testing.T) {
 		t.Helper()
 		must(t, chromedp.Do(runnerCtx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[data-command]:has(input[value=%q]) button`, kind)))))
 	}
-	press("start")
+	// The demo's meeting is days away: the timekeeper confirms starting
+	// it now.
+	must(t, chromedp.Do(runnerCtx, chromedp.Click(chromedp.CSS(`a[href*="confirm=start"]`)), chromedp.WaitVisible(chromedp.CSS("#confirm")),
+		chromedp.Click(chromedp.CSS(`#confirm button[type="submit"]`))))
+	waitFor(t, runnerCtx, `document.querySelector("[data-timer-card]").classList.contains("phase-running")`, 5*time.Second)
 	waitFor(t, otherCtx, `document.querySelector("[data-timer-card]").classList.contains("phase-running")`, 3*time.Second)
 	// The countdown runs on the other page by itself.
 	before, err := chromedp.Run(otherCtx, chromedp.Evaluate[string](`document.querySelector("[data-timer]").textContent`))

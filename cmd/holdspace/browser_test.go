@@ -325,6 +325,14 @@ func TestScreenshots(t *testing.T) {
 	pastURL, err := chromedp.Run(ctx, chromedp.Location())
 	must(t, err)
 	tall("room-ended", strings.TrimPrefix(pastURL, in.URL))
+	// The next meeting is days away: starting it is asked about first;
+	// once it runs, ending it is asked about too.
+	roomPath := strings.TrimPrefix(roomURL, in.URL)
+	shoot("room-confirm-start", roomPath+"?confirm=start#confirm")
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(roomURL+"?confirm=start#confirm"),
+		chromedp.Click(chromedp.CSS(`#confirm button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".phase-running"))))
+	tall("room-running", roomPath)
+	shoot("room-confirm-end", roomPath+"?confirm=end#confirm")
 
 	// The autumn program's circles and their health, as the admin sees them.
 	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(in.URL+"/programs")))

@@ -331,7 +331,7 @@ func TestInstancesShareRooms(t *testing.T) {
 		Seq     int64 `json:"seq"`
 		Version int64 `json:"version"`
 	}
-	doJSON(t, runner, http.MethodPost, a.URL+"/api/v1"+roomPath+"/commands", map[string]any{"kind": "start", "version": version},
+	doJSON(t, runner, http.MethodPost, a.URL+"/api/v1"+roomPath+"/commands", map[string]any{"kind": "start", "version": version, "confirm": true},
 		http.StatusOK, &started)
 	if started.Seq <= seq || started.Version != version+1 {
 		t.Fatalf("start answered seq %d, version %d after seq %d, version %d", started.Seq, started.Version, seq, version)

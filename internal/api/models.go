@@ -910,7 +910,7 @@ type RoomSnapshot struct {
 	Order       []string          `json:"order" nullable:"false" doc:"The check-in order, by member id."`
 	Presenters  []string          `json:"presenters" doc:"Today's presenters in order, by member id. In a council or forum, null until they are chosen."`
 	Names       map[string]string `json:"names" doc:"Each member's name by id."`
-	Present     []string          `json:"present" nullable:"false" doc:"Who has checked in, in the order they came."`
+	Present     []string          `json:"present" nullable:"false" doc:"Who is (or was) at the meeting, in the order they came: in its room while it was on, active in it, or checked in."`
 	Offers      []Offer           `json:"offers" nullable:"false" doc:"Counsel offered to the presenters, oldest first."`
 }
 

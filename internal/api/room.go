@@ -43,6 +43,7 @@ type roomCommandInput struct {
 		Presenter  string           `json:"presenter,omitempty" maxLength:"100" doc:"For help: the presenter, who can only be the caller; the caller when left out."`
 		Help       room.Help        `json:"help,omitempty" enum:"expert,doctor,process,none" doc:"For help: ideas and knowledge (expert), help diagnosing (doctor), help working out what help is needed (process), or no advice (none)."`
 		Timekeeper string           `json:"timekeeper,omitempty" maxLength:"100" doc:"For timekeeper: the member who keeps time from now on."`
+		Confirm    bool             `json:"confirm,omitempty" doc:"For start: true to start a meeting more than an hour before its time, which moves it to now in everyone's calendar (and its record). Without it such a start answers 409 and changes nothing."`
 	}
 }
 
@@ -123,7 +124,7 @@ func (a *API) handleRoomCommand(ctx context.Context, in *roomCommandInput) (*sna
 	u := auth.UserFromContext(ctx)
 	b := in.Body
 	cmd := room.Command{Kind: b.Kind, Version: b.Version, Seconds: b.Seconds, Presenters: b.Presenters, Presenter: b.Presenter,
-		Help: b.Help, Timekeeper: b.Timekeeper}
+		Help: b.Help, Timekeeper: b.Timekeeper, Confirm: b.Confirm}
 	if cmd.Kind == room.CmdHelp && cmd.Presenter == "" {
 		// Only presenters say what help they want, so the caller is the
 		// only presenter the command can name.

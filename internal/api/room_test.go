@@ -115,6 +115,14 @@ func TestRoomOpenAndCommands(t *testing.T) {
 			t.Errorf("an unknown kind: fields %v", f)
 		}
 
+		// The meeting is tomorrow: starting it now is asked about first,
+		// and changes nothing until confirmed.
+		res = tk.do(t, "POST", w.room("/commands"), start)
+		wantCode(t, res, http.StatusConflict, "conflict")
+		if !strings.Contains(string(res.body), "Start the meeting of ") || !strings.Contains(string(res.body), "moves it to now") {
+			t.Errorf("an early start without confirming: %s", res.body)
+		}
+		start["confirm"] = true
 		var s1 api.RoomSnapshot
 		tk.do(t, "POST", w.room("/commands"), start).want(t, http.StatusOK, &s1)
 		if s1.Phase != "running" || s1.Version != snap.Version+1 || s1.Seq <= snap.Seq || s1.EndsAt == nil || len(s1.Names) != 3 {
@@ -276,7 +284,7 @@ func TestRoomClosingAnswers(t *testing.T) {
 			t.Errorf("answering before the closing: fields %v", f)
 		}
 		var snap api.RoomSnapshot
-		tk.do(t, "POST", w.room("/commands"), map[string]any{"kind": "start", "version": r.Snapshot.Version}).want(t, http.StatusOK, &snap)
+		tk.do(t, "POST", w.room("/commands"), map[string]any{"kind": "start", "version": r.Snapshot.Version, "confirm": true}).want(t, http.StatusOK, &snap)
 		tk.do(t, "POST", w.room("/commands"), map[string]any{"kind": "end", "version": snap.Version}).want(t, http.StatusOK, &snap)
 		if f := errorFields(t, other.do(t, "POST", w.room("/closing"), map[string]string{"answer": "maybe"})); f["body.answer"] == "" && f["answer"] == "" {
 			t.Errorf("an unknown answer: fields %v", f)
@@ -545,7 +553,7 @@ func TestRoomEvents(t *testing.T) {
 		s := other.openStream(t, w.room("/events"), "")
 		first := s.next(t).snapshot(t)
 		var started api.RoomSnapshot
-		tk.do(t, "POST", w.room("/commands"), map[string]any{"kind": "start", "version": first.Version}).want(t, http.StatusOK, &started)
+		tk.do(t, "POST", w.room("/commands"), map[string]any{"kind": "start", "version": first.Version, "confirm": true}).want(t, http.StatusOK, &started)
 		w.publish(t, e)
 		got := s.next(t).snapshot(t)
 		if got.Seq != started.Seq || got.Version != started.Version || got.Phase != "running" || got.EndsAt == nil || !got.EndsAt.Equal(*started.EndsAt) {
@@ -561,12 +569,17 @@ func TestRoomEvents(t *testing.T) {
 		}
 		s.close()
 		// One that already has the current state is not sent it again:
-		// the next event is the next change.
-		s = other.openStream(t, w.room("/events"), strconv.FormatInt(started.Seq, 10))
+		// the next event is the next change. (Reconnecting while the
+		// meeting runs marked the member present, a change of its own.)
+		w.publish(t, e)
+		current := w.mustRoom(t, other).Snapshot.Seq
+		s = other.openStream(t, w.room("/events"), strconv.FormatInt(current, 10))
 		var checked api.Room
 		other.do(t, "POST", w.room("/checkin"), map[string]any{"mood": "okay"}).want(t, http.StatusOK, &checked)
 		w.publish(t, e)
-		if got := s.next(t).snapshot(t); got.Seq != checked.Snapshot.Seq || got.Seq <= started.Seq || len(got.Present) != 1 {
+		// Present: the timekeeper who started the meeting, and the member
+		// in its room since.
+		if got := s.next(t).snapshot(t); got.Seq != checked.Snapshot.Seq || got.Seq <= current || len(got.Present) != 2 {
 			t.Errorf("reconnected with the current id, then a check-in: %+v", got)
 		}
 		s.close()

@@ -369,7 +369,7 @@ func (a *API) routes() {
 			"receives it too. Send the version of the snapshot you saw: if someone changed the meeting since, the answer is 409 with the " +
 			"code stale_version and nothing changes. Only the timekeeper and the facilitator run the meeting, and only a presenter says " +
 			"what help they want (403 otherwise). A command the meeting does not allow as it stands, such as starting twice, answers 409 " +
-			"with the reason. Who sends it is always the caller.",
+			"with the reason; so does a start more than an hour before the meeting's time without confirm. Who sends it is always the caller.",
 		Errors: inCircle(http.StatusConflict)}, a.handleRoomCommand)
 	register(a, signedIn, huma.Operation{OperationID: "check-in", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/room/checkin",
 		Tags: []string{tagMeetings}, Summary: "Check in",

@@ -37,7 +37,7 @@ type Record struct {
 	// Freq is the schedule's frequency; empty while the circle has none.
 	Freq calendar.Freq
 	// Held counts the scheduled (not cancelled) meetings that have begun;
-	// Attended the check-ins at them.
+	// Attended the members present at them.
 	Held, Attended int
 	// Last is the start of the latest meeting that has begun, Next of the
 	// first one ahead, Latest of the last one on the schedule (either);

@@ -115,6 +115,16 @@ type Meeting struct {
 // Moved reports whether the meeting was moved from its scheduled time.
 func (m *Meeting) Moved() bool { return !m.Start.Equal(m.Original) }
 
+// EarlyStart is how long before its time a meeting may begin and still
+// be that meeting as scheduled. A circle that starts earlier holds it at
+// another time, so the meeting moves to when it begins: its record, its
+// emails and everyone's calendar then say when it was held.
+const EarlyStart = time.Hour
+
+// Early reports whether beginning m at now is more than EarlyStart before
+// its time.
+func (m *Meeting) Early(now time.Time) bool { return m.Start.Sub(now) > EarlyStart }
+
 // NextOn returns the index of the first of meetings, in their order, that
 // is on (not cancelled), or -1 when none is.
 func NextOn(meetings []Meeting) int {

@@ -407,12 +407,23 @@ func holdRooms(ctx context.Context, db *store.DB, c *program.Circle, at func(tim
 		if _, err := db.CreateRoom(ctx, c.OrgID, c.ID, m.ID, b, st.Version); err != nil {
 			return err
 		}
+		absent := ""
+		if held == 1 {
+			absent = members[len(members)-1] // someone missed one meeting
+		}
 		for i, id := range members {
-			if held == 1 && i == len(members)-1 {
-				continue // someone missed one meeting
+			if id == absent {
+				continue
 			}
 			at(now.Sub(m.Start))
-			if err := db.SaveCheckin(ctx, c.OrgID, c.ID, m.ID, &room.Checkin{UserID: id, Mood: []string{"good", "okay", "energised"}[(i+held)%3]}, nil); err != nil {
+			if held == 0 && id == m.FacilitatorID {
+				// The first meeting's facilitator ran it from the start
+				// and never filled in the check-in: being in the room
+				// is what says they came.
+				if _, err := db.RecordPresence(ctx, c.OrgID, m.ID, id); err != nil {
+					return err
+				}
+			} else if err := db.SaveCheckin(ctx, c.OrgID, c.ID, m.ID, &room.Checkin{UserID: id, Mood: []string{"good", "okay", "energised"}[(i+held)%3]}, nil); err != nil {
 				return err
 			}
 			// At the close, most said the meeting gave them what they
@@ -429,6 +440,9 @@ func holdRooms(ctx context.Context, db *store.DB, c *program.Circle, at func(tim
 			for k := range min(2, len(members)-1) {
 				// One to three places after the presenter: never themselves.
 				author := members[(slices.Index(members, p)+1+(k+j)%(len(members)-1))%len(members)]
+				if author == absent {
+					continue
+				}
 				body := demoOffers[(2*held+2*j+k)%len(demoOffers)]
 				if err := db.CreateOffer(ctx, c.OrgID, m.ID, &room.Offer{PresenterID: p, AuthorID: author, Body: body}); err != nil {
 					return err

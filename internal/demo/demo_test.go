@@ -3,11 +3,13 @@ package demo_test
 import (
 	"context"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/demo"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
@@ -131,6 +133,22 @@ func checkCircles(t *testing.T, db *store.DB, orgID, programID string, jobs *sto
 	}
 	if past < 2 || ahead != circle.Upcoming {
 		t.Errorf("%d past and %d meetings ahead", past, ahead)
+	}
+	// Attendance: the first meeting's facilitator ran it without checking
+	// in and counts as there; at the second, one member was away.
+	for i, want := range []int{len(c.Members), len(c.Members) - 1} {
+		m := meetings[i]
+		present, err := db.FindPresence(ctx, orgID, m.ID)
+		if err != nil || len(present) != want {
+			t.Errorf("meeting %d: %d present, want %d (%v)", i+1, len(present), want, err)
+		}
+		checkins, err := db.FindCheckins(ctx, orgID, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 && (!slices.Contains(present, m.FacilitatorID) || slices.ContainsFunc(checkins, func(ci room.Checkin) bool { return ci.UserID == m.FacilitatorID })) {
+			t.Errorf("the first meeting's facilitator: present %v, check-ins %+v", present, checkins)
+		}
 	}
 	pending := jobs.Pending()
 	// The first meeting's reminders may already be past due, depending on

@@ -68,6 +68,7 @@ var sentinels = map[string]error{
 	"directory.ErrImportProblems": directory.ErrImportProblems,
 	"directory.ErrDeactivateSelf": directory.ErrDeactivateSelf,
 	"meetings.ErrNoteChanged":     meetings.ErrNoteChanged,
+	"meetings.ErrEarlyStart":      meetings.ErrEarlyStart,
 	"store.ErrNotFound":           store.ErrNotFound,
 	"store.ErrConflict":           store.ErrConflict,
 	"store.ErrLinkInvalid":        store.ErrLinkInvalid,

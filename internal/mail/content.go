@@ -29,7 +29,7 @@ var templates = mustParseTemplates("signup_confirm", "already_registered", "pass
 	"pair_invitation", "pair_formed", "pair_declined",
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
-	"schedule_cleared", "circle_closed", "meeting_summary", "guest_invitation", "meeting_restored", "circle_news",
+	"schedule_cleared", "circle_closed", "meeting_summary", "meeting_missed", "guest_invitation", "meeting_restored", "circle_news",
 	"program_opened", "optin_reminder", "program_closed")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
@@ -84,10 +84,8 @@ type emailData struct {
 	// A meeting's summary: who came, who presented, what each committed
 	// to — never what was said.
 	Present     []string
-	Absent      []string
 	Presenters  []string
 	Commitments []string // "Name: what they will do", one line each
-	Attended    bool     // the recipient was there
 
 	// A program as its opening email and reminder describe it.
 	Purpose  string // in the admins' words, may be empty
@@ -531,12 +529,13 @@ func CircleClosed(to, name, programName string, ics []byte) Message {
 	return withCalendar(m, ics, "CANCEL")
 }
 
-// MeetingSummary is the email to every member after a meeting ends: who
-// came, who presented and the commitments made, never the notes or what
-// was said. when is the meeting's time in the recipient's zone; link
-// leads to the meeting's room, where members write their private
-// reflection and anyone who missed it reads the summary.
-func MeetingSummary(to, name, programName, when, zone string, present, absent, presenters, commitments []string, attended bool, link string) Message {
+// MeetingSummary is the email to each member who came to a meeting,
+// after it ends: who came, who presented and the commitments made, never
+// the notes or what was said, and never who stayed away — each absent
+// member hears privately (MeetingMissed). when is when the meeting was
+// held, in the recipient's zone; link leads to the meeting's room, where
+// members write their private reflection.
+func MeetingSummary(to, name, programName, when, zone string, present, presenters, commitments []string, link string) Message {
 	programName = oneLine(programName)
 	return render("meeting_summary", to, emailData{
 		Subject:     "Your circle met: " + programName + ", " + oneLine(when),
@@ -545,10 +544,27 @@ func MeetingSummary(to, name, programName, when, zone string, present, absent, p
 		When:        oneLine(when),
 		Zone:        oneLine(zone),
 		Present:     oneLines(present),
-		Absent:      oneLines(absent),
 		Presenters:  oneLines(presenters),
 		Commitments: oneLines(commitments),
-		Attended:    attended,
+		Link:        link,
+	})
+}
+
+// MeetingMissed is the email to a member who was not at a meeting, to
+// them alone, after it ends: when it was held (in their zone), who
+// presented and the commitments made, so they can pick up at the next
+// meeting, and that their own commitments carry over. It names nobody
+// who came or stayed away.
+func MeetingMissed(to, name, programName, when, zone string, presenters, commitments []string, link string) Message {
+	programName = oneLine(programName)
+	return render("meeting_missed", to, emailData{
+		Subject:     "Your circle met without you: " + programName + ", " + oneLine(when),
+		Name:        oneLine(name),
+		ProgramName: programName,
+		When:        oneLine(when),
+		Zone:        oneLine(zone),
+		Presenters:  oneLines(presenters),
+		Commitments: oneLines(commitments),
 		Link:        link,
 	})
 }

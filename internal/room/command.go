@@ -105,6 +105,9 @@ type Command struct {
 	Help      Help   `json:"help,omitempty"`
 	// Timekeeper is whom CmdTimekeeper hands the role to.
 	Timekeeper string `json:"timekeeper,omitempty"`
+	// Confirm is the sender's yes to what a command would also do beyond
+	// the room, which the caller asks about first: Apply does not read it.
+	Confirm bool `json:"confirm,omitempty"`
 }
 
 // Apply returns the state after c, sent at now, with the version bumped by
@@ -247,7 +250,7 @@ func (s State) apply(c Command, now time.Time) (State, error) {
 		if !c.Help.Valid() {
 			return s, invalid("choose expert, doctor, process or none")
 		}
-		at := slices.IndexFunc(s.Agenda(), func(st Step) bool { return st.Kind == Present && st.Presenter == c.Presenter })
+		at := s.presentAt(c.Presenter)
 		if at < 0 {
 			return s, invalid("%q is not presenting", c.Presenter)
 		}
@@ -271,6 +274,20 @@ func (s State) apply(c Command, now time.Time) (State, error) {
 		s.Timekeeper = c.Timekeeper
 	}
 	return s, nil
+}
+
+// presentAt is the index in the agenda of presenter's presenting step,
+// or -1 when they are not presenting.
+func (s State) presentAt(presenter string) int {
+	return slices.IndexFunc(s.Agenda(), func(st Step) bool { return st.Kind == Present && st.Presenter == presenter })
+}
+
+// CanAskHelp reports whether presenter may still say what help they want:
+// the meeting is on and their presentation has not passed, since the
+// helpers need to know before they start asking questions.
+func (s State) CanAskHelp(presenter string) bool {
+	at := s.presentAt(presenter)
+	return s.Phase != Ended && at >= 0 && s.Step <= at
 }
 
 // setLeft makes left the time left in the current step at now, keeping

@@ -592,3 +592,29 @@ func TestConcurrentCommands(t *testing.T) {
 		}
 	})
 }
+
+// A presenter may say what help they want until their presentation is
+// over, and the room offers the choice exactly as long as Apply takes it.
+func TestCanAskHelp(t *testing.T) {
+	_, running, _, ended := councilStates(t)
+	running.Presenters = []string{"cai"}
+	// The agenda: opening, four check-ins, choosing, then cai presents
+	// (step 6), questions (7), counsel (8), closing.
+	for step, want := range map[int]bool{0: true, 5: true, 6: true, 7: false, 8: false, 9: false} {
+		st := edit(running, func(s *room.State) { s.Step = step })
+		if got := st.CanAskHelp("cai"); got != want {
+			t.Errorf("at step %d (%s): CanAskHelp = %v, want %v", step, st.Current().Kind, got, want)
+		}
+		_, err := st.Apply(room.Command{Kind: room.CmdHelp, Version: st.Version, By: "cai", Presenter: "cai", Help: room.HelpExpert}, t0)
+		if (err == nil) != want {
+			t.Errorf("at step %d: Apply of help: %v, want it to agree with CanAskHelp", step, err)
+		}
+	}
+	if running.CanAskHelp("dee") {
+		t.Error("someone not presenting may ask for help")
+	}
+	ended.Presenters = []string{"cai"}
+	if ended.CanAskHelp("cai") {
+		t.Error("help may be asked for after the meeting ended")
+	}
+}

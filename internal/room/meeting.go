@@ -1,6 +1,9 @@
 package room
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // What members bring to a meeting beside the council's steps: check-ins,
 // offers of counsel, the shared note, closing answers, and guests.
@@ -58,24 +61,17 @@ type Guest struct {
 	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
 }
 
-// Unanswered lists, in order, who has yet to give a closing answer of those
-// who are expected to: the members who checked in, or everyone in order
-// when nobody has checked in.
-func Unanswered(order []string, checkins []Checkin, answers []ClosingAnswer) []string {
+// Unanswered lists, in check-in order, who has yet to give a closing
+// answer of those who are expected to: the members present, or everyone
+// when nobody is known to be.
+func Unanswered(order, present []string, answers []ClosingAnswer) []string {
 	answered := map[string]bool{}
 	for _, a := range answers {
 		answered[a.UserID] = true
 	}
-	expected := order
-	if len(checkins) > 0 {
-		expected = nil
-		for _, c := range checkins {
-			expected = append(expected, c.UserID)
-		}
-	}
 	var out []string
-	for _, id := range expected {
-		if !answered[id] {
+	for _, id := range order {
+		if !answered[id] && (len(present) == 0 || slices.Contains(present, id)) {
 			out = append(out, id)
 		}
 	}

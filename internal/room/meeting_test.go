@@ -9,13 +9,7 @@ import (
 )
 
 func TestUnanswered(t *testing.T) {
-	checkins := func(ids ...string) []room.Checkin {
-		var out []room.Checkin
-		for _, id := range ids {
-			out = append(out, room.Checkin{UserID: id})
-		}
-		return out
-	}
+	present := func(ids ...string) []string { return ids }
 	answers := func(ids ...string) []room.ClosingAnswer {
 		var out []room.ClosingAnswer
 		for _, id := range ids {
@@ -25,20 +19,20 @@ func TestUnanswered(t *testing.T) {
 	}
 	order := []string{"a", "b", "c"}
 	tests := []struct {
-		name     string
-		checkins []room.Checkin
-		answers  []room.ClosingAnswer
-		want     []string
+		name    string
+		present []string
+		answers []room.ClosingAnswer
+		want    []string
 	}{
-		{"nobody checked in: everyone in order", nil, nil, []string{"a", "b", "c"}},
-		{"nobody checked in, one answered", nil, answers("b"), []string{"a", "c"}},
-		{"those who checked in, in their order", checkins("c", "a"), nil, []string{"c", "a"}},
-		{"an answer from someone not checked in counts for nobody", checkins("c", "a"), answers("a", "b"), []string{"c"}},
-		{"everyone answered", checkins("a"), answers("a"), nil},
+		{"nobody known present: everyone in order", nil, nil, []string{"a", "b", "c"}},
+		{"nobody known present, one answered", nil, answers("b"), []string{"a", "c"}},
+		{"those present, in check-in order", present("c", "a"), nil, []string{"a", "c"}},
+		{"an answer from someone not present counts for nobody", present("c", "a"), answers("a", "b"), []string{"c"}},
+		{"everyone answered", present("a"), answers("a"), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, room.Unanswered(order, tt.checkins, tt.answers)); diff != "" {
+			if diff := cmp.Diff(tt.want, room.Unanswered(order, tt.present, tt.answers)); diff != "" {
 				t.Errorf("Unanswered (-want +got):\n%s", diff)
 			}
 		})

@@ -120,9 +120,11 @@ func TestRoomCommands(t *testing.T) {
 			t.Errorf("snapshot: %+v", snap)
 		}
 
+		// Three members arriving and two commands: five changes, each
+		// told to the open pages in order.
 		seqs := n.of(m.ID)
-		if len(seqs) != 2 || seqs[1] <= seqs[0] {
-			t.Errorf("notifications %v, want two rising", seqs)
+		if len(seqs) != 5 || !slices.IsSorted(seqs) || seqs[0] == seqs[4] {
+			t.Errorf("notifications %v, want five rising", seqs)
 		}
 	})
 }
@@ -179,6 +181,12 @@ func TestRoomContent(t *testing.T) {
 		offer := v.Offers[0]
 		_, err = w.room.TakeOffer(ctx, c, id, m.ID, offer.ID, "Mine now")
 		wantErr(t, "another member takes the presenter's offer", err, store.ErrNotFound)
+		// The commitment is the presenter's next step in their own words,
+		// never the helper's offer copied.
+		_, err = w.room.TakeOffer(ctx, b, id, m.ID, offer.ID, "  start the conversation  with a question. ")
+		if f, ok := fault.FieldsOf(err); !ok || !strings.Contains(f["body"], "your own words") {
+			t.Errorf("the offer taken word for word: %v", err)
+		}
 		if _, err := w.room.TakeOffer(ctx, b, id, m.ID, offer.ID, "Open with a question on Monday"); err != nil {
 			t.Fatal(err)
 		}
@@ -208,8 +216,8 @@ func TestRoomContent(t *testing.T) {
 
 		// Every content change after the room opened reached the open
 		// pages; the check-in before it had nobody to tell.
-		if seqs := n.of(m.ID); len(seqs) != 5 {
-			t.Errorf("notifications %v, want 5 (presenters, offer, take, two notes)", seqs)
+		if seqs := n.of(m.ID); len(seqs) != 7 || !slices.IsSorted(seqs) {
+			t.Errorf("notifications %v, want 7 (presenters, offer, take, two notes, and the two members arriving who had not checked in)", seqs)
 		}
 	})
 }
@@ -273,12 +281,17 @@ func TestRoomPrivacy(t *testing.T) {
 func TestMeetingSummary(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		w, id, m, _ := roomWorld(t, dbURL)
-		tk := w.user(m.TimekeeperID)
+		// Person 01 runs the meeting without checking in, Person 02
+		// checks in, Person 03 stays away.
+		if err := w.circles.SetRoles(ctx, w.user("u01"), id, m.ID, "u01", "u01"); err != nil {
+			t.Fatal(err)
+		}
+		tk := w.user("u01")
 		v, err := w.room.Room(ctx, tk, id, m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, u := range []string{"u01", "u02"} {
+		for _, u := range []string{"u02"} {
 			if err := w.room.Checkin(ctx, w.user(u), id, m.ID, meetings.CheckinInput{Mood: "good"}); err != nil {
 				t.Fatal(err)
 			}
@@ -317,10 +330,20 @@ func TestMeetingSummary(t *testing.T) {
 			if !strings.Contains(msg.Text, "Try the counsel on Monday") || !strings.Contains(msg.Text, "Presented: Person 02") {
 				t.Errorf("the summary to %s:\n%s", msg.To, msg.Text)
 			}
+			// Nobody is named to the circle as having stayed away.
+			if msg.To != w.user("u03").Email && (strings.Contains(msg.Text, "Missed") || strings.Contains(msg.Text, "Person 03")) {
+				t.Errorf("the email to %s names the absent member:\n%s", msg.To, msg.Text)
+			}
 		}
-		missed := to(msgs, w.user("u03"), "")
-		if len(missed) != 1 || !strings.Contains(missed[0].Text, "met without you") || !strings.Contains(missed[0].Text, "Missed it: Person 03") {
-			t.Errorf("the absent member's summary: %+v", missed)
+		for _, u := range []string{"u01", "u02"} {
+			got := to(msgs, w.user(u), "Your circle met: ")
+			if len(got) != 1 || !strings.Contains(got[0].Text, "Who came: Person 01, Person 02") {
+				t.Errorf("the summary to %s: %+v", u, got)
+			}
+		}
+		missed := to(msgs, w.user("u03"), "met without you")
+		if len(missed) != 1 || strings.Contains(missed[0].Text, "Who came") || !strings.Contains(missed[0].Text, "to you alone") {
+			t.Errorf("the absent member's email: %+v", missed)
 		}
 	})
 }
@@ -407,6 +430,13 @@ func TestClosingAnswers(t *testing.T) {
 			t.Errorf("a long note: %v", err)
 		}
 
+		// Both are in the room already, so their answers are all the
+		// open pages hear of.
+		for _, u := range []string{"u01", "u02"} {
+			if _, err := w.room.Room(ctx, w.user(u), id, m.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 		before := len(n.of(m.ID))
 		if err := w.room.AnswerClosing(ctx, w.user("u01"), id, m.ID, "partly", "  We ran out of time for counsel.  "); err != nil {
 			t.Fatal(err)
@@ -467,16 +497,19 @@ func TestNoReminderOfAnEndedMeeting(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := w.room.RoomCommand(ctx, tk, id, early.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
+		due, dueLater := w.remindersAt(early.Start.Add(-time.Hour)), w.remindersAt(later.Start.Add(-time.Hour))
+		if len(due) == 0 || len(dueLater) == 0 {
+			t.Fatalf("reminders planned: %d and %d", len(due), len(dueLater))
+		}
+		st, err := w.room.RoomCommand(ctx, tk, id, early.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version, Confirm: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.room.RoomCommand(ctx, tk, id, early.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
 			t.Fatal(err)
 		}
-		due, dueLater := w.remindersAt(early.Start.Add(-time.Hour)), w.remindersAt(later.Start.Add(-time.Hour))
-		if len(due) == 0 || len(dueLater) == 0 {
-			t.Fatalf("reminders planned: %d and %d", len(due), len(dueLater))
+		if left := w.remindersAt(early.Start.Add(-time.Hour)); len(left) != 0 {
+			t.Errorf("%d reminders of the meeting held early are still planned", len(left))
 		}
 		w.now = early.Start.Add(-time.Hour)
 		if msgs := w.send(due...); len(msgs) != 0 {

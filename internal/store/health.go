@@ -32,7 +32,7 @@ func (t *aggTime) Scan(src any) error {
 // FindMeetingRecords counts the meetings of circleIDs (a page of a
 // program's circles), and nothing said at them: for each circle, its
 // schedule's frequency, how many of its scheduled meetings had begun by
-// now and how many check-ins they had, and the starts of the last one
+// now and how many members were present at them, and the starts of the last one
 // begun, the next one ahead and the latest on the schedule. One query
 // reads the page's meetings by the index on their circle.
 func (db *DB) FindMeetingRecords(ctx context.Context, orgID string, circleIDs []string, now time.Time) (map[string]circle.Record, error) {
@@ -49,7 +49,7 @@ func (db *DB) FindMeetingRecords(ctx context.Context, orgID string, circleIDs []
 	in := strings.Join(marks, ", ")
 	rows, err := db.query(ctx, `SELECT c.id, COALESCE(s.freq, ''),
 			COALESCE(SUM(CASE WHEN m.starts_at <= $2 THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN m.starts_at <= $2 THEN (SELECT COUNT(*) FROM checkins k WHERE k.meeting_id = m.id) ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN m.starts_at <= $2 THEN (SELECT COUNT(*) FROM meeting_presence k WHERE k.meeting_id = m.id) ELSE 0 END), 0),
 			MAX(CASE WHEN m.starts_at <= $2 THEN m.starts_at END),
 			MIN(CASE WHEN m.starts_at > $2 THEN m.starts_at END),
 			MAX(m.starts_at)

@@ -100,6 +100,42 @@ func (db *DB) UpdateCircle(ctx context.Context, st *CircleState, plan circle.Rem
 	return nil
 }
 
+// StartMeetingEarly saves, in one transaction, a meeting moved to start
+// now — st, read by FindCircleState and changed since, with plan and
+// st.Mail, as UpdateCircle saves it — and its room's start: the state
+// at version to, if the room is still at from. It returns the room's
+// new seq. If the circle or the room changed since they were read it
+// changes nothing and returns ErrConflict, so a calendar never moves
+// for a meeting that did not start, nor a meeting start at its old time.
+func (db *DB) StartMeetingEarly(ctx context.Context, st *CircleState, plan circle.ReminderPlan, meetingID string, from int64, state []byte, to int64) (int64, error) {
+	var seq int64
+	err := db.inTx(ctx, func(tx *Tx) error {
+		c := st.Circle
+		if err := claimCircle(ctx, tx, c.OrgID, c.ID, st.Version); err != nil {
+			return err
+		}
+		old, err := loadCircleState(ctx, tx, c, tx.now)
+		if err != nil {
+			return err
+		}
+		if err := db.applyCircle(ctx, tx, old, st, plan); err != nil {
+			return err
+		}
+		err = tx.queryRow(ctx, `UPDATE rooms SET state = $1, version = $2, seq = seq + 1, updated_at = $3
+			WHERE org_id = $4 AND meeting_id = $5 AND version = $6 RETURNING seq`,
+			string(state), to, tx.now, c.OrgID, meetingID, from).Scan(&seq)
+		if errors.Is(err, ErrNotFound) {
+			return ErrConflict
+		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("start meeting early: %w", err)
+	}
+	st.Version++
+	return seq, nil
+}
+
 // LeaveCircle applies userID's departure from st's circle, decided on st
 // (read by FindCircleState) and changed since: st.Circle holds the members
 // who remain. In one transaction it takes userID out of the circle, keeps

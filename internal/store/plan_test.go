@@ -234,6 +234,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindRoomByMeeting(ctx, meeting))
 	must(db.FindRoomSettings(ctx, org, circle))
 	must(db.FindCheckins(ctx, org, meeting))
+	must(db.FindPresence(ctx, org, meeting))
 	must(db.FindClosingAnswers(ctx, org, meeting))
 	must(db.FindOffers(ctx, org, meeting))
 	must(db.FindNote(ctx, org, meeting))

@@ -115,6 +115,9 @@ func (db *DB) SaveCheckin(ctx context.Context, orgID, circleID, meetingID string
 			orgID, meetingID, c.UserID, c.Mood, c.Wins, c.Tabled, tx.now); err != nil {
 			return err
 		}
+		if _, err := insertPresence(ctx, tx, orgID, meetingID, c.UserID); err != nil {
+			return err
+		}
 		for id, p := range progress {
 			var done any
 			if p[0] == "done" {
@@ -135,6 +138,55 @@ func (db *DB) SaveCheckin(ctx context.Context, orgID, circleID, meetingID string
 		return fmt.Errorf("save check-in: %w", err)
 	}
 	return nil
+}
+
+// insertPresence records userID at meetingID unless they already are:
+// the first sign of someone is when they came, and a later one changes
+// nothing. It reports whether the row is new.
+func insertPresence(ctx context.Context, tx *Tx, orgID, meetingID, userID string) (bool, error) {
+	res, err := tx.exec(ctx, `INSERT INTO meeting_presence (org_id, meeting_id, user_id, seen_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (meeting_id, user_id) DO NOTHING`, orgID, meetingID, userID, tx.now)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// RecordPresence marks userID as present at meetingID, once; it reports
+// whether they were not marked before, so that open pages are told only
+// of someone new. The caller decides that the meeting is under way and
+// its organisation's.
+func (db *DB) RecordPresence(ctx context.Context, orgID, meetingID, userID string) (bool, error) {
+	var added bool
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		added, err = insertPresence(ctx, tx, orgID, meetingID, userID)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("record presence: %w", err)
+	}
+	return added, nil
+}
+
+// FindPresence lists who was present at a meeting, in the order they
+// came: the meeting's attendance.
+func (db *DB) FindPresence(ctx context.Context, orgID, meetingID string) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT user_id FROM meeting_presence WHERE org_id = $1 AND meeting_id = $2 ORDER BY seen_at, user_id`, orgID, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("find presence: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 // FindCheckins lists the check-ins of a meeting in the order they came.

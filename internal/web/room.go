@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"slices"
@@ -51,6 +52,33 @@ type roomPage struct {
 	Guests        []room.Guest
 	// Guest picks a colleague to invite to observe.
 	Guest *personPicker
+	// Here names the members present who have not checked in.
+	Here []string
+	// Early is the meeting's time, in the member's zone, when starting
+	// it now would move it (more than circle.EarlyStart ahead); "" when
+	// it would not.
+	Early string
+	// Last: the meeting is at its last step, where moving on ends it;
+	// StepsLeft counts the steps after the current one.
+	Last      bool
+	StepsLeft int
+	// Confirm is the step the runner is asked to confirm before it is
+	// taken: "start" (early) or "end".
+	Confirm string
+	// Handover lists the members the timekeeping may be handed to.
+	Handover []option
+}
+
+// confirmable is what a runner may be asked to confirm in st: starting,
+// only when it is early, and ending a meeting under way.
+func confirmable(step string, st room.State, early bool) bool {
+	switch step {
+	case "start":
+		return st.Phase == room.Ready && early
+	case "end":
+		return st.Phase == room.Running || st.Phase == room.Paused
+	}
+	return false
 }
 
 // roomCommand is one button of the timer controls.
@@ -133,6 +161,11 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	// Starting early and ending are asked about on the page itself, so
+	// that the question works without JavaScript.
+	if step := r.URL.Query().Get("confirm"); data.Runner && confirmable(step, v.State, data.Early != "") {
+		data.Confirm = step
+	}
 	if v.State.Phase != room.Ended {
 		if data.Guests, err = s.Meetings.Guests(r.Context(), u, circleID, meetingID); err != nil {
 			s.Error(w, r, err)
@@ -159,6 +192,29 @@ func newRoomPage(p Page, v *meetings.RoomView, u *account.User, now time.Time) (
 	data.Nav = "circles"
 	data.Steps, data.Current = roomSteps(v)
 	data.Presenting = data.Current.Step.Presenter == u.ID
+	data.StepsLeft = len(data.Steps) - 1 - data.Current.Index
+	data.Last = data.StepsLeft == 0
+	if v.Meeting.Early(now) {
+		zone, err := account.Location(u.Timezone)
+		if err != nil {
+			zone = time.UTC
+		}
+		data.Early = v.Meeting.Start.In(zone).Format("Monday 2 January, 15:04")
+	}
+	for _, id := range v.State.Members {
+		if id != v.State.Timekeeper {
+			data.Handover = append(data.Handover, option{id, v.Names[id]})
+		}
+	}
+	checkedIn := map[string]bool{}
+	for _, c := range v.Checkins {
+		checkedIn[c.UserID] = true
+	}
+	for _, id := range v.Present {
+		if name, ok := v.Names[id]; ok && !checkedIn[id] {
+			data.Here = append(data.Here, name)
+		}
+	}
 	if v.Closing() {
 		data.AnswerChoices = answerChoices
 		for i, a := range v.Answers {
@@ -166,7 +222,7 @@ func newRoomPage(p Page, v *meetings.RoomView, u *account.User, now time.Time) (
 				data.MyAnswer = &v.Answers[i]
 			}
 		}
-		for _, id := range room.Unanswered(v.State.Order, v.Checkins, v.Answers) {
+		for _, id := range room.Unanswered(v.State.Order, v.Present, v.Answers) {
 			data.Unanswered = append(data.Unanswered, v.Names[id])
 		}
 	}
@@ -206,6 +262,11 @@ func roomSteps(v *meetings.RoomView) (steps []roomStep, current roomStep) {
 // with the message.
 func (s *Server) roomBack(w http.ResponseWriter, r *http.Request, err error, flash string) {
 	to := "/circles/" + r.PathValue("id") + "/meetings/" + r.PathValue("meeting") + "/room"
+	if errors.Is(err, meetings.ErrEarlyStart) && r.Header.Get("Accept") != "application/json" {
+		// A start from a page that did not know it was early asks first.
+		s.redirect(w, r, to+"?confirm=start", "")
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err, to)
 		return
@@ -227,7 +288,7 @@ func (s *Server) handleRoomCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	cmd := room.Command{Kind: room.CommandKind(r.PostFormValue("kind")), Version: version, Seconds: seconds,
 		Presenters: r.PostForm["presenters"], Presenter: r.PostFormValue("presenter"), Help: room.Help(r.PostFormValue("help")),
-		Timekeeper: r.PostFormValue("timekeeper")}
+		Timekeeper: r.PostFormValue("timekeeper"), Confirm: r.PostFormValue("confirm") == "yes"}
 	_, err := s.Meetings.RoomCommand(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), cmd)
 	s.roomBack(w, r, err, "")
 }

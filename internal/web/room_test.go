@@ -4,10 +4,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/demo"
 	"github.com/holdspace/holdspace/internal/program"
@@ -32,6 +35,77 @@ func (c *client) postJSON(path string, form url.Values) resp {
 }
 
 var versionRE = regexp.MustCompile(`name="version" value="(\d+)"`)
+
+// demoRoom is the room of the next meeting of Maya's circle in the demo,
+// which is days away: its path, the circle, the meeting, and the keys of
+// its timekeeper and of a member who does not run it.
+type demoRoom struct {
+	base          string
+	c             *program.Circle
+	m             circle.Meeting
+	runner, other string
+}
+
+func newDemoRoom(t *testing.T, e *env) demoRoom {
+	t.Helper()
+	db := e.db
+	loaded, err := demo.Load(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c *program.Circle
+	all, err := db.FindCircles(ctx, loaded.Org.ID, store.CircleFilter{Status: []program.CircleStatus{program.Active}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	maya := mustUser(t, db, demo.AdminEmail)
+	for i := range all {
+		if all[i].Member(maya.ID) != nil {
+			c = &all[i]
+		}
+	}
+	meetings, err := db.FindMeetings(ctx, loaded.Org.ID, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := demoRoom{c: c}
+	for _, x := range meetings {
+		if x.Start.After(db.Now()) {
+			r.m = x
+			break
+		}
+	}
+	r.base = "/circles/" + c.ID + "/meetings/" + r.m.ID + "/room"
+	for _, mem := range c.Members {
+		key := strings.Split(mem.Email, "@")[0]
+		switch {
+		case mem.UserID == r.m.TimekeeperID:
+			r.runner = key
+		case mem.UserID != r.m.FacilitatorID && r.other == "" && key != "maya":
+			r.other = key
+		}
+	}
+	return r
+}
+
+// signInto signs a demo member in and acknowledges the circle's ground
+// rules.
+func (e *env) signInto(key string, c *program.Circle) *client {
+	e.t.Helper()
+	cl := e.demoSignIn(key)
+	cl.post("/circles/"+c.ID+"/ground-rules", url.Values{"version": {"1"}}).expect(e.t, http.StatusSeeOther)
+	return cl
+}
+
+// stateVersion is the room's state version as the page shows it.
+func stateVersion(t *testing.T, page resp) string {
+	t.Helper()
+	m := versionRE.FindStringSubmatch(page.body)
+	if m == nil {
+		t.Fatalf("no version on the page:\n%.2000s", page.body)
+	}
+	return m[1]
+}
 
 func TestRoomPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
@@ -97,8 +171,36 @@ func TestRoomPages(t *testing.T) {
 			t.Errorf("a member who is not running the meeting starts it: %d", r.status)
 		}
 		rc := e.demoSignIn(runner)
-		if r := rc.postJSON(base+"/command", url.Values{"kind": {"start"}, "version": {version}}); r.status != http.StatusOK {
+		// The meeting is days away: starting it now is asked about first,
+		// on the page, and nothing changes until the timekeeper confirms.
+		if r := rc.postJSON(base+"/command", url.Values{"kind": {"start"}, "version": {version}}); r.status != http.StatusConflict ||
+			!strings.Contains(r.body, "Start the meeting of") {
+			t.Fatalf("an early start without confirming: %d %s", r.status, r.body)
+		}
+		if r := rc.post(base+"/command", url.Values{"kind": {"start"}, "version": {version}}); r.status != http.StatusSeeOther || r.location != base+"?confirm=start" {
+			t.Errorf("an early start from a page without JavaScript: %d %s", r.status, r.location)
+		}
+		zone, err := account.Location(mustUser(t, db, runner+"@northwind.example").Timezone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		when := m.Start.In(zone).Format("Monday 2 January, 15:04")
+		mc.get(base).expect(t, http.StatusOK, `href="`+base+`?confirm=start#confirm"`)
+		rc.get(base+"?confirm=start").expect(t, http.StatusOK, "Start the meeting of "+when+" now?", `name="confirm" value="yes"`, "Not yet")
+		if strings.Contains(oc.get(base+"?confirm=start").body, "now?") {
+			t.Error("a member who does not run the meeting is asked to start it")
+		}
+		if r := rc.postJSON(base+"/command", url.Values{"kind": {"start"}, "version": {version}, "confirm": {"yes"}}); r.status != http.StatusOK {
 			t.Fatalf("the timekeeper starts: %d %s", r.status, r.body)
+		}
+		moved, err := db.FindMeetings(ctx, c.OrgID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range moved {
+			if x.ID == m.ID && x.Start.After(db.Now()) {
+				t.Errorf("the meeting started early is still at %s", x.Start)
+			}
 		}
 		if r := rc.postJSON(base+"/command", url.Values{"kind": {"pause"}, "version": {version}}); r.status != http.StatusConflict {
 			t.Errorf("a command on an old version: %d", r.status)
@@ -174,8 +276,12 @@ func TestRoomPages(t *testing.T) {
 		if r := oc.postJSON(base+"/closing", url.Values{"answer": {"yes"}}); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("answering before the closing: %d", r.status)
 		}
-		v := versionRE.FindStringSubmatch(rc.get(base).body)[1]
-		rc.post(base+"/command", url.Values{"kind": {"end"}, "version": {v}}).expect(t, http.StatusSeeOther)
+		// Ending is a control of its own, asked about first.
+		running := rc.get(base)
+		running.expect(t, http.StatusOK, `href="`+base+`?confirm=end#confirm"`, "Hand timekeeping to")
+		confirm := rc.get(base + "?confirm=end")
+		confirm.expect(t, http.StatusOK, "End the meeting now?", "steps are still to come", "Keep going")
+		rc.post(base+"/command", url.Values{"kind": {"end"}, "version": {stateVersion(t, confirm)}}).expect(t, http.StatusSeeOther)
 		if r := oc.postJSON(base+"/closing", url.Values{"answer": {"maybe"}}); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("an unknown answer: %d", r.status)
 		}
@@ -188,4 +294,88 @@ func TestRoomPages(t *testing.T) {
 			t.Error("the guest sees the closing answers")
 		}
 	})
+}
+
+// The presenter's words and the room's controls: help is asked for while
+// it can be given, an offer is made one's own in one's own words, and of
+// two runners handing over the timekeeping or ending the meeting from the
+// same state, one succeeds and the other is told it changed.
+func TestRoomRecordPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL)
+		r := newDemoRoom(t, e)
+		base := r.base
+		rc, oc, mc := e.signInto(r.runner, r.c), e.signInto(r.other, r.c), e.signInto("maya", r.c)
+		other := mustUser(t, e.db, r.other+"@northwind.example")
+		v := stateVersion(t, rc.get(base))
+		rc.post(base+"/command", url.Values{"kind": {"start"}, "version": {v}, "confirm": {"yes"}}).expect(t, http.StatusSeeOther)
+		v = stateVersion(t, rc.get(base))
+		rc.post(base+"/command", url.Values{"kind": {"presenters"}, "version": {v}, "presenters": {other.ID}}).expect(t, http.StatusSeeOther)
+
+		// Maya ran nothing and checked in to nothing, but is in the room:
+		// she is here.
+		mc.get(base).expect(t, http.StatusOK, "Maya", "here, not checked in")
+
+		page := oc.get(base)
+		page.expect(t, http.StatusOK, "What help would you like?")
+		mc.post(base+"/offers", url.Values{"presenter_id": {other.ID}, "body": {"Have you thought about asking him?"}}).expect(t, http.StatusSeeOther)
+		page = oc.get(base)
+		page.expect(t, http.StatusOK, "Make it mine", "What will you do?", "(in your own words)")
+		if regexp.MustCompile(`<textarea id="take-[^"]+" name="body"[^>]*>[^<]+</textarea>`).MatchString(page.body) {
+			t.Error("the commitment's field is filled in with the offer")
+		}
+		offer := regexp.MustCompile(`/offers/([^/]+)/take`).FindStringSubmatch(page.body)[1]
+		oc.post(base+"/offers/"+offer+"/take", url.Values{"body": {"Have you thought about asking him?"}}).expectFlash(t, "your own words")
+		oc.post(base+"/offers/"+offer+"/take", url.Values{"body": {"Ask Tom over coffee on Thursday what he needs from me"}}).expect(t, http.StatusSeeOther)
+		mc.get(base).expect(t, http.StatusOK, "Ask Tom over coffee on Thursday")
+
+		// Once the presentation is over, the help form is gone.
+		for !strings.Contains(rc.get(base).body, "Clarifying") && !strings.Contains(rc.get(base).body, "<h2 class=\"step-title\">Questions") {
+			rc.post(base+"/command", url.Values{"kind": {"next"}, "version": {stateVersion(t, rc.get(base))}}).expect(t, http.StatusSeeOther)
+		}
+		if strings.Contains(oc.get(base).body, "What help would you like?") {
+			t.Error("the presenter is offered the help form during questions")
+		}
+
+		race := func(what string, by *client, forms ...url.Values) {
+			t.Helper()
+			var wg sync.WaitGroup
+			statuses := make([]int, len(forms))
+			for i, f := range forms {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					statuses[i] = by.postJSON(base+"/command", f).status
+				}()
+			}
+			wg.Wait()
+			slices.Sort(statuses)
+			if !slices.Equal(statuses, []int{http.StatusOK, http.StatusConflict}) {
+				t.Errorf("%s twice at once: %v, want one 200 and one 409", what, statuses)
+			}
+		}
+		v = stateVersion(t, rc.get(base))
+		maya := mustUser(t, e.db, demo.AdminEmail)
+		race("handing over the timekeeping", rc,
+			url.Values{"kind": {"timekeeper"}, "version": {v}, "timekeeper": {maya.ID}},
+			url.Values{"kind": {"timekeeper"}, "version": {v}, "timekeeper": {other.ID}})
+		page = mc.get(base)
+		if !strings.Contains(page.body, "Timekeeper <strong>Maya") && !strings.Contains(page.body, "Timekeeper <strong>"+other.Name) {
+			t.Errorf("the timekeeper after the handover:\n%.1500s", page.body)
+		}
+		// The facilitator ends; whoever keeps time now may too.
+		fc := e.signInto(keyOf(r.c, r.m.FacilitatorID), r.c)
+		v = stateVersion(t, fc.get(base))
+		sent := len(e.outbox.Messages())
+		race("ending the meeting", fc, url.Values{"kind": {"end"}, "version": {v}}, url.Values{"kind": {"end"}, "version": {v}})
+		if n := len(e.outbox.Messages()) - sent; n != len(r.c.Members) {
+			t.Errorf("%d emails after ending, want one per member", n)
+		}
+		mc.get(base).expect(t, http.StatusOK, "Thank you for meeting", "Who came")
+	})
+}
+
+// keyOf is the demo sign-in key of a circle's member.
+func keyOf(c *program.Circle, userID string) string {
+	return strings.Split(c.Member(userID).Email, "@")[0]
 }

@@ -236,24 +236,60 @@ func (s *Service) MoveMeeting(ctx context.Context, u *account.User, circleID, me
 		if m.Status == circle.Cancelled {
 			return fault.Fields(map[string]string{"meeting": "This meeting is cancelled; restore it before moving it."})
 		}
-		from := *m
-		m.Start, m.End = start.UTC().Truncate(time.Minute), start.UTC().Truncate(time.Minute).Add(time.Duration(minutes)*time.Minute)
-		m.Sequence = max(m.Sequence, st.Schedule.Sequence) + 1
-		se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
-		ics := calendar.RequestOccurrence(se, m.Original)
-		rd, err := s.readers(ctx, st)
-		if err != nil {
-			return err
-		}
-		for _, mem := range st.Circle.Members {
-			st.Mail = append(st.Mail, queue.Mail(rd.Mail(mem.UserID, mail.MeetingMoved(mem.Email, mem.Name, program.Label(st.Program), from.When(mem.Timezone),
-				m.When(mem.Timezone), mem.Timezone, s.link("/circles/"+circleID), ics))))
-		}
-		slices.SortFunc(st.Meetings, func(a, b circle.Meeting) int { return a.Start.Compare(b.Start) })
-		s.plan(st)
-		return nil
+		at := start.UTC().Truncate(time.Minute)
+		return s.move(ctx, st, i, at, at.Add(time.Duration(minutes)*time.Minute))
 	})
 	return err
+}
+
+// move moves st's meeting i to start and end: everyone's calendar moves
+// that occurrence, with a SEQUENCE above any it saw, and the roles and
+// reminders ahead follow.
+func (s *Service) move(ctx context.Context, st *store.CircleState, i int, start, end time.Time) error {
+	m := &st.Meetings[i]
+	from := *m
+	m.Start, m.End = start, end
+	m.Sequence = max(m.Sequence, st.Schedule.Sequence) + 1
+	se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
+	ics := calendar.RequestOccurrence(se, m.Original)
+	rd, err := s.readers(ctx, st)
+	if err != nil {
+		return err
+	}
+	moved := *m
+	for _, mem := range st.Circle.Members {
+		st.Mail = append(st.Mail, queue.Mail(rd.Mail(mem.UserID, mail.MeetingMoved(mem.Email, mem.Name, program.Label(st.Program), from.When(mem.Timezone),
+			moved.When(mem.Timezone), mem.Timezone, s.link("/circles/"+st.Circle.ID), ics))))
+	}
+	slices.SortFunc(st.Meetings, func(a, b circle.Meeting) int { return a.Start.Compare(b.Start) })
+	s.plan(st)
+	return nil
+}
+
+// HoldNow moves a meeting ahead to begin now, for a circle that starts it
+// more than circle.EarlyStart before its time: it keeps its length,
+// everyone's calendar moves that occurrence by the usual update, its
+// reminders are cancelled, and the rotation plans the meetings ahead
+// again. It changes st, read by FindCircleState, and returns the reminder
+// plan; the caller saves both with the room's start
+// (store.StartMeetingEarly), so that neither happens without the other.
+func (s *Service) HoldNow(ctx context.Context, st *store.CircleState, meetingID string) (circle.ReminderPlan, error) {
+	i, err := findMeeting(st, meetingID)
+	if err != nil {
+		return circle.ReminderPlan{}, err
+	}
+	m := st.Meetings[i]
+	if m.Status == circle.Cancelled {
+		return circle.ReminderPlan{}, circle.ErrMeetingCancelled
+	}
+	if st.Schedule == nil {
+		return circle.ReminderPlan{}, store.ErrNotFound
+	}
+	start := st.Now.UTC().Truncate(time.Minute)
+	if err := s.move(ctx, st, i, start, start.Add(m.End.Sub(m.Start))); err != nil {
+		return circle.ReminderPlan{}, err
+	}
+	return circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now), nil
 }
 
 // CancelMeeting cancels one meeting (or restores a cancelled one) in

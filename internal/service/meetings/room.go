@@ -99,9 +99,13 @@ type RoomView struct {
 	State   room.State
 	Seq     int64
 	// Names maps member ids to names.
-	Names       map[string]string
-	Offers      []room.Offer
-	Checkins    []room.Checkin
+	Names    map[string]string
+	Offers   []room.Offer
+	Checkins []room.Checkin
+	// Present are the members known to be at the meeting, in the order
+	// they came: in its live room while it was on, active in it, or
+	// checked in.
+	Present     []string
 	Note        *room.Note
 	Commitments []circle.Commitment
 	// Agreement is the working agreement in force, for the opening and
@@ -136,7 +140,64 @@ func (s *Service) Room(ctx context.Context, u *account.User, circleID, meetingID
 	if err != nil {
 		return nil, err
 	}
+	st, err := room.Decode(r.State)
+	if err != nil {
+		return nil, err
+	}
+	// Having the room open while the meeting is on is being there, and
+	// an open page reloads it at every change.
+	if err := s.attend(ctx, u, m, st); err != nil {
+		return nil, err
+	}
 	return s.roomView(ctx, u.OrgID, c, m, r)
+}
+
+// on reports whether a meeting is on at now, so that being in its room
+// means being at it: under way, or ready within circle.EarlyStart of its
+// time. A look at the room days ahead, or after the end, is not.
+func on(st room.State, m *circle.Meeting, now time.Time) bool {
+	switch st.Phase {
+	case room.Running, room.Paused:
+		return true
+	case room.Ready:
+		return !m.Early(now)
+	}
+	return false
+}
+
+// attend records u as present at m if the meeting is on, as st says,
+// and tells the open pages of someone new.
+func (s *Service) attend(ctx context.Context, u *account.User, m *circle.Meeting, st room.State) error {
+	if !on(st, m, s.now()) {
+		return nil
+	}
+	return s.present(ctx, u, m.ID)
+}
+
+// present records u as present at a meeting, once; the open pages hear of
+// someone new.
+func (s *Service) present(ctx context.Context, u *account.User, meetingID string) error {
+	added, err := s.DB.RecordPresence(ctx, u.OrgID, meetingID, u.ID)
+	if err != nil || !added {
+		return err
+	}
+	return s.touch(ctx, u.OrgID, meetingID)
+}
+
+// attendRoom records u as present at m if its room shows the meeting on;
+// a room nobody opened yet counts as ready.
+func (s *Service) attendRoom(ctx context.Context, u *account.User, m *circle.Meeting) error {
+	st := room.State{Phase: room.Ready}
+	r, err := s.DB.FindRoom(ctx, u.OrgID, m.ID)
+	switch {
+	case err == nil:
+		if st, err = room.Decode(r.State); err != nil {
+			return err
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	return s.attend(ctx, u, m, st)
 }
 
 // roomSettings is a circle's meeting format: its own, or the program's
@@ -238,6 +299,16 @@ func (s *Service) liveView(ctx context.Context, orgID string, c *program.Circle,
 	if v.Checkins, err = s.DB.FindCheckins(ctx, orgID, meetingID); err != nil {
 		return nil, err
 	}
+	present, err := s.DB.FindPresence(ctx, orgID, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	// Someone who has since left the circle is no longer shown.
+	for _, id := range present {
+		if _, ok := v.Names[id]; ok {
+			v.Present = append(v.Present, id)
+		}
+	}
 	return v, nil
 }
 
@@ -332,8 +403,14 @@ func (s *Service) leastRecentPresenters(ctx context.Context, orgID string, c *pr
 // RoomCommand applies a member's command to the meeting. The state is
 // saved only if nobody changed it since the version the member saw; then
 // every open room page receives it.
+//
+// Starting a meeting more than circle.EarlyStart before its time holds it
+// now instead: the command must say so (Confirm), or it is refused with
+// ErrEarlyStart, which names the meeting's time. Confirmed, the meeting
+// moves to now with the room's start (circles.Service.HoldNow).
 func (s *Service) RoomCommand(ctx context.Context, u *account.User, circleID, meetingID string, cmd room.Command) (*room.State, error) {
-	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+	_, m, err := s.meeting(ctx, u, circleID, meetingID)
+	if err != nil {
 		return nil, err
 	}
 	r, err := s.DB.FindRoom(ctx, u.OrgID, meetingID)
@@ -350,9 +427,21 @@ func (s *Service) RoomCommand(ctx context.Context, u *account.User, circleID, me
 		cmd.Order = slices.Clone(st.Order)
 		rand.Shuffle(len(cmd.Order), func(i, j int) { cmd.Order[i], cmd.Order[j] = cmd.Order[j], cmd.Order[i] })
 	}
-	next, err := st.Apply(cmd, s.now())
+	now := s.now()
+	next, err := st.Apply(cmd, now)
 	if err != nil {
 		return nil, err
+	}
+	early := cmd.Kind == room.CmdStart && m.Early(now)
+	if early && !cmd.Confirm {
+		return nil, earlyStart(m, u.Timezone)
+	}
+	// Whoever runs the meeting while it is on, or starts it, is at it;
+	// setting up the room days ahead is not.
+	if on(st, m, now) || next.Phase != room.Ready {
+		if err := s.present(ctx, u, meetingID); err != nil {
+			return nil, err
+		}
 	}
 	b, err := json.Marshal(next)
 	if err != nil {
@@ -364,7 +453,12 @@ func (s *Service) RoomCommand(ctx context.Context, u *account.User, circleID, me
 			return nil, err
 		}
 	}
-	seq, err := s.DB.UpdateRoom(ctx, u.OrgID, meetingID, st.Version, b, next.Version, queue.Mails(msgs))
+	var seq int64
+	if early {
+		seq, err = s.startEarly(ctx, u.OrgID, circleID, meetingID, st.Version, b, next.Version)
+	} else {
+		seq, err = s.DB.UpdateRoom(ctx, u.OrgID, meetingID, st.Version, b, next.Version, queue.Mails(msgs))
+	}
 	if errors.Is(err, store.ErrConflict) {
 		return nil, room.ErrStale
 	}
@@ -373,6 +467,36 @@ func (s *Service) RoomCommand(ctx context.Context, u *account.User, circleID, me
 	}
 	s.notify(ctx, meetingID, seq)
 	return &next, nil
+}
+
+// ErrEarlyStart: the meeting's time is more than circle.EarlyStart away,
+// and starting it now would move it. The error a caller sees asks whether
+// to start the meeting of its date now.
+var ErrEarlyStart = fault.New(fault.Conflict, "This meeting is not due yet.")
+
+// earlyStart is ErrEarlyStart naming m's time in zone tz.
+func earlyStart(m *circle.Meeting, tz string) error {
+	loc, err := account.Location(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	return fault.Wrap(fault.Conflict, fmt.Sprintf("Start the meeting of %s now? It is more than an hour away: starting it "+
+		"moves it to now in everyone's calendar. Confirm to start it now.", m.Start.In(loc).Format("Monday 2 January, 15:04")), ErrEarlyStart)
+}
+
+// startEarly saves a meeting moved to now with its room's start, in one
+// transaction. A circle changed meanwhile, like a room, is a conflict:
+// the member sees the meeting as it now is and decides again.
+func (s *Service) startEarly(ctx context.Context, orgID, circleID, meetingID string, from int64, state []byte, to int64) (int64, error) {
+	cst, err := s.DB.FindCircleState(ctx, orgID, circleID)
+	if err != nil {
+		return 0, err
+	}
+	plan, err := s.Circles.HoldNow(ctx, cst, meetingID)
+	if err != nil {
+		return 0, err
+	}
+	return s.DB.StartMeetingEarly(ctx, cst, plan, meetingID, from, state, to)
 }
 
 // touch tells open pages that a room's content changed. The change is
@@ -444,7 +568,8 @@ var ClosingAnswers = []string{"yes", "partly", "no"}
 // optional word on it. It may be given, and changed, once the meeting has
 // reached its closing.
 func (s *Service) AnswerClosing(ctx context.Context, u *account.User, circleID, meetingID, answer, note string) error {
-	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+	_, m, err := s.meeting(ctx, u, circleID, meetingID)
+	if err != nil {
 		return err
 	}
 	note = strings.TrimSpace(note)
@@ -459,9 +584,9 @@ func (s *Service) AnswerClosing(ctx context.Context, u *account.User, circleID, 
 		return err
 	}
 	reached := false
+	var st room.State
 	if err == nil {
-		st, err := room.Decode(r.State)
-		if err != nil {
+		if st, err = room.Decode(r.State); err != nil {
 			return err
 		}
 		reached = closing(st)
@@ -472,13 +597,16 @@ func (s *Service) AnswerClosing(ctx context.Context, u *account.User, circleID, 
 	if err := s.DB.SaveClosingAnswer(ctx, u.OrgID, meetingID, &room.ClosingAnswer{UserID: u.ID, Answer: answer, Note: note}); err != nil {
 		return err
 	}
+	if err := s.attend(ctx, u, m, st); err != nil {
+		return err
+	}
 	return s.touch(ctx, u.OrgID, meetingID)
 }
 
 // Offer adds a member's counsel for a presenter, as a short note the
 // presenter may take or leave.
 func (s *Service) Offer(ctx context.Context, u *account.User, circleID, meetingID, presenterID, body string) error {
-	c, _, err := s.meeting(ctx, u, circleID, meetingID)
+	c, m, err := s.meeting(ctx, u, circleID, meetingID)
 	if err != nil {
 		return err
 	}
@@ -499,18 +627,33 @@ func (s *Service) Offer(ctx context.Context, u *account.User, circleID, meetingI
 	if err := s.DB.CreateOffer(ctx, u.OrgID, meetingID, &room.Offer{PresenterID: presenterID, AuthorID: u.ID, Body: body}); err != nil {
 		return err
 	}
+	if err := s.attendRoom(ctx, u, m); err != nil {
+		return err
+	}
 	return s.touch(ctx, u.OrgID, meetingID)
 }
 
 // TakeOffer turns an offer into the presenter's own commitment for the
 // next meeting, in their words; only the presenter it was made to may.
+//
+// The presenter owns the problem and the next step, so the commitment is
+// what they will do, never the helper's words: a body that only repeats
+// the offer is refused.
 func (s *Service) TakeOffer(ctx context.Context, u *account.User, circleID, meetingID, offerID, body string) (*circle.Commitment, error) {
-	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+	_, m, err := s.meeting(ctx, u, circleID, meetingID)
+	if err != nil {
 		return nil, err
 	}
 	body = strings.TrimSpace(body)
 	if body == "" || len([]rune(body)) > circle.MaxCommitmentLen {
-		return nil, fault.Fields(map[string]string{"body": "Put the commitment in your own words, in up to 500 characters."})
+		return nil, fault.Fields(map[string]string{"body": "Say what you will do, in your own words, in up to 500 characters."})
+	}
+	offers, err := s.DB.FindOffers(ctx, u.OrgID, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	if i := slices.IndexFunc(offers, func(o room.Offer) bool { return o.ID == offerID }); i >= 0 && sameWords(offers[i].Body, body) {
+		return nil, fault.Fields(map[string]string{"body": "That is the offer as it was made. Say what you will do, in your own words."})
 	}
 	c, err := s.DB.TakeOffer(ctx, u.OrgID, circleID, meetingID, offerID, u.ID, body)
 	if errors.Is(err, store.ErrConflict) {
@@ -520,7 +663,19 @@ func (s *Service) TakeOffer(ctx context.Context, u *account.User, circleID, meet
 		return nil, err
 	}
 	c.UserName = u.Name
+	if err := s.attendRoom(ctx, u, m); err != nil {
+		return nil, err
+	}
 	return c, s.touch(ctx, u.OrgID, meetingID)
+}
+
+// sameWords reports whether a and b say the same words, whatever their
+// case, spacing and closing punctuation.
+func sameWords(a, b string) bool {
+	words := func(s string) string {
+		return strings.Join(strings.Fields(strings.TrimRight(strings.ToLower(s), " .!?…")), " ")
+	}
+	return words(a) == words(b)
 }
 
 // Now is the service's clock, by which the room counts down.
@@ -535,7 +690,8 @@ var ErrNoteChanged = fault.New(fault.Stale, "Someone else saved the note first."
 // version; otherwise an error of kind Stale that wraps ErrNoteChanged and
 // says the note's current version.
 func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meetingID, body string, version int64) (*room.Note, error) {
-	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+	_, m, err := s.meeting(ctx, u, circleID, meetingID)
+	if err != nil {
 		return nil, err
 	}
 	body = richtext.Normalize(body)
@@ -552,6 +708,9 @@ func (s *Service) SaveNote(ctx context.Context, u *account.User, circleID, meeti
 			"it is at version %d now. Read their version, add your part again and save it with that version.", cur.Version)}
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.attendRoom(ctx, u, m); err != nil {
 		return nil, err
 	}
 	return n, s.touch(ctx, u.OrgID, meetingID)
@@ -650,9 +809,7 @@ func (v *RoomView) Snapshot(now time.Time) RoomSnapshot {
 		snap.Agenda = append(snap.Agenda, SnapshotStep{Kind: step.Kind, Title: step.Title, Speaker: step.Speaker, Presenter: step.Presenter,
 			Help: step.Help, Seconds: int(step.Duration / time.Second), Prompt: step.Prompt})
 	}
-	for _, c := range v.Checkins {
-		snap.Present = append(snap.Present, c.UserID)
-	}
+	snap.Present = append(snap.Present, v.Present...)
 	if snap.Offers == nil {
 		snap.Offers = []room.Offer{}
 	}
@@ -678,9 +835,11 @@ func (s *Service) LoadRoom(ctx context.Context, meetingID string) (*RoomSnapshot
 	return &snap, nil
 }
 
-// summary builds the email every member gets when a meeting ends: who
-// came (those who checked in), who presented, and the commitments made —
-// never the notes, offers or anything said.
+// summary builds the emails sent when a meeting ends, dated when it was
+// held. Each member who came gets its summary: who came, who presented,
+// the commitments made — never the notes, offers or anything said, and
+// never who stayed away. Each member who did not come is told, alone,
+// what they missed.
 func (s *Service) summary(ctx context.Context, orgID, circleID, meetingID string, st *room.State) ([]mail.Message, error) {
 	c, err := s.DB.FindCircleByID(ctx, orgID, circleID)
 	if err != nil {
@@ -690,15 +849,7 @@ func (s *Service) summary(ctx context.Context, orgID, circleID, meetingID string
 	if err != nil {
 		return nil, err
 	}
-	meetings, err := s.DB.FindMeetings(ctx, orgID, circleID)
-	if err != nil {
-		return nil, err
-	}
-	i := slices.IndexFunc(meetings, func(m circle.Meeting) bool { return m.ID == meetingID })
-	if i < 0 {
-		return nil, store.ErrNotFound
-	}
-	checkins, err := s.DB.FindCheckins(ctx, orgID, meetingID)
+	attendance, err := s.DB.FindPresence(ctx, orgID, meetingID)
 	if err != nil {
 		return nil, err
 	}
@@ -711,14 +862,11 @@ func (s *Service) summary(ctx context.Context, orgID, circleID, meetingID string
 		names[m.UserID] = m.Name
 	}
 	came := map[string]bool{}
-	var present, absent, presenters, committed []string
-	for _, ci := range checkins {
-		came[ci.UserID] = true
-		present = append(present, ci.Name)
-	}
-	for _, m := range c.Members {
-		if !came[m.UserID] {
-			absent = append(absent, m.Name)
+	var present, presenters, committed []string
+	for _, id := range attendance {
+		if name, ok := names[id]; ok {
+			came[id] = true
+			present = append(present, name)
 		}
 	}
 	for _, id := range st.Presenters {
@@ -729,6 +877,7 @@ func (s *Service) summary(ctx context.Context, orgID, circleID, meetingID string
 			committed = append(committed, com.UserName+": "+com.Body)
 		}
 	}
+	held := circle.Meeting{Start: st.StartedAt, End: st.EndedAt}
 	link := s.link("/circles/" + circleID + "/meetings/" + meetingID + "/room")
 	rd, err := s.Circles.Readers(ctx, orgID, circleID, program.Label(p))
 	if err != nil {
@@ -736,8 +885,12 @@ func (s *Service) summary(ctx context.Context, orgID, circleID, meetingID string
 	}
 	msgs := make([]mail.Message, 0, len(c.Members))
 	for _, m := range c.Members {
-		msgs = append(msgs, rd.Mail(m.UserID, mail.MeetingSummary(m.Email, m.Name, p.Name, meetings[i].When(m.Timezone), m.Timezone,
-			present, absent, presenters, committed, came[m.UserID], link)))
+		when := held.When(m.Timezone)
+		msg := mail.MeetingMissed(m.Email, m.Name, p.Name, when, m.Timezone, presenters, committed, link)
+		if came[m.UserID] {
+			msg = mail.MeetingSummary(m.Email, m.Name, p.Name, when, m.Timezone, present, presenters, committed, link)
+		}
+		msgs = append(msgs, rd.Mail(m.UserID, msg))
 	}
 	return msgs, nil
 }

@@ -161,7 +161,9 @@ function start(root) {
         held = false;
         let doc;
         try {
-          const res = await fetch(location.pathname, { headers: { Accept: "text/html" } });
+          // The query keeps a question the runner is answering (start early,
+          // end) on screen, drawn anew at the meeting's newest version.
+          const res = await fetch(location.pathname + location.search, { headers: { Accept: "text/html" } });
           if (!res.ok) return;
           doc = new DOMParser().parseFromString(await res.text(), "text/html");
         } catch {
@@ -244,7 +246,7 @@ function start(root) {
     if (!res.ok && !text) {
       text = res.status >= 500 ? "Something went wrong on our side. Try again in a moment." : "That did not work. Reload the page and try again.";
     }
-    return { ok: res.ok, text };
+    return { ok: res.ok, status: res.status, text };
   }
 
   function describeWaiting() {
@@ -292,6 +294,12 @@ function start(root) {
   }
 
   function done(item, answer) {
+    // A start the meeting's time makes early is asked about first, on the
+    // page, as without this script.
+    if (answer.status === 409 && item.body.get("kind") === "start" && !item.body.get("confirm")) {
+      location.assign(root.dataset.base + "?confirm=start#confirm");
+      return;
+    }
     if (answer.ok) {
       item.sent?.();
       if (answer.text) say(answer.text, "news");
