@@ -517,19 +517,25 @@ func ScheduleCleared(to, name, programName, link string, ics []byte) Message {
 }
 
 // ScheduleChanged is the email to each other member when by changes a
-// circle's schedule (or clears it, or puts an earlier change back): what
+// circle's schedule (or clears it, or, with putBack, puts an earlier
+// change back as it was): what
 // changed, one line each in the recipient's time zone, zone, and until
 // when (undoUntil, in that zone; empty when it cannot be) anyone can put
 // it back from link, the circle's page. ics updates or, with method
 // "CANCEL", cancels the meetings in their calendar.
-func ScheduleChanged(to, name, programName, by string, changes []string, zone, undoUntil, link string, ics []byte, method string) Message {
+func ScheduleChanged(to, name, programName, by string, putBack bool, changes []string, zone, undoUntil, link string, ics []byte, method string) Message {
 	programName = oneLine(programName)
+	subject := oneLine(by) + " changed your circle's schedule in " + programName
+	if putBack {
+		subject = oneLine(by) + " put your circle's schedule back in " + programName
+	}
 	lines := make([]string, len(changes))
 	for i, c := range changes {
 		lines[i] = oneLine(c)
 	}
 	m := render("schedule_changed", to, emailData{
-		Subject:     oneLine(by) + " changed your circle's schedule in " + programName,
+		Subject:     subject,
+		Changed:     putBack,
 		Name:        oneLine(name),
 		ProgramName: programName,
 		MemberName:  oneLine(by),

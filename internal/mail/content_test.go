@@ -162,7 +162,7 @@ func TestContent(t *testing.T) {
 		},
 		{
 			name: "schedule_changed",
-			msg: ScheduleChanged("ben@example.com", "Ben", "Leads & Learners", "Ana <Müller>",
+			msg: ScheduleChanged("ben@example.com", "Ben", "Leads & Learners", "Ana <Müller>", false,
 				[]string{"When: Every Tuesday, 16:00–17:00 → Every other Wednesday, 18:00–19:00", "Video call: none → https://video.example/c"},
 				"Europe/Berlin", "Thursday 3 December, 18:00", "https://holdspace.example/circles/c1", testICS, "REQUEST"),
 			wantSubject: "Ana <Müller> changed your circle's schedule in Leads & Learners",

@@ -208,11 +208,7 @@ func (s *Service) scheduleMail(st *store.CircleState, rd *Readers, u *account.Us
 func (s *Service) changeMail(st *store.CircleState, m program.Member, ics []byte, method string) mail.Message {
 	ch := st.ScheduleChange
 	zone := zoneOf(m.Timezone)
-	by := ch.ChangedByName
-	if ch.Undoes != "" {
-		by += " (putting back an earlier change)"
-	}
-	return mail.ScheduleChanged(m.Email, m.Name, program.Label(st.Program), by, circle.Differences(ch.Before, ch.After, zone, st.Now),
+	return mail.ScheduleChanged(m.Email, m.Name, program.Label(st.Program), ch.ChangedByName, ch.Undoes != "", circle.Differences(ch.Before, ch.After, zone, st.Now),
 		zone.String(), ch.UndoUntil().In(zone).Format("Monday 2 January, 15:04"), s.link("/circles/"+st.Circle.ID), ics, method)
 }
 
