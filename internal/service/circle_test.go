@@ -326,6 +326,10 @@ func TestCirclePrivacy(t *testing.T) {
 			checks["MoveMeeting"] = w.circles.MoveMeeting(ctx, u, one, meeting.ID, meeting.Start.Add(time.Hour), 60)
 			checks["CancelMeeting"] = w.circles.CancelMeeting(ctx, u, one, meeting.ID, false)
 			checks["DeletePost"] = w.circles.DeletePost(ctx, u, one, post.ID)
+			_, checks["Comments"] = w.agreements.Comments(ctx, u, one)
+			_, checks["Comment"] = w.agreements.Comment(ctx, u, one, 1, "Hello")
+			_, checks["ScheduleNotices"] = w.circles.ScheduleNotices(ctx, u, one)
+			_, checks["UndoScheduleChange"] = w.circles.UndoScheduleChange(ctx, u, one, "any")
 			for name, err := range checks {
 				if !errors.Is(err, store.ErrNotFound) {
 					t.Errorf("%s by %s: %v, want not found", name, who, err)
