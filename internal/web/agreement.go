@@ -127,7 +127,8 @@ func newAgreementPage(p Page, c *program.Circle, versions []circle.AgreementVers
 		}
 	}
 	// The draft starts from what was sent, else the open proposal, else
-	// the agreement in force, else the template.
+	// the agreement in force, else empty: the template's sections then
+	// show their prompts as hints, not as words to agree to.
 	draft := sent
 	switch {
 	case sent != nil:
@@ -135,8 +136,6 @@ func newAgreementPage(p Page, c *program.Circle, versions []circle.AgreementVers
 		draft = circle.Sections(data.Proposed.Body)
 	case data.Adopted != nil:
 		draft = circle.Sections(data.Adopted.Body)
-	default:
-		draft = circle.TemplateSections()
 	}
 	data.Fields = sectionFields(draft, p.Errors)
 	data.compare(versions, from, to)
