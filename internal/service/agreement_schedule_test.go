@@ -285,7 +285,9 @@ func TestScheduleUndoRacesChange(t *testing.T) {
 			}()
 			close(start)
 			wg.Wait()
-			conflict := func(err error) bool { return errors.Is(err, circle.ErrChangedSince) || errors.Is(err, circle.ErrScheduleStale) }
+			conflict := func(err error) bool {
+				return errors.Is(err, circle.ErrChangedSince) || errors.Is(err, circle.ErrScheduleStale)
+			}
 			if (undoErr == nil) == (setErr == nil) || !(conflict(undoErr) || conflict(setErr)) {
 				t.Fatalf("round %d: put back: %v; change: %v — want exactly one to win and the other refused", round, undoErr, setErr)
 			}
