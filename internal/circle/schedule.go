@@ -358,24 +358,23 @@ var (
 	ErrScheduleStale    = fault.New(fault.Conflict, "Someone changed the schedule while you were editing it. Look at the new schedule, then make your change again.")
 )
 
-// Describe says s in words in the zone of the person reading it, as in
-// "Every other Tuesday, 16:00–17:30": weekday and times are where its next
+// Describe says when s meets, in the zone of the person reading it, as in
+// "Every other Tuesday at 16:00": weekday and time are where its next
 // meeting after now falls in zone.
 func (s *Schedule) Describe(zone *time.Location, now time.Time) string {
 	next := s.Starts(maxTime(now, s.FirstStart), 1)[0]
 	start := next.In(zone)
 	rule := s.Rule
-	home := next.In(s.Zone())
-	if start.Weekday() != home.Weekday() {
+	if home := next.In(s.Zone()); start.Weekday() != home.Weekday() {
 		if rule.Freq == calendar.Monthly {
 			// The week of the month belongs to the schedule's zone: say
 			// the rule there, and where it falls for the reader.
-			return fmt.Sprintf("%s in %s, which is %s %s–%s for you", rule.Describe(), s.Timezone, start.Format("Monday"),
-				start.Format("15:04"), start.Add(s.Duration).Format("15:04"))
+			return fmt.Sprintf("%s at %s in %s, which is %s at %s for you", rule.Describe(), home.Format("15:04"), s.Timezone,
+				start.Format("Monday"), start.Format("15:04"))
 		}
 		rule.Weekday = start.Weekday()
 	}
-	return fmt.Sprintf("%s, %s–%s", rule.Describe(), start.Format("15:04"), start.Add(s.Duration).Format("15:04"))
+	return rule.Describe() + " at " + start.Format("15:04")
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -386,8 +385,8 @@ func maxTime(a, b time.Time) time.Time {
 }
 
 // Differences says what changed from before to after (nil: no schedule),
-// one line each, as "When: Every Tuesday, 16:00–17:00 → Every Wednesday,
-// 18:00–19:00", with times in zone.
+// one line each, as "When: Every Tuesday at 16:00 → Every Wednesday at
+// 18:00", with times in zone.
 func Differences(before, after *Schedule, zone *time.Location, now time.Time) []string {
 	word := func(s *Schedule) string {
 		if s == nil {
@@ -406,6 +405,9 @@ func Differences(before, after *Schedule, zone *time.Location, now time.Time) []
 		out = append(out, "When: "+w+" → "+v)
 	}
 	if before != nil && after != nil {
+		if before.Duration != after.Duration {
+			out = append(out, fmt.Sprintf("Length: %d → %d minutes", int(before.Duration/time.Minute), int(after.Duration/time.Minute)))
+		}
 		if before.Timezone != after.Timezone {
 			out = append(out, "Kept in the time zone: "+before.Timezone+" → "+after.Timezone)
 		}

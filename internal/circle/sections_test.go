@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
@@ -82,5 +83,46 @@ func TestCheckSections(t *testing.T) {
 	circle.CheckSections(&long, []circle.Section{{Title: strings.Repeat("t", circle.MaxSectionTitleLen+1), Text: "x"}})
 	if fields, _ := fault.FieldsOf(long.Err()); fields["title.0"] == "" {
 		t.Errorf("a long title: %v", long.Err())
+	}
+}
+
+func TestScheduleDifferences(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	mk := func(in circle.ScheduleInput) *circle.Schedule {
+		t.Helper()
+		s, err := in.Schedule("c", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	base := circle.ScheduleInput{Freq: "fortnightly", Weekday: int(time.Tuesday), Time: "17:00", StartsOn: "2026-03-10",
+		Timezone: "Europe/Berlin", DurationMinutes: 60}
+	longer := base
+	longer.DurationMinutes = 90
+	longer.VideoURL = "https://meet.example/c"
+	monthly := base
+	monthly.Freq, monthly.Nth, monthly.Time = "monthly", 1, "20:00"
+	tests := []struct {
+		name          string
+		before, after *circle.Schedule
+		zone          *time.Location
+		want          []string
+	}{
+		{"longer, with a call", mk(base), mk(longer), berlin, []string{"Length: 60 → 90 minutes", "Video call: none → https://meet.example/c"}},
+		{"a weekday that differs for the reader", mk(base), mk(monthly), tokyo,
+			[]string{"When: Every other Wednesday at 01:00 → The first Tuesday of each month at 20:00 in Europe/Berlin, which is Wednesday at 03:00 for you",
+				"First meeting: Wednesday 11 March → Wednesday 8 April"}},
+		{"cleared", mk(base), nil, berlin, []string{"When: Every other Tuesday at 17:00 → no regular meetings"}},
+		{"saved unchanged", mk(base), mk(base), berlin, []string{"The schedule was saved again unchanged."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := circle.Differences(tt.before, tt.after, tt.zone, now); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Differences = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -163,11 +163,11 @@ func TestContent(t *testing.T) {
 		{
 			name: "schedule_changed",
 			msg: ScheduleChanged("ben@example.com", "Ben", "Leads & Learners", "Ana <Müller>", false,
-				[]string{"When: Every Tuesday, 16:00–17:00 → Every other Wednesday, 18:00–19:00", "Video call: none → https://video.example/c"},
+				[]string{"When: Every Tuesday at 16:00 → Every other Wednesday at 18:00", "Video call: none → https://video.example/c"},
 				"Europe/Berlin", "Thursday 3 December, 18:00", "https://holdspace.example/circles/c1", testICS, "REQUEST"),
 			wantSubject: "Ana <Müller> changed your circle's schedule in Leads & Learners",
 			wantText: []string{"Ana <Müller> changed your circle's schedule in Leads & Learners.",
-				"(times in your time zone, Europe/Berlin):\n\n  When: Every Tuesday, 16:00–17:00 → Every other Wednesday, 18:00–19:00\n\n  Video call: none → https://video.example/c\n",
+				"(times in your time zone, Europe/Berlin):\n\n  When: Every Tuesday at 16:00 → Every other Wednesday at 18:00\n\n  Video call: none → https://video.example/c\n",
 				"put the schedule back as it\nwas, with one click on the circle's page, until Thursday 3 December, 18:00.", "https://holdspace.example/circles/c1"},
 		},
 		{

@@ -154,8 +154,8 @@ func TestScheduleChangeToldAndPutBack(t *testing.T) {
 			t.Errorf("the member who changed it got %+v", msgs)
 		}
 		for u, line := range map[string]string{
-			"u01": "When: Every other Tuesday, 17:00–18:00 → Every Thursday, 18:00–19:00",
-			"u04": "When: Every other Tuesday, 12:00–13:00 → Every Thursday, 13:00–14:00",
+			"u01": "When: Every other Tuesday at 17:00 → Every Thursday at 18:00",
+			"u04": "When: Every other Tuesday at 12:00 → Every Thursday at 13:00",
 		} {
 			m := to(msgs, w.user(u), "Person 02 changed your circle's schedule")
 			if len(m) != 1 {
@@ -171,7 +171,7 @@ func TestScheduleChangeToldAndPutBack(t *testing.T) {
 			t.Fatalf("notices %+v, %v", notices, err)
 		}
 		n := notices[0]
-		if n.ChangedByName != "Person 02" || !n.Undoable || len(n.Changes) != 2 || n.Changes[0] != "When: Every other Tuesday, 17:00–18:00 → Every Thursday, 18:00–19:00" ||
+		if n.ChangedByName != "Person 02" || !n.Undoable || len(n.Changes) != 2 || n.Changes[0] != "When: Every other Tuesday at 17:00 → Every Thursday at 18:00" ||
 			n.Changes[1] != "First meeting: Tuesday 10 March → Thursday 12 March" {
 			t.Errorf("notice %+v", n)
 		}
@@ -185,7 +185,7 @@ func TestScheduleChangeToldAndPutBack(t *testing.T) {
 		if back.Rule.Freq != "fortnightly" || back.Rule.Weekday != time.Tuesday || back.Duration != time.Hour {
 			t.Errorf("put back to %+v", back)
 		}
-		if m := to(w.since(sent), w.user("u02"), "Person 03 put your circle's schedule back"); len(m) != 1 || !strings.Contains(m[0].Text, "→ Every other Tuesday, 12:00–13:00") {
+		if m := to(w.since(sent), w.user("u02"), "Person 03 put your circle's schedule back"); len(m) != 1 || !strings.Contains(m[0].Text, "→ Every other Tuesday at 12:00") {
 			t.Errorf("the member whose change was put back got %+v", m)
 		}
 		if ahead := w.ahead(id); len(ahead) == 0 || ahead[0].Start.Weekday() != time.Tuesday {
