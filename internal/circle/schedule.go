@@ -327,6 +327,32 @@ type ScheduleChange struct {
 	UndoneAt *time.Time `json:"undone_at,omitempty"`
 }
 
+// ScheduleRecord is a schedule as a change to it keeps it, in plain
+// fields that encode as JSON.
+type ScheduleRecord struct {
+	Freq            string    `json:"freq"`
+	Weekday         int       `json:"weekday"`
+	Nth             int       `json:"nth"`
+	Timezone        string    `json:"timezone"`
+	FirstStart      time.Time `json:"first_start"`
+	DurationMinutes int       `json:"duration_minutes"`
+	VideoURL        string    `json:"video_url"`
+	Sequence        int       `json:"sequence"`
+}
+
+// Record is s as a change keeps it.
+func (s *Schedule) Record() ScheduleRecord {
+	return ScheduleRecord{Freq: string(s.Rule.Freq), Weekday: int(s.Rule.Weekday), Nth: s.Rule.Nth, Timezone: s.Timezone,
+		FirstStart: s.FirstStart.UTC(), DurationMinutes: int(s.Duration / time.Minute), VideoURL: s.VideoURL, Sequence: s.Sequence}
+}
+
+// Schedule is the circle's schedule that r keeps.
+func (r ScheduleRecord) Schedule(circleID string) *Schedule {
+	return &Schedule{CircleID: circleID, Rule: calendar.Rule{Freq: calendar.Freq(r.Freq), Weekday: time.Weekday(r.Weekday), Nth: r.Nth},
+		Timezone: r.Timezone, FirstStart: r.FirstStart.UTC(), Duration: time.Duration(r.DurationMinutes) * time.Minute,
+		VideoURL: r.VideoURL, Sequence: r.Sequence}
+}
+
 // UndoWindow is how long a change to a schedule can be put back.
 const UndoWindow = 48 * time.Hour
 

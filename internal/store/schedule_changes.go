@@ -6,28 +6,14 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/holdspace/holdspace/internal/calendar"
 	"github.com/holdspace/holdspace/internal/circle"
 )
-
-// scheduleRecord is a schedule as a change records it.
-type scheduleRecord struct {
-	Freq            string    `json:"freq"`
-	Weekday         int       `json:"weekday"`
-	Nth             int       `json:"nth"`
-	Timezone        string    `json:"timezone"`
-	FirstStart      time.Time `json:"first_start"`
-	DurationMinutes int       `json:"duration_minutes"`
-	VideoURL        string    `json:"video_url"`
-	Sequence        int       `json:"sequence"`
-}
 
 func encodeSchedule(s *circle.Schedule) (string, error) {
 	if s == nil {
 		return "", nil
 	}
-	b, err := json.Marshal(scheduleRecord{Freq: string(s.Rule.Freq), Weekday: int(s.Rule.Weekday), Nth: s.Rule.Nth, Timezone: s.Timezone,
-		FirstStart: s.FirstStart.UTC(), DurationMinutes: int(s.Duration / time.Minute), VideoURL: s.VideoURL, Sequence: s.Sequence})
+	b, err := json.Marshal(s.Record())
 	return string(b), err
 }
 
@@ -35,13 +21,11 @@ func decodeSchedule(circleID, text string) (*circle.Schedule, error) {
 	if text == "" {
 		return nil, nil
 	}
-	var r scheduleRecord
+	var r circle.ScheduleRecord
 	if err := json.Unmarshal([]byte(text), &r); err != nil {
 		return nil, err
 	}
-	return &circle.Schedule{CircleID: circleID, Rule: calendar.Rule{Freq: calendar.Freq(r.Freq), Weekday: time.Weekday(r.Weekday), Nth: r.Nth},
-		Timezone: r.Timezone, FirstStart: r.FirstStart.UTC(), Duration: time.Duration(r.DurationMinutes) * time.Minute,
-		VideoURL: r.VideoURL, Sequence: r.Sequence}, nil
+	return r.Schedule(circleID), nil
 }
 
 // recordScheduleChange saves ch with the change it describes; putting an
