@@ -42,16 +42,32 @@ func TestBrowserCircleAgreementSchedule(t *testing.T) {
 		must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+circlePath+"/agreement"), chromedp.WaitVisible(chromedp.CSS("#propose"))))
 		switch i {
 		case 0:
-			draft, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#body").value`))
+			// One box per section of the template, each with its prompt,
+			// and one to add a section of their own.
+			labels, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+				`[...document.querySelectorAll("#propose .section-label")].map(l => l.textContent).join("|")`))
 			must(t, err)
-			if !strings.Contains(draft, "Purpose and learning goals") || !strings.Contains(draft, "Attendance and lateness") {
-				t.Errorf("the first draft is not the template:\n%s", draft)
+			if !strings.HasPrefix(labels, "Purpose and learning goals|") || !strings.HasSuffix(labels, "|Attendance and lateness") {
+				t.Errorf("the sections of the first draft: %s", labels)
 			}
 			must(t, chromedp.Do(ctx,
+				chromedp.SendKeys(chromedp.CSS("#text-0"), "We learn to lead through change."),
+				chromedp.SendKeys(chromedp.CSS("#text-4"), "What is said here stays here."),
+				chromedp.SendKeys(chromedp.CSS("#title-6"), "Phones"),
+				chromedp.SendKeys(chromedp.CSS("#text-6"), "Away during the meeting."),
 				chromedp.SendKeys(chromedp.CSS("#note"), "A first version from the template"),
 				submit(chromedp.Click(chromedp.CSS(`#propose button[type="submit"]`)), "Proposed")))
-			expectText(t, ctx, ".proposal", "1 of 4 consented", "not yet")
+			expectText(t, ctx, ".proposal", "1 of 4 consented", "not yet", "Added section “Phones”", "Away during the meeting.")
+		case 1:
+			// A word on the proposal, which the others read before they
+			// consent.
+			must(t, chromedp.Do(ctx,
+				chromedp.SendKeys(chromedp.CSS("#comment"), "I'd rather we keep phones in our bags."),
+				submit(chromedp.Click(chromedp.CSS(`.comment-form button`)), "Your comment is added")))
+			expectText(t, ctx, "#comments", "I'd rather we keep phones in our bags.")
+			must(t, chromedp.Do(ctx, submit(chromedp.Click(chromedp.CSS(`form[action$="/consent"] button`)), "Thank you for your consent")))
 		case len(members) - 1:
+			expectText(t, ctx, "#comments", "I'd rather we keep phones in our bags.")
 			must(t, chromedp.Do(ctx, submit(chromedp.Click(chromedp.CSS(`form[action$="/consent"] button`)), "Everyone has consented")))
 			expectText(t, ctx, "#current", "In force: version 1", "agreed by everyone")
 		default:
@@ -64,9 +80,18 @@ func TestBrowserCircleAgreementSchedule(t *testing.T) {
 
 	// The last member schedules: fortnightly on Tuesdays at 16:00 Berlin
 	// time, for a circle from Chicago to Berlin.
+	// The week of the month shows for a monthly rhythm only.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+circlePath+"/schedule"), chromedp.WaitVisible(chromedp.CSS("#freq"))))
+	rhythm := func(freq string) bool {
+		shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const f = document.querySelector("#freq"); f.value = "`+freq+
+			`"; f.dispatchEvent(new Event("change")); return !document.querySelector('[data-rhythm="monthly"]').hidden; })()`))
+		must(t, err)
+		return shown
+	}
+	if rhythm("weekly") || !rhythm("monthly") || rhythm("fortnightly") {
+		t.Error("the week of the month does not follow the rhythm")
+	}
 	must(t, chromedp.Do(ctx,
-		chromedp.Navigate(in.URL+circlePath+"/schedule"),
-		chromedp.WaitVisible(chromedp.CSS("#freq")),
 		chromedp.SetValue(chromedp.CSS("#freq"), "fortnightly"),
 		chromedp.SetValue(chromedp.CSS("#weekday"), "2"),
 		chromedp.SetValue(chromedp.CSS("#time"), "16:00"),
@@ -112,4 +137,21 @@ func TestBrowserCircleAgreementSchedule(t *testing.T) {
 	if status != "200" || !strings.Contains(body, "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU") || !strings.Contains(body, "BEGIN:VTIMEZONE") {
 		t.Fatalf("feed %s: %s\n%s", feed, status, body)
 	}
+
+	// Another member moves the meetings to Thursdays; the others see who
+	// did and what changed, and one puts it back with one click.
+	signIn(t, ctx, in.URL, "grace@northwind.example")
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(in.URL+circlePath+"/schedule"),
+		chromedp.WaitVisible(chromedp.CSS("#freq")),
+		chromedp.SetValue(chromedp.CSS("#weekday"), "4"),
+		submit(chromedp.Click(chromedp.CSS(`form[action$="/schedule"] button[type="submit"]`)), "Scheduled"),
+	))
+	signOut(t, ctx)
+	signIn(t, ctx, in.URL, "omar@northwind.example")
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+circlePath), chromedp.WaitVisible(chromedp.CSS(".schedule-change"))))
+	expectText(t, ctx, ".schedule-change", "Grace", "changed the schedule", "Every other Tuesday", "Every other Thursday", "Put it back")
+	must(t, chromedp.Do(ctx, submit(chromedp.Click(chromedp.CSS(`.schedule-change button`)), "The schedule is back as it was")))
+	expectText(t, ctx, ".page-head", "Every other Tuesday")
+	expectText(t, ctx, ".schedule-change", "put the schedule back")
 }

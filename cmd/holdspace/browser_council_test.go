@@ -59,6 +59,17 @@ func postInPlace(t *testing.T, p councilPage, what string, action chromedp.Actio
 	waitPage(t, p, what, `window.__holdspaceSame === true && (`+cond+`)`, 20*time.Second)
 }
 
+// postAndLoad runs action, which posts a plain form that loads a new
+// page, and waits until cond holds in the page loaded after it.
+func postAndLoad(t *testing.T, p councilPage, what string, action chromedp.Action[chromedp.Void], cond string) {
+	t.Helper()
+	must(t, chromedp.Do(p.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool]("window.__holdspaceOld = true")(ctx, tg)
+		return err
+	}), action))
+	waitPage(t, p, what, `!window.__holdspaceOld && document.readyState === "complete" && (`+cond+`)`, 20*time.Second)
+}
+
 // said is a condition on a room page: its bar says text.
 func said(text string) string {
 	return fmt.Sprintf(`(document.querySelector("[data-room-message]")?.textContent ?? "").includes(%q)`, text)

@@ -83,6 +83,35 @@ func (a *API) handleScheduleSet(ctx context.Context, in *scheduleSetInput) (*sch
 	return &scheduleOutput{Body: newSchedule(s)}, nil
 }
 
+type scheduleChangeList struct {
+	Changes []ScheduleChange `json:"changes" nullable:"false" doc:"The changes of the last 48 hours, newest first."`
+}
+
+type scheduleChangeInput struct {
+	ID     string `path:"id" maxLength:"100" doc:"The circle."`
+	Change string `path:"change" maxLength:"100" doc:"The change to put back."`
+}
+
+func (a *API) handleScheduleChangeList(ctx context.Context, in *circleInput) (*struct{ Body scheduleChangeList }, error) {
+	ns, err := a.circles.ScheduleNotices(ctx, auth.UserFromContext(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := scheduleChangeList{Changes: make([]ScheduleChange, len(ns))}
+	for i := range ns {
+		out.Changes[i] = newScheduleChange(&ns[i])
+	}
+	return &struct{ Body scheduleChangeList }{Body: out}, nil
+}
+
+func (a *API) handleScheduleUndo(ctx context.Context, in *scheduleChangeInput) (*scheduleOutput, error) {
+	s, err := a.circles.UndoScheduleChange(ctx, auth.UserFromContext(ctx), in.ID, in.Change)
+	if err != nil {
+		return nil, err
+	}
+	return &scheduleOutput{Body: newSchedule(s)}, nil
+}
+
 func (a *API) handleScheduleClear(ctx context.Context, in *circleInput) (*struct{}, error) {
 	if err := a.circles.ClearSchedule(ctx, auth.UserFromContext(ctx), in.ID); err != nil {
 		return nil, err

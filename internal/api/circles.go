@@ -52,8 +52,21 @@ type agreementList struct {
 type agreementProposeInput struct {
 	ID   string `path:"id" maxLength:"100" doc:"The circle."`
 	Body struct {
-		Body string `json:"body" maxLength:"20000" doc:"The whole agreement, in Markdown."`
-		Note string `json:"note,omitempty" maxLength:"500" doc:"What changed and why, for the others."`
+		Body     string             `json:"body,omitempty" required:"false" maxLength:"20000" doc:"The whole agreement, in Markdown, each section under a \"## \" heading; used when sections is left out."`
+		Sections []AgreementSection `json:"sections,omitempty" required:"false" maxItems:"40" doc:"The agreement section by section, in order; a section with empty text is left out. Takes the place of body."`
+		Note     string             `json:"note,omitempty" maxLength:"500" doc:"What changed and why, for the others."`
+	}
+}
+
+type commentList struct {
+	Comments []AgreementComment `json:"comments" nullable:"false" doc:"On every version, oldest first."`
+}
+
+type commentCreateInput struct {
+	ID      string `path:"id" maxLength:"100" doc:"The circle."`
+	Version int    `path:"version" minimum:"1" doc:"The proposed version to comment on."`
+	Body    struct {
+		Body string `json:"body" maxLength:"1000" doc:"Plain text; only the circle's members see it."`
 	}
 }
 
@@ -179,11 +192,42 @@ func (a *API) handleAgreementList(ctx context.Context, in *circleInput) (*struct
 }
 
 func (a *API) handleAgreementPropose(ctx context.Context, in *agreementProposeInput) (*agreementOutput, error) {
-	v, err := a.agreements.ProposeAgreement(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body, in.Body.Note)
+	u := auth.UserFromContext(ctx)
+	var v *circle.AgreementVersion
+	var err error
+	if in.Body.Sections != nil {
+		sections := make([]circle.Section, len(in.Body.Sections))
+		for i, sec := range in.Body.Sections {
+			sections[i] = circle.Section(sec)
+		}
+		v, err = a.agreements.ProposeSections(ctx, u, in.ID, sections, in.Body.Note)
+	} else {
+		v, err = a.agreements.ProposeAgreement(ctx, u, in.ID, in.Body.Body, in.Body.Note)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &agreementOutput{Body: newAgreementVersion(v)}, nil
+}
+
+func (a *API) handleCommentList(ctx context.Context, in *circleInput) (*struct{ Body commentList }, error) {
+	cs, err := a.agreements.Comments(ctx, auth.UserFromContext(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := commentList{Comments: make([]AgreementComment, len(cs))}
+	for i := range cs {
+		out.Comments[i] = newAgreementComment(&cs[i])
+	}
+	return &struct{ Body commentList }{Body: out}, nil
+}
+
+func (a *API) handleCommentCreate(ctx context.Context, in *commentCreateInput) (*struct{ Body AgreementComment }, error) {
+	c, err := a.agreements.Comment(ctx, auth.UserFromContext(ctx), in.ID, in.Version, in.Body.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body AgreementComment }{Body: newAgreementComment(c)}, nil
 }
 
 func (a *API) handleAgreementConsent(ctx context.Context, in *versionInput) (*agreementOutput, error) {

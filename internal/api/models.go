@@ -721,24 +721,25 @@ func newSchedule(s *circle.Schedule) Schedule {
 // time zone and the first day it may be used. The circle package's checks
 // decide and word the messages; the limits here are for the document.
 type ScheduleInput struct {
-	Freq            string `json:"freq" enum:"weekly,fortnightly,four-weekly,monthly"`
-	Weekday         int    `json:"weekday" minimum:"0" maximum:"6" doc:"0 is Sunday, 6 is Saturday."`
-	Nth             int    `json:"nth" required:"false" doc:"For monthly schedules only, the week of the month: 1–4, or -1 for the last."`
-	Time            string `json:"time" maxLength:"5" doc:"The start as hh:mm in timezone, such as 16:00." example:"16:00"`
-	StartsOn        string `json:"starts_on" maxLength:"10" doc:"The first day the schedule may use, YYYY-MM-DD in timezone, within a year from today; the first meeting is the first matching day on or after it." example:"2026-12-01"`
-	Timezone        string `json:"timezone" maxLength:"64" doc:"IANA time zone the time is kept in." example:"Europe/Berlin"`
-	DurationMinutes int    `json:"duration_minutes" minimum:"15" maximum:"240"`
-	VideoURL        string `json:"video_url" required:"false" maxLength:"500" doc:"The call's web address, starting with https://; empty for none."`
+	Freq             string `json:"freq" enum:"weekly,fortnightly,four-weekly,monthly"`
+	Weekday          int    `json:"weekday" minimum:"0" maximum:"6" doc:"0 is Sunday, 6 is Saturday."`
+	Nth              int    `json:"nth" required:"false" doc:"For monthly schedules only, the week of the month: 1–4, or -1 for the last."`
+	Time             string `json:"time" maxLength:"5" doc:"The start as hh:mm in timezone, such as 16:00." example:"16:00"`
+	StartsOn         string `json:"starts_on" maxLength:"10" doc:"The first day the schedule may use, YYYY-MM-DD in timezone, within a year from today; the first meeting is the first matching day on or after it." example:"2026-12-01"`
+	Timezone         string `json:"timezone" maxLength:"64" doc:"IANA time zone the time is kept in." example:"Europe/Berlin"`
+	DurationMinutes  int    `json:"duration_minutes" minimum:"15" maximum:"240"`
+	VideoURL         string `json:"video_url" required:"false" maxLength:"500" doc:"The call's web address, starting with https://; empty for none."`
+	ReplacesSequence *int   `json:"replaces_sequence,omitempty" required:"false" minimum:"0" doc:"The sequence of the schedule this change was decided on (0 while there was none): if the schedule has changed since, the change answers 409 rather than silently undo another. Left out, the change applies whatever the schedule is."`
 }
 
 func newScheduleInput(in circle.ScheduleInput) ScheduleInput {
 	return ScheduleInput{Freq: in.Freq, Weekday: in.Weekday, Nth: in.Nth, Time: in.Time, StartsOn: in.StartsOn, Timezone: in.Timezone,
-		DurationMinutes: in.DurationMinutes, VideoURL: in.VideoURL}
+		DurationMinutes: in.DurationMinutes, VideoURL: in.VideoURL, ReplacesSequence: in.Replaces}
 }
 
 func (in ScheduleInput) domain() circle.ScheduleInput {
 	return circle.ScheduleInput{Freq: in.Freq, Weekday: in.Weekday, Nth: in.Nth, Time: in.Time, StartsOn: in.StartsOn, Timezone: in.Timezone,
-		DurationMinutes: in.DurationMinutes, VideoURL: in.VideoURL}
+		DurationMinutes: in.DurationMinutes, VideoURL: in.VideoURL, Replaces: in.ReplacesSequence}
 }
 
 // ScheduleForm is what setting a circle's schedule starts from.
@@ -784,6 +785,59 @@ type AgreementVersion struct {
 	Status         circle.AgreementStatus `json:"status" enum:"proposed,adopted,superseded,withdrawn" doc:"proposed: waiting for every member's consent; adopted: in force; superseded: in force before a newer version; withdrawn: dropped before everyone consented."`
 	AdoptedAt      *time.Time             `json:"adopted_at,omitempty"`
 	Consents       []Consent              `json:"consents" nullable:"false" doc:"Who consented, oldest first; the proposer consents by proposing."`
+	Sections       []AgreementSection     `json:"sections" nullable:"false" doc:"The body read as its sections, each under a \"## \" heading; text before the first heading has an empty title."`
+}
+
+// AgreementSection is one titled part of a working agreement.
+type AgreementSection struct {
+	Title string `json:"title" maxLength:"80"`
+	Text  string `json:"text" maxLength:"20000" doc:"Plain text; Markdown is optional."`
+}
+
+// AgreementComment is a member's comment on a proposed version.
+type AgreementComment struct {
+	ID         string    `json:"id"`
+	Version    int       `json:"version" doc:"The version commented on."`
+	AuthorID   string    `json:"author_id" doc:"Empty once the author's account is gone."`
+	AuthorName string    `json:"author_name"`
+	Body       string    `json:"body"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+func newAgreementComment(c *circle.AgreementComment) AgreementComment {
+	return AgreementComment{ID: c.ID, Version: c.Version, AuthorID: c.AuthorID, AuthorName: c.AuthorName, Body: c.Body, CreatedAt: c.At}
+}
+
+// ScheduleChange is a recent change to a circle's schedule.
+type ScheduleChange struct {
+	ID            string     `json:"id"`
+	ChangedBy     string     `json:"changed_by" doc:"Empty once the member's account is gone."`
+	ChangedByName string     `json:"changed_by_name"`
+	ChangedAt     time.Time  `json:"changed_at"`
+	Before        *Schedule  `json:"before,omitempty" doc:"The schedule it replaced; left out when it put a cleared schedule back."`
+	After         *Schedule  `json:"after,omitempty" doc:"The schedule it left; left out when it cleared the schedule."`
+	Changes       []string   `json:"changes" nullable:"false" doc:"What changed, one line each, with times in the caller's time zone."`
+	PutBack       bool       `json:"put_back" doc:"Whether this change put an earlier one back."`
+	UndoneAt      *time.Time `json:"undone_at,omitempty" doc:"When someone put this change back."`
+	Undoable      bool       `json:"undoable" doc:"Whether it can be put back now: within 48 hours, not yet put back, and nothing has changed the schedule since."`
+	UndoUntil     time.Time  `json:"undo_until" doc:"When it can no longer be put back."`
+}
+
+func newScheduleChange(n *circles.ScheduleNotice) ScheduleChange {
+	out := ScheduleChange{ID: n.ID, ChangedBy: n.ChangedBy, ChangedByName: n.ChangedByName, ChangedAt: n.At, Changes: n.Changes,
+		PutBack: n.Undoes != "", UndoneAt: n.UndoneAt, Undoable: n.Undoable, UndoUntil: n.UndoUntil()}
+	if n.Before != nil {
+		s := newSchedule(n.Before)
+		out.Before = &s
+	}
+	if n.After != nil {
+		s := newSchedule(n.After)
+		out.After = &s
+	}
+	if out.Changes == nil {
+		out.Changes = []string{}
+	}
+	return out
 }
 
 // Consent is one member's consent to a version.
@@ -798,6 +852,10 @@ func newAgreementVersion(v *circle.AgreementVersion) AgreementVersion {
 		ProposedAt: v.ProposedAt, Status: v.Status, AdoptedAt: v.AdoptedAt, Consents: make([]Consent, len(v.Consents))}
 	for i, c := range v.Consents {
 		out.Consents[i] = Consent{UserID: c.UserID, Name: c.Name, ConsentedAt: c.At}
+	}
+	out.Sections = []AgreementSection{}
+	for _, sec := range circle.Sections(v.Body) {
+		out.Sections = append(out.Sections, AgreementSection(sec))
 	}
 	return out
 }

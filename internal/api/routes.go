@@ -275,6 +275,14 @@ func (a *API) routes() {
 		Tags: []string{tagCircles}, Summary: "Withdraw my proposal",
 		Description: "Only the proposer withdraws, and only while it waits for consent (409 otherwise).",
 		Errors:      inCircle(http.StatusConflict)}, a.handleAgreementWithdraw)
+	register(a, signedIn, huma.Operation{OperationID: "list-agreement-comments", Method: http.MethodGet, Path: "/circles/{id}/agreement/comments",
+		Tags: []string{tagCircles}, Summary: "List comments on the agreement's proposals",
+		Description: "Members' comments on every version, oldest first. Only the circle's members see them; the organisation's admins do not.",
+		Errors:      inCircle()}, a.handleCommentList)
+	register(a, signedIn, huma.Operation{OperationID: "comment-on-agreement", Method: http.MethodPost, Path: "/circles/{id}/agreement/{version}/comments",
+		Tags: []string{tagCircles}, Summary: "Comment on a proposed agreement",
+		Description:   "For the other members to read before they consent. A version no longer waiting for consent answers 409.",
+		DefaultStatus: http.StatusCreated, Errors: inCircle(http.StatusConflict)}, a.handleCommentCreate)
 	register(a, signedIn, huma.Operation{OperationID: "list-posts", Method: http.MethodGet, Path: "/circles/{id}/posts",
 		Tags: []string{tagCircles}, Summary: "List the members-only space", Errors: inCircle()}, a.handlePostList)
 	register(a, signedIn, huma.Operation{OperationID: "create-post", Method: http.MethodPost, Path: "/circles/{id}/posts",
@@ -312,11 +320,23 @@ func (a *API) routes() {
 		Errors:      inCircle()}, a.handleScheduleShow)
 	register(a, signedIn, huma.Operation{OperationID: "set-schedule", Method: http.MethodPut, Path: "/circles/{id}/schedule",
 		Tags: []string{tagCalendar}, Summary: "Set or change the schedule",
-		Description: "Replaces the meetings ahead with the new rule's; roles are given by the rotation and every member gets a calendar invitation by email.",
-		Errors:      inCircle(http.StatusConflict)}, a.handleScheduleSet)
+		Description: "Replaces the meetings ahead with the new rule's; roles are given by the rotation and every member gets a calendar invitation by email. " +
+			"A change to an existing schedule is told to the other members, who can put it back for 48 hours; with replaces_sequence, a change decided on " +
+			"a schedule that has changed since answers 409.",
+		Errors: inCircle(http.StatusConflict)}, a.handleScheduleSet)
 	register(a, signedIn, huma.Operation{OperationID: "clear-schedule", Method: http.MethodDelete, Path: "/circles/{id}/schedule",
 		Tags: []string{tagCalendar}, Summary: "Clear the schedule",
-		Description: "The meetings ahead are cancelled in everyone's calendar.", Errors: inCircle(http.StatusConflict)}, a.handleScheduleClear)
+		Description: "The meetings ahead are cancelled in everyone's calendar. The others are told who cleared it, and anyone can put it back for 48 hours.",
+		Errors:      inCircle(http.StatusConflict)}, a.handleScheduleClear)
+	register(a, signedIn, huma.Operation{OperationID: "list-schedule-changes", Method: http.MethodGet, Path: "/circles/{id}/schedule/changes",
+		Tags: []string{tagCalendar}, Summary: "List recent changes to the schedule",
+		Description: "Who changed the schedule in the last 48 hours, and what changed, with times in the caller's time zone.",
+		Errors:      inCircle()}, a.handleScheduleChangeList)
+	register(a, signedIn, huma.Operation{OperationID: "undo-schedule-change", Method: http.MethodPost, Path: "/circles/{id}/schedule/changes/{change}/undo",
+		Tags: []string{tagCalendar}, Summary: "Put a schedule change back",
+		Description: "Restores the schedule as it was before the change, for everyone, who are told. Allowed within 48 hours of the change, once, " +
+			"and only while nothing has changed the schedule since; otherwise 409, and the later change stands.",
+		Errors: inCircle(http.StatusConflict)}, a.handleScheduleUndo)
 	register(a, signedIn, huma.Operation{OperationID: "list-meetings", Method: http.MethodGet, Path: "/circles/{id}/meetings",
 		Tags: []string{tagCalendar}, Summary: "List the circle's meetings",
 		Description: "Those ahead with the roles the rotation suggests or the circle chose, and those held.", Errors: inCircle()}, a.handleMeetingList)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/calendar"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 )
 
@@ -155,6 +156,10 @@ type ScheduleInput struct {
 	Timezone        string `json:"timezone"`
 	DurationMinutes int    `json:"duration_minutes"`
 	VideoURL        string `json:"video_url"`
+	// Replaces, when set, guards a change: the sequence of the schedule it
+	// was decided on (0 while there was none). If the schedule has changed
+	// since, the change is refused rather than silently undoing another.
+	Replaces *int `json:"replaces_sequence,omitempty"`
 }
 
 // Limits of a schedule.
@@ -241,6 +246,7 @@ func (s *Schedule) Input(now time.Time) ScheduleInput {
 		Timezone:        s.Timezone,
 		DurationMinutes: int(s.Duration / time.Minute),
 		VideoURL:        s.VideoURL,
+		Replaces:        &s.Sequence,
 	}
 }
 
@@ -309,4 +315,150 @@ func (m Meeting) When(tz string) string {
 	}
 	start, end := m.Start.In(loc), m.End.In(loc)
 	return start.Format("Monday 2 January, 15:04") + "–" + end.Format("15:04")
+}
+
+// ScheduleChange is one member's change to a circle's schedule, which
+// every member is told of and anyone may put back for UndoWindow.
+type ScheduleChange struct {
+	ID            string    `json:"id"`
+	ChangedBy     string    `json:"changed_by"`
+	ChangedByName string    `json:"changed_by_name"`
+	At            time.Time `json:"changed_at"`
+	// Sequence is the circle's calendar sequence the change left: the
+	// change can be put back only while nothing has changed the schedule
+	// since, so that a later change wins.
+	Sequence int `json:"sequence"`
+	// Before is the schedule the change replaced (nil when it put back a
+	// cleared one); After is nil when the change cleared the schedule.
+	Before *Schedule `json:"-"`
+	After  *Schedule `json:"-"`
+	// Undoes is the change this one put back, if it was a "put it back".
+	Undoes   string     `json:"undoes,omitempty"`
+	UndoneAt *time.Time `json:"undone_at,omitempty"`
+}
+
+// ScheduleRecord is a schedule as a change to it keeps it, in plain
+// fields that encode as JSON.
+type ScheduleRecord struct {
+	Freq            string    `json:"freq"`
+	Weekday         int       `json:"weekday"`
+	Nth             int       `json:"nth"`
+	Timezone        string    `json:"timezone"`
+	FirstStart      time.Time `json:"first_start"`
+	DurationMinutes int       `json:"duration_minutes"`
+	VideoURL        string    `json:"video_url"`
+	Sequence        int       `json:"sequence"`
+}
+
+// Record is s as a change keeps it.
+func (s *Schedule) Record() ScheduleRecord {
+	return ScheduleRecord{Freq: string(s.Rule.Freq), Weekday: int(s.Rule.Weekday), Nth: s.Rule.Nth, Timezone: s.Timezone,
+		FirstStart: s.FirstStart.UTC(), DurationMinutes: int(s.Duration / time.Minute), VideoURL: s.VideoURL, Sequence: s.Sequence}
+}
+
+// Schedule is the circle's schedule that r keeps.
+func (r ScheduleRecord) Schedule(circleID string) *Schedule {
+	return &Schedule{CircleID: circleID, Rule: calendar.Rule{Freq: calendar.Freq(r.Freq), Weekday: time.Weekday(r.Weekday), Nth: r.Nth},
+		Timezone: r.Timezone, FirstStart: r.FirstStart.UTC(), Duration: time.Duration(r.DurationMinutes) * time.Minute,
+		VideoURL: r.VideoURL, Sequence: r.Sequence}
+}
+
+// UndoWindow is how long a change to a schedule can be put back.
+const UndoWindow = 48 * time.Hour
+
+// UndoUntil is when c can no longer be put back.
+func (c *ScheduleChange) UndoUntil() time.Time { return c.At.Add(UndoWindow) }
+
+// CheckUndo says whether c can be put back now, on a circle whose calendar
+// sequence is sequence: not yet put back (ErrAlreadyUndone), within
+// UndoWindow (ErrUndoExpired), and nothing changed the schedule since
+// (ErrChangedSince).
+func (c *ScheduleChange) CheckUndo(sequence int, now time.Time) error {
+	switch {
+	case c.UndoneAt != nil:
+		return ErrAlreadyUndone
+	case !now.Before(c.UndoUntil()):
+		return ErrUndoExpired
+	case sequence != c.Sequence:
+		return ErrChangedSince
+	}
+	return nil
+}
+
+// Errors of putting a schedule change back.
+var (
+	ErrAlreadyUndone    = fault.New(fault.Conflict, "This change has already been put back.")
+	ErrUndoExpired      = fault.New(fault.Conflict, "A change can only be put back within 48 hours, and this one is older.")
+	ErrChangedSince     = fault.New(fault.Conflict, "The schedule has changed again since, so this change can no longer be put back. Change the schedule yourself if it should be different.")
+	ErrNothingToRestore = fault.New(fault.Conflict, "There was no schedule before this change; clear the schedule instead.")
+	ErrScheduleStale    = fault.New(fault.Conflict, "Someone changed the schedule while you were editing it. Look at the new schedule, then make your change again.")
+)
+
+// Describe says when s meets, in the zone of the person reading it, as in
+// "Every other Tuesday at 16:00": weekday and time are where its next
+// meeting after now falls in zone.
+func (s *Schedule) Describe(zone *time.Location, now time.Time) string {
+	next := s.Starts(maxTime(now, s.FirstStart), 1)[0]
+	start := next.In(zone)
+	rule := s.Rule
+	if home := next.In(s.Zone()); start.Weekday() != home.Weekday() {
+		if rule.Freq == calendar.Monthly {
+			// The week of the month belongs to the schedule's zone: say
+			// the rule there, and where it falls for the reader.
+			return fmt.Sprintf("%s at %s in %s, which is %s at %s for you", rule.Describe(), home.Format("15:04"), s.Timezone,
+				start.Format("Monday"), start.Format("15:04"))
+		}
+		rule.Weekday = start.Weekday()
+	}
+	return rule.Describe() + " at " + start.Format("15:04")
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// Differences says what changed from before to after (nil: no schedule),
+// one line each, as "When: Every Tuesday at 16:00 → Every Wednesday at
+// 18:00", with times in zone.
+func Differences(before, after *Schedule, zone *time.Location, now time.Time) []string {
+	word := func(s *Schedule) string {
+		if s == nil {
+			return "no regular meetings"
+		}
+		return s.Describe(zone, now)
+	}
+	video := func(s *Schedule) string {
+		if s == nil || s.VideoURL == "" {
+			return "none"
+		}
+		return s.VideoURL
+	}
+	var out []string
+	if w, v := word(before), word(after); w != v {
+		out = append(out, "When: "+w+" → "+v)
+	}
+	if before != nil && after != nil {
+		if before.Duration != after.Duration {
+			out = append(out, fmt.Sprintf("Length: %d → %d minutes", int(before.Duration/time.Minute), int(after.Duration/time.Minute)))
+		}
+		if before.Timezone != after.Timezone {
+			out = append(out, "Kept in the time zone: "+before.Timezone+" → "+after.Timezone)
+		}
+		// A series already under way starts "now" whatever its first
+		// meeting was; only a start still ahead is news.
+		if after.FirstStart.After(now) && !before.FirstStart.Equal(after.FirstStart) &&
+			before.FirstStart.In(zone).Format(time.DateOnly) != after.FirstStart.In(zone).Format(time.DateOnly) {
+			out = append(out, "First meeting: "+before.FirstStart.In(zone).Format("Monday 2 January")+" → "+after.FirstStart.In(zone).Format("Monday 2 January"))
+		}
+	}
+	if v, w := video(before), video(after); v != w && after != nil {
+		out = append(out, "Video call: "+v+" → "+w)
+	}
+	if len(out) == 0 {
+		out = append(out, "The schedule was saved again unchanged.")
+	}
+	return out
 }

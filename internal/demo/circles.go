@@ -215,6 +215,20 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 			return err
 		}
 	}
+	// Before consenting, one member would rather have it otherwise, and
+	// the proposer answers: the others read both first.
+	for _, cm := range []struct {
+		who, body string
+		ago       time.Duration
+	}{
+		{dc.members[3], "I'd rather we wait five minutes before starting: the Tuesday all-hands often runs over, and I don't want to walk in on someone's check-in.", 20 * time.Hour},
+		{dc.members[2], "Fair point. Five minutes' grace, then we start whoever is there? I'm happy to change the wording if that works for everyone.", 17 * time.Hour},
+	} {
+		at(cm.ago)
+		if _, err := db.CreateAgreementComment(ctx, c.OrgID, c.ID, 2, byKey[cm.who].ID, cm.body); err != nil {
+			return err
+		}
+	}
 
 	// A fortnightly schedule in Berlin time that began five weeks ago.
 	now := live.Now()
@@ -224,6 +238,11 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 		return err
 	}
 	if err := loadPastRooms(ctx, db, c, byKey, at, now); err != nil {
+		return err
+	}
+	// Yesterday a member made the meetings longer; anyone may still put
+	// that back.
+	if err := lengthenMeetings(ctx, live, c, byKey[dc.members[3]], time.Hour); err != nil {
 		return err
 	}
 	for i, cm := range []struct {
@@ -357,6 +376,22 @@ func keepSchedule(ctx context.Context, live *store.DB, c *program.Circle, rule c
 	past = circle.Rotate(st.Circle.UserIDs(), nil, past)
 	ahead = circle.Rotate(st.Circle.UserIDs(), past, ahead)
 	st.Meetings = append(past, ahead...)
+	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now))
+}
+
+// lengthenMeetings records that by made c's meetings longer than they
+// were (from before), as a change the other members see and may put back.
+func lengthenMeetings(ctx context.Context, live *store.DB, c *program.Circle, by *account.User, before time.Duration) error {
+	st, err := live.FindCircleState(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return err
+	}
+	was := *st.Schedule
+	was.Duration = before
+	now := *st.Schedule
+	now.Sequence = was.Sequence + 1
+	st.Schedule, st.CalendarSequence = &now, now.Sequence
+	st.ScheduleChange = &circle.ScheduleChange{ChangedBy: by.ID, ChangedByName: by.Name, Sequence: now.Sequence, Before: &was, After: &now}
 	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now))
 }
 

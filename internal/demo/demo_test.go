@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/demo"
@@ -112,6 +113,12 @@ func checkCircles(t *testing.T, db *store.DB, orgID, programID string, jobs *sto
 	versions, err := db.FindAgreement(ctx, orgID, c.ID)
 	if err != nil || len(versions) != 2 || versions[0].Status != circle.AgreementProposed || versions[1].Status != circle.AgreementAdopted {
 		t.Errorf("agreement: %+v, %v", versions, err)
+	}
+	if cms, err := db.FindAgreementComments(ctx, orgID, c.ID); err != nil || len(cms) != 2 || cms[0].Version != 2 {
+		t.Errorf("comments on the open proposal: %+v, %v", cms, err)
+	}
+	if chs, err := db.FindScheduleChanges(ctx, orgID, c.ID, time.Now().Add(-circle.UndoWindow)); err != nil || len(chs) != 1 || chs[0].UndoneAt != nil {
+		t.Errorf("a recent schedule change: %+v, %v", chs, err)
 	}
 	if _, err := db.FindSchedule(ctx, orgID, c.ID); err != nil {
 		t.Fatalf("schedule: %v", err)

@@ -48,6 +48,12 @@ var sentinels = map[string]error{
 	"circle.ErrNotProposer":      circle.ErrNotProposer,
 	"circle.ErrUnchanged":        circle.ErrUnchanged,
 	"circle.ErrAlreadyGiven":     circle.ErrAlreadyGiven,
+	"circle.ErrNotOpen":          circle.ErrNotOpen,
+	"circle.ErrAlreadyUndone":    circle.ErrAlreadyUndone,
+	"circle.ErrUndoExpired":      circle.ErrUndoExpired,
+	"circle.ErrChangedSince":     circle.ErrChangedSince,
+	"circle.ErrNothingToRestore": circle.ErrNothingToRestore,
+	"circle.ErrScheduleStale":    circle.ErrScheduleStale,
 
 	"program.ErrNotMember":        program.ErrNotMember,
 	"program.ErrNotPending":       program.ErrNotPending,

@@ -29,7 +29,7 @@ var templates = mustParseTemplates("signup_confirm", "already_registered", "pass
 	"pair_invitation", "pair_formed", "pair_declined",
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
-	"schedule_cleared", "circle_closed", "meeting_summary", "meeting_missed", "guest_invitation", "meeting_restored", "circle_news",
+	"schedule_cleared", "schedule_changed", "circle_closed", "meeting_summary", "meeting_missed", "guest_invitation", "meeting_restored", "circle_news",
 	"program_opened", "optin_reminder", "program_closed")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
@@ -512,6 +512,38 @@ func ScheduleCleared(to, name, programName, link string, ics []byte) Message {
 		HasCalendar: len(ics) > 0,
 	})
 	return withCalendar(m, ics, "CANCEL")
+}
+
+// ScheduleChanged is the email to each other member when by changes a
+// circle's schedule (or clears it, or, with putBack, puts an earlier
+// change back as it was): what
+// changed, one line each in the recipient's time zone, zone, and until
+// when (undoUntil, in that zone; empty when it cannot be) anyone can put
+// it back from link, the circle's page. ics updates or, with method
+// "CANCEL", cancels the meetings in their calendar.
+func ScheduleChanged(to, name, programName, by string, putBack bool, changes []string, zone, undoUntil, link string, ics []byte, method string) Message {
+	programName = oneLine(programName)
+	subject := oneLine(by) + " changed your circle's schedule in " + programName
+	if putBack {
+		subject = oneLine(by) + " put your circle's schedule back in " + programName
+	}
+	lines := make([]string, len(changes))
+	for i, c := range changes {
+		lines[i] = oneLine(c)
+	}
+	m := render("schedule_changed", to, emailData{
+		Subject:     subject,
+		Changed:     putBack,
+		Name:        oneLine(name),
+		ProgramName: programName,
+		MemberName:  oneLine(by),
+		Changes:     lines,
+		Zone:        oneLine(zone),
+		When:        oneLine(undoUntil),
+		Link:        link,
+		HasCalendar: len(ics) > 0,
+	})
+	return withCalendar(m, ics, method)
 }
 
 // CircleClosed is the email to the members who remain when an admin

@@ -161,6 +161,16 @@ func TestContent(t *testing.T) {
 				"link to join the call will follow", "https://holdspace.example/circles/c1"},
 		},
 		{
+			name: "schedule_changed",
+			msg: ScheduleChanged("ben@example.com", "Ben", "Leads & Learners", "Ana <Müller>", false,
+				[]string{"When: Every Tuesday at 16:00 → Every other Wednesday at 18:00", "Video call: none → https://video.example/c"},
+				"Europe/Berlin", "Thursday 3 December, 18:00", "https://holdspace.example/circles/c1", testICS, "REQUEST"),
+			wantSubject: "Ana <Müller> changed your circle's schedule in Leads & Learners",
+			wantText: []string{"Ana <Müller> changed your circle's schedule in Leads & Learners.",
+				"(times in your time zone, Europe/Berlin):\n\n  When: Every Tuesday at 16:00 → Every other Wednesday at 18:00\n\n  Video call: none → https://video.example/c\n",
+				"put the schedule back as it\nwas, with one click on the circle's page, until Thursday 3 December, 18:00.", "https://holdspace.example/circles/c1"},
+		},
+		{
 			name: "meeting_moved",
 			msg: MeetingMoved("ben@example.com", "Ben", "Leads & Learners", "Tuesday 1 December, 16:00–17:00", "Wednesday 2 December, 16:00–17:00",
 				"Europe/Berlin", "https://holdspace.example/circles/c1?x=<1>", testICS),

@@ -3,15 +3,16 @@ package richtext
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
-// Op says which side of a comparison a line belongs to.
+// Op says which side of a comparison a piece of text belongs to.
 type Op int
 
-// The zero Op is Equal so that a Line built without an Op reads as context
-// rather than as a change.
+// The zero Op is Equal so that a Span built without an Op reads as
+// unchanged text rather than as a change.
 const (
 	Equal Op = iota
 	Insert
@@ -30,75 +31,90 @@ func (o Op) String() string {
 	return fmt.Sprintf("Op(%d)", int(o))
 }
 
-// Line is one line of a comparison.
-type Line struct {
+// Span is a run of text that a comparison kept, added or took out.
+type Span struct {
 	Op   Op
-	Text string // the line without its newline
-	// OldNo and NewNo are 1-based line numbers in the old and new text; 0
-	// when the line is not on that side.
-	OldNo, NewNo int
+	Text string
 }
 
-// Diff compares two texts line by line. Line endings are normalised first,
-// and a missing final newline does not count as a change, so an amendment
-// saved from a different editor shows only what was actually reworded.
-func Diff(old, new string) []Line {
-	old, new = diffable(old), diffable(new)
-
+// Words compares two texts word by word, so that a reworded sentence shows
+// the words that changed rather than two whole paragraphs. Line endings are
+// normalised first. Neighbouring spans never share an Op.
+func Words(old, new string) []Span {
+	old, new = normalizeNewlines(old), normalizeNewlines(new)
+	// Each distinct word (or run of spaces, or punctuation mark) becomes
+	// one rune, so the character diff below compares whole words.
+	index := map[string]rune{}
+	var tokens []string
+	encode := func(s string) []rune {
+		var out []rune
+		for _, tok := range splitWords(s) {
+			r, ok := index[tok]
+			if !ok {
+				// Runes from the supplementary planes are never surrogates.
+				r = rune(0x10000 + len(tokens))
+				index[tok] = r
+				tokens = append(tokens, tok)
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	a, b := encode(old), encode(new)
 	dmp := diffmatchpatch.New()
-	// With a deadline, how far the diff gets refining depends on machine
-	// speed; amendments must show the same diff to every member. Without
-	// one, cost grows with length times edits, which the callers' length
-	// limit keeps small (5,000 entirely different lines take about 0.25 s).
+	// With a deadline, how far the diff gets depends on machine speed;
+	// every member must see the same comparison. Sections are short.
 	dmp.DiffTimeout = 0
-	a, b, lines := dmp.DiffLinesToChars(old, new)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
-
-	var out []Line
-	oldNo, newNo := 0, 0
-	for _, d := range diffs {
-		if d.Text == "" {
+	var out []Span
+	for _, d := range dmp.DiffMainRunes(a, b, false) {
+		var text strings.Builder
+		for _, r := range d.Text {
+			text.WriteString(tokens[r-0x10000])
+		}
+		op := Equal
+		switch d.Type {
+		case diffmatchpatch.DiffInsert:
+			op = Insert
+		case diffmatchpatch.DiffDelete:
+			op = Delete
+		}
+		if text.Len() == 0 {
 			continue
 		}
-		// Every line, the last included, ends in a newline (see diffable),
-		// so each chunk is whole lines with one newline to drop at the end.
-		for _, text := range strings.Split(strings.TrimSuffix(d.Text, "\n"), "\n") {
-			l := Line{Text: text}
-			switch d.Type {
-			case diffmatchpatch.DiffEqual:
-				oldNo++
-				newNo++
-				l.Op, l.OldNo, l.NewNo = Equal, oldNo, newNo
-			case diffmatchpatch.DiffInsert:
-				newNo++
-				l.Op, l.NewNo = Insert, newNo
-			case diffmatchpatch.DiffDelete:
-				oldNo++
-				l.Op, l.OldNo = Delete, oldNo
-			}
-			out = append(out, l)
+		if n := len(out); n > 0 && out[n-1].Op == op {
+			out[n-1].Text += text.String()
+			continue
 		}
+		out = append(out, Span{Op: op, Text: text.String()})
 	}
 	return out
 }
 
-func diffable(s string) string {
-	s = normalizeNewlines(s)
-	if s != "" && !strings.HasSuffix(s, "\n") {
-		s += "\n"
-	}
-	return s
-}
-
-// Stats counts inserted and deleted lines, for "3 lines added, 1 removed".
-func Stats(lines []Line) (inserted, deleted int) {
-	for _, l := range lines {
-		switch l.Op {
-		case Insert:
-			inserted++
-		case Delete:
-			deleted++
+// splitWords cuts s into words, runs of white space, and single other
+// characters (punctuation), which together give s back.
+func splitWords(s string) []string {
+	var out []string
+	start := 0
+	class := func(r rune) int {
+		switch {
+		case unicode.IsSpace(r):
+			return 1
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’':
+			return 2
 		}
+		return 3
 	}
-	return inserted, deleted
+	prev := 0
+	for i, r := range s {
+		c := class(r)
+		if i > start && (c != prev || c == 3) {
+			out = append(out, s[start:i])
+			start = i
+		}
+		prev = c
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
 }

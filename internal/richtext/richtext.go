@@ -1,6 +1,6 @@
 // Package richtext renders the Markdown that circle members write together
-// and compares versions of it, so that amendments can be reviewed line by
-// line. Everything here is pure: no I/O, and safe for concurrent use.
+// and compares versions of it word by word, so that amendments can be
+// reviewed in the words that changed. Everything here is pure: no I/O, and safe for concurrent use.
 package richtext
 
 import (

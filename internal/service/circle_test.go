@@ -326,6 +326,10 @@ func TestCirclePrivacy(t *testing.T) {
 			checks["MoveMeeting"] = w.circles.MoveMeeting(ctx, u, one, meeting.ID, meeting.Start.Add(time.Hour), 60)
 			checks["CancelMeeting"] = w.circles.CancelMeeting(ctx, u, one, meeting.ID, false)
 			checks["DeletePost"] = w.circles.DeletePost(ctx, u, one, post.ID)
+			_, checks["Comments"] = w.agreements.Comments(ctx, u, one)
+			_, checks["Comment"] = w.agreements.Comment(ctx, u, one, 1, "Hello")
+			_, checks["ScheduleNotices"] = w.circles.ScheduleNotices(ctx, u, one)
+			_, checks["UndoScheduleChange"] = w.circles.UndoScheduleChange(ctx, u, one, "any")
 			for name, err := range checks {
 				if !errors.Is(err, store.ErrNotFound) {
 					t.Errorf("%s by %s: %v, want not found", name, who, err)
@@ -580,8 +584,14 @@ func TestScheduleAcrossTimeZones(t *testing.T) {
 		}
 
 		// The form now shows the schedule; the home shows the meetings.
-		if in, saved, err := w.circles.ScheduleForm(ctx, ny, id); err != nil || !saved || in != fortnightly {
+		// It carries the sequence it shows, so that saving it is refused
+		// if someone changes the schedule meanwhile.
+		in, saved, err = w.circles.ScheduleForm(ctx, ny, id)
+		if err != nil || !saved || in.Replaces == nil || *in.Replaces != 0 {
 			t.Errorf("ScheduleForm with a schedule: %+v, %v, %v", in, saved, err)
+		}
+		if in.Replaces = nil; in != fortnightly {
+			t.Errorf("ScheduleForm with a schedule: %+v", in)
 		}
 		h, err := w.circles.Home(ctx, ny, id)
 		if err != nil || h.Schedule == nil || len(h.Upcoming) != circle.Upcoming || len(h.Past) != 0 {
@@ -614,10 +624,16 @@ func TestScheduleAcrossTimeZones(t *testing.T) {
 		if len(ms) != circle.Upcoming || !ms[0].Start.Equal(fortnightlyStarts[0]) {
 			t.Errorf("meetings after the change: %v", ms)
 		}
+		// The member who changed it gets the new time; the others are told
+		// who changed what.
 		for _, uid := range ids {
-			mine := to(w.since(sent), w.user(uid), "has changed")
+			mine := to(w.since(sent), w.user(uid), "changed")
 			if len(mine) != 1 || !strings.Contains(ics(mine[0].Calendar), "SEQUENCE:1") {
 				t.Errorf("%s was not sent the changed schedule: %+v", uid, mine)
+				continue
+			}
+			if uid != "u01" && !strings.Contains(mine[0].Text, "Video call: https://meet.example/circle → https://meet.example/new-room") {
+				t.Errorf("%s is not told what changed:\n%s", uid, mine[0].Text)
 			}
 		}
 		if n := len(w.reminders()); n != len(ids)*2*circle.Upcoming {

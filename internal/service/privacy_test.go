@@ -154,6 +154,26 @@ func TestUnacknowledgedMembersGetNoContent(t *testing.T) {
 					t.Fatal(err)
 				}
 			}},
+			// The one who acts gets the new time, the others what changed
+			// and by whom: subjects differ, content stays with readers.
+			{name: "schedule put back", subject: "", do: func(t *testing.T) {
+				w.ack(id, "u01")
+				acked = map[string]bool{"u01": true, "u04": true}
+				notices, err := w.circles.ScheduleNotices(ctx, w.user("u04"), id)
+				if err != nil || len(notices) == 0 {
+					t.Fatalf("no change to put back: %v", err)
+				}
+				if _, err := w.circles.UndoScheduleChange(ctx, w.user("u01"), id, notices[0].ID); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{name: "schedule changed", subject: "", do: func(t *testing.T) {
+				weekly := sched
+				weekly.Freq = "weekly"
+				if _, err := w.circles.SetSchedule(ctx, w.user("u04"), id, weekly); err != nil {
+					t.Fatal(err)
+				}
+			}},
 			{name: "nudge", subject: "meet again", circle: quiet, members: []string{"u05", "u06"}, do: func(t *testing.T) {
 				w.ack(quiet, "u05")
 				w.now = w.now.Add(60 * 24 * time.Hour)

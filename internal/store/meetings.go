@@ -49,6 +49,10 @@ type CircleState struct {
 	Mail     []Job
 	Nudged   bool
 	Finished bool
+	// ScheduleChange, set by a member's change to the schedule, is
+	// recorded with it; if it puts an earlier change back (Undoes), that
+	// one is marked put back, once.
+	ScheduleChange *circle.ScheduleChange
 }
 
 // FindCircleState reads an active circle's state for a change: a service
@@ -313,6 +317,11 @@ func (db *DB) applyCircle(ctx context.Context, tx *Tx, old, st *CircleState, pla
 	}
 	if st.Finished {
 		if _, err := tx.exec(ctx, `UPDATE circles SET finished_at = $1 WHERE org_id = $2 AND id = $3`, tx.now, c.OrgID, c.ID); err != nil {
+			return err
+		}
+	}
+	if st.ScheduleChange != nil {
+		if err := recordScheduleChange(ctx, tx, c.OrgID, c.ID, st.ScheduleChange); err != nil {
 			return err
 		}
 	}

@@ -207,6 +207,11 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindAcknowledged(ctx, org, circle))
 	must(db.FindAgreement(ctx, org, circle))
 	must(db.FindAgreementState(ctx, org, circle))
+	must(db.FindAgreementComments(ctx, org, circle))
+	must(db.FindScheduleChanges(ctx, org, circle, db.Now().Add(-48*time.Hour)))
+	if _, err := db.FindScheduleChange(ctx, org, circle, "no-such-change"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("FindScheduleChange: %v", err)
+	}
 	_, _, err = db.FindVersionedCircle(ctx, org, circle)
 	mustErr(err)
 	must(db.FindCircleState(ctx, org, circle))

@@ -243,6 +243,8 @@ var planted = []struct {
 	{"PLANTED-POST-7f3a", []string{"member"}, circleMail},
 	{"PLANTED-COMMITMENT-2b9c", []string{"member"}, circleMail},
 	{"PLANTED-AGREEMENT-5d1e", []string{"member"}, circleMail},
+	// Comments on a proposal are shown, never emailed.
+	{"PLANTED-COMMENT-6a0f", []string{"member"}, nil},
 	{"PLANTED-CHECKIN-8a4f", []string{"member"}, circleMail},
 	{"PLANTED-OFFER-3c6d", []string{"member"}, circleMail},
 	{"PLANTED-NOTE-9e2b", []string{"member"}, circleMail},
@@ -466,6 +468,7 @@ func buildWorld(t *testing.T, a *app) *world {
 	m.must(201, "POST", w.circle("/posts"), map[string]string{"body": "A post to remove by the API."}, &spare2)
 	m.must(201, "POST", w.circle("/commitments"), map[string]string{"body": "PLANTED-COMMITMENT-2b9c"}, &com)
 	m.must(201, "POST", w.circle("/agreement"), map[string]string{"body": "PLANTED-AGREEMENT-5d1e"}, &agreement)
+	m.must(201, "POST", w.circle(fmt.Sprintf("/agreement/%d/comments", agreement.Version)), map[string]string{"body": "PLANTED-COMMENT-6a0f"}, nil)
 	h := w.helper
 	h.must(200, "POST", w.room("/checkin"), map[string]any{"mood": "good", "wins": "PLANTED-CHECKIN-8a4f"}, nil)
 	var offered struct {
@@ -533,6 +536,10 @@ func buildWorld(t *testing.T, a *app) *world {
 		"POST /api/v1/circles/{id}/meetings/{meeting}/restore":   {"meeting": w.meeting[2]},
 		"POST /circles/{id}/agreement/{version}/withdraw":        {"version": "99"},
 		"POST /api/v1/circles/{id}/agreement/{version}/withdraw": {"version": "99"},
+		// No change to put back: putting one back would change the
+		// schedule the other rows rely on.
+		"POST /circles/{id}/schedule/changes/{change}/undo":        {"change": "no-such-change"},
+		"POST /api/v1/circles/{id}/schedule/changes/{change}/undo": {"change": "no-such-change"},
 	}
 	return w
 }
@@ -643,6 +650,7 @@ var apiBodies = map[string]any{
 	"acknowledge-ground-rules":   map[string]int{"version": 999},
 	"update-ground-rules":        map[string]string{"body": ""},
 	"propose-agreement":          map[string]string{"body": ""},
+	"comment-on-agreement":       map[string]string{"body": ""},
 	"create-post":                map[string]string{"body": ""},
 	"create-commitment":          map[string]string{"body": ""},
 	"update-commitment":          map[string]bool{"done": false},
@@ -1115,8 +1123,10 @@ GET /circles/{id}/agreement                                      signin 404    4
 POST /circles/{id}/agreement                                     signin 404    404    404    rules  inv    404    404
 POST /circles/{id}/agreement/{version}/consent                   signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/agreement/{version}/withdraw                  signin 404    404    404    rules  404    404    404
+POST /circles/{id}/agreement/{version}/comments                  signin 404    404    404    rules  inv    404    404
 GET /circles/{id}/schedule                                       signin 404    404    404    rules  ok     404    404
 POST /circles/{id}/schedule                                      signin 404    404    404    rules  inv    404    404
+POST /circles/{id}/schedule/changes/{change}/undo                signin 404    404    404    rules  404    404    404
 GET /circles/{id}/meetings/{meeting}                             signin 404    404    404    rules  ok     404    404
 POST /circles/{id}/meetings/{meeting}/move                       signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/cancel                     signin 404    404    404    rules  redir  404    404
@@ -1240,6 +1250,8 @@ GET /api/v1/circles/{id}/agreement                               401    404    4
 POST /api/v1/circles/{id}/agreement                              401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/agreement/{version}/consent            401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/agreement/{version}/withdraw           401    404    404    404    403    404    404    404
+GET /api/v1/circles/{id}/agreement/comments                      401    404    404    404    403    ok     404    404
+POST /api/v1/circles/{id}/agreement/{version}/comments           401    404    404    404    403    inv    404    404
 GET /api/v1/circles/{id}/posts                                   401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/posts                                  401    404    404    404    403    inv    404    404
 DELETE /api/v1/circles/{id}/posts/{post}                         401    404    404    404    403    ok     404    404
@@ -1250,6 +1262,8 @@ POST /api/v1/circles/{id}/return-to-pool                         401    403    i
 GET /api/v1/programs/{id}/departures                             401    403    ok     403    403    403    403    403
 GET /api/v1/circles/{id}/schedule                                401    404    404    404    403    ok     404    404
 PUT /api/v1/circles/{id}/schedule                                401    404    404    404    403    inv    404    404
+GET /api/v1/circles/{id}/schedule/changes                        401    404    404    404    403    ok     404    404
+POST /api/v1/circles/{id}/schedule/changes/{change}/undo         401    404    404    404    403    404    404    404
 GET /api/v1/circles/{id}/meetings                                401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/move                401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/cancel              401    404    404    404    403    ok     404    404

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -113,6 +112,17 @@ type circlePage struct {
 	Names     map[string]string
 	// Next is the next meeting that is on, for the room button.
 	Next *meetingRow
+	// ScheduleChanges are the schedule's recent changes, for the notice.
+	ScheduleChanges []scheduleChangeRow
+}
+
+// scheduleChangeRow is a recent change to the schedule as the circle's
+// page tells it, with times in the reader's zone.
+type scheduleChangeRow struct {
+	circles.ScheduleNotice
+	By    string // the member's name, or "You"
+	When  string
+	Until string // when it can no longer be put back
 }
 
 type memberRow struct {
@@ -182,6 +192,18 @@ func newCirclePage(p Page, h *circles.Home, tz string) circlePage {
 	if h.Schedule != nil {
 		data.Schedule = scheduleText(h.Schedule, tz)
 	}
+	zone := userZone(tz)
+	for _, ch := range h.ScheduleChanges {
+		row := scheduleChangeRow{ScheduleNotice: ch, By: ch.ChangedByName, When: ch.At.In(zone).Format("Mon 2 Jan, 15:04"),
+			Until: ch.UndoUntil().In(zone).Format("Mon 2 Jan, 15:04")}
+		if p.User != nil && ch.ChangedBy == p.User.ID {
+			row.By = "You"
+		}
+		if row.By == "" {
+			row.By = "A former member"
+		}
+		data.ScheduleChanges = append(data.ScheduleChanges, row)
+	}
 	if h.Adopted != nil {
 		data.Agreement = richtext.Render(h.Adopted.Body)
 	}
@@ -228,168 +250,6 @@ func scheduleText(sc *circle.Schedule, tz string) string {
 	return text
 }
 
-type agreementPage struct {
-	Page
-	Circle    *program.Circle
-	Versions  []agreementRow
-	Adopted   *agreementRow
-	Proposed  *agreementRow
-	Waiting   []string // members yet to consent to the proposal
-	Draft     string
-	Diff      []diffLine
-	DiffFrom  int
-	DiffTo    int
-	Added     int
-	Removed   int
-	IsPair    bool
-	Consented bool
-}
-
-type agreementRow struct {
-	circle.AgreementVersion
-	HTML template.HTML
-}
-
-type diffLine struct {
-	Op   string
-	Text string
-	Old  int
-	New  int
-}
-
-func (s *Server) handleAgreement(w http.ResponseWriter, r *http.Request) {
-	u := auth.UserFromContext(r.Context())
-	c, versions, err := s.Agreements.Agreement(r.Context(), u, r.PathValue("id"))
-	if err != nil {
-		s.circleFail(w, r, err)
-		return
-	}
-	s.renderAgreement(w, r, http.StatusOK, s.page(r, "Working agreement"), c, versions)
-}
-
-func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status int, p Page, c *program.Circle, versions []circle.AgreementVersion) {
-	u := auth.UserFromContext(r.Context())
-	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
-	to, _ := strconv.Atoi(r.URL.Query().Get("to"))
-	s.render(w, r, status, "agreement", newAgreementPage(p, c, versions, u.ID, from, to))
-}
-
-// newAgreementPage is a circle's working agreement page for the member
-// userID, with the diff from version from to version to (0 for the
-// default).
-func newAgreementPage(p Page, c *program.Circle, versions []circle.AgreementVersion, userID string, from, to int) agreementPage {
-	data := agreementPage{Page: p, Circle: c, IsPair: len(c.Members) == 2}
-	data.Nav = "circles"
-	for _, v := range versions {
-		data.Versions = append(data.Versions, agreementRow{AgreementVersion: v, HTML: richtext.Render(v.Body)})
-	}
-	for i := range data.Versions {
-		switch data.Versions[i].Status {
-		case circle.AgreementAdopted:
-			data.Adopted = &data.Versions[i]
-		case circle.AgreementProposed:
-			data.Proposed = &data.Versions[i]
-		}
-	}
-	if data.Proposed != nil {
-		data.Consented = data.Proposed.Consented(userID)
-		for _, m := range c.Members {
-			if !data.Proposed.Consented(m.UserID) {
-				data.Waiting = append(data.Waiting, m.Name)
-			}
-		}
-	}
-	// The draft starts from the open proposal, else the agreement in force,
-	// else the template.
-	switch {
-	case data.Form["body"] != "":
-		data.Draft = data.Form["body"]
-	case data.Proposed != nil:
-		data.Draft = data.Proposed.Body
-	case data.Adopted != nil:
-		data.Draft = data.Adopted.Body
-	default:
-		data.Draft = circle.AgreementTemplate
-	}
-	data.diff(versions, from, to)
-	return data
-}
-
-// diff sets the page's diff from version from to version to. It defaults
-// to the open proposal against the agreement in force, or the newest
-// version against the one before it.
-func (data *agreementPage) diff(versions []circle.AgreementVersion, from, to int) {
-	byVersion := map[int]string{}
-	for _, v := range versions {
-		byVersion[v.Version] = v.Body
-	}
-	if to == 0 && len(versions) > 0 {
-		to = versions[0].Version
-		if data.Proposed != nil && data.Adopted != nil {
-			to, from = data.Proposed.Version, data.Adopted.Version
-		}
-	}
-	if from == 0 {
-		from = to - 1
-	}
-	if newBody, ok := byVersion[to]; ok && to != from {
-		lines := richtext.Diff(byVersion[from], newBody) // "" before version 1
-		data.Diff = withContext(lines, 2)
-		data.Added, data.Removed = richtext.Stats(lines)
-		data.DiffFrom, data.DiffTo = from, to
-	}
-}
-
-func (s *Server) handleAgreementPropose(w http.ResponseWriter, r *http.Request) {
-	u := auth.UserFromContext(r.Context())
-	id := r.PathValue("id")
-	v, err := s.Agreements.ProposeAgreement(r.Context(), u, id, r.PostFormValue("body"), r.PostFormValue("note"))
-	if err != nil {
-		s.form(w, r, err, "/circles/"+id+"/agreement", func(pr problem) {
-			c, versions, err := s.Agreements.Agreement(r.Context(), u, id)
-			if err != nil {
-				s.circleFail(w, r, err)
-				return
-			}
-			s.renderAgreement(w, r, pr.status, s.page(r, "Working agreement").withErrors(r, pr.Fields, "body", "note"), c, versions)
-		})
-		return
-	}
-	msg := "Proposed. It takes effect when everyone has consented."
-	if v.Status == circle.AgreementAdopted {
-		msg = "Everyone has consented: the agreement is in force."
-	}
-	s.redirect(w, r, "/circles/"+id+"/agreement", msg)
-}
-
-func (s *Server) handleAgreementConsent(w http.ResponseWriter, r *http.Request) {
-	u := auth.UserFromContext(r.Context())
-	id := r.PathValue("id")
-	version, _ := strconv.Atoi(r.PathValue("version"))
-	v, err := s.Agreements.ConsentToAgreement(r.Context(), u, id, version)
-	if err != nil {
-		s.fail(w, r, err, "/circles/"+id+"/agreement")
-		return
-	}
-	msg := "Thank you for your consent."
-	if v.Status == circle.AgreementAdopted {
-		msg = "Everyone has consented: version " + strconv.Itoa(v.Version) + " is in force."
-	}
-	s.redirect(w, r, "/circles/"+id+"/agreement", msg)
-}
-
-func (s *Server) handleAgreementWithdraw(w http.ResponseWriter, r *http.Request) {
-	u := auth.UserFromContext(r.Context())
-	id := r.PathValue("id")
-	version, _ := strconv.Atoi(r.PathValue("version"))
-	err := s.Agreements.WithdrawAgreement(r.Context(), u, id, version)
-	if err != nil {
-		s.fail(w, r, err, "/circles/"+id+"/agreement")
-		return
-	}
-	s.redirect(w, r, "/circles/"+id+"/agreement", "Your proposal is withdrawn.")
-}
-
 type schedulePage struct {
 	Page
 	Circle    *program.Circle
@@ -420,8 +280,12 @@ func (s *Server) handleScheduleForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func scheduleForm(in circle.ScheduleInput) map[string]string {
-	return map[string]string{"freq": in.Freq, "weekday": strconv.Itoa(in.Weekday), "nth": strconv.Itoa(in.Nth), "time": in.Time,
+	f := map[string]string{"freq": in.Freq, "weekday": strconv.Itoa(in.Weekday), "nth": strconv.Itoa(in.Nth), "time": in.Time,
 		"starts_on": in.StartsOn, "timezone": in.Timezone, "duration_minutes": strconv.Itoa(in.DurationMinutes), "video_url": in.VideoURL}
+	if in.Replaces != nil {
+		f["sequence"] = strconv.Itoa(*in.Replaces)
+	}
+	return f
 }
 
 func (s *Server) renderSchedule(w http.ResponseWriter, r *http.Request, status int, p Page, existing bool) {
@@ -448,10 +312,13 @@ func (s *Server) handleScheduleSave(w http.ResponseWriter, r *http.Request) {
 	in := circle.ScheduleInput{Freq: r.PostFormValue("freq"), Weekday: weekday, Nth: nth, Time: r.PostFormValue("time"),
 		StartsOn: r.PostFormValue("starts_on"), Timezone: r.PostFormValue("timezone"), DurationMinutes: minutes,
 		VideoURL: r.PostFormValue("video_url")}
+	if seq, err := strconv.Atoi(r.PostFormValue("sequence")); err == nil {
+		in.Replaces = &seq
+	}
 	_, err := s.Circles.SetSchedule(r.Context(), u, id, in)
 	if err != nil {
 		s.form(w, r, err, "/circles/"+id, func(pr problem) {
-			p := s.page(r, "Schedule").withErrors(r, pr.Fields, "freq", "weekday", "nth", "time", "starts_on", "timezone", "duration_minutes", "video_url")
+			p := s.page(r, "Schedule").withErrors(r, pr.Fields, "freq", "weekday", "nth", "time", "starts_on", "timezone", "duration_minutes", "video_url", "sequence")
 			s.renderSchedule(w, r, pr.status, p, r.PostFormValue("existing") == "1")
 		})
 		return
@@ -467,6 +334,16 @@ func (s *Server) handleScheduleClear(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/circles/"+id, "The schedule is cleared and its meetings are cancelled.")
+}
+
+func (s *Server) handleScheduleUndo(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	if _, err := s.Circles.UndoScheduleChange(r.Context(), u, id, r.PathValue("change")); err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/circles/"+id, "The schedule is back as it was. Everyone is told, and calendars follow.")
 }
 
 func (s *Server) handleMeetingMove(w http.ResponseWriter, r *http.Request) {
@@ -673,41 +550,4 @@ func (s *Server) handleGroundRulesSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/ground-rules", "Saved as version "+strconv.Itoa(rules.Version)+". Members acknowledge it the next time they open their circle.")
-}
-
-// withContext keeps the changed lines of a diff and n unchanged lines on
-// either side of each change; longer unchanged runs become one "gap" row
-// that says how many lines it hides.
-func withContext(lines []richtext.Line, n int) []diffLine {
-	keep := make([]bool, len(lines))
-	changed := false
-	for i, l := range lines {
-		if l.Op == richtext.Equal {
-			continue
-		}
-		changed = true
-		for j := max(i-n, 0); j <= min(i+n, len(lines)-1); j++ {
-			keep[j] = true
-		}
-	}
-	var out []diffLine
-	for i := 0; i < len(lines); i++ {
-		if keep[i] || !changed {
-			l := lines[i]
-			out = append(out, diffLine{Op: l.Op.String(), Text: l.Text, Old: l.OldNo, New: l.NewNo})
-			continue
-		}
-		j := i
-		for j < len(lines) && !keep[j] {
-			j++
-		}
-		hidden := j - i
-		text := fmt.Sprintf("%d unchanged lines", hidden)
-		if hidden == 1 {
-			text = "1 unchanged line"
-		}
-		out = append(out, diffLine{Op: "gap", Text: text})
-		i = j - 1
-	}
-	return out
 }

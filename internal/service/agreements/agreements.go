@@ -150,6 +150,63 @@ func (s *Service) ProposeAgreement(ctx context.Context, u *account.User, circleI
 	}
 }
 
+// ProposeSections puts a member's version of the agreement to the circle,
+// written section by section: a section left empty is left out. It is
+// stored as Markdown under one heading per section, and otherwise
+// proposed as ProposeAgreement does.
+func (s *Service) ProposeSections(ctx context.Context, u *account.User, circleID string, sections []circle.Section, note string) (*circle.AgreementVersion, error) {
+	var v account.Validator
+	clean := circle.CheckSections(&v, sections)
+	body := circle.Compose(clean)
+	v.Check(len([]rune(body)) <= circle.MaxTextLen, "sections", fmt.Sprintf("Keep the whole agreement under %d characters.", circle.MaxTextLen))
+	v.Check(len([]rune(strings.Join(strings.Fields(note), " "))) <= circle.MaxNoteLen, "note", fmt.Sprintf("Keep the note under %d characters.", circle.MaxNoteLen))
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return s.ProposeAgreement(ctx, u, circleID, body, note)
+}
+
+// Comments lists the comments on every version of a circle's agreement,
+// oldest first; only its members may read them.
+func (s *Service) Comments(ctx context.Context, u *account.User, circleID string) ([]circle.AgreementComment, error) {
+	if _, err := s.Circles.Inside(ctx, u, circleID); err != nil {
+		return nil, err
+	}
+	return s.DB.FindAgreementComments(ctx, u.OrgID, circleID)
+}
+
+// Comment adds a member's comment on a version that waits for consent, for
+// the others to read before they consent.
+func (s *Service) Comment(ctx context.Context, u *account.User, circleID string, version int, body string) (*circle.AgreementComment, error) {
+	if _, err := s.Circles.Inside(ctx, u, circleID); err != nil {
+		return nil, err
+	}
+	body = strings.TrimSpace(richtext.Normalize(body))
+	var v account.Validator
+	circle.CheckText(&v, "body", body, circle.MaxCommentLen)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	versions, err := s.DB.FindAgreement(ctx, u.OrgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(versions, func(v circle.AgreementVersion) bool { return v.Version == version })
+	switch {
+	case i < 0:
+		return nil, store.ErrNotFound
+	case versions[i].Status != circle.AgreementProposed:
+		return nil, circle.ErrNotOpen
+	}
+	c, err := s.DB.CreateAgreementComment(ctx, u.OrgID, circleID, version, u.ID, body)
+	if errors.Is(err, store.ErrConflict) {
+		// The version was adopted or withdrawn, or u left, since it was
+		// read.
+		return nil, circle.ErrNotOpen
+	}
+	return c, err
+}
+
 // ConsentToAgreement records a member's consent to the open proposal.
 func (s *Service) ConsentToAgreement(ctx context.Context, u *account.User, circleID string, version int) (*circle.AgreementVersion, error) {
 	if _, err := s.Circles.Inside(ctx, u, circleID); err != nil {

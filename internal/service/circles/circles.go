@@ -188,7 +188,10 @@ type Home struct {
 	Agreement         []circle.AgreementVersion
 	Adopted, Proposed *circle.AgreementVersion
 	Schedule          *circle.Schedule
-	Upcoming          []circle.Meeting
+	// ScheduleChanges are the changes to the schedule of the last
+	// circle.UndoWindow, newest first, in the member's zone.
+	ScheduleChanges []ScheduleNotice
+	Upcoming        []circle.Meeting
 	// Past is the meetings held, newest first, with who held each role.
 	Past        []circle.Meeting
 	Commitments []circle.Commitment
@@ -229,6 +232,9 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 	}
 	h.Schedule, err = s.DB.FindSchedule(ctx, u.OrgID, circleID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if h.ScheduleChanges, err = s.scheduleNotices(ctx, u, circleID); err != nil {
 		return nil, err
 	}
 	meetings, err := s.DB.FindMeetings(ctx, u.OrgID, circleID)

@@ -46,7 +46,9 @@ func (s *Service) ScheduleForm(ctx context.Context, u *account.User, circleID st
 
 // SetSchedule sets or changes a circle's recurring schedule. The meetings
 // ahead are replaced by the new rule's, roles are given by the rotation,
-// reminders follow, and every member gets a calendar invitation.
+// reminders follow, and every member gets a calendar invitation. A change
+// to an existing schedule is recorded, and every other member is told who
+// made it and what changed, so that anyone can put it back.
 func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID string, in circle.ScheduleInput) (*circle.Schedule, error) {
 	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return nil, err
@@ -59,37 +61,58 @@ func (s *Service) SetSchedule(ctx context.Context, u *account.User, circleID str
 		if st.Program.Ended(st.Now) {
 			return program.ErrClosed
 		}
+		if in.Replaces != nil {
+			current := 0
+			if st.Schedule != nil {
+				current = st.Schedule.Sequence
+			}
+			if current != *in.Replaces {
+				return circle.ErrScheduleStale
+			}
+		}
 		// A fresh copy each attempt: a retry decides again from the
 		// state it reads, not from the last attempt's numbers.
 		sched := *asked
-		changed := st.Schedule != nil
-		if changed || st.CalendarSequence > 0 {
+		prev := st.Schedule
+		if prev != nil || st.CalendarSequence > 0 {
 			// Calendars drop an update whose SEQUENCE is not above the
 			// last they saw for the series, a cancellation included.
 			last := st.CalendarSequence
-			if changed {
-				last = max(last, st.Schedule.Sequence)
+			if prev != nil {
+				last = max(last, prev.Sequence)
 			}
 			sched.Sequence = last + 1
 		}
-		st.CalendarSequence = sched.Sequence
-		// Stamped now, as the store saves it, so that the invitation's
-		// DTSTAMP is the time of the change.
-		sched.UpdatedAt = st.Now
-		st.Schedule = &sched
-		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
-		s.plan(st)
-		rd, err := s.readers(ctx, st)
-		if err != nil {
-			return err
-		}
-		s.scheduleMail(st, rd, changed)
-		return nil
+		return s.replaceSchedule(ctx, st, u, prev, &sched, "")
 	})
 	if err != nil {
 		return nil, err
 	}
 	return st.Schedule, nil
+}
+
+// replaceSchedule puts sched in place of prev (nil: none) on st, as u's
+// change (putting back the change undoes, if any): the meetings ahead
+// follow, the change is recorded if there was a schedule before (or it
+// puts one back), and every member is emailed.
+func (s *Service) replaceSchedule(ctx context.Context, st *store.CircleState, u *account.User, prev, sched *circle.Schedule, undoes string) error {
+	st.CalendarSequence = sched.Sequence
+	// Stamped now, as the store saves it, so that the invitation's
+	// DTSTAMP is the time of the change.
+	sched.UpdatedAt = st.Now
+	st.Schedule = sched
+	st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
+	s.plan(st)
+	if prev != nil || undoes != "" {
+		st.ScheduleChange = &circle.ScheduleChange{ChangedBy: u.ID, ChangedByName: u.Name, At: st.Now,
+			Sequence: sched.Sequence, Before: prev, After: sched, Undoes: undoes}
+	}
+	rd, err := s.readers(ctx, st)
+	if err != nil {
+		return err
+	}
+	s.scheduleMail(st, rd, u, st.ScheduleChange != nil)
+	return nil
 }
 
 // plan writes the schedule's meetings ahead up to circle.Upcoming and
@@ -159,11 +182,19 @@ func ruleText(sched *circle.Schedule) string {
 	return fmt.Sprintf("%s at %s (%s)", sched.Rule.Describe(), sched.FirstStart.In(sched.Zone()).Format("15:04"), sched.Timezone)
 }
 
-func (s *Service) scheduleMail(st *store.CircleState, rd *Readers, changed bool) {
+// scheduleMail emails every member st's new schedule with its calendar
+// invitation: u, who set it, and everyone while it is the first; the
+// others are told of a change in words, by whom, and until when it can
+// be put back.
+func (s *Service) scheduleMail(st *store.CircleState, rd *Readers, u *account.User, changed bool) {
 	se := s.series(st.Circle, st.Program, st.Schedule, st.Meetings)
 	ics := calendar.Request(se)
 	first := upcoming(st.Meetings, st.Now)
 	for _, m := range st.Circle.Members {
+		if st.ScheduleChange != nil && m.UserID != u.ID {
+			st.Mail = append(st.Mail, queue.Mail(rd.Mail(m.UserID, s.changeMail(st, m, ics, "REQUEST"))))
+			continue
+		}
 		firstWhen := ""
 		if len(first) > 0 {
 			firstWhen = first[0].When(m.Timezone)
@@ -173,8 +204,26 @@ func (s *Service) scheduleMail(st *store.CircleState, rd *Readers, changed bool)
 	}
 }
 
+// changeMail is the email that tells member m of st's schedule change.
+func (s *Service) changeMail(st *store.CircleState, m program.Member, ics []byte, method string) mail.Message {
+	ch := st.ScheduleChange
+	zone := zoneOf(m.Timezone)
+	return mail.ScheduleChanged(m.Email, m.Name, program.Label(st.Program), ch.ChangedByName, ch.Undoes != "", circle.Differences(ch.Before, ch.After, zone, st.Now),
+		zone.String(), ch.UndoUntil().In(zone).Format("Monday 2 January, 15:04"), s.link("/circles/"+st.Circle.ID), ics, method)
+}
+
+// zoneOf is the time zone named tz, or UTC if it does not load.
+func zoneOf(tz string) *time.Location {
+	loc, err := account.Location(tz)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
 // ClearSchedule ends a circle's recurring schedule: the meetings ahead are
-// cancelled in everyone's calendar.
+// cancelled in everyone's calendar. Like any change it is recorded, the
+// others are told who cleared it, and anyone can put it back.
 func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID string) error {
 	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return err
@@ -186,6 +235,8 @@ func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID s
 		old := *st.Schedule
 		old.Sequence = max(old.Sequence, st.CalendarSequence) + 1
 		st.CalendarSequence = old.Sequence
+		st.ScheduleChange = &circle.ScheduleChange{ChangedBy: u.ID, ChangedByName: u.Name, At: st.Now,
+			Sequence: old.Sequence, Before: st.Schedule}
 		se := s.series(st.Circle, st.Program, &old, st.Meetings)
 		ics := calendar.Cancel(se)
 		rd, err := s.readers(ctx, st)
@@ -193,13 +244,95 @@ func (s *Service) ClearSchedule(ctx context.Context, u *account.User, circleID s
 			return err
 		}
 		for _, m := range st.Circle.Members {
-			st.Mail = append(st.Mail, queue.Mail(rd.Mail(m.UserID, mail.ScheduleCleared(m.Email, m.Name, program.Label(st.Program), s.link("/circles/"+circleID), ics))))
+			msg := mail.ScheduleCleared(m.Email, m.Name, program.Label(st.Program), s.link("/circles/"+circleID), ics)
+			if m.UserID != u.ID {
+				msg = s.changeMail(st, m, ics, "CANCEL")
+			}
+			st.Mail = append(st.Mail, queue.Mail(rd.Mail(m.UserID, msg)))
 		}
 		st.Schedule = nil
 		st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
 		return nil
 	})
 	return err
+}
+
+// ScheduleNotice is a recent change to a circle's schedule as a member
+// sees it on the circle's page.
+type ScheduleNotice struct {
+	circle.ScheduleChange
+	// Changes says what changed, one line each, in the viewer's zone.
+	Changes []string
+	// Undoable: the change can still be put back (see
+	// circle.ScheduleChange.CheckUndo).
+	Undoable bool
+}
+
+// ScheduleNotices returns the changes to a circle's schedule of the last
+// circle.UndoWindow, newest first, as u sees them.
+func (s *Service) ScheduleNotices(ctx context.Context, u *account.User, circleID string) ([]ScheduleNotice, error) {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
+		return nil, err
+	}
+	return s.scheduleNotices(ctx, u, circleID)
+}
+
+func (s *Service) scheduleNotices(ctx context.Context, u *account.User, circleID string) ([]ScheduleNotice, error) {
+	now := s.now()
+	changes, err := s.DB.FindScheduleChanges(ctx, u.OrgID, circleID, now.Add(-circle.UndoWindow))
+	if err != nil {
+		return nil, err
+	}
+	// Without a schedule, only a change that cleared it can be put back.
+	sequence := -1
+	if len(changes) > 0 && changes[0].After == nil {
+		sequence = changes[0].Sequence
+	}
+	if sched, err := s.DB.FindSchedule(ctx, u.OrgID, circleID); err == nil {
+		sequence = sched.Sequence
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	zone := zoneOf(u.Timezone)
+	out := make([]ScheduleNotice, len(changes))
+	for i, ch := range changes {
+		out[i] = ScheduleNotice{ScheduleChange: ch, Changes: circle.Differences(ch.Before, ch.After, zone, now),
+			Undoable: ch.Before != nil && ch.CheckUndo(sequence, now) == nil}
+	}
+	return out, nil
+}
+
+// UndoScheduleChange puts the schedule back as it was before changeID,
+// within circle.UndoWindow and only while nothing has changed the schedule
+// since: otherwise the later change wins and this is refused. Everyone is
+// told, as of any change.
+func (s *Service) UndoScheduleChange(ctx context.Context, u *account.User, circleID, changeID string) (*circle.Schedule, error) {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
+		return nil, err
+	}
+	st, err := s.changeCircle(ctx, u.OrgID, circleID, func(st *store.CircleState) error {
+		// Read each attempt: a retry must see whether it was put back.
+		ch, err := s.DB.FindScheduleChange(ctx, u.OrgID, circleID, changeID)
+		if err != nil {
+			return err
+		}
+		if err := ch.CheckUndo(st.CalendarSequence, st.Now); err != nil {
+			return err
+		}
+		if ch.Before == nil {
+			return circle.ErrNothingToRestore
+		}
+		if st.Program.Ended(st.Now) {
+			return program.ErrClosed
+		}
+		back := *ch.Before
+		back.Sequence = st.CalendarSequence + 1
+		return s.replaceSchedule(ctx, st, u, st.Schedule, &back, ch.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st.Schedule, nil
 }
 
 // findMeeting returns the index of a meeting ahead in st.
