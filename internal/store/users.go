@@ -463,16 +463,19 @@ func (db *DB) UpdateUserRole(ctx context.Context, orgID, id string, role account
 	return u, nil
 }
 
-// ChangePassword sets a new password hash for id after checking the
-// current password, and signs out every other session.
-func (db *DB) ChangePassword(ctx context.Context, orgID, id, keepSessionID, newHash string) error {
+// ChangePassword sets a new password hash for id after the service checked
+// the current password, signs out every other session, revokes every
+// personal access token, and enqueues msg, the email that says so.
+func (db *DB) ChangePassword(ctx context.Context, orgID, id, keepSessionID, newHash string, msg Job) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE org_id = $3 AND id = $4`,
 			newHash, tx.now, orgID, id); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, `DELETE FROM sessions WHERE org_id = $1 AND user_id = $2 AND id <> $3`, orgID, id, keepSessionID)
-		return err
+		if err := endCredentials(ctx, tx, orgID, id, keepSessionID); err != nil {
+			return err
+		}
+		return db.enqueue(ctx, tx, msg)
 	})
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
