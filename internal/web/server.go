@@ -45,6 +45,11 @@ type Deps struct {
 	TrustProxy bool
 	// Registry receives the HTTP and database metrics.
 	Registry *prometheus.Registry
+	// MetricsToken is the bearer token /metrics asks for. Empty, /metrics
+	// answers 404 here and is served only by Metrics, on an address of
+	// its own: the figures say how busy the instance is and which routes
+	// fail, which is nobody's business but the operator's.
+	MetricsToken string
 	// Version is shown in the footer and /healthz.
 	Version string
 	// Hub feeds open meeting rooms their live state; nil turns the
