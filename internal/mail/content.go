@@ -100,6 +100,7 @@ type emailData struct {
 	Length   string // "about 6 months"
 	ClosesOn string // opt-in's last day
 	Formed   bool   // the recipient's circle had formed when its program closed
+	First    bool   // a nudge to a circle that has never met
 
 	// A password change: whether the session it was made in stays signed
 	// in (a reset from an emailed link keeps none).
@@ -435,15 +436,22 @@ func MeetingReminder(to, name, programName, when, zone, inWords, role, videoURL,
 // CircleNudge is the email to each member of a circle that has not met for
 // two of its cadence periods, since ("four weeks") in words. Circles drift
 // apart quietly when nobody picks the next date, so it invites them back
-// without blame, and leaves room for a break taken on purpose.
-func CircleNudge(to, name, programName, since, link string) Message {
+// without blame, and leaves room for a break taken on purpose. A circle
+// that has never met (first) is not asked to meet "again": it is invited
+// to its first meeting, since it formed.
+func CircleNudge(to, name, programName, since, link string, first bool) Message {
 	programName = oneLine(programName)
+	subject := "Time to meet again in " + programName + "?"
+	if first {
+		subject = "Ready for your circle's first meeting in " + programName + "?"
+	}
 	return render("circle_nudge", to, emailData{
-		Subject:     "Time to meet again in " + programName + "?",
+		Subject:     subject,
 		Name:        oneLine(name),
 		ProgramName: programName,
 		Since:       oneLine(since),
 		Link:        link,
+		First:       first,
 	})
 }
 

@@ -210,9 +210,15 @@ func TestContent(t *testing.T) {
 		},
 		{
 			name:        "circle_nudge",
-			msg:         CircleNudge("ben@example.com", "Ben", "Leads & Learners", "four weeks", "https://holdspace.example/circles/c1?x=<1>"),
+			msg:         CircleNudge("ben@example.com", "Ben", "Leads & Learners", "four weeks", "https://holdspace.example/circles/c1?x=<1>", false),
 			wantSubject: "Time to meet again in Leads & Learners?",
 			wantText:    []string{"hasn't met for four weeks. That happens", "pick a time together", "https://holdspace.example/circles/c1?x=<1>", "taking a break on purpose"},
+		},
+		{
+			name:        "circle_nudge_first",
+			msg:         CircleNudge("ben@example.com", "Ben", "Leads & Learners", "three weeks", "https://holdspace.example/circles/c1", true),
+			wantSubject: "Ready for your circle's first meeting in Leads & Learners?",
+			wantText:    []string{"formed three weeks ago and hasn't had its\nfirst meeting yet", "Pick a time together", "https://holdspace.example/circles/c1"},
 		},
 		{
 			name: "agreement_proposed",
