@@ -100,3 +100,15 @@ func TestPasswordChangeEndsOtherCredentials(t *testing.T) {
 		}
 	})
 }
+
+func TestProfileTimesInTheViewersZone(t *testing.T) {
+	e := newEnv(t, storetest.SQLiteURL(t))
+	c := e.signUp("Acme", "Ann", "ann@acme.example")
+	c.post("/profile", url.Values{"name": {"Ann"}, "timezone": {"Asia/Tokyo"}}).expect(t, 303)
+	c.newToken(t, "reporting")
+	r := c.get("/profile")
+	r.expect(t, 200, "JST")
+	if strings.Contains(r.body, " UTC") {
+		t.Errorf("the profile shows a time in UTC to someone in Tokyo:\n%.3000s", r.body)
+	}
+}
