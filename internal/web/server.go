@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/program"
@@ -137,6 +138,7 @@ func (s *Server) loadTemplates() error {
 	funcs := template.FuncMap{
 		"asset":       s.asset,
 		"initials":    initials,
+		"possessive":  account.Possessive,
 		"date":        date,
 		"datetime":    datetime,
 		"dateInput":   dateInput,
