@@ -21,8 +21,10 @@ import (
 // would). Nothing behind this check sees such a request, so nothing is
 // half written.
 const (
-	msgNotUTF8 = "This is not UTF-8 text. Send it as UTF-8 (in a spreadsheet, save as \"CSV UTF-8\")."
+	msgNotUTF8 = "This is not UTF-8 text."
 	msgNUL     = "This contains a NUL character, which text cannot hold."
+	// A file is most often a spreadsheet saved in another encoding.
+	hintCSV = " In your spreadsheet, save the file as \"CSV UTF-8\" and send it again."
 )
 
 // textProblem says what is wrong with s as text, or "" when nothing is.
@@ -56,7 +58,7 @@ func fileProblem(data []byte) string {
 	if bad < 0 {
 		return ""
 	}
-	return fmt.Sprintf("Line %d: %s", 1+bytes.Count(data[:bad], []byte("\n")), msg)
+	return fmt.Sprintf("Line %d: %s%s", 1+bytes.Count(data[:bad], []byte("\n")), msg, hintCSV)
 }
 
 // checkInput finds the first field of r that is not text Holdspace can
@@ -108,13 +110,14 @@ func checkInput(r *http.Request, pattern string) (fields map[string]string, err 
 				}
 			}
 		}
-	case ct == "application/json" || strings.HasSuffix(ct, "+json") || strings.HasPrefix(ct, "text/"):
+	case ct == "" || ct == "application/json" || strings.HasSuffix(ct, "+json") || strings.HasPrefix(ct, "text/"):
+		// The API reads a body without a content type as JSON.
 		data, err := io.ReadAll(r.Body)
 		if err != nil {
 			return nil, err
 		}
 		r.Body = io.NopCloser(bytes.NewReader(data))
-		if ct == "application/json" || strings.HasSuffix(ct, "+json") {
+		if !strings.HasPrefix(ct, "text/") {
 			if name, msg := jsonProblem(data); msg != "" {
 				return bad(name, msg), nil
 			}

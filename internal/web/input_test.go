@@ -19,6 +19,21 @@ type multipartBody struct {
 	data            []byte
 }
 
+// untypedBody is a request body sent without a Content-Type.
+type untypedBody string
+
+func (b *browser) untyped(method, path, body string) result {
+	b.t.Helper()
+	req, _ := http.NewRequest(method, b.app.url+path, strings.NewReader(body))
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return result{status: res.StatusCode, body: string(raw), ctype: res.Header.Get("Content-Type")}
+}
+
 func (b *browser) upload(path string, body multipartBody) result {
 	b.t.Helper()
 	var buf bytes.Buffer
@@ -74,6 +89,7 @@ func TestBadTextRefusedAtTheEdge(t *testing.T) {
 			{"API opt-in, nested", "member", "PUT", "/api/v1/programs/" + w.ids["id:program"] + "/opt-in",
 				rawBody("{\"topics\": [\"Feedback\", \"F\xffx\"], \"goals\": \"g\", \"availability\": []}"), "topics[1]"},
 			{"API key, not UTF-8", "member", "POST", w.circle("/posts"), rawBody("{\"b\xffdy\": \"x\"}"), `"b\ufffddy"`},
+			{"API post, no content type", "member", "POST", w.circle("/posts"), untypedBody("{\"body\": \"a\xffb\"}"), "body"},
 			{"path id, NUL", "member", "GET", "/circles/%00", nil, "id"},
 			{"path id, not UTF-8, a form", "member", "POST", "/circles/%FF/posts", url.Values{"body": {"hello"}}, "id"},
 			{"API path, NUL", "member", "GET", "/api/v1/circles/%00", nil, "path"},
@@ -85,6 +101,8 @@ func TestBadTextRefusedAtTheEdge(t *testing.T) {
 				var r result
 				if mp, ok := tt.body.(multipartBody); ok {
 					r = b.upload(tt.path, mp)
+				} else if raw, ok := tt.body.(untypedBody); ok {
+					r = b.untyped(tt.method, tt.path, string(raw))
 				} else {
 					r = b.call(tt.method, tt.path, tt.body)
 				}
