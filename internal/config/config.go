@@ -120,7 +120,7 @@ var settings = []setting{
 		c.TrustProxy = b
 		return nil
 	}},
-	{"metrics-token", "HOLDSPACE_METRICS_TOKEN", "", "bearer token that Prometheus sends to read /metrics (at least 16 characters); when empty, and no -metrics-addr is set, /metrics answers 404", func(c *Config, v string) error {
+	{"metrics-token", "HOLDSPACE_METRICS_TOKEN", "", "bearer token that Prometheus sends to read /metrics (at least 16 characters); when empty, /metrics answers 404 on -addr", func(c *Config, v string) error {
 		if v != "" && (len(v) < 16 || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r > '~' })) {
 			return errors.New("must be at least 16 printable characters without spaces, as openssl rand -hex 32 prints")
 		}
