@@ -315,6 +315,25 @@ func TestMalformedSettingNamed(t *testing.T) {
 	}
 }
 
+func TestMetricsSettings(t *testing.T) {
+	load := func(env map[string]string) error {
+		_, err := config.Load("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		return err
+	}
+	// The metrics address must be an address of its own.
+	if err := load(map[string]string{"HOLDSPACE_METRICS_ADDR": ":8080"}); err == nil || !strings.Contains(err.Error(), "must differ from HOLDSPACE_ADDR") {
+		t.Errorf("the main address as the metrics address: %v", err)
+	}
+	// A rejected token is not written out.
+	err := load(map[string]string{"HOLDSPACE_METRICS_TOKEN": "short secret"})
+	if err == nil || strings.Contains(err.Error(), "short secret") || !strings.Contains(err.Error(), "HOLDSPACE_METRICS_TOKEN") {
+		t.Errorf("a short token: %v", err)
+	}
+	if err := load(map[string]string{"HOLDSPACE_METRICS_TOKEN": "a-long-enough-token-1234", "HOLDSPACE_METRICS_ADDR": "127.0.0.1:9090"}); err != nil {
+		t.Errorf("good metrics settings: %v", err)
+	}
+}
+
 func TestMigrate(t *testing.T) {
 	var out bytes.Buffer
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "m.db")
