@@ -1,7 +1,9 @@
 package web
 
 import (
+	"strings"
 	"testing"
+	"text/template/parse"
 	"time"
 )
 
@@ -31,5 +33,67 @@ func TestTimesInTheViewersZone(t *testing.T) {
 	}
 	if !closingDate(time.Time{}).IsZero() {
 		t.Error("closingDate of no time is a time")
+	}
+}
+
+// TestTimesTakeTheViewersZone checks every call of the time functions in
+// every template: each must be given the zone ($.Loc) and then the time,
+// since a call without the zone fails only when its page is drawn.
+func TestTimesTakeTheViewersZone(t *testing.T) {
+	s := &Server{}
+	if err := s.loadAssets(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.loadTemplates(); err != nil {
+		t.Fatal(err)
+	}
+	zoned := map[string]bool{"date": true, "datetime": true, "dateInput": true}
+	var walk func(page string, n parse.Node)
+	walk = func(page string, n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(page, c)
+				}
+			}
+		case *parse.ActionNode:
+			walk(page, n.Pipe)
+		case *parse.PipeNode:
+			if n == nil {
+				return
+			}
+			for _, cmd := range n.Cmds {
+				if id, ok := cmd.Args[0].(*parse.IdentifierNode); ok && zoned[id.Ident] {
+					if len(cmd.Args) != 3 || !strings.HasSuffix(cmd.Args[1].String(), ".Loc") {
+						t.Errorf("%s: %s: want %s $.Loc TIME", page, cmd, id.Ident)
+					}
+				}
+				for _, a := range cmd.Args {
+					walk(page, a)
+				}
+			}
+		case *parse.IfNode:
+			walk(page, n.Pipe)
+			walk(page, n.List)
+			walk(page, n.ElseList)
+		case *parse.RangeNode:
+			walk(page, n.Pipe)
+			walk(page, n.List)
+			walk(page, n.ElseList)
+		case *parse.WithNode:
+			walk(page, n.Pipe)
+			walk(page, n.List)
+			walk(page, n.ElseList)
+		case *parse.TemplateNode:
+			walk(page, n.Pipe)
+		}
+	}
+	for name, page := range s.pages {
+		for _, tmpl := range page.Templates() {
+			if tmpl.Tree != nil {
+				walk(name+"/"+tmpl.Name(), tmpl.Tree.Root)
+			}
+		}
 	}
 }
