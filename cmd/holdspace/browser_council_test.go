@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/holdspace/holdspace/internal/account"
 )
 
 // councilPage is one member's browser in the meeting room.
@@ -284,7 +286,7 @@ func TestBrowserRoomCouncil(t *testing.T) {
 		press("next")
 		both(step, total, "Presenting")
 		expectText(t, presenter.ctx, "[data-timer-card] .speaker", "Your turn")
-		expectText(t, helper.ctx, "[data-timer-card] .speaker", names[pid]+"’s turn")
+		expectText(t, helper.ctx, "[data-timer-card] .speaker", account.Possessive(names[pid])+" turn")
 		postInPlace(t, presenter, "the help asked for", chromedp.Steps(
 			chromedp.SetValue(chromedp.CSS("#help-"+pid), helps[i]),
 			click(offersCard+` form button[type="submit"]`),

@@ -75,6 +75,9 @@ func startServeOn(t testing.TB, port int, env map[string]string, args ...string)
 		case "HOLDSPACE_ADDR":
 			return fmt.Sprintf("127.0.0.1:%d", port)
 		case "HOLDSPACE_BASE_URL":
+			if v, ok := env[k]; ok {
+				return v
+			}
 			return base
 		}
 		return env[k]
@@ -209,6 +212,64 @@ func TestServeDrainsOnShutdown(t *testing.T) {
 	}
 }
 
+func TestServeMetricsAndBaseURLWarning(t *testing.T) {
+	const token = "a-metrics-token-of-enough-length"
+	metricsPort := freePort(t)
+	in := startServe(t, map[string]string{
+		"HOLDSPACE_DATABASE_URL":  "sqlite:" + filepath.Join(t.TempDir(), "m.db"),
+		"HOLDSPACE_BASE_URL":      "", // the default, http://localhost:8080
+		"HOLDSPACE_METRICS_TOKEN": token,
+		"HOLDSPACE_METRICS_ADDR":  fmt.Sprintf("127.0.0.1:%d", metricsPort),
+	})
+	get := func(u, auth string) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", u, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", "Bearer "+auth)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	own := fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort)
+	for _, c := range []struct {
+		url, auth string
+		want      int
+	}{
+		{in.URL + "/metrics", "", 401},
+		{in.URL + "/metrics", "wrong-token-of-enough-length", 401},
+		{in.URL + "/metrics", token, 200},
+		{own, "", 401},
+		{own, token, 200},
+		{fmt.Sprintf("http://127.0.0.1:%d/home", metricsPort), token, 404},
+	} {
+		if got := get(c.url, c.auth); got != c.want {
+			t.Errorf("GET %s with %q: %d, want %d", c.url, c.auth, got, c.want)
+		}
+	}
+	logs := in.stderr.String()
+	for _, want := range []string{"emailed links point at http://localhost:8080, but Holdspace listens on 127.0.0.1:", "-base-url (HOLDSPACE_BASE_URL)", "metrics_addr=127.0.0.1:"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("the log lacks %q:\n%s", want, logs)
+		}
+	}
+}
+
+func TestServeNoBaseURLWarningWhenItMatches(t *testing.T) {
+	in := startServe(t, map[string]string{"HOLDSPACE_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "m.db")})
+	if logs := in.stderr.String(); strings.Contains(logs, "emailed links point at") {
+		t.Errorf("a warning though the base URL matches:\n%s", logs)
+	}
+	if res, err := http.Get(in.URL + "/metrics"); err != nil || res.StatusCode != 404 {
+		t.Errorf("/metrics without a token configured: %v %v", res.StatusCode, err)
+	} else {
+		res.Body.Close()
+	}
+}
+
 func TestServeHelpListsEverySetting(t *testing.T) {
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"serve", "-h"}, func(string) string { return "" }, nil, &out, io.Discard)
@@ -235,6 +296,8 @@ func TestMalformedSettingNamed(t *testing.T) {
 		"HOLDSPACE_DEMO":             "maybe",
 		"HOLDSPACE_DEMO_SIZE":        "lots",
 		"HOLDSPACE_SMTP_URL":         "http://mail",
+		"HOLDSPACE_METRICS_TOKEN":    "short",
+		"HOLDSPACE_METRICS_ADDR":     "nowhere",
 	}
 	for env, val := range tests {
 		t.Run(env, func(t *testing.T) {
@@ -249,6 +312,25 @@ func TestMalformedSettingNamed(t *testing.T) {
 				t.Errorf("err = %v, want a usage error naming %s", err, env)
 			}
 		})
+	}
+}
+
+func TestMetricsSettings(t *testing.T) {
+	load := func(env map[string]string) error {
+		_, err := config.Load("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		return err
+	}
+	// The metrics address must be an address of its own.
+	if err := load(map[string]string{"HOLDSPACE_METRICS_ADDR": ":8080"}); err == nil || !strings.Contains(err.Error(), "must differ from HOLDSPACE_ADDR") {
+		t.Errorf("the main address as the metrics address: %v", err)
+	}
+	// A rejected token is not written out.
+	err := load(map[string]string{"HOLDSPACE_METRICS_TOKEN": "short secret"})
+	if err == nil || strings.Contains(err.Error(), "short secret") || !strings.Contains(err.Error(), "HOLDSPACE_METRICS_TOKEN") {
+		t.Errorf("a short token: %v", err)
+	}
+	if err := load(map[string]string{"HOLDSPACE_METRICS_TOKEN": "a-long-enough-token-1234", "HOLDSPACE_METRICS_ADDR": "127.0.0.1:9090"}); err != nil {
+		t.Errorf("good metrics settings: %v", err)
 	}
 }
 

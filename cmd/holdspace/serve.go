@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -96,6 +97,8 @@ type app struct {
 	queue   *queue.Queue
 	api     *api.API
 	handler http.Handler
+	// metrics serves /metrics alone, for a separate metrics address.
+	metrics http.Handler
 }
 
 // newApp opens the store and builds everything on it; mail goes to
@@ -173,12 +176,12 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, mailLo
 		ClientIP: web.ClientIP(cfg.TrustProxy), Hub: hub})
 	srv, err := web.NewServer(web.Deps{
 		DB: db, Services: svc, Logger: logger, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Registry: prometheus.NewRegistry(),
-		Version: version, Hub: hub, API: jsonAPI,
+		MetricsToken: cfg.MetricsToken, Version: version, Hub: hub, API: jsonAPI,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &app{db: db, svc: svc, hub: hub, relay: relay, queue: q, api: jsonAPI, handler: srv}, nil
+	return &app{db: db, svc: svc, hub: hub, relay: relay, queue: q, api: jsonAPI, handler: srv, metrics: srv.Metrics()}, nil
 }
 
 // runRelay feeds the open room pages until the returned stop is called.
@@ -251,6 +254,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	logger.Info("holdspace is listening", "addr", ln.Addr().String(), "database", a.db.Engine(), "version", version)
+	if msg := baseURLMismatch(cfg, ln.Addr()); msg != "" {
+		logger.Warn(msg, "base_url", cfg.BaseURL.String(), "addr", ln.Addr().String())
+	}
+	if cfg.MetricsAddr != "" {
+		stop, err := serveMetrics(cfg, a.metrics, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	} else if cfg.MetricsToken == "" {
+		logger.Info("/metrics is off: set HOLDSPACE_METRICS_TOKEN (-metrics-token) or HOLDSPACE_METRICS_ADDR (-metrics-addr) to serve it")
+	}
 	fmt.Fprintf(stdout, "Holdspace is running at %s\n", localURL(cfg, ln.Addr()))
 	if loaded != nil {
 		if loaded.Created {
@@ -302,6 +317,50 @@ func localURL(cfg *config.Config, addr net.Addr) string {
 		return fmt.Sprintf("http://localhost:%d", ta.Port)
 	}
 	return cfg.BaseURL.String()
+}
+
+// baseURLMismatch says why emailed links would not reach this instance,
+// or "" when they would as far as can be told: when the base URL names
+// this machine (localhost, a loopback address) on another port than the
+// one bound. A public base URL on another port is normal behind a proxy.
+func baseURLMismatch(cfg *config.Config, addr net.Addr) string {
+	ta, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return ""
+	}
+	host := cfg.BaseURL.Hostname()
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return ""
+	}
+	port := cfg.BaseURL.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[cfg.BaseURL.Scheme]
+	}
+	if port == strconv.Itoa(ta.Port) {
+		return ""
+	}
+	return fmt.Sprintf("emailed links point at %s, but Holdspace listens on %s: set -base-url (HOLDSPACE_BASE_URL) to the address people open, e.g. http://localhost:%d",
+		cfg.BaseURL, addr, ta.Port)
+}
+
+// serveMetrics serves /metrics alone on cfg.MetricsAddr until the
+// returned stop is called.
+func serveMetrics(cfg *config.Config, h http.Handler, logger *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen for metrics on %s: %w", cfg.MetricsAddr, err)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("metrics server stopped", "err", err)
+		}
+	}()
+	logger.Info("/metrics is served on its own address", "metrics_addr", ln.Addr().String(), "token", cfg.MetricsToken != "")
+	return func() { _ = hs.Close(); <-done }, nil
 }
 
 // sweep deletes expired sessions and links every interval until ctx ends.

@@ -34,7 +34,7 @@ func (a *API) routes() {
 		DefaultStatus: http.StatusAccepted, Errors: []int{http.StatusTooManyRequests}}, a.handlePasswordForgot)
 	register(a, public, huma.Operation{OperationID: "reset-password", Method: http.MethodPost, Path: "/password/reset",
 		Tags: []string{tagAccount}, Summary: "Reset a password",
-		Description: "Sets a new password with the emailed link's token and signs out every session of that person.",
+		Description: "Sets a new password with the emailed link's token, signs out every session of that person and revokes every personal access token they made.",
 		Errors:      []int{http.StatusGone}}, a.handlePasswordReset)
 	register(a, public, huma.Operation{OperationID: "get-invitation", Method: http.MethodGet, Path: "/invitations/{token}",
 		Tags: []string{tagAccount}, Summary: "Show an invitation",
@@ -52,7 +52,7 @@ func (a *API) routes() {
 		Description: "Fields left out stay as they are."}, a.handleMeUpdate)
 	register(a, signedIn, huma.Operation{OperationID: "change-password", Method: http.MethodPost, Path: "/me/password",
 		Tags: []string{tagProfile}, Summary: "Change my password",
-		Description: "Signs out every other session; with an access token, every session. " +
+		Description: "Signs out every other session (with an access token, every session), revokes every personal access token, the one used included, and emails the person that it did. " +
 			"409 if the password was changed meanwhile, so the current password given is no longer current.",
 		Errors: []int{http.StatusConflict}}, a.handlePasswordChange)
 	register(a, signedIn, huma.Operation{OperationID: "list-sessions", Method: http.MethodGet, Path: "/me/sessions",

@@ -29,7 +29,13 @@ type Config struct {
 	LogLevel        slog.Level
 	ShutdownTimeout time.Duration
 	TrustProxy      bool
-	Demo            bool
+	// MetricsToken, when set, is the bearer token that /metrics asks for
+	// on every address; MetricsAddr, when set, is a second address that
+	// serves /metrics alone (for a network only the scraper reaches).
+	// With neither, /metrics is not served at all.
+	MetricsToken string
+	MetricsAddr  string
+	Demo         bool
 	// DemoSize is how many people the demo adds to Northwind's forty.
 	DemoSize int
 	// SecretKey seals private reflections; nil means the key file next to
@@ -112,6 +118,28 @@ var settings = []setting{
 			return errors.New("must be true or false")
 		}
 		c.TrustProxy = b
+		return nil
+	}},
+	{"metrics-token", "HOLDSPACE_METRICS_TOKEN", "", "bearer token that Prometheus sends to read /metrics (at least 16 characters); when empty, /metrics answers 404 on -addr", func(c *Config, v string) error {
+		if v != "" && (len(v) < 16 || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r > '~' })) {
+			return errors.New("must be at least 16 printable characters without spaces, as openssl rand -hex 32 prints")
+		}
+		c.MetricsToken = v
+		return nil
+	}},
+	// It comes after addr, which it must differ from.
+	{"metrics-addr", "HOLDSPACE_METRICS_ADDR", "", "a second address that serves /metrics alone, such as 127.0.0.1:9090, for a network only your scraper reaches (it asks for -metrics-token too when that is set); when empty, /metrics is served on -addr and only with -metrics-token", func(c *Config, v string) error {
+		if v == "" {
+			c.MetricsAddr = ""
+			return nil
+		}
+		if _, _, err := splitHostPort(v); err != nil {
+			return err
+		}
+		if v == c.Addr {
+			return errors.New("must differ from HOLDSPACE_ADDR (-addr)")
+		}
+		c.MetricsAddr = v
 		return nil
 	}},
 	{"secret-key", "HOLDSPACE_SECRET_KEY", "", "32 bytes in base64 (openssl rand -base64 32) that encrypt private reflections; required with PostgreSQL, where every instance shares it; with SQLite, empty keeps a key file next to the database", func(c *Config, v string) error {
@@ -200,8 +228,11 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer)
 	return c, nil
 }
 
-// redact hides the password in URLs that may carry one.
+// redact hides the password in URLs that may carry one, and secrets.
 func redact(env, v string) string {
+	if env == "HOLDSPACE_METRICS_TOKEN" || env == "HOLDSPACE_SECRET_KEY" {
+		return "xxxxx"
+	}
 	if u, err := url.Parse(v); err == nil && u.User != nil {
 		if _, ok := u.User.Password(); ok {
 			u.User = url.UserPassword(u.User.Username(), "xxxxx")

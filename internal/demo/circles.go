@@ -111,15 +111,47 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	for k, reason := range autumnUnplaced {
 		unplaced = append(unplaced, program.Unmatched{UserID: byKey[k].ID, Reason: reason})
 	}
-	// Whoever declined or was not placed opted in, and still is: they
-	// wait for the next round.
-	for i, k := range append(slices.Clone(autumnCircles[1].declined), "ingrid") {
-		o, err := demoOptIn(byKey[k], p.ID, i, now)
+	// Everyone opted in before the round, as a round needs: whoever
+	// declined or was not placed still is, and waits for the next round.
+	// Each circle is proposed with the times its members share, as the
+	// matching proposes them, so the round's review shows when each can
+	// meet, and the first circle's schedule (Tuesdays at 15:00 in Berlin)
+	// falls in them.
+	n := 0
+	optIn := func(k string) (*program.OptIn, error) {
+		// An odd index leaves every weekday free (see demoOptIn).
+		o, err := demoOptIn(byKey[k], p.ID, 2*n+1, now)
+		n++
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := db.SaveOptIn(ctx, o); err != nil {
-			return fmt.Errorf("demo opt-in: %w", err)
+			return nil, fmt.Errorf("demo opt-in: %w", err)
+		}
+		return o, nil
+	}
+	for i, dc := range autumnCircles {
+		var shared []program.Interval
+		for j, k := range append(slices.Clone(dc.members), dc.declined...) {
+			o, err := optIn(k)
+			if err != nil {
+				return err
+			}
+			if mine := program.Merge(o.Availability); j == 0 {
+				shared = mine
+			} else {
+				shared = program.Overlap(shared, mine)
+			}
+		}
+		for _, iv := range shared {
+			if iv[1]-iv[0] >= p.SessionMinutes {
+				circles[i].Slots = append(circles[i].Slots, iv)
+			}
+		}
+	}
+	for k := range autumnUnplaced {
+		if _, err := optIn(k); err != nil {
+			return err
 		}
 	}
 	at(7 * week)

@@ -95,6 +95,27 @@ func checkCircles(t *testing.T, db *store.DB, orgID, programID string, jobs *sto
 	if err != nil || len(cs) != 2 {
 		t.Fatalf("active autumn circles: %d, %v", len(cs), err)
 	}
+	// The round's review shows when each circle can meet, and the first
+	// circle meets within that time.
+	for i, c := range cs {
+		if len(c.Slots) == 0 {
+			t.Errorf("autumn circle %d was proposed with no common time", i+1)
+		}
+	}
+	if ms, err := db.FindMeetings(ctx, orgID, cs[0].ID); err != nil || len(ms) == 0 {
+		t.Errorf("the first circle's meetings: %d, %v", len(ms), err)
+	} else {
+		start := ms[0].Start.UTC()
+		minute := (int(start.Weekday())+6)%7*1440 + start.Hour()*60 + start.Minute()
+		end := minute + int(ms[0].End.Sub(ms[0].Start).Minutes())
+		within := false
+		for _, iv := range cs[0].Slots {
+			within = within || iv[0] <= minute && end <= iv[1]
+		}
+		if !within {
+			t.Errorf("the first circle meets at %s, outside the times its members share: %v", start, cs[0].Slots)
+		}
+	}
 	if cs[1].SteppedOut != 1 || len(cs[1].Members) != 4 {
 		t.Errorf("the second circle went ahead with %d members, %d stepped out; want 4 and 1", len(cs[1].Members), cs[1].SteppedOut)
 	}

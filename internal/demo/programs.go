@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -82,7 +83,9 @@ func loadPrograms(ctx context.Context, db *store.DB, org *account.Org, users []*
 
 // demoOptIn gives person i two or three topics, skewed towards the first
 // few as real interests are, and working hours in their own time zone with
-// a free evening or a busy day for variety.
+// a free evening or a busy day for variety. People in the Americas start
+// at 7:00, as colleagues of a company run from Europe often do, so that
+// circles across the Atlantic share a time to meet.
 func demoOptIn(u *account.User, programID string, i int, now time.Time) (*program.OptIn, error) {
 	picks := []string{topics[i%4], topics[(i*7+3)%len(topics)]}
 	if i%3 == 0 {
@@ -93,11 +96,15 @@ func demoOptIn(u *account.User, programID string, i int, now time.Time) (*progra
 		return nil, err
 	}
 	var cells []program.Cell
+	first := 9 * 60
+	if strings.HasPrefix(u.Timezone, "America/") {
+		first = 7 * 60
+	}
 	for day := range 5 {
 		if day == i%5 && i%2 == 0 {
 			continue // a day full of other meetings
 		}
-		for m := 9 * 60; m < 17*60; m += 60 {
+		for m := first; m < 17*60; m += 60 {
 			if m == 12*60 {
 				continue // lunch
 			}

@@ -7,6 +7,8 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
+
+	"github.com/holdspace/holdspace/internal/account"
 )
 
 // templateFS holds every email as a pair of templates, NAME.txt and
@@ -30,15 +32,16 @@ var templates = mustParseTemplates("signup_confirm", "already_registered", "pass
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
 	"schedule_cleared", "schedule_changed", "circle_closed", "meeting_summary", "meeting_missed", "guest_invitation", "meeting_restored", "circle_news",
-	"program_opened", "optin_reminder", "program_closed")
+	"program_opened", "optin_reminder", "program_closed", "password_changed")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
+	funcs := map[string]any{"possessive": account.Possessive}
 	m := make(map[string]emailTemplate, len(names))
 	for _, name := range names {
 		m[name] = emailTemplate{
-			text: texttemplate.Must(texttemplate.New(name).Option("missingkey=error").
+			text: texttemplate.Must(texttemplate.New(name).Funcs(funcs).Option("missingkey=error").
 				ParseFS(templateFS, "templates/layout.txt", "templates/"+name+".txt")),
-			html: htmltemplate.Must(htmltemplate.New(name).Option("missingkey=error").
+			html: htmltemplate.Must(htmltemplate.New(name).Funcs(funcs).Option("missingkey=error").
 				ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")),
 		}
 	}
@@ -50,6 +53,7 @@ func mustParseTemplates(names ...string) map[string]emailTemplate {
 type emailData struct {
 	Subject     string
 	Name        string // the recipient's name, may be empty
+	Greeting    string // what the greeting calls them: their first name, set by render
 	OrgName     string
 	InviterName string
 	Link        string
@@ -94,6 +98,11 @@ type emailData struct {
 	Length   string // "about 6 months"
 	ClosesOn string // opt-in's last day
 	Formed   bool   // the recipient's circle had formed when its program closed
+	First    bool   // a nudge to a circle that has never met
+
+	// A password change: whether the session it was made in stays signed
+	// in (a reset from an emailed link keeps none).
+	KeptSession bool
 }
 
 // render builds a Message from the named templates.
@@ -102,6 +111,7 @@ func render(name, to string, data emailData) Message {
 	if !ok {
 		panic("mail: no template " + name)
 	}
+	data.Greeting = account.FirstName(data.Name)
 	var text, html bytes.Buffer
 	// Executing a parsed template on a struct of strings fails only if the
 	// template is wrong, which the golden tests catch.
@@ -171,12 +181,26 @@ func AlreadyRegistered(to, name, signInLink, resetLink string) Message {
 }
 
 // PasswordReset is the email with a link to choose a new password. The link
-// is valid for 1 hour and works once.
+// is valid for 1 hour and works once; it says that using it signs the
+// person out everywhere and revokes their access tokens.
 func PasswordReset(to, name, link string) Message {
 	return render("password_reset", to, emailData{
 		Subject: "Reset your Holdspace password",
 		Name:    oneLine(name),
 		Link:    link,
+	})
+}
+
+// PasswordChanged tells a person their password was changed (by them with
+// the current one, keptSession, or through a reset link), that every other
+// session was signed out and every personal access token revoked, and
+// where to go if it was not them.
+func PasswordChanged(to, name, resetLink string, keptSession bool) Message {
+	return render("password_changed", to, emailData{
+		Subject:     "Your Holdspace password was changed",
+		Name:        oneLine(name),
+		Link:        resetLink,
+		KeptSession: keptSession,
 	})
 }
 
@@ -186,7 +210,7 @@ func PasswordReset(to, name, link string) Message {
 func Invitation(to, name, inviterName, orgName, link string) Message {
 	orgName = oneLine(orgName)
 	return render("invitation", to, emailData{
-		Subject:     "You're invited to join " + orgName + "'s peer coaching on Holdspace",
+		Subject:     "You're invited to join " + account.Possessive(orgName) + " peer coaching on Holdspace",
 		Name:        oneLine(name),
 		InviterName: oneLine(inviterName),
 		OrgName:     orgName,
@@ -410,15 +434,22 @@ func MeetingReminder(to, name, programName, when, zone, inWords, role, videoURL,
 // CircleNudge is the email to each member of a circle that has not met for
 // two of its cadence periods, since ("four weeks") in words. Circles drift
 // apart quietly when nobody picks the next date, so it invites them back
-// without blame, and leaves room for a break taken on purpose.
-func CircleNudge(to, name, programName, since, link string) Message {
+// without blame, and leaves room for a break taken on purpose. A circle
+// that has never met (first) is not asked to meet "again": it is invited
+// to its first meeting, since it formed.
+func CircleNudge(to, name, programName, since, link string, first bool) Message {
 	programName = oneLine(programName)
+	subject := "Time to meet again in " + programName + "?"
+	if first {
+		subject = "Ready for your circle's first meeting in " + programName + "?"
+	}
 	return render("circle_nudge", to, emailData{
-		Subject:     "Time to meet again in " + programName + "?",
+		Subject:     subject,
 		Name:        oneLine(name),
 		ProgramName: programName,
 		Since:       oneLine(since),
 		Link:        link,
+		First:       first,
 	})
 }
 

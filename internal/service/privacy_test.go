@@ -174,7 +174,7 @@ func TestUnacknowledgedMembersGetNoContent(t *testing.T) {
 					t.Fatal(err)
 				}
 			}},
-			{name: "nudge", subject: "meet again", circle: quiet, members: []string{"u05", "u06"}, do: func(t *testing.T) {
+			{name: "nudge", subject: "first meeting", circle: quiet, members: []string{"u05", "u06"}, do: func(t *testing.T) {
 				w.ack(quiet, "u05")
 				w.now = w.now.Add(60 * 24 * time.Hour)
 				if err := w.circles.UpkeepAll(ctx); err != nil {

@@ -213,9 +213,11 @@ func useLink(ctx context.Context, tx *Tx, tokenHash string, purpose account.Purp
 	return findUserTx(ctx, tx, orgID, userID)
 }
 
-// ResetPassword uses a reset link to set a new password and signs out every
-// session of that person.
-func (db *DB) ResetPassword(ctx context.Context, tokenHash, newHash string) (*account.User, error) {
+// ResetPassword uses a reset link to set a new password, signs out every
+// session of that person and revokes every personal access token: whoever
+// knew the old password may have made either. notice builds the email
+// that tells the person so, enqueued in the same transaction.
+func (db *DB) ResetPassword(ctx context.Context, tokenHash, newHash string, notice func(*account.User) Job) (*account.User, error) {
 	var u *account.User
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var err error
@@ -226,13 +228,25 @@ func (db *DB) ResetPassword(ctx context.Context, tokenHash, newHash string) (*ac
 			newHash, tx.now, u.OrgID, u.ID); err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, `DELETE FROM sessions WHERE org_id = $1 AND user_id = $2`, u.OrgID, u.ID)
-		return err
+		if err := endCredentials(ctx, tx, u.OrgID, u.ID, ""); err != nil {
+			return err
+		}
+		return db.enqueue(ctx, tx, notice(u))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reset password: %w", err)
 	}
 	return u, nil
+}
+
+// endCredentials signs a person out of every session but keepSessionID
+// (none when empty) and revokes every personal access token they made.
+func endCredentials(ctx context.Context, tx *Tx, orgID, userID, keepSessionID string) error {
+	if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE org_id = $1 AND user_id = $2 AND id <> $3`, orgID, userID, keepSessionID); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `DELETE FROM api_tokens WHERE org_id = $1 AND user_id = $2`, orgID, userID)
+	return err
 }
 
 // AcceptInvitation uses an invitation link: the person sets their name,

@@ -78,9 +78,10 @@ func TestLinksUsedOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			hashes := []string{"first", "second"}
+			notice := func(*account.User) store.Job { return msg }
 			errs := together(
-				func() error { _, err := db.ResetPassword(ctx, token, hashes[0]); return err },
-				func() error { _, err := db.ResetPassword(ctx, token, hashes[1]); return err },
+				func() error { _, err := db.ResetPassword(ctx, token, hashes[0], notice); return err },
+				func() error { _, err := db.ResetPassword(ctx, token, hashes[1], notice); return err },
 			)
 			won := oneWins(t, fmt.Sprintf("reset round %d", round), errs, isLinkInvalid)
 			u, err := db.FindUserByID(ctx, org.ID, admin.ID)
@@ -180,11 +181,12 @@ func TestPasswordChangedTwiceTogether(t *testing.T) {
 		db, _, _ := setup(t, dbURL)
 		org, admin := mustCreateOrg(t, db, "Acme", "admin@acme.example")
 		current := admin.PasswordHash
+		msg := queue.Mail(mail.Message{To: admin.Email})
 		for round := range rounds {
 			next := []string{fmt.Sprintf("a%d", round), fmt.Sprintf("b%d", round)}
 			errs := together(
-				func() error { return db.ChangePassword(ctx, org.ID, admin.ID, "", current, next[0]) },
-				func() error { return db.ChangePassword(ctx, org.ID, admin.ID, "", current, next[1]) },
+				func() error { return db.ChangePassword(ctx, org.ID, admin.ID, "", current, next[0], msg) },
+				func() error { return db.ChangePassword(ctx, org.ID, admin.ID, "", current, next[1], msg) },
 			)
 			won := oneWins(t, fmt.Sprintf("round %d", round), errs, isConflict)
 			u, err := db.FindUserByID(ctx, org.ID, admin.ID)

@@ -222,23 +222,33 @@ func TestLinks(t *testing.T) {
 		if _, err := db.CreateSession(ctx, admin, "s1", "ua", "ip"); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := db.CreateToken(ctx, admin, "script", "hs_abc", "t1"); err != nil {
+			t.Fatal(err)
+		}
+		notice := func(u *account.User) store.Job { return queue.Mail(mail.Message{To: u.Email}) }
 		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r1", queue.Mail(mail.Message{To: admin.Email})); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r2", queue.Mail(mail.Message{To: admin.Email})); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ResetPassword(ctx, "r1", "new"); !errors.Is(err, store.ErrLinkInvalid) {
+		if _, err := db.ResetPassword(ctx, "r1", "new", notice); !errors.Is(err, store.ErrLinkInvalid) {
 			t.Errorf("a replaced link still works: %v", err)
 		}
-		if _, err := db.ResetPassword(ctx, "r2", "new"); err != nil {
+		if _, err := db.ResetPassword(ctx, "r2", "new", notice); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ResetPassword(ctx, "r2", "newer"); !errors.Is(err, store.ErrLinkInvalid) {
+		if _, err := db.ResetPassword(ctx, "r2", "newer", notice); !errors.Is(err, store.ErrLinkInvalid) {
 			t.Errorf("a used link works twice: %v", err)
 		}
 		if ss, _ := db.FindSessions(ctx, admin.OrgID, admin.ID); len(ss) != 0 {
 			t.Errorf("reset left %d sessions signed in", len(ss))
+		}
+		if ts, _ := db.FindTokens(ctx, admin.OrgID, admin.ID); len(ts) != 0 {
+			t.Errorf("reset left %d access tokens working", len(ts))
+		}
+		if _, err := db.FindTokenUser(ctx, "t1"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a token made before the reset still identifies: %v", err)
 		}
 		if err := db.CreateLink(ctx, admin.OrgID, admin.ID, account.PurposeReset, "r3", queue.Mail(mail.Message{To: admin.Email})); err != nil {
 			t.Fatal(err)

@@ -464,18 +464,21 @@ func (db *DB) UpdateUserRole(ctx context.Context, orgID, id string, role account
 }
 
 // ChangePassword replaces id's password hash oldHash, the one the current
-// password was checked against, with newHash, and signs out every other
-// session. If the password changed since oldHash was read it changes
-// nothing and returns ErrConflict: the current password given is no
-// longer current.
-func (db *DB) ChangePassword(ctx context.Context, orgID, id, keepSessionID, oldHash, newHash string) error {
+// password was checked against, with newHash, signs out every other
+// session, revokes every personal access token, and enqueues msg, the
+// email that says so. If the password changed since oldHash was read it
+// changes nothing and returns ErrConflict: the current password given is
+// no longer current.
+func (db *DB) ChangePassword(ctx context.Context, orgID, id, keepSessionID, oldHash, newHash string, msg Job) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if err := guarded(tx.exec(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE org_id = $3 AND id = $4 AND password_hash = $5`,
 			newHash, tx.now, orgID, id, oldHash)); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, `DELETE FROM sessions WHERE org_id = $1 AND user_id = $2 AND id <> $3`, orgID, id, keepSessionID)
-		return err
+		if err := endCredentials(ctx, tx, orgID, id, keepSessionID); err != nil {
+			return err
+		}
+		return db.enqueue(ctx, tx, msg)
 	})
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)

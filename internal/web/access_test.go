@@ -1078,7 +1078,7 @@ const accessTable = `
 route                                                            anon   other  admin  outsdr unack  member guest  former
 GET /healthz                                                     ok     ok     ok     ok     ok     ok     ok     ok
 GET /readyz                                                      ok     ok     ok     ok     ok     ok     ok     ok
-GET /metrics                                                     ok     ok     ok     ok     ok     ok     ok     ok
+GET /metrics                                                     404    404    404    404    404    404    404    404
 GET /static/{hash}/{name}                                        ok     ok     ok     ok     ok     ok     ok     ok
 GET /{$}                                                         ok     redir  redir  redir  redir  redir  redir  redir
 GET /signup                                                      ok     ok     ok     ok     ok     ok     ok     ok

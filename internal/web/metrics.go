@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,7 +51,33 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 	m.latency.WithLabelValues(route).Observe(d.Seconds())
 }
 
+// handleMetrics serves /metrics on the main address to whoever brings the
+// configured token, and to nobody when none is configured.
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
+	if s.MetricsToken == "" {
+		s.notFound(w, r)
+		return
+	}
+	s.serveMetrics(w, r)
+}
+
+// Metrics is the handler of a separate metrics address: it serves
+// /metrics alone, asking for the token when one is configured.
+func (s *Server) Metrics() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /metrics", s.serveMetrics)
+	return mux
+}
+
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if s.MetricsToken != "" {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.MetricsToken)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "Unauthorized: /metrics needs the bearer token set by HOLDSPACE_METRICS_TOKEN.", http.StatusUnauthorized)
+			return
+		}
+	}
 	s.metrics.handler.ServeHTTP(w, r)
 }
 

@@ -26,12 +26,20 @@ type Page struct {
 	Form map[string]string
 	// Errors holds a message per field.
 	Errors map[string]string
+	// Loc is the viewer's time zone (UTC for nobody signed in): every
+	// time a page shows goes through the date and datetime functions with
+	// it, so that a post, a session or a commitment reads in the same zone
+	// as the viewer's meetings.
+	Loc *time.Location
 }
 
 // page builds the common page data for r.
 func (s *Server) page(r *http.Request, title string) Page {
-	p := Page{Title: title, Version: s.Version, User: auth.UserFromContext(r.Context()), Form: map[string]string{}}
+	p := Page{Title: title, Version: s.Version, User: auth.UserFromContext(r.Context()), Form: map[string]string{}, Loc: time.UTC}
 	if p.User != nil {
+		if loc, err := account.Location(p.User.Timezone); err == nil {
+			p.Loc = loc
+		}
 		if org, err := s.Accounts.Org(r.Context(), p.User); err == nil {
 			p.Org = org
 		}

@@ -100,7 +100,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	s.redirect(w, r, "/profile", "Password changed. Your other sessions are signed out.")
+	s.redirect(w, r, "/profile", "Password changed. Your other sessions are signed out and your access tokens revoked.")
 }
 
 func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {

@@ -23,8 +23,15 @@ type programsPage struct {
 	Page
 	// Current are the programs not closed; Archived those that are,
 	// shown folded unless ?archived=1 asks for them.
-	Current, Archived []programs.ProgramView
+	Current, Archived []programCard
 	ShowArchived      bool
+}
+
+// programCard is a program as its card shows it, with the viewer's zone
+// for its dates (the card's template sees only the card).
+type programCard struct {
+	programs.ProgramView
+	Loc *time.Location
 }
 
 func (s *Server) handleProgramsIndex(w http.ResponseWriter, r *http.Request) {
@@ -37,10 +44,11 @@ func (s *Server) handleProgramsIndex(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "programs"
 	data := programsPage{Page: p, ShowArchived: r.URL.Query().Get("archived") == "1"}
 	for _, v := range views {
+		card := programCard{ProgramView: v, Loc: p.Loc}
 		if v.Status == program.Closed {
-			data.Archived = append(data.Archived, v)
+			data.Archived = append(data.Archived, card)
 		} else {
-			data.Current = append(data.Current, v)
+			data.Current = append(data.Current, card)
 		}
 	}
 	s.render(w, r, http.StatusOK, "programs", data)
@@ -148,7 +156,8 @@ func (s *Server) handleProgramCreate(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	msg := "Program created as a draft. Everyone it is for will be emailed when its opt-in opens on " + p.OptInOpens.Format("2 Jan 2006") + "."
+	loc, _ := account.Location(u.Timezone)
+	msg := "Program created as a draft. Everyone it is for will be emailed when its opt-in opens on " + date(loc, p.OptInOpens) + "."
 	if p.AnnouncedAt != nil {
 		msg = "Program created and opened: everyone it is for has been emailed an invitation to opt in."
 	}

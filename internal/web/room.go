@@ -484,6 +484,28 @@ type formatPage struct {
 	CircleID string
 	Pair     bool
 	Fields   []formatField
+	// Book is what "the book's timings" are, one line per protocol.
+	Book []string
+}
+
+// bookTimings says in words how long each step of protocol p lasts by the
+// book (room.DefaultSettings), so that the format page can say what it
+// means by "the book's timings".
+func bookTimings(p room.Protocol) string {
+	st := room.DefaultSettings(p)
+	m := func(d time.Duration) string { return strconv.FormatFloat(d.Minutes(), 'f', -1, 64) }
+	switch st.Protocol {
+	case room.Pair:
+		return "Pair: opening " + m(st.Opening) + ", check-in " + m(st.CheckIn) + " each, then for each partner as coachee " +
+			m(st.Present) + " presenting, " + m(st.Questions) + " questions and " + m(st.Counsel) + " counsel; closing " + m(st.Closing) + " (minutes)."
+	case room.Forum:
+		return "Forum: opening " + m(st.Opening) + ", check-in " + m(st.CheckIn) + " each, choosing the presenter " + m(st.Choose) + ", then " +
+			m(st.Present) + " presenting, " + m(st.Questions) + " questions, " + m(st.Counsel) + " counsel and " + m(st.Reflection) +
+			" for the presenter’s reflection; closing " + m(st.Closing) + " (minutes)."
+	}
+	return "Council: opening " + m(st.Opening) + ", check-in " + m(st.CheckIn) + " each, choosing presenters " + m(st.Choose) +
+		", then for each presenter " + m(st.Present) + " presenting, " + m(st.Questions) + " questions and " + m(st.Counsel) +
+		" counsel; closing " + m(st.Closing) + " (minutes)."
 }
 
 type formatField struct {
@@ -522,7 +544,11 @@ func (s *Server) handleFormat(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderFormat(w http.ResponseWriter, r *http.Request, status int, p Page, st room.Settings) {
 	p.Nav = "circles"
-	s.render(w, r, status, "format", formatPage{Page: p, CircleID: r.PathValue("id"), Pair: st.Protocol == room.Pair, Fields: formatFields(st)})
+	book := []string{bookTimings(room.Council), bookTimings(room.Forum)}
+	if st.Protocol == room.Pair {
+		book = []string{bookTimings(room.Pair)}
+	}
+	s.render(w, r, status, "format", formatPage{Page: p, CircleID: r.PathValue("id"), Pair: st.Protocol == room.Pair, Fields: formatFields(st), Book: book})
 }
 
 func (s *Server) handleFormatSave(w http.ResponseWriter, r *http.Request) {

@@ -141,8 +141,12 @@ func (s *Server) routes() http.Handler {
 
 	csrf := http.NewCrossOriginProtection()
 	routed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := mux.Handler(r); pattern != "" {
+		_, pattern := mux.Handler(r)
+		if pattern != "" {
 			requestInfo(r.Context()).route = pattern
+		}
+		if !s.acceptInput(w, r, pattern) {
+			return
 		}
 		mux.ServeHTTP(w, r)
 	})

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/program"
@@ -45,6 +46,11 @@ type Deps struct {
 	TrustProxy bool
 	// Registry receives the HTTP and database metrics.
 	Registry *prometheus.Registry
+	// MetricsToken is the bearer token /metrics asks for. Empty, /metrics
+	// answers 404 here and is served only by Metrics, on an address of
+	// its own: the figures say how busy the instance is and which routes
+	// fail, which is nobody's business but the operator's.
+	MetricsToken string
 	// Version is shown in the footer and /healthz.
 	Version string
 	// Hub feeds open meeting rooms their live state; nil turns the
@@ -130,19 +136,18 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) loadTemplates() error {
 	funcs := template.FuncMap{
-		"asset":    s.asset,
-		"initials": initials,
-		"date":     func(t time.Time) string { return t.Format("2 Jan 2006") },
-		"datetime": func(t time.Time) string { return t.Format("2 Jan 2006, 15:04 MST") },
-		"add":      func(a, b int) int { return a + b },
-		"neg":      func(a int) int { return -a },
-		"device":   device,
-		"has":      slices.Contains[[]string],
-		"cell":     cellKey,
-		// closingDate is the last day of an opt-in window that ends at the
-		// midnight after it.
-		"closingDate": func(t time.Time) time.Time { return t.Add(-time.Second) },
-		"closingDay":  func(t time.Time) string { return t.Add(-time.Second).Format("2006-01-02") },
+		"asset":       s.asset,
+		"initials":    initials,
+		"possessive":  account.Possessive,
+		"date":        date,
+		"datetime":    datetime,
+		"dateInput":   dateInput,
+		"add":         func(a, b int) int { return a + b },
+		"neg":         func(a int) int { return -a },
+		"device":      device,
+		"has":         slices.Contains[[]string],
+		"cell":        cellKey,
+		"closingDate": closingDate,
 		"statusLabel": statusLabel,
 		"answerLabel": answerLabel,
 		"offersFor":   offersFor,
@@ -194,6 +199,41 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+// closingDate is the last day of a window that ends at the midnight after
+// it (an opt-in, a program); zero stays zero.
+func closingDate(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.Add(-time.Second)
+}
+
+// date writes the day of t in the viewer's zone loc (see Page.Loc).
+func date(loc *time.Location, t time.Time) string {
+	return inZone(loc, t).Format("2 Jan 2006")
+}
+
+// datetime writes t in the viewer's zone loc, naming the zone: a time
+// without its zone leaves people guessing whose 16:00 it is.
+func datetime(loc *time.Location, t time.Time) string {
+	return inZone(loc, t).Format("2 Jan 2006, 15:04 MST")
+}
+
+// dateInput is the value of a date input for the day of t in loc.
+func dateInput(loc *time.Location, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return inZone(loc, t).Format("2006-01-02")
+}
+
+func inZone(loc *time.Location, t time.Time) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc)
 }
 
 func initials(name string) string {

@@ -162,7 +162,9 @@ func (s *Service) LinkUser(ctx context.Context, token string, purpose account.Pu
 	return s.DB.FindLinkUser(ctx, account.HashToken(token), purpose)
 }
 
-// ResetPassword uses a reset link. Every session of the person ends.
+// ResetPassword uses a reset link. Every session of the person ends and
+// every personal access token is revoked, since whoever knew the old
+// password may have made them; an email tells the person so.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) (*account.User, error) {
 	var v account.Validator
 	account.CheckPassword(&v, "password", password)
@@ -173,7 +175,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*a
 	if err != nil {
 		return nil, err
 	}
-	return s.DB.ResetPassword(ctx, account.HashToken(token), hash)
+	return s.DB.ResetPassword(ctx, account.HashToken(token), hash, func(u *account.User) store.Job {
+		return queue.Mail(mail.PasswordChanged(u.Email, u.Name, s.link("/password/forgot", nil), false))
+	})
 }
 
 // AcceptInput is what a person sets when they accept an invitation.
@@ -200,8 +204,11 @@ func (s *Service) AcceptInvitation(ctx context.Context, token string, in AcceptI
 	return s.DB.AcceptInvitation(ctx, account.HashToken(token), in.Name, in.Timezone, hash)
 }
 
-// ChangePassword sets a new password after checking the current one, and
-// signs out every other session.
+// ChangePassword sets a new password after checking the current one. The
+// session it is made in (keepSessionID, empty for a request made with an
+// access token) stays signed in: its owner just proved the current
+// password there. Every other session ends and every personal access
+// token is revoked, and an email tells the person so.
 func (s *Service) ChangePassword(ctx context.Context, u *account.User, keepSessionID, current, next string) error {
 	var v account.Validator
 	ok, err := account.VerifyPassword(u.PasswordHash, current)
@@ -217,7 +224,8 @@ func (s *Service) ChangePassword(ctx context.Context, u *account.User, keepSessi
 	if err != nil {
 		return err
 	}
-	return s.DB.ChangePassword(ctx, u.OrgID, u.ID, keepSessionID, u.PasswordHash, hash)
+	msg := mail.PasswordChanged(u.Email, u.Name, s.link("/password/forgot", nil), keepSessionID != "")
+	return s.DB.ChangePassword(ctx, u.OrgID, u.ID, keepSessionID, u.PasswordHash, hash, queue.Mail(msg))
 }
 
 // CreateToken makes a personal access token and returns its secret, which

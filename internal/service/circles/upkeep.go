@@ -80,7 +80,7 @@ func (s *Service) Upkeep(ctx context.Context, ref store.CircleRef) error {
 		}
 		for _, m := range st.Circle.Members {
 			if st.Prefs[m.UserID].Nudges {
-				st.Mail = append(st.Mail, queue.Mail(rd.Mail(m.UserID, mail.CircleNudge(m.Email, m.Name, program.Label(st.Program), weeks(since), s.link("/circles/"+st.Circle.ID)))))
+				st.Mail = append(st.Mail, queue.Mail(rd.Mail(m.UserID, mail.CircleNudge(m.Email, m.Name, program.Label(st.Program), weeks(since), s.link("/circles/"+st.Circle.ID), lastMet.IsZero()))))
 			}
 		}
 		return nil
