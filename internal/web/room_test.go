@@ -71,7 +71,7 @@ func TestRoomPages(t *testing.T) {
 		}
 		mc.post("/circles/"+c.ID+"/ground-rules", url.Values{"version": {"1"}}).expect(t, http.StatusSeeOther)
 		page := mc.get(base)
-		page.expect(t, http.StatusOK, "Meeting room", "Opening", "Your check-in", "Guests")
+		page.expect(t, http.StatusOK, "Meeting room", "Opening", "Your check-in", "Guests", "Invite to observe")
 		version := versionRE.FindStringSubmatch(page.body)[1]
 
 		// Someone outside the circle, the admin of another program

@@ -139,6 +139,8 @@ function start(root) {
       warned = false;
       overtimeSounded = false;
     }
+    // A guest cannot be invited to a meeting that has ended.
+    if (next.phase === "ended") document.getElementById("guests")?.remove();
     if (next.seq !== seq) {
       seq = next.seq;
       refresh();
