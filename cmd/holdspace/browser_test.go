@@ -348,6 +348,23 @@ func TestScreenshots(t *testing.T) {
 	roomURL, err := chromedp.Run(ctx, chromedp.Location())
 	must(t, err)
 	tall("room", strings.TrimPrefix(roomURL, in.URL))
+	// Inviting a colleague to observe, on a phone: the suggestions stay
+	// inside the card.
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(roomURL),
+		chromedp.SendKeys(chromedp.CSS("#guest"), "pri"), chromedp.WaitVisible(chromedp.CSS(`#guest-options [role="option"]`)),
+		chromedp.ScrollIntoView(chromedp.CSS("#guest-options"))))
+	inside, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const card = document.querySelector("#guests").getBoundingClientRect(), list = document.querySelector("#guest-options").getBoundingClientRect();
+		return list.left >= card.left && list.right <= card.right && list.bottom <= card.bottom;
+	})()`))
+	must(t, err)
+	if !inside {
+		t.Error("the colleague suggestions run past the guests card")
+	}
+	checkPageNow(t, ctx)
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	must(t, err)
+	save("room-guest-phone", png)
 	// A past meeting: its summary and the closing answers.
 	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(in.URL+circlePath),
 		chromedp.Click(chromedp.CSS(`#roles tbody tr:last-child a`)), chromedp.WaitVisible(chromedp.CSS("#closing"))))
