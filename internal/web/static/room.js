@@ -139,13 +139,13 @@ function start(root) {
       warned = false;
       overtimeSounded = false;
     }
-    // A guest cannot be invited to a meeting that has ended.
-    if (next.phase === "ended") document.getElementById("guests")?.remove();
     if (next.seq !== seq) {
       seq = next.seq;
       refresh();
     }
     tick();
+    // A guest cannot be invited to a meeting that has ended.
+    if (next.phase === "ended") document.getElementById("guests")?.remove();
   }
 
   // The help a presenter asks for is theirs alone to say, so it goes with
