@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/chromedp/chromedp"
@@ -129,7 +130,15 @@ func TestBrowserCircleAgreementSchedule(t *testing.T) {
 		chromedp.Navigate(in.URL+"/profile"),
 		submit(chromedp.Click(chromedp.CSS(`form[action="/profile/calendar"] button`)), "calendar feed is ready"),
 	))
-	feed := text(t, ctx, ".feed-url")
+	// The address is in a field to copy from, with a button that copies.
+	feed, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#feed-url")))
+	must(t, err)
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-copy="feed-url"]`))))
+	copied, err := chromedp.Run(ctx, chromedp.Poll[string](`document.querySelector('button[data-copy="feed-url"]').textContent === "Copied" && document.querySelector("[data-copy-status]").textContent`,
+		chromedp.WithPollingTimeout(5*time.Second)))
+	if err != nil || !strings.Contains(copied, "paste it") {
+		t.Errorf("the copy button: %q, %v", copied, err)
+	}
 	signOut(t, ctx)
 	got, err = chromedp.Run(ctx, chromedp.Evaluate[string](fetchText(strings.TrimSpace(feed))))
 	must(t, err)

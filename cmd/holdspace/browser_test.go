@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -21,6 +20,7 @@ import (
 
 // browser starts a headless Chromium for one test, or skips when none is
 // installed (HOLDSPACE_TEST_BROWSER=1 turns the skip into a failure).
+// Every page it loads is checked with axe (auditEveryPage).
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	path := ""
@@ -43,8 +43,11 @@ func browser(t *testing.T) context.Context {
 		chromedp.UserDataDir(t.TempDir()))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
+	// Long enough for TestScreenshots, which walks every main page four
+	// times (two widths, two colour schemes) and checks each with axe.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 8*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	auditEveryPage(t, ctx)
 	return ctx
 }
 
@@ -161,36 +164,47 @@ func TestBrowserSignUpImport(t *testing.T) {
 	expectText(t, ctx, ".tree", "Sam Lee", "Ida Cole")
 }
 
-// TestScreenshots saves the main pages at phone and desktop width, light
-// and dark, into $HOLDSPACE_SCREENSHOTS, for people to look at: what
-// fits on the first screen, as a person first sees it.
+// TestScreenshots walks the main pages at phone and desktop width, light
+// and dark: axe checks each, and at phone width nothing may stick out
+// sideways. With HOLDSPACE_SCREENSHOTS=DIR it saves them there, for
+// people to look at: what fits on the first screen, as a person first
+// sees it, and whole pages where they are long.
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("HOLDSPACE_SCREENSHOTS")
-	if dir == "" {
-		t.Skip("set HOLDSPACE_SCREENSHOTS=DIR to save screenshots")
+	if dir != "" {
+		must(t, os.MkdirAll(dir, 0o755))
 	}
-	must(t, os.MkdirAll(dir, 0o755))
+	save := func(name string, png []byte) {
+		if dir != "" {
+			must(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+		}
+	}
 	ctx := browser(t)
 	in := startServe(t, map[string]string{"HOLDSPACE_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "s.db")}, "--demo")
-	pages := map[string]string{"landing": "/", "signin": "/signin", "signup": "/signup", "notfound": "/nope"}
+	pages := map[string]string{"landing": "/", "signin": "/signin", "signup": "/signup", "forgot": "/forgot", "notfound": "/nope"}
 	signedIn := map[string]string{"home": "/home", "people": "/people", "chart": "/people/chart", "profile": "/profile",
-		"import": "/people/import", "invite": "/people/invite"}
-	shoot := func(name, path string) {
+		"import": "/people/import", "invite": "/people/invite", "matches": "/matches", "topics": "/topics", "program-new": "/programs/new"}
+	capture := func(name, path string, phoneHeight, desktopHeight int64) {
+		t.Helper()
 		for _, vp := range []struct {
 			name string
 			w, h int64
-		}{{"phone", 390, 844}, {"desktop", 1280, 860}} {
+		}{{"phone", 390, phoneHeight}, {"desktop", 1280, desktopHeight}} {
 			for _, scheme := range []string{"light", "dark"} {
-				_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
-				must(t, err)
+				colourScheme(t, ctx, scheme)
 				must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h), chromedp.Navigate(in.URL+path)))
+				checkPage(t, ctx)
+				if vp.name == "phone" {
+					fitsWidth(t, ctx)
+				}
 				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 				must(t, err)
-				must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", name, vp.name, scheme)), png, 0o644))
+				save(fmt.Sprintf("%s-%s-%s", name, vp.name, scheme), png)
 			}
 		}
 	}
+	shoot := func(name, path string) { t.Helper(); capture(name, path, 844, 860) }
+	tall := func(name, path string) { t.Helper(); capture(name, path, 3200, 2200) }
 	for n, p := range pages {
 		shoot(n, p)
 	}
@@ -205,6 +219,16 @@ func TestScreenshots(t *testing.T) {
 		shoot(n, p)
 	}
 	shoot("programs", "/programs")
+	// The menu on a phone, open.
+	for _, scheme := range []string{"light", "dark"} {
+		colourScheme(t, ctx, scheme)
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(in.URL+"/home"),
+			chromedp.Click(chromedp.CSS("[data-menu-toggle]")), chromedp.WaitVisible(chromedp.CSS(`nav[aria-label="Main"]`))))
+		checkPageNow(t, ctx)
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		must(t, err)
+		save("menu-phone-"+scheme, png)
+	}
 	// People over time: the leaver's page, an edit, and a re-import with
 	// a change and problems, shown as typed, at every width.
 	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/people?q=paulo"), chromedp.Click(chromedp.CSS("a.person")),
@@ -230,15 +254,14 @@ func TestScreenshots(t *testing.T) {
 		w, h int64
 	}{{"phone", 390, 2400}, {"desktop", 1280, 1300}} {
 		for _, scheme := range []string{"light", "dark"} {
-			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
-			must(t, err)
+			colourScheme(t, ctx, scheme)
 			must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h), chromedp.Navigate(in.URL+"/people/import"),
 				chromedp.SetValue(chromedp.CSS("#csv"), reimport), chromedp.Submit(chromedp.CSS("#csv")),
 				chromedp.WaitVisible(chromedp.CSS("table.preview"))))
+			checkPage(t, ctx)
 			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 			must(t, err)
-			must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("import-preview-%s-%s.png", vp.name, scheme)), png, 0o644))
+			save(fmt.Sprintf("import-preview-%s-%s", vp.name, scheme), png)
 		}
 	}
 	// The circles program: its page, a proposal and its review.
@@ -267,7 +290,7 @@ func TestScreenshots(t *testing.T) {
 		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h)))
 		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		must(t, err)
-		must(t, os.WriteFile(filepath.Join(dir, "round-refused-"+vp.name+".png"), png, 0o644))
+		save("round-refused-"+vp.name, png)
 	}
 	must(t, chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.CSS(`section.card form.move input[name="to_number"]`), "1"),
@@ -294,31 +317,54 @@ func TestScreenshots(t *testing.T) {
 	circlePath := strings.TrimSuffix(strings.TrimPrefix(rulesURL, in.URL), "/ground-rules")
 	shoot("circle-rules", circlePath+"/ground-rules")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/ground-rules"] button`)), chromedp.WaitVisible(chromedp.CSS("#meetings"))))
-	tall := func(name, path string) {
-		for _, vp := range []struct {
-			name string
-			w, h int64
-		}{{"phone", 390, 3200}, {"desktop", 1280, 2200}} {
-			for _, scheme := range []string{"light", "dark"} {
-				_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
-				must(t, err)
-				must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h), chromedp.Navigate(in.URL+path)))
-				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-				must(t, err)
-				must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", name, vp.name, scheme)), png, 0o644))
-			}
-		}
-	}
 	tall("circle", circlePath)
 	tall("agreement", circlePath+"/agreement")
 	shoot("schedule", circlePath+"/schedule")
 	tall("profile-calendar", "/profile#calendar")
+	shoot("format", circlePath+"/format")
+	shoot("leave", circlePath+"/leave")
+	// A new calendar feed, as shown once: each shot makes a new one.
+	for _, vp := range []struct {
+		name string
+		w, h int64
+	}{{"phone", 390, 1000}, {"desktop", 1280, 860}} {
+		for _, scheme := range []string{"light", "dark"} {
+			colourScheme(t, ctx, scheme)
+			// After the first, the button makes a new address, and asks first.
+			must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h), chromedp.Navigate(in.URL+"/profile"),
+				chromedp.Evaluate[chromedp.Void]("window.confirm = () => true"),
+				submit(chromedp.Click(chromedp.CSS(`form[action="/profile/calendar"] button`)), "calendar feed is ready")))
+			checkPage(t, ctx)
+			if vp.name == "phone" {
+				fitsWidth(t, ctx)
+			}
+			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			must(t, err)
+			save(fmt.Sprintf("feed-%s-%s", vp.name, scheme), png)
+		}
+	}
 	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(in.URL+circlePath),
 		chromedp.Click(chromedp.CSS(`a[href$="/room"].button`)), chromedp.WaitVisible(chromedp.CSS("[data-timer-card]"))))
 	roomURL, err := chromedp.Run(ctx, chromedp.Location())
 	must(t, err)
 	tall("room", strings.TrimPrefix(roomURL, in.URL))
+	// Inviting a colleague to observe, on a phone: the suggestions stay
+	// inside the card.
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(roomURL),
+		chromedp.SendKeys(chromedp.CSS("#guest"), "pri"), chromedp.WaitVisible(chromedp.CSS(`#guest-options [role="option"]`)),
+		chromedp.ScrollIntoView(chromedp.CSS("#guest-options"))))
+	inside, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const card = document.querySelector("#guests").getBoundingClientRect(), list = document.querySelector("#guest-options").getBoundingClientRect();
+		return list.left >= card.left && list.right <= card.right && list.bottom <= card.bottom;
+	})()`))
+	must(t, err)
+	if !inside {
+		t.Error("the colleague suggestions run past the guests card")
+	}
+	checkPageNow(t, ctx)
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	must(t, err)
+	save("room-guest-phone", png)
 	// A past meeting: its summary and the closing answers.
 	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(in.URL+circlePath),
 		chromedp.Click(chromedp.CSS(`#roles tbody tr:last-child a`)), chromedp.WaitVisible(chromedp.CSS("#closing"))))
@@ -364,12 +410,7 @@ func TestScreenshots(t *testing.T) {
 	// levels.
 	_, err = chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{})
 	must(t, err)
-	must(t, chromedp.Do(ctx,
-		chromedp.Navigate(in.URL+"/signin"),
-		chromedp.SendKeys(chromedp.CSS("#email"), "sam@northwind.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), demo.Password),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS("main h1"))))
+	signIn(t, ctx, in.URL, "sam@northwind.example")
 	shoot("people-member", "/people")
 	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/people"), chromedp.Click(chromedp.CSS("table.people a.person")),
 		chromedp.WaitVisible(chromedp.CSS(".person-head"))))

@@ -126,6 +126,10 @@ const EarlyStart = time.Hour
 // its time.
 func (m *Meeting) Early(now time.Time) bool { return m.Start.Sub(now) > EarlyStart }
 
+// Ahead reports whether the meeting is still to come or under way at now,
+// and not cancelled: a meeting a guest can still be invited to.
+func (m *Meeting) Ahead(now time.Time) bool { return m.Status != Cancelled && m.End.After(now) }
+
 // NextOn returns the index of the first of meetings, in their order, that
 // is on (not cancelled), or -1 when none is.
 func NextOn(meetings []Meeting) int {

@@ -2,6 +2,7 @@ package circle_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/holdspace/holdspace/internal/circle"
 )
@@ -21,6 +22,30 @@ func TestNextOn(t *testing.T) {
 	for _, tt := range tests {
 		if got := circle.NextOn(tt.meetings); got != tt.want {
 			t.Errorf("%s: NextOn = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestMeetingAhead(t *testing.T) {
+	start := time.Date(2026, 12, 15, 14, 0, 0, 0, time.UTC)
+	m := circle.Meeting{Status: circle.Scheduled, Start: start, End: start.Add(90 * time.Minute)}
+	cancelled := m
+	cancelled.Status = circle.Cancelled
+	tests := []struct {
+		name string
+		m    circle.Meeting
+		now  time.Time
+		want bool
+	}{
+		{"to come", m, start.Add(-time.Hour), true},
+		{"under way", m, start.Add(time.Hour), true},
+		{"at its end", m, m.End, false},
+		{"over", m, m.End.Add(time.Minute), false},
+		{"cancelled", cancelled, start.Add(-time.Hour), false},
+	}
+	for _, tt := range tests {
+		if got := tt.m.Ahead(tt.now); got != tt.want {
+			t.Errorf("%s: Ahead = %t, want %t", tt.name, got, tt.want)
 		}
 	}
 }

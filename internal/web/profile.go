@@ -1,9 +1,12 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
@@ -19,9 +22,9 @@ type profilePage struct {
 	// NewToken is a token's secret, shown once right after it is made.
 	NewToken  string
 	Timezones []string
-	// FeedURL is a new calendar feed address, shown once right after it
-	// is made; HasFeed says whether one exists.
-	FeedURL   string
+	// Feed is a new calendar feed, shown once right after it is made;
+	// HasFeed says whether one exists.
+	Feed      *feedLinks
 	HasFeed   bool
 	Reminders circle.ReminderPrefs
 	Choices   []reminderChoice
@@ -31,6 +34,36 @@ type reminderChoice struct {
 	Minutes int
 	Label   string
 	On      bool
+}
+
+// feedLinks are the ways to subscribe to a calendar feed, from a phone as
+// from a desk: its address to copy, a webcal: link that a phone or a
+// desktop opens in its calendar app, and the pages of Google Calendar and
+// Outlook on the web that subscribe to it.
+type feedLinks struct {
+	URL     string
+	Webcal  template.URL
+	Google  string
+	Outlook string
+}
+
+// feedName names the feed where a calendar asks for a name; the feed
+// itself says the same (calendar.Feed).
+const feedName = "Holdspace"
+
+func newFeedLinks(feed string) *feedLinks {
+	rest, ok := strings.CutPrefix(feed, "https://")
+	if !ok {
+		rest = strings.TrimPrefix(feed, "http://")
+	}
+	webcal := "webcal://" + rest
+	return &feedLinks{
+		URL: feed,
+		// The address is ours, made from the base URL and a token.
+		Webcal:  template.URL(webcal),
+		Google:  "https://calendar.google.com/calendar/r?cid=" + url.QueryEscape(webcal),
+		Outlook: "https://outlook.live.com/calendar/0/addfromweb?url=" + url.QueryEscape(feed) + "&name=" + url.QueryEscape(feedName),
+	}
 }
 
 // profileOnce holds the secrets a profile page shows once.
@@ -54,7 +87,10 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 		s.Error(w, r, err)
 		return
 	}
-	data := profilePage{Page: p, Sessions: sessions, Tokens: tokens, NewToken: once.Token, FeedURL: once.FeedURL, Timezones: timezones}
+	data := profilePage{Page: p, Sessions: sessions, Tokens: tokens, NewToken: once.Token, Timezones: timezones}
+	if once.FeedURL != "" {
+		data.Feed = newFeedLinks(once.FeedURL)
+	}
 	if data.HasFeed, err = s.Circles.HasFeed(r.Context(), id.User); err != nil {
 		s.Error(w, r, err)
 		return

@@ -166,15 +166,20 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 	if step := r.URL.Query().Get("confirm"); data.Runner && confirmable(step, v.State, data.Early != "") {
 		data.Confirm = step
 	}
-	if v.State.Phase != room.Ended {
+	switch {
+	case v.State.Phase == room.Ended:
+		if data.Reflection, data.ReflectedAt, err = s.Meetings.Reflection(r.Context(), u, circleID, meetingID); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	case v.Meeting.Ahead(s.Meetings.Now()):
+		// Guests are invited only while the meeting is still to come or
+		// under way: once its time is over there is nothing to observe.
 		if data.Guests, err = s.Meetings.Guests(r.Context(), u, circleID, meetingID); err != nil {
 			s.Error(w, r, err)
 			return
 		}
 		data.Guest = &personPicker{Field: "user_id", InputID: "guest", Placeholder: "Type a colleague's name"}
-	} else if data.Reflection, data.ReflectedAt, err = s.Meetings.Reflection(r.Context(), u, circleID, meetingID); err != nil {
-		s.Error(w, r, err)
-		return
 	}
 	s.render(w, r, http.StatusOK, "room", data)
 }

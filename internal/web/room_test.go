@@ -145,7 +145,7 @@ func TestRoomPages(t *testing.T) {
 		}
 		mc.post("/circles/"+c.ID+"/ground-rules", url.Values{"version": {"1"}}).expect(t, http.StatusSeeOther)
 		page := mc.get(base)
-		page.expect(t, http.StatusOK, "Meeting room", "Opening", "Your check-in", "Guests")
+		page.expect(t, http.StatusOK, "Meeting room", "Opening", "Your check-in", "Guests", "Invite to observe")
 		// The format page says what the book's timings are.
 		mc.get("/circles/"+c.ID+"/format").expect(t, http.StatusOK, "Peer Coaching at Work",
 			"Council: opening 3, check-in 2 each, choosing presenters 3, then for each presenter 3 presenting, 3 questions and 10 counsel; closing 5 (minutes).",

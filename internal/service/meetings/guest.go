@@ -23,7 +23,7 @@ func (s *Service) InviteGuest(ctx context.Context, u *account.User, circleID, me
 	if err != nil {
 		return nil, err
 	}
-	if m.Status == circle.Cancelled || !m.End.After(s.now()) {
+	if !m.Ahead(s.now()) {
 		return nil, fault.Fields(map[string]string{"meeting": "Guests can only be invited to a meeting ahead."})
 	}
 	guest, err := s.DB.FindUserByID(ctx, u.OrgID, guestID)

@@ -15,6 +15,44 @@ for (const select of document.querySelectorAll("select[data-detect-tz]")) {
   select.value = zone;
 }
 
+// The site menu on a phone: the button opens and closes it, Escape closes
+// it and gives the focus back to the button. Wider screens never show the
+// button, and without this script the menu is simply open.
+const menuToggle = document.querySelector("[data-menu-toggle]");
+if (menuToggle) {
+  const setOpen = (open) => menuToggle.setAttribute("aria-expanded", String(open));
+  menuToggle.addEventListener("click", () => setOpen(menuToggle.getAttribute("aria-expanded") !== "true"));
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || menuToggle.getAttribute("aria-expanded") !== "true") return;
+    setOpen(false);
+    menuToggle.focus();
+  });
+}
+
+// Copy buttons put a read-only field's text on the clipboard. Without this
+// script the button stays hidden, and the field is there to select.
+for (const button of document.querySelectorAll("button[data-copy]")) {
+  const field = document.getElementById(button.dataset.copy);
+  if (!field) continue;
+  const status = button.closest(".copy-field")?.querySelector("[data-copy-status]");
+  button.hidden = false;
+  field.addEventListener("focus", () => field.select());
+  button.addEventListener("click", async () => {
+    let copied;
+    try {
+      await navigator.clipboard.writeText(field.value);
+      copied = true;
+    } catch {
+      // Without the clipboard API (an old browser, or a page not served
+      // over HTTPS), the browser's own copy of a selection.
+      field.select();
+      copied = document.execCommand("copy");
+    }
+    button.textContent = copied ? "Copied" : "Copy";
+    if (status) status.textContent = copied ? "Copied: paste it where your calendar asks for a URL." : "Select the address and copy it.";
+  });
+}
+
 // Ask before actions that cannot be undone with one click.
 for (const button of document.querySelectorAll("button[data-confirm]")) {
   button.addEventListener("click", (event) => {

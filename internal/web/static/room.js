@@ -228,6 +228,8 @@ function start(root) {
       refresh();
     }
     tick();
+    // A guest cannot be invited to a meeting that has ended.
+    if (next.phase === "ended") document.getElementById("guests")?.remove();
   }
 
   // What waits to be sent, in the order it was pressed: at most one timer
