@@ -117,7 +117,7 @@ func readEverything(t *testing.T, db *DB) {
 		mustErr(err)
 		must(db.CountUsers(ctx, org, f))
 	}
-	_, _, err := db.CountPeople(ctx, org)
+	_, err := db.CountPeople(ctx, org)
 	mustErr(err)
 	must(db.CountReports(ctx, org, []string{"u00001", "u00002", "u00003"}))
 	_, _, err = db.FindRoots(ctx, org, 20)

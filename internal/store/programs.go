@@ -572,6 +572,9 @@ type CircleFilter struct {
 	StalledBy time.Time
 	// Number, with RoundID, keeps the round's circle of that number.
 	Number int
+	// Unfinished keeps the circles whose program has not closed on them
+	// (circles.finished_at unset).
+	Unfinished bool
 	// Limit, when set, returns one page of Limit circles from Offset on,
 	// a round's in the order of their numbers, a program's oldest first.
 	Limit, Offset int
@@ -608,6 +611,9 @@ func (f CircleFilter) where(orgID string) (string, []any) {
 	}
 	if f.FewerThan > 0 {
 		add("(SELECT COUNT(*) FROM circle_members n WHERE n.circle_id = c.id) < $%d", f.FewerThan)
+	}
+	if f.Unfinished {
+		where = append(where, "c.finished_at IS NULL")
 	}
 	if !f.StalledBy.IsZero() {
 		add("c.status = 'active' AND c.finished_at IS NULL AND c.stalls_at <= $%d", f.StalledBy.UTC())
@@ -712,7 +718,7 @@ func findCirclePage(ctx context.Context, db querier, tail string, args []any) ([
 
 func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {
 	rows, err := db.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.number, c.status, c.origin, c.score, c.max_score,
-		c.reasons, c.slots, c.created_at, c.published_at, c.activated_at,
+		c.reasons, c.slots, c.created_at, c.published_at, c.activated_at, c.finished_at,
 		(SELECT COUNT(*) FROM circle_declines d WHERE d.circle_id = c.id) FROM circles c WHERE `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find circles: %w", err)
@@ -722,7 +728,7 @@ func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]pr
 		var c program.Circle
 		var reasons, slots string
 		if err := rows.Scan(&c.ID, &c.OrgID, &c.ProgramID, &c.RoundID, &c.Number, &c.Status, &c.Origin, &c.Score, &c.MaxScore,
-			&reasons, &slots, &c.CreatedAt, &c.PublishedAt, &c.ActivatedAt, &c.SteppedOut); err != nil {
+			&reasons, &slots, &c.CreatedAt, &c.PublishedAt, &c.ActivatedAt, &c.FinishedAt, &c.SteppedOut); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -233,6 +233,8 @@ type formedCircle struct {
 type healthRow struct {
 	ID    string
 	Names []string
+	// Finished is when its program closed on it; zero while it runs.
+	Finished time.Time
 	circle.Health
 	// Class colours the state's badge.
 	Class string
@@ -315,6 +317,9 @@ func (s *Server) programAdmin(ctx context.Context, u *account.User, data *progra
 	}
 	for _, c := range formed.Circles {
 		row := healthRow{ID: c.ID, Health: c.Health, Class: healthClasses[c.State]}
+		if c.FinishedAt != nil {
+			row.Finished = *c.FinishedAt
+		}
 		for _, m := range c.Members {
 			row.Names = append(row.Names, m.Name)
 		}

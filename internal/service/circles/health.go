@@ -84,7 +84,8 @@ func (s *Service) Overview(ctx context.Context, admin *account.User, programID s
 	for _, c := range list {
 		out.Circles = append(out.Circles, CircleHealth{Circle: c, Health: circle.Assess(&c, p, records[c.ID], now)})
 	}
-	small := store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Active}, FewerThan: p.MinSize, Limit: OverviewPageSize}
+	small := store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Active}, FewerThan: p.MinSize,
+		Unfinished: true, Limit: OverviewPageSize}
 	if out.Small, err = s.DB.FindCircles(ctx, admin.OrgID, small); err != nil {
 		return nil, err
 	}
