@@ -111,9 +111,13 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	for k, reason := range autumnUnplaced {
 		unplaced = append(unplaced, program.Unmatched{UserID: byKey[k].ID, Reason: reason})
 	}
-	// Whoever declined or was not placed opted in, and still is: they
-	// wait for the next round.
-	for i, k := range append(slices.Clone(autumnCircles[1].declined), "ingrid") {
+	// Everyone proposed opted in first, as the matching needs; whoever
+	// declined or was not placed still is, and waits for the next round.
+	var optedIn []string
+	for _, dc := range autumnCircles {
+		optedIn = append(append(optedIn, dc.members...), dc.declined...)
+	}
+	for i, k := range append(optedIn, "ingrid") {
 		o, err := demoOptIn(byKey[k], p.ID, i, now)
 		if err != nil {
 			return err

@@ -338,7 +338,7 @@ type Participant struct {
 // FindParticipants lists one page of the people opted in to programID, by
 // name (then id, from the opt-ins' own copy of the name, which triggers
 // keep), after the person with id after when it is set, and
-// whether more follow; CountOptIns counts them all.
+// whether more follow; CountOptIns counts them all. Leavers are left out.
 func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after string, limit int) ([]Participant, bool, error) {
 	args := []any{orgID, programID}
 	cond := ""
@@ -358,7 +358,7 @@ func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after stri
 	rows, err := db.query(ctx, `SELECT o.program_id, o.org_id, o.user_id, o.topics, o.goals, o.availability, o.format_pref, o.prefer,
 			o.avoid, o.snoozed, o.created_at, o.updated_at, `+userColumns+`
 		FROM opt_ins o JOIN users u ON u.org_id = o.org_id AND u.id = o.user_id
-		WHERE o.org_id = $1 AND o.program_id = $2`+cond+fmt.Sprintf(` ORDER BY o.sort_name, o.user_id LIMIT $%d`, len(args)), args...)
+		WHERE o.org_id = $1 AND o.program_id = $2 AND u.deactivated_at IS NULL`+cond+fmt.Sprintf(` ORDER BY o.sort_name, o.user_id LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("find participants: %w", err)
 	}
@@ -388,10 +388,13 @@ func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after stri
 	return out, more, nil
 }
 
-// CountOptIns counts the people opted in to programID.
+// CountOptIns counts the people opted in to programID who are still with
+// the organisation: a leaver's opt-in stays, but the matching does not
+// see it, and neither does the count.
 func (db *DB) CountOptIns(ctx context.Context, orgID, programID string) (int, error) {
 	var n int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM opt_ins WHERE org_id = $1 AND program_id = $2`, orgID, programID).Scan(&n); err != nil {
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM opt_ins o JOIN users u ON u.org_id = o.org_id AND u.id = o.user_id
+		WHERE o.org_id = $1 AND o.program_id = $2 AND u.deactivated_at IS NULL`, orgID, programID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count opt-ins: %w", err)
 	}
 	return n, nil

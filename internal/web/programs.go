@@ -394,6 +394,9 @@ type optInPage struct {
 	Chosen        map[string]bool
 	Timezone      string
 	Existing      bool
+	// Closed says the opt-in window has closed: the page shows what the
+	// person said, read-only.
+	Closed bool
 }
 
 type gridStart struct {
@@ -417,7 +420,7 @@ func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn
 		}
 	}
 	data := optInPage{Page: s.page(r, "Opt in to "+p.Name), Program: p, OptIn: o, Vocabulary: vocab, Days: weekdays,
-		Chosen: map[string]bool{}, Timezone: u.Timezone, Existing: existing}
+		Chosen: map[string]bool{}, Timezone: u.Timezone, Existing: existing, Closed: !p.OptInOpen(s.Programs.Now())}
 	data.Prefer = personPicker{Field: "prefer", InputID: "prefer", Multi: true, Placeholder: "Add someone: type a name"}
 	data.Avoid = personPicker{Field: "avoid", InputID: "avoid", Multi: true, Placeholder: "Add someone: type a name"}
 	if data.Prefer.Chosen, err = s.chosenPeople(r.Context(), u, o.Prefer); err != nil {

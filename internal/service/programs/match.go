@@ -611,6 +611,9 @@ func (s *Service) respond(ctx context.Context, u *account.User, circleID string,
 type Unplaced struct {
 	program.Unplaced
 	program.Explanation
+	// OptInOpen says the program's opt-in is still open, so the person
+	// can change what they told the matching before the next round.
+	OptInOpen bool
 }
 
 // MyUnplaced lists the programs in which u waits for the next round:
@@ -638,7 +641,7 @@ func (s *Service) MyUnplaced(ctx context.Context, u *account.User) ([]Unplaced, 
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Unplaced{Unplaced: r, Explanation: program.Explain(r, p)})
+		out = append(out, Unplaced{Unplaced: r, Explanation: program.Explain(r, p), OptInOpen: p.OptInOpen(s.now())})
 	}
 	return out, nil
 }
