@@ -261,7 +261,7 @@ func (db *DB) FindUnfinishedCircles(ctx context.Context, orgID, programID string
 // who have not signed in yet included. The counts triggers keep include
 // leavers, who are few and read from their own index.
 func (db *DB) CountAudience(ctx context.Context, orgID string, departments []string) (int, error) {
-	var n, gone int
+	var n int
 	if len(departments) == 0 {
 		err := db.queryRow(ctx, `SELECT people FROM org_people WHERE org_id = $1`, orgID).Scan(&n)
 		if errors.Is(err, ErrNotFound) {
@@ -270,10 +270,8 @@ func (db *DB) CountAudience(ctx context.Context, orgID string, departments []str
 		if err != nil {
 			return 0, fmt.Errorf("count audience: %w", err)
 		}
-		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL`, orgID).Scan(&gone); err != nil {
-			return 0, fmt.Errorf("count audience: %w", err)
-		}
-		return n - gone, nil
+		gone, err := db.CountDeactivated(ctx, orgID)
+		return n - gone, err
 	}
 	for _, d := range departments {
 		var c, g int

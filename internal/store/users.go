@@ -168,7 +168,7 @@ func (db *DB) CountUsers(ctx context.Context, orgID string, f UserFilter) (int, 
 			}
 			n = c.People
 			if !f.WithDeactivated {
-				err = db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL`, orgID).Scan(&gone)
+				gone, err = db.CountDeactivated(ctx, orgID)
 			}
 			return n - gone, err
 		}
@@ -334,6 +334,16 @@ func (db *DB) CountPeople(ctx context.Context, orgID string) (PeopleCount, error
 		return PeopleCount{}, fmt.Errorf("count people: %w", err)
 	}
 	return c, nil
+}
+
+// CountDeactivated counts the people of orgID who have left, from the
+// index of leavers alone.
+func (db *DB) CountDeactivated(ctx context.Context, orgID string) (int, error) {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL`, orgID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count deactivated: %w", err)
+	}
+	return n, nil
 }
 
 // FindUsersByIDs returns those of ids who are people of orgID, by id. It

@@ -133,7 +133,7 @@ func (s *Service) Summarize(ctx context.Context, u *account.User) (Summary, erro
 	if err != nil {
 		return Summary{}, err
 	}
-	total, err := s.DB.CountUsers(ctx, u.OrgID, store.UserFilter{})
+	gone, err := s.DB.CountDeactivated(ctx, u.OrgID)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -141,7 +141,7 @@ func (s *Service) Summarize(ctx context.Context, u *account.User) (Summary, erro
 	if err != nil {
 		return Summary{}, err
 	}
-	return Summary{People: total, Invited: count.Invited, Held: count.Held, Departments: depts}, nil
+	return Summary{People: count.People - gone, Invited: count.Invited, Held: count.Held, Departments: depts}, nil
 }
 
 // ManagerNames maps the people of list and their managers to their names,
