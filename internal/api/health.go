@@ -103,6 +103,7 @@ type Practice struct {
 	AgreementCircle string           `json:"agreement_circle_id,omitempty" doc:"The circle of one of them."`
 	Invitations     int              `json:"pair_invitations" doc:"Pair invitations waiting for the caller's answer."`
 	Proposals       int              `json:"proposals" doc:"Proposed circles waiting for the caller's answer."`
+	Circles         int              `json:"circles" doc:"The active circles the caller is in."`
 	Commitments     []OpenCommitment `json:"open_commitments" nullable:"false" doc:"Up to five of the caller's commitments not yet done, oldest first."`
 }
 
@@ -131,7 +132,7 @@ func (a *API) handlePractice(ctx context.Context, _ *struct{}) (*struct{ Body Pr
 		return nil, err
 	}
 	out := Practice{GroundRules: p.GroundRules, RulesCircle: p.RulesCircle, Agreements: p.Agreements, AgreementCircle: p.AgreementCircle,
-		Invitations: p.Invitations, Proposals: p.Proposals, Commitments: make([]OpenCommitment, len(p.Commitments))}
+		Invitations: p.Invitations, Proposals: p.Proposals, Circles: p.Circles, Commitments: make([]OpenCommitment, len(p.Commitments))}
 	if m := p.Next; m != nil {
 		out.Next = &NextMeeting{ID: m.ID, CircleID: m.CircleID, ProgramName: p.NextProgram, StartsAt: m.Start, EndsAt: m.End,
 			Roles: append([]string{}, p.Roles...), RoomOpen: p.RoomOpen}

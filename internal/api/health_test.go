@@ -24,7 +24,7 @@ func TestHealthAndPractice(t *testing.T) {
 
 		var p api.Practice
 		ann.do(t, "GET", "/api/v1/me/practice", nil).want(t, http.StatusOK, reset(&p))
-		if p.GroundRules != 1 || p.RulesCircle != w.circle || p.Next != nil || p.Commitments == nil {
+		if p.GroundRules != 1 || p.RulesCircle != w.circle || p.Circles != 1 || p.Next != nil || p.Commitments == nil {
 			t.Errorf("a new member's practice: %+v", p)
 		}
 		w.acknowledge(t, ann)

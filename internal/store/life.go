@@ -270,8 +270,11 @@ func (db *DB) CountAudience(ctx context.Context, orgID string, departments []str
 		if err != nil {
 			return 0, fmt.Errorf("count audience: %w", err)
 		}
-		gone, err := db.CountDeactivated(ctx, orgID)
-		return n - gone, err
+		var gone int
+		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL`, orgID).Scan(&gone); err != nil {
+			return 0, fmt.Errorf("count audience: %w", err)
+		}
+		return n - gone, nil
 	}
 	for _, d := range departments {
 		var c, g int

@@ -168,9 +168,9 @@ func (db *DB) CountUsers(ctx context.Context, orgID string, f UserFilter) (int, 
 			}
 			n = c.People
 			if !f.WithDeactivated {
-				gone, err = db.CountDeactivated(ctx, orgID)
+				gone = c.Left
 			}
-			return n - gone, err
+			return n - gone, nil
 		}
 		err := db.queryRow(ctx, `SELECT people FROM org_departments WHERE org_id = $1 AND name = $2`, orgID, f.Department).Scan(&n)
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -316,34 +316,30 @@ func (db *DB) FindAdmins(ctx context.Context, orgID string) ([]account.User, err
 }
 
 // PeopleCount is how many people an organisation has, as triggers keep
-// it (org_people).
+// it (org_people), read with its leavers and departments in one query.
 type PeopleCount struct {
-	// People counts everyone, leavers included.
-	People int
+	// People counts everyone, leavers included; Left the leavers.
+	People, Left int
 	// Invited counts the invitations sent and not yet taken up by people
 	// still with the organisation; Held those held until a program opens.
 	Invited, Held int
+	// Departments counts the departments people are in.
+	Departments int
 }
 
 // CountPeople counts the people of orgID and their invitations, from the
-// counts that triggers keep (org_people).
+// counts that triggers keep (org_people), its leavers from their own
+// index and its departments from org_departments.
 func (db *DB) CountPeople(ctx context.Context, orgID string) (PeopleCount, error) {
 	var c PeopleCount
-	err := db.queryRow(ctx, `SELECT people, invited, held FROM org_people WHERE org_id = $1`, orgID).Scan(&c.People, &c.Invited, &c.Held)
+	err := db.queryRow(ctx, `SELECT p.people, p.invited, p.held,
+			(SELECT COUNT(*) FROM users u WHERE u.org_id = p.org_id AND u.deactivated_at IS NOT NULL),
+			(SELECT COUNT(*) FROM org_departments d WHERE d.org_id = p.org_id)
+		FROM org_people p WHERE p.org_id = $1`, orgID).Scan(&c.People, &c.Invited, &c.Held, &c.Left, &c.Departments)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return PeopleCount{}, fmt.Errorf("count people: %w", err)
 	}
 	return c, nil
-}
-
-// CountDeactivated counts the people of orgID who have left, from the
-// index of leavers alone.
-func (db *DB) CountDeactivated(ctx context.Context, orgID string) (int, error) {
-	var n int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL`, orgID).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count deactivated: %w", err)
-	}
-	return n, nil
 }
 
 // FindUsersByIDs returns those of ids who are people of orgID, by id. It

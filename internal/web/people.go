@@ -26,7 +26,8 @@ type homePage struct {
 	// invitations sent and not yet taken up, Held those held until a
 	// program opens.
 	People, Invited, Held int
-	Departments           []string
+	// Departments counts the organisation's departments.
+	Departments int
 	// OpenPrograms are open for opt-in and not yet joined by the viewer.
 	OpenPrograms []program.Program
 	// Practice is the viewer's own: their next meeting, what waits for

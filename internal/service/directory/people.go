@@ -122,26 +122,18 @@ type Summary struct {
 	// Invited counts the invitations sent to them and not yet taken up;
 	// Held the invitations held until a program opens.
 	Invited, Held int
-	// Departments in alphabetical order.
-	Departments []string
+	// Departments counts the departments people are in.
+	Departments int
 }
 
 // Summarize counts the people of u's organisation, leavers aside,
-// without reading them.
+// without reading them: one query of the counts triggers keep.
 func (s *Service) Summarize(ctx context.Context, u *account.User) (Summary, error) {
-	count, err := s.DB.CountPeople(ctx, u.OrgID)
+	c, err := s.DB.CountPeople(ctx, u.OrgID)
 	if err != nil {
 		return Summary{}, err
 	}
-	gone, err := s.DB.CountDeactivated(ctx, u.OrgID)
-	if err != nil {
-		return Summary{}, err
-	}
-	depts, err := s.DB.FindDepartments(ctx, u.OrgID)
-	if err != nil {
-		return Summary{}, err
-	}
-	return Summary{People: count.People - gone, Invited: count.Invited, Held: count.Held, Departments: depts}, nil
+	return Summary{People: c.People - c.Left, Invited: c.Invited, Held: c.Held, Departments: c.Departments}, nil
 }
 
 // ManagerNames maps the people of list and their managers to their names,
