@@ -393,8 +393,8 @@ func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after stri
 // see it, and neither does the count.
 func (db *DB) CountOptIns(ctx context.Context, orgID, programID string) (int, error) {
 	var n int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM opt_ins o JOIN users u ON u.org_id = o.org_id AND u.id = o.user_id
-		WHERE o.org_id = $1 AND o.program_id = $2 AND u.deactivated_at IS NULL`, orgID, programID).Scan(&n); err != nil {
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM opt_ins o WHERE o.org_id = $1 AND o.program_id = $2
+		AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id AND u.deactivated_at IS NOT NULL)`, orgID, programID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count opt-ins: %w", err)
 	}
 	return n, nil
