@@ -312,6 +312,18 @@ func (a *API) routes() {
 	register(a, admin, huma.Operation{OperationID: "list-departures", Method: http.MethodGet, Path: "/programs/{id}/departures",
 		Tags: []string{tagCircles}, Summary: "List who left a program's circles",
 		Description: "With the notes they left for admins.", Errors: []int{http.StatusNotFound}}, a.handleDepartureList)
+	register(a, admin, huma.Operation{OperationID: "get-program-health", Method: http.MethodGet, Path: "/programs/{id}/health",
+		Tags: []string{tagCircles}, Summary: "Show how a program's circles are doing",
+		Description: "A page of the program's circles waiting for consent or formed, each with who is in it and whether it meets " +
+			"(meetings held and expected, last and next meeting, attendance), never what it says; how many have stalled; " +
+			"and the running circles below the program's minimum. A circle whose program closed is finished: it is neither " +
+			"late nor stalled, and keeps what it held.",
+		Errors: []int{http.StatusNotFound}}, a.handleProgramHealth)
+	register(a, signedIn, huma.Operation{OperationID: "get-practice", Method: http.MethodGet, Path: "/me/practice",
+		Tags: []string{tagCircles}, Summary: "Show where I stand",
+		Description: "What the caller's home shows of their circles: the next meeting (and whether its room is open), " +
+			"what waits for their answer (ground rules, agreement changes, proposed circles, pair invitations) and their open commitments."},
+		a.handlePractice)
 
 	// Schedules, meetings, reminders and calendar feeds.
 	register(a, signedIn, huma.Operation{OperationID: "get-schedule", Method: http.MethodGet, Path: "/circles/{id}/schedule",

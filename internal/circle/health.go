@@ -28,6 +28,9 @@ const (
 	Overdue HealthState = "overdue"
 	// Regular: it has met within its cadence.
 	Regular HealthState = "meeting regularly"
+	// Finished: its program closed. It meets no more, so it is neither
+	// late nor stalled; what it held stays counted.
+	Finished HealthState = "finished"
 )
 
 // Record is what is counted of a circle's meetings, and nothing said at
@@ -103,6 +106,11 @@ func Assess(c *program.Circle, p *program.Program, r Record, now time.Time) Heal
 		}
 		return h
 	}
+	if c.FinishedAt != nil {
+		// A finished circle is measured up to its end, never past it.
+		now = *c.FinishedAt
+		h.Next = time.Time{}
+	}
 	period := r.Period(p.Cadence)
 	formed := now
 	if c.ActivatedAt != nil {
@@ -126,6 +134,8 @@ func Assess(c *program.Circle, p *program.Program, r Record, now time.Time) Heal
 		met = r.Last
 	}
 	switch {
+	case c.FinishedAt != nil:
+		h.State, h.Stalled = Finished, false
 	case len(c.Members) < p.MinSize:
 		h.State = BelowMinimum
 	case r.Freq == "" && r.Held == 0:

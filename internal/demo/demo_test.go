@@ -116,6 +116,11 @@ func checkCircles(t *testing.T, db *store.DB, orgID, programID string, jobs *sto
 			t.Errorf("the first circle meets at %s, outside the times its members share: %v", start, cs[0].Slots)
 		}
 	}
+	// Everyone in a circle opted in, as did the one who stepped out and
+	// the one left unplaced: the program's page counts them all.
+	if n, err := db.CountOptIns(ctx, orgID, programID); err != nil || n != len(cs[0].Members)+len(cs[1].Members)+2 {
+		t.Errorf("autumn opt-ins: %d (%v), want everyone in its circles and the two waiting", n, err)
+	}
 	if cs[1].SteppedOut != 1 || len(cs[1].Members) != 4 {
 		t.Errorf("the second circle went ahead with %d members, %d stepped out; want 4 and 1", len(cs[1].Members), cs[1].SteppedOut)
 	}

@@ -255,10 +255,11 @@ func checkLarge(ctx context.Context, db *store.DB, org *account.Org, l Large) er
 	if l.People == 0 {
 		return nil
 	}
-	total, _, err := db.CountPeople(ctx, org.ID)
+	count, err := db.CountPeople(ctx, org.ID)
 	if err != nil {
 		return err
 	}
+	total := count.People
 	if total != len(roster)+l.People {
 		l.logger().Warn("demo: the demo organisation already exists with another number of people; for a demo of this size, start with a new database",
 			"people", total, "asked", len(roster)+l.People)

@@ -68,10 +68,18 @@ func loadWinter(ctx context.Context, live *store.DB, org *account.Org, byKey map
 		return err
 	}
 	var pairs []program.Circle
-	for _, two := range [][2]string{{"zara", "chloe"}, {"lena", "felix"}} {
+	for i, two := range [][2]string{{"zara", "chloe"}, {"lena", "felix"}} {
 		c := program.Circle{Score: 3.8, Reasons: []string{"You are both new to leading a team, in different departments."}}
-		for _, k := range two {
+		for j, k := range two {
 			u := byKey[k]
+			// Each of them opted in before the round, as the matching needs.
+			o, err := demoOptIn(u, p.ID, 2*i+j, now)
+			if err != nil {
+				return err
+			}
+			if err := db.SaveOptIn(ctx, o); err != nil {
+				return fmt.Errorf("demo opt-in: %w", err)
+			}
 			c.Members = append(c.Members, program.Member{UserID: u.ID, Name: u.Name, Email: u.Email, Response: program.Undecided})
 		}
 		pairs = append(pairs, c)

@@ -82,6 +82,10 @@ type Circle struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	ActivatedAt *time.Time `json:"activated_at,omitempty"`
+	// FinishedAt is when the circle finished because its program closed:
+	// it stays readable to its members, but meets no more and has no
+	// health to watch.
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
 }
 
 // Member is one person in a circle and their answer.

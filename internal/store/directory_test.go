@@ -174,10 +174,11 @@ func TestPeopleCounters(t *testing.T) {
 		}
 		counts := func() (int, int, []string, int) {
 			t.Helper()
-			total, invited, err := db.CountPeople(ctx, org.ID)
+			count, err := db.CountPeople(ctx, org.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
+			total, invited := count.People, count.Invited
 			depts, err := db.FindDepartments(ctx, org.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -201,8 +202,32 @@ func TestPeopleCounters(t *testing.T) {
 		if total, invited, depts, sales := counts(); total != 4 || invited != 2 || !slices.Equal(depts, []string{"Sales"}) || sales != 3 {
 			t.Errorf("after joining and moving: %d people, %d invited, %q, %d in Sales", total, invited, depts, sales)
 		}
-		if total, invited, _ := db.CountPeople(ctx, other.ID); total != 1 || invited != 0 {
-			t.Errorf("another organisation counts %d, %d", total, invited)
+		if c, _ := db.CountPeople(ctx, other.ID); c.People != 1 || c.Invited != 0 {
+			t.Errorf("another organisation counts %+v", c)
+		}
+		// A held invitation was not sent, and a leaver's will not be
+		// answered: neither is invited and waiting to join. Releasing
+		// and coming back count them again.
+		for _, q := range []string{`UPDATE users SET invitation_held = TRUE WHERE email = $1`,
+			`UPDATE users SET deactivated_at = CURRENT_TIMESTAMP WHERE email = $1`} {
+			if _, err := db.WriteDB().ExecContext(ctx, db.Rebind(q), "p1@acme.example"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.WriteDB().ExecContext(ctx, db.Rebind(`UPDATE users SET invitation_held = TRUE WHERE email = $1`), "p2@acme.example"); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := db.CountPeople(ctx, org.ID); c.People != 4 || c.Invited != 0 || c.Held != 1 {
+			t.Errorf("with one held and one held who left: %+v, want 0 invited, 1 held", c)
+		}
+		for _, q := range []string{`UPDATE users SET deactivated_at = NULL WHERE email = $1`,
+			`UPDATE users SET invitation_held = FALSE WHERE email = $1`} {
+			if _, err := db.WriteDB().ExecContext(ctx, db.Rebind(q), "p1@acme.example"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c, _ := db.CountPeople(ctx, org.ID); c.Invited != 1 || c.Held != 1 {
+			t.Errorf("after coming back and being released: %+v, want 1 invited, 1 held", c)
 		}
 	})
 }

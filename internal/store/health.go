@@ -154,10 +154,13 @@ type Agenda struct {
 	Invitations int
 	// Proposals counts proposed circles waiting for their answer.
 	Proposals int
+	// Circles counts their active circles: with none, they have no
+	// meeting ahead and no open commitment to look for.
+	Circles int
 }
 
-// FindAgenda reads what waits for userID in one query that starts from
-// the person's own rows. The ground rules in force are the organisation's
+// FindAgenda reads what waits for userID, and how many active circles
+// they are in, in one query that starts from the person's own rows. The ground rules in force are the organisation's
 // newest version, or the built-in text's version 1 while it has none.
 func (db *DB) FindAgenda(ctx context.Context, orgID, userID string) (*Agenda, error) {
 	rows, err := db.query(ctx, `SELECT 'rules', COUNT(*), COALESCE(MIN(c.id), '')
@@ -173,7 +176,10 @@ func (db *DB) FindAgenda(ctx context.Context, orgID, userID string) (*Agenda, er
 			FROM pair_invitations i WHERE i.org_id = $1 AND i.to_user = $2 AND i.status = 'pending'
 		UNION ALL SELECT 'proposal', COUNT(*), ''
 			FROM circle_members x JOIN circles c ON c.id = x.circle_id AND c.org_id = x.org_id
-			WHERE x.org_id = $1 AND x.user_id = $2 AND x.response = 'pending' AND c.status = 'pending'`,
+			WHERE x.org_id = $1 AND x.user_id = $2 AND x.response = 'pending' AND c.status = 'pending'
+		UNION ALL SELECT 'circles', COUNT(*), ''
+			FROM circle_members x JOIN circles c ON c.id = x.circle_id AND c.org_id = x.org_id
+			WHERE x.org_id = $1 AND x.user_id = $2 AND c.status = 'active'`,
 		orgID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("find agenda: %w", err)
@@ -195,6 +201,8 @@ func (db *DB) FindAgenda(ctx context.Context, orgID, userID string) (*Agenda, er
 			a.Invitations = n
 		case "proposal":
 			a.Proposals = n
+		case "circles":
+			a.Circles = n
 		}
 	}
 	if err := rows.Err(); err != nil {

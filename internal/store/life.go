@@ -257,8 +257,9 @@ func (db *DB) FindUnfinishedCircles(ctx context.Context, orgID, programID string
 }
 
 // CountAudience counts the people of orgID in departments, or everyone
-// when departments is empty, from the counts triggers keep: those invited
-// who have not signed in yet included.
+// when departments is empty, still with the organisation: those invited
+// who have not signed in yet included. The counts triggers keep include
+// leavers, who are few and read from their own index.
 func (db *DB) CountAudience(ctx context.Context, orgID string, departments []string) (int, error) {
 	var n int
 	if len(departments) == 0 {
@@ -269,15 +270,23 @@ func (db *DB) CountAudience(ctx context.Context, orgID string, departments []str
 		if err != nil {
 			return 0, fmt.Errorf("count audience: %w", err)
 		}
-		return n, nil
+		var gone int
+		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL`, orgID).Scan(&gone); err != nil {
+			return 0, fmt.Errorf("count audience: %w", err)
+		}
+		return n - gone, nil
 	}
 	for _, d := range departments {
-		var c int
+		var c, g int
 		err := db.queryRow(ctx, `SELECT people FROM org_departments WHERE org_id = $1 AND name = $2`, orgID, d).Scan(&c)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return 0, fmt.Errorf("count audience: %w", err)
 		}
-		n += c
+		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.department = $2 AND u.deactivated_at IS NOT NULL`,
+			orgID, d).Scan(&g); err != nil {
+			return 0, fmt.Errorf("count audience: %w", err)
+		}
+		n += c - g
 	}
 	return n, nil
 }

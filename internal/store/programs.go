@@ -340,7 +340,7 @@ type Participant struct {
 // FindParticipants lists one page of the people opted in to programID, by
 // name (then id, from the opt-ins' own copy of the name, which triggers
 // keep), after the person with id after when it is set, and
-// whether more follow; CountOptIns counts them all.
+// whether more follow; CountOptIns counts them all. Leavers are left out.
 func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after string, limit int) ([]Participant, bool, error) {
 	args := []any{orgID, programID}
 	cond := ""
@@ -360,7 +360,7 @@ func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after stri
 	rows, err := db.query(ctx, `SELECT o.program_id, o.org_id, o.user_id, o.topics, o.goals, o.availability, o.format_pref, o.prefer,
 			o.avoid, o.snoozed, o.created_at, o.updated_at, `+userColumns+`
 		FROM opt_ins o JOIN users u ON u.org_id = o.org_id AND u.id = o.user_id
-		WHERE o.org_id = $1 AND o.program_id = $2`+cond+fmt.Sprintf(` ORDER BY o.sort_name, o.user_id LIMIT $%d`, len(args)), args...)
+		WHERE o.org_id = $1 AND o.program_id = $2 AND u.deactivated_at IS NULL`+cond+fmt.Sprintf(` ORDER BY o.sort_name, o.user_id LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("find participants: %w", err)
 	}
@@ -390,10 +390,13 @@ func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after stri
 	return out, more, nil
 }
 
-// CountOptIns counts the people opted in to programID.
+// CountOptIns counts the people opted in to programID who are still with
+// the organisation: a leaver's opt-in stays, but the matching does not
+// see it, and neither does the count.
 func (db *DB) CountOptIns(ctx context.Context, orgID, programID string) (int, error) {
 	var n int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM opt_ins WHERE org_id = $1 AND program_id = $2`, orgID, programID).Scan(&n); err != nil {
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM opt_ins o WHERE o.org_id = $1 AND o.program_id = $2
+		AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id AND u.deactivated_at IS NOT NULL)`, orgID, programID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count opt-ins: %w", err)
 	}
 	return n, nil
@@ -593,6 +596,9 @@ type CircleFilter struct {
 	StalledBy time.Time
 	// Number, with RoundID, keeps the round's circle of that number.
 	Number int
+	// Unfinished keeps the circles whose program has not closed on them
+	// (circles.finished_at unset).
+	Unfinished bool
 	// Limit, when set, returns one page of Limit circles from Offset on,
 	// a round's in the order of their numbers, a program's oldest first.
 	Limit, Offset int
@@ -629,6 +635,9 @@ func (f CircleFilter) where(orgID string) (string, []any) {
 	}
 	if f.FewerThan > 0 {
 		add("(SELECT COUNT(*) FROM circle_members n WHERE n.circle_id = c.id) < $%d", f.FewerThan)
+	}
+	if f.Unfinished {
+		where = append(where, "c.finished_at IS NULL")
 	}
 	if !f.StalledBy.IsZero() {
 		add("c.status = 'active' AND c.finished_at IS NULL AND c.stalls_at <= $%d", f.StalledBy.UTC())
@@ -733,7 +742,7 @@ func findCirclePage(ctx context.Context, db querier, tail string, args []any) ([
 
 func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {
 	rows, err := db.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.number, c.status, c.origin, c.score, c.max_score,
-		c.reasons, c.slots, c.created_at, c.published_at, c.activated_at,
+		c.reasons, c.slots, c.created_at, c.published_at, c.activated_at, c.finished_at,
 		(SELECT COUNT(*) FROM circle_declines d WHERE d.circle_id = c.id) FROM circles c WHERE `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find circles: %w", err)
@@ -743,7 +752,7 @@ func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]pr
 		var c program.Circle
 		var reasons, slots string
 		if err := rows.Scan(&c.ID, &c.OrgID, &c.ProgramID, &c.RoundID, &c.Number, &c.Status, &c.Origin, &c.Score, &c.MaxScore,
-			&reasons, &slots, &c.CreatedAt, &c.PublishedAt, &c.ActivatedAt, &c.SteppedOut); err != nil {
+			&reasons, &slots, &c.CreatedAt, &c.PublishedAt, &c.ActivatedAt, &c.FinishedAt, &c.SteppedOut); err != nil {
 			rows.Close()
 			return nil, err
 		}

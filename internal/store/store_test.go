@@ -387,9 +387,9 @@ func TestPeopleCounts(t *testing.T) {
 			store.Invite{TokenHash: "o1", Mail: queue.Mail(mail.Message{To: "olu@other.example"})}); err != nil {
 			t.Fatal(err)
 		}
-		total, invited, err := db.CountPeople(ctx, org.ID)
-		if err != nil || total != 3 || invited != 2 {
-			t.Errorf("CountPeople = %d, %d, %v; want 3, 2", total, invited, err)
+		count, err := db.CountPeople(ctx, org.ID)
+		if err != nil || count.People != 3 || count.Invited != 2 {
+			t.Errorf("CountPeople = %+v, %v; want 3 people, 2 invited", count, err)
 		}
 		reports, more, err := db.FindUsers(ctx, org.ID, store.UserFilter{ManagerID: admin.ID})
 		if err != nil || more || len(reports) != 1 || reports[0].ID != ann.ID {

@@ -162,14 +162,15 @@ func (db *DB) CountUsers(ctx context.Context, orgID string, f UserFilter) (int, 
 	if len(people.QueryWords(f.Query)) == 0 && f.ManagerID == "" {
 		var n, gone int
 		if f.Department == "" {
-			var err error
-			if n, _, err = db.CountPeople(ctx, orgID); err != nil {
+			c, err := db.CountPeople(ctx, orgID)
+			if err != nil {
 				return 0, err
 			}
+			n = c.People
 			if !f.WithDeactivated {
-				err = db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL`, orgID).Scan(&gone)
+				gone = c.Left
 			}
-			return n - gone, err
+			return n - gone, nil
 		}
 		err := db.queryRow(ctx, `SELECT people FROM org_departments WHERE org_id = $1 AND name = $2`, orgID, f.Department).Scan(&n)
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -314,14 +315,31 @@ func (db *DB) FindAdmins(ctx context.Context, orgID string) ([]account.User, err
 	return out, nil
 }
 
-// CountPeople counts the people of orgID, and those of them invited who
-// have not yet joined, from the counts that triggers keep (org_people).
-func (db *DB) CountPeople(ctx context.Context, orgID string) (total, invited int, err error) {
-	err = db.queryRow(ctx, `SELECT people, invited FROM org_people WHERE org_id = $1`, orgID).Scan(&total, &invited)
+// PeopleCount is how many people an organisation has, as triggers keep
+// it (org_people), read with its leavers and departments in one query.
+type PeopleCount struct {
+	// People counts everyone, leavers included; Left the leavers.
+	People, Left int
+	// Invited counts the invitations sent and not yet taken up by people
+	// still with the organisation; Held those held until a program opens.
+	Invited, Held int
+	// Departments counts the departments people are in.
+	Departments int
+}
+
+// CountPeople counts the people of orgID and their invitations, from the
+// counts that triggers keep (org_people), its leavers from their own
+// index and its departments from org_departments.
+func (db *DB) CountPeople(ctx context.Context, orgID string) (PeopleCount, error) {
+	var c PeopleCount
+	err := db.queryRow(ctx, `SELECT p.people, p.invited, p.held,
+			(SELECT COUNT(*) FROM users u WHERE u.org_id = p.org_id AND u.deactivated_at IS NOT NULL),
+			(SELECT COUNT(*) FROM org_departments d WHERE d.org_id = p.org_id)
+		FROM org_people p WHERE p.org_id = $1`, orgID).Scan(&c.People, &c.Invited, &c.Held, &c.Left, &c.Departments)
 	if err != nil && !errors.Is(err, ErrNotFound) {
-		return 0, 0, fmt.Errorf("count people: %w", err)
+		return PeopleCount{}, fmt.Errorf("count people: %w", err)
 	}
-	return total, invited, nil
+	return c, nil
 }
 
 // FindUsersByIDs returns those of ids who are people of orgID, by id. It

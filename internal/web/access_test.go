@@ -1260,6 +1260,7 @@ POST /api/v1/circles/{id}/commitments                            401    404    4
 PUT /api/v1/circles/{id}/commitments/{commitment}                401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/return-to-pool                         401    403    inv    403    403    403    403    403
 GET /api/v1/programs/{id}/departures                             401    403    ok     403    403    403    403    403
+GET /api/v1/programs/{id}/health                                 401    403    ok     403    403    403    403    403
 GET /api/v1/circles/{id}/schedule                                401    404    404    404    403    ok     404    404
 PUT /api/v1/circles/{id}/schedule                                401    404    404    404    403    inv    404    404
 GET /api/v1/circles/{id}/schedule/changes                        401    404    404    404    403    ok     404    404
@@ -1271,6 +1272,7 @@ POST /api/v1/circles/{id}/meetings/{meeting}/restore             401    404    4
 PUT /api/v1/circles/{id}/meetings/{meeting}/roles                401    404    404    404    403    inv    404    404
 GET /api/v1/circles/{id}/meetings/{meeting}/ics                  401    404    404    404    403    ok     404    404
 GET /api/v1/me/reminders                                         401    ok     ok     ok     ok     ok     ok     ok
+GET /api/v1/me/practice                                          401    ok     ok     ok     ok     ok     ok     ok
 PUT /api/v1/me/reminders                                         401    ok     ok     ok     ok     ok     ok     ok
 GET /api/v1/me/calendar-feed                                     401    ok     ok     ok     ok     ok     ok     ok
 POST /api/v1/me/calendar-feed                                    401    ok     ok     ok     ok     ok     ok     ok

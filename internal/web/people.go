@@ -22,8 +22,12 @@ const peoplePerPage = 50
 
 type homePage struct {
 	Page
-	People, Invited int
-	Departments     []string
+	// People counts those still with the organisation; Invited the
+	// invitations sent and not yet taken up, Held those held until a
+	// program opens.
+	People, Invited, Held int
+	// Departments counts the organisation's departments.
+	Departments int
 	// OpenPrograms are open for opt-in and not yet joined by the viewer.
 	OpenPrograms []program.Program
 	// Practice is the viewer's own: their next meeting, what waits for
@@ -66,7 +70,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	data := homePage{Page: s.page(r, "Home"), People: sum.People, Invited: sum.Invited, Departments: sum.Departments}
+	data := homePage{Page: s.page(r, "Home"), People: sum.People, Invited: sum.Invited, Held: sum.Held, Departments: sum.Departments}
 	data.Nav = "home"
 	views, err := s.Programs.Programs(ctx, u)
 	if err != nil {

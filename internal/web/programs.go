@@ -242,6 +242,8 @@ type formedCircle struct {
 type healthRow struct {
 	ID    string
 	Names []string
+	// Finished is when its program closed on it; zero while it runs.
+	Finished time.Time
 	circle.Health
 	// Class colours the state's badge.
 	Class string
@@ -324,6 +326,9 @@ func (s *Server) programAdmin(ctx context.Context, u *account.User, data *progra
 	}
 	for _, c := range formed.Circles {
 		row := healthRow{ID: c.ID, Health: c.Health, Class: healthClasses[c.State]}
+		if c.FinishedAt != nil {
+			row.Finished = *c.FinishedAt
+		}
 		for _, m := range c.Members {
 			row.Names = append(row.Names, m.Name)
 		}
@@ -398,6 +403,9 @@ type optInPage struct {
 	Chosen        map[string]bool
 	Timezone      string
 	Existing      bool
+	// Closed says the opt-in window has closed: the page shows what the
+	// person said, read-only.
+	Closed bool
 }
 
 type gridStart struct {
@@ -421,7 +429,7 @@ func (s *Server) optInData(r *http.Request, p *program.Program, o *program.OptIn
 		}
 	}
 	data := optInPage{Page: s.page(r, "Opt in to "+p.Name), Program: p, OptIn: o, Vocabulary: vocab, Days: weekdays,
-		Chosen: map[string]bool{}, Timezone: u.Timezone, Existing: existing}
+		Chosen: map[string]bool{}, Timezone: u.Timezone, Existing: existing, Closed: !p.OptInOpen(s.Programs.Now())}
 	data.Prefer = personPicker{Field: "prefer", InputID: "prefer", Multi: true, Placeholder: "Add someone: type a name"}
 	data.Avoid = personPicker{Field: "avoid", InputID: "avoid", Multi: true, Placeholder: "Add someone: type a name"}
 	if data.Prefer.Chosen, err = s.chosenPeople(r.Context(), u, o.Prefer); err != nil {

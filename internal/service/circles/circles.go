@@ -196,8 +196,8 @@ type Home struct {
 	Past        []circle.Meeting
 	Commitments []circle.Commitment
 	Posts       []circle.Post
-	// BelowMinimum: members left and the circle has fewer than its
-	// program's minimum.
+	// BelowMinimum: members left and the circle, still running, has fewer
+	// than its program's minimum.
 	BelowMinimum bool
 }
 
@@ -213,7 +213,7 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 		return nil, err
 	}
 	h.Program = *p
-	h.BelowMinimum = len(c.Members) < p.MinSize
+	h.BelowMinimum = c.FinishedAt == nil && len(c.Members) < p.MinSize
 	rules, err := s.DB.FindGroundRules(ctx, u.OrgID)
 	if err != nil {
 		return nil, err

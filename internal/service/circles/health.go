@@ -84,7 +84,8 @@ func (s *Service) Overview(ctx context.Context, admin *account.User, programID s
 	for _, c := range list {
 		out.Circles = append(out.Circles, CircleHealth{Circle: c, Health: circle.Assess(&c, p, records[c.ID], now)})
 	}
-	small := store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Active}, FewerThan: p.MinSize, Limit: OverviewPageSize}
+	small := store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Active}, FewerThan: p.MinSize,
+		Unfinished: true, Limit: OverviewPageSize}
 	if out.Small, err = s.DB.FindCircles(ctx, admin.OrgID, small); err != nil {
 		return nil, err
 	}
@@ -124,10 +125,20 @@ type Practice struct {
 // PracticeCommitments bounds the open commitments a home lists.
 const PracticeCommitments = 5
 
-// Practice reads u's practice: each part one query from u's own rows.
+// Practice reads u's practice, each part one query from u's own rows:
+// first what waits for them, which also counts their active circles;
+// their next meeting and open commitments only when they have a circle.
 func (s *Service) Practice(ctx context.Context, u *account.User) (*Practice, error) {
 	now := s.now()
 	out := &Practice{}
+	agenda, err := s.DB.FindAgenda(ctx, u.OrgID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	out.Agenda = *agenda
+	if agenda.Circles == 0 {
+		return out, nil
+	}
 	next, err := s.DB.FindNextMeeting(ctx, u.OrgID, u.ID, now)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -143,11 +154,6 @@ func (s *Service) Practice(ctx context.Context, u *account.User) (*Practice, err
 		}
 		out.RoomOpen = !now.Before(next.Start.Add(-roomNear))
 	}
-	agenda, err := s.DB.FindAgenda(ctx, u.OrgID, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	out.Agenda = *agenda
 	if out.Commitments, err = s.DB.FindOpenCommitments(ctx, u.OrgID, u.ID, PracticeCommitments); err != nil {
 		return nil, err
 	}

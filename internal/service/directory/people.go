@@ -117,27 +117,23 @@ func (s *Service) Departments(ctx context.Context, u *account.User) ([]string, e
 
 // Summary is what the home page says of the organisation.
 type Summary struct {
-	People, Invited int
-	// Departments in alphabetical order.
-	Departments []string
+	// People counts the people still with the organisation.
+	People int
+	// Invited counts the invitations sent to them and not yet taken up;
+	// Held the invitations held until a program opens.
+	Invited, Held int
+	// Departments counts the departments people are in.
+	Departments int
 }
 
 // Summarize counts the people of u's organisation, leavers aside,
-// without reading them.
+// without reading them: one query of the counts triggers keep.
 func (s *Service) Summarize(ctx context.Context, u *account.User) (Summary, error) {
-	_, invited, err := s.DB.CountPeople(ctx, u.OrgID)
+	c, err := s.DB.CountPeople(ctx, u.OrgID)
 	if err != nil {
 		return Summary{}, err
 	}
-	total, err := s.DB.CountUsers(ctx, u.OrgID, store.UserFilter{})
-	if err != nil {
-		return Summary{}, err
-	}
-	depts, err := s.DB.FindDepartments(ctx, u.OrgID)
-	if err != nil {
-		return Summary{}, err
-	}
-	return Summary{People: total, Invited: invited, Departments: depts}, nil
+	return Summary{People: c.People - c.Left, Invited: c.Invited, Held: c.Held, Departments: c.Departments}, nil
 }
 
 // ManagerNames maps the people of list and their managers to their names,
@@ -187,9 +183,11 @@ func (s *Service) Chart(ctx context.Context, u *account.User, at string) (*peopl
 	}
 	slices.Reverse(path)
 	c := &people.Chart{At: at}
-	if c.People, _, err = s.DB.CountPeople(ctx, u.OrgID); err != nil {
+	count, err := s.DB.CountPeople(ctx, u.OrgID)
+	if err != nil {
 		return nil, err
 	}
+	c.People = count.People
 	roots, total, err := s.DB.FindRoots(ctx, u.OrgID, people.ChartWidth)
 	if err != nil {
 		return nil, err

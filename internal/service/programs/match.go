@@ -503,8 +503,21 @@ func (s *Service) MyMatches(ctx context.Context, u *account.User) ([]program.Cir
 		Status: []program.CircleStatus{program.Pending, program.Active, program.Dissolved}})
 	for i := range circles {
 		circles[i].Reasons = program.MemberReasons(circles[i].Reasons)
+		hideAnswers(&circles[i], u.ID)
 	}
 	return circles, err
+}
+
+// hideAnswers leaves out of c what its other members answered once their
+// answers no longer decide anything (c dissolved), and any other member's
+// no: a decline is the decliner's own to know, and the others learn only
+// that the proposal won't go ahead.
+func hideAnswers(c *program.Circle, me string) {
+	for i, m := range c.Members {
+		if m.UserID != me && (c.Status == program.Dissolved || m.Response == program.Declined) {
+			c.Members[i].Response, c.Members[i].RespondedAt = "", nil
+		}
+	}
 }
 
 // Respond records the person's answer to a pending circle. When the last
@@ -598,6 +611,9 @@ func (s *Service) respond(ctx context.Context, u *account.User, circleID string,
 type Unplaced struct {
 	program.Unplaced
 	program.Explanation
+	// OptInOpen says the program's opt-in is still open, so the person
+	// can change what they told the matching before the next round.
+	OptInOpen bool
 }
 
 // MyUnplaced lists the programs in which u waits for the next round:
@@ -625,7 +641,7 @@ func (s *Service) MyUnplaced(ctx context.Context, u *account.User) ([]Unplaced, 
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Unplaced{Unplaced: r, Explanation: program.Explain(r, p)})
+		out = append(out, Unplaced{Unplaced: r, Explanation: program.Explain(r, p), OptInOpen: p.OptInOpen(s.now())})
 	}
 	return out, nil
 }

@@ -1,0 +1,44 @@
+-- +goose Up
+-- "Invited, not yet joined" counts the invitations that went out and wait
+-- for an answer, from people still with the organisation: a held
+-- invitation has not been sent, and a leaver's will never be answered.
+-- The held ones (of people still here) are counted apart, so that the
+-- home can say how many wait for a program to open.
+ALTER TABLE org_people ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+
+UPDATE org_people SET
+    invited = (SELECT COUNT(*) FROM users u WHERE u.org_id = org_people.org_id
+        AND u.status = 'invited' AND NOT u.invitation_held AND u.deactivated_at IS NULL),
+    held = (SELECT COUNT(*) FROM users u WHERE u.org_id = org_people.org_id
+        AND u.status = 'invited' AND u.invitation_held AND u.deactivated_at IS NULL);
+
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION count_people() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE org_people SET people = people - 1,
+            invited = invited - (OLD.status = 'invited' AND NOT OLD.invitation_held AND OLD.deactivated_at IS NULL)::int,
+            held = held - (OLD.status = 'invited' AND OLD.invitation_held AND OLD.deactivated_at IS NULL)::int
+            WHERE org_id = OLD.org_id;
+        UPDATE org_departments SET people = people - 1 WHERE org_id = OLD.org_id AND name = OLD.department;
+        DELETE FROM org_departments WHERE org_id = OLD.org_id AND name = OLD.department AND people <= 0;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO org_people (org_id, people, invited, held) VALUES (NEW.org_id, 1,
+                (NEW.status = 'invited' AND NOT NEW.invitation_held AND NEW.deactivated_at IS NULL)::int,
+                (NEW.status = 'invited' AND NEW.invitation_held AND NEW.deactivated_at IS NULL)::int)
+            ON CONFLICT (org_id) DO UPDATE SET people = org_people.people + 1,
+                invited = org_people.invited + EXCLUDED.invited, held = org_people.held + EXCLUDED.held;
+        IF NEW.department <> '' THEN
+            INSERT INTO org_departments (org_id, name, people) VALUES (NEW.org_id, NEW.department, 1)
+                ON CONFLICT (org_id, name) DO UPDATE SET people = org_departments.people + 1;
+        END IF;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+
+DROP TRIGGER users_counted ON users;
+CREATE TRIGGER users_counted AFTER INSERT OR DELETE OR UPDATE OF status, department, invitation_held, deactivated_at ON users
+    FOR EACH ROW EXECUTE FUNCTION count_people();
