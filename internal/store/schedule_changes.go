@@ -17,7 +17,7 @@ func encodeSchedule(s *circle.Schedule) (string, error) {
 	return string(b), err
 }
 
-// decodeSchedule reads a schedule encodeSchedule wrote; ” stands for no
+// decodeSchedule reads a schedule encodeSchedule wrote; empty text stands for no
 // schedule at all (before a cleared one was put back, or after clearing).
 func decodeSchedule(circleID, text string) (*circle.Schedule, error) {
 	if text == "" {
