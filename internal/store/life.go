@@ -294,18 +294,5 @@ func (db *DB) CountAudience(ctx context.Context, orgID string, departments []str
 // findDepartmentsOf lists who a program is for: its departments, or none
 // for everyone.
 func (db *DB) findDepartmentsOf(ctx context.Context, orgID, programID string) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT department FROM program_departments WHERE org_id = $1 AND program_id = $2 ORDER BY department`, orgID, programID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, db.d.mapErr(rows.Err())
+	return db.queryStrings(ctx, `SELECT department FROM program_departments WHERE org_id = $1 AND program_id = $2 ORDER BY department`, orgID, programID)
 }

@@ -229,21 +229,12 @@ func (db *DB) ReactivatePerson(ctx context.Context, orgID, id string, version in
 // FindCircleIDsOf lists the circles the person userID is an active member
 // of, in formed (active) circles.
 func (db *DB) FindCircleIDsOf(ctx context.Context, orgID, userID string) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT m.circle_id FROM circle_members m JOIN circles c ON c.org_id = m.org_id AND c.id = m.circle_id
+	out, err := db.queryStrings(ctx, `SELECT m.circle_id FROM circle_members m JOIN circles c ON c.org_id = m.org_id AND c.id = m.circle_id
 		WHERE m.org_id = $1 AND m.user_id = $2 AND c.status = 'active' ORDER BY m.circle_id`, orgID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("find circles of: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, db.d.mapErr(rows.Err())
+	return out, nil
 }
 
 // CountHeld counts the people of orgID whose invitations are held.

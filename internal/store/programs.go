@@ -17,20 +17,14 @@ import (
 
 // FindTopics lists an organisation's topic vocabulary, alphabetically.
 func (db *DB) FindTopics(ctx context.Context, orgID string) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT name FROM topics WHERE org_id = $1 ORDER BY LOWER(name)`, orgID)
+	out, err := db.queryStrings(ctx, `SELECT name FROM topics WHERE org_id = $1 ORDER BY LOWER(name)`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("find topics: %w", err)
 	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
+	if out == nil {
+		out = []string{}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CreateTopic adds a topic to the vocabulary.
@@ -1170,22 +1164,13 @@ func claimPair(ctx context.Context, tx *Tx, orgID string, pair *program.Circle) 
 // FindEngaged lists who is in an active circle of a program or in one
 // that waits for answers; re-matching leaves them where they are.
 func (db *DB) FindEngaged(ctx context.Context, orgID, programID string) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT DISTINCT m.user_id FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
+	out, err := db.queryStrings(ctx, `SELECT DISTINCT m.user_id FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
 		WHERE m.org_id = $1 AND c.program_id = $2 AND c.status IN ('active', 'pending')`, orgID, programID)
 	if err != nil {
 		return nil, fmt.Errorf("find engaged: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
 	slices.Sort(out)
-	return out, rows.Err()
+	return out, nil
 }
 
 // IsEngaged reports whether userID is in an active circle of programID or

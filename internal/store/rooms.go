@@ -173,20 +173,11 @@ func (db *DB) RecordPresence(ctx context.Context, orgID, meetingID, userID strin
 // FindPresence lists who was present at a meeting, in the order they
 // came: the meeting's attendance.
 func (db *DB) FindPresence(ctx context.Context, orgID, meetingID string) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT user_id FROM meeting_presence WHERE org_id = $1 AND meeting_id = $2 ORDER BY seen_at, user_id`, orgID, meetingID)
+	out, err := db.queryStrings(ctx, `SELECT user_id FROM meeting_presence WHERE org_id = $1 AND meeting_id = $2 ORDER BY seen_at, user_id`, orgID, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("find presence: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // FindCheckins lists the check-ins of a meeting in the order they came.

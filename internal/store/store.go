@@ -388,6 +388,25 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
+// queryStrings runs q, which selects one text column, and returns its
+// values in the order q gives them.
+func (db *DB) queryStrings(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, db.d.mapErr(rows.Err())
+}
+
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	db.traced(q, args)
 	s, err := db.reads.get(ctx, q)

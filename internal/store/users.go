@@ -386,20 +386,11 @@ func (db *DB) findUserMap(ctx context.Context, q string, args ...any) (map[strin
 
 // FindDepartments lists the departments in use in orgID.
 func (db *DB) FindDepartments(ctx context.Context, orgID string) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT name FROM org_departments WHERE org_id = $1 ORDER BY name`, orgID)
+	out, err := db.queryStrings(ctx, `SELECT name FROM org_departments WHERE org_id = $1 ORDER BY name`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("find departments: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // UserUpdate changes a person's own profile; nil fields stay as they are.
