@@ -135,6 +135,55 @@ func TestEditPersonConcurrently(t *testing.T) {
 	})
 }
 
+// TestManagerLoopConcurrently: two admins each make one of two people the
+// other's manager at the same moment; each change alone is fine, together
+// they would loop. One applies, the other is refused as a loop.
+func TestManagerLoopConcurrently(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 4)
+		dir := w.directory()
+		for round := range 5 {
+			a, b := w.person("u02"), w.person("u03")
+			if round > 0 {
+				// Undo the last round's line, so each round starts apart.
+				for _, p := range []*account.User{a, b} {
+					if p.ManagerID != "" {
+						e := edit(p)
+						e.ManagerID = w.admin.ID
+						if _, err := dir.EditPerson(ctx, w.admin, p.ID, e); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				a, b = w.person("u02"), w.person("u03")
+			}
+			toB, toA := edit(a), edit(b)
+			toB.ManagerID, toA.ManagerID = b.ID, a.ID
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, change := range []struct {
+				id string
+				e  directory.Edit
+			}{{a.ID, toB}, {b.ID, toA}} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[i] = dir.EditPerson(ctx, w.admin, change.id, change.e)
+				}()
+			}
+			wg.Wait()
+			if (errs[0] == nil) == (errs[1] == nil) {
+				t.Fatalf("round %d: both or neither applied: %v; %v", round, errs[0], errs[1])
+			}
+			for _, err := range errs {
+				if fields, _ := fault.FieldsOf(err); err != nil && !strings.Contains(fields["manager_id"], "loop") {
+					t.Fatalf("round %d: refused with %v, want the loop named on manager_id", round, err)
+				}
+			}
+		}
+	})
+}
+
 func TestDeactivate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		w, p := newCircleWorld(t, dbURL)

@@ -103,6 +103,12 @@ func checkReportingLine(ctx context.Context, tx *Tx, orgID, id, managerID string
 	if err := checkManager(ctx, tx, orgID, managerID); err != nil {
 		return err
 	}
+	// Two edits that each close half a loop (a reports to b, b to a) would
+	// each read a line without the other's change; changes of manager in an
+	// organisation take its lock, so the second reads the first's.
+	if err := lockOrg(ctx, tx, orgID); err != nil {
+		return err
+	}
 	rows, err := tx.query(ctx, managerChainQuery, orgID, managerID)
 	if err != nil {
 		return err
