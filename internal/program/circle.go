@@ -212,24 +212,12 @@ var DeclineReasons = []struct {
 	{ReasonOther, "Something else"},
 }
 
-// MinDeclinesShown is how many declines a program needs before its admins
-// see why people declined. Below it, an admin who knows who declined (the
-// round shows it, as re-matching needs) could tell whose reason was whose.
+// MinDeclinesShown is the fewest declines whose reasons admins see at
+// once: the counts they see change only when at least this many more have
+// been given. Fewer, and an admin who knows who declined (the round shows
+// it, as re-matching needs) could tell whose reason was whose, at first or
+// by watching a count move after one person's answer.
 const MinDeclinesShown = 3
-
-// ShownDeclines is what admins may see of a program's decline reasons,
-// counted by reason: the counts when at least MinDeclinesShown people
-// declined, otherwise nothing, and never who gave which.
-func ShownDeclines(counts map[DeclineReason]int) map[DeclineReason]int {
-	total := 0
-	for _, n := range counts {
-		total += n
-	}
-	if total < MinDeclinesShown {
-		return map[DeclineReason]int{}
-	}
-	return counts
-}
 
 // levelWord finds a reason that speaks of seniority levels.
 var levelWord = regexp.MustCompile(`(?i)\blevels?\b`)

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"bytes"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -250,16 +251,30 @@ func checkContentFree(t *testing.T, w *world, u, circleID string, m mail.Message
 	}
 }
 
-// Decline reasons reach admins only as counts, and only once at least
-// program.MinDeclinesShown were given: before that, the round's list of who
-// declined would tell whose reason was whose.
+// Decline reasons reach admins only as counts, and only in steps of at
+// least program.MinDeclinesShown: before the first three, the round's list
+// of who declined would tell whose reason was whose, and after them so
+// would a count that moved with one more answer.
 func TestDeclineReasonsShownFromThree(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		w, p := newCircleWorld(t, dbURL)
-		reasons := []program.DeclineReason{program.ReasonSchedule, program.ReasonTime, program.ReasonSchedule}
-		for i, r := range reasons {
+		first := map[program.DeclineReason]int{program.ReasonSchedule: 2, program.ReasonTime: 1}
+		second := map[program.DeclineReason]int{program.ReasonSchedule: 2, program.ReasonTime: 1, program.ReasonFit: 2, program.ReasonOther: 1}
+		steps := []struct {
+			pair   [2]int // the members proposed together; the first declines
+			reason program.DeclineReason
+			want   map[program.DeclineReason]int
+		}{
+			{[2]int{0, 1}, program.ReasonSchedule, nil},
+			{[2]int{2, 3}, program.ReasonTime, nil},
+			{[2]int{4, 5}, program.ReasonSchedule, first},
+			{[2]int{6, 7}, program.ReasonFit, first},
+			{[2]int{1, 3}, program.ReasonOther, first},
+			{[2]int{5, 7}, program.ReasonFit, second},
+		}
+		for i, step := range steps {
 			c := program.Circle{Slots: []program.Interval{{1440 + 9*60, 1440 + 17*60}}}
-			a, b := w.members[2*i].ID, w.members[2*i+1].ID
+			a, b := w.members[step.pair[0]].ID, w.members[step.pair[1]].ID
 			c.Members = []program.Member{{UserID: a}, {UserID: b}}
 			cs := []program.Circle{c}
 			round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
@@ -269,7 +284,7 @@ func TestDeclineReasonsShownFromThree(t *testing.T) {
 			if _, err := w.db.PublishRound(ctx, w.org.ID, round.ID, round.Version, nil); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.programs.Respond(ctx, w.user(a), cs[0].ID, false, r); err != nil {
+			if _, err := w.programs.Respond(ctx, w.user(a), cs[0].ID, false, step.reason); err != nil {
 				t.Fatal(err)
 			}
 			got, err := w.programs.DeclineCounts(ctx, w.admin, p.ID)
@@ -280,18 +295,11 @@ func TestDeclineReasonsShownFromThree(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if i+1 < program.MinDeclinesShown {
-				if len(got) != 0 || len(rv.Declines) != 0 {
-					t.Errorf("after %d declines the admin sees %v and %v", i+1, got, rv.Declines)
-				}
-				continue
+			if !maps.Equal(got, step.want) && !(len(got) == 0 && step.want == nil) {
+				t.Errorf("after %d declines the admin sees %v, want %v", i+1, got, step.want)
 			}
-			want := map[program.DeclineReason]int{program.ReasonSchedule: 2, program.ReasonTime: 1}
-			if len(got) != 2 || got[program.ReasonSchedule] != 2 || got[program.ReasonTime] != 1 {
-				t.Errorf("after %d declines: %v, want %v", i+1, got, want)
-			}
-			if len(rv.Declines) != 2 || rv.Declines[program.ReasonSchedule] != 2 {
-				t.Errorf("the round's review after %d declines: %v", i+1, rv.Declines)
+			if !maps.Equal(rv.Declines, got) {
+				t.Errorf("after %d declines the round's review shows %v, the program %v", i+1, rv.Declines, got)
 			}
 		}
 		if _, err := w.programs.DeclineCounts(ctx, w.user("u01"), p.ID); err == nil {

@@ -926,6 +926,13 @@ func (db *DB) RespondToCircle(ctx context.Context, c *program.Circle, version in
 				ON CONFLICT (program_id, reason) DO UPDATE SET count = decline_reasons.count + 1`, c.OrgID, c.ProgramID, reason); err != nil {
 				return err
 			}
+			// What admins see catches up only in steps of at least
+			// program.MinDeclinesShown reasons, never by one answer.
+			if _, err := tx.exec(ctx, `UPDATE decline_reasons SET shown = count WHERE org_id = $1 AND program_id = $2
+				AND (SELECT SUM(count - shown) FROM decline_reasons WHERE org_id = $1 AND program_id = $2) >= $3`,
+				c.OrgID, c.ProgramID, program.MinDeclinesShown); err != nil {
+				return err
+			}
 		}
 		return db.sendAll(ctx, tx, msgs)
 	})
@@ -991,9 +998,12 @@ func (db *DB) FindUnplaced(ctx context.Context, orgID, userID string) ([]program
 	return out, nil
 }
 
-// DeclineCounts returns how often each reason was given in a program.
+// DeclineCounts returns how often each reason was given in a program, as
+// its admins may see it: counted up to the latest step of at least
+// program.MinDeclinesShown reasons, so nothing before the first three, and
+// never who gave which.
 func (db *DB) DeclineCounts(ctx context.Context, orgID, programID string) (map[program.DeclineReason]int, error) {
-	rows, err := db.query(ctx, `SELECT reason, count FROM decline_reasons WHERE org_id = $1 AND program_id = $2`, orgID, programID)
+	rows, err := db.query(ctx, `SELECT reason, shown FROM decline_reasons WHERE org_id = $1 AND program_id = $2 AND shown > 0`, orgID, programID)
 	if err != nil {
 		return nil, fmt.Errorf("decline counts: %w", err)
 	}

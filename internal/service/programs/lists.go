@@ -36,14 +36,13 @@ func (s *Service) Rounds(ctx context.Context, u *account.User, programID string)
 }
 
 // DeclineCounts counts the reasons given for declining a program's
-// proposals, for its admins; never who gave them, and nothing until at
-// least program.MinDeclinesShown people declined.
+// proposals, for its admins; never who gave them, and only in steps of
+// at least program.MinDeclinesShown (see store.DB.DeclineCounts).
 func (s *Service) DeclineCounts(ctx context.Context, admin *account.User, programID string) (map[program.DeclineReason]int, error) {
 	if err := auth.RequireAdmin(admin); err != nil {
 		return nil, err
 	}
-	counts, err := s.DB.DeclineCounts(ctx, admin.OrgID, programID)
-	return program.ShownDeclines(counts), err
+	return s.DB.DeclineCounts(ctx, admin.OrgID, programID)
 }
 
 // Proposed lists the circles a round proposes, for its admins.

@@ -270,7 +270,7 @@ type Review struct {
 	Unmatched []program.Unmatched
 	// Declines counts the reasons given for declining in the program,
 	// never saying whose they are, and only once there are enough of them
-	// (program.ShownDeclines).
+	// (store.DB.DeclineCounts).
 	Declines map[program.DeclineReason]int
 }
 
@@ -309,7 +309,6 @@ func (s *Service) Review(ctx context.Context, admin *account.User, roundID strin
 	if rv.Declines, err = s.DB.DeclineCounts(ctx, admin.OrgID, p.ID); err != nil {
 		return nil, err
 	}
-	rv.Declines = program.ShownDeclines(rv.Declines)
 	return rv, nil
 }
 
