@@ -318,6 +318,19 @@ func TestScreenshots(t *testing.T) {
 	shoot("circle-rules", circlePath+"/ground-rules")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/ground-rules"] button`)), chromedp.WaitVisible(chromedp.CSS("#meetings"))))
 	tall("circle", circlePath)
+	// The meetings after the next are folded on a phone and open on a
+	// wide screen.
+	for _, vp := range []struct {
+		w    int64
+		open bool
+	}{{390, false}, {1280, true}} {
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, 860), chromedp.Navigate(in.URL+circlePath), chromedp.WaitVisible(chromedp.CSS("#meetings"))))
+		open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#meetings details.later-meetings").open`))
+		must(t, err)
+		if open != vp.open {
+			t.Errorf("at %d px the later meetings are open: %v", vp.w, open)
+		}
+	}
 	tall("agreement", circlePath+"/agreement")
 	shoot("schedule", circlePath+"/schedule")
 	tall("profile-calendar", "/profile#calendar")

@@ -145,7 +145,7 @@ func TestRoomPages(t *testing.T) {
 		}
 		mc.post("/circles/"+c.ID+"/ground-rules", url.Values{"version": {"1"}}).expect(t, http.StatusSeeOther)
 		// The circle's page shows the next meeting and folds the later ones.
-		mc.get("/circles/"+c.ID).expect(t, http.StatusOK, "Meetings ahead", `<details class="fold later-meetings">`, "more meetings")
+		mc.get("/circles/"+c.ID).expect(t, http.StatusOK, "Meetings ahead", `<details class="fold later-meetings" data-open-wide>`, "more meetings")
 		page := mc.get(base)
 		page.expect(t, http.StatusOK, "Meeting room", "Opening", "Your check-in", "Guests", "Invite to observe")
 		// The format page says what the book's timings are.
