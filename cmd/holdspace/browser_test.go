@@ -86,7 +86,7 @@ func TestBrowserDemoAdmin(t *testing.T) {
 		chromedp.Submit(chromedp.CSS("#password")),
 		chromedp.WaitVisible(chromedp.CSS(".stats")),
 	))
-	expectText(t, ctx, "main", "Welcome, Maya Lindqvist", "Northwind Trading", "42 people in 6 departments")
+	expectText(t, ctx, "main", "Welcome, Maya", "Northwind Trading", "42 people in 6 departments")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/people"]`)), chromedp.WaitVisible(chromedp.CSS("table.people"))))
 	expectText(t, ctx, "main", "43 people", "Priya Raman", "Engineering", "deactivated")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/people/chart"]`)), chromedp.WaitVisible(chromedp.CSS(".tree"))))
@@ -124,7 +124,7 @@ func TestBrowserSignUpImport(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action="/signup/confirm"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(".stats")),
 	))
-	expectText(t, ctx, "main", "Welcome, Rosa Alvarez", "Lumen Health")
+	expectText(t, ctx, "main", "Welcome, Rosa", "Lumen Health")
 
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.csv")
@@ -318,6 +318,19 @@ func TestScreenshots(t *testing.T) {
 	shoot("circle-rules", circlePath+"/ground-rules")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/ground-rules"] button`)), chromedp.WaitVisible(chromedp.CSS("#meetings"))))
 	tall("circle", circlePath)
+	// The meetings after the next are folded on a phone and open on a
+	// wide screen.
+	for _, vp := range []struct {
+		w    int64
+		open bool
+	}{{390, false}, {1280, true}} {
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, 860), chromedp.Navigate(in.URL+circlePath), chromedp.WaitVisible(chromedp.CSS("#meetings"))))
+		open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#meetings details.later-meetings").open`))
+		must(t, err)
+		if open != vp.open {
+			t.Errorf("at %d px the later meetings are open: %v", vp.w, open)
+		}
+	}
 	tall("agreement", circlePath+"/agreement")
 	shoot("schedule", circlePath+"/schedule")
 	tall("profile-calendar", "/profile#calendar")

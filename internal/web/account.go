@@ -190,5 +190,5 @@ func (s *Server) handleInvitation(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	s.startSession(w, r, u, "/home", "Welcome, "+u.Name+". You're in.")
+	s.startSession(w, r, u, "/home", "Welcome, "+account.FirstName(u.Name)+". You're in.")
 }

@@ -112,6 +112,10 @@ type circlePage struct {
 	Names     map[string]string
 	// Next is the next meeting that is on, for the room button.
 	Next *meetingRow
+	// Soon is Upcoming up to and including Next, shown in full; Later
+	// are the rest, folded away so that six meetings don't fill a
+	// phone's screen.
+	Soon, Later meetingList
 	// ScheduleChanges are the schedule's recent changes, for the notice.
 	ScheduleChanges []scheduleChangeRow
 }
@@ -139,6 +143,14 @@ type meetingRow struct {
 	Facilitator string
 	Timekeeper  string
 	Moved       bool
+}
+
+// meetingList is some of a circle's meetings ahead, with what changing
+// their roles needs.
+type meetingList struct {
+	CircleID string
+	Members  []program.Member
+	Rows     []meetingRow
 }
 
 type postRow struct {
@@ -186,6 +198,9 @@ func newCirclePage(p Page, h *circles.Home, tz string) circlePage {
 	if next >= 0 {
 		data.Next = &data.Upcoming[next]
 	}
+	shown := min(max(next+1, 1), len(data.Upcoming))
+	data.Soon = meetingList{CircleID: h.Circle.ID, Members: h.Circle.Members, Rows: data.Upcoming[:shown]}
+	data.Later = meetingList{CircleID: h.Circle.ID, Members: h.Circle.Members, Rows: data.Upcoming[shown:]}
 	for _, m := range h.Past {
 		data.Past = append(data.Past, newMeetingRow(m, data.Names, tz))
 	}

@@ -55,3 +55,24 @@ func TestCalendarFeedLinks(t *testing.T) {
 		}
 	})
 }
+
+// TestPageJumpLinks: the profile's in-page section nav leads to
+// sections that are there.
+func TestPageJumpLinks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL)
+		c := e.signUp("Lumen Health", "Rosa Alvarez", "rosa@lumen.example")
+		r := c.get("/profile")
+		r.expect(t, http.StatusOK, `<nav class="jump" aria-label="On this page">`)
+		nav := regexp.MustCompile(`(?s)<nav class="jump".*?</nav>`).FindString(r.body)
+		links := regexp.MustCompile(`href="#([a-z-]+)"`).FindAllStringSubmatch(nav, -1)
+		if len(links) < 5 {
+			t.Fatalf("%d jump links on the profile:\n%s", len(links), nav)
+		}
+		for _, l := range links {
+			if !strings.Contains(r.body, `id="`+l[1]+`"`) {
+				t.Errorf("the profile's jump link #%s leads nowhere", l[1])
+			}
+		}
+	})
+}

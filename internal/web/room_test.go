@@ -144,6 +144,8 @@ func TestRoomPages(t *testing.T) {
 			t.Fatalf("the room before the ground rules: %d %s", r.status, r.location)
 		}
 		mc.post("/circles/"+c.ID+"/ground-rules", url.Values{"version": {"1"}}).expect(t, http.StatusSeeOther)
+		// The circle's page shows the next meeting and folds the later ones.
+		mc.get("/circles/"+c.ID).expect(t, http.StatusOK, "Meetings ahead", `<details class="fold later-meetings" data-open-wide>`, "more meetings")
 		page := mc.get(base)
 		page.expect(t, http.StatusOK, "Meeting room", "Opening", "Your check-in", "Guests", "Invite to observe")
 		// The format page says what the book's timings are.

@@ -139,6 +139,7 @@ func (s *Server) loadTemplates() error {
 		"asset":       s.asset,
 		"initials":    initials,
 		"possessive":  account.Possessive,
+		"firstName":   account.FirstName,
 		"date":        date,
 		"datetime":    datetime,
 		"dateInput":   dateInput,

@@ -53,6 +53,12 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
   });
 }
 
+// Folds that only a phone needs open on a wider screen, where there is
+// room: once, as the page loads, so the reader can still close them.
+if (matchMedia("(min-width: 56rem)").matches) {
+  for (const fold of document.querySelectorAll("details[data-open-wide]")) fold.open = true;
+}
+
 // Ask before actions that cannot be undone with one click.
 for (const button of document.querySelectorAll("button[data-confirm]")) {
   button.addEventListener("click", (event) => {
