@@ -76,7 +76,7 @@ func TestBrowserRoomPhone(t *testing.T) {
 	// the top while she scrolls down to her check-in and types.
 	onScreen := `(() => {
 		const bar = document.querySelector("[data-room-bar]").getBoundingClientRect();
-		const button = document.querySelector("[data-room-bar] .controls button").getBoundingClientRect();
+		const button = document.querySelector("[data-room-bar] .controls :is(button, .button)").getBoundingClientRect();
 		return bar.top >= -1 && bar.bottom <= innerHeight && button.top >= 0 && button.bottom <= innerHeight;
 	})()`
 	waitFor(t, ctx, onScreen, time.Second)
@@ -99,8 +99,11 @@ func TestBrowserRoomPhone(t *testing.T) {
 		t.Helper()
 		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[data-command]:has(input[value=%q]) button`, kind)))))
 	}
-	press("start")
+	// The demo's meeting is days away: she confirms starting it now.
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-room-bar] a[href*="confirm=start"]`)), chromedp.WaitVisible(chromedp.CSS("#confirm")),
+		chromedp.Click(chromedp.CSS(`#confirm button[type="submit"]`))))
 	waitFor(t, ctx, `document.querySelector("[data-timer-card]").classList.contains("phase-running")`, 5*time.Second)
+	waitFor(t, ctx, live, 10*time.Second)
 
 	// The server goes away. The clock stops and says so; "Next step" waits,
 	// visibly, and is applied when the server is back.
@@ -188,8 +191,8 @@ func TestScreenshotsRoom(t *testing.T) {
 		signOut(t, ctx)
 		signIn(t, ctx, in.URL, roles[1]+"@northwind.example")
 	}
-	must(t, chromedp.Do(ctx, chromedp.Navigate(roomURL), chromedp.WaitVisible(chromedp.CSS("[data-room-bar]")),
-		chromedp.Click(chromedp.CSS(`form[data-command]:has(input[value="start"]) button`))))
+	must(t, chromedp.Do(ctx, chromedp.Navigate(roomURL+"?confirm=start#confirm"), chromedp.WaitVisible(chromedp.CSS("#confirm")),
+		chromedp.Click(chromedp.CSS(`#confirm button[type="submit"]`))))
 	waitFor(t, ctx, `document.querySelector("[data-timer-card]").classList.contains("phase-running")`, 5*time.Second)
 	for _, vp := range []struct {
 		name string
