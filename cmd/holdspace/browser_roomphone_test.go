@@ -102,6 +102,7 @@ func TestBrowserRoomPhone(t *testing.T) {
 	}
 	// The demo's meeting is days away: starting it is asked about first.
 	startEarly(t, ctx)
+	waitFor(t, ctx, live, 10*time.Second)
 
 	// The server goes away. The clock stops and says so; "Next step" waits,
 	// visibly, and is applied when the server is back.

@@ -1026,6 +1026,7 @@ type Room struct {
 	Checkins    []Checkin       `json:"checkins" nullable:"false" doc:"In the order they came."`
 	Commitments []Commitment    `json:"commitments" nullable:"false" doc:"The members' open commitments, and those made at this meeting."`
 	Answers     []ClosingAnswer `json:"closing_answers" nullable:"false" doc:"The members' answers at the close to \"did we get what we wanted today?\", in the order they came."`
+	VideoURL    string          `json:"video_url" doc:"The circle's video call, from its schedule, for joining from the room; empty when it has none."`
 }
 
 // ClosingAnswer is a member's quick answer at a meeting's close.
@@ -1040,7 +1041,8 @@ type ClosingAnswer struct {
 func newRoom(v *meetings.RoomView, now time.Time) Room {
 	snap := v.Snapshot(now)
 	out := Room{Snapshot: newRoomSnapshot(&snap), Meeting: newMeeting(&v.Meeting), Agreement: v.Agreement, LeastRecent: strs(v.LeastRecent),
-		Checkins: make([]Checkin, len(v.Checkins)), Commitments: newCommitments(v.Commitments), Answers: make([]ClosingAnswer, len(v.Answers))}
+		Checkins: make([]Checkin, len(v.Checkins)), Commitments: newCommitments(v.Commitments), Answers: make([]ClosingAnswer, len(v.Answers)),
+		VideoURL: v.VideoURL}
 	for i, a := range v.Answers {
 		out.Answers[i] = ClosingAnswer{UserID: a.UserID, Name: a.Name, Answer: a.Answer, Note: a.Note, CreatedAt: a.CreatedAt}
 	}

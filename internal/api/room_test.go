@@ -651,3 +651,33 @@ func TestRoomEventsDocumented(t *testing.T) {
 		t.Errorf("the state event: %+v", state)
 	}
 }
+
+// TestRoomVideoURL: the room gives the circle's video call, so that a
+// client can offer to join it from there, and follows the schedule when
+// the call is taken away.
+func TestRoomVideoURL(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		w := mustRoomWorld(t, e)
+		res := w.members[1].do(t, "GET", w.room(""), nil)
+		var r api.Room
+		res.want(t, http.StatusOK, &r)
+		if r.VideoURL != "https://meet.example.com/circle" {
+			t.Errorf("the room's call is %q: %s", r.VideoURL, res.body)
+		}
+		body, _ := scheduleBody(t)
+		body["video_url"] = ""
+		w.members[0].do(t, "PUT", w.path("/schedule"), body).want(t, http.StatusOK, nil)
+		// The new schedule makes new meetings: the room is the next one's.
+		var ms struct{ Upcoming []api.Meeting }
+		w.members[1].do(t, "GET", w.path("/meetings"), nil).want(t, http.StatusOK, &ms)
+		if len(ms.Upcoming) == 0 {
+			t.Fatal("no meeting ahead after the schedule changed")
+		}
+		w.meeting = ms.Upcoming[0]
+		res = w.members[1].do(t, "GET", w.room(""), nil)
+		res.want(t, http.StatusOK, reset(&r))
+		if r.VideoURL != "" || !strings.Contains(string(res.body), `"video_url":""`) {
+			t.Errorf("without a call the room still gives one: %s", res.body)
+		}
+	})
+}
