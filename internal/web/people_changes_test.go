@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/holdspace/holdspace/internal/demo"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
 
@@ -83,6 +86,31 @@ func TestPeopleOverTime(t *testing.T) {
 		admin.get("/people?q=carl").expect(t, 200, "Carl Clerk", "deactivated")
 		if r := admin.post("/people/"+carl.ID+"/reactivate", url.Values{"version": {strconv.Itoa(carl.Version)}}); r.status != 409 {
 			t.Errorf("reactivating from a stale page: %d", r.status)
+		}
+	})
+}
+
+// A held invitation is the admins' business: colleagues see someone who
+// has not joined yet, not why.
+func TestHeldInvitationsShownToAdminsOnly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL)
+		if _, err := demo.Load(ctx, e.db); err != nil {
+			t.Fatal(err)
+		}
+		held, err := e.db.FindHeld(ctx, mustUser(t, e.db, demo.AdminEmail).OrgID, nil, 1)
+		if err != nil || len(held) == 0 {
+			t.Fatalf("the demo's held invitations: %d, %v", len(held), err)
+		}
+		person := "/people/" + held[0].ID
+		admin := e.demoSignIn("maya")
+		admin.get("/people").expect(t, http.StatusOK, "invitation held")
+		admin.get(person).expect(t, http.StatusOK, "invitation held")
+		member := e.demoSignIn("noah")
+		for _, page := range []string{"/people", person} {
+			if r := member.get(page); r.status != http.StatusOK || strings.Contains(r.body, "held") {
+				t.Errorf("a member's %s: %d, mentions a held invitation: %v", page, r.status, strings.Contains(r.body, "held"))
+			}
 		}
 	})
 }
