@@ -34,19 +34,22 @@ type Person struct {
 	Version    int            `json:"version" doc:"Raised by every change an admin or an import makes; send it with a change to have it refused (409) if another came first."`
 	// DeactivatedAt is set for a leaver, who can't sign in and is not found or matched.
 	DeactivatedAt  *time.Time `json:"deactivated_at,omitempty" doc:"When an admin deactivated the person; absent while they are not."`
-	InvitationHeld bool       `json:"invitation_held,omitempty" doc:"The person's invitation waits until an admin releases it (usually when a program opens)."`
+	InvitationHeld bool       `json:"invitation_held,omitempty" doc:"The person's invitation waits until an admin releases it (usually when a program opens). Shown to admins only."`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
 }
 
 // newPerson is u as viewer may see them: with a level only where
-// viewer may see it.
+// viewer may see it, and a held invitation only to admins.
 func newPerson(viewer, u *account.User) Person {
 	p := Person{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role, Status: u.Status,
 		Timezone: u.Timezone, Department: u.Department, ManagerID: u.ManagerID, Version: u.Version,
-		DeactivatedAt: u.DeactivatedAt, InvitationHeld: u.InvitationHeld, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		DeactivatedAt: u.DeactivatedAt, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 	if viewer.SeesLevelOf(u.ID) {
 		p.Level = &u.Level
+	}
+	if viewer.IsAdmin() {
+		p.InvitationHeld = u.InvitationHeld
 	}
 	return p
 }
