@@ -262,7 +262,7 @@ func TestDeclineReasonsShownFromThree(t *testing.T) {
 			a, b := w.members[2*i].ID, w.members[2*i+1].ID
 			c.Members = []program.Member{{UserID: a}, {UserID: b}}
 			cs := []program.Circle{c}
-			round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
+			round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -309,7 +309,7 @@ func TestMemberReasonsLeaveOutLevels(t *testing.T) {
 			Reasons: []string{"shared topics: feedback", "2 departments", "levels 4–6"}}
 		c.Members = []program.Member{{UserID: "u01"}, {UserID: "u02"}}
 		cs := []program.Circle{c}
-		round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
+		round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -219,7 +219,11 @@ func (s *Service) Propose(ctx context.Context, admin *account.User, programID st
 	}
 	s.Logger.Info("matching proposed", "org_id", admin.OrgID, "program_id", p.ID, "round", number, "participants", len(pr.input.Participants),
 		"placed", out.Placed, "favoured", favoured, "score", out.Score, "upper_bound", out.UpperBound, "elapsed_ms", out.ElapsedMS)
-	return s.DB.SaveProposal(ctx, admin.OrgID, p.ID, roundID, circles, unmatched)
+	decidedOn := make([]string, len(pr.input.Participants))
+	for i, part := range pr.input.Participants {
+		decidedOn[i] = part.ID
+	}
+	return s.DB.SaveProposal(ctx, admin.OrgID, p.ID, roundID, circles, unmatched, decidedOn)
 }
 
 func (pr *problem) circle(g matching.Group) program.Circle {
