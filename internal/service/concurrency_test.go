@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
@@ -238,6 +239,114 @@ func TestTwoPairInvitationsAcceptedTogether(t *testing.T) {
 			}
 			if len(mine) != 1 {
 				t.Fatalf("round %d: %s is in %d pairs, want 1", round, to.ID, len(mine))
+			}
+		}
+	})
+}
+
+// raceRounds is how often the races of opting in, withdrawing and closing
+// are run: on PostgreSQL an interleaving that loses shows in some rounds,
+// not every one.
+const raceRounds = 6
+
+// TestOptInRacesProgramChange: a person opts in at the moment an admin
+// changes the program's format or closes it, once the opt-in has checked
+// the program as it was. Of the opt-in and the change of format, one
+// holds and the other is refused: the format never changes under an
+// opt-in made for the old one. An opt-in as the program closes is saved
+// before the close or refused as a conflict. Forced between the opt-in's
+// checks and its saving, a close, a change of format or of the opt-in
+// dates has the opt-in refused with program.ErrProgramChanged and
+// nothing saved.
+func TestOptInRacesProgramChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 4)
+		u := w.user("u01")
+		optIn := func(p *program.Program) error {
+			return w.programs.SaveOptIn(ctx, u, &program.OptIn{ProgramID: p.ID, Topics: []string{"Feedback"},
+				Availability: []program.Interval{{9 * 60, 17 * 60}}})
+		}
+		toPairs := func(p *program.Program) error {
+			edit := *p
+			edit.Format, edit.MinSize, edit.MaxSize = program.FormatPair, 0, 0
+			return w.programs.UpdateProgram(ctx, w.admin, &edit)
+		}
+		closeEarlier := func(p *program.Program) error {
+			edit := *p
+			edit.OptInCloses = w.now.Add(time.Hour)
+			return w.programs.UpdateProgram(ctx, w.admin, &edit)
+		}
+		closeIt := func(p *program.Program) error { return w.circles.CloseProgram(ctx, w.admin, p.ID) }
+		optedIn := func(p *program.Program) bool {
+			_, err := w.programs.MyOptIn(ctx, u, p.ID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				t.Fatal(err)
+			}
+			return err == nil
+		}
+		// racing runs the opt-in and change together, the change starting
+		// once the opt-in has checked the program (its first look at the
+		// clock), so that the opt-in is decided on the program before it.
+		racing := func(p *program.Program, change func(*program.Program) error) []error {
+			decided := make(chan struct{})
+			var once sync.Once
+			w.onClock = func() { once.Do(func() { close(decided) }) }
+			defer func() { w.onClock = nil }()
+			return together(
+				func() error { return optIn(p) },
+				func() error { <-decided; return change(p) },
+			)
+		}
+
+		wins := map[int]int{}
+		for round := range raceRounds {
+			p := w.program(program.FormatGroup)
+			// Refusing the change of format because someone opted in
+			// first names the field, as it does at any time.
+			won := oneWins(t, fmt.Sprintf("round %d: opt-in and a change of format", round), racing(p, toPairs), fault.Invalid)
+			wins[won]++
+			got, err := w.programs.Program(ctx, u, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if optedIn(p) != (won == 0) || (got.Format == program.FormatPair) != (won == 1) {
+				t.Fatalf("round %d: opted in %v to a program of format %s", round, optedIn(p), got.Format)
+			}
+
+			p = w.program(program.FormatGroup)
+			errs := racing(p, closeIt)
+			if errs[1] != nil {
+				t.Fatalf("round %d: closing: %v", round, errs[1])
+			}
+			if k := fault.KindOf(errs[0]); errs[0] != nil && k != fault.Conflict {
+				t.Fatalf("round %d: opt-in as the program closed: %v (%s)", round, errs[0], k)
+			}
+			if optedIn(p) != (errs[0] == nil) {
+				t.Fatalf("round %d: opt-in acknowledged %v, saved %v", round, errs[0] == nil, optedIn(p))
+			}
+		}
+		t.Logf("opt-in won %d times, change of format %d times", wins[0], wins[1])
+
+		for _, change := range []struct {
+			name string
+			do   func(*program.Program) error
+		}{{"closes", closeIt}, {"changes format", toPairs}, {"moves its opt-in dates", closeEarlier}} {
+			p := w.program(program.FormatGroup)
+			// The program changes once the opt-in has checked it (its
+			// first look at the clock) and before it is saved.
+			w.onClock = func() {
+				w.onClock = nil
+				if err := change.do(p); err != nil {
+					t.Fatalf("the program %s: %v", change.name, err)
+				}
+			}
+			err := optIn(p)
+			w.onClock = nil
+			if !errors.Is(err, program.ErrProgramChanged) {
+				t.Errorf("opt-in as the program %s: %v, want %v", change.name, err, program.ErrProgramChanged)
+			}
+			if optedIn(p) {
+				t.Errorf("the opt-in was saved as the program %s", change.name)
 			}
 		}
 	})
