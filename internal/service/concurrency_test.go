@@ -351,3 +351,114 @@ func TestOptInRacesProgramChange(t *testing.T) {
 		}
 	})
 }
+
+// racingAfterCheck runs first and then together, then starting once
+// first has looked at the clock (its first check), so that first is
+// decided on the state before then.
+func (w *world) racingAfterCheck(first, then func() error) []error {
+	decided := make(chan struct{})
+	var once sync.Once
+	w.onClock = func() { once.Do(func() { close(decided) }) }
+	defer func() { w.onClock = nil }()
+	return together(first, func() error { <-decided; return then() })
+}
+
+// TestWithdrawRacesRound: a person withdraws while the admin proposes a
+// round, and while the admin publishes a draft they are in. Whatever the
+// order, nobody ends up in a draft, a proposal or a circle of a program
+// they withdrew from, nor on the list of who a draft leaves out: a
+// proposal decided on their opt-in is refused as a conflict
+// (program.ErrOptInsChanged) or loses them from its draft, and of a
+// withdrawal and a publishing, one holds and the other is refused.
+func TestWithdrawRacesRound(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 12)
+		// placed says whether u is in a circle of p that is a draft, waits
+		// for answers or formed, or is left out by a draft.
+		placed := func(p *program.Program, u *account.User) bool {
+			t.Helper()
+			cs, err := w.db.FindCircles(ctx, w.org.ID, store.CircleFilter{ProgramID: p.ID, UserID: u.ID,
+				Status: []program.CircleStatus{program.Proposed, program.Pending, program.Active}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rounds, err := w.db.FindRounds(ctx, w.org.ID, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rounds {
+				left, err := w.db.FindUnmatched(ctx, w.org.ID, r.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if slices.ContainsFunc(left, func(x program.Unmatched) bool { return x.UserID == u.ID && !x.Told }) {
+					return true
+				}
+			}
+			return len(cs) > 0
+		}
+		optedIn := func(p *program.Program, u *account.User) bool {
+			t.Helper()
+			_, err := w.programs.MyOptIn(ctx, u, p.ID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				t.Fatal(err)
+			}
+			return err == nil
+		}
+		proposals, published := map[bool]int{}, map[int]int{}
+		for round := range raceRounds {
+			p := w.program(program.FormatGroup)
+			for i, u := range w.members {
+				w.optIn(u, p, []string{"Feedback", "Strategy", "Delegation"}[i%3])
+			}
+			// Everyone but the manager of all can be placed; each round
+			// another person withdraws.
+			u := w.members[1+round%(len(w.members)-1)]
+			var draft *program.Round
+			errs := w.racingAfterCheck(
+				func() error {
+					r, err := w.programs.Propose(ctx, w.admin, p.ID, false)
+					draft = r
+					return err
+				},
+				func() error { return w.programs.Withdraw(ctx, u, p.ID) },
+			)
+			if errs[1] != nil {
+				t.Fatalf("round %d: withdrawing as a round is proposed: %v", round, errs[1])
+			}
+			if errs[0] != nil && !errors.Is(errs[0], program.ErrOptInsChanged) {
+				t.Fatalf("round %d: proposing as someone withdraws: %v", round, errs[0])
+			}
+			proposals[errs[0] == nil]++
+			if placed(p, u) {
+				t.Fatalf("round %d: %s is in the draft after withdrawing", round, u.ID)
+			}
+
+			// Propose again with them back in, and race the publishing.
+			w.optIn(u, p, "Feedback")
+			if draft, errs[0] = w.programs.Propose(ctx, w.admin, p.ID, false); errs[0] != nil {
+				t.Fatal(errs[0])
+			}
+			if !placed(p, u) {
+				continue
+			}
+			told := w.mailTo(u.Email, "been matched in")
+			errs = w.racingAfterCheck(
+				func() error { _, err := w.programs.Publish(ctx, w.admin, draft.ID); return err },
+				func() error { return w.programs.Withdraw(ctx, u, p.ID) },
+			)
+			// A withdrawal that finds the person's proposal published is
+			// told so, as it is at any time after.
+			won := oneWins(t, fmt.Sprintf("round %d: publishing and withdrawing", round), errs, fault.Invalid)
+			published[won]++
+			if in, opted := placed(p, u), optedIn(p, u); in != (won == 0) || opted != (won == 0) {
+				t.Fatalf("round %d: %s placed %v, opted in %v after the %s won", round, u.ID, in, opted, map[int]string{0: "publishing", 1: "withdrawal"}[won])
+			}
+			if won == 1 && w.mailTo(u.Email, "been matched in") > told {
+				t.Fatalf("round %d: %s was proposed a circle after withdrawing", round, u.ID)
+			}
+		}
+		t.Logf("proposals saved %d times, refused %d times; published %d times, withdrawn %d times",
+			proposals[true], proposals[false], published[0], published[1])
+	})
+}

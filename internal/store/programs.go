@@ -492,8 +492,10 @@ func (db *DB) DeleteOptIn(ctx context.Context, orgID, programID, userID string) 
 			return err
 		}
 		for _, roundID := range drafts {
+			if _, err := tx.exec(ctx, `UPDATE rounds SET version = version + 1 WHERE org_id = $1 AND id = $2`, orgID, roundID); err != nil {
+				return err
+			}
 			for _, q := range []string{
-				`UPDATE rounds SET version = version + 1 WHERE org_id = $1 AND id = $2`,
 				`DELETE FROM circle_members WHERE org_id = $1 AND user_id = $3
 					AND circle_id IN (SELECT c.id FROM circles c WHERE c.org_id = $1 AND c.round_id = $2 AND c.status = 'proposed')`,
 				`DELETE FROM unmatched WHERE org_id = $1 AND round_id = $2 AND user_id = $3 AND told_at IS NULL`,

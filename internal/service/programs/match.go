@@ -52,7 +52,10 @@ func (s *Service) buildProblem(ctx context.Context, orgID string, p *program.Pro
 		SessionMinutes: p.SessionMinutes, RepeatPolicy: matching.RepeatAllow}
 	inRound := map[string]bool{}
 	for _, o := range opts {
-		if o.Snoozed || slices.Contains(engaged, o.UserID) {
+		// The opt-ins and their people are read apart: someone who
+		// withdrew in between is left out, and saving the proposal
+		// finds that they withdrew.
+		if _, ok := users[o.UserID]; !ok || o.Snoozed || slices.Contains(engaged, o.UserID) {
 			continue
 		}
 		inRound[o.UserID] = true
