@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -460,5 +461,107 @@ func TestWithdrawRacesRound(t *testing.T) {
 		}
 		t.Logf("proposals saved %d times, refused %d times; published %d times, withdrawn %d times",
 			proposals[true], proposals[false], published[0], published[1])
+	})
+}
+
+// TestCloseRacesAnswerAndPublish: an admin closes a program at the moment
+// the last member of a proposed circle accepts it, and at the moment a
+// round is published. Whatever the order, everyone in a circle of the
+// program that formed or was proposed to them hears once that it closed:
+// those whose circle formed that it finished, the others that it will not
+// form; and nobody who was never proposed a circle is told. The answer or
+// publishing that comes after the close is refused as a conflict.
+func TestCloseRacesAnswerAndPublish(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 12)
+		// told counts, per address, the closing emails sent after the
+		// first from of the outbox's messages.
+		told := func(from int) map[string]int {
+			out := map[string]int{}
+			for _, m := range w.outbox.Messages()[from:] {
+				if strings.Contains(m.Subject, "has come to a close") {
+					out[m.To]++
+				}
+			}
+			return out
+		}
+		proposed := func(p *program.Program) (*program.Round, []program.Circle) {
+			t.Helper()
+			for i, u := range w.members {
+				w.optIn(u, p, []string{"Feedback", "Strategy", "Delegation"}[i%3])
+			}
+			r, err := w.programs.Propose(ctx, w.admin, p.ID, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs, err := w.db.FindCircles(ctx, w.org.ID, store.CircleFilter{RoundID: r.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) == 0 {
+				t.Fatal("the matching proposed no circle")
+			}
+			return r, cs
+		}
+		answered, published := map[int]int{}, map[int]int{}
+		for round := range raceRounds {
+			p := w.program(program.FormatGroup)
+			r, cs := proposed(p)
+			if _, err := w.programs.Publish(ctx, w.admin, r.ID); err != nil {
+				t.Fatal(err)
+			}
+			c := cs[0]
+			for _, m := range c.Members[1:] {
+				if _, err := w.programs.Respond(ctx, w.user(m.UserID), c.ID, true, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			from := len(w.outbox.Messages())
+			errs := together(
+				func() error { _, err := w.programs.Respond(ctx, w.user(c.Members[0].UserID), c.ID, true, ""); return err },
+				func() error { return w.circles.CloseProgram(ctx, w.admin, p.ID) },
+			)
+			if errs[1] != nil {
+				t.Fatalf("round %d: closing as the last member accepts: %v", round, errs[1])
+			}
+			if k := fault.KindOf(errs[0]); errs[0] != nil && k != fault.Conflict {
+				t.Fatalf("round %d: accepting as the program closes: %v (%s)", round, errs[0], k)
+			}
+			answered[map[bool]int{true: 0, false: 1}[errs[0] == nil]]++
+			got := told(from)
+			for _, k := range cs {
+				for _, m := range k.Members {
+					if got[m.Email] != 1 {
+						t.Fatalf("round %d: %s was told %d times that the program closed", round, m.UserID, got[m.Email])
+					}
+				}
+			}
+
+			p = w.program(program.FormatGroup)
+			r, cs = proposed(p)
+			from = len(w.outbox.Messages())
+			errs = together(
+				func() error { _, err := w.programs.Publish(ctx, w.admin, r.ID); return err },
+				func() error { return w.circles.CloseProgram(ctx, w.admin, p.ID) },
+			)
+			if errs[1] != nil {
+				t.Fatalf("round %d: closing as a round is published: %v", round, errs[1])
+			}
+			if k := fault.KindOf(errs[0]); errs[0] != nil && k != fault.Conflict {
+				t.Fatalf("round %d: publishing as the program closes: %v (%s)", round, errs[0], k)
+			}
+			published[map[bool]int{true: 0, false: 1}[errs[0] == nil]]++
+			got = told(from)
+			for _, k := range cs {
+				for _, m := range k.Members {
+					if want := map[bool]int{true: 1, false: 0}[errs[0] == nil]; got[m.Email] != want {
+						t.Fatalf("round %d: %s was told %d times that the program closed, want %d (published: %v)",
+							round, m.UserID, got[m.Email], want, errs[0] == nil)
+					}
+				}
+			}
+		}
+		t.Logf("closed after the acceptance %d times, before it %d times; published before the close %d times, refused %d times",
+			answered[0], answered[1], published[0], published[1])
 	})
 }

@@ -330,6 +330,12 @@ func (s *Service) wholeRound(ctx context.Context, admin *account.User, roundID s
 	if rv.Circles, err = s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: roundID}); err != nil {
 		return nil, err
 	}
+	// Read after the circles: a close that dropped the draft as they were
+	// read shows here, and the change is refused as closed rather than
+	// decided on circles emptied under it.
+	if rv.Program, err = s.DB.FindProgramByID(ctx, admin.OrgID, rv.Program.ID); err != nil {
+		return nil, err
+	}
 	return rv, nil
 }
 
