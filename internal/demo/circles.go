@@ -125,7 +125,7 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		if err != nil {
 			return nil, err
 		}
-		if err := db.SaveOptIn(ctx, o); err != nil {
+		if err := db.SaveOptIn(ctx, o, p); err != nil {
 			return nil, fmt.Errorf("demo opt-in: %w", err)
 		}
 		return o, nil
@@ -155,7 +155,7 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		}
 	}
 	at(7 * week)
-	round, err := db.SaveProposal(ctx, org.ID, p.ID, "", circles, unplaced)
+	round, err := db.SaveProposal(ctx, org.ID, p.ID, "", circles, unplaced, nil)
 	if err != nil {
 		return err
 	}

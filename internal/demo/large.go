@@ -355,7 +355,7 @@ func loadLarge(ctx context.Context, live *store.DB, org *account.Org, people []*
 			continue
 		}
 		at(8 * week)
-		round, err := db.SaveProposal(ctx, org.ID, p.ID, "", cs, nil)
+		round, err := db.SaveProposal(ctx, org.ID, p.ID, "", cs, nil, nil)
 		if err != nil {
 			return err
 		}
@@ -433,7 +433,11 @@ func optIn(ctx context.Context, db *store.DB, u *account.User, programID string,
 	if err != nil {
 		return err
 	}
-	if err := db.SaveOptIn(ctx, o); err != nil {
+	p, err := db.FindProgramByID(ctx, u.OrgID, programID)
+	if err != nil {
+		return err
+	}
+	if err := db.SaveOptIn(ctx, o, p); err != nil {
 		return fmt.Errorf("demo opt-in: %w", err)
 	}
 	return nil

@@ -77,7 +77,7 @@ func loadWinter(ctx context.Context, live *store.DB, org *account.Org, byKey map
 			if err != nil {
 				return err
 			}
-			if err := db.SaveOptIn(ctx, o); err != nil {
+			if err := db.SaveOptIn(ctx, o, p); err != nil {
 				return fmt.Errorf("demo opt-in: %w", err)
 			}
 			c.Members = append(c.Members, program.Member{UserID: u.ID, Name: u.Name, Email: u.Email, Response: program.Undecided})
@@ -85,7 +85,7 @@ func loadWinter(ctx context.Context, live *store.DB, org *account.Org, byKey map
 		pairs = append(pairs, c)
 	}
 	at(27 * week)
-	round, err := db.SaveProposal(ctx, org.ID, p.ID, "", pairs, nil)
+	round, err := db.SaveProposal(ctx, org.ID, p.ID, "", pairs, nil, nil)
 	if err != nil {
 		return err
 	}

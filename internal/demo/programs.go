@@ -62,7 +62,7 @@ func loadPrograms(ctx context.Context, db *store.DB, org *account.Org, users []*
 		if err != nil {
 			return err
 		}
-		if err := db.SaveOptIn(ctx, o); err != nil {
+		if err := db.SaveOptIn(ctx, o, circles); err != nil {
 			return fmt.Errorf("demo opt-in: %w", err)
 		}
 	}
@@ -74,7 +74,7 @@ func loadPrograms(ctx context.Context, db *store.DB, org *account.Org, users []*
 		if err != nil {
 			return err
 		}
-		if err := db.SaveOptIn(ctx, o); err != nil {
+		if err := db.SaveOptIn(ctx, o, pairs); err != nil {
 			return fmt.Errorf("demo opt-in: %w", err)
 		}
 	}

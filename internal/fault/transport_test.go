@@ -64,6 +64,9 @@ var sentinels = map[string]error{
 	"program.ErrNotDraft":         program.ErrNotDraft,
 	"program.ErrNotOpen":          program.ErrNotOpen,
 	"program.ErrRemindedRecently": program.ErrRemindedRecently,
+	"program.ErrProgramChanged":   program.ErrProgramChanged,
+	"program.ErrMatched":          program.ErrMatched,
+	"program.ErrOptInsChanged":    program.ErrOptInsChanged,
 
 	"room.ErrStale":      room.ErrStale,
 	"room.ErrNotAllowed": room.ErrNotAllowed,

@@ -98,6 +98,17 @@ var (
 	ErrNotOpen = fault.New(fault.Conflict, "Opt-in for this program is not open.")
 	// ErrRemindedRecently: a second bulk reminder within RemindEvery.
 	ErrRemindedRecently = fault.New(fault.Conflict, "Everyone not yet joined was reminded less than a day ago.")
+	// ErrProgramChanged: an opt-in saved just as the program closed, or
+	// its opt-in dates or its format changed: it was decided on the
+	// program as it stood before.
+	ErrProgramChanged = fault.New(fault.Conflict,
+		"The program changed as you saved (it closed, or its opt-in dates or format changed). Look at it again.")
+	// ErrMatched: withdrawing at the moment a round placing the person
+	// was published.
+	ErrMatched = fault.New(fault.Conflict, "You have been matched in this program already; answer your proposal instead.")
+	// ErrOptInsChanged: a proposal whose matching ran on an opt-in
+	// withdrawn meanwhile.
+	ErrOptInsChanged = fault.New(fault.Conflict, "Someone withdrew while the matching ran. Propose the round again.")
 )
 
 // ReminderAt is when the one automatic reminder before opt-in closes is

@@ -64,7 +64,7 @@ func (w *world) formCircle(p *program.Program, ids ...string) string {
 		c.Members = append(c.Members, program.Member{UserID: id})
 	}
 	cs := []program.Circle{c}
-	round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
+	round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -1359,7 +1359,7 @@ func TestCircleConcurrentResponses(t *testing.T) {
 				c.Members = append(c.Members, program.Member{UserID: id})
 			}
 			cs := []program.Circle{c}
-			round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
+			round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

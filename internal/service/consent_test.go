@@ -21,7 +21,7 @@ func (w *world) publishCircle(p *program.Program, ids []string, accepted ...stri
 		c.Members = append(c.Members, program.Member{UserID: id})
 	}
 	cs := []program.Circle{c}
-	round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
+	round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func healthWorld(t *testing.T, dbURL string) (w *world, p *program.Program, quie
 	busy = w.scheduled(p, "u04", "u05", "u06")
 	c := program.Circle{Members: []program.Member{{UserID: "u07"}, {UserID: "u00"}, {UserID: "u02"}}}
 	cs := []program.Circle{c}
-	round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
+	round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

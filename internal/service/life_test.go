@@ -209,7 +209,7 @@ func TestProgramClose(t *testing.T) {
 			t.Fatal("the circle has no meetings or reminders ahead")
 		}
 		pending := program.Circle{Members: []program.Member{{UserID: "u04"}, {UserID: "u05"}, {UserID: "u06"}}}
-		round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", []program.Circle{pending}, nil)
+		round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", []program.Circle{pending}, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -277,7 +277,7 @@ func TestDeclineReasonsShownFromThree(t *testing.T) {
 			a, b := w.members[step.pair[0]].ID, w.members[step.pair[1]].ID
 			c.Members = []program.Member{{UserID: a}, {UserID: b}}
 			cs := []program.Circle{c}
-			round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
+			round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -317,7 +317,7 @@ func TestMemberReasonsLeaveOutLevels(t *testing.T) {
 			Reasons: []string{"shared topics: feedback", "2 departments", "levels 4–6"}}
 		c.Members = []program.Member{{UserID: "u01"}, {UserID: "u02"}}
 		cs := []program.Circle{c}
-		round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil)
+		round, err := w.db.SaveProposal(ctx, w.org.ID, p.ID, "", cs, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

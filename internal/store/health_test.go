@@ -22,7 +22,7 @@ func TestHealthReads(t *testing.T) {
 			t.Fatal(err)
 		}
 		cs := []program.Circle{{Members: []program.Member{{UserID: admin.ID}}}}
-		round, err := db.SaveProposal(ctx, org.ID, p.ID, "", cs, nil)
+		round, err := db.SaveProposal(ctx, org.ID, p.ID, "", cs, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

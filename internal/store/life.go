@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/program"
 )
 
 // Mailing is one of the mailings to a program's audience.
@@ -207,11 +208,13 @@ func (db *DB) FindUnfinishedKinds(ctx context.Context, orgID, programID string) 
 
 // CloseProgram closes a program now: it is never matched again, its
 // proposals not yet published are dropped, and the circles still waiting
-// for answers dissolve, with msgs (one to each of their members) in the
-// same transaction. Its active circles finish one by one afterwards
-// (FinishCircle). It returns ErrConflict when the program was closed
-// already.
-func (db *DB) CloseProgram(ctx context.Context, orgID, id string, msgs []Job) error {
+// for answers dissolve, each of their members who had not declined told
+// by the email tell makes (when tell is set), in the same transaction.
+// Who that is is read after the close has taken the program's row, so an
+// answer or a publishing at the same moment is either seen or refused.
+// Its active circles finish one by one afterwards (FinishCircle). It
+// returns ErrConflict when the program was closed already.
+func (db *DB) CloseProgram(ctx context.Context, orgID, id string, tell func(program.Member) Job) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if err := guarded(tx.exec(ctx, `UPDATE programs SET closed_at = $1, updated_at = $1 WHERE org_id = $2 AND id = $3 AND closed_at IS NULL`,
 			tx.now, orgID, id)); err != nil {
@@ -220,13 +223,48 @@ func (db *DB) CloseProgram(ctx context.Context, orgID, id string, msgs []Job) er
 		if _, err := tx.exec(ctx, `DELETE FROM circles WHERE org_id = $1 AND program_id = $2 AND status = 'proposed'`, orgID, id); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE circles SET status = 'dissolved', version = version + 1 WHERE org_id = $1 AND program_id = $2 AND status = 'pending'`,
-			orgID, id); err != nil {
-			return err
-		}
-		_, err := tx.exec(ctx, `DELETE FROM program_mailings WHERE org_id = $1 AND program_id = $2`, orgID, id)
+		// The circles this dissolves are the ones whose members are told:
+		// one that formed at this moment is left to finish, and its
+		// members hear of that instead.
+		rows, err := tx.query(ctx, `UPDATE circles SET status = 'dissolved', version = version + 1 WHERE org_id = $1 AND program_id = $2 AND status = 'pending'
+			RETURNING id`, orgID, id)
 		if err != nil {
 			return err
+		}
+		var dissolved []program.Circle
+		for rows.Next() {
+			var c program.Circle
+			if err := rows.Scan(&c.ID); err != nil {
+				rows.Close()
+				return err
+			}
+			dissolved = append(dissolved, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM program_mailings WHERE org_id = $1 AND program_id = $2`, orgID, id); err != nil {
+			return err
+		}
+		if tell == nil || len(dissolved) == 0 {
+			return nil
+		}
+		args, marks := []any{orgID}, make([]string, len(dissolved))
+		for i, c := range dissolved {
+			args = append(args, c.ID)
+			marks[i] = fmt.Sprintf("$%d", len(args))
+		}
+		if err := findMembers(ctx, tx, dissolved, `c.org_id = $1 AND c.id IN (`+strings.Join(marks, ", ")+`)`, args); err != nil {
+			return err
+		}
+		var msgs []Job
+		for _, c := range dissolved {
+			for _, m := range c.Members {
+				if m.Response != program.Declined {
+					msgs = append(msgs, tell(m))
+				}
+			}
 		}
 		return db.sendAll(ctx, tx, msgs)
 	})

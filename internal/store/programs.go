@@ -142,12 +142,15 @@ func (db *DB) CreateProgram(ctx context.Context, p *program.Program) error {
 // program does not change at all.
 func (db *DB) UpdateProgram(ctx context.Context, p *program.Program) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
+		// Locked before counting the opt-ins: an opt-in saved meanwhile
+		// either comes first and is counted, or waits and finds the new
+		// format (SaveOptIn).
+		if err := lockProgram(ctx, tx, p.OrgID, p.ID); err != nil {
+			return err
+		}
 		old, err := scanProgram(tx.queryRow(ctx, `SELECT `+programColumns+` FROM programs p WHERE p.org_id = $1 AND p.id = $2`, p.OrgID, p.ID))
 		if err != nil {
 			return err
-		}
-		if old.ClosedAt != nil {
-			return program.ErrClosed
 		}
 		if old.Format != p.Format {
 			var n int
@@ -257,12 +260,26 @@ func scanOptIn(s scanner) (*program.OptIn, error) {
 	return &o, nil
 }
 
-// SaveOptIn creates or replaces a person's opt-in. People named in prefer
-// and avoid must be in the same organisation. Replacing an opt-in keeps
-// whether it is snoozed, which only SnoozeOptIn changes: an edit decided
-// on the opt-in before a snooze does not undo it.
-func (db *DB) SaveOptIn(ctx context.Context, o *program.OptIn) error {
+// SaveOptIn creates or replaces a person's opt-in to p, the program as
+// the opt-in was decided on. People named in prefer and avoid must be in
+// the same organisation. Replacing an opt-in keeps whether it is snoozed,
+// which only SnoozeOptIn changes: an edit decided on the opt-in before a
+// snooze does not undo it. If p has closed since, or its opt-in dates or
+// its format changed, it saves nothing and returns
+// program.ErrProgramChanged.
+func (db *DB) SaveOptIn(ctx context.Context, o *program.OptIn, p *program.Program) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
+		// The program's row lock orders this after a close or an edit
+		// that came first, which the guard then sees, and a close or an
+		// edit of the format after this, which counts this opt-in.
+		err := guarded(tx.exec(ctx, `UPDATE programs SET updated_at = updated_at WHERE org_id = $1 AND id = $2 AND closed_at IS NULL
+			AND format = $3 AND opt_in_opens = $4 AND opt_in_closes = $5`, o.OrgID, p.ID, p.Format, p.OptInOpens.UTC(), p.OptInCloses.UTC()))
+		if errors.Is(err, ErrConflict) {
+			return program.ErrProgramChanged
+		}
+		if err != nil {
+			return err
+		}
 		for field, ids := range map[string][]string{"prefer": o.Prefer, "avoid": o.Avoid} {
 			for _, id := range ids {
 				var one int
@@ -279,7 +296,7 @@ func (db *DB) SaveOptIn(ctx context.Context, o *program.OptIn) error {
 		if o.CreatedAt.IsZero() {
 			o.CreatedAt = tx.now
 		}
-		_, err := tx.exec(ctx, `INSERT INTO opt_ins (`+optInColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		_, err = tx.exec(ctx, `INSERT INTO opt_ins (`+optInColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (program_id, user_id) DO UPDATE SET topics = excluded.topics, goals = excluded.goals,
 			availability = excluded.availability, format_pref = excluded.format_pref, prefer = excluded.prefer,
 			avoid = excluded.avoid, updated_at = excluded.updated_at`,
@@ -415,15 +432,121 @@ func (db *DB) SnoozeOptIn(ctx context.Context, orgID, programID, userID string, 
 	return nil
 }
 
-// DeleteOptIn withdraws a person from a program.
+// DeleteOptIn withdraws a person from a program. Someone in a circle of
+// it that formed or waits for answers cannot withdraw
+// (program.ErrMatched). Someone in a round's draft leaves it: out of
+// their draft circle, off the list of who it leaves out, and the round's
+// version moves on, so that a publishing or a move decided on the draft
+// with them is refused (program.ErrDraftChanged).
 func (db *DB) DeleteOptIn(ctx context.Context, orgID, programID, userID string) error {
-	return db.inTx(ctx, func(tx *Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		// Under the program's lock, which proposing and publishing take
+		// too, a round either placed them before (and is seen here) or
+		// comes after and finds the opt-in gone.
+		if err := guarded(tx.exec(ctx, `UPDATE programs SET updated_at = updated_at WHERE org_id = $1 AND id = $2`, orgID, programID)); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return ErrNotFound
+			}
+			return err
+		}
+		var engaged int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
+			WHERE m.org_id = $1 AND c.program_id = $2 AND m.user_id = $3 AND c.status IN ('active', 'pending')`,
+			orgID, programID, userID).Scan(&engaged); err != nil {
+			return err
+		}
+		if engaged > 0 {
+			return program.ErrMatched
+		}
 		res, err := tx.exec(ctx, `DELETE FROM opt_ins WHERE org_id = $1 AND program_id = $2 AND user_id = $3`, orgID, programID, userID)
 		if err != nil {
-			return fmt.Errorf("delete opt-in: %w", err)
+			return err
 		}
-		return mustAffect(res)
+		if err := mustAffect(res); err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT c.round_id FROM circles c JOIN circle_members m ON m.circle_id = c.id AND m.org_id = c.org_id
+				WHERE c.org_id = $1 AND c.program_id = $2 AND c.status = 'proposed' AND m.user_id = $3
+			UNION SELECT x.round_id FROM unmatched x JOIN rounds r ON r.id = x.round_id AND r.org_id = x.org_id
+				WHERE x.org_id = $1 AND r.program_id = $2 AND x.user_id = $3 AND x.told_at IS NULL`, orgID, programID, userID)
+		if err != nil {
+			return err
+		}
+		var drafts []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			drafts = append(drafts, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, roundID := range drafts {
+			if _, err := tx.exec(ctx, `UPDATE rounds SET version = version + 1 WHERE org_id = $1 AND id = $2`, orgID, roundID); err != nil {
+				return err
+			}
+			for _, q := range []string{
+				`DELETE FROM circle_members WHERE org_id = $1 AND user_id = $3
+					AND circle_id IN (SELECT c.id FROM circles c WHERE c.org_id = $1 AND c.round_id = $2 AND c.status = 'proposed')`,
+				`DELETE FROM unmatched WHERE org_id = $1 AND round_id = $2 AND user_id = $3 AND told_at IS NULL`,
+			} {
+				if _, err := tx.exec(ctx, q, orgID, roundID, userID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("delete opt-in: %w", err)
+	}
+	return nil
+}
+
+// lockRoundProgram takes the row lock of the program of round roundID
+// (lockProgram) and returns the program's id.
+func lockRoundProgram(ctx context.Context, tx *Tx, orgID, roundID string) (string, error) {
+	var programID string
+	if err := tx.queryRow(ctx, `SELECT program_id FROM rounds WHERE org_id = $1 AND id = $2`, orgID, roundID).Scan(&programID); err != nil {
+		return "", err
+	}
+	return programID, lockProgram(ctx, tx, orgID, programID)
+}
+
+// stillOptedIn checks, under the program's lock, that each of ids, the
+// people a draft was decided on, is still opted in: a matching or a move
+// decided on an opt-in withdrawn since returns program.ErrOptInsChanged.
+func stillOptedIn(ctx context.Context, tx *Tx, orgID, programID string, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.query(ctx, `SELECT user_id FROM opt_ins WHERE org_id = $1 AND program_id = $2`, orgID, programID)
+	if err != nil {
+		return err
+	}
+	in := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		in[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !in[id] {
+			return program.ErrOptInsChanged
+		}
+	}
+	return nil
 }
 
 // FindRounds lists a program's rounds, latest first.
@@ -458,16 +581,18 @@ func (db *DB) FindRoundByID(ctx context.Context, orgID, id string) (*program.Rou
 // SaveProposal stores a matching's result as the draft of round roundID
 // (a new round when roundID is empty), replacing any earlier draft of
 // that round. The new circles are numbered after the round's standing
-// ones. It returns the round.
-func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string, circles []program.Circle, unmatched []program.Unmatched) (*program.Round, error) {
+// ones. decidedOn names the opt-ins the matching read: if one of them was
+// withdrawn since, it saves nothing and returns program.ErrOptInsChanged.
+// It returns the round.
+func (db *DB) SaveProposal(ctx context.Context, orgID, programID, roundID string, circles []program.Circle, unmatched []program.Unmatched,
+	decidedOn []string) (*program.Round, error) {
 	var round program.Round
 	err := db.inTx(ctx, func(tx *Tx) error {
-		var closed *time.Time
-		if err := tx.queryRow(ctx, `SELECT closed_at FROM programs WHERE org_id = $1 AND id = $2`, orgID, programID).Scan(&closed); err != nil {
+		if err := lockProgram(ctx, tx, orgID, programID); err != nil {
 			return err
 		}
-		if closed != nil {
-			return program.ErrClosed
+		if err := stillOptedIn(ctx, tx, orgID, programID, decidedOn); err != nil {
+			return err
 		}
 		if roundID == "" {
 			var n int
@@ -810,7 +935,18 @@ func (db *DB) FindUnmatched(ctx context.Context, orgID, roundID string) ([]progr
 // read, it changes nothing and returns ErrConflict.
 func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, version int, circles []program.Circle, unmatched []program.Unmatched) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
+		programID, err := lockRoundProgram(ctx, tx, orgID, roundID)
+		if err != nil {
+			return err
+		}
 		if err := claimRound(ctx, tx, orgID, roundID, version); err != nil {
+			return err
+		}
+		var moved []string
+		for _, c := range circles {
+			moved = append(moved, c.UserIDs()...)
+		}
+		if err := stillOptedIn(ctx, tx, orgID, programID, moved); err != nil {
 			return err
 		}
 		for i := range circles {
@@ -852,12 +988,16 @@ func (db *DB) ReplaceDraft(ctx context.Context, orgID, roundID string, version i
 func (db *DB) PublishRound(ctx context.Context, orgID, roundID string, version int, msgs []Job) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
+		// The program's lock orders the publishing with a withdrawal, which
+		// changes the draft (and so its version), and with a close, after
+		// which nothing is published.
+		if _, err := lockRoundProgram(ctx, tx, orgID, roundID); err != nil {
+			return err
+		}
 		if err := claimRound(ctx, tx, orgID, roundID, version); err != nil {
 			return err
 		}
-		// A program closed since the round was read publishes nothing.
-		res, err := tx.exec(ctx, `UPDATE circles SET status = 'pending', published_at = $1 WHERE org_id = $2 AND round_id = $3 AND status = 'proposed'
-			AND EXISTS (SELECT 1 FROM programs p WHERE p.org_id = circles.org_id AND p.id = circles.program_id AND p.closed_at IS NULL)`,
+		res, err := tx.exec(ctx, `UPDATE circles SET status = 'pending', published_at = $1 WHERE org_id = $2 AND round_id = $3 AND status = 'proposed'`,
 			tx.now, orgID, roundID)
 		if err != nil {
 			return err
@@ -1148,11 +1288,7 @@ func (db *DB) AnswerPairInvitation(ctx context.Context, orgID, id, userID string
 // the second see the pair the first formed. It returns program.ErrClosed
 // or ErrConflict.
 func claimPair(ctx context.Context, tx *Tx, orgID string, pair *program.Circle) error {
-	if err := guarded(tx.exec(ctx, `UPDATE programs SET updated_at = updated_at WHERE org_id = $1 AND id = $2 AND closed_at IS NULL`,
-		orgID, pair.ProgramID)); err != nil {
-		if errors.Is(err, ErrConflict) {
-			return program.ErrClosed
-		}
+	if err := lockProgram(ctx, tx, orgID, pair.ProgramID); err != nil {
 		return err
 	}
 	ids := pair.UserIDs()
@@ -1169,6 +1305,21 @@ func claimPair(ctx context.Context, tx *Tx, orgID string, pair *program.Circle) 
 		return ErrConflict
 	}
 	return nil
+}
+
+// lockProgram takes the program's row lock (on PostgreSQL; SQLite's single
+// writer serialises anyway) for a rule that spans the program's rows: who
+// is opted in, in a draft or in a circle, and whether it is closed. Every
+// change that decides on those takes it first, so that they apply one
+// after the other and each sees the one before. A closed program is
+// program.ErrClosed.
+func lockProgram(ctx context.Context, tx *Tx, orgID, programID string) error {
+	err := guarded(tx.exec(ctx, `UPDATE programs SET updated_at = updated_at WHERE org_id = $1 AND id = $2 AND closed_at IS NULL`,
+		orgID, programID))
+	if errors.Is(err, ErrConflict) {
+		return program.ErrClosed
+	}
+	return err
 }
 
 // FindEngaged lists who is in an active circle of a program or in one

@@ -36,19 +36,10 @@ func (s *Service) CloseProgram(ctx context.Context, admin *account.User, program
 
 // closeProgram closes p and finishes its circles.
 func (s *Service) closeProgram(ctx context.Context, p *program.Program) error {
-	pending, err := s.DB.FindCircles(ctx, p.OrgID, store.CircleFilter{ProgramID: p.ID, Status: []program.CircleStatus{program.Pending}})
-	if err != nil {
-		return err
+	tell := func(m program.Member) store.Job {
+		return queue.Mail(mail.ProgramClosed(m.Email, m.Name, p.Name, false, s.link("/matches"), nil))
 	}
-	var msgs []mail.Message
-	for _, c := range pending {
-		for _, m := range c.Members {
-			if m.Response != program.Declined {
-				msgs = append(msgs, mail.ProgramClosed(m.Email, m.Name, p.Name, false, s.link("/matches"), nil))
-			}
-		}
-	}
-	if err := s.DB.CloseProgram(ctx, p.OrgID, p.ID, queue.Mails(msgs)); err != nil {
+	if err := s.DB.CloseProgram(ctx, p.OrgID, p.ID, tell); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return program.ErrClosed
 		}

@@ -52,7 +52,10 @@ func (s *Service) buildProblem(ctx context.Context, orgID string, p *program.Pro
 		SessionMinutes: p.SessionMinutes, RepeatPolicy: matching.RepeatAllow}
 	inRound := map[string]bool{}
 	for _, o := range opts {
-		if o.Snoozed || slices.Contains(engaged, o.UserID) {
+		// The opt-ins and their people are read apart: someone who
+		// withdrew in between is left out, and saving the proposal
+		// finds that they withdrew.
+		if _, ok := users[o.UserID]; !ok || o.Snoozed || slices.Contains(engaged, o.UserID) {
 			continue
 		}
 		inRound[o.UserID] = true
@@ -219,7 +222,11 @@ func (s *Service) Propose(ctx context.Context, admin *account.User, programID st
 	}
 	s.Logger.Info("matching proposed", "org_id", admin.OrgID, "program_id", p.ID, "round", number, "participants", len(pr.input.Participants),
 		"placed", out.Placed, "favoured", favoured, "score", out.Score, "upper_bound", out.UpperBound, "elapsed_ms", out.ElapsedMS)
-	return s.DB.SaveProposal(ctx, admin.OrgID, p.ID, roundID, circles, unmatched)
+	decidedOn := make([]string, len(pr.input.Participants))
+	for i, part := range pr.input.Participants {
+		decidedOn[i] = part.ID
+	}
+	return s.DB.SaveProposal(ctx, admin.OrgID, p.ID, roundID, circles, unmatched, decidedOn)
 }
 
 func (pr *problem) circle(g matching.Group) program.Circle {
@@ -320,6 +327,12 @@ func (s *Service) wholeRound(ctx context.Context, admin *account.User, roundID s
 		return nil, err
 	}
 	if rv.Circles, err = s.DB.FindCircles(ctx, admin.OrgID, store.CircleFilter{RoundID: roundID}); err != nil {
+		return nil, err
+	}
+	// Read after the circles: a close that dropped the draft as they were
+	// read shows here, and the change is refused as closed rather than
+	// decided on circles emptied under it.
+	if rv.Program, err = s.DB.FindProgramByID(ctx, admin.OrgID, rv.Program.ID); err != nil {
 		return nil, err
 	}
 	return rv, nil

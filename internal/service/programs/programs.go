@@ -149,7 +149,7 @@ func (s *Service) SaveOptIn(ctx context.Context, u *account.User, o *program.Opt
 	if err := o.Validate(vocab); err != nil {
 		return err
 	}
-	return s.DB.SaveOptIn(ctx, o)
+	return s.DB.SaveOptIn(ctx, o, p)
 }
 
 // notMatched refuses changes once the person is in a circle of the
@@ -165,7 +165,8 @@ func (s *Service) notMatched(ctx context.Context, u *account.User, programID str
 	return nil
 }
 
-// Withdraw removes the person's opt-in until they are matched.
+// Withdraw removes the person's opt-in until they are matched, and takes
+// them out of a round's draft not yet published.
 func (s *Service) Withdraw(ctx context.Context, u *account.User, programID string) error {
 	if _, err := s.DB.FindProgramByID(ctx, u.OrgID, programID); err != nil {
 		return err
