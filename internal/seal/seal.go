@@ -1,13 +1,18 @@
 // Package seal encrypts what only its author may read — private
-// reflections — before it reaches the database, with AES-256-GCM under the
-// instance's key. A database dump without the key reveals nothing of them.
+// reflections, journal entries — before it reaches the database, with
+// AES-256-GCM. Reflections are sealed under the instance's key; a journal
+// is sealed under its owner's data key, which a Ring of server keys wraps,
+// so that the server key can change by wrapping the data keys again. A
+// database dump without the key reveals nothing of them.
 package seal
 
 import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -111,4 +116,64 @@ func LoadOrCreateKeyFile(path string) ([]byte, bool, error) {
 		return nil, false, err
 	}
 	return key, true, f.Close()
+}
+
+// KeyID names a key without revealing it: the first eight bytes of its
+// SHA-256, in hex. It is stored beside what a key wrapped, so that a
+// reader knows which key opens it while two are in use.
+func KeyID(key []byte) string {
+	sum := sha256.Sum256(append([]byte("holdspace key id\x00"), key...))
+	return hex.EncodeToString(sum[:8])
+}
+
+// Ring holds the server key that wraps from now on and, during a
+// rotation, the previous one, which still opens what it wrapped until
+// `holdspace keys rotate` has wrapped everything again under the current.
+type Ring struct {
+	currentID string
+	boxes     map[string]*Box
+}
+
+// NewRing returns a ring sealing under current and opening under current
+// or previous (nil when no rotation is under way).
+func NewRing(current, previous []byte) (*Ring, error) {
+	cur, err := New(current)
+	if err != nil {
+		return nil, err
+	}
+	r := &Ring{currentID: KeyID(current), boxes: map[string]*Box{KeyID(current): cur}}
+	if previous != nil {
+		prev, err := New(previous)
+		if err != nil {
+			return nil, fmt.Errorf("previous key: %w", err)
+		}
+		if _, same := r.boxes[KeyID(previous)]; same {
+			return nil, errors.New("seal: the previous key is the current key")
+		}
+		r.boxes[KeyID(previous)] = prev
+	}
+	return r, nil
+}
+
+// CurrentID is the id of the key Seal uses.
+func (r *Ring) CurrentID() string { return r.currentID }
+
+// Seal encrypts plaintext under the current key and returns that key's
+// id, to be stored with the result.
+func (r *Ring) Seal(plaintext []byte, context string) (keyID string, sealed []byte) {
+	return r.currentID, r.boxes[r.currentID].Seal(plaintext, context)
+}
+
+// ErrUnknownKey means a value was sealed under a key this ring does not
+// hold: a rotation finished without this instance being given the new key,
+// or the previous key was dropped before every value was rotated.
+var ErrUnknownKey = errors.New("seal: the value was sealed under a key this instance does not have")
+
+// Open decrypts what Seal produced under the key named keyID.
+func (r *Ring) Open(keyID string, sealed []byte, context string) ([]byte, error) {
+	b, ok := r.boxes[keyID]
+	if !ok {
+		return nil, ErrUnknownKey
+	}
+	return b.Open(sealed, context)
 }
