@@ -137,7 +137,7 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, mailLo
 	}
 	// The circles service works the circle jobs (reminders, the hourly
 	// upkeep), so the services exist before the queue that runs them.
-	box, err := openSeal(cfg, db.Engine(), logger)
+	keys, err := openKeys(cfg, db.Engine(), logger)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, mailLo
 		}
 	}
 	svc := service.New(service.Config{DB: db, BaseURL: cfg.BaseURL, Logger: logger, Limiter: accounts.NewLimiter(6*time.Second, 10),
-		Live: broker, Seal: box})
+		Live: broker, Keys: keys})
 	relay := live.NewRelay(hub, broker, web.RoomEvents(svc.Meetings), logger)
 	workers := river.NewWorkers()
 	if err := svc.Circles.Workers(workers); err != nil {
@@ -379,11 +379,11 @@ func sweep(ctx context.Context, db *store.DB, logger *slog.Logger, every time.Du
 	}
 }
 
-// openSeal returns the box that seals private reflections: with the
-// configured key, or with SQLite a key kept in a file next to the
-// database. PostgreSQL needs the key configured, since every instance
-// must share it.
-func openSeal(cfg *config.Config, engine string, logger *slog.Logger) (*seal.Box, error) {
+// openKeys returns the server keys that seal private reflections and wrap
+// journal keys: the configured key (with the previous one during a
+// rotation), or with SQLite a key kept in a file next to the database.
+// PostgreSQL needs the key configured, since every instance must share it.
+func openKeys(cfg *config.Config, engine string, logger *slog.Logger) (*seal.Ring, error) {
 	key := cfg.SecretKey
 	if key == nil {
 		if engine != store.SQLite {
@@ -397,8 +397,12 @@ func openSeal(cfg *config.Config, engine string, logger *slog.Logger) (*seal.Box
 			return nil, fmt.Errorf("secret key: %w", err)
 		}
 		if created {
-			logger.Info("created a secret key for private reflections; back it up with the database", "path", path)
+			logger.Info("created a secret key for private reflections and journals; back it up with the database", "path", path)
 		}
 	}
-	return seal.New(key)
+	ring, err := seal.NewRing(key, cfg.PreviousSecretKey)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("configuration: %w", err)}
+	}
+	return ring, nil
 }

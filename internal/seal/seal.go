@@ -26,9 +26,12 @@ const KeySize = 32
 // can change later without guessing what old rows hold.
 const version = 1
 
-// Box seals and opens values under one key.
+// Box seals values under one key and opens them under it or, during a
+// rotation, under the previous key.
 type Box struct {
 	aead cipher.AEAD
+	// previous opens what was sealed before a rotation; nil when none.
+	previous cipher.AEAD
 }
 
 // New returns a Box for key, which must be KeySize bytes.
@@ -69,6 +72,9 @@ func (b *Box) Open(sealed []byte, context string) ([]byte, error) {
 		return nil, ErrOpen
 	}
 	out, err := b.aead.Open(nil, sealed[1:1+n], sealed[1+n:], []byte(context))
+	if err != nil && b.previous != nil {
+		out, err = b.previous.Open(nil, sealed[1:1+n], sealed[1+n:], []byte(context))
+	}
 	if err != nil {
 		return nil, ErrOpen
 	}
@@ -132,6 +138,9 @@ func KeyID(key []byte) string {
 type Ring struct {
 	currentID string
 	boxes     map[string]*Box
+	// box seals under the current key and opens under either, for values
+	// stored without a key id (reflections).
+	box *Box
 }
 
 // NewRing returns a ring sealing under current and opening under current
@@ -141,7 +150,7 @@ func NewRing(current, previous []byte) (*Ring, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Ring{currentID: KeyID(current), boxes: map[string]*Box{KeyID(current): cur}}
+	r := &Ring{currentID: KeyID(current), boxes: map[string]*Box{KeyID(current): cur}, box: cur}
 	if previous != nil {
 		prev, err := New(previous)
 		if err != nil {
@@ -151,8 +160,25 @@ func NewRing(current, previous []byte) (*Ring, error) {
 			return nil, errors.New("seal: the previous key is the current key")
 		}
 		r.boxes[KeyID(previous)] = prev
+		r.box = &Box{aead: cur.aead, previous: prev.aead}
 	}
 	return r, nil
+}
+
+// Box returns a Box that seals under the current key and opens under the
+// current or the previous one.
+func (r *Ring) Box() *Box { return r.box }
+
+// Previous returns the id and a Box of the previous key alone, or nil
+// when there is none: a rotation opens with it what is still sealed under
+// it.
+func (r *Ring) Previous() (string, *Box) {
+	for id, b := range r.boxes {
+		if id != r.currentID {
+			return id, b
+		}
+	}
+	return "", nil
 }
 
 // CurrentID is the id of the key Seal uses.

@@ -107,3 +107,30 @@ func TestRing(t *testing.T) {
 		t.Error("the same key twice was accepted")
 	}
 }
+
+func TestRingBox(t *testing.T) {
+	oldKey, newKey := bytes.Repeat([]byte{1}, KeySize), bytes.Repeat([]byte{2}, KeySize)
+	before, _ := New(oldKey)
+	sealed := before.Seal([]byte("reflection"), "r/1")
+	ring, err := NewRing(newKey, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ring.Box().Open(sealed, "r/1"); err != nil || string(got) != "reflection" {
+		t.Fatalf("the ring's box does not open the previous key's value: %q, %v", got, err)
+	}
+	fresh := ring.Box().Seal([]byte("new"), "r/2")
+	prevID, prev := ring.Previous()
+	if prevID != KeyID(oldKey) {
+		t.Errorf("previous id %q", prevID)
+	}
+	if _, err := prev.Open(fresh, "r/2"); !errors.Is(err, ErrOpen) {
+		t.Error("the ring's box sealed under the previous key")
+	}
+	if got, err := ring.Box().Open(fresh, "r/2"); err != nil || string(got) != "new" {
+		t.Errorf("Open = %q, %v", got, err)
+	}
+	if single, _ := NewRing(newKey, nil); func() bool { _, b := single.Previous(); return b != nil }() {
+		t.Error("a ring without a previous key has one")
+	}
+}

@@ -231,3 +231,48 @@ func (db *DB) FindOwnReflections(ctx context.Context, orgID, userID string) ([]O
 	}
 	return out, nil
 }
+
+// SealedReflection is a reflection as a rotation of the server key sees
+// it: where it belongs, which its sealing is bound to, and its bytes.
+type SealedReflection struct {
+	ID        string
+	MeetingID string
+	UserID    string
+	Sealed    []byte
+}
+
+// FindReflectionsAfter returns up to limit reflections, of every
+// organisation, with ids after afterID in id order: a rotation of the
+// server key reads them all, a page at a time.
+func (db *DB) FindReflectionsAfter(ctx context.Context, afterID string, limit int) ([]SealedReflection, error) {
+	rows, err := db.query(ctx, `SELECT id, meeting_id, user_id, sealed FROM reflections WHERE id > $1 ORDER BY id LIMIT $2`, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find reflections: %w", err)
+	}
+	defer rows.Close()
+	var out []SealedReflection
+	for rows.Next() {
+		var r SealedReflection
+		if err := rows.Scan(&r.ID, &r.MeetingID, &r.UserID, &r.Sealed); err != nil {
+			return nil, fmt.Errorf("find reflections: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find reflections: %w", err)
+	}
+	return out, nil
+}
+
+// ResealReflection replaces a reflection's sealed bytes, only while they
+// are still old: an author who saved it again meanwhile wrote it under
+// the new key already, and their save stands (ErrConflict).
+func (db *DB) ResealReflection(ctx context.Context, id string, old, sealed []byte) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		return guarded(tx.exec(ctx, `UPDATE reflections SET sealed = $1 WHERE id = $2 AND sealed = $3`, sealed, id, old))
+	})
+	if err != nil {
+		return fmt.Errorf("reseal reflection: %w", err)
+	}
+	return nil
+}

@@ -258,6 +258,7 @@ func readEverything(t *testing.T, db *DB) {
 	}
 	must(db.FindJournalKeysByKey(ctx, "k1", 100))
 	must(db.FindOwnReflections(ctx, org, user))
+	must(db.FindReflectionsAfter(ctx, "", 100))
 }
 
 // readMethods lists the exported methods of DB that only read, by the

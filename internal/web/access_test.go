@@ -55,13 +55,13 @@ func startApp(t *testing.T, dbURL string) *app {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + srv.Listener.Addr().String())
-	box, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+	keys, err := seal.NewRing(bytes.Repeat([]byte{7}, seal.KeySize), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hub, broker := live.NewHub(), live.NewLocal()
 	svc := service.New(service.Config{DB: db, BaseURL: base, Logger: logger, Limiter: accounts.NewLimiter(time.Second, 10000),
-		Live: broker, Seal: box})
+		Live: broker, Keys: keys})
 	relay := live.NewRelay(hub, broker, web.RoomEvents(svc.Meetings), logger)
 	relayCtx, stopRelay := context.WithCancel(context.Background())
 	relayDone := make(chan struct{})
