@@ -135,8 +135,12 @@ func (s *Service) Entry(ctx context.Context, u *account.User, id string) (*journ
 	return open(box, row)
 }
 
-// Edit rewrites an entry of u's own journal, made on version.
+// Edit rewrites an entry of u's own journal, made on version. Anyone
+// else's entry is not found, whatever they sent.
 func (s *Service) Edit(ctx context.Context, u *account.User, id string, version int, prompt, body string) (*journal.Entry, error) {
+	if _, err := s.DB.FindJournalEntryByID(ctx, u.OrgID, u.ID, id); err != nil {
+		return nil, err
+	}
 	e := journal.Entry{OrgID: u.OrgID, UserID: u.ID, Prompt: prompt, Body: body}
 	if err := e.Validate(); err != nil {
 		return nil, err
