@@ -24,6 +24,7 @@ import (
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/circles"
@@ -205,6 +206,37 @@ func loadDemo(ctx context.Context, cfg *config.Config, db *store.DB, logger *slo
 	return demo.Load(ctx, db)
 }
 
+// loadDemoJournal writes the demo's journal entries through the journal
+// service, which alone can seal them, each dated by a store whose clock
+// stands at its day. A person who has written anything keeps their
+// journal as it is.
+func loadDemoJournal(ctx context.Context, db *store.DB, keys *seal.Ring) error {
+	now := db.Now()
+	written := map[string]bool{}
+	for _, e := range demo.Journal {
+		u, err := db.FindUserByEmail(ctx, e.Person+"@northwind.example")
+		if err != nil {
+			return err
+		}
+		if _, seen := written[u.ID]; !seen {
+			had, err := db.FindJournalEntries(ctx, u.OrgID, u.ID)
+			if err != nil {
+				return err
+			}
+			written[u.ID] = len(had) > 0
+		}
+		if written[u.ID] {
+			continue
+		}
+		at := now.AddDate(0, 0, -e.DaysAgo).Truncate(time.Hour).Add(-3 * time.Hour)
+		j := &journal.Service{DB: db.WithClock(func() time.Time { return at }), Keys: keys}
+		if _, err := j.Write(ctx, u, e.Prompt, e.Body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig("serve", args, getenv, stdout)
 	if err != nil {
@@ -231,6 +263,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.Demo {
 		if loaded, err = loadDemo(ctx, cfg, a.db, logger); err != nil {
 			return fmt.Errorf("load demo: %w", err)
+		}
+		if err := loadDemoJournal(ctx, a.db, a.svc.Journal.Keys); err != nil {
+			return fmt.Errorf("load demo journal: %w", err)
 		}
 		if err := a.db.Optimize(ctx); err != nil {
 			return err

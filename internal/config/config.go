@@ -41,9 +41,10 @@ type Config struct {
 	// SecretKey seals private reflections and wraps each person's journal
 	// key; nil means the key file next to an SQLite database.
 	SecretKey []byte
-	// PreviousSecretKey is the key SecretKey replaces while a rotation is
-	// under way: what it sealed still opens until `holdspace keys rotate`
-	// has sealed it again under SecretKey. Nil when no rotation is.
+	// PreviousSecretKey is, while a rotation is under way, a second key
+	// that opens what it sealed but seals nothing: first the new key
+	// beside the old, then the old beside the new until `holdspace keys
+	// rotate` has sealed everything again under SecretKey. Nil otherwise.
 	PreviousSecretKey []byte
 }
 
@@ -158,7 +159,7 @@ var settings = []setting{
 		c.SecretKey = key
 		return nil
 	}},
-	{"previous-secret-key", "HOLDSPACE_PREVIOUS_SECRET_KEY", "", "during a key rotation, the secret key being replaced (32 bytes in base64): what it sealed stays readable until holdspace keys rotate has sealed it again under HOLDSPACE_SECRET_KEY", func(c *Config, v string) error {
+	{"previous-secret-key", "HOLDSPACE_PREVIOUS_SECRET_KEY", "", "only while rotating the secret key: a second key (32 bytes in base64) read under but never written under, so that both keys stay readable until holdspace keys rotate has sealed everything again under HOLDSPACE_SECRET_KEY", func(c *Config, v string) error {
 		if v == "" {
 			c.PreviousSecretKey = nil
 			return nil

@@ -132,9 +132,10 @@ func KeyID(key []byte) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// Ring holds the server key that wraps from now on and, during a
-// rotation, the previous one, which still opens what it wrapped until
-// `holdspace keys rotate` has wrapped everything again under the current.
+// Ring holds the server key that seals and, during a rotation, a second
+// one that only opens: the new key before every instance seals under it,
+// then the previous key until `holdspace keys rotate` has sealed
+// everything again under the current one.
 type Ring struct {
 	currentID string
 	boxes     map[string]*Box
