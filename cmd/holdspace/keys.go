@@ -36,7 +36,7 @@ func keysCommand(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	defer db.Close()
-	svc := &journal.Service{DB: db, Keys: keys, Logger: newLogger(cfg, stderr)}
+	svc := &journal.Service{DB: db, Keys: keys}
 	done, err := svc.Rotate(ctx)
 	if err != nil {
 		return fmt.Errorf("keys rotate: %w (what was rotated stays rotated; run it again)", err)

@@ -61,6 +61,6 @@ func New(c Config) *Services {
 		Circles:    circleSvc,
 		Agreements: &agreements.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc},
 		Meetings:   &meetings.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc, Live: c.Live, Seal: box},
-		Journal:    &journal.Service{DB: c.DB, Keys: c.Keys, Logger: c.Logger},
+		Journal:    &journal.Service{DB: c.DB, Keys: c.Keys},
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"time"
 
@@ -28,8 +27,7 @@ type Service struct {
 	DB *store.DB
 	// Keys wraps each person's data key, and opens reflections; nil where
 	// no journal is kept.
-	Keys   *seal.Ring
-	Logger *slog.Logger
+	Keys *seal.Ring
 }
 
 // Reflection is a person's reflection after a meeting, as their journal's
