@@ -22,12 +22,10 @@ type journalPage struct {
 	Items []journals.Item
 }
 
-// promptTitle names an entry's prompt; free writing names none.
+// promptTitle names an entry's prompt.
 func promptTitle(key string) string {
-	if p, ok := journal.FindPrompt(key); ok && key != journal.Free {
-		return p.Title
-	}
-	return ""
+	p, _ := journal.FindPrompt(key)
+	return p.Title
 }
 
 func (s *Server) handleJournalIndex(w http.ResponseWriter, r *http.Request) {
