@@ -219,6 +219,7 @@ func TestScreenshots(t *testing.T) {
 		shoot(n, p)
 	}
 	shoot("programs", "/programs")
+	tall("journal", "/journal?prompt=trigger")
 	// The menu on a phone, open.
 	for _, scheme := range []string{"light", "dark"} {
 		colourScheme(t, ctx, scheme)

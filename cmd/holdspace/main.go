@@ -3,6 +3,7 @@
 //
 //	holdspace serve [--demo]   run the server
 //	holdspace migrate          apply database migrations and exit
+//	holdspace keys rotate      seal everything again under a new server key
 //	holdspace match            propose circles for a participants file
 //	holdspace bench match      measure the matching engine
 //	holdspace bench live       measure the meeting room's live updates
@@ -49,6 +50,9 @@ const usage = `Holdspace: peer coaching in pairs and circles.
 Usage:
   holdspace serve [flags]     run the web app and API (holdspace serve -h lists every setting)
   holdspace migrate [flags]   apply database migrations and exit
+  holdspace keys rotate [flags]
+                              wrap journal keys and seal reflections again under a new
+                              HOLDSPACE_SECRET_KEY (the old one in HOLDSPACE_PREVIOUS_SECRET_KEY)
   holdspace match --in F --out F [--seconds S] [--seed N]
                               propose circles or pairs for a participants file
   holdspace bench match       measure the matching engine on generated instances
@@ -70,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "keys":
+		return keysCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "match":
 		return matchCommand(ctx, args[1:], stdin, stdout, stderr)
 	case "bench":

@@ -148,6 +148,12 @@ func TestServeDemo(t *testing.T) {
 	if !strings.Contains(string(body), "43 people") {
 		t.Errorf("demo people page does not show 43 people (one deactivated)")
 	}
+	res, _ = c.Get(in.URL + "/journal")
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if n := strings.Count(string(body), "class=\"post journal-entry\""); n != len(demo.Journal) || !strings.Contains(string(body), "Count to seven") {
+		t.Errorf("Maya's journal shows %d entries, want %d", n, len(demo.Journal))
+	}
 	if err := in.stop(); err != nil {
 		t.Fatalf("graceful stop: %v", err)
 	}
@@ -162,6 +168,12 @@ func TestServeDemo(t *testing.T) {
 	res.Body.Close()
 	if !strings.Contains(string(body), "43 people") {
 		t.Errorf("second demo run changed the number of people")
+	}
+	res, _ = c.Get(in.URL + "/journal")
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if n := strings.Count(string(body), "class=\"post journal-entry\""); n != len(demo.Journal) {
+		t.Errorf("after a second run Maya's journal shows %d entries, want %d", n, len(demo.Journal))
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/web"
@@ -137,7 +138,7 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, mailLo
 	}
 	// The circles service works the circle jobs (reminders, the hourly
 	// upkeep), so the services exist before the queue that runs them.
-	box, err := openSeal(cfg, db.Engine(), logger)
+	keys, err := openKeys(cfg, db.Engine(), logger)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +153,7 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, mailLo
 		}
 	}
 	svc := service.New(service.Config{DB: db, BaseURL: cfg.BaseURL, Logger: logger, Limiter: accounts.NewLimiter(6*time.Second, 10),
-		Live: broker, Seal: box})
+		Live: broker, Keys: keys})
 	relay := live.NewRelay(hub, broker, web.RoomEvents(svc.Meetings), logger)
 	workers := river.NewWorkers()
 	if err := svc.Circles.Workers(workers); err != nil {
@@ -205,6 +206,37 @@ func loadDemo(ctx context.Context, cfg *config.Config, db *store.DB, logger *slo
 	return demo.Load(ctx, db)
 }
 
+// loadDemoJournal writes the demo's journal entries through the journal
+// service, which alone can seal them, each dated by a store whose clock
+// stands at its day. A person who has written anything keeps their
+// journal as it is.
+func loadDemoJournal(ctx context.Context, db *store.DB, keys *seal.Ring) error {
+	now := db.Now()
+	written := map[string]bool{}
+	for _, e := range demo.Journal {
+		u, err := db.FindUserByEmail(ctx, e.Person+"@northwind.example")
+		if err != nil {
+			return err
+		}
+		if _, seen := written[u.ID]; !seen {
+			had, err := db.FindJournalEntries(ctx, u.OrgID, u.ID)
+			if err != nil {
+				return err
+			}
+			written[u.ID] = len(had) > 0
+		}
+		if written[u.ID] {
+			continue
+		}
+		at := now.AddDate(0, 0, -e.DaysAgo).Truncate(time.Hour).Add(-3 * time.Hour)
+		j := &journal.Service{DB: db.WithClock(func() time.Time { return at }), Keys: keys}
+		if _, err := j.Write(ctx, u, e.Prompt, e.Body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig("serve", args, getenv, stdout)
 	if err != nil {
@@ -231,6 +263,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.Demo {
 		if loaded, err = loadDemo(ctx, cfg, a.db, logger); err != nil {
 			return fmt.Errorf("load demo: %w", err)
+		}
+		if err := loadDemoJournal(ctx, a.db, a.svc.Journal.Keys); err != nil {
+			return fmt.Errorf("load demo journal: %w", err)
 		}
 		if err := a.db.Optimize(ctx); err != nil {
 			return err
@@ -379,11 +414,11 @@ func sweep(ctx context.Context, db *store.DB, logger *slog.Logger, every time.Du
 	}
 }
 
-// openSeal returns the box that seals private reflections: with the
-// configured key, or with SQLite a key kept in a file next to the
-// database. PostgreSQL needs the key configured, since every instance
-// must share it.
-func openSeal(cfg *config.Config, engine string, logger *slog.Logger) (*seal.Box, error) {
+// openKeys returns the server keys that seal private reflections and wrap
+// journal keys: the configured key (with the previous one during a
+// rotation), or with SQLite a key kept in a file next to the database.
+// PostgreSQL needs the key configured, since every instance must share it.
+func openKeys(cfg *config.Config, engine string, logger *slog.Logger) (*seal.Ring, error) {
 	key := cfg.SecretKey
 	if key == nil {
 		if engine != store.SQLite {
@@ -397,8 +432,12 @@ func openSeal(cfg *config.Config, engine string, logger *slog.Logger) (*seal.Box
 			return nil, fmt.Errorf("secret key: %w", err)
 		}
 		if created {
-			logger.Info("created a secret key for private reflections; back it up with the database", "path", path)
+			logger.Info("created a secret key for private reflections and journals; back it up with the database", "path", path)
 		}
 	}
-	return seal.New(key)
+	ring, err := seal.NewRing(key, cfg.PreviousSecretKey)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("configuration: %w", err)}
+	}
+	return ring, nil
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service/agreements"
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/directory"
+	journals "github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
 )
@@ -66,6 +67,7 @@ type API struct {
 	circles    *circles.Service
 	agreements *agreements.Service
 	meetings   *meetings.Service
+	journal    *journals.Service
 	log        *slog.Logger
 	secure     bool
 	cookie     string
@@ -96,6 +98,7 @@ func New(d Deps) *API {
 	if svc := d.Services; svc != nil {
 		a.accounts, a.directory, a.programs = svc.Accounts, svc.Directory, svc.Programs
 		a.circles, a.agreements, a.meetings = svc.Circles, svc.Agreements, svc.Meetings
+		a.journal = svc.Journal
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -166,6 +169,7 @@ const (
 	tagCircles  = "Circles"
 	tagCalendar = "Calendar"
 	tagMeetings = "Meetings"
+	tagJournal  = "Journal"
 
 	schemeSession = "session"
 	schemeToken   = "token"

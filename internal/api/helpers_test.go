@@ -94,11 +94,11 @@ func newEnv(tb testing.TB, dbURL string, opts ...store.Option) *env {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	box, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+	keys, err := seal.NewRing(bytes.Repeat([]byte{7}, seal.KeySize), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	e.svc = service.New(service.Config{DB: db, BaseURL: base, Logger: logger, Limiter: accounts.NewLimiter(time.Second, 1000), Seal: box})
+	e.svc = service.New(service.Config{DB: db, BaseURL: base, Logger: logger, Limiter: accounts.NewLimiter(time.Second, 1000), Keys: keys})
 	e.accounts, e.directory, e.programs, e.circles, e.meetings = e.svc.Accounts, e.svc.Directory, e.svc.Programs, e.svc.Circles, e.svc.Meetings
 	e.hub = live.NewHub()
 	e.api = api.New(api.Deps{Services: e.svc, Logger: logger, CookieName: cookieName, Hub: e.hub})

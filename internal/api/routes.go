@@ -70,6 +70,27 @@ func (a *API) routes() {
 		Tags: []string{tagProfile}, Summary: "Revoke an access token",
 		Errors: []int{http.StatusNotFound}}, a.handleTokenRevoke)
 
+	// The caller's own private journal. There is no route to anyone
+	// else's: another person's entry is not found, for admins too.
+	register(a, signedIn, huma.Operation{OperationID: "list-journal", Method: http.MethodGet, Path: "/me/journal",
+		Tags: []string{tagJournal}, Summary: "List or search my journal",
+		Description: "My entries and my reflections after meetings, newest first; with q, those holding every word of it."}, a.handleJournalList)
+	register(a, signedIn, huma.Operation{OperationID: "list-journal-prompts", Method: http.MethodGet, Path: "/me/journal/prompts",
+		Tags: []string{tagJournal}, Summary: "List the prompts an entry may be written on"}, a.handleJournalPrompts)
+	register(a, signedIn, huma.Operation{OperationID: "create-journal-entry", Method: http.MethodPost, Path: "/me/journal",
+		Tags: []string{tagJournal}, Summary: "Write an entry in my journal",
+		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity}}, a.handleJournalCreate)
+	register(a, signedIn, huma.Operation{OperationID: "get-journal-entry", Method: http.MethodGet, Path: "/me/journal/{id}",
+		Tags: []string{tagJournal}, Summary: "Show an entry of my journal",
+		Errors: []int{http.StatusNotFound}}, a.handleJournalShow)
+	register(a, signedIn, huma.Operation{OperationID: "update-journal-entry", Method: http.MethodPut, Path: "/me/journal/{id}",
+		Tags: []string{tagJournal}, Summary: "Rewrite an entry of my journal",
+		Description: "Send the version the entry was read at; if it changed since, the answer is 409 and nothing is saved.",
+		Errors:      []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity}}, a.handleJournalUpdate)
+	register(a, signedIn, huma.Operation{OperationID: "delete-journal-entry", Method: http.MethodDelete, Path: "/me/journal/{id}",
+		Tags: []string{tagJournal}, Summary: "Delete an entry of my journal",
+		Errors: []int{http.StatusNotFound}}, a.handleJournalDelete)
+
 	// The organisation, for everyone in it.
 	register(a, signedIn, huma.Operation{OperationID: "get-org", Method: http.MethodGet, Path: "/org",
 		Tags: []string{tagOrg}, Summary: "Show my organisation"}, a.handleOrgShow)

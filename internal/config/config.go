@@ -38,9 +38,14 @@ type Config struct {
 	Demo         bool
 	// DemoSize is how many people the demo adds to Northwind's forty.
 	DemoSize int
-	// SecretKey seals private reflections; nil means the key file next to
-	// an SQLite database.
+	// SecretKey seals private reflections and wraps each person's journal
+	// key; nil means the key file next to an SQLite database.
 	SecretKey []byte
+	// PreviousSecretKey is, while a rotation is under way, a second key
+	// that opens what it sealed but seals nothing: first the new key
+	// beside the old, then the old beside the new until `holdspace keys
+	// rotate` has sealed everything again under SecretKey. Nil otherwise.
+	PreviousSecretKey []byte
 }
 
 // Secure reports whether the site is served over TLS, which makes cookies
@@ -142,7 +147,7 @@ var settings = []setting{
 		c.MetricsAddr = v
 		return nil
 	}},
-	{"secret-key", "HOLDSPACE_SECRET_KEY", "", "32 bytes in base64 (openssl rand -base64 32) that encrypt private reflections; required with PostgreSQL, where every instance shares it; with SQLite, empty keeps a key file next to the database", func(c *Config, v string) error {
+	{"secret-key", "HOLDSPACE_SECRET_KEY", "", "32 bytes in base64 (openssl rand -base64 32) that encrypt private reflections and journals; required with PostgreSQL, where every instance shares it; with SQLite, empty keeps a key file next to the database", func(c *Config, v string) error {
 		if v == "" {
 			c.SecretKey = nil
 			return nil
@@ -152,6 +157,18 @@ var settings = []setting{
 			return errors.New("must be 32 bytes in base64, as openssl rand -base64 32 prints")
 		}
 		c.SecretKey = key
+		return nil
+	}},
+	{"previous-secret-key", "HOLDSPACE_PREVIOUS_SECRET_KEY", "", "only while rotating the secret key: a second key (32 bytes in base64) read under but never written under, so that both keys stay readable until holdspace keys rotate has sealed everything again under HOLDSPACE_SECRET_KEY", func(c *Config, v string) error {
+		if v == "" {
+			c.PreviousSecretKey = nil
+			return nil
+		}
+		key, err := seal.ParseKey(v)
+		if err != nil {
+			return errors.New("must be 32 bytes in base64, as openssl rand -base64 32 prints")
+		}
+		c.PreviousSecretKey = key
 		return nil
 	}},
 	{"demo", "HOLDSPACE_DEMO", "false", "load the demo organisation (once) and print its sign-in details", func(c *Config, v string) error {
@@ -230,7 +247,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer)
 
 // redact hides the password in URLs that may carry one, and secrets.
 func redact(env, v string) string {
-	if env == "HOLDSPACE_METRICS_TOKEN" || env == "HOLDSPACE_SECRET_KEY" {
+	if env == "HOLDSPACE_METRICS_TOKEN" || env == "HOLDSPACE_SECRET_KEY" || env == "HOLDSPACE_PREVIOUS_SECRET_KEY" {
 		return "xxxxx"
 	}
 	if u, err := url.Parse(v); err == nil && u.User != nil {

@@ -75,3 +75,62 @@ func TestKeys(t *testing.T) {
 		t.Error("a damaged key file was accepted")
 	}
 }
+
+func TestRing(t *testing.T) {
+	oldKey, newKey := bytes.Repeat([]byte{1}, KeySize), bytes.Repeat([]byte{2}, KeySize)
+	before, err := NewRing(oldKey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, sealed := before.Seal([]byte("data key"), "journal-key/ana")
+	if id != KeyID(oldKey) || id == KeyID(newKey) {
+		t.Fatalf("sealed under %q", id)
+	}
+	during, err := NewRing(newKey, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := during.Open(id, sealed, "journal-key/ana"); err != nil || string(got) != "data key" {
+		t.Fatalf("the previous key does not open: %q, %v", got, err)
+	}
+	if during.CurrentID() != KeyID(newKey) {
+		t.Error("the ring does not seal under the new key")
+	}
+	after, err := NewRing(newKey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := after.Open(id, sealed, "journal-key/ana"); !errors.Is(err, ErrUnknownKey) {
+		t.Errorf("a dropped key: err = %v, want ErrUnknownKey", err)
+	}
+	if _, err := NewRing(oldKey, oldKey); err == nil {
+		t.Error("the same key twice was accepted")
+	}
+}
+
+func TestRingBox(t *testing.T) {
+	oldKey, newKey := bytes.Repeat([]byte{1}, KeySize), bytes.Repeat([]byte{2}, KeySize)
+	before, _ := New(oldKey)
+	sealed := before.Seal([]byte("reflection"), "r/1")
+	ring, err := NewRing(newKey, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ring.Box().Open(sealed, "r/1"); err != nil || string(got) != "reflection" {
+		t.Fatalf("the ring's box does not open the previous key's value: %q, %v", got, err)
+	}
+	fresh := ring.Box().Seal([]byte("new"), "r/2")
+	prevID, prev := ring.Previous()
+	if prevID != KeyID(oldKey) {
+		t.Errorf("previous id %q", prevID)
+	}
+	if _, err := prev.Open(fresh, "r/2"); !errors.Is(err, ErrOpen) {
+		t.Error("the ring's box sealed under the previous key")
+	}
+	if got, err := ring.Box().Open(fresh, "r/2"); err != nil || string(got) != "new" {
+		t.Errorf("Open = %q, %v", got, err)
+	}
+	if single, _ := NewRing(newKey, nil); func() bool { _, b := single.Previous(); return b != nil }() {
+		t.Error("a ring without a previous key has one")
+	}
+}

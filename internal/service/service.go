@@ -10,6 +10,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service/agreements"
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/directory"
+	"github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
@@ -26,8 +27,9 @@ type Config struct {
 	// Live tells every instance that a meeting's room changed; nil where
 	// no room page is open.
 	Live meetings.Notifier
-	// Seal encrypts private reflections; nil where none is written.
-	Seal *seal.Box
+	// Keys are the server keys that seal private reflections and wrap
+	// each person's journal key; nil where neither is written.
+	Keys *seal.Ring
 	// MatchBudget limits one run of the matching; 0 lets the engine pick.
 	MatchBudget time.Duration
 }
@@ -40,11 +42,16 @@ type Services struct {
 	Circles    *circles.Service
 	Agreements *agreements.Service
 	Meetings   *meetings.Service
+	Journal    *journal.Service
 }
 
 // New builds the services. Each gets only what it uses.
 func New(c Config) *Services {
 	circleSvc := &circles.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger}
+	var box *seal.Box
+	if c.Keys != nil {
+		box = c.Keys.Box()
+	}
 	dir := &directory.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc}
 	return &Services{
 		Accounts:  &accounts.Service{DB: c.DB, BaseURL: c.BaseURL, Limiter: c.Limiter, Logger: c.Logger},
@@ -53,6 +60,7 @@ func New(c Config) *Services {
 			ReleaseHeld: dir.ReleaseHeld},
 		Circles:    circleSvc,
 		Agreements: &agreements.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc},
-		Meetings:   &meetings.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc, Live: c.Live, Seal: c.Seal},
+		Meetings:   &meetings.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc, Live: c.Live, Seal: box},
+		Journal:    &journal.Service{DB: c.DB, Keys: c.Keys},
 	}
 }

@@ -247,6 +247,18 @@ func readEverything(t *testing.T, db *DB) {
 	mustErr(err)
 	must(db.FindGuests(ctx, org, meeting))
 	must(db.FindGuestByToken(ctx, "guest0005"))
+
+	// The journal.
+	must(db.FindJournalEntries(ctx, org, user))
+	if _, err := db.FindJournalEntryByID(ctx, org, user, "e1"); !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
+	if _, err := db.FindJournalKey(ctx, org, user); !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
+	must(db.FindJournalKeysByKey(ctx, "k1", 100))
+	must(db.FindOwnReflections(ctx, org, user))
+	must(db.FindReflectionsAfter(ctx, "", 100))
 }
 
 // readMethods lists the exported methods of DB that only read, by the

@@ -55,13 +55,13 @@ func startApp(t *testing.T, dbURL string) *app {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + srv.Listener.Addr().String())
-	box, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+	keys, err := seal.NewRing(bytes.Repeat([]byte{7}, seal.KeySize), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hub, broker := live.NewHub(), live.NewLocal()
 	svc := service.New(service.Config{DB: db, BaseURL: base, Logger: logger, Limiter: accounts.NewLimiter(time.Second, 10000),
-		Live: broker, Seal: box})
+		Live: broker, Keys: keys})
 	relay := live.NewRelay(hub, broker, web.RoomEvents(svc.Meetings), logger)
 	relayCtx, stopRelay := context.WithCancel(context.Background())
 	relayDone := make(chan struct{})
@@ -250,6 +250,8 @@ var planted = []struct {
 	{"PLANTED-NOTE-9e2b", []string{"member"}, circleMail},
 	// Written by the helper member: nobody else ever reads it.
 	{"PLANTED-REFLECTION-4f7a", nil, nil},
+	// The member's own journal: nobody else, admins included, reads it.
+	{"PLANTED-JOURNAL-0c5e", []string{"member"}, nil},
 	// The member's own opt-in goals.
 	// The member's own opt-in goals, which admins see among the
 	// participants (the lists of people to prefer and avoid they never see).
@@ -485,6 +487,13 @@ func buildWorld(t *testing.T, a *app) *world {
 	var feed struct{ URL string }
 	m.must(201, "POST", "/api/v1/me/calendar-feed", nil, &feed)
 
+	// The member's journal: an entry, and two to delete.
+	var entry, spareEntry1, spareEntry2 struct{ ID string }
+	m.must(201, "POST", "/api/v1/me/journal", map[string]string{"prompt": "trigger", "body": "PLANTED-JOURNAL-0c5e"}, &entry)
+	m.must(201, "POST", "/api/v1/me/journal", map[string]string{"prompt": "free", "body": "An entry to delete by the page."}, &spareEntry1)
+	m.must(201, "POST", "/api/v1/me/journal", map[string]string{"prompt": "free", "body": "An entry to delete by the API."}, &spareEntry2)
+	w.ids["id:journal"] = entry.ID
+
 	// The former member leaves, with a note for the admins.
 	w.leftAt = len(a.mail())
 	w.as["former"].must(204, "POST", w.circle("/leave"), map[string]string{"note": "PLANTED-LEAVENOTE-1d5c"}, nil)
@@ -529,6 +538,8 @@ func buildWorld(t *testing.T, a *app) *world {
 		"DELETE /api/v1/circles/{id}/posts/{post}":               {"post": spare2.ID},
 		"POST /profile/tokens/{id}/delete":                       {"id": tok1.ID},
 		"DELETE /api/v1/me/tokens/{id}":                          {"id": tok2.ID},
+		"POST /journal/{id}/delete":                              {"id": spareEntry1.ID},
+		"DELETE /api/v1/me/journal/{id}":                         {"id": spareEntry2.ID},
 		"POST /profile/sessions/{id}/delete":                     {"id": w.spareSession(t, m, "amy@acme.test")},
 		"DELETE /api/v1/me/sessions/{id}":                        {"id": w.spareSession(t, m, "amy@acme.test")},
 		"POST /circles/{id}/meetings/{meeting}/cancel":           {"meeting": w.meeting[2]},
@@ -666,6 +677,9 @@ var apiBodies = map[string]any{
 	"take-offer":            map[string]string{"body": ""},
 	"save-meeting-note":     map[string]any{"body": "probe", "version": 999999},
 	"save-reflection":       map[string]string{"body": "probe"},
+	// Blank entries: the owner's call is refused as it stands.
+	"create-journal-entry": map[string]string{"prompt": "free", "body": ""},
+	"update-journal-entry": map[string]any{"prompt": "free", "body": "", "version": 1},
 }
 
 // signOutRoutes end the session they are sent with: each cell signs in
@@ -811,7 +825,7 @@ func (w *world) snapshot(t *testing.T) string {
 		{"member", "/api/v1/pair-invitations"}, {"member", "/api/v1/me/reminders"}, {"member", "/api/v1/me/calendar-feed"},
 		{"admin", "/api/v1/people?limit=100"}, {"admin", "/api/v1/programs"}, {"admin", "/api/v1/rounds/" + w.ids["id:round"]},
 		{"admin", "/api/v1/programs/" + w.ids["id:program"] + "/participants"}, {"admin", "/api/v1/ground-rules"},
-		{"admin", "/api/v1/topics"}, {"unack", w.circle("/ground-rules")},
+		{"admin", "/api/v1/topics"}, {"unack", w.circle("/ground-rules")}, {"member", "/api/v1/me/journal"},
 	} {
 		r := w.as[c.party].call("GET", c.path, nil)
 		fmt.Fprintf(&sb, "%s %s %d %s\n", c.party, c.path, r.status, volatileRE.ReplaceAllString(r.body, ""))
@@ -1155,6 +1169,11 @@ POST /circles/{id}/leave                                         signin 404    4
 POST /profile/calendar                                           signin ok     ok     ok     ok     ok     ok     ok
 POST /profile/calendar/delete                                    signin redir  redir  redir  redir  redir  redir  redir
 POST /profile/reminders                                          signin redir  redir  redir  redir  redir  redir  redir
+GET /journal                                                     signin ok     ok     ok     ok     ok     ok     ok
+POST /journal                                                    signin inv    inv    inv    inv    inv    inv    inv
+GET /journal/{id}/edit                                           signin 404    404    404    404    ok     404    404
+POST /journal/{id}                                               signin 404    404    404    404    inv    404    404
+POST /journal/{id}/delete                                        signin 404    404    404    404    redir  404    404
 GET /programs/new                                                signin 403    ok     403    403    403    403    403
 POST /programs                                                   signin 403    inv    403    403    403    403    403
 GET /programs/{id}/edit                                          signin 403    ok     403    403    403    403    403
@@ -1201,6 +1220,12 @@ DELETE /api/v1/me/sessions/{id}                                  401    404    4
 GET /api/v1/me/tokens                                            401    ok     ok     ok     ok     ok     ok     ok
 POST /api/v1/me/tokens                                           401    ok     ok     ok     ok     ok     ok     ok
 DELETE /api/v1/me/tokens/{id}                                    401    404    404    404    404    ok     404    404
+GET /api/v1/me/journal                                           401    ok     ok     ok     ok     ok     ok     ok
+POST /api/v1/me/journal                                          401    inv    inv    inv    inv    inv    inv    inv
+GET /api/v1/me/journal/prompts                                   401    ok     ok     ok     ok     ok     ok     ok
+GET /api/v1/me/journal/{id}                                      401    404    404    404    404    ok     404    404
+PUT /api/v1/me/journal/{id}                                      401    404    404    404    404    inv    404    404
+DELETE /api/v1/me/journal/{id}                                   401    404    404    404    404    ok     404    404
 GET /api/v1/org                                                  401    ok     ok     ok     ok     ok     ok     ok
 GET /api/v1/people                                               401    ok     ok     ok     ok     ok     ok     ok
 GET /api/v1/people/tree                                          401    ok     ok     ok     ok     ok     ok     ok

@@ -101,6 +101,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /profile/calendar/delete", s.signedIn(s.handleFeedDelete))
 	mux.Handle("POST /profile/reminders", s.signedIn(s.handleRemindersSave))
 
+	// Each person's private journal: only its owner reaches an entry.
+	mux.Handle("GET /journal", s.signedIn(s.handleJournalIndex))
+	mux.Handle("POST /journal", s.signedIn(s.handleJournalCreate))
+	mux.Handle("GET /journal/{id}/edit", s.signedIn(s.handleJournalEdit))
+	mux.Handle("POST /journal/{id}", s.signedIn(s.handleJournalUpdate))
+	mux.Handle("POST /journal/{id}/delete", s.signedIn(s.handleJournalDelete))
+
 	// Organisation admins.
 	mux.Handle("GET /programs/new", s.admin(s.handleProgramNew))
 	mux.Handle("POST /programs", s.admin(s.handleProgramCreate))

@@ -151,6 +151,7 @@ func (s *Server) loadTemplates() error {
 		"closingDate": closingDate,
 		"statusLabel": statusLabel,
 		"answerLabel": answerLabel,
+		"promptTitle": promptTitle,
 		"offersFor":   offersFor,
 		"tzdata":      tzData,
 		"cmd": func(base string, version int64, kind, label, class string) roomCommand {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/store"
@@ -40,7 +42,11 @@ func newEnv(t *testing.T, dbURL string) *env {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + e.srv.Listener.Addr().String())
-	svc := service.New(service.Config{DB: db, BaseURL: base, Logger: logger, Limiter: accounts.NewLimiter(time.Minute, 5)})
+	keys, err := seal.NewRing(bytes.Repeat([]byte{9}, seal.KeySize), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(service.Config{DB: db, BaseURL: base, Logger: logger, Limiter: accounts.NewLimiter(time.Minute, 5), Keys: keys})
 	h, err := web.NewServer(web.Deps{DB: db, Services: svc, Logger: logger, Registry: prometheus.NewRegistry(), Version: "test"})
 	if err != nil {
 		t.Fatal(err)
