@@ -90,6 +90,7 @@ var serverFaults = map[string]bool{
 	"account.ErrBadHash": true, // a stored hash that does not parse
 	"live.ErrClosed":     true, // a subscription ended inside the process
 	"seal.ErrOpen":       true, // a sealed value that does not open with the key
+	"seal.ErrUnknownKey": true, // a value sealed under a key this instance was not given
 }
 
 // scannedPackages lists every package under internal/ (relative to it),
