@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/holdspace/holdspace/internal/program"
@@ -20,9 +21,85 @@ import (
 // server: sign up, confirm by the emailed link, import an export with a
 // problem, fix it, import holding the invitations, then re-import an
 // updated export and apply the changes; then run a program from opening
-// to its close (hrLeadRunsAProgram).
+// to its close (hrLeadRunsAProgram). It runs twice: at a desk in the
+// light colour scheme, and on a phone in the dark one, where the site
+// menu folds behind its button and tables read as cards.
 func TestBrowserHRLeadJourney(t *testing.T) {
+	for _, v := range []journeyView{
+		{name: "desktop light", width: 1280, height: 860, scheme: "light"},
+		{name: "phone dark", width: 390, height: 844, scheme: "dark", phone: true},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			began := time.Now()
+			hrLeadJourney(t, v)
+			t.Logf("the journey took %s in the browser", time.Since(began).Round(time.Second))
+		})
+	}
+}
+
+// journeyView is the screen a journey runs on.
+type journeyView struct {
+	name          string
+	width, height int64
+	scheme        string
+	phone         bool
+}
+
+// menuClicks is how many clicks it takes to open the site menu: one on a
+// phone, where it folds behind a button; none at a desk.
+func (v journeyView) menuClicks() int {
+	if v.phone {
+		return 1
+	}
+	return 0
+}
+
+// goTo follows the site menu's link to href, opening the menu first on a
+// phone.
+func (v journeyView) goTo(href string) chromedp.Action[chromedp.Void] {
+	link := `nav[aria-label="Main"] a[href="` + href + `"]`
+	if !v.phone {
+		return chromedp.Click(chromedp.CSS(link))
+	}
+	return chromedp.Steps(click("[data-menu-toggle]"), chromedp.WaitVisible(chromedp.CSS(link)), chromedp.Click(chromedp.CSS(link)))
+}
+
+// signOut signs out from the site menu, opening it first on a phone.
+func (v journeyView) signOut(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if v.phone {
+		must(t, chromedp.Do(ctx, click("[data-menu-toggle]")))
+	}
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)), chromedp.WaitVisible(chromedp.CSS("#email"))))
+}
+
+// drag marks hours on the availability grid as a person would: with a
+// finger on a phone, with the mouse at a desk.
+func (v journeyView) drag(t *testing.T, ctx context.Context, cells ...[2]int) {
+	t.Helper()
+	if v.phone {
+		touchDrag(t, ctx, cells...)
+		return
+	}
+	mouseDrag(t, ctx, cells...)
+}
+
+// fits fails the test when, on a phone, the page is wider than the screen.
+func (v journeyView) fits(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if v.phone {
+		fitsWidth(t, ctx)
+	}
+}
+
+func hrLeadJourney(t *testing.T, v journeyView) {
 	ctx := browser(t)
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(v.width, v.height)))
+	colourScheme(t, ctx, v.scheme)
+	if v.phone {
+		_, err := chromedp.Call(ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 1})
+		must(t, err)
+	}
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "j.db")
 	in := startServe(t, map[string]string{"HOLDSPACE_DATABASE_URL": dbURL})
 	hr := &effort{}
@@ -70,13 +147,17 @@ func TestBrowserHRLeadJourney(t *testing.T) {
 		must(t, os.WriteFile(filepath.Join(dir, name+".csv"), []byte(body), 0o600))
 	}
 	upload := func(name string) {
+		// Every page the HR lead uploads from offers the import: home,
+		// the preview of a file with a problem, and the people.
 		must(t, chromedp.Do(ctx,
-			chromedp.Navigate(in.URL+"/people/import"),
+			click(`main a[href="/people/import"]`),
+			chromedp.WaitVisible(chromedp.CSS("#file")),
 			chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{filepath.Join(dir, name+".csv")}),
 			chromedp.Click(chromedp.CSS(`form[action="/people/import"] button[type="submit"]`)),
 			chromedp.WaitVisible(chromedp.CSS("table.preview")),
 		))
 		hr.add(3, 2) // Import a CSV, the file, Preview
+		v.fits(t, ctx)
 	}
 	upload("bad")
 	expectText(t, ctx, "main", "1 problem to fix", "Nothing has been imported", "Unknown manager")
@@ -89,6 +170,7 @@ func TestBrowserHRLeadJourney(t *testing.T) {
 	))
 	hr.add(2, 1) // Hold invitations, Import
 	expectText(t, ctx, "main", "Ida Cole", "Sam Lee", "Tom Berg")
+	v.fits(t, ctx)
 	upload("updated")
 	expectText(t, ctx, "main", "0 new, 1 changed")
 	must(t, chromedp.Do(ctx,
@@ -100,7 +182,7 @@ func TestBrowserHRLeadJourney(t *testing.T) {
 	t.Logf("the HR lead signed up and brought their people in, one problem fixed, in %d clicks over %d screens (typing aside)", hr.clicks, hr.screens)
 
 	setup := *hr
-	hrLeadRunsAProgram(t, ctx, in, dbURL, hr)
+	hrLeadRunsAProgram(t, ctx, v, in, dbURL, hr)
 	t.Logf("from sign-up to a closed program: %d clicks over %d screens", hr.clicks, hr.screens)
 	t.Logf("running the program alone: %d clicks over %d screens", hr.clicks-setup.clicks, hr.screens-setup.screens)
 }
@@ -131,26 +213,27 @@ func (e *effort) add(clicks, screens int) { e.clicks += clicks; e.screens += scr
 // taken out is told; the program's page shows its circles' health; and
 // closing the program finishes its circles. It adds to hr the clicks and
 // screens the HR lead needed.
-func hrLeadRunsAProgram(t *testing.T, ctx context.Context, in *instance, dbURL string, hr *effort) {
+func hrLeadRunsAProgram(t *testing.T, ctx context.Context, v journeyView, in *instance, dbURL string, hr *effort) {
 	t.Helper()
 	must(t, chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`nav a[href="/programs"]`)),
+		v.goTo("/programs"),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/programs/new"]`)),
-		chromedp.Click(chromedp.CSS(`a.button[href="/topics"]`)),
+		click(`a.button[href="/topics"]`),
 		chromedp.WaitVisible(chromedp.CSS("#topic")),
 		chromedp.SendKeys(chromedp.CSS("#topic"), "Leading a team"),
 		submit(chromedp.Submit(chromedp.CSS("#topic")), "Topic added"),
-		chromedp.Click(chromedp.CSS(`nav a[href="/programs"]`)),
+		v.goTo("/programs"),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/programs/new"]`)),
-		chromedp.Click(chromedp.CSS(`a[href="/programs/new"]`)),
+		click(`a[href="/programs/new"]`),
 		chromedp.WaitVisible(chromedp.CSS("#name")),
 		chromedp.SendKeys(chromedp.CSS("#name"), "Peer circles"),
 		chromedp.SetValue(chromedp.CSS("#min_size"), "3"),
 		chromedp.SetValue(chromedp.CSS("#max_size"), "5"),
 		submit(chromedp.Submit(chromedp.CSS("#name")), "Program created and opened"),
 	))
-	// Programs, Topics, Add, Programs, New program, Create.
-	hr.add(6, 6)
+	// Programs, Topics, Add, Programs, New program, Create; and the menu
+	// twice on a phone.
+	hr.add(6+2*v.menuClicks(), 6)
 	loc, err := chromedp.Run(ctx, chromedp.Location())
 	must(t, err)
 	programID := strings.TrimPrefix(loc[strings.Index(loc, "/programs/"):], "/programs/")
@@ -167,7 +250,7 @@ func hrLeadRunsAProgram(t *testing.T, ctx context.Context, in *instance, dbURL s
 			t.Fatalf("no invitation to %s", journeyEmail(name))
 		}
 	}
-	signOut(t, ctx)
+	v.signOut(t, ctx)
 
 	// Each colleague joins from the invitation and opts in, marking their
 	// hours by dragging across the grid: Monday and Tuesday mornings.
@@ -178,18 +261,20 @@ func hrLeadRunsAProgram(t *testing.T, ctx context.Context, in *instance, dbURL s
 			chromedp.WaitVisible(chromedp.CSS("#password")),
 			chromedp.SendKeys(chromedp.CSS("#password"), journeyPassword),
 			chromedp.Submit(chromedp.CSS("#password")),
-			chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)),
-			chromedp.Click(chromedp.CSS(`a[href="/programs/`+programID+`/opt-in"]`)),
+			// Present, not visible: on a phone it is inside the folded menu.
+			chromedp.WaitReady(chromedp.CSS(`form[action="/signout"]`)),
+			click(`main a[href="/programs/`+programID+`/opt-in"]`),
 			chromedp.WaitVisible(chromedp.CSS("table.avail[data-availability]")),
 			chromedp.Click(chromedp.CSS(`.chip input[value="Leading a team"] + span`)),
 		))
-		mouseDrag(t, ctx, [2]int{0, 9}, [2]int{0, 10}, [2]int{0, 11})
-		mouseDrag(t, ctx, [2]int{1, 9}, [2]int{1, 10}, [2]int{1, 11})
+		v.drag(t, ctx, [2]int{0, 9}, [2]int{0, 10}, [2]int{0, 11})
+		v.drag(t, ctx, [2]int{1, 9}, [2]int{1, 10}, [2]int{1, 11})
 		if got := marked(t, ctx); len(got) != 6 {
 			t.Fatalf("%s marked %v, want six hours", name, got)
 		}
+		v.fits(t, ctx)
 		must(t, chromedp.Do(ctx, submit(chromedp.Submit(chromedp.CSS("#goals")), "You're in")))
-		signOut(t, ctx)
+		v.signOut(t, ctx)
 	}
 
 	// The HR lead proposes a round, moves a person from the larger circle
@@ -197,8 +282,8 @@ func hrLeadRunsAProgram(t *testing.T, ctx context.Context, in *instance, dbURL s
 	journeySignIn(t, ctx, in.URL, "rosa@lumen.example")
 	hr.add(1, 1) // Sign in
 	must(t, chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`nav a[href="/programs"]`)),
-		chromedp.Click(chromedp.Search(`//a[text()="Peer circles"]`)),
+		v.goTo("/programs"),
+		chromedp.Click(chromedp.Search(`//main//a[text()="Peer circles"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/propose"]`)),
 	))
 	expectText(t, ctx, "main", "8 of the 12 people it is for have opted in")
@@ -206,7 +291,8 @@ func hrLeadRunsAProgram(t *testing.T, ctx context.Context, in *instance, dbURL s
 		chromedp.Click(chromedp.CSS(`form[action$="/propose"]:not(:has(input[name="rematch"])) button`)),
 		chromedp.WaitVisible(chromedp.CSS(".circle-card")),
 	))
-	hr.add(3, 3) // Programs, the program, Propose matches
+	hr.add(3+v.menuClicks(), 3) // (Menu,) Programs, the program, Propose matches
+	v.fits(t, ctx)
 	db, err := store.Open(context.Background(), dbURL)
 	must(t, err)
 	defer db.Close()
@@ -226,7 +312,7 @@ func hrLeadRunsAProgram(t *testing.T, ctx context.Context, in *instance, dbURL s
 	cs := draft()
 	moved := cs[0].Members[0]
 	must(t, chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS(`#move-`+moved.UserID), fmt.Sprint(cs[1].Number)),
+		chromedp.SendKeys(chromedp.CSS(`#move-`+moved.UserID), fmt.Sprint(cs[1].Number)),
 		submit(chromedp.Click(chromedp.CSS(`#circle-`+cs[0].ID+` form.move:has(input[value="`+moved.UserID+`"]) button`)), "Moved"),
 	))
 	hr.add(2, 1) // the circle number's box, Move
@@ -242,7 +328,7 @@ func hrLeadRunsAProgram(t *testing.T, ctx context.Context, in *instance, dbURL s
 	expectText(t, ctx, "main", "Not placed this time", out.Name)
 	must(t, chromedp.Do(ctx, submit(chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), "proposals sent")))
 	hr.add(1, 1) // Publish
-	signOut(t, ctx)
+	v.signOut(t, ctx)
 
 	// The person taken out is told why, and that they come first next time.
 	if email(in, out.Email, "No circle for you in Peer circles") == "" {
@@ -260,33 +346,34 @@ func hrLeadRunsAProgram(t *testing.T, ctx context.Context, in *instance, dbURL s
 		t.Fatalf("the larger circle has %d members: none can step out with the circle going ahead", len(cs[0].Members))
 	}
 	journeySignIn(t, ctx, in.URL, out.Email)
-	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/matches"), chromedp.WaitVisible(chromedp.CSS(".circle-card"))))
+	must(t, chromedp.Do(ctx, v.goTo("/matches"), chromedp.WaitVisible(chromedp.CSS(".circle-card"))))
 	expectText(t, ctx, "main", "No circle for you in round 1", "First in the next round")
-	signOut(t, ctx)
+	v.signOut(t, ctx)
 
 	// In the larger circle one member declines; everyone else says yes,
 	// and both circles go ahead.
 	decliner := cs[0].Members[0]
 	journeySignIn(t, ctx, in.URL, decliner.Email)
 	must(t, chromedp.Do(ctx,
-		chromedp.Navigate(in.URL+"/matches"),
-		chromedp.Click(chromedp.CSS(`details summary`)),
+		v.goTo("/matches"),
+		click(`main details summary`),
 		chromedp.Click(chromedp.CSS(`input[name="reason"][value="time"]`)),
 		submit(chromedp.Click(chromedp.CSS(`form[action="/circles/`+cs[0].ID+`/respond"] button.danger`)), "declined and are out of this circle"),
 	))
-	signOut(t, ctx)
+	v.signOut(t, ctx)
 	for _, c := range cs {
 		for _, m := range c.Members {
 			if m.UserID == decliner.UserID {
 				continue
 			}
 			journeySignIn(t, ctx, in.URL, m.Email)
-			must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/matches"), chromedp.WaitVisible(chromedp.CSS(".circle-card"))))
+			must(t, chromedp.Do(ctx, v.goTo("/matches"), chromedp.WaitVisible(chromedp.CSS(".circle-card"))))
+			v.fits(t, ctx)
 			if got := text(t, ctx, "main"); strings.Contains(got, decliner.Name) {
 				t.Errorf("%s reads who declined:\n%s", m.Name, got)
 			}
 			must(t, chromedp.Do(ctx, submit(chromedp.Click(chromedp.CSS(`form[action="/circles/`+c.ID+`/respond"] button[type="submit"]`)), "circle")))
-			signOut(t, ctx)
+			v.signOut(t, ctx)
 		}
 	}
 	for _, c := range cs {
@@ -301,17 +388,18 @@ func hrLeadRunsAProgram(t *testing.T, ctx context.Context, in *instance, dbURL s
 	// closes the program, and its circles are finished.
 	journeySignIn(t, ctx, in.URL, "rosa@lumen.example")
 	must(t, chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`nav a[href="/programs"]`)),
-		chromedp.Click(chromedp.Search(`//a[text()="Peer circles"]`)),
+		v.goTo("/programs"),
+		chromedp.Click(chromedp.Search(`//main//a[text()="Peer circles"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#circles")),
 	))
-	hr.add(3, 3) // Sign in, Programs, the program
+	hr.add(3+v.menuClicks(), 3) // Sign in, (Menu,) Programs, the program
+	v.fits(t, ctx)
 	expectText(t, ctx, "#circles", "Circles and how they are doing", "no schedule yet")
 	// The browser's confirmation is answered yes, as the HR lead would.
 	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool]("(window.confirm = () => true, true)"))
 	must(t, err)
 	must(t, chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`details.danger-zone summary`)),
+		click(`details.danger-zone summary`),
 		submit(chromedp.Click(chromedp.CSS(`form[action$="/close"] button`)), "Program closed"),
 	))
 	hr.add(3, 1) // Close the program early, Close program, OK
@@ -351,6 +439,7 @@ func journeySignIn(t *testing.T, ctx context.Context, base, email string) {
 		chromedp.SendKeys(chromedp.CSS("#email"), email),
 		chromedp.SendKeys(chromedp.CSS("#password"), journeyPassword),
 		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)),
+		// Present, not visible: on a phone it is inside the folded menu.
+		chromedp.WaitReady(chromedp.CSS(`form[action="/signout"]`)),
 	))
 }
