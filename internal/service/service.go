@@ -12,6 +12,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
+	"github.com/holdspace/holdspace/internal/service/pulses"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -40,6 +41,7 @@ type Services struct {
 	Circles    *circles.Service
 	Agreements *agreements.Service
 	Meetings   *meetings.Service
+	Pulses     *pulses.Service
 }
 
 // New builds the services. Each gets only what it uses.
@@ -54,5 +56,6 @@ func New(c Config) *Services {
 		Circles:    circleSvc,
 		Agreements: &agreements.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc},
 		Meetings:   &meetings.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc, Live: c.Live, Seal: c.Seal},
+		Pulses:     &pulses.Service{DB: c.DB, Logger: c.Logger, Circles: circleSvc},
 	}
 }
