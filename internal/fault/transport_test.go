@@ -21,6 +21,7 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/pulse"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -64,6 +65,9 @@ var sentinels = map[string]error{
 	"program.ErrNotDraft":         program.ErrNotDraft,
 	"program.ErrNotOpen":          program.ErrNotOpen,
 	"program.ErrRemindedRecently": program.ErrRemindedRecently,
+
+	"pulse.ErrAnswered": pulse.ErrAnswered,
+	"pulse.ErrNoRound":  pulse.ErrNoRound,
 
 	"room.ErrStale":      room.ErrStale,
 	"room.ErrNotAllowed": room.ErrNotAllowed,
