@@ -1152,6 +1152,9 @@ POST /circles/{id}/commitments                                   signin 404    4
 POST /circles/{id}/commitments/{commitment}/done                 signin 404    404    404    rules  redir  404    404
 GET /circles/{id}/leave                                          signin 404    404    404    ok     ok     404    404
 POST /circles/{id}/leave                                         signin 404    404    404    redir  redir  404    404
+GET /circles/{id}/pulse                                          signin 404    404    404    rules  ok     404    404
+POST /circles/{id}/pulse                                         signin 404    404    404    rules  inv    404    404
+POST /circles/{id}/pulse/cadence                                 signin 404    404    404    rules  redir  404    404
 POST /profile/calendar                                           signin ok     ok     ok     ok     ok     ok     ok
 POST /profile/calendar/delete                                    signin redir  redir  redir  redir  redir  redir  redir
 POST /profile/reminders                                          signin redir  redir  redir  redir  redir  redir  redir
@@ -1170,6 +1173,7 @@ POST /circles/{id}/return                                        signin 403    r
 GET /ground-rules                                                signin 403    ok     403    403    403    403    403
 POST /ground-rules                                               signin 403    inv    403    403    403    403    403
 GET /topics                                                      signin 403    ok     403    403    403    403    403
+GET /pulse                                                       signin 403    ok     403    403    403    403    403
 POST /topics                                                     signin 403    inv    403    403    403    403    403
 POST /topics/delete                                              signin 403    404    403    403    403    403    403
 GET /people/invite                                               signin 403    ok     403    403    403    403    403

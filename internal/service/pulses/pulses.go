@@ -104,10 +104,10 @@ func newest(rounds []pulse.Round) *pulse.Round {
 // Answer counts a member's answers to round number of a circle. A round
 // is answered once per member, and only while it is the circle's newest.
 func (s *Service) Answer(ctx context.Context, u *account.User, circleID string, number int, a pulse.Answer) error {
-	if err := a.Validate(); err != nil {
+	if _, err := s.Circles.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
-	if _, err := s.Circles.Inside(ctx, u, circleID); err != nil {
+	if err := a.Validate(); err != nil {
 		return err
 	}
 	return s.DB.AnswerPulse(ctx, u.OrgID, circleID, number, u.ID, a)
@@ -116,10 +116,10 @@ func (s *Service) Answer(ctx context.Context, u *account.User, circleID string, 
 // SetCadence saves how many meetings a circle holds between rounds; any
 // member may change it for the circle, as with its schedule.
 func (s *Service) SetCadence(ctx context.Context, u *account.User, circleID string, meetings int) error {
-	if err := pulse.CheckCadence(meetings); err != nil {
+	if _, err := s.Circles.Inside(ctx, u, circleID); err != nil {
 		return err
 	}
-	if _, err := s.Circles.Inside(ctx, u, circleID); err != nil {
+	if err := pulse.CheckCadence(meetings); err != nil {
 		return err
 	}
 	return s.DB.UpdatePulseCadence(ctx, u.OrgID, circleID, meetings)
@@ -146,6 +146,34 @@ func (s *Service) ProgramPool(ctx context.Context, admin *account.User, programI
 		return nil, Pool{}, err
 	}
 	return p, Pool{Summary: pool.Summary()}, nil
+}
+
+// ProgramPool is one program's pool on the admin's overview.
+type ProgramPool struct {
+	Program program.Program
+	Pool
+}
+
+// Pools returns the organisation's pool and each program's, for an admin's
+// overview.
+func (s *Service) Pools(ctx context.Context, admin *account.User) (Pool, []ProgramPool, error) {
+	org, err := s.OrgPool(ctx, admin)
+	if err != nil {
+		return Pool{}, nil, err
+	}
+	ps, err := s.DB.FindPrograms(ctx, admin.OrgID)
+	if err != nil {
+		return Pool{}, nil, err
+	}
+	out := make([]ProgramPool, 0, len(ps))
+	for _, p := range ps {
+		pool, err := s.DB.FindPulsePool(ctx, admin.OrgID, p.ID)
+		if err != nil {
+			return Pool{}, nil, err
+		}
+		out = append(out, ProgramPool{Program: p, Pool: Pool{Summary: pool.Summary()}})
+	}
+	return org, out, nil
 }
 
 // OrgPool pools every circle's last closed round in the admin's
