@@ -650,6 +650,8 @@ var apiBodies = map[string]any{
 	"acknowledge-ground-rules":   map[string]int{"version": 999},
 	"update-ground-rules":        map[string]string{"body": ""},
 	"propose-agreement":          map[string]string{"body": ""},
+	"answer-pulse":               map[string]any{"round": 999, "answers": []int{4, 4, 4, 4, 4, 4, 4}},
+	"set-pulse-cadence":          map[string]int{"cadence": 1},
 	"comment-on-agreement":       map[string]string{"body": ""},
 	"create-post":                map[string]string{"body": ""},
 	"create-commitment":          map[string]string{"body": ""},
@@ -1251,6 +1253,11 @@ POST /api/v1/circles/{id}/ground-rules/acknowledge               401    404    4
 GET /api/v1/ground-rules                                         401    ok     ok     ok     ok     ok     ok     ok
 PUT /api/v1/ground-rules                                         401    403    inv    403    403    403    403    403
 GET /api/v1/circles/{id}/agreement                               401    404    404    404    403    ok     404    404
+GET /api/v1/circles/{id}/pulse                                   401    404    404    404    403    ok     404    404
+POST /api/v1/circles/{id}/pulse/answers                          401    404    404    404    403    inv    404    404
+PUT /api/v1/circles/{id}/pulse/cadence                           401    404    404    404    403    inv    404    404
+GET /api/v1/programs/{id}/pulse                                  401    403    ok     403    403    403    403    403
+GET /api/v1/pulse                                                401    403    ok     403    403    403    403    403
 POST /api/v1/circles/{id}/agreement                              401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/agreement/{version}/consent            401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/agreement/{version}/withdraw           401    404    404    404    403    404    404    404
