@@ -75,7 +75,7 @@ type pulseAnswerInput struct {
 type pulseCadenceInput struct {
 	ID   string `path:"id" maxLength:"100" doc:"The circle."`
 	Body struct {
-		Cadence int `json:"cadence" doc:"Meetings between two rounds, 2 to 12."`
+		Cadence int `json:"cadence" doc:"Meetings between two rounds, 1 to 12."`
 	}
 }
 

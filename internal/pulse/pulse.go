@@ -24,7 +24,7 @@ const (
 // DefaultCadence meetings until its members choose otherwise.
 const (
 	DefaultCadence = 6
-	MinCadence     = 2
+	MinCadence     = 1
 	MaxCadence     = 12
 )
 

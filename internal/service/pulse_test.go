@@ -35,8 +35,8 @@ func TestPulseInACircle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		w, p := newCircleWorld(t, dbURL)
 		id := w.scheduled(p, "u01", "u02", "u03", "u04")
-		if err := w.pulses.SetCadence(ctx, w.user("u02"), id, 1); fieldMessage(err, "cadence") == "" {
-			t.Errorf("a cadence of 1: %v", err)
+		if err := w.pulses.SetCadence(ctx, w.user("u02"), id, 0); fieldMessage(err, "cadence") == "" {
+			t.Errorf("a cadence of 0: %v", err)
 		}
 		if err := w.pulses.SetCadence(ctx, w.user("u02"), id, 2); err != nil {
 			t.Fatal(err)

@@ -651,7 +651,7 @@ var apiBodies = map[string]any{
 	"update-ground-rules":        map[string]string{"body": ""},
 	"propose-agreement":          map[string]string{"body": ""},
 	"answer-pulse":               map[string]any{"round": 999, "answers": []int{4, 4, 4, 4, 4, 4, 4}},
-	"set-pulse-cadence":          map[string]int{"cadence": 1},
+	"set-pulse-cadence":          map[string]int{"cadence": 0},
 	"comment-on-agreement":       map[string]string{"body": ""},
 	"create-post":                map[string]string{"body": ""},
 	"create-commitment":          map[string]string{"body": ""},

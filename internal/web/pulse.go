@@ -92,7 +92,11 @@ func (s *Server) handlePulseCadence(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, "/circles/"+id+"/pulse")
 		return
 	}
-	s.redirect(w, r, "/circles/"+id+"/pulse", fmt.Sprintf("The pulse is now asked every %d meetings.", n))
+	every := "after every meeting"
+	if n > 1 {
+		every = fmt.Sprintf("every %d meetings", n)
+	}
+	s.redirect(w, r, "/circles/"+id+"/pulse", "The pulse is now asked "+every+".")
 }
 
 // pulseAdminPage is an admin's view of the pulse: pools across circles
