@@ -35,6 +35,7 @@ import (
 	journals "github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
+	"github.com/holdspace/holdspace/internal/service/pulses"
 )
 
 // Prefix is where the API lives; every operation's path starts with it.
@@ -68,6 +69,7 @@ type API struct {
 	agreements *agreements.Service
 	meetings   *meetings.Service
 	journal    *journals.Service
+	pulses     *pulses.Service
 	log        *slog.Logger
 	secure     bool
 	cookie     string
@@ -99,6 +101,7 @@ func New(d Deps) *API {
 		a.accounts, a.directory, a.programs = svc.Accounts, svc.Directory, svc.Programs
 		a.circles, a.agreements, a.meetings = svc.Circles, svc.Agreements, svc.Meetings
 		a.journal = svc.Journal
+		a.pulses = svc.Pulses
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -153,6 +156,9 @@ func (a *API) config() huma.Config {
 			"their own commitments; the shared note; each member's private reflection; and a stream of the room's state as " +
 			"Server-Sent Events. Like the circle, it answers 404 to anyone not a member and 403 ground_rules_required until the " +
 			"caller has acknowledged the ground rules in force."},
+		{Name: tagPulse, Description: "The psychological-safety pulse (Edmondson's seven items) a circle answers every few meetings. " +
+			"Answers are kept as counts, apart from the mark that someone answered. A circle's members see a round once 3 answered; " +
+			"admins see only pools of at least 5 answers across at least 2 circles, never one circle."},
 	}
 	return c
 }
@@ -170,6 +176,7 @@ const (
 	tagCalendar = "Calendar"
 	tagMeetings = "Meetings"
 	tagJournal  = "Journal"
+	tagPulse    = "Pulse"
 
 	schemeSession = "session"
 	schemeToken   = "token"

@@ -280,6 +280,26 @@ func (a *API) routes() {
 		Tags: []string{tagCircles}, Summary: "Change the ground rules",
 		Description: "A changed text becomes a new version; every member acknowledges it in each circle before they next see inside."},
 		a.handleGroundRulesUpdate)
+	register(a, signedIn, huma.Operation{OperationID: "get-circle-pulse", Method: http.MethodGet, Path: "/circles/{id}/pulse",
+		Tags: []string{tagPulse}, Summary: "Show my circle's pulse",
+		Description: "The open round (how many answered, never what) and the rounds at least 3 members answered, with their " +
+			"means (1–7, reverse items turned round) and whether the latest dropped. Viewing opens a round that is due.",
+		Errors: inCircle()}, a.handlePulseShow)
+	register(a, signedIn, huma.Operation{OperationID: "answer-pulse", Method: http.MethodPost, Path: "/circles/{id}/pulse/answers",
+		Tags: []string{tagPulse}, Summary: "Answer the open pulse round",
+		Description: "Seven answers from 1 (strongly disagree) to 7 (strongly agree), counted without the caller's name. " +
+			"Answering twice, or a round no longer open, answers 409.",
+		Errors: inCircle(http.StatusConflict)}, a.handlePulseAnswer)
+	register(a, signedIn, huma.Operation{OperationID: "set-pulse-cadence", Method: http.MethodPut, Path: "/circles/{id}/pulse/cadence",
+		Tags: []string{tagPulse}, Summary: "Choose how often the circle is asked",
+		Errors: inCircle()}, a.handlePulseCadence)
+	register(a, admin, huma.Operation{OperationID: "get-program-pulse", Method: http.MethodGet, Path: "/programs/{id}/pulse",
+		Tags: []string{tagPulse}, Summary: "Show a program's pooled pulse",
+		Description: "Each circle's last closed round pooled; null until at least 5 answered across at least 2 circles. Never one circle's score.",
+		Errors:      []int{http.StatusNotFound}}, a.handleProgramPulse)
+	register(a, admin, huma.Operation{OperationID: "get-organisation-pulse", Method: http.MethodGet, Path: "/pulse",
+		Tags: []string{tagPulse}, Summary: "Show the organisation's pooled pulse",
+		Description: "As for a program, across every circle of the organisation."}, a.handleOrgPulse)
 	register(a, signedIn, huma.Operation{OperationID: "list-agreement-versions", Method: http.MethodGet, Path: "/circles/{id}/agreement",
 		Tags: []string{tagCircles}, Summary: "List the working agreement's versions",
 		Errors: inCircle()}, a.handleAgreementList)

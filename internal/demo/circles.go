@@ -195,6 +195,9 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 			return fmt.Errorf("demo circle history: %w", err)
 		}
 	}
+	if err := loadPulse(ctx, live, &formed[0], byKey); err != nil {
+		return err
+	}
 	return loadWinter(ctx, live, org, byKey)
 }
 

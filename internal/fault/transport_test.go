@@ -21,6 +21,7 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/pulse"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -67,6 +68,9 @@ var sentinels = map[string]error{
 	"program.ErrProgramChanged":   program.ErrProgramChanged,
 	"program.ErrMatched":          program.ErrMatched,
 	"program.ErrOptInsChanged":    program.ErrOptInsChanged,
+
+	"pulse.ErrAnswered": pulse.ErrAnswered,
+	"pulse.ErrNoRound":  pulse.ErrNoRound,
 
 	"room.ErrStale":      room.ErrStale,
 	"room.ErrNotAllowed": room.ErrNotAllowed,

@@ -21,6 +21,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
+	"github.com/holdspace/holdspace/internal/service/pulses"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
@@ -34,6 +35,7 @@ type world struct {
 	circles    *circles.Service
 	agreements *agreements.Service
 	room       *meetings.Service
+	pulses     *pulses.Service
 	outbox     *storetest.Outbox
 	jobs       *storetest.Jobs
 	org        *account.Org
@@ -61,6 +63,7 @@ func newWorld(t *testing.T, dbURL string, n int) *world {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(service.Config{DB: db, BaseURL: base, Logger: logger})
 	w.programs, w.circles, w.agreements, w.room = svc.Programs, svc.Circles, svc.Agreements, svc.Meetings
+	w.pulses = svc.Pulses
 	w.admin = &account.User{ID: "admin", Name: "Ada Admin", Email: "ada@org.example", Timezone: "Europe/Berlin"}
 	depts := []string{"Sales", "Engineering", "Product", "Finance"}
 	for i := range n {

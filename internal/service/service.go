@@ -13,6 +13,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
+	"github.com/holdspace/holdspace/internal/service/pulses"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -43,6 +44,7 @@ type Services struct {
 	Agreements *agreements.Service
 	Meetings   *meetings.Service
 	Journal    *journal.Service
+	Pulses     *pulses.Service
 }
 
 // New builds the services. Each gets only what it uses.
@@ -62,5 +64,6 @@ func New(c Config) *Services {
 		Agreements: &agreements.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc},
 		Meetings:   &meetings.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc, Live: c.Live, Seal: box},
 		Journal:    &journal.Service{DB: c.DB, Keys: c.Keys},
+		Pulses:     &pulses.Service{DB: c.DB, Logger: c.Logger, Circles: circleSvc},
 	}
 }

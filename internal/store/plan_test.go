@@ -226,6 +226,11 @@ func readEverything(t *testing.T, db *DB) {
 
 	// Health and homes.
 	must(db.FindMeetingRecords(ctx, org, []string{circle, "c0005", "c0006"}, db.Now()))
+	must(db.FindPulseCadence(ctx, org, circle))
+	must(db.FindPulseRounds(ctx, org, circle))
+	must(db.HasAnsweredPulse(ctx, org, "r0001", user))
+	must(db.FindPulsePool(ctx, org, prog))
+	must(db.FindPulsePool(ctx, org, ""))
 	must(db.CountStalled(ctx, org, db.Now()))
 	must(db.FindRoundsToPublish(ctx, org, 5))
 	must(db.FindAgenda(ctx, org, user))
@@ -373,6 +378,7 @@ var wholeOrgReads = map[string]string{
 	"FindPrograms programs":            "it lists every program",
 	"FindPrograms program_departments": "it lists who every program is for",
 	"FindTopics topics":                "it lists the whole vocabulary",
+	"FindPulsePool pulse_rounds":       "the organisation's pulse pools every circle's last closed round",
 }
 
 var sqlWords = map[string]bool{"WHERE": true, "JOIN": true, "LEFT": true, "INNER": true, "CROSS": true, "ON": true,

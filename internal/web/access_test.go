@@ -661,6 +661,8 @@ var apiBodies = map[string]any{
 	"acknowledge-ground-rules":   map[string]int{"version": 999},
 	"update-ground-rules":        map[string]string{"body": ""},
 	"propose-agreement":          map[string]string{"body": ""},
+	"answer-pulse":               map[string]any{"round": 999, "answers": []int{4, 4, 4, 4, 4, 4, 4}},
+	"set-pulse-cadence":          map[string]int{"cadence": 0},
 	"comment-on-agreement":       map[string]string{"body": ""},
 	"create-post":                map[string]string{"body": ""},
 	"create-commitment":          map[string]string{"body": ""},
@@ -1166,6 +1168,9 @@ POST /circles/{id}/commitments                                   signin 404    4
 POST /circles/{id}/commitments/{commitment}/done                 signin 404    404    404    rules  redir  404    404
 GET /circles/{id}/leave                                          signin 404    404    404    ok     ok     404    404
 POST /circles/{id}/leave                                         signin 404    404    404    redir  redir  404    404
+GET /circles/{id}/pulse                                          signin 404    404    404    rules  ok     404    404
+POST /circles/{id}/pulse                                         signin 404    404    404    rules  inv    404    404
+POST /circles/{id}/pulse/cadence                                 signin 404    404    404    rules  redir  404    404
 POST /profile/calendar                                           signin ok     ok     ok     ok     ok     ok     ok
 POST /profile/calendar/delete                                    signin redir  redir  redir  redir  redir  redir  redir
 POST /profile/reminders                                          signin redir  redir  redir  redir  redir  redir  redir
@@ -1189,6 +1194,7 @@ POST /circles/{id}/return                                        signin 403    r
 GET /ground-rules                                                signin 403    ok     403    403    403    403    403
 POST /ground-rules                                               signin 403    inv    403    403    403    403    403
 GET /topics                                                      signin 403    ok     403    403    403    403    403
+GET /pulse                                                       signin 403    ok     403    403    403    403    403
 POST /topics                                                     signin 403    inv    403    403    403    403    403
 POST /topics/delete                                              signin 403    404    403    403    403    403    403
 GET /people/invite                                               signin 403    ok     403    403    403    403    403
@@ -1272,6 +1278,11 @@ POST /api/v1/circles/{id}/ground-rules/acknowledge               401    404    4
 GET /api/v1/ground-rules                                         401    ok     ok     ok     ok     ok     ok     ok
 PUT /api/v1/ground-rules                                         401    403    inv    403    403    403    403    403
 GET /api/v1/circles/{id}/agreement                               401    404    404    404    403    ok     404    404
+GET /api/v1/circles/{id}/pulse                                   401    404    404    404    403    ok     404    404
+POST /api/v1/circles/{id}/pulse/answers                          401    404    404    404    403    inv    404    404
+PUT /api/v1/circles/{id}/pulse/cadence                           401    404    404    404    403    inv    404    404
+GET /api/v1/programs/{id}/pulse                                  401    403    ok     403    403    403    403    403
+GET /api/v1/pulse                                                401    403    ok     403    403    403    403    403
 POST /api/v1/circles/{id}/agreement                              401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/agreement/{version}/consent            401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/agreement/{version}/withdraw           401    404    404    404    403    404    404    404

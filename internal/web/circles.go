@@ -11,8 +11,10 @@ import (
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/pulse"
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/pulses"
 )
 
 // circleFail answers an error from inside a circle: a form goes back to
@@ -118,6 +120,10 @@ type circlePage struct {
 	Soon, Later meetingList
 	// ScheduleChanges are the schedule's recent changes, for the notice.
 	ScheduleChanges []scheduleChangeRow
+	// Pulse is the circle's pulse: an open round to answer, and the
+	// agenda item it suggests after a drop.
+	Pulse         *pulses.View
+	SuggestedItem string
 }
 
 // scheduleChangeRow is a recent change to the schedule as the circle's
@@ -165,7 +171,14 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) {
 		s.circleFail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "circle", newCirclePage(s.page(r, circleTitle(h)), h, u.Timezone))
+	pv, err := s.Pulses.Circle(r.Context(), u, h.Circle.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := newCirclePage(s.page(r, circleTitle(h)), h, u.Timezone)
+	data.Pulse, data.SuggestedItem = pv, pulse.SuggestedItem
+	s.render(w, r, http.StatusOK, "circle", data)
 }
 
 // circleTitle is the title of a circle's home: a pair is called one.

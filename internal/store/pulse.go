@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/holdspace/holdspace/internal/pulse"
+)
+
+// FindPulseCadence returns how many meetings a circle holds between two
+// pulse rounds: what its members chose, or pulse.DefaultCadence.
+func (db *DB) FindPulseCadence(ctx context.Context, orgID, circleID string) (int, error) {
+	n := pulse.DefaultCadence
+	err := db.queryRow(ctx, `SELECT meetings FROM pulse_cadences WHERE org_id = $1 AND circle_id = $2`, orgID, circleID).Scan(&n)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return 0, fmt.Errorf("find pulse cadence: %w", err)
+	}
+	return n, nil
+}
+
+// UpdatePulseCadence saves the cadence a circle's members chose.
+func (db *DB) UpdatePulseCadence(ctx context.Context, orgID, circleID string, meetings int) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO pulse_cadences (circle_id, org_id, meetings) VALUES ($1, $2, $3)
+			ON CONFLICT (circle_id) DO UPDATE SET meetings = excluded.meetings`, circleID, orgID, meetings)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("update pulse cadence: %w", err)
+	}
+	return nil
+}
+
+// CreatePulseRound opens round number of a circle, which had held held
+// meetings. Two requests opening the same round at once open it once.
+func (db *DB) CreatePulseRound(ctx context.Context, orgID, circleID string, number, held int) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO pulse_rounds (id, org_id, circle_id, number, held) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (org_id, circle_id, number) DO NOTHING`, newID(), orgID, circleID, number, held)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create pulse round: %w", err)
+	}
+	return nil
+}
+
+// FindPulseRounds lists a circle's rounds with their counts, oldest first.
+func (db *DB) FindPulseRounds(ctx context.Context, orgID, circleID string) ([]pulse.Round, error) {
+	out, err := findPulseRounds(ctx, db, orgID, circleID)
+	if err != nil {
+		return nil, fmt.Errorf("find pulse rounds: %w", err)
+	}
+	return out, nil
+}
+
+func findPulseRounds(ctx context.Context, db *DB, orgID, circleID string) ([]pulse.Round, error) {
+	rows, err := db.query(ctx, `SELECT id, number, held, respondents FROM pulse_rounds
+		WHERE org_id = $1 AND circle_id = $2 ORDER BY number`, orgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	var out []pulse.Round
+	at := map[string]int{}
+	for rows.Next() {
+		r := pulse.Round{CircleID: circleID}
+		if err := rows.Scan(&r.ID, &r.Number, &r.Held, &r.Respondents); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		at[r.ID] = len(out)
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	rows, err = db.query(ctx, `SELECT k.round_id, k.item, k.score, k.answers FROM pulse_counts k
+		JOIN pulse_rounds r ON r.id = k.round_id AND r.org_id = k.org_id
+		WHERE r.org_id = $1 AND r.circle_id = $2`, orgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var item, score, n int
+		if err := rows.Scan(&id, &item, &score, &n); err != nil {
+			return nil, err
+		}
+		if i, ok := at[id]; ok && validCell(item, score) {
+			out[i].Counts[item-1][score-1] = n
+		}
+	}
+	return out, rows.Err()
+}
+
+func validCell(item, score int) bool {
+	return item >= 1 && item <= len(pulse.Items) && score >= pulse.MinScore && score <= pulse.MaxScore
+}
+
+// HasAnsweredPulse reports whether userID has answered a round.
+func (db *DB) HasAnsweredPulse(ctx context.Context, orgID, roundID, userID string) (bool, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM pulse_answered WHERE org_id = $1 AND round_id = $2 AND user_id = $3`, orgID, roundID, userID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("has answered pulse: %w", err)
+	}
+	return n > 0, nil
+}
+
+// AnswerPulse counts userID's answers to round number of a circle, and
+// marks that they answered, in one transaction: the mark and the counts
+// hold nothing that ties one to the other. The round must still be the
+// circle's newest (pulse.ErrNoRound otherwise), and a member answers it
+// once (pulse.ErrAnswered).
+func (db *DB) AnswerPulse(ctx context.Context, orgID, circleID string, number int, userID string, a pulse.Answer) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var roundID string
+		// Raising the count first takes the round's row lock on PostgreSQL,
+		// so answers to a round are written one after another.
+		err := tx.queryRow(ctx, `UPDATE pulse_rounds SET respondents = respondents + 1
+			WHERE org_id = $1 AND circle_id = $2 AND number = $3
+			AND number = (SELECT MAX(n.number) FROM pulse_rounds n WHERE n.org_id = $1 AND n.circle_id = $2)
+			RETURNING id`, orgID, circleID, number).Scan(&roundID)
+		if errors.Is(err, ErrNotFound) {
+			return pulse.ErrNoRound
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `INSERT INTO pulse_answered (round_id, org_id, user_id) VALUES ($1, $2, $3)`, roundID, orgID, userID)
+		if errors.Is(err, ErrConflict) {
+			return pulse.ErrAnswered
+		}
+		if err != nil {
+			return err
+		}
+		for i, s := range a {
+			if _, err := tx.exec(ctx, `INSERT INTO pulse_counts (round_id, org_id, item, score, answers) VALUES ($1, $2, $3, $4, 1)
+				ON CONFLICT (round_id, item, score) DO UPDATE SET answers = pulse_counts.answers + 1`, roundID, orgID, i+1, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("answer pulse: %w", err)
+	}
+	return nil
+}
+
+// FindPulsePool pools, for an admin, each circle's last closed round (the
+// one before its newest): a closed round no longer changes, so comparing
+// the pool from one day to the next never shows one person's answer. With
+// programID "" it pools the whole organisation.
+func (db *DB) FindPulsePool(ctx context.Context, orgID, programID string) (pulse.Pool, error) {
+	var p pulse.Pool
+	// Each query reads the organisation's rounds by their circle, which
+	// the unique index on (org_id, circle_id, number) serves.
+	rounds := `SELECT r.id, r.respondents FROM pulse_rounds r JOIN circles c ON c.id = r.circle_id AND c.org_id = r.org_id
+		WHERE r.org_id = $1 AND c.program_id = $2
+		AND r.number = (SELECT MAX(n.number) FROM pulse_rounds n WHERE n.org_id = r.org_id AND n.circle_id = r.circle_id) - 1`
+	args := []any{orgID, programID}
+	if programID == "" {
+		rounds = `SELECT r.id, r.respondents FROM pulse_rounds r
+		WHERE r.org_id = $1
+		AND r.number = (SELECT MAX(n.number) FROM pulse_rounds n WHERE n.org_id = r.org_id AND n.circle_id = r.circle_id) - 1`
+		args = args[:1]
+	}
+	rows, err := db.query(ctx, `SELECT x.id, x.respondents, k.item, k.score, k.answers FROM (`+rounds+`) x
+		LEFT JOIN pulse_counts k ON k.round_id = x.id AND k.org_id = $1 ORDER BY x.id`, args...)
+	if err != nil {
+		return p, fmt.Errorf("find pulse pool: %w", err)
+	}
+	defer rows.Close()
+	// Rows come a round at a time; each round is added to the pool once,
+	// with all its counts.
+	var cur pulse.Round
+	for rows.Next() {
+		var id string
+		var respondents int
+		var item, score, n *int
+		if err := rows.Scan(&id, &respondents, &item, &score, &n); err != nil {
+			return p, fmt.Errorf("find pulse pool: %w", err)
+		}
+		if id != cur.ID {
+			if cur.ID != "" {
+				p.Add(cur)
+			}
+			cur = pulse.Round{ID: id, Respondents: respondents}
+		}
+		if item != nil && score != nil && n != nil && validCell(*item, *score) {
+			cur.Counts[*item-1][*score-1] = *n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return p, fmt.Errorf("find pulse pool: %w", err)
+	}
+	if cur.ID != "" {
+		p.Add(cur)
+	}
+	return p, nil
+}
