@@ -219,6 +219,7 @@ func TestScreenshots(t *testing.T) {
 		shoot(n, p)
 	}
 	shoot("programs", "/programs")
+	shoot("pulse-admin", "/pulse")
 	tall("journal", "/journal?prompt=trigger")
 	// The menu on a phone, open.
 	for _, scheme := range []string{"light", "dark"} {
@@ -319,6 +320,7 @@ func TestScreenshots(t *testing.T) {
 	shoot("circle-rules", circlePath+"/ground-rules")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/ground-rules"] button`)), chromedp.WaitVisible(chromedp.CSS("#meetings"))))
 	tall("circle", circlePath)
+	tall("circle-pulse", circlePath+"/pulse")
 	// The meetings after the next are folded on a phone and open on a
 	// wide screen.
 	for _, vp := range []struct {
