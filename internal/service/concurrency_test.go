@@ -518,7 +518,10 @@ func TestCloseRacesAnswerAndPublish(t *testing.T) {
 			}
 			from := len(w.outbox.Messages())
 			errs := together(
-				func() error { _, err := w.programs.Respond(ctx, w.user(c.Members[0].UserID), c.ID, true, ""); return err },
+				func() error {
+					_, err := w.programs.Respond(ctx, w.user(c.Members[0].UserID), c.ID, true, "")
+					return err
+				},
 				func() error { return w.circles.CloseProgram(ctx, w.admin, p.ID) },
 			)
 			if errs[1] != nil {
