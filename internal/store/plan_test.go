@@ -231,6 +231,9 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.HasAnsweredPulse(ctx, org, "r0001", user))
 	must(db.FindPulsePool(ctx, org, prog))
 	must(db.FindPulsePool(ctx, org, ""))
+	if _, _, err := db.FindPulsePools(ctx, org); err != nil {
+		t.Fatal(err)
+	}
 	must(db.CountStalled(ctx, org, db.Now()))
 	must(db.FindRoundsToPublish(ctx, org, 5))
 	must(db.FindAgenda(ctx, org, user))
@@ -379,6 +382,7 @@ var wholeOrgReads = map[string]string{
 	"FindPrograms program_departments": "it lists who every program is for",
 	"FindTopics topics":                "it lists the whole vocabulary",
 	"FindPulsePool pulse_rounds":       "the organisation's pulse pools every circle's last closed round",
+	"FindPulsePools pulse_rounds":      "the organisation's pulse pools every circle's last closed round",
 }
 
 var sqlWords = map[string]bool{"WHERE": true, "JOIN": true, "LEFT": true, "INNER": true, "CROSS": true, "ON": true,

@@ -159,50 +159,69 @@ func (db *DB) AnswerPulse(ctx context.Context, orgID, circleID string, number in
 // the pool from one day to the next never shows one person's answer. With
 // programID "" it pools the whole organisation.
 func (db *DB) FindPulsePool(ctx context.Context, orgID, programID string) (pulse.Pool, error) {
-	var p pulse.Pool
-	// Each query reads the organisation's rounds by their circle, which
-	// the unique index on (org_id, circle_id, number) serves.
-	rounds := `SELECT r.id, r.respondents FROM pulse_rounds r JOIN circles c ON c.id = r.circle_id AND c.org_id = r.org_id
-		WHERE r.org_id = $1 AND c.program_id = $2
-		AND r.number = (SELECT MAX(n.number) FROM pulse_rounds n WHERE n.org_id = r.org_id AND n.circle_id = r.circle_id) - 1`
-	args := []any{orgID, programID}
-	if programID == "" {
-		rounds = `SELECT r.id, r.respondents FROM pulse_rounds r
+	pool, _, err := db.findPulsePools(ctx, orgID, programID)
+	return pool, err
+}
+
+// FindPulsePools is FindPulsePool for the whole organisation and, from the
+// same reading, for each of its programs, keyed by program.
+func (db *DB) FindPulsePools(ctx context.Context, orgID string) (pulse.Pool, map[string]pulse.Pool, error) {
+	return db.findPulsePools(ctx, orgID, "")
+}
+
+// findPulsePools pools the last closed rounds of orgID's circles (of
+// programID only, unless it is ""), in all and by program, in one query.
+func (db *DB) findPulsePools(ctx context.Context, orgID, programID string) (pulse.Pool, map[string]pulse.Pool, error) {
+	var all pulse.Pool
+	byProgram := map[string]pulse.Pool{}
+	// The rounds are read by their circle, which the unique index on
+	// (org_id, circle_id, number) serves.
+	q := `SELECT r.id, c.program_id, r.respondents, k.item, k.score, k.answers
+		FROM pulse_rounds r JOIN circles c ON c.id = r.circle_id AND c.org_id = r.org_id
+		LEFT JOIN pulse_counts k ON k.round_id = r.id AND k.org_id = r.org_id
 		WHERE r.org_id = $1
 		AND r.number = (SELECT MAX(n.number) FROM pulse_rounds n WHERE n.org_id = r.org_id AND n.circle_id = r.circle_id) - 1`
-		args = args[:1]
+	args := []any{orgID}
+	if programID != "" {
+		q += ` AND c.program_id = $2`
+		args = append(args, programID)
 	}
-	rows, err := db.query(ctx, `SELECT x.id, x.respondents, k.item, k.score, k.answers FROM (`+rounds+`) x
-		LEFT JOIN pulse_counts k ON k.round_id = x.id AND k.org_id = $1 ORDER BY x.id`, args...)
+	rows, err := db.query(ctx, q+` ORDER BY r.id`, args...)
 	if err != nil {
-		return p, fmt.Errorf("find pulse pool: %w", err)
+		return all, nil, fmt.Errorf("find pulse pool: %w", err)
 	}
 	defer rows.Close()
-	// Rows come a round at a time; each round is added to the pool once,
-	// with all its counts.
+	// Rows come a round at a time; each round is added once, with all its
+	// counts, to the whole and to its program.
 	var cur pulse.Round
+	var curProgram string
+	add := func() {
+		if cur.ID == "" {
+			return
+		}
+		all.Add(cur)
+		p := byProgram[curProgram]
+		p.Add(cur)
+		byProgram[curProgram] = p
+	}
 	for rows.Next() {
-		var id string
+		var id, prog string
 		var respondents int
 		var item, score, n *int
-		if err := rows.Scan(&id, &respondents, &item, &score, &n); err != nil {
-			return p, fmt.Errorf("find pulse pool: %w", err)
+		if err := rows.Scan(&id, &prog, &respondents, &item, &score, &n); err != nil {
+			return all, nil, fmt.Errorf("find pulse pool: %w", err)
 		}
 		if id != cur.ID {
-			if cur.ID != "" {
-				p.Add(cur)
-			}
-			cur = pulse.Round{ID: id, Respondents: respondents}
+			add()
+			cur, curProgram = pulse.Round{ID: id, Respondents: respondents}, prog
 		}
 		if item != nil && score != nil && n != nil && validCell(*item, *score) {
 			cur.Counts[*item-1][*score-1] = *n
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return p, fmt.Errorf("find pulse pool: %w", err)
+		return all, nil, fmt.Errorf("find pulse pool: %w", err)
 	}
-	if cur.ID != "" {
-		p.Add(cur)
-	}
-	return p, nil
+	add()
+	return all, byProgram, nil
 }

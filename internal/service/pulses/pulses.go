@@ -157,7 +157,10 @@ type ProgramPool struct {
 // Pools returns the organisation's pool and each program's, for an admin's
 // overview.
 func (s *Service) Pools(ctx context.Context, admin *account.User) (Pool, []ProgramPool, error) {
-	org, err := s.OrgPool(ctx, admin)
+	if err := auth.RequireAdmin(admin); err != nil {
+		return Pool{}, nil, err
+	}
+	org, byProgram, err := s.DB.FindPulsePools(ctx, admin.OrgID)
 	if err != nil {
 		return Pool{}, nil, err
 	}
@@ -167,13 +170,9 @@ func (s *Service) Pools(ctx context.Context, admin *account.User) (Pool, []Progr
 	}
 	out := make([]ProgramPool, 0, len(ps))
 	for _, p := range ps {
-		pool, err := s.DB.FindPulsePool(ctx, admin.OrgID, p.ID)
-		if err != nil {
-			return Pool{}, nil, err
-		}
-		out = append(out, ProgramPool{Program: p, Pool: Pool{Summary: pool.Summary()}})
+		out = append(out, ProgramPool{Program: p, Pool: Pool{Summary: byProgram[p.ID].Summary()}})
 	}
-	return org, out, nil
+	return Pool{Summary: org.Summary()}, out, nil
 }
 
 // OrgPool pools every circle's last closed round in the admin's
