@@ -54,6 +54,7 @@ func New(c Config) *Services {
 	if c.Keys != nil {
 		box = c.Keys.Box()
 	}
+	journalSvc := &journal.Service{DB: c.DB, Keys: c.Keys}
 	dir := &directory.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc}
 	return &Services{
 		Accounts:  &accounts.Service{DB: c.DB, BaseURL: c.BaseURL, Limiter: c.Limiter, Logger: c.Logger},
@@ -62,8 +63,9 @@ func New(c Config) *Services {
 			ReleaseHeld: dir.ReleaseHeld},
 		Circles:    circleSvc,
 		Agreements: &agreements.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc},
-		Meetings:   &meetings.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc, Live: c.Live, Seal: box},
-		Journal:    &journal.Service{DB: c.DB, Keys: c.Keys},
-		Pulses:     &pulses.Service{DB: c.DB, Logger: c.Logger, Circles: circleSvc},
+		Meetings: &meetings.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc, Live: c.Live, Seal: box,
+			Notes: journalSvc},
+		Journal: journalSvc,
+		Pulses:  &pulses.Service{DB: c.DB, Logger: c.Logger, Circles: circleSvc},
 	}
 }

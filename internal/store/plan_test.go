@@ -265,6 +265,12 @@ func readEverything(t *testing.T, db *DB) {
 		t.Fatal(err)
 	}
 	must(db.FindJournalKeysByKey(ctx, "k1", 100))
+	must(db.FindSelfAssessments(ctx, org, user))
+	if _, err := db.FindSelfAssessmentByID(ctx, org, user, "a1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("FindSelfAssessmentByID: %v", err)
+	}
+	must(db.FindHelpingNotes(ctx, org, user, ""))
+	must(db.FindHelpingNotes(ctx, org, user, "m1"))
 	must(db.FindOwnReflections(ctx, org, user))
 	must(db.FindReflectionsAfter(ctx, "", 100))
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/journal"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/queue"
@@ -44,6 +45,9 @@ type Service struct {
 	Live Notifier
 	// Seal encrypts private reflections.
 	Seal *seal.Box
+	// Notes keeps each member's private helping notes; nil where none
+	// are kept.
+	Notes HelpNotes
 }
 
 func (s *Service) link(path string) string {
@@ -893,4 +897,85 @@ func (s *Service) summary(ctx context.Context, orgID, circleID, meetingID string
 		msgs = append(msgs, rd.Mail(m.UserID, msg))
 	}
 	return msgs, nil
+}
+
+// HelpNotes keeps each person's private helping notes, sealed under
+// their own data key: the journal's, handed over by service.New.
+type HelpNotes interface {
+	SaveHelpNote(ctx context.Context, u *account.User, n journal.HelpNote) error
+	DeleteHelpNote(ctx context.Context, u *account.User, meetingID, presenterID string) error
+	HelpNotes(ctx context.Context, u *account.User, meetingID string) ([]journal.HelpNote, error)
+}
+
+// counselStarted reports whether the counsel step about presenter's
+// situation has begun (or the meeting has ended after presenter was
+// chosen): only then is there help to note.
+func counselStarted(st room.State, presenter string) bool {
+	if !slices.Contains(st.Presenters, presenter) {
+		return false
+	}
+	if st.Phase == room.Ended {
+		return true
+	}
+	if st.Phase == room.Ready {
+		return false
+	}
+	for i, step := range st.Agenda() {
+		if step.Kind == room.Counsel && step.Presenter == presenter {
+			return i <= st.Step
+		}
+	}
+	return false
+}
+
+// NoteHelp saves u's private note on the counsel step about presenterID's
+// situation: as a helper, the role they took; as that presenter, which
+// help helped. Only a member of the circle, once that step has begun.
+// A note with no role and nothing helped, from a helper, removes theirs.
+func (s *Service) NoteHelp(ctx context.Context, u *account.User, circleID, meetingID string, n journal.HelpNote) error {
+	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+		return err
+	}
+	if s.Notes == nil {
+		return errors.New("meetings: no place for helping notes")
+	}
+	r, err := s.DB.FindRoom(ctx, u.OrgID, meetingID)
+	if err != nil {
+		return err
+	}
+	st, err := room.Decode(r.State)
+	if err != nil {
+		return err
+	}
+	if !counselStarted(st, n.PresenterID) {
+		return fault.Fields(map[string]string{"presenter_id": "Note your help once the counsel step for one of today's presenters has begun."})
+	}
+	n.MeetingID = meetingID
+	if n.PresenterID != u.ID && n.Took == "" && len(n.Helped) == 0 {
+		err := s.Notes.DeleteHelpNote(ctx, u, meetingID, n.PresenterID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	return s.Notes.SaveHelpNote(ctx, u, n)
+}
+
+// MyHelpNotes returns u's own helping notes on a meeting, by presenter.
+func (s *Service) MyHelpNotes(ctx context.Context, u *account.User, circleID, meetingID string) (map[string]journal.HelpNote, error) {
+	if _, _, err := s.meeting(ctx, u, circleID, meetingID); err != nil {
+		return nil, err
+	}
+	if s.Notes == nil {
+		return nil, nil
+	}
+	notes, err := s.Notes.HelpNotes(ctx, u, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]journal.HelpNote, len(notes))
+	for _, n := range notes {
+		out[n.PresenterID] = n
+	}
+	return out, nil
 }
