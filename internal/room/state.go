@@ -166,3 +166,24 @@ func Decode(stored []byte) (State, error) {
 	}
 	return st, nil
 }
+
+// CounselBegun reports whether the counsel step about presenter's
+// situation has begun, or the meeting has ended with them among its
+// presenters: from then on there is help to look back on.
+func (s State) CounselBegun(presenter string) bool {
+	if !slices.Contains(s.Presenters, presenter) {
+		return false
+	}
+	switch s.Phase {
+	case Ended:
+		return true
+	case Ready:
+		return false
+	}
+	for i, step := range s.Agenda() {
+		if step.Kind == Counsel && step.Presenter == presenter {
+			return i <= s.Step
+		}
+	}
+	return false
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/journal"
@@ -20,6 +21,12 @@ type journalPage struct {
 	Body  string
 	Query string
 	Items []journals.Item
+	// AssessmentDue suggests a new self-assessment, the last made on
+	// LastAssessed (zero before the first); Pattern is the owner's
+	// helping pattern in a sentence.
+	AssessmentDue bool
+	LastAssessed  time.Time
+	Pattern       string
 }
 
 // promptTitle names an entry's prompt.
@@ -44,8 +51,20 @@ func (s *Server) renderJournal(w http.ResponseWriter, r *http.Request, status in
 		s.Error(w, r, err)
 		return
 	}
+	assessed, err := s.Journal.Assessments(r.Context(), u)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	pattern, err := s.Journal.Pattern(r.Context(), u, page.Loc)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	page.Nav = "journal"
-	s.render(w, r, status, "journal", journalPage{Page: page, Prompts: journal.Prompts, Prompt: p, Body: body, Query: q, Items: items})
+	data := journalPage{Page: page, Prompts: journal.Prompts, Prompt: p, Body: body, Query: q, Items: items, Pattern: pattern.Sentence()}
+	data.AssessmentDue, data.LastAssessed = s.Journal.AssessmentDue(assessed)
+	s.render(w, r, status, "journal", data)
 }
 
 func (s *Server) handleJournalCreate(w http.ResponseWriter, r *http.Request) {

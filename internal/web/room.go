@@ -15,6 +15,7 @@ import (
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
+	"github.com/holdspace/holdspace/internal/journal"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/room"
@@ -67,6 +68,18 @@ type roomPage struct {
 	Confirm string
 	// Handover lists the members the timekeeping may be handed to.
 	Handover []option
+	// MyHelp holds the member's own helping notes, by presenter, once a
+	// counsel step has begun; Roles are the roles they pick from.
+	MyHelp map[string]helpMark
+	Roles  []journal.Role
+}
+
+// helpMark is a member's own helping note on one counsel step, as the
+// room's form shows it.
+type helpMark struct {
+	Took       journal.Role
+	HelpedKeys []string
+	Noted      bool
 }
 
 // confirmable is what a runner may be asked to confirm in st: starting,
@@ -165,6 +178,21 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 	// that the question works without JavaScript.
 	if step := r.URL.Query().Get("confirm"); data.Runner && confirmable(step, v.State, data.Early != "") {
 		data.Confirm = step
+	}
+	if slices.ContainsFunc(v.State.Presenters, v.State.CounselBegun) {
+		notes, err := s.Meetings.MyHelpNotes(r.Context(), u, circleID, meetingID)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		data.Roles, data.MyHelp = journal.Roles, map[string]helpMark{}
+		for p, n := range notes {
+			m := helpMark{Took: n.Took, Noted: true}
+			for _, h := range n.Helped {
+				m.HelpedKeys = append(m.HelpedKeys, string(h))
+			}
+			data.MyHelp[p] = m
+		}
 	}
 	switch {
 	case v.State.Phase == room.Ended:

@@ -85,6 +85,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/offers/{offer}/take", s.signedIn(s.handleRoomTake))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/note", s.signedIn(s.handleRoomNote))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/reflection", s.signedIn(s.handleRoomReflect))
+	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/helping", s.signedIn(s.handleRoomHelp))
 	mux.Handle("GET /circles/{id}/format", s.signedIn(s.handleFormat))
 	mux.Handle("POST /circles/{id}/format", s.signedIn(s.handleFormatSave))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/guests", s.signedIn(s.handleGuestInvite))
@@ -110,6 +111,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /journal/{id}/edit", s.signedIn(s.handleJournalEdit))
 	mux.Handle("POST /journal/{id}", s.signedIn(s.handleJournalUpdate))
 	mux.Handle("POST /journal/{id}/delete", s.signedIn(s.handleJournalDelete))
+	mux.Handle("GET /journal/assessments", s.signedIn(s.handleAssessments))
+	mux.Handle("GET /journal/assessments/new", s.signedIn(s.handleAssessmentNew))
+	mux.Handle("POST /journal/assessments", s.signedIn(s.handleAssessmentCreate))
+	mux.Handle("GET /journal/assessments/{id}/edit", s.signedIn(s.handleAssessmentEdit))
+	mux.Handle("POST /journal/assessments/{id}/edit", s.signedIn(s.handleAssessmentUpdate))
+	mux.Handle("POST /journal/assessments/{id}/delete", s.signedIn(s.handleAssessmentDelete))
+	mux.Handle("GET /journal/helping", s.signedIn(s.handleHelping))
 
 	// Organisation admins.
 	mux.Handle("GET /programs/new", s.admin(s.handleProgramNew))

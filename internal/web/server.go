@@ -152,6 +152,8 @@ func (s *Server) loadTemplates() error {
 		"statusLabel": statusLabel,
 		"answerLabel": answerLabel,
 		"promptTitle": promptTitle,
+		"roleName":    roleName,
+		"pickLabel":   pickLabel,
 		"offersFor":   offersFor,
 		"tzdata":      tzData,
 		"cmd": func(base string, version int64, kind, label, class string) roomCommand {

@@ -907,27 +907,6 @@ type HelpNotes interface {
 	HelpNotes(ctx context.Context, u *account.User, meetingID string) ([]journal.HelpNote, error)
 }
 
-// counselStarted reports whether the counsel step about presenter's
-// situation has begun (or the meeting has ended after presenter was
-// chosen): only then is there help to note.
-func counselStarted(st room.State, presenter string) bool {
-	if !slices.Contains(st.Presenters, presenter) {
-		return false
-	}
-	if st.Phase == room.Ended {
-		return true
-	}
-	if st.Phase == room.Ready {
-		return false
-	}
-	for i, step := range st.Agenda() {
-		if step.Kind == room.Counsel && step.Presenter == presenter {
-			return i <= st.Step
-		}
-	}
-	return false
-}
-
 // NoteHelp saves u's private note on the counsel step about presenterID's
 // situation: as a helper, the role they took; as that presenter, which
 // help helped. Only a member of the circle, once that step has begun.
@@ -947,7 +926,7 @@ func (s *Service) NoteHelp(ctx context.Context, u *account.User, circleID, meeti
 	if err != nil {
 		return err
 	}
-	if !counselStarted(st, n.PresenterID) {
+	if !st.CounselBegun(n.PresenterID) {
 		return fault.Fields(map[string]string{"presenter_id": "Note your help once the counsel step for one of today's presenters has begun."})
 	}
 	n.MeetingID = meetingID
