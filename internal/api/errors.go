@@ -208,6 +208,7 @@ func toError(err error) *Error {
 var fieldNames = map[string]map[string]string{
 	"create-topic":    {"topic": "name"},
 	"save-reflection": {"reflection": "body"},
+	"save-help-note":  {"presenter_id": "presenter"},
 }
 
 // fail is the one place that turns what a handler returned into an answer.

@@ -91,6 +91,31 @@ func (a *API) routes() {
 		Tags: []string{tagJournal}, Summary: "Delete an entry of my journal",
 		Errors: []int{http.StatusNotFound}}, a.handleJournalDelete)
 
+	// The caller's own self-assessments and helping pattern, sealed like
+	// the journal and read by the caller alone.
+	register(a, signedIn, huma.Operation{OperationID: "list-self-assessments", Method: http.MethodGet, Path: "/me/assessments",
+		Tags: []string{tagJournal}, Summary: "List my self-assessments",
+		Description: "Oldest first, with whether a new one is suggested (three months after the last)."}, a.handleAssessmentList)
+	register(a, signedIn, huma.Operation{OperationID: "list-capabilities", Method: http.MethodGet, Path: "/me/assessments/capabilities",
+		Tags: []string{tagJournal}, Summary: "List the capabilities a self-assessment may pick"}, a.handleCapabilities)
+	register(a, signedIn, huma.Operation{OperationID: "create-self-assessment", Method: http.MethodPost, Path: "/me/assessments",
+		Tags: []string{tagJournal}, Summary: "Take a self-assessment",
+		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity}}, a.handleAssessmentCreate)
+	register(a, signedIn, huma.Operation{OperationID: "get-self-assessment", Method: http.MethodGet, Path: "/me/assessments/{id}",
+		Tags: []string{tagJournal}, Summary: "Show one of my self-assessments",
+		Errors: []int{http.StatusNotFound}}, a.handleAssessmentShow)
+	register(a, signedIn, huma.Operation{OperationID: "update-self-assessment", Method: http.MethodPut, Path: "/me/assessments/{id}",
+		Tags: []string{tagJournal}, Summary: "Change one of my self-assessments",
+		Description: "Send the version it was read at; if it changed since, the answer is 409 and nothing is saved.",
+		Errors:      []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity}}, a.handleAssessmentUpdate)
+	register(a, signedIn, huma.Operation{OperationID: "delete-self-assessment", Method: http.MethodDelete, Path: "/me/assessments/{id}",
+		Tags: []string{tagJournal}, Summary: "Delete one of my self-assessments",
+		Errors: []int{http.StatusNotFound}}, a.handleAssessmentDelete)
+	register(a, signedIn, huma.Operation{OperationID: "get-helping-pattern", Method: http.MethodGet, Path: "/me/helping",
+		Tags: []string{tagJournal}, Summary: "Show my helping pattern",
+		Description: "Drawn from the caller's own helping notes alone: the roles they took as a helper and, as a presenter, which help helped them, by month. " +
+			"No one's note is ever shown to anyone else, so no presenter's word on help reaches a helper."}, a.handleHelpingPattern)
+
 	// The organisation, for everyone in it.
 	register(a, signedIn, huma.Operation{OperationID: "get-org", Method: http.MethodGet, Path: "/org",
 		Tags: []string{tagOrg}, Summary: "Show my organisation"}, a.handleOrgShow)
@@ -471,6 +496,14 @@ func (a *API) routes() {
 		Description: "Replaces the note if nobody saved it since the version sent; otherwise 409 with the code stale_version and the current " +
 			"version in the message, and nothing is saved.",
 		Errors: inCircle(http.StatusConflict)}, a.handleNoteSave)
+	register(a, signedIn, huma.Operation{OperationID: "list-help-notes", Method: http.MethodGet, Path: "/circles/{id}/meetings/{meeting}/room/helping",
+		Tags: []string{tagMeetings}, Summary: "List my helping notes on a meeting",
+		Description: "The caller's own notes on the meeting's counsel steps; nobody reads anyone else's.", Errors: inCircle()}, a.handleHelpNotes)
+	register(a, signedIn, huma.Operation{OperationID: "save-help-note", Method: http.MethodPut, Path: "/circles/{id}/meetings/{meeting}/room/helping/{presenter}",
+		Tags: []string{tagMeetings}, Summary: "Note, for myself, the help in a counsel step",
+		Description: "Once the counsel step about the presenter's situation has begun: as a helper, the role taken (expert, doctor or process); " +
+			"as that presenter, which help helped. Stored encrypted under the caller's own key; it feeds only the caller's own helping pattern.",
+		Errors: inCircle(http.StatusUnprocessableEntity)}, a.handleHelpNoteSave)
 	register(a, signedIn, huma.Operation{OperationID: "get-reflection", Method: http.MethodGet, Path: "/circles/{id}/meetings/{meeting}/room/reflection",
 		Tags: []string{tagMeetings}, Summary: "Read my private reflection",
 		Description: "The caller's own reflection on the meeting; nobody reads anyone else's.", Errors: inCircle()}, a.handleReflectionShow)

@@ -252,6 +252,8 @@ var planted = []struct {
 	{"PLANTED-REFLECTION-4f7a", nil, nil},
 	// The member's own journal: nobody else, admins included, reads it.
 	{"PLANTED-JOURNAL-0c5e", []string{"member"}, nil},
+	// The member's own self-assessment, sealed like the journal.
+	{"PLANTED-ASSESSMENT-7b1d", []string{"member"}, nil},
 	// The member's own opt-in goals.
 	// The member's own opt-in goals, which admins see among the
 	// participants (the lists of people to prefer and avoid they never see).
@@ -493,6 +495,14 @@ func buildWorld(t *testing.T, a *app) *world {
 	m.must(201, "POST", "/api/v1/me/journal", map[string]string{"prompt": "free", "body": "An entry to delete by the page."}, &spareEntry1)
 	m.must(201, "POST", "/api/v1/me/journal", map[string]string{"prompt": "free", "body": "An entry to delete by the API."}, &spareEntry2)
 	w.ids["id:journal"] = entry.ID
+	// Their self-assessment, and two to delete.
+	var assessed, spareAssessed1, spareAssessed2 struct{ ID string }
+	rated := map[string]any{"ratings": []map[string]any{{"capability": "listening", "pick": "strength", "score": 4}}}
+	m.must(201, "POST", "/api/v1/me/assessments", map[string]any{"ratings": rated["ratings"], "note": "PLANTED-ASSESSMENT-7b1d"}, &assessed)
+	m.must(201, "POST", "/api/v1/me/assessments", rated, &spareAssessed1)
+	m.must(201, "POST", "/api/v1/me/assessments", rated, &spareAssessed2)
+	w.ids["id:assessment"] = assessed.ID
+	w.ids["presenter"] = people["member"]
 
 	// The former member leaves, with a note for the admins.
 	w.leftAt = len(a.mail())
@@ -540,6 +550,8 @@ func buildWorld(t *testing.T, a *app) *world {
 		"DELETE /api/v1/me/tokens/{id}":                          {"id": tok2.ID},
 		"POST /journal/{id}/delete":                              {"id": spareEntry1.ID},
 		"DELETE /api/v1/me/journal/{id}":                         {"id": spareEntry2.ID},
+		"POST /journal/assessments/{id}/delete":                  {"id": spareAssessed1.ID},
+		"DELETE /api/v1/me/assessments/{id}":                     {"id": spareAssessed2.ID},
 		"POST /profile/sessions/{id}/delete":                     {"id": w.spareSession(t, m, "amy@acme.test")},
 		"DELETE /api/v1/me/sessions/{id}":                        {"id": w.spareSession(t, m, "amy@acme.test")},
 		"POST /circles/{id}/meetings/{meeting}/cancel":           {"meeting": w.meeting[2]},
@@ -682,6 +694,11 @@ var apiBodies = map[string]any{
 	// Blank entries: the owner's call is refused as it stands.
 	"create-journal-entry": map[string]string{"prompt": "free", "body": ""},
 	"update-journal-entry": map[string]any{"prompt": "free", "body": "", "version": 1},
+	// No picks: the owner's call is refused as it stands. A helping note
+	// before the counsel step has begun is refused too.
+	"create-self-assessment": map[string]any{"ratings": []any{}},
+	"update-self-assessment": map[string]any{"ratings": []any{}, "version": 1},
+	"save-help-note":         map[string]string{"took": "expert"},
 }
 
 // signOutRoutes end the session they are sent with: each cell signs in
@@ -828,6 +845,7 @@ func (w *world) snapshot(t *testing.T) string {
 		{"admin", "/api/v1/people?limit=100"}, {"admin", "/api/v1/programs"}, {"admin", "/api/v1/rounds/" + w.ids["id:round"]},
 		{"admin", "/api/v1/programs/" + w.ids["id:program"] + "/participants"}, {"admin", "/api/v1/ground-rules"},
 		{"admin", "/api/v1/topics"}, {"unack", w.circle("/ground-rules")}, {"member", "/api/v1/me/journal"},
+		{"member", "/api/v1/me/assessments"}, {"member", "/api/v1/me/helping"},
 	} {
 		r := w.as[c.party].call("GET", c.path, nil)
 		fmt.Fprintf(&sb, "%s %s %d %s\n", c.party, c.path, r.status, volatileRE.ReplaceAllString(r.body, ""))
@@ -1156,6 +1174,7 @@ POST /circles/{id}/meetings/{meeting}/room/offers                signin 404    4
 POST /circles/{id}/meetings/{meeting}/room/offers/{offer}/take   signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/note                  signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/reflection            signin 404    404    404    rules  redir  404    404
+POST /circles/{id}/meetings/{meeting}/room/helping               signin 404    404    404    rules  redir  404    404
 GET /circles/{id}/format                                         signin 404    404    404    rules  ok     404    404
 POST /circles/{id}/format                                        signin 404    404    404    rules  inv    404    404
 POST /circles/{id}/meetings/{meeting}/room/guests                signin 404    404    404    rules  redir  404    404
@@ -1179,6 +1198,13 @@ POST /journal                                                    signin inv    i
 GET /journal/{id}/edit                                           signin 404    404    404    404    ok     404    404
 POST /journal/{id}                                               signin 404    404    404    404    inv    404    404
 POST /journal/{id}/delete                                        signin 404    404    404    404    redir  404    404
+GET /journal/assessments                                         signin ok     ok     ok     ok     ok     ok     ok
+GET /journal/assessments/new                                     signin ok     ok     ok     ok     ok     ok     ok
+POST /journal/assessments                                        signin inv    inv    inv    inv    inv    inv    inv
+GET /journal/assessments/{id}/edit                               signin 404    404    404    404    ok     404    404
+POST /journal/assessments/{id}/edit                              signin 404    404    404    404    inv    404    404
+POST /journal/assessments/{id}/delete                            signin 404    404    404    404    redir  404    404
+GET /journal/helping                                             signin ok     ok     ok     ok     ok     ok     ok
 GET /programs/new                                                signin 403    ok     403    403    403    403    403
 POST /programs                                                   signin 403    inv    403    403    403    403    403
 GET /programs/{id}/edit                                          signin 403    ok     403    403    403    403    403
@@ -1232,6 +1258,13 @@ GET /api/v1/me/journal/prompts                                   401    ok     o
 GET /api/v1/me/journal/{id}                                      401    404    404    404    404    ok     404    404
 PUT /api/v1/me/journal/{id}                                      401    404    404    404    404    inv    404    404
 DELETE /api/v1/me/journal/{id}                                   401    404    404    404    404    ok     404    404
+GET /api/v1/me/assessments                                       401    ok     ok     ok     ok     ok     ok     ok
+GET /api/v1/me/assessments/capabilities                          401    ok     ok     ok     ok     ok     ok     ok
+POST /api/v1/me/assessments                                      401    inv    inv    inv    inv    inv    inv    inv
+GET /api/v1/me/assessments/{id}                                  401    404    404    404    404    ok     404    404
+PUT /api/v1/me/assessments/{id}                                  401    404    404    404    404    inv    404    404
+DELETE /api/v1/me/assessments/{id}                               401    404    404    404    404    ok     404    404
+GET /api/v1/me/helping                                           401    ok     ok     ok     ok     ok     ok     ok
 GET /api/v1/org                                                  401    ok     ok     ok     ok     ok     ok     ok
 GET /api/v1/people                                               401    ok     ok     ok     ok     ok     ok     ok
 GET /api/v1/people/tree                                          401    ok     ok     ok     ok     ok     ok     ok
@@ -1323,6 +1356,8 @@ GET /api/v1/circles/{id}/meetings/{meeting}/room/note            401    404    4
 PUT /api/v1/circles/{id}/meetings/{meeting}/room/note            401    404    404    404    403    inv    404    404
 GET /api/v1/circles/{id}/meetings/{meeting}/room/reflection      401    404    404    404    403    ok     404    404
 PUT /api/v1/circles/{id}/meetings/{meeting}/room/reflection      401    404    404    404    403    ok     404    404
+GET /api/v1/circles/{id}/meetings/{meeting}/room/helping         401    404    404    404    403    ok     404    404
+PUT /api/v1/circles/{id}/meetings/{meeting}/room/helping/{presenter} 401    404    404    404    403    inv    404    404
 GET /api/v1/circles/{id}/meetings/{meeting}/room/events          401    404    404    404    403    ok     404    404
 GET /api/v1/openapi.json                                         ok     ok     ok     ok     ok     ok     ok     ok
 POST /circles/{id}/schedule/clear                                signin 404    404    404    rules  redir  404    404
