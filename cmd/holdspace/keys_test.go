@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/holdspace/holdspace/internal/account"
+	journaldomain "github.com/holdspace/holdspace/internal/journal"
 	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/store/storetest"
@@ -33,7 +34,14 @@ func TestKeysRotate(t *testing.T) {
 		}
 		return r
 	}
-	if _, err := (&journal.Service{DB: db, Keys: ring(oldKey, nil)}).Write(ctx, ana, "free", "Written before the rotation."); err != nil {
+	before := &journal.Service{DB: db, Keys: ring(oldKey, nil)}
+	if _, err := before.Write(ctx, ana, "free", "Written before the rotation."); err != nil {
+		t.Fatal(err)
+	}
+	// A self-assessment is sealed under the same data key: the rotation
+	// rewraps nothing more for it.
+	rated := []journaldomain.Rating{{Capability: "listening", Pick: journaldomain.Strength, Score: 4}}
+	if _, err := before.Assess(ctx, ana, rated, "Assessed before the rotation."); err != nil {
 		t.Fatal(err)
 	}
 
@@ -53,6 +61,10 @@ func TestKeysRotate(t *testing.T) {
 	items, err := (&journal.Service{DB: db, Keys: ring(newKey, nil)}).Timeline(ctx, ana, "")
 	if err != nil || len(items) != 1 || items[0].Entry.Body != "Written before the rotation." {
 		t.Errorf("after the rotation, under the new key: %v, %v", items, err)
+	}
+	assessed, err := (&journal.Service{DB: db, Keys: ring(newKey, nil)}).Assessments(ctx, ana)
+	if err != nil || len(assessed) != 1 || assessed[0].Note != "Assessed before the rotation." || assessed[0].Ratings[0].Score != 4 {
+		t.Errorf("the self-assessment after the rotation, under the new key: %+v, %v", assessed, err)
 	}
 	if k, err := db.FindJournalKey(ctx, ana.OrgID, ana.ID); err != nil || k.KeyID != seal.KeyID(newKey) {
 		t.Errorf("the key is wrapped under %v, %v", k, err)
