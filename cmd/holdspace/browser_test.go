@@ -221,6 +221,11 @@ func TestScreenshots(t *testing.T) {
 	shoot("programs", "/programs")
 	shoot("pulse-admin", "/pulse")
 	tall("journal", "/journal?prompt=trigger")
+	// Maya's self-assessments, charted with their table, a new one's
+	// form, and her helping pattern from her circle's meetings.
+	tall("assessments", "/journal/assessments")
+	tall("assessment-new", "/journal/assessments/new")
+	shoot("helping", "/journal/helping")
 	// The menu on a phone, open.
 	for _, scheme := range []string{"light", "dark"} {
 		colourScheme(t, ctx, scheme)

@@ -20,6 +20,7 @@ import (
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/config"
 	"github.com/holdspace/holdspace/internal/demo"
+	journaldomain "github.com/holdspace/holdspace/internal/journal"
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/queue"
@@ -232,6 +233,63 @@ func loadDemoJournal(ctx context.Context, db *store.DB, keys *seal.Ring) error {
 		j := &journal.Service{DB: db.WithClock(func() time.Time { return at }), Keys: keys}
 		if _, err := j.Write(ctx, u, e.Prompt, e.Body); err != nil {
 			return err
+		}
+	}
+	return loadDemoSelfAware(ctx, db, keys)
+}
+
+// loadDemoSelfAware writes Maya's self-assessments and her helping notes
+// on her circle's meetings through the journal service, each dated by a
+// store whose clock stands at its day. Someone who has any keeps theirs.
+func loadDemoSelfAware(ctx context.Context, db *store.DB, keys *seal.Ring) error {
+	now := db.Now()
+	assessed := map[string]bool{}
+	for _, a := range demo.Assessments {
+		u, err := db.FindUserByEmail(ctx, a.Person+"@northwind.example")
+		if err != nil {
+			return err
+		}
+		if _, seen := assessed[u.ID]; !seen {
+			had, err := db.FindSelfAssessments(ctx, u.OrgID, u.ID)
+			if err != nil {
+				return err
+			}
+			assessed[u.ID] = len(had) > 0
+		}
+		if assessed[u.ID] {
+			continue
+		}
+		var ratings []journaldomain.Rating
+		for key, r := range a.Ratings {
+			ratings = append(ratings, journaldomain.Rating{Capability: key, Pick: journaldomain.Pick(r.Pick), Score: r.Score})
+		}
+		at := now.AddDate(0, 0, -a.DaysAgo).Truncate(time.Hour).Add(-5 * time.Hour)
+		j := &journal.Service{DB: db.WithClock(func() time.Time { return at }), Keys: keys}
+		if _, err := j.Assess(ctx, u, ratings, a.Note); err != nil {
+			return fmt.Errorf("demo self-assessment: %w", err)
+		}
+	}
+
+	maya, err := db.FindUserByEmail(ctx, demo.AdminEmail)
+	if err != nil {
+		return err
+	}
+	if had, err := db.FindHelpingNotes(ctx, maya.OrgID, maya.ID, ""); err != nil || len(had) > 0 {
+		return err
+	}
+	notes, err := demo.Helping(ctx, db, maya)
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		at := n.At.Add(2 * time.Hour)
+		j := &journal.Service{DB: db.WithClock(func() time.Time { return at }), Keys: keys}
+		note := journaldomain.HelpNote{MeetingID: n.MeetingID, PresenterID: n.PresenterID, Took: journaldomain.Role(n.Took)}
+		for _, h := range n.Helped {
+			note.Helped = append(note.Helped, journaldomain.Role(h))
+		}
+		if err := j.SaveHelpNote(ctx, maya, note); err != nil {
+			return fmt.Errorf("demo helping note: %w", err)
 		}
 	}
 	return nil

@@ -306,3 +306,20 @@ func pickLabel(p journal.Pick) string {
 	}
 	return string(p)
 }
+
+// roleCount is how often a role came up, as a page lists it.
+type roleCount struct {
+	Role journal.Role
+	N    int
+}
+
+// counts lists the roles of c that came up, in roles' order.
+func counts(c journal.Counts, roles []journal.Role) []roleCount {
+	var out []roleCount
+	for _, r := range roles {
+		if c[r] > 0 {
+			out = append(out, roleCount{r, c[r]})
+		}
+	}
+	return out
+}

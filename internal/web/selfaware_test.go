@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/holdspace/holdspace/internal/demo"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
 
@@ -67,5 +68,54 @@ func TestAssessmentPages(t *testing.T) {
 			t.Fatalf("delete: %d", r.status)
 		}
 		ana.get("/journal/assessments").expect(t, 200, "Self-assessment deleted.", "Take your first")
+	})
+}
+
+// After a meeting, a member notes in the room, without JavaScript, the
+// role they took as a helper and, on their own turn, which help helped;
+// their journal then shows their pattern, and nobody else's page shows
+// their notes.
+func TestHelpingNotesInTheRoom(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL)
+		r := newDemoRoom(t, e)
+		meetings, err := e.db.FindMeetings(ctx, r.c.OrgID, r.c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The last meeting held: Maya and Nina presented.
+		var base string
+		for _, m := range meetings {
+			if m.End.Before(e.db.Now()) {
+				base = "/circles/" + r.c.ID + "/meetings/" + m.ID + "/room"
+			}
+		}
+		maya, nina := mustUser(t, e.db, demo.AdminEmail), mustUser(t, e.db, "nina@northwind.example")
+		mc := e.signInto("maya", r.c)
+		page := mc.get(base)
+		page.expect(t, 200, "For yourself: which help helped?", "For yourself: which role did you take?",
+			`action="`+base+`/helping?for=`+nina.ID+`"`, `name="took" value="process"`, `name="helped" value="doctor"`)
+
+		mc.post(base+"/helping", url.Values{"presenter_id": {nina.ID}, "took": {"wizard"}}).expect(t, 303)
+		mc.get(base).expect(t, 200, "Choose the role you took")
+		if r := mc.post(base+"/helping", url.Values{"presenter_id": {nina.ID}, "took": {"process"}}); r.status != 303 || r.location != base {
+			t.Fatalf("noting the role: %d %s", r.status, r.location)
+		}
+		if r := mc.postJSON(base+"/helping", url.Values{"presenter_id": {maya.ID}, "helped": {"process", "doctor"}}); r.status != 200 {
+			t.Fatalf("noting what helped, in place: %d %s", r.status, r.body)
+		}
+		mc.get(base).expect(t, 200, "you noted Process consultant", `name="helped" value="doctor" checked`)
+		mc.get("/journal").expect(t, 200, "You mostly offer process help; as a presenter, more than one kind of help has been useful to you.")
+		mc.get("/journal/helping").expect(t, 200, "Process consultant 1×", "Doctor 1×")
+
+		// Nina sees the same forms, unticked: Maya's notes are hers.
+		nc := e.signInto("nina", r.c)
+		if page := nc.get(base); strings.Contains(page.body, "you noted") || strings.Contains(page.body, "checked><span>Doctor") {
+			t.Error("another member's room shows Maya's notes")
+		}
+		if page := nc.get("/journal/helping"); !strings.Contains(page.body, "No helping notes yet") {
+			t.Error("another member's pattern shows Maya's notes")
+		}
+		e.demoSignIn("priya").post(base+"/helping", url.Values{"presenter_id": {nina.ID}, "took": {"expert"}}).expect(t, 404)
 	})
 }

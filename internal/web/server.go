@@ -143,6 +143,7 @@ func (s *Server) loadTemplates() error {
 		"date":        date,
 		"datetime":    datetime,
 		"dateInput":   dateInput,
+		"month":       month,
 		"add":         func(a, b int) int { return a + b },
 		"neg":         func(a int) int { return -a },
 		"device":      device,
@@ -154,6 +155,7 @@ func (s *Server) loadTemplates() error {
 		"promptTitle": promptTitle,
 		"roleName":    roleName,
 		"pickLabel":   pickLabel,
+		"counts":      counts,
 		"offersFor":   offersFor,
 		"tzdata":      tzData,
 		"cmd": func(base string, version int64, kind, label, class string) roomCommand {
@@ -217,6 +219,11 @@ func closingDate(t time.Time) time.Time {
 // date writes the day of t in the viewer's zone loc (see Page.Loc).
 func date(loc *time.Location, t time.Time) string {
 	return inZone(loc, t).Format("2 Jan 2006")
+}
+
+// month names t's month in the viewer's zone loc.
+func month(loc *time.Location, t time.Time) string {
+	return inZone(loc, t).Format("January 2006")
 }
 
 // datetime writes t in the viewer's zone loc, naming the zone: a time

@@ -21,6 +21,7 @@ func TestTimesInTheViewersZone(t *testing.T) {
 		{"datetime for nobody", datetime(nil, at), "1 Mar 2026, 20:30 UTC"},
 		{"date crosses midnight", date(tokyo, at), "2 Mar 2026"},
 		{"date input", dateInput(tokyo, at), "2026-03-02"},
+		{"month crosses midnight", month(ny, time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)), "February 2026"},
 		{"date input of nothing", dateInput(tokyo, time.Time{}), ""},
 		// A window that ends at New York's midnight of 3 March has 2 March
 		// as its last day there.
@@ -47,7 +48,7 @@ func TestTimesTakeTheViewersZone(t *testing.T) {
 	if err := s.loadTemplates(); err != nil {
 		t.Fatal(err)
 	}
-	zoned := map[string]bool{"date": true, "datetime": true, "dateInput": true}
+	zoned := map[string]bool{"date": true, "datetime": true, "dateInput": true, "month": true}
 	var walk func(page string, n parse.Node)
 	walk = func(page string, n parse.Node) {
 		switch n := n.(type) {
