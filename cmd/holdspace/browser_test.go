@@ -339,6 +339,13 @@ func TestScreenshots(t *testing.T) {
 			t.Errorf("at %d px the later meetings are open: %v", vp.w, open)
 		}
 	}
+	// A meeting held, as its record, with Maya's own helping notes under
+	// the counsel for each presenter.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+circlePath), chromedp.Click(chromedp.CSS(`#roles a[href$="/room"]`)),
+		chromedp.WaitVisible(chromedp.CSS("details.help-note"))))
+	recordURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	tall("room-record", strings.TrimPrefix(recordURL, in.URL))
 	tall("agreement", circlePath+"/agreement")
 	shoot("schedule", circlePath+"/schedule")
 	tall("profile-calendar", "/profile#calendar")

@@ -154,6 +154,17 @@ func TestServeDemo(t *testing.T) {
 	if n := strings.Count(string(body), "class=\"post journal-entry\""); n != len(demo.Journal) || !strings.Contains(string(body), "Count to seven") {
 		t.Errorf("Maya's journal shows %d entries, want %d", n, len(demo.Journal))
 	}
+	// Her helping pattern from her circle's meetings, and her
+	// self-assessments over time.
+	if !strings.Contains(string(body), "You mostly offer expertise; as a presenter, you found process help most useful.") {
+		t.Errorf("Maya's journal does not show her helping pattern:\n%.3000s", body)
+	}
+	res, _ = c.Get(in.URL + "/journal/assessments")
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if n := strings.Count(string(body), "<figure class=\"spark\">"); n != 6 {
+		t.Errorf("Maya's self-assessments chart %d capabilities, want 6", n)
+	}
 	if err := in.stop(); err != nil {
 		t.Fatalf("graceful stop: %v", err)
 	}
@@ -174,6 +185,18 @@ func TestServeDemo(t *testing.T) {
 	res.Body.Close()
 	if n := strings.Count(string(body), "class=\"post journal-entry\""); n != len(demo.Journal) {
 		t.Errorf("after a second run Maya's journal shows %d entries, want %d", n, len(demo.Journal))
+	}
+	res, _ = c.Get(in.URL + "/api/v1/me/assessments")
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if n := strings.Count(string(body), `"capability":"listening"`); n != len(demo.Assessments) {
+		t.Errorf("after a second run Maya has %d self-assessments, want %d", n, len(demo.Assessments))
+	}
+	res, _ = c.Get(in.URL + "/api/v1/me/helping")
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), `"presented":1,`) {
+		t.Errorf("after a second run Maya's helping pattern is %s", body)
 	}
 }
 
