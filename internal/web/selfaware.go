@@ -174,12 +174,13 @@ func (s *Server) renderAssessmentForm(w http.ResponseWriter, r *http.Request, st
 }
 
 // ratingsFrom reads the assessment form: a capability counts as picked
-// when it is marked a strength or growth area, or given a rating.
+// when it is marked a strength or growth area. "Not now" leaves it out
+// whatever its rating, since a chosen radio button cannot be cleared.
 func ratingsFrom(r *http.Request) []journal.Rating {
 	var out []journal.Rating
 	for _, c := range journal.Capabilities {
 		pick, score := r.PostFormValue("pick-"+c.Key), r.PostFormValue("score-"+c.Key)
-		if pick == "" && score == "" {
+		if pick == "" {
 			continue
 		}
 		n, _ := strconv.Atoi(score)

@@ -26,6 +26,8 @@ func TestAssessmentPages(t *testing.T) {
 
 		ana.post("/journal/assessments", url.Values{}).expect(t, 422, "Pick at least one")
 		ana.post("/journal/assessments", url.Values{"pick-listening": {"strength"}}).expect(t, 422, "Rate listening from 1 to 5.")
+		// A rating left on a capability set back to "Not now" leaves it out.
+		ana.post("/journal/assessments", url.Values{"pick-listening": {""}, "score-listening": {"3"}}).expect(t, 422, "Pick at least one")
 		r := ana.post("/journal/assessments", url.Values{"pick-listening": {"strength"}, "score-listening": {"4"},
 			"pick-self_regulation": {"growth"}, "score-self_regulation": {"2"}, "note": {"Breathing & counting helps."}})
 		if r.status != 303 || r.location != "/journal/assessments" {
