@@ -61,6 +61,7 @@ func TestOpenAPI(t *testing.T) {
 	want := []api.Operation{
 		{"DELETE", "/api/v1/circles/{id}/posts/{post}", "delete-post"},
 		{"DELETE", "/api/v1/circles/{id}/schedule", "clear-schedule"},
+		{"DELETE", "/api/v1/me/assessments/{id}", "delete-self-assessment"},
 		{"DELETE", "/api/v1/me/calendar-feed", "delete-calendar-feed"},
 		{"DELETE", "/api/v1/me/journal/{id}", "delete-journal-entry"},
 		{"DELETE", "/api/v1/me/sessions/{id}", "revoke-session"},
@@ -78,6 +79,7 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/ics", "download-meeting"},
 		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room", "get-room"},
 		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room/events", "room-events"},
+		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room/helping", "list-help-notes"},
 		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room/note", "get-meeting-note"},
 		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room/reflection", "get-reflection"},
 		{"GET", "/api/v1/circles/{id}/posts", "list-posts"},
@@ -89,7 +91,11 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/api/v1/invitations/{token}", "get-invitation"},
 		{"GET", "/api/v1/matches", "list-matches"},
 		{"GET", "/api/v1/me", "get-me"},
+		{"GET", "/api/v1/me/assessments", "list-self-assessments"},
+		{"GET", "/api/v1/me/assessments/capabilities", "list-capabilities"},
+		{"GET", "/api/v1/me/assessments/{id}", "get-self-assessment"},
 		{"GET", "/api/v1/me/calendar-feed", "get-calendar-feed"},
+		{"GET", "/api/v1/me/helping", "get-helping-pattern"},
 		{"GET", "/api/v1/me/journal", "list-journal"},
 		{"GET", "/api/v1/me/journal/prompts", "list-journal-prompts"},
 		{"GET", "/api/v1/me/journal/{id}", "get-journal-entry"},
@@ -135,6 +141,7 @@ func TestOpenAPI(t *testing.T) {
 		{"POST", "/api/v1/circles/{id}/return-to-pool", "return-circle-to-pool"},
 		{"POST", "/api/v1/circles/{id}/schedule/changes/{change}/undo", "undo-schedule-change"},
 		{"POST", "/api/v1/invitations/{token}/accept", "accept-invitation"},
+		{"POST", "/api/v1/me/assessments", "create-self-assessment"},
 		{"POST", "/api/v1/me/calendar-feed", "create-calendar-feed"},
 		{"POST", "/api/v1/me/journal", "create-journal-entry"},
 		{"POST", "/api/v1/me/password", "change-password"},
@@ -163,11 +170,13 @@ func TestOpenAPI(t *testing.T) {
 		{"POST", "/api/v1/topics", "create-topic"},
 		{"PUT", "/api/v1/circles/{id}/commitments/{commitment}", "update-commitment"},
 		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/roles", "set-meeting-roles"},
+		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/room/helping/{presenter}", "save-help-note"},
 		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/room/note", "save-meeting-note"},
 		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/room/reflection", "save-reflection"},
 		{"PUT", "/api/v1/circles/{id}/pulse/cadence", "set-pulse-cadence"},
 		{"PUT", "/api/v1/circles/{id}/schedule", "set-schedule"},
 		{"PUT", "/api/v1/ground-rules", "update-ground-rules"},
+		{"PUT", "/api/v1/me/assessments/{id}", "update-self-assessment"},
 		{"PUT", "/api/v1/me/journal/{id}", "update-journal-entry"},
 		{"PUT", "/api/v1/me/reminders", "update-reminder-prefs"},
 		{"PUT", "/api/v1/people/{id}", "update-person"},
@@ -183,7 +192,7 @@ func TestOpenAPI(t *testing.T) {
 	// Every operation is routed: none answers with the unknown-route error.
 	none := "00000000-0000-0000-0000-000000000000"
 	fill := strings.NewReplacer("{id}", none, "{token}", "hsl_nothing", "{name}", "Nothing", "{version}", "1",
-		"{meeting}", none, "{post}", none, "{commitment}", none, "{offer}", none)
+		"{meeting}", none, "{post}", none, "{commitment}", none, "{offer}", none, "{presenter}", none)
 	for _, op := range registered {
 		res := e.anon().do(t, op.Method, fill.Replace(op.Path), nil)
 		if res.status == http.StatusMethodNotAllowed || strings.Contains(string(res.body), "no such API route") {
