@@ -219,6 +219,8 @@ type Preview struct {
 	// OrgName and People: the organisation, and how many people are in it.
 	OrgName string
 	People  int
+	// Now is when it would be released, as the preview dates it.
+	Now time.Time
 }
 
 // Preview shows u who would read their card at its next step.
@@ -227,7 +229,7 @@ func (s *Service) Preview(ctx context.Context, u *account.User, id string) (*Pre
 	if err != nil {
 		return nil, err
 	}
-	pv := &Preview{Card: k}
+	pv := &Preview{Card: k, Now: s.DB.Now()}
 	next, ok := k.Audience.Next()
 	if !ok {
 		return pv, nil
