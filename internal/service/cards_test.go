@@ -244,13 +244,25 @@ func TestLearningCardChangesTogether(t *testing.T) {
 			a, b func(k *card.Card) error
 		}{
 			{"two widenings", nil,
-				func(k *card.Card) error { _, err := w.cards.Widen(ctx, author, k.ID, k.Version, card.Circle); return err },
-				func(k *card.Card) error { _, err := w.cards.Widen(ctx, author, k.ID, k.Version, card.Circle); return err }},
+				func(k *card.Card) error {
+					_, err := w.cards.Widen(ctx, author, k.ID, k.Version, card.Circle)
+					return err
+				},
+				func(k *card.Card) error {
+					_, err := w.cards.Widen(ctx, author, k.ID, k.Version, card.Circle)
+					return err
+				}},
 			{"a widening and a withdrawal", []card.Audience{card.Circle},
-				func(k *card.Card) error { _, err := w.cards.Widen(ctx, author, k.ID, k.Version, card.Program); return err },
+				func(k *card.Card) error {
+					_, err := w.cards.Widen(ctx, author, k.ID, k.Version, card.Program)
+					return err
+				},
 				func(k *card.Card) error { _, err := w.cards.Withdraw(ctx, author, k.ID, k.Version); return err }},
 			{"a widening and an edit", []card.Audience{card.Circle},
-				func(k *card.Card) error { _, err := w.cards.Widen(ctx, author, k.ID, k.Version, card.Program); return err },
+				func(k *card.Card) error {
+					_, err := w.cards.Widen(ctx, author, k.ID, k.Version, card.Program)
+					return err
+				},
 				func(k *card.Card) error {
 					_, _, err := w.cards.Edit(ctx, author, k.ID, k.Version, "Changed", "Changed meanwhile.")
 					return err
