@@ -706,10 +706,10 @@ var apiBodies = map[string]any{
 	"create-journal-entry": map[string]string{"prompt": "free", "body": ""},
 	// Blank cards and stale versions: the author's call is refused as it
 	// stands.
-	"create-card":   map[string]string{"circle_id": "", "title": "", "body": ""},
-	"update-card":   map[string]any{"title": "", "body": "", "version": 1},
-	"widen-card":    map[string]any{"to": "circle", "version": 999},
-	"withdraw-card": map[string]any{"version": 999},
+	"create-card":          map[string]string{"circle_id": "", "title": "", "body": ""},
+	"update-card":          map[string]any{"title": "", "body": "", "version": 1},
+	"widen-card":           map[string]any{"to": "circle", "version": 999},
+	"withdraw-card":        map[string]any{"version": 999},
 	"update-journal-entry": map[string]any{"prompt": "free", "body": "", "version": 1},
 }
 
