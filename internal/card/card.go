@@ -79,6 +79,22 @@ func (a Audience) Label() string {
 	return string(a)
 }
 
+// Short names the audience beside a released card in a list, as any of
+// its readers reads it.
+func (a Audience) Short() string {
+	switch a {
+	case Draft:
+		return "Draft"
+	case Circle:
+		return "The circle"
+	case Program:
+		return "The program"
+	case Org:
+		return "Everyone"
+	}
+	return string(a)
+}
+
 // The longest title and body, in characters: a card is a few sentences
 // someone reads in passing, not an account of what happened.
 const (

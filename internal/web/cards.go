@@ -142,6 +142,9 @@ type cardListPage struct {
 	// Write links to the form for a new card, when the reader may write
 	// one here.
 	Write string
+	// Badges shows each card's audience, where cards of several are
+	// listed.
+	Badges bool
 }
 
 func (s *Server) handleCircleCards(w http.ResponseWriter, r *http.Request) {
@@ -157,7 +160,7 @@ func (s *Server) handleCircleCards(w http.ResponseWriter, r *http.Request) {
 	base := "/circles/" + c.ID + "/cards"
 	s.render(w, r, http.StatusOK, "card_list", cardListPage{Page: p, Eyebrow: "Your circle", EyebrowLink: "/circles/" + c.ID,
 		Lead:  "What members of your circle learned and chose to share with the circle, or wider. The cases themselves stay in the circle’s meetings.",
-		Cards: pg.Cards, First: firstLink(base, after), Next: nextLink(base, pg.Next), Write: "/cards?circle=" + c.ID + "#write"})
+		Cards: pg.Cards, First: firstLink(base, after), Next: nextLink(base, pg.Next), Write: "/cards?circle=" + c.ID + "#write", Badges: true})
 }
 
 func (s *Server) handleProgramCards(w http.ResponseWriter, r *http.Request) {
@@ -173,7 +176,7 @@ func (s *Server) handleProgramCards(w http.ResponseWriter, r *http.Request) {
 	base := "/programs/" + pr.ID + "/cards"
 	s.render(w, r, http.StatusOK, "card_list", cardListPage{Page: p, Eyebrow: pr.Name, EyebrowLink: "/programs/" + pr.ID,
 		Lead:  "What members of this program’s circles learned and released to the whole program, or to everyone. Cards kept in a circle, and drafts, are not shown here.",
-		Cards: pg.Cards, First: firstLink(base, after), Next: nextLink(base, pg.Next)})
+		Cards: pg.Cards, First: firstLink(base, after), Next: nextLink(base, pg.Next), Badges: true})
 }
 
 func (s *Server) handleLearning(w http.ResponseWriter, r *http.Request) {
