@@ -326,6 +326,23 @@ func TestScreenshots(t *testing.T) {
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/ground-rules"] button`)), chromedp.WaitVisible(chromedp.CSS("#meetings"))))
 	tall("circle", circlePath)
 	tall("circle-pulse", circlePath+"/pulse")
+	// Learning cards: the organisation's, the circle's and the program's;
+	// then Maya writes one and sees the preview of its first step.
+	tall("learning", "/learning")
+	tall("circle-cards", circlePath+"/cards")
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+circlePath),
+		chromedp.Click(chromedp.CSS(`#cards a[href^="/programs/"]`)), chromedp.WaitVisible(chromedp.CSS(".learning-card"))))
+	programCardsURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	shoot("program-cards", strings.TrimPrefix(programCardsURL, in.URL))
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/cards"),
+		chromedp.SetValue(chromedp.CSS("#title"), "Let the question land"),
+		chromedp.SetValue(chromedp.CSS("#body"), "Waiting a breath after a question let the presenter answer for themselves."),
+		chromedp.Submit(chromedp.CSS("#body")), chromedp.WaitVisible(chromedp.CSS("#preview"))))
+	cardURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	tall("card", strings.TrimPrefix(cardURL, in.URL))
+	tall("cards", "/cards")
 	// The meetings after the next are folded on a phone and open on a
 	// wide screen.
 	for _, vp := range []struct {

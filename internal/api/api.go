@@ -30,6 +30,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/agreements"
+	"github.com/holdspace/holdspace/internal/service/cards"
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/directory"
 	journals "github.com/holdspace/holdspace/internal/service/journal"
@@ -70,6 +71,7 @@ type API struct {
 	meetings   *meetings.Service
 	journal    *journals.Service
 	pulses     *pulses.Service
+	cards      *cards.Service
 	log        *slog.Logger
 	secure     bool
 	cookie     string
@@ -102,6 +104,7 @@ func New(d Deps) *API {
 		a.circles, a.agreements, a.meetings = svc.Circles, svc.Agreements, svc.Meetings
 		a.journal = svc.Journal
 		a.pulses = svc.Pulses
+		a.cards = svc.Cards
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -159,6 +162,11 @@ func (a *API) config() huma.Config {
 		{Name: tagPulse, Description: "The psychological-safety pulse (Edmondson's seven items) a circle answers every few meetings. " +
 			"Answers are kept as counts, apart from the mark that someone answered. A circle's members see a round once 3 answered; " +
 			"admins see only pools of at least 5 answers across at least 2 circles, never one circle."},
+		{Name: tagCards, Description: "A learning card is a short \"what I learned\" a circle's member writes, never the case itself. " +
+			"It starts as a draft its author alone reads and is released, one step at a time and each with a preview of who will " +
+			"read it, to the circle, the program (the members of its circles and the organisation's admins) and the whole " +
+			"organisation; its author may withdraw it to a draft at any time, and an edit takes a released card back to a draft. " +
+			"Nobody, admins included, reads a card below its audience: another person's draft is not found."},
 	}
 	return c
 }
@@ -177,6 +185,7 @@ const (
 	tagMeetings = "Meetings"
 	tagJournal  = "Journal"
 	tagPulse    = "Pulse"
+	tagCards    = "Learning cards"
 
 	schemeSession = "session"
 	schemeToken   = "token"

@@ -305,6 +305,42 @@ func (a *API) routes() {
 		Tags: []string{tagCircles}, Summary: "Change the ground rules",
 		Description: "A changed text becomes a new version; every member acknowledges it in each circle before they next see inside."},
 		a.handleGroundRulesUpdate)
+	register(a, signedIn, huma.Operation{OperationID: "list-my-cards", Method: http.MethodGet, Path: "/me/cards",
+		Tags: []string{tagCards}, Summary: "List my learning cards",
+		Description: "My cards at every audience, the most recently changed first, a page at a time.",
+		Errors:      []int{http.StatusUnprocessableEntity}}, a.handleCardsMine)
+	register(a, signedIn, huma.Operation{OperationID: "create-card", Method: http.MethodPost, Path: "/me/cards",
+		Tags: []string{tagCards}, Summary: "Write a learning card",
+		Description:   "A draft only I read, from a circle I am in: a title and what I learned (up to 600 characters), never the case.",
+		DefaultStatus: http.StatusCreated, Errors: inCircle(http.StatusUnprocessableEntity)}, a.handleCardCreate)
+	register(a, signedIn, huma.Operation{OperationID: "get-card", Method: http.MethodGet, Path: "/me/cards/{id}",
+		Tags: []string{tagCards}, Summary: "Show my card and the preview of its next step",
+		Description: "Another person's card is not found, whoever asks.",
+		Errors:      []int{http.StatusNotFound}}, a.handleCardShow)
+	register(a, signedIn, huma.Operation{OperationID: "update-card", Method: http.MethodPut, Path: "/me/cards/{id}",
+		Tags: []string{tagCards}, Summary: "Edit my card",
+		Description: "A released card goes back to a draft with a change, to be released again step by step. 409 if it changed since the version given.",
+		Errors:      []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity}}, a.handleCardUpdate)
+	register(a, signedIn, huma.Operation{OperationID: "widen-card", Method: http.MethodPost, Path: "/me/cards/{id}/widen",
+		Tags: []string{tagCards}, Summary: "Release my card one step wider",
+		Description: "to must be the card's next audience (see its preview). 409 if it changed since the version given, or to is not the next step.",
+		Errors:      []int{http.StatusNotFound, http.StatusConflict}}, a.handleCardWiden)
+	register(a, signedIn, huma.Operation{OperationID: "withdraw-card", Method: http.MethodPost, Path: "/me/cards/{id}/withdraw",
+		Tags: []string{tagCards}, Summary: "Withdraw my card to a draft",
+		Description: "409 if it changed since the version given, or is a draft already.",
+		Errors:      []int{http.StatusNotFound, http.StatusConflict}}, a.handleCardWithdraw)
+	register(a, signedIn, huma.Operation{OperationID: "list-circle-cards", Method: http.MethodGet, Path: "/circles/{id}/cards",
+		Tags: []string{tagCards}, Summary: "List my circle's learning cards",
+		Description: "Cards written in the circle and released to it or wider, the most recently released first.",
+		Errors:      inCircle(http.StatusUnprocessableEntity)}, a.handleCircleCards)
+	register(a, signedIn, huma.Operation{OperationID: "list-program-cards", Method: http.MethodGet, Path: "/programs/{id}/cards",
+		Tags: []string{tagCards}, Summary: "List a program's learning cards",
+		Description: "Cards released to the program or the organisation, for the members of its circles and admins; anyone else gets 404.",
+		Errors:      []int{http.StatusNotFound, http.StatusUnprocessableEntity}}, a.handleProgramCards)
+	register(a, signedIn, huma.Operation{OperationID: "list-learning", Method: http.MethodGet, Path: "/learning",
+		Tags: []string{tagCards}, Summary: "List the cards released to the whole organisation",
+		Description: "The most recently released first, a page at a time.",
+		Errors:      []int{http.StatusUnprocessableEntity}}, a.handleLearning)
 	register(a, signedIn, huma.Operation{OperationID: "get-circle-pulse", Method: http.MethodGet, Path: "/circles/{id}/pulse",
 		Tags: []string{tagPulse}, Summary: "Show my circle's pulse",
 		Description: "The open round (how many answered, never what) and the rounds at least 3 members answered, with their " +

@@ -198,6 +198,9 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	if err := loadPulse(ctx, live, &formed[0], byKey); err != nil {
 		return err
 	}
+	if err := loadCards(ctx, live, formed[:1], byKey, autumnCards); err != nil {
+		return err
+	}
 	return loadWinter(ctx, live, org, byKey)
 }
 

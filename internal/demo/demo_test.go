@@ -82,6 +82,18 @@ func TestLoadOnce(t *testing.T) {
 		if len(topics) < 10 {
 			t.Errorf("%d topics", len(topics))
 		}
+		// Learning cards, months old and days old: the Learning page
+		// lists the three released to everyone, newest first.
+		learning, err := db.FindOrgCards(ctx, r.Org.ID, store.CardCursor{}, 20)
+		if err != nil || len(learning.Cards) != 3 {
+			t.Fatalf("the Learning page: %+v, %v", learning, err)
+		}
+		if first := learning.Cards[0]; first.AuthorName != "Nina Petrova" || first.Title != "Ask before advising" {
+			t.Errorf("the newest card released to everyone is %q by %s", first.Title, first.AuthorName)
+		}
+		if oldest := learning.Cards[2].ReleasedAt; oldest == nil || db.Now().Sub(*oldest) < 12*7*24*time.Hour {
+			t.Errorf("the oldest card was released %v", oldest)
+		}
 	})
 }
 

@@ -120,5 +120,5 @@ func loadWinter(ctx context.Context, live *store.DB, org *account.Org, byKey map
 			return err
 		}
 	}
-	return nil
+	return loadCards(ctx, live, formed, byKey, winterCards)
 }

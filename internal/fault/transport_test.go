@@ -18,12 +18,15 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/api"
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/card"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/pulse"
 	"github.com/holdspace/holdspace/internal/room"
+	"github.com/holdspace/holdspace/internal/service/cards"
 	"github.com/holdspace/holdspace/internal/service/directory"
+	"github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/store"
@@ -71,6 +74,14 @@ var sentinels = map[string]error{
 
 	"pulse.ErrAnswered": pulse.ErrAnswered,
 	"pulse.ErrNoRound":  pulse.ErrNoRound,
+
+	"journal.ErrAssessmentChanged": journal.ErrAssessmentChanged,
+
+	"card.ErrChanged":     card.ErrChanged,
+	"card.ErrNotReleased": card.ErrNotReleased,
+	"card.ErrStep":        card.ErrStep,
+	"card.ErrWidest":      card.ErrWidest,
+	"cards.ErrCursor":     cards.ErrCursor,
 
 	"room.ErrStale":      room.ErrStale,
 	"room.ErrNotAllowed": room.ErrNotAllowed,

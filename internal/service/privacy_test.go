@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/holdspace/holdspace/internal/card"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
@@ -344,6 +345,69 @@ func TestMemberReasonsLeaveOutLevels(t *testing.T) {
 		}
 		if !slices.Contains(rv.Circles[0].Reasons, "levels 4–6") {
 			t.Errorf("the admin's review reads %q", rv.Circles[0].Reasons)
+		}
+	})
+}
+
+// Texts planted in learning cards below the admins' reach, and one
+// released to the whole organisation that everyone reads.
+const (
+	markCardDraft  = "PLANTED-CARD-DRAFT-31ad"
+	markCardCircle = "PLANTED-CARD-CIRCLE-8e07"
+	markCardOrg    = "Released-card-55b"
+)
+
+// An admin walking every page and every API operation that reads, with
+// every id the organisation has, never meets a learning card below its
+// audience: neither a draft nor a card released to its circle alone.
+func TestAdminsNeverReadCardsBelowAudience(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newCardWorld(t, dbURL)
+		draft, err := w.cards.Write(ctx, w.user("u01"), w.circleA, markCardDraft, markCardDraft+" in the body")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inCircle, err := w.cards.Write(ctx, w.user("u02"), w.circleA, markCardCircle, markCardCircle+" in the body")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.cards.Widen(ctx, w.user("u02"), inCircle.ID, inCircle.Version, card.Circle); err != nil {
+			t.Fatal(err)
+		}
+		// A card that went to the program and was withdrawn is a draft.
+		withdrawn, err := w.cards.Write(ctx, w.user("u04"), w.circleB, markCardDraft+"-withdrawn", "Taken back.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range []card.Audience{card.Circle, card.Program} {
+			if withdrawn, err = w.cards.Widen(ctx, w.user("u04"), withdrawn.ID, withdrawn.Version, to); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.cards.Withdraw(ctx, w.user("u04"), withdrawn.ID, withdrawn.Version); err != nil {
+			t.Fatal(err)
+		}
+		open, err := w.cards.Write(ctx, w.user("u05"), w.circleB, markCardOrg, "Everyone reads this one.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range []card.Audience{card.Circle, card.Program, card.Org} {
+			if open, err = w.cards.Widen(ctx, w.user("u05"), open.ID, open.Version, to); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		h := newHTTPWalker(t, w.world)
+		ids := []string{draft.ID, inCircle.ID, withdrawn.ID, open.ID, w.circleA, w.circleB, w.circleC, w.p.ID, w.p2.ID,
+			"admin", "u01", "u02", "u04"}
+		seen := h.walk(t, h.token(t, w.admin), ids, markCardDraft, markCardCircle)
+		if !seen[markCardOrg] {
+			t.Error("the admin never read the card released to everyone: the walk cannot see cards")
+		}
+		// The walk is not blind to the planted texts: their readers meet
+		// them.
+		if seen := h.walk(t, h.token(t, w.user("u01")), ids); !seen[markCardDraft] || !seen[markCardCircle] {
+			t.Errorf("the author and the circle did not read the planted cards: %v", seen)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/agreements"
+	"github.com/holdspace/holdspace/internal/service/cards"
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/journal"
@@ -45,6 +46,7 @@ type Services struct {
 	Meetings   *meetings.Service
 	Journal    *journal.Service
 	Pulses     *pulses.Service
+	Cards      *cards.Service
 }
 
 // New builds the services. Each gets only what it uses.
@@ -67,5 +69,6 @@ func New(c Config) *Services {
 			Notes: journalSvc},
 		Journal: journalSvc,
 		Pulses:  &pulses.Service{DB: c.DB, Logger: c.Logger, Circles: circleSvc},
+		Cards:   &cards.Service{DB: c.DB, Circles: circleSvc},
 	}
 }

@@ -273,6 +273,20 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindHelpingNotes(ctx, org, user, "m1"))
 	must(db.FindOwnReflections(ctx, org, user))
 	must(db.FindReflectionsAfter(ctx, "", 100))
+
+	// Learning cards, first and later pages.
+	if _, err := db.FindCardByID(ctx, org, "k1"); !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
+	later := CardCursor{At: db.Now(), ID: "k5"}
+	for _, after := range []CardCursor{{}, later} {
+		must(db.FindAuthorCards(ctx, org, user, after, 20))
+		must(db.FindCircleCards(ctx, org, circle, after, 20))
+		must(db.FindProgramCards(ctx, org, prog, after, 20))
+		must(db.FindOrgCards(ctx, org, after, 20))
+	}
+	must(db.CountProgramMembers(ctx, org, prog))
+	must(db.IsProgramMember(ctx, org, prog, user))
 }
 
 // readMethods lists the exported methods of DB that only read, by the

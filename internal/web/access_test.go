@@ -254,6 +254,14 @@ var planted = []struct {
 	{"PLANTED-JOURNAL-0c5e", []string{"member"}, nil},
 	// The member's own self-assessment, sealed like the journal.
 	{"PLANTED-ASSESSMENT-7b1d", []string{"member"}, nil},
+	// Learning cards: the member's draft is theirs alone; the circle's
+	// card is for the circle's acknowledged members; the program's for the
+	// members of its circles and the admins; the organisation's for
+	// everyone in it.
+	{"PLANTED-CARD-DRAFT-2e61", []string{"member"}, nil},
+	{"PLANTED-CARD-CIRCLE-7b3d", []string{"member"}, nil},
+	{"PLANTED-CARD-PROGRAM-4c8a", []string{"member", "unack", "admin"}, nil},
+	{"PLANTED-CARD-ORG-9f1e", []string{"member", "unack", "admin", "outsdr", "guest", "former"}, nil},
 	// The member's own opt-in goals.
 	// The member's own opt-in goals, which admins see among the
 	// participants (the lists of people to prefer and avoid they never see).
@@ -504,6 +512,21 @@ func buildWorld(t *testing.T, a *app) *world {
 	w.ids["id:assessment"] = assessed.ID
 	w.ids["presenter"] = people["member"]
 
+	// The member's learning cards, one at each audience.
+	for i, text := range []string{"PLANTED-CARD-DRAFT-2e61", "PLANTED-CARD-CIRCLE-7b3d", "PLANTED-CARD-PROGRAM-4c8a", "PLANTED-CARD-ORG-9f1e"} {
+		var k struct {
+			ID      string
+			Version int
+		}
+		m.must(201, "POST", "/api/v1/me/cards", map[string]string{"circle_id": w.ids["id:circle"], "title": text, "body": "What I learned: " + text}, &k)
+		for _, to := range []string{"circle", "program", "org"}[:i] {
+			m.must(200, "POST", "/api/v1/me/cards/"+k.ID+"/widen", map[string]any{"to": to, "version": k.Version}, &k)
+		}
+		if i == 0 {
+			w.ids["id:card"] = k.ID
+		}
+	}
+
 	// The former member leaves, with a note for the admins.
 	w.leftAt = len(a.mail())
 	w.as["former"].must(204, "POST", w.circle("/leave"), map[string]string{"note": "PLANTED-LEAVENOTE-1d5c"}, nil)
@@ -693,6 +716,12 @@ var apiBodies = map[string]any{
 	"save-reflection":       map[string]string{"body": "probe"},
 	// Blank entries: the owner's call is refused as it stands.
 	"create-journal-entry": map[string]string{"prompt": "free", "body": ""},
+	// Blank cards and stale versions: the author's call is refused as it
+	// stands.
+	"create-card":          map[string]string{"circle_id": "", "title": "", "body": ""},
+	"update-card":          map[string]any{"title": "", "body": "", "version": 1},
+	"widen-card":           map[string]any{"to": "circle", "version": 999},
+	"withdraw-card":        map[string]any{"version": 999},
 	"update-journal-entry": map[string]any{"prompt": "free", "body": "", "version": 1},
 	// No picks: the owner's call is refused as it stands. A helping note
 	// before the counsel step has begun is refused too.
@@ -846,6 +875,7 @@ func (w *world) snapshot(t *testing.T) string {
 		{"admin", "/api/v1/programs/" + w.ids["id:program"] + "/participants"}, {"admin", "/api/v1/ground-rules"},
 		{"admin", "/api/v1/topics"}, {"unack", w.circle("/ground-rules")}, {"member", "/api/v1/me/journal"},
 		{"member", "/api/v1/me/assessments"}, {"member", "/api/v1/me/helping"},
+		{"member", "/api/v1/me/cards"}, {"admin", "/api/v1/learning"},
 	} {
 		r := w.as[c.party].call("GET", c.path, nil)
 		fmt.Fprintf(&sb, "%s %s %d %s\n", c.party, c.path, r.status, volatileRE.ReplaceAllString(r.body, ""))
@@ -1205,6 +1235,15 @@ GET /journal/assessments/{id}/edit                               signin 404    4
 POST /journal/assessments/{id}/edit                              signin 404    404    404    404    inv    404    404
 POST /journal/assessments/{id}/delete                            signin 404    404    404    404    redir  404    404
 GET /journal/helping                                             signin ok     ok     ok     ok     ok     ok     ok
+GET /learning                                                    signin ok     ok     ok     ok     ok     ok     ok
+GET /cards                                                       signin ok     ok     ok     ok     ok     ok     ok
+POST /cards                                                      signin inv    inv    inv    inv    inv    inv    inv
+GET /cards/{id}                                                  signin 404    404    404    404    ok     404    404
+POST /cards/{id}                                                 signin 404    404    404    404    redir  404    404
+POST /cards/{id}/widen                                           signin 404    404    404    404    redir  404    404
+POST /cards/{id}/withdraw                                        signin 404    404    404    404    redir  404    404
+GET /circles/{id}/cards                                          signin 404    404    404    rules  ok     404    404
+GET /programs/{id}/cards                                         signin 404    ok     404    ok     ok     404    404
 GET /programs/new                                                signin 403    ok     403    403    403    403    403
 POST /programs                                                   signin 403    inv    403    403    403    403    403
 GET /programs/{id}/edit                                          signin 403    ok     403    403    403    403    403
@@ -1311,6 +1350,15 @@ POST /api/v1/circles/{id}/ground-rules/acknowledge               401    404    4
 GET /api/v1/ground-rules                                         401    ok     ok     ok     ok     ok     ok     ok
 PUT /api/v1/ground-rules                                         401    403    inv    403    403    403    403    403
 GET /api/v1/circles/{id}/agreement                               401    404    404    404    403    ok     404    404
+GET /api/v1/me/cards                                             401    ok     ok     ok     ok     ok     ok     ok
+POST /api/v1/me/cards                                            401    inv    inv    inv    inv    inv    inv    inv
+GET /api/v1/me/cards/{id}                                        401    404    404    404    404    ok     404    404
+PUT /api/v1/me/cards/{id}                                        401    404    404    404    404    inv    404    404
+POST /api/v1/me/cards/{id}/widen                                 401    404    404    404    404    inv    404    404
+POST /api/v1/me/cards/{id}/withdraw                              401    404    404    404    404    inv    404    404
+GET /api/v1/circles/{id}/cards                                   401    404    404    404    403    ok     404    404
+GET /api/v1/programs/{id}/cards                                  401    404    ok     404    ok     ok     404    404
+GET /api/v1/learning                                             401    ok     ok     ok     ok     ok     ok     ok
 GET /api/v1/circles/{id}/pulse                                   401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/pulse/answers                          401    404    404    404    403    inv    404    404
 PUT /api/v1/circles/{id}/pulse/cadence                           401    404    404    404    403    inv    404    404

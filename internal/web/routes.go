@@ -119,6 +119,18 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /journal/assessments/{id}/delete", s.signedIn(s.handleAssessmentDelete))
 	mux.Handle("GET /journal/helping", s.signedIn(s.handleHelping))
 
+	// Learning cards: the author's own at every step, and the lists of
+	// each audience.
+	mux.Handle("GET /learning", s.signedIn(s.handleLearning))
+	mux.Handle("GET /cards", s.signedIn(s.handleCardsIndex))
+	mux.Handle("POST /cards", s.signedIn(s.handleCardCreate))
+	mux.Handle("GET /cards/{id}", s.signedIn(s.handleCardShow))
+	mux.Handle("POST /cards/{id}", s.signedIn(s.handleCardUpdate))
+	mux.Handle("POST /cards/{id}/widen", s.signedIn(s.handleCardWiden))
+	mux.Handle("POST /cards/{id}/withdraw", s.signedIn(s.handleCardWithdraw))
+	mux.Handle("GET /circles/{id}/cards", s.signedIn(s.handleCircleCards))
+	mux.Handle("GET /programs/{id}/cards", s.signedIn(s.handleProgramCards))
+
 	// Organisation admins.
 	mux.Handle("GET /programs/new", s.admin(s.handleProgramNew))
 	mux.Handle("POST /programs", s.admin(s.handleProgramCreate))
