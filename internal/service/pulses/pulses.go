@@ -64,24 +64,14 @@ func (s *Service) Circle(ctx context.Context, u *account.User, circleID string) 
 		return nil, err
 	}
 	held := records[circleID].Held
+	if err := s.keep(ctx, u.OrgID, circleID, held, cadence); err != nil {
+		return nil, err
+	}
 	rounds, err := s.DB.FindPulseRounds(ctx, u.OrgID, circleID)
 	if err != nil {
 		return nil, err
 	}
 	last := newest(rounds)
-	if pulse.Due(last, held, cadence) {
-		number := 1
-		if last != nil {
-			number = last.Number + 1
-		}
-		if err := s.DB.CreatePulseRound(ctx, u.OrgID, circleID, number, held); err != nil {
-			return nil, err
-		}
-		if rounds, err = s.DB.FindPulseRounds(ctx, u.OrgID, circleID); err != nil {
-			return nil, err
-		}
-		last = newest(rounds)
-	}
 	v := &View{Circle: c, Cadence: cadence, Trend: pulse.TrendOf(rounds), Held: held, NextAt: cadence}
 	if last != nil {
 		v.NextAt = last.Held + cadence
