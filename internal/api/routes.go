@@ -300,6 +300,20 @@ func (a *API) routes() {
 	register(a, admin, huma.Operation{OperationID: "get-organisation-pulse", Method: http.MethodGet, Path: "/pulse",
 		Tags: []string{tagPulse}, Summary: "Show the organisation's pooled pulse",
 		Description: "As for a program, across every circle of the organisation."}, a.handleOrgPulse)
+	register(a, signedIn, huma.Operation{OperationID: "get-circle-fit", Method: http.MethodGet, Path: "/circles/{id}/fit",
+		Tags: []string{tagPulse}, Summary: "Show my circle's fit check",
+		Description: "Whether the first-meeting fit check is asked now, and whether the caller answered it; never how anyone answered.",
+		Errors:      inCircle()}, a.handleFitShow)
+	register(a, signedIn, huma.Operation{OperationID: "answer-fit", Method: http.MethodPost, Path: "/circles/{id}/fit/answers",
+		Tags: []string{tagPulse}, Summary: "Answer the fit check",
+		Description: "Counted without the caller's name. To a no, the answer offers re-matching (leaving gently, programs open for opt-in), " +
+			"kept nowhere. Answering twice, or when the check is not open, answers 409.",
+		Errors: inCircle(http.StatusConflict)}, a.handleFitAnswer)
+	register(a, admin, huma.Operation{OperationID: "get-program-fit", Method: http.MethodGet, Path: "/programs/{id}/fit",
+		Tags: []string{tagPulse}, Summary: "Show a program's fit checks",
+		Description: "How many circles answered and how many have a fit concern (at least 2 members said no); the answers pooled " +
+			"only over closed checks of at least 5 members across at least 2 circles. Never who answered, never one answer.",
+		Errors: []int{http.StatusNotFound}}, a.handleProgramFit)
 	register(a, signedIn, huma.Operation{OperationID: "list-agreement-versions", Method: http.MethodGet, Path: "/circles/{id}/agreement",
 		Tags: []string{tagCircles}, Summary: "List the working agreement's versions",
 		Errors: inCircle()}, a.handleAgreementList)

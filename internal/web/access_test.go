@@ -663,6 +663,7 @@ var apiBodies = map[string]any{
 	"propose-agreement":          map[string]string{"body": ""},
 	"answer-pulse":               map[string]any{"round": 999, "answers": []int{4, 4, 4, 4, 4, 4, 4}},
 	"set-pulse-cadence":          map[string]int{"cadence": 0},
+	"answer-fit":                 map[string]string{"answer": "yes"},
 	"comment-on-agreement":       map[string]string{"body": ""},
 	"create-post":                map[string]string{"body": ""},
 	"create-commitment":          map[string]string{"body": ""},
@@ -1171,6 +1172,8 @@ POST /circles/{id}/leave                                         signin 404    4
 GET /circles/{id}/pulse                                          signin 404    404    404    rules  ok     404    404
 POST /circles/{id}/pulse                                         signin 404    404    404    rules  inv    404    404
 POST /circles/{id}/pulse/cadence                                 signin 404    404    404    rules  redir  404    404
+GET /circles/{id}/fit                                            signin 404    404    404    rules  ok     404    404
+POST /circles/{id}/fit                                           signin 404    404    404    rules  redir  404    404
 POST /profile/calendar                                           signin ok     ok     ok     ok     ok     ok     ok
 POST /profile/calendar/delete                                    signin redir  redir  redir  redir  redir  redir  redir
 POST /profile/reminders                                          signin redir  redir  redir  redir  redir  redir  redir
@@ -1281,6 +1284,9 @@ GET /api/v1/circles/{id}/agreement                               401    404    4
 GET /api/v1/circles/{id}/pulse                                   401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/pulse/answers                          401    404    404    404    403    inv    404    404
 PUT /api/v1/circles/{id}/pulse/cadence                           401    404    404    404    403    inv    404    404
+GET /api/v1/circles/{id}/fit                                     401    404    404    404    403    ok     404    404
+POST /api/v1/circles/{id}/fit/answers                            401    404    404    404    403    inv    404    404
+GET /api/v1/programs/{id}/fit                                    401    403    ok     403    403    403    403    403
 GET /api/v1/programs/{id}/pulse                                  401    403    ok     403    403    403    403    403
 GET /api/v1/pulse                                                401    403    ok     403    403    403    403    403
 POST /api/v1/circles/{id}/agreement                              401    404    404    404    403    inv    404    404

@@ -98,6 +98,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /circles/{id}/pulse", s.signedIn(s.handlePulseShow))
 	mux.Handle("POST /circles/{id}/pulse", s.signedIn(s.handlePulseAnswer))
 	mux.Handle("POST /circles/{id}/pulse/cadence", s.signedIn(s.handlePulseCadence))
+	mux.Handle("GET /circles/{id}/fit", s.signedIn(s.handleFitShow))
+	mux.Handle("POST /circles/{id}/fit", s.signedIn(s.handleFitAnswer))
 	mux.Handle("GET /circles/{id}/leave", s.signedIn(s.handleLeaveForm))
 	mux.Handle("POST /circles/{id}/leave", s.signedIn(s.handleLeave))
 	mux.Handle("POST /profile/calendar", s.signedIn(s.handleFeedReset))
