@@ -1172,6 +1172,10 @@ POST /circles/{id}/leave                                         signin 404    4
 GET /circles/{id}/pulse                                          signin 404    404    404    rules  ok     404    404
 POST /circles/{id}/pulse                                         signin 404    404    404    rules  inv    404    404
 POST /circles/{id}/pulse/cadence                                 signin 404    404    404    rules  redir  404    404
+GET /spread                                                      signin ok     ok     ok     ok     ok     ok     ok
+POST /spread/invite                                              signin inv    inv    inv    inv    inv    inv    inv
+POST /spread/ask                                                 signin redir  redir  redir  redir  redir  redir  redir
+POST /spread/profile                                             signin redir  redir  redir  redir  redir  redir  redir
 GET /circles/{id}/fit                                            signin 404    404    404    rules  ok     404    404
 POST /circles/{id}/fit                                           signin 404    404    404    rules  redir  404    404
 POST /profile/calendar                                           signin ok     ok     ok     ok     ok     ok     ok
