@@ -427,6 +427,19 @@ func (a *API) routes() {
 		Responses: map[string]*huma.Response{"200": {Description: "The meeting as an iCalendar (.ics) file.",
 			Content: map[string]*huma.MediaType{"text/calendar": {Schema: &huma.Schema{Type: huma.TypeString}}}}},
 		Errors: inCircle()}, a.handleMeetingICS)
+	register(a, signedIn, huma.Operation{OperationID: "get-spread", Method: http.MethodGet, Path: "/me/spread",
+		Tags: []string{tagPrograms}, Summary: "Show what I may invite colleagues to",
+		Description: "The programs open for opt-in, how many colleagues the caller invited and how many they brought to observe a meeting."},
+		a.handleSpreadShow)
+	register(a, signedIn, huma.Operation{OperationID: "invite-colleague", Method: http.MethodPost, Path: "/programs/{id}/colleague-invitations",
+		Tags: []string{tagPrograms}, Summary: "Invite a colleague to a program's opt-in",
+		Description: "Emails them an invitation with the opt-in link. A colleague is invited to a program once, whoever invites them (409); " +
+			"a person sends at most 20 a day (429). The program must be open for opt-in.",
+		DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusConflict, http.StatusTooManyRequests}}, a.handleColleagueInvite)
+	register(a, signedIn, huma.Operation{OperationID: "set-taking-part", Method: http.MethodPut, Path: "/me/taking-part",
+		Tags: []string{tagPrograms}, Summary: "Show on my profile that I take part in a circle",
+		Description: "For people who manage others (403 otherwise, when showing): colleagues see only that they take part, never which circle.",
+		Errors:      []int{http.StatusForbidden}}, a.handleTakingPart)
 	register(a, signedIn, huma.Operation{OperationID: "get-reminder-prefs", Method: http.MethodGet, Path: "/me/reminders",
 		Tags: []string{tagCalendar}, Summary: "Show my reminder settings",
 		Description: "For all the caller's circles; a day and an hour before each meeting, with nudges, until changed."}, a.handleRemindersShow)

@@ -664,6 +664,8 @@ var apiBodies = map[string]any{
 	"answer-pulse":               map[string]any{"round": 999, "answers": []int{4, 4, 4, 4, 4, 4, 4}},
 	"set-pulse-cadence":          map[string]int{"cadence": 0},
 	"answer-fit":                 map[string]string{"answer": "yes"},
+	"invite-colleague":           map[string]string{"colleague_id": "nobody"},
+	"set-taking-part":            map[string]bool{"show": false},
 	"comment-on-agreement":       map[string]string{"body": ""},
 	"create-post":                map[string]string{"body": ""},
 	"create-commitment":          map[string]string{"body": ""},
@@ -1289,6 +1291,9 @@ GET /api/v1/circles/{id}/pulse                                   401    404    4
 POST /api/v1/circles/{id}/pulse/answers                          401    404    404    404    403    inv    404    404
 PUT /api/v1/circles/{id}/pulse/cadence                           401    404    404    404    403    inv    404    404
 GET /api/v1/circles/{id}/fit                                     401    404    404    404    403    ok     404    404
+GET /api/v1/me/spread                                            401    ok     ok     ok     ok     ok     ok     ok
+POST /api/v1/programs/{id}/colleague-invitations                 401    inv    inv    inv    inv    inv    inv    inv
+PUT /api/v1/me/taking-part                                       401    ok     ok     ok     ok     ok     ok     ok
 POST /api/v1/circles/{id}/fit/answers                            401    404    404    404    403    inv    404    404
 GET /api/v1/programs/{id}/fit                                    401    403    ok     403    403    403    403    403
 GET /api/v1/programs/{id}/pulse                                  401    403    ok     403    403    403    403    403
