@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
@@ -122,4 +123,17 @@ func (s *Service) ShowTakingPart(ctx context.Context, u *account.User, show bool
 func (s *Service) TakesPart(ctx context.Context, viewer *account.User, personID string) (bool, error) {
 	chosen, takesPart, err := s.DB.FindCircleShown(ctx, viewer.OrgID, personID)
 	return chosen && takesPart, err
+}
+
+// TeamInvitations counts the colleagues invited to a program's opt-in by
+// its members and leaders, for its admins (never who invited whom).
+func (s *Service) TeamInvitations(ctx context.Context, admin *account.User, programID string) (int, error) {
+	if err := auth.RequireAdmin(admin); err != nil {
+		return 0, err
+	}
+	p, err := s.DB.FindProgramByID(ctx, admin.OrgID, programID)
+	if err != nil {
+		return 0, err
+	}
+	return s.DB.CountTeamInvitations(ctx, admin.OrgID, p.ID)
 }
