@@ -283,7 +283,7 @@ func (a *API) routes() {
 	register(a, signedIn, huma.Operation{OperationID: "get-circle-pulse", Method: http.MethodGet, Path: "/circles/{id}/pulse",
 		Tags: []string{tagPulse}, Summary: "Show my circle's pulse",
 		Description: "The open round (how many answered, never what) and the rounds at least 3 members answered, with their " +
-			"means (1–7, reverse items turned round) and whether the latest dropped. Viewing opens a round that is due.",
+			"means (1–7, reverse items turned round) and whether the latest dropped. Viewing, like the hourly upkeep, opens a round that is due.",
 		Errors: inCircle()}, a.handlePulseShow)
 	register(a, signedIn, huma.Operation{OperationID: "answer-pulse", Method: http.MethodPost, Path: "/circles/{id}/pulse/answers",
 		Tags: []string{tagPulse}, Summary: "Answer the open pulse round",

@@ -1,7 +1,10 @@
 // Package pulses runs the psychological-safety pulse: it opens a circle's
 // rounds as its meetings are held, takes a member's answers without their
 // name, shows a circle its own rounds once enough answered, and shows an
-// organisation's admins pools across circles, never one circle.
+// organisation's admins pools across circles, never one circle. It also
+// asks each member, after their circle's first meeting, whether the circle
+// is a good fit for them, offers re-matching to a member who says no, and
+// tells admins of a fit concern only once at least two said no.
 package pulses
 
 import (
