@@ -11,7 +11,7 @@ CREATE TABLE team_invitations (
     inviter_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     program_id TEXT REFERENCES programs (id) ON DELETE CASCADE,
     invitee_id TEXT REFERENCES users (id) ON DELETE CASCADE,
-    created_at TIMESTAMP NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
     UNIQUE (org_id, program_id, invitee_id)
 );
 CREATE INDEX team_invitations_inviter ON team_invitations (org_id, inviter_id, created_at);
