@@ -343,6 +343,8 @@ func TestScreenshots(t *testing.T) {
 	must(t, err)
 	tall("card", strings.TrimPrefix(cardURL, in.URL))
 	tall("cards", "/cards")
+	tall("circle-fit", circlePath+"/fit")
+	tall("spread", "/spread")
 	// The meetings after the next are folded on a phone and open on a
 	// wide screen.
 	for _, vp := range []struct {

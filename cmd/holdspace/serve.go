@@ -30,6 +30,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service/programs"
+	"github.com/holdspace/holdspace/internal/service/pulses"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/web"
 )
@@ -169,8 +170,14 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, mailLo
 	programUpkeep := river.NewPeriodicJob(river.PeriodicInterval(programs.UpkeepEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return programs.UpkeepJob{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true})
+	if err := svc.Pulses.Workers(workers); err != nil {
+		return nil, err
+	}
+	pulseUpkeep := river.NewPeriodicJob(river.PeriodicInterval(pulses.UpkeepEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return pulses.UpkeepJob{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
 	q, err := queue.New(queue.Config{Engine: db.Engine(), DB: db.WriteDB(), PostgresURL: cfg.DatabaseURL, Sender: sender, Logger: logger,
-		JobWorkers: workers, PeriodicJobs: []*river.PeriodicJob{upkeep, programUpkeep}})
+		JobWorkers: workers, PeriodicJobs: []*river.PeriodicJob{upkeep, programUpkeep, pulseUpkeep}})
 	if err != nil {
 		return nil, err
 	}

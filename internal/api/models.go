@@ -1030,6 +1030,7 @@ type Room struct {
 	Commitments []Commitment    `json:"commitments" nullable:"false" doc:"The members' open commitments, and those made at this meeting."`
 	Answers     []ClosingAnswer `json:"closing_answers" nullable:"false" doc:"The members' answers at the close to \"did we get what we wanted today?\", in the order they came."`
 	VideoURL    string          `json:"video_url" doc:"The circle's video call, from its schedule, for joining from the room; empty when it has none."`
+	Suggested   string          `json:"suggested_agenda_item,omitempty" doc:"An item the circle's pulse suggests after a drop, for the facilitator to offer."`
 }
 
 // ClosingAnswer is a member's quick answer at a meeting's close.
@@ -1045,7 +1046,7 @@ func newRoom(v *meetings.RoomView, now time.Time) Room {
 	snap := v.Snapshot(now)
 	out := Room{Snapshot: newRoomSnapshot(&snap), Meeting: newMeeting(&v.Meeting), Agreement: v.Agreement, LeastRecent: strs(v.LeastRecent),
 		Checkins: make([]Checkin, len(v.Checkins)), Commitments: newCommitments(v.Commitments), Answers: make([]ClosingAnswer, len(v.Answers)),
-		VideoURL: v.VideoURL}
+		VideoURL: v.VideoURL, Suggested: v.Suggested}
 	for i, a := range v.Answers {
 		out.Answers[i] = ClosingAnswer{UserID: a.UserID, Name: a.Name, Answer: a.Answer, Note: a.Note, CreatedAt: a.CreatedAt}
 	}

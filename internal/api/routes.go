@@ -344,7 +344,7 @@ func (a *API) routes() {
 	register(a, signedIn, huma.Operation{OperationID: "get-circle-pulse", Method: http.MethodGet, Path: "/circles/{id}/pulse",
 		Tags: []string{tagPulse}, Summary: "Show my circle's pulse",
 		Description: "The open round (how many answered, never what) and the rounds at least 3 members answered, with their " +
-			"means (1–7, reverse items turned round) and whether the latest dropped. Viewing opens a round that is due.",
+			"means (1–7, reverse items turned round) and whether the latest dropped. Viewing, like the hourly upkeep, opens a round that is due.",
 		Errors: inCircle()}, a.handlePulseShow)
 	register(a, signedIn, huma.Operation{OperationID: "answer-pulse", Method: http.MethodPost, Path: "/circles/{id}/pulse/answers",
 		Tags: []string{tagPulse}, Summary: "Answer the open pulse round",
@@ -361,6 +361,20 @@ func (a *API) routes() {
 	register(a, admin, huma.Operation{OperationID: "get-organisation-pulse", Method: http.MethodGet, Path: "/pulse",
 		Tags: []string{tagPulse}, Summary: "Show the organisation's pooled pulse",
 		Description: "As for a program, across every circle of the organisation."}, a.handleOrgPulse)
+	register(a, signedIn, huma.Operation{OperationID: "get-circle-fit", Method: http.MethodGet, Path: "/circles/{id}/fit",
+		Tags: []string{tagPulse}, Summary: "Show my circle's fit check",
+		Description: "Whether the first-meeting fit check is asked now, and whether the caller answered it; never how anyone answered.",
+		Errors:      inCircle()}, a.handleFitShow)
+	register(a, signedIn, huma.Operation{OperationID: "answer-fit", Method: http.MethodPost, Path: "/circles/{id}/fit/answers",
+		Tags: []string{tagPulse}, Summary: "Answer the fit check",
+		Description: "Counted without the caller's name. To a no, the answer offers re-matching (leaving gently, programs open for opt-in), " +
+			"kept nowhere. Answering twice, or when the check is not open, answers 409.",
+		Errors: inCircle(http.StatusConflict)}, a.handleFitAnswer)
+	register(a, admin, huma.Operation{OperationID: "get-program-fit", Method: http.MethodGet, Path: "/programs/{id}/fit",
+		Tags: []string{tagPulse}, Summary: "Show a program's fit checks",
+		Description: "How many circles answered and how many have a fit concern (at least 2 members said no); the answers pooled " +
+			"only over closed checks of at least 5 members across at least 2 circles. Never who answered, never one answer.",
+		Errors: []int{http.StatusNotFound}}, a.handleProgramFit)
 	register(a, signedIn, huma.Operation{OperationID: "list-agreement-versions", Method: http.MethodGet, Path: "/circles/{id}/agreement",
 		Tags: []string{tagCircles}, Summary: "List the working agreement's versions",
 		Errors: inCircle()}, a.handleAgreementList)
@@ -474,6 +488,19 @@ func (a *API) routes() {
 		Responses: map[string]*huma.Response{"200": {Description: "The meeting as an iCalendar (.ics) file.",
 			Content: map[string]*huma.MediaType{"text/calendar": {Schema: &huma.Schema{Type: huma.TypeString}}}}},
 		Errors: inCircle()}, a.handleMeetingICS)
+	register(a, signedIn, huma.Operation{OperationID: "get-spread", Method: http.MethodGet, Path: "/me/spread",
+		Tags: []string{tagPrograms}, Summary: "Show what I may invite colleagues to",
+		Description: "The programs open for opt-in, how many colleagues the caller invited and how many they brought to observe a meeting."},
+		a.handleSpreadShow)
+	register(a, signedIn, huma.Operation{OperationID: "invite-colleague", Method: http.MethodPost, Path: "/programs/{id}/colleague-invitations",
+		Tags: []string{tagPrograms}, Summary: "Invite a colleague to a program's opt-in",
+		Description: "Emails them an invitation with the opt-in link. A colleague is invited to a program once, whoever invites them (409); " +
+			"a person sends at most 20 a day (429). The program must be open for opt-in.",
+		DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusConflict, http.StatusTooManyRequests}}, a.handleColleagueInvite)
+	register(a, signedIn, huma.Operation{OperationID: "set-taking-part", Method: http.MethodPut, Path: "/me/taking-part",
+		Tags: []string{tagPrograms}, Summary: "Show on my profile that I take part in a circle",
+		Description: "For people who manage others (403 otherwise, when showing): colleagues see only that they take part, never which circle.",
+		Errors:      []int{http.StatusForbidden}}, a.handleTakingPart)
 	register(a, signedIn, huma.Operation{OperationID: "get-reminder-prefs", Method: http.MethodGet, Path: "/me/reminders",
 		Tags: []string{tagCalendar}, Summary: "Show my reminder settings",
 		Description: "For all the caller's circles; a day and an hour before each meeting, with nudges, until changed."}, a.handleRemindersShow)

@@ -201,7 +201,10 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	if err := loadCards(ctx, live, formed[:1], byKey, autumnCards); err != nil {
 		return err
 	}
-	return loadWinter(ctx, live, org, byKey)
+	if err := loadWinter(ctx, live, org, byKey); err != nil {
+		return err
+	}
+	return loadSpread(ctx, live, org, &formed[0], byKey)
 }
 
 // loadHistory writes a circle's history through db, whose clock at sets

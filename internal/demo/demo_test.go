@@ -65,6 +65,31 @@ func TestLoadOnce(t *testing.T) {
 		if want := map[program.Status]int{program.Draft: 1, program.Open: 2, program.Running: 1, program.Closed: 1}; !maps.Equal(statuses, want) {
 			t.Errorf("statuses %v, want %v", statuses, want)
 		}
+		// Fit checks answered in the autumn circle and last winter's pairs,
+		// one pair with a concern; Nina shows she takes part, and has
+		// invited three colleagues.
+		checks, err := db.FindFitChecks(ctx, r.Org.ID, "")
+		concerns := 0
+		for _, c := range checks {
+			if c.Counts.Concern() {
+				concerns++
+			}
+		}
+		if err != nil || len(checks) != 3 || concerns != 1 {
+			t.Errorf("fit checks: %+v (%v), want 3 with one concern", checks, err)
+		}
+		var nina string
+		for _, p := range people {
+			if p.Name == "Nina Petrova" {
+				nina = p.ID
+			}
+		}
+		if chosen, takesPart, err := db.FindCircleShown(ctx, r.Org.ID, nina); err != nil || !chosen || !takesPart {
+			t.Errorf("Nina shows she takes part: %v, %v (%v)", chosen, takesPart, err)
+		}
+		if c, err := db.CountSpread(ctx, r.Org.ID, nina); err != nil || c.Invited != 3 {
+			t.Errorf("Nina's invitations: %+v (%v)", c, err)
+		}
 		for _, p := range progs {
 			if p.Name == "Leadership circles, autumn" {
 				checkCircles(t, db, r.Org.ID, p.ID, jobs)

@@ -72,8 +72,10 @@ var sentinels = map[string]error{
 	"program.ErrMatched":          program.ErrMatched,
 	"program.ErrOptInsChanged":    program.ErrOptInsChanged,
 
-	"pulse.ErrAnswered": pulse.ErrAnswered,
-	"pulse.ErrNoRound":  pulse.ErrNoRound,
+	"pulse.ErrAnswered":    pulse.ErrAnswered,
+	"pulse.ErrNoRound":     pulse.ErrNoRound,
+	"pulse.ErrFitAnswered": pulse.ErrFitAnswered,
+	"pulse.ErrFitClosed":   pulse.ErrFitClosed,
 
 	"journal.ErrAssessmentChanged": journal.ErrAssessmentChanged,
 
@@ -97,6 +99,8 @@ var sentinels = map[string]error{
 	"store.ErrConflict":           store.ErrConflict,
 	"store.ErrLinkInvalid":        store.ErrLinkInvalid,
 	"store.ErrPersonChanged":      store.ErrPersonChanged,
+	"store.ErrAlreadyInvited":     store.ErrAlreadyInvited,
+	"store.ErrTooManyInvitations": store.ErrTooManyInvitations,
 }
 
 // serverFaults are exported errors that are ours to fix, never the

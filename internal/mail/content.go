@@ -28,7 +28,7 @@ type emailTemplate struct {
 // stops it at once rather than failing a send later.
 var templates = mustParseTemplates("signup_confirm", "already_registered", "password_reset", "invitation",
 	"circle_proposed", "circle_formed", "circle_dissolved", "match_declined", "circle_going_ahead", "not_placed",
-	"pair_invitation", "pair_formed", "pair_declined",
+	"pair_invitation", "pair_formed", "pair_declined", "team_invitation", "program_asked",
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
 	"schedule_cleared", "schedule_changed", "circle_closed", "meeting_summary", "meeting_missed", "guest_invitation", "meeting_restored", "circle_news",
@@ -735,4 +735,27 @@ func ProgramClosed(to, name, programName string, formed bool, link string, ics [
 		HasCalendar: len(ics) > 0,
 	})
 	return withCalendar(m, ics, "CANCEL")
+}
+
+// TeamInvitation is the email to a colleague someone invited to a
+// program's opt-in: who invited them, what peer coaching is, the program's
+// facts and the link to opt in. Joining is voluntary, and it says so.
+func TeamInvitation(to, name, inviterName string, f ProgramFacts) Message {
+	inviterName = oneLine(inviterName)
+	d := programData(inviterName+" invites you to peer coaching: "+oneLine(f.Name), name, f)
+	d.InviterName = inviterName
+	return render("team_invitation", to, d)
+}
+
+// ProgramAsked is the email to an organisation's admins when a member
+// would like colleagues to be able to join peer coaching while no program
+// is open for opt-in; link leads to the programs.
+func ProgramAsked(to, name, askerName, link string) Message {
+	askerName = oneLine(askerName)
+	return render("program_asked", to, emailData{
+		Subject:    askerName + " would like to invite colleagues to peer coaching",
+		Name:       oneLine(name),
+		MemberName: askerName,
+		Link:       link,
+	})
 }

@@ -145,6 +145,18 @@ func TestContent(t *testing.T) {
 			wantText:    []string{"Ana <Müller> would like to coach in a pair with you", "Accept or decline", "https://holdspace.example/matches", "no pressure", "always voluntary", "stays between you"},
 		},
 		{
+			name:        "team_invitation",
+			msg:         TeamInvitation("ben@example.com", "Ben", "Ana <Müller>", testProgramFacts),
+			wantSubject: "Ana <Müller> invites you to peer coaching: Leads & Learners",
+			wantText:    []string{"Ana <Müller> invites you to join peer coaching in Leads & Learners.", "Opt in by: Friday 13 March", "voluntary", "is not told whether you do", "https://holdspace.example/programs/p1"},
+		},
+		{
+			name:        "program_asked",
+			msg:         ProgramAsked("ada@example.com", "Ada", "Ana <Müller>", "https://holdspace.example/programs"),
+			wantSubject: "Ana <Müller> would like to invite colleagues to peer coaching",
+			wantText:    []string{"Hi Ada,", "Ana <Müller> would like to invite colleagues", "no program is open", "https://holdspace.example/programs"},
+		},
+		{
 			name:        "pair_formed",
 			msg:         PairFormed("ben@example.com", "Ben", "Ana <Müller>", "Leads & Learners", "https://holdspace.example/matches"),
 			wantSubject: "You and Ana <Müller> are now a pair in Leads & Learners",

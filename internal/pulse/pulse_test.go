@@ -110,3 +110,37 @@ func TestDue(t *testing.T) {
 		t.Error("the next round opens cadence meetings after the last")
 	}
 }
+
+// A fit concern needs two noes; a pool needs five respondents across two
+// closed circles, at the exact edges.
+func TestFitThresholds(t *testing.T) {
+	if (FitCounts{Yes: 3, No: 1}).Concern() || !(FitCounts{No: 2}).Concern() {
+		t.Error("a concern is told from the second no, never the first")
+	}
+	pool := func(cs ...FitCounts) *FitSummary {
+		var p FitPool
+		for _, c := range cs {
+			p.Add(c)
+		}
+		return p.Summary()
+	}
+	closed := func(yes, unsure, no int) FitCounts { return FitCounts{Yes: yes, Unsure: unsure, No: no, Closed: true} }
+	if s := pool(closed(3, 0, 0), closed(1, 0, 0)); s != nil {
+		t.Errorf("four across two circles: %+v", s)
+	}
+	if s := pool(closed(3, 1, 1)); s != nil {
+		t.Errorf("five in one circle: %+v", s)
+	}
+	if s := pool(closed(3, 1, 1), closed(0, 0, 0)); s != nil {
+		t.Errorf("five in one circle and one nobody answered: %+v", s)
+	}
+	if s := pool(closed(3, 1, 0), FitCounts{Yes: 1}); s != nil {
+		t.Errorf("an open check is pooled: %+v", s)
+	}
+	if s := pool(closed(3, 1, 0), closed(0, 0, 1)); s == nil || *s != (FitSummary{Respondents: 5, Yes: 3, Unsure: 1, No: 1}) {
+		t.Errorf("five across two circles: %+v", s)
+	}
+	if FitOpen(0) || !FitOpen(1) || !FitOpen(FitClosesAt-1) || FitOpen(FitClosesAt) {
+		t.Error("the fit check asks from the first meeting until the third")
+	}
+}

@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -12,8 +14,10 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/pulse"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/seal"
+	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
 )
 
@@ -408,6 +412,49 @@ func TestAdminsNeverReadCardsBelowAudience(t *testing.T) {
 		// them.
 		if seen := h.walk(t, h.token(t, w.user("u01")), ids); !seen[markCardDraft] || !seen[markCardCircle] {
 			t.Errorf("the author and the circle did not read the planted cards: %v", seen)
+		}
+	})
+}
+
+// An admin never sees one member's fit answer: a single no changes
+// nothing any admin operation answers, and neither does a yes; the
+// circle's own check and the re-matching offered are not theirs to read.
+func TestAdminsNeverSeeAFitAnswer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		id := w.scheduled(p, "u01", "u02", "u03", "u04")
+		w.now = fortnightlyStarts[0].Add(time.Hour)
+		w.answerFit(id, "u01", pulse.FitYes)
+		seen := func() string {
+			t.Helper()
+			f, err := w.pulses.ProgramFit(ctx, w.admin, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			org, byProgram, err := w.pulses.FitConcernsByProgram(ctx, w.admin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			concerns, err := w.pulses.FitConcernIn(ctx, w.admin, []string{id})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("%+v %+v %+v %v %v %v", f, org, byProgram[p.ID], f.Pool, org.Pool, concerns)
+		}
+		before := seen()
+		w.answerFit(id, "u02", pulse.FitNo)
+		if after := seen(); after != before {
+			t.Errorf("one no is seen by an admin:\nbefore %s\nafter  %s", before, after)
+		}
+		w.answerFit(id, "u03", pulse.FitYes)
+		if after := seen(); after != before {
+			t.Errorf("a yes is seen by an admin:\nbefore %s\nafter  %s", before, after)
+		}
+		if _, err := w.pulses.Fit(ctx, w.admin, id); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the admin reads the circle's fit check: %v", err)
+		}
+		if _, err := w.pulses.RematchFor(ctx, w.admin, id); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the admin reads the re-matching offered: %v", err)
 		}
 	})
 }

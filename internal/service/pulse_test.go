@@ -108,6 +108,19 @@ func TestPulseInACircle(t *testing.T) {
 		if len(v.Trend.Rounds) != 2 || v.Trend.Rounds[1].Mean != 4 || !v.Trend.Dropped {
 			t.Errorf("a lower second round: trend %+v, want a drop", v.Trend)
 		}
+		// The next meeting's room suggests talking about it.
+		for _, m := range w.meetings(id) {
+			if m.Start.After(w.now) {
+				rv, err := w.room.Room(ctx, w.user("u02"), id, m.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rv.Suggested != pulse.SuggestedItem {
+					t.Errorf("the next meeting's room suggests %q, want %q", rv.Suggested, pulse.SuggestedItem)
+				}
+				break
+			}
+		}
 	})
 }
 

@@ -234,6 +234,19 @@ func readEverything(t *testing.T, db *DB) {
 	if _, _, err := db.FindPulsePools(ctx, org); err != nil {
 		t.Fatal(err)
 	}
+	must(db.FindFitState(ctx, org, circle, user))
+	must(db.FindFitChecks(ctx, org, prog))
+	must(db.FindFitChecks(ctx, org, ""))
+	must(db.FindFitConcerns(ctx, org, []string{circle, "c0005"}))
+	if _, _, err := db.FindLastPulseRound(ctx, org, circle); err != nil {
+		t.Fatal(err)
+	}
+	must(db.CountSpread(ctx, org, user))
+	must(db.CountTeamInvitations(ctx, org, prog))
+	must(db.FindOptInPrograms(ctx, org, db.Now()))
+	if _, _, err := db.FindCircleShown(ctx, org, user); err != nil {
+		t.Fatal(err)
+	}
 	must(db.CountStalled(ctx, org, db.Now()))
 	must(db.FindRoundsToPublish(ctx, org, 5))
 	must(db.FindAgenda(ctx, org, user))
@@ -403,6 +416,7 @@ var wholeOrgReads = map[string]string{
 	"FindTopics topics":                "it lists the whole vocabulary",
 	"FindPulsePool pulse_rounds":       "the organisation's pulse pools every circle's last closed round",
 	"FindPulsePools pulse_rounds":      "the organisation's pulse pools every circle's last closed round",
+	"FindFitChecks fit_counts":         "the organisation's fit checks are pooled across every circle",
 }
 
 var sqlWords = map[string]bool{"WHERE": true, "JOIN": true, "LEFT": true, "INNER": true, "CROSS": true, "ON": true,

@@ -698,6 +698,9 @@ var apiBodies = map[string]any{
 	"propose-agreement":          map[string]string{"body": ""},
 	"answer-pulse":               map[string]any{"round": 999, "answers": []int{4, 4, 4, 4, 4, 4, 4}},
 	"set-pulse-cadence":          map[string]int{"cadence": 0},
+	"answer-fit":                 map[string]string{"answer": "yes"},
+	"invite-colleague":           map[string]string{"colleague_id": "nobody"},
+	"set-taking-part":            map[string]bool{"show": false},
 	"comment-on-agreement":       map[string]string{"body": ""},
 	"create-post":                map[string]string{"body": ""},
 	"create-commitment":          map[string]string{"body": ""},
@@ -1220,6 +1223,12 @@ POST /circles/{id}/leave                                         signin 404    4
 GET /circles/{id}/pulse                                          signin 404    404    404    rules  ok     404    404
 POST /circles/{id}/pulse                                         signin 404    404    404    rules  inv    404    404
 POST /circles/{id}/pulse/cadence                                 signin 404    404    404    rules  redir  404    404
+GET /spread                                                      signin ok     ok     ok     ok     ok     ok     ok
+POST /spread/invite                                              signin inv    inv    inv    inv    inv    inv    inv
+POST /spread/ask                                                 signin redir  redir  redir  redir  redir  redir  redir
+POST /spread/profile                                             signin redir  redir  redir  redir  redir  redir  redir
+GET /circles/{id}/fit                                            signin 404    404    404    rules  ok     404    404
+POST /circles/{id}/fit                                           signin 404    404    404    rules  redir  404    404
 POST /profile/calendar                                           signin ok     ok     ok     ok     ok     ok     ok
 POST /profile/calendar/delete                                    signin redir  redir  redir  redir  redir  redir  redir
 POST /profile/reminders                                          signin redir  redir  redir  redir  redir  redir  redir
@@ -1362,6 +1371,12 @@ GET /api/v1/learning                                             401    ok     o
 GET /api/v1/circles/{id}/pulse                                   401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/pulse/answers                          401    404    404    404    403    inv    404    404
 PUT /api/v1/circles/{id}/pulse/cadence                           401    404    404    404    403    inv    404    404
+GET /api/v1/circles/{id}/fit                                     401    404    404    404    403    ok     404    404
+GET /api/v1/me/spread                                            401    ok     ok     ok     ok     ok     ok     ok
+POST /api/v1/programs/{id}/colleague-invitations                 401    inv    inv    inv    inv    inv    inv    inv
+PUT /api/v1/me/taking-part                                       401    ok     ok     ok     ok     ok     ok     ok
+POST /api/v1/circles/{id}/fit/answers                            401    404    404    404    403    inv    404    404
+GET /api/v1/programs/{id}/fit                                    401    403    ok     403    403    403    403    403
 GET /api/v1/programs/{id}/pulse                                  401    403    ok     403    403    403    403    403
 GET /api/v1/pulse                                                401    403    ok     403    403    403    403    403
 POST /api/v1/circles/{id}/agreement                              401    404    404    404    403    inv    404    404

@@ -124,6 +124,8 @@ type circlePage struct {
 	// agenda item it suggests after a drop.
 	Pulse         *pulses.View
 	SuggestedItem string
+	// Fit is the first-meeting fit check, asked while it is open.
+	Fit *fitCard
 }
 
 // scheduleChangeRow is a recent change to the schedule as the circle's
@@ -178,6 +180,14 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) {
 	}
 	data := newCirclePage(s.page(r, circleTitle(h)), h, u.Timezone)
 	data.Pulse, data.SuggestedItem = pv, pulse.SuggestedItem
+	fv, err := s.Pulses.Fit(r.Context(), u, h.Circle.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if fv.Open {
+		data.Fit = newFitCard(h.Circle.ID, fv, "")
+	}
 	s.render(w, r, http.StatusOK, "circle", data)
 }
 

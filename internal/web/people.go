@@ -218,6 +218,9 @@ type personPage struct {
 	Manager     *account.User
 	Reports     []account.User
 	ReportCount int
+	// TakesPart: the person, a leader, chose to show colleagues that
+	// they take part in a peer-coaching circle, and does.
+	TakesPart bool
 }
 
 func (s *Server) handlePersonShow(w http.ResponseWriter, r *http.Request) {
@@ -229,6 +232,10 @@ func (s *Server) handlePersonShow(w http.ResponseWriter, r *http.Request) {
 	}
 	data := personPage{Page: s.page(r, prof.Person.Name), Person: prof.Person, Manager: prof.Manager, Reports: prof.Reports,
 		ReportCount: prof.ReportCount}
+	if data.TakesPart, err = s.Programs.TakesPart(r.Context(), u, prof.Person.ID); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	data.Nav = "people"
 	s.render(w, r, http.StatusOK, "person", data)
 }

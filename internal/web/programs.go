@@ -17,6 +17,7 @@ import (
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/programs"
+	"github.com/holdspace/holdspace/internal/service/pulses"
 )
 
 type programsPage struct {
@@ -225,7 +226,11 @@ type programPage struct {
 	FormedPrev, FormedNext   string
 	Stalled                  int
 	StalledOnly              bool
-	Departures               []circle.Departure
+	// Fit is the program's fit checks as an admin may see them: how many
+	// circles answered, how many have a fit concern, and the pooled
+	// answers over the thresholds.
+	Fit        pulses.FitConcerns
+	Departures []circle.Departure
 	// Colleague picks someone to invite to pair, for a member waiting in
 	// a pair program.
 	Colleague *personPicker
@@ -247,6 +252,8 @@ type healthRow struct {
 	circle.Health
 	// Class colours the state's badge.
 	Class string
+	// FitConcern: at least two of its members said it is not a good fit.
+	FitConcern bool
 }
 
 // healthClasses colour a circle's state: calm when it meets, warm when it
@@ -333,6 +340,20 @@ func (s *Server) programAdmin(ctx context.Context, u *account.User, data *progra
 			row.Names = append(row.Names, m.Name)
 		}
 		data.Formed = append(data.Formed, row)
+	}
+	ids := make([]string, len(data.Formed))
+	for i, row := range data.Formed {
+		ids[i] = row.ID
+	}
+	concerns, err := s.Pulses.FitConcernIn(ctx, u, ids)
+	if err != nil {
+		return err
+	}
+	for i := range data.Formed {
+		data.Formed[i].FitConcern = concerns[data.Formed[i].ID]
+	}
+	if data.Fit, err = s.Pulses.ProgramFit(ctx, u, id); err != nil {
+		return err
 	}
 	data.Small = formedCircles(formed.Small, data.Program.MinSize)
 	data.FormedTotal, data.FormedFirst, data.Stalled = formed.Total, formed.First, formed.Stalled

@@ -25,6 +25,9 @@ import (
 type roomPage struct {
 	Page
 	*meetings.RoomView
+	// Fit asks the circle's fit check at the closing, while it is open
+	// and unanswered.
+	Fit      *fitCard
 	Snapshot template.JS
 	Steps    []roomStep
 	Current  roomStep
@@ -208,6 +211,18 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data.Guest = &personPicker{Field: "user_id", InputID: "guest", Placeholder: "Type a colleague's name"}
+	}
+	if v.Closing() {
+		// The fit check is asked at the closing of the circle's first
+		// meetings, of a member who has not answered it yet.
+		fv, err := s.Pulses.Fit(r.Context(), u, circleID)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if fv.Open && !fv.Answered {
+			data.Fit = newFitCard(circleID, fv, meetingID)
+		}
 	}
 	s.render(w, r, http.StatusOK, "room", data)
 }

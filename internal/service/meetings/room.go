@@ -28,6 +28,7 @@ import (
 	"github.com/holdspace/holdspace/internal/journal"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/pulse"
 	"github.com/holdspace/holdspace/internal/queue"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
@@ -124,6 +125,10 @@ type RoomView struct {
 	// VideoURL is the circle's call, from its schedule; "" when it has
 	// none.
 	VideoURL string
+	// Suggested is the agenda item the circle's pulse suggests, after a
+	// drop from one shown round to the next, for the facilitator to
+	// offer while the meeting has not ended; "" otherwise.
+	Suggested string
 }
 
 // Room opens a meeting's room for a member, creating its state on the
@@ -357,6 +362,15 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 		v.VideoURL = sched.VideoURL
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, err
+	}
+	if v.State.Phase != room.Ended {
+		rounds, err := s.DB.FindPulseRounds(ctx, orgID, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if pulse.TrendOf(rounds).Dropped {
+			v.Suggested = pulse.SuggestedItem
+		}
 	}
 	v.LeastRecent, err = s.leastRecentPresenters(ctx, orgID, c, m)
 	return v, err

@@ -1,7 +1,10 @@
 // Package pulses runs the psychological-safety pulse: it opens a circle's
 // rounds as its meetings are held, takes a member's answers without their
 // name, shows a circle its own rounds once enough answered, and shows an
-// organisation's admins pools across circles, never one circle.
+// organisation's admins pools across circles, never one circle. It also
+// asks each member, after their circle's first meeting, whether the circle
+// is a good fit for them, offers re-matching to a member who says no, and
+// tells admins of a fit concern only once at least two said no.
 package pulses
 
 import (
@@ -64,24 +67,14 @@ func (s *Service) Circle(ctx context.Context, u *account.User, circleID string) 
 		return nil, err
 	}
 	held := records[circleID].Held
+	if err := s.keep(ctx, u.OrgID, circleID, held, cadence); err != nil {
+		return nil, err
+	}
 	rounds, err := s.DB.FindPulseRounds(ctx, u.OrgID, circleID)
 	if err != nil {
 		return nil, err
 	}
 	last := newest(rounds)
-	if pulse.Due(last, held, cadence) {
-		number := 1
-		if last != nil {
-			number = last.Number + 1
-		}
-		if err := s.DB.CreatePulseRound(ctx, u.OrgID, circleID, number, held); err != nil {
-			return nil, err
-		}
-		if rounds, err = s.DB.FindPulseRounds(ctx, u.OrgID, circleID); err != nil {
-			return nil, err
-		}
-		last = newest(rounds)
-	}
 	v := &View{Circle: c, Cadence: cadence, Trend: pulse.TrendOf(rounds), Held: held, NextAt: cadence}
 	if last != nil {
 		v.NextAt = last.Held + cadence
