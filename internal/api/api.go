@@ -31,6 +31,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/agreements"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/dashboards"
 	"github.com/holdspace/holdspace/internal/service/directory"
 	journals "github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -70,6 +71,7 @@ type API struct {
 	meetings   *meetings.Service
 	journal    *journals.Service
 	pulses     *pulses.Service
+	dashboards *dashboards.Service
 	log        *slog.Logger
 	secure     bool
 	cookie     string
@@ -102,6 +104,7 @@ func New(d Deps) *API {
 		a.circles, a.agreements, a.meetings = svc.Circles, svc.Agreements, svc.Meetings
 		a.journal = svc.Journal
 		a.pulses = svc.Pulses
+		a.dashboards = svc.Dashboards
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -159,6 +162,9 @@ func (a *API) config() huma.Config {
 		{Name: tagPulse, Description: "The psychological-safety pulse (Edmondson's seven items) a circle answers every few meetings. " +
 			"Answers are kept as counts, apart from the mark that someone answered. A circle's members see a round once 3 answered; " +
 			"admins see only pools of at least 5 answers across at least 2 circles, never one circle."},
+		{Name: tagDashboard, Description: "The program dashboard, for admins: counts by month of opt-ins, matching, circles, meetings, " +
+			"attendance, RSVPs, commitments, retention, learning cards and guests, for the organisation or one program, and the pulse " +
+			"pooled as its thresholds allow. Never a word anyone wrote. The same figures as CSV are at /dashboard.csv."},
 	}
 	return c
 }
@@ -166,17 +172,18 @@ func (a *API) config() huma.Config {
 // Tags group operations in the document; security schemes name the two
 // ways to authenticate.
 const (
-	tagAccount  = "Account"
-	tagProfile  = "Profile"
-	tagOrg      = "Organisation"
-	tagAdmin    = "Admin"
-	tagPrograms = "Programs"
-	tagMatching = "Matching"
-	tagCircles  = "Circles"
-	tagCalendar = "Calendar"
-	tagMeetings = "Meetings"
-	tagJournal  = "Journal"
-	tagPulse    = "Pulse"
+	tagAccount   = "Account"
+	tagProfile   = "Profile"
+	tagOrg       = "Organisation"
+	tagAdmin     = "Admin"
+	tagPrograms  = "Programs"
+	tagMatching  = "Matching"
+	tagCircles   = "Circles"
+	tagCalendar  = "Calendar"
+	tagMeetings  = "Meetings"
+	tagJournal   = "Journal"
+	tagPulse     = "Pulse"
+	tagDashboard = "Dashboard"
 
 	schemeSession = "session"
 	schemeToken   = "token"

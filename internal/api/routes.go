@@ -300,6 +300,10 @@ func (a *API) routes() {
 	register(a, admin, huma.Operation{OperationID: "get-organisation-pulse", Method: http.MethodGet, Path: "/pulse",
 		Tags: []string{tagPulse}, Summary: "Show the organisation's pooled pulse",
 		Description: "As for a program, across every circle of the organisation."}, a.handleOrgPulse)
+	register(a, admin, huma.Operation{OperationID: "get-dashboard", Method: http.MethodGet, Path: "/dashboard",
+		Tags: []string{tagDashboard}, Summary: "Show the program dashboard",
+		Description: "Counts by month over a period, for every program or one; an unknown program or period answers 422 naming it.",
+		Errors:      []int{http.StatusUnprocessableEntity}}, a.handleDashboard)
 	register(a, signedIn, huma.Operation{OperationID: "list-agreement-versions", Method: http.MethodGet, Path: "/circles/{id}/agreement",
 		Tags: []string{tagCircles}, Summary: "List the working agreement's versions",
 		Errors: inCircle()}, a.handleAgreementList)

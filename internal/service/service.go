@@ -9,6 +9,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service/accounts"
 	"github.com/holdspace/holdspace/internal/service/agreements"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/dashboards"
 	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -45,6 +46,7 @@ type Services struct {
 	Meetings   *meetings.Service
 	Journal    *journal.Service
 	Pulses     *pulses.Service
+	Dashboards *dashboards.Service
 }
 
 // New builds the services. Each gets only what it uses.
@@ -65,5 +67,6 @@ func New(c Config) *Services {
 		Meetings:   &meetings.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc, Live: c.Live, Seal: box},
 		Journal:    &journal.Service{DB: c.DB, Keys: c.Keys},
 		Pulses:     &pulses.Service{DB: c.DB, Logger: c.Logger, Circles: circleSvc},
+		Dashboards: &dashboards.Service{DB: c.DB},
 	}
 }
