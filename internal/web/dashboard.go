@@ -48,7 +48,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	if fields, ok := fault.FieldsOf(err); ok && v != nil {
 		// The filter is drawn again with what was wrong, over no figures.
 		data.View, data.Errors = v, fields
-		s.render(w, r, http.StatusBadRequest, "dashboard", data)
+		s.render(w, r, ErrorStatus(err), "dashboard", data)
 		return
 	}
 	if err != nil {
