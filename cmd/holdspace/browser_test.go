@@ -220,6 +220,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	shoot("programs", "/programs")
 	shoot("pulse-admin", "/pulse")
+	tall("dashboard", "/dashboard")
 	tall("journal", "/journal?prompt=trigger")
 	// The menu on a phone, open.
 	for _, scheme := range []string{"light", "dark"} {

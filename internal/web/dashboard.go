@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/holdspace/holdspace/internal/auth"
@@ -174,7 +175,9 @@ func newChart(m dashboard.Metric, months []dashboard.Month) chart {
 	plotH := c.BaseY - chartTop
 	for i := 0; i <= 4; i++ {
 		v := top * float64(i) / 4
-		label := dashboard.Format(m.Unit, v)
+		// Ticks fall on whole numbers: a quarter of 100%, or of a
+		// ceiling that four divides.
+		label := strconv.FormatFloat(v, 'f', 0, 64)
 		if m.Unit == dashboard.Percent {
 			label += "%"
 		}
