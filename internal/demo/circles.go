@@ -198,7 +198,10 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	if err := loadPulse(ctx, live, &formed[0], byKey); err != nil {
 		return err
 	}
-	return loadWinter(ctx, live, org, byKey)
+	if err := loadWinter(ctx, live, org, byKey); err != nil {
+		return err
+	}
+	return loadSummer(ctx, live, org, byKey)
 }
 
 // loadHistory writes a circle's history through db, whose clock at sets
