@@ -85,3 +85,23 @@ func TestBuild(t *testing.T) {
 		t.Errorf("fit row %v", last)
 	}
 }
+
+// FuzzParsePeriod: whatever is asked, a period is one of Periods or a
+// refusal naming the field.
+func FuzzParsePeriod(f *testing.F) {
+	for _, s := range []string{"", "3m", "6m", "12m", "1y", "6M", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		p, err := ParsePeriod(key)
+		if err != nil {
+			if fields, _ := fault.FieldsOf(err); fields["period"] == "" {
+				t.Fatalf("%q: %v without a message for period", key, err)
+			}
+			return
+		}
+		if p.Months < 1 || p.Months > 12 || (key != "" && p.Key != key) {
+			t.Fatalf("%q: %+v", key, p)
+		}
+	})
+}
