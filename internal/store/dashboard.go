@@ -22,6 +22,9 @@ type dashboardQuery struct {
 	// own: the table carries program_id itself, and the filter names it
 	// with the table's alias rather than the circle's.
 	own string
+	// circle: the query reads the circle (as c) already, and the filter
+	// needs no join.
+	circle bool
 }
 
 // Each counts one table's rows of one organisation (and program) by
@@ -32,7 +35,7 @@ var dashboardQueries = []dashboardQuery{
 	{name: "opt-ins", column: "o.created_at", own: "o",
 		text: `SELECT {b}, COUNT(*) FROM opt_ins o WHERE o.org_id = $1{program} AND o.created_at < {end} GROUP BY 1`,
 		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.OptIns} }},
-	{name: "places", column: "c.published_at",
+	{name: "places", circle: true, column: "c.published_at",
 		text: `SELECT {b},
 			SUM((SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = c.id)
 				+ (SELECT COUNT(*) FROM circle_declines d WHERE d.circle_id = c.id)
@@ -41,7 +44,7 @@ var dashboardQueries = []dashboardQuery{
 				+ (SELECT COUNT(*) FROM circle_departures d WHERE d.circle_id = c.id))
 			FROM circles c WHERE c.org_id = $1{program} AND c.status <> 'proposed' AND c.published_at < {end} GROUP BY 1`,
 		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.Matched, &c.Accepted} }},
-	{name: "circles formed", column: "c.activated_at",
+	{name: "circles formed", circle: true, column: "c.activated_at",
 		text: `SELECT {b}, COUNT(*),
 			SUM((SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = c.id AND cm.response = 'accepted')),
 			SUM((SELECT COUNT(*) FROM circle_departures d WHERE d.circle_id = c.id))
@@ -49,10 +52,10 @@ var dashboardQueries = []dashboardQuery{
 		into: func(c *dashboard.Counts) []*dashboard.Buckets {
 			return []*dashboard.Buckets{&c.Activated, &c.Members, &c.Departed}
 		}},
-	{name: "circles finished", column: "c.finished_at",
+	{name: "circles finished", circle: true, column: "c.finished_at",
 		text: `SELECT {b}, COUNT(*) FROM circles c WHERE c.org_id = $1{program} AND c.status = 'active' AND c.finished_at < {end} GROUP BY 1`,
 		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.Finished} }},
-	{name: "departures", column: "d.left_at",
+	{name: "departures", circle: true, column: "d.left_at",
 		text: `SELECT {b}, COUNT(*) FROM circle_departures d JOIN circles c ON c.id = d.circle_id AND c.org_id = d.org_id
 			WHERE d.org_id = $1{program} AND c.status = 'active' AND d.left_at < {end} GROUP BY 1`,
 		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.Left} }},
@@ -123,7 +126,7 @@ func (q dashboardQuery) build(orgID, programID string, bounds []time.Time, now t
 		switch {
 		case q.own != "":
 			filter = " AND " + q.own + ".program_id = $2"
-		case strings.Contains(q.text, "FROM circles c") || strings.Contains(q.text, "JOIN circles c"):
+		case q.circle:
 			filter = " AND c.program_id = $2"
 		default:
 			alias := q.column[:strings.IndexByte(q.column, '.')]
