@@ -220,6 +220,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	shoot("programs", "/programs")
 	shoot("pulse-admin", "/pulse")
+	tall("dashboard", "/dashboard")
 	tall("journal", "/journal?prompt=trigger")
 	// Maya's self-assessments, charted with their table, a new one's
 	// form, and her helping pattern from her circle's meetings.

@@ -32,6 +32,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service/agreements"
 	"github.com/holdspace/holdspace/internal/service/cards"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/dashboards"
 	"github.com/holdspace/holdspace/internal/service/directory"
 	journals "github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -72,6 +73,7 @@ type API struct {
 	journal    *journals.Service
 	pulses     *pulses.Service
 	cards      *cards.Service
+	dashboards *dashboards.Service
 	log        *slog.Logger
 	secure     bool
 	cookie     string
@@ -105,6 +107,7 @@ func New(d Deps) *API {
 		a.journal = svc.Journal
 		a.pulses = svc.Pulses
 		a.cards = svc.Cards
+		a.dashboards = svc.Dashboards
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -167,6 +170,9 @@ func (a *API) config() huma.Config {
 			"read it, to the circle, the program (the members of its circles and the organisation's admins) and the whole " +
 			"organisation; its author may withdraw it to a draft at any time, and an edit takes a released card back to a draft. " +
 			"Nobody, admins included, reads a card below its audience: another person's draft is not found."},
+		{Name: tagDashboard, Description: "The program dashboard, for admins: counts by month of opt-ins, matching, circles, meetings, " +
+			"attendance, RSVPs, commitments, retention, learning cards and guests, for the organisation or one program, and the pulse " +
+			"pooled as its thresholds allow. Never a word anyone wrote. The same figures as CSV are at /dashboard.csv."},
 	}
 	return c
 }
@@ -174,18 +180,19 @@ func (a *API) config() huma.Config {
 // Tags group operations in the document; security schemes name the two
 // ways to authenticate.
 const (
-	tagAccount  = "Account"
-	tagProfile  = "Profile"
-	tagOrg      = "Organisation"
-	tagAdmin    = "Admin"
-	tagPrograms = "Programs"
-	tagMatching = "Matching"
-	tagCircles  = "Circles"
-	tagCalendar = "Calendar"
-	tagMeetings = "Meetings"
-	tagJournal  = "Journal"
-	tagPulse    = "Pulse"
-	tagCards    = "Learning cards"
+	tagAccount   = "Account"
+	tagProfile   = "Profile"
+	tagOrg       = "Organisation"
+	tagAdmin     = "Admin"
+	tagPrograms  = "Programs"
+	tagMatching  = "Matching"
+	tagCircles   = "Circles"
+	tagCalendar  = "Calendar"
+	tagMeetings  = "Meetings"
+	tagJournal   = "Journal"
+	tagPulse     = "Pulse"
+	tagDashboard = "Dashboard"
+	tagCards     = "Learning cards"
 
 	schemeSession = "session"
 	schemeToken   = "token"

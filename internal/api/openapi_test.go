@@ -88,6 +88,7 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/api/v1/circles/{id}/pulse", "get-circle-pulse"},
 		{"GET", "/api/v1/circles/{id}/schedule", "get-schedule"},
 		{"GET", "/api/v1/circles/{id}/schedule/changes", "list-schedule-changes"},
+		{"GET", "/api/v1/dashboard", "get-dashboard"},
 		{"GET", "/api/v1/departments", "list-departments"},
 		{"GET", "/api/v1/ground-rules", "get-ground-rules"},
 		{"GET", "/api/v1/invitations/{token}", "get-invitation"},

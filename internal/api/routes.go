@@ -375,6 +375,10 @@ func (a *API) routes() {
 		Description: "How many circles answered and how many have a fit concern (at least 2 members said no); the answers pooled " +
 			"only over closed checks of at least 5 members across at least 2 circles. Never who answered, never one answer.",
 		Errors: []int{http.StatusNotFound}}, a.handleProgramFit)
+	register(a, admin, huma.Operation{OperationID: "get-dashboard", Method: http.MethodGet, Path: "/dashboard",
+		Tags: []string{tagDashboard}, Summary: "Show the program dashboard",
+		Description: "Counts by month over a period, for every program or one; an unknown program or period answers 422 naming it.",
+		Errors:      []int{http.StatusUnprocessableEntity}}, a.handleDashboard)
 	register(a, signedIn, huma.Operation{OperationID: "list-agreement-versions", Method: http.MethodGet, Path: "/circles/{id}/agreement",
 		Tags: []string{tagCircles}, Summary: "List the working agreement's versions",
 		Errors: inCircle()}, a.handleAgreementList)

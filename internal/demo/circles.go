@@ -204,6 +204,9 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 	if err := loadWinter(ctx, live, org, byKey); err != nil {
 		return err
 	}
+	if err := loadSummer(ctx, live, org, byKey); err != nil {
+		return err
+	}
 	return loadSpread(ctx, live, org, &formed[0], byKey)
 }
 

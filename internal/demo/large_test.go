@@ -44,7 +44,7 @@ func TestLoadLarge(t *testing.T) {
 		checkPeople(t, people)
 
 		progs, err := db.FindPrograms(ctx, r.Org.ID)
-		if err != nil || len(progs) != 7 {
+		if err != nil || len(progs) != 8 {
 			t.Fatalf("programs: %d, %v", len(progs), err)
 		}
 		byID := map[string]account.User{}

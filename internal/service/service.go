@@ -10,6 +10,7 @@ import (
 	"github.com/holdspace/holdspace/internal/service/agreements"
 	"github.com/holdspace/holdspace/internal/service/cards"
 	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service/dashboards"
 	"github.com/holdspace/holdspace/internal/service/directory"
 	"github.com/holdspace/holdspace/internal/service/journal"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -47,6 +48,7 @@ type Services struct {
 	Journal    *journal.Service
 	Pulses     *pulses.Service
 	Cards      *cards.Service
+	Dashboards *dashboards.Service
 }
 
 // New builds the services. Each gets only what it uses.
@@ -67,8 +69,9 @@ func New(c Config) *Services {
 		Agreements: &agreements.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc},
 		Meetings: &meetings.Service{DB: c.DB, BaseURL: c.BaseURL, Logger: c.Logger, Circles: circleSvc, Live: c.Live, Seal: box,
 			Notes: journalSvc},
-		Journal: journalSvc,
-		Pulses:  &pulses.Service{DB: c.DB, Logger: c.Logger, Circles: circleSvc},
-		Cards:   &cards.Service{DB: c.DB, Circles: circleSvc},
+		Journal:    journalSvc,
+		Pulses:     &pulses.Service{DB: c.DB, Logger: c.Logger, Circles: circleSvc},
+		Cards:      &cards.Service{DB: c.DB, Circles: circleSvc},
+		Dashboards: &dashboards.Service{DB: c.DB},
 	}
 }

@@ -1269,6 +1269,8 @@ GET /ground-rules                                                signin 403    o
 POST /ground-rules                                               signin 403    inv    403    403    403    403    403
 GET /topics                                                      signin 403    ok     403    403    403    403    403
 GET /pulse                                                       signin 403    ok     403    403    403    403    403
+GET /dashboard                                                   signin 403    ok     403    403    403    403    403
+GET /dashboard.csv                                               signin 403    ok     403    403    403    403    403
 POST /topics                                                     signin 403    inv    403    403    403    403    403
 POST /topics/delete                                              signin 403    404    403    403    403    403    403
 GET /people/invite                                               signin 403    ok     403    403    403    403    403
@@ -1379,6 +1381,7 @@ POST /api/v1/circles/{id}/fit/answers                            401    404    4
 GET /api/v1/programs/{id}/fit                                    401    403    ok     403    403    403    403    403
 GET /api/v1/programs/{id}/pulse                                  401    403    ok     403    403    403    403    403
 GET /api/v1/pulse                                                401    403    ok     403    403    403    403    403
+GET /api/v1/dashboard                                            401    403    ok     403    403    403    403    403
 POST /api/v1/circles/{id}/agreement                              401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/agreement/{version}/consent            401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/agreement/{version}/withdraw           401    404    404    404    403    404    404    404

@@ -154,6 +154,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /ground-rules", s.admin(s.handleGroundRulesSave))
 	mux.Handle("GET /topics", s.admin(s.handleTopics))
 	mux.Handle("GET /pulse", s.admin(s.handlePulseAdmin))
+	mux.Handle("GET /dashboard", s.admin(s.handleDashboard))
+	mux.Handle("GET /dashboard.csv", s.admin(s.handleDashboardCSV))
 	mux.Handle("POST /topics", s.admin(s.handleTopicCreate))
 	mux.Handle("POST /topics/delete", s.admin(s.handleTopicDelete))
 	mux.Handle("GET /people/invite", s.admin(s.handleInviteForm))

@@ -12,8 +12,8 @@ import (
 
 // The chart of a capability's ratings: its box and the plot inside it.
 const (
-	chartW, chartH                             = 320, 120
-	chartLeft, chartRight, chartTop, chartBase = 28, 12, 10, 96
+	sparkW, sparkH                             = 320, 120
+	sparkLeft, sparkRight, sparkTop, sparkBase = 28, 12, 10, 96
 )
 
 // chartPoint is one rating on a capability's chart.
@@ -67,7 +67,7 @@ type assessmentsPage struct {
 func fmtCoord(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 
 func scoreY(score int) float64 {
-	return chartTop + float64(5-score)/4*(chartBase-chartTop)
+	return sparkTop + float64(5-score)/4*(sparkBase-sparkTop)
 }
 
 // assessmentCharts draws each capability ever picked in list (oldest
@@ -83,9 +83,9 @@ func assessmentCharts(list []journal.Assessment) ([]capabilityChart, []assessmen
 	span := tn.Sub(t0).Seconds()
 	x := func(t time.Time) float64 {
 		if span <= 0 {
-			return (chartLeft + chartW - chartRight) / 2
+			return (sparkLeft + sparkW - sparkRight) / 2
 		}
-		return chartLeft + 8 + t.Sub(t0).Seconds()/span*(chartW-chartRight-chartLeft-16)
+		return sparkLeft + 8 + t.Sub(t0).Seconds()/span*(sparkW-sparkRight-sparkLeft-16)
 	}
 	for _, c := range journal.Capabilities {
 		ch := capabilityChart{Capability: c}
@@ -134,8 +134,8 @@ func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "Your self-assessments")
 	p.Nav = "journal"
-	data := assessmentsPage{Page: p, Assessments: list, Grid: chartGrid(), ChartW: chartW, ChartH: chartH,
-		PlotRight: chartW - chartRight, AxisY: chartBase}
+	data := assessmentsPage{Page: p, Assessments: list, Grid: chartGrid(), ChartW: sparkW, ChartH: sparkH,
+		PlotRight: sparkW - sparkRight, AxisY: sparkBase}
 	data.Charts, data.Rows = assessmentCharts(list)
 	data.Due, data.Last = s.Journal.AssessmentDue(list)
 	s.render(w, r, http.StatusOK, "assessments", data)

@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/holdspace/holdspace/internal/dashboard"
+)
+
+// dashboardQuery is one count of the dashboard: its text, with {b} for
+// the bucket of its time column, {start} and {end} for the period's
+// edges, {now} for the present, {join} for the join to the circle that
+// a program's filter needs and {program} for the filter itself; and how
+// many counts it reads after the bucket, into which of Counts' buckets.
+type dashboardQuery struct {
+	name   string
+	column string
+	text   string
+	into   func(c *dashboard.Counts) []*dashboard.Buckets
+	// own: the table carries program_id itself, and the filter names it
+	// with the table's alias rather than the circle's.
+	own string
+	// circle: the query reads the circle (as c) already, and the filter
+	// needs no join.
+	circle bool
+}
+
+// Each counts one table's rows of one organisation (and program) by
+// month, from an index on the time they happened; none reads a row's
+// text. A count up to the end of a month (opt-ins, places, circles,
+// departures) reads from the beginning; the others read the period only.
+var dashboardQueries = []dashboardQuery{
+	{name: "opt-ins", column: "o.created_at", own: "o",
+		text: `SELECT {b}, COUNT(*) FROM opt_ins o WHERE o.org_id = $1{program} AND o.created_at < {end} GROUP BY 1`,
+		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.OptIns} }},
+	{name: "places", circle: true, column: "c.published_at",
+		text: `SELECT {b},
+			SUM((SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = c.id)
+				+ (SELECT COUNT(*) FROM circle_declines d WHERE d.circle_id = c.id)
+				+ (SELECT COUNT(*) FROM circle_departures d WHERE d.circle_id = c.id)),
+			SUM((SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = c.id AND cm.response = 'accepted')
+				+ (SELECT COUNT(*) FROM circle_departures d WHERE d.circle_id = c.id))
+			FROM circles c WHERE c.org_id = $1{program} AND c.status <> 'proposed' AND c.published_at < {end} GROUP BY 1`,
+		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.Matched, &c.Accepted} }},
+	{name: "circles formed", circle: true, column: "c.activated_at",
+		text: `SELECT {b}, COUNT(*),
+			SUM((SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = c.id AND cm.response = 'accepted')),
+			SUM((SELECT COUNT(*) FROM circle_departures d WHERE d.circle_id = c.id))
+			FROM circles c WHERE c.org_id = $1{program} AND c.status = 'active' AND c.activated_at < {end} GROUP BY 1`,
+		into: func(c *dashboard.Counts) []*dashboard.Buckets {
+			return []*dashboard.Buckets{&c.Activated, &c.Members, &c.Departed}
+		}},
+	{name: "circles finished", circle: true, column: "c.finished_at",
+		text: `SELECT {b}, COUNT(*) FROM circles c WHERE c.org_id = $1{program} AND c.status = 'active' AND c.finished_at < {end} GROUP BY 1`,
+		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.Finished} }},
+	{name: "departures", circle: true, column: "d.left_at",
+		text: `SELECT {b}, COUNT(*) FROM circle_departures d JOIN circles c ON c.id = d.circle_id AND c.org_id = d.org_id
+			WHERE d.org_id = $1{program} AND c.status = 'active' AND d.left_at < {end} GROUP BY 1`,
+		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.Left} }},
+	{name: "meetings", column: "m.starts_at",
+		text: `SELECT {b}, COUNT(*),
+			SUM(CASE WHEN EXISTS (SELECT 1 FROM meeting_presence k WHERE k.meeting_id = m.id) THEN 1 ELSE 0 END),
+			SUM((SELECT COUNT(*) FROM meeting_presence k WHERE k.meeting_id = m.id)),
+			SUM(CASE WHEN EXISTS (SELECT 1 FROM meeting_presence k WHERE k.meeting_id = m.id)
+				THEN (SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = m.circle_id AND cm.response = 'accepted')
+					+ (SELECT COUNT(*) FROM circle_departures d WHERE d.circle_id = m.circle_id AND d.left_at > m.starts_at)
+				ELSE 0 END)
+			FROM meetings m{join} WHERE m.org_id = $1{program} AND m.status = 'scheduled'
+			AND m.starts_at >= {start} AND m.starts_at < {end} AND m.starts_at <= {now} GROUP BY 1`,
+		into: func(c *dashboard.Counts) []*dashboard.Buckets {
+			return []*dashboard.Buckets{&c.Scheduled, &c.Held, &c.Present, &c.Expected}
+		}},
+	{name: "rsvps", column: "m.starts_at",
+		text: `SELECT {b}, SUM(CASE WHEN r.answer = 'coming' THEN 1 ELSE 0 END), SUM(CASE WHEN r.answer = 'not_coming' THEN 1 ELSE 0 END)
+			FROM meetings m JOIN meeting_rsvps r ON r.meeting_id = m.id AND r.org_id = m.org_id{join}
+			WHERE m.org_id = $1{program} AND m.status = 'scheduled' AND m.starts_at >= {start} AND m.starts_at < {end} GROUP BY 1`,
+		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.Coming, &c.NotComing} }},
+	{name: "commitments", column: "k.created_at",
+		text: `SELECT {b}, COUNT(*), SUM(CASE WHEN k.done_at IS NOT NULL THEN 1 ELSE 0 END) FROM commitments k{join}
+			WHERE k.org_id = $1{program} AND k.created_at >= {start} AND k.created_at < {end} GROUP BY 1`,
+		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.Commitments, &c.Kept} }},
+	{name: "cards", column: "l.released_at", own: "l",
+		text: `SELECT {b}, COUNT(*) FROM learning_cards l WHERE l.org_id = $1{program} AND l.audience IN ('program', 'org')
+			AND l.released_at >= {start} AND l.released_at < {end} GROUP BY 1`,
+		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.Cards} }},
+	{name: "guests", column: "g.accepted_at",
+		text: `SELECT {b}, COUNT(*) FROM guests g{join} WHERE g.org_id = $1{program} AND g.accepted_at >= {start} AND g.accepted_at < {end} GROUP BY 1`,
+		into: func(c *dashboard.Counts) []*dashboard.Buckets { return []*dashboard.Buckets{&c.Guests} }},
+}
+
+// FindDashboard counts what happened in orgID (in programID alone, unless
+// it is "") between bounds (dashboard.Bounds: the period's start, then
+// each month's end), month by month, with what happened before the period
+// where a figure is a count up to a month's end. Meetings count only once
+// they are due by now. Every count is a COUNT or SUM in SQL, read from an
+// index on when the thing happened; no row leaves the database. The
+// audience and the pulse are counted elsewhere (CountAudience,
+// FindPulsePool).
+func (db *DB) FindDashboard(ctx context.Context, orgID, programID string, bounds []time.Time, now time.Time) (dashboard.Counts, error) {
+	var c dashboard.Counts
+	if len(bounds) < 2 {
+		return c, nil
+	}
+	for _, q := range dashboardQueries {
+		text, args := q.build(orgID, programID, bounds, now)
+		targets := q.into(&c)
+		for _, t := range targets {
+			*t = make(dashboard.Buckets, len(bounds))
+		}
+		if err := db.countBuckets(ctx, text, args, targets); err != nil {
+			return c, fmt.Errorf("find dashboard: %s: %w", q.name, err)
+		}
+	}
+	return c, nil
+}
+
+// build writes q's text for a filter and a number of months, with its
+// arguments: the organisation, the program if any, the bounds, now.
+func (q dashboardQuery) build(orgID, programID string, bounds []time.Time, now time.Time) (string, []any) {
+	args := []any{orgID}
+	join, filter := "", ""
+	if programID != "" {
+		args = append(args, programID)
+		switch {
+		case q.own != "":
+			filter = " AND " + q.own + ".program_id = $2"
+		case q.circle:
+			filter = " AND c.program_id = $2"
+		default:
+			alias := q.column[:strings.IndexByte(q.column, '.')]
+			join = " JOIN circles c ON c.id = " + alias + ".circle_id AND c.org_id = " + alias + ".org_id"
+			filter = " AND c.program_id = $2"
+		}
+	}
+	first := len(args) + 1
+	var b strings.Builder
+	b.WriteString("CASE")
+	for i, t := range bounds {
+		args = append(args, t.UTC())
+		fmt.Fprintf(&b, " WHEN %s < $%d THEN %d", q.column, first+i, i)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", len(bounds))
+	args = append(args, now.UTC())
+	r := strings.NewReplacer("{b}", b.String(), "{start}", fmt.Sprintf("$%d", first), "{end}", fmt.Sprintf("$%d", first+len(bounds)-1),
+		"{now}", fmt.Sprintf("$%d", first+len(bounds)), "{join}", join, "{program}", filter)
+	text := r.Replace(q.text)
+	if !strings.Contains(q.text, "{now}") {
+		args = args[:len(args)-1]
+	}
+	return text, args
+}
+
+// countBuckets runs a query whose rows are a bucket and a count for each
+// target, and adds each count to its target's bucket.
+func (db *DB) countBuckets(ctx context.Context, text string, args []any, targets []*dashboard.Buckets) error {
+	rows, err := db.query(ctx, text, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	dest := make([]any, len(targets)+1)
+	var bucket int
+	counts := make([]int64, len(targets))
+	dest[0] = &bucket
+	for i := range counts {
+		dest[i+1] = &counts[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		for i, t := range targets {
+			if bucket >= 0 && bucket < len(*t) {
+				(*t)[bucket] += int(counts[i])
+			}
+		}
+	}
+	return db.d.mapErr(rows.Err())
+}
