@@ -125,7 +125,7 @@ func TestBrowserPulseToDashboard(t *testing.T) {
 	must(t, db.CreatePulseRound(bg, org, quiet.ID, 3, 0))
 	must(t, chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#pulse"))))
 	expectText(t, ctx, "#pulse", "6.0 of 7", "from 5 people")
-	expectText(t, ctx, "main", "Opt-in rate", "Attendance", "Table of Retention", "Fit check", "Not yet collected")
+	expectText(t, ctx, "main", "Opt-in rate", "Attendance", "Table of Retention", "Fit check", "have a fit concern")
 
 	// Nothing private, on the dashboard's pages or in its file.
 	pages := []string{}

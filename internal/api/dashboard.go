@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/holdspace/holdspace/internal/auth"
-	"github.com/holdspace/holdspace/internal/dashboard"
 	"github.com/holdspace/holdspace/internal/service/dashboards"
 )
 
@@ -21,7 +20,22 @@ type Dashboard struct {
 	Months  []string          `json:"months" nullable:"false" doc:"The months, oldest first, as 2026-03 in the caller's time zone."`
 	Metrics []DashboardMetric `json:"metrics" nullable:"false"`
 	Pulse   *PulseSummary     `json:"pulse" doc:"The pooled pulse of the circles' last finished rounds; null until at least 5 answered across at least 2 circles."`
-	Fit     string            `json:"fit_check" doc:"The fit check's pooled concerns; \"not yet collected\" until fit checks are counted."`
+	Fit     DashboardFit      `json:"fit_check"`
+}
+
+// DashboardFit is the circles' first-meeting fit checks, as counts alone.
+type DashboardFit struct {
+	Answered int               `json:"circles_answered" doc:"Circles where at least one member answered the fit check."`
+	Concerns int               `json:"circles_with_concern" doc:"Circles where at least 2 members said the circle is not a good fit."`
+	Pool     *DashboardFitPool `json:"pool" doc:"The answers of closed fit checks pooled; null until at least 5 answered across at least 2 circles."`
+}
+
+// DashboardFitPool is the pooled answers of closed fit checks.
+type DashboardFitPool struct {
+	Respondents int `json:"respondents"`
+	Yes         int `json:"yes"`
+	Unsure      int `json:"unsure"`
+	No          int `json:"no"`
 }
 
 // DashboardMetric is one figure, a series or two of a value per month.
@@ -48,7 +62,11 @@ func (a *API) handleDashboard(ctx context.Context, in *dashboardInput) (*dashboa
 	if err != nil {
 		return nil, err
 	}
-	out := Dashboard{Period: v.Period.Key, Months: []string{}, Metrics: []DashboardMetric{}, Fit: dashboard.FitNote}
+	out := Dashboard{Period: v.Period.Key, Months: []string{}, Metrics: []DashboardMetric{},
+		Fit: DashboardFit{Answered: v.Fit.Answered, Concerns: v.Fit.Concerns}}
+	if p := v.Fit.Pool; p != nil {
+		out.Fit.Pool = &DashboardFitPool{Respondents: p.Respondents, Yes: p.Yes, Unsure: p.Unsure, No: p.No}
+	}
 	if v.Program != nil {
 		out.Program = &v.Program.ID
 	}

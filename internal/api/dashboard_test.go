@@ -15,7 +15,7 @@ func TestDashboard(t *testing.T) {
 		w := mustCreateCircle(t, e, "Acme")
 		var d api.Dashboard
 		w.adminAPI.do(t, "GET", "/api/v1/dashboard?program="+w.program+"&period=3m", nil).want(t, http.StatusOK, reset(&d))
-		if d.Program == nil || *d.Program != w.program || d.Period != "3m" || len(d.Months) != 3 || len(d.Metrics) != 10 || d.Pulse != nil || d.Fit != "not yet collected" {
+		if d.Program == nil || *d.Program != w.program || d.Period != "3m" || len(d.Months) != 3 || len(d.Metrics) != 10 || d.Pulse != nil || d.Fit.Pool != nil || d.Fit.Concerns != 0 {
 			t.Errorf("dashboard %+v", d)
 		}
 		for _, m := range d.Metrics {

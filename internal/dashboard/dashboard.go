@@ -145,6 +145,8 @@ type Counts struct {
 	// Pulse pools each circle's last closed round; it may be shown only
 	// as pulse.Pool allows.
 	Pulse pulse.Pool
+	// Fit is each circle's first-meeting fit check, as counts alone.
+	Fit []pulse.FitCounts
 }
 
 // Unit says how a metric's values read.
@@ -188,14 +190,38 @@ type Dashboard struct {
 	Metrics []Metric
 	// Pulse is the pool's summary, nil while the pool may not be shown.
 	Pulse *pulse.Summary
-	// FitCollected: fit checks are asked and counted. Until they are,
-	// the dashboard says so rather than showing a number.
-	FitCollected bool
+	// Fit is what an admin may know of the circles' fit checks.
+	Fit Fit
+}
+
+// Fit is the circles' first-meeting fit checks as an admin sees them: how
+// many circles answered, how many have a fit concern (at least
+// pulse.FitConcernMinimum members said no), and the answers pooled, nil
+// while the pool may not be shown (pulse.FitPool.Shown).
+type Fit struct {
+	Answered, Concerns int
+	Pool               *pulse.FitSummary
+}
+
+func fitOf(checks []pulse.FitCounts) Fit {
+	var f Fit
+	var pool pulse.FitPool
+	for _, c := range checks {
+		if c.Respondents() > 0 {
+			f.Answered++
+		}
+		if c.Concern() {
+			f.Concerns++
+		}
+		pool.Add(c)
+	}
+	f.Pool = pool.Summary()
+	return f
 }
 
 // Build works a dashboard's figures out of the store's counts.
 func Build(p Period, months []Month, c Counts) Dashboard {
-	d := Dashboard{Period: p, Months: months, Pulse: c.Pulse.Summary()}
+	d := Dashboard{Period: p, Months: months, Pulse: c.Pulse.Summary(), Fit: fitOf(c.Fit)}
 	n := len(months)
 	series := func(key, name string, f func(i int) Value) Series {
 		s := Series{Key: key, Name: name, Values: make([]Value, n)}
@@ -261,8 +287,8 @@ func share(n, of int) Value {
 // PulseNote says why the pulse is not shown.
 var PulseNote = fmt.Sprintf("not shown: fewer than %d people across %d circles answered", pulse.PoolMinimum, pulse.PoolMinCircles)
 
-// FitNote says that fit checks are not counted yet.
-const FitNote = "not yet collected"
+// FitNote says why the fit check's pooled answers are not shown.
+var FitNote = fmt.Sprintf("answers not shown: fewer than %d people across %d circles answered", pulse.PoolMinimum, pulse.PoolMinCircles)
 
 // Rows are the dashboard as a table, for a file: a header, then one row
 // per metric per month (metric, period, value, unit, note), then the
@@ -287,7 +313,14 @@ func (d Dashboard) Rows() [][]string {
 	if d.Pulse != nil {
 		pulseRow[2], pulseRow[4] = Format(Score, d.Pulse.Mean), fmt.Sprintf("%d respondents", d.Pulse.Respondents)
 	}
-	out = append(out, pulseRow, []string{"fit_concerns", "latest rounds", "", string(Count), FitNote})
+	out = append(out, pulseRow,
+		[]string{"fit_circles_answered", "first meetings", strconv.Itoa(d.Fit.Answered), string(Count), ""},
+		[]string{"fit_concerns", "first meetings", strconv.Itoa(d.Fit.Concerns), string(Count), "circles where at least 2 members said no"})
+	fitRow := []string{"fit_no_share", "closed fit checks", "", string(Percent), FitNote}
+	if p := d.Fit.Pool; p != nil {
+		fitRow[2], fitRow[4] = Format(Percent, 100*float64(p.No)/float64(p.Respondents)), fmt.Sprintf("%d respondents", p.Respondents)
+	}
+	out = append(out, fitRow)
 	return out
 }
 

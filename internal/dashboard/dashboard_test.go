@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/fault"
+	"github.com/holdspace/holdspace/internal/pulse"
 )
 
 func TestParsePeriod(t *testing.T) {
@@ -81,7 +82,38 @@ func TestBuild(t *testing.T) {
 		t.Error("an empty pool is shown")
 	}
 	rows := d.Rows()
-	if last := rows[len(rows)-1]; last[0] != "fit_concerns" || last[2] != "" || last[4] != FitNote {
+	if last := rows[len(rows)-1]; last[0] != "fit_no_share" || last[2] != "" || last[4] != FitNote {
+		t.Errorf("fit row %v", last)
+	}
+}
+
+// The fit check reaches an admin as counts: a concern from 2 noes in a
+// circle, never 1; the pooled answers only over closed checks of 5
+// people across 2 circles.
+func TestFitOnTheDashboard(t *testing.T) {
+	one := pulse.FitCounts{Yes: 2, No: 1, Closed: true}
+	two := pulse.FitCounts{Yes: 1, No: 2, Closed: true}
+	f := fitOf([]pulse.FitCounts{one, {}})
+	if f.Answered != 1 || f.Concerns != 0 || f.Pool != nil {
+		t.Errorf("one no, one silent circle: %+v", f)
+	}
+	if f := fitOf([]pulse.FitCounts{two}); f.Concerns != 1 || f.Pool != nil {
+		t.Errorf("two noes in one circle of 3: %+v", f)
+	}
+	// 4 across two circles: not shown; 5 across one circle: not shown.
+	if f := fitOf([]pulse.FitCounts{{Yes: 2, Closed: true}, {No: 2, Closed: true}}); f.Pool != nil || f.Concerns != 1 {
+		t.Errorf("4 across 2 circles: %+v", f)
+	}
+	if f := fitOf([]pulse.FitCounts{{Yes: 3, No: 2, Closed: true}}); f.Pool != nil {
+		t.Errorf("5 in one circle: %+v", f)
+	}
+	// 5 across two: shown, and an open check adds nothing to the pool.
+	f = fitOf([]pulse.FitCounts{{Yes: 2, Closed: true}, {Yes: 1, Unsure: 1, No: 1, Closed: true}, {No: 4}})
+	if f.Pool == nil || *f.Pool != (pulse.FitSummary{Respondents: 5, Yes: 3, Unsure: 1, No: 1}) || f.Answered != 3 || f.Concerns != 1 {
+		t.Errorf("5 across 2 closed circles: %+v %+v", f, f.Pool)
+	}
+	rows := Dashboard{Fit: f}.Rows()
+	if last := rows[len(rows)-1]; last[0] != "fit_no_share" || last[2] != "20.0" || last[4] != "5 respondents" {
 		t.Errorf("fit row %v", last)
 	}
 }

@@ -208,11 +208,12 @@ func TestDashboardFigures(t *testing.T) {
 		for _, m := range v.Metrics {
 			perMonth += len(m.Series)
 		}
-		if len(rows) != 1+perMonth*6+2 || strings.Join(rows[0], ",") != "metric,period,value,unit,note" {
+		if len(rows) != 1+perMonth*6+4 || strings.Join(rows[0], ",") != "metric,period,value,unit,note" {
 			t.Errorf("%d rows, header %v", len(rows), rows[0])
 		}
-		last := rows[len(rows)-2:]
-		if last[0][0] != "pulse_mean" || last[0][2] != "5.0" || last[1][0] != "fit_concerns" || last[1][2] != "" || last[1][4] != dashboard.FitNote {
+		last := rows[len(rows)-4:]
+		if last[0][0] != "pulse_mean" || last[0][2] != "5.0" || last[1][0] != "fit_circles_answered" || last[2][0] != "fit_concerns" ||
+			last[3][0] != "fit_no_share" || last[3][2] != "" || last[3][4] != dashboard.FitNote {
 			t.Errorf("pulse and fit rows: %v", last)
 		}
 		for _, r := range rows {

@@ -29,7 +29,6 @@ type dashboardPage struct {
 	// CSV is the address of the same figures as a file.
 	CSV            string
 	PulseNote      string
-	FitNote        string
 	PoolMinimum    int
 	PoolMinCircles int
 }
@@ -41,7 +40,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "Program dashboard")
 	p.Nav = "programs"
 	data := dashboardPage{Page: p, Periods: dashboard.Periods, ChosenProgram: f.Program, ChosenPeriod: f.Period,
-		PulseNote: dashboard.PulseNote, FitNote: dashboard.FitNote, PoolMinimum: pulse.PoolMinimum, PoolMinCircles: pulse.PoolMinCircles}
+		PulseNote: dashboard.PulseNote, PoolMinimum: pulse.PoolMinimum, PoolMinCircles: pulse.PoolMinCircles}
 	if data.ChosenPeriod == "" {
 		data.ChosenPeriod = dashboard.DefaultPeriod
 	}

@@ -18,7 +18,7 @@ func TestDashboardPage(t *testing.T) {
 		r := admin.get("/dashboard")
 		r.expect(t, 200, "Program dashboard", "Opt-in rate", "Meetings held against the schedule", "Retention",
 			`<svg class="bars"`, `aria-hidden="true"`, "<summary>Table of Attendance</summary>", `<th scope="row">`,
-			"Fit check", "Not yet collected", "Not shown: fewer than 5 people across 2 circles", `href="/dashboard.csv?period=6m&amp;program="`)
+			"Fit check", "No circle has answered", "Not shown: fewer than 5 people across 2 circles", `href="/dashboard.csv?period=6m&amp;program="`)
 		if n := strings.Count(r.body, "<figure"); n != 10 {
 			t.Errorf("%d charts, want 10", n)
 		}
@@ -30,7 +30,7 @@ func TestDashboardPage(t *testing.T) {
 		}
 
 		csv := admin.get("/dashboard.csv?period=3m")
-		csv.expect(t, 200, "metric,period,value,unit,note\n", "opt_in_rate,", "pulse_mean,latest closed rounds,,score,", "fit_concerns,latest rounds,,count,not yet collected")
+		csv.expect(t, 200, "metric,period,value,unit,note\n", "opt_in_rate,", "pulse_mean,latest closed rounds,,score,", "fit_concerns,first meetings,0,count,", "fit_no_share,closed fit checks,,percent,answers not shown")
 		if ct := csv.header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 			t.Errorf("content type %q", ct)
 		}

@@ -99,6 +99,15 @@ func (s *Service) Show(ctx context.Context, admin *account.User, f Filter) (*Vie
 	if counts.Pulse, err = s.DB.FindPulsePool(ctx, admin.OrgID, f.Program); err != nil {
 		return nil, err
 	}
+	// The fit checks as counts alone: how many circles answered and have
+	// a concern, and the answers pooled only as pulse.FitPool allows.
+	checks, err := s.DB.FindFitChecks(ctx, admin.OrgID, f.Program)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range checks {
+		counts.Fit = append(counts.Fit, c.Counts)
+	}
 	view.Dashboard = dashboard.Build(period, months, counts)
 	return view, nil
 }
