@@ -377,6 +377,7 @@ var wholeOrgReads = map[string]string{
 	"CountUsers users":                 "it counts everyone a filter matches",
 	"CountHeld users":                  "it counts the held invitations, from an index of them alone",
 	"CountAudience users":              "it counts the leavers, from an index of them alone",
+	"CountOptIns users":                "it takes the leavers away, found from an index of them alone",
 	"FindReportingLines users":         "the matching keeps people apart from everyone above them, so it needs the whole tree",
 	"FindPrograms programs":            "it lists every program",
 	"FindPrograms program_departments": "it lists who every program is for",
