@@ -366,9 +366,13 @@ func tablesWithOrgID(t *testing.T, db *DB) map[string]bool {
 var (
 	// tableRef finds "FROM users u", "JOIN circles AS c", "FROM orgs".
 	tableRef = regexp.MustCompile(`(?i)\b(?:FROM|JOIN)\s+([a-z_]+)(?:\s+(?:AS\s+)?([a-z_]+))?`)
-	// scanStep and autoIndex read EXPLAIN QUERY PLAN's details.
+	// scanStep, autoIndex and bloom read EXPLAIN QUERY PLAN's details.
 	scanStep  = regexp.MustCompile(`^SCAN (\S+)(?: USING (?:COVERING )?INDEX (\S+))?`)
 	autoIndex = regexp.MustCompile(`^SEARCH (\S+) USING AUTOMATIC`)
+	// bloom is a Bloom filter, which SQLite fills by reading the table
+	// with the terms that do not depend on the join, often the
+	// organisation's id alone, before the join starts.
+	bloom = regexp.MustCompile(`^BLOOM FILTER ON (\S+)`)
 	// wholeOrg is a search that an organisation's id alone narrows.
 	wholeOrg = regexp.MustCompile(`^SEARCH (\S+) USING (?:COVERING )?INDEX (\S+) \(org_id=\?\)`)
 	hasLimit = regexp.MustCompile(`(?i)\bLIMIT\b`)
@@ -434,6 +438,9 @@ func planProblems(t *testing.T, db *DB, q *loggedQuery, orgTables map[string]boo
 		}
 		if m := autoIndex.FindStringSubmatch(detail); m != nil {
 			table, problem = tables[m[1]], "builds an automatic index on "+tables[m[1]]
+		}
+		if m := bloom.FindStringSubmatch(detail); m != nil {
+			table, problem = tables[m[1]], "builds a Bloom filter of "+tables[m[1]]
 		}
 		if m := wholeOrg.FindStringSubmatch(detail); m != nil && wholeOrgRule && !limited {
 			table, problem = tables[m[1]], "reads all of the organisation's "+tables[m[1]]+" (index "+m[2]+")"
