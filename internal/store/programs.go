@@ -712,7 +712,8 @@ type CircleFilter struct {
 	// UserID keeps circles that this person is a member of.
 	UserID string
 	Status []program.CircleStatus
-	// FewerThan, when set, keeps circles with fewer members.
+	// FewerThan, when set, keeps the active circles that have fewer
+	// members and whose program has not closed on them.
 	FewerThan int
 	// StalledBy, when set, keeps the active circles that had stalled by
 	// then (circle.StallsAt).
@@ -757,7 +758,7 @@ func (f CircleFilter) where(orgID string) (string, []any) {
 		add("c.number = $%d", f.Number)
 	}
 	if f.FewerThan > 0 {
-		add("(SELECT COUNT(*) FROM circle_members n WHERE n.circle_id = c.id) < $%d", f.FewerThan)
+		add("c.status = 'active' AND c.finished_at IS NULL AND c.size < $%d", f.FewerThan)
 	}
 	if f.Unfinished {
 		where = append(where, "c.finished_at IS NULL")
@@ -776,8 +777,14 @@ func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]
 	}
 	args = append(args, f.Limit, max(f.Offset, 0))
 	order := " ORDER BY c.created_at, c.id"
-	if f.RoundID != "" {
+	switch {
+	case f.RoundID != "":
 		order = " ORDER BY c.number, c.id"
+	case f.FewerThan > 0:
+		// The same order, written so that SQLite cannot walk an index
+		// in it: it would rather walk all of a program's active circles
+		// in order than sort the few that an index of sizes finds.
+		order = " ORDER BY COALESCE(c.created_at, c.created_at), c.id"
 	}
 	return findCirclePage(ctx, db, cond+order+fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args)
 }
