@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -239,6 +240,14 @@ func toJSON(v any) string {
 }
 
 func fromJSON(s string, v any) error {
+	// Most stored lists are empty: they become an empty slice, as
+	// json.Unmarshal makes them, without a decoder.
+	if s == "[]" {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Slice {
+			rv.Elem().Set(reflect.MakeSlice(rv.Elem().Type(), 0, 0))
+			return nil
+		}
+	}
 	if err := json.Unmarshal([]byte(s), v); err != nil {
 		return fmt.Errorf("decode stored json: %w", err)
 	}
