@@ -115,6 +115,22 @@ func TestCircleHealth(t *testing.T) {
 			t.Errorf("after the meetings ran out: %d stalled, %+v", ov.Stalled, ov.Circles)
 		}
 
+		// A circle that someone leaves falls below the program's minimum
+		// and is listed as too small; the others are not.
+		if len(ov.Small) != 0 {
+			t.Errorf("too small before anyone left: %+v", ov.Small)
+		}
+		w.ack(quiet, "u03")
+		if err := w.circles.Leave(ctx, w.user("u03"), quiet, ""); err != nil {
+			t.Fatal(err)
+		}
+		if ov, err = w.circles.Overview(ctx, w.admin, p.ID, 1, false); err != nil {
+			t.Fatal(err)
+		}
+		if len(ov.Small) != 1 || ov.Small[0].ID != quiet || len(ov.Small[0].Members) != 2 {
+			t.Errorf("too small after u03 left the quiet circle of three (minimum %d): %+v", p.MinSize, ov.Small)
+		}
+
 		for _, u := range []string{"u04", "u01"} {
 			if _, err := w.circles.Overview(ctx, w.user(u), p.ID, 1, false); !errors.Is(err, auth.ErrForbidden) {
 				t.Errorf("%s's overview: %v, want forbidden", u, err)

@@ -402,6 +402,18 @@ func TestPrivacyAndTenancy(t *testing.T) {
 		if first, err := w.programs.Participants(ctx, w.admin, p.ID, "", 1); err != nil || first.Participants[0].UserID != last.UserID {
 			t.Errorf("after renaming %s to %q, the list starts with %+v (%v)", last.Name, newName, first, err)
 		}
+		// A leaver is neither listed nor counted; their opt-in stays.
+		leaver, err := db.FindUserByID(ctx, w.admin.OrgID, parts[0].UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.DeactivatePerson(ctx, w.admin.OrgID, leaver.ID, leaver.Version); err != nil {
+			t.Fatal(err)
+		}
+		if page, err := w.programs.Participants(ctx, w.admin, p.ID, "", len(w.members)); err != nil || page.Total != len(w.members)-1 ||
+			len(page.Participants) != len(w.members)-1 || slices.ContainsFunc(page.Participants, func(pt programs.Participant) bool { return pt.UserID == leaver.ID }) {
+			t.Errorf("after %s left: %+v (%v), want %d listed and counted without them", leaver.Name, page, err, len(w.members)-1)
+		}
 		b, _ := json.Marshal(parts)
 		if strings.Contains(string(b), `"avoid"`) || strings.Contains(string(b), `"prefer"`) {
 			t.Errorf("the admin's view shows private lists: %s", b)

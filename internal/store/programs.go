@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -239,6 +240,14 @@ func toJSON(v any) string {
 }
 
 func fromJSON(s string, v any) error {
+	// Most stored lists are empty: they become an empty slice, as
+	// json.Unmarshal makes them, without a decoder.
+	if s == "[]" {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Slice {
+			rv.Elem().Set(reflect.MakeSlice(rv.Elem().Type(), 0, 0))
+			return nil
+		}
+	}
 	if err := json.Unmarshal([]byte(s), v); err != nil {
 		return fmt.Errorf("decode stored json: %w", err)
 	}
@@ -403,11 +412,15 @@ func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after stri
 
 // CountOptIns counts the people opted in to programID who are still with
 // the organisation: a leaver's opt-in stays, but the matching does not
-// see it, and neither does the count.
+// see it, and neither does the count. The opt-ins are counted from their
+// index alone, and the leavers' taken away, found from the index of
+// leavers: looking each opt-in's person up would read a row of users per
+// opt-in.
 func (db *DB) CountOptIns(ctx context.Context, orgID, programID string) (int, error) {
 	var n int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM opt_ins o WHERE o.org_id = $1 AND o.program_id = $2
-		AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id AND u.deactivated_at IS NOT NULL)`, orgID, programID).Scan(&n); err != nil {
+	if err := db.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM opt_ins WHERE org_id = $1 AND program_id = $2)
+		- (SELECT COUNT(*) FROM users u JOIN opt_ins o ON o.program_id = $2 AND o.user_id = u.id
+			WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL)`, orgID, programID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count opt-ins: %w", err)
 	}
 	return n, nil
@@ -708,7 +721,8 @@ type CircleFilter struct {
 	// UserID keeps circles that this person is a member of.
 	UserID string
 	Status []program.CircleStatus
-	// FewerThan, when set, keeps circles with fewer members.
+	// FewerThan, when set, keeps the active circles that have fewer
+	// members and whose program has not closed on them.
 	FewerThan int
 	// StalledBy, when set, keeps the active circles that had stalled by
 	// then (circle.StallsAt).
@@ -753,7 +767,7 @@ func (f CircleFilter) where(orgID string) (string, []any) {
 		add("c.number = $%d", f.Number)
 	}
 	if f.FewerThan > 0 {
-		add("(SELECT COUNT(*) FROM circle_members n WHERE n.circle_id = c.id) < $%d", f.FewerThan)
+		add("c.status = 'active' AND c.finished_at IS NULL AND c.size < $%d", f.FewerThan)
 	}
 	if f.Unfinished {
 		where = append(where, "c.finished_at IS NULL")
@@ -772,8 +786,14 @@ func (db *DB) FindCircles(ctx context.Context, orgID string, f CircleFilter) ([]
 	}
 	args = append(args, f.Limit, max(f.Offset, 0))
 	order := " ORDER BY c.created_at, c.id"
-	if f.RoundID != "" {
+	switch {
+	case f.RoundID != "":
 		order = " ORDER BY c.number, c.id"
+	case f.FewerThan > 0:
+		// The same order, written so that SQLite cannot walk an index
+		// in it: it would rather walk all of a program's active circles
+		// in order than sort the few that an index of sizes finds.
+		order = " ORDER BY COALESCE(c.created_at, c.created_at), c.id"
 	}
 	return findCirclePage(ctx, db, cond+order+fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args)
 }

@@ -245,13 +245,19 @@ func (db *DB) FindRoots(ctx context.Context, orgID string, limit int) ([]account
 	return out, total, db.d.mapErr(rows.Err())
 }
 
-// managerChainQuery lists the managers of $2 in $1, nearest first.
+// managerChainQuery lists the managers of $2 in $1, nearest first. Each
+// step looks the next manager up in a subquery rather than joining users:
+// for a join, SQLite builds a Bloom filter of every person of the
+// organisation first, at each step. The step past the top yields a null
+// id, which ends the walk and joins no one. The chain, a few rows, leads
+// the join (CROSS JOIN keeps SQLite to that order): SQLite cannot tell
+// how long it is, and may otherwise read everyone and look each up in it.
 const managerChainQuery = `WITH RECURSIVE up (id, depth) AS (
 		SELECT manager_id, 1 FROM users WHERE org_id = $1 AND id = $2 AND manager_id IS NOT NULL
 		UNION ALL
-		SELECT m.manager_id, up.depth + 1 FROM users m JOIN up ON m.org_id = $1 AND m.id = up.id
-		WHERE m.manager_id IS NOT NULL AND up.depth < 64)
-	SELECT ` + userColumns + ` FROM up JOIN users u ON u.org_id = $1 AND u.id = up.id ORDER BY up.depth`
+		SELECT (SELECT m.manager_id FROM users m WHERE m.org_id = $1 AND m.id = up.id), up.depth + 1 FROM up
+		WHERE up.id IS NOT NULL AND up.depth < 64)
+	SELECT ` + userColumns + ` FROM up CROSS JOIN users u WHERE u.org_id = $1 AND u.id = up.id ORDER BY up.depth`
 
 // FindManagerChain returns id's managers, nearest first, up to the top of
 // the organisation, in one query that walks the manager index. The walk
