@@ -113,6 +113,14 @@ func (c *Commitment) Overdue(now time.Time) bool {
 	return c.Open() && c.DueAt != nil && c.DueAt.Before(now)
 }
 
+// CommitmentChange is what its owner does with a commitment: mark it done
+// or open again, move its due date, or let it go.
+type CommitmentChange struct {
+	Done  *bool
+	Due   *time.Time
+	LetGo bool
+}
+
 // ErrCommitmentClosed refuses a change to a commitment done or let go.
 var ErrCommitmentClosed = fault.New(fault.Conflict, "This commitment is already done or let go.")
 

@@ -206,18 +206,10 @@ func (db *DB) SendCommitmentMail(ctx context.Context, orgID, id, kind string, ve
 	return sent, nil
 }
 
-// CommitmentChange is what its owner does with a commitment: mark it done
-// or open again, move its due date, or let it go.
-type CommitmentChange struct {
-	Done  *bool
-	Due   *time.Time
-	LetGo bool
-}
-
 // ChangeCommitment applies ch to userID's commitment id in circleID if it
 // is still at version from; otherwise ErrConflict. Moving its due date
 // plans its emails again.
-func (db *DB) ChangeCommitment(ctx context.Context, orgID, circleID, id, userID string, from int, ch CommitmentChange) (int, error) {
+func (db *DB) ChangeCommitment(ctx context.Context, orgID, circleID, id, userID string, from int, ch circle.CommitmentChange) (int, error) {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var set string
 		args := []any{orgID, circleID, id, userID, from}

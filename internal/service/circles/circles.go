@@ -192,6 +192,11 @@ type Home struct {
 	// circle.UndoWindow, newest first, in the member's zone.
 	ScheduleChanges []ScheduleNotice
 	Upcoming        []circle.Meeting
+	// Mine is the reader's answer to each meeting ahead that is on (version
+	// 0 where they have not answered); NextTally is how the present
+	// members answered the next meeting.
+	Mine      map[string]circle.RSVP
+	NextTally *circle.Tally
 	// Past is the meetings held, newest first, with who held each role.
 	Past        []circle.Meeting
 	Commitments []circle.Commitment
@@ -257,6 +262,9 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 		case m.Status == circle.Scheduled:
 			h.Past = append(h.Past, m)
 		}
+	}
+	if err := s.rsvps(ctx, u, h); err != nil {
+		return nil, err
 	}
 	slices.Reverse(h.Past)
 	if len(h.Past) > 12 {

@@ -133,5 +133,11 @@ func (s *Service) Workers(workers *river.Workers) error {
 	if err := river.AddWorkerSafely(workers, &ReminderWorker{Service: s}); err != nil {
 		return err
 	}
+	if err := river.AddWorkerSafely(workers, &CommitmentWorker{Service: s}); err != nil {
+		return err
+	}
+	if err := river.AddWorkerSafely(workers, &DigestWorker{Service: s}); err != nil {
+		return err
+	}
 	return river.AddWorkerSafely(workers, &UpkeepWorker{Service: s})
 }
