@@ -306,12 +306,13 @@ type DigestPerson struct {
 // FindDigestPeople lists the active members of active circles who have
 // not turned the digest off, across every organisation.
 func (db *DB) FindDigestPeople(ctx context.Context) ([]DigestPerson, error) {
-	rows, err := db.query(ctx, `SELECT u.org_id, u.id, u.name, u.email, u.timezone FROM users u
+	// From the active circles (an index of them alone) to their members.
+	rows, err := db.query(ctx, `SELECT DISTINCT u.org_id, u.id, u.name, u.email, u.timezone
+		FROM circles c JOIN circle_members x ON x.circle_id = c.id AND x.org_id = c.org_id
+		JOIN users u ON u.id = x.user_id AND u.org_id = x.org_id
 		LEFT JOIN reminder_prefs rp ON rp.user_id = u.id
-		WHERE u.deactivated_at IS NULL AND u.status = 'active' AND COALESCE(rp.digest, TRUE)
-			AND EXISTS (SELECT 1 FROM circle_members x JOIN circles c ON c.id = x.circle_id
-				WHERE x.org_id = u.org_id AND x.user_id = u.id AND x.response = 'accepted' AND c.status = 'active' AND c.finished_at IS NULL
-				AND NOT EXISTS (SELECT 1 FROM circle_departures d WHERE d.circle_id = x.circle_id AND d.user_id = u.id))
+		WHERE c.status = 'active' AND c.finished_at IS NULL AND x.response = 'accepted'
+			AND u.deactivated_at IS NULL AND u.status = 'active' AND COALESCE(rp.digest, TRUE)
 		ORDER BY u.org_id, u.id`)
 	if err != nil {
 		return nil, fmt.Errorf("find digest people: %w", err)
