@@ -354,11 +354,7 @@ func (a *API) handleRSVPShow(ctx context.Context, in *rsvpInput) (*struct{ Body 
 
 func (a *API) handleRSVPSet(ctx context.Context, in *rsvpSetInput) (*struct{ Body RSVP }, error) {
 	u := auth.UserFromContext(ctx)
-	answer, err := circle.ParseAnswer(in.Body.Answer)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := a.circles.SetRSVP(ctx, u, in.ID, in.Meeting, answer, in.Body.Version); err != nil {
+	if _, err := a.circles.SetRSVP(ctx, u, in.ID, in.Meeting, circle.Answer(in.Body.Answer), in.Body.Version); err != nil {
 		return nil, err
 	}
 	return a.handleRSVPShow(ctx, &rsvpInput{ID: in.ID, Meeting: in.Meeting})

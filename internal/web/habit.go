@@ -7,7 +7,6 @@ import (
 
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
-	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/service/circles"
 )
 
@@ -48,11 +47,8 @@ func (s *Server) handleRSVP(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("from") == "page" {
 		back = "/circles/" + id + "/meetings/" + meeting + "/rsvp"
 	}
-	answer, err := circle.ParseAnswer(r.PostFormValue("answer"))
-	if err != nil {
-		s.fail(w, r, err, back)
-		return
-	}
+	// The service checks the answer once it knows the reader may give one.
+	answer := circle.Answer(r.PostFormValue("answer"))
 	// A missing version is 0: an answer given without having seen one,
 	// refused if there is one.
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
@@ -102,11 +98,9 @@ func (s *Server) commitmentChange(w http.ResponseWriter, r *http.Request, ch cir
 	u := auth.UserFromContext(r.Context())
 	id, cid := r.PathValue("id"), r.PathValue("commitment")
 	page := "/circles/" + id + "/commitments/" + cid
-	version, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil {
-		s.fail(w, r, fault.Fields(map[string]string{"version": "Reload the page and try again."}), page)
-		return
-	}
+	// A missing version is 0, which no commitment has: refused as stale
+	// once the service knows the reader may change it.
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	if _, err := s.Circles.ChangeCommitment(r.Context(), u, id, cid, version, ch); err != nil {
 		s.fail(w, r, err, page)
 		return
@@ -116,12 +110,12 @@ func (s *Server) commitmentChange(w http.ResponseWriter, r *http.Request, ch cir
 
 func (s *Server) handleCommitmentMove(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	day, err := time.Parse(time.DateOnly, r.PostFormValue("due"))
-	if err != nil {
-		s.fail(w, r, fault.Fields(map[string]string{"due": "Choose a day."}), "/circles/"+r.PathValue("id")+"/commitments/"+r.PathValue("commitment"))
-		return
+	// A day that does not parse is the zero time, long past: the service
+	// refuses it once it knows the reader may move the commitment.
+	var due time.Time
+	if day, err := time.Parse(time.DateOnly, r.PostFormValue("due")); err == nil {
+		due = circles.DueOn(day, u.Timezone)
 	}
-	due := circles.DueOn(day, u.Timezone)
 	s.commitmentChange(w, r, circle.CommitmentChange{Due: &due}, "Moved. You'll get a reminder the day before.")
 }
 

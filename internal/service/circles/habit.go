@@ -95,6 +95,9 @@ func (s *Service) SetRSVP(ctx context.Context, u *account.User, circleID, meetin
 	if err != nil {
 		return circle.RSVP{}, err
 	}
+	if _, err := circle.ParseAnswer(string(answer)); err != nil {
+		return circle.RSVP{}, err
+	}
 	now := s.now()
 	if err := circle.CheckRSVP(m, now); err != nil {
 		return circle.RSVP{}, err
