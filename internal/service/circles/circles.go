@@ -2,8 +2,9 @@
 // and its home page (circles.go), the schedule and its meetings with
 // rotating roles (schedule.go), calendar feeds (calendar.go) and reminders
 // (reminders.go), the members-only space of posts and commitments
-// (space.go), leaving (leave.go), and the hourly upkeep that keeps meetings
-// ahead (upkeep.go). Only the circle's active members who have
+// (space.go), leaving (leave.go), the hourly upkeep that keeps meetings
+// ahead (upkeep.go), answers to meetings ahead, commitments' due dates and
+// each person's own streak (habit.go), and the weekly digest (digest.go). Only the circle's active members who have
 // acknowledged its ground rules see inside it; to anyone else, admins
 // included, it does not exist. The ground rules and the working agreement
 // are package agreements'.
