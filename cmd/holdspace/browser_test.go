@@ -371,6 +371,16 @@ func TestScreenshots(t *testing.T) {
 	tall("profile-calendar", "/profile#calendar")
 	shoot("format", circlePath+"/format")
 	shoot("leave", circlePath+"/leave")
+	// Answering a meeting from its reminder's link, and Maya's commitment
+	// past its day, as its follow-up leads to it.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+circlePath), chromedp.WaitVisible(chromedp.CSS("form.rsvp"))))
+	rsvpAction, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("form.rsvp"), "action"))
+	must(t, err)
+	shoot("rsvp", rsvpAction.Value+"?answer=not_coming")
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+"/home"), chromedp.WaitVisible(chromedp.CSS(".streak"))))
+	commitmentHref, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`a[href*="/commitments/"]`), "href"))
+	must(t, err)
+	shoot("commitment", commitmentHref.Value)
 	// A new calendar feed, as shown once: each shot makes a new one.
 	for _, vp := range []struct {
 		name string

@@ -164,6 +164,11 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, mailLo
 	upkeep := river.NewPeriodicJob(river.PeriodicInterval(circles.UpkeepEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return circles.UpkeepJob{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true})
+	// The weekly digest looks every hour for the people whose Monday
+	// morning it is; each person's week is claimed once, by its row.
+	digest := river.NewPeriodicJob(river.PeriodicInterval(circles.DigestEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return circles.DigestJob{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
 	if err := svc.Programs.Workers(workers); err != nil {
 		return nil, err
 	}
@@ -177,7 +182,7 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, mailLo
 		func() (river.JobArgs, *river.InsertOpts) { return pulses.UpkeepJob{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true})
 	q, err := queue.New(queue.Config{Engine: db.Engine(), DB: db.WriteDB(), PostgresURL: cfg.DatabaseURL, Sender: sender, Logger: logger,
-		JobWorkers: workers, PeriodicJobs: []*river.PeriodicJob{upkeep, programUpkeep, pulseUpkeep}})
+		JobWorkers: workers, PeriodicJobs: []*river.PeriodicJob{upkeep, programUpkeep, pulseUpkeep, digest}})
 	if err != nil {
 		return nil, err
 	}

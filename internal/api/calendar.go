@@ -182,12 +182,21 @@ func (a *API) handleRemindersShow(ctx context.Context, _ *struct{}) (*reminderPr
 	if err != nil {
 		return nil, err
 	}
-	return &reminderPrefsOutput{Body: ReminderPrefs{Offsets: ints(p.Offsets), Nudges: p.Nudges}}, nil
+	return &reminderPrefsOutput{Body: ReminderPrefs{Offsets: ints(p.Offsets), Nudges: p.Nudges, Digest: &p.Digest}}, nil
 }
 
 func (a *API) handleRemindersUpdate(ctx context.Context, in *reminderPrefsInput) (*reminderPrefsOutput, error) {
 	u := auth.UserFromContext(ctx)
 	p := circle.ReminderPrefs{Offsets: slices.Clone(in.Body.Offsets), Nudges: in.Body.Nudges}
+	if in.Body.Digest != nil {
+		p.Digest = *in.Body.Digest
+	} else {
+		old, err := a.circles.ReminderPrefs(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		p.Digest = old.Digest
+	}
 	if err := a.circles.UpdateReminderPrefs(ctx, u, p); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
@@ -102,7 +103,33 @@ type commitmentList struct {
 type commitmentCreateInput struct {
 	ID   string `path:"id" maxLength:"100" doc:"The circle."`
 	Body struct {
-		Body string `json:"body" maxLength:"500" doc:"What you mean to do before the next meeting, in a sentence or two."`
+		Body  string     `json:"body" maxLength:"500" doc:"What you mean to do before the next meeting, in a sentence or two."`
+		DueAt *time.Time `json:"due_at,omitempty" required:"false" doc:"When you mean to have done it; left out, the circle's next meeting (or a week from now when none is planned). A day before, you get a reminder; a day after, if it is still open, a kind follow-up."`
+	}
+}
+
+type commitmentChangeInput struct {
+	ID         string `path:"id" maxLength:"100" doc:"The circle."`
+	Commitment string `path:"commitment" maxLength:"100" doc:"The commitment."`
+	Body       struct {
+		Version int        `json:"version" minimum:"1" doc:"The version the change is based on; another answers 409."`
+		Done    *bool      `json:"done,omitempty" required:"false" doc:"true to mark it done, false to open it again."`
+		DueAt   *time.Time `json:"due_at,omitempty" required:"false" doc:"Move it: its new due date, ahead. Its reminder and follow-up follow."`
+		LetGo   bool       `json:"let_go,omitempty" required:"false" doc:"true to let it go."`
+	}
+}
+
+type rsvpInput struct {
+	ID      string `path:"id" maxLength:"100" doc:"The circle."`
+	Meeting string `path:"meeting" maxLength:"100" doc:"The meeting."`
+}
+
+type rsvpSetInput struct {
+	ID      string `path:"id" maxLength:"100" doc:"The circle."`
+	Meeting string `path:"meeting" maxLength:"100" doc:"The meeting."`
+	Body    struct {
+		Answer  string `json:"answer" enum:"coming,not_coming" doc:"Whether the caller comes."`
+		Version int    `json:"version" minimum:"0" doc:"The version of the caller's answer this one replaces, 0 for a first answer; another answers 409."`
 	}
 }
 
@@ -288,11 +315,49 @@ func (a *API) handleCommitmentList(ctx context.Context, in *circleInput) (*struc
 }
 
 func (a *API) handleCommitmentCreate(ctx context.Context, in *commitmentCreateInput) (*struct{ Body Commitment }, error) {
-	c, err := a.circles.AddCommitment(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body)
+	c, err := a.circles.AddCommitment(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Body, in.Body.DueAt)
 	if err != nil {
 		return nil, err
 	}
 	return &struct{ Body Commitment }{Body: newCommitment(c)}, nil
+}
+
+func (a *API) handleCommitmentChange(ctx context.Context, in *commitmentChangeInput) (*struct{ Body Commitment }, error) {
+	u := auth.UserFromContext(ctx)
+	ch := circle.CommitmentChange{Done: in.Body.Done, Due: in.Body.DueAt, LetGo: in.Body.LetGo}
+	n := 0
+	for _, set := range []bool{ch.Done != nil, ch.Due != nil, ch.LetGo} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return nil, fault.Fields(map[string]string{"body": "Send exactly one of done, due_at and let_go."})
+	}
+	if _, err := a.circles.ChangeCommitment(ctx, u, in.ID, in.Commitment, in.Body.Version, ch); err != nil {
+		return nil, err
+	}
+	d, err := a.circles.Commitment(ctx, u, in.ID, in.Commitment)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body Commitment }{Body: newCommitment(&d.Commitment)}, nil
+}
+
+func (a *API) handleRSVPShow(ctx context.Context, in *rsvpInput) (*struct{ Body RSVP }, error) {
+	v, err := a.circles.RSVP(ctx, auth.UserFromContext(ctx), in.ID, in.Meeting)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body RSVP }{Body: newRSVP(v)}, nil
+}
+
+func (a *API) handleRSVPSet(ctx context.Context, in *rsvpSetInput) (*struct{ Body RSVP }, error) {
+	u := auth.UserFromContext(ctx)
+	if _, err := a.circles.SetRSVP(ctx, u, in.ID, in.Meeting, circle.Answer(in.Body.Answer), in.Body.Version); err != nil {
+		return nil, err
+	}
+	return a.handleRSVPShow(ctx, &rsvpInput{ID: in.ID, Meeting: in.Meeting})
 }
 
 // handleCommitmentUpdate answers with no content: the list of commitments

@@ -622,13 +622,23 @@ func TestReminderPrefs(t *testing.T) {
 
 		var p api.ReminderPrefs
 		ann.do(t, "GET", "/api/v1/me/reminders", nil).want(t, http.StatusOK, reset(&p))
-		if diff := cmp.Diff(api.ReminderPrefs{Offsets: []int{1440, 60}, Nudges: true}, p); diff != "" {
+		on, off := true, false
+		if diff := cmp.Diff(api.ReminderPrefs{Offsets: []int{1440, 60}, Nudges: true, Digest: &on}, p); diff != "" {
 			t.Errorf("default prefs (-want +got):\n%s", diff)
 		}
 		jobsBefore := len(e.jobs.Pending())
 		ann.do(t, "PUT", "/api/v1/me/reminders", map[string]any{"offsets": []int{60, 15, 60, 10080}, "nudges": false}).want(t, http.StatusOK, reset(&p))
-		if diff := cmp.Diff(api.ReminderPrefs{Offsets: []int{10080, 60, 15}, Nudges: false}, p); diff != "" {
+		if diff := cmp.Diff(api.ReminderPrefs{Offsets: []int{10080, 60, 15}, Nudges: false, Digest: &on}, p); diff != "" {
 			t.Errorf("saved prefs (-want +got):\n%s", diff)
+		}
+		// The digest turns off when asked, and stays as it is when left out.
+		ann.do(t, "PUT", "/api/v1/me/reminders", map[string]any{"offsets": []int{60}, "nudges": true, "digest": false}).want(t, http.StatusOK, reset(&p))
+		if p.Digest == nil || *p.Digest {
+			t.Errorf("digest after turning it off: %v", p.Digest)
+		}
+		ann.do(t, "PUT", "/api/v1/me/reminders", map[string]any{"offsets": []int{60, 15, 60, 10080}, "nudges": false}).want(t, http.StatusOK, reset(&p))
+		if diff := cmp.Diff(api.ReminderPrefs{Offsets: []int{10080, 60, 15}, Nudges: false, Digest: &off}, p); diff != "" {
+			t.Errorf("digest left out (-want +got):\n%s", diff)
 		}
 		if after := len(e.jobs.Pending()); after <= jobsBefore {
 			t.Errorf("%d reminder jobs after asking for more reminders, %d before", after, jobsBefore)

@@ -105,6 +105,14 @@ type Practice struct {
 	Proposals       int              `json:"proposals" doc:"Proposed circles waiting for the caller's answer."`
 	Circles         int              `json:"circles" doc:"The active circles the caller is in."`
 	Commitments     []OpenCommitment `json:"open_commitments" nullable:"false" doc:"Up to five of the caller's commitments not yet done, oldest first."`
+	Streak          Streak           `json:"streak" doc:"The caller's own streak; nobody else, admins included, can read it."`
+}
+
+// Streak is a person's run of meetings attended and commitments kept.
+type Streak struct {
+	Meetings    int `json:"meetings" doc:"Meetings of the caller's circles attended in a row, counted back from now. Only meetings held count: a cancelled meeting, or one nobody came to, does not break the run."`
+	Longest     int `json:"longest_meetings" doc:"The longest such run among the last 200 meetings held."`
+	Commitments int `json:"commitments" doc:"Commitments done in a row, newest due first. One let go neither counts nor breaks the run; one still open past its due date ends it."`
 }
 
 // NextMeeting is the caller's next meeting.
@@ -120,10 +128,12 @@ type NextMeeting struct {
 
 // OpenCommitment is one of the caller's commitments not yet done.
 type OpenCommitment struct {
-	ID        string    `json:"id"`
-	CircleID  string    `json:"circle_id"`
-	Body      string    `json:"body"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        string     `json:"id"`
+	CircleID  string     `json:"circle_id"`
+	Body      string     `json:"body"`
+	CreatedAt time.Time  `json:"created_at"`
+	DueAt     *time.Time `json:"due_at,omitempty" doc:"When it is due; absent for commitments made before due dates."`
+	Version   int        `json:"version" doc:"Send it back to change the commitment."`
 }
 
 func (a *API) handlePractice(ctx context.Context, _ *struct{}) (*struct{ Body Practice }, error) {
@@ -132,13 +142,14 @@ func (a *API) handlePractice(ctx context.Context, _ *struct{}) (*struct{ Body Pr
 		return nil, err
 	}
 	out := Practice{GroundRules: p.GroundRules, RulesCircle: p.RulesCircle, Agreements: p.Agreements, AgreementCircle: p.AgreementCircle,
-		Invitations: p.Invitations, Proposals: p.Proposals, Circles: p.Circles, Commitments: make([]OpenCommitment, len(p.Commitments))}
+		Invitations: p.Invitations, Proposals: p.Proposals, Circles: p.Circles, Commitments: make([]OpenCommitment, len(p.Commitments)),
+		Streak: Streak{Meetings: p.Streak.Meetings, Longest: p.Streak.LongestRun, Commitments: p.Streak.Commitments}}
 	if m := p.Next; m != nil {
 		out.Next = &NextMeeting{ID: m.ID, CircleID: m.CircleID, ProgramName: p.NextProgram, StartsAt: m.Start, EndsAt: m.End,
 			Roles: append([]string{}, p.Roles...), RoomOpen: p.RoomOpen}
 	}
 	for i, c := range p.Commitments {
-		out.Commitments[i] = OpenCommitment{ID: c.ID, CircleID: c.CircleID, Body: c.Body, CreatedAt: c.CreatedAt}
+		out.Commitments[i] = OpenCommitment{ID: c.ID, CircleID: c.CircleID, Body: c.Body, CreatedAt: c.CreatedAt, DueAt: c.DueAt, Version: c.Version}
 	}
 	return &struct{ Body Practice }{Body: out}, nil
 }

@@ -904,11 +904,36 @@ type Commitment struct {
 	DoneAt    *time.Time `json:"done_at,omitempty"`
 	Progress  string     `json:"progress,omitempty" enum:"done,partly,not_yet" doc:"What its author said of it when they checked in at a meeting; left out until then."`
 	Learned   string     `json:"learned,omitempty" doc:"What its author learned from it, said when they checked in."`
+	DueAt     *time.Time `json:"due_at,omitempty" doc:"When its author means to have done it; absent for commitments made before due dates."`
+	LetGoAt   *time.Time `json:"let_go_at,omitempty" doc:"When its author let it go instead."`
+	Version   int        `json:"version" doc:"Send it back to change the commitment (change-commitment)."`
 }
 
 func newCommitment(c *circle.Commitment) Commitment {
 	return Commitment{ID: c.ID, UserID: c.UserID, UserName: c.UserName, MeetingID: c.MeetingID, Body: c.Body, Done: c.DoneAt != nil,
-		CreatedAt: c.CreatedAt, DoneAt: c.DoneAt, Progress: c.Progress, Learned: c.Learned}
+		CreatedAt: c.CreatedAt, DoneAt: c.DoneAt, Progress: c.Progress, Learned: c.Learned, DueAt: c.DueAt, LetGoAt: c.LetGoAt, Version: c.Version}
+}
+
+// RSVP is the caller's answer to a meeting ahead and how the circle's
+// members answered it.
+type RSVP struct {
+	MeetingID  string   `json:"meeting_id"`
+	Answer     string   `json:"answer,omitempty" enum:"coming,not_coming" doc:"The caller's answer; absent when they have not answered."`
+	Version    int      `json:"version" doc:"Send it back with a new answer; 0 while the caller has not answered."`
+	Coming     []string `json:"coming" nullable:"false" doc:"The names of the members coming."`
+	NotComing  []string `json:"not_coming" nullable:"false" doc:"The names of the members who can't make it."`
+	Unanswered []string `json:"unanswered" nullable:"false" doc:"The names of the members who have not answered. Someone who left the circle is in none of the three lists."`
+}
+
+func newRSVP(v *circles.RSVPView) RSVP {
+	nonNil := func(s []string) []string {
+		if s == nil {
+			return []string{}
+		}
+		return s
+	}
+	return RSVP{MeetingID: v.Meeting.ID, Answer: string(v.Mine.Answer), Version: v.Mine.Version,
+		Coming: nonNil(v.Tally.Coming), NotComing: nonNil(v.Tally.NotComing), Unanswered: nonNil(v.Tally.Unanswered)}
 }
 
 func newCommitments(cs []circle.Commitment) []Commitment {
@@ -941,6 +966,7 @@ func newDepartures(ds []circle.Departure) []Departure {
 type ReminderPrefs struct {
 	Offsets []int `json:"offsets" nullable:"false" doc:"Minutes before each meeting to send a reminder, each one of 15, 60, 120, 1440 (a day), 2880 (two days) and 10080 (a week); saved longest first without repeats. Empty turns reminders off."`
 	Nudges  bool  `json:"nudges" doc:"Whether to hear when a circle has not met for two of its periods."`
+	Digest  *bool `json:"digest,omitempty" required:"false" doc:"Whether to get the weekly digest on Monday morning (next meeting, open commitments, new learning cards). Always in answers; left out of a change, it stays as it was."`
 }
 
 // CalendarFeedStatus says whether the caller has a calendar feed.

@@ -84,6 +84,7 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room/helping", "list-help-notes"},
 		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room/note", "get-meeting-note"},
 		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/room/reflection", "get-reflection"},
+		{"GET", "/api/v1/circles/{id}/meetings/{meeting}/rsvp", "get-rsvp"},
 		{"GET", "/api/v1/circles/{id}/posts", "list-posts"},
 		{"GET", "/api/v1/circles/{id}/pulse", "get-circle-pulse"},
 		{"GET", "/api/v1/circles/{id}/schedule", "get-schedule"},
@@ -129,6 +130,7 @@ func TestOpenAPI(t *testing.T) {
 
 		{"GET", "/api/v1/rounds/{id}", "get-round"},
 		{"GET", "/api/v1/topics", "list-topics"},
+		{"PATCH", "/api/v1/circles/{id}/commitments/{commitment}", "change-commitment"},
 		{"PATCH", "/api/v1/me", "update-me"},
 		{"POST", "/api/v1/circles/{id}/agreement", "propose-agreement"},
 		{"POST", "/api/v1/circles/{id}/agreement/{version}/comments", "comment-on-agreement"},
@@ -188,6 +190,7 @@ func TestOpenAPI(t *testing.T) {
 		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/room/helping/{presenter}", "save-help-note"},
 		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/room/note", "save-meeting-note"},
 		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/room/reflection", "save-reflection"},
+		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/rsvp", "set-rsvp"},
 		{"PUT", "/api/v1/circles/{id}/pulse/cadence", "set-pulse-cadence"},
 		{"PUT", "/api/v1/circles/{id}/schedule", "set-schedule"},
 		{"PUT", "/api/v1/ground-rules", "update-ground-rules"},

@@ -419,6 +419,12 @@ func (a *API) routes() {
 	register(a, signedIn, huma.Operation{OperationID: "update-commitment", Method: http.MethodPut, Path: "/circles/{id}/commitments/{commitment}",
 		Tags: []string{tagCircles}, Summary: "Mark my commitment done, or open again",
 		Description: "Only its author changes a commitment; anyone else's answers 404.", Errors: inCircle()}, a.handleCommitmentUpdate)
+	register(a, signedIn, huma.Operation{OperationID: "change-commitment", Method: http.MethodPatch, Path: "/circles/{id}/commitments/{commitment}",
+		Tags: []string{tagCircles}, Summary: "Mark my commitment done, move it, or let it go",
+		Description: "Exactly one of done, due_at and let_go, based on the version read: a change based on another answers 409, " +
+			"so of two changes sent at once one is made. Moving it plans its reminder and follow-up again. " +
+			"Only its author changes a commitment; anyone else's answers 404.",
+		Errors: inCircle(http.StatusConflict, http.StatusUnprocessableEntity)}, a.handleCommitmentChange)
 	register(a, signedIn, huma.Operation{OperationID: "leave-circle", Method: http.MethodPost, Path: "/circles/{id}/leave",
 		Tags: []string{tagCircles}, Summary: "Leave a circle",
 		Description: "Needs no acknowledgement of the ground rules: anyone may leave without giving a reason. The others are told and " +
@@ -472,6 +478,16 @@ func (a *API) routes() {
 	register(a, signedIn, huma.Operation{OperationID: "list-meetings", Method: http.MethodGet, Path: "/circles/{id}/meetings",
 		Tags: []string{tagCalendar}, Summary: "List the circle's meetings",
 		Description: "Those ahead with the roles the rotation suggests or the circle chose, and those held.", Errors: inCircle()}, a.handleMeetingList)
+	register(a, signedIn, huma.Operation{OperationID: "get-rsvp", Method: http.MethodGet, Path: "/circles/{id}/meetings/{meeting}/rsvp",
+		Tags: []string{tagMeetings}, Summary: "Show who is coming to a meeting",
+		Description: "The caller's answer and the present members' names by answer. Someone who left the circle is not counted.",
+		Errors:      inCircle()}, a.handleRSVPShow)
+	register(a, signedIn, huma.Operation{OperationID: "set-rsvp", Method: http.MethodPut, Path: "/circles/{id}/meetings/{meeting}/rsvp",
+		Tags: []string{tagMeetings}, Summary: "Say whether I come to a meeting",
+		Description: "Until the meeting begins, while it is on. Based on the version of the caller's answer read (0 for none): " +
+			"an answer based on another answers 409, so of two sent at once one is saved. A new \"not_coming\" within a week " +
+			"of the meeting emails the other members once. A moved meeting keeps its answers.",
+		Errors: inCircle(http.StatusConflict)}, a.handleRSVPSet)
 	register(a, signedIn, huma.Operation{OperationID: "move-meeting", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/move",
 		Tags: []string{tagCalendar}, Summary: "Move one meeting",
 		Description: "Moves this occurrence only; everyone's calendar and reminders follow. A meeting that has begun, or is cancelled, cannot move.",

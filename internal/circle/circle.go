@@ -76,6 +76,11 @@ type Commitment struct {
 	// check-in: "done", "partly" or "not_yet", and what they learned.
 	Progress string `json:"progress,omitempty"`
 	Learned  string `json:"learned,omitempty"`
+	// DueAt is when its owner means to have done it; LetGoAt is when they
+	// let it go instead. Version guards their changes.
+	DueAt   *time.Time `json:"due_at,omitempty"`
+	LetGoAt *time.Time `json:"let_go_at,omitempty"`
+	Version int        `json:"version"`
 }
 
 // Progress values a member reports at check-in.

@@ -19,11 +19,13 @@ type ReminderPrefs struct {
 	Offsets []int `json:"offsets"`
 	// Nudges: a note when a circle has not met for two cadence periods.
 	Nudges bool `json:"nudges"`
+	// Digest: the weekly digest on Monday morning.
+	Digest bool `json:"digest"`
 }
 
 // DefaultPrefs are everyone's settings until they change them.
 func DefaultPrefs() ReminderPrefs {
-	return ReminderPrefs{Offsets: slices.Clone(DefaultReminders), Nudges: true}
+	return ReminderPrefs{Offsets: slices.Clone(DefaultReminders), Nudges: true, Digest: true}
 }
 
 // Normalize sorts the offsets, longest first, and drops repeats.

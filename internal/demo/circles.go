@@ -289,26 +289,37 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 	if err := lengthenMeetings(ctx, live, c, byKey[dc.members[3]], time.Hour); err != nil {
 		return err
 	}
+	// Commitments are due at the next meeting, or a day their owner
+	// chose. Maya kept her first two, and the latest is two days past its
+	// day, still open: her home asks how it went, and the follow-up
+	// offers to mark it done, move it or let it go.
 	for i, cm := range []struct {
 		who, body string
-		ago       time.Duration
+		ago, due  time.Duration // due: from now, negative when past
 		done      bool
 	}{
-		{"tom", "Ask two people on my team what they'd like more of from me, and just listen.", 12 * day, true},
-		{"noah", "Hand the weekly planning meeting to Yuki and stay out of the details.", 12 * day, false},
-		{"fatima", "Have the conversation about workload with Ben before the quarter ends.", 5 * day, false},
+		{"maya", "Block Friday mornings for one-to-one preparation, and protect them.", 34 * day, -20 * day, true},
+		{"maya", "Ask Clara to run the next all-hands and coach her beforehand.", 20 * day, -8 * day, true},
+		{"tom", "Ask two people on my team what they'd like more of from me, and just listen.", 12 * day, 2 * day, true},
+		{"noah", "Hand the weekly planning meeting to Yuki and stay out of the details.", 12 * day, 2 * day, false},
+		{"maya", "Tell my team the reorganisation timeline before the rumours do.", 9 * day, -2 * day, false},
+		{"fatima", "Have the conversation about workload with Ben before the quarter ends.", 5 * day, 9 * day, false},
 	} {
 		at(cm.ago)
-		com := &circle.Commitment{UserID: byKey[cm.who].ID, Body: cm.body}
+		due := now.Add(cm.due)
+		com := &circle.Commitment{UserID: byKey[cm.who].ID, Body: cm.body, DueAt: &due}
 		if err := db.CreateCommitment(ctx, c.OrgID, c.ID, com); err != nil {
 			return err
 		}
 		if cm.done {
-			at(cm.ago - time.Duration(i+2)*day)
+			at(cm.ago - time.Duration(i%3+2)*day)
 			if err := db.UpdateCommitment(ctx, c.OrgID, c.ID, com.ID, byKey[cm.who].ID, true); err != nil {
 				return err
 			}
 		}
+	}
+	if err := loadRSVPs(ctx, live, c, byKey); err != nil {
+		return err
 	}
 	for _, post := range []struct {
 		who, body string
@@ -320,6 +331,39 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 		at(post.ago)
 		if err := db.CreatePost(ctx, c.OrgID, c.ID, &circle.Post{AuthorID: byKey[post.who].ID, Body: post.body}); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// loadRSVPs has some of the circle answer its next meetings: for the
+// next, two are coming and Noah can't make it, and the rest have yet to
+// answer, as the circle's page shows.
+func loadRSVPs(ctx context.Context, live *store.DB, c *program.Circle, byKey map[string]*account.User) error {
+	ms, err := live.FindMeetings(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return err
+	}
+	now := live.Now()
+	var ahead []circle.Meeting
+	for _, m := range ms {
+		if m.Status == circle.Scheduled && m.Start.After(now) {
+			ahead = append(ahead, m)
+		}
+	}
+	answers := []map[string]circle.Answer{
+		{"nina": circle.Coming, "tom": circle.Coming, "noah": circle.NotComing},
+		{"tom": circle.Coming, "fatima": circle.Coming},
+	}
+	for i, as := range answers {
+		if i >= len(ahead) {
+			break
+		}
+		for k, a := range as {
+			r := &circle.RSVP{MeetingID: ahead[i].ID, UserID: byKey[k].ID, Answer: a}
+			if err := live.SetRSVP(ctx, c.OrgID, r, 0, nil); err != nil {
+				return fmt.Errorf("demo rsvp: %w", err)
+			}
 		}
 	}
 	return nil

@@ -220,7 +220,23 @@ func checkCircles(t *testing.T, db *store.DB, orgID, programID string, jobs *sto
 			t.Errorf("the first meeting's facilitator: present %v, check-ins %+v", present, checkins)
 		}
 	}
-	pending := jobs.Pending()
+	// Commitments' reminders and follow-ups are planned for their own
+	// days, some past: Maya's overdue one is followed up at once.
+	var pending []storetest.Job
+	followUps := 0
+	for _, j := range jobs.Pending() {
+		switch a := j.Args.(type) {
+		case store.ReminderJob:
+			pending = append(pending, j)
+		case store.CommitmentJob:
+			if a.Email == circle.DueFollowUp && !j.At.After(db.Now()) {
+				followUps++
+			}
+		}
+	}
+	if followUps == 0 {
+		t.Error("no follow-up of a commitment past its day")
+	}
 	// The first meeting's reminders may already be past due, depending on
 	// the weekday the test runs.
 	perMeeting := len(c.Members) * len(circle.DefaultReminders)

@@ -58,6 +58,9 @@ var sentinels = map[string]error{
 	"circle.ErrChangedSince":     circle.ErrChangedSince,
 	"circle.ErrNothingToRestore": circle.ErrNothingToRestore,
 	"circle.ErrScheduleStale":    circle.ErrScheduleStale,
+	"circle.ErrCommitmentClosed": circle.ErrCommitmentClosed,
+	"circle.ErrDuePast":          circle.ErrDuePast,
+	"circle.ErrRSVPClosed":       circle.ErrRSVPClosed,
 
 	"program.ErrNotMember":        program.ErrNotMember,
 	"program.ErrNotPending":       program.ErrNotPending,

@@ -32,7 +32,8 @@ var templates = mustParseTemplates("signup_confirm", "already_registered", "pass
 	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
 	"schedule_cleared", "schedule_changed", "circle_closed", "meeting_summary", "meeting_missed", "guest_invitation", "meeting_restored", "circle_news",
-	"program_opened", "optin_reminder", "program_closed", "password_changed")
+	"program_opened", "optin_reminder", "program_closed", "password_changed",
+	"rsvp_not_coming", "commitment_due", "commitment_follow_up", "weekly_digest")
 
 func mustParseTemplates(names ...string) map[string]emailTemplate {
 	funcs := map[string]any{"possessive": account.Possessive}
@@ -103,6 +104,18 @@ type emailData struct {
 	// A password change: whether the session it was made in stays signed
 	// in (a reset from an emailed link keeps none).
 	KeptSession bool
+
+	// A meeting's answers, each a link to a page that asks to confirm it.
+	ComingLink, NotComingLink string
+
+	// A commitment: what the person meant to do, and by when.
+	Commitment string
+	Due        string
+
+	// The weekly digest: the next meeting is When, in Zone.
+	Open            []string // open commitments, one line each
+	Cards           []string // titles of learning cards new to them
+	UnsubscribeLink string
 }
 
 // render builds a Message from the named templates.
@@ -416,18 +429,24 @@ func MeetingCancelled(to, name, programName, when, zone, link string, ics []byte
 // role is the part they play in it, "facilitator" or "timekeeper", or empty,
 // so that nobody learns of their turn only when the call begins. videoURL
 // may be empty.
-func MeetingReminder(to, name, programName, when, zone, inWords, role, videoURL, link string) Message {
+//
+// rsvpLink is the address of the page where they answer whether they
+// come; the email links to it with each answer, and the page asks to
+// confirm, so that a mail scanner following links changes nothing.
+func MeetingReminder(to, name, programName, when, zone, inWords, role, videoURL, link, rsvpLink string) Message {
 	programName, inWords = oneLine(programName), oneLine(inWords)
 	return render("meeting_reminder", to, emailData{
-		Subject:     "Your circle in " + programName + " meets " + inWords,
-		Name:        oneLine(name),
-		ProgramName: programName,
-		When:        oneLine(when),
-		Zone:        oneLine(zone),
-		InWords:     inWords,
-		Role:        oneLine(role),
-		VideoURL:    videoURL,
-		Link:        link,
+		ComingLink:    rsvpLink + "?answer=coming",
+		NotComingLink: rsvpLink + "?answer=not_coming",
+		Subject:       "Your circle in " + programName + " meets " + inWords,
+		Name:          oneLine(name),
+		ProgramName:   programName,
+		When:          oneLine(when),
+		Zone:          oneLine(zone),
+		InWords:       inWords,
+		Role:          oneLine(role),
+		VideoURL:      videoURL,
+		Link:          link,
 	})
 }
 
@@ -758,4 +777,74 @@ func ProgramAsked(to, name, askerName, link string) Message {
 		MemberName: askerName,
 		Link:       link,
 	})
+}
+
+// RSVPNotComing tells a member of a circle that another, memberName, can't
+// make it to the meeting at when (in zone): one email per such answer,
+// only in the week before the meeting.
+func RSVPNotComing(to, name, memberName, programName, when, zone, link string) Message {
+	memberName, programName = oneLine(memberName), oneLine(programName)
+	return render("rsvp_not_coming", to, emailData{
+		Subject:     memberName + " can't make it to your circle's next meeting in " + programName,
+		Name:        oneLine(name),
+		MemberName:  memberName,
+		ProgramName: programName,
+		When:        oneLine(when),
+		Zone:        oneLine(zone),
+		Link:        link,
+	})
+}
+
+// CommitmentDue reminds a person, a day ahead, of what they meant to try
+// by due.
+func CommitmentDue(to, name, programName, commitment, due, link string) Message {
+	programName = oneLine(programName)
+	return render("commitment_due", to, emailData{
+		Subject:     "A friendly reminder of your commitment, due " + oneLine(due),
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Commitment:  oneLine(commitment),
+		Due:         oneLine(due),
+		Link:        link,
+	})
+}
+
+// CommitmentFollowUp asks a person, kindly, how a commitment still open a
+// day after it was due went, and offers to mark it done, move it or let
+// it go on the page at link.
+func CommitmentFollowUp(to, name, programName, commitment, due, link string) Message {
+	programName, commitment = oneLine(programName), oneLine(commitment)
+	return render("commitment_follow_up", to, emailData{
+		Subject:     "How did it go with " + shorten(commitment, 60) + "?",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Commitment:  commitment,
+		Due:         oneLine(due),
+		Link:        link,
+	})
+}
+
+// WeeklyDigest is a person's Monday email: their next meeting (when, in
+// zone; empty when none is planned), their open commitments, the learning
+// cards newly released to them, and a link to turn the digest off.
+func WeeklyDigest(to, name, when, zone string, open, cards []string, link, unsubscribe string) Message {
+	return render("weekly_digest", to, emailData{
+		Subject:         "Your week in peer coaching",
+		Name:            oneLine(name),
+		When:            oneLine(when),
+		Zone:            oneLine(zone),
+		Open:            oneLines(open),
+		Cards:           oneLines(cards),
+		Link:            link,
+		UnsubscribeLink: unsubscribe,
+	})
+}
+
+// shorten cuts s to at most n runes, with an ellipsis when it cut.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
 }

@@ -220,7 +220,7 @@ func TestGroundRulesGate(t *testing.T) {
 			_, _, checks["ScheduleForm"] = w.circles.ScheduleForm(ctx, a, id)
 			_, checks["SetSchedule"] = w.circles.SetSchedule(ctx, a, id, fortnightly)
 			_, checks["AddPost"] = w.circles.AddPost(ctx, a, id, "Hello")
-			_, checks["AddCommitment"] = w.circles.AddCommitment(ctx, a, id, "Ask for feedback")
+			_, checks["AddCommitment"] = w.circles.AddCommitment(ctx, a, id, "Ask for feedback", nil)
 			_, checks["MeetingICS"] = w.circles.MeetingICS(ctx, a, id, "any")
 			for name, err := range checks {
 				if !errors.Is(err, circle.ErrGroundRules) {
@@ -301,7 +301,7 @@ func TestCirclePrivacy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.circles.AddCommitment(ctx, w.user("u02"), one, "Ask my team for feedback"); err != nil {
+		if _, err := w.circles.AddCommitment(ctx, w.user("u02"), one, "Ask my team for feedback", nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.circles.AddPost(ctx, w.user("u04"), two, "Circle two's note"); err != nil {

@@ -95,14 +95,14 @@ func TestDashboardFigures(t *testing.T) {
 			}
 		}
 		w.now = fortnightlyStarts[0].Add(24 * time.Hour) // 11 March
-		kept, err := w.circles.AddCommitment(ctx, w.user("u01"), a, "PLANTED-DASHBOARD-COMMITMENT")
+		kept, err := w.circles.AddCommitment(ctx, w.user("u01"), a, "PLANTED-DASHBOARD-COMMITMENT", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := w.circles.CompleteCommitment(ctx, w.user("u01"), a, kept.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.circles.AddCommitment(ctx, w.user("u02"), a, "PLANTED-DASHBOARD-COMMITMENT"); err != nil {
+		if _, err := w.circles.AddCommitment(ctx, w.user("u02"), a, "PLANTED-DASHBOARD-COMMITMENT", nil); err != nil {
 			t.Fatal(err)
 		}
 		mid := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)

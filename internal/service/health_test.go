@@ -150,7 +150,7 @@ func TestPractice(t *testing.T) {
 		if _, err := w.agreements.ProposeAgreement(ctx, host, busy, "We start on time.", ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.circles.AddCommitment(ctx, host, busy, "Ask my team for feedback"); err != nil {
+		if _, err := w.circles.AddCommitment(ctx, host, busy, "Ask my team for feedback", nil); err != nil {
 			t.Fatal(err)
 		}
 

@@ -133,7 +133,7 @@ func TestRoomContent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		w, id, m, n := roomWorld(t, dbURL)
 		a, b, c := w.user("u01"), w.user("u02"), w.user("u03")
-		if _, err := w.circles.AddCommitment(ctx, b, id, "Ask my team for feedback"); err != nil {
+		if _, err := w.circles.AddCommitment(ctx, b, id, "Ask my team for feedback", nil); err != nil {
 			t.Fatal(err)
 		}
 		h, err := w.circles.Home(ctx, b, id)

@@ -252,11 +252,11 @@ type OwnCommitment struct {
 }
 
 // FindOpenCommitments lists up to limit of userID's commitments not yet
-// done, in the active circles they are still in, oldest first.
+// done nor let go, in the active circles they are still in, oldest first.
 func (db *DB) FindOpenCommitments(ctx context.Context, orgID, userID string, limit int) ([]OwnCommitment, error) {
-	rows, err := db.query(ctx, `SELECT t.id, t.circle_id, COALESCE(t.meeting_id, ''), t.body, t.created_at
+	rows, err := db.query(ctx, `SELECT t.id, t.circle_id, COALESCE(t.meeting_id, ''), t.body, t.created_at, t.due_at, t.version
 		FROM commitments t JOIN circles c ON c.id = t.circle_id AND c.org_id = t.org_id
-		WHERE t.org_id = $1 AND t.user_id = $2 AND t.done_at IS NULL AND c.status = 'active'
+		WHERE t.org_id = $1 AND t.user_id = $2 AND t.done_at IS NULL AND t.let_go_at IS NULL AND c.status = 'active'
 		AND EXISTS (SELECT 1 FROM circle_members x WHERE x.circle_id = t.circle_id AND x.user_id = t.user_id)
 		ORDER BY t.created_at, t.id LIMIT $3`, orgID, userID, limit)
 	if err != nil {
@@ -266,7 +266,7 @@ func (db *DB) FindOpenCommitments(ctx context.Context, orgID, userID string, lim
 	var out []OwnCommitment
 	for rows.Next() {
 		var c OwnCommitment
-		if err := rows.Scan(&c.ID, &c.CircleID, &c.MeetingID, &c.Body, &c.CreatedAt); err != nil {
+		if err := rows.Scan(&c.ID, &c.CircleID, &c.MeetingID, &c.Body, &c.CreatedAt, &c.DueAt, &c.Version); err != nil {
 			return nil, fmt.Errorf("find open commitments: %w", err)
 		}
 		c.UserID = userID

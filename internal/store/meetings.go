@@ -443,7 +443,7 @@ func findPrefs(ctx context.Context, q querier, orgID string, userIDs []string) (
 		args = append(args, id)
 		marks[i] = fmt.Sprintf("$%d", i+2)
 	}
-	rows, err := q.query(ctx, `SELECT user_id, offsets, nudges FROM reminder_prefs WHERE org_id = $1 AND user_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	rows, err := q.query(ctx, `SELECT user_id, offsets, nudges, digest FROM reminder_prefs WHERE org_id = $1 AND user_id IN (`+strings.Join(marks, ", ")+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -451,7 +451,7 @@ func findPrefs(ctx context.Context, q querier, orgID string, userIDs []string) (
 	for rows.Next() {
 		var id, offsets string
 		var p circle.ReminderPrefs
-		if err := rows.Scan(&id, &offsets, &p.Nudges); err != nil {
+		if err := rows.Scan(&id, &offsets, &p.Nudges, &p.Digest); err != nil {
 			return nil, err
 		}
 		if err := fromJSON(offsets, &p.Offsets); err != nil {
@@ -485,9 +485,9 @@ func (db *DB) UpdateReminderPrefs(ctx context.Context, orgID, userID string, p c
 		if p.Offsets == nil {
 			p.Offsets = []int{}
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO reminder_prefs (user_id, org_id, offsets, nudges, updated_at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (user_id) DO UPDATE SET offsets = excluded.offsets, nudges = excluded.nudges, updated_at = excluded.updated_at`,
-			userID, orgID, toJSON(p.Offsets), p.Nudges, tx.now); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO reminder_prefs (user_id, org_id, offsets, nudges, digest, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (user_id) DO UPDATE SET offsets = excluded.offsets, nudges = excluded.nudges, digest = excluded.digest, updated_at = excluded.updated_at`,
+			userID, orgID, toJSON(p.Offsets), p.Nudges, p.Digest, tx.now); err != nil {
 			return err
 		}
 		// The circles planned for must still be all of the person's: one

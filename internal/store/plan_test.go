@@ -269,6 +269,18 @@ func readEverything(t *testing.T, db *DB) {
 		t.Fatal(err)
 	}
 	must(db.FindOpenCommitments(ctx, org, user, 5))
+	must(db.FindMyCommitments(ctx, org, user, 200))
+	must(db.FindMeetingsHeld(ctx, org, user, 200))
+	must(db.FindCommitment(ctx, org, "com00013"))
+	must(db.FindCommitmentOrg(ctx, "com00013"))
+	must(db.FindRSVPs(ctx, org, []string{meeting, "m0004_1"}))
+	must(db.FindRSVP(ctx, org, meeting, user))
+	must(db.FindNewCards(ctx, org, user, db.Now().Add(-7*24*time.Hour), 10))
+	must(db.HasDigest(ctx, org, user, "2026-03-02"))
+	must(db.FindDigestPeople(ctx))
+	if _, _, err := db.FindDigestToken(ctx, "no-such-token"); !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
 
 	// The meeting room.
 	must(db.FindRoom(ctx, org, meeting))

@@ -270,7 +270,8 @@ func (db *DB) FindOffers(ctx context.Context, orgID, meetingID string) ([]room.O
 
 // TakeOffer makes an offer the presenter's own commitment for the next
 // meeting; only the presenter it was made to may take it, once.
-func (db *DB) TakeOffer(ctx context.Context, orgID, circleID, meetingID, offerID, userID, body string) (*circle.Commitment, error) {
+// It is due at due, and its reminder and follow-up are planned.
+func (db *DB) TakeOffer(ctx context.Context, orgID, circleID, meetingID, offerID, userID, body string, due time.Time) (*circle.Commitment, error) {
 	var c *circle.Commitment
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var presenter string
@@ -286,10 +287,13 @@ func (db *DB) TakeOffer(ctx context.Context, orgID, circleID, meetingID, offerID
 		if taken {
 			return ErrConflict
 		}
-		c = &circle.Commitment{ID: newID(), UserID: userID, MeetingID: meetingID, Body: body, CreatedAt: tx.now}
-		_, err = tx.exec(ctx, `INSERT INTO commitments (id, org_id, circle_id, user_id, meeting_id, offer_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			c.ID, orgID, circleID, userID, meetingID, offerID, body, tx.now)
-		return err
+		c = &circle.Commitment{ID: newID(), UserID: userID, MeetingID: meetingID, Body: body, CreatedAt: tx.now, DueAt: &due, Version: 1}
+		_, err = tx.exec(ctx, `INSERT INTO commitments (id, org_id, circle_id, user_id, meeting_id, offer_id, body, created_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			c.ID, orgID, circleID, userID, meetingID, offerID, body, tx.now, due)
+		if err != nil {
+			return err
+		}
+		return db.scheduleDue(ctx, tx, c.ID, due)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("take offer: %w", err)

@@ -105,13 +105,17 @@ func (db *DB) DeletePost(ctx context.Context, orgID, circleID, id, userID string
 	return nil
 }
 
-// CreateCommitment records what a member means to do before a meeting.
+// CreateCommitment records what a member means to do before a meeting
+// and, when it has a due date, plans its reminder and follow-up.
 func (db *DB) CreateCommitment(ctx context.Context, orgID, circleID string, c *circle.Commitment) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
-		c.ID, c.CreatedAt = newID(), tx.now
-		_, err := tx.exec(ctx, `INSERT INTO commitments (id, org_id, circle_id, user_id, meeting_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			c.ID, orgID, circleID, c.UserID, nullIf(c.MeetingID), c.Body, c.CreatedAt)
-		return err
+		c.ID, c.CreatedAt, c.Version = newID(), tx.now, 1
+		_, err := tx.exec(ctx, `INSERT INTO commitments (id, org_id, circle_id, user_id, meeting_id, body, created_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			c.ID, orgID, circleID, c.UserID, nullIf(c.MeetingID), c.Body, c.CreatedAt, c.DueAt)
+		if err != nil || c.DueAt == nil {
+			return err
+		}
+		return db.scheduleDue(ctx, tx, c.ID, *c.DueAt)
 	})
 	if err != nil {
 		return fmt.Errorf("create commitment: %w", err)
@@ -122,18 +126,18 @@ func (db *DB) CreateCommitment(ctx context.Context, orgID, circleID string, c *c
 // FindCommitments lists circleID's commitments: open ones first, then the
 // latest done.
 func (db *DB) FindCommitments(ctx context.Context, orgID, circleID string) ([]circle.Commitment, error) {
-	rows, err := db.query(ctx, `SELECT c.id, c.user_id, u.name, COALESCE(c.meeting_id, ''), c.body, c.created_at, c.done_at, c.progress, c.learned
+	rows, err := db.query(ctx, `SELECT `+commitmentColumns+`
 		FROM commitments c JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id
 		WHERE c.org_id = $1 AND c.circle_id = $2
-		ORDER BY CASE WHEN c.done_at IS NULL THEN 0 ELSE 1 END, c.created_at DESC, c.id LIMIT 100`, orgID, circleID)
+		ORDER BY CASE WHEN c.done_at IS NULL AND c.let_go_at IS NULL THEN 0 ELSE 1 END, c.created_at DESC, c.id LIMIT 100`, orgID, circleID)
 	if err != nil {
 		return nil, fmt.Errorf("find commitments: %w", err)
 	}
 	defer rows.Close()
 	var out []circle.Commitment
 	for rows.Next() {
-		var c circle.Commitment
-		if err := rows.Scan(&c.ID, &c.UserID, &c.UserName, &c.MeetingID, &c.Body, &c.CreatedAt, &c.DoneAt, &c.Progress, &c.Learned); err != nil {
+		c, err := scanCommitment(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, c)
@@ -148,7 +152,7 @@ func (db *DB) UpdateCommitment(ctx context.Context, orgID, circleID, id, userID 
 		if done {
 			at = tx.now
 		}
-		res, err := tx.exec(ctx, `UPDATE commitments SET done_at = $1 WHERE org_id = $2 AND circle_id = $3 AND id = $4 AND user_id = $5`,
+		res, err := tx.exec(ctx, `UPDATE commitments SET done_at = $1, let_go_at = NULL, version = version + 1 WHERE org_id = $2 AND circle_id = $3 AND id = $4 AND user_id = $5`,
 			at, orgID, circleID, id, userID)
 		if err != nil {
 			return err

@@ -666,6 +666,10 @@ var webForms = map[string]url.Values{
 	"POST /circles/{id}/leave": {"note": {strings.Repeat("x", 1001)}},
 	// In the past, so that the handler gets as far as the service.
 	"POST /circles/{id}/meetings/{meeting}/move": {"starts_at": {"2001-01-01T10:00"}, "duration_minutes": {"60"}},
+	// Stale versions: refused once the reader is let in.
+	"POST /circles/{id}/meetings/{meeting}/rsvp":         {"answer": {"coming"}, "version": {"999"}},
+	"POST /circles/{id}/commitments/{commitment}/move":   {"due": {"2030-01-01"}, "version": {"999"}},
+	"POST /circles/{id}/commitments/{commitment}/let-go": {"version": {"999"}},
 }
 
 // apiBodies are the bodies sent to the API's operations, by operation id;
@@ -705,6 +709,8 @@ var apiBodies = map[string]any{
 	"create-post":                map[string]string{"body": ""},
 	"create-commitment":          map[string]string{"body": ""},
 	"update-commitment":          map[string]bool{"done": false},
+	"change-commitment":          map[string]any{"version": 999, "let_go": true},
+	"set-rsvp":                   map[string]any{"answer": "coming", "version": 999},
 	"set-schedule": map[string]any{"freq": "weekly", "weekday": 1, "time": "10:00", "starts_on": "2030-01-07",
 		"timezone": "Mars/Olympus_Mons", "duration_minutes": 60},
 	"move-meeting":          map[string]any{"starts_at": "2001-01-01T10:00:00Z", "duration_minutes": 60},
@@ -1161,6 +1167,8 @@ GET /password/reset                                              inv    inv    i
 POST /password/reset                                             inv    inv    inv    inv    inv    inv    inv    inv
 GET /invitation                                                  inv    inv    inv    inv    inv    inv    inv    inv
 POST /invitation                                                 inv    inv    inv    inv    inv    inv    inv    inv
+GET /digest/stop                                                 inv    inv    inv    inv    inv    inv    inv    inv
+POST /digest/stop                                                inv    inv    inv    inv    inv    inv    inv    inv
 GET /home                                                        signin ok     ok     ok     ok     ok     ok     ok
 GET /people                                                      signin ok     ok     ok     ok     ok     ok     ok
 GET /people/chart                                                signin ok     ok     ok     ok     ok     ok     ok
@@ -1218,6 +1226,11 @@ POST /circles/{id}/posts                                         signin 404    4
 POST /circles/{id}/posts/{post}/delete                           signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/commitments                                   signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/commitments/{commitment}/done                 signin 404    404    404    rules  redir  404    404
+GET /circles/{id}/commitments/{commitment}                       signin 404    404    404    rules  ok     404    404
+POST /circles/{id}/commitments/{commitment}/move                 signin 404    404    404    rules  redir  404    404
+POST /circles/{id}/commitments/{commitment}/let-go               signin 404    404    404    rules  redir  404    404
+GET /circles/{id}/meetings/{meeting}/rsvp                        signin 404    404    404    rules  ok     404    404
+POST /circles/{id}/meetings/{meeting}/rsvp                       signin 404    404    404    rules  redir  404    404
 GET /circles/{id}/leave                                          signin 404    404    404    ok     ok     404    404
 POST /circles/{id}/leave                                         signin 404    404    404    redir  redir  404    404
 GET /circles/{id}/pulse                                          signin 404    404    404    rules  ok     404    404
@@ -1393,6 +1406,7 @@ DELETE /api/v1/circles/{id}/posts/{post}                         401    404    4
 GET /api/v1/circles/{id}/commitments                             401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/commitments                            401    404    404    404    403    inv    404    404
 PUT /api/v1/circles/{id}/commitments/{commitment}                401    404    404    404    403    ok     404    404
+PATCH /api/v1/circles/{id}/commitments/{commitment}              401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/return-to-pool                         401    403    inv    403    403    403    403    403
 GET /api/v1/programs/{id}/departures                             401    403    ok     403    403    403    403    403
 GET /api/v1/programs/{id}/health                                 401    403    ok     403    403    403    403    403
@@ -1401,6 +1415,8 @@ PUT /api/v1/circles/{id}/schedule                                401    404    4
 GET /api/v1/circles/{id}/schedule/changes                        401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/schedule/changes/{change}/undo         401    404    404    404    403    404    404    404
 GET /api/v1/circles/{id}/meetings                                401    404    404    404    403    ok     404    404
+GET /api/v1/circles/{id}/meetings/{meeting}/rsvp                 401    404    404    404    403    ok     404    404
+PUT /api/v1/circles/{id}/meetings/{meeting}/rsvp                 401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/move                401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/cancel              401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/restore             401    404    404    404    403    ok     404    404

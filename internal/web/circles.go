@@ -10,6 +10,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/circle"
+	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/pulse"
 	"github.com/holdspace/holdspace/internal/richtext"
@@ -151,6 +152,10 @@ type meetingRow struct {
 	Facilitator string
 	Timekeeper  string
 	Moved       bool
+	// Mine is the reader's answer, for a meeting ahead that is on; Answer
+	// says it takes one.
+	Mine   circle.RSVP
+	Answer bool
 }
 
 // meetingList is some of a circle's meetings ahead, with what changing
@@ -216,7 +221,9 @@ func newCirclePage(p Page, h *circles.Home, tz string) circlePage {
 		data.Members = append(data.Members, row)
 	}
 	for _, m := range h.Upcoming {
-		data.Upcoming = append(data.Upcoming, newMeetingRow(m, data.Names, tz))
+		row := newMeetingRow(m, data.Names, tz)
+		row.Mine, row.Answer = h.Mine[m.ID]
+		data.Upcoming = append(data.Upcoming, row)
 	}
 	if next >= 0 {
 		data.Next = &data.Upcoming[next]
@@ -486,7 +493,18 @@ func (s *Server) handlePostDelete(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCommitmentCreate(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
-	_, err := s.Circles.AddCommitment(r.Context(), u, id, r.PostFormValue("body"))
+	// Without a day it is due at the circle's next meeting.
+	var due *time.Time
+	if v := r.PostFormValue("due"); v != "" {
+		day, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			s.fail(w, r, fault.Fields(map[string]string{"due": "Choose a day."}), "/circles/"+id+"#commitments")
+			return
+		}
+		d := circles.DueOn(day, u.Timezone)
+		due = &d
+	}
+	_, err := s.Circles.AddCommitment(r.Context(), u, id, r.PostFormValue("body"), due)
 	if err != nil {
 		s.fail(w, r, err, "/circles/"+id+"#commitments")
 		return
@@ -498,6 +516,15 @@ func (s *Server) handleCommitmentDone(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	id := r.PathValue("id")
 	done := r.PostFormValue("done") != "0"
+	if r.PostFormValue("version") != "" {
+		// From the commitment's own page: guarded by what it showed.
+		msg := "Done. Well kept."
+		if !done {
+			msg = "Open again."
+		}
+		s.commitmentChange(w, r, circle.CommitmentChange{Done: &done}, msg)
+		return
+	}
 	if err := s.Circles.CompleteCommitment(r.Context(), u, id, r.PathValue("commitment"), done); err != nil {
 		s.circleFail(w, r, err)
 		return

@@ -204,7 +204,7 @@ func (s *Server) handleRemindersSave(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	prefs := circle.ReminderPrefs{Offsets: []int{}, Nudges: r.PostForm.Get("nudges") == "1"}
+	prefs := circle.ReminderPrefs{Offsets: []int{}, Nudges: r.PostForm.Get("nudges") == "1", Digest: r.PostForm.Get("digest") == "1"}
 	for _, v := range r.PostForm["offsets"] {
 		n, err := strconv.Atoi(v)
 		if err != nil {

@@ -31,6 +31,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /password/reset", s.handleReset)
 	mux.HandleFunc("GET /invitation", s.handleInvitationForm)
 	mux.HandleFunc("POST /invitation", s.handleInvitation)
+	// The weekly digest's unsubscribe link works without signing in: its
+	// secret stands for the person. The page asks; only the POST stops it.
+	mux.HandleFunc("GET /digest/stop", s.handleDigestStopForm)
+	mux.HandleFunc("POST /digest/stop", s.handleDigestStop)
 
 	// Signed in.
 	mux.Handle("GET /home", s.signedIn(s.handleHome))
@@ -96,6 +100,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /circles/{id}/posts/{post}/delete", s.signedIn(s.handlePostDelete))
 	mux.Handle("POST /circles/{id}/commitments", s.signedIn(s.handleCommitmentCreate))
 	mux.Handle("POST /circles/{id}/commitments/{commitment}/done", s.signedIn(s.handleCommitmentDone))
+	mux.Handle("GET /circles/{id}/commitments/{commitment}", s.signedIn(s.handleCommitmentShow))
+	mux.Handle("POST /circles/{id}/commitments/{commitment}/move", s.signedIn(s.handleCommitmentMove))
+	mux.Handle("POST /circles/{id}/commitments/{commitment}/let-go", s.signedIn(s.handleCommitmentLetGo))
+	mux.Handle("GET /circles/{id}/meetings/{meeting}/rsvp", s.signedIn(s.handleRSVPForm))
+	mux.Handle("POST /circles/{id}/meetings/{meeting}/rsvp", s.signedIn(s.handleRSVP))
 	mux.Handle("GET /circles/{id}/pulse", s.signedIn(s.handlePulseShow))
 	mux.Handle("POST /circles/{id}/pulse", s.signedIn(s.handlePulseAnswer))
 	mux.Handle("POST /circles/{id}/pulse/cadence", s.signedIn(s.handlePulseCadence))

@@ -2,8 +2,9 @@
 // and its home page (circles.go), the schedule and its meetings with
 // rotating roles (schedule.go), calendar feeds (calendar.go) and reminders
 // (reminders.go), the members-only space of posts and commitments
-// (space.go), leaving (leave.go), and the hourly upkeep that keeps meetings
-// ahead (upkeep.go). Only the circle's active members who have
+// (space.go), leaving (leave.go), the hourly upkeep that keeps meetings
+// ahead (upkeep.go), answers to meetings ahead, commitments' due dates and
+// each person's own streak (habit.go), and the weekly digest (digest.go). Only the circle's active members who have
 // acknowledged its ground rules see inside it; to anyone else, admins
 // included, it does not exist. The ground rules and the working agreement
 // are package agreements'.
@@ -192,6 +193,11 @@ type Home struct {
 	// circle.UndoWindow, newest first, in the member's zone.
 	ScheduleChanges []ScheduleNotice
 	Upcoming        []circle.Meeting
+	// Mine is the reader's answer to each meeting ahead that is on (version
+	// 0 where they have not answered); NextTally is how the present
+	// members answered the next meeting.
+	Mine      map[string]circle.RSVP
+	NextTally *circle.Tally
 	// Past is the meetings held, newest first, with who held each role.
 	Past        []circle.Meeting
 	Commitments []circle.Commitment
@@ -257,6 +263,9 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 		case m.Status == circle.Scheduled:
 			h.Past = append(h.Past, m)
 		}
+	}
+	if err := s.rsvps(ctx, u, h); err != nil {
+		return nil, err
 	}
 	slices.Reverse(h.Past)
 	if len(h.Past) > 12 {

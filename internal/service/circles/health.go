@@ -120,7 +120,15 @@ type Practice struct {
 	// Commitments are (up to PracticeCommitments of) their commitments
 	// not yet done.
 	Commitments []store.OwnCommitment
+	// Streak is their own run of meetings attended and commitments kept,
+	// shown to them alone.
+	Streak circle.Streak
+	now    time.Time
 }
+
+// Overdue reports whether a commitment due at due has passed it, for the
+// home page.
+func (p *Practice) Overdue(due *time.Time) bool { return due != nil && due.Before(p.now) }
 
 // PracticeCommitments bounds the open commitments a home lists.
 const PracticeCommitments = 5
@@ -130,7 +138,7 @@ const PracticeCommitments = 5
 // their next meeting and open commitments only when they have a circle.
 func (s *Service) Practice(ctx context.Context, u *account.User) (*Practice, error) {
 	now := s.now()
-	out := &Practice{}
+	out := &Practice{now: now}
 	agenda, err := s.DB.FindAgenda(ctx, u.OrgID, u.ID)
 	if err != nil {
 		return nil, err
@@ -155,6 +163,9 @@ func (s *Service) Practice(ctx context.Context, u *account.User) (*Practice, err
 		out.RoomOpen = !now.Before(next.Start.Add(-roomNear))
 	}
 	if out.Commitments, err = s.DB.FindOpenCommitments(ctx, u.OrgID, u.ID, PracticeCommitments); err != nil {
+		return nil, err
+	}
+	if out.Streak, err = s.Streak(ctx, u); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -85,7 +85,8 @@ func (s *Service) SendReminder(ctx context.Context, id string) (bool, error) {
 		return false, err
 	}
 	msg := queue.Mail(rd.Mail(r.UserID, mail.MeetingReminder(r.Email, r.Name, program.Label(r.Program), r.Meeting.When(r.Timezone), r.Timezone,
-		inWords(r.Meeting.Start.Sub(s.now())), string(role), video, s.link("/circles/"+r.Circle.ID))))
+		inWords(r.Meeting.Start.Sub(s.now())), string(role), video, s.link("/circles/"+r.Circle.ID),
+		s.link("/circles/"+r.Circle.ID+"/meetings/"+r.Meeting.ID+"/rsvp"))))
 	// The store sends only if the reminder is still waiting: a change to
 	// its meeting or its person's settings since it was read cancelled it.
 	return s.DB.SendReminder(ctx, id, msg)
@@ -130,6 +131,12 @@ func (w *UpkeepWorker) Work(ctx context.Context, _ *river.Job[UpkeepJob]) error 
 // Workers registers the circle jobs' workers in workers.
 func (s *Service) Workers(workers *river.Workers) error {
 	if err := river.AddWorkerSafely(workers, &ReminderWorker{Service: s}); err != nil {
+		return err
+	}
+	if err := river.AddWorkerSafely(workers, &CommitmentWorker{Service: s}); err != nil {
+		return err
+	}
+	if err := river.AddWorkerSafely(workers, &DigestWorker{Service: s}); err != nil {
 		return err
 	}
 	return river.AddWorkerSafely(workers, &UpkeepWorker{Service: s})

@@ -2,6 +2,7 @@ package circles
 
 import (
 	"context"
+	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
@@ -32,8 +33,10 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, circleID, pos
 }
 
 // AddCommitment records what the member means to do before the next
-// meeting.
-func (s *Service) AddCommitment(ctx context.Context, u *account.User, circleID, body string) (*circle.Commitment, error) {
+// meeting. It is due at due, or when nil at the circle's next meeting; a
+// day before, its owner is reminded, and a day after, if still open,
+// asked how it went.
+func (s *Service) AddCommitment(ctx context.Context, u *account.User, circleID, body string, due *time.Time) (*circle.Commitment, error) {
 	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return nil, err
 	}
@@ -43,7 +46,17 @@ func (s *Service) AddCommitment(ctx context.Context, u *account.User, circleID, 
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	c := &circle.Commitment{UserID: u.ID, UserName: u.Name, Body: body}
+	if due == nil {
+		ms, err := s.DB.FindMeetings(ctx, u.OrgID, circleID)
+		if err != nil {
+			return nil, err
+		}
+		d := circle.DefaultDue(ms, s.now())
+		due = &d
+	} else if !due.After(s.now()) {
+		return nil, circle.ErrDuePast
+	}
+	c := &circle.Commitment{UserID: u.ID, UserName: u.Name, Body: body, DueAt: due}
 	return c, s.DB.CreateCommitment(ctx, u.OrgID, circleID, c)
 }
 

@@ -673,7 +673,13 @@ func (s *Service) TakeOffer(ctx context.Context, u *account.User, circleID, meet
 	if i := slices.IndexFunc(offers, func(o room.Offer) bool { return o.ID == offerID }); i >= 0 && sameWords(offers[i].Body, body) {
 		return nil, fault.Fields(map[string]string{"body": "That is the offer as it was made. Say what you will do, in your own words."})
 	}
-	c, err := s.DB.TakeOffer(ctx, u.OrgID, circleID, meetingID, offerID, u.ID, body)
+	// It is due at the circle's next meeting.
+	ms, err := s.DB.FindMeetings(ctx, u.OrgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	due := circle.DefaultDue(ms, s.DB.Now())
+	c, err := s.DB.TakeOffer(ctx, u.OrgID, circleID, meetingID, offerID, u.ID, body, due)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, fault.Wrap(fault.Conflict, "You have taken this offer already; it is one of your commitments.", err)
 	}
