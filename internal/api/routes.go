@@ -340,6 +340,20 @@ func (a *API) routes() {
 	register(a, signedIn, huma.Operation{OperationID: "update-commitment", Method: http.MethodPut, Path: "/circles/{id}/commitments/{commitment}",
 		Tags: []string{tagCircles}, Summary: "Mark my commitment done, or open again",
 		Description: "Only its author changes a commitment; anyone else's answers 404.", Errors: inCircle()}, a.handleCommitmentUpdate)
+	register(a, signedIn, huma.Operation{OperationID: "get-pause", Method: http.MethodGet, Path: "/circles/{id}/pause",
+		Tags: []string{tagCircles}, Summary: "Read my pause in a circle",
+		Description: "The caller's own: nobody else, an admin included, reads it.",
+		Errors:      []int{http.StatusNotFound}}, a.handlePauseShow)
+	register(a, signedIn, huma.Operation{OperationID: "pause-circle", Method: http.MethodPost, Path: "/circles/{id}/pause",
+		Tags: []string{tagCircles}, Summary: "Pause for a while",
+		Description: "Until the pause ends (2 to 12 weeks from now, as chosen) the caller gets no meeting reminders and is not counted " +
+			"as missing; the other members see that they are pausing and until when, never why. It ends by itself. " +
+			"Pausing while already pausing, or beside another change to the pause, answers 409.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity}}, a.handlePause)
+	register(a, signedIn, huma.Operation{OperationID: "resume-circle", Method: http.MethodPost, Path: "/circles/{id}/resume",
+		Tags: []string{tagCircles}, Summary: "End my pause now",
+		Description: "Meetings remind the caller, and count, again from now. Without a pause, answers 409.",
+		Errors:      []int{http.StatusNotFound, http.StatusConflict}}, a.handleResume)
 	register(a, signedIn, huma.Operation{OperationID: "leave-circle", Method: http.MethodPost, Path: "/circles/{id}/leave",
 		Tags: []string{tagCircles}, Summary: "Leave a circle",
 		Description: "Needs no acknowledgement of the ground rules: anyone may leave without giving a reason. The others are told and " +

@@ -375,7 +375,7 @@ func touchCircle(ctx context.Context, live *store.DB, c *program.Circle) error {
 	if err != nil {
 		return err
 	}
-	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now))
+	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Reminded(), st.Prefs, st.Reminders, st.Now))
 }
 
 // keepSchedule gives c a schedule by rule at minute of the day in tz,
@@ -411,7 +411,7 @@ func keepSchedule(ctx context.Context, live *store.DB, c *program.Circle, rule c
 	past = circle.Rotate(st.Circle.UserIDs(), nil, past)
 	ahead = circle.Rotate(st.Circle.UserIDs(), past, ahead)
 	st.Meetings = append(past, ahead...)
-	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now))
+	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Reminded(), st.Prefs, st.Reminders, st.Now))
 }
 
 // lengthenMeetings records that by made c's meetings longer than they
@@ -427,7 +427,7 @@ func lengthenMeetings(ctx context.Context, live *store.DB, c *program.Circle, by
 	now.Sequence = was.Sequence + 1
 	st.Schedule, st.CalendarSequence = &now, now.Sequence
 	st.ScheduleChange = &circle.ScheduleChange{ChangedBy: by.ID, ChangedByName: by.Name, Sequence: now.Sequence, Before: &was, After: &now}
-	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now))
+	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Reminded(), st.Prefs, st.Reminders, st.Now))
 }
 
 // holdRooms gives c's meetings already held their rooms, ended, as the

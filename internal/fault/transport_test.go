@@ -55,6 +55,9 @@ var sentinels = map[string]error{
 	"circle.ErrChangedSince":     circle.ErrChangedSince,
 	"circle.ErrNothingToRestore": circle.ErrNothingToRestore,
 	"circle.ErrScheduleStale":    circle.ErrScheduleStale,
+	"circle.ErrPaused":           circle.ErrPaused,
+	"circle.ErrNotPaused":        circle.ErrNotPaused,
+	"circle.ErrLeft":             circle.ErrLeft,
 
 	"program.ErrNotMember":        program.ErrNotMember,
 	"program.ErrNotPending":       program.ErrNotPending,

@@ -342,6 +342,18 @@ func TestContent(t *testing.T) {
 			wantText:    []string{"met without you", "Presented: Ana", "No commitments were made", "carry over to your next check-in", "to you alone"},
 		},
 		{
+			name:        "absence_nudge",
+			msg:         AbsenceNudge("dee@example.com", "Dee Okafor", "Leads & Learners", "https://holdspace.example/circles/c1"),
+			wantSubject: "We missed you in Leads & Learners",
+			wantText:    []string{"Hi Dee,", "met twice lately without you", "can't make it", "https://holdspace.example/circles/c1", "Nobody else is told"},
+		},
+		{
+			name:        "absence_ask",
+			msg:         AbsenceAsk("dee@example.com", "Dee Okafor", "Leads & Learners", "https://holdspace.example/circles/c1/pause"),
+			wantSubject: "Pause for a while, or leave your circle in Leads & Learners?",
+			wantText:    []string{"three times in a row", "two to twelve weeks", "https://holdspace.example/circles/c1/pause", "Only you can open this page"},
+		},
+		{
 			name:        "guest_invitation",
 			msg:         GuestInvitation("zoe@example.com", "Zoe", "Ana", "Leads & Learners", "Tuesday 1 December, 16:00–17:30", "Europe/London", "https://holdspace.example/guest/hsg_x"),
 			wantSubject: "Ana invites you to observe a peer-coaching meeting",

@@ -679,6 +679,8 @@ var apiBodies = map[string]any{
 	"take-offer":            map[string]string{"body": ""},
 	"save-meeting-note":     map[string]any{"body": "probe", "version": 999999},
 	"save-reflection":       map[string]string{"body": "probe"},
+	// A pause too short: the member's call is refused as it stands.
+	"pause-circle": map[string]int{"weeks": 1},
 	// Blank entries: the owner's call is refused as it stands.
 	"create-journal-entry": map[string]string{"prompt": "free", "body": ""},
 	"update-journal-entry": map[string]any{"prompt": "free", "body": "", "version": 1},
@@ -1166,6 +1168,9 @@ POST /circles/{id}/posts                                         signin 404    4
 POST /circles/{id}/posts/{post}/delete                           signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/commitments                                   signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/commitments/{commitment}/done                 signin 404    404    404    rules  redir  404    404
+GET /circles/{id}/pause                                          signin 404    404    404    ok     ok     404    404
+POST /circles/{id}/pause                                         signin 404    404    404    redir  redir  404    404
+POST /circles/{id}/resume                                        signin 404    404    404    redir  redir  404    404
 GET /circles/{id}/leave                                          signin 404    404    404    ok     ok     404    404
 POST /circles/{id}/leave                                         signin 404    404    404    redir  redir  404    404
 GET /circles/{id}/pulse                                          signin 404    404    404    rules  ok     404    404
@@ -1328,4 +1333,7 @@ GET /api/v1/openapi.json                                         ok     ok     o
 POST /circles/{id}/schedule/clear                                signin 404    404    404    rules  redir  404    404
 DELETE /api/v1/circles/{id}/schedule                             401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/leave                                  401    404    404    404    ok     ok     404    404
+GET /api/v1/circles/{id}/pause                                   401    404    404    404    ok     ok     404    404
+POST /api/v1/circles/{id}/pause                                  401    404    404    404    inv    inv    404    404
+POST /api/v1/circles/{id}/resume                                 401    404    404    404    inv    inv    404    404
 `

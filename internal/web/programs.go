@@ -225,7 +225,10 @@ type programPage struct {
 	FormedPrev, FormedNext   string
 	Stalled                  int
 	StalledOnly              bool
-	Departures               []circle.Departure
+	// Struggling counts the circles fewer than half of whose members came
+	// to each of their last three held meetings.
+	Struggling int
+	Departures []circle.Departure
 	// Colleague picks someone to invite to pair, for a member waiting in
 	// a pair program.
 	Colleague *personPicker
@@ -336,6 +339,7 @@ func (s *Server) programAdmin(ctx context.Context, u *account.User, data *progra
 	}
 	data.Small = formedCircles(formed.Small, data.Program.MinSize)
 	data.FormedTotal, data.FormedFirst, data.Stalled = formed.Total, formed.First, formed.Stalled
+	data.Struggling = formed.Struggling
 	pageLink := func(n int) string {
 		q := "?circles=" + strconv.Itoa(n)
 		if data.StalledOnly {

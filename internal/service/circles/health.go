@@ -33,7 +33,10 @@ type Overview struct {
 	// them.
 	Stalled     int
 	StalledOnly bool
-	Circles     []CircleHealth
+	// Struggling counts the program's circles whose attendance fell
+	// below half for circle.StrugglingAfter held meetings in a row.
+	Struggling int
+	Circles    []CircleHealth
 	// Small lists (up to a page of) the formed circles below the
 	// program's minimum size.
 	Small []program.Circle
@@ -56,6 +59,9 @@ func (s *Service) Overview(ctx context.Context, admin *account.User, programID s
 	out := &Overview{StalledOnly: stalledOnly}
 	stalled := store.CircleFilter{ProgramID: programID, StalledBy: now}
 	if out.Stalled, err = s.DB.CountCircles(ctx, admin.OrgID, stalled); err != nil {
+		return nil, err
+	}
+	if out.Struggling, err = s.DB.CountCircles(ctx, admin.OrgID, store.CircleFilter{ProgramID: programID, Struggling: true}); err != nil {
 		return nil, err
 	}
 	f := store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Pending, program.Active}}
