@@ -65,6 +65,13 @@ func (w *world) struggling(p *program.Program, c string) (count int, flagged boo
 			flagged = h.Struggling
 		}
 	}
+	byProgram, err := w.circles.Struggling(ctx, w.admin)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if byProgram[p.ID] != ov.Struggling || len(byProgram) > 1 {
+		w.t.Errorf("struggling by program %v, the program's page counts %d", byProgram, ov.Struggling)
+	}
 	return ov.Struggling, flagged
 }
 

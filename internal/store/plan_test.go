@@ -239,6 +239,7 @@ func readEverything(t *testing.T, db *DB) {
 		t.Fatal(err)
 	}
 	must(db.CountStalled(ctx, org, db.Now()))
+	must(db.CountStruggling(ctx, org))
 	must(db.FindRoundsToPublish(ctx, org, 5))
 	must(db.FindAgenda(ctx, org, user))
 	if _, err := db.FindNextMeeting(ctx, org, user, db.Now()); err != nil && !errors.Is(err, ErrNotFound) {

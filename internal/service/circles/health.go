@@ -107,6 +107,16 @@ func (s *Service) Stalled(ctx context.Context, admin *account.User) (map[string]
 	return s.DB.CountStalled(ctx, admin.OrgID, s.now())
 }
 
+// Struggling counts, by program, the organisation's running circles
+// fewer than half of whose members came to each of their last
+// circle.StrugglingAfter held meetings, for an admin. No names.
+func (s *Service) Struggling(ctx context.Context, admin *account.User) (map[string]int, error) {
+	if err := auth.RequireAdmin(admin); err != nil {
+		return nil, err
+	}
+	return s.DB.CountStruggling(ctx, admin.OrgID)
+}
+
 // roomNear is how long before a meeting its room is offered on a
 // person's home: time to find the link and settle in.
 const roomNear = 30 * time.Minute
