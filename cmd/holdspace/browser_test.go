@@ -321,6 +321,8 @@ func TestScreenshots(t *testing.T) {
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/ground-rules"] button`)), chromedp.WaitVisible(chromedp.CSS("#meetings"))))
 	tall("circle", circlePath)
 	tall("circle-pulse", circlePath+"/pulse")
+	// A member's private question: pause for a while, or leave?
+	shoot("circle-pause", circlePath+"/pause")
 	// The meetings after the next are folded on a phone and open on a
 	// wide screen.
 	for _, vp := range []struct {
