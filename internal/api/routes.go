@@ -469,6 +469,15 @@ func (a *API) routes() {
 			"replaces it. Only once the meeting has reached its closing step (or ended): before that the answer is 422. Answers with the room, " +
 			"which lists every member's answer.",
 		Errors: inCircle()}, a.handleClosingAnswer)
+	register(a, signedIn, huma.Operation{OperationID: "get-ritual", Method: http.MethodGet, Path: "/circles/{id}/meetings/{meeting}/room/ritual",
+		Tags: []string{tagMeetings}, Summary: "Read the closing ritual of a season's last meeting",
+		Description: "Each member's appreciation and what they take with them. Members only. A meeting that is not its season's last answers 409.",
+		Errors:      inCircle()}, a.handleRitualShow)
+	register(a, signedIn, huma.Operation{OperationID: "save-ritual", Method: http.MethodPut, Path: "/circles/{id}/meetings/{meeting}/room/ritual",
+		Tags: []string{tagMeetings}, Summary: "Write my appreciation, or what I take with me",
+		Description: "In the closing ritual of the circle's last meeting of the season, once it has begun: one appreciation to another member, " +
+			"and one takeaway, each replaced by writing it again. The circle reads them; nobody else. Answers with the ritual.",
+		Errors: inCircle()}, a.handleRitualSave)
 	register(a, signedIn, huma.Operation{OperationID: "create-offer", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/room/offers",
 		Tags: []string{tagMeetings}, Summary: "Offer counsel to a presenter",
 		Description:   "A short note the presenter may take as their own commitment or leave. Answers with the room, whose snapshot lists the offer.",

@@ -143,3 +143,33 @@ func PauseEnd(weeks int, now time.Time) (time.Time, error) {
 	}
 	return now.Add(time.Duration(weeks) * 7 * 24 * time.Hour), nil
 }
+
+// SeasonLast returns the index in ms (oldest first) of a circle's last
+// meeting of its season, whose room holds the closing ritual, or -1: the
+// last meeting held before the circle finished, or, while it runs in a
+// program with an end, the last meeting on the schedule before that end
+// with no room for another one (period apart) after it.
+func SeasonLast(ms []Meeting, p *program.Program, finishedAt *time.Time, period time.Duration) int {
+	for i := len(ms) - 1; i >= 0; i-- {
+		m := ms[i]
+		if m.Status != Scheduled {
+			continue
+		}
+		switch {
+		case finishedAt != nil:
+			if !m.Start.After(*finishedAt) {
+				return i
+			}
+		case !p.EndsAt.IsZero():
+			if m.Start.Before(p.EndsAt) {
+				if !m.Start.Add(period).Before(p.EndsAt) {
+					return i
+				}
+				return -1
+			}
+		default:
+			return -1
+		}
+	}
+	return -1
+}

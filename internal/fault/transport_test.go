@@ -75,6 +75,7 @@ var sentinels = map[string]error{
 	"pulse.ErrAnswered": pulse.ErrAnswered,
 	"pulse.ErrNoRound":  pulse.ErrNoRound,
 
+	"room.ErrNoRitual":   room.ErrNoRitual,
 	"room.ErrStale":      room.ErrStale,
 	"room.ErrNotAllowed": room.ErrNotAllowed,
 	"room.ErrInvalid":    room.ErrInvalid,

@@ -254,6 +254,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindCheckins(ctx, org, meeting))
 	must(db.FindPresence(ctx, org, meeting))
 	must(db.FindClosingAnswers(ctx, org, meeting))
+	must(db.FindRitualWords(ctx, org, meeting))
 	must(db.FindOffers(ctx, org, meeting))
 	must(db.FindNote(ctx, org, meeting))
 	_, _, err = db.FindReflection(ctx, org, meeting, user)

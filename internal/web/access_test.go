@@ -679,6 +679,8 @@ var apiBodies = map[string]any{
 	"take-offer":            map[string]string{"body": ""},
 	"save-meeting-note":     map[string]any{"body": "probe", "version": 999999},
 	"save-reflection":       map[string]string{"body": "probe"},
+	// Not the season's last meeting: the member's call is refused.
+	"save-ritual": map[string]string{"kind": "takeaway", "body": "probe"},
 	// A pause too short: the member's call is refused as it stands.
 	"pause-circle": map[string]int{"weeks": 1},
 	// Blank entries: the owner's call is refused as it stands.
@@ -1154,6 +1156,7 @@ GET /circles/{id}/meetings/{meeting}/room/events                 signin 404    4
 POST /circles/{id}/meetings/{meeting}/room/command               signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/checkin               signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/closing               signin 404    404    404    rules  redir  404    404
+POST /circles/{id}/meetings/{meeting}/room/ritual                signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/offers                signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/offers/{offer}/take   signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/note                  signin 404    404    404    rules  redir  404    404
@@ -1322,6 +1325,8 @@ GET /api/v1/circles/{id}/meetings/{meeting}/room                 401    404    4
 POST /api/v1/circles/{id}/meetings/{meeting}/room/commands       401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/checkin        401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/closing        401    404    404    404    403    inv    404    404
+GET /api/v1/circles/{id}/meetings/{meeting}/room/ritual          401    404    404    404    403    inv    404    404
+PUT /api/v1/circles/{id}/meetings/{meeting}/room/ritual          401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/offers         401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/offers/{offer}/take 401    404    404    404    403    inv    404    404
 GET /api/v1/circles/{id}/meetings/{meeting}/room/note            401    404    404    404    403    ok     404    404

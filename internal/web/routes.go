@@ -81,6 +81,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/command", s.signedIn(s.handleRoomCommand))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/checkin", s.signedIn(s.handleRoomCheckin))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/closing", s.signedIn(s.handleRoomClosing))
+	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/ritual", s.signedIn(s.handleRoomRitual))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/offers", s.signedIn(s.handleRoomOffer))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/offers/{offer}/take", s.signedIn(s.handleRoomTake))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/note", s.signedIn(s.handleRoomNote))
