@@ -323,6 +323,8 @@ func TestScreenshots(t *testing.T) {
 	tall("circle-pulse", circlePath+"/pulse")
 	// A member's private question: pause for a while, or leave?
 	shoot("circle-pause", circlePath+"/pause")
+	// The invitation at a season's end: continue, re-form, or another team.
+	shoot("circle-next", circlePath+"/next")
 	// The meetings after the next are folded on a phone and open on a
 	// wide screen.
 	for _, vp := range []struct {

@@ -315,9 +315,10 @@ func TestContent(t *testing.T) {
 		},
 		{
 			name:        "program_closed",
-			msg:         ProgramClosed("ben@example.com", "Ben", "Leads & Learners", true, "https://holdspace.example/circles/c1", testICS),
+			msg:         ProgramClosed("ben@example.com", "Ben", "Leads & Learners", true, "https://holdspace.example/circles/c1/next", testICS),
 			wantSubject: "Leads & Learners has come to a close: thank you",
-			wantText:    []string{"Thank you for taking part", "No more meetings", "removes the ones ahead", "stays open to its members", "new program"},
+			wantText: []string{"Thank you for taking part", "No more meetings", "removes the ones ahead", "stays open to its members",
+				"continue together, re-form", "another team", "https://holdspace.example/circles/c1/next"},
 		},
 		{
 			name:        "program_closed_unformed",

@@ -1171,6 +1171,7 @@ POST /circles/{id}/posts                                         signin 404    4
 POST /circles/{id}/posts/{post}/delete                           signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/commitments                                   signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/commitments/{commitment}/done                 signin 404    404    404    rules  redir  404    404
+GET /circles/{id}/next                                           signin 404    404    404    rules  ok     404    404
 GET /circles/{id}/pause                                          signin 404    404    404    ok     ok     404    404
 POST /circles/{id}/pause                                         signin 404    404    404    redir  redir  404    404
 POST /circles/{id}/resume                                        signin 404    404    404    redir  redir  404    404

@@ -61,6 +61,8 @@ func TestPauseAndResume(t *testing.T) {
 		me.get(base).expect(t, 200, "paused until", "Resume early")
 		me.get(base+"/pause").expect(t, 200, "You're pausing", `action="`+base+`/resume"`)
 		me.post(base+"/resume", nil).expect(t, 303)
+		me.get(base+"/next").expect(t, 200, "What next?", "Continue together", "Re-form", "another team")
+		admin.get(base+"/next").expect(t, 404)
 		if strings.Contains(other.get(base).body, "paused until") {
 			t.Error("the circle still shows the pause after resuming")
 		}

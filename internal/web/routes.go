@@ -99,6 +99,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /circles/{id}/pulse", s.signedIn(s.handlePulseShow))
 	mux.Handle("POST /circles/{id}/pulse", s.signedIn(s.handlePulseAnswer))
 	mux.Handle("POST /circles/{id}/pulse/cadence", s.signedIn(s.handlePulseCadence))
+	mux.Handle("GET /circles/{id}/next", s.signedIn(s.handleCircleNext))
 	mux.Handle("GET /circles/{id}/pause", s.signedIn(s.handlePauseShow))
 	mux.Handle("POST /circles/{id}/pause", s.signedIn(s.handlePause))
 	mux.Handle("POST /circles/{id}/resume", s.signedIn(s.handleResume))
