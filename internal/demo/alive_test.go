@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/demo"
+	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/store"
 	"github.com/holdspace/holdspace/internal/store/storetest"
@@ -17,7 +19,8 @@ import (
 // TestDemoKeepsAlive runs the hourly upkeep over the demo, as serving it
 // does on start: Tom, who missed the autumn circle's last two meetings,
 // is nudged; the third autumn circle is flagged as struggling, and its
-// members who missed three in a row are asked whether to pause.
+// members who missed three in a row are asked whether to pause; a
+// finished pair held its closing ritual.
 func TestDemoKeepsAlive(t *testing.T) {
 	ctx := context.Background()
 	outbox := &storetest.Outbox{}
@@ -68,5 +71,37 @@ func TestDemoKeepsAlive(t *testing.T) {
 	}
 	if total != 1 {
 		t.Errorf("struggling circles by program: %v, want one in the autumn program", byProgram)
+	}
+
+	// Zara and Chloé's pair finished with its closing ritual held in its
+	// last meeting.
+	zara, err := db.FindUserByEmail(ctx, "zara@northwind.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := db.FindCircles(ctx, zara.OrgID, store.CircleFilter{UserID: zara.ID})
+	if err != nil || len(cs) != 1 || cs[0].FinishedAt == nil {
+		t.Fatalf("Zara's circles: %+v, %v", cs, err)
+	}
+	p, err := db.FindProgramByID(ctx, zara.OrgID, cs[0].ProgramID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := db.FindMeetings(ctx, zara.OrgID, cs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := circle.SeasonLast(ms, p, cs[0].FinishedAt, circle.PeriodFor(p.Cadence))
+	if last != len(ms)-1 {
+		t.Fatalf("the season's last meeting is %d of %d", last, len(ms))
+	}
+	words, err := db.FindRitualWords(ctx, zara.OrgID, ms[last].ID)
+	if err != nil || len(words) != 4 {
+		t.Fatalf("the ritual: %+v, %v", words, err)
+	}
+	for _, w := range words {
+		if w.Kind == room.Appreciation && (w.ToName == "" || w.ToID == w.UserID) {
+			t.Errorf("an appreciation: %+v", w)
+		}
 	}
 }
