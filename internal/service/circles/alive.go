@@ -2,6 +2,7 @@ package circles
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -12,7 +13,8 @@ import (
 	"github.com/holdspace/holdspace/internal/store"
 )
 
-// keepAlive counts the circle's last held meetings, from the upkeep: it
+// keepAlive counts the circle's last held meetings (over, not cancelled,
+// and with at least one member recorded present), from the upkeep: it
 // ends the pauses whose end has come, tells each member who has just
 // missed circle.NudgeAfter or circle.AskAfter held meetings in a row
 // without saying they could not come (once a run), and marks the circle
@@ -24,10 +26,16 @@ func (s *Service) keepAlive(ctx context.Context, st *store.CircleState) error {
 		st.StrugglingSince = nil
 		return nil
 	}
-	held := circle.LastHeld(st.Meetings, max(circle.AskAfter, circle.StrugglingAfter), st.Now)
+	// A meeting nobody was recorded at may have been held elsewhere (a
+	// call without the room): it is not counted either way. A few more
+	// are read so that three recorded ones are found past such gaps.
+	want := max(circle.AskAfter, circle.StrugglingAfter)
+	held := circle.LastHeld(st.Meetings, 2*want, st.Now)
 	if err := s.DB.FindAttendance(ctx, st.Circle.OrgID, held); err != nil {
 		return err
 	}
+	held = slices.DeleteFunc(held, func(h circle.Held) bool { return len(h.Present) == 0 })
+	held = held[:min(len(held), want)]
 	switch struggling := circle.Struggling(held, len(st.Circle.Members)); {
 	case struggling && st.StrugglingSince == nil:
 		now := st.Now
