@@ -346,6 +346,10 @@ func TestScreenshots(t *testing.T) {
 	tall("cards", "/cards")
 	tall("circle-fit", circlePath+"/fit")
 	tall("spread", "/spread")
+	// A member's private question: pause for a while, or leave?
+	shoot("circle-pause", circlePath+"/pause")
+	// The invitation at a season's end: continue, re-form, or another team.
+	shoot("circle-next", circlePath+"/next")
 	// The meetings after the next are folded on a phone and open on a
 	// wide screen.
 	for _, vp := range []struct {

@@ -24,6 +24,7 @@ type ProgramHealth struct {
 	PageSize     int            `json:"page_size"`
 	Stalled      int            `json:"stalled" doc:"The program's running circles that have not met for two cadence periods; finished circles are never counted."`
 	StalledOnly  bool           `json:"stalled_only"`
+	Struggling   int            `json:"struggling" doc:"The program's running circles fewer than half of whose members came to each of their last three held meetings."`
 	Circles      []CircleHealth `json:"circles" nullable:"false"`
 	BelowMinimum []HealthCircle `json:"below_minimum" nullable:"false" doc:"Running circles with fewer members than the program's minimum, which an admin may return to the pool."`
 }
@@ -52,6 +53,7 @@ type CircleHealth struct {
 	Next       *time.Time           `json:"next_meeting,omitempty" doc:"Never set for a finished circle."`
 	Attendance *int                 `json:"attendance_percent,omitempty" doc:"Check-ins at the meetings held, as a share of the members; absent before the first."`
 	Flagged    bool                 `json:"stalled" doc:"Not met for two cadence periods."`
+	Struggling bool                 `json:"struggling" doc:"Fewer than half of its members came to each of its last three held meetings; who was missing is never said."`
 	Accepted   int                  `json:"accepted,omitempty" doc:"While waiting for consent: how many have said yes."`
 	FinishedAt *time.Time           `json:"finished_at,omitempty" doc:"When the program closed and the circle with it."`
 }
@@ -77,10 +79,10 @@ func (a *API) handleProgramHealth(ctx context.Context, in *healthInput) (*struct
 		return nil, err
 	}
 	out := ProgramHealth{Total: o.Total, First: o.First, PageSize: circles.OverviewPageSize, Stalled: o.Stalled, StalledOnly: o.StalledOnly,
-		Circles: make([]CircleHealth, len(o.Circles)), BelowMinimum: make([]HealthCircle, len(o.Small))}
+		Struggling: o.Struggling, Circles: make([]CircleHealth, len(o.Circles)), BelowMinimum: make([]HealthCircle, len(o.Small))}
 	for i, c := range o.Circles {
 		h := CircleHealth{HealthCircle: healthCircle(&c.Circle), Status: c.Status, State: string(c.State), Held: c.Held, Expected: c.Expected,
-			LastMet: optionalTime(c.Last), Next: optionalTime(c.Next), Flagged: c.Health.Stalled, Accepted: c.Accepted, FinishedAt: c.FinishedAt}
+			LastMet: optionalTime(c.Last), Next: optionalTime(c.Next), Flagged: c.Health.Stalled, Struggling: c.Health.Struggling, Accepted: c.Accepted, FinishedAt: c.FinishedAt}
 		if c.Attendance >= 0 {
 			n := c.Attendance
 			h.Attendance = &n

@@ -425,6 +425,20 @@ func (a *API) routes() {
 			"so of two changes sent at once one is made. Moving it plans its reminder and follow-up again. " +
 			"Only its author changes a commitment; anyone else's answers 404.",
 		Errors: inCircle(http.StatusConflict, http.StatusUnprocessableEntity)}, a.handleCommitmentChange)
+	register(a, signedIn, huma.Operation{OperationID: "get-pause", Method: http.MethodGet, Path: "/circles/{id}/pause",
+		Tags: []string{tagCircles}, Summary: "Read my pause in a circle",
+		Description: "The caller's own: nobody else, an admin included, reads it.",
+		Errors:      []int{http.StatusNotFound}}, a.handlePauseShow)
+	register(a, signedIn, huma.Operation{OperationID: "pause-circle", Method: http.MethodPost, Path: "/circles/{id}/pause",
+		Tags: []string{tagCircles}, Summary: "Pause for a while",
+		Description: "Until the pause ends (2 to 12 weeks from now, as chosen) the caller gets no meeting reminders and is not counted " +
+			"as missing; the other members see that they are pausing and until when, never why. It ends by itself. " +
+			"Pausing while already pausing, or beside another change to the pause, answers 409.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity}}, a.handlePause)
+	register(a, signedIn, huma.Operation{OperationID: "resume-circle", Method: http.MethodPost, Path: "/circles/{id}/resume",
+		Tags: []string{tagCircles}, Summary: "End my pause now",
+		Description: "Meetings remind the caller, and count, again from now. Without a pause, answers 409.",
+		Errors:      []int{http.StatusNotFound, http.StatusConflict}}, a.handleResume)
 	register(a, signedIn, huma.Operation{OperationID: "leave-circle", Method: http.MethodPost, Path: "/circles/{id}/leave",
 		Tags: []string{tagCircles}, Summary: "Leave a circle",
 		Description: "Needs no acknowledgement of the ground rules: anyone may leave without giving a reason. The others are told and " +
@@ -563,6 +577,15 @@ func (a *API) routes() {
 			"replaces it. Only once the meeting has reached its closing step (or ended): before that the answer is 422. Answers with the room, " +
 			"which lists every member's answer.",
 		Errors: inCircle()}, a.handleClosingAnswer)
+	register(a, signedIn, huma.Operation{OperationID: "get-ritual", Method: http.MethodGet, Path: "/circles/{id}/meetings/{meeting}/room/ritual",
+		Tags: []string{tagMeetings}, Summary: "Read the closing ritual of a season's last meeting",
+		Description: "Each member's appreciation and what they take with them. Members only. A meeting that is not its season's last answers 409.",
+		Errors:      inCircle()}, a.handleRitualShow)
+	register(a, signedIn, huma.Operation{OperationID: "save-ritual", Method: http.MethodPut, Path: "/circles/{id}/meetings/{meeting}/room/ritual",
+		Tags: []string{tagMeetings}, Summary: "Write my appreciation, or what I take with me",
+		Description: "In the closing ritual of the circle's last meeting of the season, once it has begun: one appreciation to another member, " +
+			"and one takeaway, each replaced by writing it again. The circle reads them; nobody else. Answers with the ritual.",
+		Errors: inCircle()}, a.handleRitualSave)
 	register(a, signedIn, huma.Operation{OperationID: "create-offer", Method: http.MethodPost, Path: "/circles/{id}/meetings/{meeting}/room/offers",
 		Tags: []string{tagMeetings}, Summary: "Offer counsel to a presenter",
 		Description:   "A short note the presenter may take as their own commitment or leave. Answers with the room, whose snapshot lists the offer.",

@@ -144,8 +144,9 @@ func DueJobAt(kind string, due time.Time) time.Time {
 
 // Streaks.
 
-// Held is one meeting a person's circle held, as their streak counts it.
-type Held struct {
+// Attended is one meeting a person's circle held, as their streak counts
+// it: when it began and whether they were there.
+type Attended struct {
 	Start   time.Time
 	Present bool
 }
@@ -163,7 +164,7 @@ type Streak struct {
 // (held sorted newest first): the run ends at the first held meeting the
 // person missed. A meeting nobody came to was not held and is not among
 // held; a cancelled one neither, so neither breaks a run.
-func MeetingStreak(held []Held) (current, longest int) {
+func MeetingStreak(held []Attended) (current, longest int) {
 	run, broken := 0, false
 	for _, h := range held {
 		if h.Present {

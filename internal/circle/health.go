@@ -86,6 +86,10 @@ type Health struct {
 	Attendance int
 	// Stalled: it has not met for StalledAfter periods.
 	Stalled bool
+	// Struggling: fewer than half of its members came to each of its last
+	// StrugglingAfter held meetings (as the upkeep last counted). Who was
+	// missing is never said.
+	Struggling bool
 	// Accepted counts the members who said yes, while it awaits consent.
 	Accepted int
 }
@@ -133,9 +137,10 @@ func Assess(c *program.Circle, p *program.Program, r Record, now time.Time) Heal
 	if r.Last.After(met) {
 		met = r.Last
 	}
+	h.Struggling = c.StrugglingSince != nil
 	switch {
 	case c.FinishedAt != nil:
-		h.State, h.Stalled = Finished, false
+		h.State, h.Stalled, h.Struggling = Finished, false, false
 	case len(c.Members) < p.MinSize:
 		h.State = BelowMinimum
 	case r.Freq == "" && r.Held == 0:

@@ -34,11 +34,20 @@ type demoCircle struct {
 	// so that a newcomer signing in as them meets the gate.
 	unacknowledged []string
 	scheduled      bool
+	// away are, for each held meeting in turn, the members who missed it
+	// without a word: two in a row earn a gentle nudge.
+	away [][]string
+	// struggling: a circle few of whose members still come, which its
+	// admins see flagged; it has meetings and nothing else.
+	struggling bool
 }
 
 var autumnCircles = []demoCircle{
-	{members: []string{"nina", "maya", "tom", "noah", "fatima"}, unacknowledged: []string{"maya"}, scheduled: true},
+	{members: []string{"nina", "maya", "tom", "noah", "fatima"}, unacknowledged: []string{"maya"}, scheduled: true,
+		away: [][]string{nil, {"tom"}, {"tom"}}},
 	{members: []string{"grace", "amelia", "omar", "isabel"}, declined: []string{"ana"}, unacknowledged: []string{"grace", "amelia", "omar", "isabel"}},
+	{members: []string{"jonas", "elena", "james", "clara", "sam"}, scheduled: true, struggling: true,
+		away: [][]string{{"james", "clara", "sam"}, {"elena", "james", "sam"}, {"elena", "james", "clara", "sam"}}},
 }
 
 // autumnUnplaced is who the autumn round could not place, and why: their
@@ -231,6 +240,27 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 		// circle that has stalled, as the hourly upkeep would find it.
 		return touchCircle(ctx, live, c)
 	}
+	away := func(held int) []string {
+		if held >= len(dc.away) {
+			return nil
+		}
+		var ids []string
+		for _, k := range dc.away[held] {
+			ids = append(ids, byKey[k].ID)
+		}
+		return ids
+	}
+	if dc.struggling {
+		// It met on its schedule, but fewer and fewer came: the hourly
+		// upkeep flags it to the program's admins as struggling.
+		now := live.Now()
+		if err := keepSchedule(ctx, live, c, calendar.Rule{Freq: calendar.Fortnightly, Weekday: time.Thursday}, "Europe/London", 13*60,
+			time.Hour, "https://meet.northwind.example/autumn-circle-3", now.Add(-5*week)); err != nil {
+			return err
+		}
+		presenters := [][]string{{byKey["jonas"].ID, byKey["elena"].ID}, {byKey["clara"].ID}, {byKey["jonas"].ID}}
+		return holdRooms(ctx, db, c, at, now, room.DefaultSettings(room.Council), presenters, nil, away)
+	}
 	// Version 1, agreed by everyone in the first weeks.
 	at(5*week + 3*day)
 	ag, err := readAgreement(ctx, db, c)
@@ -281,7 +311,7 @@ func loadHistory(ctx context.Context, db, live *store.DB, c *program.Circle, dc 
 		"https://meet.northwind.example/autumn-circle-1", now.Add(-5*week)); err != nil {
 		return err
 	}
-	if err := loadPastRooms(ctx, db, c, byKey, at, now); err != nil {
+	if err := loadPastRooms(ctx, db, c, byKey, at, now, away); err != nil {
 		return err
 	}
 	// Yesterday a member made the meetings longer; anyone may still put
@@ -408,8 +438,9 @@ We start on time, even if someone is missing; whoever is late joins quietly at t
 Cancelling within two hours is fine when life happens — send a note in the circle's space.`
 
 // loadPastRooms gives the autumn circle's meetings already held their
-// rooms, with Northwind's presenters.
-func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey map[string]*account.User, at func(time.Duration), now time.Time) error {
+// rooms, with Northwind's presenters; away says who missed each.
+func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey map[string]*account.User, at func(time.Duration), now time.Time,
+	away func(held int) []string) error {
 	var presenters [][]string
 	for _, keys := range [][]string{{"nina", "tom"}, {"fatima", "noah"}, {"maya", "nina"}} {
 		var ids []string
@@ -418,7 +449,7 @@ func loadPastRooms(ctx context.Context, db *store.DB, c *program.Circle, byKey m
 		}
 		presenters = append(presenters, ids)
 	}
-	return holdRooms(ctx, db, c, at, now, room.DefaultSettings(room.Council), presenters, nil)
+	return holdRooms(ctx, db, c, at, now, room.DefaultSettings(room.Council), presenters, nil, away)
 }
 
 // touchCircle saves c's state unchanged through live, which keeps the
@@ -428,7 +459,7 @@ func touchCircle(ctx context.Context, live *store.DB, c *program.Circle) error {
 	if err != nil {
 		return err
 	}
-	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now))
+	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Reminded(), st.Prefs, st.Reminders, st.Now))
 }
 
 // keepSchedule gives c a schedule by rule at minute of the day in tz,
@@ -464,7 +495,7 @@ func keepSchedule(ctx context.Context, live *store.DB, c *program.Circle, rule c
 	past = circle.Rotate(st.Circle.UserIDs(), nil, past)
 	ahead = circle.Rotate(st.Circle.UserIDs(), past, ahead)
 	st.Meetings = append(past, ahead...)
-	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now))
+	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Reminded(), st.Prefs, st.Reminders, st.Now))
 }
 
 // lengthenMeetings records that by made c's meetings longer than they
@@ -480,17 +511,17 @@ func lengthenMeetings(ctx context.Context, live *store.DB, c *program.Circle, by
 	now.Sequence = was.Sequence + 1
 	st.Schedule, st.CalendarSequence = &now, now.Sequence
 	st.ScheduleChange = &circle.ScheduleChange{ChangedBy: by.ID, ChangedByName: by.Name, Sequence: now.Sequence, Before: &was, After: &now}
-	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now))
+	return live.UpdateCircle(ctx, st, circle.PlanReminders(st.Meetings, st.Reminded(), st.Prefs, st.Reminders, st.Now))
 }
 
 // holdRooms gives c's meetings already held their rooms, ended, as the
 // meetings' own times: the i-th held meeting had presenters[i] (there are
 // no more rooms than presenters) and, when notes has one, notes[i] as its
 // shared note; every member checked in and answered the closing question
-// (but one missed the second meeting), and the others gave each presenter
-// counsel — so the fairness hint has a history.
+// but those away(i) says missed the i-th, and the others gave each
+// presenter counsel — so the fairness hint has a history.
 func holdRooms(ctx context.Context, db *store.DB, c *program.Circle, at func(time.Duration), now time.Time,
-	settings room.Settings, presenters [][]string, notes []string) error {
+	settings room.Settings, presenters [][]string, notes []string, away func(held int) []string) error {
 	meetings, err := db.FindMeetings(ctx, c.OrgID, c.ID)
 	if err != nil {
 		return err
@@ -530,12 +561,9 @@ func holdRooms(ctx context.Context, db *store.DB, c *program.Circle, at func(tim
 		if _, err := db.CreateRoom(ctx, c.OrgID, c.ID, m.ID, b, st.Version); err != nil {
 			return err
 		}
-		absent := ""
-		if held == 1 {
-			absent = members[len(members)-1] // someone missed one meeting
-		}
+		absent := away(held)
 		for i, id := range members {
-			if id == absent {
+			if slices.Contains(absent, id) {
 				continue
 			}
 			at(now.Sub(m.Start))
@@ -563,7 +591,7 @@ func holdRooms(ctx context.Context, db *store.DB, c *program.Circle, at func(tim
 			for k := range min(2, len(members)-1) {
 				// One to three places after the presenter: never themselves.
 				author := members[(slices.Index(members, p)+1+(k+j)%(len(members)-1))%len(members)]
-				if author == absent {
+				if slices.Contains(absent, author) {
 					continue
 				}
 				body := demoOffers[(2*held+2*j+k)%len(demoOffers)]

@@ -588,7 +588,14 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, version 
 		}
 		notes = append(notes, meetingNotes[(i+k)%len(meetingNotes)])
 	}
-	if err := holdRooms(ctx, db, c, at, h.now, settings, presenters, notes); err != nil {
+	// Someone missed the second meeting.
+	away := func(held int) []string {
+		if held == 1 {
+			return members[len(members)-1:]
+		}
+		return nil
+	}
+	if err := holdRooms(ctx, db, c, at, h.now, settings, presenters, notes, away); err != nil {
 		return err
 	}
 

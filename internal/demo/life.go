@@ -8,6 +8,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/store"
 )
 
@@ -106,6 +107,28 @@ func loadWinter(ctx context.Context, live *store.DB, org *account.Org, byKey map
 			return fmt.Errorf("demo pair: %w", err)
 		}
 	}
+	// The first pair met weekly for ten weeks, each partner presenting
+	// in turn.
+	first := &formed[0]
+	st, err := db.FindCircleState(ctx, org.ID, first.ID)
+	if err != nil {
+		return err
+	}
+	var held []circle.Meeting
+	var presenters [][]string
+	ids := first.UserIDs()
+	for i := range 10 {
+		start := now.Add(-25*week + time.Duration(i)*week).Truncate(time.Hour)
+		held = append(held, circle.Meeting{Original: start, Start: start, End: start.Add(45 * time.Minute), Status: circle.Scheduled})
+		presenters = append(presenters, []string{ids[i%2], ids[(i+1)%2]})
+	}
+	st.Meetings = circle.Rotate(ids, nil, held)
+	if err := db.UpdateCircle(ctx, st, circle.ReminderPlan{}); err != nil {
+		return err
+	}
+	if err := holdRooms(ctx, db, first, at, now, room.DefaultSettings(room.Pair), presenters, nil, func(int) []string { return nil }); err != nil {
+		return err
+	}
 	at(14 * week)
 	if err := db.CloseProgram(ctx, org.ID, p.ID, nil); err != nil {
 		return err
@@ -120,5 +143,29 @@ func loadWinter(ctx context.Context, live *store.DB, org *account.Org, byKey map
 			return err
 		}
 	}
-	return loadCards(ctx, live, formed, byKey, winterCards)
+	if err := loadCards(ctx, live, formed, byKey, winterCards); err != nil {
+		return err
+	}
+	// The closing ritual of the first pair's last meeting.
+	ms, err := db.FindMeetings(ctx, org.ID, first.ID)
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		return nil
+	}
+	last := ms[len(ms)-1]
+	at(now.Sub(last.End.Add(-10 * time.Minute)))
+	zara, chloe := byKey["zara"].ID, byKey["chloe"].ID
+	for _, w := range []room.RitualWord{
+		{UserID: zara, Kind: room.Appreciation, ToID: chloe, Body: "You never let me off the hook on the hard conversation with my team, and you were kind about it every time."},
+		{UserID: chloe, Kind: room.Appreciation, ToID: zara, Body: "Your questions before advice. I started doing the same with my own people."},
+		{UserID: zara, Kind: room.Takeaway, Body: "Ask what someone needs before I offer anything."},
+		{UserID: chloe, Kind: room.Takeaway, Body: "A weekly half hour to think about how I lead, not just what we ship."},
+	} {
+		if err := db.SaveRitualWord(ctx, org.ID, last.ID, &w); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -61,6 +61,9 @@ var sentinels = map[string]error{
 	"circle.ErrCommitmentClosed": circle.ErrCommitmentClosed,
 	"circle.ErrDuePast":          circle.ErrDuePast,
 	"circle.ErrRSVPClosed":       circle.ErrRSVPClosed,
+	"circle.ErrPaused":           circle.ErrPaused,
+	"circle.ErrNotPaused":        circle.ErrNotPaused,
+	"circle.ErrLeft":             circle.ErrLeft,
 
 	"program.ErrNotMember":        program.ErrNotMember,
 	"program.ErrNotPending":       program.ErrNotPending,
@@ -88,6 +91,7 @@ var sentinels = map[string]error{
 	"card.ErrWidest":      card.ErrWidest,
 	"cards.ErrCursor":     cards.ErrCursor,
 
+	"room.ErrNoRitual":   room.ErrNoRitual,
 	"room.ErrStale":      room.ErrStale,
 	"room.ErrNotAllowed": room.ErrNotAllowed,
 	"room.ErrInvalid":    room.ErrInvalid,

@@ -29,7 +29,7 @@ type emailTemplate struct {
 var templates = mustParseTemplates("signup_confirm", "already_registered", "password_reset", "invitation",
 	"circle_proposed", "circle_formed", "circle_dissolved", "match_declined", "circle_going_ahead", "not_placed",
 	"pair_invitation", "pair_formed", "pair_declined", "team_invitation", "program_asked",
-	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge",
+	"meeting_scheduled", "meeting_moved", "meeting_cancelled", "meeting_reminder", "circle_nudge", "absence_nudge", "absence_ask",
 	"agreement_proposed", "agreement_adopted", "member_left", "circle_member_left", "left_circle",
 	"schedule_cleared", "schedule_changed", "circle_closed", "meeting_summary", "meeting_missed", "guest_invitation", "meeting_restored", "circle_news",
 	"program_opened", "optin_reminder", "program_closed", "password_changed",
@@ -847,4 +847,30 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// AbsenceNudge is the gentle note to a member who has missed NudgeAfter
+// held meetings of their circle in a row without saying they could not
+// come. It names no meeting and nobody else; link is the circle's page.
+func AbsenceNudge(to, name, programName, link string) Message {
+	programName = oneLine(programName)
+	return render("absence_nudge", to, emailData{
+		Subject:     "We missed you in " + programName,
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Link:        link,
+	})
+}
+
+// AbsenceAsk is the private question to a member who has missed three
+// held meetings of their circle in a row without saying they could not
+// come: pause for a while, or leave? link is a page only they can open.
+func AbsenceAsk(to, name, programName, link string) Message {
+	programName = oneLine(programName)
+	return render("absence_ask", to, emailData{
+		Subject:     "Pause for a while, or leave your circle in " + programName + "?",
+		Name:        oneLine(name),
+		ProgramName: programName,
+		Link:        link,
+	})
 }

@@ -361,9 +361,10 @@ func TestContent(t *testing.T) {
 		},
 		{
 			name:        "program_closed",
-			msg:         ProgramClosed("ben@example.com", "Ben", "Leads & Learners", true, "https://holdspace.example/circles/c1", testICS),
+			msg:         ProgramClosed("ben@example.com", "Ben", "Leads & Learners", true, "https://holdspace.example/circles/c1/next", testICS),
 			wantSubject: "Leads & Learners has come to a close: thank you",
-			wantText:    []string{"Thank you for taking part", "No more meetings", "removes the ones ahead", "stays open to its members", "new program"},
+			wantText: []string{"Thank you for taking part", "No more meetings", "removes the ones ahead", "stays open to its members",
+				"continue together, re-form", "another team", "https://holdspace.example/circles/c1/next"},
 		},
 		{
 			name:        "program_closed_unformed",
@@ -386,6 +387,18 @@ func TestContent(t *testing.T) {
 				[]string{"Ana"}, nil, "https://holdspace.example/circles/c1/meetings/m1/room"),
 			wantSubject: "Your circle met without you: Leads & Learners, Tuesday 1 December, 16:00–17:30",
 			wantText:    []string{"met without you", "Presented: Ana", "No commitments were made", "carry over to your next check-in", "to you alone"},
+		},
+		{
+			name:        "absence_nudge",
+			msg:         AbsenceNudge("dee@example.com", "Dee Okafor", "Leads & Learners", "https://holdspace.example/circles/c1"),
+			wantSubject: "We missed you in Leads & Learners",
+			wantText:    []string{"Hi Dee,", "met twice lately without you", "can't make it", "https://holdspace.example/circles/c1", "Nobody else is told"},
+		},
+		{
+			name:        "absence_ask",
+			msg:         AbsenceAsk("dee@example.com", "Dee Okafor", "Leads & Learners", "https://holdspace.example/circles/c1/pause"),
+			wantSubject: "Pause for a while, or leave your circle in Leads & Learners?",
+			wantText:    []string{"three times in a row", "two to twelve weeks", "https://holdspace.example/circles/c1/pause", "Only you can open this page"},
 		},
 		{
 			name:        "guest_invitation",

@@ -86,6 +86,9 @@ type Circle struct {
 	// it stays readable to its members, but meets no more and has no
 	// health to watch.
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	// StrugglingSince is when fewer than half of its members came to each
+	// of its last three held meetings, as last counted; nil when not.
+	StrugglingSince *time.Time `json:"struggling_since,omitempty"`
 }
 
 // Member is one person in a circle and their answer.
@@ -97,6 +100,23 @@ type Member struct {
 	Timezone    string     `json:"timezone"`
 	Response    Response   `json:"response"`
 	RespondedAt *time.Time `json:"responded_at,omitempty"`
+	// PausedUntil is the end of a pause the member chose; while it lies
+	// ahead they get no meeting reminders and are not counted as missing.
+	// Only the circle's members see it, never the reason.
+	PausedUntil *time.Time `json:"-"`
+	// CountedFrom is when meetings count towards missing again, after a
+	// pause; nil counts every meeting.
+	CountedFrom *time.Time `json:"-"`
+	// AbsenceTold is the last threshold of meetings missed in a row the
+	// member was told of (0, 2 or 3); AbsenceAt the start of the newest
+	// meeting of that run. Nobody but the member's own upkeep reads them.
+	AbsenceTold int        `json:"-"`
+	AbsenceAt   *time.Time `json:"-"`
+}
+
+// Paused reports whether m is paused at now.
+func (m Member) Paused(now time.Time) bool {
+	return m.PausedUntil != nil && m.PausedUntil.After(now)
 }
 
 // Member returns the member with userID, or nil.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/fault"
 )
 
 // Protocol is the structure of the meeting's main part, after the check-in.
@@ -151,4 +152,31 @@ func (s Settings) Validate() error {
 	}
 	step("closing", s.Closing)
 	return v.Err()
+}
+
+// The closing ritual of a season's last meeting: each member may write
+// one appreciation to another member, and what they take with them. The
+// circle reads them together in the room; nobody else does.
+const (
+	Appreciation = "appreciation"
+	Takeaway     = "takeaway"
+	// MaxRitualLen bounds what each writes.
+	MaxRitualLen = 600
+)
+
+// ErrNoRitual answers words for a closing ritual in a meeting that is
+// not a season's last.
+var ErrNoRitual = fault.New(fault.Conflict, "The closing ritual belongs to the last meeting of a season.")
+
+// RitualWord is one member's appreciation or takeaway.
+type RitualWord struct {
+	UserID string `json:"user_id"`
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	// ToID and ToName name whom an appreciation is for; empty for a
+	// takeaway.
+	ToID      string    `json:"to_user_id,omitempty"`
+	ToName    string    `json:"to_name,omitempty"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
 }

@@ -272,7 +272,7 @@ func (db *DB) FindMyCommitments(ctx context.Context, orgID, userID string, limit
 // FindMeetingsHeld lists the meetings of userID's circles that were held while
 // they belonged to them (someone was there, it was not cancelled, it has
 // ended by now), newest first, at most limit, and whether they were there.
-func (db *DB) FindMeetingsHeld(ctx context.Context, orgID, userID string, limit int) ([]circle.Held, error) {
+func (db *DB) FindMeetingsHeld(ctx context.Context, orgID, userID string, limit int) ([]circle.Attended, error) {
 	rows, err := db.query(ctx, `SELECT m.starts_at,
 			EXISTS (SELECT 1 FROM meeting_presence p WHERE p.meeting_id = m.id AND p.user_id = $2)
 		FROM circle_members x JOIN meetings m ON m.circle_id = x.circle_id AND m.org_id = x.org_id
@@ -285,9 +285,9 @@ func (db *DB) FindMeetingsHeld(ctx context.Context, orgID, userID string, limit 
 		return nil, fmt.Errorf("find meetings held: %w", err)
 	}
 	defer rows.Close()
-	var out []circle.Held
+	var out []circle.Attended
 	for rows.Next() {
-		var h circle.Held
+		var h circle.Attended
 		if err := rows.Scan(&h.Start, &h.Present); err != nil {
 			return nil, err
 		}

@@ -106,6 +106,30 @@ func (db *DB) CountStalled(ctx context.Context, orgID string, now time.Time) (ma
 	return out, nil
 }
 
+// CountStruggling counts, by program, orgID's running circles fewer than
+// half of whose members came to each of their last three held meetings,
+// reading the struggling circles alone (from circles_struggling).
+func (db *DB) CountStruggling(ctx context.Context, orgID string) (map[string]int, error) {
+	rows, err := db.query(ctx, `SELECT c.program_id FROM circles c
+		WHERE c.org_id = $1 AND c.status = 'active' AND c.struggling_since IS NOT NULL AND c.finished_at IS NULL`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("count struggling: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("count struggling: %w", err)
+		}
+		out[id]++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count struggling: %w", err)
+	}
+	return out, nil
+}
+
 // RoundToPublish is a round whose proposal an admin has not yet published.
 type RoundToPublish struct {
 	ID, ProgramID, ProgramName string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,9 @@ type CircleState struct {
 	StallsAt *time.Time
 	// FinishedAt is when the circle finished because its program closed.
 	FinishedAt *time.Time
+	// StrugglingSince is when the circle was last found struggling (nil:
+	// not); a change that sets or clears it saves it.
+	StrugglingSince *time.Time
 	// CalendarSequence is the last SEQUENCE sent for the circle's series;
 	// a change may raise it.
 	CalendarSequence int
@@ -43,6 +47,10 @@ type CircleState struct {
 	// Version is the circle's version the state was read at; UpdateCircle
 	// saves the state only if the circle is still at it.
 	Version int
+	// read is the members as read: saving writes the members' own
+	// standing (a pause, what they were told of their absence) where a
+	// change made it differ.
+	read []program.Member
 
 	// Set by the change: the emails to send with it, whether it nudged
 	// the members, and whether it finished the circle.
@@ -77,6 +85,7 @@ func (db *DB) FindCircleState(ctx context.Context, orgID, circleID string) (*Cir
 		return nil, fmt.Errorf("find circle state: %w", err)
 	}
 	st.Version = version
+	st.read = slices.Clone(st.Circle.Members)
 	return st, nil
 }
 
@@ -203,8 +212,8 @@ func loadCircleState(ctx context.Context, q circleQuerier, c *program.Circle, no
 	if st.Prefs, err = findPrefs(ctx, q, c.OrgID, c.UserIDs()); err != nil {
 		return nil, err
 	}
-	if err := q.queryRow(ctx, `SELECT nudged_at, calendar_sequence, stalls_at, finished_at FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).
-		Scan(&st.NudgedAt, &st.CalendarSequence, &st.StallsAt, &st.FinishedAt); err != nil {
+	if err := q.queryRow(ctx, `SELECT nudged_at, calendar_sequence, stalls_at, finished_at, struggling_since FROM circles WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID).
+		Scan(&st.NudgedAt, &st.CalendarSequence, &st.StallsAt, &st.FinishedAt, &st.StrugglingSince); err != nil {
 		return nil, err
 	}
 	rows, err := q.query(ctx, `SELECT r.id, r.meeting_id, r.user_id, r.offset_minutes, r.due_at, COALESCE(r.job_id, 0)
@@ -222,6 +231,18 @@ func loadCircleState(ctx context.Context, q circleQuerier, c *program.Circle, no
 		st.Reminders = append(st.Reminders, r)
 	}
 	return st, rows.Err()
+}
+
+// Reminded lists the members who get meeting reminders: all but those
+// pausing at st.Now.
+func (st *CircleState) Reminded() []string {
+	var ids []string
+	for _, m := range st.Circle.Members {
+		if !m.Paused(st.Now) {
+			ids = append(ids, m.UserID)
+		}
+	}
+	return ids
 }
 
 // stallsAt is when the circle of st counts as stalled, from its meetings
@@ -325,12 +346,108 @@ func (db *DB) applyCircle(ctx context.Context, tx *Tx, old, st *CircleState, pla
 			return err
 		}
 	}
+	if !sameTime(old.StrugglingSince, st.StrugglingSince) {
+		if _, err := tx.exec(ctx, `UPDATE circles SET struggling_since = $1 WHERE org_id = $2 AND id = $3`,
+			utcOrNil(st.StrugglingSince), c.OrgID, c.ID); err != nil {
+			return err
+		}
+	}
+	if err := saveStanding(ctx, tx, st); err != nil {
+		return err
+	}
 	if st.Nudged {
 		if _, err := tx.exec(ctx, `UPDATE circles SET nudged_at = $1 WHERE org_id = $2 AND id = $3`, tx.now, c.OrgID, c.ID); err != nil {
 			return err
 		}
 	}
 	return db.sendAll(ctx, tx, st.Mail)
+}
+
+// saveStanding writes each member's own standing that st changed since
+// it was read: a pause begun (only if they were not pausing), a pause
+// ended (only if they were), and what they were told of their absence.
+// A member who left since gets ErrConflict.
+func saveStanding(ctx context.Context, tx *Tx, st *CircleState) error {
+	read := make(map[string]program.Member, len(st.read))
+	for _, m := range st.read {
+		read[m.UserID] = m
+	}
+	c := st.Circle
+	for _, m := range c.Members {
+		was, ok := read[m.UserID]
+		if !ok || sameStanding(was, m) {
+			continue
+		}
+		guard := ` AND paused_until IS NULL`
+		if was.PausedUntil != nil {
+			guard = ` AND paused_until IS NOT NULL`
+		}
+		if err := guarded(tx.exec(ctx, `UPDATE circle_members SET paused_until = $1, counted_from = $2, absence_told = $3, absence_at = $4
+			WHERE org_id = $5 AND circle_id = $6 AND user_id = $7`+guard,
+			utcOrNil(m.PausedUntil), utcOrNil(m.CountedFrom), m.AbsenceTold, utcOrNil(m.AbsenceAt), c.OrgID, c.ID, m.UserID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sameStanding(a, b program.Member) bool {
+	return sameTime(a.PausedUntil, b.PausedUntil) && sameTime(a.CountedFrom, b.CountedFrom) &&
+		a.AbsenceTold == b.AbsenceTold && sameTime(a.AbsenceAt, b.AbsenceAt)
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+func utcOrNil(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// FindAttendance fills in, for held meetings of orgID (at most a few),
+// who was present and who answered beforehand that they could not come.
+func (db *DB) FindAttendance(ctx context.Context, orgID string, held []circle.Held) error {
+	if len(held) == 0 {
+		return nil
+	}
+	index := make(map[string]*circle.Held, len(held))
+	args := []any{orgID}
+	marks := make([]string, len(held))
+	for i := range held {
+		h := &held[i]
+		h.Present, h.Excused = map[string]bool{}, map[string]bool{}
+		index[h.MeetingID] = h
+		args = append(args, h.MeetingID)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	in := strings.Join(marks, ", ")
+	rows, err := db.query(ctx, `SELECT meeting_id, user_id, 1 FROM meeting_presence WHERE org_id = $1 AND meeting_id IN (`+in+`)
+		UNION ALL SELECT meeting_id, user_id, 0 FROM meeting_rsvps WHERE org_id = $1 AND meeting_id IN (`+in+`) AND answer = 'not_coming'`, args...)
+	if err != nil {
+		return fmt.Errorf("find attendance: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var meetingID, userID string
+		var present int
+		if err := rows.Scan(&meetingID, &userID, &present); err != nil {
+			return fmt.Errorf("find attendance: %w", err)
+		}
+		if h := index[meetingID]; h != nil {
+			if present == 1 {
+				h.Present[userID] = true
+			} else {
+				h.Excused[userID] = true
+			}
+		}
+	}
+	return rows.Err()
 }
 
 func nullIf(s string) any {

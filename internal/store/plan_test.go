@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	circ "github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/program"
 )
 
@@ -178,6 +179,8 @@ func readEverything(t *testing.T, db *DB) {
 		{ProgramID: prog, Status: []program.CircleStatus{program.Pending, program.Active}, Limit: 24, Offset: 24},
 		{ProgramID: prog, StalledBy: db.Now()},
 		{ProgramID: prog, StalledBy: db.Now(), Limit: 24},
+		{ProgramID: prog, Struggling: true},
+		{ProgramID: prog, Struggling: true, Limit: 24},
 	} {
 		must(db.FindCircles(ctx, org, f))
 		must(db.CountCircles(ctx, org, f))
@@ -232,6 +235,7 @@ func readEverything(t *testing.T, db *DB) {
 
 	// Health and homes.
 	must(db.FindMeetingRecords(ctx, org, []string{circle, "c0005", "c0006"}, db.Now()))
+	mustErr(db.FindAttendance(ctx, org, []circ.Held{{MeetingID: "m0001_0"}, {MeetingID: "m0001_1"}, {MeetingID: "m0002_0"}}))
 	must(db.FindPulseCadence(ctx, org, circle))
 	must(db.FindPulseRounds(ctx, org, circle))
 	must(db.HasAnsweredPulse(ctx, org, "r0001", user))
@@ -263,6 +267,7 @@ func readEverything(t *testing.T, db *DB) {
 			must(db.FindDashboard(ctx, org, p, bounds, db.Now()))
 		}
 	}
+	must(db.CountStruggling(ctx, org))
 	must(db.FindRoundsToPublish(ctx, org, 5))
 	must(db.FindAgenda(ctx, org, user))
 	if _, err := db.FindNextMeeting(ctx, org, user, db.Now()); err != nil && !errors.Is(err, ErrNotFound) {
@@ -289,6 +294,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindCheckins(ctx, org, meeting))
 	must(db.FindPresence(ctx, org, meeting))
 	must(db.FindClosingAnswers(ctx, org, meeting))
+	must(db.FindRitualWords(ctx, org, meeting))
 	must(db.FindOffers(ctx, org, meeting))
 	must(db.FindNote(ctx, org, meeting))
 	_, _, err = db.FindReflection(ctx, org, meeting, user)

@@ -727,6 +727,9 @@ type CircleFilter struct {
 	// StalledBy, when set, keeps the active circles that had stalled by
 	// then (circle.StallsAt).
 	StalledBy time.Time
+	// Struggling keeps the active, unfinished circles whose attendance
+	// fell below half for circle.StrugglingAfter held meetings in a row.
+	Struggling bool
 	// Number, with RoundID, keeps the round's circle of that number.
 	Number int
 	// Unfinished keeps the circles whose program has not closed on them
@@ -771,6 +774,9 @@ func (f CircleFilter) where(orgID string) (string, []any) {
 	}
 	if f.Unfinished {
 		where = append(where, "c.finished_at IS NULL")
+	}
+	if f.Struggling {
+		where = append(where, "c.status = 'active' AND c.struggling_since IS NOT NULL AND c.finished_at IS NULL")
 	}
 	if !f.StalledBy.IsZero() {
 		add("c.status = 'active' AND c.finished_at IS NULL AND c.stalls_at <= $%d", f.StalledBy.UTC())
@@ -881,7 +887,7 @@ func findCirclePage(ctx context.Context, db querier, tail string, args []any) ([
 
 func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {
 	rows, err := db.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.number, c.status, c.origin, c.score, c.max_score,
-		c.reasons, c.slots, c.created_at, c.published_at, c.activated_at, c.finished_at,
+		c.reasons, c.slots, c.created_at, c.published_at, c.activated_at, c.finished_at, c.struggling_since,
 		(SELECT COUNT(*) FROM circle_declines d WHERE d.circle_id = c.id) FROM circles c WHERE `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find circles: %w", err)
@@ -891,7 +897,7 @@ func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]pr
 		var c program.Circle
 		var reasons, slots string
 		if err := rows.Scan(&c.ID, &c.OrgID, &c.ProgramID, &c.RoundID, &c.Number, &c.Status, &c.Origin, &c.Score, &c.MaxScore,
-			&reasons, &slots, &c.CreatedAt, &c.PublishedAt, &c.ActivatedAt, &c.FinishedAt, &c.SteppedOut); err != nil {
+			&reasons, &slots, &c.CreatedAt, &c.PublishedAt, &c.ActivatedAt, &c.FinishedAt, &c.StrugglingSince, &c.SteppedOut); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -911,7 +917,8 @@ func findMembers(ctx context.Context, db querier, out []program.Circle, where st
 	for i, c := range out {
 		index[c.ID] = i
 	}
-	mrows, err := db.query(ctx, `SELECT m.circle_id, m.user_id, u.name, u.email, u.department, u.timezone, m.response, m.responded_at
+	mrows, err := db.query(ctx, `SELECT m.circle_id, m.user_id, u.name, u.email, u.department, u.timezone, m.response, m.responded_at,
+		m.paused_until, m.counted_from, m.absence_told, m.absence_at
 		FROM circle_members m JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
 		WHERE m.circle_id IN (SELECT c.id FROM circles c WHERE `+where+`) ORDER BY m.circle_id, LOWER(u.name), u.id`, args...)
 	if err != nil {
@@ -921,7 +928,8 @@ func findMembers(ctx context.Context, db querier, out []program.Circle, where st
 	for mrows.Next() {
 		var circleID string
 		var m program.Member
-		if err := mrows.Scan(&circleID, &m.UserID, &m.Name, &m.Email, &m.Department, &m.Timezone, &m.Response, &m.RespondedAt); err != nil {
+		if err := mrows.Scan(&circleID, &m.UserID, &m.Name, &m.Email, &m.Department, &m.Timezone, &m.Response, &m.RespondedAt,
+			&m.PausedUntil, &m.CountedFrom, &m.AbsenceTold, &m.AbsenceAt); err != nil {
 			return err
 		}
 		c := &out[index[circleID]]

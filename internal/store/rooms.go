@@ -471,3 +471,40 @@ func (db *DB) UpdateRoomSettings(ctx context.Context, orgID, circleID, settings 
 	}
 	return nil
 }
+
+// SaveRitualWord keeps a member's appreciation or takeaway in a meeting's
+// closing ritual, replacing the one of the same kind they wrote before.
+func (db *DB) SaveRitualWord(ctx context.Context, orgID, meetingID string, w *room.RitualWord) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO ritual_words (org_id, meeting_id, user_id, kind, to_user_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (meeting_id, user_id, kind) DO UPDATE SET to_user_id = excluded.to_user_id, body = excluded.body`,
+			orgID, meetingID, w.UserID, w.Kind, nullIf(w.ToID), w.Body, tx.now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save ritual word: %w", err)
+	}
+	return nil
+}
+
+// FindRitualWords lists a meeting's closing ritual in the order it was
+// written.
+func (db *DB) FindRitualWords(ctx context.Context, orgID, meetingID string) ([]room.RitualWord, error) {
+	rows, err := db.query(ctx, `SELECT w.user_id, u.name, w.kind, COALESCE(w.to_user_id, ''), COALESCE(t.name, ''), w.body, w.created_at
+		FROM ritual_words w JOIN users u ON u.id = w.user_id AND u.org_id = w.org_id
+		LEFT JOIN users t ON t.id = w.to_user_id AND t.org_id = w.org_id
+		WHERE w.org_id = $1 AND w.meeting_id = $2 ORDER BY w.created_at, u.name, w.kind`, orgID, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("find ritual words: %w", err)
+	}
+	defer rows.Close()
+	var out []room.RitualWord
+	for rows.Next() {
+		var w room.RitualWord
+		if err := rows.Scan(&w.UserID, &w.Name, &w.Kind, &w.ToID, &w.ToName, &w.Body, &w.CreatedAt); err != nil {
+			return nil, fmt.Errorf("find ritual words: %w", err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}

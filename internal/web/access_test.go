@@ -723,6 +723,10 @@ var apiBodies = map[string]any{
 	"take-offer":            map[string]string{"body": ""},
 	"save-meeting-note":     map[string]any{"body": "probe", "version": 999999},
 	"save-reflection":       map[string]string{"body": "probe"},
+	// Not the season's last meeting: the member's call is refused.
+	"save-ritual": map[string]string{"kind": "takeaway", "body": "probe"},
+	// A pause too short: the member's call is refused as it stands.
+	"pause-circle": map[string]int{"weeks": 1},
 	// Blank entries: the owner's call is refused as it stands.
 	"create-journal-entry": map[string]string{"prompt": "free", "body": ""},
 	// Blank cards and stale versions: the author's call is refused as it
@@ -1211,6 +1215,7 @@ GET /circles/{id}/meetings/{meeting}/room/events                 signin 404    4
 POST /circles/{id}/meetings/{meeting}/room/command               signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/checkin               signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/closing               signin 404    404    404    rules  redir  404    404
+POST /circles/{id}/meetings/{meeting}/room/ritual                signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/offers                signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/offers/{offer}/take   signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/room/note                  signin 404    404    404    rules  redir  404    404
@@ -1231,6 +1236,10 @@ POST /circles/{id}/commitments/{commitment}/move                 signin 404    4
 POST /circles/{id}/commitments/{commitment}/let-go               signin 404    404    404    rules  redir  404    404
 GET /circles/{id}/meetings/{meeting}/rsvp                        signin 404    404    404    rules  ok     404    404
 POST /circles/{id}/meetings/{meeting}/rsvp                       signin 404    404    404    rules  redir  404    404
+GET /circles/{id}/next                                           signin 404    404    404    rules  ok     404    404
+GET /circles/{id}/pause                                          signin 404    404    404    ok     ok     404    404
+POST /circles/{id}/pause                                         signin 404    404    404    redir  redir  404    404
+POST /circles/{id}/resume                                        signin 404    404    404    redir  redir  404    404
 GET /circles/{id}/leave                                          signin 404    404    404    ok     ok     404    404
 POST /circles/{id}/leave                                         signin 404    404    404    redir  redir  404    404
 GET /circles/{id}/pulse                                          signin 404    404    404    rules  ok     404    404
@@ -1432,6 +1441,8 @@ GET /api/v1/circles/{id}/meetings/{meeting}/room                 401    404    4
 POST /api/v1/circles/{id}/meetings/{meeting}/room/commands       401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/checkin        401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/closing        401    404    404    404    403    inv    404    404
+GET /api/v1/circles/{id}/meetings/{meeting}/room/ritual          401    404    404    404    403    inv    404    404
+PUT /api/v1/circles/{id}/meetings/{meeting}/room/ritual          401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/offers         401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/offers/{offer}/take 401    404    404    404    403    inv    404    404
 GET /api/v1/circles/{id}/meetings/{meeting}/room/note            401    404    404    404    403    ok     404    404
@@ -1445,4 +1456,7 @@ GET /api/v1/openapi.json                                         ok     ok     o
 POST /circles/{id}/schedule/clear                                signin 404    404    404    rules  redir  404    404
 DELETE /api/v1/circles/{id}/schedule                             401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/leave                                  401    404    404    404    ok     ok     404    404
+GET /api/v1/circles/{id}/pause                                   401    404    404    404    ok     ok     404    404
+POST /api/v1/circles/{id}/pause                                  401    404    404    404    inv    inv    404    404
+POST /api/v1/circles/{id}/resume                                 401    404    404    404    inv    inv    404    404
 `

@@ -141,6 +141,8 @@ type scheduleChangeRow struct {
 type memberRow struct {
 	program.Member
 	Local string // the next meeting in the member's own time zone
+	// Paused is the end of the member's pause; zero when not pausing.
+	Paused time.Time
 }
 
 type meetingRow struct {
@@ -215,6 +217,7 @@ func newCirclePage(p Page, h *circles.Home, tz string) circlePage {
 	next := circle.NextOn(h.Upcoming)
 	for _, m := range h.Circle.Members {
 		row := memberRow{Member: m}
+		row.Paused = h.Paused[m.UserID]
 		if next >= 0 {
 			row.Local = localTime(h.Upcoming[next].Start, m.Timezone, true)
 		}

@@ -44,7 +44,10 @@ type homePage struct {
 type attention struct {
 	Drafts  []programs.Draft
 	Stalled []programCount
-	Invited int
+	// Struggling are the programs with circles whose attendance fell
+	// below half for three held meetings in a row.
+	Struggling []programCount
+	Invited    int
 	// Closing are programs whose opt-in closes within closingSoon.
 	Closing []program.Program
 }
@@ -113,10 +116,17 @@ func (s *Server) attention(ctx context.Context, u *account.User, views []program
 	if err != nil {
 		return nil, err
 	}
+	struggling, err := s.Circles.Struggling(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	now := s.Programs.Now()
 	for _, v := range views {
 		if n := stalled[v.ID]; n > 0 {
 			a.Stalled = append(a.Stalled, programCount{ID: v.ID, Name: v.Name, Count: n})
+		}
+		if n := struggling[v.ID]; n > 0 {
+			a.Struggling = append(a.Struggling, programCount{ID: v.ID, Name: v.Name, Count: n})
 		}
 		if v.Open && v.OptInCloses.Sub(now) <= closingSoon {
 			a.Closing = append(a.Closing, v.Program)

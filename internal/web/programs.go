@@ -229,7 +229,10 @@ type programPage struct {
 	// Fit is the program's fit checks as an admin may see them: how many
 	// circles answered, how many have a fit concern, and the pooled
 	// answers over the thresholds.
-	Fit        pulses.FitConcerns
+	Fit pulses.FitConcerns
+	// Struggling counts the circles fewer than half of whose members came
+	// to each of their last three held meetings.
+	Struggling int
 	Departures []circle.Departure
 	// Colleague picks someone to invite to pair, for a member waiting in
 	// a pair program.
@@ -357,6 +360,7 @@ func (s *Server) programAdmin(ctx context.Context, u *account.User, data *progra
 	}
 	data.Small = formedCircles(formed.Small, data.Program.MinSize)
 	data.FormedTotal, data.FormedFirst, data.Stalled = formed.Total, formed.First, formed.Stalled
+	data.Struggling = formed.Struggling
 	pageLink := func(n int) string {
 		q := "?circles=" + strconv.Itoa(n)
 		if data.StalledOnly {

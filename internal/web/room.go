@@ -362,6 +362,12 @@ func (s *Server) handleRoomClosing(w http.ResponseWriter, r *http.Request) {
 	s.roomBack(w, r, err, "Thank you for answering.")
 }
 
+func (s *Server) handleRoomRitual(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	err := s.Meetings.SaveRitual(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("kind"), r.PostFormValue("to"), r.PostFormValue("body"))
+	s.roomBack(w, r, err, "Thank you. The circle reads it here.")
+}
+
 func (s *Server) handleRoomOffer(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	err := s.Meetings.Offer(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"), r.PostFormValue("presenter_id"), r.PostFormValue("body"))

@@ -60,7 +60,7 @@ func (s *Service) changeCircle(ctx context.Context, orgID, circleID string, fn f
 		if err := fn(st); err != nil {
 			return nil, fmt.Errorf("change circle: %w", err)
 		}
-		plan := circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)
+		plan := circle.PlanReminders(st.Meetings, st.Reminded(), st.Prefs, st.Reminders, st.Now)
 		err = s.DB.UpdateCircle(ctx, st, plan)
 		if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {
 			continue
@@ -205,6 +205,9 @@ type Home struct {
 	// BelowMinimum: members left and the circle, still running, has fewer
 	// than its program's minimum.
 	BelowMinimum bool
+	// Paused holds the members pausing now, with when each pause ends:
+	// the circle sees that, never why.
+	Paused map[string]time.Time
 }
 
 // Home returns a member's view of their circle.
@@ -213,7 +216,12 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 	if err != nil {
 		return nil, err
 	}
-	h := &Home{Circle: *c}
+	h := &Home{Circle: *c, Paused: map[string]time.Time{}}
+	for _, m := range c.Members {
+		if m.Paused(s.now()) {
+			h.Paused[m.UserID] = *m.PausedUntil
+		}
+	}
 	p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
 	if err != nil {
 		return nil, err

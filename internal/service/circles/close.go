@@ -83,7 +83,7 @@ func (s *Service) finish(st *store.CircleState) error {
 	st.Meetings = slices.DeleteFunc(st.Meetings, func(m circle.Meeting) bool { return m.Start.After(st.Now) })
 	for _, m := range st.Circle.Members {
 		st.Mail = append(st.Mail, queue.Mail(mail.ProgramClosed(m.Email, m.Name, program.Label(st.Program), true,
-			s.link("/circles/"+st.Circle.ID), ics)))
+			s.link("/circles/"+st.Circle.ID+"/next"), ics)))
 	}
 	st.Finished = true
 	return nil

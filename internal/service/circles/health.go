@@ -33,7 +33,10 @@ type Overview struct {
 	// them.
 	Stalled     int
 	StalledOnly bool
-	Circles     []CircleHealth
+	// Struggling counts the program's circles whose attendance fell
+	// below half for circle.StrugglingAfter held meetings in a row.
+	Struggling int
+	Circles    []CircleHealth
 	// Small lists (up to a page of) the formed circles below the
 	// program's minimum size.
 	Small []program.Circle
@@ -56,6 +59,9 @@ func (s *Service) Overview(ctx context.Context, admin *account.User, programID s
 	out := &Overview{StalledOnly: stalledOnly}
 	stalled := store.CircleFilter{ProgramID: programID, StalledBy: now}
 	if out.Stalled, err = s.DB.CountCircles(ctx, admin.OrgID, stalled); err != nil {
+		return nil, err
+	}
+	if out.Struggling, err = s.DB.CountCircles(ctx, admin.OrgID, store.CircleFilter{ProgramID: programID, Struggling: true}); err != nil {
 		return nil, err
 	}
 	f := store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Pending, program.Active}}
@@ -99,6 +105,16 @@ func (s *Service) Stalled(ctx context.Context, admin *account.User) (map[string]
 		return nil, err
 	}
 	return s.DB.CountStalled(ctx, admin.OrgID, s.now())
+}
+
+// Struggling counts, by program, the organisation's running circles
+// fewer than half of whose members came to each of their last
+// circle.StrugglingAfter held meetings, for an admin. No names.
+func (s *Service) Struggling(ctx context.Context, admin *account.User) (map[string]int, error) {
+	if err := auth.RequireAdmin(admin); err != nil {
+		return nil, err
+	}
+	return s.DB.CountStruggling(ctx, admin.OrgID)
 }
 
 // roomNear is how long before a meeting its room is offered on a

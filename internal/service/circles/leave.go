@@ -128,7 +128,7 @@ func (s *Service) leave(ctx context.Context, u *account.User, circleID, note str
 	if adopted != nil {
 		adopt = adopted.Version
 	}
-	plan := circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)
+	plan := circle.PlanReminders(st.Meetings, st.Reminded(), st.Prefs, st.Reminders, st.Now)
 	return s.DB.LeaveCircle(ctx, st, u.ID, note, adopt, plan)
 }
 

@@ -44,7 +44,7 @@ func (s *Service) UpdateReminderPrefs(ctx context.Context, u *account.User, p ci
 			}
 			st.Prefs[u.ID] = p
 			states[i] = st
-			plans[i] = circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now)
+			plans[i] = circle.PlanReminders(st.Meetings, st.Reminded(), st.Prefs, st.Reminders, st.Now)
 		}
 		err = s.DB.UpdateReminderPrefs(ctx, u.OrgID, u.ID, p, states, plans)
 		if errors.Is(err, store.ErrConflict) && attempt < changeAttempts {

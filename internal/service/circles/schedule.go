@@ -422,7 +422,7 @@ func (s *Service) HoldNow(ctx context.Context, st *store.CircleState, meetingID 
 	if err := s.move(ctx, st, i, start, start.Add(m.End.Sub(m.Start))); err != nil {
 		return circle.ReminderPlan{}, err
 	}
-	return circle.PlanReminders(st.Meetings, st.Circle.UserIDs(), st.Prefs, st.Reminders, st.Now), nil
+	return circle.PlanReminders(st.Meetings, st.Reminded(), st.Prefs, st.Reminders, st.Now), nil
 }
 
 // CancelMeeting cancels one meeting (or restores a cancelled one) in

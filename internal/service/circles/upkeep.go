@@ -31,8 +31,9 @@ type UpkeepWorker struct {
 const UpkeepEvery = time.Hour
 
 // Upkeep keeps a circle's meetings written ahead (with their roles and
-// reminders) and nudges its members when it has not met for two cadence
-// periods; a circle whose program has closed it finishes instead. It runs
+// reminders), nudges its members when it has not met for two cadence
+// periods, and keeps it alive (keepAlive: pauses that end, members who
+// missed meetings, whether it is struggling); a circle whose program has closed it finishes instead. It runs
 // for every active circle from a periodic job.
 func (s *Service) Upkeep(ctx context.Context, ref store.CircleRef) error {
 	_, err := s.changeCircle(ctx, ref.OrgID, ref.ID, func(st *store.CircleState) error {
@@ -45,6 +46,9 @@ func (s *Service) Upkeep(ctx context.Context, ref store.CircleRef) error {
 			return s.finish(st)
 		}
 		s.plan(st)
+		if err := s.keepAlive(ctx, st); err != nil {
+			return err
+		}
 		period := circle.PeriodFor(st.Program.Cadence)
 		if st.Schedule != nil {
 			period = st.Schedule.Rule.Period()

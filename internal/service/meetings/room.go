@@ -129,6 +129,11 @@ type RoomView struct {
 	// drop from one shown round to the next, for the facilitator to
 	// offer while the meeting has not ended; "" otherwise.
 	Suggested string
+	// Ritual says the meeting is its season's last, whose closing holds
+	// the ritual: appreciations and what each takes with them, in
+	// RitualWords.
+	Ritual      bool
+	RitualWords []room.RitualWord
 }
 
 // Room opens a meeting's room for a member, creating its state on the
@@ -372,8 +377,92 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 			v.Suggested = pulse.SuggestedItem
 		}
 	}
+	if v.Ritual, err = s.seasonLast(ctx, orgID, c, p, m.ID); err != nil {
+		return nil, err
+	}
+	if v.Ritual {
+		if v.RitualWords, err = s.DB.FindRitualWords(ctx, orgID, m.ID); err != nil {
+			return nil, err
+		}
+	}
 	v.LeastRecent, err = s.leastRecentPresenters(ctx, orgID, c, m)
 	return v, err
+}
+
+// seasonLast reports whether meetingID is the last meeting of c's
+// season (circle.SeasonLast).
+func (s *Service) seasonLast(ctx context.Context, orgID string, c *program.Circle, p *program.Program, meetingID string) (bool, error) {
+	ms, err := s.DB.FindMeetings(ctx, orgID, c.ID)
+	if err != nil {
+		return false, err
+	}
+	period := circle.PeriodFor(p.Cadence)
+	switch sched, err := s.DB.FindSchedule(ctx, orgID, c.ID); {
+	case err == nil:
+		period = sched.Rule.Period()
+	case !errors.Is(err, store.ErrNotFound):
+		return false, err
+	}
+	i := circle.SeasonLast(ms, p, c.FinishedAt, period)
+	return i >= 0 && ms[i].ID == meetingID, nil
+}
+
+// SaveRitual keeps a member's words in the closing ritual of their
+// circle's last meeting of the season, once it has begun: an
+// appreciation (kind room.Appreciation) to another member, toID, or what
+// they take with them (room.Takeaway). Each may write one of each, and
+// change it. The circle reads them in the room; nobody else.
+func (s *Service) SaveRitual(ctx context.Context, u *account.User, circleID, meetingID, kind, toID, body string) error {
+	c, m, err := s.meeting(ctx, u, circleID, meetingID)
+	if err != nil {
+		return err
+	}
+	p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
+	if err != nil {
+		return err
+	}
+	last, err := s.seasonLast(ctx, u.OrgID, c, p, m.ID)
+	if err != nil {
+		return err
+	}
+	if !last {
+		return room.ErrNoRitual
+	}
+	body = strings.TrimSpace(body)
+	var v account.Validator
+	v.Check(kind == room.Appreciation || kind == room.Takeaway, "kind", "Choose an appreciation or what you take with you.")
+	v.Check(body != "", "body", "Write a few words.")
+	v.Check(len([]rune(body)) <= room.MaxRitualLen, "body", fmt.Sprintf("Keep it under %d characters.", room.MaxRitualLen))
+	v.Check(!m.Start.After(s.now()), "body", "The meeting has not begun yet.")
+	if kind == room.Appreciation {
+		v.Check(toID != u.ID && c.Member(toID) != nil, "to", "Choose another member of the circle.")
+	} else {
+		toID = ""
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.DB.SaveRitualWord(ctx, u.OrgID, meetingID, &room.RitualWord{UserID: u.ID, Kind: kind, ToID: toID, Body: body})
+}
+
+// Ritual returns the words of a meeting's closing ritual, for a member.
+func (s *Service) Ritual(ctx context.Context, u *account.User, circleID, meetingID string) ([]room.RitualWord, error) {
+	c, m, err := s.meeting(ctx, u, circleID, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	last, err := s.seasonLast(ctx, u.OrgID, c, p, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !last {
+		return nil, room.ErrNoRitual
+	}
+	return s.DB.FindRitualWords(ctx, u.OrgID, m.ID)
 }
 
 // Closing tells whether the meeting has reached its closing: the closing

@@ -11,7 +11,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -186,4 +188,25 @@ func (j *Jobs) Pending() []Job {
 		}
 	}
 	return out
+}
+
+// Exec runs one statement on the database at rawURL over a connection of
+// its own, for a test that needs a row no store method of its package
+// writes. Placeholders are written $N, as in the store.
+func Exec(tb testing.TB, rawURL, query string, args ...any) {
+	tb.Helper()
+	driver, dsn := "pgx", rawURL
+	if path, ok := strings.CutPrefix(rawURL, "sqlite:"); ok {
+		driver = "sqlite"
+		dsn = "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_time_integer_format=unix_micro"
+		query = regexp.MustCompile(`\$(\d+)`).ReplaceAllString(query, "?$1")
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query, args...); err != nil {
+		tb.Fatalf("exec %q: %v", query, err)
+	}
 }
