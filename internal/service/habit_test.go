@@ -242,6 +242,21 @@ func TestCommitmentDue(t *testing.T) {
 		if _, err := w.circles.AddCommitment(ctx, u, id, "Yesterday", &past); fault.KindOf(err) != fault.Invalid {
 			t.Errorf("a due date past: %v", err)
 		}
+
+		// Late: a reminder whose job runs only after the due time (the
+		// server was down) says nothing; the follow-up still asks.
+		c3, err := w.circles.AddCommitment(ctx, u, id, "Book the one-to-ones", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		late := w.commitmentJobs(c3.ID)
+		w.now = c3.DueAt.Add(time.Hour)
+		if sent, err := w.circles.SendCommitmentMail(ctx, late[0].Args.(store.CommitmentJob)); err != nil || sent {
+			t.Errorf("a reminder sent after the due time: %v, %v", sent, err)
+		}
+		if !run(late[1]) || w.mailTo(u.Email, "How did it go with Book the one-to-ones") != 1 {
+			t.Error("the follow-up after a late reminder did not go")
+		}
 	})
 }
 

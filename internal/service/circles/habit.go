@@ -224,7 +224,8 @@ func (s *Service) ChangeCommitment(ctx context.Context, u *account.User, circleI
 
 // SendCommitmentMail sends the reminder or follow-up of a commitment_due
 // job if it is still wanted: the commitment open, still due when the job
-// was planned for, and this email not sent. It reports whether it sent.
+// was planned for, this email not sent, and, for the reminder, its due
+// time still ahead. It reports whether it sent.
 func (s *Service) SendCommitmentMail(ctx context.Context, job store.CommitmentJob) (bool, error) {
 	orgID, err := s.DB.FindCommitmentOrg(ctx, job.CommitmentID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -248,6 +249,11 @@ func (s *Service) SendCommitmentMail(ctx context.Context, job store.CommitmentJo
 	var msg mail.Message
 	switch job.Email {
 	case circle.DueSoon:
+		if !d.DueAt.After(s.now()) {
+			// Run late (the server was down): a reminder of a time
+			// already past would be wrong; the follow-up asks instead.
+			return false, nil
+		}
 		msg = mail.CommitmentDue(d.Email, d.UserName, program.Label(&d.Program), d.Body, due, link)
 	case circle.DueFollowUp:
 		msg = mail.CommitmentFollowUp(d.Email, d.UserName, program.Label(&d.Program), d.Body, due, link)
