@@ -164,14 +164,7 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		}
 	}
 	at(7 * week)
-	round, err := db.SaveProposal(ctx, org.ID, p.ID, "", circles, unplaced, nil)
-	if err != nil {
-		return err
-	}
-	if _, err := db.PublishRound(ctx, org.ID, round.ID, round.Version, nil); err != nil {
-		return err
-	}
-	formed, err := db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: round.ID})
+	roundID, formed, err := publishRound(ctx, db, org.ID, p.ID, circles, unplaced)
 	if err != nil {
 		return err
 	}
@@ -196,7 +189,7 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		}
 	}
 	// Read again: without whoever stepped out.
-	if formed, err = db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: round.ID}); err != nil {
+	if formed, err = db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: roundID}); err != nil {
 		return err
 	}
 	for i, dc := range autumnCircles {
@@ -638,6 +631,34 @@ func backdate(live *store.DB) (db *store.DB, at func(ago time.Duration)) {
 // acceptAll has each of userIDs accept c, published and read at version,
 // in turn. c is kept in step with the answers written; it returns the
 // version they leave the circle at.
+// publishRound saves proposed (and unmatched) as a round of programID,
+// publishes it, and returns its id and the circles it formed.
+func publishRound(ctx context.Context, db *store.DB, orgID, programID string, proposed []program.Circle, unmatched []program.Unmatched) (string, []program.Circle, error) {
+	round, err := db.SaveProposal(ctx, orgID, programID, "", proposed, unmatched, nil)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := db.PublishRound(ctx, orgID, round.ID, round.Version, nil); err != nil {
+		return "", nil, err
+	}
+	formed, err := db.FindCircles(ctx, orgID, store.CircleFilter{RoundID: round.ID})
+	return round.ID, formed, err
+}
+
+// acceptEach has every member of each formed circle accept it.
+func acceptEach(ctx context.Context, db *store.DB, orgID string, formed []program.Circle) error {
+	for _, c := range formed {
+		c, version, err := db.FindVersionedCircle(ctx, orgID, c.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := acceptAll(ctx, db, c, version, c.UserIDs()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func acceptAll(ctx context.Context, db *store.DB, c *program.Circle, version int, userIDs []string) (int, error) {
 	for _, id := range userIDs {
 		a, err := c.Accept(id, db.Now().UTC().Truncate(time.Microsecond))

@@ -86,26 +86,13 @@ func loadWinter(ctx context.Context, live *store.DB, org *account.Org, byKey map
 		pairs = append(pairs, c)
 	}
 	at(27 * week)
-	round, err := db.SaveProposal(ctx, org.ID, p.ID, "", pairs, nil, nil)
-	if err != nil {
-		return err
-	}
-	if _, err := db.PublishRound(ctx, org.ID, round.ID, round.Version, nil); err != nil {
-		return err
-	}
-	formed, err := db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: round.ID})
+	_, formed, err := publishRound(ctx, db, org.ID, p.ID, pairs, nil)
 	if err != nil {
 		return err
 	}
 	at(26 * week)
-	for _, c := range formed {
-		c, version, err := db.FindVersionedCircle(ctx, org.ID, c.ID)
-		if err != nil {
-			return err
-		}
-		if _, err := acceptAll(ctx, db, c, version, c.UserIDs()); err != nil {
-			return fmt.Errorf("demo pair: %w", err)
-		}
+	if err := acceptEach(ctx, db, org.ID, formed); err != nil {
+		return fmt.Errorf("demo pair: %w", err)
 	}
 	// The first pair met weekly for ten weeks, each partner presenting
 	// in turn.

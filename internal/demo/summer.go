@@ -85,28 +85,15 @@ func loadSummer(ctx context.Context, live *store.DB, org *account.Org, byKey map
 		proposed = append(proposed, c)
 	}
 	at(20 * week)
-	round, err := db.SaveProposal(ctx, org.ID, p.ID, "", proposed, nil, nil)
-	if err != nil {
-		return err
-	}
-	if _, err := db.PublishRound(ctx, org.ID, round.ID, round.Version, nil); err != nil {
-		return err
-	}
-	formed, err := db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: round.ID})
+	roundID, formed, err := publishRound(ctx, db, org.ID, p.ID, proposed, nil)
 	if err != nil {
 		return err
 	}
 	at(19 * week)
-	for _, c := range formed {
-		c, version, err := db.FindVersionedCircle(ctx, org.ID, c.ID)
-		if err != nil {
-			return err
-		}
-		if _, err := acceptAll(ctx, db, c, version, c.UserIDs()); err != nil {
-			return fmt.Errorf("demo summer circle: %w", err)
-		}
+	if err := acceptEach(ctx, db, org.ID, formed); err != nil {
+		return fmt.Errorf("demo summer circle: %w", err)
 	}
-	if formed, err = db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: round.ID}); err != nil {
+	if formed, err = db.FindCircles(ctx, org.ID, store.CircleFilter{RoundID: roundID}); err != nil {
 		return err
 	}
 	for i := range formed {
