@@ -645,6 +645,24 @@ func publishRound(ctx context.Context, db *store.DB, orgID, programID string, pr
 	return round.ID, formed, err
 }
 
+// closeSeason closes programID and marks its formed circles finished.
+func closeSeason(ctx context.Context, db *store.DB, orgID, programID string, formed []program.Circle) error {
+	if err := db.CloseProgram(ctx, orgID, programID, nil); err != nil {
+		return err
+	}
+	for _, c := range formed {
+		st, err := db.FindCircleState(ctx, orgID, c.ID)
+		if err != nil {
+			return err
+		}
+		st.Finished = true
+		if err := db.UpdateCircle(ctx, st, circle.ReminderPlan{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // acceptEach has every member of each formed circle accept it.
 func acceptEach(ctx context.Context, db *store.DB, orgID string, formed []program.Circle) error {
 	for _, c := range formed {

@@ -117,18 +117,8 @@ func loadWinter(ctx context.Context, live *store.DB, org *account.Org, byKey map
 		return err
 	}
 	at(14 * week)
-	if err := db.CloseProgram(ctx, org.ID, p.ID, nil); err != nil {
+	if err := closeSeason(ctx, db, org.ID, p.ID, formed); err != nil {
 		return err
-	}
-	for _, c := range formed {
-		st, err := db.FindCircleState(ctx, org.ID, c.ID)
-		if err != nil {
-			return err
-		}
-		st.Finished = true
-		if err := db.UpdateCircle(ctx, st, circle.ReminderPlan{}); err != nil {
-			return err
-		}
 	}
 	if err := loadCards(ctx, live, formed, byKey, winterCards); err != nil {
 		return err

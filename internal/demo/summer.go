@@ -102,18 +102,8 @@ func loadSummer(ctx context.Context, live *store.DB, org *account.Org, byKey map
 		}
 	}
 	at(6 * week)
-	if err := db.CloseProgram(ctx, org.ID, p.ID, nil); err != nil {
+	if err := closeSeason(ctx, db, org.ID, p.ID, formed); err != nil {
 		return err
-	}
-	for _, c := range formed {
-		st, err := db.FindCircleState(ctx, org.ID, c.ID)
-		if err != nil {
-			return err
-		}
-		st.Finished = true
-		if err := db.UpdateCircle(ctx, st, circle.ReminderPlan{}); err != nil {
-			return err
-		}
 	}
 	return nil
 }
