@@ -197,6 +197,7 @@ func TestOpenAPI(t *testing.T) {
 		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/room/ritual", "save-ritual"},
 		{"PUT", "/api/v1/circles/{id}/meetings/{meeting}/rsvp", "set-rsvp"},
 		{"PUT", "/api/v1/circles/{id}/pulse/cadence", "set-pulse-cadence"},
+		{"PUT", "/api/v1/circles/{id}/pulse/share", "set-pulse-share"},
 		{"PUT", "/api/v1/circles/{id}/schedule", "set-schedule"},
 		{"PUT", "/api/v1/ground-rules", "update-ground-rules"},
 		{"PUT", "/api/v1/me/assessments/{id}", "update-self-assessment"},

@@ -18,6 +18,16 @@ type CirclePulse struct {
 	Dropped bool         `json:"dropped" doc:"The latest shown round scored lower than the one before."`
 	Suggest string       `json:"suggested_agenda_item,omitempty" doc:"An item for the next meeting, after a drop."`
 	Items   []string     `json:"items" nullable:"false" doc:"The seven statements, in order; items 1, 3 and 5 are reverse-scored."`
+	Share   PulseShare   `json:"share"`
+}
+
+// PulseShare is where a circle stands on showing its pulse to its
+// program's admins.
+type PulseShare struct {
+	Members int  `json:"members"`
+	Agreed  int  `json:"agreed" doc:"Members who agreed; the pulse is shared only when all did."`
+	Mine    bool `json:"mine" doc:"The caller agreed."`
+	Shared  bool `json:"shared"`
 }
 
 // PulseOpen is the round open now: how many answered, never what.
@@ -46,7 +56,8 @@ func newPulseSummary(s pulse.Summary) PulseSummary {
 }
 
 func newCirclePulse(v *pulses.View) CirclePulse {
-	out := CirclePulse{Cadence: v.Cadence, Held: v.Held, NextAt: v.NextAt, Rounds: []PulseRound{}, Dropped: v.Trend.Dropped}
+	out := CirclePulse{Cadence: v.Cadence, Held: v.Held, NextAt: v.NextAt, Rounds: []PulseRound{}, Dropped: v.Trend.Dropped,
+		Share: PulseShare{Members: v.Share.Members, Agreed: v.Share.Agreed, Mine: v.Share.Mine, Shared: v.Share.Shared()}}
 	if o := v.Open; o != nil {
 		out.Open = &PulseOpen{Number: o.Number, Respondents: o.Respondents, Waiting: o.Waiting, Answered: o.Answered}
 	}
@@ -79,18 +90,44 @@ type pulseCadenceInput struct {
 	}
 }
 
+type pulseShareInput struct {
+	ID   string `path:"id" maxLength:"100" doc:"The circle."`
+	Body struct {
+		Agree bool `json:"agree" doc:"True to agree, false to withdraw."`
+	}
+}
+
 // PoolOutput is what an admin sees of a pool.
 type PoolOutput struct {
 	Summary *PulseSummary `json:"summary" doc:"Null until at least 5 answered across at least 2 circles."`
+	Shared  []SharedPulse `json:"shared_circles" nullable:"false" doc:"Circles whose every member chose to share their pulse, up to 50."`
+	// SharedTotal counts them all.
+	SharedTotal int `json:"shared_total"`
+}
+
+// SharedPulse is a circle that chose to share its pulse: its finished
+// rounds that at least 3 answered.
+type SharedPulse struct {
+	CircleID  string       `json:"circle_id"`
+	ProgramID string       `json:"program_id"`
+	Number    int          `json:"number,omitempty" doc:"The circle's number in its round; absent for a circle formed by invitation."`
+	Rounds    []PulseRound `json:"rounds" nullable:"false"`
 }
 
 type poolOutput struct{ Body PoolOutput }
 
-func newPool(p pulses.Pool) *poolOutput {
-	out := &poolOutput{}
+func newPool(p pulses.Pool, shared []pulses.SharedCircle, total int) *poolOutput {
+	out := &poolOutput{Body: PoolOutput{Shared: []SharedPulse{}, SharedTotal: total}}
 	if p.Summary != nil {
 		s := newPulseSummary(*p.Summary)
 		out.Body.Summary = &s
+	}
+	for _, c := range shared {
+		sp := SharedPulse{CircleID: c.CircleID, ProgramID: c.ProgramID, Number: c.Number, Rounds: []PulseRound{}}
+		for _, r := range c.Trend.Rounds {
+			sp.Rounds = append(sp.Rounds, PulseRound{Number: r.Number, PulseSummary: newPulseSummary(r.Summary)})
+		}
+		out.Body.Shared = append(out.Body.Shared, sp)
 	}
 	return out
 }
@@ -123,18 +160,35 @@ func (a *API) handlePulseCadence(ctx context.Context, in *pulseCadenceInput) (*c
 	return a.circlePulse(ctx, in.ID)
 }
 
+func (a *API) handlePulseShare(ctx context.Context, in *pulseShareInput) (*circlePulseOutput, error) {
+	if err := a.pulses.SetShare(ctx, auth.UserFromContext(ctx), in.ID, in.Body.Agree); err != nil {
+		return nil, err
+	}
+	return a.circlePulse(ctx, in.ID)
+}
+
 func (a *API) handleProgramPulse(ctx context.Context, in *idInput) (*poolOutput, error) {
-	_, p, err := a.pulses.ProgramPool(ctx, auth.UserFromContext(ctx), in.ID)
+	u := auth.UserFromContext(ctx)
+	prog, p, err := a.pulses.ProgramPool(ctx, u, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return newPool(p), nil
+	shared, total, err := a.pulses.Shared(ctx, u, prog.ID)
+	if err != nil {
+		return nil, err
+	}
+	return newPool(p, shared, total), nil
 }
 
 func (a *API) handleOrgPulse(ctx context.Context, _ *struct{}) (*poolOutput, error) {
-	p, err := a.pulses.OrgPool(ctx, auth.UserFromContext(ctx))
+	u := auth.UserFromContext(ctx)
+	p, err := a.pulses.OrgPool(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	return newPool(p), nil
+	shared, total, err := a.pulses.Shared(ctx, u, "")
+	if err != nil {
+		return nil, err
+	}
+	return newPool(p, shared, total), nil
 }

@@ -354,9 +354,15 @@ func (a *API) routes() {
 	register(a, signedIn, huma.Operation{OperationID: "set-pulse-cadence", Method: http.MethodPut, Path: "/circles/{id}/pulse/cadence",
 		Tags: []string{tagPulse}, Summary: "Choose how often the circle is asked",
 		Errors: inCircle()}, a.handlePulseCadence)
+	register(a, signedIn, huma.Operation{OperationID: "set-pulse-share", Method: http.MethodPut, Path: "/circles/{id}/pulse/share",
+		Tags: []string{tagPulse}, Summary: "Agree, or stop agreeing, to share the circle's pulse with admins",
+		Description: "The circle's finished rounds that at least 3 answered are shown to its program's admins only while every member agrees. " +
+			"Agreeing twice, or withdrawing an agreement not given, answers 409.",
+		Errors: inCircle(http.StatusConflict)}, a.handlePulseShare)
 	register(a, admin, huma.Operation{OperationID: "get-program-pulse", Method: http.MethodGet, Path: "/programs/{id}/pulse",
 		Tags: []string{tagPulse}, Summary: "Show a program's pooled pulse",
-		Description: "Each circle's last closed round pooled; null until at least 5 answered across at least 2 circles. Never one circle's score.",
+		Description: "Each circle's last closed round pooled; null until at least 5 answered across at least 2 circles. " +
+			"One circle's score only for a circle whose every member chose to share it, and only its finished rounds that at least 3 answered.",
 		Errors:      []int{http.StatusNotFound}}, a.handleProgramPulse)
 	register(a, admin, huma.Operation{OperationID: "get-organisation-pulse", Method: http.MethodGet, Path: "/pulse",
 		Tags: []string{tagPulse}, Summary: "Show the organisation's pooled pulse",

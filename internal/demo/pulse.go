@@ -22,6 +22,11 @@ var pulseRounds = []map[string]pulse.Answer{
 	{"nina": {2, 6, 2, 5, 3, 6, 6}, "tom": {3, 5, 2, 5, 3, 6, 5}},
 }
 
+// pulseSharers are the lived-in circle's members who agreed to show its
+// pulse to the program's admins: all but Maya, who has yet to read the
+// ground rules, so that the circle shares once she agrees too.
+var pulseSharers = []string{"nina", "tom", "noah", "fatima"}
+
 // pulseCadence is the cadence the lived-in circle chose.
 const pulseCadence = 1
 
@@ -52,6 +57,11 @@ func loadPulse(ctx context.Context, db *store.DB, c *program.Circle, byKey map[s
 					return fmt.Errorf("demo pulse: %w", err)
 				}
 			}
+		}
+	}
+	for _, k := range pulseSharers {
+		if err := db.AgreePulseShare(ctx, c.OrgID, c.ID, byKey[k].ID); err != nil {
+			return fmt.Errorf("demo pulse: %w", err)
 		}
 	}
 	return nil

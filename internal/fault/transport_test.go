@@ -78,10 +78,12 @@ var sentinels = map[string]error{
 	"program.ErrMatched":          program.ErrMatched,
 	"program.ErrOptInsChanged":    program.ErrOptInsChanged,
 
-	"pulse.ErrAnswered":    pulse.ErrAnswered,
-	"pulse.ErrNoRound":     pulse.ErrNoRound,
-	"pulse.ErrFitAnswered": pulse.ErrFitAnswered,
-	"pulse.ErrFitClosed":   pulse.ErrFitClosed,
+	"pulse.ErrAnswered":       pulse.ErrAnswered,
+	"pulse.ErrShareAgreed":    pulse.ErrShareAgreed,
+	"pulse.ErrShareNotAgreed": pulse.ErrShareNotAgreed,
+	"pulse.ErrNoRound":        pulse.ErrNoRound,
+	"pulse.ErrFitAnswered":    pulse.ErrFitAnswered,
+	"pulse.ErrFitClosed":      pulse.ErrFitClosed,
 
 	"journal.ErrAssessmentChanged": journal.ErrAssessmentChanged,
 

@@ -243,3 +243,51 @@ var ErrAnswered = fault.New(fault.Conflict, "You have answered this round alread
 // ErrNoRound: no round is open in the circle, or the one answered has
 // closed meanwhile.
 var ErrNoRound = fault.New(fault.Conflict, "No pulse round is open in this circle just now.")
+
+// Share is where a circle stands on showing its own pulse to its
+// program's admins. The circle has chosen to share only when every
+// current member agreed; one member withdrawing, or a newcomer who has not
+// agreed, stops it.
+type Share struct {
+	Members int
+	Agreed  int
+	// Mine: the member reading has agreed.
+	Mine bool
+}
+
+// Shared reports whether every member agreed.
+func (s Share) Shared() bool { return s.Members > 0 && s.Agreed >= s.Members }
+
+// Closed is what admins see of a circle that shares its pulse: its rounds
+// before the newest, which no longer change, that reached CircleMinimum.
+// Watching a round that is still open would show each answer as it comes.
+func Closed(rounds []Round) Trend {
+	var newest int
+	for _, r := range rounds {
+		newest = max(newest, r.Number)
+	}
+	closed := make([]Round, 0, len(rounds))
+	for _, r := range rounds {
+		if r.Number < newest {
+			closed = append(closed, r)
+		}
+	}
+	return TrendOf(closed)
+}
+
+// Shared is a circle that chose to share its pulse, with its rounds, as
+// its program's admins may read it through Closed.
+type Shared struct {
+	CircleID  string
+	ProgramID string
+	// Number names the circle in its round ("Circle 4"); 0 for a circle
+	// formed by invitation.
+	Number int
+	Rounds []Round
+}
+
+// ErrShareAgreed: a member agrees to share once.
+var ErrShareAgreed = fault.New(fault.Conflict, "You have already agreed to share the circle’s pulse.")
+
+// ErrShareNotAgreed: there is no agreement to withdraw.
+var ErrShareNotAgreed = fault.New(fault.Conflict, "You had not agreed to share the circle’s pulse, so there is nothing to withdraw.")

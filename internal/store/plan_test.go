@@ -244,6 +244,19 @@ func readEverything(t *testing.T, db *DB) {
 	if _, _, err := db.FindPulsePools(ctx, org); err != nil {
 		t.Fatal(err)
 	}
+	// Every member of the circle agrees to share its pulse, so that the
+	// shared circles' rounds are read too.
+	c, err := db.FindCircleByID(ctx, org, circle)
+	mustErr(err)
+	for _, m := range c.Members {
+		mustErr(db.AgreePulseShare(ctx, org, circle, m.UserID))
+	}
+	must(db.FindPulseShare(ctx, org, circle, user))
+	if list, _, err := db.FindSharedPulses(ctx, org, "", 50); err != nil || len(list) != 1 {
+		t.Fatalf("shared pulses: %v, %v", list, err)
+	}
+	_, _, err = db.FindSharedPulses(ctx, org, prog, 50)
+	mustErr(err)
 	must(db.FindFitState(ctx, org, circle, user))
 	must(db.FindFitChecks(ctx, org, prog))
 	must(db.FindFitChecks(ctx, org, ""))
@@ -455,6 +468,7 @@ var wholeOrgReads = map[string]string{
 	"FindPulsePool pulse_rounds":       "the organisation's pulse pools every circle's last closed round",
 	"FindPulsePools pulse_rounds":      "the organisation's pulse pools every circle's last closed round",
 	"FindFitChecks fit_counts":         "the organisation's fit checks are pooled across every circle",
+	"FindSharedPulses pulse_shares":    "admins list the circles that chose to share their pulse, read from their agreements alone",
 	// The dashboard counts a period's rows by the indexes on when they
 	// happened (migration 00047); where the period holds every row of the
 	// table, as in this test's one large organisation, SQLite reads the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/holdspace/holdspace/internal/pulse"
 )
@@ -56,32 +57,53 @@ func (db *DB) FindPulseRounds(ctx context.Context, orgID, circleID string) ([]pu
 }
 
 func findPulseRounds(ctx context.Context, db *DB, orgID, circleID string) ([]pulse.Round, error) {
-	rows, err := db.query(ctx, `SELECT id, number, held, respondents FROM pulse_rounds
-		WHERE org_id = $1 AND circle_id = $2 ORDER BY number`, orgID, circleID)
+	byCircle, err := findPulseRoundsOf(ctx, db, orgID, []string{circleID})
+	return byCircle[circleID], err
+}
+
+// findPulseRoundsOf reads the rounds of several circles with their counts,
+// each circle's oldest first, in two queries whatever their number.
+func findPulseRoundsOf(ctx context.Context, db *DB, orgID string, circleIDs []string) (map[string][]pulse.Round, error) {
+	out := map[string][]pulse.Round{}
+	if len(circleIDs) == 0 {
+		return out, nil
+	}
+	args := []any{orgID}
+	marks := make([]string, len(circleIDs))
+	for i, id := range circleIDs {
+		args = append(args, id)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	in := strings.Join(marks, ", ")
+	rows, err := db.query(ctx, `SELECT id, circle_id, number, held, respondents FROM pulse_rounds
+		WHERE org_id = $1 AND circle_id IN (`+in+`) ORDER BY circle_id, number`, args...)
 	if err != nil {
 		return nil, err
 	}
-	var out []pulse.Round
-	at := map[string]int{}
+	type at struct {
+		circle string
+		i      int
+	}
+	where := map[string]at{}
 	for rows.Next() {
-		r := pulse.Round{CircleID: circleID}
-		if err := rows.Scan(&r.ID, &r.Number, &r.Held, &r.Respondents); err != nil {
+		var r pulse.Round
+		if err := rows.Scan(&r.ID, &r.CircleID, &r.Number, &r.Held, &r.Respondents); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		at[r.ID] = len(out)
-		out = append(out, r)
+		where[r.ID] = at{r.CircleID, len(out[r.CircleID])}
+		out[r.CircleID] = append(out[r.CircleID], r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if len(out) == 0 {
-		return nil, nil
+	if len(where) == 0 {
+		return out, nil
 	}
 	rows, err = db.query(ctx, `SELECT k.round_id, k.item, k.score, k.answers FROM pulse_counts k
 		JOIN pulse_rounds r ON r.id = k.round_id AND r.org_id = k.org_id
-		WHERE r.org_id = $1 AND r.circle_id = $2`, orgID, circleID)
+		WHERE r.org_id = $1 AND r.circle_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +114,8 @@ func findPulseRounds(ctx context.Context, db *DB, orgID, circleID string) ([]pul
 		if err := rows.Scan(&id, &item, &score, &n); err != nil {
 			return nil, err
 		}
-		if i, ok := at[id]; ok && validCell(item, score) {
-			out[i].Counts[item-1][score-1] = n
+		if a, ok := where[id]; ok && validCell(item, score) {
+			out[a.circle][a.i].Counts[item-1][score-1] = n
 		}
 	}
 	return out, rows.Err()
@@ -224,4 +246,111 @@ func (db *DB) findPulsePools(ctx context.Context, orgID, programID string) (puls
 	}
 	add()
 	return all, byProgram, nil
+}
+
+// AgreePulseShare records that userID, a member of circleID, agrees to
+// show the circle's pulse to its program's admins; a second agreement is
+// pulse.ErrShareAgreed.
+func (db *DB) AgreePulseShare(ctx context.Context, orgID, circleID, userID string) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO pulse_shares (circle_id, org_id, user_id) VALUES ($1, $2, $3)`, circleID, orgID, userID)
+		if errors.Is(err, ErrConflict) {
+			return pulse.ErrShareAgreed
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("agree pulse share: %w", err)
+	}
+	return nil
+}
+
+// WithdrawPulseShare takes back userID's agreement, which stops the circle
+// sharing at once; with none to take back it is pulse.ErrShareNotAgreed.
+func (db *DB) WithdrawPulseShare(ctx context.Context, orgID, circleID, userID string) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM pulse_shares WHERE org_id = $1 AND circle_id = $2 AND user_id = $3`, orgID, circleID, userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return pulse.ErrShareNotAgreed
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("withdraw pulse share: %w", err)
+	}
+	return nil
+}
+
+// FindPulseShare returns where circleID stands on sharing its pulse, as
+// userID reads it.
+func (db *DB) FindPulseShare(ctx context.Context, orgID, circleID, userID string) (pulse.Share, error) {
+	var s pulse.Share
+	var mine int
+	err := db.queryRow(ctx, `SELECT
+			(SELECT COUNT(*) FROM circle_members m WHERE m.circle_id = $2 AND m.org_id = $1),
+			(SELECT COUNT(*) FROM pulse_shares s WHERE s.org_id = $1 AND s.circle_id = $2),
+			(SELECT COUNT(*) FROM pulse_shares s WHERE s.org_id = $1 AND s.circle_id = $2 AND s.user_id = $3)`,
+		orgID, circleID, userID).Scan(&s.Members, &s.Agreed, &mine)
+	if err != nil {
+		return s, fmt.Errorf("find pulse share: %w", err)
+	}
+	s.Mine = mine > 0
+	return s, nil
+}
+
+// FindSharedPulses lists, for an admin, up to limit of orgID's active
+// circles (of programID only, unless it is "") whose every member agreed
+// to share their pulse, with their rounds, and how many such circles
+// there are in all. The circles are read from the agreements, so the cost
+// follows the circles that share, not the organisation.
+func (db *DB) FindSharedPulses(ctx context.Context, orgID, programID string, limit int) ([]pulse.Shared, int, error) {
+	q := `FROM circles c
+		WHERE c.org_id = $1 AND c.status = 'active'
+		AND c.id IN (SELECT s.circle_id FROM pulse_shares s WHERE s.org_id = $1)
+		AND NOT EXISTS (SELECT 1 FROM circle_members m WHERE m.circle_id = c.id AND m.org_id = c.org_id
+			AND NOT EXISTS (SELECT 1 FROM pulse_shares s WHERE s.circle_id = m.circle_id AND s.user_id = m.user_id))`
+	args := []any{orgID}
+	if programID != "" {
+		q += ` AND c.program_id = $2`
+		args = append(args, programID)
+	}
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) `+q, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("find shared pulses: %w", err)
+	}
+	if total == 0 {
+		return nil, 0, nil
+	}
+	rows, err := db.query(ctx, `SELECT c.id, c.program_id, c.number `+q+fmt.Sprintf(` ORDER BY c.program_id, c.number, c.id LIMIT %d`, limit), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find shared pulses: %w", err)
+	}
+	var out []pulse.Shared
+	var ids []string
+	for rows.Next() {
+		var sc pulse.Shared
+		if err := rows.Scan(&sc.CircleID, &sc.ProgramID, &sc.Number); err != nil {
+			rows.Close()
+			return nil, 0, fmt.Errorf("find shared pulses: %w", err)
+		}
+		out = append(out, sc)
+		ids = append(ids, sc.CircleID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("find shared pulses: %w", err)
+	}
+	rounds, err := findPulseRoundsOf(ctx, db, orgID, ids)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find shared pulses: %w", err)
+	}
+	for i := range out {
+		out[i].Rounds = rounds[out[i].CircleID]
+	}
+	return out, total, nil
 }

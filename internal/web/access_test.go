@@ -702,6 +702,7 @@ var apiBodies = map[string]any{
 	"propose-agreement":          map[string]string{"body": ""},
 	"answer-pulse":               map[string]any{"round": 999, "answers": []int{4, 4, 4, 4, 4, 4, 4}},
 	"set-pulse-cadence":          map[string]int{"cadence": 0},
+	"set-pulse-share":            map[string]bool{"agree": false},
 	"answer-fit":                 map[string]string{"answer": "yes"},
 	"invite-colleague":           map[string]string{"colleague_id": "nobody"},
 	"set-taking-part":            map[string]bool{"show": false},
@@ -1245,6 +1246,7 @@ POST /circles/{id}/leave                                         signin 404    4
 GET /circles/{id}/pulse                                          signin 404    404    404    rules  ok     404    404
 POST /circles/{id}/pulse                                         signin 404    404    404    rules  inv    404    404
 POST /circles/{id}/pulse/cadence                                 signin 404    404    404    rules  redir  404    404
+POST /circles/{id}/pulse/share                                   signin 404    404    404    rules  redir  404    404
 GET /spread                                                      signin ok     ok     ok     ok     ok     ok     ok
 POST /spread/invite                                              signin inv    inv    inv    inv    inv    inv    inv
 POST /spread/ask                                                 signin redir  redir  redir  redir  redir  redir  redir
@@ -1395,6 +1397,7 @@ GET /api/v1/learning                                             401    ok     o
 GET /api/v1/circles/{id}/pulse                                   401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/pulse/answers                          401    404    404    404    403    inv    404    404
 PUT /api/v1/circles/{id}/pulse/cadence                           401    404    404    404    403    inv    404    404
+PUT /api/v1/circles/{id}/pulse/share                             401    404    404    404    403    inv    404    404
 GET /api/v1/circles/{id}/fit                                     401    404    404    404    403    ok     404    404
 GET /api/v1/me/spread                                            401    ok     ok     ok     ok     ok     ok     ok
 POST /api/v1/programs/{id}/colleague-invitations                 401    inv    inv    inv    inv    inv    inv    inv

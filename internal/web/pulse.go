@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/pulse"
 	"github.com/holdspace/holdspace/internal/service/pulses"
 )
@@ -99,15 +100,46 @@ func (s *Server) handlePulseCadence(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/circles/"+id+"/pulse", "The pulse is now asked "+every+".")
 }
 
-// pulseAdminPage is an admin's view of the pulse: pools across circles
-// only, never one circle.
+func (s *Server) handlePulseShare(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	id := r.PathValue("id")
+	agree := r.PostFormValue("agree") == "yes"
+	if err := s.Pulses.SetShare(r.Context(), u, id, agree); err != nil {
+		s.fail(w, r, err, "/circles/"+id+"/pulse")
+		return
+	}
+	flash := "You withdrew your agreement: the circle’s pulse is not shared with the program’s admins."
+	if agree {
+		flash = "You agreed to share the circle’s pulse with the program’s admins. It is shared once every member agrees."
+	}
+	s.redirect(w, r, "/circles/"+id+"/pulse", flash)
+}
+
+// pulseAdminPage is an admin's view of the pulse: pools across circles,
+// and one circle only where all its members chose to share it.
 type pulseAdminPage struct {
 	Page
 	OrgPool  pulses.Pool
-	Programs []pulses.ProgramPool
+	Programs []pulseAdminProgram
 	Items    [7]pulse.Item
 	Minimum  int
 	Circles  int
+	// Shared counts every circle that shares; Listed, those on the page.
+	Shared, Listed int
+}
+
+// pulseAdminProgram is one program's pool and the circles of it that
+// chose to share their pulse.
+type pulseAdminProgram struct {
+	pulses.ProgramPool
+	Shared []sharedPulse
+}
+
+// sharedPulse is a circle that shares its pulse, named as its program's
+// review names it.
+type sharedPulse struct {
+	Label string
+	pulses.SharedCircle
 }
 
 func (s *Server) handlePulseAdmin(w http.ResponseWriter, r *http.Request) {
@@ -117,8 +149,27 @@ func (s *Server) handlePulseAdmin(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	p := s.page(r, "Psychological safety")
-	p.Nav = "programs"
-	s.render(w, r, http.StatusOK, "pulse_admin", pulseAdminPage{Page: p, OrgPool: org, Programs: programs, Items: pulse.Items,
-		Minimum: pulse.PoolMinimum, Circles: pulse.PoolMinCircles})
+	shared, total, err := s.Pulses.Shared(r.Context(), u, "")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data := pulseAdminPage{OrgPool: org, Items: pulse.Items, Minimum: pulse.PoolMinimum, Circles: pulse.PoolMinCircles,
+		Shared: total, Listed: len(shared)}
+	for _, pp := range programs {
+		row := pulseAdminProgram{ProgramPool: pp}
+		for _, c := range shared {
+			if c.ProgramID == pp.Program.ID {
+				label := "A circle formed by invitation"
+				if c.Number > 0 {
+					label = (&program.Circle{Number: c.Number}).Label(&pp.Program)
+				}
+				row.Shared = append(row.Shared, sharedPulse{Label: label, SharedCircle: c})
+			}
+		}
+		data.Programs = append(data.Programs, row)
+	}
+	data.Page = s.page(r, "Psychological safety")
+	data.Nav = "programs"
+	s.render(w, r, http.StatusOK, "pulse_admin", data)
 }

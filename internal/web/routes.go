@@ -109,6 +109,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /circles/{id}/pulse", s.signedIn(s.handlePulseShow))
 	mux.Handle("POST /circles/{id}/pulse", s.signedIn(s.handlePulseAnswer))
 	mux.Handle("POST /circles/{id}/pulse/cadence", s.signedIn(s.handlePulseCadence))
+	mux.Handle("POST /circles/{id}/pulse/share", s.signedIn(s.handlePulseShare))
 	mux.Handle("GET /spread", s.signedIn(s.handleSpreadShow))
 	mux.Handle("POST /spread/invite", s.signedIn(s.handleSpreadInvite))
 	mux.Handle("POST /spread/ask", s.signedIn(s.handleSpreadAsk))

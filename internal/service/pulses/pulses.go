@@ -49,6 +49,9 @@ type View struct {
 	// Held counts the meetings the circle has held; NextAt is the count at
 	// which the next round opens.
 	Held, NextAt int
+	// Share is where the circle stands on showing its pulse to its
+	// program's admins.
+	Share pulse.Share
 }
 
 // Circle returns a circle's pulse for one of its members, opening a new
@@ -74,8 +77,12 @@ func (s *Service) Circle(ctx context.Context, u *account.User, circleID string) 
 	if err != nil {
 		return nil, err
 	}
+	share, err := s.DB.FindPulseShare(ctx, u.OrgID, circleID, u.ID)
+	if err != nil {
+		return nil, err
+	}
 	last := newest(rounds)
-	v := &View{Circle: c, Cadence: cadence, Trend: pulse.TrendOf(rounds), Held: held, NextAt: cadence}
+	v := &View{Circle: c, Cadence: cadence, Trend: pulse.TrendOf(rounds), Held: held, NextAt: cadence, Share: share}
 	if last != nil {
 		v.NextAt = last.Held + cadence
 		answered, err := s.DB.HasAnsweredPulse(ctx, u.OrgID, last.ID, u.ID)
@@ -116,6 +123,49 @@ func (s *Service) SetCadence(ctx context.Context, u *account.User, circleID stri
 		return err
 	}
 	return s.DB.UpdatePulseCadence(ctx, u.OrgID, circleID, meetings)
+}
+
+// SetShare records whether a member agrees to show the circle's pulse to
+// its program's admins. The circle shares only while every member agrees,
+// so any one member can stop it by withdrawing.
+func (s *Service) SetShare(ctx context.Context, u *account.User, circleID string, agree bool) error {
+	if _, err := s.Circles.Inside(ctx, u, circleID); err != nil {
+		return err
+	}
+	if agree {
+		return s.DB.AgreePulseShare(ctx, u.OrgID, circleID, u.ID)
+	}
+	return s.DB.WithdrawPulseShare(ctx, u.OrgID, circleID, u.ID)
+}
+
+// SharedLimit is how many sharing circles an admin's page lists.
+const SharedLimit = 50
+
+// SharedCircle is a circle that chose to share its pulse, as its
+// program's admins see it: only its closed rounds that reached the
+// circle's minimum.
+type SharedCircle struct {
+	CircleID  string
+	ProgramID string
+	Number    int
+	Trend     pulse.Trend
+}
+
+// Shared lists up to SharedLimit circles that chose to share their pulse
+// (of programID only, unless it is ""), and how many there are in all.
+func (s *Service) Shared(ctx context.Context, admin *account.User, programID string) ([]SharedCircle, int, error) {
+	if err := auth.RequireAdmin(admin); err != nil {
+		return nil, 0, err
+	}
+	found, total, err := s.DB.FindSharedPulses(ctx, admin.OrgID, programID, SharedLimit)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]SharedCircle, 0, len(found))
+	for _, f := range found {
+		out = append(out, SharedCircle{CircleID: f.CircleID, ProgramID: f.ProgramID, Number: f.Number, Trend: pulse.Closed(f.Rounds)})
+	}
+	return out, total, nil
 }
 
 // Pool is what an admin sees of a program's or the organisation's pulse.
