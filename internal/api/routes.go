@@ -363,7 +363,7 @@ func (a *API) routes() {
 		Tags: []string{tagPulse}, Summary: "Show a program's pooled pulse",
 		Description: "Each circle's last closed round pooled; null until at least 5 answered across at least 2 circles. " +
 			"One circle's score only for a circle whose every member chose to share it, and only its finished rounds that at least 3 answered.",
-		Errors:      []int{http.StatusNotFound}}, a.handleProgramPulse)
+		Errors: []int{http.StatusNotFound}}, a.handleProgramPulse)
 	register(a, admin, huma.Operation{OperationID: "get-organisation-pulse", Method: http.MethodGet, Path: "/pulse",
 		Tags: []string{tagPulse}, Summary: "Show the organisation's pooled pulse",
 		Description: "As for a program, across every circle of the organisation."}, a.handleOrgPulse)
