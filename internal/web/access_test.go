@@ -21,6 +21,7 @@ import (
 
 	"github.com/holdspace/holdspace/internal/api"
 	"github.com/holdspace/holdspace/internal/live"
+	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/service"
@@ -40,6 +41,9 @@ import (
 // app is the application as the access matrix sees it: a base URL, the mail
 // it sent, and the patterns of both routers.
 type app struct {
+	// db plants what no route can write in the fixture: the words of a
+	// closing ritual in a meeting that has not begun.
+	db     *store.DB
 	url    string
 	mail   func() []mail.Message
 	routes []string        // the web server's patterns
@@ -77,7 +81,7 @@ func startApp(t *testing.T, dbURL string) *app {
 	t.Cleanup(func() { stopRelay(); <-relayDone })
 	t.Cleanup(srv.Close)
 	t.Cleanup(hub.Close) // ends open streams before the server waits for them
-	return &app{url: srv.URL, mail: outbox.Messages, routes: s.Routes(), ops: a.Operations()}
+	return &app{db: db, url: srv.URL, mail: outbox.Messages, routes: s.Routes(), ops: a.Operations()}
 }
 
 // ---------------------------------------------------------------------------
@@ -250,6 +254,9 @@ var planted = []struct {
 	{"PLANTED-NOTE-9e2b", []string{"member"}, circleMail},
 	// Written by the helper member: nobody else ever reads it.
 	{"PLANTED-REFLECTION-4f7a", nil, nil},
+	// The helper's appreciation of the member in the season's closing
+	// ritual: for the circle alone, never emailed.
+	{"PLANTED-RITUAL-5e9a", []string{"member"}, nil},
 	// The member's own journal: nobody else, admins included, reads it.
 	{"PLANTED-JOURNAL-0c5e", []string{"member"}, nil},
 	// The member's own self-assessment, sealed like the journal.
@@ -389,7 +396,11 @@ func buildWorld(t *testing.T, a *app) *world {
 		return b
 	}
 	var groups, pairs struct{ ID string }
-	admin.must(201, "POST", "/api/v1/programs", programBody("Leadership circles", "group", 3, 4), &groups)
+	// The circles' program ends after its fifth weekly meeting ahead, so
+	// that meeting is the season's last and holds a closing ritual.
+	groupBody := programBody("Leadership circles", "group", 3, 4)
+	groupBody["ends_at"] = now.Add(29*24*time.Hour + 12*time.Hour)
+	admin.must(201, "POST", "/api/v1/programs", groupBody, &groups)
 	admin.must(201, "POST", "/api/v1/programs", programBody("Pairs", "pair", 0, 0), &pairs)
 	// Drafts to open and to close, one for the pages and one for the API:
 	// closing spends a program, and opening spends a draft.
@@ -442,7 +453,7 @@ func buildWorld(t *testing.T, a *app) *world {
 		"starts_on": day.Format("2006-01-02"), "timezone": "Europe/Berlin", "duration_minutes": 60, "video_url": "https://meet.example.com/c"}, nil)
 	var ms struct{ Upcoming []struct{ ID string } }
 	w.as["member"].must(200, "GET", w.circle("/meetings"), nil, &ms)
-	if len(ms.Upcoming) < 4 {
+	if len(ms.Upcoming) != 5 {
 		t.Fatalf("%d meetings ahead", len(ms.Upcoming))
 	}
 	for _, m := range ms.Upcoming {
@@ -489,6 +500,22 @@ func buildWorld(t *testing.T, a *app) *world {
 	h.must(201, "POST", w.room("/offers"), map[string]string{"presenter_id": people["member"], "body": "PLANTED-OFFER-3c6d"}, &offered)
 	h.must(200, "PUT", w.room("/note"), map[string]any{"body": "PLANTED-NOTE-9e2b", "version": 0}, nil)
 	h.must(200, "PUT", w.room("/reflection"), map[string]string{"body": "PLANTED-REFLECTION-4f7a"}, nil)
+
+	// The closing ritual of the season's last meeting, which has not begun,
+	// so no route writes it yet: Ben's appreciation of Amy.
+	ctx := context.Background()
+	ben, err := a.db.FindUserByEmail(ctx, "ben@acme.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := w.meeting[4]
+	if err := a.db.SaveRitualWord(ctx, ben.OrgID, last, &room.RitualWord{UserID: ben.ID, Kind: room.Appreciation,
+		ToID: people["member"], Body: "PLANTED-RITUAL-5e9a"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := m.call("GET", w.circle("/meetings/"+last+"/room/ritual"), nil); r.status != 200 || !strings.Contains(r.body, "PLANTED-RITUAL-5e9a") {
+		t.Fatalf("the season's last meeting shows no ritual: %d %.300s", r.status, r.body)
+	}
 
 	// What the member may revoke: tokens and sessions kept for the purpose.
 	var tok1, tok2 struct{ ID string }
@@ -549,7 +576,11 @@ func buildWorld(t *testing.T, a *app) *world {
 	} {
 		w.ids[k] = v
 	}
+	ritual := map[string]string{"meeting": w.meeting[4]}
 	w.byRoute = map[string]map[string]string{
+		"GET /api/v1/circles/{id}/meetings/{meeting}/room/ritual": ritual,
+		"PUT /api/v1/circles/{id}/meetings/{meeting}/room/ritual": ritual,
+		"POST /circles/{id}/meetings/{meeting}/room/ritual":       ritual,
 		"POST /programs/{id}/open":                               {"id": webDraft.ID},
 		"POST /api/v1/programs/{id}/open":                        {"id": apiDraft.ID},
 		"POST /programs/{id}/remind":                             {"id": groups.ID},
@@ -1444,7 +1475,7 @@ GET /api/v1/circles/{id}/meetings/{meeting}/room                 401    404    4
 POST /api/v1/circles/{id}/meetings/{meeting}/room/commands       401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/checkin        401    404    404    404    403    ok     404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/closing        401    404    404    404    403    inv    404    404
-GET /api/v1/circles/{id}/meetings/{meeting}/room/ritual          401    404    404    404    403    inv    404    404
+GET /api/v1/circles/{id}/meetings/{meeting}/room/ritual          401    404    404    404    403    ok     404    404
 PUT /api/v1/circles/{id}/meetings/{meeting}/room/ritual          401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/offers         401    404    404    404    403    inv    404    404
 POST /api/v1/circles/{id}/meetings/{meeting}/room/offers/{offer}/take 401    404    404    404    403    inv    404    404
