@@ -107,6 +107,8 @@ type emailData struct {
 
 	// A meeting's answers, each a link to a page that asks to confirm it.
 	ComingLink, NotComingLink string
+	// FitLink asks privately whether the circle is a good fit.
+	FitLink string
 
 	// A commitment: what the person meant to do, and by when.
 	Commitment string
@@ -114,7 +116,7 @@ type emailData struct {
 
 	// The weekly digest: the next meeting is When, in Zone.
 	Open            []string // open commitments, one line each
-	Cards           []string // titles of learning cards new to them
+	Cards           []Linked // learning cards new to them, each with where to read it
 	UnsubscribeLink string
 }
 
@@ -617,7 +619,11 @@ func CircleClosed(to, name, programName string, ics []byte) Message {
 // member hears privately (MeetingMissed). when is when the meeting was
 // held, in the recipient's zone; link leads to the meeting's room, where
 // members write their private reflection.
-func MeetingSummary(to, name, programName, when, zone string, present, presenters, commitments []string, link string) Message {
+//
+// fitLink, when not empty, asks the member privately whether the circle is
+// a good fit for them, while the circle's fit check is open and they have
+// not answered it.
+func MeetingSummary(to, name, programName, when, zone string, present, presenters, commitments []string, link, fitLink string) Message {
 	programName = oneLine(programName)
 	return render("meeting_summary", to, emailData{
 		Subject:     "Your circle met: " + programName + ", " + oneLine(when),
@@ -629,6 +635,7 @@ func MeetingSummary(to, name, programName, when, zone string, present, presenter
 		Presenters:  oneLines(presenters),
 		Commitments: oneLines(commitments),
 		Link:        link,
+		FitLink:     fitLink,
 	})
 }
 
@@ -637,7 +644,8 @@ func MeetingSummary(to, name, programName, when, zone string, present, presenter
 // presented and the commitments made, so they can pick up at the next
 // meeting, and that their own commitments carry over. It names nobody
 // who came or stayed away.
-func MeetingMissed(to, name, programName, when, zone string, presenters, commitments []string, link string) Message {
+// fitLink is as for MeetingSummary.
+func MeetingMissed(to, name, programName, when, zone string, presenters, commitments []string, link, fitLink string) Message {
 	programName = oneLine(programName)
 	return render("meeting_missed", to, emailData{
 		Subject:     "Your circle met without you: " + programName + ", " + oneLine(when),
@@ -648,6 +656,7 @@ func MeetingMissed(to, name, programName, when, zone string, presenters, commitm
 		Presenters:  oneLines(presenters),
 		Commitments: oneLines(commitments),
 		Link:        link,
+		FitLink:     fitLink,
 	})
 }
 
@@ -824,17 +833,26 @@ func CommitmentFollowUp(to, name, programName, commitment, due, link string) Mes
 	})
 }
 
+// Linked is a line of an email and the page it leads to.
+type Linked struct {
+	Text, Link string
+}
+
 // WeeklyDigest is a person's Monday email: their next meeting (when, in
 // zone; empty when none is planned), their open commitments, the learning
-// cards newly released to them, and a link to turn the digest off.
-func WeeklyDigest(to, name, when, zone string, open, cards []string, link, unsubscribe string) Message {
+// cards newly released to them, each linked to where they read it, and a
+// link to turn the digest off.
+func WeeklyDigest(to, name, when, zone string, open []string, cards []Linked, link, unsubscribe string) Message {
+	for i := range cards {
+		cards[i].Text = oneLine(cards[i].Text)
+	}
 	return render("weekly_digest", to, emailData{
 		Subject:         "Your week in peer coaching",
 		Name:            oneLine(name),
 		When:            oneLine(when),
 		Zone:            oneLine(zone),
 		Open:            oneLines(open),
-		Cards:           oneLines(cards),
+		Cards:           cards,
 		Link:            link,
 		UnsubscribeLink: unsubscribe,
 	})

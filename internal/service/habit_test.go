@@ -2,6 +2,9 @@ package service_test
 
 import (
 	"errors"
+	"github.com/holdspace/holdspace/internal/card"
+	"github.com/holdspace/holdspace/internal/mail"
+	"github.com/holdspace/holdspace/internal/service/cards"
 	"strings"
 	"testing"
 	"time"
@@ -441,6 +444,17 @@ func TestWeeklyDigest(t *testing.T) {
 		if err := w.circles.UpdateReminderPrefs(ctx, w.user("u01"), prefs); err != nil {
 			t.Fatal(err)
 		}
+		// u02 releases a learning card to the circle during the week: the
+		// next digest names it, with a link to it on the circle's cards.
+		w.now = time.Date(2026, 3, 13, 9, 0, 0, 0, time.UTC)
+		cs := &cards.Service{DB: w.db, Circles: w.circles}
+		k, err := cs.Write(ctx, b, id, "Silence is an answer too", "Waiting a little longer opened the room.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k, err = cs.Widen(ctx, b, k.ID, k.Version, card.Circle); err != nil {
+			t.Fatal(err)
+		}
 		w.now = time.Date(2026, 3, 16, 8, 0, 0, 0, time.UTC)
 		if err := w.circles.DigestAll(ctx); err != nil {
 			t.Fatal(err)
@@ -448,6 +462,16 @@ func TestWeeklyDigest(t *testing.T) {
 		got = digests()
 		if got["p01@org.example"] != 1 || got[b.Email] != 1 || got["p03@org.example"] != 2 {
 			t.Errorf("the next week: %v", got)
+		}
+		var last mail.Message
+		for _, m := range w.outbox.Messages() {
+			if m.To == "p03@org.example" && m.Subject == "Your week in peer coaching" {
+				last = m
+			}
+		}
+		link := "/circles/" + id + "/cards#card-" + k.ID
+		if !strings.Contains(last.Text, "Silence is an answer too") || !strings.Contains(last.Text, link) || !strings.Contains(last.HTML, link) {
+			t.Errorf("the digest does not link the new card to %s:\n%s", link, last.Text)
 		}
 		// Not on other days.
 		w.now = time.Date(2026, 3, 17, 9, 0, 0, 0, time.UTC)

@@ -13,6 +13,7 @@ import (
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
+	"github.com/holdspace/holdspace/internal/pulse"
 	"github.com/holdspace/holdspace/internal/room"
 	"github.com/holdspace/holdspace/internal/seal"
 	"github.com/holdspace/holdspace/internal/service/meetings"
@@ -313,6 +314,13 @@ func TestMeetingSummary(t *testing.T) {
 		if st, err = w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdStart, Version: st.Version}); err != nil {
 			t.Fatal(err)
 		}
+		// The circle's first meeting asks whether it is a good fit, from
+		// its start: Person 02 answers in the room, the others are asked in
+		// their email.
+		w.now = m.Start.Add(time.Minute)
+		if _, err := w.pulses.AnswerFit(ctx, w.user("u02"), id, pulse.FitYes); err != nil {
+			t.Fatal(err)
+		}
 		sent := len(w.outbox.Messages())
 		if _, err := w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdEnd, Version: st.Version}); err != nil {
 			t.Fatal(err)
@@ -320,6 +328,12 @@ func TestMeetingSummary(t *testing.T) {
 		msgs := w.since(sent)
 		if len(msgs) != 3 {
 			t.Fatalf("%d summary emails, want one per member", len(msgs))
+		}
+		for _, msg := range msgs {
+			asked := strings.Contains(msg.Text, "/circles/"+id+"/fit") && strings.Contains(msg.HTML, "good fit")
+			if want := msg.To != w.user("u02").Email; asked != want {
+				t.Errorf("the email to %s asks about the fit: %v, want %v", msg.To, asked, want)
+			}
 		}
 		for _, msg := range msgs {
 			for _, secret := range []string{"secret piece", "Private note"} {

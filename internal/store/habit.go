@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/holdspace/holdspace/internal/card"
 	"strings"
 	"time"
 
@@ -386,10 +387,13 @@ func (db *DB) SetDigest(ctx context.Context, orgID, userID string, on bool) erro
 	return nil
 }
 
-// Card is a learning card as the digest names it.
+// Card is a learning card as the digest names it, with what says where
+// its reader finds it.
 type Card struct {
-	Title      string
-	ReleasedAt time.Time
+	ID, CircleID, ProgramID string
+	Audience                card.Audience
+	Title                   string
+	ReleasedAt              time.Time
 }
 
 // FindNewCards lists the titles of learning cards released to userID
@@ -398,7 +402,7 @@ type Card struct {
 func (db *DB) FindNewCards(ctx context.Context, orgID, userID string, since time.Time, limit int) ([]Card, error) {
 	mine := `SELECT x.circle_id FROM circle_members x WHERE x.org_id = $1 AND x.user_id = $2 AND x.response = 'accepted'
 		AND NOT EXISTS (SELECT 1 FROM circle_departures d WHERE d.circle_id = x.circle_id AND d.user_id = $2)`
-	rows, err := db.query(ctx, `SELECT title, released_at FROM learning_cards
+	rows, err := db.query(ctx, `SELECT id, circle_id, program_id, audience, title, released_at FROM learning_cards
 		WHERE org_id = $1 AND author_id <> $2 AND released_at >= $3 AND (
 			(audience = 'circle' AND circle_id IN (`+mine+`))
 			OR (audience = 'program' AND program_id IN (SELECT c.program_id FROM circles c WHERE c.org_id = $1 AND c.id IN (`+mine+`)))
@@ -411,7 +415,7 @@ func (db *DB) FindNewCards(ctx context.Context, orgID, userID string, since time
 	var out []Card
 	for rows.Next() {
 		var c Card
-		if err := rows.Scan(&c.Title, &c.ReleasedAt); err != nil {
+		if err := rows.Scan(&c.ID, &c.CircleID, &c.ProgramID, &c.Audience, &c.Title, &c.ReleasedAt); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

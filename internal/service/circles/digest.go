@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
+	"github.com/holdspace/holdspace/internal/card"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/mail"
 	"github.com/holdspace/holdspace/internal/queue"
@@ -102,13 +103,25 @@ func (s *Service) SendDigest(ctx context.Context, p store.DigestPerson, week str
 	if err != nil {
 		return false, err
 	}
-	titles := make([]string, len(cards))
+	linked := make([]mail.Linked, len(cards))
 	for i, c := range cards {
-		titles[i] = c.Title
+		linked[i] = mail.Linked{Text: c.Title, Link: s.link(cardPage(&c)) + "#card-" + c.ID}
 	}
 	tok := account.NewToken(DigestPrefix)
-	msg := mail.WeeklyDigest(p.Email, p.Name, when, zone, lines, titles, s.link("/home"), s.link("/digest/stop")+"?t="+tok)
+	msg := mail.WeeklyDigest(p.Email, p.Name, when, zone, lines, linked, s.link("/home"), s.link("/digest/stop")+"?t="+tok)
 	return s.DB.ClaimDigest(ctx, p.OrgID, p.ID, week, account.HashToken(tok), queue.Mail(msg))
+}
+
+// cardPage is where a reader finds a released card: the page listing its
+// audience's cards.
+func cardPage(c *store.Card) string {
+	switch c.Audience {
+	case card.Circle:
+		return "/circles/" + c.CircleID + "/cards"
+	case card.Program:
+		return "/programs/" + c.ProgramID + "/cards"
+	}
+	return "/learning"
 }
 
 // errDigestLink refuses an unsubscribe link that is not one.

@@ -996,12 +996,29 @@ func (s *Service) summary(ctx context.Context, orgID, circleID, meetingID string
 	if err != nil {
 		return nil, err
 	}
+	// While the circle's first meetings ask whether it is a good fit, each
+	// member who has not answered is asked in their email too.
+	records, err := s.DB.FindMeetingRecords(ctx, orgID, []string{circleID}, s.now())
+	if err != nil {
+		return nil, err
+	}
+	fitOpen := pulse.FitOpen(records[circleID].Held)
 	msgs := make([]mail.Message, 0, len(c.Members))
 	for _, m := range c.Members {
+		var fitLink string
+		if fitOpen {
+			st, err := s.DB.FindFitState(ctx, orgID, circleID, m.UserID)
+			if err != nil {
+				return nil, err
+			}
+			if !st.Answered && !st.Closed {
+				fitLink = s.link("/circles/" + circleID + "/fit")
+			}
+		}
 		when := held.When(m.Timezone)
-		msg := mail.MeetingMissed(m.Email, m.Name, p.Name, when, m.Timezone, presenters, committed, link)
+		msg := mail.MeetingMissed(m.Email, m.Name, p.Name, when, m.Timezone, presenters, committed, link, fitLink)
 		if came[m.UserID] {
-			msg = mail.MeetingSummary(m.Email, m.Name, p.Name, when, m.Timezone, present, presenters, committed, link)
+			msg = mail.MeetingSummary(m.Email, m.Name, p.Name, when, m.Timezone, present, presenters, committed, link, fitLink)
 		}
 		msgs = append(msgs, rd.Mail(m.UserID, msg))
 	}
