@@ -35,6 +35,7 @@ const (
 	pairQuestionsPrompt    = "Ask questions that help your partner see the situation more clearly. No advice yet."
 	reflectionPrompt       = "The presenter says what they heard and what they will take away. Helpers listen; no more counsel."
 	closingPrompt          = "Commitments. Then our working agreement again — did we get what we wanted? A quick answer from each of us. And appreciation."
+	farewellPrompt         = "The season ends here. Each of us, in turn: one appreciation for another member, and what I take with me."
 )
 
 // counselTitle names the counsel step: a presenter who wants no advice

@@ -77,7 +77,14 @@ const (
 	// Closing: commitments, the working agreement again ("did we get what
 	// we wanted?") and appreciation.
 	Closing StepKind = "closing"
+	// Farewell is the closing ritual that ends a season's last meeting:
+	// an appreciation of another member, and what each takes with them.
+	Farewell StepKind = "ritual"
 )
+
+// FarewellTime is how long the closing ritual lasts: time for each
+// member to say a few words.
+const FarewellTime = 10 * time.Minute
 
 // Settings are a meeting's protocol and how long each kind of step lasts.
 // A protocol ignores the durations of steps it does not have: a council

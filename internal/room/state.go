@@ -59,7 +59,10 @@ type State struct {
 	Facilitator string   `json:"facilitator"`
 	Settings    Settings `json:"settings"`
 	// Members are the meeting's participants, in the circle's order.
-	Members   []string  `json:"members"`
+	Members []string `json:"members"`
+	// Ritual: this is the season's last meeting, so its agenda ends with
+	// the closing ritual.
+	Ritual    bool      `json:"ritual,omitempty"`
 	StartedAt time.Time `json:"started_at"`
 	EndedAt   time.Time `json:"ended_at"`
 }
@@ -117,9 +120,14 @@ func distinct(ids []string) bool {
 	return true
 }
 
-// Agenda is the meeting's agenda as it stands.
+// Agenda is the meeting's agenda as it stands: a season's last meeting
+// ends with its closing ritual, after the closing.
 func (s State) Agenda() []Step {
-	return Agenda(s.Settings, s.Order, s.Presenters, s.Help)
+	steps := Agenda(s.Settings, s.Order, s.Presenters, s.Help)
+	if s.Ritual {
+		steps = append(steps, Step{Kind: Farewell, Title: "Closing ritual", Duration: FarewellTime, Prompt: farewellPrompt})
+	}
+	return steps
 }
 
 // Current is the step the meeting is at.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/room"
@@ -107,6 +108,58 @@ func TestClosingRitual(t *testing.T) {
 					t.Errorf("an email to %s carries %q", m.To, mark)
 				}
 			}
+		}
+	})
+}
+
+// TestClosingRitualStep: the room of a season's last meeting ends its
+// agenda with the closing ritual, a timed step after the closing, during
+// which the closing's questions stay on screen; an earlier meeting's room
+// does not.
+func TestClosingRitualStep(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		id := w.scheduled(p, "u01", "u02", "u03")
+		ahead := w.ahead(id)
+		earlier, last := ahead[0], ahead[1]
+		p.EndsAt = last.Start.Add(24 * time.Hour)
+		if err := w.db.UpdateProgram(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		w.now = earlier.Start.Add(-5 * time.Minute)
+		v, err := w.room.Room(ctx, w.user("u01"), id, earlier.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := v.State.Agenda(); a[len(a)-1].Kind != room.Closing {
+			t.Errorf("an earlier meeting ends with %q, want the closing", a[len(a)-1].Kind)
+		}
+
+		w.now = last.Start.Add(-5 * time.Minute)
+		v, err = w.room.Room(ctx, w.user("u01"), id, last.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := v.State.Agenda()
+		end := a[len(a)-1]
+		if end.Kind != room.Farewell || end.Title != "Closing ritual" || end.Duration != room.FarewellTime || a[len(a)-2].Kind != room.Closing {
+			t.Fatalf("the season's last meeting ends with %+v after %q, want the closing ritual after the closing", end, a[len(a)-2].Kind)
+		}
+		tk := w.user(last.TimekeeperID)
+		st, err := w.room.RoomCommand(ctx, tk, id, last.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for st.Current().Kind != room.Farewell {
+			if st, err = w.room.RoomCommand(ctx, tk, id, last.ID, room.Command{Kind: room.CmdNext, Version: st.Version}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if v, err = w.room.Room(ctx, w.user("u02"), id, last.ID); err != nil || !v.Closing() || !v.Ritual {
+			t.Errorf("at the closing ritual: closing %v, ritual %v, %v", v != nil && v.Closing(), v != nil && v.Ritual, err)
+		}
+		if st, err = w.room.RoomCommand(ctx, tk, id, last.ID, room.Command{Kind: room.CmdNext, Version: st.Version}); err != nil || st.Phase != room.Ended {
+			t.Errorf("next after the closing ritual: %v, %v; want the meeting ended", st, err)
 		}
 	})
 }

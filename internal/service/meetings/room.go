@@ -289,6 +289,13 @@ func (s *Service) openRoom(ctx context.Context, c *program.Circle, m *circle.Mee
 	if err != nil {
 		return nil, err
 	}
+	p, err := s.DB.FindProgramByID(ctx, c.OrgID, c.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	if st.Ritual, err = s.seasonLast(ctx, c.OrgID, c, p, m.ID); err != nil {
+		return nil, err
+	}
 	b, err := json.Marshal(st)
 	if err != nil {
 		return nil, err
@@ -472,7 +479,11 @@ func (v *RoomView) Closing() bool {
 }
 
 func closing(st room.State) bool {
-	return st.Phase == room.Ended || st.Phase != room.Ready && st.Current().Kind == room.Closing
+	if st.Phase == room.Ended {
+		return true
+	}
+	k := st.Current().Kind
+	return st.Phase != room.Ready && (k == room.Closing || k == room.Farewell)
 }
 
 // leastRecentPresenters orders the members by when they last presented
