@@ -165,6 +165,28 @@ func TestServeDemo(t *testing.T) {
 	if n := strings.Count(string(body), "<figure class=\"spark\">"); n != 6 {
 		t.Errorf("Maya's self-assessments chart %d capabilities, want 6", n)
 	}
+	// Nina invited a colleague to observe her circle's next meeting, who
+	// accepted.
+	observed := func(when string) {
+		t.Helper()
+		jar, _ := cookiejar.New(nil)
+		nc := &http.Client{Jar: jar}
+		res, err := nc.PostForm(in.URL+"/signin", url.Values{"email": {"nina@northwind.example"}, "password": {demo.Password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		res, err = nc.Get(in.URL + "/spread")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(body), "1 colleague observed a meeting") {
+			t.Errorf("%s, Nina's invitations page does not show the colleague who observed:\n%.3000s", when, body)
+		}
+	}
+	observed("on the first run")
 	if err := in.stop(); err != nil {
 		t.Fatalf("graceful stop: %v", err)
 	}
@@ -198,6 +220,7 @@ func TestServeDemo(t *testing.T) {
 	if !strings.Contains(string(body), `"presented":1,`) {
 		t.Errorf("after a second run Maya's helping pattern is %s", body)
 	}
+	observed("after a second run")
 }
 
 // TestServeDrainsOnShutdown checks that a request in flight when the

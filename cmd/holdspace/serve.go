@@ -307,6 +307,45 @@ func loadDemoSelfAware(ctx context.Context, db *store.DB, keys *seal.Ring) error
 	return nil
 }
 
+// demoGuest is the colleague Nina invited to observe her circle's next
+// meeting, who accepted: the invitation email, with its personal link,
+// needs the server's base URL, so it is sent through the meetings
+// service once the demo is loaded.
+const demoGuest = "ahmed@northwind.example"
+
+// loadDemoGuest has Nina invite demoGuest to observe the lived-in
+// circle's next meeting, and the guest accept, unless a guest is invited
+// already.
+func loadDemoGuest(ctx context.Context, db *store.DB, svc *service.Services) error {
+	nina, err := db.FindUserByEmail(ctx, "nina@northwind.example")
+	if err != nil {
+		return err
+	}
+	guest, err := db.FindUserByEmail(ctx, demoGuest)
+	if err != nil {
+		return err
+	}
+	cs, err := svc.Circles.MyCircles(ctx, nina)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Next == nil || c.Circle.Member(guest.ID) != nil {
+			continue
+		}
+		had, err := db.FindGuests(ctx, nina.OrgID, c.Next.ID)
+		if err != nil || len(had) > 0 {
+			return err
+		}
+		g, err := svc.Meetings.InviteGuest(ctx, nina, c.Circle.ID, c.Next.ID, guest.ID)
+		if err != nil {
+			return err
+		}
+		return db.AcceptGuest(ctx, nina.OrgID, g.ID)
+	}
+	return nil
+}
+
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig("serve", args, getenv, stdout)
 	if err != nil {
@@ -336,6 +375,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		if err := loadDemoJournal(ctx, a.db, a.svc.Journal.Keys); err != nil {
 			return fmt.Errorf("load demo journal: %w", err)
+		}
+		if err := loadDemoGuest(ctx, a.db, a.svc); err != nil {
+			return fmt.Errorf("load demo guest: %w", err)
 		}
 		if err := a.db.Optimize(ctx); err != nil {
 			return err
