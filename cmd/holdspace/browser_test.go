@@ -327,6 +327,11 @@ func TestScreenshots(t *testing.T) {
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/ground-rules"] button`)), chromedp.WaitVisible(chromedp.CSS("#meetings"))))
 	tall("circle", circlePath)
 	tall("circle-pulse", circlePath+"/pulse")
+	// Maya, the last of the circle to agree, shares its pulse with the
+	// program's admins, and as an admin finds it listed.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(in.URL+circlePath+"/pulse"),
+		submit(chromedp.Click(chromedp.CSS(`form[action$="/pulse/share"] button`)), "You agreed to share")))
+	tall("pulse-admin-shared", "/pulse")
 	// Learning cards: the organisation's, the circle's and the program's;
 	// then Maya writes one and sees the preview of its first step.
 	tall("learning", "/learning")
