@@ -635,8 +635,24 @@ func drive(ctx context.Context, client *http.Client, o pagesOptions, p benchPage
 }
 
 // sequentialCPU sends req from one client, one request at a time, for d
-// and returns the process's CPU time per request.
+// and returns the process's CPU time per request: the least of five
+// windows of d/5, since work that is not the page's (the relay sending
+// the demo's mail, a collection of the load's garbage) lands in some.
 func sequentialCPU(ctx context.Context, client *http.Client, req *http.Request, d time.Duration) (time.Duration, error) {
+	var least time.Duration
+	for i := range 5 {
+		cpu, err := windowCPU(ctx, client, req, d/5)
+		if err != nil {
+			return 0, err
+		}
+		if i == 0 || cpu < least {
+			least = cpu
+		}
+	}
+	return least, nil
+}
+
+func windowCPU(ctx context.Context, client *http.Client, req *http.Request, d time.Duration) (time.Duration, error) {
 	req = req.Clone(ctx)
 	n, start, cpu := 0, time.Now(), cpuTime()
 	for n == 0 || time.Since(start) < d {

@@ -133,6 +133,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindReportingLines(ctx, org))
 	must(db.FindAdmins(ctx, org))
 	must(db.FindUsersByIDs(ctx, org, []string{"u00001", "u00002", "u00003"}))
+	must(db.FindUserNames(ctx, org, []string{"u00001", "u00002", "u00003"}))
 	must(db.FindOptedInUsers(ctx, org, prog))
 	must(db.FindDepartments(ctx, org))
 	must(db.FindExistingPeople(ctx, org))
@@ -226,6 +227,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindCircleState(ctx, org, circle))
 	must(db.FindSchedule(ctx, org, circle))
 	must(db.FindMeetings(ctx, org, circle))
+	must(db.FindMeetingByID(ctx, org, circle, meeting))
 	must(db.FindCalendar(ctx, org, user))
 	must(db.FindActiveCircles(ctx))
 	must(db.FindReminder(ctx, "r00013"))
@@ -289,6 +291,7 @@ func readEverything(t *testing.T, db *DB) {
 
 	// The meeting room.
 	must(db.FindRoom(ctx, org, meeting))
+	must(db.FindEarlierRooms(ctx, org, circle, db.Now()))
 	must(db.FindRoomByMeeting(ctx, meeting))
 	must(db.FindRoomSettings(ctx, org, circle))
 	must(db.FindCheckins(ctx, org, meeting))
