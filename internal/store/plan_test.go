@@ -453,6 +453,7 @@ var wholeOrgReads = map[string]string{
 	"CountOptIns users":                "it takes the leavers away, found from an index of them alone",
 	"FindReportingLines users":         "the matching keeps people apart from everyone above them, so it needs the whole tree",
 	"FindPrograms programs":            "it lists every program",
+	"CountStalled programs":            "it counts each program's stalled circles, from the index of running circles by stall time",
 	"FindPrograms program_departments": "it lists who every program is for",
 	"FindTopics topics":                "it lists the whole vocabulary",
 	"FindPulsePool pulse_rounds":       "the organisation's pulse pools every circle's last closed round",
