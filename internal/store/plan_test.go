@@ -450,7 +450,6 @@ var wholeOrgReads = map[string]string{
 	"CountUsers users":                 "it counts everyone a filter matches",
 	"CountHeld users":                  "it counts the held invitations, from an index of them alone",
 	"CountAudience users":              "it counts the leavers, from an index of them alone",
-	"CountOptIns users":                "it takes the leavers away, found from an index of them alone",
 	"FindReportingLines users":         "the matching keeps people apart from everyone above them, so it needs the whole tree",
 	"FindPrograms programs":            "it lists every program",
 	"CountStalled programs":            "it counts each program's stalled circles, from the index of running circles by stall time",
