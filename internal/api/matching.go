@@ -104,7 +104,7 @@ func (a *API) review(ctx context.Context, roundID string, page int) (*reviewOutp
 
 type roundInput struct {
 	ID   string `path:"id" maxLength:"100"`
-	Page int    `query:"page" minimum:"1" default:"1" doc:"Which page of 24 circles."`
+	Page int    `query:"page" minimum:"1" default:"1" doc:"Which page of 12 circles."`
 }
 
 func (a *API) handleRoundShow(ctx context.Context, in *roundInput) (*reviewOutput, error) {

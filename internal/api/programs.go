@@ -138,7 +138,7 @@ type participantList struct {
 type participantsInput struct {
 	ID    string `path:"id" maxLength:"100"`
 	After string `query:"after" maxLength:"100" doc:"A next cursor from an earlier page: the page that follows it."`
-	Limit int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
+	Limit int    `query:"limit" minimum:"1" maximum:"500" default:"25"`
 }
 
 func (a *API) handleTopicList(ctx context.Context, _ *struct{}) (*struct{ Body topicList }, error) {

@@ -223,6 +223,52 @@ func TestRoomContent(t *testing.T) {
 	})
 }
 
+// TestLeastRecentPresenters checks the order a room offers members to
+// present in: whoever never presented first, then whoever presented
+// longest ago, reading only the earlier meetings' rooms.
+func TestLeastRecentPresenters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, _, _ := roomWorld(t, dbURL)
+		ms := w.ahead(id)
+		if len(ms) < 3 {
+			t.Fatalf("%d meetings ahead, want 3", len(ms))
+		}
+		present := func(m circle.Meeting, who ...string) {
+			t.Helper()
+			w.now = m.Start.Add(-5 * time.Minute)
+			v, err := w.room.Room(ctx, w.user("u01"), id, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(who) == 0 {
+				return
+			}
+			tk := w.user(v.State.Timekeeper)
+			if _, err := w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdPresenters, Version: v.State.Version, Presenters: who}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		present(ms[0], "u03")
+		present(ms[1], "u01")
+		w.now = ms[2].Start.Add(-5 * time.Minute)
+		v, err := w.room.Room(ctx, w.user("u02"), id, ms[2].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"u02", "u03", "u01"}; !slices.Equal(v.LeastRecent, want) {
+			t.Errorf("least recent presenters %v, want %v", v.LeastRecent, want)
+		}
+		// A later meeting does not count for an earlier one.
+		v, err = w.room.Room(ctx, w.user("u02"), id, ms[1].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"u01", "u02", "u03"}; !slices.Equal(v.LeastRecent, want) {
+			t.Errorf("least recent presenters at the second meeting %v, want %v", v.LeastRecent, want)
+		}
+	})
+}
+
 func TestReflectionIsSealed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		w, id, m, _ := roomWorld(t, dbURL)

@@ -536,6 +536,16 @@ func findMeetings(ctx context.Context, q querier, orgID, circleID string) ([]cir
 	return out, rows.Err()
 }
 
+// FindMeetingByID finds one meeting of circleID.
+func (db *DB) FindMeetingByID(ctx context.Context, orgID, circleID, id string) (*circle.Meeting, error) {
+	m, err := scanMeeting(db.queryRow(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2 AND id = $3`,
+		orgID, circleID, id))
+	if err != nil {
+		return nil, fmt.Errorf("find meeting: %w", err)
+	}
+	return m, nil
+}
+
 // FindMeetings lists every meeting of circleID, oldest first.
 func (db *DB) FindMeetings(ctx context.Context, orgID, circleID string) ([]circle.Meeting, error) {
 	out, err := findMeetings(ctx, db, orgID, circleID)

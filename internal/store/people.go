@@ -177,6 +177,9 @@ func (db *DB) DeactivatePerson(ctx context.Context, orgID, id string, version in
 		if mustAffect(res) != nil {
 			return ErrPersonChanged
 		}
+		if err := countLeaver(ctx, tx, orgID, id, -1); err != nil {
+			return err
+		}
 		for _, q := range []string{
 			`DELETE FROM sessions WHERE org_id = $1 AND user_id = $2`,
 			`DELETE FROM api_tokens WHERE org_id = $1 AND user_id = $2`,
@@ -216,6 +219,9 @@ func (db *DB) ReactivatePerson(ctx context.Context, orgID, id string, version in
 		}
 		if mustAffect(res) != nil {
 			return ErrPersonChanged
+		}
+		if err := countLeaver(ctx, tx, orgID, id, 1); err != nil {
+			return err
 		}
 		u.DeactivatedAt, u.Version, u.UpdatedAt = nil, version+1, tx.now
 		if u.Status != account.StatusInvited || inv == nil {

@@ -133,6 +133,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindReportingLines(ctx, org))
 	must(db.FindAdmins(ctx, org))
 	must(db.FindUsersByIDs(ctx, org, []string{"u00001", "u00002", "u00003"}))
+	must(db.FindUserNames(ctx, org, []string{"u00001", "u00002", "u00003"}))
 	must(db.FindOptedInUsers(ctx, org, prog))
 	must(db.FindDepartments(ctx, org))
 	must(db.FindExistingPeople(ctx, org))
@@ -226,6 +227,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindCircleState(ctx, org, circle))
 	must(db.FindSchedule(ctx, org, circle))
 	must(db.FindMeetings(ctx, org, circle))
+	must(db.FindMeetingByID(ctx, org, circle, meeting))
 	must(db.FindCalendar(ctx, org, user))
 	must(db.FindActiveCircles(ctx))
 	must(db.FindReminder(ctx, "r00013"))
@@ -302,6 +304,7 @@ func readEverything(t *testing.T, db *DB) {
 
 	// The meeting room.
 	must(db.FindRoom(ctx, org, meeting))
+	must(db.FindEarlierRooms(ctx, org, circle, db.Now()))
 	must(db.FindRoomByMeeting(ctx, meeting))
 	must(db.FindRoomSettings(ctx, org, circle))
 	must(db.FindCheckins(ctx, org, meeting))
@@ -460,9 +463,9 @@ var wholeOrgReads = map[string]string{
 	"CountUsers users":                 "it counts everyone a filter matches",
 	"CountHeld users":                  "it counts the held invitations, from an index of them alone",
 	"CountAudience users":              "it counts the leavers, from an index of them alone",
-	"CountOptIns users":                "it takes the leavers away, found from an index of them alone",
 	"FindReportingLines users":         "the matching keeps people apart from everyone above them, so it needs the whole tree",
 	"FindPrograms programs":            "it lists every program",
+	"CountStalled programs":            "it counts each program's stalled circles, from the index of running circles by stall time",
 	"FindPrograms program_departments": "it lists who every program is for",
 	"FindTopics topics":                "it lists the whole vocabulary",
 	"FindPulsePool pulse_rounds":       "the organisation's pulse pools every circle's last closed round",

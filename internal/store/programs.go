@@ -305,12 +305,25 @@ func (db *DB) SaveOptIn(ctx context.Context, o *program.OptIn, p *program.Progra
 		if o.CreatedAt.IsZero() {
 			o.CreatedAt = tx.now
 		}
-		_, err = tx.exec(ctx, `INSERT INTO opt_ins (`+optInColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-			ON CONFLICT (program_id, user_id) DO UPDATE SET topics = excluded.topics, goals = excluded.goals,
-			availability = excluded.availability, format_pref = excluded.format_pref, prefer = excluded.prefer,
-			avoid = excluded.avoid, updated_at = excluded.updated_at`,
+		// Inserted, or else replaced: a new opt-in is counted, and the
+		// insert that loses a race to another is told so by the rows it
+		// affected rather than by a read before it.
+		res, err := tx.exec(ctx, `INSERT INTO opt_ins (`+optInColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT (program_id, user_id) DO NOTHING`,
 			o.ProgramID, o.OrgID, o.UserID, toJSON(o.Topics), o.Goals, toJSON(o.Availability), o.FormatPref,
 			toJSON(o.Prefer), toJSON(o.Avoid), o.Snoozed, o.CreatedAt, o.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			return countOptIns(ctx, tx, o.OrgID, o.ProgramID, o.UserID, 1)
+		}
+		_, err = tx.exec(ctx, `UPDATE opt_ins SET topics = $4, goals = $5, availability = $6, format_pref = $7, prefer = $8, avoid = $9,
+			updated_at = $10 WHERE program_id = $1 AND org_id = $2 AND user_id = $3`,
+			o.ProgramID, o.OrgID, o.UserID, toJSON(o.Topics), o.Goals, toJSON(o.Availability), o.FormatPref,
+			toJSON(o.Prefer), toJSON(o.Avoid), o.UpdatedAt)
 		return err
 	})
 	if err != nil {
@@ -412,18 +425,57 @@ func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after stri
 
 // CountOptIns counts the people opted in to programID who are still with
 // the organisation: a leaver's opt-in stays, but the matching does not
-// see it, and neither does the count. The opt-ins are counted from their
-// index alone, and the leavers' taken away, found from the index of
-// leavers: looking each opt-in's person up would read a row of users per
-// opt-in.
+// see it, and neither does the count. It reads the count kept in
+// program_counts (countOptIns), not the opt-ins, which a large program
+// has thousands of.
 func (db *DB) CountOptIns(ctx context.Context, orgID, programID string) (int, error) {
 	var n int
-	if err := db.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM opt_ins WHERE org_id = $1 AND program_id = $2)
-		- (SELECT COUNT(*) FROM users u JOIN opt_ins o ON o.program_id = $2 AND o.user_id = u.id
-			WHERE u.org_id = $1 AND u.deactivated_at IS NOT NULL)`, orgID, programID).Scan(&n); err != nil {
+	if err := db.queryRow(ctx, `SELECT COALESCE((SELECT opt_ins FROM program_counts WHERE program_id = $2 AND org_id = $1), 0)`,
+		orgID, programID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count opt-ins: %w", err)
 	}
 	return n, nil
+}
+
+// countOptIns adds delta to programID's count of opt-ins if userID, whose
+// opt-in was added or withdrawn, is still with the organisation: a
+// leaver's opt-in was taken off the count when they left.
+func countOptIns(ctx context.Context, tx *Tx, orgID, programID, userID string, delta int) error {
+	_, err := tx.exec(ctx, `INSERT INTO program_counts (program_id, org_id, opt_ins)
+		SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM users WHERE org_id = $2 AND id = $4 AND deactivated_at IS NULL)
+		ON CONFLICT (program_id) DO UPDATE SET opt_ins = program_counts.opt_ins + excluded.opt_ins`, programID, orgID, delta, userID)
+	return err
+}
+
+// countLeaver adds delta to the count of every program userID opted in
+// to, as they leave (-1) or come back (+1). The programs are taken in
+// order, so that two people leaving at once lock the counts in the same
+// order.
+func countLeaver(ctx context.Context, tx *Tx, orgID, userID string, delta int) error {
+	rows, err := tx.query(ctx, `SELECT program_id FROM opt_ins WHERE org_id = $1 AND user_id = $2 ORDER BY program_id`, orgID, userID)
+	if err != nil {
+		return err
+	}
+	var programs []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		programs = append(programs, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range programs {
+		if _, err := tx.exec(ctx, `INSERT INTO program_counts (program_id, org_id, opt_ins) VALUES ($1, $2, $3)
+			ON CONFLICT (program_id) DO UPDATE SET opt_ins = program_counts.opt_ins + excluded.opt_ins`, id, orgID, delta); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SnoozeOptIn pauses (or resumes) a person's opt-in to a program. It
@@ -476,6 +528,9 @@ func (db *DB) DeleteOptIn(ctx context.Context, orgID, programID, userID string) 
 			return err
 		}
 		if err := mustAffect(res); err != nil {
+			return err
+		}
+		if err := countOptIns(ctx, tx, orgID, programID, userID, -1); err != nil {
 			return err
 		}
 		rows, err := tx.query(ctx, `SELECT c.round_id FROM circles c JOIN circle_members m ON m.circle_id = c.id AND m.org_id = c.org_id

@@ -45,6 +45,30 @@ func (db *DB) FindRoom(ctx context.Context, orgID, meetingID string) (*Room, err
 	return r, nil
 }
 
+// FindEarlierRooms returns the states of the rooms of circleID's meetings
+// that start before before, the latest meeting first, in one read rather
+// than one a meeting.
+func (db *DB) FindEarlierRooms(ctx context.Context, orgID, circleID string, before time.Time) ([][]byte, error) {
+	rows, err := db.query(ctx, `SELECT r.state FROM meetings m JOIN rooms r ON r.meeting_id = m.id
+		WHERE m.org_id = $1 AND m.circle_id = $2 AND m.starts_at < $3 ORDER BY m.starts_at DESC, m.id DESC`, orgID, circleID, before.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("find earlier rooms: %w", err)
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var state string
+		if err := rows.Scan(&state); err != nil {
+			return nil, fmt.Errorf("find earlier rooms: %w", err)
+		}
+		out = append(out, []byte(state))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find earlier rooms: %w", db.d.mapErr(err))
+	}
+	return out, nil
+}
+
 // FindRoomByMeeting returns a room by its meeting alone, for the live
 // fan-out that reloads a room on a notification; whoever receives what it
 // loads was checked when they subscribed.

@@ -31,19 +31,21 @@ func (db *DB) CreateSession(ctx context.Context, u *account.User, tokenHash, use
 // FindSession returns an unexpired session and its person. A session that
 // is used is kept alive: its expiry slides forward.
 func (db *DB) FindSession(ctx context.Context, tokenHash string) (*account.Session, *account.User, error) {
+	// One read for the session and its person: every signed-in request
+	// starts here.
 	var s account.Session
-	err := db.queryRow(ctx, `SELECT id, org_id, user_id, created_at, expires_at, last_seen, user_agent, ip FROM sessions WHERE id = $1`, tokenHash).
-		Scan(&s.ID, &s.OrgID, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeen, &s.UserAgent, &s.IP)
+	var u account.User
+	err := db.queryRow(ctx, `SELECT s.id, s.org_id, s.user_id, s.created_at, s.expires_at, s.last_seen, s.user_agent, s.ip, `+userColumns+`
+		FROM sessions s JOIN users u ON u.org_id = s.org_id AND u.id = s.user_id WHERE s.id = $1`, tokenHash).
+		Scan(&s.ID, &s.OrgID, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeen, &s.UserAgent, &s.IP,
+			&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Status, &u.Timezone, &u.Department,
+			&u.ManagerID, &u.Level, &u.Version, &u.DeactivatedAt, &u.InvitationHeld, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return nil, nil, fmt.Errorf("find session: %w", err)
 	}
 	now := db.Now()
 	if expired(s.ExpiresAt, now) {
 		return nil, nil, fmt.Errorf("find session: %w", ErrNotFound)
-	}
-	u, err := db.FindUserByID(ctx, s.OrgID, s.UserID)
-	if err != nil {
-		return nil, nil, err
 	}
 	if u.Deactivated() {
 		return nil, nil, fmt.Errorf("find session: %w", ErrNotFound)
@@ -58,7 +60,7 @@ func (db *DB) FindSession(ctx context.Context, tokenHash string) (*account.Sessi
 			return nil, nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
-	return &s, u, nil
+	return &s, &u, nil
 }
 
 // FindSessions lists a person's signed-in sessions, newest first.

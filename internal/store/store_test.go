@@ -410,5 +410,13 @@ func TestPeopleCounts(t *testing.T) {
 		if none, err := db.FindUsersByIDs(ctx, org.ID, nil); err != nil || len(none) != 0 {
 			t.Errorf("FindUsersByIDs of no ids: %v, %v", none, err)
 		}
+		if got, err := db.FindUserNames(ctx, org.ID, []string{admin.ID, ann.ID, stranger.ID}); err != nil {
+			t.Fatal(err)
+		} else if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("FindUserNames (-want +got):\n%s", diff)
+		}
+		if none, err := db.FindUserNames(ctx, org.ID, nil); err != nil || len(none) != 0 {
+			t.Errorf("FindUserNames of no ids: %v, %v", none, err)
+		}
 	})
 }

@@ -175,19 +175,22 @@ type postRow struct {
 
 func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	h, err := s.Circles.Home(r.Context(), u, r.PathValue("id"))
+	// The circle, its pulse and its fit check each let the reader in:
+	// once is enough.
+	ctx := circles.Remember(r.Context())
+	h, err := s.Circles.Home(ctx, u, r.PathValue("id"))
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
 	}
-	pv, err := s.Pulses.Circle(r.Context(), u, h.Circle.ID)
+	pv, err := s.Pulses.Circle(ctx, u, h.Circle.ID)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	data := newCirclePage(s.page(r, circleTitle(h)), h, u.Timezone)
 	data.Pulse, data.SuggestedItem = pv, pulse.SuggestedItem
-	fv, err := s.Pulses.Fit(r.Context(), u, h.Circle.ID)
+	fv, err := s.Pulses.Fit(ctx, u, h.Circle.ID)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -274,8 +274,10 @@ type declineCount struct {
 }
 
 // participantsPerPage is how many participants a program's page lists
-// at a time.
-const participantsPerPage = 100
+// at a time: about as many as a small program has, so that a program of
+// thousands costs its admin's page no more than a small one; the rest
+// are a "next" link away.
+const participantsPerPage = 25
 
 func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())

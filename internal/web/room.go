@@ -19,6 +19,7 @@ import (
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/room"
+	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 )
 
@@ -167,7 +168,10 @@ func clock(d time.Duration) string {
 func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	circleID, meetingID := r.PathValue("id"), r.PathValue("meeting")
-	v, err := s.Meetings.Room(r.Context(), u, circleID, meetingID)
+	// The room and the reader's help notes each let the reader in: once
+	// is enough.
+	ctx := circles.Remember(r.Context())
+	v, err := s.Meetings.Room(ctx, u, circleID, meetingID)
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
@@ -183,7 +187,7 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 		data.Confirm = step
 	}
 	if slices.ContainsFunc(v.State.Presenters, v.State.CounselBegun) {
-		notes, err := s.Meetings.MyHelpNotes(r.Context(), u, circleID, meetingID)
+		notes, err := s.Meetings.MyHelpNotes(ctx, u, circleID, meetingID)
 		if err != nil {
 			s.Error(w, r, err)
 			return

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -104,9 +105,56 @@ func (s *Service) Member(ctx context.Context, u *account.User, circleID string) 
 	return c, nil
 }
 
+// insideKey keys a request's memo of the circles Inside let its reader
+// into.
+type insideKey struct{}
+
+type insideMemo struct {
+	mu      sync.Mutex
+	circles map[[2]string]program.Circle // by reader and circle
+}
+
+// Remember returns ctx with a memo in which Inside keeps the circles it
+// lets a reader into, so that the services one page calls (the circle,
+// its pulse, its fit check) load the circle and check its ground rules
+// once. It is for pages that read: a change made after the first check
+// is not seen by the later ones.
+func Remember(ctx context.Context) context.Context {
+	return context.WithValue(ctx, insideKey{}, &insideMemo{circles: map[[2]string]program.Circle{}})
+}
+
+// cloned is c with its own members, so that a caller changing what it was
+// given changes nothing kept.
+func cloned(c program.Circle) *program.Circle {
+	c.Members = slices.Clone(c.Members)
+	return &c
+}
+
 // Inside loads a circle for a member who has acknowledged the ground
 // rules in force; otherwise it returns circle.ErrGroundRules.
 func (s *Service) Inside(ctx context.Context, u *account.User, circleID string) (*program.Circle, error) {
+	memo, _ := ctx.Value(insideKey{}).(*insideMemo)
+	if memo == nil {
+		return s.inside(ctx, u, circleID)
+	}
+	key := [2]string{u.ID, circleID}
+	memo.mu.Lock()
+	c, ok := memo.circles[key]
+	memo.mu.Unlock()
+	if ok {
+		return cloned(c), nil
+	}
+	found, err := s.inside(ctx, u, circleID)
+	if err != nil {
+		return nil, err
+	}
+	memo.mu.Lock()
+	memo.circles[key] = *cloned(*found)
+	memo.mu.Unlock()
+	return found, nil
+}
+
+func (s *Service) inside(ctx context.Context, u *account.User, circleID string) (*program.Circle, error) {
 	c, err := s.Member(ctx, u, circleID)
 	if err != nil {
 		return nil, err

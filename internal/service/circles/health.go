@@ -12,8 +12,11 @@ import (
 	"github.com/holdspace/holdspace/internal/store"
 )
 
-// OverviewPageSize is how many circles a program's page shows at a time.
-const OverviewPageSize = 24
+// OverviewPageSize is how many circles a program's page shows at a time:
+// each card names its members and its health, so a page is priced by its
+// cards, and a dozen keeps a program of a thousand circles as cheap to
+// show as a small one.
+const OverviewPageSize = 12
 
 // CircleHealth is one circle as its program's admins see it: who is in
 // it and how it is doing, never what it says.

@@ -149,12 +149,12 @@ func (s *Service) ManagerNames(ctx context.Context, u *account.User, list []acco
 			missing = append(missing, p.ManagerID)
 		}
 	}
-	found, err := s.DB.FindUsersByIDs(ctx, u.OrgID, missing)
+	found, err := s.DB.FindUserNames(ctx, u.OrgID, missing)
 	if err != nil {
 		return nil, err
 	}
-	for id, m := range found {
-		names[id] = m.Name
+	for id, name := range found {
+		names[id] = name
 	}
 	return names, nil
 }

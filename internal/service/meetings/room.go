@@ -85,15 +85,11 @@ func (s *Service) meeting(ctx context.Context, u *account.User, circleID, meetin
 	if err != nil {
 		return nil, nil, err
 	}
-	meetings, err := s.DB.FindMeetings(ctx, u.OrgID, circleID)
+	m, err := s.DB.FindMeetingByID(ctx, u.OrgID, circleID, meetingID)
 	if err != nil {
 		return nil, nil, err
 	}
-	i := slices.IndexFunc(meetings, func(m circle.Meeting) bool { return m.ID == meetingID })
-	if i < 0 {
-		return nil, nil, store.ErrNotFound
-	}
-	return c, &meetings[i], nil
+	return c, m, nil
 }
 
 // RoomView is what a member's room page shows.
@@ -293,7 +289,11 @@ func (s *Service) openRoom(ctx context.Context, c *program.Circle, m *circle.Mee
 	if err != nil {
 		return nil, err
 	}
-	if st.Ritual, err = s.seasonLast(ctx, c.OrgID, c, p, m.ID); err != nil {
+	ms, err := s.DB.FindMeetings(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if st.Ritual, err = s.seasonLast(ctx, c.OrgID, c, p, ms, m.ID); err != nil {
 		return nil, err
 	}
 	b, err := json.Marshal(st)
@@ -384,7 +384,11 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 			v.Suggested = pulse.SuggestedItem
 		}
 	}
-	if v.Ritual, err = s.seasonLast(ctx, orgID, c, p, m.ID); err != nil {
+	ms, err := s.DB.FindMeetings(ctx, orgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if v.Ritual, err = s.seasonLast(ctx, orgID, c, p, ms, m.ID); err != nil {
 		return nil, err
 	}
 	if v.Ritual {
@@ -397,12 +401,8 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 }
 
 // seasonLast reports whether meetingID is the last meeting of c's
-// season (circle.SeasonLast).
-func (s *Service) seasonLast(ctx context.Context, orgID string, c *program.Circle, p *program.Program, meetingID string) (bool, error) {
-	ms, err := s.DB.FindMeetings(ctx, orgID, c.ID)
-	if err != nil {
-		return false, err
-	}
+// season (circle.SeasonLast); ms are all c's meetings.
+func (s *Service) seasonLast(ctx context.Context, orgID string, c *program.Circle, p *program.Program, ms []circle.Meeting, meetingID string) (bool, error) {
 	period := circle.PeriodFor(p.Cadence)
 	switch sched, err := s.DB.FindSchedule(ctx, orgID, c.ID); {
 	case err == nil:
@@ -428,7 +428,11 @@ func (s *Service) SaveRitual(ctx context.Context, u *account.User, circleID, mee
 	if err != nil {
 		return err
 	}
-	last, err := s.seasonLast(ctx, u.OrgID, c, p, m.ID)
+	ms, err := s.DB.FindMeetings(ctx, u.OrgID, c.ID)
+	if err != nil {
+		return err
+	}
+	last, err := s.seasonLast(ctx, u.OrgID, c, p, ms, m.ID)
 	if err != nil {
 		return err
 	}
@@ -462,7 +466,11 @@ func (s *Service) Ritual(ctx context.Context, u *account.User, circleID, meeting
 	if err != nil {
 		return nil, err
 	}
-	last, err := s.seasonLast(ctx, u.OrgID, c, p, m.ID)
+	ms, err := s.DB.FindMeetings(ctx, u.OrgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	last, err := s.seasonLast(ctx, u.OrgID, c, p, ms, m.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -489,31 +497,33 @@ func closing(st room.State) bool {
 // leastRecentPresenters orders the members by when they last presented
 // in an earlier meeting of the circle, longest ago (or never) first.
 func (s *Service) leastRecentPresenters(ctx context.Context, orgID string, c *program.Circle, m *circle.Meeting) ([]string, error) {
-	meetings, err := s.DB.FindMeetings(ctx, orgID, c.ID)
+	states, err := s.DB.FindEarlierRooms(ctx, orgID, c.ID, m.Start)
 	if err != nil {
 		return nil, err
 	}
-	last := map[string]int{}
-	for i, earlier := range meetings {
-		if !earlier.Start.Before(m.Start) {
-			break
+	out := c.UserIDs()
+	// The latest meeting comes first, so a member's first turn found is
+	// their last, ranked higher the later it was; the walk ends once
+	// every member has one, rather than reading the circle's history.
+	last := make(map[string]int, len(out))
+	left := len(out)
+	for i := 0; i < len(states) && left > 0; i++ {
+		var st struct {
+			Presenters []string `json:"presenters"`
 		}
-		r, err := s.DB.FindRoom(ctx, orgID, earlier.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		var st room.State
-		if json.Unmarshal(r.State, &st) != nil {
+		if json.Unmarshal(states[i], &st) != nil {
 			continue
 		}
 		for _, p := range st.Presenters {
-			last[p] = i + 1
+			if _, seen := last[p]; seen {
+				continue
+			}
+			last[p] = len(states) - i
+			if c.Member(p) != nil {
+				left--
+			}
 		}
 	}
-	out := c.UserIDs()
 	slices.SortStableFunc(out, func(a, b string) int { return last[a] - last[b] })
 	return out, nil
 }

@@ -281,8 +281,11 @@ type Review struct {
 	Declines map[program.DeclineReason]int
 }
 
-// ReviewPage is how many circles a round's review shows at a time.
-const ReviewPage = 24
+// ReviewPage is how many circles a round's review shows at a time: each
+// card lists its members with a form to move each, so a page is priced by
+// its cards, and a dozen keeps a round of a thousand circles as cheap to
+// review, page by page, as a small one.
+const ReviewPage = 12
 
 // Review returns page (from 1) of a round for its admin.
 func (s *Service) Review(ctx context.Context, admin *account.User, roundID string, page int) (*Review, error) {
