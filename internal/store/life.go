@@ -250,12 +250,7 @@ func (db *DB) CloseProgram(ctx context.Context, orgID, id string, tell func(prog
 		if tell == nil || len(dissolved) == 0 {
 			return nil
 		}
-		args, marks := []any{orgID}, make([]string, len(dissolved))
-		for i, c := range dissolved {
-			args = append(args, c.ID)
-			marks[i] = fmt.Sprintf("$%d", len(args))
-		}
-		if err := findMembers(ctx, tx, dissolved, `c.org_id = $1 AND c.id IN (`+strings.Join(marks, ", ")+`)`, args); err != nil {
+		if err := findMembersOf(ctx, tx, orgID, dissolved); err != nil {
 			return err
 		}
 		var msgs []Job

@@ -931,13 +931,20 @@ func findCirclePage(ctx context.Context, db querier, tail string, args []any) ([
 	if err != nil || len(out) == 0 {
 		return out, err
 	}
-	ids := []any{out[0].OrgID}
+	return out, findMembersOf(ctx, db, out[0].OrgID, out)
+}
+
+// findMembersOf fills in the members of out, circles of orgID, looked up
+// by their ids: a condition on the circles would let SQLite read every
+// circle of the organisation to find a few.
+func findMembersOf(ctx context.Context, db querier, orgID string, out []program.Circle) error {
+	args := []any{orgID}
 	marks := make([]string, len(out))
 	for i, c := range out {
-		ids = append(ids, c.ID)
+		args = append(args, c.ID)
 		marks[i] = fmt.Sprintf("$%d", i+2)
 	}
-	return out, findMembers(ctx, db, out, "c.org_id = $1 AND c.id IN ("+strings.Join(marks, ", ")+")", ids)
+	return scanMembers(ctx, db, out, `m.org_id = $1 AND m.circle_id IN (`+strings.Join(marks, ", ")+`)`, args)
 }
 
 func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {
@@ -968,6 +975,12 @@ func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]pr
 
 // findMembers fills in the members of out, the circles that where selects.
 func findMembers(ctx context.Context, db querier, out []program.Circle, where string, args []any) error {
+	return scanMembers(ctx, db, out, `m.circle_id IN (SELECT c.id FROM circles c WHERE `+where+`)`, args)
+}
+
+// scanMembers fills in the members of out that where (a condition on the
+// members, m) selects.
+func scanMembers(ctx context.Context, db querier, out []program.Circle, where string, args []any) error {
 	index := make(map[string]int, len(out))
 	for i, c := range out {
 		index[c.ID] = i
@@ -975,7 +988,7 @@ func findMembers(ctx context.Context, db querier, out []program.Circle, where st
 	mrows, err := db.query(ctx, `SELECT m.circle_id, m.user_id, u.name, u.email, u.department, u.timezone, m.response, m.responded_at,
 		m.paused_until, m.counted_from, m.absence_told, m.absence_at
 		FROM circle_members m JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
-		WHERE m.circle_id IN (SELECT c.id FROM circles c WHERE `+where+`) ORDER BY m.circle_id, LOWER(u.name), u.id`, args...)
+		WHERE `+where+` ORDER BY m.circle_id, LOWER(u.name), u.id`, args...)
 	if err != nil {
 		return fmt.Errorf("find circle members: %w", err)
 	}

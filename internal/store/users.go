@@ -74,14 +74,23 @@ type UserFilter struct {
 const MaxPage = 500
 
 // where is f's condition on users u, with args from $1 (the organisation)
-// on.
-func (f UserFilter) where(orgID string) (string, []any) {
+// on, and the tables it reads (from). A search reads the people whose
+// terms match every word first, and looks each of them up: walking the
+// organisation in name order to find the few who match would read it all.
+// SQLite keeps the order of a CROSS JOIN; PostgreSQL plans it as any join.
+func (f UserFilter) where(orgID string) (from, cond string, args []any) {
+	from = "users u"
 	where := []string{"u.org_id = $1"}
-	args := []any{orgID}
+	args = []any{orgID}
+	var match []string
 	for _, w := range people.QueryWords(f.Query) {
 		args = append(args, w, w+"\U0010FFFF")
-		where = append(where, fmt.Sprintf(
-			"u.id IN (SELECT t.user_id FROM user_terms t WHERE t.org_id = $1 AND t.term >= $%d AND t.term < $%d)", len(args)-1, len(args)))
+		match = append(match, fmt.Sprintf(
+			"SELECT DISTINCT t.user_id FROM user_terms t WHERE t.org_id = $1 AND t.term >= $%d AND t.term < $%d", len(args)-1, len(args)))
+	}
+	if len(match) > 0 {
+		from = "(" + strings.Join(match, " INTERSECT ") + ") q CROSS JOIN users u"
+		where = append(where, "u.id = q.user_id")
 	}
 	if f.Department != "" {
 		args = append(args, f.Department)
@@ -94,7 +103,7 @@ func (f UserFilter) where(orgID string) (string, []any) {
 	if !f.WithDeactivated {
 		where = append(where, "u.deactivated_at IS NULL")
 	}
-	return strings.Join(where, " AND "), args
+	return from, strings.Join(where, " AND "), args
 }
 
 // FindUsers lists one page of the people of orgID who match f, ordered by
@@ -102,7 +111,7 @@ func (f UserFilter) where(orgID string) (string, []any) {
 // direction of the page: after it, or before it when f.Before is set. It
 // reads the page from an index and no more.
 func (db *DB) FindUsers(ctx context.Context, orgID string, f UserFilter) (users []account.User, more bool, err error) {
-	cond, args := f.where(orgID)
+	from, cond, args := f.where(orgID)
 	limit := f.Limit
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
@@ -123,7 +132,7 @@ func (db *DB) FindUsers(ctx context.Context, orgID string, f UserFilter) (users 
 		}
 	}
 	args = append(args, limit+1)
-	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users u WHERE `+cond+
+	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM `+from+` WHERE `+cond+
 		fmt.Sprintf(` ORDER BY LOWER(u.name) %[1]s, u.id %[1]s LIMIT $%[2]d`, order, len(args)), args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("find users: %w", err)
@@ -183,9 +192,9 @@ func (db *DB) CountUsers(ctx context.Context, orgID string, f UserFilter) (int, 
 		}
 		return n - gone, err
 	}
-	cond, args := f.where(orgID)
+	from, cond, args := f.where(orgID)
 	var n int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE `+cond, args...).Scan(&n); err != nil {
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM `+from+` WHERE `+cond, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count users: %w", err)
 	}
 	return n, nil
