@@ -234,6 +234,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if db.d.name() != SQLite {
+		// PostgreSQL's autovacuum analyses what a migration changed.
+		return nil
+	}
 	return db.Optimize(ctx)
 }
 
@@ -242,9 +246,24 @@ func (db *DB) Migrate(ctx context.Context) error {
 // time (PRAGMA optimize): without them SQLite may read a whole
 // organisation through its org_id index where a narrower index would do.
 // Connections pick the new statistics up before their next query.
-// PostgreSQL's autovacuum keeps its own statistics; there it does nothing.
+// On PostgreSQL it runs ANALYZE: autovacuum would refresh the statistics
+// in time, but until it does, a large load leaves the planner guessing
+// from an empty table, and a page that reads a few rows by an index can
+// read every row instead.
 func (db *DB) Optimize(ctx context.Context) error {
 	if db.d.name() != SQLite {
+		// Only the tables of Holdspace's own schema: a bare ANALYZE would
+		// read every schema of the database.
+		tables, err := db.queryStrings(ctx, `SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`)
+		if err != nil {
+			return fmt.Errorf("optimize: %w", err)
+		}
+		if len(tables) == 0 {
+			return nil
+		}
+		if _, err := db.write.ExecContext(ctx, `ANALYZE `+strings.Join(tables, ", ")); err != nil {
+			return fmt.Errorf("optimize: %w", err)
+		}
 		return nil
 	}
 	// 0x10000 looks at every table, not only those this connection has
