@@ -88,8 +88,16 @@ func TestBrowserOptInProposeAccept(t *testing.T) {
 		chromedp.Click(chromedp.Search(`//a[text()="Leadership circles, spring"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".page-head h1")),
 	))
-	expectText(t, ctx, "main", "Who opted in", "Ruth Abebe")
+	// The list of who opted in comes a page at a time, by name: Ruth is on
+	// the second.
+	expectText(t, ctx, "main", "Who opted in")
+	programURL, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	must(t, chromedp.Do(ctx, click(`a[rel="next"][href*="after="]`), chromedp.WaitVisible(chromedp.CSS("#participants"))))
+	expectText(t, ctx, "main", "Ruth Abebe")
 	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(programURL),
+		chromedp.WaitVisible(chromedp.CSS(".page-head h1")),
 		chromedp.Click(chromedp.CSS(`form[action$="/propose"]:not(:has(input[name="rematch"])) button`)),
 		chromedp.WaitVisible(chromedp.CSS(".circle-card")),
 	))
