@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/holdspace/holdspace/internal/pulse"
 )
@@ -134,14 +133,9 @@ func (db *DB) FindFitConcerns(ctx context.Context, orgID string, circleIDs []str
 	if len(circleIDs) == 0 {
 		return out, nil
 	}
-	args := []any{orgID, pulse.FitConcernMinimum}
-	marks := make([]string, len(circleIDs))
-	for i, id := range circleIDs {
-		args = append(args, id)
-		marks[i] = fmt.Sprintf("$%d", i+3)
-	}
+	args, in := inList([]any{orgID, pulse.FitConcernMinimum}, circleIDs)
 	rows, err := db.query(ctx, `SELECT circle_id FROM fit_counts WHERE org_id = $1 AND no_count >= $2
-		AND circle_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+		AND circle_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find fit concerns: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/holdspace/holdspace/internal/card"
-	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/circle"
@@ -20,14 +19,9 @@ func (db *DB) FindRSVPs(ctx context.Context, orgID string, meetingIDs []string) 
 	if len(meetingIDs) == 0 {
 		return nil, nil
 	}
-	args := []any{orgID}
-	marks := make([]string, len(meetingIDs))
-	for i, id := range meetingIDs {
-		args = append(args, id)
-		marks[i] = fmt.Sprintf("$%d", i+2)
-	}
+	args, in := inList([]any{orgID}, meetingIDs)
 	rows, err := db.query(ctx, `SELECT meeting_id, user_id, answer, version, updated_at FROM meeting_rsvps
-		WHERE org_id = $1 AND meeting_id IN (`+strings.Join(marks, ", ")+`) ORDER BY meeting_id, user_id`, args...)
+		WHERE org_id = $1 AND meeting_id IN (`+in+`) ORDER BY meeting_id, user_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find rsvps: %w", err)
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/circle"
@@ -40,13 +39,7 @@ func (db *DB) FindMeetingRecords(ctx context.Context, orgID string, circleIDs []
 	if len(circleIDs) == 0 {
 		return out, nil
 	}
-	args := []any{orgID, now.UTC()}
-	marks := make([]string, len(circleIDs))
-	for i, id := range circleIDs {
-		args = append(args, id)
-		marks[i] = fmt.Sprintf("$%d", i+3)
-	}
-	in := strings.Join(marks, ", ")
+	args, in := inList([]any{orgID, now.UTC()}, circleIDs)
 	rows, err := db.query(ctx, `SELECT c.id, COALESCE(s.freq, ''),
 			COALESCE(SUM(CASE WHEN m.starts_at <= $2 THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN m.starts_at <= $2 THEN (SELECT COUNT(*) FROM meeting_presence k WHERE k.meeting_id = m.id) ELSE 0 END), 0),

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -105,12 +104,9 @@ func (db *DB) FindMailingBatch(ctx context.Context, orgID, programID string, kin
 		q += ` AND NOT EXISTS (SELECT 1 FROM opt_ins o WHERE o.program_id = $3 AND o.user_id = u.id)`
 	}
 	if len(deps) > 0 {
-		marks := make([]string, len(deps))
-		for i, d := range deps {
-			args = append(args, d)
-			marks[i] = fmt.Sprintf("$%d", len(args))
-		}
-		q += ` AND u.department IN (` + strings.Join(marks, ", ") + `)`
+		var in string
+		args, in = inList(args, deps)
+		q += ` AND u.department IN (` + in + `)`
 	}
 	args = append(args, limit)
 	q += fmt.Sprintf(` ORDER BY u.id LIMIT $%d`, len(args))

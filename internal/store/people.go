@@ -264,12 +264,9 @@ func (db *DB) FindHeld(ctx context.Context, orgID string, departments []string, 
 	args := []any{orgID, limit}
 	cond := ""
 	if len(departments) > 0 {
-		marks := make([]string, len(departments))
-		for i, d := range departments {
-			args = append(args, d)
-			marks[i] = fmt.Sprintf("$%d", i+3)
-		}
-		cond = ` AND u.department IN (` + strings.Join(marks, ", ") + `)`
+		var in string
+		args, in = inList(args, departments)
+		cond = ` AND u.department IN (` + in + `)`
 	}
 	return db.findUserList(ctx, "find held", `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.invitation_held AND u.deactivated_at IS NULL`+cond+
 		` ORDER BY u.department, u.id LIMIT $2`, args...)

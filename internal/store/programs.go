@@ -938,13 +938,12 @@ func findCirclePage(ctx context.Context, db querier, tail string, args []any) ([
 // by their ids: a condition on the circles would let SQLite read every
 // circle of the organisation to find a few.
 func findMembersOf(ctx context.Context, db querier, orgID string, out []program.Circle) error {
-	args := []any{orgID}
-	marks := make([]string, len(out))
+	ids := make([]string, len(out))
 	for i, c := range out {
-		args = append(args, c.ID)
-		marks[i] = fmt.Sprintf("$%d", i+2)
+		ids[i] = c.ID
 	}
-	return scanMembers(ctx, db, out, `m.org_id = $1 AND m.circle_id IN (`+strings.Join(marks, ", ")+`)`, args)
+	args, in := inList([]any{orgID}, ids)
+	return scanMembers(ctx, db, out, `m.org_id = $1 AND m.circle_id IN (`+in+`)`, args)
 }
 
 func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {

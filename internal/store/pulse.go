@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/holdspace/holdspace/internal/pulse"
 )
@@ -68,13 +67,7 @@ func findPulseRoundsOf(ctx context.Context, db *DB, orgID string, circleIDs []st
 	if len(circleIDs) == 0 {
 		return out, nil
 	}
-	args := []any{orgID}
-	marks := make([]string, len(circleIDs))
-	for i, id := range circleIDs {
-		args = append(args, id)
-		marks[i] = fmt.Sprintf("$%d", i+2)
-	}
-	in := strings.Join(marks, ", ")
+	args, in := inList([]any{orgID}, circleIDs)
 	rows, err := db.query(ctx, `SELECT id, circle_id, number, held, respondents FROM pulse_rounds
 		WHERE org_id = $1 AND circle_id IN (`+in+`) ORDER BY circle_id, number`, args...)
 	if err != nil {

@@ -481,3 +481,14 @@ func (db *DB) Enqueue(ctx context.Context, job Job) error {
 
 // newID returns a time-ordered unique id.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// inList appends values to args as parameters and returns the arguments
+// with the values' placeholders, comma-separated, for an IN (…) list.
+func inList(args []any, values []string) ([]any, string) {
+	marks := make([]string, len(values))
+	for i, v := range values {
+		args = append(args, v)
+		marks[i] = fmt.Sprintf("$%d", len(args))
+	}
+	return args, strings.Join(marks, ", ")
+}

@@ -207,14 +207,9 @@ func (db *DB) CountReports(ctx context.Context, orgID string, ids []string) (map
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := []any{orgID}
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		marks[i] = fmt.Sprintf("$%d", i+2)
-	}
+	args, in := inList([]any{orgID}, ids)
 	rows, err := db.query(ctx, `SELECT manager_id, COUNT(*) FROM users WHERE org_id = $1 AND manager_id IN (`+
-		strings.Join(marks, ", ")+`) GROUP BY manager_id`, args...)
+		in+`) GROUP BY manager_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count reports: %w", err)
 	}
@@ -364,13 +359,8 @@ func (db *DB) FindUsersByIDs(ctx context.Context, orgID string, ids []string) (m
 	if len(ids) == 0 {
 		return map[string]account.User{}, nil
 	}
-	args := []any{orgID}
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		marks[i] = fmt.Sprintf("$%d", i+2)
-	}
-	return db.findUserMap(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	args, in := inList([]any{orgID}, ids)
+	return db.findUserMap(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.id IN (`+in+`)`, args...)
 }
 
 // FindUserNames returns the names of the people of orgID with these ids,
@@ -381,13 +371,8 @@ func (db *DB) FindUserNames(ctx context.Context, orgID string, ids []string) (ma
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := []any{orgID}
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		marks[i] = fmt.Sprintf("$%d", i+2)
-	}
-	rows, err := db.query(ctx, `SELECT u.id, u.name FROM users u WHERE u.org_id = $1 AND u.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	args, in := inList([]any{orgID}, ids)
+	rows, err := db.query(ctx, `SELECT u.id, u.name FROM users u WHERE u.org_id = $1 AND u.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find user names: %w", err)
 	}
