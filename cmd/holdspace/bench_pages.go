@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -102,8 +103,10 @@ func benchPages(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	o.progress = slog.New(slog.NewTextHandler(stderr, nil))
 
-	fmt.Fprintf(stdout, "holdspace bench pages: %d CPUs (GOMAXPROCS %d), %s; %d keep-alive connections, %s per page after %s of warm-up\n",
-		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), o.conns, o.duration, o.warmup)
+	gc := debug.SetGCPercent(-1) // reads the setting; put back at once
+	debug.SetGCPercent(gc)
+	fmt.Fprintf(stdout, "holdspace bench pages: %d CPUs (GOMAXPROCS %d, GOGC %d), %s; %d keep-alive connections, %s per page after %s of warm-up\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), gc, runtime.Version(), o.conns, o.duration, o.warmup)
 	fmt.Fprintln(stdout, "Client and server share the process and its CPUs. cost = 1 ÷ requests/s, so the cost ratio is req/s at 43 ÷ req/s at the large size.")
 	fmt.Fprintf(stdout, "Targets: scale = cost at the large size within %.1f× of cost at 43; share = req/s at least %.2f× the bare handler's (%.2f× for %s); p99 ≤ %s.\n",
 		scaleTarget, shareTarget, keyTarget, strings.Join(keyPages, ", "), p99Target)

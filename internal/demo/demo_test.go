@@ -27,6 +27,7 @@ func TestLoadOnce(t *testing.T) {
 		if !r.Created || r.People != 43 {
 			t.Fatalf("first load: %+v", r)
 		}
+		checkRoundCounts(t, db, r.Org.ID)
 		again, err := demo.Load(ctx, db)
 		if err != nil || again.Created {
 			t.Fatalf("second load: %+v, %v", again, err)

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,7 @@ func TestLoadLarge(t *testing.T) {
 			}
 		}
 		checkPeople(t, people)
+		checkRoundCounts(t, db, r.Org.ID)
 
 		progs, err := db.FindPrograms(ctx, r.Org.ID)
 		if err != nil || len(progs) != 8 {
@@ -236,5 +238,49 @@ func TestLoadLargeFewCircles(t *testing.T) {
 		if err != nil || r.People != 43+tt.l.People {
 			t.Errorf("%+v: %+v, %v", tt.l, r, err)
 		}
+	}
+}
+
+// checkRoundCounts compares the counts the triggers keep for every round
+// of orgID (round_counts) with its circles and their members as read: the
+// demo forms, publishes, dissolves and re-matches circles and lets people
+// leave them, every change the counts must follow.
+func checkRoundCounts(t *testing.T, db *store.DB, orgID string) {
+	t.Helper()
+	ctx := context.Background()
+	progs, err := db.FindPrograms(ctx, orgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rounds := 0
+	for _, p := range progs {
+		rs, err := db.FindRounds(ctx, orgID, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			rounds++
+			cs, err := db.FindCircles(ctx, orgID, store.CircleFilter{RoundID: r.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantWaiting := map[program.CircleStatus]int{}, 0
+			for _, c := range cs {
+				want[c.Status]++
+				if c.Status == program.Dissolved {
+					wantWaiting += len(c.Members)
+				}
+			}
+			got, waiting, err := db.CountRoundCircles(ctx, orgID, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(got, want) || waiting != wantWaiting {
+				t.Errorf("%s round %d: counted %v with %d waiting, has %v with %d", p.Name, r.Number, got, waiting, want, wantWaiting)
+			}
+		}
+	}
+	if rounds == 0 {
+		t.Error("no rounds to count")
 	}
 }

@@ -57,9 +57,13 @@ func (s *Service) People(ctx context.Context, u *account.User, f Filter) (*Page,
 	if err != nil {
 		return nil, err
 	}
-	total, err := s.DB.CountUsers(ctx, u.OrgID, sf)
-	if err != nil {
-		return nil, err
+	// A first page that holds every match is its own count: a search for
+	// one person need not read its matches a second time to count them.
+	total := len(list)
+	if more || f.After != "" || f.Before != "" {
+		if total, err = s.DB.CountUsers(ctx, u.OrgID, sf); err != nil {
+			return nil, err
+		}
 	}
 	account.HideLevels(u, list)
 	p := &Page{People: list, Total: total}
