@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"log/slog"
 	"net/url"
 	"time"
@@ -74,4 +75,12 @@ func New(c Config) *Services {
 		Cards:      &cards.Service{DB: c.DB, Circles: circleSvc},
 		Dashboards: &dashboards.Service{DB: c.DB},
 	}
+}
+
+// Remember returns ctx with the memos of a page that only reads: the
+// circles its reader was let into, the ground rules checked and the
+// programs read are each read once however many services the page calls.
+// A change made under it is not seen by a later read.
+func Remember(ctx context.Context) context.Context {
+	return circles.Remember(store.Remember(ctx))
 }

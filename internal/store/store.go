@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -65,6 +66,10 @@ type DB struct {
 	// trace, when set, sees every query the store runs, with its
 	// arguments: the query plan test collects them through it.
 	trace func(q string, args []any)
+	// statements counts every statement the store runs, reads and writes,
+	// on every handle of the database (WithClock): the page benchmark
+	// reports it per request, the work a page asks of the database.
+	statements *atomic.Int64
 
 	// now is the clock every transaction reads once, at its start.
 	now func() time.Time
@@ -145,7 +150,7 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{now: time.Now}
+	db := &DB{now: time.Now, statements: new(atomic.Int64)}
 	for _, o := range opts {
 		o(db)
 	}
@@ -316,8 +321,9 @@ type Tx struct {
 	// it.
 	stmts    *stmtCache
 	prepared map[string]*sql.Stmt
-	// trace is the DB's.
-	trace func(q string, args []any)
+	// trace and statements are the DB's.
+	trace      func(q string, args []any)
+	statements *atomic.Int64
 }
 
 // stmt returns q's statement bound to tx, or nil when q runs as text:
@@ -342,6 +348,9 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (tx *Tx) traced(q string, args []any) {
+	if tx.statements != nil { // a migration's transaction counts nothing
+		tx.statements.Add(1)
+	}
 	if tx.trace != nil {
 		tx.trace(q, args)
 	}
@@ -406,7 +415,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	// Microseconds are what PostgreSQL keeps; truncating here makes a value
 	// read back equal to the one written.
 	tx := &Tx{Tx: stx, d: db.d, now: db.Now().UTC().Truncate(time.Microsecond),
-		stmts: db.writes, prepared: map[string]*sql.Stmt{}, trace: db.trace}
+		stmts: db.writes, prepared: map[string]*sql.Stmt{}, trace: db.trace, statements: db.statements}
 	if err := fn(tx); err != nil {
 		_ = stx.Rollback()
 		return err
@@ -416,6 +425,10 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	return nil
 }
+
+// Statements returns how many statements the store has run since it was
+// opened, reads and writes.
+func (db *DB) Statements() int64 { return db.statements.Load() }
 
 // queryStrings runs q, which selects one text column, and returns its
 // values in the order q gives them.
@@ -458,6 +471,7 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *row {
 }
 
 func (db *DB) traced(q string, args []any) {
+	db.statements.Add(1)
 	if db.trace != nil {
 		db.trace(q, args)
 	}

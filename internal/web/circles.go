@@ -14,6 +14,7 @@ import (
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/pulse"
 	"github.com/holdspace/holdspace/internal/richtext"
+	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/pulses"
 )
@@ -175,9 +176,9 @@ type postRow struct {
 
 func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	// The circle, its pulse and its fit check each let the reader in:
-	// once is enough.
-	ctx := circles.Remember(r.Context())
+	// The circle and its pulse (with its fit check) each let the reader
+	// in: once is enough.
+	ctx := service.Remember(r.Context())
 	h, err := s.Circles.Home(ctx, u, r.PathValue("id"))
 	if err != nil {
 		s.circleFail(w, r, err)
@@ -190,13 +191,8 @@ func (s *Server) handleCircleShow(w http.ResponseWriter, r *http.Request) {
 	}
 	data := newCirclePage(s.page(r, circleTitle(h)), h, u.Timezone)
 	data.Pulse, data.SuggestedItem = pv, pulse.SuggestedItem
-	fv, err := s.Pulses.Fit(ctx, u, h.Circle.ID)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if fv.Open {
-		data.Fit = newFitCard(h.Circle.ID, fv, "")
+	if pv.Fit.Open {
+		data.Fit = newFitCard(h.Circle.ID, &pv.Fit, "")
 	}
 	s.render(w, r, http.StatusOK, "circle", data)
 }

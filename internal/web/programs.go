@@ -15,6 +15,7 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
+	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/circles"
 	"github.com/holdspace/holdspace/internal/service/programs"
 	"github.com/holdspace/holdspace/internal/service/pulses"
@@ -281,7 +282,9 @@ const participantsPerPage = 25
 
 func (s *Server) handleProgramShow(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
-	ctx := r.Context()
+	// The program's page calls many services, each checking the program:
+	// it is read once.
+	ctx := service.Remember(r.Context())
 	p, err := s.Programs.Program(ctx, u, r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)

@@ -19,7 +19,7 @@ import (
 	"github.com/holdspace/holdspace/internal/live"
 	"github.com/holdspace/holdspace/internal/richtext"
 	"github.com/holdspace/holdspace/internal/room"
-	"github.com/holdspace/holdspace/internal/service/circles"
+	"github.com/holdspace/holdspace/internal/service"
 	"github.com/holdspace/holdspace/internal/service/meetings"
 )
 
@@ -168,9 +168,9 @@ func clock(d time.Duration) string {
 func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFromContext(r.Context())
 	circleID, meetingID := r.PathValue("id"), r.PathValue("meeting")
-	// The room and the reader's help notes each let the reader in: once
-	// is enough.
-	ctx := circles.Remember(r.Context())
+	// The room, the reader's help notes, the guests, the reflection and
+	// the fit check each let the reader in: once is enough.
+	ctx := service.Remember(r.Context())
 	v, err := s.Meetings.Room(ctx, u, circleID, meetingID)
 	if err != nil {
 		s.circleFail(w, r, err)
@@ -203,14 +203,14 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case v.State.Phase == room.Ended:
-		if data.Reflection, data.ReflectedAt, err = s.Meetings.Reflection(r.Context(), u, circleID, meetingID); err != nil {
+		if data.Reflection, data.ReflectedAt, err = s.Meetings.Reflection(ctx, u, circleID, meetingID); err != nil {
 			s.Error(w, r, err)
 			return
 		}
 	case v.Meeting.Ahead(s.Meetings.Now()):
 		// Guests are invited only while the meeting is still to come or
 		// under way: once its time is over there is nothing to observe.
-		if data.Guests, err = s.Meetings.Guests(r.Context(), u, circleID, meetingID); err != nil {
+		if data.Guests, err = s.Meetings.Guests(ctx, u, circleID, meetingID); err != nil {
 			s.Error(w, r, err)
 			return
 		}
@@ -219,7 +219,7 @@ func (s *Server) handleRoom(w http.ResponseWriter, r *http.Request) {
 	if v.Closing() {
 		// The fit check is asked at the closing of the circle's first
 		// meetings, of a member who has not answered it yet.
-		fv, err := s.Pulses.Fit(r.Context(), u, circleID)
+		fv, err := s.Pulses.Fit(ctx, u, circleID)
 		if err != nil {
 			s.Error(w, r, err)
 			return

@@ -112,12 +112,43 @@ type insideKey struct{}
 type insideMemo struct {
 	mu      sync.Mutex
 	circles map[[2]string]program.Circle // by reader and circle
+	// rules are the ground rules in force in rulesOrg, as the first
+	// check read them.
+	rules    *circle.GroundRules
+	rulesOrg string
+}
+
+// groundRules returns the ground rules in force in orgID, read once in a
+// request under Remember.
+func (s *Service) groundRules(ctx context.Context, orgID string) (*circle.GroundRules, error) {
+	memo, _ := ctx.Value(insideKey{}).(*insideMemo)
+	if memo != nil {
+		memo.mu.Lock()
+		rules := memo.rules
+		if memo.rulesOrg != orgID {
+			rules = nil
+		}
+		memo.mu.Unlock()
+		if rules != nil {
+			r := *rules
+			return &r, nil
+		}
+	}
+	rules, err := s.DB.FindGroundRules(ctx, orgID)
+	if err != nil || memo == nil {
+		return rules, err
+	}
+	r := *rules
+	memo.mu.Lock()
+	memo.rules, memo.rulesOrg = &r, orgID
+	memo.mu.Unlock()
+	return rules, nil
 }
 
 // Remember returns ctx with a memo in which Inside keeps the circles it
-// lets a reader into, so that the services one page calls (the circle,
-// its pulse, its fit check) load the circle and check its ground rules
-// once. It is for pages that read: a change made after the first check
+// lets a reader into, and the ground rules it checked them against, so
+// that the services one page calls (the circle, its pulse, its fit check)
+// load the circle and the rules and check them once. It is for pages that read: a change made after the first check
 // is not seen by the later ones.
 func Remember(ctx context.Context) context.Context {
 	return context.WithValue(ctx, insideKey{}, &insideMemo{circles: map[[2]string]program.Circle{}})
@@ -159,7 +190,7 @@ func (s *Service) inside(ctx context.Context, u *account.User, circleID string) 
 	if err != nil {
 		return nil, err
 	}
-	rules, err := s.DB.FindGroundRules(ctx, u.OrgID)
+	rules, err := s.groundRules(ctx, u.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +307,7 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 	}
 	h.Program = *p
 	h.BelowMinimum = c.FinishedAt == nil && len(c.Members) < p.MinSize
-	rules, err := s.DB.FindGroundRules(ctx, u.OrgID)
+	rules, err := s.groundRules(ctx, u.OrgID)
 	if err != nil {
 		return nil, err
 	}

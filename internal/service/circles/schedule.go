@@ -280,7 +280,7 @@ func (s *Service) ScheduleNotices(ctx context.Context, u *account.User, circleID
 func (s *Service) scheduleNotices(ctx context.Context, u *account.User, circleID string) ([]ScheduleNotice, error) {
 	now := s.now()
 	changes, err := s.DB.FindScheduleChanges(ctx, u.OrgID, circleID, now.Add(-circle.UndoWindow))
-	if err != nil {
+	if err != nil || len(changes) == 0 {
 		return nil, err
 	}
 	// Without a schedule, only a change that cleared it can be put back.

@@ -369,10 +369,13 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 	if v.Answers, err = s.DB.FindClosingAnswers(ctx, orgID, m.ID); err != nil {
 		return nil, err
 	}
-	switch sched, err := s.DB.FindSchedule(ctx, orgID, c.ID); {
+	sched, err := s.DB.FindSchedule(ctx, orgID, c.ID)
+	switch {
 	case err == nil:
 		v.VideoURL = sched.VideoURL
-	case !errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound):
+		sched = nil
+	default:
 		return nil, err
 	}
 	if v.State.Phase != room.Ended {
@@ -388,10 +391,7 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 	if err != nil {
 		return nil, err
 	}
-	if v.Ritual, err = s.seasonLast(ctx, orgID, c, p, ms, m.ID); err != nil {
-		return nil, err
-	}
-	if v.Ritual {
+	if v.Ritual = seasonLastOf(c, p, sched, ms, m.ID); v.Ritual {
 		if v.RitualWords, err = s.DB.FindRitualWords(ctx, orgID, m.ID); err != nil {
 			return nil, err
 		}
@@ -403,15 +403,25 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 // seasonLast reports whether meetingID is the last meeting of c's
 // season (circle.SeasonLast); ms are all c's meetings.
 func (s *Service) seasonLast(ctx context.Context, orgID string, c *program.Circle, p *program.Program, ms []circle.Meeting, meetingID string) (bool, error) {
-	period := circle.PeriodFor(p.Cadence)
-	switch sched, err := s.DB.FindSchedule(ctx, orgID, c.ID); {
-	case err == nil:
-		period = sched.Rule.Period()
-	case !errors.Is(err, store.ErrNotFound):
+	sched, err := s.DB.FindSchedule(ctx, orgID, c.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		sched = nil
+	case err != nil:
 		return false, err
 	}
+	return seasonLastOf(c, p, sched, ms, meetingID), nil
+}
+
+// seasonLastOf is seasonLast for a circle whose schedule, or nil, has
+// been read.
+func seasonLastOf(c *program.Circle, p *program.Program, sched *circle.Schedule, ms []circle.Meeting, meetingID string) bool {
+	period := circle.PeriodFor(p.Cadence)
+	if sched != nil {
+		period = sched.Rule.Period()
+	}
 	i := circle.SeasonLast(ms, p, c.FinishedAt, period)
-	return i >= 0 && ms[i].ID == meetingID, nil
+	return i >= 0 && ms[i].ID == meetingID
 }
 
 // SaveRitual keeps a member's words in the closing ritual of their

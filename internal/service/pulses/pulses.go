@@ -52,6 +52,10 @@ type View struct {
 	// Share is where the circle stands on showing its pulse to its
 	// program's admins.
 	Share pulse.Share
+	// Fit is the circle's fit check as the member sees it, kept up to
+	// date with the pulse: a page showing both reads the circle's
+	// meetings once.
+	Fit FitView
 }
 
 // Circle returns a circle's pulse for one of its members, opening a new
@@ -81,8 +85,13 @@ func (s *Service) Circle(ctx context.Context, u *account.User, circleID string) 
 	if err != nil {
 		return nil, err
 	}
+	fit, err := s.DB.FindFitState(ctx, u.OrgID, circleID, u.ID)
+	if err != nil {
+		return nil, err
+	}
 	last := newest(rounds)
-	v := &View{Circle: c, Cadence: cadence, Trend: pulse.TrendOf(rounds), Held: held, NextAt: cadence, Share: share}
+	v := &View{Circle: c, Cadence: cadence, Trend: pulse.TrendOf(rounds), Held: held, NextAt: cadence, Share: share,
+		Fit: FitView{Open: fit.Opened && !fit.Closed, Answered: fit.Answered}}
 	if last != nil {
 		v.NextAt = last.Held + cadence
 		answered, err := s.DB.HasAnsweredPulse(ctx, u.OrgID, last.ID, u.ID)
