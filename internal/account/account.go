@@ -117,6 +117,9 @@ type Session struct {
 	LastSeen  time.Time
 	UserAgent string
 	IP        string
+	// Org is the session's organisation, read with it when a request is
+	// identified (every page shows its name); nil in a list of sessions.
+	Org *Org
 }
 
 // Token is a personal access token for the API, stored hashed.

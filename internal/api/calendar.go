@@ -120,13 +120,11 @@ func (a *API) handleScheduleClear(ctx context.Context, in *circleInput) (*struct
 }
 
 func (a *API) handleMeetingList(ctx context.Context, in *circleInput) (*struct{ Body meetingList }, error) {
-	// The home is what checks membership and the ground rules, and it
-	// already splits the meetings into those ahead and those held.
-	h, err := a.circles.Home(ctx, auth.UserFromContext(ctx), in.ID)
+	upcoming, past, err := a.circles.Meetings(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body meetingList }{Body: meetingList{Upcoming: newMeetings(h.Upcoming), Past: newMeetings(h.Past)}}, nil
+	return &struct{ Body meetingList }{Body: meetingList{Upcoming: newMeetings(upcoming), Past: newMeetings(past)}}, nil
 }
 
 // meeting answers with one meeting as it is after a change. The service

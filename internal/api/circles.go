@@ -284,11 +284,11 @@ func (a *API) handleAgreementWithdraw(ctx context.Context, in *versionInput) (*a
 }
 
 func (a *API) handlePostList(ctx context.Context, in *circleInput) (*struct{ Body postList }, error) {
-	h, err := a.circles.Home(ctx, auth.UserFromContext(ctx), in.ID)
+	posts, err := a.circles.Posts(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body postList }{Body: postList{Posts: newPosts(h.Posts)}}, nil
+	return &struct{ Body postList }{Body: postList{Posts: newPosts(posts)}}, nil
 }
 
 func (a *API) handlePostCreate(ctx context.Context, in *postCreateInput) (*struct{ Body Post }, error) {
@@ -307,11 +307,11 @@ func (a *API) handlePostDelete(ctx context.Context, in *postInput) (*struct{}, e
 }
 
 func (a *API) handleCommitmentList(ctx context.Context, in *circleInput) (*struct{ Body commitmentList }, error) {
-	h, err := a.circles.Home(ctx, auth.UserFromContext(ctx), in.ID)
+	list, err := a.circles.Commitments(ctx, auth.UserFromContext(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &struct{ Body commitmentList }{Body: commitmentList{Commitments: newCommitments(h.Commitments)}}, nil
+	return &struct{ Body commitmentList }{Body: commitmentList{Commitments: newCommitments(list)}}, nil
 }
 
 func (a *API) handleCommitmentCreate(ctx context.Context, in *commitmentCreateInput) (*struct{ Body Commitment }, error) {

@@ -31,15 +31,18 @@ func (db *DB) CreateSession(ctx context.Context, u *account.User, tokenHash, use
 // FindSession returns an unexpired session and its person. A session that
 // is used is kept alive: its expiry slides forward.
 func (db *DB) FindSession(ctx context.Context, tokenHash string) (*account.Session, *account.User, error) {
-	// One read for the session and its person: every signed-in request
-	// starts here.
+	// One read for the session, its person and their organisation: every
+	// signed-in request starts here.
 	var s account.Session
 	var u account.User
-	err := db.queryRow(ctx, `SELECT s.id, s.org_id, s.user_id, s.created_at, s.expires_at, s.last_seen, s.user_agent, s.ip, `+userColumns+`
-		FROM sessions s JOIN users u ON u.org_id = s.org_id AND u.id = s.user_id WHERE s.id = $1`, tokenHash).
+	var o account.Org
+	err := db.queryRow(ctx, `SELECT s.id, s.org_id, s.user_id, s.created_at, s.expires_at, s.last_seen, s.user_agent, s.ip, `+userColumns+`,
+			o.id, o.name, o.slug, o.created_at
+		FROM sessions s JOIN users u ON u.org_id = s.org_id AND u.id = s.user_id JOIN orgs o ON o.id = s.org_id WHERE s.id = $1`, tokenHash).
 		Scan(&s.ID, &s.OrgID, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeen, &s.UserAgent, &s.IP,
 			&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Status, &u.Timezone, &u.Department,
-			&u.ManagerID, &u.Level, &u.Version, &u.DeactivatedAt, &u.InvitationHeld, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
+			&u.ManagerID, &u.Level, &u.Version, &u.DeactivatedAt, &u.InvitationHeld, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt,
+			&o.ID, &o.Name, &o.Slug, &o.CreatedAt)
 	if err != nil {
 		return nil, nil, fmt.Errorf("find session: %w", err)
 	}
@@ -60,6 +63,7 @@ func (db *DB) FindSession(ctx context.Context, tokenHash string) (*account.Sessi
 			return nil, nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
+	s.Org = &o
 	return &s, &u, nil
 }
 

@@ -40,7 +40,10 @@ func (s *Server) page(r *http.Request, title string) Page {
 		if loc, err := account.Location(p.User.Timezone); err == nil {
 			p.Loc = loc
 		}
-		if org, err := s.Accounts.Org(r.Context(), p.User); err == nil {
+		// A browser's session was read with its organisation.
+		if id := auth.FromContext(r.Context()); id.Session != nil && id.Session.Org != nil {
+			p.Org = id.Session.Org
+		} else if org, err := s.Accounts.Org(r.Context(), p.User); err == nil {
 			p.Org = org
 		}
 	}

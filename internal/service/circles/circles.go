@@ -330,39 +330,65 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 	if h.ScheduleChanges, err = s.scheduleNotices(ctx, u, circleID); err != nil {
 		return nil, err
 	}
-	meetings, err := s.DB.FindMeetings(ctx, u.OrgID, circleID)
-	if err != nil {
+	if h.Upcoming, h.Past, err = s.meetings(ctx, u.OrgID, circleID); err != nil {
 		return nil, err
-	}
-	now := s.now()
-	for _, m := range meetings {
-		held := !m.End.After(now)
-		if !held && len(h.Upcoming) == 0 && m.Status == circle.Scheduled {
-			// A meeting the circle ended before its time was up is held:
-			// the room button then leads to the one after it.
-			if held, err = s.meetingEnded(ctx, u.OrgID, m.ID); err != nil {
-				return nil, err
-			}
-		}
-		switch {
-		case !held:
-			h.Upcoming = append(h.Upcoming, m)
-		case m.Status == circle.Scheduled:
-			h.Past = append(h.Past, m)
-		}
 	}
 	if err := s.rsvps(ctx, u, h); err != nil {
 		return nil, err
 	}
-	slices.Reverse(h.Past)
-	if len(h.Past) > 12 {
-		h.Past = h.Past[:12]
-	}
 	if h.Commitments, err = s.DB.FindCommitments(ctx, u.OrgID, circleID); err != nil {
 		return nil, err
 	}
-	if h.Posts, err = s.DB.FindPosts(ctx, u.OrgID, circleID, 30); err != nil {
+	if h.Posts, err = s.DB.FindPosts(ctx, u.OrgID, circleID, PostsShown); err != nil {
 		return nil, err
 	}
 	return h, nil
+}
+
+// PostsShown is how many of the latest posts a circle's home shows.
+const PostsShown = 30
+
+// pastShown is how many held meetings a circle's home shows, latest
+// first.
+const pastShown = 12
+
+// meetings splits a circle's meetings into those ahead, soonest first,
+// and the latest held ones, latest first (pastShown of them); cancelled
+// meetings are only ever ahead.
+func (s *Service) meetings(ctx context.Context, orgID, circleID string) (upcoming, past []circle.Meeting, err error) {
+	all, err := s.DB.FindMeetings(ctx, orgID, circleID)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.now()
+	for _, m := range all {
+		held := !m.End.After(now)
+		if !held && len(upcoming) == 0 && m.Status == circle.Scheduled {
+			// A meeting the circle ended before its time was up is held:
+			// the room button then leads to the one after it.
+			if held, err = s.meetingEnded(ctx, orgID, m.ID); err != nil {
+				return nil, nil, err
+			}
+		}
+		switch {
+		case !held:
+			upcoming = append(upcoming, m)
+		case m.Status == circle.Scheduled:
+			past = append(past, m)
+		}
+	}
+	slices.Reverse(past)
+	if len(past) > pastShown {
+		past = past[:pastShown]
+	}
+	return upcoming, past, nil
+}
+
+// Meetings lists a circle's meetings for one of its members: those ahead
+// and the latest held, as its home shows them.
+func (s *Service) Meetings(ctx context.Context, u *account.User, circleID string) (upcoming, past []circle.Meeting, err error) {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
+		return nil, nil, err
+	}
+	return s.meetings(ctx, u.OrgID, circleID)
 }

@@ -67,3 +67,20 @@ func (s *Service) CompleteCommitment(ctx context.Context, u *account.User, circl
 	}
 	return s.DB.UpdateCommitment(ctx, u.OrgID, circleID, id, u.ID, done)
 }
+
+// Posts lists the latest posts of a circle's members-only space
+// (PostsShown of them, newest first) for one of its members.
+func (s *Service) Posts(ctx context.Context, u *account.User, circleID string) ([]circle.Post, error) {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
+		return nil, err
+	}
+	return s.DB.FindPosts(ctx, u.OrgID, circleID, PostsShown)
+}
+
+// Commitments lists a circle's commitments for one of its members.
+func (s *Service) Commitments(ctx context.Context, u *account.User, circleID string) ([]circle.Commitment, error) {
+	if _, err := s.Inside(ctx, u, circleID); err != nil {
+		return nil, err
+	}
+	return s.DB.FindCommitments(ctx, u.OrgID, circleID)
+}
