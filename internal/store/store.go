@@ -251,10 +251,14 @@ func (db *DB) Migrate(ctx context.Context) error {
 // time (PRAGMA optimize): without them SQLite may read a whole
 // organisation through its org_id index where a narrower index would do.
 // Connections pick the new statistics up before their next query.
-// On PostgreSQL it runs ANALYZE: autovacuum would refresh the statistics
-// in time, but until it does, a large load leaves the planner guessing
-// from an empty table, and a page that reads a few rows by an index can
-// read every row instead.
+// On PostgreSQL it runs VACUUM (ANALYZE): autovacuum would refresh the
+// statistics and the visibility of pages in time, but until it does, a
+// large load leaves the planner guessing from an empty table, and a page
+// that reads a few rows by an index can read every row instead. The
+// vacuum matters as much as the statistics: until a table's pages are
+// marked all-visible, an index-only scan costs the planner a visit to
+// each row, and a check such as "has this program a running circle"
+// read every circle of the organisation rather than one index entry.
 func (db *DB) Optimize(ctx context.Context) error {
 	if db.d.name() != SQLite {
 		// Only the tables of Holdspace's own schema: a bare ANALYZE would
@@ -266,7 +270,7 @@ func (db *DB) Optimize(ctx context.Context) error {
 		if len(tables) == 0 {
 			return nil
 		}
-		if _, err := db.write.ExecContext(ctx, `ANALYZE `+strings.Join(tables, ", ")); err != nil {
+		if _, err := db.write.ExecContext(ctx, `VACUUM (ANALYZE) `+strings.Join(tables, ", ")); err != nil {
 			return fmt.Errorf("optimize: %w", err)
 		}
 		return nil

@@ -420,3 +420,18 @@ func TestPeopleCounts(t *testing.T) {
 		}
 	})
 }
+
+// TestOptimize runs the planner's upkeep on both engines, twice as the
+// hourly upkeep does: on PostgreSQL it vacuums and analyses the schema's
+// tables, which cannot run inside a transaction.
+func TestOptimize(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
+		mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		for range 2 {
+			if err := db.Optimize(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
