@@ -590,9 +590,9 @@ func callJSON(ctx context.Context, client *http.Client, method, u, cookie string
 }
 
 // drive checks that p answers 200, drives it for the warm-up, then
-// measures it with o.conns clients for o.duration, profiling if asked.
-// drive measures one page; statements, when given, counts the store's
-// statements.
+// measures it with o.conns clients for o.duration, profiling if asked,
+// and its CPU time and, when statements (the store's count) is given, its
+// statements per request.
 func drive(ctx context.Context, client *http.Client, o pagesOptions, p benchPage, engine string, people int, statements func() int64) (measurement, error) {
 	var m measurement
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.url, nil)

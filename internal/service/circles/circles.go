@@ -148,8 +148,9 @@ func (s *Service) groundRules(ctx context.Context, orgID string) (*circle.Ground
 // Remember returns ctx with a memo in which Inside keeps the circles it
 // lets a reader into, and the ground rules it checked them against, so
 // that the services one page calls (the circle, its pulse, its fit check)
-// load the circle and the rules and check them once. It is for pages that read: a change made after the first check
-// is not seen by the later ones.
+// load the circle and the rules and check them once. It is for pages
+// that read: a change made after the first check is not seen by the
+// later ones.
 func Remember(ctx context.Context) context.Context {
 	return context.WithValue(ctx, insideKey{}, &insideMemo{circles: map[[2]string]program.Circle{}})
 }
@@ -353,8 +354,8 @@ const PostsShown = 30
 const pastShown = 12
 
 // meetings splits a circle's meetings into those ahead, soonest first,
-// and the latest held ones, latest first (pastShown of them); cancelled
-// meetings are only ever ahead.
+// and the latest held ones, latest first (pastShown of them). A cancelled
+// meeting is listed while it is ahead, and dropped once its time passed.
 func (s *Service) meetings(ctx context.Context, orgID, circleID string) (upcoming, past []circle.Meeting, err error) {
 	all, err := s.DB.FindMeetings(ctx, orgID, circleID)
 	if err != nil {
