@@ -124,12 +124,21 @@ func TestBrowserAvailabilityGrid(t *testing.T) {
 	// Saturday's heading marks the whole day.
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`th[data-day="5"] button`))))
 	// The keyboard: from Sunday 20:00, down one hour to 21:00, the grid's
-	// last, and space.
-	must(t, chromedp.Do(ctx,
-		chromedp.Focus(chromedp.CSS(`input[name="slot"][value="6-1200"]`)),
-		chromedp.KeyEvent(kb.ArrowDown),
-		chromedp.KeyEvent(" "),
-	))
+	// last, and space. Each key waits for the last to have landed, as a
+	// person's next key would: a busy machine may be slower to move the
+	// focus than the test is to press.
+	focused := func(value string) {
+		t.Helper()
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.activeElement?.value === "`+value+`"`, chromedp.WithPollingTimeout(5*time.Second)))
+		must(t, err)
+	}
+	must(t, chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(`input[name="slot"][value="6-1200"]`))))
+	focused("6-1200")
+	must(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)))
+	focused("6-1260")
+	must(t, chromedp.Do(ctx, chromedp.KeyEvent(" ")))
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('input[name="slot"][value="6-1260"]').checked`, chromedp.WithPollingTimeout(5*time.Second)))
+	must(t, err)
 
 	want := []program.Cell{{Day: 0, Minute: 360}, {Day: 1, Minute: 540}, {Day: 1, Minute: 600}, {Day: 2, Minute: 840}, {Day: 3, Minute: 840}, {Day: 4, Minute: 840}}
 	for h := 6; h < 22; h++ {
