@@ -675,6 +675,7 @@ func statementsPer(ctx context.Context, client *http.Client, req *http.Request, 
 	var least int64
 	for i := range 5 {
 		before := statements()
+		// A window of no time sends exactly one request.
 		if _, err := windowCPU(ctx, client, req, 0); err != nil {
 			return 0, err
 		}

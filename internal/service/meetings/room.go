@@ -369,14 +369,12 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 	if v.Answers, err = s.DB.FindClosingAnswers(ctx, orgID, m.ID); err != nil {
 		return nil, err
 	}
-	sched, err := s.DB.FindSchedule(ctx, orgID, c.ID)
-	switch {
-	case err == nil:
-		v.VideoURL = sched.VideoURL
-	case errors.Is(err, store.ErrNotFound):
-		sched = nil
-	default:
+	sched, err := s.schedule(ctx, orgID, c.ID)
+	if err != nil {
 		return nil, err
+	}
+	if sched != nil {
+		v.VideoURL = sched.VideoURL
 	}
 	if v.State.Phase != room.Ended {
 		rounds, err := s.DB.FindPulseRounds(ctx, orgID, c.ID)
@@ -403,14 +401,20 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 // seasonLast reports whether meetingID is the last meeting of c's
 // season (circle.SeasonLast); ms are all c's meetings.
 func (s *Service) seasonLast(ctx context.Context, orgID string, c *program.Circle, p *program.Program, ms []circle.Meeting, meetingID string) (bool, error) {
-	sched, err := s.DB.FindSchedule(ctx, orgID, c.ID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		sched = nil
-	case err != nil:
+	sched, err := s.schedule(ctx, orgID, c.ID)
+	if err != nil {
 		return false, err
 	}
 	return seasonLastOf(c, p, sched, ms, meetingID), nil
+}
+
+// schedule returns a circle's schedule, or nil when it has none.
+func (s *Service) schedule(ctx context.Context, orgID, circleID string) (*circle.Schedule, error) {
+	sched, err := s.DB.FindSchedule(ctx, orgID, circleID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return sched, err
 }
 
 // seasonLastOf is seasonLast for a circle whose schedule, or nil, has
