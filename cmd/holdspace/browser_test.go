@@ -326,6 +326,10 @@ func TestScreenshots(t *testing.T) {
 	shoot("circle-rules", circlePath+"/ground-rules")
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/ground-rules"] button`)), chromedp.WaitVisible(chromedp.CSS("#meetings"))))
 	tall("circle", circlePath)
+	// A later meeting is changed on its own page.
+	changePath, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#meetings a[href$="/change"]').getAttribute("href")`))
+	must(t, err)
+	shoot("meeting-change", changePath)
 	tall("circle-pulse", circlePath+"/pulse")
 	// Maya, the last of the circle to agree, shares its pulse with the
 	// program's admins, and as an admin finds it listed.

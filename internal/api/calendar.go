@@ -130,11 +130,11 @@ func (a *API) handleMeetingList(ctx context.Context, in *circleInput) (*struct{ 
 // meeting answers with one meeting as it is after a change. The service
 // has checked the caller's membership by then.
 func (a *API) meeting(ctx context.Context, circleID, meetingID string) (*meetingOutput, error) {
-	m, err := a.circles.Meeting(ctx, auth.UserFromContext(ctx), circleID, meetingID)
+	_, m, err := a.circles.Meeting(ctx, auth.UserFromContext(ctx), circleID, meetingID)
 	if err != nil {
 		return nil, err
 	}
-	return &meetingOutput{Body: newMeeting(m)}, nil
+	return &meetingOutput{Body: newMeeting(&m)}, nil
 }
 
 func (a *API) handleMeetingMove(ctx context.Context, in *meetingMoveInput) (*meetingOutput, error) {

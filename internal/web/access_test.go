@@ -1242,6 +1242,7 @@ GET /circles/{id}/meetings/{meeting}                             signin 404    4
 POST /circles/{id}/meetings/{meeting}/move                       signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/cancel                     signin 404    404    404    rules  redir  404    404
 POST /circles/{id}/meetings/{meeting}/roles                      signin 404    404    404    rules  redir  404    404
+GET /circles/{id}/meetings/{meeting}/change                      signin 404    404    404    rules  ok     404    404
 GET /circles/{id}/meetings/{meeting}/room                        signin 404    404    404    rules  ok     404    404
 GET /circles/{id}/meetings/{meeting}/room/events                 signin 404    404    404    rules  ok     404    404
 POST /circles/{id}/meetings/{meeting}/room/command               signin 404    404    404    rules  redir  404    404

@@ -162,11 +162,22 @@ type meetingRow struct {
 }
 
 // meetingList is some of a circle's meetings ahead, with what changing
-// their roles needs.
+// their roles needs. Inline lists carry the forms that change each
+// meeting; the others link to a meeting's own page for them: five
+// meetings' forms would be most of the circle's page, which a phone
+// downloads and the server draws on every visit.
 type meetingList struct {
 	CircleID string
 	Members  []program.Member
 	Rows     []meetingRow
+	Inline   bool
+}
+
+// meetingChange is what the forms that change one meeting need.
+type meetingChange struct {
+	CircleID string
+	Members  []program.Member
+	Meeting  meetingRow
 }
 
 type postRow struct {
@@ -231,7 +242,7 @@ func newCirclePage(p Page, h *circles.Home, tz string) circlePage {
 		data.Next = &data.Upcoming[next]
 	}
 	shown := min(max(next+1, 1), len(data.Upcoming))
-	data.Soon = meetingList{CircleID: h.Circle.ID, Members: h.Circle.Members, Rows: data.Upcoming[:shown]}
+	data.Soon = meetingList{CircleID: h.Circle.ID, Members: h.Circle.Members, Rows: data.Upcoming[:shown], Inline: true}
 	data.Later = meetingList{CircleID: h.Circle.ID, Members: h.Circle.Members, Rows: data.Upcoming[shown:]}
 	for _, m := range h.Past {
 		data.Past = append(data.Past, newMeetingRow(m, data.Names, tz))
@@ -438,6 +449,35 @@ func (s *Server) handleMeetingRoles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/circles/"+id, "Roles saved; the rotation suggests the rest around them.")
+}
+
+// meetingChangePage changes one meeting ahead: its roles, its time, or
+// whether it is on.
+type meetingChangePage struct {
+	Page
+	Change meetingChange
+	// Begun says the meeting has begun (or is over): nothing about it can
+	// change any more.
+	Begun bool
+}
+
+func (s *Server) handleMeetingChange(w http.ResponseWriter, r *http.Request) {
+	u := auth.UserFromContext(r.Context())
+	c, m, err := s.Circles.Meeting(r.Context(), u, r.PathValue("id"), r.PathValue("meeting"))
+	if err != nil {
+		s.circleFail(w, r, err)
+		return
+	}
+	names := make(map[string]string, len(c.Members))
+	for _, mb := range c.Members {
+		names[mb.UserID] = mb.Name
+	}
+	row := newMeetingRow(m, names, u.Timezone)
+	data := meetingChangePage{Page: s.page(r, "Change the meeting of "+row.When),
+		Change: meetingChange{CircleID: c.ID, Members: c.Members, Meeting: row},
+		Begun:  !m.Start.After(s.Circles.Now())}
+	data.Nav = "circles"
+	s.render(w, r, http.StatusOK, "meeting_change", data)
 }
 
 func (s *Server) handleMeetingICS(w http.ResponseWriter, r *http.Request) {

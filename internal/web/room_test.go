@@ -161,6 +161,37 @@ func TestRoomPages(t *testing.T) {
 		priya.post(base+"/command", url.Values{"kind": {"start"}, "version": {version}}).expect(t, http.StatusNotFound)
 		priya.post(base+"/offers", url.Values{"presenter_id": {maya.ID}, "body": {"x"}}).expect(t, http.StatusNotFound)
 
+		// The next meeting is changed in place; a later one on its own
+		// page, which the circle's page links to instead of carrying its
+		// forms.
+		later, held := meetings[len(meetings)-1], circle.Meeting{}
+		for _, x := range meetings {
+			if x.End.Before(db.Now()) && x.Status == circle.Scheduled {
+				held = x
+			}
+		}
+		meetingPath := "/circles/" + c.ID + "/meetings/"
+		home := mc.get("/circles/" + c.ID)
+		home.expect(t, http.StatusOK, `action="`+meetingPath+m.ID+`/roles"`, `href="`+meetingPath+later.ID+`/change"`)
+		if strings.Contains(home.body, meetingPath+later.ID+"/roles") {
+			t.Error("the circle's page carries a later meeting's forms")
+		}
+		change := meetingPath + later.ID + "/change"
+		mc.get(change).expect(t, http.StatusOK, "Change a meeting", `action="`+meetingPath+later.ID+`/roles"`,
+			`name="facilitator_id"`, `name="starts_at"`, "Cancel this meeting", "Back to the circle")
+		priya.get(change).expect(t, http.StatusNotFound)
+		mc.post(meetingPath+later.ID+"/cancel", nil).expect(t, http.StatusSeeOther)
+		if page := mc.get(change); !strings.Contains(page.body, "Put it back on") || strings.Contains(page.body, `name="facilitator_id"`) {
+			t.Errorf("a cancelled meeting's page offers no way back, or still its roles: %s", page.body)
+		}
+		mc.post(meetingPath+later.ID+"/cancel", url.Values{"restore": {"1"}}).expect(t, http.StatusSeeOther)
+		if held.ID == "" {
+			t.Fatal("the demo circle has held no meeting")
+		}
+		if page := mc.get(meetingPath + held.ID + "/change"); !strings.Contains(page.body, "it can no longer be changed") || strings.Contains(page.body, "Save roles") {
+			t.Errorf("a held meeting's page offers changes: %s", page.body)
+		}
+
 		// Only the timekeeper and the facilitator run the timer.
 		runner, other := "", ""
 		for _, mem := range c.Members {

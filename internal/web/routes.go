@@ -80,6 +80,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/move", s.signedIn(s.handleMeetingMove))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/cancel", s.signedIn(s.handleMeetingCancel))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/roles", s.signedIn(s.handleMeetingRoles))
+	mux.Handle("GET /circles/{id}/meetings/{meeting}/change", s.signedIn(s.handleMeetingChange))
 	mux.Handle("GET /circles/{id}/meetings/{meeting}/room", s.signedIn(s.handleRoom))
 	mux.Handle("GET /circles/{id}/meetings/{meeting}/room/events", s.signedIn(s.handleRoomEvents))
 	mux.Handle("POST /circles/{id}/meetings/{meeting}/room/command", s.signedIn(s.handleRoomCommand))

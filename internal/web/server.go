@@ -159,6 +159,9 @@ func (s *Server) loadTemplates() error {
 		"counts":      counts,
 		"offersFor":   offersFor,
 		"tzdata":      tzData,
+		"change": func(circleID string, members []program.Member, m meetingRow) meetingChange {
+			return meetingChange{CircleID: circleID, Members: members, Meeting: m}
+		},
 		"cmd": func(base string, version int64, kind, label, class string) roomCommand {
 			return roomCommand{Base: base, Version: version, Kind: kind, Label: label, Class: class}
 		},

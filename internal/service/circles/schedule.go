@@ -517,18 +517,13 @@ func (s *Service) MeetingICS(ctx context.Context, u *account.User, circleID, mee
 	return calendar.Event(s.series(c, p, sched, meetings), meetings[i].Original), nil
 }
 
-// Meeting returns one meeting of a circle u is inside.
-func (s *Service) Meeting(ctx context.Context, u *account.User, circleID, meetingID string) (*circle.Meeting, error) {
-	if _, err := s.Inside(ctx, u, circleID); err != nil {
-		return nil, err
-	}
-	ms, err := s.DB.FindMeetings(ctx, u.OrgID, circleID)
+// Meeting returns one meeting of a circle u is inside, with the circle:
+// the page that changes the meeting offers its members for the roles.
+func (s *Service) Meeting(ctx context.Context, u *account.User, circleID, meetingID string) (*program.Circle, circle.Meeting, error) {
+	c, err := s.Inside(ctx, u, circleID)
 	if err != nil {
-		return nil, err
+		return nil, circle.Meeting{}, err
 	}
-	i := slices.IndexFunc(ms, func(m circle.Meeting) bool { return m.ID == meetingID })
-	if i < 0 {
-		return nil, store.ErrNotFound
-	}
-	return &ms[i], nil
+	m, err := s.findMeeting(ctx, u.OrgID, circleID, meetingID)
+	return c, m, err
 }
