@@ -139,16 +139,31 @@ type scheduleChangeRow struct {
 	Until string // when it can no longer be put back
 }
 
+// The rows of a circle's page hold their own fields rather than embed
+// the records they show: a template finds a field promoted from an
+// embedded struct by a search that allocates, for every field of every
+// row. What a row shows is decided here, not by comparisons and calls in
+// the template, each of which is a reflected call.
+
 type memberRow struct {
-	program.Member
+	UserID, Name, Department, Timezone, Initials string
+	// Me marks the reader.
+	Me    bool
 	Local string // the next meeting in the member's own time zone
-	// Paused is the end of the member's pause; zero when not pausing.
-	Paused time.Time
+	// Paused is the last day of the member's pause, in the reader's zone;
+	// empty when not pausing.
+	Paused string
 }
 
 type meetingRow struct {
-	circle.Meeting
-	When string
+	ID     string
+	Start  time.Time
+	Status circle.MeetingStatus
+	// Scheduled says the meeting is on (not cancelled).
+	Scheduled                   bool
+	FacilitatorID, TimekeeperID string
+	RolesChosen                 bool
+	When                        string
 	// Input is the start as a datetime-local value, Minutes its length.
 	Input       string
 	Minutes     int
@@ -181,7 +196,11 @@ type meetingChange struct {
 }
 
 type postRow struct {
-	circle.Post
+	ID, AuthorName string
+	// When is when it was written, in the reader's zone; Mine marks the
+	// reader's own.
+	When string
+	Mine bool
 	HTML template.HTML
 }
 
@@ -225,9 +244,19 @@ func newCirclePage(p Page, h *circles.Home, tz string) circlePage {
 		data.Names[m.UserID] = m.Name
 	}
 	next := circle.NextOn(h.Upcoming)
+	loc, me := p.Loc, ""
+	if loc == nil {
+		loc = time.UTC
+	}
+	if p.User != nil {
+		me = p.User.ID
+	}
 	for _, m := range h.Circle.Members {
-		row := memberRow{Member: m}
-		row.Paused = h.Paused[m.UserID]
+		row := memberRow{UserID: m.UserID, Name: m.Name, Department: m.Department, Timezone: m.Timezone,
+			Initials: initials(m.Name), Me: m.UserID == me}
+		if until, ok := h.Paused[m.UserID]; ok && !until.IsZero() {
+			row.Paused = date(loc, until)
+		}
 		if next >= 0 {
 			row.Local = localTime(h.Upcoming[next].Start, m.Timezone, true)
 		}
@@ -266,7 +295,8 @@ func newCirclePage(p Page, h *circles.Home, tz string) circlePage {
 		data.Agreement = richtext.Render(h.Adopted.Body)
 	}
 	for _, p := range h.Posts {
-		data.Posts = append(data.Posts, postRow{Post: p, HTML: richtext.Render(p.Body)})
+		data.Posts = append(data.Posts, postRow{ID: p.ID, AuthorName: p.AuthorName, When: datetime(loc, p.CreatedAt),
+			Mine: p.AuthorID == me, HTML: richtext.Render(p.Body)})
 	}
 	return data
 }
@@ -278,7 +308,9 @@ func newMeetingRow(m circle.Meeting, names map[string]string, tz string) meeting
 	if err != nil {
 		loc = time.UTC
 	}
-	return meetingRow{Meeting: m, When: localTime(m.Start, tz, true), Input: m.Start.In(loc).Format("2006-01-02T15:04"),
+	return meetingRow{ID: m.ID, Start: m.Start, Status: m.Status, Scheduled: m.Status == circle.Scheduled,
+		FacilitatorID: m.FacilitatorID, TimekeeperID: m.TimekeeperID, RolesChosen: m.RolesChosen,
+		When: localTime(m.Start, tz, true), Input: m.Start.In(loc).Format("2006-01-02T15:04"),
 		Minutes: int(m.End.Sub(m.Start) / time.Minute), Facilitator: nameOr(names, m.FacilitatorID),
 		Timekeeper: nameOr(names, m.TimekeeperID), Moved: m.Moved()}
 }
