@@ -624,11 +624,71 @@ type roundPage struct {
 	*programs.Review
 	Draft    bool
 	Timezone string
-	Slots    map[string][]string
+	// Cards are the page's circles as their cards show them.
+	Cards []roundCard
+	// Pair says the program forms pairs, not circles.
+	Pair bool
 	// PageNum is the page of circles shown; Prev and Next link the pages
 	// before and after.
 	PageNum    int
 	Prev, Next string
+}
+
+// roundCard is one circle of a round's review, with what its card shows
+// decided here: a template's comparisons and calls are reflected calls,
+// and a round's page shows a dozen circles of five or six people each.
+type roundCard struct {
+	ID, Label, Status, StatusLabel, BadgeClass string
+	// Proposed says the circle is a draft: its members can be moved.
+	Proposed bool
+	// Problems are the rules a draft breaks.
+	Problems []string
+	Score    string
+	// MaxScore is the top of the fit scale; empty when unknown.
+	MaxScore string
+	Size     string
+	Members  []roundMember
+	Reasons  []string
+	// Slots are the times they can meet, in the reader's zone.
+	Slots []string
+}
+
+type roundMember struct {
+	UserID, Name, Department, Initials string
+	Response, ResponseClass            string
+}
+
+// roundCards are a round's circles as their cards show them, with times
+// in loc.
+func roundCards(cs []program.Circle, p *program.Program, loc *time.Location, now time.Time) []roundCard {
+	badges := map[program.CircleStatus]string{program.Active: "accent", program.Dissolved: "danger", program.Pending: "warm"}
+	responses := map[program.Response]string{program.Accepted: "accent", program.Declined: "danger"}
+	cards := make([]roundCard, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		card := roundCard{ID: c.ID, Label: c.Label(p), Status: string(c.Status), StatusLabel: statusLabel(c.Status),
+			BadgeClass: badges[c.Status], Proposed: c.Status == program.Proposed, Score: strconv.FormatFloat(c.Score, 'f', 1, 64),
+			Reasons: c.Reasons}
+		if card.Proposed {
+			card.Problems = c.Problems(p)
+		}
+		if c.MaxScore > 0 {
+			card.MaxScore = strconv.FormatFloat(c.MaxScore, 'f', 0, 64)
+		}
+		card.Size = strconv.Itoa(len(c.Members)) + " people"
+		if len(c.Members) == 1 {
+			card.Size = "1 person"
+		}
+		for _, m := range c.Members {
+			card.Members = append(card.Members, roundMember{UserID: m.UserID, Name: m.Name, Department: m.Department,
+				Initials: initials(m.Name), Response: string(m.Response), ResponseClass: responses[m.Response]})
+		}
+		for _, iv := range c.Slots {
+			card.Slots = append(card.Slots, program.Describe(iv, loc, now))
+		}
+		cards[i] = card
+	}
+	return cards
 }
 
 func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
@@ -640,7 +700,7 @@ func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := roundPage{Page: s.page(r, rv.Program.Name+", round "+strconv.Itoa(rv.Round.Number)), Review: rv,
-		Timezone: u.Timezone, Slots: map[string][]string{}, Draft: rv.Counts[program.Proposed] > 0}
+		Timezone: u.Timezone, Draft: rv.Counts[program.Proposed] > 0, Pair: rv.Program.Format == program.FormatPair}
 	data.Nav = "programs"
 	pageNum := (rv.First-1)/programs.ReviewPage + 1
 	data.PageNum = pageNum
@@ -654,11 +714,7 @@ func (s *Server) handleRoundShow(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		loc = time.UTC
 	}
-	for _, c := range rv.Circles {
-		for _, iv := range c.Slots {
-			data.Slots[c.ID] = append(data.Slots[c.ID], program.Describe(iv, loc, s.Programs.Now()))
-		}
-	}
+	data.Cards = roundCards(rv.Circles, rv.Program, loc, s.Programs.Now())
 	s.render(w, r, http.StatusOK, "round", data)
 }
 
