@@ -247,17 +247,64 @@ type formedCircle struct {
 }
 
 // healthRow is one circle on its program's page: its members' names and
-// its health.
+// its health, with the dates in the reader's zone and the words decided
+// here. Its fields are its own rather than an embedded circle.Health's:
+// a template finds a promoted field by a search that allocates, and a
+// page lists a dozen circles of a dozen facts each.
 type healthRow struct {
 	ID    string
-	Names []string
-	// Finished is when its program closed on it; zero while it runs.
-	Finished time.Time
-	circle.Health
+	Names string
+	Size  int
+	// Finished is the day its program closed on it; empty while it runs.
+	Finished string
+	State    circle.HealthState
+	// Consent says it is still waiting for its members to say yes, of
+	// whom Accepted have.
+	Consent  bool
+	Accepted int
+	// Meetings says how many it held against how many were expected.
+	Meetings string
+	// Last and Next are the days it last met and meets next; empty when
+	// none.
+	Last, Next string
+	// Attendance is in percent; empty before any meeting was held.
+	Attendance          string
+	Stalled, Struggling bool
 	// Class colours the state's badge.
 	Class string
 	// FitConcern: at least two of its members said it is not a good fit.
 	FitConcern bool
+}
+
+// newHealthRow is circle c's row, with its dates in loc.
+func newHealthRow(c circles.CircleHealth, loc *time.Location) healthRow {
+	h := c.Health
+	row := healthRow{ID: c.ID, Size: len(c.Members), State: h.State, Consent: h.State == circle.AwaitingConsent, Accepted: h.Accepted,
+		Stalled: h.Stalled, Struggling: h.Struggling, Class: healthClasses[c.State]}
+	names := make([]string, len(c.Members))
+	for i, m := range c.Members {
+		names[i] = m.Name
+	}
+	row.Names = strings.Join(names, ", ")
+	if c.FinishedAt != nil {
+		row.Finished = date(loc, *c.FinishedAt)
+	}
+	switch {
+	case h.Expected > 0:
+		row.Meetings = strconv.Itoa(h.Held) + " of " + strconv.Itoa(h.Expected) + " expected"
+	case h.Held > 0:
+		row.Meetings = strconv.Itoa(h.Held) + " held"
+	}
+	if !h.Last.IsZero() {
+		row.Last = date(loc, h.Last)
+	}
+	if !h.Next.IsZero() {
+		row.Next = date(loc, h.Next)
+	}
+	if h.Attendance >= 0 {
+		row.Attendance = strconv.Itoa(h.Attendance) + "%"
+	}
+	return row
 }
 
 // healthClasses colour a circle's state: calm when it meets, warm when it
@@ -340,14 +387,7 @@ func (s *Server) programAdmin(ctx context.Context, u *account.User, data *progra
 		return err
 	}
 	for _, c := range formed.Circles {
-		row := healthRow{ID: c.ID, Health: c.Health, Class: healthClasses[c.State]}
-		if c.FinishedAt != nil {
-			row.Finished = *c.FinishedAt
-		}
-		for _, m := range c.Members {
-			row.Names = append(row.Names, m.Name)
-		}
-		data.Formed = append(data.Formed, row)
+		data.Formed = append(data.Formed, newHealthRow(c, data.Loc))
 	}
 	ids := make([]string, len(data.Formed))
 	for i, row := range data.Formed {
