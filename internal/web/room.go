@@ -104,9 +104,13 @@ type roomCommand struct {
 	Version                  int64
 }
 
+// roomStep is a step of the agenda as the room shows it. The step is a
+// named field, not embedded: a template finds a promoted field by a search
+// that allocates, and the agenda lists every step on every draw.
 type roomStep struct {
-	room.Step
-	Index     int
+	Step          room.Step
+	Title, Prompt string
+	Index         int
 	Minutes   string
 	Speaker   string
 	Presenter string
@@ -298,7 +302,7 @@ func newRoomPage(p Page, v *meetings.RoomView, u *account.User, now time.Time) (
 // step it is at.
 func roomSteps(v *meetings.RoomView) (steps []roomStep, current roomStep) {
 	for i, st := range v.State.Agenda() {
-		rs := roomStep{Step: st, Index: i, Minutes: minutes(st.Duration), Speaker: v.Names[st.Speaker], Presenter: v.Names[st.Presenter],
+		rs := roomStep{Step: st, Title: st.Title, Prompt: st.Prompt, Index: i, Minutes: minutes(st.Duration), Speaker: v.Names[st.Speaker], Presenter: v.Names[st.Presenter],
 			Done: i < v.State.Step || v.State.Phase == room.Ended, Now: i == v.State.Step && v.State.Phase != room.Ended}
 		steps = append(steps, rs)
 		if i == v.State.Step {
