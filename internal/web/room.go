@@ -111,10 +111,10 @@ type roomStep struct {
 	Step          room.Step
 	Title, Prompt string
 	Index         int
-	Minutes   string
-	Speaker   string
-	Presenter string
-	Done, Now bool
+	Minutes       string
+	Speaker       string
+	Presenter     string
+	Done, Now     bool
 }
 
 var helpChoices = []option{

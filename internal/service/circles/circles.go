@@ -324,11 +324,10 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 			h.Proposed = &h.Agreement[i]
 		}
 	}
-	h.Schedule, err = s.DB.FindSchedule(ctx, u.OrgID, circleID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if h.Schedule, err = s.scheduleOrNone(ctx, u.OrgID, circleID); err != nil {
 		return nil, err
 	}
-	if h.ScheduleChanges, err = s.scheduleNotices(ctx, u, circleID); err != nil {
+	if h.ScheduleChanges, err = s.scheduleNotices(ctx, u, circleID, func() (*circle.Schedule, error) { return h.Schedule, nil }); err != nil {
 		return nil, err
 	}
 	if h.Upcoming, h.Past, err = s.meetings(ctx, u.OrgID, circleID); err != nil {

@@ -274,10 +274,22 @@ func (s *Service) ScheduleNotices(ctx context.Context, u *account.User, circleID
 	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return nil, err
 	}
-	return s.scheduleNotices(ctx, u, circleID)
+	return s.scheduleNotices(ctx, u, circleID, func() (*circle.Schedule, error) { return s.scheduleOrNone(ctx, u.OrgID, circleID) })
 }
 
-func (s *Service) scheduleNotices(ctx context.Context, u *account.User, circleID string) ([]ScheduleNotice, error) {
+// scheduleOrNone returns a circle's schedule, or nil when it has none.
+func (s *Service) scheduleOrNone(ctx context.Context, orgID, circleID string) (*circle.Schedule, error) {
+	sched, err := s.DB.FindSchedule(ctx, orgID, circleID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return sched, err
+}
+
+// scheduleNotices are the recent changes to a circle's schedule; schedule
+// returns the schedule (nil for none), read only when there are changes,
+// which are undoable only while it is as they left it.
+func (s *Service) scheduleNotices(ctx context.Context, u *account.User, circleID string, schedule func() (*circle.Schedule, error)) ([]ScheduleNotice, error) {
 	now := s.now()
 	changes, err := s.DB.FindScheduleChanges(ctx, u.OrgID, circleID, now.Add(-circle.UndoWindow))
 	if err != nil || len(changes) == 0 {
@@ -288,10 +300,12 @@ func (s *Service) scheduleNotices(ctx context.Context, u *account.User, circleID
 	if len(changes) > 0 && changes[0].After == nil {
 		sequence = changes[0].Sequence
 	}
-	if sched, err := s.DB.FindSchedule(ctx, u.OrgID, circleID); err == nil {
-		sequence = sched.Sequence
-	} else if !errors.Is(err, store.ErrNotFound) {
+	sched, err := schedule()
+	if err != nil {
 		return nil, err
+	}
+	if sched != nil {
+		sequence = sched.Sequence
 	}
 	zone := zoneOf(u.Timezone)
 	out := make([]ScheduleNotice, len(changes))

@@ -22,10 +22,11 @@ func (s *Service) Fit(ctx context.Context, u *account.User, circleID string) (*F
 	if _, err := s.Circles.Inside(ctx, u, circleID); err != nil {
 		return nil, err
 	}
-	if err := s.keepCircle(ctx, u.OrgID, circleID); err != nil {
+	held, err := s.heldBy(ctx, u.OrgID, circleID)
+	if err != nil {
 		return nil, err
 	}
-	st, err := s.DB.FindFitState(ctx, u.OrgID, circleID, u.ID)
+	st, err := s.keepCircle(ctx, u.OrgID, circleID, u.ID, held)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +52,11 @@ func (s *Service) AnswerFit(ctx context.Context, u *account.User, circleID strin
 	if err := pulse.CheckFit(f); err != nil {
 		return nil, err
 	}
-	if err := s.keepCircle(ctx, u.OrgID, circleID); err != nil {
+	held, err := s.heldBy(ctx, u.OrgID, circleID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.keepCircle(ctx, u.OrgID, circleID, "", held); err != nil {
 		return nil, err
 	}
 	if err := s.DB.AnswerFit(ctx, u.OrgID, circleID, u.ID, f); err != nil {

@@ -69,23 +69,24 @@ func (s *Service) Circle(ctx context.Context, u *account.User, circleID string) 
 	if err != nil {
 		return nil, err
 	}
-	records, err := s.DB.FindMeetingRecords(ctx, u.OrgID, []string{circleID}, s.DB.Now())
+	held, err := s.heldBy(ctx, u.OrgID, circleID)
 	if err != nil {
-		return nil, err
-	}
-	held := records[circleID].Held
-	if err := s.keep(ctx, u.OrgID, circleID, held, cadence); err != nil {
 		return nil, err
 	}
 	rounds, err := s.DB.FindPulseRounds(ctx, u.OrgID, circleID)
 	if err != nil {
 		return nil, err
 	}
-	share, err := s.DB.FindPulseShare(ctx, u.OrgID, circleID, u.ID)
+	opened, fit, err := s.keep(ctx, u.OrgID, circleID, u.ID, newest(rounds), held, cadence)
 	if err != nil {
 		return nil, err
 	}
-	fit, err := s.DB.FindFitState(ctx, u.OrgID, circleID, u.ID)
+	if opened {
+		if rounds, err = s.DB.FindPulseRounds(ctx, u.OrgID, circleID); err != nil {
+			return nil, err
+		}
+	}
+	share, err := s.DB.FindPulseShare(ctx, u.OrgID, circleID, u.ID)
 	if err != nil {
 		return nil, err
 	}

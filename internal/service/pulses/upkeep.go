@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/pulse"
+	"github.com/holdspace/holdspace/internal/store"
 	"github.com/riverqueue/river"
 )
 
@@ -68,11 +69,7 @@ func (s *Service) UpkeepAll(ctx context.Context) error {
 				continue
 			}
 			for _, id := range byOrg[org] {
-				cadence, err := s.DB.FindPulseCadence(ctx, org, id)
-				if err == nil {
-					err = s.keep(ctx, org, id, records[id].Held, cadence)
-				}
-				if err != nil {
+				if _, err := s.keepCircle(ctx, org, id, "", records[id].Held); err != nil {
 					errs = append(errs, fmt.Errorf("circle %s: %w", id, err))
 				}
 			}
@@ -82,51 +79,69 @@ func (s *Service) UpkeepAll(ctx context.Context) error {
 }
 
 // keepCircle opens or closes what a circle's held meetings call for,
-// reading them first.
-func (s *Service) keepCircle(ctx context.Context, orgID, circleID string) error {
+// held being how many it has held, and returns its fit check as userID
+// sees it (see keep).
+func (s *Service) keepCircle(ctx context.Context, orgID, circleID, userID string, held int) (store.FitState, error) {
 	cadence, err := s.DB.FindPulseCadence(ctx, orgID, circleID)
 	if err != nil {
-		return err
+		return store.FitState{}, err
 	}
-	records, err := s.DB.FindMeetingRecords(ctx, orgID, []string{circleID}, s.DB.Now())
-	if err != nil {
-		return err
-	}
-	return s.keep(ctx, orgID, circleID, records[circleID].Held, cadence)
-}
-
-// keep opens a circle's next pulse round when it is due, having held held
-// meetings, and opens its fit check after its first meeting and closes it
-// once the check no longer asks. Each step is safe to repeat and to run
-// twice at once.
-func (s *Service) keep(ctx context.Context, orgID, circleID string, held, cadence int) error {
 	number, from, err := s.DB.FindLastPulseRound(ctx, orgID, circleID)
 	if err != nil {
-		return err
+		return store.FitState{}, err
 	}
 	var last *pulse.Round
 	if number > 0 {
 		last = &pulse.Round{Number: number, Held: from}
 	}
-	if pulse.Due(last, held, cadence) {
-		if err := s.DB.CreatePulseRound(ctx, orgID, circleID, number+1, held); err != nil {
-			return err
-		}
+	_, fit, err := s.keep(ctx, orgID, circleID, userID, last, held, cadence)
+	return fit, err
+}
+
+// heldBy returns how many meetings a circle has held.
+func (s *Service) heldBy(ctx context.Context, orgID, circleID string) (int, error) {
+	records, err := s.DB.FindMeetingRecords(ctx, orgID, []string{circleID}, s.DB.Now())
+	if err != nil {
+		return 0, err
 	}
-	if held < pulse.FitOpensAt {
-		return nil
+	return records[circleID].Held, nil
+}
+
+// keep opens a circle's next pulse round when it is due, having held held
+// meetings since its newest round last (nil before any), and opens its
+// fit check after its first meeting and closes it once the check no
+// longer asks. Each step is safe to repeat and to run twice at once.
+//
+// It says whether it opened a round, and returns the fit check as userID
+// sees it, since it reads it anyway: a page that shows the circle to a
+// member asks for theirs ("" for nobody, when the fit check is read only
+// if the meetings held may change it).
+func (s *Service) keep(ctx context.Context, orgID, circleID, userID string, last *pulse.Round, held, cadence int) (opened bool, fit store.FitState, err error) {
+	if pulse.Due(last, held, cadence) {
+		number := 1
+		if last != nil {
+			number = last.Number + 1
+		}
+		if err := s.DB.CreatePulseRound(ctx, orgID, circleID, number, held); err != nil {
+			return false, fit, err
+		}
+		opened = true
+	}
+	if held < pulse.FitOpensAt && userID == "" {
+		return opened, fit, nil
 	}
 	// Read first, so that a look at the circle writes only when the check
 	// changes.
-	st, err := s.DB.FindFitState(ctx, orgID, circleID, "")
-	if err != nil {
-		return err
+	if fit, err = s.DB.FindFitState(ctx, orgID, circleID, userID); err != nil || held < pulse.FitOpensAt {
+		return opened, fit, err
 	}
 	switch {
-	case held >= pulse.FitClosesAt && st.Opened && !st.Closed:
-		return s.DB.CloseFit(ctx, orgID, circleID)
-	case pulse.FitOpen(held) && !st.Opened:
-		return s.DB.OpenFit(ctx, orgID, circleID)
+	case held >= pulse.FitClosesAt && fit.Opened && !fit.Closed:
+		fit.Closed = true
+		return opened, fit, s.DB.CloseFit(ctx, orgID, circleID)
+	case pulse.FitOpen(held) && !fit.Opened:
+		fit.Opened = true
+		return opened, fit, s.DB.OpenFit(ctx, orgID, circleID)
 	}
-	return nil
+	return opened, fit, nil
 }
