@@ -538,11 +538,15 @@ func findMeetings(ctx context.Context, q querier, orgID, circleID string) ([]cir
 
 // FindMeetingByID finds one meeting of circleID.
 func (db *DB) FindMeetingByID(ctx context.Context, orgID, circleID, id string) (*circle.Meeting, error) {
+	if m, ok := rememberedMeeting(ctx, orgID, circleID, id); ok {
+		return m, nil
+	}
 	m, err := scanMeeting(db.queryRow(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2 AND id = $3`,
 		orgID, circleID, id))
 	if err != nil {
 		return nil, fmt.Errorf("find meeting: %w", err)
 	}
+	rememberMeeting(ctx, orgID, m)
 	return m, nil
 }
 
