@@ -156,9 +156,8 @@ type memberRow struct {
 }
 
 type meetingRow struct {
-	ID     string
-	Start  time.Time
-	Status circle.MeetingStatus
+	ID    string
+	Start time.Time
 	// Scheduled says the meeting is on (not cancelled).
 	Scheduled                   bool
 	FacilitatorID, TimekeeperID string
@@ -308,7 +307,7 @@ func newMeetingRow(m circle.Meeting, names map[string]string, tz string) meeting
 	if err != nil {
 		loc = time.UTC
 	}
-	return meetingRow{ID: m.ID, Start: m.Start, Status: m.Status, Scheduled: m.Status == circle.Scheduled,
+	return meetingRow{ID: m.ID, Start: m.Start, Scheduled: m.Status == circle.Scheduled,
 		FacilitatorID: m.FacilitatorID, TimekeeperID: m.TimekeeperID, RolesChosen: m.RolesChosen,
 		When: localTime(m.Start, tz, true), Input: m.Start.In(loc).Format("2006-01-02T15:04"),
 		Minutes: int(m.End.Sub(m.Start) / time.Minute), Facilitator: nameOr(names, m.FacilitatorID),
