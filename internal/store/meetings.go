@@ -485,6 +485,15 @@ func (db *DB) FindSchedule(ctx context.Context, orgID, circleID string) (*circle
 	return s, nil
 }
 
+// FindScheduleIfAny returns a circle's schedule, or nil when it has none.
+func (db *DB) FindScheduleIfAny(ctx context.Context, orgID, circleID string) (*circle.Schedule, error) {
+	s, err := db.FindSchedule(ctx, orgID, circleID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return s, err
+}
+
 func saveSchedule(ctx context.Context, tx *Tx, orgID, circleID string, old, s *circle.Schedule) error {
 	switch {
 	case s == nil && old == nil:

@@ -226,6 +226,7 @@ func readEverything(t *testing.T, db *DB) {
 	mustErr(err)
 	must(db.FindCircleState(ctx, org, circle))
 	must(db.FindSchedule(ctx, org, circle))
+	must(db.FindScheduleIfAny(ctx, org, circle))
 	must(db.FindMeetings(ctx, org, circle))
 	must(db.FindMeetingByID(ctx, org, circle, meeting))
 	must(db.FindCalendar(ctx, org, user))

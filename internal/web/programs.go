@@ -698,16 +698,21 @@ type roundMember struct {
 	Response, ResponseClass            string
 }
 
+// statusClasses and responseClasses colour a circle's status and a
+// member's answer on a round's cards.
+var (
+	statusClasses   = map[program.CircleStatus]string{program.Active: "accent", program.Dissolved: "danger", program.Pending: "warm"}
+	responseClasses = map[program.Response]string{program.Accepted: "accent", program.Declined: "danger"}
+)
+
 // roundCards are a round's circles as their cards show them, with times
 // in loc.
 func roundCards(cs []program.Circle, p *program.Program, loc *time.Location, now time.Time) []roundCard {
-	badges := map[program.CircleStatus]string{program.Active: "accent", program.Dissolved: "danger", program.Pending: "warm"}
-	responses := map[program.Response]string{program.Accepted: "accent", program.Declined: "danger"}
 	cards := make([]roundCard, len(cs))
 	for i := range cs {
 		c := &cs[i]
 		card := roundCard{ID: c.ID, Label: c.Label(p), Status: string(c.Status), StatusLabel: statusLabel(c.Status),
-			BadgeClass: badges[c.Status], Proposed: c.Status == program.Proposed, Score: strconv.FormatFloat(c.Score, 'f', 1, 64),
+			BadgeClass: statusClasses[c.Status], Proposed: c.Status == program.Proposed, Score: strconv.FormatFloat(c.Score, 'f', 1, 64),
 			Reasons: c.Reasons}
 		if card.Proposed {
 			card.Problems = c.Problems(p)
@@ -721,7 +726,7 @@ func roundCards(cs []program.Circle, p *program.Program, loc *time.Location, now
 		}
 		for _, m := range c.Members {
 			card.Members = append(card.Members, roundMember{UserID: m.UserID, Name: m.Name, Department: m.Department,
-				Initials: initials(m.Name), Response: string(m.Response), ResponseClass: responses[m.Response]})
+				Initials: initials(m.Name), Response: string(m.Response), ResponseClass: responseClasses[m.Response]})
 		}
 		for _, iv := range c.Slots {
 			card.Slots = append(card.Slots, program.Describe(iv, loc, now))

@@ -324,7 +324,7 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 			h.Proposed = &h.Agreement[i]
 		}
 	}
-	if h.Schedule, err = s.scheduleOrNone(ctx, u.OrgID, circleID); err != nil {
+	if h.Schedule, err = s.DB.FindScheduleIfAny(ctx, u.OrgID, circleID); err != nil {
 		return nil, err
 	}
 	if h.ScheduleChanges, err = s.scheduleNotices(ctx, u, circleID, func() (*circle.Schedule, error) { return h.Schedule, nil }); err != nil {

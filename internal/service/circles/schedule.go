@@ -274,16 +274,7 @@ func (s *Service) ScheduleNotices(ctx context.Context, u *account.User, circleID
 	if _, err := s.Inside(ctx, u, circleID); err != nil {
 		return nil, err
 	}
-	return s.scheduleNotices(ctx, u, circleID, func() (*circle.Schedule, error) { return s.scheduleOrNone(ctx, u.OrgID, circleID) })
-}
-
-// scheduleOrNone returns a circle's schedule, or nil when it has none.
-func (s *Service) scheduleOrNone(ctx context.Context, orgID, circleID string) (*circle.Schedule, error) {
-	sched, err := s.DB.FindSchedule(ctx, orgID, circleID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	return sched, err
+	return s.scheduleNotices(ctx, u, circleID, func() (*circle.Schedule, error) { return s.DB.FindScheduleIfAny(ctx, u.OrgID, circleID) })
 }
 
 // scheduleNotices are the recent changes to a circle's schedule; schedule

@@ -369,7 +369,7 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 	if v.Answers, err = s.DB.FindClosingAnswers(ctx, orgID, m.ID); err != nil {
 		return nil, err
 	}
-	sched, err := s.schedule(ctx, orgID, c.ID)
+	sched, err := s.DB.FindScheduleIfAny(ctx, orgID, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -401,20 +401,11 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 // seasonLast reports whether meetingID is the last meeting of c's
 // season (circle.SeasonLast); ms are all c's meetings.
 func (s *Service) seasonLast(ctx context.Context, orgID string, c *program.Circle, p *program.Program, ms []circle.Meeting, meetingID string) (bool, error) {
-	sched, err := s.schedule(ctx, orgID, c.ID)
+	sched, err := s.DB.FindScheduleIfAny(ctx, orgID, c.ID)
 	if err != nil {
 		return false, err
 	}
 	return seasonLastOf(c, p, sched, ms, meetingID), nil
-}
-
-// schedule returns a circle's schedule, or nil when it has none.
-func (s *Service) schedule(ctx context.Context, orgID, circleID string) (*circle.Schedule, error) {
-	sched, err := s.DB.FindSchedule(ctx, orgID, circleID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	return sched, err
 }
 
 // seasonLastOf is seasonLast for a circle whose schedule, or nil, has
