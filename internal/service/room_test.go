@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -578,6 +579,52 @@ func TestNoReminderOfAnEndedMeeting(t *testing.T) {
 		w.now = later.Start.Add(-time.Hour)
 		if msgs := w.send(dueLater...); len(msgs) != len(dueLater) {
 			t.Errorf("%d reminders of the next meeting, want %d", len(msgs), len(dueLater))
+		}
+	})
+}
+
+// A meeting started early while the circle's upkeep runs starts: the
+// upkeep moves the circle's version, not the room the member decided on,
+// so the member is not told that someone changed the meeting.
+func TestEarlyStartBesideUpkeep(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, _, _ := roomWorld(t, dbURL)
+		early := w.ahead(id)[1]
+		tk := w.user(early.TimekeeperID)
+		v, err := w.room.Room(ctx, tk, id, early.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The upkeep runs once, just after the start has read the
+		// circle's state to move the meeting: the store asks the time
+		// there, with the version read and no transaction open.
+		ran := false
+		w.onClock = func() {
+			if !strings.Contains(string(debug.Stack()), "store.(*DB).FindCircleState") {
+				return
+			}
+			w.onClock, ran = nil, true
+			if err := w.circles.Upkeep(ctx, store.CircleRef{OrgID: w.org.ID, ID: id}); err != nil {
+				t.Errorf("upkeep: %v", err)
+			}
+		}
+		st, err := w.room.RoomCommand(ctx, tk, id, early.ID, room.Command{Kind: room.CmdStart, Version: v.State.Version, Confirm: true})
+		w.onClock = nil
+		if !ran {
+			t.Fatal("the upkeep did not run between the start's read and its save")
+		}
+		if err != nil {
+			t.Fatalf("starting early beside the upkeep: %v", err)
+		}
+		if st.Phase != room.Running {
+			t.Errorf("phase %s after the start", st.Phase)
+		}
+		m, err := w.db.FindMeetingByID(ctx, w.org.ID, id, early.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := w.now.UTC().Truncate(time.Minute); !m.Start.Equal(want) {
+			t.Errorf("the meeting started early is at %s, want %s", m.Start, want)
 		}
 	})
 }

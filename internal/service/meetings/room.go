@@ -617,19 +617,40 @@ func earlyStart(m *circle.Meeting, tz string) error {
 		"moves it to now in everyone's calendar. Confirm to start it now.", m.Start.In(loc).Format("Monday 2 January, 15:04")), ErrEarlyStart)
 }
 
+// earlyAttempts bounds how often an early start is planned again because
+// the circle changed while its room did not.
+const earlyAttempts = 5
+
 // startEarly saves a meeting moved to now with its room's start, in one
-// transaction. A circle changed meanwhile, like a room, is a conflict:
-// the member sees the meeting as it now is and decides again.
+// transaction. The member decided on the room at version from: if the
+// room changed meanwhile, that is a conflict, and they see the room as it
+// now is and decide again. The circle is another matter: its hourly
+// upkeep, or a member's change of a later meeting, moves its version
+// without touching this meeting's room, so the move is planned again on
+// the circle as it now is. A meeting that changed meanwhile (cancelled,
+// say) is refused by the new plan.
 func (s *Service) startEarly(ctx context.Context, orgID, circleID, meetingID string, from int64, state []byte, to int64) (int64, error) {
-	cst, err := s.DB.FindCircleState(ctx, orgID, circleID)
-	if err != nil {
-		return 0, err
+	for attempt := 1; ; attempt++ {
+		cst, err := s.DB.FindCircleState(ctx, orgID, circleID)
+		if err != nil {
+			return 0, err
+		}
+		plan, err := s.Circles.HoldNow(ctx, cst, meetingID)
+		if err != nil {
+			return 0, err
+		}
+		seq, err := s.DB.StartMeetingEarly(ctx, cst, plan, meetingID, from, state, to)
+		if !errors.Is(err, store.ErrConflict) || attempt == earlyAttempts {
+			return seq, err
+		}
+		r, rerr := s.DB.FindRoom(ctx, orgID, meetingID)
+		if rerr != nil {
+			return 0, rerr
+		}
+		if r.Version != from {
+			return 0, err
+		}
 	}
-	plan, err := s.Circles.HoldNow(ctx, cst, meetingID)
-	if err != nil {
-		return 0, err
-	}
-	return s.DB.StartMeetingEarly(ctx, cst, plan, meetingID, from, state, to)
 }
 
 // touch tells open pages that a room's content changed. The change is
