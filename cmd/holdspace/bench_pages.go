@@ -25,6 +25,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for the schemas the bench makes and drops
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -816,13 +817,7 @@ func mark(ok bool) string {
 }
 
 // count writes n with thousands separated by commas.
-func count(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func count(n int) string { return humanize.Comma(int64(n)) }
 
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))

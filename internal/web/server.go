@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/live"
@@ -146,6 +147,7 @@ func (s *Server) loadTemplates() error {
 		"dateInput":   dateInput,
 		"month":       month,
 		"add":         func(a, b int) int { return a + b },
+		"num":         func(n int) string { return humanize.Comma(int64(n)) },
 		"neg":         func(a int) int { return -a },
 		"device":      device,
 		"has":         slices.Contains[[]string],

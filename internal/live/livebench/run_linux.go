@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/holdspace/holdspace/internal/live"
 )
 
@@ -498,19 +499,10 @@ func writeTable(out io.Writer, results []result) error {
 	ew.printf("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, r := range results {
 		arrived, read := slices.Sorted(slices.Values(r.arrived)), slices.Sorted(slices.Values(r.read))
-		ew.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %d |\n", thousands(r.size), r.impl,
+		ew.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %d |\n", humanize.Comma(int64(r.size)), r.impl,
 			ms(percentile(arrived, 0.50), 1), ms(percentile(arrived, 0.99), 1), ms(percentile(arrived, 1), 1),
 			ms(percentile(read, 0.50), 1), ms(percentile(read, 0.99), 1), ms(percentile(read, 1), 1),
 			r.bytesPerConn/1024, r.lost)
 	}
 	return ew.err
-}
-
-// thousands writes n with a comma between each group of three digits.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
