@@ -140,23 +140,15 @@ func loadCircles(ctx context.Context, db *store.DB, org *account.Org) error {
 		return o, nil
 	}
 	for i, dc := range autumnCircles {
-		var shared []program.Interval
-		for j, k := range append(slices.Clone(dc.members), dc.declined...) {
+		var opts []*program.OptIn
+		for _, k := range append(slices.Clone(dc.members), dc.declined...) {
 			o, err := optIn(k)
 			if err != nil {
 				return err
 			}
-			if mine := program.Merge(o.Availability); j == 0 {
-				shared = mine
-			} else {
-				shared = program.Overlap(shared, mine)
-			}
+			opts = append(opts, o)
 		}
-		for _, iv := range shared {
-			if iv[1]-iv[0] >= p.SessionMinutes {
-				circles[i].Slots = append(circles[i].Slots, iv)
-			}
-		}
+		circles[i].Slots = sharedSlots(opts, p.SessionMinutes)
 	}
 	for k := range autumnUnplaced {
 		if _, err := optIn(k); err != nil {

@@ -55,7 +55,7 @@ func LoadLarge(ctx context.Context, db *store.DB, l Large) (*Result, error) {
 	if l.People < 0 || l.Circles < 0 {
 		return nil, errors.New("large demo: people and circles must not be negative")
 	}
-	if _, err := l.plan(); err != nil {
+	if _, err := l.plan(nil); err != nil {
 		return nil, err
 	}
 	return load(ctx, db, l)
@@ -212,8 +212,11 @@ type largeCircle struct {
 }
 
 // plan draws the circles: people shuffled, then groups of four to six
-// (mostly five) and pairs, each person in one circle at most.
-func (l Large) plan() ([]largeCircle, error) {
+// (mostly five) and pairs, each person in one circle at most. Given the
+// people's time zones, each circle is drawn from one part of the world
+// (band), as matching on common times would form it; nil zones only
+// check that the people fill the circles.
+func (l Large) plan(zones []string) ([]largeCircle, error) {
 	n := l.circles()
 	if n == 0 {
 		return nil, nil
@@ -234,12 +237,68 @@ func (l Large) plan() ([]largeCircle, error) {
 		return nil, fmt.Errorf("large demo: %d people cannot fill %d circles (they need %d)", l.People, n, need)
 	}
 	order := rng.Perm(l.People)
+	if zones == nil {
+		for i := range out {
+			for j := range out[i].members {
+				out[i].members[j], order = order[0], order[1:]
+			}
+		}
+		return out, nil
+	}
+	var queues [3][]int
+	bands := map[string]int{}
+	for _, p := range order {
+		b, ok := bands[zones[p]]
+		if !ok {
+			b = band(zones[p])
+			bands[zones[p]] = b
+		}
+		queues[b] = append(queues[b], p)
+	}
 	for i := range out {
-		for j := range out[i].members {
-			out[i].members[j], order = order[0], order[1:]
+		size := len(out[i].members)
+		// A band with people enough, drawn in proportion to who is left
+		// in it, so that both programs span the world.
+		left := 0
+		for _, q := range queues {
+			if len(q) >= size {
+				left += len(q)
+			}
+		}
+		if left == 0 {
+			return nil, fmt.Errorf("large demo: no part of the world has %d people left for circle %d", size, i+1)
+		}
+		pick := rng.IntN(left)
+		for b := range queues {
+			if len(queues[b]) < size {
+				continue
+			}
+			if pick -= len(queues[b]); pick < 0 {
+				copy(out[i].members, queues[b])
+				queues[b] = queues[b][size:]
+				break
+			}
 		}
 	}
 	return out, nil
+}
+
+// band places a time zone in the Americas (0), Europe (1) or Asia and the
+// Pacific (2) by its offset in January: working hours overlap within a
+// band and with the band beside it, hardly across two.
+func band(tz string) int {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return 1
+	}
+	_, off := time.Date(2026, time.January, 15, 12, 0, 0, 0, time.UTC).In(loc).Zone()
+	switch {
+	case off < -2*3600:
+		return 0
+	case off <= 3*3600:
+		return 1
+	}
+	return 2
 }
 
 // Some circles are not where most are: a member of a pending circle has
@@ -273,7 +332,11 @@ func checkLarge(ctx context.Context, db *store.DB, org *account.Org, l Large) er
 func loadLarge(ctx context.Context, live *store.DB, org *account.Org, people []*account.User, l Large) error {
 	log := l.logger()
 	start := time.Now()
-	plan, err := l.plan()
+	zones := make([]string, len(people))
+	for i, u := range people {
+		zones[i] = u.Timezone
+	}
+	plan, err := l.plan(zones)
 	if err != nil {
 		return err
 	}
@@ -345,10 +408,19 @@ func loadLarge(ctx context.Context, live *store.DB, org *account.Org, people []*
 			}
 			c := program.Circle{Score: 3.6 + float64(i%12)/10, Reasons: []string{reasons[i%len(reasons)],
 				"You come from different teams, so nobody coaches their own manager."}}
+			// Proposed with the times its members share, from the
+			// opt-ins their histories write.
+			var opts []*program.OptIn
 			for _, m := range lc.members {
 				u := people[m]
 				c.Members = append(c.Members, program.Member{UserID: u.ID, Name: u.Name, Email: u.Email, Response: program.Undecided})
+				o, err := demoOptIn(u, p.ID, i+m, now)
+				if err != nil {
+					return err
+				}
+				opts = append(opts, o)
 			}
+			c.Slots = sharedSlots(opts, p.SessionMinutes)
 			cs = append(cs, c)
 		}
 		if len(cs) == 0 {
@@ -566,6 +638,15 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, version 
 		return err
 	}
 	rule := calendar.Rule{Freq: calendar.Fortnightly, Weekday: time.Monday + time.Weekday(i%4)}
+	minute := (9 + i%8) * 60
+	if len(c.Slots) > 0 {
+		// At the start of one of the times its members share.
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			return err
+		}
+		rule.Weekday, minute = slotStart(c.Slots[i%len(c.Slots)], loc, h.now)
+	}
 	length, settings := 60*time.Minute, room.DefaultSettings(room.Council)
 	if pair {
 		rule.Freq, length, settings = calendar.Weekly, 45*time.Minute, room.DefaultSettings(room.Pair)
@@ -575,7 +656,7 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, version 
 	if pair {
 		since = h.now.Add(-3 * week)
 	}
-	if err := keepSchedule(ctx, h.live, c, rule, tz, (9+i%8)*60, length, video, since); err != nil {
+	if err := keepSchedule(ctx, h.live, c, rule, tz, minute, length, video, since); err != nil {
 		return err
 	}
 	var presenters [][]string
@@ -628,6 +709,15 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, version 
 }
 
 // timezone is the circle's first member's, where it meets.
+// slotStart is the weekday and minute of the day in loc at which iv
+// starts, at the offset loc has at ref.
+func slotStart(iv program.Interval, loc *time.Location, ref time.Time) (time.Weekday, int) {
+	_, off := ref.In(loc).Zone()
+	start := ((iv[0]+off/60)%program.MinutesPerWeek + program.MinutesPerWeek) % program.MinutesPerWeek
+	// The week of an interval starts on Monday.
+	return time.Weekday((start/1440 + 1) % 7), start % 1440
+}
+
 func (h *history) timezone(ctx context.Context, c *program.Circle) (string, error) {
 	u, err := h.live.FindUserByID(ctx, c.OrgID, c.Members[0].UserID)
 	if err != nil {

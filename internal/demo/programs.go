@@ -123,6 +123,26 @@ func demoOptIn(u *account.User, programID string, i int, now time.Time) (*progra
 	return o, nil
 }
 
+// sharedSlots are the times at which everyone of opts can meet for a
+// session of minutes: the overlap of their availabilities, as a round
+// proposes a circle with them.
+func sharedSlots(opts []*program.OptIn, minutes int) []program.Interval {
+	var shared, out []program.Interval
+	for j, o := range opts {
+		if mine := program.Merge(o.Availability); j == 0 {
+			shared = mine
+		} else {
+			shared = program.Overlap(shared, mine)
+		}
+	}
+	for _, iv := range shared {
+		if iv[1]-iv[0] >= minutes {
+			out = append(out, iv)
+		}
+	}
+	return out
+}
+
 var goals = []string{
 	"I want to get better at giving feedback that lands.",
 	"My team is going through a reorganisation and I want to lead it well.",
