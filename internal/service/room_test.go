@@ -270,6 +270,46 @@ func TestLeastRecentPresenters(t *testing.T) {
 	})
 }
 
+// A member whose last turn is further back than one read of the history
+// still ranks by it: the history is read back a page at a time until
+// every member is found.
+func TestLeastRecentPresentersLongHistory(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, id, _, _ := roomWorld(t, dbURL)
+		// u01 presents first; u03 at each of the next eight meetings, more
+		// than one read of three members' history holds; u02 never.
+		for k := range 9 {
+			m := w.ahead(id)[0]
+			w.now = m.Start.Add(-5 * time.Minute)
+			v, err := w.room.Room(ctx, w.user("u01"), id, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			who := "u03"
+			if k == 0 {
+				who = "u01"
+			}
+			tk := w.user(v.State.Timekeeper)
+			if _, err := w.room.RoomCommand(ctx, tk, id, m.ID, room.Command{Kind: room.CmdPresenters, Version: v.State.Version, Presenters: []string{who}}); err != nil {
+				t.Fatal(err)
+			}
+			w.now = m.End.Add(time.Minute)
+			if err := w.circles.Upkeep(ctx, store.CircleRef{OrgID: w.org.ID, ID: id}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		next := w.ahead(id)[0]
+		w.now = next.Start.Add(-5 * time.Minute)
+		v, err := w.room.Room(ctx, w.user("u02"), id, next.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"u02", "u01", "u03"}; !slices.Equal(v.LeastRecent, want) {
+			t.Errorf("least recent presenters after a long history %v, want %v", v.LeastRecent, want)
+		}
+	})
+}
+
 func TestReflectionIsSealed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		w, id, m, _ := roomWorld(t, dbURL)

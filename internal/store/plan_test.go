@@ -305,7 +305,7 @@ func readEverything(t *testing.T, db *DB) {
 
 	// The meeting room.
 	must(db.FindRoom(ctx, org, meeting))
-	must(db.FindEarlierRooms(ctx, org, circle, db.Now()))
+	must(db.FindEarlierRooms(ctx, org, circle, db.Now(), 0, 10))
 	must(db.FindRoomByMeeting(ctx, meeting))
 	must(db.FindRoomSettings(ctx, org, circle))
 	must(db.FindCheckins(ctx, org, meeting))

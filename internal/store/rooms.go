@@ -45,12 +45,14 @@ func (db *DB) FindRoom(ctx context.Context, orgID, meetingID string) (*Room, err
 	return r, nil
 }
 
-// FindEarlierRooms returns the states of the rooms of circleID's meetings
-// that start before before, the latest meeting first, in one read rather
-// than one a meeting.
-func (db *DB) FindEarlierRooms(ctx context.Context, orgID, circleID string, before time.Time) ([][]byte, error) {
+// FindEarlierRooms returns the states of up to limit rooms of circleID's
+// meetings that start before before, the latest meeting first, skipping
+// the offset latest: a caller reads back from the latest until it has
+// what it needs, not the circle's whole history.
+func (db *DB) FindEarlierRooms(ctx context.Context, orgID, circleID string, before time.Time, offset, limit int) ([][]byte, error) {
 	rows, err := db.query(ctx, `SELECT r.state FROM meetings m JOIN rooms r ON r.meeting_id = m.id
-		WHERE m.org_id = $1 AND m.circle_id = $2 AND m.starts_at < $3 ORDER BY m.starts_at DESC, m.id DESC`, orgID, circleID, before.UTC())
+		WHERE m.org_id = $1 AND m.circle_id = $2 AND m.starts_at < $3 ORDER BY m.starts_at DESC, m.id DESC LIMIT $4 OFFSET $5`,
+		orgID, circleID, before.UTC(), limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("find earlier rooms: %w", err)
 	}

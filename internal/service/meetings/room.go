@@ -7,11 +7,13 @@
 package meetings
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/url"
 	"slices"
@@ -502,34 +504,47 @@ func closing(st room.State) bool {
 // leastRecentPresenters orders the members by when they last presented
 // in an earlier meeting of the circle, longest ago (or never) first.
 func (s *Service) leastRecentPresenters(ctx context.Context, orgID string, c *program.Circle, m *circle.Meeting) ([]string, error) {
-	states, err := s.DB.FindEarlierRooms(ctx, orgID, c.ID, m.Start)
-	if err != nil {
-		return nil, err
-	}
 	out := c.UserIDs()
 	// The latest meeting comes first, so a member's first turn found is
-	// their last, ranked higher the later it was; the walk ends once
-	// every member has one, rather than reading the circle's history.
-	last := make(map[string]int, len(out))
-	left := len(out)
-	for i := 0; i < len(states) && left > 0; i++ {
-		var st struct {
-			Presenters []string `json:"presenters"`
+	// their last. The history is read a few meetings at a time, back from
+	// the latest, until every member has had a turn or it runs out: most
+	// circles need one read however long they have met.
+	ago := make(map[string]int, len(out)) // meetings back, 0 the latest
+	left, page := len(out), max(4, 2*len(out))
+	for offset := 0; left > 0; offset += page {
+		states, err := s.DB.FindEarlierRooms(ctx, orgID, c.ID, m.Start, offset, page)
+		if err != nil {
+			return nil, err
 		}
-		if json.Unmarshal(states[i], &st) != nil {
-			continue
-		}
-		for _, p := range st.Presenters {
-			if _, seen := last[p]; seen {
+		for i, b := range states {
+			var st struct {
+				Presenters []string `json:"presenters"`
+			}
+			if json.Unmarshal(b, &st) != nil {
 				continue
 			}
-			last[p] = len(states) - i
-			if c.Member(p) != nil {
-				left--
+			for _, p := range st.Presenters {
+				if _, seen := ago[p]; seen {
+					continue
+				}
+				ago[p] = offset + i
+				if c.Member(p) != nil {
+					left--
+				}
 			}
 		}
+		if len(states) < page {
+			break
+		}
 	}
-	slices.SortStableFunc(out, func(a, b string) int { return last[a] - last[b] })
+	// Never first, then the longest ago.
+	key := func(id string) int {
+		if n, ok := ago[id]; ok {
+			return -n
+		}
+		return math.MinInt
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return cmp.Compare(key(a), key(b)) })
 	return out, nil
 }
 
