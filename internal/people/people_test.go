@@ -542,7 +542,14 @@ func TestSearchTerms(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("SearchTerms = %q, want %q", got, want)
 	}
+	got = SearchTerms("Kavya O'Connor", "kavya.oc@northwind.example", "R&D")
+	want = []string{"kavya", "o", "connor", "oconnor", "oc", "r", "d", "kavya.oc@northwind.example"}
+	if !slices.Equal(got, want) {
+		t.Errorf("SearchTerms with an apostrophe = %q, want %q", got, want)
+	}
 	for q, want := range map[string][]string{
+		"Kavya O'Connor":                {"kavya", "oconnor"},
+		"d’angelo":                      {"dangelo"},
 		"":                              nil,
 		"  Ali  ok ":                    {"ali", "ok"},
 		"JOSÉ":                          {"jose"},

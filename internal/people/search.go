@@ -19,7 +19,9 @@ const MaxQueryWords = 4
 // their department, folded by Fold. A search word
 // matches a person when it begins one of their terms, so that "ali" finds
 // Alice Okafor and "ok" finds her too, and the directory answers from an
-// index instead of reading every person.
+// index instead of reading every person. A word with an apostrophe is
+// kept whole as well as in its parts: O'Connor is found by "oconnor",
+// "o'connor" and "connor".
 func SearchTerms(name, email, department string) []string {
 	var terms []string
 	seen := map[string]bool{}
@@ -32,6 +34,9 @@ func SearchTerms(name, email, department string) []string {
 	local, _, _ := strings.Cut(email, "@")
 	for _, s := range []string{name, local, department} {
 		for _, w := range words(s) {
+			add(w)
+		}
+		for _, w := range words(unApostrophe(s)) {
 			add(w)
 		}
 	}
@@ -50,7 +55,10 @@ func QueryWords(q string) []string {
 	if strings.Contains(q, "@") && !strings.ContainsAny(q, " \t") {
 		return []string{Fold(q)}
 	}
-	w := words(q)
+	// O'Connor typed whole is one word, matching the term kept whole: in
+	// its parts, the "o" would begin a good part of the organisation's
+	// terms.
+	w := words(unApostrophe(q))
 	if len(w) > MaxQueryWords {
 		w = w[:MaxQueryWords]
 	}
@@ -62,6 +70,12 @@ func QueryWords(q string) []string {
 func words(s string) []string {
 	return strings.FieldsFunc(Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 }
+
+// apostrophes join the parts of a name: O'Connor, D’Angelo.
+var apostrophes = strings.NewReplacer("'", "", "\u2019", "", "\u02bc", "")
+
+// unApostrophe joins what apostrophes separate in s.
+func unApostrophe(s string) string { return apostrophes.Replace(s) }
 
 // Fold lowercases s and strips its accents, so that "jose" finds José and
 // "Muller" finds Müller.

@@ -157,6 +157,36 @@ func TestSearchIndexBackfill(t *testing.T) {
 	})
 }
 
+// A name with an apostrophe is found typed whole, with or without it, and
+// by its part after it; the index rebuilt for the people already there
+// (migration 56) holds the word kept whole.
+func TestSearchApostrophes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
+		org, _ := mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		if _, err := db.InvitePerson(ctx, org.ID, account.NewPerson{Name: "Siobhán O’Connor", Email: "s.oc@acme.example"},
+			store.Invite{TokenHash: "i1", Mail: queue.Mail(mail.Message{To: "s.oc@acme.example"})}); err != nil {
+			t.Fatal(err)
+		}
+		search := func(when string) {
+			t.Helper()
+			for q, want := range map[string]int{"o'connor": 1, "oconnor": 1, "O’Connor": 1, "connor": 1, "siobhan o'connor": 1, "oconnel": 0} {
+				if n, err := db.CountUsers(ctx, org.ID, store.UserFilter{Query: q}); err != nil || n != want {
+					t.Errorf("%s: search %q counts %d (%v), want %d", when, q, n, err, want)
+				}
+			}
+		}
+		search("invited")
+		if _, err := db.WriteDB().ExecContext(ctx, db.Rebind(`DELETE FROM user_terms WHERE term = $1`), "oconnor"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.IndexEveryone(ctx); err != nil {
+			t.Fatal(err)
+		}
+		search("indexed again")
+	})
+}
+
 // TestPeopleCounters: the counts the home page and the directory show are
 // kept by triggers through every change to a person: joining, accepting
 // an invitation, moving department.

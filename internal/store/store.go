@@ -227,6 +227,11 @@ func (db *DB) goMigrations() []*goose.Migration {
 		goose.NewGoMigration(10, &goose.GoFunc{RunTx: func(ctx context.Context, stx *sql.Tx) error {
 			return indexEveryone(ctx, &Tx{Tx: stx, d: db.d})
 		}}, nil),
+		// Names with an apostrophe gained a term kept whole (O'Connor,
+		// "oconnor"): everyone is indexed again.
+		goose.NewGoMigration(56, &goose.GoFunc{RunTx: func(ctx context.Context, stx *sql.Tx) error {
+			return indexEveryone(ctx, &Tx{Tx: stx, d: db.d})
+		}}, nil),
 	}
 }
 
