@@ -630,8 +630,9 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, version 
 		}
 	}
 
-	// Meetings since five weeks ago (pairs, weekly, since three), at a
-	// working hour of the first member's time zone; those held have their
+	// Meetings since five weeks ago (pairs, weekly, since three), in the
+	// first member's time zone, at a time the members share (a working
+	// hour of that zone when they share none); those held have their
 	// rooms.
 	tz, err := h.timezone(ctx, c)
 	if err != nil {
@@ -640,7 +641,6 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, version 
 	rule := calendar.Rule{Freq: calendar.Fortnightly, Weekday: time.Monday + time.Weekday(i%4)}
 	minute := (9 + i%8) * 60
 	if len(c.Slots) > 0 {
-		// At the start of one of the times its members share.
 		loc, err := time.LoadLocation(tz)
 		if err != nil {
 			return err
@@ -708,7 +708,6 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, version 
 	return nil
 }
 
-// timezone is the circle's first member's, where it meets.
 // slotStart is the weekday and minute of the day in loc at which iv
 // starts, at the offset loc has at ref.
 func slotStart(iv program.Interval, loc *time.Location, ref time.Time) (time.Weekday, int) {
@@ -718,6 +717,7 @@ func slotStart(iv program.Interval, loc *time.Location, ref time.Time) (time.Wee
 	return time.Weekday((start/1440 + 1) % 7), start % 1440
 }
 
+// timezone is the circle's first member's, where it meets.
 func (h *history) timezone(ctx context.Context, c *program.Circle) (string, error) {
 	u, err := h.live.FindUserByID(ctx, c.OrgID, c.Members[0].UserID)
 	if err != nil {
