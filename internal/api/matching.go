@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/auth"
 	"github.com/holdspace/holdspace/internal/fault"
 	"github.com/holdspace/holdspace/internal/program"
@@ -125,26 +124,13 @@ func (a *API) handleRoundPublish(ctx context.Context, in *idInput) (*reviewOutpu
 	return a.review(ctx, in.ID, 1)
 }
 
-// programNames maps the organisation's program ids to names.
-func (a *API) programNames(ctx context.Context, u *account.User) (map[string]string, error) {
-	progs, err := a.programs.All(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[string]string, len(progs))
-	for _, p := range progs {
-		names[p.ID] = p.Name
-	}
-	return names, nil
-}
-
 func (a *API) handleMatchList(ctx context.Context, _ *struct{}) (*struct{ Body matchList }, error) {
 	u := auth.UserFromContext(ctx)
 	circles, err := a.programs.MyMatches(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	names, err := a.programNames(ctx, u)
+	names, err := a.programs.Names(ctx, u, circles)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 // Package richtext renders the Markdown that circle members write together
 // and compares versions of it word by word, so that amendments can be
-// reviewed in the words that changed. Everything here is pure: no I/O, and safe for concurrent use.
+// reviewed in the words that changed. Everything here is pure: no I/O, and
+// safe for concurrent use.
 package richtext
 
 import (
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -55,13 +57,40 @@ var (
 	policy = newPolicy()
 
 	newlines = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
+	// rendered keeps the HTML of the texts rendered lately, by their
+	// Markdown: an agreement, a note or a post is shown far more often
+	// than it changes, and rendering and sanitising it again was a
+	// twentieth of a meeting room's cost. Callers bound each text (at most
+	// circle.MaxTextLen), so the cache is bounded too.
+	rendered = mustCache(renderedTexts)
 )
+
+// renderedTexts is how many rendered texts are kept.
+const renderedTexts = 256
+
+func mustCache(size int) *lru.Cache[string, template.HTML] {
+	c, err := lru.New[string, template.HTML](size)
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
+	return c
+}
 
 // Render turns user Markdown into sanitised HTML safe to put in a page.
 // Raw HTML in the input is never passed through. Callers must bound the
 // length: goldmark's emphasis and blockquote handling is superlinear on
 // hostile input (around a second for 50 KB of "*a_" repeated).
 func Render(markdown string) template.HTML {
+	if h, ok := rendered.Get(markdown); ok {
+		return h
+	}
+	h := render(markdown)
+	rendered.Add(markdown, h)
+	return h
+}
+
+func render(markdown string) template.HTML {
 	var buf bytes.Buffer
 	if err := converter.Convert([]byte(normalizeNewlines(markdown)), &buf); err != nil {
 		// Writing to a bytes.Buffer cannot fail, but if goldmark ever does,

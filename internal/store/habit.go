@@ -242,24 +242,29 @@ func (db *DB) ChangeCommitment(ctx context.Context, orgID, circleID, id, userID 
 	return from + 1, nil
 }
 
-// FindMyCommitments lists userID's commitments with a due date, newest due
-// first, at most limit: their streak counts them back from now.
-func (db *DB) FindMyCommitments(ctx context.Context, orgID, userID string, limit int) ([]circle.Commitment, error) {
-	rows, err := db.query(ctx, `SELECT `+commitmentColumns+` FROM commitments c JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id
+// FindCommitmentDates lists userID's commitments with a due date, newest
+// due first, at most limit, with only their id and dates filled in: their
+// streak counts them back from now and reads nothing else, so the bodies
+// and the owner's name stay unread.
+func (db *DB) FindCommitmentDates(ctx context.Context, orgID, userID string, limit int) ([]circle.Commitment, error) {
+	rows, err := db.query(ctx, `SELECT c.id, c.due_at, c.done_at, c.let_go_at FROM commitments c
 		WHERE c.org_id = $1 AND c.user_id = $2 AND c.due_at IS NOT NULL ORDER BY c.due_at DESC, c.id LIMIT $3`, orgID, userID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("find my commitments: %w", err)
+		return nil, fmt.Errorf("find commitment dates: %w", err)
 	}
 	defer rows.Close()
 	var out []circle.Commitment
 	for rows.Next() {
-		c, err := scanCommitment(rows)
-		if err != nil {
-			return nil, err
+		c := circle.Commitment{UserID: userID}
+		if err := rows.Scan(&c.ID, &c.DueAt, &c.DoneAt, &c.LetGoAt); err != nil {
+			return nil, fmt.Errorf("find commitment dates: %w", err)
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find commitment dates: %w", db.d.mapErr(err))
+	}
+	return out, nil
 }
 
 // --- streaks ---

@@ -134,6 +134,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindAdmins(ctx, org))
 	must(db.FindUsersByIDs(ctx, org, []string{"u00001", "u00002", "u00003"}))
 	must(db.FindUserNames(ctx, org, []string{"u00001", "u00002", "u00003"}))
+	must(db.FindProgramNames(ctx, org, []string{prog}))
 	must(db.FindOptedInUsers(ctx, org, prog))
 	must(db.FindDepartments(ctx, org))
 	must(db.FindExistingPeople(ctx, org))
@@ -290,7 +291,7 @@ func readEverything(t *testing.T, db *DB) {
 		t.Fatal(err)
 	}
 	must(db.FindOpenCommitments(ctx, org, user, 5))
-	must(db.FindMyCommitments(ctx, org, user, 200))
+	must(db.FindCommitmentDates(ctx, org, user, 200))
 	must(db.FindMeetingsHeld(ctx, org, user, 200))
 	must(db.FindCommitment(ctx, org, "com00013"))
 	must(db.FindCommitmentOrg(ctx, "com00013"))

@@ -235,6 +235,33 @@ func (db *DB) FindPrograms(ctx context.Context, orgID string) ([]program.Program
 	return out, db.d.mapErr(drows.Err())
 }
 
+// FindProgramNames returns the names of the programs of orgID with these
+// ids, by id: a list of circles names each one's program without reading
+// every program of the organisation with its counts.
+func (db *DB) FindProgramNames(ctx context.Context, orgID string, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args, in := inList([]any{orgID}, ids)
+	rows, err := db.query(ctx, `SELECT p.id, p.name FROM programs p WHERE p.org_id = $1 AND p.id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find program names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, fmt.Errorf("find program names: %w", err)
+		}
+		out[id] = name
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find program names: %w", db.d.mapErr(err))
+	}
+	return out, nil
+}
+
 func toJSON(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -1462,24 +1489,11 @@ func (db *DB) IsEngaged(ctx context.Context, orgID, programID, userID string) (b
 // have opted in to or been matched in, keyed by program id.
 func (db *DB) FindMemberships(ctx context.Context, orgID, userID string) (map[string]program.Membership, error) {
 	out := map[string]program.Membership{}
-	rows, err := db.query(ctx, `SELECT program_id, snoozed FROM opt_ins WHERE org_id = $1 AND user_id = $2`, orgID, userID)
-	if err != nil {
-		return nil, fmt.Errorf("find memberships: %w", err)
-	}
-	for rows.Next() {
-		var id string
-		var snoozed bool
-		if err := rows.Scan(&id, &snoozed); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out[id] = program.Membership{OptedIn: true, Snoozed: snoozed}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = db.query(ctx, `SELECT DISTINCT c.program_id FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
+	// One statement for both: each row is an opt-in (matched false) or a
+	// program in which userID is in a live circle (matched true).
+	rows, err := db.query(ctx, `SELECT program_id, snoozed, FALSE FROM opt_ins WHERE org_id = $1 AND user_id = $2
+		UNION ALL
+		SELECT DISTINCT c.program_id, FALSE, TRUE FROM circle_members m JOIN circles c ON c.id = m.circle_id AND c.org_id = m.org_id
 		WHERE m.org_id = $1 AND m.user_id = $2 AND c.status IN ('active', 'pending')`, orgID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("find memberships: %w", err)
@@ -1487,12 +1501,20 @@ func (db *DB) FindMemberships(ctx context.Context, orgID, userID string) (map[st
 	defer rows.Close()
 	for rows.Next() {
 		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+		var snoozed, matched bool
+		if err := rows.Scan(&id, &snoozed, &matched); err != nil {
+			return nil, fmt.Errorf("find memberships: %w", err)
 		}
 		m := out[id]
-		m.Matched = true
+		if matched {
+			m.Matched = true
+		} else {
+			m.OptedIn, m.Snoozed = true, snoozed
+		}
 		out[id] = m
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find memberships: %w", db.d.mapErr(err))
+	}
+	return out, nil
 }

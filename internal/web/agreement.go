@@ -13,6 +13,7 @@ import (
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/richtext"
+	"github.com/holdspace/holdspace/internal/service"
 )
 
 type agreementPage struct {
@@ -79,12 +80,15 @@ func (s *Server) handleAgreement(w http.ResponseWriter, r *http.Request) {
 // when it is drawn again with errors.
 func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status int, p Page, sent []circle.Section) {
 	u := auth.UserFromContext(r.Context())
-	c, versions, err := s.Agreements.Agreement(r.Context(), u, r.PathValue("id"))
+	// The agreement and its comments each let the reader in: once is
+	// enough.
+	ctx := service.Remember(r.Context())
+	c, versions, err := s.Agreements.Agreement(ctx, u, r.PathValue("id"))
 	if err != nil {
 		s.circleFail(w, r, err)
 		return
 	}
-	comments, err := s.Agreements.Comments(r.Context(), u, c.ID)
+	comments, err := s.Agreements.Comments(ctx, u, c.ID)
 	if err != nil {
 		s.circleFail(w, r, err)
 		return

@@ -840,17 +840,14 @@ func (s *Server) handleMatches(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	progs, err := s.Programs.All(r.Context(), u)
+	names, err := s.Programs.Names(r.Context(), u, circles)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	data := matchesPage{Page: s.page(r, "Your matches"), Circles: circles, Programs: map[string]string{}, Slots: map[string][]string{},
+	data := matchesPage{Page: s.page(r, "Your matches"), Circles: circles, Programs: names, Slots: map[string][]string{},
 		Reasons: program.DeclineReasons, Invitations: invs, Unplaced: unplaced}
 	data.Nav = "matches"
-	for _, p := range progs {
-		data.Programs[p.ID] = p.Name
-	}
 	loc, err := account.Location(u.Timezone)
 	if err != nil {
 		loc = time.UTC

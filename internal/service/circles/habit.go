@@ -296,7 +296,7 @@ func (s *Service) Streak(ctx context.Context, u *account.User) (circle.Streak, e
 	}
 	var st circle.Streak
 	st.Meetings, st.LongestRun = circle.MeetingStreak(held)
-	cs, err := s.DB.FindMyCommitments(ctx, u.OrgID, u.ID, 200)
+	cs, err := s.DB.FindCommitmentDates(ctx, u.OrgID, u.ID, 200)
 	if err != nil {
 		return circle.Streak{}, err
 	}

@@ -2,6 +2,7 @@ package programs
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -18,10 +19,16 @@ func (s *Service) Topics(ctx context.Context, u *account.User) ([]string, error)
 	return s.DB.FindTopics(ctx, u.OrgID)
 }
 
-// All lists every program of u's organisation, newest first, for naming
-// them; Programs says which of them a person sees.
-func (s *Service) All(ctx context.Context, u *account.User) ([]program.Program, error) {
-	return s.DB.FindPrograms(ctx, u.OrgID)
+// Names returns the names of the programs of these circles of u's
+// organisation, by program id.
+func (s *Service) Names(ctx context.Context, u *account.User, circles []program.Circle) (map[string]string, error) {
+	ids := make([]string, 0, len(circles))
+	for _, c := range circles {
+		if !slices.Contains(ids, c.ProgramID) {
+			ids = append(ids, c.ProgramID)
+		}
+	}
+	return s.DB.FindProgramNames(ctx, u.OrgID, ids)
 }
 
 // Matched reports whether u is in a circle of the program that is active
