@@ -204,6 +204,64 @@ func TestRoomContent(t *testing.T) {
 			t.Errorf("the taken offer is not among the commitments: %+v", h.Commitments)
 		}
 
+		// The room shows the circle's open commitments and those made in
+		// this meeting, done or not; one made elsewhere and done is
+		// history, and so, in the next meeting's room, is this one's.
+		taken := h.Commitments[slices.IndexFunc(h.Commitments, func(x circle.Commitment) bool { return x.MeetingID == m.ID })]
+		done := true
+		if _, err := w.circles.ChangeCommitment(ctx, b, id, taken.ID, taken.Version, circle.CommitmentChange{Done: &done}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.circles.ChangeCommitment(ctx, b, id, earlier, h.Commitments[slices.IndexFunc(h.Commitments, func(x circle.Commitment) bool { return x.ID == earlier })].Version,
+			circle.CommitmentChange{Done: &done}); err != nil {
+			t.Fatal(err)
+		}
+		open, err := w.circles.AddCommitment(ctx, c, id, "Write to my manager", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := func(meetingID string) []string {
+			t.Helper()
+			v, err := w.room.Room(ctx, a, id, meetingID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, com := range v.Commitments {
+				ids = append(ids, com.ID)
+			}
+			slices.Sort(ids)
+			return ids
+		}
+		want := []string{open.ID, taken.ID}
+		slices.Sort(want)
+		if got := shown(m.ID); !slices.Equal(got, want) {
+			t.Errorf("this meeting's room shows commitments %v, want %v (open, and made here though done)", got, want)
+		}
+		if got := shown(w.ahead(id)[1].ID); !slices.Equal(got, []string{open.ID}) {
+			t.Errorf("the next meeting's room shows commitments %v, want only the open one %v", got, open.ID)
+		}
+
+		// It shows the adopted agreement alone, not one still proposed.
+		if v, err := w.room.Room(ctx, a, id, m.ID); err != nil || v.Agreement != "" {
+			t.Errorf("the room before any agreement: %q, %v", v.Agreement, err)
+		}
+		adopted, err := w.agreements.ProposeAgreement(ctx, a, id, "We keep what is said here among us.", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*account.User{b, c} { // the proposer consents by proposing
+			if _, err := w.agreements.ConsentToAgreement(ctx, u, id, adopted.Version); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.agreements.ProposeAgreement(ctx, b, id, "A proposal not yet agreed.", ""); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := w.room.Room(ctx, a, id, m.ID); err != nil || v.Agreement != adopted.Body {
+			t.Errorf("the room's agreement: %q, %v; want the adopted %q", v.Agreement, err, adopted.Body)
+		}
+
 		// The shared note: a save based on an old version is refused.
 		note, err := w.room.SaveNote(ctx, a, id, m.ID, "First thoughts", 0)
 		if err != nil {

@@ -140,6 +140,19 @@ func (db *DB) FindAgreement(ctx context.Context, orgID, circleID string) ([]circ
 	return out, nil
 }
 
+// FindAdoptedAgreement returns the body of circleID's adopted working
+// agreement, or "" while it has none: the meeting room shows it and
+// nothing else of the agreement's history.
+func (db *DB) FindAdoptedAgreement(ctx context.Context, orgID, circleID string) (string, error) {
+	var body string
+	err := db.queryRow(ctx, `SELECT body FROM agreement_versions WHERE org_id = $1 AND circle_id = $2 AND status = 'adopted'
+		ORDER BY version DESC LIMIT 1`, orgID, circleID).Scan(&body)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return "", fmt.Errorf("find adopted agreement: %w", err)
+	}
+	return body, nil
+}
+
 func findAgreement(ctx context.Context, q querier, orgID, circleID string) ([]circle.AgreementVersion, error) {
 	rows, err := q.query(ctx, `SELECT a.version, a.body, a.note, COALESCE(a.proposed_by, ''), COALESCE(u.name, ''), a.proposed_at, a.status, a.adopted_at
 		FROM agreement_versions a LEFT JOIN users u ON u.id = a.proposed_by AND u.org_id = a.org_id

@@ -568,6 +568,28 @@ func (db *DB) FindMeetings(ctx context.Context, orgID, circleID string) ([]circl
 	return out, nil
 }
 
+// FindMeetingsFrom lists the meetings of circleID from the one with id,
+// which starts at start, on, in the order of FindMeetings: whether a
+// meeting is its season's last depends on those alone, not on the
+// circle's history before it.
+func (db *DB) FindMeetingsFrom(ctx context.Context, orgID, circleID string, start time.Time, id string) ([]circle.Meeting, error) {
+	rows, err := db.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2
+		AND (starts_at > $3 OR (starts_at = $3 AND id >= $4)) ORDER BY starts_at, id`, orgID, circleID, start.UTC(), id)
+	if err != nil {
+		return nil, fmt.Errorf("find meetings from: %w", err)
+	}
+	defer rows.Close()
+	var out []circle.Meeting
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find meetings from: %w", err)
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
 // findPrefs returns the reminder settings of userIDs (a circle's members),
 // each the defaults until they change them. Each id is a parameter of the
 // query, so that it reads their rows alone.

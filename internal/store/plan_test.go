@@ -217,6 +217,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindAcknowledgement(ctx, org, circle, user, 2))
 	must(db.FindAcknowledged(ctx, org, circle))
 	must(db.FindAgreement(ctx, org, circle))
+	must(db.FindAdoptedAgreement(ctx, org, circle))
 	must(db.FindAgreementState(ctx, org, circle))
 	must(db.FindAgreementComments(ctx, org, circle))
 	must(db.FindScheduleChanges(ctx, org, circle, db.Now().Add(-48*time.Hour)))
@@ -229,12 +230,14 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindSchedule(ctx, org, circle))
 	must(db.FindScheduleIfAny(ctx, org, circle))
 	must(db.FindMeetings(ctx, org, circle))
+	must(db.FindMeetingsFrom(ctx, org, circle, db.Now(), meeting))
 	must(db.FindMeetingByID(ctx, org, circle, meeting))
 	must(db.FindCalendar(ctx, org, user))
 	must(db.FindActiveCircles(ctx))
 	must(db.FindReminder(ctx, "r00013"))
 	must(db.FindPosts(ctx, org, circle, 30))
 	must(db.FindCommitments(ctx, org, circle))
+	must(db.FindRoomCommitments(ctx, org, circle, meeting))
 	must(db.FindDepartures(ctx, org, prog))
 
 	// Health and homes.

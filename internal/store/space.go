@@ -145,6 +145,30 @@ func (db *DB) FindCommitments(ctx context.Context, orgID, circleID string) ([]ci
 	return out, rows.Err()
 }
 
+// FindRoomCommitments lists what a meeting's room shows of circleID's
+// commitments: those not done (let go ones too) and those made in
+// meetingID, done or not; open first, newest first, at most 100. Those
+// done before stay unread, however long the circle has run.
+func (db *DB) FindRoomCommitments(ctx context.Context, orgID, circleID, meetingID string) ([]circle.Commitment, error) {
+	rows, err := db.query(ctx, `SELECT `+commitmentColumns+`
+		FROM commitments c JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id
+		WHERE c.org_id = $1 AND c.circle_id = $2 AND (c.done_at IS NULL OR c.meeting_id = $3)
+		ORDER BY CASE WHEN c.done_at IS NULL AND c.let_go_at IS NULL THEN 0 ELSE 1 END, c.created_at DESC, c.id LIMIT 100`, orgID, circleID, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("find room commitments: %w", err)
+	}
+	defer rows.Close()
+	var out []circle.Commitment
+	for rows.Next() {
+		c, err := scanCommitment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find room commitments: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // UpdateCommitment marks a member's own commitment done or open again.
 func (db *DB) UpdateCommitment(ctx context.Context, orgID, circleID, id, userID string, done bool) error {
 	err := db.inTx(ctx, func(tx *Tx) error {

@@ -350,23 +350,11 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 	if v.Note, err = s.DB.FindNote(ctx, orgID, m.ID); err != nil {
 		return nil, err
 	}
-	all, err := s.DB.FindCommitments(ctx, orgID, c.ID)
-	if err != nil {
+	if v.Commitments, err = s.DB.FindRoomCommitments(ctx, orgID, c.ID, m.ID); err != nil {
 		return nil, err
 	}
-	for _, com := range all {
-		if com.DoneAt == nil || com.MeetingID == m.ID {
-			v.Commitments = append(v.Commitments, com)
-		}
-	}
-	versions, err := s.DB.FindAgreement(ctx, orgID, c.ID)
-	if err != nil {
+	if v.Agreement, err = s.DB.FindAdoptedAgreement(ctx, orgID, c.ID); err != nil {
 		return nil, err
-	}
-	for _, ver := range versions {
-		if ver.Status == circle.AgreementAdopted {
-			v.Agreement = ver.Body
-		}
 	}
 	if v.Answers, err = s.DB.FindClosingAnswers(ctx, orgID, m.ID); err != nil {
 		return nil, err
@@ -387,13 +375,17 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 			v.Suggested = pulse.SuggestedItem
 		}
 	}
-	ms, err := s.DB.FindMeetings(ctx, orgID, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	if v.Ritual = seasonLastOf(c, p, sched, ms, m.ID); v.Ritual {
-		if v.RitualWords, err = s.DB.FindRitualWords(ctx, orgID, m.ID); err != nil {
+	// A circle that runs on without an end has no season's last meeting:
+	// only a finished circle or a program with an end needs the meetings.
+	if c.FinishedAt != nil || !p.EndsAt.IsZero() {
+		ms, err := s.DB.FindMeetingsFrom(ctx, orgID, c.ID, m.Start, m.ID)
+		if err != nil {
 			return nil, err
+		}
+		if v.Ritual = seasonLastOf(c, p, sched, ms, m.ID); v.Ritual {
+			if v.RitualWords, err = s.DB.FindRitualWords(ctx, orgID, m.ID); err != nil {
+				return nil, err
+			}
 		}
 	}
 	v.LeastRecent, err = s.leastRecentPresenters(ctx, orgID, c, m)
@@ -411,7 +403,8 @@ func (s *Service) seasonLast(ctx context.Context, orgID string, c *program.Circl
 }
 
 // seasonLastOf is seasonLast for a circle whose schedule, or nil, has
-// been read.
+// been read. ms may start at meetingID: SeasonLast looks back from the
+// newest, and an answer before meetingID is not meetingID either way.
 func seasonLastOf(c *program.Circle, p *program.Program, sched *circle.Schedule, ms []circle.Meeting, meetingID string) bool {
 	period := circle.PeriodFor(p.Cadence)
 	if sched != nil {
