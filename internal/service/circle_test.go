@@ -600,6 +600,22 @@ func TestScheduleAcrossTimeZones(t *testing.T) {
 		if mine, _ := w.circles.MyCircles(ctx, ny); len(mine) != 1 || mine[0].Next == nil || !mine[0].Next.Start.Equal(fortnightlyStarts[0]) {
 			t.Errorf("MyCircles: %+v", mine)
 		}
+		// A meeting under way is still the next one; once it has ended,
+		// the list moves on to the one after.
+		before := w.now
+		for _, tt := range []struct {
+			at   time.Time
+			want time.Time
+		}{
+			{fortnightlyStarts[0].Add(10 * time.Minute), fortnightlyStarts[0]},
+			{fortnightlyStarts[0].Add(2 * time.Hour), fortnightlyStarts[1]},
+		} {
+			w.now = tt.at
+			if mine, err := w.circles.MyCircles(ctx, ny); err != nil || len(mine) != 1 || mine[0].Next == nil || !mine[0].Next.Start.Equal(tt.want) {
+				t.Errorf("MyCircles at %s: %+v, %v; want the next at %s", tt.at, mine, err, tt.want)
+			}
+		}
+		w.now = before
 		event, err := w.circles.MeetingICS(ctx, ny, id, ms[2].ID)
 		if err != nil || !strings.Contains(ics(event), "DTSTART;TZID=Europe/Berlin:20260407T170000") ||
 			strings.Contains(ics(event), "RRULE") || strings.Contains(ics(event), "ATTENDEE") {

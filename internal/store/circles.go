@@ -88,6 +88,50 @@ func (db *DB) FindAcknowledgement(ctx context.Context, orgID, circleID, userID s
 	return &at, nil
 }
 
+// HasAcknowledgedRules reports whether userID acknowledged, in circleID,
+// the ground rules in force in orgID (version 1, the built-in text, while
+// it has none of its own). It is the check before every page inside a
+// circle, so it reads the version alone, not the rules' text.
+func (db *DB) HasAcknowledgedRules(ctx context.Context, orgID, circleID, userID string) (bool, error) {
+	var ok bool
+	err := db.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ground_rule_acks a
+		WHERE a.circle_id = $2 AND a.user_id = $3 AND a.org_id = $1
+			AND a.version = COALESCE((SELECT g.version FROM ground_rules g WHERE g.org_id = $1 ORDER BY g.version DESC LIMIT 1), 1))`,
+		orgID, circleID, userID).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("has acknowledged rules: %w", err)
+	}
+	return ok, nil
+}
+
+// FindAcknowledgedCircles returns which of circleIDs userID acknowledged
+// the ground rules in force in, as HasAcknowledgedRules would one by one.
+func (db *DB) FindAcknowledgedCircles(ctx context.Context, orgID, userID string, circleIDs []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(circleIDs))
+	if len(circleIDs) == 0 {
+		return out, nil
+	}
+	args, in := inList([]any{orgID, userID}, circleIDs)
+	rows, err := db.query(ctx, `SELECT a.circle_id FROM ground_rule_acks a
+		WHERE a.circle_id IN (`+in+`) AND a.user_id = $2 AND a.org_id = $1
+			AND a.version = COALESCE((SELECT g.version FROM ground_rules g WHERE g.org_id = $1 ORDER BY g.version DESC LIMIT 1), 1)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find acknowledged circles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("find acknowledged circles: %w", err)
+		}
+		out[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find acknowledged circles: %w", db.d.mapErr(err))
+	}
+	return out, nil
+}
+
 // FindAcknowledged returns the members of circleID who acknowledged the
 // ground rules in force in orgID, in one query for the whole circle: only
 // they may be emailed what happens inside it.

@@ -590,6 +590,31 @@ func (db *DB) FindMeetingsFrom(ctx context.Context, orgID, circleID string, star
 	return out, rows.Err()
 }
 
+// FindUpcomingMeetings returns the meetings of circleIDs that are on and
+// have not ended by now, by circle, each circle's soonest first. It reads
+// from meetingLongest before now on, whatever the circles' histories.
+func (db *DB) FindUpcomingMeetings(ctx context.Context, orgID string, circleIDs []string, now time.Time) (map[string][]circle.Meeting, error) {
+	out := make(map[string][]circle.Meeting, len(circleIDs))
+	if len(circleIDs) == 0 {
+		return out, nil
+	}
+	args, in := inList([]any{orgID, now.Add(-meetingLongest).UTC(), now.UTC()}, circleIDs)
+	rows, err := db.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE circle_id IN (`+in+`) AND org_id = $1
+		AND starts_at > $2 AND ends_at > $3 AND status = 'scheduled' ORDER BY circle_id, starts_at, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find upcoming meetings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find upcoming meetings: %w", err)
+		}
+		out[m.CircleID] = append(out[m.CircleID], *m)
+	}
+	return out, rows.Err()
+}
+
 // findPrefs returns the reminder settings of userIDs (a circle's members),
 // each the defaults until they change them. Each id is a parameter of the
 // query, so that it reads their rows alone.

@@ -215,6 +215,8 @@ func readEverything(t *testing.T, db *DB) {
 	// A circle's life.
 	must(db.FindGroundRules(ctx, org))
 	must(db.FindAcknowledgement(ctx, org, circle, user, 2))
+	must(db.HasAcknowledgedRules(ctx, org, circle, user))
+	must(db.FindAcknowledgedCircles(ctx, org, user, []string{circle, "c0005"}))
 	must(db.FindAcknowledged(ctx, org, circle))
 	must(db.FindAgreement(ctx, org, circle))
 	must(db.FindAdoptedAgreement(ctx, org, circle))
@@ -231,6 +233,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindScheduleIfAny(ctx, org, circle))
 	must(db.FindMeetings(ctx, org, circle))
 	must(db.FindMeetingsFrom(ctx, org, circle, db.Now(), meeting))
+	must(db.FindUpcomingMeetings(ctx, org, []string{circle, "c0005"}, db.Now()))
 	must(db.FindMeetingByID(ctx, org, circle, meeting))
 	must(db.FindCalendar(ctx, org, user))
 	must(db.FindActiveCircles(ctx))

@@ -112,45 +112,13 @@ type insideKey struct{}
 type insideMemo struct {
 	mu      sync.Mutex
 	circles map[[2]string]program.Circle // by reader and circle
-	// rules are the ground rules in force in rulesOrg, as the first
-	// check read them.
-	rules    *circle.GroundRules
-	rulesOrg string
-}
-
-// groundRules returns the ground rules in force in orgID, read once in a
-// request under Remember.
-func (s *Service) groundRules(ctx context.Context, orgID string) (*circle.GroundRules, error) {
-	memo, _ := ctx.Value(insideKey{}).(*insideMemo)
-	if memo != nil {
-		memo.mu.Lock()
-		rules := memo.rules
-		if memo.rulesOrg != orgID {
-			rules = nil
-		}
-		memo.mu.Unlock()
-		if rules != nil {
-			r := *rules
-			return &r, nil
-		}
-	}
-	rules, err := s.DB.FindGroundRules(ctx, orgID)
-	if err != nil || memo == nil {
-		return rules, err
-	}
-	r := *rules
-	memo.mu.Lock()
-	memo.rules, memo.rulesOrg = &r, orgID
-	memo.mu.Unlock()
-	return rules, nil
 }
 
 // Remember returns ctx with a memo in which Inside keeps the circles it
-// lets a reader into, and the ground rules it checked them against, so
-// that the services one page calls (the circle, its pulse, its fit check)
-// load the circle and the rules and check them once. It is for pages
-// that read: a change made after the first check is not seen by the
-// later ones.
+// lets a reader into, so that the services one page calls (the circle,
+// its pulse, its fit check) load the circle and check the reader once.
+// It is for pages that read: a change made after the first check is not
+// seen by the later ones.
 func Remember(ctx context.Context) context.Context {
 	return context.WithValue(ctx, insideKey{}, &insideMemo{circles: map[[2]string]program.Circle{}})
 }
@@ -191,15 +159,11 @@ func (s *Service) inside(ctx context.Context, u *account.User, circleID string) 
 	if err != nil {
 		return nil, err
 	}
-	rules, err := s.groundRules(ctx, u.OrgID)
+	acked, err := s.DB.HasAcknowledgedRules(ctx, u.OrgID, circleID, u.ID)
 	if err != nil {
 		return nil, err
 	}
-	at, err := s.DB.FindAcknowledgement(ctx, u.OrgID, circleID, u.ID, rules.Version)
-	if err != nil {
-		return nil, err
-	}
-	if at == nil {
+	if !acked {
 		return nil, circle.ErrGroundRules
 	}
 	return c, nil
@@ -221,26 +185,33 @@ func (s *Service) MyCircles(ctx context.Context, u *account.User) ([]CircleSumma
 	if err != nil {
 		return nil, err
 	}
-	rules, err := s.DB.FindGroundRules(ctx, u.OrgID)
+	out := make([]CircleSummary, 0, len(cs))
+	if len(cs) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	acked, err := s.DB.FindAcknowledgedCircles(ctx, u.OrgID, u.ID, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]CircleSummary, 0, len(cs))
+	ahead, err := s.DB.FindUpcomingMeetings(ctx, u.OrgID, ids, s.now())
+	if err != nil {
+		return nil, err
+	}
+	programs := map[string]*program.Program{}
 	for _, c := range cs {
-		p, err := s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID)
-		if err != nil {
-			return nil, err
+		p, ok := programs[c.ProgramID]
+		if !ok {
+			if p, err = s.DB.FindProgramByID(ctx, u.OrgID, c.ProgramID); err != nil {
+				return nil, err
+			}
+			programs[c.ProgramID] = p
 		}
-		at, err := s.DB.FindAcknowledgement(ctx, u.OrgID, c.ID, u.ID, rules.Version)
-		if err != nil {
-			return nil, err
-		}
-		sum := CircleSummary{Circle: c, Program: *p, NeedsAck: at == nil}
-		meetings, err := s.DB.FindMeetings(ctx, u.OrgID, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		if up := upcoming(meetings, s.now()); len(up) > 0 {
+		sum := CircleSummary{Circle: c, Program: *p, NeedsAck: !acked[c.ID]}
+		if up := ahead[c.ID]; len(up) > 0 {
 			sum.Next = &up[0]
 		}
 		out = append(out, sum)
@@ -308,7 +279,7 @@ func (s *Service) Home(ctx context.Context, u *account.User, circleID string) (*
 	}
 	h.Program = *p
 	h.BelowMinimum = c.FinishedAt == nil && len(c.Members) < p.MinSize
-	rules, err := s.groundRules(ctx, u.OrgID)
+	rules, err := s.DB.FindGroundRules(ctx, u.OrgID)
 	if err != nil {
 		return nil, err
 	}
