@@ -528,3 +528,58 @@ func TestPairInvitation(t *testing.T) {
 		}
 	})
 }
+
+// TestJoinable: a member's home offers the programs they may join now:
+// open for opt-in, for their department, and not yet joined; not one
+// that opens later, has closed, or is for another department.
+func TestJoinable(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w := newWorld(t, dbURL, 4)
+		create := func(name string, p *program.Program) *program.Program {
+			t.Helper()
+			p.Name, p.Format = name, program.FormatPair
+			if p.OptInOpens.IsZero() {
+				p.OptInOpens, p.OptInCloses = w.now.Add(-time.Hour), w.now.Add(14*24*time.Hour)
+			}
+			if err := w.programs.CreateProgram(ctx, w.admin, p); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return p
+		}
+		everyone := create("For everyone", &program.Program{})
+		create("For sales", &program.Program{Departments: []string{"Sales"}})
+		create("Later", &program.Program{OptInOpens: w.now.Add(24 * time.Hour), OptInCloses: w.now.Add(20 * 24 * time.Hour)})
+		closed := create("Closed", &program.Program{})
+		if err := w.circles.CloseProgram(ctx, w.admin, closed.ID); err != nil {
+			t.Fatal(err)
+		}
+		joinable := func(u *account.User) []string {
+			t.Helper()
+			list, err := w.programs.Joinable(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, p := range list {
+				names = append(names, p.Name)
+			}
+			slices.Sort(names)
+			return names
+		}
+		sales, engineer := w.user("u00"), w.user("u01")
+		if got, want := joinable(sales), []string{"For everyone", "For sales"}; !slices.Equal(got, want) {
+			t.Errorf("sales may join %v, want %v", got, want)
+		}
+		if got, want := joinable(engineer), []string{"For everyone"}; !slices.Equal(got, want) {
+			t.Errorf("engineering may join %v, want %v", got, want)
+		}
+		w.optIn(engineer, everyone, "Feedback")
+		if got := joinable(engineer); len(got) != 0 {
+			t.Errorf("after opting in, engineering may join %v, want none", got)
+		}
+		w.now = everyone.OptInCloses.Add(time.Minute)
+		if got, want := joinable(sales), []string{"Later"}; !slices.Equal(got, want) {
+			t.Errorf("once the first opt-ins closed, sales may join %v, want %v", got, want)
+		}
+	})
+}

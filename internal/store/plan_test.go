@@ -156,6 +156,7 @@ func readEverything(t *testing.T, db *DB) {
 	// Programs and matching.
 	must(db.FindTopics(ctx, org))
 	must(db.FindPrograms(ctx, org))
+	must(db.FindOpenPrograms(ctx, org, db.Now()))
 	must(db.FindProgramByID(ctx, org, prog))
 	must(db.FindOptIn(ctx, org, prog, "u00002"))
 	must(db.FindOptIns(ctx, org, prog))

@@ -199,40 +199,79 @@ func (db *DB) FindProgramByID(ctx context.Context, orgID, id string) (*program.P
 
 // FindPrograms lists orgID's programs, newest first, with who each is for.
 func (db *DB) FindPrograms(ctx context.Context, orgID string) ([]program.Program, error) {
-	rows, err := db.query(ctx, `SELECT `+programColumns+` FROM programs p WHERE p.org_id = $1 ORDER BY p.created_at DESC, p.id`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("find programs: %w", err)
-	}
-	var out []program.Program
-	index := map[string]int{}
-	for rows.Next() {
-		p, err := scanProgram(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		index[p.ID] = len(out)
-		out = append(out, *p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find programs: %w", db.d.mapErr(err))
+	out, err := db.findPrograms(ctx, `SELECT `+programColumns+` FROM programs p WHERE p.org_id = $1 ORDER BY p.created_at DESC, p.id`, orgID)
+	if err != nil || len(out) == 0 {
+		return out, err
 	}
 	drows, err := db.query(ctx, `SELECT program_id, department FROM program_departments WHERE org_id = $1 ORDER BY program_id, department`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("find programs: %w", err)
 	}
+	return out, db.scanDepartments(drows, out)
+}
+
+// FindOpenPrograms lists orgID's programs whose opt-in has not closed by
+// now and that are not closed, newest first, with who each is for: those
+// a person may yet join, read without the programs an organisation ran
+// before.
+func (db *DB) FindOpenPrograms(ctx context.Context, orgID string, now time.Time) ([]program.Program, error) {
+	out, err := db.findPrograms(ctx, `SELECT `+programColumns+` FROM programs p
+		WHERE p.org_id = $1 AND p.opt_in_closes > $2 AND p.closed_at IS NULL ORDER BY p.created_at DESC, p.id`, orgID, now.UTC())
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	ids := make([]string, len(out))
+	for i, p := range out {
+		ids[i] = p.ID
+	}
+	args, in := inList([]any{orgID}, ids)
+	drows, err := db.query(ctx, `SELECT program_id, department FROM program_departments WHERE org_id = $1 AND program_id IN (`+in+`)
+		ORDER BY program_id, department`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find open programs: %w", err)
+	}
+	return out, db.scanDepartments(drows, out)
+}
+
+// findPrograms reads the programs q selects (programColumns).
+func (db *DB) findPrograms(ctx context.Context, q string, args ...any) ([]program.Program, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find programs: %w", err)
+	}
+	defer rows.Close()
+	var out []program.Program
+	for rows.Next() {
+		p, err := scanProgram(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find programs: %w", err)
+		}
+		out = append(out, *p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find programs: %w", db.d.mapErr(err))
+	}
+	return out, nil
+}
+
+// scanDepartments adds to out, programs, the departments drows holds
+// (program_id, department), and closes drows.
+func (db *DB) scanDepartments(drows *sql.Rows, out []program.Program) error {
 	defer drows.Close()
+	index := make(map[string]int, len(out))
+	for i, p := range out {
+		index[p.ID] = i
+	}
 	for drows.Next() {
 		var id, d string
 		if err := drows.Scan(&id, &d); err != nil {
-			return nil, fmt.Errorf("find programs: %w", err)
+			return fmt.Errorf("find programs: %w", err)
 		}
 		if i, ok := index[id]; ok {
 			out[i].Departments = append(out[i].Departments, d)
 		}
 	}
-	return out, db.d.mapErr(drows.Err())
+	return db.d.mapErr(drows.Err())
 }
 
 // FindProgramNames returns the names of the programs of orgID with these

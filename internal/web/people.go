@@ -75,15 +75,22 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	data := homePage{Page: s.page(r, "Home"), People: sum.People, Invited: sum.Invited, Held: sum.Held, Departments: sum.Departments}
 	data.Nav = "home"
-	views, err := s.Programs.Programs(ctx, u)
-	if err != nil {
+	// An admin's home weighs every program for what needs them; a
+	// member's reads only the programs they may still join.
+	var views []programs.ProgramView
+	if u.IsAdmin() {
+		if views, err = s.Programs.Programs(ctx, u); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		for _, v := range views {
+			if v.Open && v.IsFor(u.Department) && !v.OptedIn && !v.Matched {
+				data.OpenPrograms = append(data.OpenPrograms, v.Program)
+			}
+		}
+	} else if data.OpenPrograms, err = s.Programs.Joinable(ctx, u); err != nil {
 		s.Error(w, r, err)
 		return
-	}
-	for _, v := range views {
-		if v.Open && !v.OptedIn && !v.Matched {
-			data.OpenPrograms = append(data.OpenPrograms, v.Program)
-		}
 	}
 	if data.Practice, err = s.Circles.Practice(ctx, u); err != nil {
 		s.Error(w, r, err)

@@ -291,6 +291,29 @@ func (s *Service) Programs(ctx context.Context, u *account.User) ([]ProgramView,
 	return out, nil
 }
 
+// Joinable lists the programs u may join now, newest first: open for
+// opt-in, for their department, and neither opted into nor matched in.
+// It reads the programs whose opt-in has not closed, not every program
+// the organisation ever ran.
+func (s *Service) Joinable(ctx context.Context, u *account.User) ([]program.Program, error) {
+	now := s.now()
+	list, err := s.DB.FindOpenPrograms(ctx, u.OrgID, now)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	mine, err := s.DB.FindMemberships(ctx, u.OrgID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []program.Program
+	for _, p := range list {
+		if m := mine[p.ID]; p.OptInOpen(now) && p.IsFor(u.Department) && !m.OptedIn && !m.Matched {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
 // Standing returns where a person stands in one program.
 func (s *Service) Standing(ctx context.Context, u *account.User, programID string) (program.Membership, error) {
 	mine, err := s.DB.FindMemberships(ctx, u.OrgID, u.ID)
