@@ -368,6 +368,76 @@ func TestLeastRecentPresentersLongHistory(t *testing.T) {
 	})
 }
 
+// TestHomeMeetingsLongHistory: a circle that has met more often than its
+// home shows lists the latest held meetings and every one ahead, the
+// cancelled among them, as it would from its whole history.
+func TestHomeMeetingsLongHistory(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		id := w.formCircle(p, "u01", "u02", "u03")
+		w.ack(id, "u01", "u02", "u03")
+		weekly := fortnightly
+		weekly.Freq = "weekly"
+		u := w.user("u01")
+		if _, err := w.circles.SetSchedule(ctx, u, id, weekly); err != nil {
+			t.Fatal(err)
+		}
+		for k := range 16 {
+			m := w.ahead(id)[0]
+			if k == 4 {
+				// One meeting is called off before its day.
+				if err := w.circles.CancelMeeting(ctx, u, id, m.ID, false); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				w.now = m.Start.Add(10 * time.Minute)
+				for _, who := range []string{"u01", "u02", "u03"} {
+					if _, err := w.db.RecordPresence(ctx, w.org.ID, m.ID, who); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			w.now = m.End.Add(time.Minute)
+			if err := w.circles.Upkeep(ctx, store.CircleRef{OrgID: w.org.ID, ID: id}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.circles.CancelMeeting(ctx, u, id, w.ahead(id)[1].ID, false); err != nil {
+			t.Fatal(err)
+		}
+		// Two days on, every meeting held began more than a day ago.
+		w.now = w.now.Add(48 * time.Hour)
+		// What the home should list, from the whole history.
+		var wantUp, wantPast []string
+		for _, m := range w.meetings(id) {
+			switch {
+			case m.End.After(w.now):
+				wantUp = append(wantUp, m.ID)
+			case m.Status == circle.Scheduled:
+				wantPast = append([]string{m.ID}, wantPast...)
+			}
+		}
+		wantPast = wantPast[:12]
+		h, err := w.circles.Home(ctx, u, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := func(ms []circle.Meeting) []string {
+			var out []string
+			for _, m := range ms {
+				out = append(out, m.ID)
+			}
+			return out
+		}
+		if got := ids(h.Upcoming); !slices.Equal(got, wantUp) {
+			t.Errorf("meetings ahead %v, want %v", got, wantUp)
+		}
+		if got := ids(h.Past); !slices.Equal(got, wantPast) {
+			t.Errorf("meetings held %v, want the latest twelve %v", got, wantPast)
+		}
+	})
+}
+
 func TestReflectionIsSealed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		w, id, m, _ := roomWorld(t, dbURL)

@@ -590,6 +590,33 @@ func (db *DB) FindMeetingsFrom(ctx context.Context, orgID, circleID string, star
 	return out, rows.Err()
 }
 
+// FindMeetingsShown lists, oldest first, the meetings of circleID that a
+// page listing its meetings at now needs: every one that began after
+// meetingLongest before now (all that may not have ended), and before
+// those the latest held scheduled ones, at most held. It reads the same
+// handful of rows however long the circle has met.
+func (db *DB) FindMeetingsShown(ctx context.Context, orgID, circleID string, now time.Time, held int) ([]circle.Meeting, error) {
+	rows, err := db.query(ctx, `SELECT * FROM (
+			SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2 AND starts_at <= $3 AND status = 'scheduled'
+			ORDER BY starts_at DESC, id DESC LIMIT $4) earlier
+		UNION ALL
+		SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2 AND starts_at > $3
+		ORDER BY starts_at, id`, orgID, circleID, now.Add(-meetingLongest).UTC(), held)
+	if err != nil {
+		return nil, fmt.Errorf("find meetings shown: %w", err)
+	}
+	defer rows.Close()
+	var out []circle.Meeting
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find meetings shown: %w", err)
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
 // FindUpcomingMeetings returns the meetings of circleIDs that are on and
 // have not ended by now, by circle, each circle's soonest first. It reads
 // from meetingLongest before now on, whatever the circles' histories.

@@ -235,6 +235,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindMeetings(ctx, org, circle))
 	must(db.FindMeetingsFrom(ctx, org, circle, db.Now(), meeting))
 	must(db.FindUpcomingMeetings(ctx, org, []string{circle, "c0005"}, db.Now()))
+	must(db.FindMeetingsShown(ctx, org, circle, db.Now(), 12))
 	must(db.FindMeetingByID(ctx, org, circle, meeting))
 	must(db.FindCalendar(ctx, org, user))
 	must(db.FindActiveCircles(ctx))

@@ -327,11 +327,11 @@ const pastShown = 12
 // and the latest held ones, latest first (pastShown of them). A cancelled
 // meeting is listed while it is ahead, and dropped once its time passed.
 func (s *Service) meetings(ctx context.Context, orgID, circleID string) (upcoming, past []circle.Meeting, err error) {
-	all, err := s.DB.FindMeetings(ctx, orgID, circleID)
+	now := s.now()
+	all, err := s.DB.FindMeetingsShown(ctx, orgID, circleID, now, pastShown)
 	if err != nil {
 		return nil, nil, err
 	}
-	now := s.now()
 	for _, m := range all {
 		held := !m.End.After(now)
 		if !held && len(upcoming) == 0 && m.Status == circle.Scheduled {
