@@ -30,16 +30,11 @@ var errStaleRSVP = fault.New(fault.Conflict, "Your answer changed meanwhile (in 
 
 // findMeeting returns meeting meetingID of circleID.
 func (s *Service) findMeeting(ctx context.Context, orgID, circleID, meetingID string) (circle.Meeting, error) {
-	ms, err := s.DB.FindMeetings(ctx, orgID, circleID)
+	m, err := s.DB.FindMeetingByID(ctx, orgID, circleID, meetingID)
 	if err != nil {
 		return circle.Meeting{}, err
 	}
-	for _, m := range ms {
-		if m.ID == meetingID {
-			return m, nil
-		}
-	}
-	return circle.Meeting{}, store.ErrNotFound
+	return *m, nil
 }
 
 // tally sorts the answers to meetingID of c's present members.

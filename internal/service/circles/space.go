@@ -47,11 +47,12 @@ func (s *Service) AddCommitment(ctx context.Context, u *account.User, circleID, 
 		return nil, err
 	}
 	if due == nil {
-		ms, err := s.DB.FindMeetings(ctx, u.OrgID, circleID)
+		now := s.now()
+		ahead, err := s.DB.FindUpcomingMeetings(ctx, u.OrgID, []string{circleID}, now)
 		if err != nil {
 			return nil, err
 		}
-		d := circle.DefaultDue(ms, s.now())
+		d := circle.DefaultDue(ahead[circleID], now)
 		due = &d
 	} else if !due.After(s.now()) {
 		return nil, circle.ErrDuePast

@@ -291,11 +291,7 @@ func (s *Service) openRoom(ctx context.Context, c *program.Circle, m *circle.Mee
 	if err != nil {
 		return nil, err
 	}
-	ms, err := s.DB.FindMeetings(ctx, c.OrgID, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	if st.Ritual, err = s.seasonLast(ctx, c.OrgID, c, p, ms, m.ID); err != nil {
+	if st.Ritual, err = s.seasonLast(ctx, c.OrgID, c, p, m); err != nil {
 		return nil, err
 	}
 	b, err := json.Marshal(st)
@@ -375,9 +371,7 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 			v.Suggested = pulse.SuggestedItem
 		}
 	}
-	// A circle that runs on without an end has no season's last meeting:
-	// only a finished circle or a program with an end needs the meetings.
-	if c.FinishedAt != nil || !p.EndsAt.IsZero() {
+	if seasonEnds(c, p) {
 		ms, err := s.DB.FindMeetingsFrom(ctx, orgID, c.ID, m.Start, m.ID)
 		if err != nil {
 			return nil, err
@@ -392,14 +386,29 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 	return v, err
 }
 
-// seasonLast reports whether meetingID is the last meeting of c's
-// season (circle.SeasonLast); ms are all c's meetings.
-func (s *Service) seasonLast(ctx context.Context, orgID string, c *program.Circle, p *program.Program, ms []circle.Meeting, meetingID string) (bool, error) {
+// seasonLast reports whether m is the last meeting of c's season
+// (circle.SeasonLast), reading c's schedule and its meetings from m on
+// only where the season can end.
+func (s *Service) seasonLast(ctx context.Context, orgID string, c *program.Circle, p *program.Program, m *circle.Meeting) (bool, error) {
+	if !seasonEnds(c, p) {
+		return false, nil
+	}
 	sched, err := s.DB.FindScheduleIfAny(ctx, orgID, c.ID)
 	if err != nil {
 		return false, err
 	}
-	return seasonLastOf(c, p, sched, ms, meetingID), nil
+	ms, err := s.DB.FindMeetingsFrom(ctx, orgID, c.ID, m.Start, m.ID)
+	if err != nil {
+		return false, err
+	}
+	return seasonLastOf(c, p, sched, ms, m.ID), nil
+}
+
+// seasonEnds reports whether c's season can end, and so have a last
+// meeting: it has finished, or its program has an end. A circle that runs
+// on without one has none.
+func seasonEnds(c *program.Circle, p *program.Program) bool {
+	return c.FinishedAt != nil || !p.EndsAt.IsZero()
 }
 
 // seasonLastOf is seasonLast for a circle whose schedule, or nil, has
@@ -428,11 +437,7 @@ func (s *Service) SaveRitual(ctx context.Context, u *account.User, circleID, mee
 	if err != nil {
 		return err
 	}
-	ms, err := s.DB.FindMeetings(ctx, u.OrgID, c.ID)
-	if err != nil {
-		return err
-	}
-	last, err := s.seasonLast(ctx, u.OrgID, c, p, ms, m.ID)
+	last, err := s.seasonLast(ctx, u.OrgID, c, p, m)
 	if err != nil {
 		return err
 	}
@@ -466,11 +471,7 @@ func (s *Service) Ritual(ctx context.Context, u *account.User, circleID, meeting
 	if err != nil {
 		return nil, err
 	}
-	ms, err := s.DB.FindMeetings(ctx, u.OrgID, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	last, err := s.seasonLast(ctx, u.OrgID, c, p, ms, m.ID)
+	last, err := s.seasonLast(ctx, u.OrgID, c, p, m)
 	if err != nil {
 		return nil, err
 	}
@@ -818,11 +819,12 @@ func (s *Service) TakeOffer(ctx context.Context, u *account.User, circleID, meet
 		return nil, fault.Fields(map[string]string{"body": "That is the offer as it was made. Say what you will do, in your own words."})
 	}
 	// It is due at the circle's next meeting.
-	ms, err := s.DB.FindMeetings(ctx, u.OrgID, circleID)
+	now := s.DB.Now()
+	ahead, err := s.DB.FindUpcomingMeetings(ctx, u.OrgID, []string{circleID}, now)
 	if err != nil {
 		return nil, err
 	}
-	due := circle.DefaultDue(ms, s.DB.Now())
+	due := circle.DefaultDue(ahead[circleID], now)
 	c, err := s.DB.TakeOffer(ctx, u.OrgID, circleID, meetingID, offerID, u.ID, body, due)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, fault.Wrap(fault.Conflict, "You have taken this offer already; it is one of your commitments.", err)
