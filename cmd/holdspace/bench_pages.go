@@ -43,8 +43,8 @@ Builds the demo organisation on SQLite in a temporary directory, once as
 Northwind (43 people) and once with --people more (the large demo of serve
 --demo-size), serves it in-process with the same handler as serve, signs in
 as the demo admin and as a member, and drives every main page and the API's
-lists with --conns keep-alive clients for --duration each, each page at
-both sizes in turn, beside a bare net/http handler measured the same way. With --postgres it does the same in
+lists with --conns keep-alive clients for --duration each, beside a bare
+net/http handler measured the same way. With --postgres it does the same in
 a fresh schema of that database, dropped afterwards. It prints a table per
 database, with the targets met (✓) or not (✗), and the process's CPU time
 per request asked one at a time, which holds steady on a busy machine
@@ -122,22 +122,15 @@ func benchPages(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	var met, missed int
 	for _, e := range engines {
-		small, err := openSite(ctx, o, e, 0)
+		small, err := benchOrg(ctx, o, e, 0)
 		if err != nil {
 			return fmt.Errorf("bench pages on %s, Northwind: %w", e.name, err)
 		}
-		large, err := openSite(ctx, o, e, o.people)
+		large, err := benchOrg(ctx, o, e, o.people)
 		if err != nil {
-			small.close()
 			return fmt.Errorf("bench pages on %s, %d people: %w", e.name, 40+o.people, err)
 		}
-		err = measureSites(ctx, o, small, large)
-		large.close()
-		small.close()
-		if err != nil {
-			return fmt.Errorf("bench pages on %s: %w", e.name, err)
-		}
-		m, x := printPages(stdout, e.name, small.out, large.out)
+		m, x := printPages(stdout, e.name, small, large)
 		met, missed = met+m, missed+x
 	}
 	fmt.Fprintf(stdout, "\nTargets met: %d of %d.\n", met, met+missed)
@@ -230,40 +223,14 @@ type measurement struct {
 
 func (m measurement) rps() float64 { return float64(m.requests) / m.elapsed.Seconds() }
 
-// benchSite is the demo organisation of one size on a fresh database,
-// served and signed in to, ready to be measured page by page.
-type benchSite struct {
-	engine     string
-	out        *orgPages
-	client     *http.Client
-	bareURL    string
-	pages      []benchPage
-	statements func() int64
-	closers    []func()
-}
-
-// close stops what openSite started and removes its database.
-func (s *benchSite) close() {
-	for i := len(s.closers) - 1; i >= 0; i-- {
-		s.closers[i]()
-	}
-	s.closers = nil
-}
-
-// openSite builds the demo organisation with extra more people on a fresh
-// database of e and serves it.
-func openSite(ctx context.Context, o pagesOptions, e benchEngine, extra int) (_ *benchSite, err error) {
-	s := &benchSite{engine: e.name}
-	defer func() {
-		if err != nil {
-			s.close()
-		}
-	}()
+// benchOrg builds the demo organisation with extra more people on a fresh
+// database of e, serves it and measures every page.
+func benchOrg(ctx context.Context, o pagesOptions, e benchEngine, extra int) (*orgPages, error) {
 	dbURL, remove, err := e.url(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, remove)
+	defer remove()
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	cfg, err := loadConfig("bench pages", []string{"-database-url", dbURL, "-secret-key", base64.StdEncoding.EncodeToString(key)},
@@ -278,8 +245,7 @@ func openSite(ctx context.Context, o pagesOptions, e benchEngine, extra int) (_ 
 	if err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, func() { a.db.Close() })
-	s.statements = a.db.Statements
+	defer a.db.Close()
 	// The job queue stays stopped: no page needs it, and its hourly upkeep
 	// (run at start) would go through every circle while pages are
 	// measured.
@@ -299,20 +265,20 @@ func openSite(ctx context.Context, o pagesOptions, e benchEngine, extra int) (_ 
 	if err := a.db.Optimize(ctx); err != nil {
 		return nil, err
 	}
-	s.out = &orgPages{people: loaded.People, loaded: time.Since(start)}
-	s.closers = append(s.closers, a.runRelay(ctx, logger))
+	out := &orgPages{people: loaded.People, loaded: time.Since(start)}
+	defer a.runRelay(ctx, logger)()
 
 	t, err := findTargets(ctx, a.db, loaded.Org.ID)
 	if err != nil {
 		return nil, err
 	}
-	s.out.circles, s.out.member = t.circles, fmt.Sprintf("%s <%s>", t.member.Name, t.member.Email)
+	out.circles, out.member = t.circles, fmt.Sprintf("%s <%s>", t.member.Name, t.member.Email)
 
 	base, stop, err := listen(a.handler, a.hub.Close)
 	if err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, stop)
+	defer stop()
 	bareURL, stopBare, err := listen(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -320,82 +286,53 @@ func openSite(ctx context.Context, o pagesOptions, e benchEngine, extra int) (_ 
 	if err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, stopBare)
-	s.bareURL = bareURL + "/"
+	defer stopBare()
 
-	s.client = loadClient(o.conns)
-	s.closers = append(s.closers, s.client.CloseIdleConnections)
-	admin, err := signInAs(ctx, s.client, base, demo.AdminEmail)
+	client := loadClient(o.conns)
+	defer client.CloseIdleConnections()
+	admin, err := signInAs(ctx, client, base, demo.AdminEmail)
 	if err != nil {
 		return nil, err
 	}
-	member, err := signInAs(ctx, s.client, base, t.member.Email)
+	member, err := signInAs(ctx, client, base, t.member.Email)
 	if err != nil {
 		return nil, err
 	}
-	s.pages = t.pages(a.api.Operations(), base, admin, member)
-	if o.page != "" {
-		for _, name := range strings.Split(o.page, ",") {
-			if !slices.ContainsFunc(s.pages, func(p benchPage) bool { return p.name == name }) {
-				var names []string
-				for _, p := range s.pages {
-					names = append(names, p.name)
-				}
-				return nil, usageError{fmt.Errorf("bench pages: --page: no page %q; the pages are %s", name, strings.Join(names, ", "))}
-			}
-		}
-	}
-	return s, nil
-}
-
-// measure drives the page named name, if s has it.
-func (s *benchSite) measure(ctx context.Context, o pagesOptions, name string) error {
-	i := slices.IndexFunc(s.pages, func(p benchPage) bool { return p.name == name })
-	if i < 0 {
-		return nil
-	}
-	p := s.pages[i]
-	if p.before != nil {
-		if err := p.before(ctx, s.client); err != nil {
-			return fmt.Errorf("%s: %w", p.name, err)
-		}
-	}
-	m, err := drive(ctx, s.client, o, p, s.engine, s.out.people, s.statements)
-	if err != nil {
-		return err
-	}
-	s.out.pages = append(s.out.pages, pageResult{name: p.name, measurement: m})
-	return nil
-}
-
-// measureSites measures the bare handler beside each organisation, then
-// each page at both sizes in turn, the small one right before the large:
-// whatever else the machine does meanwhile then weighs on both sides of a
-// page's ratio alike, not on one organisation's whole run.
-func measureSites(ctx context.Context, o pagesOptions, small, large *benchSite) error {
-	sites := []*benchSite{small, large}
-	for _, s := range sites {
-		o.progress.Info("bench pages: measuring", "database", s.engine, "people", s.out.people, "member", s.out.member)
-		var err error
-		if s.out.bare, err = drive(ctx, s.client, o, benchPage{name: "bare", url: s.bareURL}, s.engine, s.out.people, nil); err != nil {
-			return err
-		}
-	}
+	pages := t.pages(a.api.Operations(), base, admin, member)
 	var only []string
 	if o.page != "" {
 		only = strings.Split(o.page, ",")
 	}
-	for _, p := range small.pages {
+	for _, name := range only {
+		if !slices.ContainsFunc(pages, func(p benchPage) bool { return p.name == name }) {
+			var names []string
+			for _, p := range pages {
+				names = append(names, p.name)
+			}
+			return nil, usageError{fmt.Errorf("bench pages: --page: no page %q; the pages are %s", name, strings.Join(names, ", "))}
+		}
+	}
+
+	o.progress.Info("bench pages: measuring", "database", e.name, "people", out.people, "member", out.member)
+	if out.bare, err = drive(ctx, client, o, benchPage{name: "bare", url: bareURL + "/"}, e.name, out.people, nil); err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
 		if only != nil && !slices.Contains(only, p.name) {
 			continue
 		}
-		for _, s := range sites {
-			if err := s.measure(ctx, o, p.name); err != nil {
-				return err
+		if p.before != nil {
+			if err := p.before(ctx, client); err != nil {
+				return nil, fmt.Errorf("%s: %w", p.name, err)
 			}
 		}
+		m, err := drive(ctx, client, o, p, e.name, out.people, a.db.Statements)
+		if err != nil {
+			return nil, err
+		}
+		out.pages = append(out.pages, pageResult{name: p.name, measurement: m})
 	}
-	return nil
+	return out, nil
 }
 
 // listen serves h on a loopback port and returns its base URL and what
