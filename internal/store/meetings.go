@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -529,7 +530,12 @@ func scanMeeting(s scanner) (*circle.Meeting, error) {
 }
 
 func findMeetings(ctx context.Context, q querier, orgID, circleID string) ([]circle.Meeting, error) {
-	rows, err := q.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2 ORDER BY starts_at, id`, orgID, circleID)
+	return scanMeetings(q.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2 ORDER BY starts_at, id`, orgID, circleID))
+}
+
+// scanMeetings reads the meetings rows holds (meetingColumns) and closes
+// rows; err is the query's.
+func scanMeetings(rows *sql.Rows, err error) ([]circle.Meeting, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -573,21 +579,12 @@ func (db *DB) FindMeetings(ctx context.Context, orgID, circleID string) ([]circl
 // meeting is its season's last depends on those alone, not on the
 // circle's history before it.
 func (db *DB) FindMeetingsFrom(ctx context.Context, orgID, circleID string, start time.Time, id string) ([]circle.Meeting, error) {
-	rows, err := db.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2
-		AND (starts_at > $3 OR (starts_at = $3 AND id >= $4)) ORDER BY starts_at, id`, orgID, circleID, start.UTC(), id)
+	out, err := scanMeetings(db.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2
+		AND (starts_at > $3 OR (starts_at = $3 AND id >= $4)) ORDER BY starts_at, id`, orgID, circleID, start.UTC(), id))
 	if err != nil {
 		return nil, fmt.Errorf("find meetings from: %w", err)
 	}
-	defer rows.Close()
-	var out []circle.Meeting
-	for rows.Next() {
-		m, err := scanMeeting(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find meetings from: %w", err)
-		}
-		out = append(out, *m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // FindMeetingsShown lists, oldest first, the meetings of circleID that a
@@ -596,25 +593,16 @@ func (db *DB) FindMeetingsFrom(ctx context.Context, orgID, circleID string, star
 // those the latest held scheduled ones, at most held. It reads the same
 // handful of rows however long the circle has met.
 func (db *DB) FindMeetingsShown(ctx context.Context, orgID, circleID string, now time.Time, held int) ([]circle.Meeting, error) {
-	rows, err := db.query(ctx, `SELECT * FROM (
+	out, err := scanMeetings(db.query(ctx, `SELECT * FROM (
 			SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2 AND starts_at <= $3 AND status = 'scheduled'
 			ORDER BY starts_at DESC, id DESC LIMIT $4) earlier
 		UNION ALL
 		SELECT `+meetingColumns+` FROM meetings WHERE org_id = $1 AND circle_id = $2 AND starts_at > $3
-		ORDER BY starts_at, id`, orgID, circleID, now.Add(-meetingLongest).UTC(), held)
+		ORDER BY starts_at, id`, orgID, circleID, now.Add(-meetingLongest).UTC(), held))
 	if err != nil {
 		return nil, fmt.Errorf("find meetings shown: %w", err)
 	}
-	defer rows.Close()
-	var out []circle.Meeting
-	for rows.Next() {
-		m, err := scanMeeting(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find meetings shown: %w", err)
-		}
-		out = append(out, *m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // FindUpcomingMeetings returns the meetings of circleIDs that are on and
@@ -626,20 +614,15 @@ func (db *DB) FindUpcomingMeetings(ctx context.Context, orgID string, circleIDs 
 		return out, nil
 	}
 	args, in := inList([]any{orgID, now.Add(-meetingLongest).UTC(), now.UTC()}, circleIDs)
-	rows, err := db.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE circle_id IN (`+in+`) AND org_id = $1
-		AND starts_at > $2 AND ends_at > $3 AND status = 'scheduled' ORDER BY circle_id, starts_at, id`, args...)
+	ms, err := scanMeetings(db.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE circle_id IN (`+in+`) AND org_id = $1
+		AND starts_at > $2 AND ends_at > $3 AND status = 'scheduled' ORDER BY circle_id, starts_at, id`, args...))
 	if err != nil {
 		return nil, fmt.Errorf("find upcoming meetings: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		m, err := scanMeeting(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find upcoming meetings: %w", err)
-		}
-		out[m.CircleID] = append(out[m.CircleID], *m)
+	for _, m := range ms {
+		out[m.CircleID] = append(out[m.CircleID], m)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // findPrefs returns the reminder settings of userIDs (a circle's members),

@@ -78,11 +78,11 @@ func (s *Service) RematchFor(ctx context.Context, u *account.User, circleID stri
 }
 
 func (s *Service) rematch(ctx context.Context, u *account.User, circleID string) (*Rematch, error) {
-	ps, err := s.DB.FindPrograms(ctx, u.OrgID)
+	now := s.DB.Now()
+	ps, err := s.DB.FindOpenPrograms(ctx, u.OrgID, now)
 	if err != nil {
 		return nil, err
 	}
-	now := s.DB.Now()
 	r := &Rematch{CircleID: circleID}
 	for _, p := range ps {
 		if p.OptInOpen(now) && p.IsFor(u.Department) {
