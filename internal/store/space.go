@@ -126,23 +126,11 @@ func (db *DB) CreateCommitment(ctx context.Context, orgID, circleID string, c *c
 // FindCommitments lists circleID's commitments: open ones first, then the
 // latest done.
 func (db *DB) FindCommitments(ctx context.Context, orgID, circleID string) ([]circle.Commitment, error) {
-	rows, err := db.query(ctx, `SELECT `+commitmentColumns+`
-		FROM commitments c JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id
-		WHERE c.org_id = $1 AND c.circle_id = $2
-		ORDER BY CASE WHEN c.done_at IS NULL AND c.let_go_at IS NULL THEN 0 ELSE 1 END, c.created_at DESC, c.id LIMIT 100`, orgID, circleID)
+	out, err := db.findCircleCommitments(ctx, ``, orgID, circleID)
 	if err != nil {
 		return nil, fmt.Errorf("find commitments: %w", err)
 	}
-	defer rows.Close()
-	var out []circle.Commitment
-	for rows.Next() {
-		c, err := scanCommitment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // FindRoomCommitments lists what a meeting's room shows of circleID's
@@ -150,19 +138,30 @@ func (db *DB) FindCommitments(ctx context.Context, orgID, circleID string) ([]ci
 // meetingID, done or not; open first, newest first, at most 100. Those
 // done before stay unread, however long the circle has run.
 func (db *DB) FindRoomCommitments(ctx context.Context, orgID, circleID, meetingID string) ([]circle.Commitment, error) {
-	rows, err := db.query(ctx, `SELECT `+commitmentColumns+`
-		FROM commitments c JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id
-		WHERE c.org_id = $1 AND c.circle_id = $2 AND (c.done_at IS NULL OR c.meeting_id = $3)
-		ORDER BY CASE WHEN c.done_at IS NULL AND c.let_go_at IS NULL THEN 0 ELSE 1 END, c.created_at DESC, c.id LIMIT 100`, orgID, circleID, meetingID)
+	out, err := db.findCircleCommitments(ctx, ` AND (c.done_at IS NULL OR c.meeting_id = $3)`, orgID, circleID, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("find room commitments: %w", err)
+	}
+	return out, nil
+}
+
+// findCircleCommitments lists the commitments of circle $2 in
+// organisation $1 that cond (added to the condition, with its arguments
+// from $3) keeps: open first, newest first, at most 100.
+func (db *DB) findCircleCommitments(ctx context.Context, cond string, args ...any) ([]circle.Commitment, error) {
+	rows, err := db.query(ctx, `SELECT `+commitmentColumns+`
+		FROM commitments c JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id
+		WHERE c.org_id = $1 AND c.circle_id = $2`+cond+`
+		ORDER BY CASE WHEN c.done_at IS NULL AND c.let_go_at IS NULL THEN 0 ELSE 1 END, c.created_at DESC, c.id LIMIT 100`, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []circle.Commitment
 	for rows.Next() {
 		c, err := scanCommitment(rows)
 		if err != nil {
-			return nil, fmt.Errorf("find room commitments: %w", err)
+			return nil, err
 		}
 		out = append(out, c)
 	}
