@@ -278,25 +278,13 @@ func (db *DB) scanDepartments(drows *sql.Rows, out []program.Program) error {
 // ids, by id: a list of circles names each one's program without reading
 // every program of the organisation with its counts.
 func (db *DB) FindProgramNames(ctx context.Context, orgID string, ids []string) (map[string]string, error) {
-	out := make(map[string]string, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return map[string]string{}, nil
 	}
 	args, in := inList([]any{orgID}, ids)
-	rows, err := db.query(ctx, `SELECT p.id, p.name FROM programs p WHERE p.org_id = $1 AND p.id IN (`+in+`)`, args...)
+	out, err := db.queryNames(ctx, `SELECT p.id, p.name FROM programs p WHERE p.org_id = $1 AND p.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find program names: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, fmt.Errorf("find program names: %w", err)
-		}
-		out[id] = name
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find program names: %w", db.d.mapErr(err))
 	}
 	return out, nil
 }

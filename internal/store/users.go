@@ -367,27 +367,33 @@ func (db *DB) FindUsersByIDs(ctx context.Context, orgID string, ids []string) (m
 // by id: lists that name someone beside each row (a manager) read two
 // columns of each, not the whole account.
 func (db *DB) FindUserNames(ctx context.Context, orgID string, ids []string) (map[string]string, error) {
-	out := make(map[string]string, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return map[string]string{}, nil
 	}
 	args, in := inList([]any{orgID}, ids)
-	rows, err := db.query(ctx, `SELECT u.id, u.name FROM users u WHERE u.org_id = $1 AND u.id IN (`+in+`)`, args...)
+	out, err := db.queryNames(ctx, `SELECT u.id, u.name FROM users u WHERE u.org_id = $1 AND u.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find user names: %w", err)
 	}
+	return out, nil
+}
+
+// queryNames reads the (id, name) pairs q selects into a map by id.
+func (db *DB) queryNames(ctx context.Context, q string, args ...any) (map[string]string, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
+	out := map[string]string{}
 	for rows.Next() {
 		var id, name string
 		if err := rows.Scan(&id, &name); err != nil {
-			return nil, fmt.Errorf("find user names: %w", err)
+			return nil, err
 		}
 		out[id] = name
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find user names: %w", db.d.mapErr(err))
-	}
-	return out, nil
+	return out, db.d.mapErr(rows.Err())
 }
 
 // FindOptedInUsers returns the people who opted in to programID, by id.
