@@ -423,16 +423,24 @@ func (db *DB) FindOptIns(ctx context.Context, orgID, programID string) ([]progra
 	return out, rows.Err()
 }
 
-// Participant is an opt-in with its person.
+// Participant is what a program's admins see of one opt-in and its
+// person.
 type Participant struct {
-	program.OptIn
-	User account.User
+	UserID, Name, Department string
+	Topics                   []string
+	Goals                    string
+	Availability             []program.Interval
+	FormatPref               program.FormatPref
+	Snoozed                  bool
+	OptedInAt                time.Time
 }
 
 // FindParticipants lists one page of the people opted in to programID, by
 // name (then id, from the opt-ins' own copy of the name, which triggers
 // keep), after the person with id after when it is set, and
 // whether more follow; CountOptIns counts them all. Leavers are left out.
+// It reads what admins see of an opt-in, and not the private lists of who
+// a person would or would not be matched with.
 func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after string, limit int) ([]Participant, bool, error) {
 	args := []any{orgID, programID}
 	cond := ""
@@ -449,8 +457,7 @@ func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after stri
 		cond = ` AND (o.sort_name > $3 OR (o.sort_name = $3 AND o.user_id > $4))`
 	}
 	args = append(args, limit+1)
-	rows, err := db.query(ctx, `SELECT o.program_id, o.org_id, o.user_id, o.topics, o.goals, o.availability, o.format_pref, o.prefer,
-			o.avoid, o.snoozed, o.created_at, o.updated_at, `+userColumns+`
+	rows, err := db.query(ctx, `SELECT o.user_id, u.name, u.department, o.topics, o.goals, o.availability, o.format_pref, o.snoozed, o.created_at
 		FROM opt_ins o JOIN users u ON u.org_id = o.org_id AND u.id = o.user_id
 		WHERE o.org_id = $1 AND o.program_id = $2 AND u.deactivated_at IS NULL`+cond+fmt.Sprintf(` ORDER BY o.sort_name, o.user_id LIMIT $%d`, len(args)), args...)
 	if err != nil {
@@ -460,14 +467,11 @@ func (db *DB) FindParticipants(ctx context.Context, orgID, programID, after stri
 	var out []Participant
 	for rows.Next() {
 		var p Participant
-		var topics, avail, prefer, avoid string
-		o, u := &p.OptIn, &p.User
-		if err := rows.Scan(&o.ProgramID, &o.OrgID, &o.UserID, &topics, &o.Goals, &avail, &o.FormatPref, &prefer, &avoid, &o.Snoozed,
-			&o.CreatedAt, &o.UpdatedAt, &u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Status, &u.Timezone, &u.Department,
-			&u.ManagerID, &u.Level, &u.Version, &u.DeactivatedAt, &u.InvitationHeld, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt); err != nil {
+		var topics, avail string
+		if err := rows.Scan(&p.UserID, &p.Name, &p.Department, &topics, &p.Goals, &avail, &p.FormatPref, &p.Snoozed, &p.OptedInAt); err != nil {
 			return nil, false, fmt.Errorf("find participants: %w", err)
 		}
-		if err := errors.Join(fromJSON(topics, &o.Topics), fromJSON(avail, &o.Availability), fromJSON(prefer, &o.Prefer), fromJSON(avoid, &o.Avoid)); err != nil {
+		if err := errors.Join(fromJSON(topics, &p.Topics), fromJSON(avail, &p.Availability)); err != nil {
 			return nil, false, err
 		}
 		out = append(out, p)

@@ -248,8 +248,8 @@ func (s *Service) Participants(ctx context.Context, admin *account.User, program
 		for _, iv := range p.Availability {
 			mins += iv[1] - iv[0]
 		}
-		page.Participants = append(page.Participants, Participant{UserID: p.UserID, Name: p.User.Name, Department: p.User.Department,
-			Topics: p.Topics, Goals: p.Goals, FormatPref: p.FormatPref, Snoozed: p.Snoozed, Hours: float64(mins) / 60, OptedInAt: p.CreatedAt})
+		page.Participants = append(page.Participants, Participant{UserID: p.UserID, Name: p.Name, Department: p.Department,
+			Topics: p.Topics, Goals: p.Goals, FormatPref: p.FormatPref, Snoozed: p.Snoozed, Hours: float64(mins) / 60, OptedInAt: p.OptedInAt})
 	}
 	if more {
 		page.Next = list[len(list)-1].UserID
