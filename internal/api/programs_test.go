@@ -246,7 +246,7 @@ func TestProgramFlow(t *testing.T) {
 			}
 		}
 		for _, p := range parts.Participants {
-			if p.Hours != 3 || p.UserID == ids[6] {
+			if p.Hours != 3 || p.UserID == ids[6] || p.Name == "" || p.Goals != "Give better feedback." || p.OptedInAt.IsZero() {
 				t.Errorf("participant %+v", p)
 			}
 		}
