@@ -66,7 +66,7 @@ var settings = []setting{
 		c.Addr = v
 		return nil
 	}},
-	{"database-url", "HOLDSPACE_DATABASE_URL", "sqlite:holdspace.db", "sqlite:PATH for the embedded database, or postgres://user:pass@host:5432/db", func(c *Config, v string) error {
+	{"database-url", "HOLDSPACE_DATABASE_URL", "sqlite:holdspace.db", "sqlite:PATH for the embedded database, or postgres://user:pass@host:5432/db (postgres://user@/db?host=DIR for a socket)", func(c *Config, v string) error {
 		if _, err := store.ParseURL(v); err != nil {
 			return err
 		}

@@ -16,3 +16,26 @@ func TestRebindNumbered(t *testing.T) {
 		}
 	}
 }
+
+func TestParseURL(t *testing.T) {
+	tests := []struct {
+		in, engine string
+		ok         bool
+	}{
+		{"sqlite:holdspace.db", SQLite, true},
+		{"sqlite:///var/lib/holdspace/holdspace.db", SQLite, true},
+		{"sqlite:", "", false},
+		{"postgres://holdspace:secret@db.internal:5432/holdspace", Postgres, true},
+		{"postgresql://holdspace@localhost/holdspace?sslmode=disable", Postgres, true},
+		// A server on the same machine, through its socket directory.
+		{"postgres://holdspace@/holdspace?host=/var/run/postgresql", Postgres, true},
+		{"postgres:///holdspace", "", false},
+		{"mysql://root@localhost/holdspace", "", false},
+	}
+	for _, tt := range tests {
+		engine, err := ParseURL(tt.in)
+		if (err == nil) != tt.ok || engine != tt.engine {
+			t.Errorf("ParseURL(%q) = %q, %v; want %q, ok %v", tt.in, engine, err, tt.engine, tt.ok)
+		}
+	}
+}

@@ -120,8 +120,11 @@ func ParseURL(raw string) (engine string, err error) {
 	}
 	switch u.Scheme {
 	case "postgres", "postgresql":
-		if u.Host == "" {
-			return "", errors.New("a postgres URL needs a host, as in postgres://user@host:5432/db")
+		// A server on the same machine is reached through its socket
+		// directory, named by the host parameter as libpq names it.
+		if u.Host == "" && u.Query().Get("host") == "" {
+			return "", errors.New("a postgres URL needs a host, as in postgres://user@host:5432/db, " +
+				"or a socket directory, as in postgres://user@/db?host=/var/run/postgresql")
 		}
 		return Postgres, nil
 	case "sqlite":
