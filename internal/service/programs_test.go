@@ -526,6 +526,37 @@ func TestPairInvitation(t *testing.T) {
 		if _, err := w.programs.InvitePair(ctx, w.user("u03"), p.ID, a.ID); err == nil {
 			t.Error("a matched person was invited again")
 		}
+
+		// The program's page counts the pair formed outside any round
+		// with those of its rounds once they are published: u03 and u04
+		// (u00 manages both, and stays unplaced).
+		total := func() int {
+			t.Helper()
+			ov, err := w.circles.Overview(ctx, w.admin, p.ID, 1, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ov.Circles) != ov.Total {
+				t.Errorf("the overview lists %d pairs and counts %d", len(ov.Circles), ov.Total)
+			}
+			return ov.Total
+		}
+		if n := total(); n != 1 {
+			t.Errorf("with the invited pair alone, the program counts %d pairs, want 1", n)
+		}
+		draft, err := w.programs.Propose(ctx, w.admin, p.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := total(); n != 1 {
+			t.Errorf("with a draft round, the program counts %d pairs, want 1: a proposal is not a pair yet", n)
+		}
+		if _, err := w.programs.Publish(ctx, w.admin, draft.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := total(); n != 2 {
+			t.Errorf("after publishing, the program counts %d pairs, want 2", n)
+		}
 	})
 }
 

@@ -190,6 +190,7 @@ func readEverything(t *testing.T, db *DB) {
 	}
 	_, _, err = db.CountRoundCircles(ctx, org, "round1")
 	mustErr(err)
+	must(db.CountProgramCircles(ctx, org, prog))
 	must(db.IsEngaged(ctx, org, prog, user))
 	must(db.FindCircleByID(ctx, org, circle))
 	must(db.FindUnmatched(ctx, org, "round1"))

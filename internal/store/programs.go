@@ -932,6 +932,24 @@ func (db *DB) CountCircles(ctx context.Context, orgID string, f CircleFilter) (i
 	return n, nil
 }
 
+// CountProgramCircles counts programID's circles waiting for consent or
+// formed. Those of its rounds are read from the counts kept for each round
+// (round_counts), and the few formed outside a round, pairs from an
+// invitation, from their own index: a program's page is read often, and
+// a program may have thousands of circles.
+func (db *DB) CountProgramCircles(ctx context.Context, orgID, programID string) (int, error) {
+	var n int
+	// Each round's counts are looked up from the program's rounds: joined,
+	// SQLite would rather read every round's counts in the organisation.
+	if err := db.queryRow(ctx, `SELECT COALESCE((SELECT SUM((SELECT COALESCE(SUM(k.circles), 0) FROM round_counts k
+			WHERE k.round_id = r.id AND k.status IN ('pending', 'active'))) FROM rounds r WHERE r.org_id = $1 AND r.program_id = $2), 0)
+		+ (SELECT COUNT(*) FROM circles c WHERE c.org_id = $1 AND c.program_id = $2 AND c.round_id IS NULL AND c.status IN ('pending', 'active'))`,
+		orgID, programID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count program circles: %w", err)
+	}
+	return n, nil
+}
+
 // CountRoundCircles counts a round's circles by status, and the people in
 // its dissolved ones, who wait for a re-match.
 func (db *DB) CountRoundCircles(ctx context.Context, orgID, roundID string) (map[program.CircleStatus]int, int, error) {

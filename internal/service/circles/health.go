@@ -69,9 +69,8 @@ func (s *Service) Overview(ctx context.Context, admin *account.User, programID s
 	}
 	f := store.CircleFilter{ProgramID: programID, Status: []program.CircleStatus{program.Pending, program.Active}}
 	if stalledOnly {
-		f = stalled
-	}
-	if out.Total, err = s.DB.CountCircles(ctx, admin.OrgID, f); err != nil {
+		f, out.Total = stalled, out.Stalled
+	} else if out.Total, err = s.DB.CountProgramCircles(ctx, admin.OrgID, programID); err != nil {
 		return nil, err
 	}
 	pages := max(1, (out.Total+OverviewPageSize-1)/OverviewPageSize)
