@@ -30,10 +30,16 @@ type programsPage struct {
 }
 
 // programCard is a program as its card shows it, with the viewer's zone
-// for its dates (the card's template sees only the card).
+// for its dates (the card's template sees only the card). Its fields are
+// named, not embedded: a template finds an embedded struct's field by a
+// breadth-first search of every field on every lookup, which on a list
+// of programs was a sixth of the page's time.
 type programCard struct {
-	programs.ProgramView
-	Loc *time.Location
+	Program        program.Program
+	Status         program.Status
+	Open, Upcoming bool
+	Membership     program.Membership
+	Loc            *time.Location
 }
 
 func (s *Server) handleProgramsIndex(w http.ResponseWriter, r *http.Request) {
@@ -46,7 +52,7 @@ func (s *Server) handleProgramsIndex(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "programs"
 	data := programsPage{Page: p, ShowArchived: r.URL.Query().Get("archived") == "1"}
 	for _, v := range views {
-		card := programCard{ProgramView: v, Loc: p.Loc}
+		card := programCard{Program: v.Program, Status: v.Status, Open: v.Open, Upcoming: v.Upcoming, Membership: v.Membership, Loc: p.Loc}
 		if v.Status == program.Closed {
 			data.Archived = append(data.Archived, card)
 		} else {
