@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/internal/auth"
+	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/dashboard"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/service/dashboards"
@@ -25,6 +26,40 @@ func (w *world) exec(q string, args ...any) {
 	}
 	if _, err := w.db.WriteDB().ExecContext(ctx, q, args...); err != nil {
 		w.t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// ints reads one row of integers.
+func (w *world) ints(q string, args []any, dest ...*int) {
+	w.t.Helper()
+	if w.db.Engine() == store.SQLite {
+		q = strings.ReplaceAll(q, "$", "?")
+	}
+	ds := make([]any, len(dest))
+	for i, d := range dest {
+		ds[i] = d
+	}
+	if err := w.db.ReadDB().QueryRowContext(ctx, q, args...).Scan(ds...); err != nil {
+		w.t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// keptCountsHold checks the counts circles and meetings keep against the
+// rows they count: every circle's accepted members, declines and
+// departures, and who was recorded at every meeting.
+func (w *world) keptCountsHold() {
+	w.t.Helper()
+	var circles, meetings int
+	w.ints(`SELECT
+		(SELECT COUNT(*) FROM circles c WHERE c.org_id = $1 AND (
+			c.accepted <> (SELECT COUNT(*) FROM circle_members m WHERE m.circle_id = c.id AND m.response = 'accepted')
+			OR c.declined <> (SELECT COUNT(*) FROM circle_declines d WHERE d.circle_id = c.id)
+			OR c.departed <> (SELECT COUNT(*) FROM circle_departures d WHERE d.circle_id = c.id))),
+		(SELECT COUNT(*) FROM meetings m WHERE m.org_id = $1 AND (
+			m.present <> (SELECT COUNT(*) FROM meeting_presence k WHERE k.meeting_id = m.id)
+			OR (m.present = 0 AND m.expected <> 0)))`, []any{w.org.ID}, &circles, &meetings)
+	if circles != 0 || meetings != 0 {
+		w.t.Errorf("counts kept wrong on %d circles and %d meetings", circles, meetings)
 	}
 }
 
@@ -148,6 +183,7 @@ func TestDashboardFigures(t *testing.T) {
 		w.pulse(b, "u04")
 		w.pulse(c, "u01")
 
+		w.keptCountsHold()
 		v := w.dashboard(p.ID, "3m")
 		if v.Program == nil || v.Program.ID != p.ID || v.Period.Key != "3m" || len(v.Months) != 3 || v.Months[0].Key() != "2026-02" {
 			t.Fatalf("filter: program %v, period %s, months %v", v.Program, v.Period.Key, v.Months)
@@ -245,5 +281,102 @@ func TestDashboardFilterAndAccess(t *testing.T) {
 		if _, err := svc.Show(ctx, w.user("u01"), dashboards.Filter{Program: p.ID}); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("a member: %v", err)
 		}
+	})
+}
+
+// A meeting keeps who was recorded at it and whom it expected, for the
+// dashboard to add up: the count moves once per member, what it expected
+// is the circle at the first of them (counting whoever had left since the
+// meeting began), whoever joins afterwards, and both go back to nothing
+// when the record does.
+func TestMeetingCountsKept(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		a := w.scheduled(p, "u01", "u02", "u03")
+		ms := w.meetings(a)
+		first, second := ms[0], ms[1]
+		check := func(step string, m circle.Meeting, present, expected int) {
+			t.Helper()
+			var p, e int
+			w.ints(`SELECT present, expected FROM meetings WHERE org_id = $1 AND id = $2`, []any{w.org.ID, m.ID}, &p, &e)
+			if p != present || e != expected {
+				t.Errorf("%s: present %d, expected %d; want %d and %d", step, p, e, present, expected)
+			}
+		}
+		record := func(m circle.Meeting, u string) {
+			t.Helper()
+			if _, err := w.db.RecordPresence(ctx, w.org.ID, m.ID, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("nobody recorded", first, 0, 0)
+
+		// u03 leaves an hour into the first meeting, before anyone is
+		// recorded at it: they were expected there.
+		w.now = first.Start.Add(time.Hour)
+		if err := w.circles.Leave(ctx, w.user("u03"), a, ""); err != nil {
+			t.Fatal(err)
+		}
+		record(first, "u01")
+		check("the first member recorded", first, 1, 3)
+		record(first, "u01")
+		check("the same member again", first, 1, 3)
+
+		// u04 joins afterwards: the first meeting did not expect them,
+		// the next one does, and no longer expects u03.
+		w.exec(`INSERT INTO circle_members (org_id, circle_id, user_id, response) VALUES ($1, $2, 'u04', 'accepted')`, w.org.ID, a)
+		record(first, "u02")
+		check("a second member", first, 2, 3)
+		record(second, "u04")
+		check("the next meeting", second, 1, 3)
+
+		w.exec(`DELETE FROM meeting_presence WHERE org_id = $1 AND meeting_id = $2 AND user_id = 'u02'`, w.org.ID, first.ID)
+		check("a record gone", first, 1, 3)
+		w.exec(`DELETE FROM meeting_presence WHERE org_id = $1 AND meeting_id = $2`, w.org.ID, first.ID)
+		check("every record gone", first, 0, 0)
+		check("the next meeting untouched", second, 1, 3)
+		w.keptCountsHold()
+	})
+}
+
+// A circle keeps how many of its members accepted, declined and departed
+// through every way a row changes: a member added with or without a yes,
+// an answer changed, a member moved to another circle or removed, and a
+// decline or departure written or taken back.
+func TestCircleAnswersCounted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		w, p := newCircleWorld(t, dbURL)
+		a := w.formCircle(p, "u01", "u02", "u03")
+		b := w.formCircle(p, "u04", "u05", "u06")
+		check := func(step, circleID string, size, accepted, declined, departed int) {
+			t.Helper()
+			var s, ac, de, dp int
+			w.ints(`SELECT size, accepted, declined, departed FROM circles WHERE org_id = $1 AND id = $2`, []any{w.org.ID, circleID}, &s, &ac, &de, &dp)
+			if s != size || ac != accepted || de != declined || dp != departed {
+				t.Errorf("%s: size %d, accepted %d, declined %d, departed %d; want %d, %d, %d, %d", step, s, ac, de, dp, size, accepted, declined, departed)
+			}
+		}
+		check("every member said yes", a, 3, 3, 0, 0)
+		w.exec(`UPDATE circle_members SET response = 'pending' WHERE org_id = $1 AND circle_id IN ($2, $3)`, w.org.ID, a, b)
+		check("all pending", a, 3, 0, 0, 0)
+		w.exec(`UPDATE circle_members SET response = 'accepted' WHERE org_id = $1 AND circle_id = $2 AND user_id IN ('u01', 'u02')`, w.org.ID, a)
+		check("two said yes", a, 3, 2, 0, 0)
+		w.exec(`UPDATE circle_members SET response = 'declined' WHERE org_id = $1 AND circle_id = $2 AND user_id = 'u02'`, w.org.ID, a)
+		check("a yes turned no", a, 3, 1, 0, 0)
+		w.exec(`DELETE FROM circle_members WHERE org_id = $1 AND circle_id = $2 AND user_id = 'u02'`, w.org.ID, a)
+		w.exec(`INSERT INTO circle_declines (org_id, circle_id, user_id, declined_at) VALUES ($1, $2, 'u02', $3)`, w.org.ID, a, w.now)
+		check("the no went on without them", a, 2, 1, 1, 0)
+		w.exec(`INSERT INTO circle_members (org_id, circle_id, user_id, response) VALUES ($1, $2, 'u07', 'accepted')`, w.org.ID, a)
+		check("a member added with a yes", a, 3, 2, 1, 0)
+		w.exec(`UPDATE circle_members SET circle_id = $1 WHERE org_id = $2 AND circle_id = $3 AND user_id = 'u07'`, b, w.org.ID, a)
+		check("moved out", a, 2, 1, 1, 0)
+		check("moved in", b, 4, 1, 0, 0)
+		w.exec(`DELETE FROM circle_members WHERE org_id = $1 AND circle_id = $2 AND user_id = 'u01'`, w.org.ID, a)
+		w.exec(`INSERT INTO circle_departures (org_id, circle_id, user_id, left_at) VALUES ($1, $2, 'u01', $3)`, w.org.ID, a, w.now)
+		check("a member left", a, 1, 0, 1, 1)
+		w.exec(`DELETE FROM circle_departures WHERE org_id = $1 AND circle_id = $2`, w.org.ID, a)
+		w.exec(`DELETE FROM circle_declines WHERE org_id = $1 AND circle_id = $2`, w.org.ID, a)
+		check("records taken back", a, 1, 0, 0, 0)
+		w.keptCountsHold()
 	})
 }

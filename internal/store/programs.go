@@ -1029,8 +1029,8 @@ func findMembersOf(ctx context.Context, db querier, orgID string, out []program.
 
 func scanCircles(ctx context.Context, db querier, tail string, args []any) ([]program.Circle, error) {
 	rows, err := db.query(ctx, `SELECT c.id, c.org_id, c.program_id, COALESCE(c.round_id, ''), c.number, c.status, c.origin, c.score, c.max_score,
-		c.reasons, c.slots, c.created_at, c.published_at, c.activated_at, c.finished_at, c.struggling_since,
-		(SELECT COUNT(*) FROM circle_declines d WHERE d.circle_id = c.id) FROM circles c WHERE `+tail, args...)
+		c.reasons, c.slots, c.created_at, c.published_at, c.activated_at, c.finished_at, c.struggling_since, c.declined
+		FROM circles c WHERE `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find circles: %w", err)
 	}
