@@ -490,6 +490,9 @@ func (t *targets) pages(ops []api.Operation, base, admin, member string) []bench
 		{name: "programs", url: "/programs", cookie: admin},
 		{name: "program-admin", url: "/programs/" + t.program.ID, cookie: admin},
 		{name: "round-review", url: "/rounds/" + t.round.ID, cookie: admin},
+		// The dashboard counts the whole organisation's activity over
+		// months: its cost is watched as the organisation grows.
+		{name: "dashboard", url: "/dashboard", cookie: admin},
 		{name: "matches", url: "/matches", cookie: member},
 		{name: "circles", url: "/circles", cookie: member},
 		{name: "circle", url: circlePath, cookie: member},
