@@ -297,10 +297,10 @@ func TestMeetingCountsKept(t *testing.T) {
 		first, second := ms[0], ms[1]
 		check := func(step string, m circle.Meeting, present, expected int) {
 			t.Helper()
-			var p, e int
-			w.ints(`SELECT present, expected FROM meetings WHERE org_id = $1 AND id = $2`, []any{w.org.ID, m.ID}, &p, &e)
-			if p != present || e != expected {
-				t.Errorf("%s: present %d, expected %d; want %d and %d", step, p, e, present, expected)
+			var gotPresent, gotExpected int
+			w.ints(`SELECT present, expected FROM meetings WHERE org_id = $1 AND id = $2`, []any{w.org.ID, m.ID}, &gotPresent, &gotExpected)
+			if gotPresent != present || gotExpected != expected {
+				t.Errorf("%s: present %d, expected %d; want %d and %d", step, gotPresent, gotExpected, present, expected)
 			}
 		}
 		record := func(m circle.Meeting, u string) {
