@@ -74,10 +74,13 @@ type User struct {
 	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
 	// InvitationHeld marks an imported person whose invitation waits to be
 	// sent until an admin releases it (usually when a program opens).
-	InvitationHeld bool      `json:"invitation_held,omitempty"`
-	PasswordHash   string    `json:"-"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	InvitationHeld bool `json:"invitation_held,omitempty"`
+	// PasswordHash is the password a person is created with, if any. A
+	// person read back never carries it: only where a password is checked
+	// is the hash read, on its own.
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // Deactivated reports whether u has been deactivated.

@@ -258,7 +258,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, tokenHash, name, timezone, p
 		if u, err = useLink(ctx, tx, tokenHash, account.PurposeInvite); err != nil {
 			return err
 		}
-		u.Name, u.Timezone, u.PasswordHash, u.Status = name, timezone, passwordHash, account.StatusActive
+		u.Name, u.Timezone, u.Status = name, timezone, account.StatusActive
 		if _, err = tx.exec(ctx, `UPDATE users SET name = $1, timezone = $2, password_hash = $3, status = 'active', updated_at = $4 WHERE org_id = $5 AND id = $6`,
 			name, timezone, passwordHash, tx.now, u.OrgID, u.ID); err != nil {
 			return err

@@ -110,6 +110,7 @@ func readEverything(t *testing.T, db *DB) {
 	must(db.FindOrgBySlug(ctx, org))
 	must(db.FindUserByEmail(ctx, "p00005@big.example"))
 	must(db.FindUserByID(ctx, org, user))
+	must(db.FindPasswordHash(ctx, org, user))
 	for _, f := range []UserFilter{
 		{Limit: 50},
 		{Limit: 50, After: "u00050"},

@@ -41,7 +41,7 @@ func (db *DB) FindSession(ctx context.Context, tokenHash string) (*account.Sessi
 		FROM sessions s JOIN users u ON u.org_id = s.org_id AND u.id = s.user_id JOIN orgs o ON o.id = s.org_id WHERE s.id = $1`, tokenHash).
 		Scan(&s.ID, &s.OrgID, &s.UserID, &s.CreatedAt, &s.ExpiresAt, &s.LastSeen, &s.UserAgent, &s.IP,
 			&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Status, &u.Timezone, &u.Department,
-			&u.ManagerID, &u.Level, &u.Version, &u.DeactivatedAt, &u.InvitationHeld, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt,
+			&u.ManagerID, &u.Level, &u.Version, &u.DeactivatedAt, &u.InvitationHeld, &u.CreatedAt, &u.UpdatedAt,
 			&o.ID, &o.Name, &o.Slug, &o.CreatedAt)
 	if err != nil {
 		return nil, nil, fmt.Errorf("find session: %w", err)

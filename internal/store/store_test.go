@@ -303,6 +303,48 @@ func TestSessions(t *testing.T) {
 	})
 }
 
+// TestPasswordHashReadAlone: a person read for a session, a page or a
+// list carries no password hash; only FindPasswordHash reads it, for the
+// person asked about.
+func TestPasswordHashReadAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db, _, _ := setup(t, dbURL)
+		org, admin := mustCreateOrg(t, db, "Acme", "boss@acme.example")
+		if _, err := db.CreateSession(ctx, admin, "s1", "Firefox", "10.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		_, bySession, err := db.FindSession(ctx, "s1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		byID, err := db.FindUserByID(ctx, org.ID, admin.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byEmail, err := db.FindUserByEmail(ctx, admin.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, _, err := db.FindUsers(ctx, org.ID, store.UserFilter{Limit: 10})
+		if err != nil || len(listed) != 1 {
+			t.Fatalf("find users: %v %v", listed, err)
+		}
+		for name, u := range map[string]*account.User{"session": bySession, "id": byID, "email": byEmail, "list": &listed[0]} {
+			if u.PasswordHash != "" {
+				t.Errorf("the person read by %s carries their password hash", name)
+			}
+		}
+		hash, err := db.FindPasswordHash(ctx, org.ID, admin.ID)
+		if err != nil || hash != "x" {
+			t.Errorf("find password hash = %q, %v; want the one they were created with", hash, err)
+		}
+		other, _ := mustCreateOrg(t, db, "Other", "boss@other.example")
+		if _, err := db.FindPasswordHash(ctx, other.ID, admin.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a hash read through another organisation: err = %v", err)
+		}
+	})
+}
+
 func TestRolesAndSearch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		db, _, _ := setup(t, dbURL)

@@ -15,15 +15,19 @@ import (
 	"github.com/holdspace/holdspace/internal/people"
 )
 
+// userColumns are a person's columns as read everywhere. The password's
+// hash is not among them: a directory, a session or a circle has no use for
+// it, and it stays out of memory except where a password is checked
+// (FindPasswordHash).
 const userColumns = `u.id, u.org_id, u.email, u.name, u.role, u.status, u.timezone, u.department,
-	COALESCE(u.manager_id, ''), u.level, u.version, u.deactivated_at, u.invitation_held, u.password_hash, u.created_at, u.updated_at`
+	COALESCE(u.manager_id, ''), u.level, u.version, u.deactivated_at, u.invitation_held, u.created_at, u.updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanUser(s scanner) (*account.User, error) {
 	var u account.User
 	err := s.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Status, &u.Timezone, &u.Department,
-		&u.ManagerID, &u.Level, &u.Version, &u.DeactivatedAt, &u.InvitationHeld, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
+		&u.ManagerID, &u.Level, &u.Version, &u.DeactivatedAt, &u.InvitationHeld, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +44,17 @@ func (db *DB) FindUserByEmail(ctx context.Context, email string) (*account.User,
 		return nil, fmt.Errorf("find user by email: %w", err)
 	}
 	return u, nil
+}
+
+// FindPasswordHash returns the hash of the password of person id of orgID,
+// empty while they have none: signing in and changing a password check
+// against it, and nothing else reads it.
+func (db *DB) FindPasswordHash(ctx context.Context, orgID, id string) (string, error) {
+	var hash string
+	if err := db.queryRow(ctx, `SELECT u.password_hash FROM users u WHERE u.org_id = $1 AND u.id = $2`, orgID, id).Scan(&hash); err != nil {
+		return "", fmt.Errorf("find password: %w", err)
+	}
+	return hash, nil
 }
 
 // FindUserByID finds a person in orgID.

@@ -109,11 +109,19 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*acco
 	if err != nil {
 		return nil, err
 	}
-	if u.PasswordHash == "" || u.Deactivated() {
+	if u.Deactivated() {
 		account.WasteTime(password)
 		return nil, auth.ErrBadCredentials
 	}
-	ok, err := account.VerifyPassword(u.PasswordHash, password)
+	hash, err := s.DB.FindPasswordHash(ctx, u.OrgID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if hash == "" {
+		account.WasteTime(password)
+		return nil, auth.ErrBadCredentials
+	}
+	ok, err := account.VerifyPassword(hash, password)
 	if err != nil {
 		return nil, fmt.Errorf("sign in: %w", err)
 	}
@@ -211,7 +219,13 @@ func (s *Service) AcceptInvitation(ctx context.Context, token string, in AcceptI
 // token is revoked, and an email tells the person so.
 func (s *Service) ChangePassword(ctx context.Context, u *account.User, keepSessionID, current, next string) error {
 	var v account.Validator
-	ok, err := account.VerifyPassword(u.PasswordHash, current)
+	// The hash is read here, not carried with the signed-in person, and the
+	// change applies only while it is still the current one.
+	was, err := s.DB.FindPasswordHash(ctx, u.OrgID, u.ID)
+	if err != nil {
+		return err
+	}
+	ok, err := account.VerifyPassword(was, current)
 	if err != nil {
 		return err
 	}
@@ -225,7 +239,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *account.User, keepSessi
 		return err
 	}
 	msg := mail.PasswordChanged(u.Email, u.Name, s.link("/password/forgot", nil), keepSessionID != "")
-	return s.DB.ChangePassword(ctx, u.OrgID, u.ID, keepSessionID, u.PasswordHash, hash, queue.Mail(msg))
+	return s.DB.ChangePassword(ctx, u.OrgID, u.ID, keepSessionID, was, hash, queue.Mail(msg))
 }
 
 // CreateToken makes a personal access token and returns its secret, which
