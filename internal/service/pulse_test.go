@@ -121,6 +121,42 @@ func TestPulseInACircle(t *testing.T) {
 				break
 			}
 		}
+
+		// Round 3 answered by two, higher: not shown, so the trend and the
+		// room still read the drop from rounds 1 and 2, and the room reads
+		// only those two.
+		w.now = fortnightlyStarts[5].Add(time.Hour)
+		if v := w.pulse(id, "u01"); v.Open.Number != 3 {
+			t.Fatalf("after six meetings: %+v", v.Open)
+		}
+		for _, u := range []string{"u01", "u02"} {
+			if err := w.pulses.Answer(ctx, w.user(u), id, 3, answer(5)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		latest, err := w.db.FindLatestPulseRounds(ctx, w.admin.OrgID, id, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := w.db.FindPulseRounds(ctx, w.admin.OrgID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 3 || len(latest) != 2 || latest[0] != all[0] || latest[1] != all[1] {
+			t.Errorf("the latest two shown rounds: %+v; want rounds 1 and 2 of %+v", latest, all)
+		}
+		if one, err := w.db.FindLatestPulseRounds(ctx, w.admin.OrgID, id, 1); err != nil || len(one) != 1 || one[0] != all[1] {
+			t.Errorf("the latest shown round: %+v, %v; want round 2", one, err)
+		}
+		ms := w.meetings(id)
+		last := ms[len(ms)-1]
+		rv, err := w.room.Room(ctx, w.user("u02"), id, last.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rv.Suggested != pulse.SuggestedItem {
+			t.Errorf("with round 3 not yet shown, the last meeting's room (%s) suggests %q, want %q", rv.State.Phase, rv.Suggested, pulse.SuggestedItem)
+		}
 	})
 }
 

@@ -252,6 +252,7 @@ func readEverything(t *testing.T, db *DB) {
 	mustErr(db.FindAttendance(ctx, org, []circ.Held{{MeetingID: "m0001_0"}, {MeetingID: "m0001_1"}, {MeetingID: "m0002_0"}}))
 	must(db.FindPulseCadence(ctx, org, circle))
 	must(db.FindPulseRounds(ctx, org, circle))
+	must(db.FindLatestPulseRounds(ctx, org, circle, 2))
 	must(db.HasAnsweredPulse(ctx, org, "r0001", user))
 	must(db.FindPulsePool(ctx, org, prog))
 	must(db.FindPulsePool(ctx, org, ""))
@@ -482,6 +483,8 @@ var wholeOrgReads = map[string]string{
 	"FindTopics topics":                "it lists the whole vocabulary",
 	"FindPulsePool pulse_rounds":       "the organisation's pulse pools every circle's last closed round",
 	"FindPulsePools pulse_rounds":      "the organisation's pulse pools every circle's last closed round",
+	"FindPulsePool circles":            "the organisation's pulse pools every circle's last closed round, by its program",
+	"FindPulsePools circles":           "the organisation's pulse pools every circle's last closed round, by its program",
 	"FindFitChecks fit_counts":         "the organisation's fit checks are pooled across every circle",
 	"FindSharedPulses pulse_shares":    "admins list the circles that chose to share their pulse, read from their agreements alone",
 	// The dashboard counts a period's rows by the indexes on when they
@@ -698,6 +701,14 @@ func seedOrganisation(t *testing.T, db *DB, from, to int) {
 		FROM seq WHERE i <= 1000`,
 		`INSERT INTO meeting_notes (meeting_id, org_id, body, version, updated_by, updated_at)
 		SELECT printf('m%04d_0', i), 'big', 'Notes', 1, printf('u%05d', i * 4), {T} - 7 * {D} FROM seq WHERE i <= 500`,
+		// Pulse rounds: three for each circle, the first answered by two
+		// (too few to be shown), the others by three.
+		`INSERT INTO pulse_rounds (id, org_id, circle_id, number, held, respondents)
+		SELECT printf('pr%04d_%d', (i - 1) / 3 + 1, (i - 1) % 3), 'big', printf('c%04d', (i - 1) / 3 + 1), (i - 1) % 3 + 1,
+			((i - 1) % 3 + 1) * 2, CASE (i - 1) % 3 WHEN 0 THEN 2 ELSE 3 END
+		FROM seq WHERE i <= 3000`,
+		`INSERT INTO pulse_counts (round_id, org_id, item, score, answers)
+		SELECT printf('pr%04d_%d', (i - 1) / 3 + 1, (i - 1) % 3), 'big', 1, 5, 3 FROM seq WHERE i <= 3000`,
 		`INSERT INTO reflections (id, org_id, meeting_id, user_id, sealed, created_at, updated_at)
 		SELECT printf('ref%05d', i), 'big', printf('m%04d_0', (i - 1) / 4 + 1), printf('u%05d', i), x'00', {T} - 7 * {D}, {T} - 7 * {D} FROM seq WHERE i <= 1000`,
 		`INSERT INTO guests (id, org_id, circle_id, meeting_id, user_id, invited_by, token_hash, created_at)

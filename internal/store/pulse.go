@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/holdspace/holdspace/internal/pulse"
 )
@@ -60,6 +62,33 @@ func findPulseRounds(ctx context.Context, db *DB, orgID, circleID string) ([]pul
 	return byCircle[circleID], err
 }
 
+// FindLatestPulseRounds lists the newest n of a circle's rounds that its
+// members may see (pulse.Round.Shown), with their counts, oldest first:
+// whether the pulse dropped is read from the last two, and a circle that
+// has met for years has as many rounds behind it as it likes.
+func (db *DB) FindLatestPulseRounds(ctx context.Context, orgID, circleID string, n int) ([]pulse.Round, error) {
+	rounds, err := scanPulseRounds(db.query(ctx, `SELECT id, circle_id, number, held, respondents FROM pulse_rounds
+		WHERE org_id = $1 AND circle_id = $2 AND respondents >= $3 ORDER BY number DESC LIMIT $4`, orgID, circleID, pulse.CircleMinimum, n))
+	if err != nil {
+		return nil, fmt.Errorf("find latest pulse rounds: %w", err)
+	}
+	slices.Reverse(rounds)
+	at := make(roundsByID, len(rounds))
+	ids := make([]string, len(rounds))
+	for i := range rounds {
+		at[rounds[i].ID], ids[i] = &rounds[i], rounds[i].ID
+	}
+	if len(ids) == 0 {
+		return rounds, nil
+	}
+	args, in := inList([]any{orgID}, ids)
+	err = at.addCounts(db.query(ctx, `SELECT round_id, item, score, answers FROM pulse_counts WHERE org_id = $1 AND round_id IN (`+in+`)`, args...))
+	if err != nil {
+		return nil, fmt.Errorf("find latest pulse rounds: %w", err)
+	}
+	return rounds, nil
+}
+
 // findPulseRoundsOf reads the rounds of several circles with their counts,
 // each circle's oldest first, in two queries whatever their number.
 func findPulseRoundsOf(ctx context.Context, db *DB, orgID string, circleIDs []string) (map[string][]pulse.Round, error) {
@@ -68,50 +97,65 @@ func findPulseRoundsOf(ctx context.Context, db *DB, orgID string, circleIDs []st
 		return out, nil
 	}
 	args, in := inList([]any{orgID}, circleIDs)
-	rows, err := db.query(ctx, `SELECT id, circle_id, number, held, respondents FROM pulse_rounds
-		WHERE org_id = $1 AND circle_id IN (`+in+`) ORDER BY circle_id, number`, args...)
+	rounds, err := scanPulseRounds(db.query(ctx, `SELECT id, circle_id, number, held, respondents FROM pulse_rounds
+		WHERE org_id = $1 AND circle_id IN (`+in+`) ORDER BY circle_id, number`, args...))
+	if err != nil || len(rounds) == 0 {
+		return out, err
+	}
+	for _, r := range rounds {
+		out[r.CircleID] = append(out[r.CircleID], r)
+	}
+	at := make(roundsByID, len(rounds))
+	for c := range out {
+		for i := range out[c] {
+			at[out[c][i].ID] = &out[c][i]
+		}
+	}
+	err = at.addCounts(db.query(ctx, `SELECT k.round_id, k.item, k.score, k.answers FROM pulse_counts k
+		JOIN pulse_rounds r ON r.id = k.round_id AND r.org_id = k.org_id
+		WHERE r.org_id = $1 AND r.circle_id IN (`+in+`)`, args...))
+	return out, err
+}
+
+// scanPulseRounds reads the rounds (id, circle_id, number, held,
+// respondents) that rows holds, and closes it.
+func scanPulseRounds(rows *sql.Rows, err error) ([]pulse.Round, error) {
 	if err != nil {
 		return nil, err
 	}
-	type at struct {
-		circle string
-		i      int
-	}
-	where := map[string]at{}
+	defer rows.Close()
+	var out []pulse.Round
 	for rows.Next() {
 		var r pulse.Round
 		if err := rows.Scan(&r.ID, &r.CircleID, &r.Number, &r.Held, &r.Respondents); err != nil {
-			rows.Close()
 			return nil, err
 		}
-		where[r.ID] = at{r.CircleID, len(out[r.CircleID])}
-		out[r.CircleID] = append(out[r.CircleID], r)
+		out = append(out, r)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(where) == 0 {
-		return out, nil
-	}
-	rows, err = db.query(ctx, `SELECT k.round_id, k.item, k.score, k.answers FROM pulse_counts k
-		JOIN pulse_rounds r ON r.id = k.round_id AND r.org_id = k.org_id
-		WHERE r.org_id = $1 AND r.circle_id IN (`+in+`)`, args...)
+	return out, rows.Err()
+}
+
+// roundsByID are rounds being read, by id, for their counts to be added.
+type roundsByID map[string]*pulse.Round
+
+// addCounts adds the counts that rows holds (round_id, item, score,
+// answers) to the rounds of at, and closes it.
+func (at roundsByID) addCounts(rows *sql.Rows, err error) error {
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id string
 		var item, score, n int
 		if err := rows.Scan(&id, &item, &score, &n); err != nil {
-			return nil, err
+			return err
 		}
-		if a, ok := where[id]; ok && validCell(item, score) {
-			out[a.circle][a.i].Counts[item-1][score-1] = n
+		if r, ok := at[id]; ok && validCell(item, score) {
+			r.Counts[item-1][score-1] = n
 		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 func validCell(item, score int) bool {

@@ -363,7 +363,8 @@ func (s *Service) roomView(ctx context.Context, orgID string, c *program.Circle,
 		v.VideoURL = sched.VideoURL
 	}
 	if v.State.Phase != room.Ended {
-		rounds, err := s.DB.FindPulseRounds(ctx, orgID, c.ID)
+		// Whether the pulse dropped is read from its last two shown rounds.
+		rounds, err := s.DB.FindLatestPulseRounds(ctx, orgID, c.ID, 2)
 		if err != nil {
 			return nil, err
 		}
