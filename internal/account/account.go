@@ -75,9 +75,9 @@ type User struct {
 	// InvitationHeld marks an imported person whose invitation waits to be
 	// sent until an admin releases it (usually when a program opens).
 	InvitationHeld bool `json:"invitation_held,omitempty"`
-	// PasswordHash is the password a person is created with, if any. A
-	// person read back never carries it: only where a password is checked
-	// is the hash read, on its own.
+	// PasswordHash is the hash of the password a person is created with,
+	// if any. A person read back never carries it: only where a password
+	// is checked is the hash read, on its own.
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
