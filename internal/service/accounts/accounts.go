@@ -113,8 +113,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*acco
 		account.WasteTime(password)
 		return nil, auth.ErrBadCredentials
 	}
+	// A person removed since they were found has no password either.
 	hash, err := s.DB.FindPasswordHash(ctx, u.OrgID, u.ID)
-	if err != nil {
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
 	if hash == "" {
