@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -90,4 +93,54 @@ func TestBrowserMenu(t *testing.T) {
 		t.Error("without scripts the menu hides behind a button that cannot open it")
 	}
 	fitsWidth(t, ctx)
+}
+
+// TestBrowserDeepChart: a reporting line ten levels deep, as large
+// organisations have, fits a phone's org chart opened at its deepest
+// person: every name shows whole, and the chart never scrolls sideways.
+func TestBrowserDeepChart(t *testing.T) {
+	ctx := browser(t)
+	in := startServe(t, map[string]string{"HOLDSPACE_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "d.db")}, "--demo")
+	signIn(t, ctx, in.URL, demo.AdminEmail)
+	csv := "name,email,department,manager_email,level,timezone\n"
+	manager := demo.AdminEmail
+	for i := 1; i <= 9; i++ {
+		email := fmt.Sprintf("line%d@northwind.example", i)
+		csv += fmt.Sprintf("Valentina Rasmussen-%d,%s,Customer Success,%s,%d,Europe/Oslo\n", i, email, manager, 10-i)
+		manager = email
+	}
+	file := filepath.Join(t.TempDir(), "line.csv")
+	must(t, os.WriteFile(file, []byte(csv), 0o600))
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(in.URL+"/people/import"),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
+		chromedp.Click(chromedp.CSS(`form[action="/people/import"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/people/import/confirm"] button`)),
+		chromedp.Click(chromedp.CSS(`form[action="/people/import/confirm"] button`)),
+		chromedp.WaitVisible(chromedp.CSS("table.people")),
+		chromedp.Navigate(in.URL+"/people?q=Rasmussen-9"),
+		chromedp.WaitVisible(chromedp.CSS("table.people a.person")),
+	))
+	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("table.people a.person"), "href"))
+	must(t, err)
+	for _, scheme := range []string{"light", "dark"} {
+		colourScheme(t, ctx, scheme)
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844),
+			chromedp.Navigate(in.URL+"/people/chart?at="+strings.TrimPrefix(href.Value, "/people/")),
+			chromedp.WaitVisible(chromedp.CSS(".tree"))))
+		expectText(t, ctx, ".tree", "Valentina Rasmussen-9")
+		fitsWidth(t, ctx)
+		cut, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+			const chart = document.querySelector(".chart");
+			const edge = chart.getBoundingClientRect().right;
+			const out = [...chart.querySelectorAll(".node")].filter((n) => n.getBoundingClientRect().right > edge)
+				.map((n) => n.querySelector(".name").innerText);
+			if (chart.scrollWidth > chart.clientWidth) out.unshift("the chart scrolls: " + chart.scrollWidth + " px in " + chart.clientWidth);
+			return out;
+		})()`))
+		must(t, err)
+		if len(cut) > 0 {
+			t.Errorf("%s: cut off at 390 px: %v", scheme, cut)
+		}
+	}
 }

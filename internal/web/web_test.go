@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -289,6 +290,28 @@ func TestImportInviteAndChart(t *testing.T) {
 			t.Fatalf("invite: %d %s", r.status, r.body)
 		}
 		admin.get(r.location).expect(t, 200, "Invitation sent to dan@acme.example", "Send a new invitation")
+	})
+}
+
+// TestCountsAtScale: counts that grow with the organisation are written
+// with thousands separators: the people on home and on the org chart, and
+// a manager's reports.
+func TestCountsAtScale(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		e := newEnv(t, dbURL)
+		admin := e.signUp("Acme", "Ann Admin", "ann@acme.example")
+		var b strings.Builder
+		b.WriteString(goodCSV)
+		for i := range 1000 {
+			fmt.Fprintf(&b, "Report %d,report%d@acme.example,Sales,bea@acme.example,2,Europe/London\n", i, i)
+		}
+		if r := admin.post("/people/import/confirm", url.Values{"csv": {b.String()}}); r.status != 303 {
+			t.Fatalf("import: %d %s", r.status, r.body)
+		}
+		admin.get("/home").expect(t, 200, "Acme · 1,003 people")
+		admin.get("/people/chart").expect(t, 200, "1,003 people.")
+		bea := mustUser(t, e.db, "bea@acme.example")
+		admin.get("/people/chart?at="+bea.ID).expect(t, 200, "Sales · 1,001 reports", "All 1,001 reports of Bea Boss")
 	})
 }
 
