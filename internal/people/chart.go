@@ -12,7 +12,7 @@ const ChartWidth = 100
 // at unfolded, level by level. It never holds the whole organisation: a
 // subtree is read when someone opens it.
 type Chart struct {
-	// People counts everyone in the organisation.
+	// People counts everyone still with the organisation.
 	People int
 	// Roots are the people without a manager, by name, at most ChartWidth;
 	// RootCount counts them all.

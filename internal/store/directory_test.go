@@ -102,6 +102,13 @@ func TestOrgChartQueries(t *testing.T) {
 		dev := add("dev", lead.ID)
 		add("ops", vp.ID)
 		loner := add("loner", "")
+		// People who have left are neither counted nor listed: not as a
+		// report, not at the top.
+		for _, gone := range []*account.User{add("gone", vp.ID), add("gone-top", "")} {
+			if _, err := db.DeactivatePerson(ctx, org.ID, gone.ID, gone.Version); err != nil {
+				t.Fatal(err)
+			}
+		}
 
 		chain, err := db.FindManagerChain(ctx, org.ID, dev.ID)
 		if err != nil {
@@ -125,8 +132,11 @@ func TestOrgChartQueries(t *testing.T) {
 		if err != nil || total != 2 || len(roots) != 1 {
 			t.Errorf("roots: %v of %d, %v", roots, total, err)
 		}
+		if all, _, err := db.FindRoots(ctx, org.ID, 10); err != nil || len(all) != 2 || all[0].Name != ceo.Name && all[1].Name != ceo.Name {
+			t.Errorf("roots: %v, %v", all, err)
+		}
 		lines, err := db.FindReportingLines(ctx, org.ID)
-		if err != nil || len(lines) != 6 || lines[dev.ID] != lead.ID || lines[loner.ID] != "" {
+		if err != nil || len(lines) != 8 || lines[dev.ID] != lead.ID || lines[loner.ID] != "" {
 			t.Errorf("reporting lines: %v %v", lines, err)
 		}
 		admins, err := db.FindAdmins(ctx, org.ID)

@@ -215,8 +215,9 @@ func (db *DB) CountUsers(ctx context.Context, orgID string, f UserFilter) (int, 
 	return n, nil
 }
 
-// CountReports counts the direct reports of each of ids in orgID; people
-// without reports are left out.
+// CountReports counts the direct reports of each of ids in orgID who are
+// still with it, as a list of them shows them; people without reports are
+// left out.
 func (db *DB) CountReports(ctx context.Context, orgID string, ids []string) (map[string]int, error) {
 	out := map[string]int{}
 	if len(ids) == 0 {
@@ -224,7 +225,7 @@ func (db *DB) CountReports(ctx context.Context, orgID string, ids []string) (map
 	}
 	args, in := inList([]any{orgID}, ids)
 	rows, err := db.query(ctx, `SELECT manager_id, COUNT(*) FROM users WHERE org_id = $1 AND manager_id IN (`+
-		in+`) GROUP BY manager_id`, args...)
+		in+`) AND deactivated_at IS NULL GROUP BY manager_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count reports: %w", err)
 	}
@@ -240,14 +241,14 @@ func (db *DB) CountReports(ctx context.Context, orgID string, ids []string) (map
 	return out, rows.Err()
 }
 
-// FindRoots lists up to limit people of orgID who have no manager, by
-// name, and how many there are.
+// FindRoots lists up to limit people of orgID who have no manager and are
+// still with it, by name, and how many there are.
 func (db *DB) FindRoots(ctx context.Context, orgID string, limit int) ([]account.User, int, error) {
 	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE org_id = $1 AND manager_id IS NULL`, orgID).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE org_id = $1 AND manager_id IS NULL AND deactivated_at IS NULL`, orgID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("find roots: %w", err)
 	}
-	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.manager_id IS NULL
+	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND u.manager_id IS NULL AND u.deactivated_at IS NULL
 		ORDER BY LOWER(u.name), u.id LIMIT $2`, orgID, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find roots: %w", err)

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -295,7 +296,7 @@ func TestImportInviteAndChart(t *testing.T) {
 
 // TestCountsAtScale: counts that grow with the organisation are written
 // with thousands separators: the people on home and on the org chart, and
-// a manager's reports.
+// a manager's reports; and none of them counts someone who left.
 func TestCountsAtScale(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		e := newEnv(t, dbURL)
@@ -312,6 +313,13 @@ func TestCountsAtScale(t *testing.T) {
 		admin.get("/people/chart").expect(t, 200, "1,003 people.")
 		bea := mustUser(t, e.db, "bea@acme.example")
 		admin.get("/people/chart?at="+bea.ID).expect(t, 200, "Sales · 1,001 reports", "All 1,001 reports of Bea Boss")
+		// Someone who leaves is counted nowhere the chart looks.
+		gone := mustUser(t, e.db, "report7@acme.example")
+		if r := admin.post("/people/"+gone.ID+"/deactivate", url.Values{"version": {strconv.Itoa(gone.Version)}}); r.status != 303 {
+			t.Fatalf("deactivate: %d %s", r.status, r.body)
+		}
+		admin.get("/home").expect(t, 200, "Acme · 1,002 people")
+		admin.get("/people/chart?at="+bea.ID).expect(t, 200, "1,002 people.", "Sales · 1,000 reports", "All 1,000 reports of Bea Boss")
 	})
 }
 

@@ -191,7 +191,7 @@ func (s *Service) Chart(ctx context.Context, u *account.User, at string) (*peopl
 	if err != nil {
 		return nil, err
 	}
-	c.People = count.People
+	c.People = count.People - count.Left
 	roots, total, err := s.DB.FindRoots(ctx, u.OrgID, people.ChartWidth)
 	if err != nil {
 		return nil, err
