@@ -145,8 +145,8 @@ func TestServeDemo(t *testing.T) {
 	res, _ = c.Get(in.URL + "/people")
 	body, _ = io.ReadAll(res.Body)
 	res.Body.Close()
-	if !strings.Contains(string(body), "43 people") {
-		t.Errorf("demo people page does not show 43 people (one deactivated)")
+	if !strings.Contains(string(body), "42 people, and 1 who has left") {
+		t.Errorf("demo people page does not show 42 people and the one deactivated")
 	}
 	res, _ = c.Get(in.URL + "/journal")
 	body, _ = io.ReadAll(res.Body)
@@ -199,7 +199,7 @@ func TestServeDemo(t *testing.T) {
 	res, _ = c.Get(in.URL + "/people")
 	body, _ = io.ReadAll(res.Body)
 	res.Body.Close()
-	if !strings.Contains(string(body), "43 people") {
+	if !strings.Contains(string(body), "42 people, and 1 who has left") {
 		t.Errorf("second demo run changed the number of people")
 	}
 	res, _ = c.Get(in.URL + "/journal")

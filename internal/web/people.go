@@ -144,8 +144,10 @@ func (s *Server) attention(ctx context.Context, u *account.User, views []program
 
 type peoplePage struct {
 	Page
-	People      []personRow
-	Total       int
+	People []personRow
+	// Total counts everyone listed across the pages; Left, those of them
+	// who have left (admins see them), whom the headline counts apart.
+	Total, Left int
 	Query       string
 	Department  string
 	Departments []string
@@ -216,7 +218,7 @@ func (s *Server) handlePeopleIndex(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	data.Total = page.Total
+	data.Total, data.Left = page.Total, page.Left
 	link := func(key, id string) string {
 		v := url.Values{}
 		for k, val := range map[string]string{"q": f.Query, "department": f.Department, "manager": f.ManagerID, key: id} {

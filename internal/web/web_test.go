@@ -319,6 +319,9 @@ func TestCountsAtScale(t *testing.T) {
 			t.Fatalf("deactivate: %d %s", r.status, r.body)
 		}
 		admin.get("/home").expect(t, 200, "Acme · 1,002 people")
+		// The admin's directory lists them, counted apart.
+		admin.get("/people").expect(t, 200, "1,002 people, and 1 who has left", "50 of 1,003")
+		admin.get("/people?department=Sales").expect(t, 200, "1,001 people match, and 1 who has left")
 		admin.get("/people/chart?at="+bea.ID).expect(t, 200, "1,002 people.", "Sales · 1,000 reports", "All 1,000 reports of Bea Boss")
 	})
 }

@@ -37,8 +37,9 @@ const DefaultPage = 50
 // Page is one page of the directory.
 type Page struct {
 	People []account.User
-	// Total counts everyone who matches, across all pages.
-	Total int
+	// Total counts everyone who matches, across all pages; Left, those of
+	// them who have left, when the list includes leavers.
+	Total, Left int
 	// Prev and Next are cursors for the pages before and after this one
 	// (Filter.Before and Filter.After); empty at either end.
 	Prev, Next string
@@ -59,14 +60,29 @@ func (s *Service) People(ctx context.Context, u *account.User, f Filter) (*Page,
 	}
 	// A first page that holds every match is its own count: a search for
 	// one person need not read its matches a second time to count them.
-	total := len(list)
+	total, left := len(list), 0
 	if more || f.After != "" || f.Before != "" {
 		if total, err = s.DB.CountUsers(ctx, u.OrgID, sf); err != nil {
 			return nil, err
 		}
+		if sf.WithDeactivated {
+			still := sf
+			still.WithDeactivated = false
+			n, err := s.DB.CountUsers(ctx, u.OrgID, still)
+			if err != nil {
+				return nil, err
+			}
+			left = total - n
+		}
+	} else {
+		for _, p := range list {
+			if p.Deactivated() {
+				left++
+			}
+		}
 	}
 	account.HideLevels(u, list)
-	p := &Page{People: list, Total: total}
+	p := &Page{People: list, Total: total, Left: left}
 	if len(list) == 0 {
 		return p, nil
 	}
