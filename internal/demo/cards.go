@@ -70,30 +70,39 @@ func loadCards(ctx context.Context, live *store.DB, circles []program.Circle, by
 		if c == nil {
 			return fmt.Errorf("demo card: %s is in none of the circles", dc.author)
 		}
-		// Written a few days before its first release.
-		at(dc.ago + 3*day)
-		k, err := card.New(c.OrgID, c.ID, c.ProgramID, u.ID, dc.title, dc.body)
-		if err != nil {
+		if err := writeCard(ctx, db, at, now, c, u.ID, dc); err != nil {
 			return err
 		}
-		if err := db.CreateCard(ctx, k); err != nil {
+	}
+	return nil
+}
+
+// writeCard writes dc's card by authorID in c a few days before dc.ago,
+// and releases it a day a step up to dc.to, through db, whose clock at
+// sets back from now.
+func writeCard(ctx context.Context, db *store.DB, at func(time.Duration), now time.Time, c *program.Circle, authorID string, dc demoCard) error {
+	at(dc.ago + 3*day)
+	k, err := card.New(c.OrgID, c.ID, c.ProgramID, authorID, dc.title, dc.body)
+	if err != nil {
+		return err
+	}
+	if err := db.CreateCard(ctx, k); err != nil {
+		return err
+	}
+	steps := 0
+	for a := card.Draft; a != dc.to; a, _ = a.Next() {
+		steps++
+	}
+	for i := range steps {
+		ago := dc.ago + time.Duration(steps-1-i)*day
+		at(ago)
+		next, _ := k.Audience.Next()
+		version := k.Version
+		if err := k.Widen(next, now.Add(-ago).UTC().Truncate(time.Microsecond)); err != nil {
 			return err
 		}
-		steps := 0
-		for a := card.Draft; a != dc.to; a, _ = a.Next() {
-			steps++
-		}
-		for i := range steps {
-			ago := dc.ago + time.Duration(steps-1-i)*day
-			at(ago)
-			next, _ := k.Audience.Next()
-			version := k.Version
-			if err := k.Widen(next, now.Add(-ago).UTC().Truncate(time.Microsecond)); err != nil {
-				return err
-			}
-			if err := db.UpdateCard(ctx, k, version); err != nil {
-				return fmt.Errorf("demo card: %w", err)
-			}
+		if err := db.UpdateCard(ctx, k, version); err != nil {
+			return fmt.Errorf("demo card: %w", err)
 		}
 	}
 	return nil

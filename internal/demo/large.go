@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/holdspace/holdspace/internal/account"
 	"github.com/holdspace/holdspace/internal/calendar"
+	"github.com/holdspace/holdspace/internal/card"
 	"github.com/holdspace/holdspace/internal/circle"
 	"github.com/holdspace/holdspace/internal/program"
 	"github.com/holdspace/holdspace/internal/room"
@@ -705,8 +706,27 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, version 
 			return err
 		}
 	}
+	// A learning card from each circle since its second meeting: a third
+	// released to everyone, a third to the program, a third kept in the
+	// circle; every fifth circle has a draft too.
+	dc := largeCards[i%len(largeCards)]
+	dc.to, dc.ago = []card.Audience{card.Org, card.Program, card.Circle}[i%3], time.Duration(1+i%10)*day
+	if err := writeCard(ctx, db, at, h.now, c, members[i%len(members)], dc); err != nil {
+		return err
+	}
+	if i%5 == 0 {
+		dc = largeCards[(i+1)%len(largeCards)]
+		dc.to, dc.ago = card.Draft, day
+		if err := writeCard(ctx, db, at, h.now, c, members[(i+1)%len(members)], dc); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// largeCards are what the large demo's circles learned, by title and
+// text; each circle's is released as far as its place in the round says.
+var largeCards = append(append([]demoCard{}, autumnCards...), winterCards...)
 
 // slotStart is the weekday and minute of the day in loc at which iv
 // starts, at the offset loc has at ref.

@@ -226,6 +226,11 @@ func checkLargeCircle(t *testing.T, db *store.DB, c program.Circle) string {
 	if held < 2 || ahead != circle.Upcoming {
 		t.Errorf("circle %s: %d meetings held and %d ahead", c.ID, held, ahead)
 	}
+	// Its members read a learning card one of them released.
+	cards, err := db.FindCircleCards(ctx, c.OrgID, c.ID, store.CardCursor{}, 10)
+	if err != nil || len(cards.Cards) == 0 {
+		t.Errorf("circle %s: no learning card released to it (%v)", c.ID, err)
+	}
 	return "lived"
 }
 
