@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -726,7 +727,7 @@ func (h *history) circle(ctx context.Context, i int, c *program.Circle, version 
 
 // largeCards are what the large demo's circles learned, by title and
 // text; each circle's is released as far as its place in the round says.
-var largeCards = append(append([]demoCard{}, autumnCards...), winterCards...)
+var largeCards = slices.Concat(autumnCards, winterCards)
 
 // slotStart is the weekday and minute of the day in loc at which iv
 // starts, at the offset loc has at ref.
