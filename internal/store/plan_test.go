@@ -95,21 +95,11 @@ func TestQueryPlans(t *testing.T) {
 		if !slices.ContainsFunc(q.methods, func(m string) bool { return strings.HasSuffix(m, "Cards") && m != "FindNewCards" }) {
 			continue
 		}
-		rows, err := db.write.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+db.d.rebind(q.text), q.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
+		for _, detail := range explain(t, db, q) {
 			if strings.Contains(detail, "TEMP B-TREE") {
 				t.Errorf("%s sorts its cards (%s):\n%s", strings.Join(q.methods, ", "), detail, q.text)
 			}
 		}
-		rows.Close()
 	}
 	t.Logf("%d distinct queries from %d read methods", len(log.queries), len(log.methods))
 }
@@ -532,22 +522,10 @@ func planProblems(t *testing.T, db *DB, q *loggedQuery, orgTables map[string]boo
 			tables[m[2]] = m[1]
 		}
 	}
-	// The write connection analysed, so it plans with the statistics; the
-	// read pool's connections load them before their next query.
-	rows, err := db.write.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+db.d.rebind(q.text), q.args...)
-	if err != nil {
-		t.Fatalf("explain %s: %v", q.text, err)
-	}
-	defer rows.Close()
 	limited := hasLimit.MatchString(q.text)
-	var plan, problems []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
+	plan := explain(t, db, q)
+	var problems []string
+	for _, detail := range plan {
 		var table, problem string
 		if m := scanStep.FindStringSubmatch(detail); m != nil {
 			table = tables[m[1]]
@@ -573,13 +551,35 @@ func planProblems(t *testing.T, db *DB, q *loggedQuery, orgTables map[string]boo
 		}
 		problems = append(problems, problem)
 	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
 	for i := range problems {
 		problems[i] += " (plan: " + strings.Join(plan, "; ") + ")"
 	}
 	return problems
+}
+
+// explain returns the steps of q's plan, as SQLite describes them. The
+// write connection analysed, so it plans with the statistics; the read
+// pool's connections load them before their next query.
+func explain(t *testing.T, db *DB, q *loggedQuery) []string {
+	t.Helper()
+	rows, err := db.write.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+db.d.rebind(q.text), q.args...)
+	if err != nil {
+		t.Fatalf("explain %s: %v", q.text, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }
 
 // discard is an outbox and a scheduler that keep nothing.
