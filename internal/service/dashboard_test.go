@@ -257,6 +257,24 @@ func TestDashboardFigures(t *testing.T) {
 				t.Errorf("a row carries private text: %v", r)
 			}
 		}
+
+		// Months after everything above: the counts up to a month's end
+		// still hold the opt-ins, places and departures that came before
+		// the period.
+		w.now = time.Date(2026, 8, 10, 9, 0, 0, 0, time.UTC)
+		later := w.dashboard(p.ID, "3m")
+		for key, want := range map[string][]string{
+			"opt_in_rate":    {"77.8", "77.8", "77.8"},
+			"matched_share":  {"85.7", "85.7", "85.7"},
+			"accepted_share": {"100.0", "100.0", "100.0"},
+			"active_circles": {"2", "2", "2"},
+			"retention":      {"83.3", "83.3", "83.3"},
+			"guests":         {"0", "0", "0"},
+		} {
+			if got := series(t, later, key); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("June to August, %s: %v, want %v", key, got, want)
+			}
+		}
 	})
 }
 

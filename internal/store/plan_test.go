@@ -500,12 +500,6 @@ var wholeOrgReads = map[string]string{
 	"FindPulsePools circles":           "the organisation's pulse pools every circle's last closed round, by its program",
 	"FindFitChecks fit_counts":         "the organisation's fit checks are pooled across every circle",
 	"FindSharedPulses pulse_shares":    "admins list the circles that chose to share their pulse, read from their agreements alone",
-	// The dashboard counts a period's rows by the indexes on when they
-	// happened (migration 00047); where the period holds every row of the
-	// table, as in this test's one large organisation, SQLite reads the
-	// table rather than the index.
-	"FindDashboard circles":     "the dashboard counts the places proposed up to a period's end",
-	"FindDashboard commitments": "the dashboard counts the commitments made in a period",
 }
 
 var sqlWords = map[string]bool{"WHERE": true, "JOIN": true, "LEFT": true, "INNER": true, "CROSS": true, "ON": true,

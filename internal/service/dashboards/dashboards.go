@@ -6,6 +6,7 @@ package dashboards
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/internal/account"
@@ -75,11 +76,18 @@ func (s *Service) Show(ctx context.Context, admin *account.User, f Filter) (*Vie
 	if view.Program != nil {
 		chosen = []program.Program{*view.Program}
 	}
+	// Programs for the same departments (most often everyone) have the
+	// same audience: it is counted once.
 	eligible := 0
+	audience := map[string]int{}
 	for _, p := range chosen {
-		n, err := s.DB.CountAudience(ctx, admin.OrgID, p.Departments)
-		if err != nil {
-			return nil, err
+		key := strings.Join(p.Departments, "\x00")
+		n, ok := audience[key]
+		if !ok {
+			if n, err = s.DB.CountAudience(ctx, admin.OrgID, p.Departments); err != nil {
+				return nil, err
+			}
+			audience[key] = n
 		}
 		eligible += n
 	}
