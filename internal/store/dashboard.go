@@ -118,7 +118,7 @@ func (db *DB) FindDashboard(ctx context.Context, orgID, programID string, bounds
 // Each month is read by its own SELECT over its range of the time
 // column, the SELECTs joined by UNION ALL, rather than in one pass that
 // works out each row's month and groups by it: SQLite then evaluates a
-// CASE of every bound and sorts every row by month, which cost about six
+// CASE of every bound and sorts every row by month, which cost three to six
 // times as much as counting each month's range of the index.
 func (q dashboardQuery) build(orgID, programID string, bounds []time.Time, now time.Time) (string, []any) {
 	args := []any{orgID}
